@@ -1,0 +1,151 @@
+//! The audit trail: actions, the rows shown to people, and the chain's verification report.
+use crate::i18n::Msg;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod entity;
+#[cfg(feature = "ssr")]
+pub mod http;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod service;
+
+macro_rules! actions {
+    ($($variant:ident = $code:literal => $label:ident,)*) => {
+        /// What an audit row records.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        pub enum AuditAction { $($variant,)* }
+
+        impl AuditAction {
+            pub const ALL: &'static [AuditAction] = &[$(AuditAction::$variant,)*];
+            pub fn code(self) -> &'static str { match self { $(AuditAction::$variant => $code,)* } }
+            pub fn parse(code: &str) -> Option<Self> { match code { $($code => Some(AuditAction::$variant),)* _ => None } }
+            pub fn label(self) -> Msg { match self { $(AuditAction::$variant => Msg::$label,)* } }
+        }
+    };
+}
+
+actions! {
+    SignIn = "sign_in" => ActionSignIn,
+    SignInFailed = "sign_in_failed" => ActionSignInFailed,
+    SignOut = "sign_out" => ActionSignOut,
+    Lockout = "lockout" => ActionLockout,
+    RateLimited = "rate_limited" => ActionRateLimited,
+    PasswordChange = "password_change" => ActionPasswordChange,
+    PasswordReset = "password_reset" => ActionPasswordReset,
+    OrganisationCreate = "organisation_create" => ActionOrgCreate,
+    OrganisationUpdate = "organisation_update" => ActionOrgUpdate,
+    PersonCreate = "person_create" => ActionPersonCreate,
+    PersonUpdate = "person_update" => ActionPersonUpdate,
+    PersonDeactivate = "person_deactivate" => ActionPersonDeactivate,
+    PersonReactivate = "person_reactivate" => ActionPersonReactivate,
+    RolesChange = "roles_change" => ActionRolesChange,
+    LocaleChange = "locale_change" => ActionLocaleChange,
+}
+
+/// Filters of the audit page; dates are `YYYY-MM-DD` in the viewer's time zone, both ends inclusive.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct AuditFilter {
+    pub person: Option<Uuid>,
+    pub action: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+impl AuditFilter {
+    /// The query string that reproduces this filter (for the CSV link and no-JS forms).
+    pub fn query_string(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(p) = self.person {
+            parts.push(format!("person={p}"));
+        }
+        for (k, v) in [("action", &self.action), ("from", &self.from), ("to", &self.to)] {
+            if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
+                let encoded: String = v
+                    .bytes()
+                    .map(|b| {
+                        if b.is_ascii_alphanumeric() || b"-_.".contains(&b) {
+                            (b as char).to_string()
+                        } else {
+                            format!("%{b:02X}")
+                        }
+                    })
+                    .collect();
+                parts.push(format!("{k}={encoded}"));
+            }
+        }
+        parts.join("&")
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AuditRow {
+    pub seq: i64,
+    pub at: String,
+    pub actor_email: Option<String>,
+    pub action: String,
+    pub target: String,
+    pub summary: String,
+    pub source_addr: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AuditPage {
+    pub rows: Vec<AuditRow>,
+    pub total: u64,
+    pub people: Vec<(Uuid, String)>,
+    pub time_zone: String,
+}
+
+/// Where the chain first breaks, and why.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum BreakReason {
+    /// The row's content no longer matches its hash.
+    Altered,
+    /// The row does not link to the row before it (a row before it was removed or replaced).
+    BrokenLink,
+    /// The numbering skips: rows were deleted before this one.
+    Missing { expected: i64 },
+    /// A row beyond the recorded head of the chain: inserted outside the audit writer.
+    Inserted,
+    /// The newest rows are gone: the chain ends before its recorded head.
+    Truncated { head: i64 },
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ChainBreak {
+    pub seq: i64,
+    pub reason: BreakReason,
+}
+
+impl std::fmt::Display for ChainBreak {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.reason {
+            BreakReason::Altered => write!(f, "row {} was altered (its hash does not match its content)", self.seq),
+            BreakReason::BrokenLink => write!(f, "row {} does not link to the row before it", self.seq),
+            BreakReason::Missing { expected } => {
+                write!(
+                    f,
+                    "row {expected} is missing (deleted); the next row present is {}",
+                    self.seq
+                )
+            }
+            BreakReason::Inserted => write!(f, "row {} was inserted outside the audit writer", self.seq),
+            BreakReason::Truncated { head } => {
+                write!(
+                    f,
+                    "rows after {} were deleted (the chain's head is row {head})",
+                    self.seq
+                )
+            }
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct VerifyReport {
+    pub rows_checked: u64,
+    pub first_break: Option<ChainBreak>,
+}

@@ -1,0 +1,285 @@
+//! Sign-in, sign-out, password change and language as plain form posts: they work the same with
+//! or without JavaScript, and answer with exact statuses (303, 429 with Retry-After).
+use std::net::IpAddr;
+
+use axum::{
+    extract::State,
+    http::{header, HeaderMap, HeaderValue, StatusCode},
+    response::{IntoResponse, Redirect, Response},
+    Extension, Form,
+};
+use governor::clock::{Clock as _, DefaultClock};
+use serde::Deserialize;
+use tower_sessions::Session;
+
+use super::service::{self, PasswordChange, SignIn};
+use crate::{
+    auth::Flash,
+    backend::{
+        actor::{Actor, SessionAuth, AUTH_KEY},
+        flash,
+        request::RequestMeta,
+        AppState, ServiceError,
+    },
+    i18n::{Locale, Msg},
+};
+
+#[derive(Deserialize)]
+pub struct SignInForm {
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub password: String,
+    #[serde(default)]
+    pub next: String,
+}
+
+/// A local path to go on to, or `/`: never another site (no open redirect).
+pub fn safe_next(next: &str) -> String {
+    let ok = next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') && !next.starts_with("/login");
+    if ok {
+        next.to_string()
+    } else {
+        "/".into()
+    }
+}
+
+fn internal(meta: &RequestMeta, e: ServiceError, locale: Locale) -> Response {
+    let app = e.into_app_error(&meta.request_id);
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        simple_page(locale, &app.message(locale), "/"),
+    )
+        .into_response()
+}
+
+/// A minimal self-contained page, for answers that are not the app (429, 403 for cross-origin, 500).
+pub fn simple_page(locale: Locale, message: &str, back: &str) -> axum::response::Html<String> {
+    let esc = |s: &str| {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+    };
+    axum::response::Html(format!(
+        "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{}</title><link rel=\"stylesheet\" href=\"/pkg/portal.css\"></head>\
+         <body><main class=\"simple-page\"><h1>{}</h1><p role=\"alert\">{}</p><p><a href=\"{}\">{}</a></p></main></body></html>",
+        locale.html_lang(),
+        esc(Msg::AppName.text(locale)),
+        esc(Msg::AppName.text(locale)),
+        esc(message),
+        esc(back),
+        esc(Msg::BackHome.text(locale)),
+    ))
+}
+
+pub async fn sign_in(
+    State(state): State<AppState>,
+    session: Session,
+    Extension(meta): Extension<RequestMeta>,
+    Extension(locale): Extension<Locale>,
+    form: Result<Form<SignInForm>, axum::extract::rejection::FormRejection>,
+) -> Response {
+    let Ok(Form(form)) = form else {
+        return Redirect::to("/login?error=ErrInvalidCredentials").into_response();
+    };
+    let ip: IpAddr = meta
+        .source_addr
+        .as_deref()
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(IpAddr::from([127, 0, 0, 1]));
+    if let Err(not_until) = state.sign_in_limiter.check_key(&ip) {
+        let wait = not_until.wait_time_from(DefaultClock::default().now());
+        let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+        let secs = secs.max(1);
+        if let Err(e) = service::record_rate_limited(&state.db, state.clock.now(), &form.email, &meta).await {
+            tracing::error!(request_id = meta.request_id, error = %e, "could not audit a rate-limited sign-in");
+        }
+        let mut res = (
+            StatusCode::TOO_MANY_REQUESTS,
+            simple_page(locale, Msg::ErrRateLimited.text(locale), "/login"),
+        )
+            .into_response();
+        if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
+            res.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+        return res;
+    }
+    let now = state.clock.now();
+    match service::sign_in(&state.db, now, &form.email, &form.password, &meta).await {
+        Ok(SignIn::Accepted {
+            person_id,
+            must_change_password,
+        }) => {
+            // A new session id at sign-in: a session fixed before sign-in is worthless.
+            if let Err(e) = session.cycle_id().await {
+                return internal(&meta, ServiceError::Internal(format!("session: {e}")), locale);
+            }
+            let auth = SessionAuth {
+                person_id,
+                signed_in_at: now.unix_timestamp(),
+                last_seen: now.unix_timestamp(),
+            };
+            if let Err(e) = session.insert(AUTH_KEY, auth).await {
+                return internal(&meta, ServiceError::Internal(format!("session: {e}")), locale);
+            }
+            let to = if must_change_password {
+                "/account/password".to_string()
+            } else {
+                safe_next(&form.next)
+            };
+            Redirect::to(&to).into_response()
+        }
+        Ok(SignIn::Refused) => {
+            let email: String = form.email.chars().take(254).collect();
+            let mut to = format!("/login?error=ErrInvalidCredentials&email={}", urlencode(&email));
+            if !form.next.is_empty() {
+                to.push_str(&format!("&next={}", urlencode(&safe_next(&form.next))));
+            }
+            Redirect::to(&to).into_response()
+        }
+        Err(e) => internal(&meta, e, locale),
+    }
+}
+
+pub fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+pub async fn sign_out(
+    State(state): State<AppState>,
+    session: Session,
+    actor: Option<Extension<Actor>>,
+    Extension(meta): Extension<RequestMeta>,
+) -> Response {
+    if let Some(Extension(actor)) = actor {
+        if let Err(e) = service::record_sign_out(&state.db, state.clock.now(), &actor, &meta).await {
+            tracing::error!(request_id = meta.request_id, error = %e, "could not audit a sign-out");
+        }
+    }
+    // Deletes the session row: the old cookie is worthless from now on.
+    if let Err(e) = session.flush().await {
+        tracing::error!(request_id = meta.request_id, error = %e, "could not end a session");
+    }
+    Redirect::to("/login").into_response()
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    pub current: String,
+    #[serde(default)]
+    pub new: String,
+    #[serde(default)]
+    pub confirm: String,
+}
+
+pub async fn change_password(
+    State(state): State<AppState>,
+    session: Session,
+    actor: Option<Extension<Actor>>,
+    Extension(meta): Extension<RequestMeta>,
+    Extension(locale): Extension<Locale>,
+    form: Result<Form<PasswordForm>, axum::extract::rejection::FormRejection>,
+) -> Response {
+    let Some(Extension(actor)) = actor else {
+        return Redirect::to("/login?next=/account/password").into_response();
+    };
+    let Ok(Form(form)) = form else {
+        return Redirect::to("/account/password?error=ErrPasswordTooShort&field=new").into_response();
+    };
+    let input = PasswordChange {
+        current: form.current,
+        new: form.new,
+        confirm: form.confirm,
+    };
+    match service::change_password(&state.db, state.clock.now(), &actor, &meta, input).await {
+        Ok(()) => {
+            flash::set(
+                &session,
+                Flash {
+                    ok: true,
+                    text: Msg::PasswordChanged.text(locale).into(),
+                    secret: None,
+                },
+            )
+            .await;
+            Redirect::to("/").into_response()
+        }
+        Err(ServiceError::Invalid { field, msg }) => {
+            Redirect::to(&format!("/account/password?error={}&field={field}", msg.name())).into_response()
+        }
+        Err(e) => internal(&meta, e, locale),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct LocaleForm {
+    #[serde(default)]
+    pub lang: String,
+    #[serde(default)]
+    pub back: String,
+}
+
+pub const LOCALE_COOKIE: &str = "portal_lang";
+
+pub async fn set_locale(
+    State(state): State<AppState>,
+    actor: Option<Extension<Actor>>,
+    Extension(meta): Extension<RequestMeta>,
+    form: Result<Form<LocaleForm>, axum::extract::rejection::FormRejection>,
+) -> Response {
+    let (lang, back) = match form {
+        Ok(Form(f)) => (Locale::parse(&f.lang), f.back),
+        Err(_) => (None, "/".into()),
+    };
+    let back = if back.starts_with('/') && !back.starts_with("//") {
+        back
+    } else {
+        "/".into()
+    };
+    let Some(locale) = lang else {
+        return Redirect::to(&back).into_response();
+    };
+    if let Some(Extension(actor)) = actor {
+        if let Err(e) = service::set_locale(&state.db, state.clock.now(), &actor, &meta, locale).await {
+            tracing::error!(request_id = meta.request_id, error = %e, "could not store a language preference");
+        }
+    }
+    let secure = if state.settings.secure_cookies() {
+        "; Secure"
+    } else {
+        ""
+    };
+    let cookie = format!(
+        "{LOCALE_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly{secure}",
+        locale.code()
+    );
+    let mut headers = HeaderMap::new();
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        headers.insert(header::SET_COOKIE, v);
+    }
+    (headers, Redirect::to(&back)).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_is_always_local() {
+        assert_eq!(safe_next("/people"), "/people");
+        assert_eq!(safe_next("//evil.example/x"), "/");
+        assert_eq!(safe_next("https://evil.example"), "/");
+        assert_eq!(safe_next("/\\evil.example"), "/");
+        assert_eq!(safe_next(""), "/");
+    }
+}

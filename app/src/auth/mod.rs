@@ -1,0 +1,52 @@
+//! Sign-in, sign-out, password change and the signed-in person's view of itself.
+use crate::{
+    i18n::Locale,
+    tenancy::{OrgKind, Role},
+};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod http;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod rules;
+#[cfg(feature = "ssr")]
+pub mod service;
+
+/// What the shell knows of the viewer; `None` when nobody is signed in.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Viewer {
+    pub person_id: Uuid,
+    pub display_name: String,
+    pub email: String,
+    pub organisation_name: String,
+    pub organisation_kind: OrgKind,
+    pub roles: Vec<Role>,
+    pub must_change_password: bool,
+    pub time_zone: String,
+    pub last_login_at: Option<String>,
+}
+
+impl Viewer {
+    pub fn has(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+}
+
+/// The page frame's data: who is viewing, in which language, and whether this is demo data.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Frame {
+    pub viewer: Option<Viewer>,
+    pub locale: Locale,
+    pub demo: bool,
+    pub flash: Option<Flash>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Flash {
+    pub ok: bool,
+    pub text: String,
+    pub secret: Option<String>,
+}

@@ -1,0 +1,94 @@
+//! The sign-in page and the password page.
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use crate::{
+    auth::api::get_frame,
+    i18n::{t, Msg},
+    ui::{DemoBanner, LanguageSwitch},
+};
+
+/// A message named in the query string (`?error=ErrInvalidCredentials`) after a form's redirect.
+fn query_message(key: &'static str) -> impl Fn() -> Option<&'static str> + Copy {
+    let query = use_query_map();
+    move || query.with(|q| q.get(key)).as_deref().and_then(Msg::from_name).map(t)
+}
+
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    let query = use_query_map();
+    let error = query_message("error");
+    let email = move || query.with(|q| q.get("email")).unwrap_or_default();
+    let next = move || query.with(|q| q.get("next")).unwrap_or_default();
+    let frame = Resource::new(|| (), |_| get_frame());
+    // Only works once the wasm has hydrated: a plain button that flips the field's type.
+    let (revealed, set_revealed) = signal(false);
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                frame.await.ok().filter(|f| f.demo).map(|_| view! { <DemoBanner/> })
+            })}
+        </Suspense>
+        <div class="signin-wrap">
+            <div class="signin-top"><LanguageSwitch/></div>
+            <main class="card signin">
+                <h1>{t(Msg::SignInTitle)}</h1>
+                <p class="muted">{t(Msg::SignInHelp)}</p>
+                {move || error().map(|m| view! { <div class="notice error" role="alert" data-test="signin-error">{m}</div> })}
+                <form method="post" action="/login" class="stack">
+                    <input type="hidden" name="next" value=next/>
+                    <label>
+                        <span>{t(Msg::Email)}</span>
+                        <input type="email" name="email" autocomplete="username" required value=email autofocus=true/>
+                    </label>
+                    <label>
+                        <span>{t(Msg::Password)}</span>
+                        <span class="with-button">
+                            <input type=move || if revealed.get() { "text" } else { "password" } name="password"
+                                autocomplete="current-password" required data-test="password"/>
+                            <button type="button" class="ghost" data-test="reveal"
+                                aria-pressed=move || revealed.get().to_string()
+                                on:click=move |_| set_revealed.update(|r| *r = !*r)>
+                                {move || if revealed.get() { t(Msg::HidePassword) } else { t(Msg::ShowPassword) }}
+                            </button>
+                        </span>
+                    </label>
+                    <button type="submit" class="primary" data-test="sign-in">{t(Msg::SignIn)}</button>
+                </form>
+            </main>
+        </div>
+    }
+}
+
+#[component]
+pub fn PasswordPage() -> impl IntoView {
+    let error = query_message("error");
+    let frame = expect_context::<crate::ui::FrameResource>();
+    view! {
+        <h1>{t(Msg::ChangePassword)}</h1>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                frame.await.ok().and_then(|f| f.viewer).filter(|v| v.must_change_password).map(|_| view! {
+                    <div class="notice warn" role="alert" data-test="must-change">{t(Msg::MustChangeNotice)}</div>
+                })
+            })}
+        </Suspense>
+        {move || error().map(|m| view! { <div class="notice error" role="alert" data-test="password-error">{m}</div> })}
+        <form method="post" action="/account/password" class="card stack narrow">
+            <label>
+                <span>{t(Msg::CurrentPassword)}</span>
+                <input type="password" name="current" autocomplete="current-password" required/>
+            </label>
+            <label>
+                <span>{t(Msg::NewPassword)}</span>
+                <input type="password" name="new" autocomplete="new-password" required minlength="12" maxlength="128"/>
+                <small class="muted">{t(Msg::PasswordRules)}</small>
+            </label>
+            <label>
+                <span>{t(Msg::ConfirmPassword)}</span>
+                <input type="password" name="confirm" autocomplete="new-password" required minlength="12" maxlength="128"/>
+            </label>
+            <button type="submit" class="primary" data-test="change-password">{t(Msg::Save)}</button>
+        </form>
+    }
+}

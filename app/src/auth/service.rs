@@ -1,0 +1,293 @@
+//! Sign-in with lockout and constant-cost failure, password change and hashing, the language preference.
+use std::sync::OnceLock;
+
+use argon2::{
+    password_hash::{phc::PasswordHash, PasswordHasher, PasswordVerifier},
+    Argon2,
+};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
+};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use super::rules::{check_new_password, lockout_delay, parse_email, MAX_FAILURES, MAX_PASSWORD_LEN};
+use crate::{
+    audit::{
+        service::{append, AuditEntry},
+        AuditAction,
+    },
+    backend::{actor::Actor, db::write_txn, request::RequestMeta, ServiceError, ServiceResult},
+    i18n::{Locale, Msg},
+    tenancy::entity::person,
+};
+
+/// Argon2id with OWASP's parameters (19 MiB, 2 passes, 1 lane) — the crate's defaults.
+fn argon2() -> Argon2<'static> {
+    Argon2::default()
+}
+
+pub fn hash_password(password: &str) -> ServiceResult<String> {
+    argon2()
+        .hash_password(password.as_bytes())
+        .map(|h| h.to_string())
+        .map_err(|e| ServiceError::Internal(format!("hashing: {e}")))
+}
+
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    match PasswordHash::new(hash) {
+        Ok(parsed) => argon2().verify_password(password.as_bytes(), &parsed).is_ok(),
+        Err(_) => false,
+    }
+}
+
+/// A hash to verify against when the email is unknown, so that answer costs the same time.
+fn dummy_hash() -> &'static str {
+    static DUMMY: OnceLock<String> = OnceLock::new();
+    DUMMY.get_or_init(|| hash_password("not-a-real-password-for-timing").unwrap_or_default())
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum SignIn {
+    Accepted {
+        person_id: Uuid,
+        must_change_password: bool,
+    },
+    /// Unknown email, wrong password, locked or deactivated account: one answer for all.
+    Refused,
+}
+
+pub async fn sign_in(
+    db: &DatabaseConnection,
+    now: OffsetDateTime,
+    email: &str,
+    password: &str,
+    meta: &RequestMeta,
+) -> ServiceResult<SignIn> {
+    let email_norm = email.trim().to_lowercase();
+    let password = if password.len() > MAX_PASSWORD_LEN * 4 {
+        ""
+    } else {
+        password
+    };
+    let txn = write_txn(db).await?;
+    let found = if parse_email(&email_norm).is_ok() {
+        person::Entity::find()
+            .filter(person::Column::Email.eq(email_norm.clone()))
+            .one(&txn)
+            .await?
+    } else {
+        None
+    };
+    let entry = |action, person: Option<&person::Model>, summary: String| AuditEntry {
+        actor_person_id: person.map(|p| p.id),
+        actor_email: Some(email_norm.chars().take(254).collect()),
+        organisation_id: person.map(|p| p.organisation_id),
+        action,
+        target: email_norm.chars().take(254).collect(),
+        summary,
+        source_addr: meta.source_addr.clone(),
+        user_agent: meta.user_agent.clone(),
+    };
+    let Some(p) = found.filter(|p| p.active) else {
+        // Same work as a real check: an unknown email must not answer faster.
+        let _ = verify_password(password, dummy_hash());
+        append(
+            &txn,
+            now,
+            entry(AuditAction::SignInFailed, None, "unknown or inactive account".into()),
+        )
+        .await?;
+        txn.commit().await?;
+        return Ok(SignIn::Refused);
+    };
+    let password_ok = verify_password(password, &p.password_hash);
+    if let Some(until) = p.locked_until.filter(|u| *u > now) {
+        append(
+            &txn,
+            now,
+            entry(
+                AuditAction::SignInFailed,
+                Some(&p),
+                format!("account locked until {until}"),
+            ),
+        )
+        .await?;
+        txn.commit().await?;
+        return Ok(SignIn::Refused);
+    }
+    let mut am = p.clone().into_active_model();
+    if !password_ok {
+        let failures = p.failed_attempts + 1;
+        append(
+            &txn,
+            now,
+            entry(
+                AuditAction::SignInFailed,
+                Some(&p),
+                format!("wrong password ({failures} consecutive)"),
+            ),
+        )
+        .await?;
+        if failures >= MAX_FAILURES {
+            let lockouts = p.lockout_count + 1;
+            let until = now + lockout_delay(lockouts);
+            am.failed_attempts = Set(0);
+            am.lockout_count = Set(lockouts);
+            am.locked_until = Set(Some(until));
+            append(
+                &txn,
+                now,
+                entry(
+                    AuditAction::Lockout,
+                    Some(&p),
+                    format!("lockout {lockouts} after {failures} failures, until {until}"),
+                ),
+            )
+            .await?;
+        } else {
+            am.failed_attempts = Set(failures);
+        }
+        am.update(&txn).await?;
+        txn.commit().await?;
+        return Ok(SignIn::Refused);
+    }
+    am.failed_attempts = Set(0);
+    am.lockout_count = Set(0);
+    am.locked_until = Set(None);
+    am.last_login_at = Set(Some(now));
+    am.update(&txn).await?;
+    append(&txn, now, entry(AuditAction::SignIn, Some(&p), "signed in".into())).await?;
+    txn.commit().await?;
+    Ok(SignIn::Accepted {
+        person_id: p.id,
+        must_change_password: p.must_change_password,
+    })
+}
+
+pub async fn record_sign_out(
+    db: &DatabaseConnection,
+    now: OffsetDateTime,
+    actor: &Actor,
+    meta: &RequestMeta,
+) -> ServiceResult<()> {
+    let txn = write_txn(db).await?;
+    append(
+        &txn,
+        now,
+        AuditEntry::by(actor, meta, AuditAction::SignOut, actor.email.clone(), "signed out"),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Audits a refused burst of sign-ins from one address.
+pub async fn record_rate_limited(
+    db: &DatabaseConnection,
+    now: OffsetDateTime,
+    email: &str,
+    meta: &RequestMeta,
+) -> ServiceResult<()> {
+    let txn = write_txn(db).await?;
+    let target: String = email.trim().to_lowercase().chars().take(254).collect();
+    append(
+        &txn,
+        now,
+        AuditEntry {
+            actor_person_id: None,
+            actor_email: Some(target.clone()),
+            organisation_id: None,
+            action: AuditAction::RateLimited,
+            target,
+            summary: "too many sign-in attempts from this address".into(),
+            source_addr: meta.source_addr.clone(),
+            user_agent: meta.user_agent.clone(),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+pub struct PasswordChange {
+    pub current: String,
+    pub new: String,
+    pub confirm: String,
+}
+
+/// Changes the actor's own password (the current one required) and clears the must-change flag.
+pub async fn change_password(
+    db: &DatabaseConnection,
+    now: OffsetDateTime,
+    actor: &Actor,
+    meta: &RequestMeta,
+    input: PasswordChange,
+) -> ServiceResult<()> {
+    if input.new != input.confirm {
+        return Err(ServiceError::invalid("confirm", Msg::ErrPasswordMismatch));
+    }
+    check_new_password(&input.new, &actor.display_name, &actor.email).map_err(|m| ServiceError::invalid("new", m))?;
+    let txn = write_txn(db).await?;
+    let p = person::Entity::find_by_id(actor.person_id)
+        .one(&txn)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    if !verify_password(&input.current, &p.password_hash) {
+        return Err(ServiceError::invalid("current", Msg::ErrWrongCurrentPassword));
+    }
+    if input.current == input.new {
+        return Err(ServiceError::invalid("new", Msg::ErrPasswordSame));
+    }
+    let was_forced = p.must_change_password;
+    let mut am = p.into_active_model();
+    am.password_hash = Set(hash_password(&input.new)?);
+    am.must_change_password = Set(false);
+    am.update(&txn).await?;
+    let summary = if was_forced {
+        "password changed (required change done)"
+    } else {
+        "password changed"
+    };
+    append(
+        &txn,
+        now,
+        AuditEntry::by(actor, meta, AuditAction::PasswordChange, actor.email.clone(), summary),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Remembers the person's language.
+pub async fn set_locale(
+    db: &DatabaseConnection,
+    now: OffsetDateTime,
+    actor: &Actor,
+    meta: &RequestMeta,
+    locale: Locale,
+) -> ServiceResult<()> {
+    if actor.locale == Some(locale) {
+        return Ok(());
+    }
+    let txn = write_txn(db).await?;
+    person::Entity::update_many()
+        .col_expr(person::Column::Locale, locale.code().into())
+        .filter(person::Column::Id.eq(actor.person_id))
+        .exec(&txn)
+        .await?;
+    append(
+        &txn,
+        now,
+        AuditEntry::by(
+            actor,
+            meta,
+            AuditAction::LocaleChange,
+            actor.email.clone(),
+            format!("language → {}", locale.code()),
+        ),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}

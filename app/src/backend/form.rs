@@ -1,0 +1,97 @@
+//! Finishing a form's server function, so forms also work before the wasm loads or without JavaScript.
+use leptos::prelude::use_context;
+use tower_sessions::Session;
+
+use super::{flash, request::RequestMeta, ServiceError};
+use crate::{auth::Flash, error::AppError, i18n::Locale};
+
+/// Whether the current request is a server function posted by a plain HTML form (no JavaScript):
+/// it wants HTML back. (During a page render the parts are the page's GET, never this.)
+fn is_plain_form_post() -> bool {
+    use_context::<axum::http::request::Parts>()
+        .filter(|p| p.method == axum::http::Method::POST && p.uri.path().starts_with("/api/"))
+        .and_then(|p| {
+            p.headers
+                .get(axum::http::header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .map(|a| a.contains("text/html"))
+        })
+        .unwrap_or(false)
+}
+
+/// The HTTP status that goes with an error (a person's mistake is never a 500).
+pub fn status_of(e: &AppError) -> axum::http::StatusCode {
+    use axum::http::StatusCode;
+    match e {
+        AppError::NotSignedIn => StatusCode::UNAUTHORIZED,
+        AppError::MustChangePassword | AppError::Forbidden | AppError::CrossOrigin => StatusCode::FORBIDDEN,
+        AppError::NotFound => StatusCode::NOT_FOUND,
+        AppError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+        AppError::Conflict { .. } => StatusCode::CONFLICT,
+        AppError::Internal { .. } | AppError::Transport(_) => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+/// Maps a read's result to the wire, with the error's status on the response.
+pub fn answer<T>(result: Result<T, ServiceError>) -> Result<T, AppError> {
+    let meta = RequestMeta::current();
+    result.map_err(|e| {
+        let e = e.into_app_error(&meta.request_id);
+        if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+            res.set_status(status_of(&e));
+        }
+        e
+    })
+}
+
+/// The local path of the page the form was on.
+fn referer_path() -> String {
+    use_context::<axum::http::request::Parts>()
+        .and_then(|p| {
+            p.headers
+                .get(axum::http::header::REFERER)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        })
+        .and_then(|r| {
+            let after_scheme = r.split_once("://").map(|(_, rest)| rest.to_string())?;
+            let path = after_scheme
+                .find('/')
+                .map(|i| after_scheme[i..].to_string())
+                .unwrap_or_else(|| "/".into());
+            Some(path)
+        })
+        .filter(|p| p.starts_with('/') && !p.starts_with("//"))
+        .unwrap_or_else(|| "/".into())
+}
+
+pub fn viewer_locale() -> Locale {
+    use_context::<axum::http::request::Parts>()
+        .and_then(|p| p.extensions.get::<Locale>().copied())
+        .unwrap_or_default()
+}
+
+/// Maps the service's result to the wire. For a plain form post the outcome also goes into
+/// a flash message and the browser is sent back to the form's page, so nothing is lost.
+pub async fn finish<T>(
+    result: Result<T, ServiceError>,
+    on_ok: impl FnOnce(&T, Locale) -> Flash,
+) -> Result<T, AppError> {
+    let result = answer(result);
+    if is_plain_form_post() {
+        if let Ok(session) = leptos_axum::extract::<Session>().await {
+            let locale = viewer_locale();
+            let message = match &result {
+                Ok(v) => on_ok(v, locale),
+                Err(e) => Flash {
+                    ok: false,
+                    text: e.message(locale),
+                    secret: None,
+                },
+            };
+            flash::set(&session, message).await;
+        }
+        leptos_axum::redirect(&referer_path());
+    }
+    result
+}

@@ -1,0 +1,72 @@
+//! Server-only foundations: state, clock, database handle, errors, actor, access policy, sessions.
+pub mod actor;
+pub mod clock;
+pub mod db;
+pub mod demo;
+pub mod entity;
+pub mod error;
+pub mod flash;
+pub mod form;
+pub mod policy;
+pub mod request;
+pub mod session_store;
+pub mod time_fmt;
+
+use std::{net::IpAddr, num::NonZeroU32, sync::Arc};
+
+use governor::{clock::DefaultClock, state::keyed::DefaultKeyedStateStore, Quota, RateLimiter};
+use sea_orm::DatabaseConnection;
+
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use error::{ServiceError, ServiceResult};
+
+pub type SignInLimiter = RateLimiter<IpAddr, DefaultKeyedStateStore<IpAddr>, DefaultClock>;
+
+/// Settings the running app needs (the server crate parses them from the environment).
+#[derive(Clone, Debug)]
+pub struct AppSettings {
+    pub public_base_url: String,
+    pub default_time_zone: String,
+    /// Sign-in attempts one source address may make per minute.
+    pub sign_in_per_minute: u32,
+}
+
+impl AppSettings {
+    pub fn secure_cookies(&self) -> bool {
+        self.public_base_url.starts_with("https://")
+    }
+
+    /// `scheme://host[:port]` of the public base URL, to compare with an Origin header.
+    pub fn public_origin(&self) -> String {
+        let url = self.public_base_url.trim_end_matches('/');
+        match url.find("://") {
+            Some(i) => match url[i + 3..].find('/') {
+                Some(j) => url[..i + 3 + j].to_string(),
+                None => url.to_string(),
+            },
+            None => url.to_string(),
+        }
+    }
+}
+
+/// Everything a request handler needs; cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub clock: Arc<dyn Clock>,
+    pub settings: Arc<AppSettings>,
+    pub sign_in_limiter: Arc<SignInLimiter>,
+}
+
+impl AppState {
+    pub fn new(db: DatabaseConnection, clock: Arc<dyn Clock>, settings: AppSettings) -> Self {
+        let per_minute = NonZeroU32::new(settings.sign_in_per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
+        let limiter = RateLimiter::keyed(Quota::per_minute(per_minute));
+        AppState {
+            db,
+            clock,
+            settings: Arc::new(settings),
+            sign_in_limiter: Arc::new(limiter),
+        }
+    }
+}

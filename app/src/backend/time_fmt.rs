@@ -1,0 +1,44 @@
+//! Shows stored UTC instants in the viewer's time zone.
+use time::OffsetDateTime;
+
+pub const DEFAULT_TIME_ZONE: &str = "Asia/Shanghai";
+
+/// Whether `name` is a time zone in the bundled database.
+pub fn is_known_zone(name: &str) -> bool {
+    jiff::tz::TimeZone::get(name).is_ok()
+}
+
+/// `2026-11-25 22:17` in `zone` (falls back to the default zone for an unknown name).
+pub fn format_in_zone(at: OffsetDateTime, zone: &str) -> String {
+    let tz = jiff::tz::TimeZone::get(zone)
+        .or_else(|_| jiff::tz::TimeZone::get(DEFAULT_TIME_ZONE))
+        .unwrap_or(jiff::tz::TimeZone::UTC);
+    match jiff::Timestamp::from_second(at.unix_timestamp()) {
+        Ok(ts) => ts.to_zoned_datetime(tz).strftime("%Y-%m-%d %H:%M").to_string(),
+        Err(_) => at.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    #[test]
+    fn shanghai_is_eight_hours_ahead_of_utc() {
+        assert_eq!(
+            format_in_zone(datetime!(2026-11-25 14:17 UTC), "Asia/Shanghai"),
+            "2026-11-25 22:17"
+        );
+        assert_eq!(
+            format_in_zone(datetime!(2026-11-25 14:17 UTC), "Europe/London"),
+            "2026-11-25 14:17"
+        );
+        assert_eq!(
+            format_in_zone(datetime!(2026-11-25 14:17 UTC), "Nowhere/Unknown"),
+            "2026-11-25 22:17"
+        );
+        assert!(is_known_zone("Asia/Shanghai"));
+        assert!(!is_known_zone("Nowhere/Unknown"));
+    }
+}

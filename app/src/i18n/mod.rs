@@ -1,0 +1,295 @@
+//! The one translation layer: every visible string is a `Msg`, with Simplified Chinese and English.
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+pub enum Locale {
+    #[default]
+    Zh,
+    En,
+}
+
+impl Locale {
+    pub const ALL: [Locale; 2] = [Locale::Zh, Locale::En];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Locale::Zh => "zh",
+            Locale::En => "en",
+        }
+    }
+
+    /// The BCP 47 tag for `<html lang>`.
+    pub fn html_lang(self) -> &'static str {
+        match self {
+            Locale::Zh => "zh-CN",
+            Locale::En => "en",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Locale> {
+        match code.trim().to_ascii_lowercase().as_str() {
+            "zh" | "zh-cn" | "zh-hans" | "zh-hans-cn" => Some(Locale::Zh),
+            "en" | "en-us" | "en-gb" => Some(Locale::En),
+            _ => None,
+        }
+    }
+
+    /// Picks from an Accept-Language header by quality; Simplified Chinese when it names neither.
+    pub fn from_accept_language(header: Option<&str>) -> Locale {
+        let Some(header) = header else {
+            return Locale::Zh;
+        };
+        let mut best: Option<(f32, Locale)> = None;
+        for part in header.split(',') {
+            let mut pieces = part.split(';');
+            let tag = pieces.next().unwrap_or("").trim().to_ascii_lowercase();
+            let q = pieces
+                .find_map(|p| p.trim().strip_prefix("q=").and_then(|v| v.parse::<f32>().ok()))
+                .unwrap_or(1.0);
+            let locale = if tag.starts_with("zh") {
+                // Traditional-script tags still get Simplified: it is the only Chinese we have.
+                Some(Locale::Zh)
+            } else if tag.starts_with("en") {
+                Some(Locale::En)
+            } else {
+                None
+            };
+            if let Some(l) = locale {
+                if best.is_none_or(|(bq, _)| q > bq) {
+                    best = Some((q, l));
+                }
+            }
+        }
+        best.map(|(_, l)| l).unwrap_or(Locale::Zh)
+    }
+}
+
+macro_rules! messages {
+    ($($key:ident => $zh:literal, $en:literal;)*) => {
+        /// A visible string's key.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        pub enum Msg { $($key,)* }
+
+        impl Msg {
+            pub const ALL: &'static [Msg] = &[$(Msg::$key,)*];
+
+            pub fn text(self, locale: Locale) -> &'static str {
+                match (self, locale) {
+                    $((Msg::$key, Locale::Zh) => $zh, (Msg::$key, Locale::En) => $en,)*
+                }
+            }
+        }
+    };
+}
+
+messages! {
+    AppName => "政府网站云服务监管平台", "Government Website Cloud Supervision Portal";
+    AppShort => "云监管平台", "Cloud Supervision";
+    DemoBanner => "演示数据：本系统中的所有机构、人员与记录均为虚构。", "Demo data: every organisation, person and record here is fictitious.";
+    Language => "语言", "Language";
+    LangZh => "中文", "中文";
+    LangEn => "English", "English";
+    SignIn => "登录", "Sign in";
+    SignOut => "退出登录", "Sign out";
+    Email => "电子邮箱", "Email";
+    Password => "密码", "Password";
+    ShowPassword => "显示密码", "Show password";
+    HidePassword => "隐藏密码", "Hide password";
+    SignInTitle => "登录监管平台", "Sign in to the portal";
+    SignInHelp => "请使用所在机构管理员为您开通的账号登录。", "Use the account your organisation's administrator created for you.";
+    ErrInvalidCredentials => "邮箱或密码不正确。", "The email or password is not correct.";
+    ErrRateLimited => "来自您所在地址的登录尝试过多，请稍后再试。", "Too many sign-in attempts from your address. Please try again later.";
+    ErrLocked => "该账号因连续登录失败已被暂时锁定，请稍后再试。", "This account is temporarily locked after repeated failed sign-ins. Please try again later.";
+    ErrSessionExpired => "会话已过期，请重新登录。", "Your session has expired. Please sign in again.";
+    ErrNotSignedIn => "请先登录。", "Please sign in first.";
+    ErrForbidden => "您没有权限执行此操作。", "You are not allowed to do this.";
+    ErrNotFound => "未找到所请求的内容。", "What you asked for was not found.";
+    ErrInternal => "服务器内部错误。请将请求编号告知管理员：", "Internal error. Please give the administrator this request id:";
+    ErrCrossOrigin => "已拒绝来自其他来源的请求。", "A request from another origin was refused.";
+    ErrBadRequest => "请求格式不正确，请检查填写的内容。", "The request was malformed; check what was entered.";
+    ErrConflict => "该记录已存在。", "That already exists.";
+    ErrWrongCurrentPassword => "当前密码不正确。", "The current password is not correct.";
+    ErrPasswordTooShort => "密码至少需要 12 个字符。", "The password must have at least 12 characters.";
+    ErrPasswordTooLong => "密码不能超过 128 个字符。", "The password must have at most 128 characters.";
+    ErrPasswordWeak => "密码太容易被猜到（常见密码或简单规律），请换一个更强的密码。", "That password is too easy to guess (common or a simple pattern). Choose a stronger one.";
+    ErrPasswordPersonal => "密码不能包含您的姓名或邮箱。", "The password must not contain your name or email.";
+    ErrPasswordMismatch => "两次输入的新密码不一致。", "The two new passwords do not match.";
+    ErrPasswordSame => "新密码不能与当前密码相同。", "The new password must differ from the current one.";
+    ErrEmailInvalid => "请输入有效的电子邮箱地址。", "Enter a valid email address.";
+    ErrEmailTaken => "该电子邮箱已被使用。", "That email is already in use.";
+    ErrNameRequired => "请填写名称。", "Enter a name.";
+    ErrNameTaken => "该名称已被使用。", "That name is already in use.";
+    ErrRoleRequired => "请至少选择一个角色。", "Choose at least one role.";
+    ErrSubtypeRequired => "供应链服务商需要选择类型。", "A supply-chain provider needs a subtype.";
+    ErrInvalidDate => "日期格式不正确（应为 YYYY-MM-DD）。", "The date is not valid (use YYYY-MM-DD).";
+    ErrSelfDeactivate => "不能停用您自己的账号。", "You cannot deactivate your own account.";
+    ErrLastAdmin => "机构至少需要保留一名在职管理员。", "An organisation must keep at least one active administrator.";
+    NotFoundTitle => "页面不存在", "Page not found";
+    NotFoundBody => "您访问的页面不存在或已被移除。", "The page you asked for does not exist or was removed.";
+    BackHome => "返回首页", "Back to the dashboard";
+    Dashboard => "工作台", "Dashboard";
+    Organisations => "机构", "Organisations";
+    People => "人员", "People";
+    AuditTrail => "审计日志", "Audit trail";
+    MyAccount => "我的账号", "My account";
+    ChangePassword => "修改密码", "Change password";
+    CurrentPassword => "当前密码", "Current password";
+    NewPassword => "新密码", "New password";
+    ConfirmPassword => "确认新密码", "Confirm new password";
+    PasswordRules => "至少 12 个字符；不能是常见密码，也不能包含您的姓名或邮箱。", "At least 12 characters; not a common password, and not containing your name or email.";
+    MustChangeNotice => "首次登录或管理员重置后，您必须先设置新密码才能继续使用。", "You must set a new password before you can go on (first sign-in or reset by an administrator).";
+    PasswordChanged => "密码已修改。", "Your password was changed.";
+    Save => "保存", "Save";
+    Create => "创建", "Create";
+    Cancel => "取消", "Cancel";
+    Edit => "编辑", "Edit";
+    Deactivate => "停用", "Deactivate";
+    Reactivate => "重新启用", "Reactivate";
+    Active => "在用", "Active";
+    Inactive => "已停用", "Inactive";
+    Status => "状态", "Status";
+    Name => "名称", "Name";
+    DisplayName => "姓名", "Name";
+    Kind => "类型", "Kind";
+    Subtype => "子类型", "Subtype";
+    Roles => "角色", "Roles";
+    Actions => "操作", "Actions";
+    Welcome => "欢迎", "Welcome";
+    YourOrganisation => "所在机构", "Your organisation";
+    KindAgency => "政府部门（云服务客户）", "Agency (cloud service customer)";
+    KindCsp => "云服务商", "Cloud service provider";
+    KindSupplier => "供应链服务商", "Supply-chain provider";
+    KindAssessor => "第三方评估机构", "Third-party assessor";
+    KindRegulator => "监管部门", "Regulator";
+    KindPlatform => "平台运营方", "Platform operator";
+    SubDeveloper => "网站开发商", "Website developer";
+    SubIntegrator => "系统集成商", "System integrator";
+    SubSecurity => "安全服务商", "Security service provider";
+    NoSubtype => "（无）", "(none)";
+    RoleOrgAdmin => "机构管理员", "Organisation administrator";
+    RoleSecurityOfficer => "安全负责人", "Security officer";
+    RoleDutyOfficer => "值班人员", "Duty officer";
+    RoleViewer => "只读查看", "Read-only viewer";
+    RolePlatformAdmin => "平台管理员", "Platform administrator";
+    NewOrganisation => "新建机构", "New organisation";
+    FirstAdmin => "首位管理员", "First administrator";
+    FirstAdminEmail => "首位管理员邮箱", "First administrator's email";
+    FirstAdminName => "首位管理员姓名", "First administrator's name";
+    OneTimePasswordIntro => "已创建。请将以下一次性密码安全地交给对方，它只显示这一次，首次登录时必须修改：", "Created. Hand this one-time password over securely; it is shown only this once and must be changed at first sign-in:";
+    AddPerson => "添加人员", "Add a person";
+    EditPerson => "编辑人员", "Edit person";
+    PeopleOf => "本机构人员", "People of your organisation";
+    NoPeople => "还没有人员。", "No people yet.";
+    NoOrganisations => "还没有机构。", "No organisations yet.";
+    ResetPassword => "重置密码", "Reset password";
+    Filter => "筛选", "Filter";
+    ClearFilter => "清除筛选", "Clear";
+    ExportCsv => "导出 CSV", "Export CSV";
+    From => "起始日期", "From";
+    To => "截止日期", "To";
+    Person => "人员", "Person";
+    Action => "操作", "Action";
+    AnyAction => "全部操作", "All actions";
+    AnyPerson => "全部人员", "Everyone";
+    When => "时间", "When";
+    Who => "操作人", "Who";
+    Target => "对象", "Target";
+    Details => "详情", "Details";
+    SourceAddress => "来源地址", "Source address";
+    NoAuditRows => "没有符合条件的审计记录。", "No audit rows match.";
+    ChainIntact => "审计链完整：所有记录均未被篡改。", "The audit chain is intact: no row was altered.";
+    ChainBroken => "审计链已断裂，第一处断点：", "The audit chain is broken; first broken link:";
+    RowsChecked => "已校验记录数", "Rows checked";
+    VerifyChain => "校验审计链", "Verify the chain";
+    ShowingRows => "显示记录数", "Rows shown";
+    Loading => "加载中…", "Loading…";
+    Saved => "已保存。", "Saved.";
+    PasswordResetDone => "密码已重置。一次性密码（只显示一次）：", "Password reset. One-time password (shown once):";
+    TimeZoneNote => "时间按您的时区显示：", "Times are shown in your time zone:";
+    ActionSignIn => "登录成功", "Signed in";
+    ActionSignInFailed => "登录失败", "Sign-in failed";
+    ActionSignOut => "退出登录", "Signed out";
+    ActionLockout => "账号锁定", "Account locked";
+    ActionRateLimited => "登录限流", "Sign-in rate-limited";
+    ActionPasswordChange => "修改密码", "Password changed";
+    ActionPasswordReset => "重置密码", "Password reset";
+    ActionOrgCreate => "创建机构", "Organisation created";
+    ActionOrgUpdate => "修改机构", "Organisation changed";
+    ActionPersonCreate => "添加人员", "Person added";
+    ActionPersonUpdate => "修改人员", "Person changed";
+    ActionPersonDeactivate => "停用人员", "Person deactivated";
+    ActionPersonReactivate => "启用人员", "Person reactivated";
+    ActionRolesChange => "变更角色", "Roles changed";
+    ActionLocaleChange => "切换语言", "Language changed";
+    DashboardIntro => "这里将汇总您所在机构需要关注的监管事项。", "Your organisation's supervision work is summarised here.";
+    LastSignIn => "上次登录", "Last sign-in";
+    Never => "从未", "Never";
+    PeopleCount => "人员数", "People";
+    OrganisationsCount => "机构数", "Organisations";
+    AuditRowsToday => "今日审计记录", "Audit rows today";
+    Yes => "是", "Yes";
+    No => "否", "No";
+    MustChange => "须改密", "Must change password";
+    LockedUntil => "锁定至", "Locked until";
+    Hydrated => "交互已就绪", "Interactive";
+}
+
+/// The viewer's locale, provided in context by the shell.
+pub fn use_locale() -> Locale {
+    use_context::<Locale>().unwrap_or_default()
+}
+
+/// Translates with the viewer's locale.
+pub fn t(msg: Msg) -> &'static str {
+    msg.text(use_locale())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_key_has_both_languages() {
+        for msg in Msg::ALL {
+            for locale in Locale::ALL {
+                assert!(!msg.text(locale).trim().is_empty(), "{msg:?} is empty in {locale:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn chinese_is_really_chinese() {
+        // A key copied from English into the Chinese column is a missing translation.
+        let untranslated: Vec<_> = Msg::ALL
+            .iter()
+            .filter(|m| !matches!(m, Msg::LangEn | Msg::LangZh))
+            .filter(|m| {
+                !m.text(Locale::Zh)
+                    .chars()
+                    .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+            })
+            .collect();
+        assert!(untranslated.is_empty(), "no Chinese text for {untranslated:?}");
+    }
+
+    #[test]
+    fn accept_language_picks_by_quality_and_defaults_to_chinese() {
+        assert_eq!(Locale::from_accept_language(None), Locale::Zh);
+        assert_eq!(Locale::from_accept_language(Some("fr-FR,de;q=0.8")), Locale::Zh);
+        assert_eq!(Locale::from_accept_language(Some("en-US,en;q=0.9")), Locale::En);
+        assert_eq!(Locale::from_accept_language(Some("en;q=0.5,zh-CN;q=0.9")), Locale::Zh);
+        assert_eq!(Locale::from_accept_language(Some("zh-TW")), Locale::Zh);
+    }
+}
+
+impl Msg {
+    /// The key's name, for carrying a message through a redirect's query string.
+    pub fn name(self) -> String {
+        format!("{self:?}")
+    }
+
+    pub fn from_name(name: &str) -> Option<Msg> {
+        Msg::ALL.iter().copied().find(|m| m.name() == name)
+    }
+}

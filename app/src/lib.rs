@@ -1,0 +1,90 @@
+//! The portal's Leptos app: shell, routes and hydration entry; modules hold pages, server functions and services.
+#![recursion_limit = "256"]
+
+pub mod audit;
+pub mod auth;
+#[cfg(feature = "ssr")]
+pub mod backend;
+pub mod error;
+pub mod i18n;
+pub mod tenancy;
+pub mod ui;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Stylesheet, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path, SsrMode,
+};
+
+use crate::i18n::{t, Locale, Msg};
+
+/// The HTML document around the app (server side only).
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let locale = current_locale();
+    view! {
+        <!DOCTYPE html>
+        <html lang=locale.html_lang()>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <leptos_meta::MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The viewer's language: on the server from the request (resolved by the middleware), in the
+/// browser from the document the server rendered.
+pub fn current_locale() -> Locale {
+    #[cfg(feature = "ssr")]
+    {
+        crate::backend::form::viewer_locale()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        document()
+            .document_element()
+            .and_then(|el| el.get_attribute("lang"))
+            .and_then(|l| Locale::parse(&l))
+            .unwrap_or_default()
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    provide_context(current_locale());
+    // Marks the page once the wasm has taken over (end-to-end tests wait for it).
+    Effect::new(move |_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+    view! {
+        <Stylesheet id="portal" href="/pkg/portal.css"/>
+        <Title text=t(Msg::AppName)/>
+        <Router>
+            <Routes fallback=ui::NotFound>
+                <Route ssr=SsrMode::Async path=path!("/login") view=auth::pages::SignInPage/>
+                <Route ssr=SsrMode::Async path=path!("/") view=|| view! { <ui::Layout><ui::dashboard::Dashboard/></ui::Layout> }/>
+                <Route ssr=SsrMode::Async path=path!("/account/password") view=|| view! { <ui::Layout><auth::pages::PasswordPage/></ui::Layout> }/>
+                <Route ssr=SsrMode::Async path=path!("/organisations") view=|| view! { <ui::Layout><tenancy::pages::OrganisationsPage/></ui::Layout> }/>
+                <Route ssr=SsrMode::Async path=path!("/people") view=|| view! { <ui::Layout><tenancy::pages::PeoplePage/></ui::Layout> }/>
+                <Route ssr=SsrMode::Async path=path!("/audit") view=|| view! { <ui::Layout><audit::pages::AuditPage/></ui::Layout> }/>
+            </Routes>
+        </Router>
+    }
+}
+
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(App);
+}

@@ -1,0 +1,239 @@
+//! Server functions of the tenancy module: organisations (platform) and people (organisation admins).
+use leptos::prelude::*;
+use uuid::Uuid;
+
+use super::{OneTimePassword, OrganisationRow, PersonRow, Role};
+use crate::error::AppError;
+
+#[cfg(feature = "ssr")]
+use crate::{
+    auth::Flash,
+    backend::{
+        actor,
+        form::{answer, finish},
+        policy,
+        request::RequestMeta,
+        AppState,
+    },
+    i18n::Msg,
+};
+
+#[cfg(feature = "ssr")]
+fn otp_flash(otp: &OneTimePassword, locale: crate::i18n::Locale) -> Flash {
+    Flash {
+        ok: true,
+        text: format!("{} {}", Msg::OneTimePasswordIntro.text(locale), otp.email),
+        secret: Some(otp.password.clone()),
+    }
+}
+
+#[server(endpoint = "organisations")]
+pub async fn list_organisations() -> Result<Vec<OrganisationRow>, AppError> {
+    let state = expect_context::<AppState>();
+    let result = async {
+        let actor = actor::require()?;
+        let cap = policy::platform_admin(&actor)?;
+        super::service::list_organisations(&state.db, &cap, &actor).await
+    }
+    .await;
+    answer(result)
+}
+
+#[server(endpoint = "create_organisation")]
+pub async fn create_organisation(
+    name: String,
+    kind: String,
+    subtype: Option<String>,
+    admin_email: String,
+    admin_name: String,
+) -> Result<OneTimePassword, AppError> {
+    let state = expect_context::<AppState>();
+    let result = async {
+        let actor = actor::require()?;
+        let cap = policy::platform_admin(&actor)?;
+        let input = super::service::NewOrganisation {
+            name,
+            kind,
+            subtype,
+            admin_email,
+            admin_name,
+        };
+        let (_, otp) = super::service::create_organisation(
+            &state.db,
+            state.clock.now(),
+            &cap,
+            &actor,
+            &RequestMeta::current(),
+            input,
+        )
+        .await?;
+        Ok(otp)
+    }
+    .await;
+    finish(result, otp_flash).await
+}
+
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PeoplePage {
+    pub people: Vec<PersonRow>,
+    pub grantable: Vec<Role>,
+    pub me: Uuid,
+}
+
+#[server(endpoint = "people")]
+pub async fn list_people() -> Result<PeoplePage, AppError> {
+    let state = expect_context::<AppState>();
+    let result = async {
+        let actor = actor::require()?;
+        let cap = policy::people_admin(&actor)?;
+        let people = super::service::list_people(&state.db, &cap, &actor, state.clock.now()).await?;
+        Ok(PeoplePage {
+            people,
+            grantable: Role::grantable_in(actor.org_kind),
+            me: actor.person_id,
+        })
+    }
+    .await;
+    answer(result)
+}
+
+/// Role checkboxes arrive one field each (`role_org_admin=on`), which every encoding handles.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RoleChoice {
+    #[serde(default)]
+    pub role_org_admin: Option<String>,
+    #[serde(default)]
+    pub role_security_officer: Option<String>,
+    #[serde(default)]
+    pub role_duty_officer: Option<String>,
+    #[serde(default)]
+    pub role_viewer: Option<String>,
+    #[serde(default)]
+    pub role_platform_admin: Option<String>,
+}
+
+impl RoleChoice {
+    pub fn codes(&self) -> Vec<String> {
+        [
+            (&self.role_org_admin, Role::OrgAdmin),
+            (&self.role_security_officer, Role::SecurityOfficer),
+            (&self.role_duty_officer, Role::DutyOfficer),
+            (&self.role_viewer, Role::Viewer),
+            (&self.role_platform_admin, Role::PlatformAdmin),
+        ]
+        .into_iter()
+        .filter(|(v, _)| v.as_deref().is_some_and(|v| !v.is_empty() && v != "false"))
+        .map(|(_, r)| r.code().to_string())
+        .collect()
+    }
+}
+
+#[server(endpoint = "create_person")]
+pub async fn create_person(
+    email: String,
+    display_name: String,
+    #[server(flatten)]
+    #[server(default)]
+    roles: RoleChoice,
+) -> Result<OneTimePassword, AppError> {
+    let state = expect_context::<AppState>();
+    let result = async {
+        let actor = actor::require()?;
+        let cap = policy::people_admin(&actor)?;
+        let input = super::service::NewPerson {
+            email,
+            display_name,
+            roles: roles.codes(),
+        };
+        super::service::create_person(
+            &state.db,
+            state.clock.now(),
+            &cap,
+            &actor,
+            &RequestMeta::current(),
+            input,
+        )
+        .await
+    }
+    .await;
+    finish(result, otp_flash).await
+}
+
+#[server(endpoint = "update_person")]
+pub async fn update_person(
+    id: Uuid,
+    display_name: String,
+    #[server(flatten)]
+    #[server(default)]
+    roles: RoleChoice,
+) -> Result<(), AppError> {
+    let state = expect_context::<AppState>();
+    let result = async {
+        let actor = actor::require()?;
+        let cap = policy::people_admin(&actor)?;
+        let input = super::service::PersonUpdate {
+            display_name,
+            roles: roles.codes(),
+        };
+        super::service::update_person(
+            &state.db,
+            state.clock.now(),
+            &cap,
+            &actor,
+            &RequestMeta::current(),
+            id,
+            input,
+        )
+        .await
+    }
+    .await;
+    finish(result, |_, l| Flash {
+        ok: true,
+        text: Msg::Saved.text(l).into(),
+        secret: None,
+    })
+    .await
+}
+
+#[server(endpoint = "set_person_active")]
+pub async fn set_person_active(id: Uuid, active: bool) -> Result<(), AppError> {
+    let state = expect_context::<AppState>();
+    let result = async {
+        let actor = actor::require()?;
+        let cap = policy::people_admin(&actor)?;
+        super::service::set_person_active(
+            &state.db,
+            state.clock.now(),
+            &cap,
+            &actor,
+            &RequestMeta::current(),
+            id,
+            active,
+        )
+        .await
+    }
+    .await;
+    finish(result, |_, l| Flash {
+        ok: true,
+        text: Msg::Saved.text(l).into(),
+        secret: None,
+    })
+    .await
+}
+
+#[server(endpoint = "reset_person_password")]
+pub async fn reset_person_password(id: Uuid) -> Result<OneTimePassword, AppError> {
+    let state = expect_context::<AppState>();
+    let result = async {
+        let actor = actor::require()?;
+        let cap = policy::people_admin(&actor)?;
+        super::service::reset_password(&state.db, state.clock.now(), &cap, &actor, &RequestMeta::current(), id).await
+    }
+    .await;
+    finish(result, |otp, l| Flash {
+        ok: true,
+        text: format!("{} {}", Msg::PasswordResetDone.text(l), otp.email),
+        secret: Some(otp.password.clone()),
+    })
+    .await
+}

@@ -1,0 +1,231 @@
+//! Pages for organisations (platform administrator) and people (organisation administrator).
+use leptos::{form::ActionForm, prelude::*};
+
+use super::{
+    api::{CreateOrganisation, CreatePerson, ResetPersonPassword, SetPersonActive, UpdatePerson},
+    OneTimePassword, OrgKind, PersonRow, Role, SupplierSubtype,
+};
+use crate::{
+    i18n::{t, use_locale, Msg},
+    ui::{roles_text, ActionError, ErrorNotice},
+};
+
+#[component]
+fn OneTimePasswordBox(otp: OneTimePassword) -> impl IntoView {
+    view! {
+        <div class="notice ok" role="status" data-test="otp-box">
+            <p>{t(Msg::OneTimePasswordIntro)}" "<strong>{otp.email}</strong></p>
+            <p><code class="secret" data-test="one-time-password">{otp.password}</code></p>
+        </div>
+    }
+}
+
+#[component]
+pub fn OrganisationsPage() -> impl IntoView {
+    let create = ServerAction::<CreateOrganisation>::new();
+    let orgs = Resource::new(move || create.version().get(), |_| super::api::list_organisations());
+    let locale = use_locale();
+    let (kind, set_kind) = signal("agency".to_string());
+    view! {
+        <h1>{t(Msg::Organisations)}</h1>
+        <section class="card">
+            <h2>{t(Msg::NewOrganisation)}</h2>
+            {move || match create.value().get() {
+                Some(Ok(otp)) => Some(view! { <OneTimePasswordBox otp/> }.into_any()),
+                Some(Err(e)) => Some(view! { <ErrorNotice error=e/> }.into_any()),
+                None => None,
+            }}
+            <ActionForm action=create attr:class="grid-form" attr:data-test="create-organisation">
+                <label><span>{t(Msg::Name)}</span><input name="name" required maxlength="200"/></label>
+                <label><span>{t(Msg::Kind)}</span>
+                    <select name="kind" on:change=move |ev| set_kind.set(event_target_value(&ev))>
+                        {OrgKind::ALL.iter().filter(|k| **k != OrgKind::Platform).map(|k| view! {
+                            <option value=k.code()>{k.label().text(locale)}</option>
+                        }).collect_view()}
+                    </select>
+                </label>
+                <label class:dim=move || kind.get() != "supplier"><span>{t(Msg::Subtype)}</span>
+                    <select name="subtype">
+                        <option value="">{t(Msg::NoSubtype)}</option>
+                        {SupplierSubtype::ALL.iter().map(|s| view! { <option value=s.code()>{s.label().text(locale)}</option> }).collect_view()}
+                    </select>
+                </label>
+                <label><span>{t(Msg::FirstAdminEmail)}</span><input name="admin_email" type="email" required maxlength="254"/></label>
+                <label><span>{t(Msg::FirstAdminName)}</span><input name="admin_name" required maxlength="200"/></label>
+                <div class="form-actions"><button type="submit" class="primary">{t(Msg::Create)}</button></div>
+            </ActionForm>
+        </section>
+        <Suspense fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
+            {move || Suspend::new(async move {
+                match orgs.await {
+                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                    Ok(rows) if rows.is_empty() => view! { <p class="empty">{t(Msg::NoOrganisations)}</p> }.into_any(),
+                    Ok(rows) => view! {
+                        <table class="table" data-test="organisations">
+                            <thead><tr>
+                                <th>{t(Msg::Name)}</th><th>{t(Msg::Kind)}</th><th>{t(Msg::PeopleCount)}</th><th>{t(Msg::Status)}</th>
+                            </tr></thead>
+                            <tbody>
+                                {rows.into_iter().map(|o| view! {
+                                    <tr>
+                                        <td>{o.name}</td>
+                                        <td>{o.kind.label().text(locale)}{o.subtype.map(|s| format!(" · {}", s.label().text(locale)))}</td>
+                                        <td class="num">{o.people}</td>
+                                        <td>{if o.active { t(Msg::Active) } else { t(Msg::Inactive) }}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn RoleBoxes(grantable: Vec<Role>, checked: Vec<Role>) -> impl IntoView {
+    let locale = use_locale();
+    view! {
+        <fieldset class="roles">
+            <legend>{t(Msg::Roles)}</legend>
+            {grantable.into_iter().map(|r| view! {
+                <label class="check">
+                    <input type="checkbox" name=format!("role_{}", r.code()) value="on" checked=checked.contains(&r)/>
+                    {r.label().text(locale)}
+                </label>
+            }).collect_view()}
+        </fieldset>
+    }
+}
+
+#[component]
+pub fn PeoplePage() -> impl IntoView {
+    let create = ServerAction::<CreatePerson>::new();
+    let update = ServerAction::<UpdatePerson>::new();
+    let set_active = ServerAction::<SetPersonActive>::new();
+    let reset = ServerAction::<ResetPersonPassword>::new();
+    let people = Resource::new(
+        move || {
+            (
+                create.version().get(),
+                update.version().get(),
+                set_active.version().get(),
+                reset.version().get(),
+            )
+        },
+        |_| super::api::list_people(),
+    );
+    view! {
+        <h1>{t(Msg::PeopleOf)}</h1>
+        {move || match create.value().get() {
+            Some(Ok(otp)) => Some(view! { <OneTimePasswordBox otp/> }.into_any()),
+            Some(Err(e)) => Some(view! { <ErrorNotice error=e/> }.into_any()),
+            None => None,
+        }}
+        {move || match reset.value().get() {
+            Some(Ok(otp)) => Some(view! { <OneTimePasswordBox otp/> }.into_any()),
+            Some(Err(e)) => Some(view! { <ErrorNotice error=e/> }.into_any()),
+            None => None,
+        }}
+        <ActionError value=Signal::derive(move || update.value().get())/>
+        <ActionError value=Signal::derive(move || set_active.value().get())/>
+        <Suspense fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
+            {move || Suspend::new(async move {
+                match people.await {
+                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                    Ok(page) => {
+                        let grantable = page.grantable.clone();
+                        let me = page.me;
+                        view! {
+                            <section class="card">
+                                <h2>{t(Msg::AddPerson)}</h2>
+                                <ActionForm action=create attr:class="grid-form" attr:data-test="add-person">
+                                    <label><span>{t(Msg::Email)}</span><input name="email" type="email" required maxlength="254"/></label>
+                                    <label><span>{t(Msg::DisplayName)}</span><input name="display_name" required maxlength="200"/></label>
+                                    <RoleBoxes grantable=page.grantable.clone() checked=vec![Role::Viewer]/>
+                                    <div class="form-actions"><button type="submit" class="primary">{t(Msg::Create)}</button></div>
+                                </ActionForm>
+                            </section>
+                            {if page.people.is_empty() {
+                                view! { <p class="empty">{t(Msg::NoPeople)}</p> }.into_any()
+                            } else {
+                                view! {
+                                    <table class="table" data-test="people">
+                                        <thead><tr>
+                                            <th>{t(Msg::DisplayName)}</th><th>{t(Msg::Email)}</th><th>{t(Msg::Roles)}</th>
+                                            <th>{t(Msg::Status)}</th><th>{t(Msg::LastSignIn)}</th><th>{t(Msg::Actions)}</th>
+                                        </tr></thead>
+                                        <tbody>
+                                            {page.people.into_iter().map(|p| {
+                                                let is_me = p.id == me;
+                                                view! { <PersonRowView person=p grantable=grantable.clone() is_me update set_active reset/> }
+                                            }).collect_view()}
+                                        </tbody>
+                                    </table>
+                                }.into_any()
+                            }}
+                        }.into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn PersonRowView(
+    person: PersonRow,
+    grantable: Vec<Role>,
+    is_me: bool,
+    update: ServerAction<UpdatePerson>,
+    set_active: ServerAction<SetPersonActive>,
+    reset: ServerAction<ResetPersonPassword>,
+) -> impl IntoView {
+    let locale = use_locale();
+    let id = person.id.to_string();
+    let id_active = id.clone();
+    let id_reset = id.clone();
+    let status = if !person.active {
+        t(Msg::Inactive).to_string()
+    } else if let Some(until) = &person.locked_until {
+        format!("{} {until}", t(Msg::LockedUntil))
+    } else if person.must_change_password {
+        format!("{} · {}", t(Msg::Active), t(Msg::MustChange))
+    } else {
+        t(Msg::Active).to_string()
+    };
+    view! {
+        <tr class:inactive=!person.active data-email=person.email.clone()>
+            <td>{person.display_name.clone()}</td>
+            <td>{person.email.clone()}</td>
+            <td>{roles_text(&person.roles, locale)}</td>
+            <td>{status}</td>
+            <td>{person.last_login_at.clone().unwrap_or_else(|| t(Msg::Never).to_string())}</td>
+            <td class="row-actions">
+                <details>
+                    <summary>{t(Msg::Edit)}</summary>
+                    <ActionForm action=update attr:class="stack">
+                        <input type="hidden" name="id" value=id/>
+                        <label><span>{t(Msg::DisplayName)}</span><input name="display_name" required maxlength="200" value=person.display_name.clone()/></label>
+                        <RoleBoxes grantable checked=person.roles.clone()/>
+                        <button type="submit" class="primary">{t(Msg::Save)}</button>
+                    </ActionForm>
+                </details>
+                {(!is_me).then(|| view! {
+                    <ActionForm action=set_active attr:class="inline">
+                        <input type="hidden" name="id" value=id_active.clone()/>
+                        <input type="hidden" name="active" value=(!person.active).to_string()/>
+                        <button type="submit" class="link-button" data-test="toggle-active">
+                            {if person.active { t(Msg::Deactivate) } else { t(Msg::Reactivate) }}
+                        </button>
+                    </ActionForm>
+                })}
+                <ActionForm action=reset attr:class="inline">
+                    <input type="hidden" name="id" value=id_reset/>
+                    <button type="submit" class="link-button">{t(Msg::ResetPassword)}</button>
+                </ActionForm>
+            </td>
+        </tr>
+    }
+}

@@ -1,0 +1,538 @@
+//! Organisations and people: creation with a first administrator, people management, one-time passwords.
+use rand::Rng;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel,
+    PaginatorTrait, QueryFilter, QueryOrder,
+};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use super::{
+    entity::{organisation, person, person_role},
+    OneTimePassword, OrgKind, OrganisationRow, PersonRow, Role, SupplierSubtype,
+};
+use crate::{
+    audit::{
+        service::{append, AuditEntry},
+        AuditAction,
+    },
+    auth::{rules::parse_email, service::hash_password},
+    backend::{
+        actor::Actor,
+        db::write_txn,
+        error::OnConstraint,
+        policy::{PeopleAdmin, PlatformAdmin},
+        request::RequestMeta,
+        time_fmt::format_in_zone,
+        ServiceError, ServiceResult,
+    },
+    i18n::Msg,
+};
+
+/// A one-time password: 20 characters from an alphabet without look-alikes, in groups of five.
+pub fn one_time_password() -> String {
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789";
+    let mut rng = rand::rng();
+    (0..4)
+        .map(|_| {
+            (0..5)
+                .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+fn parse_name(field: &'static str, input: &str, max: usize) -> ServiceResult<String> {
+    let name = input.trim();
+    if name.is_empty() || name.chars().count() > max || name.chars().any(char::is_control) {
+        return Err(ServiceError::invalid(field, Msg::ErrNameRequired));
+    }
+    Ok(name.to_string())
+}
+
+pub struct NewOrganisation {
+    pub name: String,
+    pub kind: String,
+    pub subtype: Option<String>,
+    pub admin_email: String,
+    pub admin_name: String,
+}
+
+pub struct NewPerson {
+    pub email: String,
+    pub display_name: String,
+    pub roles: Vec<String>,
+}
+
+fn parse_roles(codes: &[String], kind: OrgKind) -> ServiceResult<Vec<Role>> {
+    let mut roles: Vec<Role> = Vec::new();
+    for code in codes.iter().filter(|c| !c.is_empty()) {
+        let role = Role::parse(code)
+            .filter(|r| Role::grantable_in(kind).contains(r))
+            .ok_or(ServiceError::invalid("roles", Msg::ErrRoleRequired))?;
+        if !roles.contains(&role) {
+            roles.push(role);
+        }
+    }
+    if roles.is_empty() {
+        return Err(ServiceError::invalid("roles", Msg::ErrRoleRequired));
+    }
+    roles.sort();
+    Ok(roles)
+}
+
+async fn insert_person<C: ConnectionTrait>(
+    conn: &C,
+    now: OffsetDateTime,
+    organisation_id: Uuid,
+    email: &str,
+    display_name: &str,
+    roles: &[Role],
+    password: &str,
+) -> ServiceResult<Uuid> {
+    let id = Uuid::new_v4();
+    person::ActiveModel {
+        id: Set(id),
+        organisation_id: Set(organisation_id),
+        email: Set(email.to_string()),
+        display_name: Set(display_name.to_string()),
+        password_hash: Set(hash_password(password)?),
+        must_change_password: Set(true),
+        active: Set(true),
+        locale: Set(None),
+        time_zone: Set(None),
+        failed_attempts: Set(0),
+        lockout_count: Set(0),
+        locked_until: Set(None),
+        last_login_at: Set(None),
+        created_at: Set(now),
+    }
+    .insert(conn)
+    .await
+    .on_unique("email", Msg::ErrEmailTaken)?;
+    for role in roles {
+        person_role::ActiveModel {
+            person_id: Set(id),
+            role: Set(role.code().to_string()),
+        }
+        .insert(conn)
+        .await?;
+    }
+    Ok(id)
+}
+
+fn role_codes(roles: &[Role]) -> String {
+    roles.iter().map(|r| r.code()).collect::<Vec<_>>().join(",")
+}
+
+/// Creates an organisation and its first administrator, who gets a one-time password.
+pub async fn create_organisation(
+    db: &DatabaseConnection,
+    now: OffsetDateTime,
+    _cap: &PlatformAdmin,
+    actor: &Actor,
+    meta: &RequestMeta,
+    input: NewOrganisation,
+) -> ServiceResult<(OrganisationRow, OneTimePassword)> {
+    let name = parse_name("name", &input.name, 200)?;
+    let kind = OrgKind::parse(&input.kind).ok_or(ServiceError::invalid("kind", Msg::ErrNameRequired))?;
+    let subtype = match (kind, input.subtype.as_deref().filter(|s| !s.is_empty())) {
+        (OrgKind::Supplier, Some(s)) => {
+            Some(SupplierSubtype::parse(s).ok_or(ServiceError::invalid("subtype", Msg::ErrSubtypeRequired))?)
+        }
+        (OrgKind::Supplier, None) => return Err(ServiceError::invalid("subtype", Msg::ErrSubtypeRequired)),
+        _ => None,
+    };
+    let admin_email = parse_email(&input.admin_email).map_err(|m| ServiceError::invalid("admin_email", m))?;
+    let admin_name = parse_name("admin_name", &input.admin_name, 200)?;
+    let password = one_time_password();
+    let txn = write_txn(db).await?;
+    let org_id = Uuid::new_v4();
+    organisation::ActiveModel {
+        id: Set(org_id),
+        name: Set(name.clone()),
+        kind: Set(kind.code().into()),
+        supplier_subtype: Set(subtype.map(|s| s.code().into())),
+        active: Set(true),
+        created_at: Set(now),
+    }
+    .insert(&txn)
+    .await
+    .on_unique("name", Msg::ErrNameTaken)?;
+    let admin_roles = if kind == OrgKind::Platform {
+        vec![Role::OrgAdmin, Role::PlatformAdmin]
+    } else {
+        vec![Role::OrgAdmin]
+    };
+    insert_person(&txn, now, org_id, &admin_email, &admin_name, &admin_roles, &password).await?;
+    append(
+        &txn,
+        now,
+        AuditEntry::by(
+            actor,
+            meta,
+            AuditAction::OrganisationCreate,
+            format!("organisation {name}"),
+            format!(
+                "kind={}{}",
+                kind.code(),
+                subtype.map(|s| format!(", subtype={}", s.code())).unwrap_or_default()
+            ),
+        ),
+    )
+    .await?;
+    // The new organisation sees the creation of its own administrator in its audit trail.
+    append(
+        &txn,
+        now,
+        AuditEntry::by(
+            actor,
+            meta,
+            AuditAction::PersonCreate,
+            format!("person {admin_email}"),
+            format!("first administrator of {name}; roles={}", role_codes(&admin_roles)),
+        )
+        .in_organisation(Some(org_id)),
+    )
+    .await?;
+    txn.commit().await?;
+    let row = OrganisationRow {
+        id: org_id,
+        name,
+        kind,
+        subtype,
+        active: true,
+        people: 1,
+        created_at: format_in_zone(now, &actor.time_zone),
+    };
+    Ok((
+        row,
+        OneTimePassword {
+            email: admin_email,
+            password,
+        },
+    ))
+}
+
+pub async fn list_organisations(
+    db: &DatabaseConnection,
+    _cap: &PlatformAdmin,
+    actor: &Actor,
+) -> ServiceResult<Vec<OrganisationRow>> {
+    let orgs = organisation::Entity::find()
+        .order_by_asc(organisation::Column::Name)
+        .all(db)
+        .await?;
+    let mut rows = Vec::with_capacity(orgs.len());
+    for o in orgs {
+        let people = person::Entity::find()
+            .filter(person::Column::OrganisationId.eq(o.id))
+            .count(db)
+            .await?;
+        rows.push(OrganisationRow {
+            id: o.id,
+            kind: OrgKind::parse(&o.kind).unwrap_or(OrgKind::Agency),
+            subtype: o.supplier_subtype.as_deref().and_then(SupplierSubtype::parse),
+            name: o.name,
+            active: o.active,
+            people,
+            created_at: format_in_zone(o.created_at, &actor.time_zone),
+        });
+    }
+    Ok(rows)
+}
+
+async fn roles_of<C: ConnectionTrait>(conn: &C, person_id: Uuid) -> ServiceResult<Vec<Role>> {
+    let mut roles: Vec<Role> = person_role::Entity::find()
+        .filter(person_role::Column::PersonId.eq(person_id))
+        .all(conn)
+        .await?
+        .into_iter()
+        .filter_map(|r| Role::parse(&r.role))
+        .collect();
+    roles.sort();
+    Ok(roles)
+}
+
+pub async fn list_people(
+    db: &DatabaseConnection,
+    cap: &PeopleAdmin,
+    actor: &Actor,
+    now: OffsetDateTime,
+) -> ServiceResult<Vec<PersonRow>> {
+    let people = person::Entity::find()
+        .filter(person::Column::OrganisationId.eq(cap.organisation_id()))
+        .order_by_asc(person::Column::DisplayName)
+        .all(db)
+        .await?;
+    let mut rows = Vec::with_capacity(people.len());
+    for p in people {
+        rows.push(PersonRow {
+            id: p.id,
+            roles: roles_of(db, p.id).await?,
+            email: p.email,
+            display_name: p.display_name,
+            active: p.active,
+            must_change_password: p.must_change_password,
+            locked_until: p
+                .locked_until
+                .filter(|u| *u > now)
+                .map(|u| format_in_zone(u, &actor.time_zone)),
+            last_login_at: p.last_login_at.map(|u| format_in_zone(u, &actor.time_zone)),
+        });
+    }
+    Ok(rows)
+}
+
+/// Finds a person of the capability's organisation; any other organisation's person is "not found".
+async fn own_person<C: ConnectionTrait>(conn: &C, cap: &PeopleAdmin, id: Uuid) -> ServiceResult<person::Model> {
+    person::Entity::find_by_id(id)
+        .filter(person::Column::OrganisationId.eq(cap.organisation_id()))
+        .one(conn)
+        .await?
+        .ok_or(ServiceError::NotFound)
+}
+
+async fn org_kind<C: ConnectionTrait>(conn: &C, id: Uuid) -> ServiceResult<OrgKind> {
+    let org = organisation::Entity::find_by_id(id)
+        .one(conn)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    OrgKind::parse(&org.kind).ok_or_else(|| ServiceError::Internal(format!("bad kind {}", org.kind)))
+}
+
+pub async fn create_person(
+    db: &DatabaseConnection,
+    now: OffsetDateTime,
+    cap: &PeopleAdmin,
+    actor: &Actor,
+    meta: &RequestMeta,
+    input: NewPerson,
+) -> ServiceResult<OneTimePassword> {
+    let email = parse_email(&input.email).map_err(|m| ServiceError::invalid("email", m))?;
+    let name = parse_name("display_name", &input.display_name, 200)?;
+    let txn = write_txn(db).await?;
+    let roles = parse_roles(&input.roles, org_kind(&txn, cap.organisation_id()).await?)?;
+    let password = one_time_password();
+    insert_person(&txn, now, cap.organisation_id(), &email, &name, &roles, &password).await?;
+    append(
+        &txn,
+        now,
+        AuditEntry::by(
+            actor,
+            meta,
+            AuditAction::PersonCreate,
+            format!("person {email}"),
+            format!("name={name}; roles={}", role_codes(&roles)),
+        ),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(OneTimePassword { email, password })
+}
+
+/// Whether removing `person_id`'s administration would leave its organisation without an active admin.
+async fn is_last_admin<C: ConnectionTrait>(conn: &C, organisation_id: Uuid, person_id: Uuid) -> ServiceResult<bool> {
+    let admins = person_role::Entity::find()
+        .filter(person_role::Column::Role.eq(Role::OrgAdmin.code()))
+        .all(conn)
+        .await?;
+    let mut others = 0;
+    for a in admins.iter().filter(|a| a.person_id != person_id) {
+        if person::Entity::find_by_id(a.person_id)
+            .filter(person::Column::OrganisationId.eq(organisation_id))
+            .filter(person::Column::Active.eq(true))
+            .one(conn)
+            .await?
+            .is_some()
+        {
+            others += 1;
+        }
+    }
+    Ok(others == 0)
+}
+
+pub struct PersonUpdate {
+    pub display_name: String,
+    pub roles: Vec<String>,
+}
+
+pub async fn update_person(
+    db: &DatabaseConnection,
+    now: OffsetDateTime,
+    cap: &PeopleAdmin,
+    actor: &Actor,
+    meta: &RequestMeta,
+    id: Uuid,
+    input: PersonUpdate,
+) -> ServiceResult<()> {
+    let name = parse_name("display_name", &input.display_name, 200)?;
+    let txn = write_txn(db).await?;
+    let p = own_person(&txn, cap, id).await?;
+    let roles = parse_roles(&input.roles, org_kind(&txn, cap.organisation_id()).await?)?;
+    let before = roles_of(&txn, id).await?;
+    if before.contains(&Role::OrgAdmin)
+        && !roles.contains(&Role::OrgAdmin)
+        && p.active
+        && is_last_admin(&txn, cap.organisation_id(), id).await?
+    {
+        return Err(ServiceError::invalid("roles", Msg::ErrLastAdmin));
+    }
+    if p.display_name != name {
+        append(
+            &txn,
+            now,
+            AuditEntry::by(
+                actor,
+                meta,
+                AuditAction::PersonUpdate,
+                format!("person {}", p.email),
+                format!("name: {} → {name}", p.display_name),
+            ),
+        )
+        .await?;
+        let mut am = p.clone().into_active_model();
+        am.display_name = Set(name);
+        am.update(&txn).await?;
+    }
+    if before != roles {
+        person_role::Entity::delete_many()
+            .filter(person_role::Column::PersonId.eq(id))
+            .exec(&txn)
+            .await?;
+        for role in &roles {
+            person_role::ActiveModel {
+                person_id: Set(id),
+                role: Set(role.code().to_string()),
+            }
+            .insert(&txn)
+            .await?;
+        }
+        append(
+            &txn,
+            now,
+            AuditEntry::by(
+                actor,
+                meta,
+                AuditAction::RolesChange,
+                format!("person {}", p.email),
+                format!("roles: {} → {}", role_codes(&before), role_codes(&roles)),
+            ),
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(())
+}
+
+pub async fn set_person_active(
+    db: &DatabaseConnection,
+    now: OffsetDateTime,
+    cap: &PeopleAdmin,
+    actor: &Actor,
+    meta: &RequestMeta,
+    id: Uuid,
+    active: bool,
+) -> ServiceResult<()> {
+    let txn = write_txn(db).await?;
+    let p = own_person(&txn, cap, id).await?;
+    if p.active == active {
+        return Ok(());
+    }
+    if !active {
+        if id == actor.person_id {
+            return Err(ServiceError::invalid("active", Msg::ErrSelfDeactivate));
+        }
+        if roles_of(&txn, id).await?.contains(&Role::OrgAdmin) && is_last_admin(&txn, cap.organisation_id(), id).await?
+        {
+            return Err(ServiceError::invalid("active", Msg::ErrLastAdmin));
+        }
+    }
+    let email = p.email.clone();
+    let mut am = p.into_active_model();
+    am.active = Set(active);
+    am.update(&txn).await?;
+    let action = if active {
+        AuditAction::PersonReactivate
+    } else {
+        AuditAction::PersonDeactivate
+    };
+    append(
+        &txn,
+        now,
+        AuditEntry::by(
+            actor,
+            meta,
+            action,
+            format!("person {email}"),
+            if active {
+                "active: false → true"
+            } else {
+                "active: true → false"
+            },
+        ),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Gives a person of the organisation a new one-time password and unlocks it.
+pub async fn reset_password(
+    db: &DatabaseConnection,
+    now: OffsetDateTime,
+    cap: &PeopleAdmin,
+    actor: &Actor,
+    meta: &RequestMeta,
+    id: Uuid,
+) -> ServiceResult<OneTimePassword> {
+    let txn = write_txn(db).await?;
+    let p = own_person(&txn, cap, id).await?;
+    let password = one_time_password();
+    let email = p.email.clone();
+    let mut am = p.into_active_model();
+    am.password_hash = Set(hash_password(&password)?);
+    am.must_change_password = Set(true);
+    am.failed_attempts = Set(0);
+    am.locked_until = Set(None);
+    am.update(&txn).await?;
+    append(
+        &txn,
+        now,
+        AuditEntry::by(
+            actor,
+            meta,
+            AuditAction::PasswordReset,
+            format!("person {email}"),
+            "one-time password issued; must change at next sign-in",
+        ),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(OneTimePassword { email, password })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_time_passwords_are_long_and_differ() {
+        let a = one_time_password();
+        let b = one_time_password();
+        assert_eq!(a.len(), 23);
+        assert_ne!(a, b);
+        assert!(!a.contains(['0', 'O', 'l', '1', 'I']));
+    }
+
+    #[test]
+    fn roles_must_be_grantable_and_present() {
+        assert!(parse_roles(&[], OrgKind::Agency).is_err());
+        assert!(parse_roles(&["platform_admin".into()], OrgKind::Agency).is_err());
+        assert_eq!(
+            parse_roles(&["viewer".into(), "org_admin".into(), "viewer".into()], OrgKind::Csp).ok(),
+            Some(vec![Role::OrgAdmin, Role::Viewer])
+        );
+    }
+}

@@ -1,0 +1,168 @@
+//! Shared components: the page layout and navigation per role, messages, the not-found page.
+pub mod dashboard;
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_location;
+
+use crate::{
+    auth::{api::get_frame, Flash, Frame, Viewer},
+    error::AppError,
+    i18n::{t, use_locale, Locale, Msg},
+    tenancy::{OrgKind, Role},
+};
+
+pub type FrameResource = Resource<Result<Frame, AppError>>;
+
+/// The frame of every signed-in page: header with navigation, language, sign-out; the flash; the content.
+#[component]
+pub fn Layout(children: Children) -> impl IntoView {
+    let frame: FrameResource = Resource::new(|| (), |_| get_frame());
+    provide_context(frame);
+    view! {
+        <Suspense fallback=|| view! { <header class="topbar"></header> }>
+            {move || Suspend::new(async move {
+                match frame.await {
+                    Ok(f) => view! { <Header frame=f/> }.into_any(),
+                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+        <main class="content">{children()}</main>
+    }
+}
+
+#[component]
+fn Header(frame: Frame) -> impl IntoView {
+    let Frame {
+        viewer, demo, flash, ..
+    } = frame;
+    view! {
+        {demo.then(|| view! { <DemoBanner/> })}
+        <header class="topbar">
+            <a class="brand" href="/">{t(Msg::AppShort)}</a>
+            <nav class="mainnav" aria-label=t(Msg::Dashboard)>
+                {viewer.clone().map(|v| view! { <NavLinks viewer=v/> })}
+            </nav>
+            <div class="topbar-end">
+                <LanguageSwitch/>
+                {viewer.map(|v| view! {
+                    <span class="who" title=v.email.clone()>{v.display_name.clone()}" · "{v.organisation_name.clone()}</span>
+                    <form method="post" action="/logout" class="inline">
+                        <button type="submit" class="link-button" data-test="sign-out">{t(Msg::SignOut)}</button>
+                    </form>
+                })}
+            </div>
+        </header>
+        {flash.map(|f| view! { <FlashNotice flash=f/> })}
+    }
+}
+
+#[component]
+fn NavLinks(viewer: Viewer) -> impl IntoView {
+    let path = use_location().pathname;
+    let link = move |href: &'static str, label: Msg| {
+        let current = move || if path.get() == href { Some("page") } else { None };
+        view! { <a href=href aria-current=current>{t(label)}</a> }
+    };
+    let platform = viewer.organisation_kind == OrgKind::Platform && viewer.has(Role::PlatformAdmin);
+    let admin = viewer.has(Role::OrgAdmin);
+    if viewer.must_change_password {
+        return view! { {link("/account/password", Msg::ChangePassword)} }.into_any();
+    }
+    view! {
+        {link("/", Msg::Dashboard)}
+        {platform.then(|| link("/organisations", Msg::Organisations))}
+        {admin.then(|| link("/people", Msg::People))}
+        {(admin || platform).then(|| link("/audit", Msg::AuditTrail))}
+        {link("/account/password", Msg::MyAccount)}
+    }
+    .into_any()
+}
+
+#[component]
+pub fn DemoBanner() -> impl IntoView {
+    view! { <div class="demo-banner" role="note" data-test="demo-banner">{t(Msg::DemoBanner)}</div> }
+}
+
+/// Switches language on every page; a plain form, so it works without JavaScript.
+#[component]
+pub fn LanguageSwitch() -> impl IntoView {
+    let location = use_location();
+    let back = move || {
+        let search = location.search.get();
+        if search.is_empty() {
+            location.pathname.get()
+        } else {
+            format!("{}?{}", location.pathname.get(), search)
+        }
+    };
+    let current = use_locale();
+    let button = move |l: Locale, label: Msg| {
+        view! {
+            <button type="submit" name="lang" value=l.code() class="lang" aria-pressed=(current == l).to_string()
+                data-test=format!("lang-{}", l.code())>
+                {label.text(l)}
+            </button>
+        }
+    };
+    view! {
+        <form method="post" action="/locale" class="inline lang-switch" aria-label=t(Msg::Language)>
+            <input type="hidden" name="back" prop:value=back value=back/>
+            {button(Locale::Zh, Msg::LangZh)}
+            {button(Locale::En, Msg::LangEn)}
+        </form>
+    }
+}
+
+#[component]
+pub fn FlashNotice(flash: Flash) -> impl IntoView {
+    let class = if flash.ok { "notice ok" } else { "notice error" };
+    view! {
+        <div class=class role="status" data-test="flash">
+            <p>{flash.text}</p>
+            {flash.secret.map(|s| view! { <p><code class="secret" data-test="one-time-password">{s}</code></p> })}
+        </div>
+    }
+}
+
+#[component]
+pub fn ErrorNotice(error: AppError) -> impl IntoView {
+    let locale = use_locale();
+    if error == AppError::NotSignedIn {
+        return view! { <div class="notice error" role="alert"><p>{error.message(locale)}" "<a href="/login">{t(Msg::SignIn)}</a></p></div> }.into_any();
+    }
+    view! { <div class="notice error" role="alert" data-test="error"><p>{error.message(locale)}</p></div> }.into_any()
+}
+
+/// Shows the outcome of a server action: its error, or nothing.
+#[component]
+pub fn ActionError(#[prop(into)] value: Signal<Option<Result<(), AppError>>>) -> impl IntoView {
+    move || match value.get() {
+        Some(Err(e)) => Some(view! { <ErrorNotice error=e/> }),
+        _ => None,
+    }
+}
+
+#[component]
+pub fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+        res.set_status(axum::http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <main class="simple-page">
+            <h1>{t(Msg::NotFoundTitle)}</h1>
+            <p>{t(Msg::NotFoundBody)}</p>
+            <p><a href="/">{t(Msg::BackHome)}</a></p>
+        </main>
+    }
+}
+
+/// Labels of roles, joined for a table cell.
+pub fn roles_text(roles: &[Role], locale: Locale) -> String {
+    roles
+        .iter()
+        .map(|r| r.label().text(locale))
+        .collect::<Vec<_>>()
+        .join("、")
+}

@@ -1,0 +1,167 @@
+// End-to-end journeys in Debian's Chromium against a running portal with demo data.
+// PORTAL_URL names the server (the test command starts one on a fresh demo database).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const BASE = process.env.PORTAL_URL ?? 'http://127.0.0.1:3000';
+const PASSWORD = 'Demo-Portal-2026';
+const SHOTS = process.env.SCREENSHOT_DIR ?? join(tmpdir(), 'portal-screenshots');
+mkdirSync(SHOTS, { recursive: true });
+
+let browser;
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      `--user-data-dir=${mkdtempSync(join(tmpdir(), 'chromium-'))}`],
+  });
+});
+after(async () => { await browser?.close(); });
+
+/** A fresh browser context that records console errors (CSP violations show up there). */
+async function open({ javaScriptEnabled = true, locale = 'zh-CN' } = {}) {
+  const context = await browser.newContext({ javaScriptEnabled, locale, viewport: { width: 1280, height: 860 } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  return { context, page, errors };
+}
+
+async function hydrated(page) {
+  await page.waitForSelector('body[data-hydrated="true"]', { timeout: 20000 });
+}
+
+async function signIn(page, email, password = PASSWORD) {
+  await page.goto(`${BASE}/login`);
+  await page.fill('input[name="email"]', email);
+  await page.fill('input[name="password"]', password);
+  await Promise.all([page.waitForNavigation(), page.click('[data-test="sign-in"]')]);
+}
+
+test('sign in, see the dashboard in Chinese, switch to English and back, sign out', async () => {
+  const { context, page, errors } = await open();
+  await signIn(page, 'admin@agency.example');
+  assert.equal(new URL(page.url()).pathname, '/');
+  await hydrated(page);
+  assert.match(await page.textContent('h1'), /欢迎/);
+  assert.match(await page.textContent('[data-test="org-name"]'), /示范市政务服务数据管理局/);
+  assert.ok(await page.isVisible('[data-test="demo-banner"]'), 'demo banner shown');
+  await page.screenshot({ path: join(SHOTS, 'dashboard-zh.png'), fullPage: true });
+
+  await Promise.all([page.waitForNavigation(), page.click('[data-test="lang-en"]')]);
+  await hydrated(page);
+  assert.match(await page.textContent('h1'), /Welcome/);
+  assert.equal(await page.getAttribute('html', 'lang'), 'en');
+  await page.screenshot({ path: join(SHOTS, 'dashboard-en.png'), fullPage: true });
+  await Promise.all([page.waitForNavigation(), page.click('[data-test="lang-zh"]')]);
+  assert.match(await page.textContent('h1'), /欢迎/);
+
+  await Promise.all([page.waitForNavigation(), page.click('[data-test="sign-out"]')]);
+  assert.equal(new URL(page.url()).pathname, '/login');
+  await page.goto(`${BASE}/`);
+  assert.equal(new URL(page.url()).pathname, '/login', 'signed out: pages send to sign-in');
+  assert.deepEqual(errors, [], 'no console errors (CSP, hydration)');
+  await context.close();
+});
+
+test('a wrong password gets the one refusal message', async () => {
+  const { context, page } = await open();
+  await signIn(page, 'admin@csp.example', 'not-the-password');
+  assert.equal(new URL(page.url()).pathname, '/login');
+  assert.match(await page.textContent('[data-test="signin-error"]'), /邮箱或密码不正确/);
+  await context.close();
+});
+
+test('a demo account flagged must-change is held on the password page until it changes it', async () => {
+  const { context, page, errors } = await open();
+  await signIn(page, 'security@agency.example');
+  assert.equal(new URL(page.url()).pathname, '/account/password');
+  assert.ok(await page.isVisible('[data-test="must-change"]'));
+  await page.goto(`${BASE}/audit`);
+  assert.equal(new URL(page.url()).pathname, '/account/password', 'every page sends back to the password page');
+  await page.screenshot({ path: join(SHOTS, 'must-change.png'), fullPage: true });
+
+  // A weak password is refused with a clear message.
+  await page.fill('input[name="current"]', PASSWORD);
+  await page.fill('input[name="new"]', 'password1234');
+  await page.fill('input[name="confirm"]', 'password1234');
+  await Promise.all([page.waitForNavigation(), page.click('[data-test="change-password"]')]);
+  assert.match(await page.textContent('[data-test="password-error"]'), /太容易被猜到/);
+
+  const strong = 'amber-lantern-rides-47-north';
+  await page.fill('input[name="current"]', PASSWORD);
+  await page.fill('input[name="new"]', strong);
+  await page.fill('input[name="confirm"]', strong);
+  await Promise.all([page.waitForNavigation(), page.click('[data-test="change-password"]')]);
+  assert.equal(new URL(page.url()).pathname, '/');
+  assert.match(await page.textContent('[data-test="flash"]'), /密码已修改/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('the password reveal button works only once the wasm has hydrated', async () => {
+  const { context, page, errors } = await open();
+  await page.goto(`${BASE}/login`);
+  await hydrated(page);
+  assert.equal(await page.getAttribute('[data-test="password"]', 'type'), 'password');
+  await page.click('[data-test="reveal"]');
+  assert.equal(await page.getAttribute('[data-test="password"]', 'type'), 'text');
+  await page.screenshot({ path: join(SHOTS, 'signin.png'), fullPage: true });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('sign-in and a form work with JavaScript disabled', async () => {
+  const { context, page } = await open({ javaScriptEnabled: false });
+  await signIn(page, 'admin@developer.example');
+  assert.equal(new URL(page.url()).pathname, '/');
+  assert.match(await page.textContent('h1'), /欢迎/);
+  // A server-function form (add a person) without JavaScript: the outcome comes back as a flash.
+  await page.goto(`${BASE}/people`);
+  await page.fill('[data-test="add-person"] input[name="email"]', 'nojs.person@developer.example');
+  await page.fill('[data-test="add-person"] input[name="display_name"]', '无脚本 测试');
+  await Promise.all([page.waitForNavigation(), page.click('[data-test="add-person"] button[type="submit"]')]);
+  assert.equal(new URL(page.url()).pathname, '/people');
+  assert.ok(await page.isVisible('[data-test="one-time-password"]'), 'one-time password shown');
+  assert.ok(await page.isVisible('tr[data-email="nojs.person@developer.example"]'));
+  await context.close();
+});
+
+test('the platform administrator creates an organisation and gets a one-time password', async () => {
+  const { context, page, errors } = await open({ locale: 'en-US' });
+  await signIn(page, 'platform@portal.example');
+  await page.goto(`${BASE}/organisations`);
+  await hydrated(page);
+  assert.match(await page.textContent('h1'), /Organisations/);
+  const form = '[data-test="create-organisation"]';
+  await page.fill(`${form} input[name="name"]`, '示范区大数据中心');
+  await page.selectOption(`${form} select[name="kind"]`, 'agency');
+  await page.fill(`${form} input[name="admin_email"]`, 'first.admin@district.example');
+  await page.fill(`${form} input[name="admin_name"]`, '吴婷');
+  await page.click(`${form} button[type="submit"]`);
+  await page.waitForSelector('[data-test="one-time-password"]');
+  const otp = (await page.textContent('[data-test="one-time-password"]')).trim();
+  assert.match(otp, /^[A-Za-z2-9]{5}(-[A-Za-z2-9]{5}){3}$/);
+  await page.waitForSelector('text=示范区大数据中心');
+  await page.screenshot({ path: join(SHOTS, 'organisations.png'), fullPage: true });
+
+  await page.goto(`${BASE}/audit`);
+  await page.waitForSelector('[data-test="audit-rows"]');
+  await page.click('[data-test="verify-chain"]');
+  await page.waitForSelector('[data-test="chain-ok"]');
+  await page.screenshot({ path: join(SHOTS, 'audit.png'), fullPage: true });
+  assert.deepEqual(errors, []);
+  await context.close();
+
+  // The new administrator signs in with the one-time password and must change it.
+  const second = await open();
+  await signIn(second.page, 'first.admin@district.example', otp);
+  assert.equal(new URL(second.page.url()).pathname, '/account/password');
+  await second.context.close();
+});

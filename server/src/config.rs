@@ -1,0 +1,221 @@
+//! Configuration from environment variables with embedded defaults; a bad value names its variable.
+use std::{net::SocketAddr, path::PathBuf};
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub data_dir: PathBuf,
+    pub database_url: String,
+    pub bind: SocketAddr,
+    pub public_base_url: String,
+    pub smtp_url: Option<String>,
+    pub time_zone: String,
+    pub site_root: PathBuf,
+    pub sign_in_per_minute: u32,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("{var}: {reason}")]
+pub struct ConfigError {
+    pub var: &'static str,
+    pub reason: String,
+}
+
+pub const VARS: &[(&str, &str)] = &[
+    (
+        "PORTAL_DATA_DIR",
+        "directory for the embedded database and uploaded files (default ./data)",
+    ),
+    (
+        "PORTAL_DATABASE_URL",
+        "sqlite://… or postgres://… (default sqlite://$PORTAL_DATA_DIR/portal.db)",
+    ),
+    ("PORTAL_BIND", "address to listen on (default 127.0.0.1:3000)"),
+    (
+        "PORTAL_PUBLIC_URL",
+        "the URL people use to reach the portal (default http://<bind>)",
+    ),
+    (
+        "PORTAL_SMTP_URL",
+        "smtp://user:pass@host:port for mail (default: none, mail stays in the outbox)",
+    ),
+    (
+        "PORTAL_TIME_ZONE",
+        "default time zone for people without their own (default Asia/Shanghai)",
+    ),
+    (
+        "PORTAL_SITE_ROOT",
+        "directory holding pkg/ with the wasm client and CSS (default target/site)",
+    ),
+    (
+        "PORTAL_SIGNIN_PER_MINUTE",
+        "sign-in attempts allowed per source address per minute (default 10)",
+    ),
+];
+
+impl Config {
+    /// Reads the configuration through `get` (the process environment in production).
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        let val = |k: &str| get(k).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+        let data_dir = PathBuf::from(val("PORTAL_DATA_DIR").unwrap_or_else(|| "data".into()));
+        let database_url = match val("PORTAL_DATABASE_URL") {
+            Some(url)
+                if url.starts_with("sqlite:") || url.starts_with("postgres://") || url.starts_with("postgresql://") =>
+            {
+                url
+            }
+            Some(url) => {
+                return Err(ConfigError {
+                    var: "PORTAL_DATABASE_URL",
+                    reason: format!(
+                        "must start with sqlite:, postgres:// or postgresql:// (got {:?})",
+                        redact(&url)
+                    ),
+                })
+            }
+            None => format!("sqlite://{}/portal.db?mode=rwc", data_dir.display()),
+        };
+        let bind_text = val("PORTAL_BIND").unwrap_or_else(|| "127.0.0.1:3000".into());
+        let bind: SocketAddr = bind_text.parse().map_err(|_| ConfigError {
+            var: "PORTAL_BIND",
+            reason: format!("not an address:port ({bind_text:?}), e.g. 127.0.0.1:3000"),
+        })?;
+        let public_base_url = val("PORTAL_PUBLIC_URL").unwrap_or_else(|| format!("http://{bind}"));
+        if !(public_base_url.starts_with("http://") || public_base_url.starts_with("https://"))
+            || public_base_url.contains(char::is_whitespace)
+        {
+            return Err(ConfigError {
+                var: "PORTAL_PUBLIC_URL",
+                reason: format!("must be an http:// or https:// URL (got {public_base_url:?})"),
+            });
+        }
+        let smtp_url = val("PORTAL_SMTP_URL");
+        if let Some(s) = &smtp_url {
+            if !(s.starts_with("smtp://") || s.starts_with("smtps://")) {
+                return Err(ConfigError {
+                    var: "PORTAL_SMTP_URL",
+                    reason: format!("must start with smtp:// or smtps:// (got {:?})", redact(s)),
+                });
+            }
+        }
+        let time_zone = val("PORTAL_TIME_ZONE").unwrap_or_else(|| app::backend::time_fmt::DEFAULT_TIME_ZONE.into());
+        if !app::backend::time_fmt::is_known_zone(&time_zone) {
+            return Err(ConfigError {
+                var: "PORTAL_TIME_ZONE",
+                reason: format!("unknown time zone {time_zone:?}, e.g. Asia/Shanghai"),
+            });
+        }
+        let site_root = PathBuf::from(
+            val("PORTAL_SITE_ROOT")
+                .or_else(|| val("LEPTOS_SITE_ROOT"))
+                .unwrap_or_else(|| "target/site".into()),
+        );
+        let sign_in_per_minute = match val("PORTAL_SIGNIN_PER_MINUTE") {
+            None => 10,
+            Some(v) => v
+                .parse::<u32>()
+                .ok()
+                .filter(|n| (1..=10_000).contains(n))
+                .ok_or(ConfigError {
+                    var: "PORTAL_SIGNIN_PER_MINUTE",
+                    reason: format!("must be a whole number from 1 to 10000 (got {v:?})"),
+                })?,
+        };
+        Ok(Config {
+            data_dir,
+            database_url,
+            bind,
+            public_base_url,
+            smtp_url,
+            time_zone,
+            site_root,
+            sign_in_per_minute,
+        })
+    }
+
+    pub fn from_env() -> Result<Config, ConfigError> {
+        Config::from_lookup(|k| std::env::var(k).ok())
+    }
+
+    /// The settings as printed at start-up: passwords in URLs are replaced by `***`.
+    pub fn describe(&self) -> String {
+        format!(
+            "data dir {}; database {}; listening on {}; public URL {}; SMTP {}; time zone {}; site root {}; sign-ins per address per minute {}",
+            self.data_dir.display(),
+            redact(&self.database_url),
+            self.bind,
+            self.public_base_url,
+            self.smtp_url.as_deref().map(redact).unwrap_or_else(|| "none".into()),
+            self.time_zone,
+            self.site_root.display(),
+            self.sign_in_per_minute,
+        )
+    }
+}
+
+/// Hides the password of `scheme://user:password@host`.
+pub fn redact(url: &str) -> String {
+    if let Some((scheme, rest)) = url.split_once("://") {
+        if let Some((creds, host)) = rest.rsplit_once('@') {
+            let user = creds.split(':').next().unwrap_or("");
+            return format!("{scheme}://{user}:***@{host}");
+        }
+    }
+    url.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn with(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Config::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults_are_embedded() {
+        let c = with(&[]).expect("defaults");
+        assert_eq!(c.database_url, "sqlite://data/portal.db?mode=rwc");
+        assert_eq!(c.bind.to_string(), "127.0.0.1:3000");
+        assert_eq!(c.public_base_url, "http://127.0.0.1:3000");
+        assert_eq!(c.time_zone, "Asia/Shanghai");
+    }
+
+    #[test]
+    fn a_bad_value_names_its_variable() {
+        assert_eq!(with(&[("PORTAL_BIND", "nowhere")]).unwrap_err().var, "PORTAL_BIND");
+        assert_eq!(
+            with(&[("PORTAL_TIME_ZONE", "Mars/Base")]).unwrap_err().var,
+            "PORTAL_TIME_ZONE"
+        );
+        assert_eq!(
+            with(&[("PORTAL_DATABASE_URL", "mysql://x")]).unwrap_err().var,
+            "PORTAL_DATABASE_URL"
+        );
+        assert_eq!(
+            with(&[("PORTAL_PUBLIC_URL", "ftp://x")]).unwrap_err().var,
+            "PORTAL_PUBLIC_URL"
+        );
+        assert_eq!(
+            with(&[("PORTAL_SMTP_URL", "mail.example")]).unwrap_err().var,
+            "PORTAL_SMTP_URL"
+        );
+        assert_eq!(
+            with(&[("PORTAL_SIGNIN_PER_MINUTE", "0")]).unwrap_err().var,
+            "PORTAL_SIGNIN_PER_MINUTE"
+        );
+    }
+
+    #[test]
+    fn secrets_are_not_printed() {
+        let c = with(&[
+            ("PORTAL_DATABASE_URL", "postgres://app:s3cret@db/portal"),
+            ("PORTAL_SMTP_URL", "smtp://mail:pw@mx.example:587"),
+        ])
+        .expect("config");
+        let text = c.describe();
+        assert!(!text.contains("s3cret") && !text.contains(":pw@"), "{text}");
+        assert!(text.contains("postgres://app:***@db/portal"));
+    }
+}

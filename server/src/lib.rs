@@ -1,0 +1,127 @@
+//! The portal's server: configuration, router with its middleware, and the command-line tasks.
+pub mod config;
+pub mod middleware;
+
+use std::{sync::Arc, time::Duration};
+
+use app::{
+    backend::{session_store::DbSessionStore, AppSettings, AppState, Clock},
+    shell, App,
+};
+use axum::{
+    extract::FromRef,
+    middleware::{from_fn, from_fn_with_state},
+    routing::{get, post},
+    Router,
+};
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use sea_orm::DatabaseConnection;
+use tower_http::services::ServeDir;
+use tower_sessions::{
+    cookie::{time::Duration as CookieDuration, SameSite},
+    Expiry, SessionManagerLayer,
+};
+
+use crate::{config::Config, middleware::CspNonce};
+
+#[derive(Clone)]
+pub struct ServerState {
+    pub app: AppState,
+    pub leptos: LeptosOptions,
+}
+
+impl FromRef<ServerState> for LeptosOptions {
+    fn from_ref(s: &ServerState) -> Self {
+        s.leptos.clone()
+    }
+}
+
+impl FromRef<ServerState> for AppState {
+    fn from_ref(s: &ServerState) -> Self {
+        s.app.clone()
+    }
+}
+
+pub fn leptos_options(config: &Config) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name("portal")
+        .site_root(config.site_root.display().to_string())
+        .site_pkg_dir("pkg")
+        .site_addr(config.bind)
+        .build()
+}
+
+pub fn app_state(db: DatabaseConnection, clock: Arc<dyn Clock>, config: &Config) -> AppState {
+    AppState::new(
+        db,
+        clock,
+        AppSettings {
+            public_base_url: config.public_base_url.clone(),
+            default_time_zone: config.time_zone.clone(),
+            sign_in_per_minute: config.sign_in_per_minute,
+        },
+    )
+}
+
+/// The whole router: pages, server functions, forms, assets, and every middleware.
+pub fn router(state: AppState, leptos: LeptosOptions) -> Router {
+    let routes = generate_route_list(App);
+    let pkg_dir = format!("{}/{}", leptos.site_root, leptos.site_pkg_dir);
+    let server_state = ServerState {
+        app: state.clone(),
+        leptos: leptos.clone(),
+    };
+    let context = {
+        let state = state.clone();
+        move || {
+            provide_context(state.clone());
+            // The response's CSP nonce, for the hydration scripts.
+            if let Some(nonce) =
+                use_context::<axum::http::request::Parts>().and_then(|p| p.extensions.get::<CspNonce>().cloned())
+            {
+                provide_context(leptos::nonce::Nonce::from_value(nonce.0));
+            }
+        }
+    };
+    let sessions = SessionManagerLayer::new(DbSessionStore::new(state.db.clone()))
+        .with_name("portal_session")
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(state.settings.secure_cookies())
+        .with_expiry(Expiry::OnInactivity(CookieDuration::minutes(30)));
+    Router::new()
+        .route("/login", post(app::auth::http::sign_in))
+        .route("/logout", post(app::auth::http::sign_out))
+        .route("/account/password", post(app::auth::http::change_password))
+        .route("/locale", post(app::auth::http::set_locale))
+        .route("/audit/export.csv", get(app::audit::http::export_csv))
+        .route("/healthz", get(|| async { "ok" }))
+        .nest_service("/pkg", ServeDir::new(pkg_dir))
+        .leptos_routes_with_context(&server_state, routes, context.clone(), {
+            let leptos = leptos.clone();
+            move || shell(leptos.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<ServerState, _>(
+            context, shell,
+        ))
+        .with_state(server_state)
+        .layer(from_fn_with_state(state.clone(), middleware::resolve_actor))
+        .layer(sessions)
+        .layer(from_fn_with_state(state.clone(), middleware::refuse_cross_origin))
+        .layer(from_fn_with_state(state.clone(), middleware::security_headers))
+        .layer(from_fn(middleware::request_meta))
+}
+
+/// Deletes expired sessions every ten minutes.
+pub fn spawn_session_sweeper(state: AppState) {
+    tokio::spawn(async move {
+        let store = DbSessionStore::new(state.db.clone());
+        loop {
+            tokio::time::sleep(Duration::from_secs(600)).await;
+            if let Err(e) = store.delete_expired(state.clock.now()).await {
+                tracing::warn!(error = %e, "could not sweep expired sessions");
+            }
+        }
+    });
+}

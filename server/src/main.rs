@@ -1,0 +1,170 @@
+//! The `portal` command: serve, migrate, seed-demo, create-admin, audit-verify.
+use std::{process::ExitCode, sync::Arc, time::Instant};
+
+use app::backend::{db, demo, SystemClock};
+use clap::{Parser, Subcommand};
+use migrations::{Migrator, MigratorTrait};
+use server::config::{Config, VARS};
+
+#[derive(Parser)]
+#[command(name = "portal", version, about = "Supervision portal for government websites on cloud services", after_help = env_help())]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the portal (applies pending migrations first).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Load the demo organisations and people, unless already loaded; refuses a non-demo database.
+    SeedDemo,
+    /// Create a platform administrator; prints a one-time password that must be changed at first sign-in.
+    CreateAdmin {
+        #[arg(long)]
+        email: String,
+        #[arg(long, default_value = "Platform administrator")]
+        name: String,
+    },
+    /// Verify the audit trail's hash chain; exits non-zero and names the first broken row.
+    AuditVerify,
+}
+
+fn env_help() -> String {
+    let mut s = String::from("Environment variables:\n");
+    for (k, v) in VARS {
+        s.push_str(&format!("  {k:<26} {v}\n"));
+    }
+    s
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn,sea_orm=warn".into()),
+        )
+        .init();
+    let cli = Cli::parse();
+    let config = match Config::from_env() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("configuration error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match run(cli.command, config).await {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn connect(config: &Config) -> Result<sea_orm::DatabaseConnection, String> {
+    if config.database_url.starts_with("sqlite:") {
+        std::fs::create_dir_all(&config.data_dir)
+            .map_err(|e| format!("cannot create data directory {}: {e}", config.data_dir.display()))?;
+    }
+    let db = db::connect(&config.database_url).await.map_err(|e| {
+        format!(
+            "cannot open the database ({}): {e}",
+            server::config::redact(&config.database_url)
+        )
+    })?;
+    Migrator::up(&db, None)
+        .await
+        .map_err(|e| format!("migration failed: {e}"))?;
+    Ok(db)
+}
+
+async fn run(command: Command, config: Config) -> Result<ExitCode, String> {
+    let started = Instant::now();
+    match command {
+        Command::Serve => {
+            println!("portal: {}", config.describe());
+            let db = connect(&config).await?;
+            let state = server::app_state(db, Arc::new(SystemClock), &config);
+            let router = server::router(state.clone(), server::leptos_options(&config));
+            server::spawn_session_sweeper(state);
+            let listener = tokio::net::TcpListener::bind(config.bind)
+                .await
+                .map_err(|e| format!("cannot listen on {}: {e}", config.bind))?;
+            println!(
+                "portal: listening on {} (ready in {} ms)",
+                config.public_base_url,
+                started.elapsed().as_millis()
+            );
+            axum::serve(
+                listener,
+                router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+            )
+            .with_graceful_shutdown(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await
+            .map_err(|e| format!("server error: {e}"))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Migrate => {
+            connect(&config).await?;
+            println!("migrations applied");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::SeedDemo => {
+            let db = connect(&config).await?;
+            match demo::seed(&db, time::OffsetDateTime::now_utc())
+                .await
+                .map_err(|e| e.to_string())?
+            {
+                demo::SeedOutcome::Loaded => println!("demo data loaded"),
+                demo::SeedOutcome::AlreadyLoaded => println!("demo data already loaded; nothing to do"),
+            }
+            println!("demo sign-ins (password for all: {}):", demo::DEMO_PASSWORD);
+            for org in demo::DEMO {
+                for p in org.people {
+                    let note = if p.must_change {
+                        "  (must change password at first sign-in)"
+                    } else {
+                        ""
+                    };
+                    println!("  {:<28} {} — {}{note}", p.email, org.name, p.name);
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::CreateAdmin { email, name } => {
+            let db = connect(&config).await?;
+            let password = demo::create_platform_admin(&db, time::OffsetDateTime::now_utc(), &email, &name)
+                .await
+                .map_err(|e| match e {
+                    app::backend::ServiceError::Invalid { .. } => format!("not a valid email address: {email:?}"),
+                    app::backend::ServiceError::Conflict { .. } => format!("{email} already has an account"),
+                    other => other.to_string(),
+                })?;
+            println!("platform administrator {email} created.");
+            println!("one-time password (shown only now; must be changed at first sign-in): {password}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::AuditVerify => {
+            let db = connect(&config).await?;
+            let report = app::audit::service::verify_chain(&db)
+                .await
+                .map_err(|e| e.to_string())?;
+            match report.first_break {
+                None => {
+                    println!("audit chain intact: {} rows verified", report.rows_checked);
+                    Ok(ExitCode::SUCCESS)
+                }
+                Some(b) => {
+                    eprintln!("audit chain BROKEN: {b}");
+                    Ok(ExitCode::FAILURE)
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,231 @@
+//! Request middleware: request ids and panics, security headers with the CSP nonce, the
+//! cross-origin refusal, and resolving the Actor, language and page guard from the session.
+use std::{net::SocketAddr, panic::AssertUnwindSafe};
+
+use app::{
+    auth::http::{simple_page, urlencode, LOCALE_COOKIE},
+    backend::{
+        actor::{self, Resolution},
+        request::RequestMeta,
+        AppState,
+    },
+    i18n::{Locale, Msg},
+};
+use axum::{
+    extract::{ConnectInfo, Request, State},
+    http::{header, HeaderValue, Method, StatusCode},
+    middleware::Next,
+    response::{IntoResponse, Redirect, Response},
+};
+use base64::Engine as _;
+use futures::FutureExt;
+use rand::RngCore;
+use tower_sessions::Session;
+
+/// The nonce that this response's Content-Security-Policy allows scripts with.
+#[derive(Clone, Debug)]
+pub struct CspNonce(pub String);
+
+/// Gives each request an id and metadata; turns a panic into a 500 that shows only the id.
+pub async fn request_meta(mut req: Request, next: Next) -> Response {
+    let request_id = uuid::Uuid::new_v4().simple().to_string()[..12].to_string();
+    let source_addr = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string());
+    let user_agent = req
+        .headers()
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .map(|s| s.chars().take(400).collect());
+    let meta = RequestMeta {
+        request_id: request_id.clone(),
+        source_addr,
+        user_agent,
+    };
+    req.extensions_mut().insert(meta);
+    let method = req.method().clone();
+    let path = req.uri().path().to_string();
+    let span = tracing::info_span!("request", id = %request_id, %method, %path);
+    let _enter = span.enter();
+    drop(_enter);
+    let result = AssertUnwindSafe(next.run(req)).catch_unwind().await;
+    let mut res = match result {
+        Ok(res) => res,
+        Err(panic) => {
+            let detail = panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_else(|| "unknown panic".into());
+            tracing::error!(request_id, %method, %path, detail, "handler panicked");
+            let text = format!("{} {request_id}", Msg::ErrInternal.text(Locale::Zh));
+            (StatusCode::INTERNAL_SERVER_ERROR, simple_page(Locale::Zh, &text, "/")).into_response()
+        }
+    };
+    if res.status().is_server_error() {
+        tracing::warn!(request_id, %method, %path, status = res.status().as_u16(), "server error");
+    }
+    if let Ok(v) = HeaderValue::from_str(&request_id) {
+        res.headers_mut().insert("x-request-id", v);
+    }
+    res
+}
+
+/// Sets the security headers on every response, with a fresh script nonce per request.
+pub async fn security_headers(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let mut bytes = [0u8; 18];
+    rand::rng().fill_bytes(&mut bytes);
+    let nonce = base64::engine::general_purpose::STANDARD.encode(bytes);
+    req.extensions_mut().insert(CspNonce(nonce.clone()));
+    let mut res = next.run(req).await;
+    let csp = format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; \
+         connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    );
+    let h = res.headers_mut();
+    let mut set = |name: &'static str, value: &str| {
+        if let Ok(v) = HeaderValue::from_str(value) {
+            h.insert(name, v);
+        }
+    };
+    set("content-security-policy", &csp);
+    set("x-content-type-options", "nosniff");
+    set("x-frame-options", "DENY");
+    set("referrer-policy", "strict-origin-when-cross-origin");
+    set("cross-origin-opener-policy", "same-origin");
+    set("permissions-policy", "camera=(), microphone=(), geolocation=()");
+    if state.settings.secure_cookies() {
+        set("strict-transport-security", "max-age=31536000; includeSubDomains");
+    }
+    res
+}
+
+/// Refuses every state-changing request that a browser says came from another site.
+pub async fn refuse_cross_origin(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if !safe && is_cross_origin(&req, &state.settings.public_origin()) {
+        let locale =
+            Locale::from_accept_language(req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()));
+        tracing::warn!(path = req.uri().path(), "cross-origin request refused");
+        return (
+            StatusCode::FORBIDDEN,
+            simple_page(locale, Msg::ErrCrossOrigin.text(locale), "/"),
+        )
+            .into_response();
+    }
+    next.run(req).await
+}
+
+fn is_cross_origin(req: &Request, public_origin: &str) -> bool {
+    let headers = req.headers();
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        if !matches!(site, "same-origin" | "none") {
+            return true;
+        }
+    }
+    match headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
+        // No Origin: not a browser's cross-site form or fetch (browsers send it on every POST).
+        None => false,
+        Some(origin) => {
+            let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
+            let origin_host = origin.split_once("://").map(|(_, h)| h).unwrap_or("");
+            !(origin == public_origin || (!host.is_empty() && origin_host == host))
+        }
+    }
+}
+
+fn cookie_locale(req: &Request) -> Option<Locale> {
+    req.headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|c| c.trim().split_once('='))
+        .find(|(k, _)| *k == LOCALE_COOKIE)
+        .and_then(|(_, v)| Locale::parse(v))
+}
+
+/// Paths that are pages (guarded by sign-in), as opposed to assets, server functions and forms.
+fn is_page(path: &str) -> bool {
+    !(path.starts_with("/api/")
+        || path.starts_with("/pkg/")
+        || path == "/healthz"
+        || path == "/favicon.ico"
+        || path == "/login")
+}
+
+/// Resolves the Actor and the language once per request, and sends people where they must go:
+/// anonymous visitors to sign-in, people who must change their password to the password page.
+pub async fn resolve_actor(State(state): State<AppState>, session: Session, mut req: Request, next: Next) -> Response {
+    if req.uri().path().starts_with("/pkg/") || req.uri().path() == "/healthz" {
+        return next.run(req).await;
+    }
+    let resolution = actor::resolve(
+        &state.db,
+        &session,
+        state.clock.now(),
+        &state.settings.default_time_zone,
+    )
+    .await;
+    let resolution = match resolution {
+        Ok(r) => r,
+        Err(e) => {
+            let meta = req.extensions().get::<RequestMeta>().cloned().unwrap_or_default();
+            let err = e.into_app_error(&meta.request_id);
+            return (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                simple_page(Locale::Zh, &err.message(Locale::Zh), "/"),
+            )
+                .into_response();
+        }
+    };
+    let browser_locale =
+        Locale::from_accept_language(req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()));
+    let cookie = cookie_locale(&req);
+    let path = req.uri().path().to_string();
+    let is_get = matches!(*req.method(), Method::GET | Method::HEAD);
+    let target = req
+        .uri()
+        .path_and_query()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| "/".into());
+    let (actor, expired) = match resolution {
+        Resolution::SignedIn(a) => (Some(*a), false),
+        Resolution::Expired => (None, true),
+        Resolution::Anonymous => (None, false),
+    };
+    let locale = actor
+        .as_ref()
+        .and_then(|a| a.locale)
+        .or(cookie)
+        .unwrap_or(browser_locale);
+    req.extensions_mut().insert(locale);
+    if is_get {
+        match &actor {
+            None if is_page(&path) => {
+                let mut to = format!("/login?next={}", urlencode(&target));
+                if expired {
+                    to.push_str("&error=ErrSessionExpired");
+                }
+                return Redirect::to(&to).into_response();
+            }
+            Some(a) if a.must_change_password && is_page(&path) && path != "/account/password" => {
+                return Redirect::to("/account/password").into_response();
+            }
+            Some(a) if path == "/login" => {
+                return Redirect::to(if a.must_change_password {
+                    "/account/password"
+                } else {
+                    "/"
+                })
+                .into_response();
+            }
+            _ => {}
+        }
+    }
+    if let Some(a) = actor {
+        req.extensions_mut().insert(a);
+    }
+    next.run(req).await
+}

@@ -1,0 +1,163 @@
+//! The audit trail: tamper detection (edit, delete, insert), scoped listing and CSV export.
+mod common;
+
+use app::audit::{service::verify_chain, BreakReason};
+use common::{backends, spawn};
+use sea_orm::{ConnectionTrait, Statement};
+
+async fn exec<C: ConnectionTrait>(db: &C, sql: &str) {
+    db.execute_raw(Statement::from_string(db.get_database_backend(), sql.to_string()))
+        .await
+        .expect(sql);
+}
+
+async fn count<C: ConnectionTrait>(db: &C) -> i64 {
+    let row = db
+        .query_one_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT COUNT(*) AS n FROM audit_log".to_string(),
+        ))
+        .await
+        .expect("count")
+        .expect("row");
+    row.try_get::<i64>("", "n").expect("n")
+}
+
+#[tokio::test]
+async fn tampering_is_detected_and_named() {
+    for b in backends() {
+        let app = spawn(b).await;
+        let n = count(&app.db).await;
+        assert!(n >= 10, "demo data wrote audit rows");
+        assert_eq!(verify_chain(&app.db).await.expect("verify").first_break, None, "{b:?}");
+
+        // Edit a row's content.
+        exec(
+            &app.db,
+            "UPDATE audit_log SET summary = 'nothing happened' WHERE seq = 4",
+        )
+        .await;
+        let r = verify_chain(&app.db).await.expect("verify").first_break.expect("break");
+        assert_eq!((r.seq, r.reason.clone()), (4, BreakReason::Altered), "{b:?}");
+        assert!(r.to_string().contains("row 4"));
+        exec(&app.db, "UPDATE audit_log SET summary = 'x' WHERE seq = 4").await;
+
+        // Delete a row in the middle.
+        let app = spawn(b).await;
+        exec(&app.db, "DELETE FROM audit_log WHERE seq = 5").await;
+        let r = verify_chain(&app.db).await.expect("verify").first_break.expect("break");
+        assert_eq!((r.seq, r.reason), (6, BreakReason::Missing { expected: 5 }), "{b:?}");
+
+        // Delete the newest row.
+        let app = spawn(b).await;
+        let last = count(&app.db).await;
+        exec(&app.db, &format!("DELETE FROM audit_log WHERE seq = {last}")).await;
+        let r = verify_chain(&app.db).await.expect("verify").first_break.expect("break");
+        assert_eq!(r.reason, BreakReason::Truncated { head: last }, "{b:?}");
+
+        // Insert a row after the head, copying a real row's hash.
+        let app = spawn(b).await;
+        let last = count(&app.db).await;
+        exec(
+            &app.db,
+            &format!(
+                "INSERT INTO audit_log (seq, at, actor_email, action, target, summary, prev_hash, hash) \
+                 SELECT {}, at, actor_email, action, target, 'forged', hash, hash FROM audit_log WHERE seq = {last}",
+                last + 1
+            ),
+        )
+        .await;
+        let r = verify_chain(&app.db).await.expect("verify").first_break.expect("break");
+        assert_eq!((r.seq, r.reason), (last + 1, BreakReason::Inserted), "{b:?}");
+
+        // Replace a row wholesale with a self-consistent hash: the next row's link breaks.
+        let app = spawn(b).await;
+        let rows = app
+            .db
+            .query_all_raw(Statement::from_string(
+                app.db.get_database_backend(),
+                "SELECT seq FROM audit_log WHERE seq = 3".to_string(),
+            ))
+            .await
+            .expect("rows");
+        assert_eq!(rows.len(), 1);
+        exec(&app.db, "UPDATE audit_log SET hash = 'ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff' WHERE seq = 3").await;
+        let r = verify_chain(&app.db).await.expect("verify").first_break.expect("break");
+        assert_eq!(r.seq, 3, "{b:?}");
+    }
+}
+
+#[tokio::test]
+async fn audit_rows_are_scoped_to_the_viewers_organisation() {
+    for b in backends() {
+        let app = spawn(b).await;
+        // Produce rows in two organisations.
+        app.signed_in("admin@csp.example").await;
+        let agency = app.signed_in("admin@agency.example").await;
+        let csv = agency.get(app.url("/audit/export.csv")).send().await.expect("csv");
+        assert_eq!(csv.status(), 200, "{b:?}");
+        assert!(csv
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .starts_with("text/csv"));
+        let text = csv.text().await.expect("text");
+        assert!(text.contains("admin@agency.example"), "own rows present");
+        assert!(
+            !text.contains("admin@csp.example"),
+            "{b:?}: another organisation's rows leak into the export"
+        );
+        // Filtered by action.
+        let only = agency
+            .get(app.url("/audit/export.csv?action=sign_in"))
+            .send()
+            .await
+            .expect("csv")
+            .text()
+            .await
+            .expect("text");
+        let mut reader = csv::Reader::from_reader(only.as_bytes());
+        let actions: Vec<String> = reader.records().map(|r| r.expect("record")[5].to_string()).collect();
+        assert!(
+            !actions.is_empty() && actions.iter().all(|a| a == "sign_in"),
+            "{actions:?}"
+        );
+        // A bad date is a clear 4xx, not a 500.
+        let bad = agency
+            .get(app.url("/audit/export.csv?from=yesterday"))
+            .send()
+            .await
+            .expect("csv");
+        assert_eq!(bad.status(), 400);
+        // The platform administrator sees everything.
+        let platform = app.signed_in("platform@portal.example").await;
+        let all = platform
+            .get(app.url("/audit/export.csv"))
+            .send()
+            .await
+            .expect("csv")
+            .text()
+            .await
+            .expect("text");
+        assert!(all.contains("admin@csp.example") && all.contains("admin@agency.example"));
+        // A person without an audit role is refused.
+        let duty = app.signed_in("duty@agency.example").await;
+        assert_eq!(
+            duty.get(app.url("/audit/export.csv"))
+                .send()
+                .await
+                .expect("csv")
+                .status(),
+            403
+        );
+        // The server function refuses too.
+        let res = duty
+            .get(app.url("/api/audit"))
+            .header("origin", &app.base)
+            .send()
+            .await
+            .expect("get");
+        assert_eq!(res.status(), 403);
+    }
+}

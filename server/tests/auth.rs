@@ -1,0 +1,407 @@
+//! Sign-in, sessions and web security through the real router, on every test database.
+mod common;
+
+use app::{audit::service::verify_chain, backend::demo::DEMO_PASSWORD};
+use common::{backends, location, session_cookie, spawn, spawn_with, Options};
+use sea_orm::{ConnectionTrait, Statement};
+use time::Duration;
+
+async fn audit_actions<C: ConnectionTrait>(db: &C) -> Vec<String> {
+    let rows = db
+        .query_all_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT action FROM audit_log ORDER BY seq".to_string(),
+        ))
+        .await
+        .expect("audit rows");
+    rows.iter()
+        .map(|r| r.try_get::<String>("", "action").expect("action"))
+        .collect()
+}
+
+#[tokio::test]
+async fn sign_in_rotates_the_session_and_audits() {
+    for b in backends() {
+        let app = spawn(b).await;
+        let c = app.client();
+        let first = app.sign_in(&c, "admin@agency.example", DEMO_PASSWORD).await;
+        assert_eq!(first.status(), 303, "{b:?}");
+        assert_eq!(location(&first), "/");
+        let old_cookie = session_cookie(&first).expect("session cookie set at sign-in");
+        // Signing in again over an existing session gives a new id, and the old one is dead.
+        let res = app.sign_in(&c, "admin@agency.example", DEMO_PASSWORD).await;
+        let cookie = session_cookie(&res).expect("session cookie set at sign-in");
+        assert_ne!(cookie, old_cookie, "the session id changes at sign-in");
+        let replay = app
+            .client()
+            .get(app.url("/"))
+            .header("cookie", old_cookie)
+            .send()
+            .await
+            .expect("replay");
+        assert_eq!(replay.status(), 303, "{b:?}: the pre-sign-in session id is worthless");
+        let set_cookie = res
+            .headers()
+            .get("set-cookie")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string();
+        assert!(
+            set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax"),
+            "{set_cookie}"
+        );
+        assert!(!set_cookie.contains("Secure"), "no Secure flag on http");
+        let home = c.get(app.url("/")).send().await.expect("home");
+        assert_eq!(home.status(), 200);
+        let html = home.text().await.expect("html");
+        assert!(
+            html.contains("示范市政务服务数据管理局"),
+            "dashboard shows the organisation"
+        );
+        assert!(audit_actions(&app.db).await.contains(&"sign_in".to_string()));
+        assert_eq!(verify_chain(&app.db).await.expect("verify").first_break, None);
+    }
+}
+
+#[tokio::test]
+async fn unknown_email_and_wrong_password_get_the_same_answer() {
+    for b in backends() {
+        let app = spawn(b).await;
+        let c = app.client();
+        let unknown = app.sign_in(&c, "nobody@agency.example", "whatever-password").await;
+        let wrong = app
+            .sign_in(
+                &c,
+                "nobody@agency.example".replace("nobody", "admin").as_str(),
+                "whatever-password",
+            )
+            .await;
+        assert_eq!(unknown.status(), wrong.status(), "{b:?}");
+        assert_eq!(unknown.status(), 303);
+        let (lu, lw) = (location(&unknown), location(&wrong));
+        // Identical apart from echoing the typed email back into the form.
+        assert_eq!(lu.replace("nobody", "X"), lw.replace("admin", "X"));
+        assert!(lu.starts_with("/login?error=ErrInvalidCredentials"), "{lu}");
+        let (bu, bw) = (unknown.text().await.expect("body"), wrong.text().await.expect("body"));
+        assert_eq!(bu.len(), bw.len());
+        let actions = audit_actions(&app.db).await;
+        assert_eq!(actions.iter().filter(|a| *a == "sign_in_failed").count(), 2);
+    }
+}
+
+#[tokio::test]
+async fn five_failures_lock_the_account_for_a_growing_delay() {
+    for b in backends() {
+        let app = spawn(b).await;
+        let c = app.client();
+        for _ in 0..5 {
+            app.sign_in(&c, "admin@csp.example", "wrong-password-123").await;
+        }
+        // Locked: even the right password is refused, with the same answer.
+        let res = app.sign_in(&c, "admin@csp.example", DEMO_PASSWORD).await;
+        assert!(
+            location(&res).starts_with("/login?error=ErrInvalidCredentials"),
+            "{b:?}: locked account refused"
+        );
+        assert!(audit_actions(&app.db).await.contains(&"lockout".to_string()));
+        // After the first delay (15 minutes) the right password works.
+        app.clock.advance(Duration::minutes(16));
+        let res = app.sign_in(&c, "admin@csp.example", DEMO_PASSWORD).await;
+        assert_eq!(location(&res), "/", "{b:?}: unlocked after 15 minutes");
+        // A success resets the count: a new lockout starts at 15 minutes again; but two lockouts
+        // in a row double the delay.
+        let c2 = app.client();
+        for _ in 0..5 {
+            app.sign_in(&c2, "admin@csp.example", "wrong-password-123").await;
+        }
+        app.clock.advance(Duration::minutes(16));
+        for _ in 0..5 {
+            app.sign_in(&c2, "admin@csp.example", "wrong-password-123").await;
+        }
+        app.clock.advance(Duration::minutes(16));
+        let res = app.sign_in(&c2, "admin@csp.example", DEMO_PASSWORD).await;
+        assert!(
+            location(&res).starts_with("/login?error="),
+            "{b:?}: second lockout lasts 30 minutes"
+        );
+        app.clock.advance(Duration::minutes(15));
+        let res = app.sign_in(&c2, "admin@csp.example", DEMO_PASSWORD).await;
+        assert_eq!(location(&res), "/", "{b:?}: free after the second delay");
+    }
+}
+
+#[tokio::test]
+async fn each_source_address_is_rate_limited_with_retry_after() {
+    for b in backends() {
+        let app = spawn_with(
+            b,
+            Options {
+                sign_in_per_minute: 3,
+                demo: true,
+            },
+        )
+        .await;
+        let c = app.client();
+        for _ in 0..3 {
+            let res = app.sign_in(&c, "admin@agency.example", "wrong-password-123").await;
+            assert_eq!(res.status(), 303);
+        }
+        let res = app.sign_in(&c, "admin@agency.example", DEMO_PASSWORD).await;
+        assert_eq!(res.status(), 429, "{b:?}");
+        let retry: u64 = res
+            .headers()
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse().ok())
+            .expect("Retry-After");
+        assert!((1..=60).contains(&retry), "retry after {retry}");
+        assert!(audit_actions(&app.db).await.contains(&"rate_limited".to_string()));
+    }
+}
+
+#[tokio::test]
+async fn sign_out_ends_the_session_on_the_server() {
+    for b in backends() {
+        let app = spawn(b).await;
+        let c = app.client();
+        let res = app.sign_in(&c, "admin@agency.example", DEMO_PASSWORD).await;
+        let cookie = session_cookie(&res).expect("cookie");
+        let out = c
+            .post(app.url("/logout"))
+            .header("origin", &app.base)
+            .send()
+            .await
+            .expect("logout");
+        assert_eq!(out.status(), 303);
+        assert_eq!(location(&out), "/login");
+        // Replaying the old cookie from another client does not get in.
+        let replay = app
+            .client()
+            .get(app.url("/"))
+            .header("cookie", cookie)
+            .send()
+            .await
+            .expect("replay");
+        assert_eq!(replay.status(), 303, "{b:?}");
+        assert!(location(&replay).starts_with("/login"));
+        assert!(audit_actions(&app.db).await.contains(&"sign_out".to_string()));
+    }
+}
+
+#[tokio::test]
+async fn sessions_expire_when_idle_and_after_twelve_hours() {
+    for b in backends() {
+        let app = spawn(b).await;
+        let c = app.signed_in("admin@agency.example").await;
+        app.clock.advance(Duration::minutes(29));
+        assert_eq!(
+            c.get(app.url("/")).send().await.expect("get").status(),
+            200,
+            "{b:?}: still fresh"
+        );
+        app.clock.advance(Duration::minutes(31));
+        let res = c.get(app.url("/")).send().await.expect("get");
+        assert_eq!(res.status(), 303, "{b:?}: idle for 31 minutes");
+        assert!(location(&res).contains("ErrSessionExpired"));
+
+        let c = app.signed_in("admin@agency.example").await;
+        for _ in 0..25 {
+            app.clock.advance(Duration::minutes(29));
+            let res = c.get(app.url("/")).send().await.expect("get");
+            if res.status() != 200 {
+                assert!(location(&res).contains("ErrSessionExpired"), "{b:?}");
+                return;
+            }
+        }
+        panic!("{b:?}: a busy session outlived twelve hours");
+    }
+}
+
+#[tokio::test]
+async fn must_change_password_is_enforced_on_every_page_until_changed() {
+    for b in backends() {
+        let app = spawn(b).await;
+        let c = app.client();
+        let res = app.sign_in(&c, "security@agency.example", DEMO_PASSWORD).await;
+        assert_eq!(location(&res), "/account/password", "{b:?}");
+        for page in ["/", "/audit", "/people", "/nowhere"] {
+            let res = c.get(app.url(page)).send().await.expect("get");
+            assert_eq!(
+                (res.status().as_u16(), location(&res)),
+                (303, "/account/password".to_string()),
+                "{page}"
+            );
+        }
+        // Server functions refuse too.
+        let res = c
+            .post(app.url("/api/people"))
+            .header("origin", &app.base)
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(res.status(), 403, "{b:?}");
+        // A weak password is refused with the field named; nothing changes.
+        let weak = c
+            .post(app.url("/account/password"))
+            .header("origin", &app.base)
+            .form(&[
+                ("current", DEMO_PASSWORD),
+                ("new", "password1234"),
+                ("confirm", "password1234"),
+            ])
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(location(&weak), "/account/password?error=ErrPasswordWeak&field=new");
+        let wrong_current = c
+            .post(app.url("/account/password"))
+            .header("origin", &app.base)
+            .form(&[
+                ("current", "not-it-at-all"),
+                ("new", "amber-lantern-rides-47-north"),
+                ("confirm", "amber-lantern-rides-47-north"),
+            ])
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(
+            location(&wrong_current),
+            "/account/password?error=ErrWrongCurrentPassword&field=current"
+        );
+        let ok = c
+            .post(app.url("/account/password"))
+            .header("origin", &app.base)
+            .form(&[
+                ("current", DEMO_PASSWORD),
+                ("new", "amber-lantern-rides-47-north"),
+                ("confirm", "amber-lantern-rides-47-north"),
+            ])
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(location(&ok), "/", "{b:?}");
+        assert_eq!(c.get(app.url("/")).send().await.expect("get").status(), 200);
+        // The old password no longer works; the new one does.
+        let fresh = app.client();
+        assert!(
+            location(&app.sign_in(&fresh, "security@agency.example", DEMO_PASSWORD).await).starts_with("/login?error=")
+        );
+        assert_eq!(
+            location(
+                &app.sign_in(&fresh, "security@agency.example", "amber-lantern-rides-47-north")
+                    .await
+            ),
+            "/"
+        );
+        assert!(audit_actions(&app.db).await.contains(&"password_change".to_string()));
+    }
+}
+
+#[tokio::test]
+async fn cross_origin_posts_are_refused() {
+    for b in backends() {
+        let app = spawn(b).await;
+        let c = app.signed_in("admin@agency.example").await;
+        for (name, value) in [("origin", "https://evil.example"), ("sec-fetch-site", "cross-site")] {
+            for path in ["/logout", "/api/create_person", "/locale", "/login"] {
+                let res = c
+                    .post(app.url(path))
+                    .header(name, value)
+                    .form(&[("email", "x@y.example")])
+                    .send()
+                    .await
+                    .expect("post");
+                assert_eq!(res.status(), 403, "{b:?}: {name}={value} POST {path}");
+            }
+        }
+        // Still signed in: the refused sign-out did nothing.
+        assert_eq!(c.get(app.url("/")).send().await.expect("get").status(), 200);
+        // Same-origin is fine.
+        let res = c
+            .post(app.url("/locale"))
+            .header("origin", &app.base)
+            .header("sec-fetch-site", "same-origin")
+            .form(&[("lang", "en"), ("back", "/")])
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(res.status(), 303);
+    }
+}
+
+#[tokio::test]
+async fn security_headers_are_on_every_response() {
+    let app = spawn(backends()[0]).await;
+    let c = app.client();
+    for path in ["/login", "/nowhere", "/healthz"] {
+        let res = c.get(app.url(path)).send().await.expect("get");
+        let h = res.headers();
+        let csp = h
+            .get("content-security-policy")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string();
+        assert!(
+            csp.contains("frame-ancestors 'none'") && csp.contains("script-src 'self' 'nonce-"),
+            "{path}: {csp}"
+        );
+        assert!(!csp.contains("unsafe-inline"), "{path}: {csp}");
+        assert_eq!(
+            h.get("x-content-type-options").and_then(|v| v.to_str().ok()),
+            Some("nosniff")
+        );
+        assert!(h.get("referrer-policy").is_some());
+        assert!(h.get("x-request-id").is_some());
+        assert!(h.get("strict-transport-security").is_none(), "no HSTS over http");
+    }
+    // The page's inline hydration script carries this response's nonce.
+    let res = c.get(app.url("/login")).send().await.expect("get");
+    let csp = res
+        .headers()
+        .get("content-security-policy")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|s| s.split('\'').next())
+        .expect("nonce")
+        .to_string();
+    let html = res.text().await.expect("html");
+    assert!(
+        html.contains(&format!("nonce=\"{nonce}\"")),
+        "script nonce matches the header"
+    );
+    // Two responses, two nonces.
+    let again = c.get(app.url("/login")).send().await.expect("get");
+    let csp2 = again
+        .headers()
+        .get("content-security-policy")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    assert_ne!(csp, csp2);
+}
+
+#[tokio::test]
+async fn unknown_pages_are_404_and_language_follows_the_browser() {
+    let app = spawn(backends()[0]).await;
+    let c = app.signed_in("admin@agency.example").await;
+    let res = c.get(app.url("/no/such/page")).send().await.expect("get");
+    assert_eq!(res.status(), 404);
+    assert!(res.text().await.expect("html").contains("页面不存在"));
+    let anon = app.client();
+    let en = anon
+        .get(app.url("/login"))
+        .header("accept-language", "en-GB,en;q=0.9")
+        .send()
+        .await
+        .expect("get");
+    assert!(en.text().await.expect("html").contains("Sign in to the portal"));
+    let none = anon.get(app.url("/login")).send().await.expect("get");
+    assert!(
+        none.text().await.expect("html").contains("登录监管平台"),
+        "Chinese when the browser states nothing"
+    );
+}

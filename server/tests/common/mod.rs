@@ -1,0 +1,168 @@
+//! Test harness: a fresh database per test (SQLite always, PostgreSQL when TEST_DATABASE_URL is
+//! set), the real router on a loopback port, a client with a cookie jar, a clock tests can move.
+#![allow(dead_code)]
+
+use std::{net::SocketAddr, sync::Arc};
+
+use app::backend::{db, demo, ManualClock};
+use migrations::{Migrator, MigratorTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection};
+use server::config::Config;
+use time::macros::datetime;
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The databases every database test runs on.
+pub fn backends() -> Vec<Backend> {
+    let mut b = vec![Backend::Sqlite];
+    if std::env::var("TEST_DATABASE_URL").is_ok_and(|u| !u.is_empty()) {
+        b.push(Backend::Postgres);
+    }
+    b
+}
+
+/// A new, empty database of the given kind, migrated.
+pub async fn fresh_db(backend: Backend) -> (DatabaseConnection, String) {
+    let url = match backend {
+        Backend::Sqlite => {
+            let dir = std::env::temp_dir().join(format!("portal-test-{}", uuid::Uuid::new_v4().simple()));
+            std::fs::create_dir_all(&dir).expect("temp dir");
+            format!("sqlite://{}/portal.db?mode=rwc", dir.display())
+        }
+        Backend::Postgres => {
+            let base = std::env::var("TEST_DATABASE_URL").expect("TEST_DATABASE_URL");
+            let (server, run_db) = base.rsplit_once('/').expect("database URL with a database name");
+            let run_db = run_db.split('?').next().unwrap_or(run_db);
+            // Named after the run's database, so CI drops them all at the end.
+            let name = format!("{run_db}_{}", &uuid::Uuid::new_v4().simple().to_string()[..12]);
+            let admin = db::connect(&base).await.expect("connect to TEST_DATABASE_URL");
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+                .await
+                .expect("create test database");
+            admin.close().await.ok();
+            format!("{server}/{name}")
+        }
+    };
+    let conn = db::connect(&url).await.expect("connect");
+    Migrator::up(&conn, None).await.expect("migrate");
+    (conn, url)
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub db: DatabaseConnection,
+    pub clock: Arc<ManualClock>,
+    pub backend: Backend,
+}
+
+pub struct Options {
+    pub sign_in_per_minute: u32,
+    pub demo: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            sign_in_per_minute: 1000,
+            demo: true,
+        }
+    }
+}
+
+pub async fn spawn(backend: Backend) -> TestApp {
+    spawn_with(backend, Options::default()).await
+}
+
+pub async fn spawn_with(backend: Backend, opts: Options) -> TestApp {
+    let (db, url) = fresh_db(backend).await;
+    let clock = Arc::new(ManualClock::new(datetime!(2026-11-25 02:00 UTC)));
+    if opts.demo {
+        demo::seed(&db, clock_now(&clock)).await.expect("seed demo");
+    }
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let vars = [
+        ("PORTAL_DATABASE_URL", url),
+        ("PORTAL_BIND", addr.to_string()),
+        ("PORTAL_SIGNIN_PER_MINUTE", opts.sign_in_per_minute.to_string()),
+        ("PORTAL_SITE_ROOT", std::env::temp_dir().display().to_string()),
+    ];
+    let config = Config::from_lookup(|k| vars.iter().find(|(n, _)| *n == k).map(|(_, v)| v.clone())).expect("config");
+    let state = server::app_state(db.clone(), clock.clone(), &config);
+    let router = server::router(state, server::leptos_options(&config));
+    tokio::spawn(async move {
+        axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+            .await
+            .ok();
+    });
+    TestApp {
+        base: format!("http://{addr}"),
+        db,
+        clock,
+        backend,
+    }
+}
+
+fn clock_now(clock: &ManualClock) -> time::OffsetDateTime {
+    use app::backend::Clock;
+    clock.now()
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// A browser-like client: cookie jar, no automatic redirects (tests look at them).
+    pub fn client(&self) -> reqwest::Client {
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client")
+    }
+
+    pub async fn sign_in(&self, client: &reqwest::Client, email: &str, password: &str) -> reqwest::Response {
+        client
+            .post(self.url("/login"))
+            .header("origin", &self.base)
+            .form(&[("email", email), ("password", password)])
+            .send()
+            .await
+            .expect("sign-in request")
+    }
+
+    /// A signed-in client for a demo account.
+    pub async fn signed_in(&self, email: &str) -> reqwest::Client {
+        let c = self.client();
+        let res = self.sign_in(&c, email, demo::DEMO_PASSWORD).await;
+        assert_eq!(res.status(), 303, "demo sign-in of {email}");
+        c
+    }
+
+    pub fn now(&self) -> time::OffsetDateTime {
+        clock_now(&self.clock)
+    }
+}
+
+pub fn location(res: &reqwest::Response) -> String {
+    res.headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string()
+}
+
+pub fn session_cookie(res: &reqwest::Response) -> Option<String> {
+    res.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("portal_session="))
+        .map(|c| c.split(';').next().unwrap_or("").to_string())
+}

@@ -1,0 +1,251 @@
+//! Organisations and people through the server functions: who may do what, and nothing across tenants.
+mod common;
+
+use common::{backends, spawn};
+use sea_orm::{ConnectionTrait, Statement};
+use serde_json::Value;
+
+async fn person_id<C: ConnectionTrait>(db: &C, email: &str) -> String {
+    let row = db
+        .query_one_raw(Statement::from_sql_and_values(
+            db.get_database_backend(),
+            match db.get_database_backend() {
+                sea_orm::DbBackend::Postgres => "SELECT id FROM person WHERE email = $1",
+                _ => "SELECT id FROM person WHERE email = ?",
+            },
+            [email.into()],
+        ))
+        .await
+        .expect("query")
+        .expect("person");
+    row.try_get::<uuid::Uuid>("", "id").expect("id").to_string()
+}
+
+/// Posts to a server function as the hydrated app does (JSON back).
+async fn call(app: &common::TestApp, c: &reqwest::Client, name: &str, form: &[(&str, &str)]) -> (u16, Value) {
+    let res = c
+        .post(app.url(&format!("/api/{name}")))
+        .header("origin", &app.base)
+        .header("accept", "application/json")
+        .form(form)
+        .send()
+        .await
+        .expect("server fn");
+    let status = res.status().as_u16();
+    let body = res.text().await.expect("body");
+    (status, serde_json::from_str(&body).unwrap_or(Value::String(body)))
+}
+
+#[tokio::test]
+async fn platform_admin_creates_an_organisation_whose_admin_must_change_password() {
+    for b in backends() {
+        let app = spawn(b).await;
+        let platform = app.signed_in("platform@portal.example").await;
+        let (status, otp) = call(
+            &app,
+            &platform,
+            "create_organisation",
+            &[
+                ("name", "示范区大数据中心"),
+                ("kind", "agency"),
+                ("admin_email", "first@district.example"),
+                ("admin_name", "吴婷"),
+            ],
+        )
+        .await;
+        assert_eq!(status, 200, "{b:?}: {otp}");
+        let password = otp["password"].as_str().expect("one-time password").to_string();
+        // The same name again is a clear conflict, and nothing half-written remains.
+        let (status, err) = call(
+            &app,
+            &platform,
+            "create_organisation",
+            &[
+                ("name", "示范区大数据中心"),
+                ("kind", "agency"),
+                ("admin_email", "second@district.example"),
+                ("admin_name", "X"),
+            ],
+        )
+        .await;
+        assert_eq!(status, 409, "{b:?}: {err}");
+        let c = app.client();
+        let res = app.sign_in(&c, "second@district.example", "anything-at-all").await;
+        assert!(
+            common::location(&res).starts_with("/login?error="),
+            "no person was left behind"
+        );
+        // A supplier without subtype is refused with the field named.
+        let (status, err) = call(
+            &app,
+            &platform,
+            "create_organisation",
+            &[
+                ("name", "X 公司"),
+                ("kind", "supplier"),
+                ("admin_email", "x@x.example"),
+                ("admin_name", "X"),
+            ],
+        )
+        .await;
+        assert_eq!(status, 422);
+        assert_eq!(err["Invalid"]["field"], "subtype");
+        // The new administrator signs in with the one-time password and is sent to change it.
+        let res = app.sign_in(&c, "first@district.example", &password).await;
+        assert_eq!(common::location(&res), "/account/password", "{b:?}");
+        // Only the platform administrator may create organisations.
+        let agency = app.signed_in("admin@agency.example").await;
+        let (status, _) = call(
+            &app,
+            &agency,
+            "create_organisation",
+            &[
+                ("name", "Y"),
+                ("kind", "agency"),
+                ("admin_email", "y@y.example"),
+                ("admin_name", "Y"),
+            ],
+        )
+        .await;
+        assert_eq!(status, 403);
+    }
+}
+
+#[tokio::test]
+async fn an_org_admin_manages_its_own_people_and_cannot_touch_another_organisations() {
+    for b in backends() {
+        let app = spawn(b).await;
+        let agency = app.signed_in("admin@agency.example").await;
+        let (status, otp) = call(
+            &app,
+            &agency,
+            "create_person",
+            &[
+                ("email", "new.officer@agency.example"),
+                ("display_name", "周杰"),
+                ("role_security_officer", "on"),
+            ],
+        )
+        .await;
+        assert_eq!(status, 200, "{b:?}: {otp}");
+        let (status, err) = call(
+            &app,
+            &agency,
+            "create_person",
+            &[
+                ("email", "NEW.officer@agency.example"),
+                ("display_name", "重复"),
+                ("role_viewer", "on"),
+            ],
+        )
+        .await;
+        assert_eq!(
+            (status, err["Conflict"]["field"].as_str()),
+            (409, Some("email")),
+            "{b:?}"
+        );
+        let (status, err) = call(
+            &app,
+            &agency,
+            "create_person",
+            &[("email", "not-an-email"), ("display_name", "X"), ("role_viewer", "on")],
+        )
+        .await;
+        assert_eq!((status, err["Invalid"]["field"].as_str()), (422, Some("email")));
+        let (status, _) = call(
+            &app,
+            &agency,
+            "create_person",
+            &[("email", "p@agency.example"), ("display_name", "X")],
+        )
+        .await;
+        assert_eq!(status, 422, "at least one role");
+        let (status, _) = call(
+            &app,
+            &agency,
+            "create_person",
+            &[
+                ("email", "p@agency.example"),
+                ("display_name", "X"),
+                ("role_platform_admin", "on"),
+            ],
+        )
+        .await;
+        assert_eq!(status, 422, "platform administration cannot be granted by an agency");
+
+        let (status, page) = call(&app, &agency, "people", &[]).await;
+        assert_eq!(status, 200);
+        let emails: Vec<&str> = page["people"]
+            .as_array()
+            .expect("people")
+            .iter()
+            .filter_map(|p| p["email"].as_str())
+            .collect();
+        assert!(emails.contains(&"new.officer@agency.example"));
+        assert!(
+            !emails.iter().any(|e| e.ends_with("csp.example")),
+            "{b:?}: another organisation's people listed"
+        );
+
+        // Another organisation's person: every action answers "not found", and changes nothing.
+        let csp_admin = person_id(&app.db, "admin@csp.example").await;
+        let (status, _) = call(
+            &app,
+            &agency,
+            "update_person",
+            &[("id", &csp_admin), ("display_name", "Hacked"), ("role_viewer", "on")],
+        )
+        .await;
+        assert_eq!(status, 404, "{b:?}");
+        let (status, _) = call(
+            &app,
+            &agency,
+            "set_person_active",
+            &[("id", &csp_admin), ("active", "false")],
+        )
+        .await;
+        assert_eq!(status, 404);
+        let (status, _) = call(&app, &agency, "reset_person_password", &[("id", &csp_admin)]).await;
+        assert_eq!(status, 404);
+        app.signed_in("admin@csp.example").await;
+
+        // Deactivating ends that person's sessions at once; the last administrator is protected.
+        let duty = app.signed_in("duty@agency.example").await;
+        let duty_id = person_id(&app.db, "duty@agency.example").await;
+        let (status, _) = call(
+            &app,
+            &agency,
+            "set_person_active",
+            &[("id", &duty_id), ("active", "false")],
+        )
+        .await;
+        assert_eq!(status, 200);
+        let res = duty.get(app.url("/")).send().await.expect("get");
+        assert_eq!(res.status(), 303, "{b:?}: a deactivated person is signed out");
+        let me = person_id(&app.db, "admin@agency.example").await;
+        let (status, err) = call(&app, &agency, "set_person_active", &[("id", &me), ("active", "false")]).await;
+        assert_eq!(
+            (status, err["Invalid"]["msg"].as_str()),
+            (422, Some("ErrSelfDeactivate"))
+        );
+        let (status, err) = call(
+            &app,
+            &agency,
+            "update_person",
+            &[("id", &me), ("display_name", "李伟"), ("role_viewer", "on")],
+        )
+        .await;
+        assert_eq!(
+            (status, err["Invalid"]["msg"].as_str()),
+            (422, Some("ErrLastAdmin")),
+            "{b:?}"
+        );
+
+        // Those without the administrator role cannot manage people at all.
+        let officer = app.signed_in("duty@agency.example").await;
+        let _ = officer;
+        let viewer_client = app.client();
+        let (status, _) = call(&app, &viewer_client, "people", &[]).await;
+        assert_eq!(status, 401, "anonymous");
+    }
+}
