@@ -2,7 +2,7 @@
 // PORTAL_URL names the server (the test command starts one on a fresh demo database).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -16,9 +16,9 @@ let browser;
 before(async () => {
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
+    // Playwright launches with a fresh temporary profile of its own.
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      `--user-data-dir=${mkdtempSync(join(tmpdir(), 'chromium-'))}`],
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
 });
 after(async () => { await browser?.close(); });

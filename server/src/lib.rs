@@ -97,7 +97,11 @@ pub fn router(state: AppState, leptos: LeptosOptions) -> Router {
         .route("/locale", post(app::auth::http::set_locale))
         .route("/audit/export.csv", get(app::audit::http::export_csv))
         .route("/healthz", get(|| async { "ok" }))
-        .nest_service("/pkg", ServeDir::new(pkg_dir))
+        .route(
+            "/favicon.ico",
+            get(|| async { axum::response::Redirect::permanent("/pkg/favicon.svg") }),
+        )
+        .nest_service("/pkg", ServeDir::new(pkg_dir).precompressed_gzip())
         .leptos_routes_with_context(&server_state, routes, context.clone(), {
             let leptos = leptos.clone();
             move || shell(leptos.clone())
