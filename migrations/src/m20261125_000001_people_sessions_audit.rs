@@ -31,6 +31,7 @@ enum Person {
     LockoutCount,
     LockedUntil,
     LastLoginAt,
+    PreviousLoginAt,
     CreatedAt,
 }
 
@@ -112,6 +113,7 @@ impl MigrationTrait for Migration {
                 .col(integer(Person::LockoutCount).default(0))
                 .col(timestamp_with_time_zone_null(Person::LockedUntil))
                 .col(timestamp_with_time_zone_null(Person::LastLoginAt))
+                .col(timestamp_with_time_zone_null(Person::PreviousLoginAt))
                 .col(timestamp_with_time_zone(Person::CreatedAt))
                 .foreign_key(
                     ForeignKey::create()

@@ -205,15 +205,22 @@ async fn sessions_expire_when_idle_and_after_twelve_hours() {
         assert!(location(&res).contains("ErrSessionExpired"));
 
         let c = app.signed_in("admin@agency.example").await;
-        for _ in 0..25 {
+        let signed_in_at = app.now();
+        let mut ended_after = None;
+        for _ in 0..30 {
             app.clock.advance(Duration::minutes(29));
             let res = c.get(app.url("/")).send().await.expect("get");
             if res.status() != 200 {
                 assert!(location(&res).contains("ErrSessionExpired"), "{b:?}");
-                return;
+                ended_after = Some(app.now() - signed_in_at);
+                break;
             }
         }
-        panic!("{b:?}: a busy session outlived twelve hours");
+        let ended_after = ended_after.unwrap_or_else(|| panic!("{b:?}: a busy session outlived twelve hours"));
+        assert!(
+            ended_after >= Duration::hours(12) && ended_after < Duration::hours(12) + Duration::minutes(29),
+            "{b:?}: {ended_after}"
+        );
     }
 }
 

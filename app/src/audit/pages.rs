@@ -70,7 +70,7 @@ pub fn AuditPage() -> impl IntoView {
                     Ok(p) if p.rows.is_empty() => view! { <p class="empty">{t(Msg::NoAuditRows)}</p> }.into_any(),
                     Ok(p) => view! {
                         <p class="muted">{t(Msg::ShowingRows)}": "{p.rows.len()}" / "{p.total}" · "{t(Msg::TimeZoneNote)}" "{p.time_zone.clone()}</p>
-                        <table class="table audit" data-test="audit-rows">
+                        <div class="table-wrap"><table class="table audit" data-test="audit-rows">
                             <thead><tr>
                                 <th>"#"</th><th>{t(Msg::When)}</th><th>{t(Msg::Who)}</th><th>{t(Msg::Action)}</th>
                                 <th>{t(Msg::Target)}</th><th>{t(Msg::Details)}</th><th>{t(Msg::SourceAddress)}</th>
@@ -91,7 +91,7 @@ pub fn AuditPage() -> impl IntoView {
                                     }
                                 }).collect_view()}
                             </tbody>
-                        </table>
+                        </table></div>
                     }.into_any(),
                 }
             })}

@@ -155,6 +155,7 @@ pub async fn sign_in(
     am.failed_attempts = Set(0);
     am.lockout_count = Set(0);
     am.locked_until = Set(None);
+    am.previous_login_at = Set(p.last_login_at);
     am.last_login_at = Set(Some(now));
     am.update(&txn).await?;
     append(&txn, now, entry(AuditAction::SignIn, Some(&p), "signed in".into())).await?;

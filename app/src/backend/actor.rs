@@ -38,6 +38,7 @@ pub struct Actor {
     pub must_change_password: bool,
     pub locale: Option<Locale>,
     pub time_zone: String,
+    /// The sign-in before this session's.
     pub last_login_at: Option<OffsetDateTime>,
 }
 
@@ -135,7 +136,7 @@ pub async fn load_actor(
         must_change_password: p.must_change_password,
         locale: p.locale.as_deref().and_then(Locale::parse),
         time_zone: p.time_zone.unwrap_or_else(|| default_time_zone.to_string()),
-        last_login_at: p.last_login_at,
+        last_login_at: p.previous_login_at,
     }))
 }
 

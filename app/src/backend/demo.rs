@@ -201,6 +201,7 @@ pub async fn seed(db: &DatabaseConnection, now: OffsetDateTime) -> ServiceResult
                 lockout_count: Set(0),
                 locked_until: Set(None),
                 last_login_at: Set(None),
+                previous_login_at: Set(None),
                 created_at: Set(now),
             }
             .insert(&txn)
@@ -289,6 +290,7 @@ pub async fn create_platform_admin(
         lockout_count: Set(0),
         locked_until: Set(None),
         last_login_at: Set(None),
+        previous_login_at: Set(None),
         created_at: Set(now),
     }
     .insert(&txn)

@@ -245,6 +245,17 @@ pub fn t(msg: Msg) -> &'static str {
     msg.text(use_locale())
 }
 
+impl Msg {
+    /// The key's name, for carrying a message through a redirect's query string.
+    pub fn name(self) -> String {
+        format!("{self:?}")
+    }
+
+    pub fn from_name(name: &str) -> Option<Msg> {
+        Msg::ALL.iter().copied().find(|m| m.name() == name)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -280,16 +291,5 @@ mod tests {
         assert_eq!(Locale::from_accept_language(Some("en-US,en;q=0.9")), Locale::En);
         assert_eq!(Locale::from_accept_language(Some("en;q=0.5,zh-CN;q=0.9")), Locale::Zh);
         assert_eq!(Locale::from_accept_language(Some("zh-TW")), Locale::Zh);
-    }
-}
-
-impl Msg {
-    /// The key's name, for carrying a message through a redirect's query string.
-    pub fn name(self) -> String {
-        format!("{self:?}")
-    }
-
-    pub fn from_name(name: &str) -> Option<Msg> {
-        Msg::ALL.iter().copied().find(|m| m.name() == name)
     }
 }

@@ -41,6 +41,8 @@ pub mod person {
         pub lockout_count: i32,
         pub locked_until: Option<TimeDateTimeWithTimeZone>,
         pub last_login_at: Option<TimeDateTimeWithTimeZone>,
+        /// The sign-in before the current one, shown to the person ("last sign-in").
+        pub previous_login_at: Option<TimeDateTimeWithTimeZone>,
         pub created_at: TimeDateTimeWithTimeZone,
     }
 

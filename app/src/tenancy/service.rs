@@ -106,6 +106,7 @@ async fn insert_person<C: ConnectionTrait>(
         lockout_count: Set(0),
         locked_until: Set(None),
         last_login_at: Set(None),
+        previous_login_at: Set(None),
         created_at: Set(now),
     }
     .insert(conn)
