@@ -95,6 +95,7 @@ pub fn router(state: AppState, leptos: LeptosOptions) -> Router {
         .route("/logout", post(app::auth::http::sign_out))
         .route("/account/password", post(app::auth::http::change_password))
         .route("/locale", post(app::auth::http::set_locale))
+        .route("/account/preferences", post(app::auth::http::set_preferences))
         .route("/audit/export.csv", get(app::audit::http::export_csv))
         .route("/healthz", get(|| async { "ok" }))
         .route(

@@ -137,7 +137,7 @@ async fn each_source_address_is_rate_limited_with_retry_after() {
             b,
             Options {
                 sign_in_per_minute: 3,
-                demo: true,
+                ..Options::default()
             },
         )
         .await;
@@ -411,4 +411,83 @@ async fn unknown_pages_are_404_and_language_follows_the_browser() {
         none.text().await.expect("html").contains("登录监管平台"),
         "Chinese when the browser states nothing"
     );
+}
+
+#[tokio::test]
+async fn over_https_cookies_are_secure_and_hsts_is_sent() {
+    let b = backends()[0];
+    let app = spawn_with(
+        b,
+        Options {
+            public_url: Some("https://portal.example.gov.cn".into()),
+            ..Options::default()
+        },
+    )
+    .await;
+    let c = app.client();
+    let res = c
+        .post(app.url("/login"))
+        .header("origin", "https://portal.example.gov.cn")
+        .form(&[("email", "admin@agency.example"), ("password", DEMO_PASSWORD)])
+        .send()
+        .await
+        .expect("sign in");
+    assert_eq!(res.status(), 303);
+    let set_cookie = res
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    assert!(set_cookie.contains("Secure"), "{set_cookie}");
+    let hsts = res
+        .headers()
+        .get("strict-transport-security")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    assert!(hsts.contains("max-age="), "HSTS over https");
+}
+
+#[tokio::test]
+async fn times_follow_the_persons_time_zone() {
+    for b in backends() {
+        let app = spawn(b).await;
+        let c = app.signed_in("admin@agency.example").await;
+        // The clock stands at 02:00 UTC: 10:00 in Shanghai, the default.
+        let csv = c
+            .get(app.url("/audit/export.csv?action=sign_in"))
+            .send()
+            .await
+            .expect("csv")
+            .text()
+            .await
+            .expect("text");
+        assert!(csv.contains("2026-11-25 10:00,Asia/Shanghai"), "{b:?}: {csv}");
+        let bad = c
+            .post(app.url("/account/preferences"))
+            .header("origin", &app.base)
+            .form(&[("time_zone", "Mars/Olympus")])
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(location(&bad), "/account/password?error=ErrTimeZone&field=time_zone");
+        let ok = c
+            .post(app.url("/account/preferences"))
+            .header("origin", &app.base)
+            .form(&[("time_zone", "Europe/London")])
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(location(&ok), "/account/password");
+        let csv = c
+            .get(app.url("/audit/export.csv?action=sign_in"))
+            .send()
+            .await
+            .expect("csv")
+            .text()
+            .await
+            .expect("text");
+        assert!(csv.contains("2026-11-25 02:00,Europe/London"), "{b:?}: {csv}");
+        assert!(audit_actions(&app.db).await.contains(&"preferences_change".to_string()));
+    }
 }

@@ -249,3 +249,91 @@ async fn an_org_admin_manages_its_own_people_and_cannot_touch_another_organisati
         assert_eq!(status, 401, "anonymous");
     }
 }
+
+async fn org_id<C: ConnectionTrait>(db: &C, name: &str) -> String {
+    let sql = match db.get_database_backend() {
+        sea_orm::DbBackend::Postgres => "SELECT id FROM organisation WHERE name = $1",
+        _ => "SELECT id FROM organisation WHERE name = ?",
+    };
+    let row = db
+        .query_one_raw(Statement::from_sql_and_values(
+            db.get_database_backend(),
+            sql,
+            [name.into()],
+        ))
+        .await
+        .expect("query")
+        .expect("organisation");
+    row.try_get::<uuid::Uuid>("", "id").expect("id").to_string()
+}
+
+#[tokio::test]
+async fn the_platform_renames_and_deactivates_an_organisation() {
+    for b in backends() {
+        let app = spawn(b).await;
+        let platform = app.signed_in("platform@portal.example").await;
+        let csp_session = app.signed_in("admin@csp.example").await;
+        let csp = org_id(&app.db, "示范云计算有限公司").await;
+        let (status, err) = call(
+            &app,
+            &platform,
+            "update_organisation",
+            &[("id", &csp), ("name", "示范省网信办"), ("active", "on")],
+        )
+        .await;
+        assert_eq!(
+            (status, err["Conflict"]["field"].as_str()),
+            (409, Some("name")),
+            "{b:?}"
+        );
+        let (status, _) = call(
+            &app,
+            &platform,
+            "update_organisation",
+            &[("id", &csp), ("name", "示范云服务股份有限公司")],
+        )
+        .await;
+        assert_eq!(status, 200, "{b:?}: renamed and deactivated (checkbox absent)");
+        // Its people are signed out and cannot sign in.
+        assert_eq!(
+            csp_session.get(app.url("/")).send().await.expect("get").status(),
+            303,
+            "{b:?}"
+        );
+        let c = app.client();
+        let res = app
+            .sign_in(&c, "admin@csp.example", app::backend::demo::DEMO_PASSWORD)
+            .await;
+        assert!(common::location(&res).starts_with("/login?error="), "{b:?}");
+        let (status, _) = call(
+            &app,
+            &platform,
+            "update_organisation",
+            &[
+                ("id", &uuid::Uuid::new_v4().to_string()),
+                ("name", "X"),
+                ("active", "on"),
+            ],
+        )
+        .await;
+        assert_eq!(status, 404);
+        let platform_org = org_id(&app.db, "门户平台运营中心").await;
+        let (status, _) = call(
+            &app,
+            &platform,
+            "update_organisation",
+            &[("id", &platform_org), ("name", "门户平台运营中心")],
+        )
+        .await;
+        assert_eq!(status, 422, "the platform cannot deactivate itself");
+        let agency = app.signed_in("admin@agency.example").await;
+        let (status, _) = call(
+            &app,
+            &agency,
+            "update_organisation",
+            &[("id", &csp), ("name", "X"), ("active", "on")],
+        )
+        .await;
+        assert_eq!(status, 403, "only the platform");
+    }
+}

@@ -43,6 +43,7 @@ actions! {
     PersonReactivate = "person_reactivate" => ActionPersonReactivate,
     RolesChange = "roles_change" => ActionRolesChange,
     LocaleChange = "locale_change" => ActionLocaleChange,
+    PreferencesChange = "preferences_change" => ActionPreferencesChange,
 }
 
 /// Filters of the audit page; dates are `YYYY-MM-DD` in the viewer's time zone, both ends inclusive.

@@ -283,3 +283,41 @@ mod tests {
         assert_eq!(safe_next(""), "/");
     }
 }
+
+#[derive(Deserialize)]
+pub struct PreferencesForm {
+    #[serde(default)]
+    pub time_zone: String,
+}
+
+pub async fn set_preferences(
+    State(state): State<AppState>,
+    session: Session,
+    actor: Option<Extension<Actor>>,
+    Extension(meta): Extension<RequestMeta>,
+    Extension(locale): Extension<Locale>,
+    form: Result<Form<PreferencesForm>, axum::extract::rejection::FormRejection>,
+) -> Response {
+    let Some(Extension(actor)) = actor else {
+        return Redirect::to("/login?next=/account/password").into_response();
+    };
+    let zone = form.map(|Form(f)| f.time_zone).unwrap_or_default();
+    match service::set_time_zone(&state.db, state.clock.now(), &actor, &meta, &zone).await {
+        Ok(()) => {
+            flash::set(
+                &session,
+                Flash {
+                    ok: true,
+                    text: Msg::PreferencesSaved.text(locale).into(),
+                    secret: None,
+                },
+            )
+            .await;
+            Redirect::to("/account/password").into_response()
+        }
+        Err(ServiceError::Invalid { field, msg }) => {
+            Redirect::to(&format!("/account/password?error={}&field={field}", msg.name())).into_response()
+        }
+        Err(e) => internal(&meta, e, locale),
+    }
+}

@@ -15,6 +15,22 @@ pub mod rules;
 #[cfg(feature = "ssr")]
 pub mod service;
 
+/// Time zones offered on the account page (any IANA name is accepted by the service).
+pub const TIME_ZONES: &[&str] = &[
+    "Asia/Shanghai",
+    "Asia/Urumqi",
+    "Asia/Hong_Kong",
+    "Asia/Macau",
+    "Asia/Taipei",
+    "Asia/Singapore",
+    "Asia/Tokyo",
+    "UTC",
+    "Europe/London",
+    "Europe/Berlin",
+    "America/New_York",
+    "America/Los_Angeles",
+];
+
 /// What the shell knows of the viewer; `None` when nobody is signed in.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Viewer {

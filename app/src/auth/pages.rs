@@ -90,5 +90,23 @@ pub fn PasswordPage() -> impl IntoView {
             </label>
             <button type="submit" class="primary" data-test="change-password">{t(Msg::Save)}</button>
         </form>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                frame.await.ok().and_then(|f| f.viewer).filter(|v| !v.must_change_password).map(|v| view! {
+                    <h2>{t(Msg::Preferences)}</h2>
+                    <form method="post" action="/account/preferences" class="card stack narrow" data-test="preferences">
+                        <label>
+                            <span>{t(Msg::TimeZone)}</span>
+                            <select name="time_zone">
+                                {crate::auth::TIME_ZONES.iter().map(|z| view! {
+                                    <option value=*z selected=v.time_zone == *z>{*z}</option>
+                                }).collect_view()}
+                            </select>
+                        </label>
+                        <button type="submit" class="primary">{t(Msg::Save)}</button>
+                    </form>
+                })
+            })}
+        </Suspense>
     }
 }

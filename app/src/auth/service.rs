@@ -89,7 +89,14 @@ pub async fn sign_in(
         source_addr: meta.source_addr.clone(),
         user_agent: meta.user_agent.clone(),
     };
-    let Some(p) = found.filter(|p| p.active) else {
+    let org_active = match &found {
+        Some(p) => crate::tenancy::entity::organisation::Entity::find_by_id(p.organisation_id)
+            .one(&txn)
+            .await?
+            .is_some_and(|o| o.active),
+        None => false,
+    };
+    let Some(p) = found.filter(|p| p.active && org_active) else {
         // Same work as a real check: an unknown email must not answer faster.
         let _ = verify_password(password, dummy_hash());
         append(
@@ -286,6 +293,43 @@ pub async fn set_locale(
             AuditAction::LocaleChange,
             actor.email.clone(),
             format!("language → {}", locale.code()),
+        ),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Sets the person's time zone (an IANA name known to the bundled database).
+pub async fn set_time_zone(
+    db: &DatabaseConnection,
+    now: OffsetDateTime,
+    actor: &Actor,
+    meta: &RequestMeta,
+    zone: &str,
+) -> ServiceResult<()> {
+    let zone = zone.trim();
+    if !crate::backend::time_fmt::is_known_zone(zone) || zone.len() > 64 {
+        return Err(ServiceError::invalid("time_zone", Msg::ErrTimeZone));
+    }
+    if actor.time_zone == zone {
+        return Ok(());
+    }
+    let txn = write_txn(db).await?;
+    person::Entity::update_many()
+        .col_expr(person::Column::TimeZone, zone.into())
+        .filter(person::Column::Id.eq(actor.person_id))
+        .exec(&txn)
+        .await?;
+    append(
+        &txn,
+        now,
+        AuditEntry::by(
+            actor,
+            meta,
+            AuditAction::PreferencesChange,
+            actor.email.clone(),
+            format!("time zone: {} → {zone}", actor.time_zone),
         ),
     )
     .await?;

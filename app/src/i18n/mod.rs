@@ -232,6 +232,11 @@ messages! {
     No => "否", "No";
     MustChange => "须改密", "Must change password";
     LockedUntil => "锁定至", "Locked until";
+    Preferences => "偏好设置", "Preferences";
+    TimeZone => "时区", "Time zone";
+    ErrTimeZone => "未知的时区。", "Unknown time zone.";
+    PreferencesSaved => "偏好设置已保存。", "Your preferences were saved.";
+    ActionPreferencesChange => "修改偏好设置", "Preferences changed";
     Hydrated => "交互已就绪", "Interactive";
 }
 

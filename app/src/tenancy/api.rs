@@ -73,6 +73,40 @@ pub async fn create_organisation(
     finish(result, otp_flash).await
 }
 
+#[server(endpoint = "update_organisation")]
+pub async fn update_organisation(
+    id: Uuid,
+    name: String,
+    #[server(default)] active: Option<String>,
+) -> Result<(), AppError> {
+    let state = expect_context::<AppState>();
+    let result = async {
+        let actor = actor::require()?;
+        let cap = policy::platform_admin(&actor)?;
+        let input = super::service::OrganisationUpdate {
+            name,
+            active: active.as_deref().is_some_and(|v| v == "on" || v == "true"),
+        };
+        super::service::update_organisation(
+            &state.db,
+            state.clock.now(),
+            &cap,
+            &actor,
+            &RequestMeta::current(),
+            id,
+            input,
+        )
+        .await
+    }
+    .await;
+    finish(result, |_, l| Flash {
+        ok: true,
+        text: Msg::Saved.text(l).into(),
+        secret: None,
+    })
+    .await
+}
+
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PeoplePage {
     pub people: Vec<PersonRow>,

@@ -2,7 +2,7 @@
 use leptos::{form::ActionForm, prelude::*};
 
 use super::{
-    api::{CreateOrganisation, CreatePerson, ResetPersonPassword, SetPersonActive, UpdatePerson},
+    api::{CreateOrganisation, CreatePerson, ResetPersonPassword, SetPersonActive, UpdateOrganisation, UpdatePerson},
     OneTimePassword, OrgKind, PersonRow, Role, SupplierSubtype,
 };
 use crate::{
@@ -23,7 +23,11 @@ fn OneTimePasswordBox(otp: OneTimePassword) -> impl IntoView {
 #[component]
 pub fn OrganisationsPage() -> impl IntoView {
     let create = ServerAction::<CreateOrganisation>::new();
-    let orgs = Resource::new(move || create.version().get(), |_| super::api::list_organisations());
+    let update = ServerAction::<UpdateOrganisation>::new();
+    let orgs = Resource::new(
+        move || (create.version().get(), update.version().get()),
+        |_| super::api::list_organisations(),
+    );
     let locale = use_locale();
     let (kind, set_kind) = signal("agency".to_string());
     view! {
@@ -35,6 +39,7 @@ pub fn OrganisationsPage() -> impl IntoView {
                 Some(Err(e)) => Some(view! { <ErrorNotice error=e/> }.into_any()),
                 None => None,
             }}
+            <ActionError value=Signal::derive(move || update.value().get())/>
             <ActionForm action=create attr:class="grid-form" attr:data-test="create-organisation">
                 <label><span>{t(Msg::Name)}</span><input name="name" required maxlength="200"/></label>
                 <label><span>{t(Msg::Kind)}</span>
@@ -63,15 +68,26 @@ pub fn OrganisationsPage() -> impl IntoView {
                     Ok(rows) => view! {
                         <table class="table" data-test="organisations">
                             <thead><tr>
-                                <th>{t(Msg::Name)}</th><th>{t(Msg::Kind)}</th><th>{t(Msg::PeopleCount)}</th><th>{t(Msg::Status)}</th>
+                                <th>{t(Msg::Name)}</th><th>{t(Msg::Kind)}</th><th>{t(Msg::PeopleCount)}</th><th>{t(Msg::Status)}</th><th>{t(Msg::Actions)}</th>
                             </tr></thead>
                             <tbody>
                                 {rows.into_iter().map(|o| view! {
                                     <tr>
-                                        <td>{o.name}</td>
+                                        <td>{o.name.clone()}</td>
                                         <td>{o.kind.label().text(locale)}{o.subtype.map(|s| format!(" · {}", s.label().text(locale)))}</td>
                                         <td class="num">{o.people}</td>
                                         <td>{if o.active { t(Msg::Active) } else { t(Msg::Inactive) }}</td>
+                                        <td class="row-actions">
+                                            <details>
+                                                <summary>{t(Msg::Edit)}</summary>
+                                                <ActionForm action=update attr:class="stack">
+                                                    <input type="hidden" name="id" value=o.id.to_string()/>
+                                                    <label><span>{t(Msg::Name)}</span><input name="name" required maxlength="200" value=o.name.clone()/></label>
+                                                    <label class="check"><input type="checkbox" name="active" value="on" checked=o.active/>{t(Msg::Active)}</label>
+                                                    <button type="submit" class="primary">{t(Msg::Save)}</button>
+                                                </ActionForm>
+                                            </details>
+                                        </td>
                                     </tr>
                                 }).collect_view()}
                             </tbody>

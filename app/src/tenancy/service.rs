@@ -244,6 +244,61 @@ pub async fn list_organisations(
     Ok(rows)
 }
 
+pub struct OrganisationUpdate {
+    pub name: String,
+    pub active: bool,
+}
+
+/// Renames or (de)activates an organisation. The platform's own organisation cannot be deactivated.
+pub async fn update_organisation(
+    db: &DatabaseConnection,
+    now: OffsetDateTime,
+    _cap: &PlatformAdmin,
+    actor: &Actor,
+    meta: &RequestMeta,
+    id: Uuid,
+    input: OrganisationUpdate,
+) -> ServiceResult<()> {
+    let name = parse_name("name", &input.name, 200)?;
+    let txn = write_txn(db).await?;
+    let org = organisation::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    if !input.active && id == actor.organisation_id {
+        return Err(ServiceError::invalid("active", Msg::ErrSelfDeactivate));
+    }
+    let mut changes = Vec::new();
+    if org.name != name {
+        changes.push(format!("name: {} → {name}", org.name));
+    }
+    if org.active != input.active {
+        changes.push(format!("active: {} → {}", org.active, input.active));
+    }
+    if changes.is_empty() {
+        return Ok(());
+    }
+    let mut am = org.into_active_model();
+    am.name = Set(name.clone());
+    am.active = Set(input.active);
+    am.update(&txn).await.on_unique("name", Msg::ErrNameTaken)?;
+    append(
+        &txn,
+        now,
+        AuditEntry::by(
+            actor,
+            meta,
+            AuditAction::OrganisationUpdate,
+            format!("organisation {name}"),
+            changes.join("; "),
+        )
+        .in_organisation(Some(id)),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
 async fn roles_of<C: ConnectionTrait>(conn: &C, person_id: Uuid) -> ServiceResult<Vec<Role>> {
     let mut roles: Vec<Role> = person_role::Entity::find()
         .filter(person_role::Column::PersonId.eq(person_id))

@@ -63,6 +63,7 @@ pub struct TestApp {
 pub struct Options {
     pub sign_in_per_minute: u32,
     pub demo: bool,
+    pub public_url: Option<String>,
 }
 
 impl Default for Options {
@@ -70,6 +71,7 @@ impl Default for Options {
         Options {
             sign_in_per_minute: 1000,
             demo: true,
+            public_url: None,
         }
     }
 }
@@ -86,7 +88,9 @@ pub async fn spawn_with(backend: Backend, opts: Options) -> TestApp {
     }
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("addr");
+    let public_url = opts.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
     let vars = [
+        ("PORTAL_PUBLIC_URL", public_url),
         ("PORTAL_DATABASE_URL", url),
         ("PORTAL_BIND", addr.to_string()),
         ("PORTAL_SIGNIN_PER_MINUTE", opts.sign_in_per_minute.to_string()),
