@@ -30,7 +30,10 @@ pub fn SignInPage() -> impl IntoView {
             })}
         </Suspense>
         <div class="signin-wrap">
-            <div class="signin-top"><LanguageSwitch/></div>
+            <div class="signin-top">
+                <span class="signin-brand">{t(Msg::AppName)}</span>
+                <LanguageSwitch/>
+            </div>
             <main class="card signin">
                 <h1>{t(Msg::SignInTitle)}</h1>
                 <p class="muted">{t(Msg::SignInHelp)}</p>

@@ -98,7 +98,7 @@ messages! {
     HidePassword => "隐藏密码", "Hide password";
     SignInTitle => "登录监管平台", "Sign in to the portal";
     SignInHelp => "请使用所在机构管理员为您开通的账号登录。", "Use the account your organisation's administrator created for you.";
-    ErrInvalidCredentials => "邮箱或密码不正确。", "The email or password is not correct.";
+    ErrInvalidCredentials => "邮箱或密码不正确。连续多次失败后，账号将被暂时锁定。", "The email or password is not correct. After repeated failures an account is locked for a while.";
     ErrRateLimited => "来自您所在地址的登录尝试过多，请稍后再试。", "Too many sign-in attempts from your address. Please try again later.";
     ErrLocked => "该账号因连续登录失败已被暂时锁定，请稍后再试。", "This account is temporarily locked after repeated failed sign-ins. Please try again later.";
     ErrSessionExpired => "会话已过期，请重新登录。", "Your session has expired. Please sign in again.";

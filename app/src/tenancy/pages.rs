@@ -77,7 +77,7 @@ pub fn OrganisationsPage() -> impl IntoView {
                                         <td>{o.kind.label().text(locale)}{o.subtype.map(|s| format!(" · {}", s.label().text(locale)))}</td>
                                         <td class="num">{o.people}</td>
                                         <td>{if o.active { t(Msg::Active) } else { t(Msg::Inactive) }}</td>
-                                        <td class="row-actions">
+                                        <td class="actions"><div class="row-actions">
                                             <details>
                                                 <summary>{t(Msg::Edit)}</summary>
                                                 <ActionForm action=update attr:class="stack">
@@ -87,7 +87,7 @@ pub fn OrganisationsPage() -> impl IntoView {
                                                     <button type="submit" class="primary">{t(Msg::Save)}</button>
                                                 </ActionForm>
                                             </details>
-                                        </td>
+                                        </div></td>
                                     </tr>
                                 }).collect_view()}
                             </tbody>
@@ -213,12 +213,12 @@ fn PersonRowView(
     };
     view! {
         <tr class:inactive=!person.active data-email=person.email.clone()>
-            <td>{person.display_name.clone()}</td>
+            <td class="nowrap">{person.display_name.clone()}</td>
             <td>{person.email.clone()}</td>
             <td>{roles_text(&person.roles, locale)}</td>
-            <td>{status}</td>
-            <td>{person.last_login_at.clone().unwrap_or_else(|| t(Msg::Never).to_string())}</td>
-            <td class="row-actions">
+            <td class="nowrap">{status}</td>
+            <td class="nowrap">{person.last_login_at.clone().unwrap_or_else(|| t(Msg::Never).to_string())}</td>
+            <td class="actions"><div class="row-actions">
                 <details>
                     <summary>{t(Msg::Edit)}</summary>
                     <ActionForm action=update attr:class="stack">
@@ -241,7 +241,7 @@ fn PersonRowView(
                     <input type="hidden" name="id" value=id_reset/>
                     <button type="submit" class="link-button">{t(Msg::ResetPassword)}</button>
                 </ActionForm>
-            </td>
+            </div></td>
         </tr>
     }
 }
