@@ -20,7 +20,7 @@ pub async fn export_csv(
         return (StatusCode::UNAUTHORIZED, "sign in first").into_response();
     };
     let Ok(Query(filter)) = filter else {
-        return (StatusCode::BAD_REQUEST, crate::i18n::Msg::ErrInvalidDate.text(locale)).into_response();
+        return (StatusCode::BAD_REQUEST, crate::i18n::Msg::ErrBadRequest.text(locale)).into_response();
     };
     let result = async {
         if actor.must_change_password {

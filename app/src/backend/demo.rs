@@ -14,7 +14,8 @@ use crate::{
     },
     auth::service::hash_password,
     tenancy::{
-        entity::{organisation, person, person_role},
+        entity::{organisation, person},
+        service::insert_person,
         OrgKind, Role, SupplierSubtype,
     },
 };
@@ -186,34 +187,7 @@ pub async fn seed(db: &DatabaseConnection, now: OffsetDateTime) -> ServiceResult
         )
         .await?;
         for p in org.people {
-            let id = Uuid::new_v4();
-            person::ActiveModel {
-                id: Set(id),
-                organisation_id: Set(org_id),
-                email: Set(p.email.into()),
-                display_name: Set(p.name.into()),
-                password_hash: Set(hash.clone()),
-                must_change_password: Set(p.must_change),
-                active: Set(true),
-                locale: Set(None),
-                time_zone: Set(None),
-                failed_attempts: Set(0),
-                lockout_count: Set(0),
-                locked_until: Set(None),
-                last_login_at: Set(None),
-                previous_login_at: Set(None),
-                created_at: Set(now),
-            }
-            .insert(&txn)
-            .await?;
-            for r in p.roles {
-                person_role::ActiveModel {
-                    person_id: Set(id),
-                    role: Set(r.code().into()),
-                }
-                .insert(&txn)
-                .await?;
-            }
+            insert_person(&txn, now, org_id, p.email, p.name, p.roles, hash.clone(), p.must_change).await?;
             let roles = p.roles.iter().map(|r| r.code()).collect::<Vec<_>>().join(",");
             append(
                 &txn,
@@ -275,34 +249,8 @@ pub async fn create_platform_admin(
         }
     };
     let password = crate::tenancy::service::one_time_password();
-    let id = Uuid::new_v4();
-    person::ActiveModel {
-        id: Set(id),
-        organisation_id: Set(org_id),
-        email: Set(email.clone()),
-        display_name: Set(name.into()),
-        password_hash: Set(hash_password(&password)?),
-        must_change_password: Set(true),
-        active: Set(true),
-        locale: Set(None),
-        time_zone: Set(None),
-        failed_attempts: Set(0),
-        lockout_count: Set(0),
-        locked_until: Set(None),
-        last_login_at: Set(None),
-        previous_login_at: Set(None),
-        created_at: Set(now),
-    }
-    .insert(&txn)
-    .await?;
-    for r in [Role::PlatformAdmin, Role::OrgAdmin] {
-        person_role::ActiveModel {
-            person_id: Set(id),
-            role: Set(r.code().into()),
-        }
-        .insert(&txn)
-        .await?;
-    }
+    let roles = [Role::PlatformAdmin, Role::OrgAdmin];
+    insert_person(&txn, now, org_id, &email, name, &roles, hash_password(&password)?, true).await?;
     append(
         &txn,
         now,

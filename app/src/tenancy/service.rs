@@ -82,14 +82,18 @@ fn parse_roles(codes: &[String], kind: OrgKind) -> ServiceResult<Vec<Role>> {
     Ok(roles)
 }
 
-async fn insert_person<C: ConnectionTrait>(
+/// Writes a person with roles; the one place a person row is created. `password_hash` is an
+/// Argon2id PHC string.
+#[allow(clippy::too_many_arguments)]
+pub async fn insert_person<C: ConnectionTrait>(
     conn: &C,
     now: OffsetDateTime,
     organisation_id: Uuid,
     email: &str,
     display_name: &str,
     roles: &[Role],
-    password: &str,
+    password_hash: String,
+    must_change_password: bool,
 ) -> ServiceResult<Uuid> {
     let id = Uuid::new_v4();
     person::ActiveModel {
@@ -97,8 +101,8 @@ async fn insert_person<C: ConnectionTrait>(
         organisation_id: Set(organisation_id),
         email: Set(email.to_string()),
         display_name: Set(display_name.to_string()),
-        password_hash: Set(hash_password(password)?),
-        must_change_password: Set(true),
+        password_hash: Set(password_hash),
+        must_change_password: Set(must_change_password),
         active: Set(true),
         locale: Set(None),
         time_zone: Set(None),
@@ -166,7 +170,17 @@ pub async fn create_organisation(
     } else {
         vec![Role::OrgAdmin]
     };
-    insert_person(&txn, now, org_id, &admin_email, &admin_name, &admin_roles, &password).await?;
+    insert_person(
+        &txn,
+        now,
+        org_id,
+        &admin_email,
+        &admin_name,
+        &admin_roles,
+        hash_password(&password)?,
+        true,
+    )
+    .await?;
     append(
         &txn,
         now,
@@ -371,7 +385,17 @@ pub async fn create_person(
     let txn = write_txn(db).await?;
     let roles = parse_roles(&input.roles, org_kind(&txn, cap.organisation_id()).await?)?;
     let password = one_time_password();
-    insert_person(&txn, now, cap.organisation_id(), &email, &name, &roles, &password).await?;
+    insert_person(
+        &txn,
+        now,
+        cap.organisation_id(),
+        &email,
+        &name,
+        &roles,
+        hash_password(&password)?,
+        true,
+    )
+    .await?;
     append(
         &txn,
         now,
