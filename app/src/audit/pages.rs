@@ -82,11 +82,11 @@ pub fn AuditPage() -> impl IntoView {
                                         <tr data-action=r.action.clone()>
                                             <td class="num">{r.seq}</td>
                                             <td class="nowrap">{r.at}</td>
-                                            <td>{r.actor_email.unwrap_or_default()}</td>
-                                            <td>{label}</td>
-                                            <td>{r.target}</td>
-                                            <td>{r.summary}</td>
-                                            <td>{r.source_addr.unwrap_or_default()}</td>
+                                            <td class="nowrap">{r.actor_email.unwrap_or_default()}</td>
+                                            <td class="nowrap">{label}</td>
+                                            <td class="wrap">{r.target}</td>
+                                            <td class="wrap">{r.summary}</td>
+                                            <td class="nowrap">{r.source_addr.unwrap_or_default()}</td>
                                         </tr>
                                     }
                                 }).collect_view()}

@@ -20,9 +20,25 @@ fn OneTimePasswordBox(otp: OneTimePassword) -> impl IntoView {
     }
 }
 
+/// Clears a create form once its action succeeded, so the next entry starts empty.
+fn reset_on_success(succeeded: Signal<bool>, form: NodeRef<leptos::html::Form>) {
+    Effect::new(move |_| {
+        if succeeded.get() {
+            if let Some(f) = form.get_untracked() {
+                f.reset();
+            }
+        }
+    });
+}
+
 #[component]
 pub fn OrganisationsPage() -> impl IntoView {
     let create = ServerAction::<CreateOrganisation>::new();
+    let create_form = NodeRef::<leptos::html::Form>::new();
+    reset_on_success(
+        Signal::derive(move || matches!(create.value().get(), Some(Ok(_)))),
+        create_form,
+    );
     let update = ServerAction::<UpdateOrganisation>::new();
     let orgs = Resource::new(
         move || (create.version().get(), update.version().get()),
@@ -40,7 +56,7 @@ pub fn OrganisationsPage() -> impl IntoView {
                 None => None,
             }}
             <ActionError value=Signal::derive(move || update.value().get())/>
-            <ActionForm action=create attr:class="grid-form" attr:data-test="create-organisation">
+            <ActionForm action=create node_ref=create_form attr:class="grid-form" attr:data-test="create-organisation">
                 <label><span>{t(Msg::Name)}</span><input name="name" required maxlength="200"/></label>
                 <label><span>{t(Msg::Kind)}</span>
                     <select name="kind" on:change=move |ev| set_kind.set(event_target_value(&ev))>
@@ -118,6 +134,11 @@ fn RoleBoxes(grantable: Vec<Role>, checked: Vec<Role>) -> impl IntoView {
 #[component]
 pub fn PeoplePage() -> impl IntoView {
     let create = ServerAction::<CreatePerson>::new();
+    let create_form = NodeRef::<leptos::html::Form>::new();
+    reset_on_success(
+        Signal::derive(move || matches!(create.value().get(), Some(Ok(_)))),
+        create_form,
+    );
     let update = ServerAction::<UpdatePerson>::new();
     let set_active = ServerAction::<SetPersonActive>::new();
     let reset = ServerAction::<ResetPersonPassword>::new();
@@ -156,7 +177,7 @@ pub fn PeoplePage() -> impl IntoView {
                         view! {
                             <section class="card">
                                 <h2>{t(Msg::AddPerson)}</h2>
-                                <ActionForm action=create attr:class="grid-form" attr:data-test="add-person">
+                                <ActionForm action=create node_ref=create_form attr:class="grid-form" attr:data-test="add-person">
                                     <label><span>{t(Msg::Email)}</span><input name="email" type="email" required maxlength="254"/></label>
                                     <label><span>{t(Msg::DisplayName)}</span><input name="display_name" required maxlength="200"/></label>
                                     <RoleBoxes grantable=page.grantable.clone() checked=vec![Role::Viewer]/>
