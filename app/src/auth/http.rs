@@ -92,8 +92,10 @@ pub async fn sign_in(
         let wait = not_until.wait_time_from(DefaultClock::default().now());
         let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
         let secs = secs.max(1);
-        if let Err(e) = service::record_rate_limited(&state.db, state.clock.now(), &form.email, &meta).await {
-            tracing::error!(request_id = meta.request_id, error = %e, "could not audit a rate-limited sign-in");
+        if state.rate_limit_audit.check_key(&ip).is_ok() {
+            if let Err(e) = service::record_rate_limited(&state.db, state.clock.now(), &form.email, &meta).await {
+                tracing::error!(request_id = meta.request_id, error = %e, "could not audit a rate-limited sign-in");
+            }
         }
         let mut res = (
             StatusCode::TOO_MANY_REQUESTS,

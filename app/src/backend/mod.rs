@@ -56,17 +56,21 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     pub settings: Arc<AppSettings>,
     pub sign_in_limiter: Arc<SignInLimiter>,
+    /// Allows one audit row per address per minute for refused bursts, so a flood cannot bloat the trail.
+    pub rate_limit_audit: Arc<SignInLimiter>,
 }
 
 impl AppState {
     pub fn new(db: DatabaseConnection, clock: Arc<dyn Clock>, settings: AppSettings) -> Self {
         let per_minute = NonZeroU32::new(settings.sign_in_per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
         let limiter = RateLimiter::keyed(Quota::per_minute(per_minute));
+        let audit = RateLimiter::keyed(Quota::per_minute(NonZeroU32::MIN));
         AppState {
             db,
             clock,
             settings: Arc::new(settings),
             sign_in_limiter: Arc::new(limiter),
+            rate_limit_audit: Arc::new(audit),
         }
     }
 }
