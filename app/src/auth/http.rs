@@ -55,6 +55,10 @@ fn internal(meta: &RequestMeta, e: ServiceError, locale: Locale) -> Response {
 
 /// A minimal self-contained page, for answers that are not the app (429, 403 for cross-origin, 500).
 pub fn simple_page(locale: Locale, message: &str, back: &str) -> axum::response::Html<String> {
+    simple_page_with(locale, message, back, Msg::BackHome)
+}
+
+pub fn simple_page_with(locale: Locale, message: &str, back: &str, back_label: Msg) -> axum::response::Html<String> {
     let esc = |s: &str| {
         s.replace('&', "&amp;")
             .replace('<', "&lt;")
@@ -69,7 +73,7 @@ pub fn simple_page(locale: Locale, message: &str, back: &str) -> axum::response:
         esc(Msg::AppName.text(locale)),
         esc(message),
         esc(back),
-        esc(Msg::BackHome.text(locale)),
+        esc(back_label.text(locale)),
     ))
 }
 
@@ -97,11 +101,13 @@ pub async fn sign_in(
                 tracing::error!(request_id = meta.request_id, error = %e, "could not audit a rate-limited sign-in");
             }
         }
-        let mut res = (
-            StatusCode::TOO_MANY_REQUESTS,
-            simple_page(locale, Msg::ErrRateLimited.text(locale), "/login"),
-        )
-            .into_response();
+        let message = format!(
+            "{} {} {secs}",
+            Msg::ErrRateLimited.text(locale),
+            Msg::SecondsToWait.text(locale)
+        );
+        let page = simple_page_with(locale, &message, "/login", Msg::BackToSignIn);
+        let mut res = (StatusCode::TOO_MANY_REQUESTS, page).into_response();
         if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
             res.headers_mut().insert(header::RETRY_AFTER, v);
         }

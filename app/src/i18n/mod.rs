@@ -127,6 +127,8 @@ messages! {
     ErrLastAdmin => "机构至少需要保留一名在职管理员。", "An organisation must keep at least one active administrator.";
     NotFoundTitle => "页面不存在", "Page not found";
     NotFoundBody => "您访问的页面不存在或已被移除。", "The page you asked for does not exist or was removed.";
+    BackToSignIn => "返回登录", "Back to sign-in";
+    SecondsToWait => "可再次尝试的等待秒数：", "Seconds until you may try again:";
     BackHome => "返回首页", "Back to the dashboard";
     Dashboard => "工作台", "Dashboard";
     Organisations => "机构", "Organisations";
