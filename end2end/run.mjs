@@ -165,3 +165,41 @@ test('the platform administrator creates an organisation and gets a one-time pas
   assert.equal(new URL(second.page.url()).pathname, '/account/password');
   await second.context.close();
 });
+
+test('an organisation administrator adds, edits and deactivates a person, then filters and exports the audit trail', async () => {
+  const { context, page, errors } = await open();
+  await signIn(page, 'admin@assessor.example');
+  await page.goto(`${BASE}/people`);
+  await hydrated(page);
+  const form = '[data-test="add-person"]';
+  await page.fill(`${form} input[name="email"]`, 'reviewer@assessor.example');
+  await page.fill(`${form} input[name="display_name"]`, '钱多多');
+  await page.click(`${form} button[type="submit"]`);
+  await page.waitForSelector('[data-test="otp-box"]');
+  const row = 'tr[data-email="reviewer@assessor.example"]';
+  await page.waitForSelector(row);
+  assert.equal(await page.inputValue(`${form} input[name="email"]`), '', 'the form is cleared after success');
+
+  // Edit: make the new person a security officer as well.
+  await page.click(`${row} summary`);
+  await page.check(`${row} input[name="role_security_officer"]`);
+  await page.click(`${row} details button[type="submit"]`);
+  await page.waitForFunction((sel) => document.querySelector(sel)?.textContent.includes('安全负责人'), row);
+
+  // Deactivate.
+  await page.click(`${row} [data-test="toggle-active"]`);
+  await page.waitForFunction((sel) => document.querySelector(sel)?.classList.contains('inactive'), row);
+
+  // The audit trail, filtered to person changes, shows these and can be downloaded as CSV.
+  await page.goto(`${BASE}/audit?action=roles_change`);
+  await page.waitForSelector('[data-test="audit-rows"]');
+  const shown = await page.$$eval('[data-test="audit-rows"] tbody tr', (rows) => rows.map((r) => r.dataset.action));
+  assert.ok(shown.length >= 1 && shown.every((a) => a === 'roles_change'), JSON.stringify(shown));
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-test="export-csv"]')]);
+  const csv = await (await import('node:fs/promises')).readFile(await download.path(), 'utf8');
+  const lines = csv.trim().split('\n');
+  assert.equal(lines.length - 1, shown.length, 'the CSV holds what the table shows');
+  assert.ok(lines.slice(1).every((l) => l.includes('roles_change')));
+  assert.deepEqual(errors, []);
+  await context.close();
+});
