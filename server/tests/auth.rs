@@ -503,3 +503,29 @@ async fn times_follow_the_persons_time_zone() {
         assert!(audit_actions(&app.db).await.contains(&"preferences_change".to_string()));
     }
 }
+
+#[tokio::test]
+async fn an_internal_error_shows_only_a_request_id() {
+    for b in backends() {
+        let app = spawn(b).await;
+        let c = app.signed_in("admin@agency.example").await;
+        // Break the database under the running server.
+        app.db
+            .execute_unprepared("DROP TABLE person_role")
+            .await
+            .expect("drop table");
+        let res = c.get(app.url("/")).send().await.expect("get");
+        assert_eq!(res.status(), 500, "{b:?}");
+        let id = res
+            .headers()
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
+            .expect("request id")
+            .to_string();
+        let body = res.text().await.expect("body");
+        assert!(body.contains(&id), "{b:?}: the page names the request id");
+        for leak in ["person_role", "no such table", "does not exist", "sqlx", "SELECT"] {
+            assert!(!body.contains(leak), "{b:?}: internals leak ({leak}): {body}");
+        }
+    }
+}
