@@ -109,14 +109,7 @@ async fn audit_rows_are_scoped_to_the_viewers_organisation() {
             "{b:?}: another organisation's rows leak into the export"
         );
         // Filtered by action.
-        let only = agency
-            .get(app.url("/audit/export.csv?action=sign_in"))
-            .send()
-            .await
-            .expect("csv")
-            .text()
-            .await
-            .expect("text");
+        let only = app.get_text(&agency, "/audit/export.csv?action=sign_in").await;
         let mut reader = csv::Reader::from_reader(only.as_bytes());
         let actions: Vec<String> = reader.records().map(|r| r.expect("record")[5].to_string()).collect();
         assert!(
@@ -132,14 +125,7 @@ async fn audit_rows_are_scoped_to_the_viewers_organisation() {
         assert_eq!(bad.status(), 400);
         // The platform administrator sees everything.
         let platform = app.signed_in("platform@portal.example").await;
-        let all = platform
-            .get(app.url("/audit/export.csv"))
-            .send()
-            .await
-            .expect("csv")
-            .text()
-            .await
-            .expect("text");
+        let all = app.get_text(&platform, "/audit/export.csv").await;
         assert!(all.contains("admin@csp.example") && all.contains("admin@agency.example"));
         // A person without an audit role is refused.
         let duty = app.signed_in("duty@agency.example").await;

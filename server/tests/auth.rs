@@ -260,44 +260,44 @@ async fn must_change_password_is_enforced_on_every_page_until_changed() {
             .expect("post");
         assert_eq!(res.status(), 403, "{b:?}");
         // A weak password is refused with the field named; nothing changes.
-        let weak = c
-            .post(app.url("/account/password"))
-            .header("origin", &app.base)
-            .form(&[
-                ("current", DEMO_PASSWORD),
-                ("new", "password1234"),
-                ("confirm", "password1234"),
-            ])
-            .send()
-            .await
-            .expect("post");
+        let weak = app
+            .post_form(
+                &c,
+                "/account/password",
+                &[
+                    ("current", DEMO_PASSWORD),
+                    ("new", "password1234"),
+                    ("confirm", "password1234"),
+                ],
+            )
+            .await;
         assert_eq!(location(&weak), "/account/password?error=ErrPasswordWeak&field=new");
-        let wrong_current = c
-            .post(app.url("/account/password"))
-            .header("origin", &app.base)
-            .form(&[
-                ("current", "not-it-at-all"),
-                ("new", "amber-lantern-rides-47-north"),
-                ("confirm", "amber-lantern-rides-47-north"),
-            ])
-            .send()
-            .await
-            .expect("post");
+        let wrong_current = app
+            .post_form(
+                &c,
+                "/account/password",
+                &[
+                    ("current", "not-it-at-all"),
+                    ("new", "amber-lantern-rides-47-north"),
+                    ("confirm", "amber-lantern-rides-47-north"),
+                ],
+            )
+            .await;
         assert_eq!(
             location(&wrong_current),
             "/account/password?error=ErrWrongCurrentPassword&field=current"
         );
-        let ok = c
-            .post(app.url("/account/password"))
-            .header("origin", &app.base)
-            .form(&[
-                ("current", DEMO_PASSWORD),
-                ("new", "amber-lantern-rides-47-north"),
-                ("confirm", "amber-lantern-rides-47-north"),
-            ])
-            .send()
-            .await
-            .expect("post");
+        let ok = app
+            .post_form(
+                &c,
+                "/account/password",
+                &[
+                    ("current", DEMO_PASSWORD),
+                    ("new", "amber-lantern-rides-47-north"),
+                    ("confirm", "amber-lantern-rides-47-north"),
+                ],
+            )
+            .await;
         assert_eq!(location(&ok), "/", "{b:?}");
         assert_eq!(c.get(app.url("/")).send().await.expect("get").status(), 200);
         // The old password no longer works; the new one does.
@@ -466,39 +466,17 @@ async fn times_follow_the_persons_time_zone() {
         let app = spawn(b).await;
         let c = app.signed_in("admin@agency.example").await;
         // The clock stands at 02:00 UTC: 10:00 in Shanghai, the default.
-        let csv = c
-            .get(app.url("/audit/export.csv?action=sign_in"))
-            .send()
-            .await
-            .expect("csv")
-            .text()
-            .await
-            .expect("text");
+        let csv = app.get_text(&c, "/audit/export.csv?action=sign_in").await;
         assert!(csv.contains("2026-11-25 10:00,Asia/Shanghai"), "{b:?}: {csv}");
-        let bad = c
-            .post(app.url("/account/preferences"))
-            .header("origin", &app.base)
-            .form(&[("time_zone", "Mars/Olympus")])
-            .send()
-            .await
-            .expect("post");
+        let bad = app
+            .post_form(&c, "/account/preferences", &[("time_zone", "Mars/Olympus")])
+            .await;
         assert_eq!(location(&bad), "/account/password?error=ErrTimeZone&field=time_zone");
-        let ok = c
-            .post(app.url("/account/preferences"))
-            .header("origin", &app.base)
-            .form(&[("time_zone", "Europe/London")])
-            .send()
-            .await
-            .expect("post");
+        let ok = app
+            .post_form(&c, "/account/preferences", &[("time_zone", "Europe/London")])
+            .await;
         assert_eq!(location(&ok), "/account/password");
-        let csv = c
-            .get(app.url("/audit/export.csv?action=sign_in"))
-            .send()
-            .await
-            .expect("csv")
-            .text()
-            .await
-            .expect("text");
+        let csv = app.get_text(&c, "/audit/export.csv?action=sign_in").await;
         assert!(csv.contains("2026-11-25 02:00,Europe/London"), "{b:?}: {csv}");
         assert!(audit_actions(&app.db).await.contains(&"preferences_change".to_string()));
     }

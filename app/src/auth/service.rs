@@ -278,26 +278,18 @@ pub async fn set_locale(
     if actor.locale == Some(locale) {
         return Ok(());
     }
-    let txn = write_txn(db).await?;
-    person::Entity::update_many()
-        .col_expr(person::Column::Locale, locale.code().into())
-        .filter(person::Column::Id.eq(actor.person_id))
-        .exec(&txn)
-        .await?;
-    append(
-        &txn,
+    let summary = format!("language → {}", locale.code());
+    update_own(
+        db,
         now,
-        AuditEntry::by(
-            actor,
-            meta,
-            AuditAction::LocaleChange,
-            actor.email.clone(),
-            format!("language → {}", locale.code()),
-        ),
+        actor,
+        meta,
+        person::Column::Locale,
+        locale.code(),
+        AuditAction::LocaleChange,
+        summary,
     )
-    .await?;
-    txn.commit().await?;
-    Ok(())
+    .await
 }
 
 /// Sets the person's time zone (an IANA name known to the bundled database).
@@ -315,22 +307,42 @@ pub async fn set_time_zone(
     if actor.time_zone == zone {
         return Ok(());
     }
+    let summary = format!("time zone: {} → {zone}", actor.time_zone);
+    update_own(
+        db,
+        now,
+        actor,
+        meta,
+        person::Column::TimeZone,
+        zone,
+        AuditAction::PreferencesChange,
+        summary,
+    )
+    .await
+}
+
+/// Writes one column of the actor's own person row and audits it, in one transaction.
+#[allow(clippy::too_many_arguments)]
+async fn update_own(
+    db: &DatabaseConnection,
+    now: OffsetDateTime,
+    actor: &Actor,
+    meta: &RequestMeta,
+    column: person::Column,
+    value: &str,
+    action: AuditAction,
+    summary: String,
+) -> ServiceResult<()> {
     let txn = write_txn(db).await?;
     person::Entity::update_many()
-        .col_expr(person::Column::TimeZone, zone.into())
+        .col_expr(column, value.into())
         .filter(person::Column::Id.eq(actor.person_id))
         .exec(&txn)
         .await?;
     append(
         &txn,
         now,
-        AuditEntry::by(
-            actor,
-            meta,
-            AuditAction::PreferencesChange,
-            actor.email.clone(),
-            format!("time zone: {} → {zone}", actor.time_zone),
-        ),
+        AuditEntry::by(actor, meta, action, actor.email.clone(), summary),
     )
     .await?;
     txn.commit().await?;

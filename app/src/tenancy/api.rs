@@ -27,6 +27,15 @@ fn otp_flash(otp: &OneTimePassword, locale: crate::i18n::Locale) -> Flash {
     }
 }
 
+#[cfg(feature = "ssr")]
+fn saved_flash(_: &(), locale: crate::i18n::Locale) -> Flash {
+    Flash {
+        ok: true,
+        text: Msg::Saved.text(locale).into(),
+        secret: None,
+    }
+}
+
 #[server(endpoint = "organisations")]
 pub async fn list_organisations() -> Result<Vec<OrganisationRow>, AppError> {
     let state = expect_context::<AppState>();
@@ -99,12 +108,7 @@ pub async fn update_organisation(
         .await
     }
     .await;
-    finish(result, |_, l| Flash {
-        ok: true,
-        text: Msg::Saved.text(l).into(),
-        secret: None,
-    })
-    .await
+    finish(result, saved_flash).await
 }
 
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -221,12 +225,7 @@ pub async fn update_person(
         .await
     }
     .await;
-    finish(result, |_, l| Flash {
-        ok: true,
-        text: Msg::Saved.text(l).into(),
-        secret: None,
-    })
-    .await
+    finish(result, saved_flash).await
 }
 
 #[server(endpoint = "set_person_active")]
@@ -247,12 +246,7 @@ pub async fn set_person_active(id: Uuid, active: bool) -> Result<(), AppError> {
         .await
     }
     .await;
-    finish(result, |_, l| Flash {
-        ok: true,
-        text: Msg::Saved.text(l).into(),
-        secret: None,
-    })
-    .await
+    finish(result, saved_flash).await
 }
 
 #[server(endpoint = "reset_person_password")]

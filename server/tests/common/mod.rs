@@ -141,6 +141,29 @@ impl TestApp {
             .expect("sign-in request")
     }
 
+    /// Posts a same-origin form, as a browser on the portal's own page does.
+    pub async fn post_form(&self, client: &reqwest::Client, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        client
+            .post(self.url(path))
+            .header("origin", &self.base)
+            .form(form)
+            .send()
+            .await
+            .expect("post")
+    }
+
+    /// The body of a GET as text.
+    pub async fn get_text(&self, client: &reqwest::Client, path: &str) -> String {
+        client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("get")
+            .text()
+            .await
+            .expect("text")
+    }
+
     /// A signed-in client for a demo account.
     pub async fn signed_in(&self, email: &str) -> reqwest::Client {
         let c = self.client();
