@@ -44,6 +44,15 @@ actions! {
     RolesChange = "roles_change" => ActionRolesChange,
     LocaleChange = "locale_change" => ActionLocaleChange,
     PreferencesChange = "preferences_change" => ActionPreferencesChange,
+    WebsiteCreate = "website_create" => ActionWebsiteCreate,
+    WebsiteUpdate = "website_update" => ActionWebsiteUpdate,
+    EngagementInvite = "engagement_invite" => ActionEngagementInvite,
+    EngagementAccept = "engagement_accept" => ActionEngagementAccept,
+    EngagementDecline = "engagement_decline" => ActionEngagementDecline,
+    EngagementEnd = "engagement_end" => ActionEngagementEnd,
+    JurisdictionChange = "jurisdiction_change" => ActionJurisdictionChange,
+    InvitationSend = "invitation_send" => ActionInvitationSend,
+    InvitationAccept = "invitation_accept" => ActionInvitationAccept,
 }
 
 /// Filters of the audit page; dates are `YYYY-MM-DD` in the viewer's time zone, both ends inclusive.

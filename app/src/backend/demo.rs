@@ -160,6 +160,7 @@ pub async fn seed(db: &DatabaseConnection, now: OffsetDateTime) -> ServiceResult
             name: Set(org.name.into()),
             kind: Set(org.kind.code().into()),
             supplier_subtype: Set(org.subtype.map(|s| s.code().into())),
+            regulator_id: Set(None),
             active: Set(true),
             created_at: Set(now),
         }
@@ -240,6 +241,7 @@ pub async fn create_platform_admin(
                 name: Set("Platform operator / 平台运营方".into()),
                 kind: Set(OrgKind::Platform.code().into()),
                 supplier_subtype: Set(None),
+                regulator_id: Set(None),
                 active: Set(true),
                 created_at: Set(now),
             }

@@ -1,4 +1,4 @@
-//! sea-orm entities that belong to no module: sessions and settings.
+//! sea-orm entities that belong to no module: sessions, settings and the mail outbox.
 
 pub mod session {
     use sea_orm::entity::prelude::*;
@@ -27,6 +27,34 @@ pub mod setting {
         #[sea_orm(primary_key, auto_increment = false)]
         pub key: String,
         pub value: String,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod outbox {
+    use sea_orm::entity::prelude::*;
+
+    /// A mail waiting to be sent, sent, or given up on ("dead").
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "outbox")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub to_addr: String,
+        pub subject: String,
+        pub body: String,
+        pub status: String,
+        pub attempts: i32,
+        pub next_attempt_at: TimeDateTimeWithTimeZone,
+        /// A sender's lease: another sender leaves the mail alone until then.
+        pub claimed_until: Option<TimeDateTimeWithTimeZone>,
+        pub last_error: Option<String>,
+        pub created_at: TimeDateTimeWithTimeZone,
+        pub sent_at: Option<TimeDateTimeWithTimeZone>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -7,6 +7,7 @@ pub mod entity;
 pub mod error;
 pub mod flash;
 pub mod form;
+pub mod mail;
 pub mod policy;
 pub mod request;
 pub mod session_store;
@@ -61,6 +62,11 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// Today in the portal's default time zone: the day engagements and phases are judged by.
+    pub fn today(&self) -> time::Date {
+        time_fmt::date_in_zone(self.clock.now(), &self.settings.default_time_zone)
+    }
+
     pub fn new(db: DatabaseConnection, clock: Arc<dyn Clock>, settings: AppSettings) -> Self {
         let per_minute = NonZeroU32::new(settings.sign_in_per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
         let limiter = RateLimiter::keyed(Quota::per_minute(per_minute));

@@ -1,18 +1,132 @@
 //! The access policy: the only place that grants capabilities; services require them as arguments.
 //!
-//! | capability        | who holds it                                   | over                      |
-//! |-------------------|------------------------------------------------|---------------------------|
-//! | `PlatformAdmin`   | a platform administrator of the platform org   | organisations (create)    |
-//! | `PeopleAdmin`     | an organisation administrator                  | people of its own org     |
-//! | `AuditReader`     | platform administrator: every row              | audit rows                |
-//! |                   | organisation administrator: its own org's rows |                           |
+//! Read the table below as: a person holding *role* in an organisation whose *relationship* to
+//! the data is *relationship* gets *access* to the *module*. The relationship comes from the
+//! organisation's kind: an agency's own data is `Own`; a provider (CSP, supply-chain provider,
+//! assessor) reaches an agency's websites through an `Engagement` in force; a regulator reaches
+//! the agencies of its `Jurisdiction` subtree; the platform operator has `Platform`.
 //!
 //! Capabilities have private fields: nothing outside this file can make one, so a service that
-//! takes one cannot be called without passing the check.
+//! takes one cannot be called without passing the check, and the scope a capability carries is
+//! the filter every query of that service ANDs in (in SQL, at every request, never cached).
+use sea_orm::{
+    sea_query::{Expr, ExprTrait, Query},
+    ColumnTrait, Condition, ConnectionTrait, DbBackend, Statement,
+};
+use serde::{Deserialize, Serialize};
+use time::Date;
 use uuid::Uuid;
 
 use super::{actor::Actor, ServiceError, ServiceResult};
-use crate::tenancy::{OrgKind, Role};
+use crate::tenancy::{
+    entity::{engagement, engagement_website, organisation, website},
+    EngagementStatus, OrgKind, Role,
+};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Module {
+    Organisations,
+    Jurisdictions,
+    People,
+    Websites,
+    Engagements,
+    Audit,
+    Outbox,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Relationship {
+    Own,
+    Engagement,
+    Jurisdiction,
+    Platform,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Access {
+    None,
+    Read,
+    Write,
+}
+
+use Access::{None as N, Read as R, Write as W};
+use Module as M;
+use Relationship as Rel;
+
+/// The columns of [`TABLE`], in order.
+pub const ROLE_COLUMNS: [Role; 6] = [
+    Role::OrgAdmin,
+    Role::SecurityOfficer,
+    Role::DutyOfficer,
+    Role::Staff,
+    Role::Viewer,
+    Role::PlatformAdmin,
+];
+
+/// role × module × relationship → access. A pair that is not listed grants nothing.
+#[rustfmt::skip]
+pub const TABLE: &[(Module, Relationship, [Access; 6])] = &[
+    //                                     admin  security duty  staff  viewer platform
+    (M::Websites,      Rel::Own,          [W,     W,       R,    R,     R,     N]),
+    (M::Websites,      Rel::Engagement,   [R,     R,       R,    R,     R,     N]),
+    (M::Websites,      Rel::Jurisdiction, [R,     R,       R,    R,     R,     N]),
+    (M::Engagements,   Rel::Own,          [W,     R,       R,    R,     R,     N]),
+    (M::Engagements,   Rel::Jurisdiction, [R,     R,       R,    R,     R,     N]),
+    (M::People,        Rel::Own,          [W,     N,       N,    N,     N,     N]),
+    (M::Audit,         Rel::Own,          [R,     N,       N,    N,     N,     N]),
+    (M::Audit,         Rel::Platform,     [N,     N,       N,    N,     N,     R]),
+    (M::Organisations, Rel::Platform,     [N,     N,       N,    N,     N,     W]),
+    (M::Jurisdictions, Rel::Platform,     [N,     N,       N,    N,     N,     W]),
+    (M::Outbox,        Rel::Platform,     [N,     N,       N,    N,     N,     R]),
+];
+
+/// The relationship an organisation of `kind` has to a module's data.
+pub fn relationship(kind: OrgKind, module: Module) -> Option<Relationship> {
+    match (kind, module) {
+        (_, M::People) => Some(Rel::Own),
+        (OrgKind::Platform, M::Audit) => Some(Rel::Platform),
+        (_, M::Audit) => Some(Rel::Own),
+        (OrgKind::Platform, M::Organisations | M::Jurisdictions | M::Outbox) => Some(Rel::Platform),
+        (_, M::Organisations | M::Jurisdictions | M::Outbox) => None,
+        (OrgKind::Agency, M::Websites | M::Engagements) => Some(Rel::Own),
+        (OrgKind::Csp | OrgKind::Supplier | OrgKind::Assessor, M::Websites) => Some(Rel::Engagement),
+        (OrgKind::Csp | OrgKind::Supplier | OrgKind::Assessor, M::Engagements) => Some(Rel::Own),
+        (OrgKind::Regulator, M::Websites | M::Engagements) => Some(Rel::Jurisdiction),
+        (OrgKind::Platform, M::Websites | M::Engagements) => None,
+    }
+}
+
+/// The table's answer for one kind and one set of roles: the best access any role gives.
+pub fn access_for(kind: OrgKind, roles: &[Role], module: Module) -> Access {
+    let Some(rel) = relationship(kind, module) else {
+        return N;
+    };
+    let mut best = N;
+    for (m, r, cells) in TABLE {
+        if *m != module || *r != rel {
+            continue;
+        }
+        for (i, role) in ROLE_COLUMNS.iter().enumerate() {
+            if roles.contains(role) && cells[i] > best {
+                best = cells[i];
+            }
+        }
+    }
+    // The platform's own people administration is the platform organisation's, like any other.
+    best
+}
+
+pub fn access(actor: &Actor, module: Module) -> Access {
+    access_for(actor.org_kind, &actor.roles, module)
+}
+
+fn require(actor: &Actor, module: Module, need: Access) -> ServiceResult<Relationship> {
+    if access(actor, module) >= need {
+        relationship(actor.org_kind, module).ok_or(ServiceError::Forbidden)
+    } else {
+        Err(ServiceError::Forbidden)
+    }
+}
 
 /// May create and list organisations.
 #[derive(Debug)]
@@ -50,54 +164,371 @@ impl AuditReader {
     }
 }
 
-fn is_platform_admin(actor: &Actor) -> bool {
-    actor.org_kind == OrgKind::Platform && actor.has(Role::PlatformAdmin)
+/// May place agencies and regulators in the jurisdiction tree.
+#[derive(Debug)]
+pub struct JurisdictionAdmin {
+    _private: (),
+}
+
+/// May read the mail outbox's state (dead letters).
+#[derive(Debug)]
+pub struct OutboxReader {
+    _private: (),
 }
 
 pub fn platform_admin(actor: &Actor) -> ServiceResult<PlatformAdmin> {
-    if is_platform_admin(actor) {
-        Ok(PlatformAdmin { _private: () })
-    } else {
-        Err(ServiceError::Forbidden)
-    }
+    require(actor, M::Organisations, W)?;
+    Ok(PlatformAdmin { _private: () })
+}
+
+pub fn jurisdiction_admin(actor: &Actor) -> ServiceResult<JurisdictionAdmin> {
+    require(actor, M::Jurisdictions, W)?;
+    Ok(JurisdictionAdmin { _private: () })
+}
+
+pub fn outbox_reader(actor: &Actor) -> ServiceResult<OutboxReader> {
+    require(actor, M::Outbox, R)?;
+    Ok(OutboxReader { _private: () })
 }
 
 pub fn people_admin(actor: &Actor) -> ServiceResult<PeopleAdmin> {
-    if actor.has(Role::OrgAdmin) {
-        Ok(PeopleAdmin {
-            organisation_id: actor.organisation_id,
-        })
-    } else {
-        Err(ServiceError::Forbidden)
-    }
+    require(actor, M::People, W)?;
+    Ok(PeopleAdmin {
+        organisation_id: actor.organisation_id,
+    })
 }
 
 pub fn audit_reader(actor: &Actor) -> ServiceResult<AuditReader> {
-    if is_platform_admin(actor) {
-        Ok(AuditReader {
+    match require(actor, M::Audit, R)? {
+        Rel::Platform => Ok(AuditReader {
             scope: AuditScope::Everything,
-        })
-    } else if actor.has(Role::OrgAdmin) {
-        Ok(AuditReader {
+        }),
+        _ => Ok(AuditReader {
             scope: AuditScope::Organisation(actor.organisation_id),
-        })
-    } else {
-        Err(ServiceError::Forbidden)
+        }),
+    }
+}
+
+/// Whose agencies' data a reader reaches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reach {
+    /// An agency: its own.
+    Agency(Uuid),
+    /// A provider: the websites of its engagements in force on `today`.
+    Provider { organisation_id: Uuid, today: Date },
+    /// A regulator: the agencies under these regulators (itself and every regulator beneath it).
+    Regulators(Vec<Uuid>),
+}
+
+impl Reach {
+    /// The engagements of `provider` in force on `today`, as a subquery of their ids.
+    fn engagements_in_force(provider: Uuid, today: Date) -> sea_orm::sea_query::SelectStatement {
+        Query::select()
+            .column((engagement::Entity, engagement::Column::Id))
+            .from(engagement::Entity)
+            .and_where(Expr::col((engagement::Entity, engagement::Column::ProviderId)).eq(provider))
+            .and_where(Expr::col((engagement::Entity, engagement::Column::Status)).eq(EngagementStatus::Active.code()))
+            .and_where(Expr::col((engagement::Entity, engagement::Column::StartsOn)).lte(today))
+            .and_where(Expr::col((engagement::Entity, engagement::Column::EndsOn)).gte(today))
+            .to_owned()
+    }
+
+    /// Agencies (organisation rows) in reach.
+    fn agency_condition(&self) -> Condition {
+        match self {
+            Reach::Agency(id) => Condition::all().add(organisation::Column::Id.eq(*id)),
+            Reach::Provider { organisation_id, today } => Condition::all().add(
+                organisation::Column::Id.in_subquery(
+                    Query::select()
+                        .column((engagement::Entity, engagement::Column::AgencyId))
+                        .from(engagement::Entity)
+                        .and_where(
+                            Expr::col((engagement::Entity, engagement::Column::Id))
+                                .in_subquery(Self::engagements_in_force(*organisation_id, *today)),
+                        )
+                        .to_owned(),
+                ),
+            ),
+            Reach::Regulators(ids) => Condition::all()
+                .add(organisation::Column::Kind.eq(OrgKind::Agency.code()))
+                .add(organisation::Column::RegulatorId.is_in(ids.clone())),
+        }
+    }
+
+    /// Websites (website rows) in reach.
+    fn website_condition(&self) -> Condition {
+        match self {
+            Reach::Agency(id) => Condition::all().add(website::Column::AgencyId.eq(*id)),
+            Reach::Provider { organisation_id, today } => Condition::all().add(
+                website::Column::Id.in_subquery(
+                    Query::select()
+                        .column((engagement_website::Entity, engagement_website::Column::WebsiteId))
+                        .from(engagement_website::Entity)
+                        .and_where(
+                            Expr::col((engagement_website::Entity, engagement_website::Column::EngagementId))
+                                .in_subquery(Self::engagements_in_force(*organisation_id, *today)),
+                        )
+                        .to_owned(),
+                ),
+            ),
+            Reach::Regulators(ids) => Condition::all().add(
+                website::Column::AgencyId.in_subquery(
+                    Query::select()
+                        .column((organisation::Entity, organisation::Column::Id))
+                        .from(organisation::Entity)
+                        .and_where(Expr::col((organisation::Entity, organisation::Column::RegulatorId)).is_in(ids.clone()))
+                        .to_owned(),
+                ),
+            ),
+        }
+    }
+
+    /// Engagements (engagement rows) a reader sees: its own side's, or its jurisdiction's agencies'.
+    fn engagement_condition(&self) -> Condition {
+        match self {
+            Reach::Agency(id) => Condition::all().add(engagement::Column::AgencyId.eq(*id)),
+            Reach::Provider { organisation_id, .. } => {
+                Condition::all().add(engagement::Column::ProviderId.eq(*organisation_id))
+            }
+            Reach::Regulators(ids) => Condition::all().add(
+                engagement::Column::AgencyId.in_subquery(
+                    Query::select()
+                        .column((organisation::Entity, organisation::Column::Id))
+                        .from(organisation::Entity)
+                        .and_where(Expr::col((organisation::Entity, organisation::Column::RegulatorId)).is_in(ids.clone()))
+                        .to_owned(),
+                ),
+            ),
+        }
+    }
+}
+
+/// The regulator itself and every regulator beneath it, in one recursive query.
+async fn regulator_subtree<C: ConnectionTrait>(db: &C, root: Uuid) -> ServiceResult<Vec<Uuid>> {
+    let backend = db.get_database_backend();
+    let param = if backend == DbBackend::Postgres { "$1" } else { "?" };
+    let sql = format!(
+        "WITH RECURSIVE sub(id) AS (SELECT id FROM organisation WHERE id = {param} AND kind = 'regulator' \
+         UNION SELECT o.id FROM organisation o JOIN sub ON o.regulator_id = sub.id WHERE o.kind = 'regulator') \
+         SELECT id FROM sub"
+    );
+    let rows = db
+        .query_all_raw(Statement::from_sql_and_values(backend, sql, [root.into()]))
+        .await?;
+    rows.iter()
+        .map(|r| r.try_get::<Uuid>("", "id").map_err(ServiceError::from))
+        .collect()
+}
+
+async fn reach<C: ConnectionTrait>(db: &C, actor: &Actor, rel: Relationship, today: Date) -> ServiceResult<Reach> {
+    match rel {
+        Rel::Own if actor.org_kind == OrgKind::Agency => Ok(Reach::Agency(actor.organisation_id)),
+        Rel::Own | Rel::Engagement => Ok(Reach::Provider {
+            organisation_id: actor.organisation_id,
+            today,
+        }),
+        Rel::Jurisdiction => Ok(Reach::Regulators(regulator_subtree(db, actor.organisation_id).await?)),
+        Rel::Platform => Err(ServiceError::Forbidden),
+    }
+}
+
+/// May read the websites in its reach.
+#[derive(Debug)]
+pub struct WebsiteReader {
+    reach: Reach,
+}
+
+impl WebsiteReader {
+    pub fn condition(&self) -> Condition {
+        self.reach.website_condition()
+    }
+
+    /// Agencies whose websites this reader reaches.
+    pub fn agency_condition(&self) -> Condition {
+        self.reach.agency_condition()
+    }
+
+    pub fn reach(&self) -> &Reach {
+        &self.reach
+    }
+}
+
+/// May create and change the websites of one agency (its own).
+#[derive(Debug)]
+pub struct WebsiteWriter {
+    agency_id: Uuid,
+}
+
+impl WebsiteWriter {
+    pub fn agency_id(&self) -> Uuid {
+        self.agency_id
+    }
+}
+
+pub async fn website_reader<C: ConnectionTrait>(db: &C, actor: &Actor, today: Date) -> ServiceResult<WebsiteReader> {
+    let rel = require(actor, M::Websites, R)?;
+    Ok(WebsiteReader {
+        reach: reach(db, actor, rel, today).await?,
+    })
+}
+
+pub fn website_writer(actor: &Actor) -> ServiceResult<WebsiteWriter> {
+    match require(actor, M::Websites, W)? {
+        Rel::Own if actor.org_kind == OrgKind::Agency => Ok(WebsiteWriter {
+            agency_id: actor.organisation_id,
+        }),
+        _ => Err(ServiceError::Forbidden),
+    }
+}
+
+/// May read engagements: its own side's, or those of its jurisdiction's agencies.
+#[derive(Debug)]
+pub struct EngagementReader {
+    reach: Reach,
+    viewer: Uuid,
+}
+
+impl EngagementReader {
+    pub fn condition(&self) -> Condition {
+        self.reach.engagement_condition()
+    }
+
+    pub fn reach(&self) -> &Reach {
+        &self.reach
+    }
+
+    /// The reading organisation.
+    pub fn viewer(&self) -> Uuid {
+        self.viewer
+    }
+}
+
+/// Which side of engagements a writer acts for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    /// Invites providers and ends engagements for this agency.
+    Agency(Uuid),
+    /// Answers invitations and ends engagements for this provider.
+    Provider(Uuid),
+}
+
+/// May act on engagements for one side: its own organisation.
+#[derive(Debug)]
+pub struct EngagementWriter {
+    side: Side,
+}
+
+impl EngagementWriter {
+    pub fn side(&self) -> Side {
+        self.side
+    }
+
+    /// Engagements this writer may act on.
+    pub fn condition(&self) -> Condition {
+        match self.side {
+            Side::Agency(id) => Condition::all().add(engagement::Column::AgencyId.eq(id)),
+            Side::Provider(id) => Condition::all().add(engagement::Column::ProviderId.eq(id)),
+        }
+    }
+}
+
+pub async fn engagement_reader<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    today: Date,
+) -> ServiceResult<EngagementReader> {
+    let rel = require(actor, M::Engagements, R)?;
+    Ok(EngagementReader {
+        reach: reach(db, actor, rel, today).await?,
+        viewer: actor.organisation_id,
+    })
+}
+
+pub fn engagement_writer(actor: &Actor) -> ServiceResult<EngagementWriter> {
+    require(actor, M::Engagements, W)?;
+    match actor.org_kind {
+        OrgKind::Agency => Ok(EngagementWriter {
+            side: Side::Agency(actor.organisation_id),
+        }),
+        k if k.is_provider() => Ok(EngagementWriter {
+            side: Side::Provider(actor.organisation_id),
+        }),
+        _ => Err(ServiceError::Forbidden),
+    }
+}
+
+/// Pages in the navigation; each is shown when the policy grants its module.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum NavPage {
+    Websites,
+    Engagements,
+    Organisations,
+    Jurisdictions,
+    People,
+    Audit,
+}
+
+impl NavPage {
+    pub const ALL: [NavPage; 6] = [
+        NavPage::Websites,
+        NavPage::Engagements,
+        NavPage::Organisations,
+        NavPage::Jurisdictions,
+        NavPage::People,
+        NavPage::Audit,
+    ];
+
+    fn module(self) -> Module {
+        match self {
+            NavPage::Websites => M::Websites,
+            NavPage::Engagements => M::Engagements,
+            NavPage::Organisations => M::Organisations,
+            NavPage::Jurisdictions => M::Jurisdictions,
+            NavPage::People => M::People,
+            NavPage::Audit => M::Audit,
+        }
     }
 }
 
 /// The pages a person may open, for navigation (the services check again).
-pub fn can_open(actor: &Actor, page: NavPage) -> bool {
-    match page {
-        NavPage::Organisations => platform_admin(actor).is_ok(),
-        NavPage::People => people_admin(actor).is_ok(),
-        NavPage::Audit => audit_reader(actor).is_ok(),
-    }
+pub fn nav_pages(actor: &Actor) -> Vec<NavPage> {
+    NavPage::ALL
+        .into_iter()
+        .filter(|p| access(actor, p.module()) >= R)
+        .collect()
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum NavPage {
-    Organisations,
-    People,
-    Audit,
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_table_reads_as_intended() {
+        use OrgKind::*;
+        assert_eq!(access_for(Agency, &[Role::OrgAdmin], M::Websites), W);
+        assert_eq!(access_for(Agency, &[Role::SecurityOfficer], M::Websites), W);
+        assert_eq!(access_for(Agency, &[Role::Viewer], M::Websites), R);
+        assert_eq!(access_for(Agency, &[Role::Viewer, Role::OrgAdmin], M::Websites), W);
+        assert_eq!(access_for(Csp, &[Role::OrgAdmin], M::Websites), R, "providers never write websites");
+        assert_eq!(access_for(Regulator, &[Role::OrgAdmin], M::Websites), R);
+        assert_eq!(access_for(Regulator, &[Role::OrgAdmin], M::Engagements), R);
+        assert_eq!(access_for(Platform, &[Role::PlatformAdmin, Role::OrgAdmin], M::Websites), N);
+        assert_eq!(access_for(Agency, &[Role::OrgAdmin], M::Organisations), N);
+        assert_eq!(access_for(Agency, &[Role::OrgAdmin], M::Jurisdictions), N);
+        assert_eq!(access_for(Platform, &[Role::PlatformAdmin], M::Jurisdictions), W);
+        assert_eq!(access_for(Supplier, &[Role::Staff], M::Engagements), R);
+        assert_eq!(access_for(Supplier, &[Role::OrgAdmin], M::Engagements), W);
+        assert_eq!(access_for(Agency, &[], M::Websites), N);
+    }
+
+    #[test]
+    fn every_kind_has_a_relationship_or_none_for_every_module() {
+        // The match is exhaustive by construction; this pins the cross-tenant-sensitive answers.
+        for kind in OrgKind::ALL {
+            assert_eq!(relationship(*kind, M::People), Some(Rel::Own));
+        }
+        assert_eq!(relationship(OrgKind::Csp, M::Websites), Some(Rel::Engagement));
+        assert_eq!(relationship(OrgKind::Assessor, M::Websites), Some(Rel::Engagement));
+        assert_eq!(relationship(OrgKind::Regulator, M::Websites), Some(Rel::Jurisdiction));
+    }
 }

@@ -19,6 +19,18 @@ pub fn format_in_zone(at: OffsetDateTime, zone: &str) -> String {
     }
 }
 
+/// The calendar day `at` falls on in `zone` (the default zone for an unknown name).
+pub fn date_in_zone(at: OffsetDateTime, zone: &str) -> time::Date {
+    let tz = jiff::tz::TimeZone::get(zone)
+        .or_else(|_| jiff::tz::TimeZone::get(DEFAULT_TIME_ZONE))
+        .unwrap_or(jiff::tz::TimeZone::UTC);
+    let offset = jiff::Timestamp::from_second(at.unix_timestamp())
+        .map(|ts| tz.to_offset(ts).seconds())
+        .unwrap_or(0);
+    let shifted = at + time::Duration::seconds(offset as i64);
+    shifted.date()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -39,6 +51,15 @@ mod tests {
             "2026-11-25 22:17"
         );
         assert!(is_known_zone("Asia/Shanghai"));
+        // 23:30 UTC is already the next day in Shanghai.
+        assert_eq!(
+            date_in_zone(datetime!(2026-11-25 23:30 UTC), "Asia/Shanghai"),
+            time::macros::date!(2026 - 11 - 26)
+        );
+        assert_eq!(
+            date_in_zone(datetime!(2026-11-25 23:30 UTC), "UTC"),
+            time::macros::date!(2026 - 11 - 25)
+        );
         assert!(!is_known_zone("Nowhere/Unknown"));
     }
 }

@@ -8,6 +8,8 @@ pub mod api;
 pub mod entity;
 pub mod pages;
 #[cfg(feature = "ssr")]
+pub mod rules;
+#[cfg(feature = "ssr")]
 pub mod service;
 
 macro_rules! code_enum {
@@ -61,6 +63,7 @@ code_enum! {
         OrgAdmin = "org_admin" => RoleOrgAdmin,
         SecurityOfficer = "security_officer" => RoleSecurityOfficer,
         DutyOfficer = "duty_officer" => RoleDutyOfficer,
+        Staff = "staff" => RoleStaff,
         Viewer = "viewer" => RoleViewer,
         PlatformAdmin = "platform_admin" => RolePlatformAdmin,
     }
@@ -72,7 +75,7 @@ impl Role {
         if kind == OrgKind::Platform {
             vec![Role::PlatformAdmin, Role::OrgAdmin, Role::Viewer]
         } else {
-            vec![Role::OrgAdmin, Role::SecurityOfficer, Role::DutyOfficer, Role::Viewer]
+            vec![Role::OrgAdmin, Role::SecurityOfficer, Role::DutyOfficer, Role::Staff, Role::Viewer]
         }
     }
 }
@@ -105,4 +108,283 @@ pub struct PersonRow {
 pub struct OneTimePassword {
     pub email: String,
     pub password: String,
+}
+
+code_enum! {
+    /// The cloud service model a website runs on.
+    ServiceModel {
+        Iaas = "iaas" => ModelIaas,
+        Paas = "paas" => ModelPaas,
+        Saas = "saas" => ModelSaas,
+    }
+}
+
+code_enum! {
+    /// How the cloud is deployed (§6.3.2b: level 4 and up should not use a public cloud).
+    DeploymentModel {
+        Public = "public" => DeployPublic,
+        Government = "government" => DeployGovernment,
+        Private = "private" => DeployPrivate,
+        Community = "community" => DeployCommunity,
+        Hybrid = "hybrid" => DeployHybrid,
+    }
+}
+
+code_enum! {
+    /// Where a website is in its life on the cloud (§7.4.1a: trial operation lasts about three months).
+    Phase {
+        Planning = "planning" => PhasePlanning,
+        Migration = "migration" => PhaseMigration,
+        Trial = "trial" => PhaseTrial,
+        Operation = "operation" => PhaseOperation,
+        Exit = "exit" => PhaseExit,
+    }
+}
+
+code_enum! {
+    /// What a provider does for an agency under an engagement.
+    EngagementRole {
+        Csp = "csp" => EngRoleCsp,
+        Developer = "developer" => SubDeveloper,
+        Integrator = "integrator" => SubIntegrator,
+        SecurityService = "security_service" => SubSecurity,
+        Assessor = "assessor" => EngRoleAssessor,
+    }
+}
+
+code_enum! {
+    /// An engagement's state: invited by the agency, then accepted (active) or declined; ended by either side.
+    EngagementStatus {
+        Invited = "invited" => EngInvited,
+        Active = "active" => EngActive,
+        Declined = "declined" => EngDeclined,
+        Ended = "ended" => EngEnded,
+    }
+}
+
+code_enum! {
+    /// Something about a website that a supervisor should look at.
+    WebsiteFlag {
+        DomainOutsideGov = "domain_outside_gov" => FlagDomainOutsideGov,
+        HighLevelOnPublicCloud = "high_level_public_cloud" => FlagHighLevelPublic,
+        TrialOverdue = "trial_overdue" => FlagTrialOverdue,
+        NoSecurityOfficer = "no_security_officer" => FlagNoSecurityOfficer,
+    }
+}
+
+impl EngagementRole {
+    /// Whether an organisation of `kind` (and supplier subtype) can be engaged in this role.
+    pub fn fits(self, kind: OrgKind, subtype: Option<SupplierSubtype>) -> bool {
+        match self {
+            EngagementRole::Csp => kind == OrgKind::Csp,
+            EngagementRole::Assessor => kind == OrgKind::Assessor,
+            EngagementRole::Developer => kind == OrgKind::Supplier && subtype == Some(SupplierSubtype::Developer),
+            EngagementRole::Integrator => kind == OrgKind::Supplier && subtype == Some(SupplierSubtype::Integrator),
+            EngagementRole::SecurityService => {
+                kind == OrgKind::Supplier && subtype == Some(SupplierSubtype::SecurityService)
+            }
+        }
+    }
+}
+
+impl OrgKind {
+    /// Kinds that serve agencies through engagements.
+    pub fn is_provider(self) -> bool {
+        matches!(self, OrgKind::Csp | OrgKind::Supplier | OrgKind::Assessor)
+    }
+}
+
+/// A website as lists show it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WebsiteRow {
+    pub id: Uuid,
+    pub agency_id: Uuid,
+    pub agency_name: String,
+    pub name: String,
+    pub domain: String,
+    pub protection_level: i16,
+    pub service_model: ServiceModel,
+    pub deployment_model: DeploymentModel,
+    pub phase: Phase,
+    /// `YYYY-MM-DD`, the day the current phase began.
+    pub phase_since: String,
+    pub security_officer: Option<String>,
+    pub flags: Vec<WebsiteFlag>,
+}
+
+/// One website with what its page needs: the row, who serves it, and whether the viewer may edit it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WebsiteDetail {
+    pub website: WebsiteRow,
+    pub security_officer_id: Option<Uuid>,
+    pub providers: Vec<(String, EngagementRole)>,
+    pub can_edit: bool,
+    /// People of the agency who may be named responsible security officer (only for editors).
+    pub officer_choices: Vec<(Uuid, String)>,
+}
+
+/// An engagement as both sides and the regulator see it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EngagementRow {
+    pub id: Uuid,
+    pub agency_id: Uuid,
+    pub agency_name: String,
+    pub provider_id: Uuid,
+    pub provider_name: String,
+    pub role: EngagementRole,
+    pub status: EngagementStatus,
+    /// Whether it grants access today (accepted, and today within its dates).
+    pub in_force: bool,
+    pub starts_on: String,
+    pub ends_on: String,
+    pub nda_signed_on: Option<String>,
+    pub nda_signed_by: Option<String>,
+    pub change_notice_days: i32,
+    /// The websites covered, when the viewer may see them (`None`: hidden from this viewer).
+    pub websites: Option<Vec<(Uuid, String, String)>>,
+    pub website_count: usize,
+    /// What the viewer may do with it now.
+    pub can_answer: bool,
+    pub can_end: bool,
+}
+
+/// A provider organisation an agency may invite (name and kind only).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProviderChoice {
+    pub id: Uuid,
+    pub name: String,
+    pub kind: OrgKind,
+    pub subtype: Option<SupplierSubtype>,
+}
+
+/// A node of the jurisdiction tree: a regulator, the agencies directly under it, and its sub-regulators.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct JurisdictionNode {
+    pub id: Uuid,
+    pub name: String,
+    pub agencies: Vec<(Uuid, String)>,
+    pub children: Vec<JurisdictionNode>,
+}
+
+/// The platform's jurisdiction page: the forest of regulators and the agencies under none.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct JurisdictionTree {
+    pub roots: Vec<JurisdictionNode>,
+    pub unplaced_agencies: Vec<(Uuid, String)>,
+    pub regulators: Vec<(Uuid, String)>,
+    pub agencies: Vec<(Uuid, String)>,
+}
+
+/// A website's fields as a form sends them; the service parses them into a checked website.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct WebsiteInput {
+    pub name: String,
+    pub domain: String,
+    pub protection_level: String,
+    pub service_model: String,
+    pub deployment_model: String,
+    pub phase: String,
+    /// `YYYY-MM-DD`; today when empty.
+    #[serde(default)]
+    pub phase_since: Option<String>,
+    #[serde(default)]
+    pub security_officer_id: Option<String>,
+}
+
+/// The filters and order of a website list (the regulator's table uses all of them).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct WebsiteFilter {
+    /// Part of the agency's name, the website's name or its domain.
+    #[serde(default)]
+    pub q: Option<String>,
+    #[serde(default)]
+    pub level: Option<String>,
+    #[serde(default)]
+    pub phase: Option<String>,
+    #[serde(default)]
+    pub flag: Option<String>,
+    /// `agency`, `name`, `domain`, `level`, `phase`; a leading `-` sorts descending.
+    #[serde(default)]
+    pub sort: Option<String>,
+}
+
+/// An invitation as the agency's form sends it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct InviteInput {
+    pub provider_id: String,
+    pub role: String,
+    pub website_ids: Vec<String>,
+    pub starts_on: String,
+    pub ends_on: String,
+    #[serde(default)]
+    pub nda_signed_on: Option<String>,
+    #[serde(default)]
+    pub nda_signed_by: Option<String>,
+    #[serde(default)]
+    pub change_notice_days: Option<String>,
+}
+
+
+impl WebsiteFilter {
+    /// The query string that reproduces this filter (for the CSV link and plain links).
+    pub fn query_string(&self) -> String {
+        let mut parts = Vec::new();
+        for (k, v) in [
+            ("q", &self.q),
+            ("level", &self.level),
+            ("phase", &self.phase),
+            ("flag", &self.flag),
+            ("sort", &self.sort),
+        ] {
+            if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
+                let encoded: String = v
+                    .bytes()
+                    .map(|b| {
+                        if b.is_ascii_alphanumeric() || b"-_.".contains(&b) {
+                            (b as char).to_string()
+                        } else {
+                            format!("%{b:02X}")
+                        }
+                    })
+                    .collect();
+                parts.push(format!("{k}={encoded}"));
+            }
+        }
+        parts.join("&")
+    }
+}
+
+/// What the websites page needs: the rows in the viewer's reach and whether it may add websites.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WebsiteList {
+    pub rows: Vec<WebsiteRow>,
+    pub can_create: bool,
+    pub officer_choices: Vec<(Uuid, String)>,
+}
+
+/// What the engagements page needs: the rows, and for an agency's administrator what it may invite.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EngagementList {
+    pub rows: Vec<EngagementRow>,
+    pub can_invite: bool,
+    pub providers: Vec<ProviderChoice>,
+    pub own_websites: Vec<(Uuid, String, String)>,
+}
+
+/// A mail the sender gave up on, as the platform administrator sees it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DeadLetterRow {
+    pub to: String,
+    pub subject: String,
+    pub attempts: i32,
+    pub last_error: String,
+    pub created_at: String,
+}
+
+/// The mail outbox at a glance.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OutboxView {
+    pub pending: u64,
+    pub sent: u64,
+    pub dead: Vec<DeadLetterRow>,
 }

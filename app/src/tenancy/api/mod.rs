@@ -1,4 +1,9 @@
-//! Server functions of the tenancy module: organisations (platform) and people (organisation admins).
+//! Server functions of the tenancy module: organisations (platform) and people (organisation admins)
+//! here; websites, engagements and the platform's jurisdictions and outbox beside it.
+pub mod engagements;
+pub mod platform;
+pub mod websites;
+
 use leptos::prelude::*;
 use uuid::Uuid;
 
@@ -29,6 +34,12 @@ fn otp_flash(otp: &OneTimePassword, locale: crate::i18n::Locale) -> Flash {
 
 #[cfg(feature = "ssr")]
 fn saved_flash(_: &(), locale: crate::i18n::Locale) -> Flash {
+    saved_flash_for(&(), locale)
+}
+
+/// The flash a plain form post shows after any successful save.
+#[cfg(feature = "ssr")]
+fn saved_flash_for<T>(_: &T, locale: crate::i18n::Locale) -> Flash {
     Flash {
         ok: true,
         text: Msg::Saved.text(locale).into(),

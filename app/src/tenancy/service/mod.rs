@@ -1,4 +1,9 @@
 //! Organisations and people: creation with a first administrator, people management, one-time passwords.
+//! Websites, engagements and jurisdictions have a file each beside this one.
+pub mod engagements;
+pub mod jurisdictions;
+pub mod websites;
+
 use rand::Rng;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel,
@@ -159,6 +164,7 @@ pub async fn create_organisation(
         name: Set(name.clone()),
         kind: Set(kind.code().into()),
         supplier_subtype: Set(subtype.map(|s| s.code().into())),
+        regulator_id: Set(None),
         active: Set(true),
         created_at: Set(now),
     }

@@ -1,0 +1,87 @@
+//! Server functions of the platform operator: the jurisdiction tree and the mail outbox's state.
+use leptos::prelude::*;
+use uuid::Uuid;
+
+use crate::{error::AppError, tenancy::JurisdictionTree};
+
+#[cfg(feature = "ssr")]
+use crate::backend::{
+    actor,
+    form::{answer, finish},
+    policy,
+    request::RequestMeta,
+    AppState,
+};
+
+#[server(endpoint = "jurisdictions", input = leptos::server_fn::codec::GetUrl)]
+pub async fn load_jurisdictions() -> Result<JurisdictionTree, AppError> {
+    let state = expect_context::<AppState>();
+    let result = async {
+        let actor = actor::require()?;
+        let cap = policy::jurisdiction_admin(&actor)?;
+        crate::tenancy::service::jurisdictions::tree(&state.db, &cap).await
+    }
+    .await;
+    answer(result)
+}
+
+/// `regulator_id` empty removes the organisation from its regulator; `moving` confirms a move.
+#[server(endpoint = "place_in_jurisdiction")]
+pub async fn place_in_jurisdiction(
+    organisation_id: Uuid,
+    #[server(default)] regulator_id: Option<String>,
+    #[server(default)] moving: Option<String>,
+) -> Result<(), AppError> {
+    let state = expect_context::<AppState>();
+    let result = async {
+        let actor = actor::require()?;
+        let cap = policy::jurisdiction_admin(&actor)?;
+        let regulator = match regulator_id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            None => None,
+            Some(s) => Some(Uuid::parse_str(s).map_err(|_| {
+                crate::backend::ServiceError::invalid("regulator_id", crate::i18n::Msg::ErrNotRegulator)
+            })?),
+        };
+        let moving = moving.as_deref().is_some_and(|v| v == "on" || v == "true");
+        crate::tenancy::service::jurisdictions::place(
+            &state.db,
+            state.clock.now(),
+            &cap,
+            &actor,
+            &RequestMeta::current(),
+            organisation_id,
+            regulator,
+            moving,
+        )
+        .await
+    }
+    .await;
+    finish(result, super::saved_flash_for).await
+}
+
+#[server(endpoint = "outbox", input = leptos::server_fn::codec::GetUrl)]
+pub async fn outbox_state() -> Result<crate::tenancy::OutboxView, AppError> {
+    let state = expect_context::<AppState>();
+    let result = async {
+        let actor = actor::require()?;
+        let cap = policy::outbox_reader(&actor)?;
+        let s = crate::backend::mail::outbox_state(&state.db, &cap, &actor.time_zone).await?;
+        Ok(crate::tenancy::OutboxView {
+            pending: s.pending,
+            sent: s.sent,
+            dead: s
+                .dead
+                .into_iter()
+                .map(|d| crate::tenancy::DeadLetterRow {
+                    to: d.to,
+                    subject: d.subject,
+                    attempts: d.attempts,
+                    last_error: d.last_error,
+                    created_at: d.created_at,
+                })
+                .collect(),
+        })
+    }
+    .await;
+    answer(result)
+}

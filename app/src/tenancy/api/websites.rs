@@ -1,0 +1,96 @@
+//! Server functions for websites: the scoped list, one website, and an agency's changes.
+use leptos::prelude::*;
+use uuid::Uuid;
+
+use crate::{
+    error::AppError,
+    tenancy::{WebsiteDetail, WebsiteFilter, WebsiteInput, WebsiteList},
+};
+
+#[cfg(feature = "ssr")]
+use crate::backend::{
+    actor,
+    form::{answer, finish},
+    policy,
+    request::RequestMeta,
+    AppState,
+};
+
+#[server(endpoint = "websites", input = leptos::server_fn::codec::GetUrl)]
+pub async fn list_websites(#[server(default)] filter: WebsiteFilter) -> Result<WebsiteList, AppError> {
+    let state = expect_context::<AppState>();
+    let result = async {
+        let actor = actor::require()?;
+        let today = state.today();
+        let reader = policy::website_reader(&state.db, &actor, today).await?;
+        let rows = crate::tenancy::service::websites::list_websites(&state.db, &reader, today, &filter).await?;
+        let writer = policy::website_writer(&actor).ok();
+        let officer_choices = match &writer {
+            Some(w) => crate::tenancy::service::websites::officer_choices(&state.db, w).await?,
+            None => Vec::new(),
+        };
+        Ok(WebsiteList {
+            rows,
+            can_create: writer.is_some(),
+            officer_choices,
+        })
+    }
+    .await;
+    answer(result)
+}
+
+#[server(endpoint = "website", input = leptos::server_fn::codec::GetUrl)]
+pub async fn get_website(id: Uuid) -> Result<WebsiteDetail, AppError> {
+    let state = expect_context::<AppState>();
+    let result = async {
+        let actor = actor::require()?;
+        let today = state.today();
+        let reader = policy::website_reader(&state.db, &actor, today).await?;
+        crate::tenancy::service::websites::get_website(&state.db, &reader, &actor, today, id).await
+    }
+    .await;
+    answer(result)
+}
+
+#[server(endpoint = "create_website")]
+pub async fn create_website(#[server(flatten)] input: WebsiteInput) -> Result<Uuid, AppError> {
+    let state = expect_context::<AppState>();
+    let result = async {
+        let actor = actor::require()?;
+        let writer = policy::website_writer(&actor)?;
+        crate::tenancy::service::websites::create_website(
+            &state.db,
+            state.clock.now(),
+            state.today(),
+            &writer,
+            &actor,
+            &RequestMeta::current(),
+            &input,
+        )
+        .await
+    }
+    .await;
+    finish(result, super::saved_flash_for).await
+}
+
+#[server(endpoint = "update_website")]
+pub async fn update_website(id: Uuid, #[server(flatten)] input: WebsiteInput) -> Result<(), AppError> {
+    let state = expect_context::<AppState>();
+    let result = async {
+        let actor = actor::require()?;
+        let writer = policy::website_writer(&actor)?;
+        crate::tenancy::service::websites::update_website(
+            &state.db,
+            state.clock.now(),
+            state.today(),
+            &writer,
+            &actor,
+            &RequestMeta::current(),
+            id,
+            &input,
+        )
+        .await
+    }
+    .await;
+    finish(result, super::saved_flash_for).await
+}

@@ -1,0 +1,548 @@
+//! Engagements: an agency invites a provider over some of its websites; the provider accepts or
+//! declines; either side ends it. Each step is audited on both sides and mailed to the other.
+use std::collections::HashMap;
+
+use sea_orm::{
+    sea_query::{Alias, Expr},
+    ActiveModelTrait,
+    ActiveValue::Set,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult, IntoActiveModel, JoinType,
+    QueryFilter, QueryOrder, QuerySelect, Select,
+};
+use time::{Date, OffsetDateTime};
+use uuid::Uuid;
+
+use super::super::{
+    entity::{engagement, engagement_website, organisation, website},
+    rules, EngagementRole, EngagementRow, EngagementStatus, InviteInput, OrgKind, ProviderChoice, SupplierSubtype,
+};
+use crate::{
+    audit::{
+        service::{append, AuditEntry},
+        AuditAction,
+    },
+    backend::{
+        actor::Actor,
+        db::write_txn,
+        mail,
+        policy::{EngagementReader, EngagementWriter, Side},
+        request::RequestMeta,
+        ServiceError, ServiceResult,
+    },
+    i18n::Msg,
+};
+
+struct ValidInvite {
+    provider_id: Uuid,
+    role: EngagementRole,
+    website_ids: Vec<Uuid>,
+    starts_on: Date,
+    ends_on: Date,
+    nda: Option<(Date, String)>,
+    change_notice_days: i32,
+}
+
+impl InviteInput {
+    fn parse(&self) -> ServiceResult<ValidInvite> {
+        let provider_id =
+            Uuid::parse_str(self.provider_id.trim()).map_err(|_| ServiceError::invalid("provider_id", Msg::ErrProviderUnknown))?;
+        let role = EngagementRole::parse(self.role.trim()).ok_or(ServiceError::invalid("role", Msg::ErrChoose))?;
+        let mut website_ids = Vec::new();
+        for id in self.website_ids.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
+            let id = Uuid::parse_str(id).map_err(|_| ServiceError::invalid("website_ids", Msg::ErrWebsitesRequired))?;
+            if !website_ids.contains(&id) {
+                website_ids.push(id);
+            }
+        }
+        if website_ids.is_empty() {
+            return Err(ServiceError::invalid("website_ids", Msg::ErrWebsitesRequired));
+        }
+        let starts_on = rules::parse_date(&self.starts_on).map_err(|m| ServiceError::invalid("starts_on", m))?;
+        let ends_on = rules::parse_date(&self.ends_on).map_err(|m| ServiceError::invalid("ends_on", m))?;
+        rules::check_engagement_dates(starts_on, ends_on).map_err(|m| ServiceError::invalid("ends_on", m))?;
+        let signed_on = self.nda_signed_on.as_deref().map(str::trim).filter(|s| !s.is_empty());
+        let signed_by = self.nda_signed_by.as_deref().map(str::trim).filter(|s| !s.is_empty());
+        let nda = match (signed_on, signed_by) {
+            (None, None) => None,
+            (Some(on), Some(by)) if by.chars().count() <= 200 && !by.chars().any(char::is_control) => Some((
+                rules::parse_date(on).map_err(|m| ServiceError::invalid("nda_signed_on", m))?,
+                by.to_string(),
+            )),
+            (None, _) => return Err(ServiceError::invalid("nda_signed_on", Msg::ErrNdaIncomplete)),
+            _ => return Err(ServiceError::invalid("nda_signed_by", Msg::ErrNdaIncomplete)),
+        };
+        let change_notice_days = match self.change_notice_days.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            None => 0,
+            Some(s) => match s.parse::<i32>() {
+                Ok(d) if (0..=365).contains(&d) => d,
+                _ => return Err(ServiceError::invalid("change_notice_days", Msg::ErrNoticeDays)),
+            },
+        };
+        Ok(ValidInvite {
+            provider_id,
+            role,
+            website_ids,
+            starts_on,
+            ends_on,
+            nda,
+            change_notice_days,
+        })
+    }
+}
+
+#[derive(Debug, FromQueryResult)]
+struct ListedEngagement {
+    id: Uuid,
+    agency_id: Uuid,
+    provider_id: Uuid,
+    role: String,
+    status: String,
+    starts_on: Date,
+    ends_on: Date,
+    nda_signed_on: Option<Date>,
+    nda_signed_by: Option<String>,
+    change_notice_days: i32,
+    agency_name: String,
+    provider_name: String,
+}
+
+fn listed() -> Select<engagement::Entity> {
+    let (agency, provider) = (Alias::new("agency"), Alias::new("provider"));
+    engagement::Entity::find()
+        .select_only()
+        .columns([
+            engagement::Column::Id,
+            engagement::Column::AgencyId,
+            engagement::Column::ProviderId,
+            engagement::Column::Role,
+            engagement::Column::Status,
+            engagement::Column::StartsOn,
+            engagement::Column::EndsOn,
+            engagement::Column::NdaSignedOn,
+            engagement::Column::NdaSignedBy,
+            engagement::Column::ChangeNoticeDays,
+        ])
+        .column_as(Expr::col((agency.clone(), organisation::Column::Name)), "agency_name")
+        .column_as(Expr::col((provider.clone(), organisation::Column::Name)), "provider_name")
+        .join_as(
+            JoinType::InnerJoin,
+            engagement::Entity::belongs_to(organisation::Entity)
+                .from(engagement::Column::AgencyId)
+                .to(organisation::Column::Id)
+                .into(),
+            agency,
+        )
+        .join_as(
+            JoinType::InnerJoin,
+            engagement::Entity::belongs_to(organisation::Entity)
+                .from(engagement::Column::ProviderId)
+                .to(organisation::Column::Id)
+                .into(),
+            provider,
+        )
+}
+
+/// The websites of these engagements, in one query.
+async fn websites_of<C: ConnectionTrait>(
+    conn: &C,
+    engagement_ids: &[Uuid],
+) -> ServiceResult<HashMap<Uuid, Vec<(Uuid, String, String)>>> {
+    let mut map: HashMap<Uuid, Vec<(Uuid, String, String)>> = HashMap::new();
+    if engagement_ids.is_empty() {
+        return Ok(map);
+    }
+    let rows: Vec<(Uuid, Uuid, String, String)> = engagement_website::Entity::find()
+        .select_only()
+        .column(engagement_website::Column::EngagementId)
+        .column(engagement_website::Column::WebsiteId)
+        .column_as(Expr::col((website::Entity, website::Column::Name)), "name")
+        .column_as(Expr::col((website::Entity, website::Column::Domain)), "domain")
+        .join(
+            JoinType::InnerJoin,
+            engagement_website::Entity::belongs_to(website::Entity)
+                .from(engagement_website::Column::WebsiteId)
+                .to(website::Column::Id)
+                .into(),
+        )
+        .filter(engagement_website::Column::EngagementId.is_in(engagement_ids.to_vec()))
+        .order_by_asc(Expr::col((website::Entity, website::Column::Name)))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    for (e, w, name, domain) in rows {
+        map.entry(e).or_default().push((w, name, domain));
+    }
+    Ok(map)
+}
+
+fn to_rows(
+    listed: Vec<ListedEngagement>,
+    mut websites: HashMap<Uuid, Vec<(Uuid, String, String)>>,
+    viewer: Uuid,
+    writer: Option<Side>,
+    today: Date,
+) -> Vec<EngagementRow> {
+    listed
+        .into_iter()
+        .map(|e| {
+            let status = EngagementStatus::parse(&e.status).unwrap_or(EngagementStatus::Ended);
+            let in_force = rules::in_force(status, e.starts_on, e.ends_on, today);
+            let covered = websites.remove(&e.id).unwrap_or_default();
+            // A provider sees which websites only while invited or in force.
+            let provider_view = viewer == e.provider_id;
+            let show = !provider_view || status == EngagementStatus::Invited || in_force;
+            let can_answer = writer == Some(Side::Provider(e.provider_id)) && status == EngagementStatus::Invited;
+            let can_end = matches!(writer, Some(Side::Agency(a)) if a == e.agency_id)
+                || matches!(writer, Some(Side::Provider(p)) if p == e.provider_id);
+            EngagementRow {
+                id: e.id,
+                agency_id: e.agency_id,
+                agency_name: e.agency_name,
+                provider_id: e.provider_id,
+                provider_name: e.provider_name,
+                role: EngagementRole::parse(&e.role).unwrap_or(EngagementRole::Csp),
+                status,
+                in_force,
+                starts_on: rules::format_date(e.starts_on),
+                ends_on: rules::format_date(e.ends_on),
+                nda_signed_on: e.nda_signed_on.map(rules::format_date),
+                nda_signed_by: e.nda_signed_by,
+                change_notice_days: e.change_notice_days,
+                website_count: covered.len(),
+                websites: show.then_some(covered),
+                can_answer,
+                can_end: can_end && rules::end(status).is_ok(),
+            }
+        })
+        .collect()
+}
+
+/// The engagements the reader sees: open ones first, then by agency and provider.
+pub async fn list_engagements(
+    db: &DatabaseConnection,
+    reader: &EngagementReader,
+    writer: Option<&EngagementWriter>,
+    today: Date,
+) -> ServiceResult<Vec<EngagementRow>> {
+    let rows = listed()
+        .filter(reader.condition())
+        .order_by_asc(engagement::Column::Status)
+        .order_by_asc(Expr::col((Alias::new("agency"), organisation::Column::Name)))
+        .order_by_asc(Expr::col((Alias::new("provider"), organisation::Column::Name)))
+        .order_by_asc(engagement::Column::Id)
+        .into_model::<ListedEngagement>()
+        .all(db)
+        .await?;
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    let websites = websites_of(db, &ids).await?;
+    let mut out = to_rows(rows, websites, reader.viewer(), writer.map(EngagementWriter::side), today);
+    // Invitations first (they want an answer), then those in force, then the closed.
+    out.sort_by_key(|r| match (r.status, r.in_force) {
+        (EngagementStatus::Invited, _) => 0,
+        (_, true) => 1,
+        (EngagementStatus::Active, false) => 2,
+        _ => 3,
+    });
+    Ok(out)
+}
+
+/// One engagement in the reader's view; anything else is "not found".
+pub async fn get_engagement(
+    db: &DatabaseConnection,
+    reader: &EngagementReader,
+    writer: Option<&EngagementWriter>,
+    today: Date,
+    id: Uuid,
+) -> ServiceResult<EngagementRow> {
+    let row = listed()
+        .filter(reader.condition())
+        .filter(engagement::Column::Id.eq(id))
+        .into_model::<ListedEngagement>()
+        .one(db)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let websites = websites_of(db, &[id]).await?;
+    to_rows(vec![row], websites, reader.viewer(), writer.map(EngagementWriter::side), today)
+        .pop()
+        .ok_or(ServiceError::NotFound)
+}
+
+/// Active provider organisations an agency may invite (names and kinds only).
+pub async fn provider_choices(db: &DatabaseConnection, writer: &EngagementWriter) -> ServiceResult<Vec<ProviderChoice>> {
+    if !matches!(writer.side(), Side::Agency(_)) {
+        return Err(ServiceError::Forbidden);
+    }
+    let orgs = organisation::Entity::find()
+        .filter(organisation::Column::Active.eq(true))
+        .filter(organisation::Column::Kind.is_in([OrgKind::Csp.code(), OrgKind::Supplier.code(), OrgKind::Assessor.code()]))
+        .order_by_asc(organisation::Column::Kind)
+        .order_by_asc(organisation::Column::Name)
+        .all(db)
+        .await?;
+    Ok(orgs
+        .into_iter()
+        .filter_map(|o| {
+            Some(ProviderChoice {
+                id: o.id,
+                kind: OrgKind::parse(&o.kind)?,
+                subtype: o.supplier_subtype.as_deref().and_then(SupplierSubtype::parse),
+                name: o.name,
+            })
+        })
+        .collect())
+}
+
+fn audit_pair(
+    actor: &Actor,
+    meta: &RequestMeta,
+    action: AuditAction,
+    e: &engagement::Model,
+    other_org: Uuid,
+    summary: String,
+) -> [AuditEntry; 2] {
+    let target = format!("engagement {}", e.id);
+    [
+        AuditEntry::by(actor, meta, action, target.clone(), summary.clone()),
+        AuditEntry::by(actor, meta, action, target, summary).in_organisation(Some(other_org)),
+    ]
+}
+
+/// The agency invites a provider over some of its websites.
+pub async fn invite(
+    db: &DatabaseConnection,
+    now: OffsetDateTime,
+    writer: &EngagementWriter,
+    actor: &Actor,
+    meta: &RequestMeta,
+    input: &InviteInput,
+) -> ServiceResult<Uuid> {
+    let Side::Agency(agency_id) = writer.side() else {
+        return Err(ServiceError::Forbidden);
+    };
+    let v = input.parse()?;
+    let txn = write_txn(db).await?;
+    let provider = organisation::Entity::find_by_id(v.provider_id)
+        .filter(organisation::Column::Active.eq(true))
+        .one(&txn)
+        .await?
+        .ok_or(ServiceError::invalid("provider_id", Msg::ErrProviderUnknown))?;
+    let kind = OrgKind::parse(&provider.kind).unwrap_or(OrgKind::Platform);
+    let subtype = provider.supplier_subtype.as_deref().and_then(SupplierSubtype::parse);
+    if !kind.is_provider() {
+        return Err(ServiceError::invalid("provider_id", Msg::ErrProviderKind));
+    }
+    if !v.role.fits(kind, subtype) {
+        return Err(ServiceError::invalid("role", Msg::ErrProviderKind));
+    }
+    let own = website::Entity::find()
+        .filter(website::Column::AgencyId.eq(agency_id))
+        .filter(website::Column::Id.is_in(v.website_ids.clone()))
+        .all(&txn)
+        .await?;
+    if own.len() != v.website_ids.len() {
+        return Err(ServiceError::invalid("website_ids", Msg::ErrWebsitesRequired));
+    }
+    let id = Uuid::new_v4();
+    let model = engagement::ActiveModel {
+        id: Set(id),
+        agency_id: Set(agency_id),
+        provider_id: Set(provider.id),
+        role: Set(v.role.code().into()),
+        status: Set(EngagementStatus::Invited.code().into()),
+        starts_on: Set(v.starts_on),
+        ends_on: Set(v.ends_on),
+        nda_signed_on: Set(v.nda.as_ref().map(|(d, _)| *d)),
+        nda_signed_by: Set(v.nda.as_ref().map(|(_, b)| b.clone())),
+        change_notice_days: Set(v.change_notice_days),
+        invited_by: Set(actor.person_id),
+        invited_at: Set(now),
+        answered_at: Set(None),
+        ended_at: Set(None),
+        ended_by_org: Set(None),
+    }
+    .insert(&txn)
+    .await?;
+    for w in &own {
+        engagement_website::ActiveModel {
+            engagement_id: Set(id),
+            website_id: Set(w.id),
+        }
+        .insert(&txn)
+        .await?;
+    }
+    let names: Vec<&str> = own.iter().map(|w| w.domain.as_str()).collect();
+    let summary = format!(
+        "{} invited as {} for {} to {}; websites: {}",
+        provider.name,
+        v.role.code(),
+        rules::format_date(v.starts_on),
+        rules::format_date(v.ends_on),
+        names.join(", ")
+    );
+    for entry in audit_pair(actor, meta, AuditAction::EngagementInvite, &model, provider.id, summary) {
+        append(&txn, now, entry).await?;
+    }
+    mail::notify_admins(
+        &txn,
+        now,
+        provider.id,
+        mail::Template::EngagementInvited {
+            agency: actor.organisation_name.clone(),
+            role: v.role,
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(id)
+}
+
+async fn writable<C: ConnectionTrait>(conn: &C, writer: &EngagementWriter, id: Uuid) -> ServiceResult<engagement::Model> {
+    engagement::Entity::find_by_id(id)
+        .filter(writer.condition())
+        .one(conn)
+        .await?
+        .ok_or(ServiceError::NotFound)
+}
+
+async fn org_name<C: ConnectionTrait>(conn: &C, id: Uuid) -> ServiceResult<String> {
+    Ok(organisation::Entity::find_by_id(id)
+        .one(conn)
+        .await?
+        .map(|o| o.name)
+        .unwrap_or_default())
+}
+
+/// The provider accepts or declines an invitation.
+pub async fn answer(
+    db: &DatabaseConnection,
+    now: OffsetDateTime,
+    writer: &EngagementWriter,
+    actor: &Actor,
+    meta: &RequestMeta,
+    id: Uuid,
+    accept: bool,
+) -> ServiceResult<()> {
+    let Side::Provider(_) = writer.side() else {
+        return Err(ServiceError::NotFound);
+    };
+    let txn = write_txn(db).await?;
+    let e = writable(&txn, writer, id).await?;
+    let status = EngagementStatus::parse(&e.status).unwrap_or(EngagementStatus::Ended);
+    let next = rules::answer(status, accept).map_err(|m| ServiceError::Conflict { field: "status", msg: m })?;
+    let agency_id = e.agency_id;
+    let mut am = e.clone().into_active_model();
+    am.status = Set(next.code().into());
+    am.answered_at = Set(Some(now));
+    am.update(&txn).await?;
+    let action = if accept {
+        AuditAction::EngagementAccept
+    } else {
+        AuditAction::EngagementDecline
+    };
+    let summary = format!("{} → {}", status.code(), next.code());
+    for entry in audit_pair(actor, meta, action, &e, agency_id, summary) {
+        append(&txn, now, entry).await?;
+    }
+    mail::notify_admins(
+        &txn,
+        now,
+        agency_id,
+        mail::Template::EngagementAnswered {
+            provider: actor.organisation_name.clone(),
+            accepted: accept,
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Either side ends an engagement (an agency may also withdraw an invitation).
+pub async fn end(
+    db: &DatabaseConnection,
+    now: OffsetDateTime,
+    writer: &EngagementWriter,
+    actor: &Actor,
+    meta: &RequestMeta,
+    id: Uuid,
+) -> ServiceResult<()> {
+    let txn = write_txn(db).await?;
+    let e = writable(&txn, writer, id).await?;
+    let status = EngagementStatus::parse(&e.status).unwrap_or(EngagementStatus::Ended);
+    let next = rules::end(status).map_err(|m| ServiceError::Conflict { field: "status", msg: m })?;
+    let other = if e.agency_id == actor.organisation_id {
+        e.provider_id
+    } else {
+        e.agency_id
+    };
+    let mut am = e.clone().into_active_model();
+    am.status = Set(next.code().into());
+    am.ended_at = Set(Some(now));
+    am.ended_by_org = Set(Some(actor.organisation_id));
+    am.update(&txn).await?;
+    let summary = format!("{} → {} by {}", status.code(), next.code(), actor.organisation_name);
+    for entry in audit_pair(actor, meta, AuditAction::EngagementEnd, &e, other, summary) {
+        append(&txn, now, entry).await?;
+    }
+    let other_name = org_name(&txn, other).await?;
+    mail::notify_admins(
+        &txn,
+        now,
+        other,
+        mail::Template::EngagementEnded {
+            by: actor.organisation_name.clone(),
+            other: other_name,
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input() -> InviteInput {
+        InviteInput {
+            provider_id: Uuid::new_v4().to_string(),
+            role: "csp".into(),
+            website_ids: vec![Uuid::new_v4().to_string()],
+            starts_on: "2026-01-01".into(),
+            ends_on: "2027-12-31".into(),
+            nda_signed_on: Some("2025-12-20".into()),
+            nda_signed_by: Some("李伟".into()),
+            change_notice_days: Some("30".into()),
+        }
+    }
+
+    fn field(i: InviteInput) -> &'static str {
+        match i.parse() {
+            Err(ServiceError::Invalid { field, .. }) => field,
+            Err(e) => panic!("expected a field error, got {e:?}"),
+            Ok(_) => panic!("expected a field error, got Ok"),
+        }
+    }
+
+    #[test]
+    fn invitations_are_parsed_field_by_field() {
+        assert!(input().parse().is_ok());
+        assert_eq!(field(InviteInput { provider_id: "x".into(), ..input() }), "provider_id");
+        assert_eq!(field(InviteInput { role: "friend".into(), ..input() }), "role");
+        assert_eq!(field(InviteInput { website_ids: vec![], ..input() }), "website_ids");
+        assert_eq!(field(InviteInput { website_ids: vec!["x".into()], ..input() }), "website_ids");
+        assert_eq!(field(InviteInput { starts_on: "2026-13-01".into(), ..input() }), "starts_on");
+        assert_eq!(field(InviteInput { ends_on: "2025-12-31".into(), ..input() }), "ends_on");
+        assert_eq!(field(InviteInput { nda_signed_by: None, ..input() }), "nda_signed_by");
+        assert_eq!(field(InviteInput { nda_signed_on: None, ..input() }), "nda_signed_on");
+        assert_eq!(field(InviteInput { change_notice_days: Some("-1".into()), ..input() }), "change_notice_days");
+        assert_eq!(field(InviteInput { change_notice_days: Some("400".into()), ..input() }), "change_notice_days");
+        let ok = InviteInput {
+            nda_signed_on: None,
+            nda_signed_by: None,
+            change_notice_days: None,
+            ..input()
+        };
+        assert!(ok.parse().is_ok());
+    }
+}
