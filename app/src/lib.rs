@@ -77,6 +77,11 @@ pub fn App() -> impl IntoView {
                 <Route ssr=SsrMode::Async path=path!("/account/password") view=|| view! { <ui::Layout><auth::pages::PasswordPage/></ui::Layout> }/>
                 <Route ssr=SsrMode::Async path=path!("/organisations") view=|| view! { <ui::Layout><tenancy::pages::OrganisationsPage/></ui::Layout> }/>
                 <Route ssr=SsrMode::Async path=path!("/people") view=|| view! { <ui::Layout><tenancy::pages::PeoplePage/></ui::Layout> }/>
+                <Route ssr=SsrMode::Async path=path!("/websites") view=|| view! { <ui::Layout><tenancy::pages::websites::WebsitesPage/></ui::Layout> }/>
+                <Route ssr=SsrMode::Async path=path!("/websites/:id") view=|| view! { <ui::Layout><tenancy::pages::websites::WebsitePage/></ui::Layout> }/>
+                <Route ssr=SsrMode::Async path=path!("/engagements") view=|| view! { <ui::Layout><tenancy::pages::engagements::EngagementsPage/></ui::Layout> }/>
+                <Route ssr=SsrMode::Async path=path!("/engagements/:id") view=|| view! { <ui::Layout><tenancy::pages::engagements::EngagementPage/></ui::Layout> }/>
+                <Route ssr=SsrMode::Async path=path!("/jurisdictions") view=|| view! { <ui::Layout><tenancy::pages::platform::JurisdictionsPage/></ui::Layout> }/>
                 <Route ssr=SsrMode::Async path=path!("/audit") view=|| view! { <ui::Layout><audit::pages::AuditPage/></ui::Layout> }/>
             </Routes>
         </Router>

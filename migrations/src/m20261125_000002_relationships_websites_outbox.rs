@@ -300,8 +300,13 @@ impl MigrationTrait for Migration {
         ] {
             m.drop_table(Table::drop().table(t).to_owned()).await?;
         }
-        m.drop_index(Index::drop().name("idx_organisation_regulator").table(Organisation::Table).to_owned())
-            .await?;
+        m.drop_index(
+            Index::drop()
+                .name("idx_organisation_regulator")
+                .table(Organisation::Table)
+                .to_owned(),
+        )
+        .await?;
         m.alter_table(
             Table::alter()
                 .table(Organisation::Table)

@@ -97,6 +97,7 @@ pub fn router(state: AppState, leptos: LeptosOptions) -> Router {
         .route("/locale", post(app::auth::http::set_locale))
         .route("/account/preferences", post(app::auth::http::set_preferences))
         .route("/audit/export.csv", get(app::audit::http::export_csv))
+        .route("/websites/export.csv", get(app::tenancy::http::export_websites_csv))
         .route("/healthz", get(|| async { "ok" }))
         .route(
             "/favicon.ico",

@@ -128,16 +128,19 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, String> {
                 demo::SeedOutcome::AlreadyLoaded => println!("demo data already loaded; nothing to do"),
             }
             println!("demo sign-ins (password for all: {}):", demo::DEMO_PASSWORD);
-            for org in demo::DEMO {
-                for p in org.people {
-                    let note = if p.must_change {
-                        "  (must change password at first sign-in)"
-                    } else {
-                        ""
-                    };
-                    println!("  {:<28} {} — {}{note}", p.email, org.name, p.name);
+            println!(
+                "  {:<34} {} — platform administrator",
+                demo::PLATFORM_ADMIN,
+                demo::PLATFORM_ORG
+            );
+            for (i, org) in demo::DEMO.iter().enumerate() {
+                let admin = demo::demo_people(i, org).into_iter().next();
+                if let Some(p) = admin {
+                    println!("  {:<34} {} ({})", p.email, org.name, org.kind.code());
                 }
             }
+            println!("  every organisation also has security@, duty@, staff@ and viewer@ at its domain;");
+            println!("  security@agency.example must change its password at first sign-in");
             Ok(ExitCode::SUCCESS)
         }
         Command::CreateAdmin { email, name } => {

@@ -11,7 +11,13 @@ pub async fn get_frame() -> Result<Frame, AppError> {
         backend::{actor, flash, form::viewer_locale, time_fmt::format_in_zone, AppState},
     };
     let state = expect_context::<AppState>();
-    let viewer = actor::current().map(|a| Viewer {
+    let current = actor::current();
+    let nav = current
+        .as_ref()
+        .filter(|a| !a.must_change_password)
+        .map(crate::backend::policy::nav_pages)
+        .unwrap_or_default();
+    let viewer = current.map(|a| Viewer {
         person_id: a.person_id,
         display_name: a.display_name.clone(),
         email: a.email.clone(),
@@ -32,5 +38,6 @@ pub async fn get_frame() -> Result<Frame, AppError> {
         locale: viewer_locale(),
         demo,
         flash,
+        nav,
     })
 }

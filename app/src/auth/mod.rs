@@ -51,6 +51,17 @@ impl Viewer {
     }
 }
 
+/// Pages in the navigation; the server decides from the access policy which the viewer gets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum NavPage {
+    Websites,
+    Engagements,
+    Organisations,
+    Jurisdictions,
+    People,
+    Audit,
+}
+
 /// The page frame's data: who is viewing, in which language, and whether this is demo data.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Frame {
@@ -58,6 +69,8 @@ pub struct Frame {
     pub locale: Locale,
     pub demo: bool,
     pub flash: Option<Flash>,
+    /// The navigation the policy grants the viewer.
+    pub nav: Vec<NavPage>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

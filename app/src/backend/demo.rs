@@ -3,7 +3,9 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait,
     QueryFilter,
 };
-use time::OffsetDateTime;
+use std::collections::HashMap;
+
+use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
 use super::{db::write_txn, entity::setting, ServiceError, ServiceResult};
@@ -14,9 +16,9 @@ use crate::{
     },
     auth::service::hash_password,
     tenancy::{
-        entity::{organisation, person},
+        entity::{engagement, engagement_website, organisation, person, website},
         service::insert_person,
-        OrgKind, Role, SupplierSubtype,
+        DeploymentModel, EngagementRole, EngagementStatus, OrgKind, Phase, Role, ServiceModel, SupplierSubtype,
     },
 };
 
@@ -25,100 +27,481 @@ const DEMO_KEY: &str = "demo_data";
 pub const DEMO_PASSWORD: &str = "Demo-Portal-2026";
 
 pub struct DemoAccount {
-    pub email: &'static str,
-    pub name: &'static str,
-    pub roles: &'static [Role],
+    pub email: String,
+    pub name: String,
+    pub roles: Vec<Role>,
     pub must_change: bool,
 }
 
 pub struct DemoOrg {
+    /// Short key: the people's mail domain is `<key>.example`.
+    pub key: &'static str,
     pub name: &'static str,
     pub kind: OrgKind,
     pub subtype: Option<SupplierSubtype>,
-    pub people: &'static [DemoAccount],
+    /// The key of the regulator above it, if any.
+    pub regulator: Option<&'static str>,
 }
 
+const fn org(
+    key: &'static str,
+    name: &'static str,
+    kind: OrgKind,
+    subtype: Option<SupplierSubtype>,
+    regulator: Option<&'static str>,
+) -> DemoOrg {
+    DemoOrg {
+        key,
+        name,
+        kind,
+        subtype,
+        regulator,
+    }
+}
+
+use OrgKind::{Agency, Assessor, Csp, Regulator, Supplier};
+
+/// The demo world: a province with two cities, a neighbouring province, eight agencies, three CSPs,
+/// four supply-chain providers and two assessors (regulators before the agencies under them).
 pub const DEMO: &[DemoOrg] = &[
-    DemoOrg {
-        name: "门户平台运营中心",
-        kind: OrgKind::Platform,
-        subtype: None,
-        people: &[DemoAccount {
-            email: "platform@portal.example",
-            name: "平台管理员 周敏",
-            roles: &[Role::PlatformAdmin, Role::OrgAdmin],
-            must_change: false,
-        }],
-    },
-    DemoOrg {
-        name: "示范市政务服务数据管理局",
-        kind: OrgKind::Agency,
-        subtype: None,
-        people: &[
+    org("regulator", "示范省网信办", Regulator, None, None),
+    org(
+        "east-regulator",
+        "示范省东州市网信办",
+        Regulator,
+        None,
+        Some("regulator"),
+    ),
+    org(
+        "west-regulator",
+        "示范省西州市网信办",
+        Regulator,
+        None,
+        Some("regulator"),
+    ),
+    org("neighbour-regulator", "邻省网信办", Regulator, None, None),
+    org(
+        "agency",
+        "示范市政务服务数据管理局",
+        Agency,
+        None,
+        Some("east-regulator"),
+    ),
+    org("health", "东州市卫生健康委员会", Agency, None, Some("east-regulator")),
+    org("education", "东州市教育局", Agency, None, Some("east-regulator")),
+    org("transport", "西州市交通运输局", Agency, None, Some("west-regulator")),
+    org("water", "西州市水利局", Agency, None, Some("west-regulator")),
+    org("province", "示范省人民政府办公厅", Agency, None, Some("regulator")),
+    org(
+        "market",
+        "邻省市场监督管理局",
+        Agency,
+        None,
+        Some("neighbour-regulator"),
+    ),
+    org("culture", "邻省文化和旅游厅", Agency, None, Some("neighbour-regulator")),
+    org("csp", "示范云计算有限公司", Csp, None, None),
+    org("csp2", "华东政务云服务有限公司", Csp, None, None),
+    org("csp3", "天穹云科技股份有限公司", Csp, None, None),
+    org(
+        "developer",
+        "示范网站开发有限公司",
+        Supplier,
+        Some(SupplierSubtype::Developer),
+        None,
+    ),
+    org(
+        "developer2",
+        "青禾软件有限公司",
+        Supplier,
+        Some(SupplierSubtype::Developer),
+        None,
+    ),
+    org(
+        "integrator",
+        "恒信系统集成有限公司",
+        Supplier,
+        Some(SupplierSubtype::Integrator),
+        None,
+    ),
+    org(
+        "security-service",
+        "安盾网络安全服务有限公司",
+        Supplier,
+        Some(SupplierSubtype::SecurityService),
+        None,
+    ),
+    org("assessor", "示范信息安全测评中心", Assessor, None, None),
+    org("assessor2", "国信测评技术有限公司", Assessor, None, None),
+];
+
+/// The platform operator's organisation and its administrator.
+pub const PLATFORM_ORG: &str = "门户平台运营中心";
+pub const PLATFORM_ADMIN: &str = "platform@portal.example";
+
+const SURNAMES: &[&str] = &[
+    "李", "王", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "胡", "朱", "高", "林", "何", "郭", "马",
+    "罗",
+];
+const GIVEN: &[&str] = &[
+    "伟", "芳", "强", "静", "洋", "磊", "丽", "敏", "军", "婷", "杰", "娟", "涛", "霞", "斌", "艳", "超", "琳", "鹏",
+    "雪", "浩", "颖", "宇", "倩", "晨",
+];
+
+/// The roles every demo organisation has a person for, with the address's local part.
+pub const DEMO_ROLES: &[(&str, Role)] = &[
+    ("admin", Role::OrgAdmin),
+    ("security", Role::SecurityOfficer),
+    ("duty", Role::DutyOfficer),
+    ("staff", Role::Staff),
+    ("viewer", Role::Viewer),
+];
+
+/// One person per role in an organisation; names are stable for the same world.
+pub fn demo_people(index: usize, org: &DemoOrg) -> Vec<DemoAccount> {
+    DEMO_ROLES
+        .iter()
+        .enumerate()
+        .map(|(j, (local, role))| {
+            let n = index * DEMO_ROLES.len() + j;
+            let name = match (org.key, *local) {
+                // The names the README and earlier journeys know.
+                ("agency", "admin") => "李伟".to_string(),
+                ("agency", "security") => "王芳".to_string(),
+                ("agency", "duty") => "张强".to_string(),
+                _ => format!(
+                    "{}{}",
+                    SURNAMES[(n * 7) % SURNAMES.len()],
+                    GIVEN[(n * 11 + 3) % GIVEN.len()]
+                ),
+            };
             DemoAccount {
-                email: "admin@agency.example",
-                name: "李伟",
-                roles: &[Role::OrgAdmin],
-                must_change: false,
-            },
-            DemoAccount {
-                email: "security@agency.example",
-                name: "王芳",
-                roles: &[Role::SecurityOfficer],
-                must_change: true,
-            },
-            DemoAccount {
-                email: "duty@agency.example",
-                name: "张强",
-                roles: &[Role::DutyOfficer],
-                must_change: false,
-            },
-        ],
-    },
-    DemoOrg {
-        name: "示范云计算有限公司",
-        kind: OrgKind::Csp,
-        subtype: None,
-        people: &[DemoAccount {
-            email: "admin@csp.example",
-            name: "陈静",
-            roles: &[Role::OrgAdmin],
-            must_change: false,
-        }],
-    },
-    DemoOrg {
-        name: "示范网站开发有限公司",
-        kind: OrgKind::Supplier,
-        subtype: Some(SupplierSubtype::Developer),
-        people: &[DemoAccount {
-            email: "admin@developer.example",
-            name: "刘洋",
-            roles: &[Role::OrgAdmin],
-            must_change: false,
-        }],
-    },
-    DemoOrg {
-        name: "示范信息安全测评中心",
-        kind: OrgKind::Assessor,
-        subtype: None,
-        people: &[DemoAccount {
-            email: "admin@assessor.example",
-            name: "赵磊",
-            roles: &[Role::OrgAdmin],
-            must_change: false,
-        }],
-    },
-    DemoOrg {
-        name: "示范省网信办",
-        kind: OrgKind::Regulator,
-        subtype: None,
-        people: &[DemoAccount {
-            email: "admin@regulator.example",
-            name: "孙丽",
-            roles: &[Role::OrgAdmin],
-            must_change: false,
-        }],
-    },
+                email: format!("{local}@{}.example", org.key),
+                name,
+                roles: vec![*role],
+                // One account shows the forced change of a default password at first sign-in (§8.3c).
+                must_change: org.key == "agency" && *local == "security",
+            }
+        })
+        .collect()
+}
+
+struct DemoSite {
+    agency: &'static str,
+    name: &'static str,
+    domain: &'static str,
+    level: i16,
+    service: ServiceModel,
+    deployment: DeploymentModel,
+    phase: Phase,
+    /// Days before the seeding day that the phase began.
+    since_days: i64,
+}
+
+const fn site(
+    agency: &'static str,
+    name: &'static str,
+    domain: &'static str,
+    level: i16,
+    service: ServiceModel,
+    deployment: DeploymentModel,
+    phase: Phase,
+    since_days: i64,
+) -> DemoSite {
+    DemoSite {
+        agency,
+        name,
+        domain,
+        level,
+        service,
+        deployment,
+        phase,
+        since_days,
+    }
+}
+
+use DeploymentModel::{Community, Government, Hybrid, Private, Public};
+use Phase::{Exit, Migration, Operation, Planning, Trial};
+use ServiceModel::{Iaas, Paas, Saas};
+
+const SITES: &[DemoSite] = &[
+    site(
+        "agency",
+        "示范市政务服务网",
+        "zwfw.demo.gov.cn",
+        3,
+        Iaas,
+        Government,
+        Operation,
+        620,
+    ),
+    site(
+        "agency",
+        "示范市政府门户网站",
+        "www.demo.gov.cn",
+        3,
+        Paas,
+        Government,
+        Operation,
+        900,
+    ),
+    site(
+        "agency",
+        "示范市数据开放平台",
+        "data.demo.gov.cn",
+        2,
+        Saas,
+        Public,
+        Trial,
+        40,
+    ),
+    // Level 4 on a public cloud: flagged (§6.3.2b).
+    site(
+        "health",
+        "东州市卫健委网站",
+        "wjw.dongzhou.gov.cn",
+        4,
+        Iaas,
+        Public,
+        Operation,
+        400,
+    ),
+    site(
+        "health",
+        "东州市预约挂号平台",
+        "yuyue.dongzhou.gov.cn",
+        3,
+        Saas,
+        Hybrid,
+        Migration,
+        20,
+    ),
+    // A domain outside the government suffixes: flagged (§6.3.4.4c).
+    site(
+        "education",
+        "东州市教育局网站",
+        "jyj.dongzhou-edu.com",
+        2,
+        Paas,
+        Community,
+        Operation,
+        700,
+    ),
+    site(
+        "education",
+        "东州市招生考试信息网",
+        "zsks.dongzhou.gov.cn",
+        2,
+        Saas,
+        Government,
+        Operation,
+        300,
+    ),
+    // Trial operation for more than three months: flagged (§7.4.1a).
+    site(
+        "transport",
+        "西州市交通运输局网站",
+        "jtj.xizhou.gov.cn",
+        3,
+        Iaas,
+        Private,
+        Trial,
+        130,
+    ),
+    site(
+        "water",
+        "西州市水利局网站",
+        "slj.xizhou.gov.cn",
+        2,
+        Iaas,
+        Government,
+        Operation,
+        500,
+    ),
+    site(
+        "water",
+        "西州市防汛信息平台",
+        "fx.xizhou.gov.cn",
+        3,
+        Paas,
+        Government,
+        Planning,
+        10,
+    ),
+    site(
+        "province",
+        "示范省人民政府门户网站",
+        "www.shifan.gov.cn",
+        3,
+        Iaas,
+        Government,
+        Operation,
+        1000,
+    ),
+    site(
+        "province",
+        "示范省政务服务网",
+        "zwfw.shifan.gov.cn",
+        3,
+        Paas,
+        Government,
+        Operation,
+        800,
+    ),
+    site(
+        "province",
+        "示范省政务公开平台",
+        "gk.示范.政务.cn",
+        2,
+        Saas,
+        Government,
+        Operation,
+        365,
+    ),
+    site(
+        "province",
+        "示范省旧版门户网站",
+        "old.shifan.gov.cn",
+        2,
+        Iaas,
+        Government,
+        Exit,
+        60,
+    ),
+    site(
+        "market",
+        "邻省市场监管局网站",
+        "amr.linsheng.gov.cn",
+        2,
+        Iaas,
+        Government,
+        Operation,
+        450,
+    ),
+    site(
+        "culture",
+        "邻省文旅厅网站",
+        "wlt.linsheng.gov.cn",
+        2,
+        Paas,
+        Public,
+        Operation,
+        380,
+    ),
+    site(
+        "culture",
+        "邻省智慧旅游平台",
+        "lvyou.linsheng.gov.cn",
+        3,
+        Saas,
+        Government,
+        Migration,
+        15,
+    ),
+];
+
+/// (agency, provider, role, websites by domain, status); dates are around the seeding day.
+const ENGAGEMENTS: &[(&str, &str, EngagementRole, &[&str], EngagementStatus)] = &[
+    (
+        "agency",
+        "csp",
+        EngagementRole::Csp,
+        &["zwfw.demo.gov.cn", "www.demo.gov.cn"],
+        EngagementStatus::Active,
+    ),
+    (
+        "agency",
+        "developer",
+        EngagementRole::Developer,
+        &["www.demo.gov.cn"],
+        EngagementStatus::Active,
+    ),
+    (
+        "agency",
+        "assessor",
+        EngagementRole::Assessor,
+        &["zwfw.demo.gov.cn", "www.demo.gov.cn", "data.demo.gov.cn"],
+        EngagementStatus::Active,
+    ),
+    (
+        "health",
+        "csp",
+        EngagementRole::Csp,
+        &["wjw.dongzhou.gov.cn", "yuyue.dongzhou.gov.cn"],
+        EngagementStatus::Active,
+    ),
+    (
+        "education",
+        "csp2",
+        EngagementRole::Csp,
+        &["jyj.dongzhou-edu.com", "zsks.dongzhou.gov.cn"],
+        EngagementStatus::Active,
+    ),
+    // The one that has ended.
+    (
+        "transport",
+        "csp2",
+        EngagementRole::Csp,
+        &["jtj.xizhou.gov.cn"],
+        EngagementStatus::Ended,
+    ),
+    (
+        "transport",
+        "csp3",
+        EngagementRole::Csp,
+        &["jtj.xizhou.gov.cn"],
+        EngagementStatus::Active,
+    ),
+    // An invitation still waiting for the CSP's answer.
+    (
+        "water",
+        "csp3",
+        EngagementRole::Csp,
+        &["slj.xizhou.gov.cn", "fx.xizhou.gov.cn"],
+        EngagementStatus::Invited,
+    ),
+    (
+        "province",
+        "csp3",
+        EngagementRole::Csp,
+        &["www.shifan.gov.cn", "zwfw.shifan.gov.cn", "gk.示范.政务.cn"],
+        EngagementStatus::Active,
+    ),
+    (
+        "province",
+        "integrator",
+        EngagementRole::Integrator,
+        &["zwfw.shifan.gov.cn"],
+        EngagementStatus::Active,
+    ),
+    (
+        "province",
+        "security-service",
+        EngagementRole::SecurityService,
+        &["www.shifan.gov.cn", "zwfw.shifan.gov.cn"],
+        EngagementStatus::Active,
+    ),
+    (
+        "market",
+        "csp",
+        EngagementRole::Csp,
+        &["amr.linsheng.gov.cn"],
+        EngagementStatus::Active,
+    ),
+    (
+        "culture",
+        "developer2",
+        EngagementRole::Developer,
+        &["lvyou.linsheng.gov.cn"],
+        EngagementStatus::Active,
+    ),
+    (
+        "culture",
+        "assessor2",
+        EngagementRole::Assessor,
+        &["wlt.linsheng.gov.cn", "lvyou.linsheng.gov.cn"],
+        EngagementStatus::Active,
+    ),
 ];
 
 pub async fn is_demo<C: ConnectionTrait>(db: &C) -> ServiceResult<bool> {
@@ -153,58 +536,173 @@ pub async fn seed(db: &DatabaseConnection, now: OffsetDateTime) -> ServiceResult
     .insert(&txn)
     .await?;
     let hash = hash_password(DEMO_PASSWORD)?;
-    for org in DEMO {
-        let org_id = Uuid::new_v4();
-        organisation::ActiveModel {
-            id: Set(org_id),
-            name: Set(org.name.into()),
-            kind: Set(org.kind.code().into()),
-            supplier_subtype: Set(org.subtype.map(|s| s.code().into())),
-            regulator_id: Set(None),
-            active: Set(true),
-            created_at: Set(now),
-        }
-        .insert(&txn)
-        .await?;
-        let system = |action, organisation_id, target: String, summary: String| AuditEntry {
-            actor_person_id: None,
-            actor_email: Some("seed-demo".into()),
-            organisation_id,
-            action,
-            target,
-            summary,
-            source_addr: None,
-            user_agent: None,
-        };
+    let today = now.date();
+    let system = |action, organisation_id, target: String, summary: String| AuditEntry {
+        actor_person_id: None,
+        actor_email: Some("seed-demo".into()),
+        organisation_id,
+        action,
+        target,
+        summary,
+        source_addr: None,
+        user_agent: None,
+    };
+    let mut ids: HashMap<&str, Uuid> = HashMap::new();
+    let mut officers: HashMap<&str, Uuid> = HashMap::new();
+    let platform_id = Uuid::new_v4();
+    insert_org(&txn, now, platform_id, PLATFORM_ORG, OrgKind::Platform, None, None).await?;
+    insert_person(
+        &txn,
+        now,
+        platform_id,
+        PLATFORM_ADMIN,
+        "周敏",
+        &[Role::PlatformAdmin, Role::OrgAdmin],
+        hash.clone(),
+        false,
+    )
+    .await?;
+    for (i, o) in DEMO.iter().enumerate() {
+        let id = Uuid::new_v4();
+        let regulator = o.regulator.and_then(|k| ids.get(k).copied());
+        insert_org(&txn, now, id, o.name, o.kind, o.subtype, regulator).await?;
+        ids.insert(o.key, id);
         append(
             &txn,
             now,
             system(
                 AuditAction::OrganisationCreate,
-                Some(org_id),
-                format!("organisation {}", org.name),
-                format!("kind={} (demo data)", org.kind.code()),
+                Some(id),
+                format!("organisation {}", o.name),
+                format!("kind={} (demo data)", o.kind.code()),
             ),
         )
         .await?;
-        for p in org.people {
-            insert_person(&txn, now, org_id, p.email, p.name, p.roles, hash.clone(), p.must_change).await?;
-            let roles = p.roles.iter().map(|r| r.code()).collect::<Vec<_>>().join(",");
-            append(
-                &txn,
-                now,
-                system(
-                    AuditAction::PersonCreate,
-                    Some(org_id),
-                    format!("person {}", p.email),
-                    format!("roles={roles} (demo data)"),
-                ),
-            )
+        for p in demo_people(i, o) {
+            let pid = insert_person(&txn, now, id, &p.email, &p.name, &p.roles, hash.clone(), p.must_change).await?;
+            if p.roles.contains(&Role::SecurityOfficer) {
+                officers.insert(o.key, pid);
+            }
+        }
+        append(
+            &txn,
+            now,
+            system(
+                AuditAction::PersonCreate,
+                Some(id),
+                format!("{} people", DEMO_ROLES.len()),
+                "one person per role (demo data)".into(),
+            ),
+        )
+        .await?;
+    }
+    let mut sites: HashMap<&str, Uuid> = HashMap::new();
+    for (n, s) in SITES.iter().enumerate() {
+        let domain = crate::tenancy::rules::Domain::parse(s.domain)
+            .map_err(|m| ServiceError::Internal(format!("demo domain {}: {m:?}", s.domain)))?;
+        let id = Uuid::new_v4();
+        let agency_id = ids[s.agency];
+        website::ActiveModel {
+            id: Set(id),
+            agency_id: Set(agency_id),
+            name: Set(s.name.into()),
+            domain: Set(domain.unicode),
+            domain_ascii: Set(domain.ascii),
+            protection_level: Set(s.level),
+            service_model: Set(s.service.code().into()),
+            deployment_model: Set(s.deployment.code().into()),
+            phase: Set(s.phase.code().into()),
+            phase_since: Set(today - Duration::days(s.since_days)),
+            // Every third website still lacks a named security officer.
+            security_officer_id: Set(if n % 3 == 2 {
+                None
+            } else {
+                officers.get(s.agency).copied()
+            }),
+            created_at: Set(now),
+            updated_at: Set(now),
+        }
+        .insert(&txn)
+        .await?;
+        sites.insert(s.domain, id);
+    }
+    for (agency, provider, role, domains, status) in ENGAGEMENTS {
+        let id = Uuid::new_v4();
+        let ended = *status == EngagementStatus::Ended;
+        let (starts, ends) = if ended {
+            (today - Duration::days(800), today - Duration::days(100))
+        } else {
+            (today - Duration::days(300), today + Duration::days(700))
+        };
+        engagement::ActiveModel {
+            id: Set(id),
+            agency_id: Set(ids[agency]),
+            provider_id: Set(ids[provider]),
+            role: Set(role.code().into()),
+            status: Set(status.code().into()),
+            starts_on: Set(starts),
+            ends_on: Set(ends),
+            nda_signed_on: Set((*status != EngagementStatus::Invited).then_some(starts - Duration::days(10))),
+            nda_signed_by: Set((*status != EngagementStatus::Invited).then(|| "双方法定代表人".to_string())),
+            change_notice_days: Set(if *role == EngagementRole::Csp { 30 } else { 0 }),
+            invited_by: Set(platform_id),
+            invited_at: Set(now - Duration::days(if ended { 810 } else { 310 })),
+            answered_at: Set((*status != EngagementStatus::Invited).then_some(now - Duration::days(305))),
+            ended_at: Set(ended.then_some(now - Duration::days(100))),
+            ended_by_org: Set(ended.then(|| ids[agency])),
+        }
+        .insert(&txn)
+        .await?;
+        for d in *domains {
+            engagement_website::ActiveModel {
+                engagement_id: Set(id),
+                website_id: Set(sites[d]),
+            }
+            .insert(&txn)
             .await?;
         }
     }
+    append(
+        &txn,
+        now,
+        system(
+            AuditAction::OrganisationCreate,
+            Some(platform_id),
+            "demo world".into(),
+            format!(
+                "{} organisations, {} websites, {} engagements (demo data)",
+                DEMO.len() + 1,
+                SITES.len(),
+                ENGAGEMENTS.len()
+            ),
+        ),
+    )
+    .await?;
     txn.commit().await?;
     Ok(SeedOutcome::Loaded)
+}
+
+async fn insert_org<C: ConnectionTrait>(
+    conn: &C,
+    now: OffsetDateTime,
+    id: Uuid,
+    name: &str,
+    kind: OrgKind,
+    subtype: Option<SupplierSubtype>,
+    regulator_id: Option<Uuid>,
+) -> ServiceResult<()> {
+    organisation::ActiveModel {
+        id: Set(id),
+        name: Set(name.into()),
+        kind: Set(kind.code().into()),
+        supplier_subtype: Set(subtype.map(|s| s.code().into())),
+        active: Set(true),
+        regulator_id: Set(regulator_id),
+        created_at: Set(now),
+    }
+    .insert(conn)
+    .await?;
+    Ok(())
 }
 
 /// Creates a platform administrator (and the platform organisation if there is none yet) with a

@@ -36,11 +36,26 @@ pub fn backoff(attempts: i32) -> Duration {
 /// What a mail says; rendered in the recipient's language.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Template {
-    EngagementInvited { agency: String, role: EngagementRole },
-    EngagementAnswered { provider: String, accepted: bool },
-    EngagementEnded { by: String, other: String },
-    PersonInvited { organisation: String, link: String, expires: String },
-    PasswordChanged { at: String },
+    EngagementInvited {
+        agency: String,
+        role: EngagementRole,
+    },
+    EngagementAnswered {
+        provider: String,
+        accepted: bool,
+    },
+    EngagementEnded {
+        by: String,
+        other: String,
+    },
+    PersonInvited {
+        organisation: String,
+        link: String,
+        expires: String,
+    },
+    PasswordChanged {
+        at: String,
+    },
 }
 
 impl Template {
@@ -62,19 +77,38 @@ impl Template {
                 }
             }
             Template::EngagementAnswered { provider, accepted } => match (zh, accepted) {
-                (true, true) => (format!("{provider} 已接受合作邀请"), format!("{provider} 已接受贵单位的服务合作邀请，合作现已生效。\n")),
-                (true, false) => (format!("{provider} 拒绝了合作邀请"), format!("{provider} 拒绝了贵单位的服务合作邀请。\n")),
-                (false, true) => (format!("{provider} accepted your invitation"), format!("{provider} accepted your engagement invitation; the engagement is now active.\n")),
-                (false, false) => (format!("{provider} declined your invitation"), format!("{provider} declined your engagement invitation.\n")),
+                (true, true) => (
+                    format!("{provider} 已接受合作邀请"),
+                    format!("{provider} 已接受贵单位的服务合作邀请，合作现已生效。\n"),
+                ),
+                (true, false) => (
+                    format!("{provider} 拒绝了合作邀请"),
+                    format!("{provider} 拒绝了贵单位的服务合作邀请。\n"),
+                ),
+                (false, true) => (
+                    format!("{provider} accepted your invitation"),
+                    format!("{provider} accepted your engagement invitation; the engagement is now active.\n"),
+                ),
+                (false, false) => (
+                    format!("{provider} declined your invitation"),
+                    format!("{provider} declined your engagement invitation.\n"),
+                ),
             },
             Template::EngagementEnded { by, other } => {
                 if zh {
-                    (format!("{by} 终止了与 {other} 的服务合作"), format!("{by} 已终止与 {other} 的服务合作。该合作涉及的网站数据不再对服务商开放。\n"))
+                    (
+                        format!("{by} 终止了与 {other} 的服务合作"),
+                        format!("{by} 已终止与 {other} 的服务合作。该合作涉及的网站数据不再对服务商开放。\n"),
+                    )
                 } else {
                     (format!("{by} ended the engagement with {other}"), format!("{by} ended its engagement with {other}. The provider no longer sees the websites it covered.\n"))
                 }
             }
-            Template::PersonInvited { organisation, link, expires } => {
+            Template::PersonInvited {
+                organisation,
+                link,
+                expires,
+            } => {
                 if zh {
                     (
                         format!("邀请您加入 {organisation}（政务网站云服务监管平台）"),

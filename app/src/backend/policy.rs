@@ -18,6 +18,7 @@ use time::Date;
 use uuid::Uuid;
 
 use super::{actor::Actor, ServiceError, ServiceResult};
+pub use crate::auth::NavPage;
 use crate::tenancy::{
     entity::{engagement, engagement_website, organisation, website},
     EngagementStatus, OrgKind, Role,
@@ -276,7 +277,9 @@ impl Reach {
                     Query::select()
                         .column((organisation::Entity, organisation::Column::Id))
                         .from(organisation::Entity)
-                        .and_where(Expr::col((organisation::Entity, organisation::Column::RegulatorId)).is_in(ids.clone()))
+                        .and_where(
+                            Expr::col((organisation::Entity, organisation::Column::RegulatorId)).is_in(ids.clone()),
+                        )
                         .to_owned(),
                 ),
             ),
@@ -295,7 +298,9 @@ impl Reach {
                     Query::select()
                         .column((organisation::Entity, organisation::Column::Id))
                         .from(organisation::Entity)
-                        .and_where(Expr::col((organisation::Entity, organisation::Column::RegulatorId)).is_in(ids.clone()))
+                        .and_where(
+                            Expr::col((organisation::Entity, organisation::Column::RegulatorId)).is_in(ids.clone()),
+                        )
                         .to_owned(),
                 ),
             ),
@@ -457,44 +462,32 @@ pub fn engagement_writer(actor: &Actor) -> ServiceResult<EngagementWriter> {
     }
 }
 
-/// Pages in the navigation; each is shown when the policy grants its module.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum NavPage {
-    Websites,
-    Engagements,
-    Organisations,
-    Jurisdictions,
-    People,
-    Audit,
-}
-
-impl NavPage {
-    pub const ALL: [NavPage; 6] = [
-        NavPage::Websites,
-        NavPage::Engagements,
-        NavPage::Organisations,
-        NavPage::Jurisdictions,
-        NavPage::People,
-        NavPage::Audit,
-    ];
-
-    fn module(self) -> Module {
-        match self {
-            NavPage::Websites => M::Websites,
-            NavPage::Engagements => M::Engagements,
-            NavPage::Organisations => M::Organisations,
-            NavPage::Jurisdictions => M::Jurisdictions,
-            NavPage::People => M::People,
-            NavPage::Audit => M::Audit,
-        }
+/// The module behind each navigation page.
+fn nav_module(page: NavPage) -> Module {
+    match page {
+        NavPage::Websites => M::Websites,
+        NavPage::Engagements => M::Engagements,
+        NavPage::Organisations => M::Organisations,
+        NavPage::Jurisdictions => M::Jurisdictions,
+        NavPage::People => M::People,
+        NavPage::Audit => M::Audit,
     }
 }
 
+const NAV_ALL: [NavPage; 6] = [
+    NavPage::Websites,
+    NavPage::Engagements,
+    NavPage::Organisations,
+    NavPage::Jurisdictions,
+    NavPage::People,
+    NavPage::Audit,
+];
+
 /// The pages a person may open, for navigation (the services check again).
 pub fn nav_pages(actor: &Actor) -> Vec<NavPage> {
-    NavPage::ALL
+    NAV_ALL
         .into_iter()
-        .filter(|p| access(actor, p.module()) >= R)
+        .filter(|p| access(actor, nav_module(*p)) >= R)
         .collect()
 }
 
@@ -509,10 +502,17 @@ mod tests {
         assert_eq!(access_for(Agency, &[Role::SecurityOfficer], M::Websites), W);
         assert_eq!(access_for(Agency, &[Role::Viewer], M::Websites), R);
         assert_eq!(access_for(Agency, &[Role::Viewer, Role::OrgAdmin], M::Websites), W);
-        assert_eq!(access_for(Csp, &[Role::OrgAdmin], M::Websites), R, "providers never write websites");
+        assert_eq!(
+            access_for(Csp, &[Role::OrgAdmin], M::Websites),
+            R,
+            "providers never write websites"
+        );
         assert_eq!(access_for(Regulator, &[Role::OrgAdmin], M::Websites), R);
         assert_eq!(access_for(Regulator, &[Role::OrgAdmin], M::Engagements), R);
-        assert_eq!(access_for(Platform, &[Role::PlatformAdmin, Role::OrgAdmin], M::Websites), N);
+        assert_eq!(
+            access_for(Platform, &[Role::PlatformAdmin, Role::OrgAdmin], M::Websites),
+            N
+        );
         assert_eq!(access_for(Agency, &[Role::OrgAdmin], M::Organisations), N);
         assert_eq!(access_for(Agency, &[Role::OrgAdmin], M::Jurisdictions), N);
         assert_eq!(access_for(Platform, &[Role::PlatformAdmin], M::Jurisdictions), W);

@@ -241,6 +241,11 @@ messages! {
     ActionPreferencesChange => "修改偏好设置", "Preferences changed";
     Hydrated => "交互已就绪", "Interactive";
     RoleStaff => "工作人员", "Staff";
+    Time => "时间", "Time";
+    MailPending => "待发送", "waiting";
+    MailSent => "已发送", "sent";
+    OpenAll => "查看全部", "See all";
+    Organisation => "单位", "Organisation";
     ModelIaas => "基础设施即服务（IaaS）", "IaaS";
     ModelPaas => "平台即服务（PaaS）", "PaaS";
     ModelSaas => "软件即服务（SaaS）", "SaaS";

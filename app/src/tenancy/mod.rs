@@ -6,6 +6,8 @@ use uuid::Uuid;
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod entity;
+#[cfg(feature = "ssr")]
+pub mod http;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod rules;
@@ -75,7 +77,13 @@ impl Role {
         if kind == OrgKind::Platform {
             vec![Role::PlatformAdmin, Role::OrgAdmin, Role::Viewer]
         } else {
-            vec![Role::OrgAdmin, Role::SecurityOfficer, Role::DutyOfficer, Role::Staff, Role::Viewer]
+            vec![
+                Role::OrgAdmin,
+                Role::SecurityOfficer,
+                Role::DutyOfficer,
+                Role::Staff,
+                Role::Viewer,
+            ]
         }
     }
 }
@@ -323,7 +331,6 @@ pub struct InviteInput {
     #[serde(default)]
     pub change_notice_days: Option<String>,
 }
-
 
 impl WebsiteFilter {
     /// The query string that reproduces this filter (for the CSV link and plain links).

@@ -5,10 +5,10 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
 use crate::{
-    auth::{api::get_frame, Flash, Frame, Viewer},
+    auth::{api::get_frame, Flash, Frame, NavPage, Viewer},
     error::AppError,
     i18n::{t, use_locale, Locale, Msg},
-    tenancy::{OrgKind, Role},
+    tenancy::Role,
 };
 
 pub type FrameResource = Resource<Result<Frame, AppError>>;
@@ -34,14 +34,18 @@ pub fn Layout(children: Children) -> impl IntoView {
 #[component]
 fn Header(frame: Frame) -> impl IntoView {
     let Frame {
-        viewer, demo, flash, ..
+        viewer,
+        demo,
+        flash,
+        nav,
+        ..
     } = frame;
     view! {
         {demo.then(|| view! { <DemoBanner/> })}
         <header class="topbar">
             <a class="brand" href="/">{t(Msg::AppShort)}</a>
             <nav class="mainnav" aria-label=t(Msg::Dashboard)>
-                {viewer.clone().map(|v| view! { <NavLinks viewer=v/> })}
+                {viewer.clone().map(|v| view! { <NavLinks viewer=v nav/> })}
             </nav>
             <div class="topbar-end">
                 <LanguageSwitch/>
@@ -58,22 +62,33 @@ fn Header(frame: Frame) -> impl IntoView {
 }
 
 #[component]
-fn NavLinks(viewer: Viewer) -> impl IntoView {
+fn NavLinks(viewer: Viewer, nav: Vec<NavPage>) -> impl IntoView {
     let path = use_location().pathname;
     let link = move |href: &'static str, label: Msg| {
-        let current = move || if path.get() == href { Some("page") } else { None };
+        let current = move || {
+            let p = path.get();
+            let here = if href == "/" {
+                p == "/"
+            } else {
+                p == href || p.starts_with(&format!("{href}/"))
+            };
+            here.then_some("page")
+        };
         view! { <a href=href aria-current=current>{t(label)}</a> }
     };
-    let platform = viewer.organisation_kind == OrgKind::Platform && viewer.has(Role::PlatformAdmin);
-    let admin = viewer.has(Role::OrgAdmin);
     if viewer.must_change_password {
         return view! { {link("/account/password", Msg::ChangePassword)} }.into_any();
     }
     view! {
         {link("/", Msg::Dashboard)}
-        {platform.then(|| link("/organisations", Msg::Organisations))}
-        {admin.then(|| link("/people", Msg::People))}
-        {(admin || platform).then(|| link("/audit", Msg::AuditTrail))}
+        {nav.into_iter().map(|p| match p {
+            NavPage::Websites => link("/websites", Msg::Websites),
+            NavPage::Engagements => link("/engagements", Msg::Engagements),
+            NavPage::Organisations => link("/organisations", Msg::Organisations),
+            NavPage::Jurisdictions => link("/jurisdictions", Msg::Jurisdictions),
+            NavPage::People => link("/people", Msg::People),
+            NavPage::Audit => link("/audit", Msg::AuditTrail),
+        }).collect_view()}
         {link("/account/password", Msg::MyAccount)}
     }
     .into_any()

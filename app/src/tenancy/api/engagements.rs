@@ -71,7 +71,15 @@ pub async fn invite_provider(#[server(flatten)] input: InviteInput) -> Result<Uu
     let result = async {
         let actor = actor::require()?;
         let writer = policy::engagement_writer(&actor)?;
-        engagements::invite(&state.db, state.clock.now(), &writer, &actor, &RequestMeta::current(), &input).await
+        engagements::invite(
+            &state.db,
+            state.clock.now(),
+            &writer,
+            &actor,
+            &RequestMeta::current(),
+            &input,
+        )
+        .await
     }
     .await;
     finish(result, super::saved_flash_for).await
@@ -83,7 +91,16 @@ pub async fn answer_engagement(id: Uuid, accept: bool) -> Result<(), AppError> {
     let result = async {
         let actor = actor::require()?;
         let writer = policy::engagement_writer(&actor)?;
-        engagements::answer(&state.db, state.clock.now(), &writer, &actor, &RequestMeta::current(), id, accept).await
+        engagements::answer(
+            &state.db,
+            state.clock.now(),
+            &writer,
+            &actor,
+            &RequestMeta::current(),
+            id,
+            accept,
+        )
+        .await
     }
     .await;
     finish(result, super::saved_flash_for).await
@@ -95,7 +112,15 @@ pub async fn end_engagement(id: Uuid) -> Result<(), AppError> {
     let result = async {
         let actor = actor::require()?;
         let writer = policy::engagement_writer(&actor)?;
-        engagements::end(&state.db, state.clock.now(), &writer, &actor, &RequestMeta::current(), id).await
+        engagements::end(
+            &state.db,
+            state.clock.now(),
+            &writer,
+            &actor,
+            &RequestMeta::current(),
+            id,
+        )
+        .await
     }
     .await;
     finish(result, super::saved_flash_for).await

@@ -44,8 +44,8 @@ struct ValidInvite {
 
 impl InviteInput {
     fn parse(&self) -> ServiceResult<ValidInvite> {
-        let provider_id =
-            Uuid::parse_str(self.provider_id.trim()).map_err(|_| ServiceError::invalid("provider_id", Msg::ErrProviderUnknown))?;
+        let provider_id = Uuid::parse_str(self.provider_id.trim())
+            .map_err(|_| ServiceError::invalid("provider_id", Msg::ErrProviderUnknown))?;
         let role = EngagementRole::parse(self.role.trim()).ok_or(ServiceError::invalid("role", Msg::ErrChoose))?;
         let mut website_ids = Vec::new();
         for id in self.website_ids.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
@@ -71,7 +71,12 @@ impl InviteInput {
             (None, _) => return Err(ServiceError::invalid("nda_signed_on", Msg::ErrNdaIncomplete)),
             _ => return Err(ServiceError::invalid("nda_signed_by", Msg::ErrNdaIncomplete)),
         };
-        let change_notice_days = match self.change_notice_days.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let change_notice_days = match self
+            .change_notice_days
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             None => 0,
             Some(s) => match s.parse::<i32>() {
                 Ok(d) if (0..=365).contains(&d) => d,
@@ -123,7 +128,10 @@ fn listed() -> Select<engagement::Entity> {
             engagement::Column::ChangeNoticeDays,
         ])
         .column_as(Expr::col((agency.clone(), organisation::Column::Name)), "agency_name")
-        .column_as(Expr::col((provider.clone(), organisation::Column::Name)), "provider_name")
+        .column_as(
+            Expr::col((provider.clone(), organisation::Column::Name)),
+            "provider_name",
+        )
         .join_as(
             JoinType::InnerJoin,
             engagement::Entity::belongs_to(organisation::Entity)
@@ -235,7 +243,13 @@ pub async fn list_engagements(
         .await?;
     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
     let websites = websites_of(db, &ids).await?;
-    let mut out = to_rows(rows, websites, reader.viewer(), writer.map(EngagementWriter::side), today);
+    let mut out = to_rows(
+        rows,
+        websites,
+        reader.viewer(),
+        writer.map(EngagementWriter::side),
+        today,
+    );
     // Invitations first (they want an answer), then those in force, then the closed.
     out.sort_by_key(|r| match (r.status, r.in_force) {
         (EngagementStatus::Invited, _) => 0,
@@ -262,19 +276,32 @@ pub async fn get_engagement(
         .await?
         .ok_or(ServiceError::NotFound)?;
     let websites = websites_of(db, &[id]).await?;
-    to_rows(vec![row], websites, reader.viewer(), writer.map(EngagementWriter::side), today)
-        .pop()
-        .ok_or(ServiceError::NotFound)
+    to_rows(
+        vec![row],
+        websites,
+        reader.viewer(),
+        writer.map(EngagementWriter::side),
+        today,
+    )
+    .pop()
+    .ok_or(ServiceError::NotFound)
 }
 
 /// Active provider organisations an agency may invite (names and kinds only).
-pub async fn provider_choices(db: &DatabaseConnection, writer: &EngagementWriter) -> ServiceResult<Vec<ProviderChoice>> {
+pub async fn provider_choices(
+    db: &DatabaseConnection,
+    writer: &EngagementWriter,
+) -> ServiceResult<Vec<ProviderChoice>> {
     if !matches!(writer.side(), Side::Agency(_)) {
         return Err(ServiceError::Forbidden);
     }
     let orgs = organisation::Entity::find()
         .filter(organisation::Column::Active.eq(true))
-        .filter(organisation::Column::Kind.is_in([OrgKind::Csp.code(), OrgKind::Supplier.code(), OrgKind::Assessor.code()]))
+        .filter(organisation::Column::Kind.is_in([
+            OrgKind::Csp.code(),
+            OrgKind::Supplier.code(),
+            OrgKind::Assessor.code(),
+        ]))
         .order_by_asc(organisation::Column::Kind)
         .order_by_asc(organisation::Column::Name)
         .all(db)
@@ -396,7 +423,11 @@ pub async fn invite(
     Ok(id)
 }
 
-async fn writable<C: ConnectionTrait>(conn: &C, writer: &EngagementWriter, id: Uuid) -> ServiceResult<engagement::Model> {
+async fn writable<C: ConnectionTrait>(
+    conn: &C,
+    writer: &EngagementWriter,
+    id: Uuid,
+) -> ServiceResult<engagement::Model> {
     engagement::Entity::find_by_id(id)
         .filter(writer.condition())
         .one(conn)
@@ -428,7 +459,10 @@ pub async fn answer(
     let txn = write_txn(db).await?;
     let e = writable(&txn, writer, id).await?;
     let status = EngagementStatus::parse(&e.status).unwrap_or(EngagementStatus::Ended);
-    let next = rules::answer(status, accept).map_err(|m| ServiceError::Conflict { field: "status", msg: m })?;
+    let next = rules::answer(status, accept).map_err(|m| ServiceError::Conflict {
+        field: "status",
+        msg: m,
+    })?;
     let agency_id = e.agency_id;
     let mut am = e.clone().into_active_model();
     am.status = Set(next.code().into());
@@ -469,7 +503,10 @@ pub async fn end(
     let txn = write_txn(db).await?;
     let e = writable(&txn, writer, id).await?;
     let status = EngagementStatus::parse(&e.status).unwrap_or(EngagementStatus::Ended);
-    let next = rules::end(status).map_err(|m| ServiceError::Conflict { field: "status", msg: m })?;
+    let next = rules::end(status).map_err(|m| ServiceError::Conflict {
+        field: "status",
+        msg: m,
+    })?;
     let other = if e.agency_id == actor.organisation_id {
         e.provider_id
     } else {
@@ -527,16 +564,76 @@ mod tests {
     #[test]
     fn invitations_are_parsed_field_by_field() {
         assert!(input().parse().is_ok());
-        assert_eq!(field(InviteInput { provider_id: "x".into(), ..input() }), "provider_id");
-        assert_eq!(field(InviteInput { role: "friend".into(), ..input() }), "role");
-        assert_eq!(field(InviteInput { website_ids: vec![], ..input() }), "website_ids");
-        assert_eq!(field(InviteInput { website_ids: vec!["x".into()], ..input() }), "website_ids");
-        assert_eq!(field(InviteInput { starts_on: "2026-13-01".into(), ..input() }), "starts_on");
-        assert_eq!(field(InviteInput { ends_on: "2025-12-31".into(), ..input() }), "ends_on");
-        assert_eq!(field(InviteInput { nda_signed_by: None, ..input() }), "nda_signed_by");
-        assert_eq!(field(InviteInput { nda_signed_on: None, ..input() }), "nda_signed_on");
-        assert_eq!(field(InviteInput { change_notice_days: Some("-1".into()), ..input() }), "change_notice_days");
-        assert_eq!(field(InviteInput { change_notice_days: Some("400".into()), ..input() }), "change_notice_days");
+        assert_eq!(
+            field(InviteInput {
+                provider_id: "x".into(),
+                ..input()
+            }),
+            "provider_id"
+        );
+        assert_eq!(
+            field(InviteInput {
+                role: "friend".into(),
+                ..input()
+            }),
+            "role"
+        );
+        assert_eq!(
+            field(InviteInput {
+                website_ids: vec![],
+                ..input()
+            }),
+            "website_ids"
+        );
+        assert_eq!(
+            field(InviteInput {
+                website_ids: vec!["x".into()],
+                ..input()
+            }),
+            "website_ids"
+        );
+        assert_eq!(
+            field(InviteInput {
+                starts_on: "2026-13-01".into(),
+                ..input()
+            }),
+            "starts_on"
+        );
+        assert_eq!(
+            field(InviteInput {
+                ends_on: "2025-12-31".into(),
+                ..input()
+            }),
+            "ends_on"
+        );
+        assert_eq!(
+            field(InviteInput {
+                nda_signed_by: None,
+                ..input()
+            }),
+            "nda_signed_by"
+        );
+        assert_eq!(
+            field(InviteInput {
+                nda_signed_on: None,
+                ..input()
+            }),
+            "nda_signed_on"
+        );
+        assert_eq!(
+            field(InviteInput {
+                change_notice_days: Some("-1".into()),
+                ..input()
+            }),
+            "change_notice_days"
+        );
+        assert_eq!(
+            field(InviteInput {
+                change_notice_days: Some("400".into()),
+                ..input()
+            }),
+            "change_notice_days"
+        );
         let ok = InviteInput {
             nda_signed_on: None,
             nda_signed_by: None,

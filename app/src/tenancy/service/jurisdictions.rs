@@ -15,7 +15,9 @@ use crate::{
         service::{append, AuditEntry},
         AuditAction,
     },
-    backend::{actor::Actor, db::write_txn, policy::JurisdictionAdmin, request::RequestMeta, ServiceError, ServiceResult},
+    backend::{
+        actor::Actor, db::write_txn, policy::JurisdictionAdmin, request::RequestMeta, ServiceError, ServiceResult,
+    },
     i18n::Msg,
 };
 
@@ -142,14 +144,26 @@ pub async fn place(
     append(
         &txn,
         now,
-        AuditEntry::by(actor, meta, AuditAction::JurisdictionChange, format!("organisation {name}"), summary.clone()),
+        AuditEntry::by(
+            actor,
+            meta,
+            AuditAction::JurisdictionChange,
+            format!("organisation {name}"),
+            summary.clone(),
+        ),
     )
     .await?;
     append(
         &txn,
         now,
-        AuditEntry::by(actor, meta, AuditAction::JurisdictionChange, format!("organisation {name}"), summary)
-            .in_organisation(Some(child_id)),
+        AuditEntry::by(
+            actor,
+            meta,
+            AuditAction::JurisdictionChange,
+            format!("organisation {name}"),
+            summary,
+        )
+        .in_organisation(Some(child_id)),
     )
     .await?;
     txn.commit().await?;

@@ -51,7 +51,8 @@ impl WebsiteInput {
             return Err(ServiceError::invalid("name", Msg::ErrNameRequired));
         }
         let domain = Domain::parse(&self.domain).map_err(|m| ServiceError::invalid("domain", m))?;
-        let level = rules::parse_level(&self.protection_level).map_err(|m| ServiceError::invalid("protection_level", m))?;
+        let level =
+            rules::parse_level(&self.protection_level).map_err(|m| ServiceError::invalid("protection_level", m))?;
         let service_model =
             ServiceModel::parse(&self.service_model).ok_or(ServiceError::invalid("service_model", Msg::ErrChoose))?;
         let deployment_model = DeploymentModel::parse(&self.deployment_model)
@@ -64,9 +65,16 @@ impl WebsiteInput {
         if phase_since > today {
             return Err(ServiceError::invalid("phase_since", Msg::ErrDateInFuture));
         }
-        let security_officer_id = match self.security_officer_id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let security_officer_id = match self
+            .security_officer_id
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             None => None,
-            Some(s) => Some(Uuid::parse_str(s).map_err(|_| ServiceError::invalid("security_officer_id", Msg::ErrOfficerInvalid))?),
+            Some(s) => Some(
+                Uuid::parse_str(s).map_err(|_| ServiceError::invalid("security_officer_id", Msg::ErrOfficerInvalid))?,
+            ),
         };
         Ok(ValidWebsite {
             name: name.to_string(),
@@ -150,8 +158,14 @@ fn listed() -> Select<website::Entity> {
             website::Column::PhaseSince,
             website::Column::SecurityOfficerId,
         ])
-        .column_as(Expr::col((organisation::Entity, organisation::Column::Name)), "agency_name")
-        .column_as(Expr::col((officer_alias(), person::Column::DisplayName)), "officer_name")
+        .column_as(
+            Expr::col((organisation::Entity, organisation::Column::Name)),
+            "agency_name",
+        )
+        .column_as(
+            Expr::col((officer_alias(), person::Column::DisplayName)),
+            "officer_name",
+        )
         .join(
             JoinType::InnerJoin,
             website::Entity::belongs_to(organisation::Entity)
@@ -258,7 +272,10 @@ pub async fn list_websites(
 }
 
 /// The writer's people who may be named its websites' responsible security officer.
-pub async fn officer_choices<C: ConnectionTrait>(conn: &C, writer: &WebsiteWriter) -> ServiceResult<Vec<(Uuid, String)>> {
+pub async fn officer_choices<C: ConnectionTrait>(
+    conn: &C,
+    writer: &WebsiteWriter,
+) -> ServiceResult<Vec<(Uuid, String)>> {
     people_with_officer_role(conn, writer.agency_id()).await
 }
 
@@ -314,7 +331,10 @@ pub async fn get_website(
         )
         .select_only()
         .column(engagement::Column::Role)
-        .column_as(Expr::col((organisation::Entity, organisation::Column::Name)), "provider_name")
+        .column_as(
+            Expr::col((organisation::Entity, organisation::Column::Name)),
+            "provider_name",
+        )
         .join(
             JoinType::InnerJoin,
             engagement::Entity::belongs_to(organisation::Entity)
@@ -346,7 +366,11 @@ pub async fn get_website(
 
 async fn check_officer<C: ConnectionTrait>(conn: &C, agency_id: Uuid, officer: Option<Uuid>) -> ServiceResult<()> {
     if let Some(id) = officer {
-        if !people_with_officer_role(conn, agency_id).await?.iter().any(|(p, _)| *p == id) {
+        if !people_with_officer_role(conn, agency_id)
+            .await?
+            .iter()
+            .any(|(p, _)| *p == id)
+        {
             return Err(ServiceError::invalid("security_officer_id", Msg::ErrOfficerInvalid));
         }
     }
@@ -400,7 +424,13 @@ pub async fn create_website(
     append(
         &txn,
         now,
-        AuditEntry::by(actor, meta, AuditAction::WebsiteCreate, format!("website {}", v.name), describe(&v)),
+        AuditEntry::by(
+            actor,
+            meta,
+            AuditAction::WebsiteCreate,
+            format!("website {}", v.name),
+            describe(&v),
+        ),
     )
     .await?;
     txn.commit().await?;
@@ -460,14 +490,22 @@ pub async fn update_website(
         }
         summary.push_str(&format!(
             "security officer → {}",
-            v.security_officer_id.map(|u| u.to_string()).unwrap_or_else(|| "none".into())
+            v.security_officer_id
+                .map(|u| u.to_string())
+                .unwrap_or_else(|| "none".into())
         ));
     }
     if !summary.is_empty() {
         append(
             &txn,
             now,
-            AuditEntry::by(actor, meta, AuditAction::WebsiteUpdate, format!("website {}", v.name), summary),
+            AuditEntry::by(
+                actor,
+                meta,
+                AuditAction::WebsiteUpdate,
+                format!("website {}", v.name),
+                summary,
+            ),
         )
         .await?;
     }
@@ -504,21 +542,84 @@ mod tests {
     fn website_input_is_parsed_field_by_field() {
         let today = date!(2026 - 11 - 25);
         assert!(input().parse(today).is_ok());
-        assert_eq!(field(WebsiteInput { name: " ".into(), ..input() }.parse(today)), "name");
-        assert_eq!(field(WebsiteInput { domain: "not a domain".into(), ..input() }.parse(today)), "domain");
-        assert_eq!(field(WebsiteInput { protection_level: "6".into(), ..input() }.parse(today)), "protection_level");
-        assert_eq!(field(WebsiteInput { service_model: "xaas".into(), ..input() }.parse(today)), "service_model");
-        assert_eq!(field(WebsiteInput { phase: "done".into(), ..input() }.parse(today)), "phase");
         assert_eq!(
-            field(WebsiteInput { phase_since: Some("2027-01-01".into()), ..input() }.parse(today)),
+            field(
+                WebsiteInput {
+                    name: " ".into(),
+                    ..input()
+                }
+                .parse(today)
+            ),
+            "name"
+        );
+        assert_eq!(
+            field(
+                WebsiteInput {
+                    domain: "not a domain".into(),
+                    ..input()
+                }
+                .parse(today)
+            ),
+            "domain"
+        );
+        assert_eq!(
+            field(
+                WebsiteInput {
+                    protection_level: "6".into(),
+                    ..input()
+                }
+                .parse(today)
+            ),
+            "protection_level"
+        );
+        assert_eq!(
+            field(
+                WebsiteInput {
+                    service_model: "xaas".into(),
+                    ..input()
+                }
+                .parse(today)
+            ),
+            "service_model"
+        );
+        assert_eq!(
+            field(
+                WebsiteInput {
+                    phase: "done".into(),
+                    ..input()
+                }
+                .parse(today)
+            ),
+            "phase"
+        );
+        assert_eq!(
+            field(
+                WebsiteInput {
+                    phase_since: Some("2027-01-01".into()),
+                    ..input()
+                }
+                .parse(today)
+            ),
             "phase_since"
         );
         assert_eq!(
-            field(WebsiteInput { security_officer_id: Some("nobody".into()), ..input() }.parse(today)),
+            field(
+                WebsiteInput {
+                    security_officer_id: Some("nobody".into()),
+                    ..input()
+                }
+                .parse(today)
+            ),
             "security_officer_id"
         );
         assert_eq!(
-            WebsiteInput { phase_since: None, ..input() }.parse(today).map(|v| v.phase_since).ok(),
+            WebsiteInput {
+                phase_since: None,
+                ..input()
+            }
+            .parse(today)
+            .map(|v| v.phase_since)
+            .ok(),
             Some(today)
         );
     }

@@ -1,4 +1,9 @@
-//! Pages for organisations (platform administrator) and people (organisation administrator).
+//! Pages for organisations (platform administrator) and people (organisation administrator); websites,
+//! engagements and the platform's pages beside it.
+pub mod engagements;
+pub mod platform;
+pub mod websites;
+
 use leptos::{form::ActionForm, prelude::*};
 
 use super::{

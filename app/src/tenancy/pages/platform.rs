@@ -1,0 +1,117 @@
+//! The platform operator's pages: the jurisdiction tree with its placing form, and the outbox.
+use leptos::{form::ActionForm, prelude::*};
+
+use crate::{
+    i18n::{t, Msg},
+    tenancy::{api::platform::PlaceInJurisdiction, JurisdictionNode},
+    ui::{ActionError, ErrorNotice},
+};
+
+#[component]
+pub fn Node(node: JurisdictionNode) -> impl IntoView {
+    view! {
+        <li class="tree-node" data-regulator=node.name.clone()>
+            <strong>{node.name.clone()}</strong>
+            {(!node.agencies.is_empty()).then(|| view! {
+                <ul class="tree-agencies">
+                    {node.agencies.iter().map(|(_, n)| view! { <li data-agency=n.clone()>{n.clone()}</li> }).collect_view()}
+                </ul>
+            })}
+            {(!node.children.is_empty()).then(|| view! {
+                <ul class="tree">{node.children.into_iter().map(|c| view! { <Node node=c/> }).collect_view()}</ul>
+            })}
+        </li>
+    }
+    .into_any()
+}
+
+#[component]
+pub fn JurisdictionsPage() -> impl IntoView {
+    let place = ServerAction::<PlaceInJurisdiction>::new();
+    let tree = Resource::new(
+        move || place.version().get(),
+        |_| crate::tenancy::api::platform::load_jurisdictions(),
+    );
+    view! {
+        <h1>{t(Msg::Jurisdictions)}</h1>
+        <ActionError value=Signal::derive(move || place.value().get())/>
+        {move || matches!(place.value().get(), Some(Ok(_))).then(|| view! { <div class="notice ok" role="status"><p>{t(Msg::Saved)}</p></div> })}
+        <Suspense fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
+            {move || Suspend::new(async move {
+                match tree.await {
+                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                    Ok(tree) => {
+                        let orgs: Vec<(uuid::Uuid, String)> = tree.regulators.iter().chain(tree.agencies.iter()).cloned().collect();
+                        view! {
+                            <section class="card" data-test="place-form">
+                                <h2>{t(Msg::PlaceUnder)}" / "{t(Msg::Move)}</h2>
+                                <ActionForm action=place attr:class="grid-form">
+                                    <label><span>{t(Msg::OrganisationToPlace)}</span>
+                                        <select name="organisation_id">
+                                            {orgs.into_iter().map(|(id, n)| view! { <option value=id.to_string()>{n}</option> }).collect_view()}
+                                        </select>
+                                    </label>
+                                    <label><span>{t(Msg::UnderRegulator)}</span>
+                                        <select name="regulator_id">
+                                            <option value="">{t(Msg::NoRegulator)}</option>
+                                            {tree.regulators.iter().map(|(id, n)| view! { <option value=id.to_string()>{n.clone()}</option> }).collect_view()}
+                                        </select>
+                                    </label>
+                                    <label class="check"><input type="checkbox" name="moving" value="on"/>{t(Msg::Move)}</label>
+                                    <div class="form-actions"><button type="submit" class="primary">{t(Msg::Save)}</button></div>
+                                </ActionForm>
+                            </section>
+                            {if tree.roots.is_empty() {
+                                view! { <p class="empty">{t(Msg::NoRegulators)}</p> }.into_any()
+                            } else {
+                                view! { <ul class="tree card" data-test="jurisdiction-tree">{tree.roots.into_iter().map(|n| view! { <Node node=n/> }).collect_view()}</ul> }.into_any()
+                            }}
+                            <section class="card">
+                                <h2>{t(Msg::Unplaced)}</h2>
+                                {if tree.unplaced_agencies.is_empty() {
+                                    view! { <p class="empty">{t(Msg::NoFlags)}</p> }.into_any()
+                                } else {
+                                    view! { <ul class="plain" data-test="unplaced">{tree.unplaced_agencies.into_iter().map(|(_, n)| view! { <li>{n}</li> }).collect_view()}</ul> }.into_any()
+                                }}
+                            </section>
+                        }.into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// The outbox panel: counts, and every mail given up on.
+#[component]
+pub fn OutboxPanel() -> impl IntoView {
+    let state = Resource::new(|| (), |_| crate::tenancy::api::platform::outbox_state());
+    view! {
+        <section class="card" data-test="outbox">
+            <h2>{t(Msg::Outbox)}</h2>
+            <Suspense fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match state.await {
+                        Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                        Ok(s) => view! {
+                            <p data-test="outbox-counts">{s.pending}" "{t(Msg::MailPending)}" · "{s.sent}" "{t(Msg::MailSent)}</p>
+                            <h3>{t(Msg::DeadLetters)}</h3>
+                            {if s.dead.is_empty() {
+                                view! { <p class="empty">{t(Msg::NoDeadLetters)}</p> }.into_any()
+                            } else {
+                                view! {
+                                    <div class="table-wrap"><table class="table" data-test="dead-letters">
+                                        <thead><tr><th>{t(Msg::Recipient)}</th><th>{t(Msg::Subject)}</th><th>{t(Msg::Attempts)}</th><th>{t(Msg::LastError)}</th><th>{t(Msg::Time)}</th></tr></thead>
+                                        <tbody>{s.dead.into_iter().map(|d| view! {
+                                            <tr><td>{d.to}</td><td>{d.subject}</td><td class="num">{d.attempts}</td><td class="wrap">{d.last_error}</td><td class="nowrap">{d.created_at}</td></tr>
+                                        }).collect_view()}</tbody>
+                                    </table></div>
+                                }.into_any()
+                            }}
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}

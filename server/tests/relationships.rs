@@ -1,0 +1,358 @@
+//! Engagements and jurisdictions grant access, at every request: a provider sees an agency's
+//! website only through an engagement in force; a regulator sees its subtree; the rest is "not found".
+mod common;
+
+use common::{backends, spawn, TestApp};
+use serde_json::Value;
+
+async fn get(app: &TestApp, c: &reqwest::Client, path: &str) -> (u16, Value) {
+    let res = c
+        .get(app.url(path))
+        .header("accept", "application/json")
+        .send()
+        .await
+        .expect("get");
+    let status = res.status().as_u16();
+    let body = res.text().await.expect("body");
+    (status, serde_json::from_str(&body).unwrap_or(Value::String(body)))
+}
+
+async fn post(app: &TestApp, c: &reqwest::Client, name: &str, form: &[(&str, &str)]) -> (u16, Value) {
+    let res = c
+        .post(app.url(&format!("/api/{name}")))
+        .header("origin", &app.base)
+        .header("accept", "application/json")
+        .form(form)
+        .send()
+        .await
+        .expect("post");
+    let status = res.status().as_u16();
+    let body = res.text().await.expect("body");
+    (status, serde_json::from_str(&body).unwrap_or(Value::String(body)))
+}
+
+/// Domain → id of the websites the client can list.
+async fn websites(app: &TestApp, c: &reqwest::Client) -> Vec<(String, String)> {
+    let (status, list) = get(app, c, "/api/websites").await;
+    assert_eq!(status, 200, "{list}");
+    list["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(|r| {
+            (
+                r["domain"].as_str().unwrap_or("").to_string(),
+                r["id"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect()
+}
+
+fn id_of(list: &[(String, String)], domain: &str) -> String {
+    list.iter()
+        .find(|(d, _)| d == domain)
+        .map(|(_, id)| id.clone())
+        .unwrap_or_else(|| panic!("{domain} not in {list:?}"))
+}
+
+async fn website_status(app: &TestApp, c: &reqwest::Client, id: &str) -> u16 {
+    get(app, c, &format!("/api/website?id={id}")).await.0
+}
+
+#[tokio::test]
+async fn an_engagement_grants_access_only_while_in_force() {
+    for b in backends() {
+        let app = spawn(b).await;
+        let agency = app.signed_in("admin@agency.example").await;
+        let own = websites(&app, &agency).await;
+        assert_eq!(own.len(), 3, "{b:?}: {own:?}");
+        let data = id_of(&own, "data.demo.gov.cn");
+        let portal = id_of(&own, "zwfw.demo.gov.cn");
+
+        // The demo CSP serves two of the agency's websites, not the third, and not the water bureau's.
+        let csp = app.signed_in("admin@csp.example").await;
+        assert_eq!(website_status(&app, &csp, &portal).await, 200, "{b:?}");
+        assert_eq!(website_status(&app, &csp, &data).await, 404, "{b:?}");
+        let csp_sees = websites(&app, &csp).await;
+        assert!(
+            csp_sees
+                .iter()
+                .all(|(d, _)| d != "data.demo.gov.cn" && d != "slj.xizhou.gov.cn"),
+            "{csp_sees:?}"
+        );
+
+        // A CSP with no engagement with this agency sees nothing of it.
+        let csp2 = app.signed_in("admin@csp2.example").await;
+        assert_eq!(website_status(&app, &csp2, &data).await, 404);
+
+        // Bad invitations are refused on the field concerned, and nothing is stored.
+        let provider = get(&app, &agency, "/api/engagements").await.1["providers"]
+            .as_array()
+            .expect("providers")
+            .iter()
+            .find(|p| p["name"] == "华东政务云服务有限公司")
+            .map(|p| p["id"].as_str().unwrap_or("").to_string())
+            .expect("csp2 offered");
+        let base = [
+            ("provider_id", provider.as_str()),
+            ("role", "csp"),
+            ("website_ids[0]", data.as_str()),
+            ("starts_on", "2026-01-01"),
+            ("ends_on", "2027-12-31"),
+        ];
+        let with = |k: &'static str, v: &'static str| -> Vec<(&str, &str)> {
+            base.iter()
+                .map(|(a, b)| if *a == k { (*a, v) } else { (*a, *b) })
+                .collect()
+        };
+        let (s, e) = post(&app, &agency, "invite_provider", &with("role", "developer")).await;
+        assert_eq!((s, e["Invalid"]["field"].as_str()), (422, Some("role")), "{e}");
+        let (s, e) = post(&app, &agency, "invite_provider", &with("ends_on", "2025-12-31")).await;
+        assert_eq!((s, e["Invalid"]["field"].as_str()), (422, Some("ends_on")), "{e}");
+        let water_site = {
+            let reg = app.signed_in("admin@regulator.example").await;
+            id_of(&websites(&app, &reg).await, "slj.xizhou.gov.cn")
+        };
+        let foreign: Vec<(&str, &str)> = base
+            .iter()
+            .map(|(a, b)| {
+                if *a == "website_ids[0]" {
+                    (*a, water_site.as_str())
+                } else {
+                    (*a, *b)
+                }
+            })
+            .collect();
+        let (s, e) = post(&app, &agency, "invite_provider", &foreign).await;
+        assert_eq!((s, e["Invalid"]["field"].as_str()), (422, Some("website_ids")), "{e}");
+
+        // Invited: still nothing. Accepted: the covered website, and only it. Ended: gone again.
+        let (s, invited) = post(&app, &agency, "invite_provider", &base).await;
+        assert_eq!(s, 200, "{invited}");
+        let engagement = invited.as_str().expect("id").to_string();
+        assert_eq!(website_status(&app, &csp2, &data).await, 404, "invited is not in force");
+        // Only the provider answers; the agency cannot accept its own invitation.
+        let (s, _) = post(
+            &app,
+            &agency,
+            "answer_engagement",
+            &[("id", &engagement), ("accept", "true")],
+        )
+        .await;
+        assert_eq!(s, 404);
+        let (s, e) = post(
+            &app,
+            &csp2,
+            "answer_engagement",
+            &[("id", &engagement), ("accept", "true")],
+        )
+        .await;
+        assert_eq!(s, 200, "{e}");
+        assert_eq!(
+            website_status(&app, &csp2, &data).await,
+            200,
+            "{b:?}: accepted is in force"
+        );
+        assert_eq!(website_status(&app, &csp2, &portal).await, 404, "not covered");
+        let (s, _) = post(
+            &app,
+            &csp2,
+            "answer_engagement",
+            &[("id", &engagement), ("accept", "false")],
+        )
+        .await;
+        assert_eq!(s, 409, "answered twice");
+        // Another provider cannot end it: for it the engagement does not exist.
+        let (s, _) = post(&app, &csp, "end_engagement", &[("id", &engagement)]).await;
+        assert_eq!(s, 404);
+        let (s, e) = post(&app, &agency, "end_engagement", &[("id", &engagement)]).await;
+        assert_eq!(s, 200, "{e}");
+        assert_eq!(website_status(&app, &csp2, &data).await, 404, "{b:?}: ended");
+        // The provider still sees the record, without the websites.
+        let (_, row) = get(&app, &csp2, &format!("/api/engagement?id={engagement}")).await;
+        assert_eq!(row["status"], "Ended", "{row}");
+        assert!(row["websites"].is_null(), "{row}");
+        // The invitation, the answer and the end were mailed through the outbox.
+        use sea_orm::{EntityTrait, PaginatorTrait};
+        let mails = app::backend::entity::outbox::Entity::find()
+            .count(&app.db)
+            .await
+            .expect("count");
+        assert!(mails >= 3, "{b:?}: {mails} mails queued");
+    }
+}
+
+#[tokio::test]
+async fn a_regulator_sees_exactly_its_jurisdiction() {
+    for b in backends() {
+        let app = spawn(b).await;
+        let domains = |list: Vec<(String, String)>| {
+            let mut d: Vec<String> = list.into_iter().map(|(d, _)| d).collect();
+            d.sort();
+            d
+        };
+        let province = app.signed_in("admin@regulator.example").await;
+        let all = domains(websites(&app, &province).await);
+        assert_eq!(all.len(), 14, "{b:?}: {all:?}");
+        assert!(!all.iter().any(|d| d.contains("linsheng")), "{all:?}");
+        let east = app.signed_in("viewer@east-regulator.example").await;
+        let east_sees = domains(websites(&app, &east).await);
+        assert_eq!(east_sees.len(), 7, "{east_sees:?}");
+        assert!(
+            east_sees.iter().all(|d| d.contains("demo") || d.contains("dongzhou")),
+            "{east_sees:?}"
+        );
+        let neighbour = app.signed_in("admin@neighbour-regulator.example").await;
+        let theirs = websites(&app, &neighbour).await;
+        assert_eq!(theirs.len(), 3);
+        let market = id_of(&theirs, "amr.linsheng.gov.cn");
+        assert_eq!(website_status(&app, &province, &market).await, 404);
+        assert_eq!(website_status(&app, &neighbour, &market).await, 200);
+        // A regulator reads; it does not write.
+        let (s, _) = post(
+            &app,
+            &province,
+            "create_website",
+            &[
+                ("name", "X"),
+                ("domain", "x.gov.cn"),
+                ("protection_level", "2"),
+                ("service_model", "iaas"),
+                ("deployment_model", "government"),
+                ("phase", "planning"),
+            ],
+        )
+        .await;
+        assert_eq!(s, 403);
+
+        // The platform moves the water bureau from the west city to the east one; access follows at once.
+        let platform = app.signed_in("platform@portal.example").await;
+        let (_, tree) = get(&app, &platform, "/api/jurisdictions").await;
+        let find = |list: &Value, name: &str| {
+            list.as_array()
+                .expect("list")
+                .iter()
+                .find(|p| p[1] == name)
+                .map(|p| p[0].as_str().unwrap_or("").to_string())
+                .unwrap_or_else(|| panic!("{name}"))
+        };
+        let water = find(&tree["agencies"], "西州市水利局");
+        let east_id = find(&tree["regulators"], "示范省东州市网信办");
+        let province_id = find(&tree["regulators"], "示范省网信办");
+        let (s, e) = post(
+            &app,
+            &platform,
+            "place_in_jurisdiction",
+            &[("organisation_id", &water), ("regulator_id", &east_id)],
+        )
+        .await;
+        assert_eq!(
+            (s, e["Conflict"]["field"].as_str()),
+            (409, Some("regulator_id")),
+            "{b:?}: {e}"
+        );
+        let (s, e) = post(
+            &app,
+            &platform,
+            "place_in_jurisdiction",
+            &[
+                ("organisation_id", &water),
+                ("regulator_id", &east_id),
+                ("moving", "on"),
+            ],
+        )
+        .await;
+        assert_eq!(s, 200, "{e}");
+        assert_eq!(domains(websites(&app, &east).await).len(), 9);
+        // A regulator under its own subordinate is refused.
+        let (s, e) = post(
+            &app,
+            &platform,
+            "place_in_jurisdiction",
+            &[
+                ("organisation_id", &province_id),
+                ("regulator_id", &east_id),
+                ("moving", "on"),
+            ],
+        )
+        .await;
+        assert_eq!((s, e["Invalid"]["field"].as_str()), (422, Some("regulator_id")), "{e}");
+        // Only the platform administers jurisdictions.
+        let (s, _) = post(
+            &app,
+            &province,
+            "place_in_jurisdiction",
+            &[("organisation_id", &water), ("regulator_id", "")],
+        )
+        .await;
+        assert_eq!(s, 403);
+    }
+}
+
+#[tokio::test]
+async fn an_agency_adds_and_edits_its_websites_with_every_field_checked() {
+    for b in backends() {
+        let app = spawn(b).await;
+        let agency = app.signed_in("security@agency.example").await;
+        // security@ must change its password first; use the administrator instead.
+        drop(agency);
+        let agency = app.signed_in("admin@agency.example").await;
+        let good = [
+            ("name", "示范市 12345 热线"),
+            ("domain", "12345.示范.政务.cn"),
+            ("protection_level", "3"),
+            ("service_model", "saas"),
+            ("deployment_model", "public"),
+            ("phase", "trial"),
+            ("phase_since", "2026-01-10"),
+        ];
+        let with = |k: &'static str, v: &'static str| -> Vec<(&str, &str)> {
+            good.iter()
+                .map(|(a, b)| if *a == k { (*a, v) } else { (*a, *b) })
+                .collect()
+        };
+        for (field, value) in [
+            ("domain", "https://x.gov.cn/"),
+            ("domain", "not a domain"),
+            ("protection_level", "6"),
+            ("protection_level", "0"),
+            ("phase", "finished"),
+            ("phase_since", "2026-02-30"),
+        ] {
+            let (s, e) = post(&app, &agency, "create_website", &with(field, value)).await;
+            assert_eq!(
+                (s, e["Invalid"]["field"].as_str()),
+                (422, Some(field)),
+                "{b:?} {field}={value}: {e}"
+            );
+        }
+        let (s, id) = post(&app, &agency, "create_website", &good).await;
+        assert_eq!(s, 200, "{id}");
+        let id = id.as_str().expect("id").to_string();
+        let (_, detail) = get(&app, &agency, &format!("/api/website?id={id}")).await;
+        assert_eq!(detail["website"]["domain"], "12345.示范.政务.cn");
+        let flags = detail["website"]["flags"].to_string();
+        assert!(
+            flags.contains("TrialOverdue") && flags.contains("NoSecurityOfficer"),
+            "{flags}"
+        );
+        assert!(!flags.contains("DomainOutsideGov"), "{flags}");
+        // The same domain in punycode is the same domain.
+        let (s, e) = post(
+            &app,
+            &agency,
+            "create_website",
+            &with("domain", "12345.xn--biz93r.xn--zfr164b.cn"),
+        )
+        .await;
+        assert_eq!((s, e["Conflict"]["field"].as_str()), (409, Some("domain")), "{e}");
+        // Another agency's administrator cannot change it: not found.
+        let other = app.signed_in("admin@health.example").await;
+        let mut edit: Vec<(&str, &str)> = good.to_vec();
+        edit.push(("id", &id));
+        let (s, _) = post(&app, &other, "update_website", &edit).await;
+        assert_eq!(s, 404);
+        let (s, e) = post(&app, &agency, "update_website", &edit).await;
+        assert_eq!(s, 200, "{e}");
+    }
+}
