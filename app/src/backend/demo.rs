@@ -198,6 +198,7 @@ struct DemoSite {
     since_days: i64,
 }
 
+#[allow(clippy::too_many_arguments)]
 const fn site(
     agency: &'static str,
     name: &'static str,

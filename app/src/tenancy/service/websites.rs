@@ -438,6 +438,7 @@ pub async fn create_website(
 }
 
 /// Changes one of the writer's agency's websites; another agency's is "not found".
+#[allow(clippy::too_many_arguments)]
 pub async fn update_website(
     db: &DatabaseConnection,
     now: OffsetDateTime,
