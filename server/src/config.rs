@@ -8,6 +8,8 @@ pub struct Config {
     pub bind: SocketAddr,
     pub public_base_url: String,
     pub smtp_url: Option<String>,
+    /// The sender of every mail.
+    pub mail_from: String,
     pub time_zone: String,
     pub site_root: PathBuf,
     pub sign_in_per_minute: u32,
@@ -36,8 +38,9 @@ pub const VARS: &[(&str, &str)] = &[
     ),
     (
         "PORTAL_SMTP_URL",
-        "smtp://user:pass@host:port for mail (default: none, mail stays in the outbox)",
+        "smtp://user:pass@host:port (smtps:// for TLS, ?tls=required for STARTTLS); default none: mail is written as .eml files under $PORTAL_DATA_DIR/mail",
     ),
+    ("PORTAL_MAIL_FROM", "the From address of the portal's mail (default portal@localhost)"),
     (
         "PORTAL_TIME_ZONE",
         "default time zone for people without their own (default Asia/Shanghai)",
@@ -97,6 +100,13 @@ impl Config {
                 });
             }
         }
+        let mail_from = val("PORTAL_MAIL_FROM").unwrap_or_else(|| "portal@localhost".into());
+        if mail_from.parse::<lettre::message::Mailbox>().is_err() {
+            return Err(ConfigError {
+                var: "PORTAL_MAIL_FROM",
+                reason: format!("not a mail address (got {mail_from:?})"),
+            });
+        }
         let time_zone = val("PORTAL_TIME_ZONE").unwrap_or_else(|| app::backend::time_fmt::DEFAULT_TIME_ZONE.into());
         if !app::backend::time_fmt::is_known_zone(&time_zone) {
             return Err(ConfigError {
@@ -126,6 +136,7 @@ impl Config {
             bind,
             public_base_url,
             smtp_url,
+            mail_from,
             time_zone,
             site_root,
             sign_in_per_minute,
@@ -139,12 +150,16 @@ impl Config {
     /// The settings as printed at start-up: passwords in URLs are replaced by `***`.
     pub fn describe(&self) -> String {
         format!(
-            "data dir {}; database {}; listening on {}; public URL {}; SMTP {}; time zone {}; site root {}; sign-ins per address per minute {}",
+            "data dir {}; database {}; listening on {}; public URL {}; SMTP {}; mail from {}; time zone {}; site root {}; sign-ins per address per minute {}",
             self.data_dir.display(),
             redact(&self.database_url),
             self.bind,
             self.public_base_url,
-            self.smtp_url.as_deref().map(redact).unwrap_or_else(|| "none".into()),
+            self.smtp_url
+                .as_deref()
+                .map(redact)
+                .unwrap_or_else(|| "none (mail written to files)".into()),
+            self.mail_from,
             self.time_zone,
             self.site_root.display(),
             self.sign_in_per_minute,

@@ -1,5 +1,6 @@
 //! The portal's server: configuration, router with its middleware, and the command-line tasks.
 pub mod config;
+pub mod mail;
 pub mod middleware;
 
 use std::{sync::Arc, time::Duration};

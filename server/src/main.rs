@@ -93,6 +93,10 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, String> {
             let db = connect(&config).await?;
             let state = server::app_state(db, Arc::new(SystemClock), &config);
             let router = server::router(state.clone(), server::leptos_options(&config));
+            let transport = server::mail::Transport::new(config.smtp_url.as_deref(), &config.data_dir)?;
+            let from: lettre::message::Mailbox =
+                config.mail_from.parse().map_err(|e| format!("PORTAL_MAIL_FROM: {e}"))?;
+            server::mail::spawn_sender(state.clone(), std::sync::Arc::new(transport), from);
             server::spawn_session_sweeper(state);
             let listener = tokio::net::TcpListener::bind(config.bind)
                 .await

@@ -263,6 +263,17 @@ pub async fn change_password(
         AuditEntry::by(actor, meta, AuditAction::PasswordChange, actor.email.clone(), summary),
     )
     .await?;
+    // Tell the person, so a change they did not make does not go unnoticed.
+    crate::backend::mail::enqueue(
+        &txn,
+        now,
+        &actor.email,
+        actor.locale.unwrap_or_default(),
+        &crate::backend::mail::Template::PasswordChanged {
+            at: crate::backend::time_fmt::format_in_zone(now, &actor.time_zone),
+        },
+    )
+    .await?;
     txn.commit().await?;
     Ok(())
 }

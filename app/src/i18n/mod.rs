@@ -280,6 +280,7 @@ messages! {
     ErrOfficerInvalid => "安全负责人须为本单位具有安全负责人角色的在职人员。", "The security officer must be an active person of this agency with the security officer role.";
     ErrEndsBeforeStart => "结束日期不能早于开始日期。", "The engagement cannot end before it starts.";
     ErrEngagementNotInvited => "该合作已答复，不能再次接受或拒绝。", "This engagement was already answered.";
+    ErrEngagementNotActive => "该合作尚未生效；服务商可拒绝邀请。", "This engagement is not active yet; a provider declines an invitation instead.";
     ErrEngagementClosed => "该合作已结束。", "This engagement is already closed.";
     ErrProviderUnknown => "找不到该服务商。", "No such provider.";
     ErrProviderKind => "该单位的类型与所选服务角色不符。", "This organisation's kind does not fit the chosen role.";

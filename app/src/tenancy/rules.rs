@@ -130,10 +130,12 @@ pub fn answer(status: EngagementStatus, accept: bool) -> Result<EngagementStatus
     }
 }
 
-/// Ending by either side: an invitation can be withdrawn, an active engagement ended.
-pub fn end(status: EngagementStatus) -> Result<EngagementStatus, Msg> {
-    match status {
-        EngagementStatus::Invited | EngagementStatus::Active => Ok(EngagementStatus::Ended),
+/// Ending: either side ends an active engagement; only the agency withdraws an invitation (the
+/// provider declines it instead).
+pub fn end(status: EngagementStatus, by_agency: bool) -> Result<EngagementStatus, Msg> {
+    match (status, by_agency) {
+        (EngagementStatus::Active, _) | (EngagementStatus::Invited, true) => Ok(EngagementStatus::Ended),
+        (EngagementStatus::Invited, false) => Err(Msg::ErrEngagementNotActive),
         _ => Err(Msg::ErrEngagementClosed),
     }
 }
@@ -282,10 +284,13 @@ mod tests {
             assert_eq!(answer(s, true), Err(Msg::ErrEngagementNotInvited));
             assert_eq!(answer(s, false), Err(Msg::ErrEngagementNotInvited));
         }
-        assert_eq!(end(Invited), Ok(Ended));
-        assert_eq!(end(Active), Ok(Ended));
-        assert_eq!(end(Declined), Err(Msg::ErrEngagementClosed));
-        assert_eq!(end(Ended), Err(Msg::ErrEngagementClosed));
+        assert_eq!(end(Invited, true), Ok(Ended));
+        assert_eq!(end(Invited, false), Err(Msg::ErrEngagementNotActive));
+        for by_agency in [true, false] {
+            assert_eq!(end(Active, by_agency), Ok(Ended));
+            assert_eq!(end(Declined, by_agency), Err(Msg::ErrEngagementClosed));
+            assert_eq!(end(Ended, by_agency), Err(Msg::ErrEngagementClosed));
+        }
     }
 
     #[test]

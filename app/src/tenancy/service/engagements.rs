@@ -200,8 +200,8 @@ fn to_rows(
             let provider_view = viewer == e.provider_id;
             let show = !provider_view || status == EngagementStatus::Invited || in_force;
             let can_answer = writer == Some(Side::Provider(e.provider_id)) && status == EngagementStatus::Invited;
-            let can_end = matches!(writer, Some(Side::Agency(a)) if a == e.agency_id)
-                || matches!(writer, Some(Side::Provider(p)) if p == e.provider_id);
+            let as_agency = matches!(writer, Some(Side::Agency(a)) if a == e.agency_id);
+            let can_end = as_agency || matches!(writer, Some(Side::Provider(p)) if p == e.provider_id);
             EngagementRow {
                 id: e.id,
                 agency_id: e.agency_id,
@@ -219,7 +219,7 @@ fn to_rows(
                 website_count: covered.len(),
                 websites: show.then_some(covered),
                 can_answer,
-                can_end: can_end && rules::end(status).is_ok(),
+                can_end: can_end && rules::end(status, as_agency).is_ok(),
             }
         })
         .collect()
@@ -503,7 +503,7 @@ pub async fn end(
     let txn = write_txn(db).await?;
     let e = writable(&txn, writer, id).await?;
     let status = EngagementStatus::parse(&e.status).unwrap_or(EngagementStatus::Ended);
-    let next = rules::end(status).map_err(|m| ServiceError::Conflict {
+    let next = rules::end(status, matches!(writer.side(), Side::Agency(_))).map_err(|m| ServiceError::Conflict {
         field: "status",
         msg: m,
     })?;
