@@ -73,6 +73,7 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=ui::NotFound>
                 <Route ssr=SsrMode::Async path=path!("/login") view=auth::pages::SignInPage/>
+                <Route ssr=SsrMode::Async path=path!("/invite/:token") view=tenancy::pages::InvitationPage/>
                 <Route ssr=SsrMode::Async path=path!("/") view=|| view! { <ui::Layout><ui::dashboard::Dashboard/></ui::Layout> }/>
                 <Route ssr=SsrMode::Async path=path!("/account/password") view=|| view! { <ui::Layout><auth::pages::PasswordPage/></ui::Layout> }/>
                 <Route ssr=SsrMode::Async path=path!("/organisations") view=|| view! { <ui::Layout><tenancy::pages::OrganisationsPage/></ui::Layout> }/>

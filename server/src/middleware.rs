@@ -152,7 +152,9 @@ fn is_page(path: &str) -> bool {
         || path.starts_with("/pkg/")
         || path == "/healthz"
         || path == "/favicon.ico"
-        || path == "/login")
+        || path == "/login"
+        // An invitation link is opened before its person has an account.
+        || path.starts_with("/invite/"))
 }
 
 /// Resolves the Actor and the language once per request, and sends people where they must go:

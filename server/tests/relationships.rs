@@ -356,3 +356,132 @@ async fn an_agency_adds_and_edits_its_websites_with_every_field_checked() {
         assert_eq!(s, 200, "{e}");
     }
 }
+
+fn accept_form<'a>(token: &'a str, password: &'a str, confirm: &'a str) -> [(&'static str, &'a str); 3] {
+    [("token", token), ("password", password), ("confirm", confirm)]
+}
+
+/// The invitation link in the newest mail to `to`.
+async fn invitation_token(app: &TestApp, to: &str) -> String {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    let mail = app::backend::entity::outbox::Entity::find()
+        .filter(app::backend::entity::outbox::Column::ToAddr.eq(to))
+        .order_by_desc(app::backend::entity::outbox::Column::CreatedAt)
+        .one(&app.db)
+        .await
+        .expect("query")
+        .expect("an invitation mail");
+    let at = mail.body.find("/invite/").expect("link in the mail") + "/invite/".len();
+    mail.body[at..].chars().take_while(|c| c.is_ascii_hexdigit()).collect()
+}
+
+#[tokio::test]
+async fn a_person_joins_through_an_invitation_link_once() {
+    for b in backends() {
+        let app = spawn(b).await;
+        let admin = app.signed_in("admin@csp2.example").await;
+        let invite = [
+            ("email", "new.engineer@csp2.example"),
+            ("display_name", "韩梅"),
+            ("role_staff", "on"),
+        ];
+        let (s, e) = post(&app, &admin, "invite_person", &invite).await;
+        assert_eq!(s, 200, "{b:?}: {e}");
+        // The same address again while open, or an address that already has an account: refused.
+        let (s, e) = post(&app, &admin, "invite_person", &invite).await;
+        assert_eq!((s, e["Conflict"]["field"].as_str()), (409, Some("email")), "{e}");
+        let (s, e) = post(
+            &app,
+            &admin,
+            "invite_person",
+            &[
+                ("email", "duty@csp2.example"),
+                ("display_name", "X"),
+                ("role_staff", "on"),
+            ],
+        )
+        .await;
+        assert_eq!((s, e["Conflict"]["field"].as_str()), (409, Some("email")), "{e}");
+        // Only administrators invite.
+        let staff = app.signed_in("staff@csp2.example").await;
+        let (s, _) = post(
+            &app,
+            &staff,
+            "invite_person",
+            &[("email", "y@csp2.example"), ("display_name", "Y"), ("role_staff", "on")],
+        )
+        .await;
+        assert_eq!(s, 403);
+
+        let token = invitation_token(&app, "new.engineer@csp2.example").await;
+        assert_eq!(token.len(), 64, "{token}");
+        let anonymous = app.client();
+        let (s, view) = get(&app, &anonymous, &format!("/api/invitation?token={token}")).await;
+        assert_eq!(s, 200, "{view}");
+        assert_eq!(view["organisation"], "华东政务云服务有限公司");
+        let (s, _) = get(&app, &anonymous, "/api/invitation?token=0000").await;
+        assert_eq!(s, 422);
+        let page = app.get_text(&anonymous, &format!("/invite/{token}")).await;
+        assert!(
+            page.contains("华东政务云服务有限公司"),
+            "the page opens without signing in"
+        );
+
+        let (s, e) = post(
+            &app,
+            &anonymous,
+            "accept_invitation",
+            &accept_form(&token, "password", "password"),
+        )
+        .await;
+        assert_eq!((s, e["Invalid"]["field"].as_str()), (422, Some("password")), "{e}");
+        let (s, e) = post(
+            &app,
+            &anonymous,
+            "accept_invitation",
+            &accept_form(&token, "Quiet-Harbour-Lantern-58", "Quiet-Harbour-Lantern-59"),
+        )
+        .await;
+        assert_eq!((s, e["Invalid"]["field"].as_str()), (422, Some("confirm")), "{e}");
+        let (s, e) = post(
+            &app,
+            &anonymous,
+            "accept_invitation",
+            &accept_form(&token, "Quiet-Harbour-Lantern-58", "Quiet-Harbour-Lantern-58"),
+        )
+        .await;
+        assert!(s < 400, "{b:?}: {s} {e}");
+        // The link is used up.
+        let (s, _) = post(
+            &app,
+            &anonymous,
+            "accept_invitation",
+            &accept_form(&token, "Quiet-Harbour-Lantern-58", "Quiet-Harbour-Lantern-58"),
+        )
+        .await;
+        assert_eq!(s, 422);
+        let c = app.client();
+        let res = app
+            .sign_in(&c, "new.engineer@csp2.example", "Quiet-Harbour-Lantern-58")
+            .await;
+        assert_eq!(common::location(&res), "/", "{b:?}: signs in straight to the dashboard");
+
+        // An unused link expires after seven days.
+        let (s, _) = post(
+            &app,
+            &admin,
+            "invite_person",
+            &[
+                ("email", "late@csp2.example"),
+                ("display_name", "迟到"),
+                ("role_viewer", "on"),
+            ],
+        )
+        .await;
+        assert_eq!(s, 200);
+        let late = invitation_token(&app, "late@csp2.example").await;
+        app.clock.advance(time::Duration::days(8));
+        let (s, _) = get(&app, &anonymous, &format!("/api/invitation?token={late}")).await;
+        assert_eq!(s, 422, "{b:?}: expired");
+    }
+}

@@ -18,6 +18,7 @@ fn query_message(key: &'static str) -> impl Fn() -> Option<&'static str> + Copy 
 pub fn SignInPage() -> impl IntoView {
     let query = use_query_map();
     let error = query_message("error");
+    let info = query_message("info");
     let email = move || query.with(|q| q.get("email")).unwrap_or_default();
     let next = move || query.with(|q| q.get("next")).unwrap_or_default();
     let frame = Resource::new(|| (), |_| get_frame());
@@ -38,6 +39,7 @@ pub fn SignInPage() -> impl IntoView {
                 <h1>{t(Msg::SignInTitle)}</h1>
                 <p class="muted">{t(Msg::SignInHelp)}</p>
                 {move || error().map(|m| view! { <div class="notice error" role="alert" data-test="signin-error">{m}</div> })}
+                {move || info().map(|m| view! { <div class="notice ok" role="status" data-test="signin-info">{m}</div> })}
                 <form method="post" action="/login" class="stack">
                     <input type="hidden" name="next" value=next/>
                     <label>

@@ -291,6 +291,17 @@ messages! {
     ErrNotPlaceable => "只有政府部门和监管部门可以放入管辖关系。", "Only agencies and regulators can be placed in a jurisdiction.";
     ErrAlreadyPlaced => "该单位已在另一监管部门之下；请使用“调整”。", "This organisation is already under a regulator; use Move instead.";
     ErrJurisdictionCycle => "不能把监管部门放在它自己的下级之下。", "A regulator cannot be placed under itself or its own subordinates.";
+    ErrInvitationPending => "已向该邮箱发出邀请，尚未被接受。", "An invitation to this email is still open.";
+    InvitePerson => "通过邮件邀请", "Invite by email";
+    InviteSent => "邀请邮件已发出。", "The invitation mail is on its way.";
+    OpenInvitations => "未接受的邀请", "Open invitations";
+    Expired => "已过期", "Expired";
+    ValidUntil => "有效期至", "Valid until";
+    AcceptInvitation => "接受邀请", "Accept the invitation";
+    InvitationIntro => "设置密码后即可登录。邀请您加入：", "Set a password to sign in. You are invited to join:";
+    ChoosePassword => "设置密码", "Choose a password";
+    RepeatPassword => "再次输入密码", "Repeat the password";
+    InvitationAccepted => "已加入，请登录。", "You have joined; sign in now.";
     ErrInvitationInvalid => "邀请链接无效或已过期。", "This invitation link is invalid or has expired.";
     Websites => "网站", "Websites";
     Website => "网站", "Website";

@@ -395,3 +395,21 @@ pub struct OutboxView {
     pub sent: u64,
     pub dead: Vec<DeadLetterRow>,
 }
+
+/// An invitation not yet accepted, as the administrator's people page lists it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InvitationRow {
+    pub email: String,
+    pub display_name: String,
+    pub roles: Vec<Role>,
+    pub expires_at: String,
+    pub expired: bool,
+}
+
+/// What the invitation page shows to the person invited.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InvitationView {
+    pub organisation: String,
+    pub email: String,
+    pub display_name: String,
+}

@@ -7,7 +7,7 @@ pub mod websites;
 use leptos::prelude::*;
 use uuid::Uuid;
 
-use super::{OneTimePassword, OrganisationRow, PersonRow, Role};
+use super::{InvitationRow, InvitationView, OneTimePassword, OrganisationRow, PersonRow, Role};
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
@@ -156,6 +156,8 @@ pub struct RoleChoice {
     #[serde(default)]
     pub role_duty_officer: Option<String>,
     #[serde(default)]
+    pub role_staff: Option<String>,
+    #[serde(default)]
     pub role_viewer: Option<String>,
     #[serde(default)]
     pub role_platform_admin: Option<String>,
@@ -167,6 +169,7 @@ impl RoleChoice {
             (&self.role_org_admin, Role::OrgAdmin),
             (&self.role_security_officer, Role::SecurityOfficer),
             (&self.role_duty_officer, Role::DutyOfficer),
+            (&self.role_staff, Role::Staff),
             (&self.role_viewer, Role::Viewer),
             (&self.role_platform_admin, Role::PlatformAdmin),
         ]
@@ -275,4 +278,87 @@ pub async fn reset_person_password(id: Uuid) -> Result<OneTimePassword, AppError
         secret: Some(otp.password.clone()),
     })
     .await
+}
+
+#[server(endpoint = "invite_person")]
+pub async fn invite_person(
+    email: String,
+    display_name: String,
+    #[server(flatten)]
+    #[server(default)]
+    roles: RoleChoice,
+) -> Result<(), AppError> {
+    let state = expect_context::<AppState>();
+    let result = async {
+        let actor = actor::require()?;
+        let cap = policy::people_admin(&actor)?;
+        let input = super::service::invitations::NewInvitation {
+            email,
+            display_name,
+            roles: roles.codes(),
+        };
+        super::service::invitations::invite_person(
+            &state.db,
+            state.clock.now(),
+            &cap,
+            &actor,
+            &RequestMeta::current(),
+            &state.settings.public_base_url,
+            input,
+        )
+        .await
+    }
+    .await;
+    finish(result, |_, l| Flash {
+        ok: true,
+        text: Msg::InviteSent.text(l).into(),
+        secret: None,
+    })
+    .await
+}
+
+#[server(endpoint = "invitations", input = leptos::server_fn::codec::GetUrl)]
+pub async fn list_invitations() -> Result<Vec<InvitationRow>, AppError> {
+    let state = expect_context::<AppState>();
+    let result = async {
+        let actor = actor::require()?;
+        let cap = policy::people_admin(&actor)?;
+        super::service::invitations::open_invitations(&state.db, &cap, &actor, state.clock.now()).await
+    }
+    .await;
+    answer(result)
+}
+
+/// Public: what an invitation link is for (the token is the only credential).
+#[server(endpoint = "invitation", input = leptos::server_fn::codec::GetUrl)]
+pub async fn get_invitation(token: String) -> Result<InvitationView, AppError> {
+    let state = expect_context::<AppState>();
+    answer(super::service::invitations::invitation_by_token(&state.db, state.clock.now(), &token).await)
+}
+
+/// Public: sets the invited person's password and creates the account, then sends them to sign in.
+#[server(endpoint = "accept_invitation")]
+pub async fn accept_invitation(token: String, password: String, confirm: String) -> Result<(), AppError> {
+    let state = expect_context::<AppState>();
+    let result = super::service::invitations::accept_invitation(
+        &state.db,
+        state.clock.now(),
+        &RequestMeta::current(),
+        &token,
+        &password,
+        &confirm,
+    )
+    .await;
+    let email = finish(result, |_, l| Flash {
+        ok: true,
+        text: Msg::InvitationAccepted.text(l).into(),
+        secret: None,
+    })
+    .await?;
+    // Both the hydrated form and a plain post land on sign-in with the address filled in.
+    leptos_axum::redirect(&format!(
+        "/login?info=InvitationAccepted&email={}",
+        crate::auth::http::urlencode(&email)
+    ));
+    Ok(())
 }

@@ -7,7 +7,10 @@ pub mod websites;
 use leptos::{form::ActionForm, prelude::*};
 
 use super::{
-    api::{CreateOrganisation, CreatePerson, ResetPersonPassword, SetPersonActive, UpdateOrganisation, UpdatePerson},
+    api::{
+        AcceptInvitation, CreateOrganisation, CreatePerson, InvitePerson, ResetPersonPassword, SetPersonActive,
+        UpdateOrganisation, UpdatePerson,
+    },
     OneTimePassword, OrgKind, PersonRow, Role, SupplierSubtype,
 };
 use crate::{
@@ -144,6 +147,13 @@ pub fn PeoplePage() -> impl IntoView {
         Signal::derive(move || matches!(create.value().get(), Some(Ok(_)))),
         create_form,
     );
+    let invite = ServerAction::<InvitePerson>::new();
+    let invite_form = NodeRef::<leptos::html::Form>::new();
+    reset_on_success(
+        Signal::derive(move || matches!(invite.value().get(), Some(Ok(_)))),
+        invite_form,
+    );
+    let invitations = Resource::new(move || invite.version().get(), |_| super::api::list_invitations());
     let update = ServerAction::<UpdatePerson>::new();
     let set_active = ServerAction::<SetPersonActive>::new();
     let reset = ServerAction::<ResetPersonPassword>::new();
@@ -172,12 +182,16 @@ pub fn PeoplePage() -> impl IntoView {
         }}
         <ActionError value=Signal::derive(move || update.value().get())/>
         <ActionError value=Signal::derive(move || set_active.value().get())/>
+        <ActionError value=Signal::derive(move || invite.value().get())/>
+        {move || matches!(invite.value().get(), Some(Ok(_))).then(|| view! { <div class="notice ok" role="status" data-test="invite-sent"><p>{t(Msg::InviteSent)}</p></div> })}
         <Suspense fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
             {move || Suspend::new(async move {
+                let open = invitations.await.unwrap_or_default();
                 match people.await {
                     Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
                     Ok(page) => {
                         let grantable = page.grantable.clone();
+                        let grantable_invite = page.grantable.clone();
                         let me = page.me;
                         view! {
                             <section class="card">
@@ -189,6 +203,16 @@ pub fn PeoplePage() -> impl IntoView {
                                     <div class="form-actions"><button type="submit" class="primary">{t(Msg::Create)}</button></div>
                                 </ActionForm>
                             </section>
+                            <details class="card" data-test="invite-person">
+                                <summary><h2 class="inline-h">{t(Msg::InvitePerson)}</h2></summary>
+                                <ActionForm action=invite node_ref=invite_form attr:class="grid-form">
+                                    <label><span>{t(Msg::Email)}</span><input name="email" type="email" required maxlength="254"/></label>
+                                    <label><span>{t(Msg::DisplayName)}</span><input name="display_name" required maxlength="200"/></label>
+                                    <RoleBoxes grantable=grantable_invite checked=vec![Role::Staff]/>
+                                    <div class="form-actions"><button type="submit" class="primary">{t(Msg::Invite)}</button></div>
+                                </ActionForm>
+                            </details>
+                            {(!open.is_empty()).then(|| view! { <InvitationTable rows=open.clone()/> })}
                             {if page.people.is_empty() {
                                 view! { <p class="empty">{t(Msg::NoPeople)}</p> }.into_any()
                             } else {
@@ -212,6 +236,23 @@ pub fn PeoplePage() -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+}
+
+#[component]
+fn InvitationTable(rows: Vec<super::InvitationRow>) -> impl IntoView {
+    let locale = use_locale();
+    view! {
+        <h2>{t(Msg::OpenInvitations)}</h2>
+        <div class="table-wrap"><table class="table" data-test="invitations">
+            <thead><tr><th>{t(Msg::DisplayName)}</th><th>{t(Msg::Email)}</th><th>{t(Msg::Roles)}</th><th>{t(Msg::ValidUntil)}</th></tr></thead>
+            <tbody>{rows.into_iter().map(|i| view! {
+                <tr class:inactive=i.expired>
+                    <td>{i.display_name}</td><td>{i.email}</td><td>{roles_text(&i.roles, locale)}</td>
+                    <td class="nowrap">{i.expires_at}{i.expired.then(|| format!(" · {}", t(Msg::Expired)))}</td>
+                </tr>
+            }).collect_view()}</tbody>
+        </table></div>
     }
 }
 
@@ -269,5 +310,44 @@ fn PersonRowView(
                 </ActionForm>
             </div></td>
         </tr>
+    }
+}
+
+/// The public page an invitation link opens: the person sets a password and joins.
+#[component]
+pub fn InvitationPage() -> impl IntoView {
+    let params = leptos_router::hooks::use_params_map();
+    let token = move || params.with(|p| p.get("token").unwrap_or_default());
+    let invitation = Resource::new(token, super::api::get_invitation);
+    let accept = ServerAction::<AcceptInvitation>::new();
+    view! {
+        <div class="signin-wrap">
+            <div class="signin-top">
+                <span class="signin-brand">{t(Msg::AppName)}</span>
+                <crate::ui::LanguageSwitch/>
+            </div>
+            <main class="card signin">
+                <h1>{t(Msg::AcceptInvitation)}</h1>
+                <ActionError value=Signal::derive(move || accept.value().get())/>
+                <Suspense fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
+                    {move || Suspend::new(async move {
+                        match invitation.await {
+                            Err(e) => view! { <ErrorNotice error=e/><p><a href="/login">{t(Msg::SignIn)}</a></p> }.into_any(),
+                            Ok(i) => view! {
+                                <p class="muted">{t(Msg::InvitationIntro)}</p>
+                                <p data-test="invitation-org"><strong>{i.organisation.clone()}</strong></p>
+                                <ActionForm action=accept attr:class="stack" attr:data-test="accept-invitation">
+                                    <input type="hidden" name="token" value=token()/>
+                                    <label><span>{t(Msg::Email)}</span><input type="email" value=i.email.clone() readonly autocomplete="username"/></label>
+                                    <label><span>{t(Msg::ChoosePassword)}</span><input type="password" name="password" required minlength="12" maxlength="128" autocomplete="new-password"/></label>
+                                    <label><span>{t(Msg::RepeatPassword)}</span><input type="password" name="confirm" required minlength="12" maxlength="128" autocomplete="new-password"/></label>
+                                    <button type="submit" class="primary">{t(Msg::AcceptInvitation)}</button>
+                                </ActionForm>
+                            }.into_any(),
+                        }
+                    })}
+                </Suspense>
+            </main>
+        </div>
     }
 }

@@ -1,6 +1,7 @@
 //! Organisations and people: creation with a first administrator, people management, one-time passwords.
 //! Websites, engagements and jurisdictions have a file each beside this one.
 pub mod engagements;
+pub mod invitations;
 pub mod jurisdictions;
 pub mod websites;
 
@@ -48,7 +49,7 @@ pub fn one_time_password() -> String {
         .join("-")
 }
 
-fn parse_name(field: &'static str, input: &str, max: usize) -> ServiceResult<String> {
+pub(super) fn parse_name(field: &'static str, input: &str, max: usize) -> ServiceResult<String> {
     let name = input.trim();
     if name.is_empty() || name.chars().count() > max || name.chars().any(char::is_control) {
         return Err(ServiceError::invalid(field, Msg::ErrNameRequired));
@@ -70,7 +71,7 @@ pub struct NewPerson {
     pub roles: Vec<String>,
 }
 
-fn parse_roles(codes: &[String], kind: OrgKind) -> ServiceResult<Vec<Role>> {
+pub(super) fn parse_roles(codes: &[String], kind: OrgKind) -> ServiceResult<Vec<Role>> {
     let mut roles: Vec<Role> = Vec::new();
     for code in codes.iter().filter(|c| !c.is_empty()) {
         let role = Role::parse(code)
@@ -132,7 +133,7 @@ pub async fn insert_person<C: ConnectionTrait>(
     Ok(id)
 }
 
-fn role_codes(roles: &[Role]) -> String {
+pub(super) fn role_codes(roles: &[Role]) -> String {
     roles.iter().map(|r| r.code()).collect::<Vec<_>>().join(",")
 }
 
@@ -370,7 +371,7 @@ async fn own_person<C: ConnectionTrait>(conn: &C, cap: &PeopleAdmin, id: Uuid) -
         .ok_or(ServiceError::NotFound)
 }
 
-async fn org_kind<C: ConnectionTrait>(conn: &C, id: Uuid) -> ServiceResult<OrgKind> {
+pub(super) async fn org_kind<C: ConnectionTrait>(conn: &C, id: Uuid) -> ServiceResult<OrgKind> {
     let org = organisation::Entity::find_by_id(id)
         .one(conn)
         .await?
