@@ -186,16 +186,17 @@ pub fn demo_people(index: usize, org: &DemoOrg) -> Vec<DemoAccount> {
         .collect()
 }
 
-struct DemoSite {
-    agency: &'static str,
-    name: &'static str,
-    domain: &'static str,
-    level: i16,
-    service: ServiceModel,
-    deployment: DeploymentModel,
-    phase: Phase,
+/// A demo website (public so tests can reason about the world independently of the policy).
+pub struct DemoSite {
+    pub agency: &'static str,
+    pub name: &'static str,
+    pub domain: &'static str,
+    pub level: i16,
+    pub service: ServiceModel,
+    pub deployment: DeploymentModel,
+    pub phase: Phase,
     /// Days before the seeding day that the phase began.
-    since_days: i64,
+    pub since_days: i64,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -225,7 +226,7 @@ use DeploymentModel::{Community, Government, Hybrid, Private, Public};
 use Phase::{Exit, Migration, Operation, Planning, Trial};
 use ServiceModel::{Iaas, Paas, Saas};
 
-const SITES: &[DemoSite] = &[
+pub const SITES: &[DemoSite] = &[
     site(
         "agency",
         "示范市政务服务网",
@@ -402,7 +403,7 @@ const SITES: &[DemoSite] = &[
 ];
 
 /// (agency, provider, role, websites by domain, status); dates are around the seeding day.
-const ENGAGEMENTS: &[(&str, &str, EngagementRole, &[&str], EngagementStatus)] = &[
+pub const ENGAGEMENTS: &[(&str, &str, EngagementRole, &[&str], EngagementStatus)] = &[
     (
         "agency",
         "csp",

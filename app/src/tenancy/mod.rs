@@ -321,6 +321,8 @@ pub struct WebsiteFilter {
 pub struct InviteInput {
     pub provider_id: String,
     pub role: String,
+    /// Absent when no box is ticked: then the service names the missing choice.
+    #[serde(default)]
     pub website_ids: Vec<String>,
     pub starts_on: String,
     pub ends_on: String,

@@ -1,0 +1,531 @@
+//! The access matrix: every role of every organisation of the demo world (two or more of every
+//! kind) against every server function and every page, for a record of its own reach and one
+//! outside it. The expected cell comes from the policy table (allowed or forbidden) and from the
+//! demo world's relationships worked out here independently (own reach, or "not found"). A server
+//! function or page that this file does not list makes the test fail.
+mod common;
+
+use std::collections::{BTreeSet, HashMap};
+
+use app::{
+    backend::{
+        demo::{self, DemoOrg, DEMO, ENGAGEMENTS, PLATFORM_ADMIN, SITES},
+        policy::{access_for, Access, Module},
+    },
+    tenancy::{
+        entity::{engagement, organisation, person, website},
+        EngagementStatus, OrgKind, Role,
+    },
+};
+use common::{backends, spawn, TestApp};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use uuid::Uuid;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Outcome {
+    Allowed,
+    Forbidden,
+    NotFound,
+}
+
+fn classify(status: u16) -> Option<Outcome> {
+    match status {
+        200..=299 | 302 | 303 | 409 | 422 => Some(Outcome::Allowed),
+        403 => Some(Outcome::Forbidden),
+        404 => Some(Outcome::NotFound),
+        _ => None,
+    }
+}
+
+/// What a case touches.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Target {
+    Nothing,
+    Website,
+    Engagement,
+    /// An engagement in a closed state (ending it again is a refused transition, not a change).
+    ClosedEngagement,
+    Person,
+}
+
+/// Which side of an engagement a write needs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Side {
+    Any,
+    /// Agency only; a provider is forbidden.
+    Agency,
+    /// Provider only; an agency's writer finds nothing.
+    Provider,
+}
+
+struct Case {
+    /// The server function's endpoint name, or a page path.
+    name: &'static str,
+    /// `None`: public; `Some((module, need))`: what the policy must grant.
+    need: Option<(Module, Access)>,
+    target: Target,
+    side: Side,
+}
+
+const fn case(name: &'static str, need: Option<(Module, Access)>, target: Target, side: Side) -> Case {
+    Case {
+        name,
+        need,
+        target,
+        side,
+    }
+}
+
+use Access::{Read as R, Write as W};
+use Module as M;
+use Target::{ClosedEngagement, Engagement as Eng, Nothing, Person as Per, Website as Web};
+
+/// Every server function. `frame` needs only a session; the invitation pair is public.
+const FUNCTIONS: &[Case] = &[
+    case("frame", None, Nothing, Side::Any),
+    case("organisations", Some((M::Organisations, W)), Nothing, Side::Any),
+    case("create_organisation", Some((M::Organisations, W)), Nothing, Side::Any),
+    case("update_organisation", Some((M::Organisations, W)), Nothing, Side::Any),
+    case("people", Some((M::People, W)), Nothing, Side::Any),
+    case("create_person", Some((M::People, W)), Nothing, Side::Any),
+    case("update_person", Some((M::People, W)), Per, Side::Any),
+    case("set_person_active", Some((M::People, W)), Per, Side::Any),
+    case("invite_person", Some((M::People, W)), Nothing, Side::Any),
+    case("invitations", Some((M::People, W)), Nothing, Side::Any),
+    case("invitation", None, Nothing, Side::Any),
+    case("accept_invitation", None, Nothing, Side::Any),
+    case("websites", Some((M::Websites, R)), Nothing, Side::Any),
+    case("website", Some((M::Websites, R)), Web, Side::Any),
+    case("create_website", Some((M::Websites, W)), Nothing, Side::Agency),
+    case("update_website", Some((M::Websites, W)), Web, Side::Agency),
+    case("engagements", Some((M::Engagements, R)), Nothing, Side::Any),
+    case("engagement", Some((M::Engagements, R)), Eng, Side::Any),
+    case("invite_provider", Some((M::Engagements, W)), Nothing, Side::Agency),
+    case("answer_engagement", Some((M::Engagements, W)), Eng, Side::Provider),
+    case("end_engagement", Some((M::Engagements, W)), ClosedEngagement, Side::Any),
+    case("jurisdictions", Some((M::Jurisdictions, W)), Nothing, Side::Any),
+    case("place_in_jurisdiction", Some((M::Jurisdictions, W)), Nothing, Side::Any),
+    case("outbox", Some((M::Outbox, R)), Nothing, Side::Any),
+    case("audit", Some((M::Audit, R)), Nothing, Side::Any),
+    case("audit_verify", Some((M::Organisations, W)), Nothing, Side::Any),
+    // Last: it forces the actor's own password to be changed.
+    case("reset_person_password", Some((M::People, W)), Per, Side::Any),
+];
+
+/// Every page route (as the router lists them).
+const PAGES: &[Case] = &[
+    case("/", None, Nothing, Side::Any),
+    case("/login", None, Nothing, Side::Any),
+    case("/invite/{token}", None, Nothing, Side::Any),
+    case("/account/password", None, Nothing, Side::Any),
+    case("/organisations", Some((M::Organisations, W)), Nothing, Side::Any),
+    case("/people", Some((M::People, W)), Nothing, Side::Any),
+    case("/audit", Some((M::Audit, R)), Nothing, Side::Any),
+    case("/websites", Some((M::Websites, R)), Nothing, Side::Any),
+    case("/websites/{id}", Some((M::Websites, R)), Web, Side::Any),
+    case("/engagements", Some((M::Engagements, R)), Nothing, Side::Any),
+    case("/engagements/{id}", Some((M::Engagements, R)), Eng, Side::Any),
+    case("/jurisdictions", Some((M::Jurisdictions, W)), Nothing, Side::Any),
+];
+
+/// The demo world's relationships, worked out from the seed tables (not from the policy).
+struct World {
+    website_ids: HashMap<&'static str, Uuid>,
+    /// (agency key, provider key, status) → id
+    engagement_ids: Vec<(&'static str, &'static str, EngagementStatus, Uuid)>,
+    person_ids: HashMap<String, Uuid>,
+}
+
+fn org(key: &str) -> &'static DemoOrg {
+    DEMO.iter().find(|o| o.key == key).unwrap_or_else(|| panic!("{key}"))
+}
+
+/// Whether `regulator` is `agency`'s regulator or above it.
+fn in_jurisdiction(regulator: &str, agency: &str) -> bool {
+    let mut at = org(agency).regulator;
+    while let Some(r) = at {
+        if r == regulator {
+            return true;
+        }
+        at = org(r).regulator;
+    }
+    false
+}
+
+impl World {
+    async fn load(app: &TestApp) -> World {
+        let mut website_ids = HashMap::new();
+        for s in SITES {
+            let ascii = app::tenancy::rules::Domain::parse(s.domain).expect("demo domain").ascii;
+            let w = website::Entity::find()
+                .filter(website::Column::DomainAscii.eq(ascii))
+                .one(&app.db)
+                .await
+                .expect("query")
+                .expect("website");
+            website_ids.insert(s.domain, w.id);
+        }
+        let orgs: HashMap<Uuid, String> = organisation::Entity::find()
+            .all(&app.db)
+            .await
+            .expect("orgs")
+            .into_iter()
+            .map(|o| (o.id, o.name))
+            .collect();
+        let key_of = |id: Uuid| -> &'static str {
+            let name = &orgs[&id];
+            DEMO.iter().find(|o| o.name == name).map(|o| o.key).expect("demo org")
+        };
+        let engagement_ids = engagement::Entity::find()
+            .all(&app.db)
+            .await
+            .expect("engagements")
+            .into_iter()
+            .map(|e| {
+                (
+                    key_of(e.agency_id),
+                    key_of(e.provider_id),
+                    EngagementStatus::parse(&e.status).expect("status"),
+                    e.id,
+                )
+            })
+            .collect();
+        let person_ids = person::Entity::find()
+            .all(&app.db)
+            .await
+            .expect("people")
+            .into_iter()
+            .map(|p| (p.email, p.id))
+            .collect();
+        World {
+            website_ids,
+            engagement_ids,
+            person_ids,
+        }
+    }
+
+    /// The demo domains an organisation reaches (independent of the policy code).
+    fn reach(&self, key: &str) -> BTreeSet<&'static str> {
+        let kind = org(key).kind;
+        SITES
+            .iter()
+            .filter(|s| match kind {
+                OrgKind::Agency => s.agency == key,
+                OrgKind::Regulator => in_jurisdiction(key, s.agency),
+                _ => ENGAGEMENTS.iter().any(|(a, p, _, domains, status)| {
+                    *p == key && *a == s.agency && *status == EngagementStatus::Active && domains.contains(&s.domain)
+                }),
+            })
+            .map(|s| s.domain)
+            .collect()
+    }
+
+    fn website(&self, key: &str, own: bool) -> Option<Uuid> {
+        let reach = self.reach(key);
+        SITES
+            .iter()
+            .find(|s| reach.contains(s.domain) == own)
+            .map(|s| self.website_ids[s.domain])
+    }
+
+    /// An engagement the organisation sees (own) or not (other), in the wanted states.
+    fn engagement(&self, key: &str, own: bool, closed: bool, provider_side: bool) -> Option<Uuid> {
+        let kind = org(key).kind;
+        self.engagement_ids
+            .iter()
+            .filter(|(_, _, status, _)| (*status == EngagementStatus::Ended) == closed)
+            .find(|(a, p, status, _)| {
+                let sees = match kind {
+                    OrgKind::Agency => *a == key,
+                    OrgKind::Regulator => in_jurisdiction(key, a),
+                    _ => *p == key,
+                };
+                // For answering, the provider's own must be one already answered (a refused transition).
+                let answerable = !provider_side || *status == EngagementStatus::Active;
+                sees == own && (answerable || !own)
+            })
+            .map(|(_, _, _, id)| *id)
+    }
+}
+
+struct Actor {
+    email: String,
+    name: String,
+    org_key: Option<&'static str>,
+    kind: OrgKind,
+    roles: Vec<Role>,
+}
+
+fn actors() -> Vec<Actor> {
+    let mut all = vec![Actor {
+        email: PLATFORM_ADMIN.into(),
+        name: "周敏".into(),
+        org_key: None,
+        kind: OrgKind::Platform,
+        roles: vec![Role::PlatformAdmin, Role::OrgAdmin],
+    }];
+    for (i, o) in DEMO.iter().enumerate() {
+        for p in demo::demo_people(i, o) {
+            if p.must_change {
+                continue;
+            }
+            all.push(Actor {
+                email: p.email,
+                name: p.name,
+                org_key: Some(o.key),
+                kind: o.kind,
+                roles: p.roles,
+            });
+        }
+    }
+    all
+}
+
+fn expected(actor: &Actor, c: &Case, own: bool) -> Outcome {
+    if let Some((module, need)) = c.need {
+        if access_for(actor.kind, &actor.roles, module) < need {
+            return Outcome::Forbidden;
+        }
+    }
+    match c.side {
+        Side::Agency if actor.kind != OrgKind::Agency => return Outcome::Forbidden,
+        Side::Provider if !actor.kind.is_provider() => return Outcome::NotFound,
+        _ => {}
+    }
+    if own {
+        Outcome::Allowed
+    } else {
+        Outcome::NotFound
+    }
+}
+
+fn role_field(role: Role) -> &'static str {
+    match role {
+        Role::OrgAdmin => "role_org_admin",
+        Role::SecurityOfficer => "role_security_officer",
+        Role::DutyOfficer => "role_duty_officer",
+        Role::Staff => "role_staff",
+        Role::Viewer => "role_viewer",
+        Role::PlatformAdmin => "role_platform_admin",
+    }
+}
+
+/// The form a server function gets: it passes the access check and is then refused (422/409) or
+/// changes nothing, so the world stays the same for the next actor. Input that a service parses
+/// before its scope lookup is valid for the "other" cell, so that cell reaches the lookup.
+fn form(c: &Case, actor: &Actor, own: bool, target: Option<Uuid>) -> Vec<(&'static str, String)> {
+    let id = target.map(|t| t.to_string()).unwrap_or_default();
+    let website = |name: &str| {
+        vec![
+            ("id", id.clone()),
+            ("name", name.to_string()),
+            ("domain", "matrix-probe.gov.cn".to_string()),
+            ("protection_level", "2".into()),
+            ("service_model", "iaas".into()),
+            ("deployment_model", "government".into()),
+            ("phase", "planning".into()),
+        ]
+    };
+    match c.name {
+        "create_organisation" => vec![
+            ("name", String::new()),
+            ("kind", "agency".into()),
+            ("admin_email", "x".into()),
+            ("admin_name", "x".into()),
+        ],
+        "update_organisation" => vec![("id", Uuid::nil().to_string()), ("name", String::new())],
+        "create_person" | "invite_person" => vec![("email", "not an address".into()), ("display_name", "x".into())],
+        "update_person" => {
+            // Own: itself, same name and roles (no change); other: valid, so the lookup decides.
+            let mut f = vec![("id", id), ("display_name", actor.name.clone())];
+            f.extend(actor.roles.iter().map(|r| (role_field(*r), "on".to_string())));
+            f
+        }
+        // Own: itself, which may never deactivate itself (422).
+        "set_person_active" => vec![("id", id), ("active", "false".into())],
+        "reset_person_password" => vec![("id", id)],
+        "accept_invitation" => vec![("token", "0".into()), ("password", "x".into()), ("confirm", "x".into())],
+        "create_website" => website(""),
+        "update_website" => website(if own { "" } else { "Matrix probe" }),
+        "invite_provider" => vec![
+            ("provider_id", "x".into()),
+            ("role", "csp".into()),
+            ("starts_on", "2026-01-01".into()),
+            ("ends_on", "2026-12-31".into()),
+        ],
+        "answer_engagement" => vec![("id", id), ("accept", "true".into())],
+        "end_engagement" => vec![("id", id)],
+        "place_in_jurisdiction" => vec![("organisation_id", Uuid::nil().to_string())],
+        _ => Vec::new(),
+    }
+}
+
+fn target_for(c: &Case, actor: &Actor, own: bool, world: &World) -> Option<Option<Uuid>> {
+    let key = actor.org_key;
+    Some(match c.target {
+        Nothing => None,
+        Web => Some(match key {
+            Some(k) => world.website(k, own)?,
+            None if own => return None,
+            None => world.website_ids["zwfw.demo.gov.cn"],
+        }),
+        Eng | ClosedEngagement => Some(match key {
+            Some(k) => world.engagement(k, own, c.target == ClosedEngagement, c.side == Side::Provider)?,
+            None if own => return None,
+            None => world.engagement_ids[0].3,
+        }),
+        Per => Some(if own {
+            world.person_ids[&actor.email]
+        } else {
+            // A person of another organisation.
+            let other = if actor.email.ends_with("@agency.example") {
+                "admin@csp.example"
+            } else {
+                "duty@agency.example"
+            };
+            world.person_ids[other]
+        }),
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_role_of_every_kind_against_every_function_and_page() {
+    // The lists above must cover everything the app registers.
+    let registered: BTreeSet<String> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(p, _)| p.trim_start_matches("/api/").to_string())
+        .collect();
+    let listed: BTreeSet<String> = FUNCTIONS.iter().map(|c| c.name.to_string()).collect();
+    assert_eq!(
+        registered, listed,
+        "every server function needs its row in the access matrix"
+    );
+    let routes: BTreeSet<String> = leptos_axum::generate_route_list(app::App)
+        .iter()
+        .map(|r| r.path().to_string())
+        .collect();
+    let pages: BTreeSet<String> = PAGES.iter().map(|c| c.name.to_string()).collect();
+    assert_eq!(routes, pages, "every page needs its row in the access matrix");
+
+    for b in backends() {
+        let app = spawn(b).await;
+        let world = World::load(&app).await;
+        let mut checked = 0;
+        let mut wrong = Vec::new();
+        for actor in actors() {
+            let client = app.signed_in(&actor.email).await;
+            for c in PAGES {
+                // Other first: the own cell of a password reset ends the actor's free use of its session.
+                for own in [false, true] {
+                    if c.target == Nothing && !own {
+                        continue;
+                    }
+                    let Some(target) = target_for(c, &actor, own, &world) else {
+                        continue;
+                    };
+                    let path = match target {
+                        Some(id) => c.name.replace("{id}", &id.to_string()),
+                        None => c.name.replace("{token}", "0"),
+                    };
+                    let res = client.get(app.url(&path)).send().await.expect("page");
+                    let status = res.status().as_u16();
+                    // Signed in, /login sends to the dashboard.
+                    let got = if c.name == "/login" && status == 303 {
+                        Some(Outcome::Allowed)
+                    } else {
+                        classify(status)
+                    };
+                    let want = expected(&actor, c, own);
+                    checked += 1;
+                    if got != Some(want) {
+                        wrong.push(format!("{} GET {path}: want {want:?}, got {status}", actor.email));
+                    }
+                }
+            }
+            // Every demo website, not only one of each side: the reach must be exactly the world's.
+            let reach = actor.org_key.map(|k| world.reach(k)).unwrap_or_default();
+            let read = case("website", Some((M::Websites, R)), Web, Side::Any);
+            for s in SITES {
+                let own = reach.contains(s.domain);
+                let res = client
+                    .get(app.url(&format!("/api/website?id={}", world.website_ids[s.domain])))
+                    .send()
+                    .await
+                    .expect("website");
+                let status = res.status().as_u16();
+                let want = expected(&actor, &read, own);
+                checked += 1;
+                if classify(status) != Some(want) {
+                    wrong.push(format!(
+                        "{} website {}: want {want:?}, got {status}",
+                        actor.email, s.domain
+                    ));
+                }
+            }
+            for c in FUNCTIONS {
+                // Other first: the own cell of a password reset ends the actor's free use of its session.
+                for own in [false, true] {
+                    if c.target == Nothing && !own {
+                        continue;
+                    }
+                    let Some(target) = target_for(c, &actor, own, &world) else {
+                        continue;
+                    };
+                    let get = matches!(
+                        c.name,
+                        "invitations"
+                            | "invitation"
+                            | "websites"
+                            | "website"
+                            | "engagements"
+                            | "engagement"
+                            | "jurisdictions"
+                            | "outbox"
+                            | "audit"
+                    );
+                    let res = if get {
+                        let query = match (c.name, target) {
+                            ("invitation", _) => "?token=0".to_string(),
+                            (_, Some(id)) => format!("?id={id}"),
+                            _ => String::new(),
+                        };
+                        client
+                            .get(app.url(&format!("/api/{}{query}", c.name)))
+                            .header("accept", "application/json")
+                            .send()
+                            .await
+                    } else {
+                        client
+                            .post(app.url(&format!("/api/{}", c.name)))
+                            .header("origin", &app.base)
+                            .header("accept", "application/json")
+                            .form(&form(c, &actor, own, target))
+                            .send()
+                            .await
+                    }
+                    .expect("server function");
+                    let status = res.status().as_u16();
+                    let got = classify(status);
+                    let want = expected(&actor, c, own);
+                    checked += 1;
+                    if got != Some(want) {
+                        let body = res.text().await.unwrap_or_default();
+                        wrong.push(format!(
+                            "{} {} ({}): want {want:?}, got {status} {}",
+                            actor.email,
+                            c.name,
+                            if own { "own" } else { "other" },
+                            body.chars().take(120).collect::<String>()
+                        ));
+                    }
+                }
+            }
+        }
+        assert!(
+            wrong.is_empty(),
+            "{b:?}: {} of {checked} cells wrong:\n{}",
+            wrong.len(),
+            wrong.join("\n")
+        );
+        assert!(checked > 3000, "{b:?}: only {checked} cells checked");
+    }
+}
