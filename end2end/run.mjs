@@ -1,48 +1,9 @@
 // End-to-end journeys in Debian's Chromium against a running portal with demo data.
 // PORTAL_URL names the server (the test command starts one on a fresh demo database).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-
-const BASE = process.env.PORTAL_URL ?? 'http://127.0.0.1:3000';
-const PASSWORD = 'Demo-Portal-2026';
-const SHOTS = process.env.SCREENSHOT_DIR ?? join(tmpdir(), 'portal-screenshots');
-mkdirSync(SHOTS, { recursive: true });
-
-let browser;
-before(async () => {
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    // Playwright launches with a fresh temporary profile of its own.
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-});
-after(async () => { await browser?.close(); });
-
-/** A fresh browser context that records console errors (CSP violations show up there). */
-async function open({ javaScriptEnabled = true, locale = 'zh-CN' } = {}) {
-  const context = await browser.newContext({ javaScriptEnabled, locale, viewport: { width: 1280, height: 860 } });
-  const page = await context.newPage();
-  const errors = [];
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  page.on('pageerror', (e) => errors.push(String(e)));
-  return { context, page, errors };
-}
-
-async function hydrated(page) {
-  await page.waitForSelector('body[data-hydrated="true"]', { timeout: 20000 });
-}
-
-async function signIn(page, email, password = PASSWORD) {
-  await page.goto(`${BASE}/login`);
-  await page.fill('input[name="email"]', email);
-  await page.fill('input[name="password"]', password);
-  await Promise.all([page.waitForNavigation(), page.click('[data-test="sign-in"]')]);
-}
+import { BASE, PASSWORD, SHOTS, open, hydrated, signIn } from './lib.mjs';
 
 test('sign in, see the dashboard in Chinese, switch to English and back, sign out', async () => {
   const { context, page, errors } = await open();
