@@ -241,6 +241,7 @@ messages! {
     ActionPreferencesChange => "修改偏好设置", "Preferences changed";
     Hydrated => "交互已就绪", "Interactive";
     RoleStaff => "工作人员", "Staff";
+    NotNamed => "未指定", "Not named";
     Time => "时间", "Time";
     MailPending => "待发送", "waiting";
     MailSent => "已发送", "sent";

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use super::{roles_text, ErrorNotice, FrameResource};
 use crate::{
-    auth::{NavPage, Viewer},
+    auth::NavPage,
     i18n::{t, use_locale, Msg},
     tenancy::{
         api::engagements::{AnswerEngagement, EndEngagement},
@@ -40,7 +40,7 @@ pub fn Dashboard() -> impl IntoView {
                                 <dt>{t(Msg::LastSignIn)}</dt>
                                 <dd>{v.last_login_at.clone().unwrap_or_else(|| t(Msg::Never).to_string())}</dd>
                             </dl>
-                            <KindPanels kind nav viewer=v/>
+                            <KindPanels kind nav/>
                         }
                         .into_any()
                     }
@@ -52,8 +52,7 @@ pub fn Dashboard() -> impl IntoView {
 }
 
 #[component]
-fn KindPanels(kind: OrgKind, nav: Vec<NavPage>, viewer: Viewer) -> impl IntoView {
-    let _ = viewer;
+fn KindPanels(kind: OrgKind, nav: Vec<NavPage>) -> impl IntoView {
     match kind {
         OrgKind::Regulator => view! {
             <section data-test="regulator-panel">

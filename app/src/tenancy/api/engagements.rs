@@ -82,7 +82,7 @@ pub async fn invite_provider(#[server(flatten)] input: InviteInput) -> Result<Uu
         .await
     }
     .await;
-    finish(result, super::saved_flash_for).await
+    finish(result, super::saved_flash).await
 }
 
 #[server(endpoint = "answer_engagement")]
@@ -103,7 +103,7 @@ pub async fn answer_engagement(id: Uuid, accept: bool) -> Result<(), AppError> {
         .await
     }
     .await;
-    finish(result, super::saved_flash_for).await
+    finish(result, super::saved_flash).await
 }
 
 #[server(endpoint = "end_engagement")]
@@ -123,5 +123,5 @@ pub async fn end_engagement(id: Uuid) -> Result<(), AppError> {
         .await
     }
     .await;
-    finish(result, super::saved_flash_for).await
+    finish(result, super::saved_flash).await
 }

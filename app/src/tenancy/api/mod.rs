@@ -32,14 +32,9 @@ fn otp_flash(otp: &OneTimePassword, locale: crate::i18n::Locale) -> Flash {
     }
 }
 
-#[cfg(feature = "ssr")]
-fn saved_flash(_: &(), locale: crate::i18n::Locale) -> Flash {
-    saved_flash_for(&(), locale)
-}
-
 /// The flash a plain form post shows after any successful save.
 #[cfg(feature = "ssr")]
-fn saved_flash_for<T>(_: &T, locale: crate::i18n::Locale) -> Flash {
+fn saved_flash<T>(_: &T, locale: crate::i18n::Locale) -> Flash {
     Flash {
         ok: true,
         text: Msg::Saved.text(locale).into(),

@@ -56,7 +56,7 @@ pub async fn place_in_jurisdiction(
         .await
     }
     .await;
-    finish(result, super::saved_flash_for).await
+    finish(result, super::saved_flash).await
 }
 
 #[server(endpoint = "outbox", input = leptos::server_fn::codec::GetUrl)]

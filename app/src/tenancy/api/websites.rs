@@ -70,7 +70,7 @@ pub async fn create_website(#[server(flatten)] input: WebsiteInput) -> Result<Uu
         .await
     }
     .await;
-    finish(result, super::saved_flash_for).await
+    finish(result, super::saved_flash).await
 }
 
 #[server(endpoint = "update_website")]
@@ -92,5 +92,5 @@ pub async fn update_website(id: Uuid, #[server(flatten)] input: WebsiteInput) ->
         .await
     }
     .await;
-    finish(result, super::saved_flash_for).await
+    finish(result, super::saved_flash).await
 }

@@ -205,7 +205,7 @@ fn WebsiteFields(w: Option<WebsiteRow>, officer: Option<Uuid>, officers: Vec<(Uu
         <label><span>{t(Msg::PhaseSince)}</span><input type="date" name="phase_since" value=get(|w| w.phase_since.clone())/></label>
         <label><span>{t(Msg::SecurityOfficer)}</span>
             <select name="security_officer_id">
-                <option value="">{t(Msg::NoRegulator)}</option>
+                <option value="">{t(Msg::NotNamed)}</option>
                 {officers.into_iter().map(|(id, name)| view! { <option value=id.to_string() selected=officer == Some(id)>{name}</option> }).collect_view()}
             </select>
         </label>
@@ -285,7 +285,7 @@ pub fn WebsitePage() -> impl IntoView {
                                 <dt>{t(Msg::ServiceModelLabel)}</dt><dd>{w.service_model.label().text(locale)}</dd>
                                 <dt>{t(Msg::DeploymentModelLabel)}</dt><dd>{w.deployment_model.label().text(locale)}</dd>
                                 <dt>{t(Msg::PhaseLabel)}</dt><dd>{w.phase.label().text(locale)}" · "{t(Msg::PhaseSince)}" "{w.phase_since.clone()}</dd>
-                                <dt>{t(Msg::SecurityOfficer)}</dt><dd>{w.security_officer.clone().unwrap_or_else(|| t(Msg::NoRegulator).to_string())}</dd>
+                                <dt>{t(Msg::SecurityOfficer)}</dt><dd>{w.security_officer.clone().unwrap_or_else(|| t(Msg::NotNamed).to_string())}</dd>
                                 <dt>{t(Msg::Flags)}</dt><dd><FlagBadges flags=w.flags.clone()/></dd>
                                 <dt>{t(Msg::ServedBy)}</dt>
                                 <dd>{if d.providers.is_empty() {
