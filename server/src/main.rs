@@ -137,6 +137,7 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, String> {
                 demo::PLATFORM_ADMIN,
                 demo::PLATFORM_ORG
             );
+            println!("  {:<34} {} — read-only", demo::PLATFORM_VIEWER, demo::PLATFORM_ORG);
             for (i, org) in demo::DEMO.iter().enumerate() {
                 let admin = demo::demo_people(i, org).into_iter().next();
                 if let Some(p) = admin {

@@ -264,6 +264,13 @@ fn actors() -> Vec<Actor> {
         kind: OrgKind::Platform,
         roles: vec![Role::PlatformAdmin, Role::OrgAdmin],
     }];
+    all.push(Actor {
+        email: demo::PLATFORM_VIEWER.into(),
+        name: "郑洁".into(),
+        org_key: None,
+        kind: OrgKind::Platform,
+        roles: vec![Role::Viewer],
+    });
     for (i, o) in DEMO.iter().enumerate() {
         for p in demo::demo_people(i, o) {
             if p.must_change {

@@ -138,6 +138,8 @@ pub const DEMO: &[DemoOrg] = &[
 /// The platform operator's organisation and its administrator.
 pub const PLATFORM_ORG: &str = "门户平台运营中心";
 pub const PLATFORM_ADMIN: &str = "platform@portal.example";
+/// The platform's read-only person: signs in, administers nothing.
+pub const PLATFORM_VIEWER: &str = "viewer@portal.example";
 
 const SURNAMES: &[&str] = &[
     "李", "王", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "胡", "朱", "高", "林", "何", "郭", "马",
@@ -560,6 +562,17 @@ pub async fn seed(db: &DatabaseConnection, now: OffsetDateTime) -> ServiceResult
         PLATFORM_ADMIN,
         "周敏",
         &[Role::PlatformAdmin, Role::OrgAdmin],
+        hash.clone(),
+        false,
+    )
+    .await?;
+    insert_person(
+        &txn,
+        now,
+        platform_id,
+        PLATFORM_VIEWER,
+        "郑洁",
+        &[Role::Viewer],
         hash.clone(),
         false,
     )

@@ -62,7 +62,7 @@ fn KindPanels(kind: OrgKind, nav: Vec<NavPage>) -> impl IntoView {
             <EngagementsPanel/>
         }
         .into_any(),
-        OrgKind::Platform => view! { <PlatformPanels/> }.into_any(),
+        OrgKind::Platform => view! { <PlatformPanels nav/> }.into_any(),
         OrgKind::Agency => view! {
             <WebsitesPanel title=Msg::Websites show_agency=false/>
             <EngagementsPanel/>
@@ -168,8 +168,12 @@ fn PeoplePanel() -> impl IntoView {
     }
 }
 
+/// The platform operator's panels, each only where the policy grants its module.
 #[component]
-fn PlatformPanels() -> impl IntoView {
+fn PlatformPanels(nav: Vec<NavPage>) -> impl IntoView {
+    if !nav.contains(&NavPage::Organisations) {
+        return view! { <p class="empty">{t(Msg::DashboardIntro)}</p> }.into_any();
+    }
     let tree = Resource::new(|| (), |_| crate::tenancy::api::platform::load_jurisdictions());
     let orgs = Resource::new(|| (), |_| crate::tenancy::api::list_organisations());
     let locale = use_locale();
@@ -203,4 +207,5 @@ fn PlatformPanels() -> impl IntoView {
         </section>
         <OutboxPanel/>
     }
+    .into_any()
 }
