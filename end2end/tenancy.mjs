@@ -112,3 +112,55 @@ test('a regulator sees exactly its jurisdiction, and the CSV holds what the tabl
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('an administrator invites a person by email; the link sets a password and the person signs in', async () => {
+  const dataDir = process.env.PORTAL_DATA_DIR;
+  assert.ok(dataDir, 'PORTAL_DATA_DIR names the server data directory, where mail is written without SMTP');
+  const admin = await open();
+  await signIn(admin.page, 'admin@developer.example');
+  await admin.page.goto(`${BASE}/people`);
+  await hydrated(admin.page);
+  await admin.page.click('[data-test="invite-person"] summary');
+  const form = '[data-test="invite-person"] form';
+  const email = `invited.${Date.now()}@developer.example`;
+  await admin.page.fill(`${form} input[name="email"]`, email);
+  await admin.page.fill(`${form} input[name="display_name"]`, '韩雪');
+  await admin.page.click(`${form} button[type="submit"]`);
+  await admin.page.waitForSelector('[data-test="invite-sent"]');
+  await admin.page.waitForSelector(`[data-test="invitations"] td:text("${email}")`);
+  assert.deepEqual(admin.errors, []);
+  await admin.context.close();
+
+  // The background sender writes the mail as an .eml file within a few seconds.
+  const { readdir } = await import('node:fs/promises');
+  let link;
+  for (let i = 0; i < 100 && !link; i++) {
+    for (const f of await readdir(join(dataDir, 'mail')).catch(() => [])) {
+      const text = await readFile(join(dataDir, 'mail', f), 'utf8');
+      if (text.includes(email)) {
+        // A Chinese body is base64 (lettre picks the transfer encoding); decode before looking.
+        const [head, ...rest] = text.split(/\r?\n\r?\n/);
+        const body = /Content-Transfer-Encoding: base64/i.test(head)
+          ? Buffer.from(rest.join('').replace(/\s/g, ''), 'base64').toString('utf8')
+          : rest.join('\n').replace(/=\r?\n/g, '');
+        link = body.match(/https?:\/\/\S+\/invite\/[0-9a-f]{64}/)?.[0];
+      }
+    }
+    if (!link) await new Promise((r) => setTimeout(r, 200));
+  }
+  assert.ok(link, 'the invitation mail holds the link');
+
+  const { context, page, errors } = await open();
+  await page.goto(link);
+  await hydrated(page);
+  assert.match(await page.textContent('[data-test="invitation-org"]'), /示范网站开发有限公司/);
+  await page.screenshot({ path: join(SHOTS, 'invitation.png'), fullPage: true });
+  await page.fill('input[name="password"]', 'Amber-Falcon-Orchard-73');
+  await page.fill('input[name="confirm"]', 'Amber-Falcon-Orchard-73');
+  await Promise.all([page.waitForURL(/\/login\?info=InvitationAccepted/), page.click('[data-test="accept-invitation"] button[type="submit"]')]);
+  assert.ok(await page.isVisible('[data-test="signin-info"]'));
+  await signIn(page, email, 'Amber-Falcon-Orchard-73');
+  assert.equal(new URL(page.url()).pathname, '/');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
