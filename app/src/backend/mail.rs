@@ -7,7 +7,6 @@ use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, IntoActiveModel,
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
-use serde::{Deserialize, Serialize};
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
@@ -16,7 +15,7 @@ use crate::{
     i18n::Locale,
     tenancy::{
         entity::{person, person_role},
-        EngagementRole, Role,
+        DeadLetterRow, EngagementRole, OutboxView, Role,
     },
 };
 
@@ -250,26 +249,8 @@ pub async fn mark_failed(db: &DatabaseConnection, id: Uuid, now: OffsetDateTime,
     Ok(())
 }
 
-/// A mail the sender gave up on.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct DeadLetter {
-    pub id: Uuid,
-    pub to: String,
-    pub subject: String,
-    pub attempts: i32,
-    pub last_error: String,
-    pub created_at: String,
-}
-
-/// The outbox at a glance: counts by state, and the dead letters.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct OutboxState {
-    pub pending: u64,
-    pub sent: u64,
-    pub dead: Vec<DeadLetter>,
-}
-
-pub async fn outbox_state(db: &DatabaseConnection, _cap: &OutboxReader, time_zone: &str) -> ServiceResult<OutboxState> {
+/// The outbox at a glance: counts by state, and the newest 200 dead letters.
+pub async fn outbox_state(db: &DatabaseConnection, _cap: &OutboxReader, time_zone: &str) -> ServiceResult<OutboxView> {
     let count = |status: &'static str| {
         outbox::Entity::find()
             .filter(outbox::Column::Status.eq(status))
@@ -284,8 +265,7 @@ pub async fn outbox_state(db: &DatabaseConnection, _cap: &OutboxReader, time_zon
         .all(db)
         .await?
         .into_iter()
-        .map(|m| DeadLetter {
-            id: m.id,
+        .map(|m| DeadLetterRow {
             to: m.to_addr,
             subject: m.subject,
             attempts: m.attempts,
@@ -293,7 +273,7 @@ pub async fn outbox_state(db: &DatabaseConnection, _cap: &OutboxReader, time_zon
             created_at: format_in_zone(m.created_at, time_zone),
         })
         .collect();
-    Ok(OutboxState { pending, sent, dead })
+    Ok(OutboxView { pending, sent, dead })
 }
 
 #[cfg(test)]

@@ -212,7 +212,7 @@ pub fn audit_reader(actor: &Actor) -> ServiceResult<AuditReader> {
 
 /// Whose agencies' data a reader reaches.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Reach {
+enum Reach {
     /// An agency: its own.
     Agency(Uuid),
     /// A provider: the websites of its engagements in force on `today`.
@@ -232,28 +232,6 @@ impl Reach {
             .and_where(Expr::col((engagement::Entity, engagement::Column::StartsOn)).lte(today))
             .and_where(Expr::col((engagement::Entity, engagement::Column::EndsOn)).gte(today))
             .to_owned()
-    }
-
-    /// Agencies (organisation rows) in reach.
-    fn agency_condition(&self) -> Condition {
-        match self {
-            Reach::Agency(id) => Condition::all().add(organisation::Column::Id.eq(*id)),
-            Reach::Provider { organisation_id, today } => Condition::all().add(
-                organisation::Column::Id.in_subquery(
-                    Query::select()
-                        .column((engagement::Entity, engagement::Column::AgencyId))
-                        .from(engagement::Entity)
-                        .and_where(
-                            Expr::col((engagement::Entity, engagement::Column::Id))
-                                .in_subquery(Self::engagements_in_force(*organisation_id, *today)),
-                        )
-                        .to_owned(),
-                ),
-            ),
-            Reach::Regulators(ids) => Condition::all()
-                .add(organisation::Column::Kind.eq(OrgKind::Agency.code()))
-                .add(organisation::Column::RegulatorId.is_in(ids.clone())),
-        }
     }
 
     /// Websites (website rows) in reach.
@@ -347,15 +325,6 @@ impl WebsiteReader {
     pub fn condition(&self) -> Condition {
         self.reach.website_condition()
     }
-
-    /// Agencies whose websites this reader reaches.
-    pub fn agency_condition(&self) -> Condition {
-        self.reach.agency_condition()
-    }
-
-    pub fn reach(&self) -> &Reach {
-        &self.reach
-    }
 }
 
 /// May create and change the websites of one agency (its own).
@@ -396,10 +365,6 @@ pub struct EngagementReader {
 impl EngagementReader {
     pub fn condition(&self) -> Condition {
         self.reach.engagement_condition()
-    }
-
-    pub fn reach(&self) -> &Reach {
-        &self.reach
     }
 
     /// The reading organisation.

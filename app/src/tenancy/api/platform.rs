@@ -65,22 +65,7 @@ pub async fn outbox_state() -> Result<crate::tenancy::OutboxView, AppError> {
     let result = async {
         let actor = actor::require()?;
         let cap = policy::outbox_reader(&actor)?;
-        let s = crate::backend::mail::outbox_state(&state.db, &cap, &actor.time_zone).await?;
-        Ok(crate::tenancy::OutboxView {
-            pending: s.pending,
-            sent: s.sent,
-            dead: s
-                .dead
-                .into_iter()
-                .map(|d| crate::tenancy::DeadLetterRow {
-                    to: d.to,
-                    subject: d.subject,
-                    attempts: d.attempts,
-                    last_error: d.last_error,
-                    created_at: d.created_at,
-                })
-                .collect(),
-        })
+        crate::backend::mail::outbox_state(&state.db, &cap, &actor.time_zone).await
     }
     .await;
     answer(result)
