@@ -1,12 +1,38 @@
 //! The portal's Leptos app: shell, routes and hydration entry; modules hold pages, server functions and services.
 #![recursion_limit = "256"]
 
+/// An enum with a stable storage code and a translated label per variant.
+macro_rules! code_enum {
+    ($(#[$m:meta])* $name:ident { $($variant:ident = $code:literal => $label:ident,)* }) => {
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+        $(#[$m])*
+        pub enum $name { $($variant,)* }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant,)*];
+
+            pub fn code(self) -> &'static str {
+                match self { $($name::$variant => $code,)* }
+            }
+
+            pub fn parse(code: &str) -> Option<Self> {
+                match code { $($code => Some($name::$variant),)* _ => None }
+            }
+
+            pub fn label(self) -> Msg {
+                match self { $($name::$variant => Msg::$label,)* }
+            }
+        }
+    };
+}
+
 pub mod audit;
 pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod backend;
 pub mod error;
 pub mod i18n;
+pub mod reports;
 pub mod tenancy;
 pub mod ui;
 
@@ -76,12 +102,17 @@ pub fn App() -> impl IntoView {
                 <Route ssr=SsrMode::Async path=path!("/invite/:token") view=tenancy::pages::InvitationPage/>
                 <Route ssr=SsrMode::Async path=path!("/") view=|| view! { <ui::Layout><ui::dashboard::Dashboard/></ui::Layout> }/>
                 <Route ssr=SsrMode::Async path=path!("/account/password") view=|| view! { <ui::Layout><auth::pages::PasswordPage/></ui::Layout> }/>
+                <Route ssr=SsrMode::Async path=path!("/account/tokens") view=|| view! { <ui::Layout><auth::pages::TokensPage/></ui::Layout> }/>
                 <Route ssr=SsrMode::Async path=path!("/organisations") view=|| view! { <ui::Layout><tenancy::pages::OrganisationsPage/></ui::Layout> }/>
                 <Route ssr=SsrMode::Async path=path!("/people") view=|| view! { <ui::Layout><tenancy::pages::PeoplePage/></ui::Layout> }/>
                 <Route ssr=SsrMode::Async path=path!("/websites") view=|| view! { <ui::Layout><tenancy::pages::websites::WebsitesPage/></ui::Layout> }/>
                 <Route ssr=SsrMode::Async path=path!("/websites/:id") view=|| view! { <ui::Layout><tenancy::pages::websites::WebsitePage/></ui::Layout> }/>
                 <Route ssr=SsrMode::Async path=path!("/engagements") view=|| view! { <ui::Layout><tenancy::pages::engagements::EngagementsPage/></ui::Layout> }/>
                 <Route ssr=SsrMode::Async path=path!("/engagements/:id") view=|| view! { <ui::Layout><tenancy::pages::engagements::EngagementPage/></ui::Layout> }/>
+                <Route ssr=SsrMode::Async path=path!("/reports") view=|| view! { <ui::Layout><reports::pages::ReportsPage/></ui::Layout> }/>
+                <Route ssr=SsrMode::Async path=path!("/reports/matrix") view=|| view! { <ui::Layout><reports::pages::MatrixPage/></ui::Layout> }/>
+                <Route ssr=SsrMode::Async path=path!("/reports/submit/:id") view=|| view! { <ui::Layout><reports::pages::SubmitPage/></ui::Layout> }/>
+                <Route ssr=SsrMode::Async path=path!("/reports/submissions/:id") view=|| view! { <ui::Layout><reports::pages::SubmissionPage/></ui::Layout> }/>
                 <Route ssr=SsrMode::Async path=path!("/jurisdictions") view=|| view! { <ui::Layout><tenancy::pages::platform::JurisdictionsPage/></ui::Layout> }/>
                 <Route ssr=SsrMode::Async path=path!("/audit") view=|| view! { <ui::Layout><audit::pages::AuditPage/></ui::Layout> }/>
             </Routes>

@@ -3,6 +3,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261125_000001_people_sessions_audit;
 mod m20261125_000002_relationships_websites_outbox;
+mod m20261125_000003_reports_api_tokens;
 
 pub struct Migrator;
 
@@ -12,6 +13,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261125_000001_people_sessions_audit::Migration),
             Box::new(m20261125_000002_relationships_websites_outbox::Migration),
+            Box::new(m20261125_000003_reports_api_tokens::Migration),
         ]
     }
 }

@@ -1,4 +1,5 @@
 //! The portal's server: configuration, router with its middleware, and the command-line tasks.
+pub mod api;
 pub mod config;
 pub mod mail;
 pub mod middleware;
@@ -61,6 +62,7 @@ pub fn app_state(db: DatabaseConnection, clock: Arc<dyn Clock>, config: &Config)
             public_base_url: config.public_base_url.clone(),
             default_time_zone: config.time_zone.clone(),
             sign_in_per_minute: config.sign_in_per_minute,
+            data_dir: config.data_dir.clone(),
         },
     )
 }
@@ -99,6 +101,16 @@ pub fn router(state: AppState, leptos: LeptosOptions) -> Router {
         .route("/account/preferences", post(app::auth::http::set_preferences))
         .route("/audit/export.csv", get(app::audit::http::export_csv))
         .route("/websites/export.csv", get(app::tenancy::http::export_websites_csv))
+        .route(
+            "/reports/submit",
+            post(app::reports::http::submit_form).layer(axum::extract::DefaultBodyLimit::max(
+                app::reports::http::MAX_REQUEST_BYTES,
+            )),
+        )
+        .route("/reports/files/{id}", get(app::reports::http::download))
+        .route("/reports/export.csv", get(app::reports::http::export_work_csv))
+        .route("/reports/matrix.csv", get(app::reports::http::export_matrix_csv))
+        .nest("/api/v1", api::router())
         .route("/healthz", get(|| async { "ok" }))
         .route(
             "/favicon.ico",
@@ -118,6 +130,22 @@ pub fn router(state: AppState, leptos: LeptosOptions) -> Router {
         .layer(from_fn_with_state(state.clone(), middleware::refuse_cross_origin))
         .layer(from_fn_with_state(state.clone(), middleware::security_headers))
         .layer(from_fn(middleware::request_meta))
+}
+
+/// Sends the report reminders due today, every ten minutes (each goes out once, whichever
+/// server instance gets to it first).
+pub fn spawn_report_reminders(state: AppState) {
+    tokio::spawn(async move {
+        loop {
+            if let Err(e) =
+                app::reports::service::send_reminders(&state.db, state.clock.now(), &state.settings.default_time_zone)
+                    .await
+            {
+                tracing::warn!(error = %e, "could not send report reminders");
+            }
+            tokio::time::sleep(Duration::from_secs(600)).await;
+        }
+    });
 }
 
 /// Deletes expired sessions every ten minutes.

@@ -30,6 +30,16 @@ enum Command {
     },
     /// Verify the audit trail's hash chain; exits non-zero and names the first broken row.
     AuditVerify,
+    /// Mint a personal API token for a person (printed once; only its hash is stored).
+    IssueToken {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// Days until it expires (1–366).
+        #[arg(long, default_value_t = 90)]
+        days: i64,
+    },
 }
 
 fn env_help() -> String {
@@ -97,6 +107,7 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, String> {
             let from: lettre::message::Mailbox =
                 config.mail_from.parse().map_err(|e| format!("PORTAL_MAIL_FROM: {e}"))?;
             server::mail::spawn_sender(state.clone(), std::sync::Arc::new(transport), from);
+            server::spawn_report_reminders(state.clone());
             server::spawn_session_sweeper(state);
             let listener = tokio::net::TcpListener::bind(config.bind)
                 .await
@@ -159,6 +170,21 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, String> {
                 })?;
             println!("platform administrator {email} created.");
             println!("one-time password (shown only now; must be changed at first sign-in): {password}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::IssueToken { email, name, days } => {
+            let db = connect(&config).await?;
+            let token = app::auth::tokens::issue_for(&db, time::OffsetDateTime::now_utc(), &email, &name, days)
+                .await
+                .map_err(|e| match e {
+                    app::backend::ServiceError::NotFound => format!("no active person has the email {email:?}"),
+                    app::backend::ServiceError::Invalid { field, msg } => {
+                        format!("{field}: {}", msg.text(app::i18n::Locale::En))
+                    }
+                    other => other.to_string(),
+                })?;
+            println!("API token \"{name}\" for {email}, valid {days} days (shown only now):");
+            println!("{token}");
             Ok(ExitCode::SUCCESS)
         }
         Command::AuditVerify => {

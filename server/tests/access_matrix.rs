@@ -10,8 +10,10 @@ use std::collections::{BTreeSet, HashMap};
 use app::{
     backend::{
         demo::{self, DemoOrg, DEMO, ENGAGEMENTS, PLATFORM_ADMIN, SITES},
+        entity::api_token,
         policy::{access_for, Access, Module},
     },
+    reports::entity::{obligation, submission},
     tenancy::{
         entity::{engagement, organisation, person, website},
         EngagementStatus, OrgKind, Role,
@@ -46,6 +48,17 @@ enum Target {
     /// An engagement in a closed state (ending it again is a refused transition, not a change).
     ClosedEngagement,
     Person,
+    /// A report obligation the organisation submits under (own) or not (other).
+    Obligation,
+    /// A report submission in the organisation's reach (own) or outside it (other).
+    Submission,
+    /// An accepted submission the organisation received (own: reviewing it again is a refused
+    /// transition) or one it did not receive (other).
+    Received,
+    /// An accepted submission the organisation made (own: a new version is refused) or not (other).
+    Submitted,
+    /// One of the person's API tokens (own) or another person's (other).
+    Token,
 }
 
 /// Which side of an engagement a write needs.
@@ -56,6 +69,8 @@ enum Side {
     Agency,
     /// Provider only; an agency's writer finds nothing.
     Provider,
+    /// Only a regulator compares agencies; anyone else is forbidden.
+    Jurisdiction,
 }
 
 struct Case {
@@ -78,7 +93,10 @@ const fn case(name: &'static str, need: Option<(Module, Access)>, target: Target
 
 use Access::{Read as R, Write as W};
 use Module as M;
-use Target::{ClosedEngagement, Engagement as Eng, Nothing, Person as Per, Website as Web};
+use Target::{
+    ClosedEngagement, Engagement as Eng, Nothing, Obligation as Obl, Person as Per, Received, Submission as Sub,
+    Submitted, Token, Website as Web,
+};
 
 /// Every server function. `frame` needs only a session; the invitation pair is public.
 const FUNCTIONS: &[Case] = &[
@@ -108,6 +126,15 @@ const FUNCTIONS: &[Case] = &[
     case("outbox", Some((M::Outbox, R)), Nothing, Side::Any),
     case("audit", Some((M::Audit, R)), Nothing, Side::Any),
     case("audit_verify", Some((M::Organisations, W)), Nothing, Side::Any),
+    case("report_work", Some((M::Reports, R)), Nothing, Side::Any),
+    case("submission", Some((M::Reports, R)), Sub, Side::Any),
+    case("submit_form", Some((M::Reports, W)), Obl, Side::Any),
+    case("review_submission", Some((M::ReportReview, W)), Received, Side::Any),
+    case("create_obligation", Some((M::ReportReview, W)), Nothing, Side::Any),
+    case("report_matrix", Some((M::Reports, R)), Nothing, Side::Jurisdiction),
+    case("api_tokens", None, Nothing, Side::Any),
+    case("create_api_token", None, Nothing, Side::Any),
+    case("revoke_api_token", None, Token, Side::Any),
     // Last: it forces the actor's own password to be changed.
     case("reset_person_password", Some((M::People, W)), Per, Side::Any),
 ];
@@ -126,6 +153,37 @@ const PAGES: &[Case] = &[
     case("/engagements", Some((M::Engagements, R)), Nothing, Side::Any),
     case("/engagements/{id}", Some((M::Engagements, R)), Eng, Side::Any),
     case("/jurisdictions", Some((M::Jurisdictions, W)), Nothing, Side::Any),
+    case("/reports", Some((M::Reports, R)), Nothing, Side::Any),
+    case("/reports/matrix", Some((M::Reports, R)), Nothing, Side::Jurisdiction),
+    case("/reports/submit/{id}", Some((M::Reports, W)), Obl, Side::Any),
+    case("/reports/submissions/{id}", Some((M::Reports, R)), Sub, Side::Any),
+    case("/account/tokens", None, Nothing, Side::Any),
+];
+
+/// The routes that are neither pages nor server functions (downloads and the multipart form).
+const ROUTES: &[Case] = &[
+    case("GET /reports/export.csv", Some((M::Reports, R)), Nothing, Side::Any),
+    case(
+        "GET /reports/matrix.csv",
+        Some((M::Reports, R)),
+        Nothing,
+        Side::Jurisdiction,
+    ),
+    case("POST /reports/submit", Some((M::Reports, W)), Nothing, Side::Any),
+];
+
+/// The machine API, with a token of each person.
+const API: &[Case] = &[
+    case("GET /api/v1/obligations", Some((M::Reports, R)), Nothing, Side::Any),
+    case("GET /api/v1/submissions", Some((M::Reports, R)), Nothing, Side::Any),
+    case("GET /api/v1/submissions/{id}", Some((M::Reports, R)), Sub, Side::Any),
+    case("POST /api/v1/submissions", Some((M::Reports, W)), Nothing, Side::Any),
+    case(
+        "POST /api/v1/submissions/{id}/versions",
+        Some((M::Reports, W)),
+        Submitted,
+        Side::Any,
+    ),
 ];
 
 /// The demo world's relationships, worked out from the seed tables (not from the policy).
@@ -134,6 +192,12 @@ struct World {
     /// (agency key, provider key, status) → id
     engagement_ids: Vec<(&'static str, &'static str, EngagementStatus, Uuid)>,
     person_ids: HashMap<String, Uuid>,
+    /// Report obligations: (id, submitter key, receiver key, agency key).
+    obligations: Vec<(Uuid, &'static str, &'static str, &'static str)>,
+    /// Submissions: (id, obligation id, accepted).
+    submissions: Vec<(Uuid, Uuid, bool)>,
+    /// Person email → (token secret, token id).
+    tokens: HashMap<String, (String, Uuid)>,
 }
 
 fn org(key: &str) -> &'static DemoOrg {
@@ -190,18 +254,79 @@ impl World {
                 )
             })
             .collect();
-        let person_ids = person::Entity::find()
+        let person_ids: HashMap<String, Uuid> = person::Entity::find()
             .all(&app.db)
             .await
             .expect("people")
             .into_iter()
             .map(|p| (p.email, p.id))
             .collect();
+        let obligations = obligation::Entity::find()
+            .all(&app.db)
+            .await
+            .expect("obligations")
+            .into_iter()
+            .map(|o| (o.id, key_of(o.submitter_id), key_of(o.receiver_id), key_of(o.agency_id)))
+            .collect();
+        let submissions = submission::Entity::find()
+            .all(&app.db)
+            .await
+            .expect("submissions")
+            .into_iter()
+            .map(|s| (s.id, s.obligation_id, s.status == "accepted"))
+            .collect();
+        let mut tokens = HashMap::new();
+        for email in person_ids.keys() {
+            let secret = app::auth::tokens::issue_for(&app.db, app.now(), email, "matrix", 30)
+                .await
+                .expect("token");
+            let id = api_token::Entity::find()
+                .filter(api_token::Column::TokenHash.eq(app::auth::tokens::hash_token(&secret)))
+                .one(&app.db)
+                .await
+                .expect("query")
+                .expect("token row")
+                .id;
+            tokens.insert(email.clone(), (secret, id));
+        }
         World {
             website_ids,
             engagement_ids,
             person_ids,
+            obligations,
+            submissions,
+            tokens,
         }
+    }
+
+    /// Whether an organisation sees an obligation (agency: about it; provider: its own to submit;
+    /// regulator: about its jurisdiction's agencies, or owed to it).
+    fn sees_obligation(key: &str, o: &(Uuid, &'static str, &'static str, &'static str)) -> bool {
+        match org(key).kind {
+            OrgKind::Agency => o.3 == key,
+            OrgKind::Regulator => in_jurisdiction(key, o.3) || o.2 == key,
+            _ => o.1 == key,
+        }
+    }
+
+    fn obligation(&self, key: Option<&str>, own: bool) -> Option<Uuid> {
+        self.obligations
+            .iter()
+            .find(|o| key.is_some_and(|k| o.1 == k) == own)
+            .map(|o| o.0)
+    }
+
+    /// A submission matching `pick` on its obligation, optionally only accepted ones.
+    fn submission(
+        &self,
+        accepted_only: bool,
+        pick: impl Fn(&(Uuid, &'static str, &'static str, &'static str)) -> bool,
+    ) -> Option<Uuid> {
+        self.submissions
+            .iter()
+            .filter(|s| !accepted_only || s.2)
+            .find(|s| self.obligations.iter().any(|o| o.0 == s.1 && pick(o)))
+            .map(|s| s.0)
     }
 
     /// The demo domains an organisation reaches (independent of the policy code).
@@ -296,6 +421,7 @@ fn expected(actor: &Actor, c: &Case, own: bool) -> Outcome {
     }
     match c.side {
         Side::Agency if actor.kind != OrgKind::Agency => return Outcome::Forbidden,
+        Side::Jurisdiction if actor.kind != OrgKind::Regulator => return Outcome::Forbidden,
         Side::Provider if !actor.kind.is_provider() => return Outcome::NotFound,
         _ => {}
     }
@@ -363,6 +489,16 @@ fn form(c: &Case, actor: &Actor, own: bool, target: Option<Uuid>) -> Vec<(&'stat
         "answer_engagement" => vec![("id", id), ("accept", "true".into())],
         "end_engagement" => vec![("id", id)],
         "place_in_jurisdiction" => vec![("organisation_id", Uuid::nil().to_string())],
+        // Own: an accepted submission, which cannot be decided again (409); other: not found.
+        "review_submission" => vec![("id", id), ("decision", "accept".into()), ("comment", String::new())],
+        "create_obligation" => vec![
+            ("kind", "csp_monthly".into()),
+            ("cadence", "monthly".into()),
+            ("due_day", "0".into()),
+            ("first_period", "2026-01".into()),
+        ],
+        "create_api_token" => vec![("name", String::new()), ("days", "30".into())],
+        "revoke_api_token" => vec![("id", id)],
         _ => Vec::new(),
     }
 }
@@ -380,6 +516,32 @@ fn target_for(c: &Case, actor: &Actor, own: bool, world: &World) -> Option<Optio
             Some(k) => world.engagement(k, own, c.target == ClosedEngagement, c.side == Side::Provider)?,
             None if own => return None,
             None => world.engagement_ids[0].3,
+        }),
+        Obl => Some(world.obligation(key, own)?),
+        Sub => Some(match key {
+            Some(k) => world.submission(false, |o| World::sees_obligation(k, o) == own)?,
+            None if own => return None,
+            None => world.submissions.first()?.0,
+        }),
+        Received => Some(match key {
+            Some(k) => world.submission(own, |o| (o.2 == k) == own)?,
+            None if own => return None,
+            None => world.submissions.first()?.0,
+        }),
+        Submitted => Some(match key {
+            Some(k) => world.submission(own, |o| (o.1 == k) == own)?,
+            None if own => return None,
+            None => world.submissions.first()?.0,
+        }),
+        Token => Some(if own {
+            world.tokens[&actor.email].1
+        } else {
+            let other = if actor.email == PLATFORM_ADMIN {
+                "admin@agency.example"
+            } else {
+                PLATFORM_ADMIN
+            };
+            world.tokens[other].1
         }),
         Per => Some(if own {
             world.person_ids[&actor.email]
@@ -412,6 +574,24 @@ async fn every_role_of_every_kind_against_every_function_and_page() {
         .collect();
     let pages: BTreeSet<String> = PAGES.iter().map(|c| c.name.to_string()).collect();
     assert_eq!(routes, pages, "every page needs its row in the access matrix");
+    let doc = serde_json::to_value(<server::api::ApiDoc as utoipa::OpenApi>::openapi()).expect("openapi");
+    let operations: BTreeSet<String> = doc["paths"]
+        .as_object()
+        .expect("paths")
+        .iter()
+        .flat_map(|(path, item)| {
+            item.as_object()
+                .into_iter()
+                .flat_map(|ops| ops.keys())
+                .map(move |m| format!("{} {path}", m.to_uppercase()))
+        })
+        .filter(|op| op != "GET /api/v1/files/{id}")
+        .collect();
+    let api: BTreeSet<String> = API.iter().map(|c| c.name.to_string()).collect();
+    assert_eq!(
+        operations, api,
+        "every API operation needs its row (file downloads are covered in tests/reports.rs)"
+    );
 
     for b in backends() {
         let app = spawn(b).await;
@@ -468,6 +648,75 @@ async fn every_role_of_every_kind_against_every_function_and_page() {
                     ));
                 }
             }
+            for c in ROUTES {
+                let (method, path) = c.name.split_once(' ').expect("method and path");
+                let res = if method == "GET" {
+                    client.get(app.url(path)).send().await
+                } else {
+                    // Valid multipart with an unknown obligation: a submitter is told which field (422).
+                    let form = reqwest::multipart::Form::new()
+                        .text("obligation_id", Uuid::nil().to_string())
+                        .text("period", "2026-10");
+                    client
+                        .post(app.url(path))
+                        .header("origin", &app.base)
+                        .header("accept", "application/json")
+                        .multipart(form)
+                        .send()
+                        .await
+                }
+                .expect("route");
+                let status = res.status().as_u16();
+                let want = expected(&actor, c, true);
+                checked += 1;
+                if classify(status) != Some(want) {
+                    wrong.push(format!("{} {}: want {want:?}, got {status}", actor.email, c.name));
+                }
+            }
+            let token = world.tokens[&actor.email].0.clone();
+            let api_client = reqwest::Client::new();
+            for c in API {
+                let (method, template) = c.name.split_once(' ').expect("method and path");
+                for own in [false, true] {
+                    if c.target == Nothing && !own {
+                        continue;
+                    }
+                    let Some(target) = target_for(c, &actor, own, &world) else {
+                        continue;
+                    };
+                    let path = match target {
+                        Some(id) => template.replace("{id}", &id.to_string()),
+                        None => template.to_string(),
+                    };
+                    let res = if method == "GET" {
+                        api_client.get(app.url(&path)).bearer_auth(&token).send().await
+                    } else {
+                        let form = reqwest::multipart::Form::new()
+                            .text("obligation_id", Uuid::nil().to_string())
+                            .text("period", "2026-10")
+                            .text("summary", "{}");
+                        api_client
+                            .post(app.url(&path))
+                            .bearer_auth(&token)
+                            .multipart(form)
+                            .send()
+                            .await
+                    }
+                    .expect("api");
+                    let status = res.status().as_u16();
+                    let want = expected(&actor, c, own);
+                    checked += 1;
+                    if classify(status) != Some(want) {
+                        let body = res.text().await.unwrap_or_default();
+                        wrong.push(format!(
+                            "{} {path} ({}): want {want:?}, got {status} {}",
+                            actor.email,
+                            if own { "own" } else { "other" },
+                            body.chars().take(160).collect::<String>()
+                        ));
+                    }
+                }
+            }
             for c in FUNCTIONS {
                 // Other first: the own cell of a password reset ends the actor's free use of its session.
                 for own in [false, true] {
@@ -488,10 +737,18 @@ async fn every_role_of_every_kind_against_every_function_and_page() {
                             | "jurisdictions"
                             | "outbox"
                             | "audit"
+                            | "report_work"
+                            | "submission"
+                            | "submit_form"
+                            | "report_matrix"
+                            | "api_tokens"
                     );
                     let res = if get {
                         let query = match (c.name, target) {
                             ("invitation", _) => "?token=0".to_string(),
+                            ("report_work", _) => "?filter[q]=".to_string(),
+                            ("report_matrix", _) => "?filter[kind]=csp_monthly".to_string(),
+                            ("submit_form", Some(id)) => format!("?obligation_id={id}"),
                             (_, Some(id)) => format!("?id={id}"),
                             _ => String::new(),
                         };

@@ -53,6 +53,12 @@ actions! {
     JurisdictionChange = "jurisdiction_change" => ActionJurisdictionChange,
     InvitationSend = "invitation_send" => ActionInvitationSend,
     InvitationAccept = "invitation_accept" => ActionInvitationAccept,
+    ObligationCreate = "obligation_create" => ActionObligationCreate,
+    ReportSubmit = "report_submit" => ActionReportSubmit,
+    ReportAccept = "report_accept" => ActionReportAccept,
+    ReportReturn = "report_return" => ActionReportReturn,
+    ApiTokenCreate = "api_token_create" => ActionApiTokenCreate,
+    ApiTokenRevoke = "api_token_revoke" => ActionApiTokenRevoke,
 }
 
 /// Filters of the audit page; dates are `YYYY-MM-DD` in the viewer's time zone, both ends inclusive.

@@ -41,3 +41,54 @@ pub async fn get_frame() -> Result<Frame, AppError> {
         nav,
     })
 }
+
+/// The signed-in person's API tokens.
+#[server(endpoint = "api_tokens", input = leptos::server_fn::codec::GetUrl)]
+pub async fn list_api_tokens() -> Result<Vec<super::TokenRow>, AppError> {
+    use crate::backend::{actor, form::answer, AppState};
+    let state = expect_context::<AppState>();
+    let result = async {
+        let actor = actor::require()?;
+        super::tokens::list(&state.db, state.clock.now(), &actor).await
+    }
+    .await;
+    answer(result)
+}
+
+/// Mints a token; its secret is in the answer (and, for a plain form post, in the flash) once.
+#[server(endpoint = "create_api_token")]
+pub async fn create_api_token(name: String, days: String) -> Result<String, AppError> {
+    use crate::backend::{actor, form::finish, request::RequestMeta, AppState};
+    let state = expect_context::<AppState>();
+    let result = async {
+        let actor = actor::require()?;
+        super::tokens::create(
+            &state.db,
+            state.clock.now(),
+            &actor,
+            &RequestMeta::current(),
+            &name,
+            &days,
+        )
+        .await
+    }
+    .await;
+    finish(result, |secret: &String, locale| super::Flash {
+        ok: true,
+        text: crate::i18n::Msg::TokenCreated.text(locale).into(),
+        secret: Some(secret.clone()),
+    })
+    .await
+}
+
+#[server(endpoint = "revoke_api_token")]
+pub async fn revoke_api_token(id: uuid::Uuid) -> Result<(), AppError> {
+    use crate::backend::{actor, form::finish, form::saved_flash, request::RequestMeta, AppState};
+    let state = expect_context::<AppState>();
+    let result = async {
+        let actor = actor::require()?;
+        super::tokens::revoke(&state.db, state.clock.now(), &actor, &RequestMeta::current(), id).await
+    }
+    .await;
+    finish(result, saved_flash).await
+}

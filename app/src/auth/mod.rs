@@ -14,6 +14,8 @@ pub mod pages;
 pub mod rules;
 #[cfg(feature = "ssr")]
 pub mod service;
+#[cfg(feature = "ssr")]
+pub mod tokens;
 
 /// Time zones offered on the account page (any IANA name is accepted by the service).
 pub const TIME_ZONES: &[&str] = &[
@@ -56,6 +58,9 @@ impl Viewer {
 pub enum NavPage {
     Websites,
     Engagements,
+    Reports,
+    /// The regulator's agencies × periods matrix.
+    ReportMatrix,
     Organisations,
     Jurisdictions,
     People,
@@ -78,4 +83,25 @@ pub struct Flash {
     pub ok: bool,
     pub text: String,
     pub secret: Option<String>,
+}
+
+/// Whether a personal API token can still be used.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TokenState {
+    Active,
+    Expired,
+    Revoked,
+}
+
+/// A personal API token as its person sees it (never the secret, which is shown once).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TokenRow {
+    pub id: Uuid,
+    pub name: String,
+    /// The first characters, to tell tokens apart.
+    pub prefix: String,
+    pub created_at: String,
+    pub expires_at: String,
+    pub last_used_at: Option<String>,
+    pub state: TokenState,
 }

@@ -110,7 +110,79 @@ pub fn PasswordPage() -> impl IntoView {
                         </label>
                         <button type="submit" class="primary">{t(Msg::Save)}</button>
                     </form>
+                    <p><a href="/account/tokens" data-test="tokens-link">{t(Msg::ApiTokens)}</a></p>
                 })
+            })}
+        </Suspense>
+    }
+}
+
+/// The person's API tokens: create (the secret is shown once), see last use, revoke.
+#[component]
+pub fn TokensPage() -> impl IntoView {
+    use super::{
+        api::{CreateApiToken, RevokeApiToken},
+        TokenState,
+    };
+    use leptos::form::ActionForm;
+    let create = ServerAction::<CreateApiToken>::new();
+    let revoke = ServerAction::<RevokeApiToken>::new();
+    let tokens = Resource::new(
+        move || (create.version().get(), revoke.version().get()),
+        |_| super::api::list_api_tokens(),
+    );
+    view! {
+        <h1>{t(Msg::ApiTokens)}</h1>
+        <p class="muted">{t(Msg::ApiTokensHelp)}" "<a href="/api/v1/openapi.json" rel="external">"OpenAPI"</a></p>
+        <crate::ui::ActionError value=Signal::derive(move || create.value().get().map(|r| r.map(|_| ())))/>
+        <crate::ui::ActionError value=Signal::derive(move || revoke.value().get())/>
+        {move || create.value().get().and_then(|r| r.ok()).map(|secret| view! {
+            <div class="notice ok" role="status" data-test="token-secret">
+                <p>{t(Msg::TokenCreated)}</p>
+                <p><code class="secret">{secret}</code></p>
+            </div>
+        })}
+        <ActionForm action=create attr:class="card grid-form" attr:data-test="create-token">
+            <label><span>{t(Msg::Name)}</span><input name="name" required maxlength="100" placeholder="monthly-upload"/></label>
+            <label><span>{t(Msg::TokenDays)}</span><input type="number" name="days" min="1" max="366" value="90" required/></label>
+            <div class="form-actions"><button type="submit" class="primary">{t(Msg::Create)}</button></div>
+        </ActionForm>
+        <Suspense fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
+            {move || Suspend::new(async move {
+                match tokens.await {
+                    Err(e) => view! { <crate::ui::ErrorNotice error=e/> }.into_any(),
+                    Ok(rows) if rows.is_empty() => view! { <p class="empty">{t(Msg::NoTokens)}</p> }.into_any(),
+                    Ok(rows) => view! {
+                        <div class="table-wrap"><table class="table" data-test="tokens">
+                            <thead><tr><th>{t(Msg::Name)}</th><th>{t(Msg::TokenPrefix)}</th><th>{t(Msg::Status)}</th><th>{t(Msg::CreatedAt)}</th><th>{t(Msg::ExpiresAt)}</th><th>{t(Msg::LastUsed)}</th><th>{t(Msg::Actions)}</th></tr></thead>
+                            <tbody>
+                                {rows.into_iter().map(|r| {
+                                    let (class, label) = match r.state {
+                                        TokenState::Active => ("badge ok", Msg::Active),
+                                        TokenState::Expired => ("badge muted", Msg::Expired),
+                                        TokenState::Revoked => ("badge muted", Msg::Revoked),
+                                    };
+                                    view! {
+                                        <tr data-token=r.name.clone()>
+                                            <td>{r.name.clone()}</td>
+                                            <td><code>{r.prefix.clone()}"…"</code></td>
+                                            <td><span class=class>{t(label)}</span></td>
+                                            <td class="nowrap">{r.created_at.clone()}</td>
+                                            <td class="nowrap">{r.expires_at.clone()}</td>
+                                            <td class="nowrap">{r.last_used_at.clone().unwrap_or_else(|| t(Msg::Never).to_string())}</td>
+                                            <td>{(r.state == TokenState::Active).then(|| view! {
+                                                <ActionForm action=revoke attr:class="inline">
+                                                    <input type="hidden" name="id" value=r.id.to_string()/>
+                                                    <button type="submit" class="link-button danger" data-test="revoke-token">{t(Msg::Revoke)}</button>
+                                                </ActionForm>
+                                            })}</td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table></div>
+                    }.into_any(),
+                }
             })}
         </Suspense>
     }

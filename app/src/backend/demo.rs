@@ -15,6 +15,10 @@ use crate::{
         AuditAction,
     },
     auth::service::hash_password,
+    reports::{
+        rules as report_rules, AssessmentSummary, Cadence, Conclusion, CspMonthlySummary, Decision, ReportKind,
+        SecurityCheckSummary, SelfCheckSummary, ServiceSummary, Severities, SubmissionStatus, Summary,
+    },
     tenancy::{
         entity::{engagement, engagement_website, organisation, person, website},
         service::insert_person,
@@ -641,8 +645,19 @@ pub async fn seed(db: &DatabaseConnection, now: OffsetDateTime) -> ServiceResult
         .await?;
         sites.insert(s.domain, id);
     }
+    let mut engaged = Vec::new();
     for (agency, provider, role, domains, status) in ENGAGEMENTS {
         let id = Uuid::new_v4();
+        if *status == EngagementStatus::Active {
+            engaged.push(DemoEngagement {
+                id,
+                agency: ids[agency],
+                provider: ids[provider],
+                role: *role,
+                agency_officer: officers.get(agency).copied(),
+                provider_officer: officers.get(provider).copied(),
+            });
+        }
         let ended = *status == EngagementStatus::Ended;
         let (starts, ends) = if ended {
             (today - Duration::days(800), today - Duration::days(100))
@@ -677,6 +692,31 @@ pub async fn seed(db: &DatabaseConnection, now: OffsetDateTime) -> ServiceResult
             .await?;
         }
     }
+    let regulated: Vec<(Uuid, Uuid, Option<Uuid>, Option<Uuid>)> = DEMO
+        .iter()
+        .filter(|o| o.kind == OrgKind::Agency)
+        .filter_map(|o| {
+            let regulator = o.regulator?;
+            Some((
+                ids[o.key],
+                ids[regulator],
+                officers.get(o.key).copied(),
+                officers.get(regulator).copied(),
+            ))
+        })
+        .collect();
+    let reports = seed_reports(&txn, now, &engaged, &regulated).await?;
+    append(
+        &txn,
+        now,
+        system(
+            AuditAction::ObligationCreate,
+            Some(platform_id),
+            "demo reports".into(),
+            format!("{} report obligations with their history (demo data)", reports),
+        ),
+    )
+    .await?;
     append(
         &txn,
         now,
@@ -695,6 +735,246 @@ pub async fn seed(db: &DatabaseConnection, now: OffsetDateTime) -> ServiceResult
     .await?;
     txn.commit().await?;
     Ok(SeedOutcome::Loaded)
+}
+
+/// An active demo engagement, for its report obligation.
+struct DemoEngagement {
+    id: Uuid,
+    agency: Uuid,
+    provider: Uuid,
+    role: EngagementRole,
+    agency_officer: Option<Uuid>,
+    provider_officer: Option<Uuid>,
+}
+
+/// What happened to one demo period: mostly accepted on time, with every other state present.
+fn demo_outcome(obligation: usize, back: usize) -> Option<(SubmissionStatus, i64)> {
+    // (status, days after the due date the first version came; negative is early)
+    match (obligation % 4, back) {
+        (0, 0) => None,                                    // the latest period: overdue
+        (1, 0) => Some((SubmissionStatus::Submitted, -3)), // waiting for review
+        (2, 0) => Some((SubmissionStatus::Returned, -2)),  // returned with comments
+        (3, 1) => None,                                    // an older gap: overdue by weeks
+        (_, 2) => Some((SubmissionStatus::Accepted, 4)),   // accepted late
+        _ => Some((SubmissionStatus::Accepted, -5)),
+    }
+}
+
+fn demo_summary(kind: ReportKind, seed: usize) -> Summary {
+    let n = seed as i64;
+    let sev = |a: i64| Severities {
+        critical: a % 2,
+        high: 1 + a % 3,
+        medium: 3 + a % 5,
+        low: 6 + a % 7,
+    };
+    match kind {
+        ReportKind::CspMonthly => Summary::CspMonthly(CspMonthlySummary {
+            availability_pct: 99.9 + (n % 9) as f64 / 100.0,
+            vulnerabilities_found: sev(n),
+            vulnerabilities_fixed: sev(n + 1),
+            incidents: n % 3,
+            patches_applied: 12 + n % 10,
+            backups_succeeded: 30,
+            backups_failed: n % 2,
+            restore_test_done: n % 3 == 0,
+            attacks_blocked: 1200 + 37 * n,
+            notes: "本月运行平稳（演示数据）。".into(),
+        }),
+        ReportKind::SupplierService => Summary::SupplierService(ServiceSummary {
+            changes_delivered: 3 + n % 4,
+            incidents: n % 2,
+            vulnerabilities_found: sev(n),
+            vulnerabilities_fixed: sev(n),
+            notes: "按计划交付（演示数据）。".into(),
+        }),
+        ReportKind::Assessment => Summary::Assessment(AssessmentSummary {
+            conclusion: Conclusion::BasicallyConforming,
+            score: 82.5,
+            findings: sev(n),
+            notes: "等级保护测评（演示数据）。".into(),
+        }),
+        ReportKind::SelfCheck => Summary::SelfCheck(SelfCheckSummary {
+            websites_checked: 3,
+            issues_found: 4 + n % 3,
+            issues_fixed: 4,
+            notes: "年度自查（演示数据）。".into(),
+        }),
+        ReportKind::SecurityCheck => Summary::SecurityCheck(SecurityCheckSummary {
+            findings: sev(n),
+            findings_fixed: sev(n),
+            improvement_plan: "一季度内完成全部中高危问题整改（演示数据）。".into(),
+            notes: String::new(),
+        }),
+    }
+}
+
+/// One demo obligation with a year of history.
+#[allow(clippy::too_many_arguments)]
+async fn seed_obligation<C: ConnectionTrait>(
+    txn: &C,
+    now: OffsetDateTime,
+    index: usize,
+    kind: ReportKind,
+    (submitter, receiver, agency): (Uuid, Uuid, Uuid),
+    engagement_id: Option<Uuid>,
+    submitted_by: Option<Uuid>,
+    reviewer: Option<Uuid>,
+) -> ServiceResult<()> {
+    use crate::reports::entity::{obligation, review, submission, version};
+    let cadence = kind.usual_cadence();
+    let today = now.date();
+    let current = report_rules::containing(cadence, today);
+    let history = match cadence {
+        Cadence::Monthly => 12,
+        Cadence::Quarterly => 6,
+        Cadence::HalfYearly => 4,
+        Cadence::Yearly => 3,
+    };
+    let mut first = current;
+    for _ in 0..history {
+        first = first.prev();
+    }
+    let id = Uuid::new_v4();
+    let due_day = 10u8;
+    obligation::ActiveModel {
+        id: Set(id),
+        kind: Set(kind.code().into()),
+        submitter_id: Set(submitter),
+        receiver_id: Set(receiver),
+        agency_id: Set(agency),
+        engagement_id: Set(engagement_id),
+        cadence: Set(cadence.code().into()),
+        due_day: Set(i16::from(due_day)),
+        first_period: Set(report_rules::start(first)),
+        last_period: Set(None),
+        created_by: Set(submitted_by.or(reviewer).unwrap_or_default()),
+        created_at: Set(now - Duration::days(400)),
+    }
+    .insert(txn)
+    .await?;
+    let (Some(by), Some(reviewer)) = (submitted_by, reviewer) else {
+        return Ok(());
+    };
+    // Periods that have ended and are past their due date (or nearly), newest first.
+    let mut p = current.prev();
+    let mut back = 0;
+    while p.ordinal() >= first.ordinal() {
+        let due = report_rules::due_date(p, due_day);
+        let due_at = due.midnight().assume_utc() + Duration::hours(2);
+        if let Some((status, offset)) = demo_outcome(index, back) {
+            let first_at = due_at + Duration::days(offset);
+            if first_at < now {
+                let sid = Uuid::new_v4();
+                let returned_first =
+                    status == SubmissionStatus::Returned || (status == SubmissionStatus::Accepted && back == 3);
+                let versions = if returned_first && status == SubmissionStatus::Accepted {
+                    2
+                } else {
+                    1
+                };
+                let last_at = first_at + Duration::days(if versions == 2 { 2 } else { 0 });
+                submission::ActiveModel {
+                    id: Set(sid),
+                    obligation_id: Set(id),
+                    period_start: Set(report_rules::start(p)),
+                    status: Set(status.code().into()),
+                    versions: Set(versions),
+                    first_submitted_at: Set(first_at),
+                    last_submitted_at: Set(last_at),
+                    decided_at: Set((status != SubmissionStatus::Submitted).then_some(last_at + Duration::days(1))),
+                }
+                .insert(txn)
+                .await?;
+                for number in 1..=versions {
+                    let at = if number == 1 { first_at } else { last_at };
+                    version::ActiveModel {
+                        id: Set(Uuid::new_v4()),
+                        submission_id: Set(sid),
+                        number: Set(number),
+                        summary: Set(
+                            serde_json::to_string(&demo_summary(kind, index * 31 + back + number as usize))
+                                .map_err(|e| ServiceError::Internal(e.to_string()))?,
+                        ),
+                        submitted_by: Set(by),
+                        submitted_at: Set(at),
+                        idempotency_key: Set(None),
+                        fingerprint: Set(format!("{:064x}", index * 1000 + back * 10 + number as usize)),
+                    }
+                    .insert(txn)
+                    .await?;
+                    let decision = match (status, number == versions) {
+                        (SubmissionStatus::Submitted, true) => None,
+                        (SubmissionStatus::Returned, true) => Some((
+                            Decision::Return,
+                            "请补充本月漏洞修复明细及备份恢复测试记录（演示数据）。",
+                        )),
+                        (SubmissionStatus::Accepted, true) => Some((Decision::Accept, "")),
+                        (_, false) => Some((
+                            Decision::Return,
+                            "可用性统计口径与合同不一致，请按合同口径重新计算（演示数据）。",
+                        )),
+                    };
+                    if let Some((decision, comment)) = decision {
+                        review::ActiveModel {
+                            id: Set(Uuid::new_v4()),
+                            submission_id: Set(sid),
+                            version_number: Set(number),
+                            decision: Set(decision.code().into()),
+                            comment: Set(comment.into()),
+                            reviewer_id: Set(reviewer),
+                            reviewed_at: Set(at + Duration::days(1)),
+                        }
+                        .insert(txn)
+                        .await?;
+                    }
+                }
+            }
+        }
+        p = p.prev();
+        back += 1;
+    }
+    Ok(())
+}
+
+/// Report obligations for every active engagement and every regulated agency, with history.
+async fn seed_reports<C: ConnectionTrait>(
+    txn: &C,
+    now: OffsetDateTime,
+    engaged: &[DemoEngagement],
+    regulated: &[(Uuid, Uuid, Option<Uuid>, Option<Uuid>)],
+) -> ServiceResult<usize> {
+    let mut n = 0;
+    for e in engaged {
+        let kind = crate::reports::service::kind_for_role(e.role);
+        seed_obligation(
+            txn,
+            now,
+            n,
+            kind,
+            (e.provider, e.agency, e.agency),
+            Some(e.id),
+            e.provider_officer,
+            e.agency_officer,
+        )
+        .await?;
+        n += 1;
+    }
+    for (agency, regulator, agency_officer, regulator_officer) in regulated {
+        seed_obligation(
+            txn,
+            now,
+            n,
+            ReportKind::SelfCheck,
+            (*agency, *regulator, *agency),
+            None,
+            *agency_officer,
+            *regulator_officer,
+        )
+        .await?;
+        n += 1;
+    }
+    Ok(n)
 }
 
 async fn insert_org<C: ConnectionTrait>(

@@ -1,4 +1,4 @@
-//! sea-orm entities that belong to no module: sessions, settings and the mail outbox.
+//! sea-orm entities that belong to no module: sessions, settings, the mail outbox and API tokens.
 
 pub mod session {
     use sea_orm::entity::prelude::*;
@@ -55,6 +55,32 @@ pub mod outbox {
         pub last_error: Option<String>,
         pub created_at: TimeDateTimeWithTimeZone,
         pub sent_at: Option<TimeDateTimeWithTimeZone>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// A personal token for the machine API; only its SHA-256 is stored.
+pub mod api_token {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "api_token")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub person_id: Uuid,
+        pub name: String,
+        /// The first characters, shown so a person can tell tokens apart.
+        pub prefix: String,
+        pub token_hash: String,
+        pub created_at: TimeDateTimeWithTimeZone,
+        pub expires_at: TimeDateTimeWithTimeZone,
+        pub revoked_at: Option<TimeDateTimeWithTimeZone>,
+        pub last_used_at: Option<TimeDateTimeWithTimeZone>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -65,6 +65,15 @@ fn referer_path() -> String {
         .unwrap_or_else(|| "/".into())
 }
 
+/// The flash a plain form post shows after any successful save.
+pub fn saved_flash<T>(_: &T, locale: Locale) -> Flash {
+    Flash {
+        ok: true,
+        text: crate::i18n::Msg::Saved.text(locale).into(),
+        secret: None,
+    }
+}
+
 pub fn viewer_locale() -> Locale {
     use_context::<axum::http::request::Parts>()
         .and_then(|p| p.extensions.get::<Locale>().copied())

@@ -11,6 +11,7 @@ pub mod mail;
 pub mod policy;
 pub mod request;
 pub mod session_store;
+pub mod storage;
 pub mod time_fmt;
 
 use std::{net::IpAddr, num::NonZeroU32, sync::Arc};
@@ -30,6 +31,8 @@ pub struct AppSettings {
     pub default_time_zone: String,
     /// Sign-in attempts one source address may make per minute.
     pub sign_in_per_minute: u32,
+    /// Where uploaded files are kept (`files/` under it).
+    pub data_dir: std::path::PathBuf,
 }
 
 impl AppSettings {
@@ -59,6 +62,7 @@ pub struct AppState {
     pub sign_in_limiter: Arc<SignInLimiter>,
     /// Allows one audit row per address per minute for refused bursts, so a flood cannot bloat the trail.
     pub rate_limit_audit: Arc<SignInLimiter>,
+    pub files: storage::FileStore,
 }
 
 impl AppState {
@@ -74,6 +78,7 @@ impl AppState {
         AppState {
             db,
             clock,
+            files: storage::FileStore::new(settings.data_dir.join("files")),
             settings: Arc::new(settings),
             sign_in_limiter: Arc::new(limiter),
             rate_limit_audit: Arc::new(audit),

@@ -19,9 +19,12 @@ use uuid::Uuid;
 
 use super::{actor::Actor, ServiceError, ServiceResult};
 pub use crate::auth::NavPage;
-use crate::tenancy::{
-    entity::{engagement, engagement_website, organisation, website},
-    EngagementStatus, OrgKind, Role,
+use crate::{
+    reports::entity::obligation,
+    tenancy::{
+        entity::{engagement, engagement_website, organisation, website},
+        EngagementStatus, OrgKind, Role,
+    },
 };
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -31,6 +34,10 @@ pub enum Module {
     People,
     Websites,
     Engagements,
+    /// Report obligations and submissions: reading them, and submitting what one owes.
+    Reports,
+    /// Setting report obligations and reviewing what is received.
+    ReportReview,
     Audit,
     Outbox,
 }
@@ -73,6 +80,10 @@ pub const TABLE: &[(Module, Relationship, [Access; 6])] = &[
     (M::Websites,      Rel::Jurisdiction, [R,     R,       R,    R,     R,     N]),
     (M::Engagements,   Rel::Own,          [W,     R,       R,    R,     R,     N]),
     (M::Engagements,   Rel::Jurisdiction, [R,     R,       R,    R,     R,     N]),
+    (M::Reports,       Rel::Own,          [W,     W,       R,    W,     R,     N]),
+    (M::Reports,       Rel::Jurisdiction, [R,     R,       R,    R,     R,     N]),
+    (M::ReportReview,  Rel::Own,          [W,     W,       N,    N,     N,     N]),
+    (M::ReportReview,  Rel::Jurisdiction, [W,     W,       N,    N,     N,     N]),
     (M::People,        Rel::Own,          [W,     N,       N,    N,     N,     N]),
     (M::Audit,         Rel::Own,          [R,     N,       N,    N,     N,     N]),
     (M::Audit,         Rel::Platform,     [N,     N,       N,    N,     N,     R]),
@@ -94,6 +105,11 @@ pub fn relationship(kind: OrgKind, module: Module) -> Option<Relationship> {
         (OrgKind::Csp | OrgKind::Supplier | OrgKind::Assessor, M::Engagements) => Some(Rel::Own),
         (OrgKind::Regulator, M::Websites | M::Engagements) => Some(Rel::Jurisdiction),
         (OrgKind::Platform, M::Websites | M::Engagements) => None,
+        (OrgKind::Agency | OrgKind::Csp | OrgKind::Supplier | OrgKind::Assessor, M::Reports) => Some(Rel::Own),
+        (OrgKind::Agency, M::ReportReview) => Some(Rel::Own),
+        (OrgKind::Regulator, M::Reports | M::ReportReview) => Some(Rel::Jurisdiction),
+        (OrgKind::Csp | OrgKind::Supplier | OrgKind::Assessor | OrgKind::Platform, M::ReportReview) => None,
+        (OrgKind::Platform, M::Reports) => None,
     }
 }
 
@@ -286,6 +302,32 @@ impl Reach {
     }
 }
 
+impl Reach {
+    /// Report obligations (report_obligation rows) a reader sees: an agency's own (owed to it or by
+    /// it), a provider's own submissions, or everything about its jurisdiction's agencies.
+    fn obligation_condition(&self) -> Condition {
+        match self {
+            Reach::Agency(id) => Condition::all().add(obligation::Column::AgencyId.eq(*id)),
+            Reach::Provider { organisation_id, .. } => {
+                Condition::all().add(obligation::Column::SubmitterId.eq(*organisation_id))
+            }
+            Reach::Regulators(ids) => Condition::any()
+                .add(obligation::Column::AgencyId.in_subquery(agencies_under(ids)))
+                .add(obligation::Column::ReceiverId.is_in(ids.clone())),
+        }
+    }
+}
+
+/// The agencies directly under any of these regulators, as a subquery of organisation ids.
+fn agencies_under(regulators: &[Uuid]) -> sea_orm::sea_query::SelectStatement {
+    Query::select()
+        .column((organisation::Entity, organisation::Column::Id))
+        .from(organisation::Entity)
+        .and_where(Expr::col((organisation::Entity, organisation::Column::RegulatorId)).is_in(regulators.to_vec()))
+        .and_where(Expr::col((organisation::Entity, organisation::Column::Kind)).eq(OrgKind::Agency.code()))
+        .to_owned()
+}
+
 /// The regulator itself and every regulator beneath it, in one recursive query.
 async fn regulator_subtree<C: ConnectionTrait>(db: &C, root: Uuid) -> ServiceResult<Vec<Uuid>> {
     let backend = db.get_database_backend();
@@ -427,11 +469,160 @@ pub fn engagement_writer(actor: &Actor) -> ServiceResult<EngagementWriter> {
     }
 }
 
+/// May read report obligations and submissions in its reach.
+#[derive(Debug)]
+pub struct ReportReader {
+    reach: Reach,
+    viewer: Uuid,
+}
+
+impl ReportReader {
+    /// Obligations (report_obligation rows) in reach.
+    pub fn condition(&self) -> Condition {
+        self.reach.obligation_condition()
+    }
+
+    /// The reading organisation.
+    pub fn viewer(&self) -> Uuid {
+        self.viewer
+    }
+
+    /// Whether the reader sees a jurisdiction (the regulator's matrix).
+    pub fn is_jurisdiction(&self) -> bool {
+        matches!(self.reach, Reach::Regulators(_))
+    }
+
+    /// The agencies a regulator's matrix lists (organisation rows); `None` for other readers.
+    pub fn jurisdiction_agencies(&self) -> Option<Condition> {
+        match &self.reach {
+            Reach::Regulators(ids) => Some(
+                Condition::all()
+                    .add(organisation::Column::RegulatorId.is_in(ids.clone()))
+                    .add(organisation::Column::Kind.eq(OrgKind::Agency.code())),
+            ),
+            _ => None,
+        }
+    }
+}
+
+pub async fn report_reader<C: ConnectionTrait>(db: &C, actor: &Actor, today: Date) -> ServiceResult<ReportReader> {
+    let rel = require(actor, M::Reports, R)?;
+    Ok(ReportReader {
+        reach: reach(db, actor, rel, today).await?,
+        viewer: actor.organisation_id,
+    })
+}
+
+/// May submit the reports its own organisation owes.
+#[derive(Debug)]
+pub struct ReportSubmitter {
+    organisation_id: Uuid,
+}
+
+impl ReportSubmitter {
+    pub fn organisation_id(&self) -> Uuid {
+        self.organisation_id
+    }
+
+    /// Obligations this submitter may submit under.
+    pub fn condition(&self) -> Condition {
+        Condition::all().add(obligation::Column::SubmitterId.eq(self.organisation_id))
+    }
+}
+
+pub fn report_submitter(actor: &Actor) -> ServiceResult<ReportSubmitter> {
+    match require(actor, M::Reports, W)? {
+        Rel::Own => Ok(ReportSubmitter {
+            organisation_id: actor.organisation_id,
+        }),
+        _ => Err(ServiceError::Forbidden),
+    }
+}
+
+/// What a reviewer may set obligations over.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReviewerScope {
+    /// An agency: reports owed to it under its own engagements.
+    Agency(Uuid),
+    /// A regulator: reports owed to it by the agencies of its subtree (these regulators).
+    Regulator { id: Uuid, subtree: Vec<Uuid> },
+}
+
+/// May set obligations owed to its organisation and review what arrives under them.
+#[derive(Debug)]
+pub struct ReportReviewer {
+    scope: ReviewerScope,
+}
+
+impl ReportReviewer {
+    pub fn organisation_id(&self) -> Uuid {
+        match &self.scope {
+            ReviewerScope::Agency(id) => *id,
+            ReviewerScope::Regulator { id, .. } => *id,
+        }
+    }
+
+    pub fn scope(&self) -> &ReviewerScope {
+        &self.scope
+    }
+
+    /// Obligations this reviewer decides on: those owed to its organisation.
+    pub fn condition(&self) -> Condition {
+        Condition::all().add(obligation::Column::ReceiverId.eq(self.organisation_id()))
+    }
+
+    /// Engagements it may set provider reports over (an agency's own).
+    pub fn engagement_condition(&self) -> Option<Condition> {
+        match &self.scope {
+            ReviewerScope::Agency(id) => Some(Condition::all().add(engagement::Column::AgencyId.eq(*id))),
+            ReviewerScope::Regulator { .. } => None,
+        }
+    }
+
+    /// Agencies it may ask reports of (a regulator's jurisdiction).
+    pub fn agency_condition(&self) -> Option<Condition> {
+        match &self.scope {
+            ReviewerScope::Agency(_) => None,
+            ReviewerScope::Regulator { subtree, .. } => Some(
+                Condition::all()
+                    .add(organisation::Column::RegulatorId.is_in(subtree.clone()))
+                    .add(organisation::Column::Kind.eq(OrgKind::Agency.code())),
+            ),
+        }
+    }
+}
+
+pub async fn report_reviewer<C: ConnectionTrait>(db: &C, actor: &Actor) -> ServiceResult<ReportReviewer> {
+    match require(actor, M::ReportReview, W)? {
+        Rel::Own if actor.org_kind == OrgKind::Agency => Ok(ReportReviewer {
+            scope: ReviewerScope::Agency(actor.organisation_id),
+        }),
+        Rel::Jurisdiction => Ok(ReportReviewer {
+            scope: ReviewerScope::Regulator {
+                id: actor.organisation_id,
+                subtree: regulator_subtree(db, actor.organisation_id).await?,
+            },
+        }),
+        _ => Err(ServiceError::Forbidden),
+    }
+}
+
+/// Whether the actor may review reports at all (for showing the controls; services check again).
+pub fn may_review(actor: &Actor) -> bool {
+    access(actor, M::ReportReview) >= W
+}
+
+/// Whether the actor may submit reports its organisation owes.
+pub fn may_submit(actor: &Actor) -> bool {
+    access(actor, M::Reports) >= W && relationship(actor.org_kind, M::Reports) == Some(Rel::Own)
+}
+
 /// The module behind each navigation page.
 fn nav_module(page: NavPage) -> Module {
     match page {
         NavPage::Websites => M::Websites,
         NavPage::Engagements => M::Engagements,
+        NavPage::Reports | NavPage::ReportMatrix => M::Reports,
         NavPage::Organisations => M::Organisations,
         NavPage::Jurisdictions => M::Jurisdictions,
         NavPage::People => M::People,
@@ -439,9 +630,11 @@ fn nav_module(page: NavPage) -> Module {
     }
 }
 
-const NAV_ALL: [NavPage; 6] = [
+const NAV_ALL: [NavPage; 8] = [
     NavPage::Websites,
     NavPage::Engagements,
+    NavPage::Reports,
+    NavPage::ReportMatrix,
     NavPage::Organisations,
     NavPage::Jurisdictions,
     NavPage::People,
@@ -453,6 +646,8 @@ pub fn nav_pages(actor: &Actor) -> Vec<NavPage> {
     NAV_ALL
         .into_iter()
         .filter(|p| access(actor, nav_module(*p)) >= R)
+        // The matrix compares agencies: only a jurisdiction has several to compare.
+        .filter(|p| *p != NavPage::ReportMatrix || relationship(actor.org_kind, M::Reports) == Some(Rel::Jurisdiction))
         .collect()
 }
 

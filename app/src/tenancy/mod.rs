@@ -14,30 +14,6 @@ pub mod rules;
 #[cfg(feature = "ssr")]
 pub mod service;
 
-macro_rules! code_enum {
-    ($(#[$m:meta])* $name:ident { $($variant:ident = $code:literal => $label:ident,)* }) => {
-        $(#[$m])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
-        pub enum $name { $($variant,)* }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant,)*];
-
-            pub fn code(self) -> &'static str {
-                match self { $($name::$variant => $code,)* }
-            }
-
-            pub fn parse(code: &str) -> Option<Self> {
-                match code { $($code => Some($name::$variant),)* _ => None }
-            }
-
-            pub fn label(self) -> Msg {
-                match self { $($name::$variant => Msg::$label,)* }
-            }
-        }
-    };
-}
-
 code_enum! {
     /// What an organisation is (domain.md, "Organisations").
     OrgKind {
@@ -346,17 +322,7 @@ impl WebsiteFilter {
             ("sort", &self.sort),
         ] {
             if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
-                let encoded: String = v
-                    .bytes()
-                    .map(|b| {
-                        if b.is_ascii_alphanumeric() || b"-_.".contains(&b) {
-                            (b as char).to_string()
-                        } else {
-                            format!("%{b:02X}")
-                        }
-                    })
-                    .collect();
-                parts.push(format!("{k}={encoded}"));
+                parts.push(format!("{k}={}", crate::ui::encode_query(v)));
             }
         }
         parts.join("&")

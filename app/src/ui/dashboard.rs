@@ -59,17 +59,20 @@ fn KindPanels(kind: OrgKind, nav: Vec<NavPage>) -> impl IntoView {
                 <h2>{t(Msg::AgenciesInJurisdiction)}</h2>
                 <WebsiteTable base="/" show_agency=true/>
             </section>
+            {nav.contains(&NavPage::Reports).then(|| view! { <crate::reports::pages::ReportsPanel/> })}
             <EngagementsPanel/>
         }
         .into_any(),
         OrgKind::Platform => view! { <PlatformPanels nav/> }.into_any(),
         OrgKind::Agency => view! {
+            {nav.contains(&NavPage::Reports).then(|| view! { <crate::reports::pages::ReportsPanel/> })}
             <WebsitesPanel title=Msg::Websites show_agency=false/>
             <EngagementsPanel/>
             {nav.contains(&NavPage::People).then(|| view! { <PeoplePanel/> })}
         }
         .into_any(),
         _ => view! {
+            {nav.contains(&NavPage::Reports).then(|| view! { <crate::reports::pages::ReportsPanel/> })}
             <EngagementsPanel/>
             <WebsitesPanel title=Msg::WebsitesServed show_agency=true/>
         }

@@ -84,6 +84,8 @@ fn NavLinks(viewer: Viewer, nav: Vec<NavPage>) -> impl IntoView {
         {nav.into_iter().map(|p| match p {
             NavPage::Websites => link("/websites", Msg::Websites),
             NavPage::Engagements => link("/engagements", Msg::Engagements),
+            NavPage::Reports => link("/reports", Msg::Reports),
+            NavPage::ReportMatrix => link("/reports/matrix", Msg::ReportMatrix),
             NavPage::Organisations => link("/organisations", Msg::Organisations),
             NavPage::Jurisdictions => link("/jurisdictions", Msg::Jurisdictions),
             NavPage::People => link("/people", Msg::People),
@@ -171,6 +173,20 @@ pub fn NotFound() -> impl IntoView {
             <p><a href="/">{t(Msg::BackHome)}</a></p>
         </main>
     }
+}
+
+/// Percent-encodes a query-string value (everything but unreserved ASCII).
+pub fn encode_query(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
 }
 
 /// Labels of roles, joined for a table cell.

@@ -55,6 +55,8 @@ pub async fn fresh_db(backend: Backend) -> (DatabaseConnection, String) {
 
 pub struct TestApp {
     pub base: String,
+    /// The server's data directory (uploaded files are under `files/`).
+    pub data_dir: std::path::PathBuf,
     pub db: DatabaseConnection,
     pub clock: Arc<ManualClock>,
     pub backend: Backend,
@@ -89,7 +91,9 @@ pub async fn spawn_with(backend: Backend, opts: Options) -> TestApp {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("addr");
     let public_url = opts.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
+    let data_dir = std::env::temp_dir().join(format!("portal-data-{}", uuid::Uuid::new_v4().simple()));
     let vars = [
+        ("PORTAL_DATA_DIR", data_dir.display().to_string()),
         ("PORTAL_PUBLIC_URL", public_url),
         ("PORTAL_DATABASE_URL", url),
         ("PORTAL_BIND", addr.to_string()),
@@ -106,6 +110,7 @@ pub async fn spawn_with(backend: Backend, opts: Options) -> TestApp {
     });
     TestApp {
         base: format!("http://{addr}"),
+        data_dir,
         db,
         clock,
         backend,
@@ -174,6 +179,13 @@ impl TestApp {
 
     pub fn now(&self) -> time::OffsetDateTime {
         clock_now(&self.clock)
+    }
+
+    /// Whether no upload's temporary file is left in the store.
+    pub fn state_files_tmp_empty(&self) -> bool {
+        std::fs::read_dir(self.data_dir.join("files").join("tmp"))
+            .map(|mut d| d.next().is_none())
+            .unwrap_or(true)
     }
 }
 

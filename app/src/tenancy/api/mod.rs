@@ -32,15 +32,8 @@ fn otp_flash(otp: &OneTimePassword, locale: crate::i18n::Locale) -> Flash {
     }
 }
 
-/// The flash a plain form post shows after any successful save.
 #[cfg(feature = "ssr")]
-fn saved_flash<T>(_: &T, locale: crate::i18n::Locale) -> Flash {
-    Flash {
-        ok: true,
-        text: Msg::Saved.text(locale).into(),
-        secret: None,
-    }
-}
+use crate::backend::form::saved_flash;
 
 #[server(endpoint = "organisations")]
 pub async fn list_organisations() -> Result<Vec<OrganisationRow>, AppError> {

@@ -1,0 +1,234 @@
+//! The one storage interface for uploaded files: streamed to a temporary file while hashed, then
+//! placed under their SHA-256 (content-addressed, so the same bytes are stored once).
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+use tokio::{fs, io::AsyncWriteExt};
+
+/// How many leading bytes are kept for content sniffing.
+const HEAD_BYTES: usize = 8192;
+
+/// A local directory of files named by their hash: `<root>/<aa>/<bb>/<sha256>`.
+#[derive(Clone, Debug)]
+pub struct FileStore {
+    root: PathBuf,
+}
+
+/// Why bytes could not be taken in.
+#[derive(Debug, thiserror::Error)]
+pub enum IncomingError {
+    #[error("larger than {limit} bytes")]
+    TooLarge { limit: u64 },
+    #[error("storage: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl FileStore {
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        FileStore { root: root.into() }
+    }
+
+    fn tmp_dir(&self) -> PathBuf {
+        self.root.join("tmp")
+    }
+
+    /// Where the bytes with this hash live (the hash is checked to be hex, so it cannot walk the tree).
+    pub fn path_of(&self, sha256: &str) -> Option<PathBuf> {
+        (sha256.len() == 64 && sha256.bytes().all(|b| b.is_ascii_hexdigit()))
+            .then(|| self.root.join(&sha256[0..2]).join(&sha256[2..4]).join(sha256))
+    }
+
+    /// Starts taking in one file of at most `limit` bytes.
+    pub async fn begin(&self, limit: u64) -> Result<Incoming, IncomingError> {
+        let dir = self.tmp_dir();
+        fs::create_dir_all(&dir).await?;
+        let path = dir.join(format!("{}.part", uuid::Uuid::new_v4()));
+        let file = fs::File::create(&path).await?;
+        Ok(Incoming {
+            guard: TempGuard(Some(path)),
+            file,
+            hasher: Sha256::new(),
+            size: 0,
+            head: Vec::new(),
+            limit,
+        })
+    }
+
+    /// Moves a completely received file to its place; says whether this call created it there.
+    pub async fn place(&self, mut received: Received) -> std::io::Result<Placed> {
+        let Some(target) = self.path_of(&received.sha256) else {
+            return Err(std::io::Error::other("not a sha-256"));
+        };
+        let tmp = received
+            .guard
+            .0
+            .take()
+            .ok_or_else(|| std::io::Error::other("already placed"))?;
+        if fs::try_exists(&target).await? {
+            fs::remove_file(&tmp).await?;
+            return Ok(Placed {
+                sha256: received.sha256,
+                created: false,
+            });
+        }
+        if let Some(parent) = target.parent() {
+            fs::create_dir_all(parent).await?;
+        }
+        fs::rename(&tmp, &target).await?;
+        Ok(Placed {
+            sha256: received.sha256,
+            created: true,
+        })
+    }
+
+    /// Removes stored bytes (only for files placed by a request whose transaction then failed).
+    pub async fn remove(&self, sha256: &str) {
+        if let Some(path) = self.path_of(sha256) {
+            if let Err(e) = fs::remove_file(&path).await {
+                tracing::warn!(error = %e, sha256, "could not remove an unreferenced file");
+            }
+        }
+    }
+
+    pub async fn open(&self, sha256: &str) -> std::io::Result<fs::File> {
+        let path = self
+            .path_of(sha256)
+            .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::NotFound, "not a sha-256"))?;
+        fs::File::open(path).await
+    }
+
+    /// Temporary files left by a crash mid-upload; none should outlive a request.
+    pub fn tmp_files(&self) -> Vec<PathBuf> {
+        std::fs::read_dir(self.tmp_dir())
+            .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
+            .unwrap_or_default()
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+}
+
+/// Deletes the temporary file unless it was placed: an upload cut off half-way leaves nothing.
+#[derive(Debug)]
+struct TempGuard(Option<PathBuf>);
+
+impl Drop for TempGuard {
+    fn drop(&mut self) {
+        if let Some(path) = self.0.take() {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}
+
+/// A file being received.
+#[derive(Debug)]
+pub struct Incoming {
+    guard: TempGuard,
+    file: fs::File,
+    hasher: Sha256,
+    size: u64,
+    head: Vec<u8>,
+    limit: u64,
+}
+
+impl Incoming {
+    pub async fn write(&mut self, chunk: &[u8]) -> Result<(), IncomingError> {
+        self.size += chunk.len() as u64;
+        if self.size > self.limit {
+            return Err(IncomingError::TooLarge { limit: self.limit });
+        }
+        if self.head.len() < HEAD_BYTES {
+            let take = (HEAD_BYTES - self.head.len()).min(chunk.len());
+            self.head.extend_from_slice(&chunk[..take]);
+        }
+        self.hasher.update(chunk);
+        self.file.write_all(chunk).await?;
+        Ok(())
+    }
+
+    /// Flushes to disk and gives the hash; the temporary file is still removed if never placed.
+    pub async fn finish(mut self) -> Result<Received, IncomingError> {
+        self.file.flush().await?;
+        self.file.sync_all().await?;
+        Ok(Received {
+            guard: self.guard,
+            sha256: hex::encode(self.hasher.finalize()),
+            size: self.size,
+            head: self.head,
+        })
+    }
+}
+
+/// A file completely received, not yet placed.
+#[derive(Debug)]
+pub struct Received {
+    guard: TempGuard,
+    pub sha256: String,
+    pub size: u64,
+    /// The first bytes, for sniffing the type.
+    pub head: Vec<u8>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Placed {
+    pub sha256: String,
+    pub created: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn store() -> (FileStore, PathBuf) {
+        let dir = std::env::temp_dir().join(format!("portal-store-{}", uuid::Uuid::new_v4()));
+        (FileStore::new(&dir), dir)
+    }
+
+    #[tokio::test]
+    async fn a_file_is_hashed_while_written_and_stored_once_under_its_hash() {
+        let (store, dir) = store();
+        let mut a = store.begin(1024).await.unwrap();
+        a.write(b"hello ").await.unwrap();
+        a.write(b"world").await.unwrap();
+        let a = a.finish().await.unwrap();
+        // sha256("hello world")
+        assert_eq!(
+            a.sha256,
+            "b94d27b9934d3e08a52e52d7da7dabfac484efe37a5380ee9088f7ace2efcde9"
+        );
+        assert_eq!(a.size, 11);
+        let placed = store.place(a).await.unwrap();
+        assert!(placed.created);
+        let mut b = store.begin(1024).await.unwrap();
+        b.write(b"hello world").await.unwrap();
+        let placed = store.place(b.finish().await.unwrap()).await.unwrap();
+        assert!(!placed.created, "the same bytes are stored once");
+        assert!(store.tmp_files().is_empty());
+        let bytes = std::fs::read(store.path_of(&placed.sha256).unwrap()).unwrap();
+        assert_eq!(bytes, b"hello world");
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[tokio::test]
+    async fn the_limit_is_exact_and_an_abandoned_file_leaves_nothing() {
+        let (store, dir) = store();
+        let mut exact = store.begin(4).await.unwrap();
+        exact.write(b"1234").await.unwrap();
+        let mut over = store.begin(4).await.unwrap();
+        over.write(b"12").await.unwrap();
+        assert!(matches!(
+            over.write(b"345").await,
+            Err(IncomingError::TooLarge { limit: 4 })
+        ));
+        assert_eq!(store.tmp_files().len(), 2);
+        drop(over);
+        drop(exact);
+        assert!(
+            store.tmp_files().is_empty(),
+            "dropped uploads remove their temporary files"
+        );
+        assert_eq!(store.path_of("../../etc/passwd"), None);
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+}

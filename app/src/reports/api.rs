@@ -1,0 +1,131 @@
+//! Server functions for reports: the work list, one submission, the submission form's data, the
+//! review, obligations, and the regulator's matrix. (Submitting with files is a multipart route.)
+use leptos::prelude::*;
+use uuid::Uuid;
+
+use super::{ItemFilter, Matrix, MatrixFilter, ObligationInput, ReportWork, SubmissionView, SubmitForm};
+use crate::error::AppError;
+
+#[cfg(feature = "ssr")]
+use super::service;
+#[cfg(feature = "ssr")]
+use crate::backend::{
+    actor,
+    form::{answer, finish, saved_flash},
+    policy,
+    request::RequestMeta,
+    AppState, ServiceError,
+};
+
+#[server(endpoint = "report_work", input = leptos::server_fn::codec::GetUrl)]
+pub async fn list_report_work(filter: ItemFilter) -> Result<ReportWork, AppError> {
+    let state = expect_context::<AppState>();
+    let result = async {
+        let actor = actor::require()?;
+        let reader = policy::report_reader(&state.db, &actor, state.today()).await?;
+        // Only those who set obligations get the form's choices (asking would be forbidden for the rest).
+        let reviewer = match policy::may_review(&actor) {
+            true => Some(policy::report_reviewer(&state.db, &actor).await?),
+            false => None,
+        };
+        service::work_page(
+            &state.db,
+            &reader,
+            reviewer.as_ref(),
+            &actor,
+            state.clock.now(),
+            &filter,
+        )
+        .await
+    }
+    .await;
+    answer(result)
+}
+
+#[server(endpoint = "submission", input = leptos::server_fn::codec::GetUrl)]
+pub async fn get_submission(id: Uuid) -> Result<SubmissionView, AppError> {
+    let state = expect_context::<AppState>();
+    let result = async {
+        let actor = actor::require()?;
+        let reader = policy::report_reader(&state.db, &actor, state.today()).await?;
+        service::submission_view(&state.db, &reader, &actor, state.clock.now(), id).await
+    }
+    .await;
+    answer(result)
+}
+
+#[server(endpoint = "submit_form", input = leptos::server_fn::codec::GetUrl)]
+pub async fn load_submit_form(obligation_id: Uuid, resubmit: Option<Uuid>) -> Result<SubmitForm, AppError> {
+    let state = expect_context::<AppState>();
+    let result = async {
+        let actor = actor::require()?;
+        let submitter = policy::report_submitter(&actor)?;
+        service::submit_form(
+            &state.db,
+            &submitter,
+            &actor,
+            state.clock.now(),
+            obligation_id,
+            resubmit,
+        )
+        .await
+    }
+    .await;
+    answer(result)
+}
+
+#[server(endpoint = "review_submission")]
+pub async fn review_submission(id: Uuid, decision: String, comment: String) -> Result<(), AppError> {
+    let state = expect_context::<AppState>();
+    let result = async {
+        let actor = actor::require()?;
+        let reviewer = policy::report_reviewer(&state.db, &actor).await?;
+        let decision = super::Decision::parse(decision.trim())
+            .ok_or(ServiceError::invalid("decision", crate::i18n::Msg::ErrChoose))?;
+        service::review(
+            &state.db,
+            state.clock.now(),
+            &reviewer,
+            &actor,
+            &RequestMeta::current(),
+            id,
+            decision,
+            &comment,
+        )
+        .await
+    }
+    .await;
+    finish(result, saved_flash).await
+}
+
+#[server(endpoint = "create_obligation")]
+pub async fn create_obligation(#[server(flatten)] input: ObligationInput) -> Result<Uuid, AppError> {
+    let state = expect_context::<AppState>();
+    let result = async {
+        let actor = actor::require()?;
+        let reviewer = policy::report_reviewer(&state.db, &actor).await?;
+        service::create_obligation(
+            &state.db,
+            state.clock.now(),
+            &reviewer,
+            &actor,
+            &RequestMeta::current(),
+            &input,
+        )
+        .await
+    }
+    .await;
+    finish(result, saved_flash).await
+}
+
+#[server(endpoint = "report_matrix", input = leptos::server_fn::codec::GetUrl)]
+pub async fn load_matrix(filter: MatrixFilter) -> Result<Matrix, AppError> {
+    let state = expect_context::<AppState>();
+    let result = async {
+        let actor = actor::require()?;
+        let reader = policy::report_reader(&state.db, &actor, state.today()).await?;
+        service::matrix(&state.db, &reader, &actor, state.clock.now(), &filter, true).await
+    }
+    .await;
+    answer(result)
+}

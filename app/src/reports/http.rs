@@ -1,0 +1,612 @@
+//! The report routes that are not server functions: the multipart submission (streamed, shared with
+//! the machine API), file downloads, and the CSV exports of the work list and the matrix.
+use std::collections::HashMap;
+
+use axum::{
+    body::Body,
+    extract::{multipart::MultipartError, Multipart, Path, Query, State},
+    http::{header, HeaderMap, StatusCode},
+    response::{IntoResponse, Redirect, Response},
+    Extension,
+};
+use tokio_util::io::ReaderStream;
+use uuid::Uuid;
+
+use super::{
+    rules::{self, FileFamily},
+    service::{self, IncomingFile, NewVersion, SubmitOutcome},
+    AssessmentSummary, Conclusion, CspMonthlySummary, ItemFilter, MatrixFilter, Period, ReportKind,
+    SecurityCheckSummary, SelfCheckSummary, ServiceSummary, Severities, Summary, UploadProblem,
+};
+use crate::{
+    backend::{
+        actor::Actor, flash, form::status_of, policy, request::RequestMeta, storage::IncomingError, AppState,
+        ServiceError, ServiceResult,
+    },
+    error::AppError,
+    i18n::{Locale, Msg},
+};
+
+/// Everything in one request, at most (20 files of up to 200 MB would be 4 GB; a request stops at 1 GB).
+pub const MAX_REQUEST_BYTES: usize = 1024 * 1024 * 1024;
+
+/// Why a submission request was refused.
+#[derive(Debug)]
+pub enum UploadError {
+    /// A rule of the service (scope, period, summary, state).
+    Service(ServiceError),
+    /// One file is not acceptable.
+    File(UploadProblem),
+    /// The body ended before it was complete (cut off) or is not multipart.
+    Malformed(String),
+}
+
+impl From<ServiceError> for UploadError {
+    fn from(e: ServiceError) -> Self {
+        UploadError::Service(e)
+    }
+}
+
+impl UploadError {
+    /// The field it concerns, the status, and a message naming the file where there is one.
+    pub fn explain(self, locale: Locale, request_id: &str) -> (StatusCode, String, String) {
+        match self {
+            UploadError::Service(e) => {
+                let e = e.into_app_error(request_id);
+                (status_of(&e), e.field().unwrap_or("").to_string(), e.message(locale))
+            }
+            UploadError::File(p) => {
+                let status = match p {
+                    UploadProblem::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+                    UploadProblem::TypeNotAllowed { .. } | UploadProblem::TypeMismatch { .. } => {
+                        StatusCode::UNSUPPORTED_MEDIA_TYPE
+                    }
+                    UploadProblem::Empty { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+                };
+                let text = match &p {
+                    UploadProblem::Empty { name } | UploadProblem::TypeNotAllowed { name } => {
+                        format!("{}: {name}", p.msg().text(locale))
+                    }
+                    UploadProblem::TooLarge { name, limit_mb } => {
+                        format!("{} ({limit_mb} MB): {name}", p.msg().text(locale))
+                    }
+                    UploadProblem::TypeMismatch { name, detected } => {
+                        format!("{}: {name} ({detected})", p.msg().text(locale))
+                    }
+                };
+                (status, "files".into(), text)
+            }
+            UploadError::Malformed(detail) => {
+                tracing::info!(request_id, detail, "malformed or cut-off upload");
+                (
+                    StatusCode::BAD_REQUEST,
+                    "request".into(),
+                    Msg::ErrUploadIncomplete.text(locale).to_string(),
+                )
+            }
+        }
+    }
+}
+
+fn malformed(e: MultipartError) -> UploadError {
+    UploadError::Malformed(e.body_text())
+}
+
+/// The canonical media type to store for a file whose content fits its name.
+fn media_type_for(name: &str, family: FileFamily, sniffed: &str) -> String {
+    let ext = name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    let by_ext = match ext.as_str() {
+        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "pptx" => "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        "doc" => "application/msword",
+        "xls" => "application/vnd.ms-excel",
+        "ppt" => "application/vnd.ms-powerpoint",
+        "odt" => "application/vnd.oasis.opendocument.text",
+        "ods" => "application/vnd.oasis.opendocument.spreadsheet",
+        "odp" => "application/vnd.oasis.opendocument.presentation",
+        _ => sniffed,
+    };
+    match family {
+        FileFamily::Office => by_ext.to_string(),
+        _ => sniffed.to_string(),
+    }
+}
+
+/// The text fields and the received files of a multipart submission.
+#[derive(Debug, Default)]
+pub struct ParsedUpload {
+    pub fields: HashMap<String, String>,
+    pub files: Vec<IncomingFile>,
+}
+
+/// Reads a multipart body: text fields into a map, each file streamed to the store while hashed,
+/// its size limited and its type checked from its first bytes. Any failure drops what was
+/// received, and the temporary files go with it.
+pub async fn read_multipart(state: &AppState, mut multipart: Multipart) -> Result<ParsedUpload, UploadError> {
+    let mut out = ParsedUpload::default();
+    while let Some(mut field) = multipart.next_field().await.map_err(malformed)? {
+        let name = field.name().unwrap_or("").to_string();
+        let Some(file_name) = field.file_name().map(str::to_string) else {
+            let text = field.text().await.map_err(malformed)?;
+            if text.len() > 200_000 {
+                return Err(UploadError::Service(ServiceError::invalid(
+                    "request",
+                    Msg::ErrTextTooLong,
+                )));
+            }
+            out.fields.insert(name, text);
+            continue;
+        };
+        if name != "files" {
+            return Err(UploadError::Service(ServiceError::invalid("files", Msg::ErrBadRequest)));
+        }
+        let clean = rules::clean_file_name(&file_name);
+        // A file input left empty still sends an empty part without a name: skip it.
+        if clean.is_empty() {
+            while field.chunk().await.map_err(malformed)?.is_some() {}
+            continue;
+        }
+        if out.files.len() >= rules::MAX_FILES {
+            return Err(UploadError::Service(ServiceError::invalid(
+                "files",
+                Msg::ErrTooManyFiles,
+            )));
+        }
+        let Some(family) = rules::family_of_name(&clean) else {
+            return Err(UploadError::File(UploadProblem::TypeNotAllowed { name: clean }));
+        };
+        let mut incoming = state
+            .files
+            .begin(rules::MAX_FILE_BYTES)
+            .await
+            .map_err(|e| UploadError::Service(ServiceError::Internal(e.to_string())))?;
+        while let Some(chunk) = field.chunk().await.map_err(malformed)? {
+            match incoming.write(&chunk).await {
+                Ok(()) => {}
+                Err(IncomingError::TooLarge { limit }) => {
+                    return Err(UploadError::File(UploadProblem::TooLarge {
+                        name: clean,
+                        limit_mb: limit / (1024 * 1024),
+                    }))
+                }
+                Err(IncomingError::Io(e)) => return Err(UploadError::Service(ServiceError::Internal(e.to_string()))),
+            }
+        }
+        let received = incoming
+            .finish()
+            .await
+            .map_err(|e| UploadError::Service(ServiceError::Internal(e.to_string())))?;
+        if received.size == 0 {
+            return Err(UploadError::File(UploadProblem::Empty { name: clean }));
+        }
+        let sniffed = rules::sniff(&received.head).unwrap_or("application/octet-stream");
+        if !rules::content_fits(family, sniffed) {
+            return Err(UploadError::File(UploadProblem::TypeMismatch {
+                name: clean,
+                detected: sniffed.to_string(),
+            }));
+        }
+        out.files.push(IncomingFile {
+            media_type: media_type_for(&clean, family, sniffed),
+            name: clean,
+            received,
+        });
+    }
+    Ok(out)
+}
+
+fn number(fields: &HashMap<String, String>, key: &'static str) -> ServiceResult<i64> {
+    let raw = fields.get(key).map(|s| s.trim()).unwrap_or("");
+    if raw.is_empty() {
+        return Err(ServiceError::invalid(key, Msg::ErrRequired));
+    }
+    raw.parse::<i64>().map_err(|_| {
+        if raw.starts_with('-') && raw[1..].bytes().all(|b| b.is_ascii_digit()) {
+            ServiceError::invalid(key, Msg::ErrTooLarge)
+        } else {
+            ServiceError::invalid(key, Msg::ErrNotANumber)
+        }
+    })
+}
+
+fn decimal(fields: &HashMap<String, String>, key: &'static str) -> ServiceResult<f64> {
+    let raw = fields.get(key).map(|s| s.trim()).unwrap_or("");
+    if raw.is_empty() {
+        return Err(ServiceError::invalid(key, Msg::ErrRequired));
+    }
+    raw.parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite())
+        .ok_or(ServiceError::invalid(key, Msg::ErrNotANumber))
+}
+
+fn text(fields: &HashMap<String, String>, key: &str) -> String {
+    fields.get(key).map(|s| s.trim().to_string()).unwrap_or_default()
+}
+
+fn checked(fields: &HashMap<String, String>, key: &str) -> bool {
+    matches!(fields.get(key).map(|s| s.as_str()), Some("on" | "true" | "1" | "yes"))
+}
+
+macro_rules! severities {
+    ($fields:expr, $p:literal) => {
+        Severities {
+            critical: number($fields, concat!($p, ".critical"))?,
+            high: number($fields, concat!($p, ".high"))?,
+            medium: number($fields, concat!($p, ".medium"))?,
+            low: number($fields, concat!($p, ".low"))?,
+        }
+    };
+}
+
+/// A summary from the browser form's fields (named as the JSON paths), for the obligation's kind.
+pub fn summary_from_form(kind: ReportKind, f: &HashMap<String, String>) -> ServiceResult<Summary> {
+    Ok(match kind {
+        ReportKind::CspMonthly => Summary::CspMonthly(CspMonthlySummary {
+            availability_pct: decimal(f, "availability_pct")?,
+            vulnerabilities_found: severities!(f, "vulnerabilities_found"),
+            vulnerabilities_fixed: severities!(f, "vulnerabilities_fixed"),
+            incidents: number(f, "incidents")?,
+            patches_applied: number(f, "patches_applied")?,
+            backups_succeeded: number(f, "backups_succeeded")?,
+            backups_failed: number(f, "backups_failed")?,
+            restore_test_done: checked(f, "restore_test_done"),
+            attacks_blocked: number(f, "attacks_blocked")?,
+            notes: text(f, "notes"),
+        }),
+        ReportKind::SupplierService => Summary::SupplierService(ServiceSummary {
+            changes_delivered: number(f, "changes_delivered")?,
+            incidents: number(f, "incidents")?,
+            vulnerabilities_found: severities!(f, "vulnerabilities_found"),
+            vulnerabilities_fixed: severities!(f, "vulnerabilities_fixed"),
+            notes: text(f, "notes"),
+        }),
+        ReportKind::SelfCheck => Summary::SelfCheck(SelfCheckSummary {
+            websites_checked: number(f, "websites_checked")?,
+            issues_found: number(f, "issues_found")?,
+            issues_fixed: number(f, "issues_fixed")?,
+            notes: text(f, "notes"),
+        }),
+        ReportKind::SecurityCheck => Summary::SecurityCheck(SecurityCheckSummary {
+            findings: severities!(f, "findings"),
+            findings_fixed: severities!(f, "findings_fixed"),
+            improvement_plan: text(f, "improvement_plan"),
+            notes: text(f, "notes"),
+        }),
+        ReportKind::Assessment => Summary::Assessment(AssessmentSummary {
+            conclusion: Conclusion::parse(text(f, "conclusion").as_str())
+                .ok_or(ServiceError::invalid("conclusion", Msg::ErrChoose))?,
+            score: decimal(f, "score")?,
+            findings: severities!(f, "findings"),
+            notes: text(f, "notes"),
+        }),
+    })
+}
+
+/// Turns the parsed fields into a version to submit. The summary comes as JSON (`summary`, the
+/// API) or as form fields (the browser), and its kind must be the obligation's.
+pub async fn new_version(
+    state: &AppState,
+    submitter: &policy::ReportSubmitter,
+    parsed: ParsedUpload,
+    key_header: Option<&str>,
+    fixed: Option<(Uuid, Period)>,
+) -> Result<NewVersion, UploadError> {
+    let f = &parsed.fields;
+    let (obligation_id, period) = match fixed {
+        Some(fixed) => fixed,
+        None => {
+            let obligation_id = Uuid::parse_str(text(f, "obligation_id").as_str())
+                .map_err(|_| ServiceError::invalid("obligation_id", Msg::ErrObligationUnknown))?;
+            let period =
+                Period::parse(&text(f, "period")).ok_or(ServiceError::invalid("period", Msg::ErrPeriodFormat))?;
+            (obligation_id, period)
+        }
+    };
+    let kind = service::obligation_kind(&state.db, submitter, obligation_id).await?;
+    let summary = match f.get("summary") {
+        Some(json) => serde_json::from_str::<Summary>(json).map_err(|e| {
+            tracing::debug!(error = %e, "summary JSON refused");
+            ServiceError::invalid("summary", Msg::ErrSummaryJson)
+        })?,
+        None => summary_from_form(kind, f)?,
+    };
+    let key = key_header
+        .map(str::to_string)
+        .or_else(|| f.get("idempotency_key").cloned())
+        .unwrap_or_default();
+    Ok(NewVersion {
+        obligation_id,
+        period,
+        summary,
+        idempotency_key: service::parse_idempotency_key(&key)?,
+        files: parsed.files,
+    })
+}
+
+/// Whether the browser's script sent the form (it wants JSON back), or a plain form post (HTML).
+fn wants_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.contains("application/json"))
+}
+
+/// `POST /reports/submit`: the browser's submission form (first version or resubmission).
+pub async fn submit_form(
+    State(state): State<AppState>,
+    actor: Option<Extension<Actor>>,
+    Extension(meta): Extension<RequestMeta>,
+    Extension(locale): Extension<Locale>,
+    session: tower_sessions::Session,
+    headers: HeaderMap,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Response {
+    let json = wants_json(&headers);
+    let result: Result<SubmitOutcome, UploadError> = async {
+        let Some(Extension(actor)) = actor else {
+            return Err(ServiceError::NotSignedIn.into());
+        };
+        if actor.must_change_password {
+            return Err(ServiceError::MustChangePassword.into());
+        }
+        let submitter = policy::report_submitter(&actor)?;
+        let multipart = multipart.map_err(|e| UploadError::Malformed(e.body_text()))?;
+        let parsed = read_multipart(&state, multipart).await?;
+        let new = new_version(&state, &submitter, parsed, None, None).await?;
+        Ok(service::submit(
+            &state.db,
+            &state.files,
+            state.clock.now(),
+            &submitter,
+            &actor,
+            &meta,
+            new,
+        )
+        .await?)
+    }
+    .await;
+    match (result, json) {
+        (Ok(outcome), true) => {
+            let id = outcome.submission_id();
+            flash::set(&session, saved(locale)).await;
+            axum::Json(serde_json::json!({ "submission_id": id, "location": format!("/reports/submissions/{id}") }))
+                .into_response()
+        }
+        (Ok(outcome), false) => {
+            flash::set(&session, saved(locale)).await;
+            Redirect::to(&format!("/reports/submissions/{}", outcome.submission_id())).into_response()
+        }
+        (Err(e), json) => {
+            let (status, field, message) = e.explain(locale, &meta.request_id);
+            if json {
+                (
+                    status,
+                    axum::Json(serde_json::json!({ "field": field, "message": message })),
+                )
+                    .into_response()
+            } else {
+                flash::set(
+                    &session,
+                    crate::auth::Flash {
+                        ok: false,
+                        text: message,
+                        secret: None,
+                    },
+                )
+                .await;
+                let back = headers
+                    .get(header::REFERER)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|r| r.split_once("://").map(|(_, rest)| rest.to_string()))
+                    .and_then(|rest| rest.find('/').map(|i| rest[i..].to_string()))
+                    .filter(|p| p.starts_with("/reports/"))
+                    .unwrap_or_else(|| "/reports".into());
+                Redirect::to(&back).into_response()
+            }
+        }
+    }
+}
+
+fn saved(locale: Locale) -> crate::auth::Flash {
+    crate::auth::Flash {
+        ok: true,
+        text: Msg::ReportSubmittedFlash.text(locale).into(),
+        secret: None,
+    }
+}
+
+/// A header value for `Content-Disposition` that keeps non-ASCII names (RFC 6266 / 5987).
+pub fn attachment(name: &str) -> String {
+    let ascii: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || ".-_ ".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!(
+        "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
+        crate::ui::encode_query(name)
+    )
+}
+
+/// Streams a stored file to someone entitled to it.
+pub async fn file_response(state: &AppState, actor: &Actor, file_id: Uuid) -> Result<Response, ServiceError> {
+    let reader = policy::report_reader(&state.db, actor, state.today()).await?;
+    let f = service::file_for_download(&state.db, &reader, file_id).await?;
+    let handle = state
+        .files
+        .open(&f.sha256)
+        .await
+        .map_err(|e| ServiceError::Internal(format!("file {} ({}) missing from storage: {e}", f.id, f.sha256)))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, f.media_type.clone()),
+            (header::CONTENT_LENGTH, f.size.to_string()),
+            (header::CONTENT_DISPOSITION, attachment(&f.name)),
+            (header::CACHE_CONTROL, "private, no-store".into()),
+        ],
+        Body::from_stream(ReaderStream::new(handle)),
+    )
+        .into_response())
+}
+
+fn error_response(e: ServiceError, meta: &RequestMeta, locale: Locale) -> Response {
+    let e: AppError = e.into_app_error(&meta.request_id);
+    (status_of(&e), e.message(locale)).into_response()
+}
+
+/// `GET /reports/files/{id}`.
+pub async fn download(
+    State(state): State<AppState>,
+    actor: Option<Extension<Actor>>,
+    Extension(meta): Extension<RequestMeta>,
+    Extension(locale): Extension<Locale>,
+    Path(id): Path<String>,
+) -> Response {
+    let Some(Extension(actor)) = actor else {
+        return error_response(ServiceError::NotSignedIn, &meta, locale);
+    };
+    if actor.must_change_password {
+        return error_response(ServiceError::MustChangePassword, &meta, locale);
+    }
+    let Ok(id) = Uuid::parse_str(&id) else {
+        return error_response(ServiceError::NotFound, &meta, locale);
+    };
+    match file_response(&state, &actor, id).await {
+        Ok(r) => r,
+        Err(e) => error_response(e, &meta, locale),
+    }
+}
+
+fn csv_response(name: String, bytes: Vec<u8>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// The state of a period as a table cell says it.
+pub fn state_text(state: super::PeriodState, locale: Locale) -> String {
+    use super::PeriodState as S;
+    let label = state.code().label().text(locale);
+    match state {
+        S::Due { days_left } => format!("{label} ({days_left} {})", Msg::DaysLeft.text(locale)),
+        S::Overdue { days } => format!("{label} ({days} {})", Msg::Days.text(locale)),
+        S::Submitted { late: true, version } => format!("{label} v{version} · {}", Msg::Late.text(locale)),
+        S::Submitted { version, .. } | S::Returned { version } => format!("{label} v{version}"),
+        _ => label.to_string(),
+    }
+}
+
+/// `GET /reports/export.csv`: the work list's rows for the same filter, all of them.
+pub async fn export_work_csv(
+    State(state): State<AppState>,
+    actor: Option<Extension<Actor>>,
+    Extension(meta): Extension<RequestMeta>,
+    Extension(locale): Extension<Locale>,
+    filter: Result<Query<ItemFilter>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let Some(Extension(actor)) = actor else {
+        return error_response(ServiceError::NotSignedIn, &meta, locale);
+    };
+    let Ok(Query(filter)) = filter else {
+        return (StatusCode::BAD_REQUEST, Msg::ErrBadRequest.text(locale)).into_response();
+    };
+    let result = async {
+        if actor.must_change_password {
+            return Err(ServiceError::MustChangePassword);
+        }
+        let reader = policy::report_reader(&state.db, &actor, state.today()).await?;
+        let (items, _) = service::report_work(&state.db, &reader, &actor, state.clock.now(), &filter).await?;
+        let mut w = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
+        let err = |e: csv::Error| ServiceError::Internal(e.to_string());
+        w.write_record(
+            [
+                Msg::ReportKindLabel,
+                Msg::Period,
+                Msg::DueOn,
+                Msg::State,
+                Msg::Submitter,
+                Msg::Receiver,
+                Msg::Agency,
+            ]
+            .iter()
+            .map(|m| m.text(locale)),
+        )
+        .map_err(err)?;
+        for i in items {
+            w.write_record([
+                i.kind.label().text(locale).to_string(),
+                i.period.to_string(),
+                i.due_on,
+                state_text(i.state, locale),
+                i.submitter.name,
+                i.receiver.name,
+                i.agency.name,
+            ])
+            .map_err(err)?;
+        }
+        w.into_inner().map_err(|e| ServiceError::Internal(e.to_string()))
+    }
+    .await;
+    match result {
+        Ok(bytes) => csv_response(format!("reports-{}.csv", state.today()), bytes),
+        Err(e) => error_response(e, &meta, locale),
+    }
+}
+
+/// `GET /reports/matrix.csv`: every matching agency of the matrix (not one page), a column per period.
+pub async fn export_matrix_csv(
+    State(state): State<AppState>,
+    actor: Option<Extension<Actor>>,
+    Extension(meta): Extension<RequestMeta>,
+    Extension(locale): Extension<Locale>,
+    filter: Result<Query<MatrixFilter>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let Some(Extension(actor)) = actor else {
+        return error_response(ServiceError::NotSignedIn, &meta, locale);
+    };
+    let Ok(Query(filter)) = filter else {
+        return (StatusCode::BAD_REQUEST, Msg::ErrBadRequest.text(locale)).into_response();
+    };
+    let result = async {
+        if actor.must_change_password {
+            return Err(ServiceError::MustChangePassword);
+        }
+        let reader = policy::report_reader(&state.db, &actor, state.today()).await?;
+        let m = service::matrix(&state.db, &reader, &actor, state.clock.now(), &filter, false).await?;
+        let mut w = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
+        let err = |e: csv::Error| ServiceError::Internal(e.to_string());
+        let mut head = vec![Msg::Agency.text(locale).to_string()];
+        head.extend(m.periods.iter().map(|p| p.to_string()));
+        w.write_record(&head).map_err(err)?;
+        for r in m.rows {
+            let mut rec = vec![r.agency.name];
+            rec.extend(
+                r.cells
+                    .iter()
+                    .map(|c| c.state.map(|s| s.label().text(locale).to_string()).unwrap_or_default()),
+            );
+            w.write_record(&rec).map_err(err)?;
+        }
+        w.into_inner().map_err(|e| ServiceError::Internal(e.to_string()))
+    }
+    .await;
+    match result {
+        Ok(bytes) => csv_response(format!("report-matrix-{}.csv", state.today()), bytes),
+        Err(e) => error_response(e, &meta, locale),
+    }
+}

@@ -1,0 +1,709 @@
+//! Periodic reports: kinds, cadences, periods and their states, summaries, and the records that cross the wire.
+use std::fmt;
+
+use crate::i18n::Msg;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod entity;
+#[cfg(feature = "ssr")]
+pub mod http;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod rules;
+#[cfg(feature = "ssr")]
+pub mod service;
+
+code_enum! {
+    /// What a report is, which says who owes it to whom (domain.md, "Periodic reports").
+    #[serde(rename_all = "snake_case")]
+    #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+    ReportKind {
+        CspMonthly = "csp_monthly" => RkCspMonthly,
+        SupplierService = "supplier_service" => RkSupplierService,
+        SelfCheck = "self_check" => RkSelfCheck,
+        SecurityCheck = "security_check" => RkSecurityCheck,
+        Assessment = "assessment" => RkAssessment,
+    }
+}
+
+code_enum! {
+    /// How often a report is owed.
+    #[serde(rename_all = "snake_case")]
+    #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+    Cadence {
+        Monthly = "monthly" => CadMonthly,
+        Quarterly = "quarterly" => CadQuarterly,
+        HalfYearly = "half_yearly" => CadHalfYearly,
+        Yearly = "yearly" => CadYearly,
+    }
+}
+
+code_enum! {
+    /// Where a submission is in its review: submitted → accepted, or returned → submitted again.
+    #[serde(rename_all = "snake_case")]
+    #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+    SubmissionStatus {
+        Submitted = "submitted" => StSubmitted,
+        Returned = "returned" => StReturned,
+        Accepted = "accepted" => StAccepted,
+    }
+}
+
+code_enum! {
+    /// A reviewer's decision on one version.
+    #[serde(rename_all = "snake_case")]
+    #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+    Decision {
+        Accept = "accept" => DecAccept,
+        Return = "return" => DecReturn,
+    }
+}
+
+code_enum! {
+    /// An assessor's conclusion (the grading used by classified-protection assessments).
+    #[serde(rename_all = "snake_case")]
+    #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+    Conclusion {
+        Conforming = "conforming" => ConcConforming,
+        BasicallyConforming = "basically_conforming" => ConcBasically,
+        NonConforming = "non_conforming" => ConcNonConforming,
+    }
+}
+
+impl Cadence {
+    /// Months in one period.
+    pub fn months(self) -> u8 {
+        match self {
+            Cadence::Monthly => 1,
+            Cadence::Quarterly => 3,
+            Cadence::HalfYearly => 6,
+            Cadence::Yearly => 12,
+        }
+    }
+
+    /// Periods in one year.
+    pub fn per_year(self) -> u8 {
+        12 / self.months()
+    }
+}
+
+impl ReportKind {
+    /// Whether it is owed under an engagement (provider → agency) rather than by an agency to its regulator.
+    pub fn is_engagement_report(self) -> bool {
+        matches!(
+            self,
+            ReportKind::CspMonthly | ReportKind::SupplierService | ReportKind::Assessment
+        )
+    }
+
+    /// The cadence it usually has, preselected in forms.
+    pub fn usual_cadence(self) -> Cadence {
+        match self {
+            ReportKind::CspMonthly => Cadence::Monthly,
+            ReportKind::SupplierService => Cadence::Quarterly,
+            ReportKind::SelfCheck | ReportKind::SecurityCheck | ReportKind::Assessment => Cadence::Yearly,
+        }
+    }
+}
+
+/// A reporting period: a month, quarter, half-year or year. Written `2026-10`, `2026-Q3`,
+/// `2026-H1` or `2026`; the written form says the cadence, so it parses on its own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Period {
+    year: i32,
+    cadence: Cadence,
+    /// 1-based: month 1–12, quarter 1–4, half 1–2, or 1 for a year.
+    index: u8,
+}
+
+impl Period {
+    pub fn new(cadence: Cadence, year: i32, index: u8) -> Option<Period> {
+        ((1..=cadence.per_year()).contains(&index) && (1900..=9998).contains(&year)).then_some(Period {
+            year,
+            cadence,
+            index,
+        })
+    }
+
+    /// The period of `cadence` that contains the month.
+    pub fn containing(cadence: Cadence, year: i32, month: u8) -> Option<Period> {
+        if !(1..=12).contains(&month) {
+            return None;
+        }
+        Period::new(cadence, year, (month - 1) / cadence.months() + 1)
+    }
+
+    /// The period of `cadence` that starts in this month (`None` when none does).
+    pub fn starting(cadence: Cadence, year: i32, month: u8) -> Option<Period> {
+        let p = Period::containing(cadence, year, month)?;
+        (p.first_month() == month).then_some(p)
+    }
+
+    pub fn cadence(self) -> Cadence {
+        self.cadence
+    }
+
+    pub fn year(self) -> i32 {
+        self.year
+    }
+
+    pub fn first_month(self) -> u8 {
+        (self.index - 1) * self.cadence.months() + 1
+    }
+
+    pub fn last_month(self) -> u8 {
+        self.index * self.cadence.months()
+    }
+
+    pub fn next(self) -> Period {
+        if self.index == self.cadence.per_year() {
+            Period {
+                year: self.year + 1,
+                index: 1,
+                ..self
+            }
+        } else {
+            Period {
+                index: self.index + 1,
+                ..self
+            }
+        }
+    }
+
+    pub fn prev(self) -> Period {
+        if self.index == 1 {
+            Period {
+                year: self.year - 1,
+                index: self.cadence.per_year(),
+                ..self
+            }
+        } else {
+            Period {
+                index: self.index - 1,
+                ..self
+            }
+        }
+    }
+
+    /// A number that orders periods of one cadence.
+    pub fn ordinal(self) -> i64 {
+        i64::from(self.year) * 12 + i64::from(self.first_month())
+    }
+
+    pub fn parse(text: &str) -> Option<Period> {
+        let text = text.trim();
+        let (year, rest) = match text.split_once('-') {
+            Some((y, r)) => (y, Some(r)),
+            None => (text, None),
+        };
+        if year.len() != 4 || !year.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let year: i32 = year.parse().ok()?;
+        let number = |s: &str| -> Option<u8> {
+            (!s.is_empty() && s.len() <= 2 && s.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| s.parse().ok())
+                .flatten()
+        };
+        match rest {
+            None => Period::new(Cadence::Yearly, year, 1),
+            Some(r) => {
+                if let Some(q) = r.strip_prefix('Q').or_else(|| r.strip_prefix('q')) {
+                    Period::new(Cadence::Quarterly, year, number(q)?)
+                } else if let Some(h) = r.strip_prefix('H').or_else(|| r.strip_prefix('h')) {
+                    Period::new(Cadence::HalfYearly, year, number(h)?)
+                } else if r.len() == 2 {
+                    Period::new(Cadence::Monthly, year, number(r)?)
+                } else {
+                    None
+                }
+            }
+        }
+    }
+}
+
+impl fmt::Display for Period {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.cadence {
+            Cadence::Monthly => write!(f, "{}-{:02}", self.year, self.index),
+            Cadence::Quarterly => write!(f, "{}-Q{}", self.year, self.index),
+            Cadence::HalfYearly => write!(f, "{}-H{}", self.year, self.index),
+            Cadence::Yearly => write!(f, "{}", self.year),
+        }
+    }
+}
+
+impl Serialize for Period {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Period {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        Period::parse(&text).ok_or_else(|| serde::de::Error::custom(format!("not a period: {text:?}")))
+    }
+}
+
+/// Where one period of one obligation stands for the viewer today, computed from dates and submissions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub enum PeriodState {
+    /// The period has not ended yet.
+    NotYetDue,
+    /// Ended, and the due date is today or later.
+    Due {
+        days_left: i64,
+    },
+    /// Nothing submitted, and the due date has passed.
+    Overdue {
+        days: i64,
+    },
+    /// Waiting for review; `late` when the first version came after the due date.
+    Submitted {
+        late: bool,
+        version: i32,
+    },
+    /// Returned with comments, waiting for a new version.
+    Returned {
+        version: i32,
+    },
+    Accepted,
+    AcceptedLate,
+}
+
+code_enum! {
+    /// The states as a short code, for filters, CSV and cell colours.
+    #[serde(rename_all = "snake_case")]
+    #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+    StateCode {
+        NotYetDue = "not_yet_due" => PsNotYetDue,
+        Due = "due" => PsDue,
+        Overdue = "overdue" => PsOverdue,
+        Submitted = "submitted" => PsSubmitted,
+        Returned = "returned" => PsReturned,
+        Accepted = "accepted" => PsAccepted,
+        AcceptedLate = "accepted_late" => PsAcceptedLate,
+    }
+}
+
+impl PeriodState {
+    pub fn code(self) -> StateCode {
+        match self {
+            PeriodState::NotYetDue => StateCode::NotYetDue,
+            PeriodState::Due { .. } => StateCode::Due,
+            PeriodState::Overdue { .. } => StateCode::Overdue,
+            PeriodState::Submitted { .. } => StateCode::Submitted,
+            PeriodState::Returned { .. } => StateCode::Returned,
+            PeriodState::Accepted => StateCode::Accepted,
+            PeriodState::AcceptedLate => StateCode::AcceptedLate,
+        }
+    }
+
+    /// Whether the submitting side has something to do.
+    pub fn needs_submission(self) -> bool {
+        matches!(
+            self,
+            PeriodState::Due { .. } | PeriodState::Overdue { .. } | PeriodState::Returned { .. }
+        )
+    }
+}
+
+impl StateCode {
+    /// How urgent, for "worst state" in a matrix cell (higher is worse).
+    pub fn severity(self) -> u8 {
+        match self {
+            StateCode::Accepted => 0,
+            StateCode::NotYetDue => 1,
+            StateCode::AcceptedLate => 2,
+            StateCode::Submitted => 3,
+            StateCode::Due => 4,
+            StateCode::Returned => 5,
+            StateCode::Overdue => 6,
+        }
+    }
+}
+
+/// Counts per severity, as security reports give them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Severities {
+    pub critical: i64,
+    pub high: i64,
+    pub medium: i64,
+    pub low: i64,
+}
+
+/// The CSP's monthly security operation report (§8.2.2k).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct CspMonthlySummary {
+    /// Service availability in the month, 0–100.
+    pub availability_pct: f64,
+    pub vulnerabilities_found: Severities,
+    pub vulnerabilities_fixed: Severities,
+    pub incidents: i64,
+    pub patches_applied: i64,
+    pub backups_succeeded: i64,
+    pub backups_failed: i64,
+    pub restore_test_done: bool,
+    pub attacks_blocked: i64,
+    #[serde(default)]
+    pub notes: String,
+}
+
+/// A supply-chain provider's periodic service report (§8.2.3c).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ServiceSummary {
+    pub changes_delivered: i64,
+    pub incidents: i64,
+    pub vulnerabilities_found: Severities,
+    pub vulnerabilities_fixed: Severities,
+    #[serde(default)]
+    pub notes: String,
+}
+
+/// An agency's self-check report to its regulator (§8.2.1d).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct SelfCheckSummary {
+    pub websites_checked: i64,
+    pub issues_found: i64,
+    pub issues_fixed: i64,
+    #[serde(default)]
+    pub notes: String,
+}
+
+/// A security check report with its improvement plan, reviewed by the regulator (§8.6b–c).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct SecurityCheckSummary {
+    pub findings: Severities,
+    pub findings_fixed: Severities,
+    /// What will be fixed, by whom and when; required.
+    pub improvement_plan: String,
+    #[serde(default)]
+    pub notes: String,
+}
+
+/// An assessor's report on the websites it assessed (§8.2.4).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct AssessmentSummary {
+    pub conclusion: Conclusion,
+    /// 0–100.
+    pub score: f64,
+    pub findings: Severities,
+    #[serde(default)]
+    pub notes: String,
+}
+
+/// A submission's structured summary; its kind must be the obligation's.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub enum Summary {
+    CspMonthly(CspMonthlySummary),
+    SupplierService(ServiceSummary),
+    SelfCheck(SelfCheckSummary),
+    SecurityCheck(SecurityCheckSummary),
+    Assessment(AssessmentSummary),
+}
+
+impl Summary {
+    pub fn kind(&self) -> ReportKind {
+        match self {
+            Summary::CspMonthly(_) => ReportKind::CspMonthly,
+            Summary::SupplierService(_) => ReportKind::SupplierService,
+            Summary::SelfCheck(_) => ReportKind::SelfCheck,
+            Summary::SecurityCheck(_) => ReportKind::SecurityCheck,
+            Summary::Assessment(_) => ReportKind::Assessment,
+        }
+    }
+}
+
+/// An organisation named in a report record.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct OrgRef {
+    pub id: Uuid,
+    pub name: String,
+}
+
+/// What the receiving organisation (or the regulator) sets.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ObligationInput {
+    pub kind: String,
+    /// For engagement reports: the engagement (its provider submits, its agency receives).
+    #[serde(default)]
+    pub engagement_id: String,
+    /// For reports to a regulator: the agency that submits.
+    #[serde(default)]
+    pub agency_id: String,
+    pub cadence: String,
+    pub due_day: String,
+    pub first_period: String,
+    #[serde(default)]
+    pub last_period: String,
+}
+
+/// An obligation as lists show it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ObligationRow {
+    pub id: Uuid,
+    pub kind: ReportKind,
+    pub submitter: OrgRef,
+    pub receiver: OrgRef,
+    pub agency: OrgRef,
+    pub engagement_id: Option<Uuid>,
+    pub cadence: Cadence,
+    /// Day of the month after the period ends (clamped to the month's length).
+    pub due_day: i16,
+    #[cfg_attr(feature = "ssr", schema(value_type = String, example = "2026-01"))]
+    pub first_period: Period,
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<String>))]
+    pub last_period: Option<Period>,
+}
+
+/// One period of one obligation, with its state for the viewer today: the unit of work.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct PeriodItem {
+    pub obligation_id: Uuid,
+    pub kind: ReportKind,
+    #[cfg_attr(feature = "ssr", schema(value_type = String, example = "2026-10"))]
+    pub period: Period,
+    /// `YYYY-MM-DD`.
+    pub due_on: String,
+    pub state: PeriodState,
+    pub submitter: OrgRef,
+    pub receiver: OrgRef,
+    pub agency: OrgRef,
+    pub submission_id: Option<Uuid>,
+}
+
+/// Filters of the report lists.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ItemFilter {
+    /// `submit` (what the viewer owes), `review` (what it receives) or empty for both.
+    #[serde(default)]
+    pub side: String,
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub state: String,
+    #[serde(default)]
+    pub q: String,
+}
+
+impl ItemFilter {
+    pub fn query_string(&self) -> String {
+        let mut parts = Vec::new();
+        for (k, v) in [
+            ("side", &self.side),
+            ("kind", &self.kind),
+            ("state", &self.state),
+            ("q", &self.q),
+        ] {
+            if !v.trim().is_empty() {
+                parts.push(format!("{k}={}", crate::ui::encode_query(v.trim())));
+            }
+        }
+        parts.join("&")
+    }
+}
+
+/// The report work of one organisation: what it owes and what it must review.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ReportWork {
+    pub items: Vec<PeriodItem>,
+    pub obligations: Vec<ObligationRow>,
+    /// What the obligation form offers, for those who set obligations.
+    pub choices: Option<ObligationChoices>,
+    /// The viewing organisation (its rows are the ones it submits).
+    pub viewer: Uuid,
+    /// Whether the viewer may submit what its organisation owes.
+    pub may_submit: bool,
+}
+
+/// A stored file as lists show it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct FileView {
+    pub id: Uuid,
+    pub name: String,
+    pub media_type: String,
+    pub size: i64,
+    pub sha256: String,
+}
+
+/// A reviewer's decision on one version.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ReviewView {
+    pub decision: Decision,
+    pub comment: String,
+    pub reviewer: String,
+    pub reviewed_at: String,
+}
+
+/// One version of a submission, never changed once made.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct VersionView {
+    pub number: i32,
+    pub submitted_by: String,
+    pub submitted_at: String,
+    pub summary: Summary,
+    pub files: Vec<FileView>,
+    pub review: Option<ReviewView>,
+}
+
+/// A submission with its whole history.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct SubmissionView {
+    pub id: Uuid,
+    pub obligation: ObligationRow,
+    #[cfg_attr(feature = "ssr", schema(value_type = String, example = "2026-10"))]
+    pub period: Period,
+    pub due_on: String,
+    pub status: SubmissionStatus,
+    pub state: PeriodState,
+    /// Oldest first.
+    pub versions: Vec<VersionView>,
+    pub can_review: bool,
+    pub can_resubmit: bool,
+}
+
+/// A submission in a list (the API's `GET /submissions`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct SubmissionRow {
+    pub id: Uuid,
+    pub obligation_id: Uuid,
+    pub kind: ReportKind,
+    #[cfg_attr(feature = "ssr", schema(value_type = String, example = "2026-10"))]
+    pub period: Period,
+    pub status: SubmissionStatus,
+    pub state: PeriodState,
+    pub versions: i32,
+    /// RFC 3339, UTC.
+    pub first_submitted_at: String,
+    pub last_submitted_at: String,
+    pub submitter: OrgRef,
+    pub receiver: OrgRef,
+}
+
+/// Filters and paging of the submission list; every field is optional.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SubmissionFilter {
+    pub obligation_id: Option<Uuid>,
+    pub kind: Option<ReportKind>,
+    pub status: Option<SubmissionStatus>,
+    pub period: Option<Period>,
+    /// 1-based.
+    pub page: u64,
+    pub per_page: u64,
+}
+
+/// One page of a list.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct SubmissionPage {
+    pub items: Vec<SubmissionRow>,
+    pub page: u64,
+    pub per_page: u64,
+    pub total: u64,
+}
+
+/// What the submission form needs: the obligation, the periods open for submission, and a one-time key.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SubmitForm {
+    pub obligation: ObligationRow,
+    pub periods: Vec<(Period, PeriodState)>,
+    /// Set when resubmitting: the period is fixed and the last version prefills the form.
+    pub resubmission: Option<(Uuid, Period, Summary)>,
+    pub idempotency_key: String,
+}
+
+/// One cell of the regulator's matrix: the worst state among the agency's obligations of the kind.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MatrixCell {
+    pub state: Option<StateCode>,
+    /// Obligations behind the cell.
+    pub count: u32,
+    /// The submission to open when the cell stands for exactly one.
+    pub submission_id: Option<Uuid>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MatrixRow {
+    pub agency: OrgRef,
+    pub cells: Vec<MatrixCell>,
+}
+
+/// The regulator's agencies × the last 12 periods for one kind of report.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Matrix {
+    pub kind: ReportKind,
+    pub cadence: Cadence,
+    pub periods: Vec<Period>,
+    pub rows: Vec<MatrixRow>,
+    /// Per period: how many cells are in each state (over every agency that matches, not only this page).
+    pub totals: Vec<Vec<(StateCode, u32)>>,
+    pub agencies: u64,
+    pub page: u64,
+    pub pages: u64,
+}
+
+/// The matrix's filters.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct MatrixFilter {
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub cadence: String,
+    #[serde(default)]
+    pub q: String,
+    /// Keep only agencies with at least one cell in this state.
+    #[serde(default)]
+    pub state: String,
+    #[serde(default)]
+    pub page: String,
+}
+
+/// The obligation form's choices: engagements the viewer receives reports under, or agencies of its jurisdiction.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ObligationChoices {
+    /// (engagement id, "provider → agency (role)", the report kind that fits it)
+    pub engagements: Vec<(Uuid, String, ReportKind)>,
+    pub agencies: Vec<OrgRef>,
+}
+
+/// Why a file or an upload was refused; says exactly what to fix.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum UploadProblem {
+    Empty { name: String },
+    TooLarge { name: String, limit_mb: u64 },
+    TypeNotAllowed { name: String },
+    TypeMismatch { name: String, detected: String },
+}
+
+impl UploadProblem {
+    pub fn msg(&self) -> Msg {
+        match self {
+            UploadProblem::Empty { .. } => Msg::ErrFileEmpty,
+            UploadProblem::TooLarge { .. } => Msg::ErrFileTooLarge,
+            UploadProblem::TypeNotAllowed { .. } => Msg::ErrFileType,
+            UploadProblem::TypeMismatch { .. } => Msg::ErrFileMismatch,
+        }
+    }
+}

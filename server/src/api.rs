@@ -1,0 +1,541 @@
+//! The machine API `/api/v1`: bearer-token authentication, the report endpoints over the same
+//! services and policy as the pages, errors as RFC 9457 problem JSON, and the OpenAPI 3.1 document
+//! generated from the handlers and wire types.
+// A problem is built only on the error path of a request, once; boxing it would buy nothing.
+#![allow(clippy::result_large_err)]
+use std::collections::HashMap;
+
+use app::{
+    auth::tokens::{self, TokenRefusal},
+    backend::{actor::Actor, policy, request::RequestMeta, AppState, ServiceError},
+    i18n::{Locale, Msg},
+    reports::{
+        http::{self as report_http, UploadError},
+        service::{self, SubmitOutcome},
+        Cadence, ObligationRow, Period, PeriodItem, ReportKind, StateCode, SubmissionFilter, SubmissionPage,
+        SubmissionStatus, SubmissionView, Summary,
+    },
+};
+use axum::{
+    extract::{FromRequestParts, Multipart, Path, Query, State},
+    http::{header, request::Parts, HeaderMap, HeaderValue, StatusCode},
+    response::{IntoResponse, Response},
+    routing::{get, post},
+    Extension, Json, Router,
+};
+use serde::Serialize;
+use utoipa::{OpenApi, ToSchema};
+use uuid::Uuid;
+
+use crate::ServerState;
+
+/// An RFC 9457 problem: what went wrong, for a program and for the person reading its log.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Problem {
+    /// A URI reference naming the kind of problem.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    /// The request id (also in the `x-request-id` header).
+    pub instance: String,
+    /// Field-level detail: which input was refused and why.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldProblem>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FieldProblem {
+    /// The field's name, as in the request (`summary.availability_pct`, `period`, `files`).
+    pub field: String,
+    pub detail: String,
+}
+
+impl Problem {
+    fn new(status: StatusCode, kind: &str, detail: impl Into<String>, meta: &RequestMeta) -> Problem {
+        Problem {
+            kind: format!("/problems/{kind}"),
+            title: status.canonical_reason().unwrap_or("Error").to_string(),
+            status: status.as_u16(),
+            detail: detail.into(),
+            instance: format!("urn:request:{}", meta.request_id),
+            errors: Vec::new(),
+        }
+    }
+
+    fn field(mut self, field: &str, detail: &str) -> Problem {
+        self.errors.push(FieldProblem {
+            field: field.to_string(),
+            detail: detail.to_string(),
+        });
+        self
+    }
+
+    /// The one mapping from the service's error to a problem.
+    fn from_service(e: ServiceError, meta: &RequestMeta) -> Problem {
+        let en = Locale::En;
+        match e {
+            ServiceError::NotSignedIn => Problem::new(
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                Msg::ErrNotSignedIn.text(en),
+                meta,
+            ),
+            ServiceError::MustChangePassword => Problem::new(
+                StatusCode::FORBIDDEN,
+                "password-change-required",
+                Msg::MustChangeNotice.text(en),
+                meta,
+            ),
+            ServiceError::Forbidden => {
+                Problem::new(StatusCode::FORBIDDEN, "forbidden", Msg::ErrForbidden.text(en), meta)
+            }
+            ServiceError::NotFound => Problem::new(StatusCode::NOT_FOUND, "not-found", Msg::ErrNotFound.text(en), meta),
+            ServiceError::Invalid { field, msg } => Problem::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid-field",
+                format!("{field}: {}", msg.text(en)),
+                meta,
+            )
+            .field(field, msg.text(en)),
+            ServiceError::Conflict { field, msg } => Problem::new(
+                StatusCode::CONFLICT,
+                "conflict",
+                format!("{field}: {}", msg.text(en)),
+                meta,
+            )
+            .field(field, msg.text(en)),
+            ServiceError::Db(e) => {
+                tracing::error!(request_id = meta.request_id, error = %e, "database error");
+                Problem::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    Msg::ErrInternal.text(en),
+                    meta,
+                )
+            }
+            ServiceError::Internal(e) => {
+                tracing::error!(request_id = meta.request_id, error = %e, "internal error");
+                Problem::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    Msg::ErrInternal.text(en),
+                    meta,
+                )
+            }
+        }
+    }
+
+    fn from_upload(e: UploadError, meta: &RequestMeta) -> Problem {
+        match e {
+            UploadError::Service(e) => Problem::from_service(e, meta),
+            other => {
+                let (status, field, message) = other.explain(Locale::En, &meta.request_id);
+                let kind = match status {
+                    StatusCode::PAYLOAD_TOO_LARGE => "file-too-large",
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE => "file-type",
+                    StatusCode::BAD_REQUEST => "malformed-request",
+                    _ => "invalid-file",
+                };
+                Problem::new(status, kind, message.clone(), meta).field(&field, &message)
+            }
+        }
+    }
+}
+
+impl IntoResponse for Problem {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let mut res = (status, Json(self)).into_response();
+        res.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
+        if status == StatusCode::UNAUTHORIZED {
+            res.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"portal\""),
+            );
+        }
+        res
+    }
+}
+
+/// The person a bearer token belongs to, with exactly that person's rights.
+pub struct ApiActor(pub Actor, pub RequestMeta);
+
+impl FromRequestParts<ServerState> for ApiActor {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &ServerState) -> Result<Self, Self::Rejection> {
+        let meta = parts.extensions.get::<RequestMeta>().cloned().unwrap_or_default();
+        let bearer = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")));
+        let refusal = match bearer {
+            None => TokenRefusal::Missing,
+            Some(token) => {
+                let app = &state.app;
+                match tokens::authenticate(&app.db, token, app.clock.now(), &app.settings.default_time_zone).await {
+                    Ok(actor) => return Ok(ApiActor(actor, meta)),
+                    Err(Err(e)) => return Err(Problem::from_service(e, &meta)),
+                    Err(Ok(r)) => r,
+                }
+            }
+        };
+        let detail = match refusal {
+            TokenRefusal::Missing => "send a personal API token as `Authorization: Bearer <token>`",
+            TokenRefusal::Unknown => "the token is not known",
+            TokenRefusal::Expired => "the token has expired",
+            TokenRefusal::Revoked => "the token was revoked",
+            TokenRefusal::Inactive => "the token's person or organisation is deactivated",
+        };
+        Err(Problem::new(StatusCode::UNAUTHORIZED, "unauthorized", detail, &meta))
+    }
+}
+
+/// An obligation with the state of each of its recent periods.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ObligationStatus {
+    pub obligation: ObligationRow,
+    /// The last 12 periods that have begun, newest first.
+    pub periods: Vec<PeriodItem>,
+}
+
+/// The multipart body of a submission.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct SubmissionUpload {
+    /// The obligation (not sent when resubmitting: the submission says it).
+    obligation_id: Option<Uuid>,
+    /// The period, as `2026-10`, `2026-Q3`, `2026-H1` or `2026` (not sent when resubmitting).
+    #[schema(example = "2026-10")]
+    period: Option<String>,
+    /// The summary as JSON; its `kind` must be the obligation's.
+    #[schema(value_type = String, content_media_type = "application/json")]
+    summary: Summary,
+    /// Attached files: PDF, office documents, CSV, ZIP or images, up to 200 MB each.
+    #[schema(value_type = Vec<String>, format = Binary)]
+    files: Vec<Vec<u8>>,
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Supervision portal API", version = "1", description = "Report obligations and submissions for automation. Authenticate with a personal API token (`Authorization: Bearer pt_…`), created on the account page or by `portal issue-token`. A token has exactly its person's rights. Errors are RFC 9457 problem JSON."),
+    paths(list_obligations, list_submissions, create_submission, get_submission, resubmit, download_file),
+    components(schemas(Problem, FieldProblem, ObligationStatus, SubmissionUpload, SubmissionPage, SubmissionView, Summary, StateCode, Cadence, ReportKind, SubmissionStatus)),
+    modifiers(&BearerAuth),
+    security(("bearer" = []))
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// The API's routes, relative to `/api/v1`.
+pub fn router() -> Router<ServerState> {
+    Router::new()
+        .route("/openapi.json", get(openapi_json))
+        .route("/obligations", get(list_obligations))
+        .route(
+            "/submissions",
+            get(list_submissions)
+                .post(create_submission)
+                .layer(axum::extract::DefaultBodyLimit::max(report_http::MAX_REQUEST_BYTES)),
+        )
+        .route("/submissions/{id}", get(get_submission))
+        .route(
+            "/submissions/{id}/versions",
+            post(resubmit).layer(axum::extract::DefaultBodyLimit::max(report_http::MAX_REQUEST_BYTES)),
+        )
+        .route("/files/{id}", get(download_file))
+        .fallback(not_found)
+}
+
+async fn not_found(meta: Option<Extension<RequestMeta>>) -> Problem {
+    let meta = meta.map(|m| m.0).unwrap_or_default();
+    Problem::new(StatusCode::NOT_FOUND, "not-found", "no such endpoint", &meta)
+}
+
+async fn openapi_json() -> Response {
+    let mut res = Json(ApiDoc::openapi()).into_response();
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    res
+}
+
+fn parse_id(raw: &str, meta: &RequestMeta) -> Result<Uuid, Problem> {
+    Uuid::parse_str(raw).map_err(|_| {
+        Problem::new(
+            StatusCode::NOT_FOUND,
+            "not-found",
+            Msg::ErrNotFound.text(Locale::En),
+            meta,
+        )
+    })
+}
+
+fn ready(actor: &Actor, meta: &RequestMeta) -> Result<(), Problem> {
+    if actor.must_change_password {
+        return Err(Problem::from_service(ServiceError::MustChangePassword, meta));
+    }
+    Ok(())
+}
+
+/// My obligations, each with its recent periods' states (in the token's person's time zone).
+#[utoipa::path(get, path = "/api/v1/obligations", tag = "reports",
+    responses(
+        (status = 200, description = "Obligations in reach", body = Vec<ObligationStatus>),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "No access to reports", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn list_obligations(
+    State(state): State<AppState>,
+    ApiActor(actor, meta): ApiActor,
+) -> Result<Json<Vec<ObligationStatus>>, Problem> {
+    ready(&actor, &meta)?;
+    let reader = policy::report_reader(&state.db, &actor, state.today())
+        .await
+        .map_err(|e| Problem::from_service(e, &meta))?;
+    let (items, obligations) = service::report_work(&state.db, &reader, &actor, state.clock.now(), &Default::default())
+        .await
+        .map_err(|e| Problem::from_service(e, &meta))?;
+    let mut by_obligation: HashMap<Uuid, Vec<PeriodItem>> = HashMap::new();
+    for i in items {
+        by_obligation.entry(i.obligation_id).or_default().push(i);
+    }
+    Ok(Json(
+        obligations
+            .into_iter()
+            .map(|o| {
+                let mut periods = by_obligation.remove(&o.id).unwrap_or_default();
+                periods.sort_by_key(|p| std::cmp::Reverse(p.period.ordinal()));
+                ObligationStatus { obligation: o, periods }
+            })
+            .collect(),
+    ))
+}
+
+fn parse_filter(q: &HashMap<String, String>, meta: &RequestMeta) -> Result<SubmissionFilter, Problem> {
+    let bad = |field: &str, detail: &str| {
+        Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid-field",
+            format!("{field}: {detail}"),
+            meta,
+        )
+        .field(field, detail)
+    };
+    let get = |k: &str| q.get(k).map(|s| s.trim()).filter(|s| !s.is_empty());
+    let number = |k: &str, default: u64, max: u64| -> Result<u64, Problem> {
+        match get(k) {
+            None => Ok(default),
+            Some(v) => v
+                .parse::<u64>()
+                .ok()
+                .filter(|n| (1..=max).contains(n))
+                .ok_or_else(|| bad(k, &format!("a whole number from 1 to {max}"))),
+        }
+    };
+    Ok(SubmissionFilter {
+        obligation_id: get("obligation_id")
+            .map(|v| Uuid::parse_str(v).map_err(|_| bad("obligation_id", "not a UUID")))
+            .transpose()?,
+        kind: get("kind")
+            .map(|v| ReportKind::parse(v).ok_or_else(|| bad("kind", "not a report kind")))
+            .transpose()?,
+        status: get("status")
+            .map(|v| SubmissionStatus::parse(v).ok_or_else(|| bad("status", "one of submitted, returned, accepted")))
+            .transpose()?,
+        period: get("period")
+            .map(|v| Period::parse(v).ok_or_else(|| bad("period", Msg::ErrPeriodFormat.text(Locale::En))))
+            .transpose()?,
+        page: number("page", 1, 1_000_000)?,
+        per_page: number("per_page", 50, 100)?,
+    })
+}
+
+/// Submissions in reach, newest first.
+#[utoipa::path(get, path = "/api/v1/submissions", tag = "reports",
+    params(
+        ("obligation_id" = Option<Uuid>, Query, description = "Only this obligation's"),
+        ("kind" = Option<ReportKind>, Query, description = "Only this kind"),
+        ("status" = Option<SubmissionStatus>, Query, description = "Only this status"),
+        ("period" = Option<String>, Query, description = "Only this period (2026-10, 2026-Q3, 2026-H1, 2026)"),
+        ("page" = Option<u64>, Query, description = "1-based page, default 1", minimum = 1),
+        ("per_page" = Option<u64>, Query, description = "Rows per page, 1–100, default 50", minimum = 1, maximum = 100),
+    ),
+    responses(
+        (status = 200, description = "One page", body = SubmissionPage),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "No access to reports", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A filter is not valid", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn list_submissions(
+    State(state): State<AppState>,
+    ApiActor(actor, meta): ApiActor,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Json<SubmissionPage>, Problem> {
+    ready(&actor, &meta)?;
+    let filter = parse_filter(&q, &meta)?;
+    let reader = policy::report_reader(&state.db, &actor, state.today())
+        .await
+        .map_err(|e| Problem::from_service(e, &meta))?;
+    service::list_submissions(&state.db, &reader, &actor, state.clock.now(), &filter)
+        .await
+        .map(Json)
+        .map_err(|e| Problem::from_service(e, &meta))
+}
+
+async fn view_of(state: &AppState, actor: &Actor, id: Uuid) -> Result<SubmissionView, ServiceError> {
+    let reader = policy::report_reader(&state.db, actor, state.today()).await?;
+    service::submission_view(&state.db, &reader, actor, state.clock.now(), id).await
+}
+
+async fn upload(
+    state: &AppState,
+    actor: &Actor,
+    meta: &RequestMeta,
+    headers: &HeaderMap,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+    resubmit_of: Option<Uuid>,
+) -> Result<Response, Problem> {
+    ready(actor, meta)?;
+    let result: Result<SubmitOutcome, UploadError> = async {
+        let submitter = policy::report_submitter(actor)?;
+        let fixed = match resubmit_of {
+            Some(id) => Some(service::submission_target(&state.db, &submitter, id).await?),
+            None => None,
+        };
+        let multipart = multipart.map_err(|e| UploadError::Malformed(e.body_text()))?;
+        let parsed = report_http::read_multipart(state, multipart).await?;
+        let key = headers.get("idempotency-key").and_then(|v| v.to_str().ok());
+        let new = report_http::new_version(state, &submitter, parsed, key, fixed).await?;
+        Ok(service::submit(&state.db, &state.files, state.clock.now(), &submitter, actor, meta, new).await?)
+    }
+    .await;
+    let outcome = result.map_err(|e| Problem::from_upload(e, meta))?;
+    let id = outcome.submission_id();
+    let view = view_of(state, actor, id)
+        .await
+        .map_err(|e| Problem::from_service(e, meta))?;
+    let status = match outcome {
+        SubmitOutcome::Created(_) => StatusCode::CREATED,
+        SubmitOutcome::Replayed(_) => StatusCode::OK,
+    };
+    let mut res = (status, Json(view)).into_response();
+    if let Ok(v) = HeaderValue::from_str(&format!("/api/v1/submissions/{id}")) {
+        res.headers_mut().insert(header::LOCATION, v);
+    }
+    Ok(res)
+}
+
+/// Creates the submission of a period (its first version), with its summary and files.
+/// Send an `Idempotency-Key` header to make retries safe: the same key and request answer the
+/// same submission (200) instead of creating another.
+#[utoipa::path(post, path = "/api/v1/submissions", tag = "reports",
+    params(("Idempotency-Key" = Option<String>, Header, description = "1–100 visible ASCII characters; repeat it on retries")),
+    request_body(content = SubmissionUpload, content_type = "multipart/form-data"),
+    responses(
+        (status = 201, description = "Created", body = SubmissionView),
+        (status = 200, description = "A retry of an earlier request with the same Idempotency-Key", body = SubmissionView),
+        (status = 400, description = "The body was cut off or is not multipart", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "May not submit", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A version is already waiting for review, the period was accepted, or the key was used for another request", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "A file is larger than 200 MB", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "A file's type is not accepted or does not match its content", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field is not valid (unknown obligation, period outside it, figure out of range, empty file)", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn create_submission(
+    State(state): State<AppState>,
+    ApiActor(actor, meta): ApiActor,
+    headers: HeaderMap,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Response, Problem> {
+    upload(&state, &actor, &meta, &headers, multipart, None).await
+}
+
+/// One submission with every version, file and review.
+#[utoipa::path(get, path = "/api/v1/submissions/{id}", tag = "reports",
+    params(("id" = Uuid, Path, description = "The submission")),
+    responses(
+        (status = 200, description = "The submission", body = SubmissionView),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Not found, or not in reach", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn get_submission(
+    State(state): State<AppState>,
+    ApiActor(actor, meta): ApiActor,
+    Path(id): Path<String>,
+) -> Result<Json<SubmissionView>, Problem> {
+    ready(&actor, &meta)?;
+    let id = parse_id(&id, &meta)?;
+    view_of(&state, &actor, id)
+        .await
+        .map(Json)
+        .map_err(|e| Problem::from_service(e, &meta))
+}
+
+/// Submits a new version after the submission was returned (send `summary` and `files` only).
+#[utoipa::path(post, path = "/api/v1/submissions/{id}/versions", tag = "reports",
+    params(
+        ("id" = Uuid, Path, description = "The returned submission"),
+        ("Idempotency-Key" = Option<String>, Header, description = "1–100 visible ASCII characters; repeat it on retries"),
+    ),
+    request_body(content = SubmissionUpload, content_type = "multipart/form-data"),
+    responses(
+        (status = 201, description = "The new version was stored", body = SubmissionView),
+        (status = 200, description = "A retry of an earlier request with the same Idempotency-Key", body = SubmissionView),
+        (status = 400, description = "The body was cut off or is not multipart", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "May not submit", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Not found, or not this organisation's to submit", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not returned: waiting for review or accepted", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "A file is larger than 200 MB", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "A file's type is not accepted or does not match its content", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field is not valid", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn resubmit(
+    State(state): State<AppState>,
+    ApiActor(actor, meta): ApiActor,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Response, Problem> {
+    let id = parse_id(&id, &meta)?;
+    upload(&state, &actor, &meta, &headers, multipart, Some(id)).await
+}
+
+/// Downloads an attached file.
+#[utoipa::path(get, path = "/api/v1/files/{id}", tag = "reports",
+    params(("id" = Uuid, Path, description = "The file")),
+    responses(
+        (status = 200, description = "The file's bytes, with its media type", content_type = "application/octet-stream"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Not found, or not in reach", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn download_file(
+    State(state): State<AppState>,
+    ApiActor(actor, meta): ApiActor,
+    Path(id): Path<String>,
+) -> Result<Response, Problem> {
+    ready(&actor, &meta)?;
+    let id = parse_id(&id, &meta)?;
+    report_http::file_response(&state, &actor, id)
+        .await
+        .map_err(|e| Problem::from_service(e, &meta))
+}
