@@ -43,7 +43,8 @@ test('a CSP uploads a monthly report, the agency returns it, the CSP resubmits, 
   await csp.page.goto(`${BASE}/reports?side=submit&kind=csp_monthly`);
   await hydrated(csp.page);
   const row = await csp.page.$$eval('[data-test="report-items"] tbody tr', (rows, agency) => {
-    const r = rows.find((x) => x.textContent.includes(agency) && x.querySelector('[data-test="submit-report"]'));
+    const r = rows.find((x) => x.textContent.includes(agency) && ['overdue', 'due'].includes(x.dataset.state)
+      && x.querySelector('[data-test="submit-report"]'));
     return r && { period: r.dataset.period, state: r.dataset.state, href: r.querySelector('[data-test="submit-report"]').getAttribute('href') };
   }, AGENCY);
   assert.ok(row, 'a report to submit');

@@ -383,6 +383,12 @@ fn ReviewForm(id: Uuid, review: ServerAction<ReviewSubmission>) -> impl IntoView
     }
 }
 
+/// Opens the browser's print dialog (the print stylesheet leaves out navigation and controls).
+fn print(_: leptos::ev::MouseEvent) {
+    #[cfg(feature = "hydrate")]
+    let _ = window().print();
+}
+
 #[component]
 pub fn SubmissionPage() -> impl IntoView {
     let params = use_params_map();
@@ -420,7 +426,7 @@ pub fn SubmissionPage() -> impl IntoView {
                                 <dt>{t(Msg::DueOn)}</dt><dd>{due_on}</dd>
                             </dl>
                             <p class="no-print row-actions">
-                                <button type="button" class="link-button" onclick="window.print()" data-test="print">{t(Msg::Print)}</button>
+                                <button type="button" class="link-button" on:click=print data-test="print">{t(Msg::Print)}</button>
                                 {can_resubmit.then(|| view! {
                                     <a class="button primary" href=format!("/reports/submit/{}?resubmit={id}", obligation.id) data-test="resubmit-report">{t(Msg::SubmitNewVersion)}</a>
                                 })}
@@ -696,6 +702,11 @@ fn SubmitFormView(form: SubmitForm) -> impl IntoView {
     let status_view = move || {
         let _ = cancel;
     };
+    // One upload at a time: the button waits while one is on its way.
+    #[cfg(feature = "hydrate")]
+    let sending = move || matches!(progress.get(), upload::Progress::Sending(_));
+    #[cfg(not(feature = "hydrate"))]
+    let sending = || false;
     view! {
         <h1>{if resubmission.is_some() { t(Msg::SubmitNewVersion) } else { t(Msg::SubmitReport) }}</h1>
         <dl class="facts">
@@ -728,7 +739,7 @@ fn SubmitFormView(form: SubmitForm) -> impl IntoView {
             </label>
             <p class="muted span-all">{t(Msg::FilesHelp)}</p>
             <div class="span-all">{status_view}</div>
-            <div class="form-actions"><button type="submit" class="primary" data-test="send-report">{t(Msg::Submit)}</button></div>
+            <div class="form-actions"><button type="submit" class="primary" data-test="send-report" disabled=sending>{t(Msg::Submit)}</button></div>
         </form>
     }
 }

@@ -69,6 +69,9 @@ fn NavLinks(viewer: Viewer, nav: Vec<NavPage>) -> impl IntoView {
             let p = path.get();
             let here = if href == "/" {
                 p == "/"
+            } else if href == "/reports" {
+                // The matrix has its own entry.
+                p == href || (p.starts_with("/reports/") && !p.starts_with("/reports/matrix"))
             } else {
                 p == href || p.starts_with(&format!("{href}/"))
             };
