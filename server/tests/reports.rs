@@ -825,3 +825,28 @@ async fn reminders_go_out_once_before_the_due_date_and_once_when_overdue() {
         assert!(mails >= first as u64, "mails queued ({mails})");
     }
 }
+
+#[tokio::test]
+async fn a_file_over_200_mb_is_refused_while_it_streams_and_nothing_is_kept() {
+    let app = spawn(common::Backend::Sqlite).await;
+    let agency = app.signed_in("admin@agency.example").await;
+    let csp = app.signed_in("admin@csp.example").await;
+    let obligation = new_obligation(&app, &agency).await;
+    let before = counts(&app).await;
+    let mut big = vec![b' '; 200 * 1024 * 1024 + 1];
+    big[..PDF.len()].copy_from_slice(PDF);
+    let (status, body) = submit(
+        &app,
+        &csp,
+        form(&obligation, "2026-10", "", &csp_fields("99.9"), vec![("huge.pdf", big)]),
+    )
+    .await;
+    assert_eq!((status, body["field"].as_str()), (413, Some("files")), "{body}");
+    assert!(
+        body["message"].as_str().unwrap_or("").contains("huge.pdf"),
+        "names the file: {body}"
+    );
+    assert_eq!(counts(&app).await, before);
+    assert_eq!(stored_blobs(&app), 0);
+    assert!(app.state_files_tmp_empty());
+}

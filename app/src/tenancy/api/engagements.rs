@@ -4,7 +4,7 @@ use uuid::Uuid;
 
 use crate::{
     error::AppError,
-    tenancy::{EngagementList, EngagementRow, InviteInput, WebsiteFilter},
+    tenancy::{EngagementList, EngagementRow, InviteInput},
 };
 
 #[cfg(feature = "ssr")]
@@ -32,7 +32,13 @@ pub async fn list_engagements() -> Result<EngagementList, AppError> {
         let (providers, own_websites) = match &agency_writer {
             Some(w) => {
                 let site_reader = policy::website_reader(&state.db, &actor, today).await?;
-                let sites = websites::list_websites(&state.db, &site_reader, today, &WebsiteFilter::default()).await?;
+                let sites = websites::list_websites(
+                    &state.db,
+                    &site_reader,
+                    today,
+                    &crate::tenancy::WebsiteFilter::default(),
+                )
+                .await?;
                 (
                     engagements::provider_choices(&state.db, w).await?,
                     sites.into_iter().map(|s| (s.id, s.name, s.domain)).collect(),
