@@ -50,7 +50,12 @@ pub fn due_date(p: Period, due_day: u8) -> Date {
 /// The period of `cadence` containing the day.
 pub fn containing(cadence: Cadence, day: Date) -> Period {
     Period::containing(cadence, day.year(), day.month() as u8)
-        .unwrap_or_else(|| Period::new(cadence, 2000, 1).expect("2000 is a valid year"))
+        // Only a date outside the years periods allow (1900–9998) lands here.
+        .unwrap_or(Period {
+            year: day.year().clamp(1900, 9998),
+            cadence,
+            index: 1,
+        })
 }
 
 /// The period that starts on this stored first day (`None` if none of the cadence does).
