@@ -1,4 +1,4 @@
-//! The `portal` command: serve, migrate, seed-demo, create-admin, audit-verify.
+//! The `portal` command: serve, migrate, seed-demo, generate, create-admin, issue-token, audit-verify.
 use std::{process::ExitCode, sync::Arc, time::Instant};
 
 use app::backend::{db, demo, SystemClock};
@@ -27,6 +27,14 @@ enum Command {
         email: String,
         #[arg(long, default_value = "Platform administrator")]
         name: String,
+    },
+    /// Fill an empty database with the scale world for benchmarks: 20 regulators, agencies with
+    /// websites, providers, engagements and months of report history (password as the demo's).
+    Generate {
+        #[arg(long, default_value_t = 2000)]
+        agencies: usize,
+        #[arg(long, default_value_t = 36)]
+        months: u32,
     },
     /// Verify the audit trail's hash chain; exits non-zero and names the first broken row.
     AuditVerify,
@@ -185,6 +193,50 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, String> {
                 })?;
             println!("API token \"{name}\" for {email}, valid {days} days (shown only now):");
             println!("{token}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Generate { agencies, months } => {
+            if !(1..=100_000).contains(&agencies) || !(1..=120).contains(&months) {
+                return Err("--agencies must be 1–100000 and --months 1–120".into());
+            }
+            let db = connect(&config).await?;
+            let files = config.data_dir.join("files");
+            let plan = app::backend::generate::Plan {
+                agencies,
+                months,
+                ..Default::default()
+            };
+            println!(
+                "generating {agencies} agencies with {months} months of reports into {} …",
+                config.describe()
+            );
+            let done = app::backend::generate::generate(&db, &files, time::OffsetDateTime::now_utc(), &plan)
+                .await
+                .map_err(|e| e.to_string())?;
+            for (table, n) in &done.rows {
+                println!("  {table:<20} {n:>9} rows");
+            }
+            let size = app::backend::generate::database_bytes(&db)
+                .await
+                .map_err(|e| e.to_string())?;
+            println!(
+                "  {} files ({} KiB) under {}",
+                done.files,
+                done.file_bytes / 1024,
+                files.display()
+            );
+            println!(
+                "done in {:.1} s; database {:.1} MiB",
+                done.seconds,
+                size as f64 / (1024.0 * 1024.0)
+            );
+            println!(
+                "sign in as {} (the top regulator), {} (an agency) or {} (a CSP); password {}",
+                app::backend::generate::account("security", app::backend::generate::TOP_REGULATOR),
+                app::backend::generate::account("security", &app::backend::generate::agency_key(0)),
+                app::backend::generate::account("security", "csp-000"),
+                demo::DEMO_PASSWORD
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::AuditVerify => {

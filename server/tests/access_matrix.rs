@@ -127,6 +127,7 @@ const FUNCTIONS: &[Case] = &[
     case("audit", Some((M::Audit, R)), Nothing, Side::Any),
     case("audit_verify", Some((M::Organisations, W)), Nothing, Side::Any),
     case("report_work", Some((M::Reports, R)), Nothing, Side::Any),
+    case("report_panel", Some((M::Reports, R)), Nothing, Side::Any),
     case("submission", Some((M::Reports, R)), Sub, Side::Any),
     case("submit_form", Some((M::Reports, W)), Obl, Side::Any),
     case("review_submission", Some((M::ReportReview, W)), Received, Side::Any),
@@ -738,6 +739,7 @@ async fn every_role_of_every_kind_against_every_function_and_page() {
                             | "outbox"
                             | "audit"
                             | "report_work"
+                            | "report_panel"
                             | "submission"
                             | "submit_form"
                             | "report_matrix"

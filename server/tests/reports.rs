@@ -850,3 +850,367 @@ async fn a_file_over_200_mb_is_refused_while_it_streams_and_nothing_is_kept() {
     assert_eq!(stored_blobs(&app), 0);
     assert!(app.state_files_tmp_empty());
 }
+
+/// The matrix the slow way, as the oracle: every obligation's every period through
+/// `rules::period_state`, folded to the worst state per agency and period.
+async fn matrix_one_by_one(
+    db: &sea_orm::DatabaseConnection,
+    actor: &app::backend::actor::Actor,
+    kind: app::reports::ReportKind,
+    now: time::OffsetDateTime,
+) -> Vec<(
+    uuid::Uuid,
+    Vec<(Option<app::reports::StateCode>, u32, Option<uuid::Uuid>)>,
+)> {
+    use app::{
+        backend::time_fmt::date_in_zone,
+        reports::{entity::obligation, rules, SubmissionStatus},
+        tenancy::entity::organisation,
+    };
+    let today = date_in_zone(now, &actor.time_zone);
+    let periods = rules::last_ended(kind.usual_cadence(), today, 12);
+    let orgs = organisation::Entity::find().all(db).await.expect("orgs");
+    // The regulator's subtree, then the agencies directly under it.
+    let mut subtree = vec![actor.organisation_id];
+    loop {
+        let more: Vec<uuid::Uuid> = orgs
+            .iter()
+            .filter(|o| o.kind == "regulator" && o.regulator_id.is_some_and(|r| subtree.contains(&r)))
+            .map(|o| o.id)
+            .filter(|id| !subtree.contains(id))
+            .collect();
+        if more.is_empty() {
+            break;
+        }
+        subtree.extend(more);
+    }
+    let mut agencies: Vec<&organisation::Model> = orgs
+        .iter()
+        .filter(|o| o.kind == "agency" && o.regulator_id.is_some_and(|r| subtree.contains(&r)))
+        .collect();
+    agencies.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+    let mut out = Vec::new();
+    for a in agencies {
+        let mut cells = vec![(None, 0u32, None); periods.len()];
+        let obligations = obligation::Entity::find()
+            .filter(obligation::Column::AgencyId.eq(a.id))
+            .filter(obligation::Column::Kind.eq(kind.code()))
+            .filter(obligation::Column::Cadence.eq(kind.usual_cadence().code()))
+            .all(db)
+            .await
+            .expect("obligations");
+        for o in obligations {
+            for (i, p) in periods.iter().enumerate() {
+                let start = rules::start(*p);
+                if start < o.first_period || o.last_period.is_some_and(|l| start > l) {
+                    continue;
+                }
+                let sub = submission::Entity::find()
+                    .filter(submission::Column::ObligationId.eq(o.id))
+                    .filter(submission::Column::PeriodStart.eq(start))
+                    .one(db)
+                    .await
+                    .expect("submission");
+                let facts = sub.as_ref().map(|s| rules::SubmissionFacts {
+                    status: SubmissionStatus::parse(&s.status).expect("status"),
+                    first_submitted_on: date_in_zone(s.first_submitted_at, &actor.time_zone),
+                    versions: s.versions,
+                });
+                let state = rules::period_state(*p, o.due_day as u8, today, facts).code();
+                let cell = &mut cells[i];
+                cell.1 += 1;
+                cell.2 = if cell.1 == 1 { sub.map(|s| s.id) } else { None };
+                if cell
+                    .0
+                    .is_none_or(|s: app::reports::StateCode| state.severity() > s.severity())
+                {
+                    cell.0 = Some(state);
+                }
+            }
+        }
+        out.push((a.id, cells));
+    }
+    out
+}
+
+#[tokio::test]
+async fn the_matrix_aggregated_in_sql_matches_every_state_computed_one_by_one() {
+    use app::{
+        backend::{actor::load_actor, demo, policy, time_fmt::start_of_day_in_zone},
+        reports::{entity::obligation, rules, service, Cadence, MatrixFilter, ReportKind, StateCode},
+        tenancy::entity::{organisation, person},
+    };
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+    use std::collections::BTreeMap;
+    let now = time::macros::datetime!(2026-11-25 02:00 UTC);
+    for backend in backends() {
+        let (db, _) = common::fresh_db(backend).await;
+        demo::seed(&db, now).await.expect("seed");
+        let org = |name: &'static str| {
+            let db = db.clone();
+            async move {
+                organisation::Entity::find()
+                    .filter(organisation::Column::Name.eq(name))
+                    .one(&db)
+                    .await
+                    .expect("org")
+                    .expect(name)
+            }
+        };
+        let health = org("东州市卫生健康委员会").await;
+        let csp = org("示范云计算有限公司").await;
+        let someone = person::Entity::find()
+            .one(&db)
+            .await
+            .expect("person")
+            .expect("a person");
+        // A second CSP obligation for the health agency: due on the 31st (clamped in short
+        // months), for six periods only, so cells behind two obligations count 2.
+        let periods = rules::last_ended(Cadence::Monthly, time::macros::date!(2026 - 11 - 25), 12);
+        let extra = uuid::Uuid::new_v4();
+        obligation::ActiveModel {
+            id: Set(extra),
+            kind: Set("csp_monthly".into()),
+            submitter_id: Set(csp.id),
+            receiver_id: Set(health.id),
+            agency_id: Set(health.id),
+            engagement_id: Set(None),
+            cadence: Set("monthly".into()),
+            due_day: Set(31),
+            first_period: Set(rules::start(periods[3])),
+            last_period: Set(Some(rules::start(periods[8]))),
+            created_by: Set(someone.id),
+            created_at: Set(now),
+        }
+        .insert(&db)
+        .await
+        .expect("obligation");
+        // Accepted reports sent right around the due date's end: late in Shanghai, on time in UTC.
+        let due_end = |i: usize| start_of_day_in_zone(rules::due_date(periods[i], 31).next_day().unwrap(), "UTC");
+        let shanghai_end =
+            |i: usize| start_of_day_in_zone(rules::due_date(periods[i], 31).next_day().unwrap(), "Asia/Shanghai");
+        let sent = [
+            (4, "accepted", due_end(4) - time::Duration::hours(1)),
+            (5, "accepted", shanghai_end(5) + time::Duration::milliseconds(500)),
+            (6, "accepted", shanghai_end(6) - time::Duration::milliseconds(500)),
+            (7, "submitted", due_end(7)),
+            (8, "returned", due_end(8)),
+        ];
+        for (i, status, at) in sent {
+            submission::ActiveModel {
+                id: Set(uuid::Uuid::new_v4()),
+                obligation_id: Set(extra),
+                period_start: Set(rules::start(periods[i])),
+                status: Set(status.into()),
+                versions: Set(1),
+                first_submitted_at: Set(at),
+                last_submitted_at: Set(at),
+                decided_at: Set(None),
+            }
+            .insert(&db)
+            .await
+            .expect("submission");
+        }
+        // One cache for every call below: the data no longer changes, so filters and pages are
+        // served from the grid computed once per jurisdiction, kind and zone.
+        let cache = app::backend::epoch::EpochCache::new(16);
+        for (email, zone) in [
+            ("security@regulator.example", "Asia/Shanghai"),
+            ("security@regulator.example", "UTC"),
+            ("security@east-regulator.example", "Asia/Shanghai"),
+            ("security@neighbour-regulator.example", "UTC"),
+        ] {
+            let p = person::Entity::find()
+                .filter(person::Column::Email.eq(email))
+                .one(&db)
+                .await
+                .expect("person")
+                .expect(email);
+            let mut actor = load_actor(&db, p.id, "Asia/Shanghai")
+                .await
+                .expect("actor")
+                .expect("active");
+            actor.time_zone = zone.into();
+            let reader = policy::report_reader(&db, &actor, now.date()).await.expect("reader");
+            for kind in [ReportKind::CspMonthly, ReportKind::SelfCheck, ReportKind::Assessment] {
+                let expected = matrix_one_by_one(&db, &actor, kind, now).await;
+                let filter = MatrixFilter {
+                    kind: kind.code().into(),
+                    ..MatrixFilter::default()
+                };
+                let all = service::matrix(&db, &cache, &reader, &actor, now, &filter, false)
+                    .await
+                    .expect("matrix");
+                let got: Vec<_> = all
+                    .rows
+                    .iter()
+                    .map(|r| {
+                        (
+                            r.agency.id,
+                            r.cells
+                                .iter()
+                                .map(|c| (c.state, c.count, c.submission_id))
+                                .collect::<Vec<_>>(),
+                        )
+                    })
+                    .collect();
+                assert_eq!(got, expected, "{email} in {zone}, {kind:?}");
+                assert_eq!(all.agencies, expected.len() as u64);
+                let mut totals = vec![BTreeMap::<StateCode, u32>::new(); 12];
+                for (_, cells) in &expected {
+                    for (i, (state, _, _)) in cells.iter().enumerate() {
+                        if let Some(s) = state {
+                            *totals[i].entry(*s).or_default() += 1;
+                        }
+                    }
+                }
+                let totals: Vec<Vec<(StateCode, u32)>> = totals.into_iter().map(|t| t.into_iter().collect()).collect();
+                assert_eq!(all.totals, totals, "{email} in {zone}, {kind:?}: totals");
+                // Each state filter keeps exactly the agencies with a cell in that state, and the
+                // totals count only them.
+                for state in StateCode::ALL {
+                    let filtered = service::matrix(
+                        &db,
+                        &cache,
+                        &reader,
+                        &actor,
+                        now,
+                        &MatrixFilter {
+                            kind: kind.code().into(),
+                            state: state.code().into(),
+                            ..MatrixFilter::default()
+                        },
+                        true,
+                    )
+                    .await
+                    .expect("filtered");
+                    let want: Vec<_> = expected
+                        .iter()
+                        .filter(|(_, cells)| cells.iter().any(|c| c.0 == Some(*state)))
+                        .map(|(id, _)| *id)
+                        .collect();
+                    let ids: Vec<_> = filtered.rows.iter().map(|r| r.agency.id).collect();
+                    assert_eq!(ids, want, "{email} in {zone}, {kind:?}, only {state:?}");
+                    let counted: u32 = filtered.totals.iter().flatten().map(|(_, n)| n).sum();
+                    let cells: u32 = expected
+                        .iter()
+                        .filter(|(id, _)| want.contains(id))
+                        .flat_map(|(_, cells)| cells.iter().filter(|c| c.0.is_some()))
+                        .count() as u32;
+                    assert_eq!(counted, cells, "{email} in {zone}, {kind:?}, only {state:?}: totals");
+                }
+            }
+        }
+        // The reports sent around midnight make the health agency's row differ between zones,
+        // so the comparisons above covered both readings of "late".
+        let east = person::Entity::find()
+            .filter(person::Column::Email.eq("security@east-regulator.example"))
+            .one(&db)
+            .await
+            .expect("person")
+            .expect("east");
+        let mut actor = load_actor(&db, east.id, "UTC").await.expect("actor").expect("active");
+        let mut rows = Vec::new();
+        for zone in ["UTC", "Asia/Shanghai"] {
+            actor.time_zone = zone.into();
+            let m = matrix_one_by_one(&db, &actor, ReportKind::CspMonthly, now).await;
+            rows.push(m.into_iter().find(|(id, _)| *id == health.id).expect("health row").1);
+        }
+        assert_ne!(rows[0], rows[1], "the zone changes some cell of the health agency");
+        // Searching is literal: a '%' matches no name.
+        let p = person::Entity::find()
+            .filter(person::Column::Email.eq("security@regulator.example"))
+            .one(&db)
+            .await
+            .expect("person")
+            .expect("regulator");
+        let actor = load_actor(&db, p.id, "Asia/Shanghai")
+            .await
+            .expect("actor")
+            .expect("active");
+        let reader = policy::report_reader(&db, &actor, now.date()).await.expect("reader");
+        for (q, n) in [("%", 0), ("东州市", 2), ("", 6)] {
+            let m = service::matrix(
+                &db,
+                &cache,
+                &reader,
+                &actor,
+                now,
+                &MatrixFilter {
+                    q: q.into(),
+                    ..MatrixFilter::default()
+                },
+                true,
+            )
+            .await
+            .expect("search");
+            assert_eq!(m.agencies, n, "search {q:?}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_generated_world_keeps_every_rule_and_fills_only_an_empty_database() {
+    use app::{
+        backend::generate::{self, Plan},
+        reports::entity::obligation,
+        tenancy::entity::{organisation, website},
+    };
+    let now = time::macros::datetime!(2026-11-25 02:00 UTC);
+    for backend in backends() {
+        let (db, url) = common::fresh_db(backend).await;
+        let files = std::env::temp_dir().join(format!("portal-gen-{}", uuid::Uuid::new_v4().simple()));
+        let plan = Plan {
+            agencies: 40,
+            months: 6,
+            websites_per_agency: 3,
+        };
+        let done = generate::generate(&db, &files, now, &plan).await.expect("generate");
+        let rows = |t: &str| done.rows.iter().find(|(n, _)| *n == t).map(|(_, n)| *n).unwrap_or(0);
+        assert_eq!(
+            organisation::Entity::find()
+                .filter(organisation::Column::Kind.eq("agency"))
+                .count(&db)
+                .await
+                .expect("count"),
+            40
+        );
+        assert_eq!(website::Entity::find().count(&db).await.expect("count"), 120);
+        assert_eq!(rows("website"), 120);
+        // CSP, supplier, self-check for each; an assessor for every fourth agency.
+        assert_eq!(obligation::Entity::find().count(&db).await.expect("count"), 40 * 3 + 10);
+        let subs = submission::Entity::find().count(&db).await.expect("count");
+        assert_eq!(subs, rows("report_submission"));
+        assert!(subs > 40 * 4, "six months of monthly reports, mostly sent: {subs}");
+        assert_eq!(file::Entity::find().count(&db).await.expect("count"), done.files);
+        assert_eq!(version::Entity::find().count(&db).await.expect("count"), done.files);
+        // Every file row has its bytes on disk under its hash.
+        let store = app::backend::storage::FileStore::new(&files);
+        for f in file::Entity::find().all(&db).await.expect("files") {
+            let path = store.path_of(&f.sha256).expect("a sha-256");
+            let bytes = std::fs::read(&path).expect("file on disk");
+            assert_eq!(bytes.len() as i64, f.size);
+            assert_eq!(hex::encode(sha2::Sha256::digest(&bytes)), f.sha256);
+        }
+        // The audit chain it wrote verifies.
+        let report = app::audit::service::verify_chain(&db).await.expect("verify");
+        assert!(report.first_break.is_none(), "{:?}", report.first_break);
+        assert!(report.rows_checked >= subs, "an audit row per version at least");
+        // The generated people sign in, and the top regulator's matrix lists all 40 agencies.
+        let app = common::TestApp::over(backend, db.clone(), url).await;
+        let regulator = app
+            .signed_in(&generate::account("security", generate::TOP_REGULATOR))
+            .await;
+        let (status, m) = get(&app, &regulator, "/api/report_matrix?filter[kind]=csp_monthly").await;
+        assert_eq!(status, 200, "{m}");
+        assert_eq!(m["agencies"], 40);
+        let county = app.signed_in(&generate::account("security", "reg-07")).await;
+        let (_, m) = get(&app, &county, "/api/report_matrix?filter[kind]=csp_monthly").await;
+        assert_eq!(m["agencies"], 2, "a county sees only its own two agencies");
+        // A second run refuses: the database is no longer empty, and nothing is added.
+        let before = organisation::Entity::find().count(&db).await.expect("count");
+        assert!(generate::generate(&db, &files, now, &plan).await.is_err());
+        assert_eq!(organisation::Entity::find().count(&db).await.expect("count"), before);
+        std::fs::remove_dir_all(&files).ok();
+    }
+}

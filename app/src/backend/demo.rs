@@ -760,7 +760,8 @@ fn demo_outcome(obligation: usize, back: usize) -> Option<(SubmissionStatus, i64
     }
 }
 
-fn demo_summary(kind: ReportKind, seed: usize) -> Summary {
+/// A plausible summary of `kind`, varied by `seed`.
+pub fn demo_summary(kind: ReportKind, seed: usize) -> Summary {
     let n = seed as i64;
     let sev = |a: i64| Severities {
         critical: a % 2,

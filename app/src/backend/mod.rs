@@ -4,9 +4,11 @@ pub mod clock;
 pub mod db;
 pub mod demo;
 pub mod entity;
+pub mod epoch;
 pub mod error;
 pub mod flash;
 pub mod form;
+pub mod generate;
 pub mod mail;
 pub mod policy;
 pub mod request;
@@ -63,6 +65,8 @@ pub struct AppState {
     /// Allows one audit row per address per minute for refused bursts, so a flood cannot bloat the trail.
     pub rate_limit_audit: Arc<SignInLimiter>,
     pub files: storage::FileStore,
+    /// The regulators' report matrices, valid while the data epoch stands.
+    pub matrix_cache: Arc<epoch::EpochCache<crate::reports::service::MatrixGrid>>,
 }
 
 impl AppState {
@@ -82,6 +86,7 @@ impl AppState {
             settings: Arc::new(settings),
             sign_in_limiter: Arc::new(limiter),
             rate_limit_audit: Arc::new(audit),
+            matrix_cache: Arc::new(epoch::EpochCache::new(16)),
         }
     }
 }

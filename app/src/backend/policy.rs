@@ -492,6 +492,23 @@ impl ReportReader {
         matches!(self.reach, Reach::Regulators(_))
     }
 
+    /// Names the jurisdiction (its regulators, sorted), for keying views computed over it.
+    pub fn jurisdiction_key(&self) -> Option<String> {
+        match &self.reach {
+            Reach::Regulators(ids) => {
+                let mut ids = ids.clone();
+                ids.sort();
+                Some(
+                    ids.iter()
+                        .map(|id| id.simple().to_string())
+                        .collect::<Vec<_>>()
+                        .join(","),
+                )
+            }
+            _ => None,
+        }
+    }
+
     /// The agencies a regulator's matrix lists (organisation rows); `None` for other readers.
     pub fn jurisdiction_agencies(&self) -> Option<Condition> {
         match &self.reach {

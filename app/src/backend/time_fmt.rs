@@ -8,11 +8,16 @@ pub fn is_known_zone(name: &str) -> bool {
     jiff::tz::TimeZone::get(name).is_ok()
 }
 
+/// The zone of that name, else the default zone (else UTC).
+fn zone_or_default(zone: &str) -> jiff::tz::TimeZone {
+    jiff::tz::TimeZone::get(zone)
+        .or_else(|_| jiff::tz::TimeZone::get(DEFAULT_TIME_ZONE))
+        .unwrap_or(jiff::tz::TimeZone::UTC)
+}
+
 /// `2026-11-25 22:17` in `zone` (falls back to the default zone for an unknown name).
 pub fn format_in_zone(at: OffsetDateTime, zone: &str) -> String {
-    let tz = jiff::tz::TimeZone::get(zone)
-        .or_else(|_| jiff::tz::TimeZone::get(DEFAULT_TIME_ZONE))
-        .unwrap_or(jiff::tz::TimeZone::UTC);
+    let tz = zone_or_default(zone);
     match jiff::Timestamp::from_second(at.unix_timestamp()) {
         Ok(ts) => ts.to_zoned_datetime(tz).strftime("%Y-%m-%d %H:%M").to_string(),
         Err(_) => at.to_string(),
@@ -21,14 +26,22 @@ pub fn format_in_zone(at: OffsetDateTime, zone: &str) -> String {
 
 /// The calendar day `at` falls on in `zone` (the default zone for an unknown name).
 pub fn date_in_zone(at: OffsetDateTime, zone: &str) -> time::Date {
-    let tz = jiff::tz::TimeZone::get(zone)
-        .or_else(|_| jiff::tz::TimeZone::get(DEFAULT_TIME_ZONE))
-        .unwrap_or(jiff::tz::TimeZone::UTC);
+    let tz = zone_or_default(zone);
     let offset = jiff::Timestamp::from_second(at.unix_timestamp())
         .map(|ts| tz.to_offset(ts).seconds())
         .unwrap_or(0);
     let shifted = at + time::Duration::seconds(offset as i64);
     shifted.date()
+}
+
+/// The instant `day` begins in `zone` (the default zone for an unknown name).
+pub fn start_of_day_in_zone(day: time::Date, zone: &str) -> OffsetDateTime {
+    let tz = zone_or_default(zone);
+    jiff::civil::Date::new(day.year() as i16, u8::from(day.month()) as i8, day.day() as i8)
+        .and_then(|d| d.to_zoned_datetime(tz))
+        .ok()
+        .and_then(|z| OffsetDateTime::from_unix_timestamp(z.timestamp().as_second()).ok())
+        .unwrap_or_else(|| day.midnight().assume_utc())
 }
 
 #[cfg(test)]
@@ -61,5 +74,22 @@ mod tests {
             time::macros::date!(2026 - 11 - 25)
         );
         assert!(!is_known_zone("Nowhere/Unknown"));
+    }
+
+    #[test]
+    fn a_day_begins_at_local_midnight() {
+        let day = time::macros::date!(2026 - 11 - 26);
+        assert_eq!(
+            start_of_day_in_zone(day, "Asia/Shanghai"),
+            datetime!(2026-11-25 16:00 UTC)
+        );
+        assert_eq!(start_of_day_in_zone(day, "UTC"), datetime!(2026-11-26 0:00 UTC));
+        // The first instant of a day is on that day, and the one before it is not.
+        let start = start_of_day_in_zone(day, "Asia/Shanghai");
+        assert_eq!(date_in_zone(start, "Asia/Shanghai"), day);
+        assert_eq!(
+            date_in_zone(start - time::Duration::seconds(1), "Asia/Shanghai"),
+            day.previous_day().unwrap()
+        );
     }
 }

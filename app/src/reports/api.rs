@@ -3,7 +3,9 @@
 use leptos::prelude::*;
 use uuid::Uuid;
 
-use super::{ItemFilter, Matrix, MatrixFilter, ObligationInput, ReportWork, SubmissionView, SubmitForm};
+use super::{
+    ItemFilter, Matrix, MatrixFilter, ObligationInput, ReportPanelData, ReportWork, SubmissionView, SubmitForm,
+};
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
@@ -37,6 +39,19 @@ pub async fn list_report_work(filter: ItemFilter) -> Result<ReportWork, AppError
             &filter,
         )
         .await
+    }
+    .await;
+    answer(result)
+}
+
+/// The dashboard's report panel.
+#[server(endpoint = "report_panel", input = leptos::server_fn::codec::GetUrl)]
+pub async fn report_panel() -> Result<ReportPanelData, AppError> {
+    let state = expect_context::<AppState>();
+    let result = async {
+        let actor = actor::require()?;
+        let reader = policy::report_reader(&state.db, &actor, state.today()).await?;
+        service::panel(&state.db, &reader, &actor, state.clock.now()).await
     }
     .await;
     answer(result)
@@ -124,7 +139,16 @@ pub async fn load_matrix(filter: MatrixFilter) -> Result<Matrix, AppError> {
     let result = async {
         let actor = actor::require()?;
         let reader = policy::report_reader(&state.db, &actor, state.today()).await?;
-        service::matrix(&state.db, &reader, &actor, state.clock.now(), &filter, true).await
+        service::matrix(
+            &state.db,
+            &state.matrix_cache,
+            &reader,
+            &actor,
+            state.clock.now(),
+            &filter,
+            true,
+        )
+        .await
     }
     .await;
     answer(result)

@@ -587,7 +587,16 @@ pub async fn export_matrix_csv(
             return Err(ServiceError::MustChangePassword);
         }
         let reader = policy::report_reader(&state.db, &actor, state.today()).await?;
-        let m = service::matrix(&state.db, &reader, &actor, state.clock.now(), &filter, false).await?;
+        let m = service::matrix(
+            &state.db,
+            &state.matrix_cache,
+            &reader,
+            &actor,
+            state.clock.now(),
+            &filter,
+            false,
+        )
+        .await?;
         let mut w = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
         let err = |e: csv::Error| ServiceError::Internal(e.to_string());
         let mut head = vec![Msg::Agency.text(locale).to_string()];

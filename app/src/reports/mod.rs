@@ -327,6 +327,11 @@ impl StateCode {
             StateCode::Overdue => 6,
         }
     }
+
+    /// The state of that severity (each state has its own).
+    pub fn from_severity(severity: u8) -> Option<Self> {
+        Self::ALL.iter().copied().find(|s| s.severity() == severity)
+    }
 }
 
 /// Counts per severity, as security reports give them.
@@ -531,6 +536,18 @@ pub struct ReportWork {
     pub viewer: Uuid,
     /// Whether the viewer may submit what its organisation owes.
     pub may_submit: bool,
+}
+
+/// The dashboard's report panel: what the viewer's organisation must submit and what it must
+/// review, counted in full, with the most urgent few of each.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ReportPanelData {
+    pub viewer: Uuid,
+    pub may_submit: bool,
+    pub to_submit: u32,
+    pub to_submit_first: Vec<PeriodItem>,
+    pub to_review: u32,
+    pub to_review_first: Vec<PeriodItem>,
 }
 
 /// A stored file as lists show it.

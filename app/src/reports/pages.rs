@@ -941,39 +941,29 @@ pub fn MatrixPage() -> impl IntoView {
 /// A dashboard panel: the viewer's reports needing action (to submit, or to review).
 #[component]
 pub fn ReportsPanel() -> impl IntoView {
-    let work = Resource::new(|| (), |_| super::api::list_report_work(ItemFilter::default()));
+    let panel = Resource::new(|| (), |_| super::api::report_panel());
     view! {
         <section class="card" data-test="reports-panel">
             <h2><a href="/reports">{t(Msg::Reports)}</a></h2>
             <Suspense fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
                 {move || {
                     Suspend::new(async move {
-                        match work.await {
+                        match panel.await {
                             Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
-                            Ok(w) => {
-                                let org = Some(w.viewer);
-                                let may_submit = w.may_submit;
-                                let (to_submit, to_review): (Vec<PeriodItem>, Vec<PeriodItem>) = w
-                                    .items
-                                    .into_iter()
-                                    .filter(|i| {
-                                        let mine = Some(i.submitter.id) == org;
-                                        (mine && (i.state.needs_submission()))
-                                            || (!mine && Some(i.receiver.id) == org && matches!(i.state, PeriodState::Submitted { .. }))
-                                    })
-                                    .partition(|i| Some(i.submitter.id) == org);
+                            Ok(p) => {
+                                let org = Some(p.viewer);
                                 view! {
-                                    <h3>{t(Msg::ToSubmit)}" ("{to_submit.len()}")"</h3>
-                                    {if to_submit.is_empty() {
+                                    <h3>{t(Msg::ToSubmit)}" ("{p.to_submit}")"</h3>
+                                    {if p.to_submit_first.is_empty() {
                                         view! { <p class="empty">{t(Msg::NothingToSubmit)}</p> }.into_any()
                                     } else {
-                                        view! { <WorkTable items=to_submit.into_iter().take(10).collect() viewer_may_submit=may_submit viewer=org/> }.into_any()
+                                        view! { <WorkTable items=p.to_submit_first viewer_may_submit=p.may_submit viewer=org/> }.into_any()
                                     }}
-                                    <h3>{t(Msg::ToReview)}" ("{to_review.len()}")"</h3>
-                                    {if to_review.is_empty() {
+                                    <h3>{t(Msg::ToReview)}" ("{p.to_review}")"</h3>
+                                    {if p.to_review_first.is_empty() {
                                         view! { <p class="empty">{t(Msg::NothingToReview)}</p> }.into_any()
                                     } else {
-                                        view! { <WorkTable items=to_review.into_iter().take(10).collect() viewer_may_submit=false viewer=org/> }.into_any()
+                                        view! { <WorkTable items=p.to_review_first viewer_may_submit=false viewer=org/> }.into_any()
                                     }}
                                 }.into_any()
                             }

@@ -1,10 +1,16 @@
 //! Reports: setting obligations, submitting versions with files, reviewing, the lists of work with
 //! computed states, the regulator's matrix, and the reminders. Every query ANDs in the capability's scope.
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::{
+    collections::{BTreeMap, HashMap, HashSet},
+    sync::Arc,
+};
 
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection,
-    DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, TransactionTrait,
+    sea_query::{Expr, IntoIden, IntoValueTuple, JoinType, Order, Query, SelectStatement, TableRef},
+    ActiveModelTrait,
+    ActiveValue::Set,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
 };
 use sha2::{Digest, Sha256};
 use time::{Date, OffsetDateTime};
@@ -14,8 +20,8 @@ use super::{
     entity::{file, obligation, reminder, review, submission, version},
     rules::{self, SubmissionFacts},
     Cadence, Decision, FileView, ItemFilter, Matrix, MatrixCell, MatrixFilter, MatrixRow, ObligationChoices,
-    ObligationInput, ObligationRow, OrgRef, Period, PeriodItem, ReportKind, ReportWork, ReviewView, StateCode,
-    SubmissionFilter, SubmissionPage, SubmissionRow, SubmissionStatus, SubmissionView, SubmitForm, Summary,
+    ObligationInput, ObligationRow, OrgRef, Period, PeriodItem, ReportKind, ReportPanelData, ReportWork, ReviewView,
+    StateCode, SubmissionFilter, SubmissionPage, SubmissionRow, SubmissionStatus, SubmissionView, SubmitForm, Summary,
     VersionView,
 };
 use crate::{
@@ -26,11 +32,12 @@ use crate::{
     backend::{
         actor::Actor,
         db::write_txn,
+        epoch::{self, EpochCache},
         mail,
         policy::{self, ReportReader, ReportReviewer, ReportSubmitter, ReviewerScope},
         request::RequestMeta,
         storage::{FileStore, Received},
-        time_fmt::{date_in_zone, format_in_zone},
+        time_fmt::{date_in_zone, format_in_zone, start_of_day_in_zone},
         ServiceError, ServiceResult,
     },
     i18n::Msg,
@@ -288,6 +295,8 @@ pub async fn create_obligation(
     }
     .insert(&txn)
     .await?;
+    // The regulators' cached matrices show obligations.
+    epoch::bump(&txn).await?;
     let summary = format!(
         "{} {} from {}{}, due day {}",
         v.cadence.code(),
@@ -555,6 +564,38 @@ pub async fn work_page(
     })
 }
 
+/// Rows a dashboard panel shows of each side.
+pub const PANEL_ROWS: usize = 10;
+
+/// The dashboard panel: only the obligations the viewer's organisation submits or receives
+/// (never the whole reach of a regulator), each side counted in full.
+pub async fn panel(
+    db: &DatabaseConnection,
+    reader: &ReportReader,
+    actor: &Actor,
+    now: OffsetDateTime,
+) -> ServiceResult<ReportPanelData> {
+    let side = |s: &str| ItemFilter {
+        side: s.into(),
+        ..ItemFilter::default()
+    };
+    let (submit, _) = report_work(db, reader, actor, now, &side("submit")).await?;
+    let (review, _) = report_work(db, reader, actor, now, &side("review")).await?;
+    let to_submit: Vec<PeriodItem> = submit.into_iter().filter(|i| i.state.needs_submission()).collect();
+    let to_review: Vec<PeriodItem> = review
+        .into_iter()
+        .filter(|i| matches!(i.state, super::PeriodState::Submitted { .. }))
+        .collect();
+    Ok(ReportPanelData {
+        viewer: reader.viewer(),
+        may_submit: policy::may_submit(actor),
+        to_submit: to_submit.len() as u32,
+        to_review: to_review.len() as u32,
+        to_submit_first: to_submit.into_iter().take(PANEL_ROWS).collect(),
+        to_review_first: to_review.into_iter().take(PANEL_ROWS).collect(),
+    })
+}
+
 /// The kind of an obligation the submitter owes (to read a form's summary fields).
 pub async fn obligation_kind(
     db: &DatabaseConnection,
@@ -790,6 +831,7 @@ async fn submit_in_txn(
             (s.id, number)
         }
     };
+    epoch::bump(&txn).await?;
     let version_id = Uuid::new_v4();
     let summary_json = serde_json::to_string(&new.summary).map_err(|e| ServiceError::Internal(e.to_string()))?;
     let inserted = version::ActiveModel {
@@ -969,6 +1011,7 @@ pub async fn review(
     m.status = Set(to.code().into());
     m.decided_at = Set(Some(now));
     m.update(&txn).await?;
+    epoch::bump(&txn).await?;
     let kind = ReportKind::parse(&o.kind).unwrap_or(ReportKind::CspMonthly);
     let period = typed(&o)
         .and_then(|(_, c, _, _)| rules::from_start(c, s.period_start))
@@ -1221,84 +1264,42 @@ pub async fn submit_form(
 /// totals are computed from it for every agency, then one page of agencies is shown.
 pub async fn matrix(
     db: &DatabaseConnection,
+    cache: &EpochCache<MatrixGrid>,
     reader: &ReportReader,
     actor: &Actor,
     now: OffsetDateTime,
     filter: &MatrixFilter,
     paged: bool,
 ) -> ServiceResult<Matrix> {
-    let agencies_cond = reader.jurisdiction_agencies().ok_or(ServiceError::Forbidden)?;
+    let scope = reader.jurisdiction_key().ok_or(ServiceError::Forbidden)?;
     let kind = ReportKind::parse(filter.kind.trim()).unwrap_or(ReportKind::CspMonthly);
     let cadence = Cadence::parse(filter.cadence.trim()).unwrap_or(kind.usual_cadence());
     let today = date_in_zone(now, &actor.time_zone);
-    let periods = rules::last_ended(cadence, today, 12);
-    let mut agencies_q = organisation::Entity::find().filter(agencies_cond);
-    let needle = filter.q.trim();
-    if !needle.is_empty() {
-        agencies_q = agencies_q.filter(organisation::Column::Name.contains(needle));
-    }
-    let agencies = agencies_q.order_by_asc(organisation::Column::Name).all(db).await?;
-    let agency_ids: Vec<Uuid> = agencies.iter().map(|a| a.id).collect();
-    let mut obligations = Vec::new();
-    for chunk in agency_ids.chunks(500) {
-        obligations.extend(
-            obligation::Entity::find()
-                .filter(reader.condition())
-                .filter(obligation::Column::AgencyId.is_in(chunk.to_vec()))
-                .filter(obligation::Column::Kind.eq(kind.code()))
-                .filter(obligation::Column::Cadence.eq(cadence.code()))
-                .all(db)
-                .await?,
-        );
-    }
-    let ids: Vec<Uuid> = obligations.iter().map(|o| o.id).collect();
-    let since = periods.first().map(|p| rules::start(*p));
-    let facts = submission_facts(db, &ids, since, &actor.time_zone).await?;
-    // agency → per period: (worst state, count, the one submission)
-    let mut cells: HashMap<Uuid, Vec<MatrixCell>> = HashMap::new();
-    for o in &obligations {
-        let Some((_, _, first, last)) = typed(o) else { continue };
-        let row = cells.entry(o.agency_id).or_insert_with(|| {
-            vec![
-                MatrixCell {
-                    state: None,
-                    count: 0,
-                    submission_id: None
-                };
-                periods.len()
-            ]
-        });
-        for (i, p) in periods.iter().enumerate() {
-            if p.ordinal() < first.ordinal() || last.is_some_and(|l| p.ordinal() > l.ordinal()) {
-                continue;
-            }
-            let fact = facts.get(&(o.id, rules::start(*p)));
-            let st = rules::period_state(*p, o.due_day as u8, today, fact.map(|f| f.1)).code();
-            let cell = &mut row[i];
-            cell.count += 1;
-            cell.submission_id = if cell.count == 1 { fact.map(|f| f.0) } else { None };
-            if cell.state.is_none_or(|s| st.severity() > s.severity()) {
-                cell.state = Some(st);
-            }
+    // The grid depends on the jurisdiction, the kind, the day and the zone; filters and paging
+    // are applied to it here, so every page and the CSV share one computation per data epoch.
+    let key = format!("{scope}|{}|{}|{today}|{}", kind.code(), cadence.code(), actor.time_zone);
+    let at = epoch::current(db).await?;
+    let grid = match cache.get(&key, &at) {
+        Some(g) => g,
+        None => {
+            let g = Arc::new(matrix_grid(db, reader, &actor.time_zone, today, kind, cadence).await?);
+            cache.put(key, at, g.clone());
+            g
         }
-    }
+    };
+    let needle = filter.q.trim().to_lowercase();
     let wanted = StateCode::parse(filter.state.trim());
-    let listed: Vec<&organisation::Model> = agencies
+    let listed: Vec<&MatrixRow> = grid
+        .rows
         .iter()
-        .filter(|a| match wanted {
-            None => true,
-            Some(w) => cells
-                .get(&a.id)
-                .is_some_and(|row| row.iter().any(|c| c.state == Some(w))),
-        })
+        .filter(|r| needle.is_empty() || r.agency.name.to_lowercase().contains(&needle))
+        .filter(|r| wanted.is_none_or(|w| r.cells.iter().any(|c| c.state == Some(w))))
         .collect();
-    let mut totals: Vec<BTreeMap<StateCode, u32>> = vec![BTreeMap::new(); periods.len()];
-    for a in &listed {
-        if let Some(row) = cells.get(&a.id) {
-            for (i, c) in row.iter().enumerate() {
-                if let Some(s) = c.state {
-                    *totals[i].entry(s).or_default() += 1;
-                }
+    let mut totals: Vec<BTreeMap<StateCode, u32>> = vec![BTreeMap::new(); grid.periods.len()];
+    for r in &listed {
+        for (i, c) in r.cells.iter().enumerate() {
+            if let Some(s) = c.state {
+                *totals[i].entry(s).or_default() += 1;
             }
         }
     }
@@ -1307,36 +1308,261 @@ pub async fn matrix(
     let pages = count.div_ceil(per_page).max(1);
     let page = filter.page.trim().parse::<u64>().unwrap_or(1).clamp(1, pages);
     let rows = listed
-        .iter()
+        .into_iter()
         .skip(((page - 1) * per_page) as usize)
         .take(per_page as usize)
-        .map(|a| MatrixRow {
-            agency: OrgRef {
-                id: a.id,
-                name: a.name.clone(),
-            },
-            cells: cells.get(&a.id).cloned().unwrap_or_else(|| {
-                vec![
-                    MatrixCell {
-                        state: None,
-                        count: 0,
-                        submission_id: None
-                    };
-                    periods.len()
-                ]
-            }),
-        })
+        .cloned()
         .collect();
     Ok(Matrix {
         kind,
         cadence,
-        periods,
+        periods: grid.periods.clone(),
         rows,
         totals: totals.into_iter().map(|m| m.into_iter().collect()).collect(),
         agencies: count,
         page,
         pages,
     })
+}
+
+/// Every agency of a jurisdiction × the last 12 ended periods of one kind and cadence, with
+/// each cell's worst state: what the matrix pages, filters and exports.
+pub struct MatrixGrid {
+    periods: Vec<Period>,
+    /// By agency name.
+    rows: Vec<MatrixRow>,
+}
+
+/// The grid in one query: obligations × periods × submissions aggregated per agency and period
+/// in the database; agencies without obligations of the kind come with empty rows.
+async fn matrix_grid(
+    db: &DatabaseConnection,
+    reader: &ReportReader,
+    zone: &str,
+    today: Date,
+    kind: ReportKind,
+    cadence: Cadence,
+) -> ServiceResult<MatrixGrid> {
+    // Scoped here: its `max` would shadow integers' elsewhere in this module.
+    use sea_orm::sea_query::ExprTrait;
+    let agencies_cond = reader.jurisdiction_agencies().ok_or(ServiceError::Forbidden)?;
+    let periods = rules::last_ended(cadence, today, 12);
+    let backend = db.get_database_backend();
+    // The due days in use for this kind: the slots table needs one row per period and due day.
+    let due_days: Vec<i16> = obligation::Entity::find()
+        .select_only()
+        .column(obligation::Column::DueDay)
+        .distinct()
+        .filter(obligation::Column::Kind.eq(kind.code()))
+        .filter(obligation::Column::Cadence.eq(cadence.code()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let org = |c: organisation::Column| Expr::col((organisation::Entity, c));
+    let agency_ids = Query::select()
+        .column((organisation::Entity, organisation::Column::Id))
+        .from(organisation::Entity)
+        .cond_where(agencies_cond.clone())
+        .to_owned();
+    let mut q = Query::select()
+        .expr_as(org(organisation::Column::Id), "agency_id")
+        .expr_as(org(organisation::Column::Name), "name")
+        .from(organisation::Entity)
+        .cond_where(agencies_cond)
+        .order_by((organisation::Entity, organisation::Column::Name), Order::Asc)
+        .order_by((organisation::Entity, organisation::Column::Id), Order::Asc)
+        .to_owned();
+    let sql = (!due_days.is_empty()).then(|| MatrixSql {
+        backend,
+        slots: matrix_slots(&periods, &due_days, today, zone),
+        kind,
+        cadence,
+        scope: reader.condition(),
+    });
+    match &sql {
+        Some(m) => {
+            q.columns([("g", "idx"), ("g", "sev"), ("g", "n"), ("g", "submission_id")])
+                .join_subquery(
+                    JoinType::LeftJoin,
+                    m.grouped(agency_ids),
+                    "g",
+                    Expr::col(("g", "agency_id")).equals((organisation::Entity, organisation::Column::Id)),
+                )
+                .order_by(("g", "idx"), Order::Asc);
+        }
+        None => {
+            q.expr_as(Expr::val(Option::<i32>::None), "idx");
+        }
+    }
+    let empty = vec![
+        MatrixCell {
+            state: None,
+            count: 0,
+            submission_id: None
+        };
+        periods.len()
+    ];
+    let mut rows: Vec<MatrixRow> = Vec::new();
+    for r in db.query_all(&q).await? {
+        let id: Uuid = r.try_get("", "agency_id")?;
+        if rows.last().is_none_or(|last| last.agency.id != id) {
+            rows.push(MatrixRow {
+                agency: OrgRef {
+                    id,
+                    name: r.try_get("", "name")?,
+                },
+                cells: empty.clone(),
+            });
+        }
+        let Some(idx) = r.try_get::<Option<i32>>("", "idx")? else {
+            continue;
+        };
+        let sev: i32 = r.try_get("", "sev")?;
+        let n: i64 = r.try_get("", "n")?;
+        // PostgreSQL has no MIN over uuid: the id comes as text there.
+        let submission = match backend {
+            DbBackend::Postgres => r
+                .try_get::<Option<String>>("", "submission_id")?
+                .and_then(|s| Uuid::parse_str(&s).ok()),
+            _ => r.try_get::<Option<Uuid>>("", "submission_id")?,
+        };
+        if let (Some(cell), Some(state)) = (
+            rows.last_mut().and_then(|row| row.cells.get_mut(idx as usize)),
+            StateCode::from_severity(sev as u8),
+        ) {
+            *cell = MatrixCell {
+                state: Some(state),
+                count: n as u32,
+                submission_id: if n == 1 { submission } else { None },
+            };
+        }
+    }
+    Ok(MatrixGrid { periods, rows })
+}
+
+/// One slot per (period, due day in use): the period's index in the matrix, its first day, the
+/// due day, the severity of the cell when nothing was sent (due or overdue, as of `today`), and
+/// the instant from which a first version counts as late (the start of the day after the due
+/// date, in the viewer's zone).
+type Slot = (i32, Date, i16, i32, OffsetDateTime);
+
+fn matrix_slots(periods: &[Period], due_days: &[i16], today: Date, zone: &str) -> Vec<Slot> {
+    let mut out = Vec::with_capacity(periods.len() * due_days.len());
+    for (i, p) in periods.iter().enumerate() {
+        for &d in due_days {
+            let day = d.clamp(1, 31) as u8;
+            let unsent = rules::period_state(*p, day, today, None).code().severity();
+            let due = rules::due_date(*p, day);
+            let late_from = start_of_day_in_zone(due.next_day().unwrap_or(due), zone);
+            out.push((i as i32, rules::start(*p), d, i32::from(unsent), late_from));
+        }
+    }
+    out
+}
+
+/// The matrix's join, built once per request: the obligations of one kind and cadence in the
+/// reader's scope × the slots × their submissions, each row with its severity.
+struct MatrixSql {
+    backend: DbBackend,
+    slots: Vec<Slot>,
+    kind: ReportKind,
+    cadence: Cadence,
+    scope: Condition,
+}
+
+impl MatrixSql {
+    /// Severity of one obligation's period: the slot's when nothing was sent, else from the
+    /// submission's status (accepted splits on whether the first version came late).
+    fn severity(&self) -> Expr {
+        use sea_orm::sea_query::ExprTrait;
+        let status = || Expr::col((submission::Entity, submission::Column::Status));
+        let first = Expr::col((submission::Entity, submission::Column::FirstSubmittedAt));
+        let late_from = Expr::col(("s", "column5"));
+        // SQLite keeps instants as RFC 3339 text, whose fractions do not sort as text does
+        // (its placeholders in custom expressions are `?`).
+        let late = match self.backend {
+            DbBackend::Sqlite => Expr::cust_with_exprs("julianday(?) >= julianday(?)", [first, late_from]),
+            _ => first.gte(late_from),
+        };
+        Expr::case(
+            Expr::col((submission::Entity, submission::Column::Id)).is_null(),
+            Expr::col(("s", "column4")),
+        )
+        .case(
+            status().eq(SubmissionStatus::Submitted.code()),
+            i32::from(StateCode::Submitted.severity()),
+        )
+        .case(
+            status().eq(SubmissionStatus::Returned.code()),
+            i32::from(StateCode::Returned.severity()),
+        )
+        .case(late, i32::from(StateCode::AcceptedLate.severity()))
+        .finally(i32::from(StateCode::Accepted.severity()))
+        .into()
+    }
+
+    /// One row per obligation and period of the agencies `agency_ids` selects: agency_id, idx,
+    /// sev, submission_id.
+    fn rows(&self, agency_ids: SelectStatement) -> SelectStatement {
+        use sea_orm::sea_query::ExprTrait;
+        let ob = |c: obligation::Column| Expr::col((obligation::Entity, c));
+        let slot = |c: &'static str| Expr::col(("s", c));
+        Query::select()
+            .expr_as(ob(obligation::Column::AgencyId), "agency_id")
+            .expr_as(slot("column1"), "idx")
+            .expr_as(self.severity(), "sev")
+            .expr_as(Expr::col((submission::Entity, submission::Column::Id)), "submission_id")
+            .from(obligation::Entity)
+            .join(
+                JoinType::InnerJoin,
+                TableRef::ValuesList(
+                    self.slots.iter().map(|s| (*s).into_value_tuple()).collect(),
+                    "s".into_iden(),
+                ),
+                Condition::all()
+                    .add(slot("column3").eq(ob(obligation::Column::DueDay)))
+                    .add(slot("column2").gte(ob(obligation::Column::FirstPeriod)))
+                    .add(
+                        Condition::any()
+                            .add(ob(obligation::Column::LastPeriod).is_null())
+                            .add(slot("column2").lte(ob(obligation::Column::LastPeriod))),
+                    ),
+            )
+            .left_join(
+                submission::Entity,
+                Condition::all()
+                    .add(
+                        Expr::col((submission::Entity, submission::Column::ObligationId))
+                            .equals((obligation::Entity, obligation::Column::Id)),
+                    )
+                    .add(Expr::col((submission::Entity, submission::Column::PeriodStart)).equals(("s", "column2"))),
+            )
+            .cond_where(self.scope.clone())
+            .and_where(ob(obligation::Column::Kind).eq(self.kind.code()))
+            .and_where(ob(obligation::Column::Cadence).eq(self.cadence.code()))
+            .and_where(ob(obligation::Column::AgencyId).in_subquery(agency_ids))
+            .to_owned()
+    }
+
+    /// One row per agency and period: agency_id, idx, the worst severity (sev), how many
+    /// obligations (n), and a submission id (the only one when n is 1).
+    fn grouped(&self, agency_ids: SelectStatement) -> SelectStatement {
+        use sea_orm::sea_query::ExprTrait;
+        let submission = match self.backend {
+            DbBackend::Postgres => Expr::cust("MIN(CAST(\"r\".\"submission_id\" AS TEXT))"),
+            _ => Expr::col(("r", "submission_id")).min(),
+        };
+        Query::select()
+            .column(("r", "agency_id"))
+            .column(("r", "idx"))
+            .expr_as(Expr::col(("r", "sev")).max(), "sev")
+            .expr_as(Expr::cust("COUNT(*)"), "n")
+            .expr_as(submission, "submission_id")
+            .from_subquery(self.rows(agency_ids), "r")
+            .group_by_col(("r", "agency_id"))
+            .group_by_col(("r", "idx"))
+            .to_owned()
+    }
 }
 
 /// The two reminders: three days before the due date, and on the first day overdue.

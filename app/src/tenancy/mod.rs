@@ -290,6 +290,9 @@ pub struct WebsiteFilter {
     /// `agency`, `name`, `domain`, `level`, `phase`; a leading `-` sorts descending.
     #[serde(default)]
     pub sort: Option<String>,
+    /// 1-based page of the list (the CSV has every row).
+    #[serde(default)]
+    pub page: Option<String>,
 }
 
 /// An invitation as the agency's form sends it.
@@ -320,6 +323,7 @@ impl WebsiteFilter {
             ("phase", &self.phase),
             ("flag", &self.flag),
             ("sort", &self.sort),
+            ("page", &self.page),
         ] {
             if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
                 parts.push(format!("{k}={}", crate::ui::encode_query(v)));
@@ -332,7 +336,12 @@ impl WebsiteFilter {
 /// What the websites page needs: the rows in the viewer's reach and whether it may add websites.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct WebsiteList {
+    /// One page of the matching websites.
     pub rows: Vec<WebsiteRow>,
+    /// How many match in all.
+    pub total: u64,
+    pub page: u64,
+    pub pages: u64,
     pub can_create: bool,
     pub officer_choices: Vec<(Uuid, String)>,
 }

@@ -60,7 +60,7 @@ fn KindPanels(kind: OrgKind, nav: Vec<NavPage>) -> impl IntoView {
                 <WebsiteTable base="/" show_agency=true/>
             </section>
             {nav.contains(&NavPage::Reports).then(|| view! { <crate::reports::pages::ReportsPanel/> })}
-            <EngagementsPanel/>
+            // A jurisdiction's engagements run to thousands: they have their own page, not a panel.
         }
         .into_any(),
         OrgKind::Platform => view! { <PlatformPanels nav/> }.into_any(),

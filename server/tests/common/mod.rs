@@ -88,6 +88,24 @@ pub async fn spawn_with(backend: Backend, opts: Options) -> TestApp {
     if opts.demo {
         demo::seed(&db, clock_now(&clock)).await.expect("seed demo");
     }
+    serve(backend, db, url, clock, opts).await
+}
+
+impl TestApp {
+    /// The router over a database a test has already filled.
+    pub async fn over(backend: Backend, db: DatabaseConnection, url: String) -> TestApp {
+        let clock = Arc::new(ManualClock::new(datetime!(2026-11-25 02:00 UTC)));
+        serve(backend, db, url, clock, Options::default()).await
+    }
+}
+
+async fn serve(
+    backend: Backend,
+    db: DatabaseConnection,
+    url: String,
+    clock: Arc<ManualClock>,
+    opts: Options,
+) -> TestApp {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("addr");
     let public_url = opts.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));

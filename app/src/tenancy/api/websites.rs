@@ -23,7 +23,8 @@ pub async fn list_websites(#[server(default)] filter: WebsiteFilter) -> Result<W
         let actor = actor::require()?;
         let today = state.today();
         let reader = policy::website_reader(&state.db, &actor, today).await?;
-        let rows = crate::tenancy::service::websites::list_websites(&state.db, &reader, today, &filter).await?;
+        let (rows, total, page, pages) =
+            crate::tenancy::service::websites::page_websites(&state.db, &reader, today, &filter).await?;
         let writer = policy::website_writer(&actor).ok();
         let officer_choices = match &writer {
             Some(w) => crate::tenancy::service::websites::officer_choices(&state.db, w).await?,
@@ -31,6 +32,9 @@ pub async fn list_websites(#[server(default)] filter: WebsiteFilter) -> Result<W
         };
         Ok(WebsiteList {
             rows,
+            total,
+            page,
+            pages,
             can_create: writer.is_some(),
             officer_choices,
         })

@@ -38,6 +38,7 @@ fn filter_from_query(q: &leptos_router::params::ParamsMap) -> WebsiteFilter {
         phase: get("phase"),
         flag: get("flag"),
         sort: get("sort"),
+        page: get("page"),
     }
 }
 
@@ -61,6 +62,8 @@ fn sort_header(
         "{base}?{}",
         WebsiteFilter {
             sort: Some(next),
+            // A new order starts at the first page.
+            page: None,
             ..filter.clone()
         }
         .query_string()
@@ -111,7 +114,7 @@ pub fn WebsiteTable(#[prop(into)] base: &'static str, show_agency: bool) -> impl
             <div class="form-actions">
                 <button type="submit" class="primary">{t(Msg::Filter)}</button>
                 <a href=base class="button-link">{t(Msg::ClearFilter)}</a>
-                <a href=move || format!("/websites/export.csv?{}", filter.get().query_string()) class="button-link" data-test="csv-link" download="">{t(Msg::ExportCsv)}</a>
+                <a href=move || format!("/websites/export.csv?{}", WebsiteFilter { page: None, ..filter.get() }.query_string()) class="button-link" data-test="csv-link" download="">{t(Msg::ExportCsv)}</a>
             </div>
         </Form>
         <Suspense fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
@@ -125,9 +128,18 @@ pub fn WebsiteTable(#[prop(into)] base: &'static str, show_agency: bool) -> impl
                         view! { <p class="empty" data-test="websites-empty">{t(msg)}</p> }.into_any()
                     }
                     Ok(list) => {
-                        let count = list.rows.len();
+                        let (total, page, pages) = (list.total, list.page, list.pages);
+                        let at_page = f.clone();
+                        let link = move |p: u64| format!("{base}?{}", WebsiteFilter { page: Some(p.to_string()), ..at_page.clone() }.query_string());
+                        let pager = (pages > 1).then(|| view! {
+                            <nav class="pager" data-test="websites-pager">
+                                {(page > 1).then(|| view! { <a href=link(page - 1)>{t(Msg::Previous)}</a> })}
+                                <span>{page}" / "{pages}</span>
+                                {(page < pages).then(|| view! { <a href=link(page + 1)>{t(Msg::Next)}</a> })}
+                            </nav>
+                        });
                         view! {
-                            <p class="muted">{count}" "{t(Msg::Shown)}</p>
+                            <p class="muted" data-test="websites-count">{total}" "{t(Msg::Shown)}</p>
                             <div class="table-wrap"><table class="table" data-test="websites">
                                 <thead><tr>
                                     {show_agency.then(|| sort_header(&f, base, "agency", Msg::Agency, locale))}
@@ -142,6 +154,7 @@ pub fn WebsiteTable(#[prop(into)] base: &'static str, show_agency: bool) -> impl
                                     {list.rows.into_iter().map(|w| view! { <WebsiteRowView w show_agency/> }).collect_view()}
                                 </tbody>
                             </table></div>
+                            {pager}
                         }.into_any()
                     }
                 }

@@ -137,6 +137,8 @@ pub async fn place(
     let mut am = child.into_active_model();
     am.regulator_id = Set(regulator_id);
     am.update(&txn).await?;
+    // The tree decides which agencies the cached matrices list.
+    crate::backend::epoch::bump(&txn).await?;
     let summary = format!(
         "regulator: {before} → {}",
         parent_name.clone().unwrap_or_else(|| "(none)".into())

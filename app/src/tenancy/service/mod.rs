@@ -303,6 +303,8 @@ pub async fn update_organisation(
     am.name = Set(name.clone());
     am.active = Set(input.active);
     am.update(&txn).await.on_unique("name", Msg::ErrNameTaken)?;
+    // Names and activity show in cached views (the regulators' matrices).
+    crate::backend::epoch::bump(&txn).await?;
     append(
         &txn,
         now,

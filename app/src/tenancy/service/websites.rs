@@ -5,7 +5,7 @@ use sea_orm::{
     ActiveModelTrait,
     ActiveValue::Set,
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult, IntoActiveModel,
-    JoinType, QueryFilter, QueryOrder, QuerySelect, Select,
+    JoinType, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
 };
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
@@ -215,13 +215,50 @@ fn flag_condition(flag: WebsiteFlag, today: Date) -> Condition {
     }
 }
 
-/// The websites in the reader's reach that match the filter, in its order.
+/// Websites on one page of a list.
+pub const WEBSITE_PAGE: u64 = 50;
+
+/// The websites in the reader's reach that match the filter, in its order (all of them: the CSV).
 pub async fn list_websites(
     db: &DatabaseConnection,
     reader: &WebsiteReader,
     today: Date,
     filter: &WebsiteFilter,
 ) -> ServiceResult<Vec<WebsiteRow>> {
+    let rows = filtered(reader, today, filter)?
+        .into_model::<ListedWebsite>()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|w| to_row(w, today)).collect())
+}
+
+/// One page of the same list, with the count of all that match: (rows, total, page, pages).
+pub async fn page_websites(
+    db: &DatabaseConnection,
+    reader: &WebsiteReader,
+    today: Date,
+    filter: &WebsiteFilter,
+) -> ServiceResult<(Vec<WebsiteRow>, u64, u64, u64)> {
+    let query = filtered(reader, today, filter)?;
+    let total = query.clone().count(db).await?;
+    let pages = Ord::max(total.div_ceil(WEBSITE_PAGE), 1);
+    let page = filter
+        .page
+        .as_deref()
+        .and_then(|p| p.trim().parse::<u64>().ok())
+        .unwrap_or(1)
+        .clamp(1, pages);
+    let rows = query
+        .offset((page - 1) * WEBSITE_PAGE)
+        .limit(WEBSITE_PAGE)
+        .into_model::<ListedWebsite>()
+        .all(db)
+        .await?;
+    Ok((rows.into_iter().map(|w| to_row(w, today)).collect(), total, page, pages))
+}
+
+/// The query of the list: reach, filters and order.
+fn filtered(reader: &WebsiteReader, today: Date, filter: &WebsiteFilter) -> ServiceResult<Select<website::Entity>> {
     let mut query = listed().filter(reader.condition());
     if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
         let pattern = format!("%{}%", q.replace(['%', '_'], ""));
@@ -262,13 +299,9 @@ pub async fn list_websites(
         "phase" => query.order_by(website::Column::Phase, order),
         _ => return Err(ServiceError::invalid("sort", Msg::ErrChoose)),
     };
-    let rows = query
+    Ok(query
         .order_by_asc(website::Column::Name)
-        .order_by_asc(website::Column::Id)
-        .into_model::<ListedWebsite>()
-        .all(db)
-        .await?;
-    Ok(rows.into_iter().map(|w| to_row(w, today)).collect())
+        .order_by_asc(website::Column::Id))
 }
 
 /// The writer's people who may be named its websites' responsible security officer.

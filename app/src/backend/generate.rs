@@ -1,0 +1,783 @@
+//! The scale dataset: a province of regulators, thousands of agencies with their websites,
+//! providers and engagements, and years of report history, bulk-inserted for benchmarks.
+use std::{path::Path, time::Instant};
+
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
+    PaginatorTrait, QueryFilter, Statement,
+};
+use sha2::{Digest, Sha256};
+use time::{Duration, OffsetDateTime};
+use uuid::Uuid;
+
+use super::{db::write_txn, demo, ServiceError, ServiceResult};
+use crate::{
+    audit::{
+        entity::{audit_head, audit_log},
+        service::row_hash,
+        AuditAction,
+    },
+    auth::service::hash_password,
+    reports::{
+        entity::{file, obligation, review, submission, version},
+        rules,
+        service::kind_for_role,
+        Cadence, Decision, ReportKind, SubmissionStatus,
+    },
+    tenancy::{
+        entity::{engagement, engagement_website, organisation, person, person_role, website},
+        DeploymentModel, EngagementRole, EngagementStatus, OrgKind, Phase, Role, ServiceModel, SupplierSubtype,
+    },
+};
+
+/// What to generate.
+#[derive(Clone, Debug)]
+pub struct Plan {
+    pub agencies: usize,
+    /// Months of report history.
+    pub months: u32,
+    pub websites_per_agency: usize,
+}
+
+impl Default for Plan {
+    fn default() -> Self {
+        Plan {
+            agencies: 2000,
+            months: 36,
+            websites_per_agency: 10,
+        }
+    }
+}
+
+/// Regulators in the tree: a province, four prefectures under it, fifteen counties under those.
+pub const REGULATORS: usize = 20;
+
+/// What was generated, and how long it took.
+#[derive(Debug, Default)]
+pub struct Generated {
+    pub rows: Vec<(&'static str, u64)>,
+    pub files: u64,
+    pub file_bytes: u64,
+    pub seconds: f64,
+}
+
+/// The mail domain of a generated organisation: `<role>@<key>.gen.example`.
+pub fn account(role: &str, key: &str) -> String {
+    format!("{role}@{key}.gen.example")
+}
+
+/// Keys of the generated organisations that the benchmarks sign in as.
+pub const TOP_REGULATOR: &str = "reg-00";
+pub fn agency_key(i: usize) -> String {
+    format!("agency-{i:04}")
+}
+
+/// A cheap, stable pseudo-random number from two indexes (the same world every run).
+fn mix(a: u64, b: u64) -> u64 {
+    let mut x = a.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ b.wrapping_add(0xD1B5_4A32_D192_ED03);
+    x ^= x >> 31;
+    x = x.wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    x ^ (x >> 29)
+}
+
+/// Rows waiting to be inserted, flushed table by table in foreign-key order.
+#[derive(Default)]
+struct Pending {
+    organisations: Vec<organisation::ActiveModel>,
+    people: Vec<person::ActiveModel>,
+    roles: Vec<person_role::ActiveModel>,
+    websites: Vec<website::ActiveModel>,
+    engagements: Vec<engagement::ActiveModel>,
+    engagement_websites: Vec<engagement_website::ActiveModel>,
+    obligations: Vec<obligation::ActiveModel>,
+    submissions: Vec<submission::ActiveModel>,
+    versions: Vec<version::ActiveModel>,
+    files: Vec<file::ActiveModel>,
+    reviews: Vec<review::ActiveModel>,
+    audit: Vec<audit_log::ActiveModel>,
+}
+
+/// Inserts `rows` in statements of at most ~20,000 bound values (under both databases' limits).
+async fn insert_all<C, A>(
+    conn: &C,
+    rows: &mut Vec<A>,
+    columns: usize,
+    counts: &mut Vec<(&'static str, u64)>,
+    name: &'static str,
+) -> ServiceResult<()>
+where
+    C: ConnectionTrait,
+    A: ActiveModelTrait + Send,
+{
+    let per = (20_000 / columns).max(1);
+    let n = rows.len() as u64;
+    while !rows.is_empty() {
+        let rest = rows.split_off(rows.len().min(per));
+        let chunk = std::mem::replace(rows, rest);
+        <A::Entity as EntityTrait>::insert_many(chunk)
+            .exec_without_returning(conn)
+            .await?;
+    }
+    match counts.iter_mut().find(|(k, _)| *k == name) {
+        Some((_, c)) => *c += n,
+        None => counts.push((name, n)),
+    }
+    Ok(())
+}
+
+impl Pending {
+    async fn flush<C: ConnectionTrait>(
+        &mut self,
+        conn: &C,
+        counts: &mut Vec<(&'static str, u64)>,
+    ) -> ServiceResult<()> {
+        insert_all(conn, &mut self.organisations, 7, counts, "organisation").await?;
+        insert_all(conn, &mut self.people, 15, counts, "person").await?;
+        insert_all(conn, &mut self.roles, 2, counts, "person_role").await?;
+        insert_all(conn, &mut self.websites, 13, counts, "website").await?;
+        insert_all(conn, &mut self.engagements, 15, counts, "engagement").await?;
+        insert_all(conn, &mut self.engagement_websites, 2, counts, "engagement_website").await?;
+        insert_all(conn, &mut self.obligations, 12, counts, "report_obligation").await?;
+        insert_all(conn, &mut self.submissions, 8, counts, "report_submission").await?;
+        insert_all(conn, &mut self.versions, 8, counts, "report_version").await?;
+        insert_all(conn, &mut self.files, 6, counts, "report_file").await?;
+        insert_all(conn, &mut self.reviews, 7, counts, "report_review").await?;
+        insert_all(conn, &mut self.audit, 12, counts, "audit_log").await?;
+        Ok(())
+    }
+}
+
+/// The audit chain as it grows: each row hashed over the one before.
+struct Chain {
+    seq: i64,
+    last: String,
+}
+
+impl Chain {
+    #[allow(clippy::too_many_arguments)]
+    fn push(
+        &mut self,
+        out: &mut Vec<audit_log::ActiveModel>,
+        at: OffsetDateTime,
+        actor: Option<Uuid>,
+        organisation_id: Option<Uuid>,
+        action: AuditAction,
+        target: String,
+        summary: String,
+    ) {
+        self.seq += 1;
+        let at = at
+            .replace_nanosecond(at.nanosecond() / 1_000_000 * 1_000_000)
+            .unwrap_or(at);
+        let mut row = audit_log::Model {
+            seq: self.seq,
+            at,
+            actor_person_id: actor,
+            actor_email: actor.is_none().then(|| "generate".to_string()),
+            organisation_id,
+            action: action.code().to_string(),
+            target,
+            summary,
+            source_addr: None,
+            user_agent: None,
+            prev_hash: self.last.clone(),
+            hash: String::new(),
+        };
+        row.hash = row_hash(&row);
+        self.last = row.hash.clone();
+        out.push(audit_log::ActiveModel {
+            seq: Set(row.seq),
+            at: Set(row.at),
+            actor_person_id: Set(row.actor_person_id),
+            actor_email: Set(row.actor_email),
+            organisation_id: Set(row.organisation_id),
+            action: Set(row.action),
+            target: Set(row.target),
+            summary: Set(row.summary),
+            source_addr: Set(None),
+            user_agent: Set(None),
+            prev_hash: Set(row.prev_hash),
+            hash: Set(row.hash),
+        });
+    }
+}
+
+/// An organisation with its five people (one per demo role); returns the organisation's id, its
+/// administrator's and its security officer's.
+#[allow(clippy::too_many_arguments)]
+fn org_with_people(
+    p: &mut Pending,
+    now: OffsetDateTime,
+    hash: &str,
+    key: &str,
+    name: String,
+    kind: OrgKind,
+    subtype: Option<SupplierSubtype>,
+    regulator_id: Option<Uuid>,
+) -> (Uuid, Uuid, Uuid) {
+    let id = Uuid::new_v4();
+    p.organisations.push(organisation::ActiveModel {
+        id: Set(id),
+        name: Set(name),
+        kind: Set(kind.code().into()),
+        supplier_subtype: Set(subtype.map(|s| s.code().into())),
+        active: Set(true),
+        regulator_id: Set(regulator_id),
+        created_at: Set(now),
+    });
+    let (mut admin, mut officer) = (id, id);
+    for (local, role) in demo::DEMO_ROLES {
+        let pid = Uuid::new_v4();
+        match role {
+            Role::OrgAdmin => admin = pid,
+            Role::SecurityOfficer => officer = pid,
+            _ => {}
+        }
+        p.people.push(person::ActiveModel {
+            id: Set(pid),
+            organisation_id: Set(id),
+            email: Set(account(local, key)),
+            display_name: Set(format!("{} {}", local, key)),
+            password_hash: Set(hash.to_string()),
+            must_change_password: Set(false),
+            active: Set(true),
+            locale: Set(None),
+            time_zone: Set(None),
+            failed_attempts: Set(0),
+            lockout_count: Set(0),
+            locked_until: Set(None),
+            last_login_at: Set(None),
+            previous_login_at: Set(None),
+            created_at: Set(now),
+        });
+        p.roles.push(person_role::ActiveModel {
+            person_id: Set(pid),
+            role: Set(role.code().into()),
+        });
+    }
+    (id, admin, officer)
+}
+
+/// Fills an empty database with the scale world; small report files go under `files_root`.
+/// Every demo account's password works for the generated people too.
+pub async fn generate(
+    db: &DatabaseConnection,
+    files_root: &Path,
+    now: OffsetDateTime,
+    plan: &Plan,
+) -> ServiceResult<Generated> {
+    let started = Instant::now();
+    if plan.agencies == 0 || plan.months == 0 {
+        return Err(ServiceError::Internal(
+            "generate needs at least one agency and one month".into(),
+        ));
+    }
+    let txn = write_txn(db).await?;
+    if organisation::Entity::find().count(&txn).await? > 0 || person::Entity::find().count(&txn).await? > 0 {
+        return Err(ServiceError::Internal(
+            "generate only fills an empty database (this one already has organisations or people)".into(),
+        ));
+    }
+    let hash = hash_password(demo::DEMO_PASSWORD)?;
+    let head = audit_head::Entity::find_by_id(1)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| ServiceError::Internal("audit head row missing".into()))?;
+    let mut chain = Chain {
+        seq: head.last_seq,
+        last: head.last_hash,
+    };
+    let mut counts = Vec::new();
+    let mut p = Pending::default();
+    let today = now.date();
+    let began = now - Duration::days(i64::from(plan.months) * 31 + 60);
+
+    // The platform operator.
+    let (platform, platform_admin, _) = org_with_people(
+        &mut p,
+        began,
+        &hash,
+        "platform",
+        demo::PLATFORM_ORG.into(),
+        OrgKind::Platform,
+        None,
+        None,
+    );
+    p.roles.push(person_role::ActiveModel {
+        person_id: Set(platform_admin),
+        role: Set(Role::PlatformAdmin.code().into()),
+    });
+    // Regulators: 0 is the province, 1–4 prefectures under it, the rest counties under those.
+    let mut regulators: Vec<(Uuid, Uuid, Uuid)> = Vec::with_capacity(REGULATORS);
+    for r in 0..REGULATORS {
+        let parent = match r {
+            0 => None,
+            1..=4 => Some(regulators[0].0),
+            _ => Some(regulators[1 + (r - 5) % 4].0),
+        };
+        let name = match r {
+            0 => "生成省网信办".to_string(),
+            1..=4 => format!("生成省第{r}市网信办"),
+            _ => format!("生成省第{}市第{}县网信办", 1 + (r - 5) % 4, r),
+        };
+        regulators.push(org_with_people(
+            &mut p,
+            began,
+            &hash,
+            &format!("reg-{r:02}"),
+            name,
+            OrgKind::Regulator,
+            None,
+            parent,
+        ));
+    }
+    // Providers, in proportion to the agencies.
+    let n_csp = (plan.agencies / 50).max(3);
+    let n_sup = (plan.agencies / 25).max(3);
+    let n_ass = (plan.agencies / 200).max(2);
+    let csps: Vec<(Uuid, Uuid, Uuid)> = (0..n_csp)
+        .map(|i| {
+            org_with_people(
+                &mut p,
+                began,
+                &hash,
+                &format!("csp-{i:03}"),
+                format!("生成云服务第{i}有限公司"),
+                OrgKind::Csp,
+                None,
+                None,
+            )
+        })
+        .collect();
+    let subtypes = [
+        (SupplierSubtype::Developer, EngagementRole::Developer),
+        (SupplierSubtype::Integrator, EngagementRole::Integrator),
+        (SupplierSubtype::SecurityService, EngagementRole::SecurityService),
+    ];
+    let suppliers: Vec<(Uuid, Uuid, EngagementRole)> = (0..n_sup)
+        .map(|i| {
+            let (subtype, role) = subtypes[i % subtypes.len()];
+            let (id, _, officer) = org_with_people(
+                &mut p,
+                began,
+                &hash,
+                &format!("sup-{i:03}"),
+                format!("生成信息技术第{i}有限公司"),
+                OrgKind::Supplier,
+                Some(subtype),
+                None,
+            );
+            (id, officer, role)
+        })
+        .collect();
+    let assessors: Vec<(Uuid, Uuid, Uuid)> = (0..n_ass)
+        .map(|i| {
+            org_with_people(
+                &mut p,
+                began,
+                &hash,
+                &format!("ass-{i:03}"),
+                format!("生成测评第{i}中心"),
+                OrgKind::Assessor,
+                None,
+                None,
+            )
+        })
+        .collect();
+    chain.push(
+        &mut p.audit,
+        began,
+        None,
+        Some(platform),
+        AuditAction::OrganisationCreate,
+        "generated world".into(),
+        format!(
+            "{} regulators, {} agencies, {} CSPs, {} suppliers, {} assessors (generated)",
+            REGULATORS, plan.agencies, n_csp, n_sup, n_ass
+        ),
+    );
+    p.flush(&txn, &mut counts).await?;
+
+    let mut files = 0u64;
+    let mut file_bytes = 0u64;
+    let mut obligation_no = 0u64;
+    for a in 0..plan.agencies {
+        let key = agency_key(a);
+        let (regulator, _, regulator_officer) = regulators[a % REGULATORS];
+        let (agency, _, agency_officer) = org_with_people(
+            &mut p,
+            began,
+            &hash,
+            &key,
+            format!("生成市第{a:04}号政府部门"),
+            OrgKind::Agency,
+            None,
+            Some(regulator),
+        );
+        let mut sites = Vec::with_capacity(plan.websites_per_agency);
+        for w in 0..plan.websites_per_agency {
+            let id = Uuid::new_v4();
+            let h = mix(a as u64, w as u64);
+            let domain = format!("w{w}.a{a:04}.gen.gov.cn");
+            p.websites.push(website::ActiveModel {
+                id: Set(id),
+                agency_id: Set(agency),
+                name: Set(format!("生成第{a:04}号部门网站{w}")),
+                domain: Set(domain.clone()),
+                domain_ascii: Set(domain),
+                protection_level: Set(if h.is_multiple_of(4) { 3 } else { 2 }),
+                service_model: Set(
+                    [ServiceModel::Iaas, ServiceModel::Paas, ServiceModel::Saas][(h % 3) as usize]
+                        .code()
+                        .into(),
+                ),
+                deployment_model: Set([
+                    DeploymentModel::Government,
+                    DeploymentModel::Private,
+                    DeploymentModel::Community,
+                ][(h / 3 % 3) as usize]
+                    .code()
+                    .into()),
+                phase: Set(if h.is_multiple_of(17) { Phase::Trial } else { Phase::Operation }.code().into()),
+                phase_since: Set(today - Duration::days(30 + (h % 900) as i64)),
+                security_officer_id: Set(Some(agency_officer)),
+                created_at: Set(began),
+                updated_at: Set(began),
+            });
+            sites.push(id);
+        }
+        // A CSP for every website, a supplier for two, an assessor for every fourth agency.
+        let mut engaged: Vec<(Uuid, Uuid, EngagementRole, &[Uuid])> = vec![
+            (csps[a % n_csp].0, csps[a % n_csp].2, EngagementRole::Csp, &sites[..]),
+            (
+                suppliers[a % n_sup].0,
+                suppliers[a % n_sup].1,
+                suppliers[a % n_sup].2,
+                &sites[..sites.len().min(2)],
+            ),
+        ];
+        if a % 4 == 0 {
+            engaged.push((
+                assessors[a % n_ass].0,
+                assessors[a % n_ass].2,
+                EngagementRole::Assessor,
+                &sites[..sites.len().min(3)],
+            ));
+        }
+        let mut owed = Vec::new();
+        for (provider, provider_officer, role, covered) in engaged {
+            let id = Uuid::new_v4();
+            p.engagements.push(engagement::ActiveModel {
+                id: Set(id),
+                agency_id: Set(agency),
+                provider_id: Set(provider),
+                role: Set(role.code().into()),
+                status: Set(EngagementStatus::Active.code().into()),
+                starts_on: Set(began.date()),
+                ends_on: Set(today + Duration::days(700)),
+                nda_signed_on: Set(Some(began.date())),
+                nda_signed_by: Set(Some("双方法定代表人".into())),
+                change_notice_days: Set(if role == EngagementRole::Csp { 30 } else { 0 }),
+                invited_by: Set(agency_officer),
+                invited_at: Set(began),
+                answered_at: Set(Some(began)),
+                ended_at: Set(None),
+                ended_by_org: Set(None),
+            });
+            for w in covered {
+                p.engagement_websites.push(engagement_website::ActiveModel {
+                    engagement_id: Set(id),
+                    website_id: Set(*w),
+                });
+            }
+            owed.push((
+                kind_for_role(role),
+                provider,
+                provider_officer,
+                agency,
+                agency_officer,
+                Some(id),
+            ));
+        }
+        owed.push((
+            ReportKind::SelfCheck,
+            agency,
+            agency_officer,
+            regulator,
+            regulator_officer,
+            None,
+        ));
+        for (kind, submitter, submitted_by, receiver, reviewer, engagement_id) in owed {
+            obligation_no += 1;
+            let (f, b) = history(
+                &mut p,
+                &mut chain,
+                files_root,
+                now,
+                plan.months,
+                obligation_no,
+                HistoryOf {
+                    kind,
+                    submitter,
+                    submitted_by,
+                    receiver,
+                    reviewer,
+                    agency,
+                    engagement_id,
+                },
+            )
+            .await?;
+            files += f;
+            file_bytes += b;
+        }
+        // Flush every 50 agencies: bounded memory, big statements.
+        if a % 50 == 49 {
+            p.flush(&txn, &mut counts).await?;
+        }
+    }
+    p.flush(&txn, &mut counts).await?;
+    audit_head::Entity::update_many()
+        .col_expr(audit_head::Column::LastSeq, chain.seq.into())
+        .col_expr(audit_head::Column::LastHash, chain.last.clone().into())
+        .filter(audit_head::Column::Id.eq(1))
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
+    // Fresh statistics, so the planner knows the tables' real sizes from the first query.
+    db.execute_unprepared("ANALYZE").await?;
+    if db.get_database_backend() == DbBackend::Sqlite {
+        db.execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)").await?;
+    }
+    Ok(Generated {
+        rows: counts,
+        files,
+        file_bytes,
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}
+
+/// Who owes one obligation to whom.
+struct HistoryOf {
+    kind: ReportKind,
+    submitter: Uuid,
+    submitted_by: Uuid,
+    receiver: Uuid,
+    reviewer: Uuid,
+    agency: Uuid,
+    engagement_id: Option<Uuid>,
+}
+
+/// One obligation over `months` of periods, with submissions, versions, files, reviews and audit
+/// rows: mostly accepted on time, some late, some returned and resubmitted, some missing, and the
+/// latest periods still open. Returns the files written and their bytes.
+async fn history(
+    p: &mut Pending,
+    chain: &mut Chain,
+    files_root: &Path,
+    now: OffsetDateTime,
+    months: u32,
+    n: u64,
+    of: HistoryOf,
+) -> ServiceResult<(u64, u64)> {
+    let cadence = of.kind.usual_cadence();
+    let today = now.date();
+    let current = rules::containing(cadence, today);
+    let per_year = match cadence {
+        Cadence::Monthly => 12,
+        Cadence::Quarterly => 4,
+        Cadence::HalfYearly => 2,
+        Cadence::Yearly => 1,
+    };
+    let history = (months as usize * per_year).div_ceil(12).max(1);
+    let mut first = current;
+    for _ in 0..history {
+        first = first.prev();
+    }
+    let id = Uuid::new_v4();
+    let due_day = [10u8, 10, 10, 15, 5][(n % 5) as usize];
+    let created = rules::start(first).midnight().assume_utc() - Duration::days(20);
+    p.obligations.push(obligation::ActiveModel {
+        id: Set(id),
+        kind: Set(of.kind.code().into()),
+        submitter_id: Set(of.submitter),
+        receiver_id: Set(of.receiver),
+        agency_id: Set(of.agency),
+        engagement_id: Set(of.engagement_id),
+        cadence: Set(cadence.code().into()),
+        due_day: Set(i16::from(due_day)),
+        first_period: Set(rules::start(first)),
+        last_period: Set(None),
+        created_by: Set(of.reviewer),
+        created_at: Set(created),
+    });
+    chain.push(
+        &mut p.audit,
+        created,
+        Some(of.reviewer),
+        Some(of.receiver),
+        AuditAction::ObligationCreate,
+        format!("obligation {id}"),
+        format!("{} {} due day {due_day} (generated)", of.kind.code(), cadence.code()),
+    );
+    let (mut files, mut bytes) = (0, 0);
+    let mut period = first;
+    let mut back = history;
+    while period.ordinal() < current.ordinal() {
+        let due = rules::due_date(period, due_day);
+        let due_at = due.midnight().assume_utc() + Duration::hours(2);
+        let roll = mix(n, back as u64) % 100;
+        // (status, days after the due date the first version came, versions)
+        let outcome = match (back, roll) {
+            (1, 0..=29) => None,
+            (1, 30..=74) => Some((SubmissionStatus::Submitted, -1 - (roll % 5) as i64, 1)),
+            (1, 75..=89) => Some((SubmissionStatus::Returned, -2, 1)),
+            (1, _) => Some((SubmissionStatus::Accepted, -4, 1)),
+            (_, 0..=3) => None,
+            (_, 4..=10) => Some((SubmissionStatus::Accepted, 1 + (roll % 9) as i64, 1)),
+            (_, 11..=15) => Some((SubmissionStatus::Accepted, -3, 2)),
+            (2, 16..=18) => Some((SubmissionStatus::Returned, -1, 1)),
+            _ => Some((SubmissionStatus::Accepted, -1 - (roll % 8) as i64, 1)),
+        };
+        if let Some((status, offset, versions)) = outcome {
+            let first_at = due_at + Duration::days(offset);
+            if first_at < now {
+                let sid = Uuid::new_v4();
+                let last_at = first_at + Duration::days(if versions == 2 { 3 } else { 0 });
+                // A decision that would lie in the future has not been taken yet.
+                let (status, versions) = if last_at + Duration::days(1) >= now {
+                    (SubmissionStatus::Submitted, 1)
+                } else {
+                    (status, versions)
+                };
+                let last_at = if versions == 1 { first_at } else { last_at };
+                let decided = (status != SubmissionStatus::Submitted).then_some(last_at + Duration::days(1));
+                p.submissions.push(submission::ActiveModel {
+                    id: Set(sid),
+                    obligation_id: Set(id),
+                    period_start: Set(rules::start(period)),
+                    status: Set(status.code().into()),
+                    versions: Set(versions),
+                    first_submitted_at: Set(first_at),
+                    last_submitted_at: Set(last_at),
+                    decided_at: Set(decided),
+                });
+                for number in 1..=versions {
+                    let at = if number == 1 { first_at } else { last_at };
+                    let vid = Uuid::new_v4();
+                    let summary = serde_json::to_string(&demo::demo_summary(of.kind, (n as usize) * 31 + back))
+                        .map_err(|e| ServiceError::Internal(e.to_string()))?;
+                    p.versions.push(version::ActiveModel {
+                        id: Set(vid),
+                        submission_id: Set(sid),
+                        number: Set(number),
+                        summary: Set(summary),
+                        submitted_by: Set(of.submitted_by),
+                        submitted_at: Set(at),
+                        idempotency_key: Set(None),
+                        fingerprint: Set(hex::encode(Sha256::digest(vid.as_bytes()))),
+                    });
+                    let body = format!(
+                        "%PDF-1.4\n% generated report {sid} version {number}, period {period}\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+                    );
+                    let sha = hex::encode(Sha256::digest(body.as_bytes()));
+                    let path = files_root.join(&sha[0..2]).join(&sha[2..4]).join(&sha);
+                    if let Some(dir) = path.parent() {
+                        tokio::fs::create_dir_all(dir)
+                            .await
+                            .map_err(|e| ServiceError::Internal(e.to_string()))?;
+                    }
+                    tokio::fs::write(&path, body.as_bytes())
+                        .await
+                        .map_err(|e| ServiceError::Internal(format!("{}: {e}", path.display())))?;
+                    files += 1;
+                    bytes += body.len() as u64;
+                    p.files.push(file::ActiveModel {
+                        id: Set(Uuid::new_v4()),
+                        version_id: Set(vid),
+                        name: Set(format!("{}-{period}-v{number}.pdf", of.kind.code())),
+                        media_type: Set("application/pdf".into()),
+                        size: Set(body.len() as i64),
+                        sha256: Set(sha),
+                    });
+                    chain.push(
+                        &mut p.audit,
+                        at,
+                        Some(of.submitted_by),
+                        Some(of.submitter),
+                        AuditAction::ReportSubmit,
+                        format!("submission {sid}"),
+                        format!("{} {period} version {number} (generated)", of.kind.code()),
+                    );
+                    let decision = match (status, number == versions) {
+                        (SubmissionStatus::Submitted, true) => None,
+                        (SubmissionStatus::Returned, true) | (_, false) => Some(Decision::Return),
+                        (SubmissionStatus::Accepted, true) => Some(Decision::Accept),
+                    };
+                    let reviewed_at = at + Duration::days(1);
+                    if let Some(decision) = decision {
+                        let comment = if decision == Decision::Return {
+                            "请补充漏洞修复明细（生成数据）。"
+                        } else {
+                            ""
+                        };
+                        p.reviews.push(review::ActiveModel {
+                            id: Set(Uuid::new_v4()),
+                            submission_id: Set(sid),
+                            version_number: Set(number),
+                            decision: Set(decision.code().into()),
+                            comment: Set(comment.into()),
+                            reviewer_id: Set(of.reviewer),
+                            reviewed_at: Set(reviewed_at),
+                        });
+                        chain.push(
+                            &mut p.audit,
+                            reviewed_at,
+                            Some(of.reviewer),
+                            Some(of.receiver),
+                            if decision == Decision::Accept {
+                                AuditAction::ReportAccept
+                            } else {
+                                AuditAction::ReportReturn
+                            },
+                            format!("submission {sid}"),
+                            format!("{} {period} version {number} (generated)", of.kind.code()),
+                        );
+                    }
+                }
+            }
+        }
+        period = period.next();
+        back -= 1;
+    }
+    Ok((files, bytes))
+}
+
+/// The database's size on disk, in bytes (SQLite: pages in use; PostgreSQL: the database).
+pub async fn database_bytes(db: &DatabaseConnection) -> ServiceResult<u64> {
+    let backend = db.get_database_backend();
+    let sql = match backend {
+        DbBackend::Postgres => "SELECT pg_database_size(current_database())::bigint AS n",
+        _ => "SELECT page_count * page_size AS n FROM pragma_page_count(), pragma_page_size()",
+    };
+    let row = db
+        .query_one_raw(Statement::from_string(backend, sql))
+        .await?
+        .ok_or_else(|| ServiceError::Internal("no size".into()))?;
+    Ok(row.try_get::<i64>("", "n")? as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_mix_is_stable_and_spread() {
+        assert_eq!(mix(1, 2), mix(1, 2));
+        assert_ne!(mix(1, 2), mix(2, 1));
+        let mut buckets = [0u32; 10];
+        for a in 0..1000 {
+            buckets[(mix(a, 7) % 10) as usize] += 1;
+        }
+        assert!(buckets.iter().all(|&b| (60..=140).contains(&b)), "{buckets:?}");
+    }
+}

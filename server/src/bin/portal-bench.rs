@@ -1,0 +1,602 @@
+//! The benchmark: generates the scale world, starts the portal on it, drives 32 signed-in clients
+//! with wrk against each page, measures a bare axum handler as the ceiling, a 200 MB upload
+//! beside `cp`, memory and start-up; prints a Markdown report. Run on demand, never in the tests.
+use std::{
+    fmt::Write as _,
+    io::Write as _,
+    path::{Path, PathBuf},
+    process::{Child, Command, Stdio},
+    time::{Duration, Instant},
+};
+
+use clap::Parser;
+
+#[derive(Parser)]
+#[command(
+    name = "portal-bench",
+    about = "Measures the portal with a generated dataset (needs wrk and curl)"
+)]
+struct Args {
+    /// The portal binary to measure.
+    #[arg(long, default_value = "portal")]
+    portal: PathBuf,
+    /// sqlite, postgres, or both.
+    #[arg(long, default_value = "both")]
+    database: String,
+    /// PostgreSQL server (a database `portal_bench` is dropped and created on it).
+    #[arg(long, default_value = "postgres://postgres@127.0.0.1:5432")]
+    postgres: String,
+    #[arg(long, default_value_t = 2000)]
+    agencies: usize,
+    #[arg(long, default_value_t = 36)]
+    months: u32,
+    /// Seconds per load run.
+    #[arg(long, default_value_t = 10)]
+    seconds: u32,
+    #[arg(long, default_value_t = 32)]
+    clients: u32,
+    /// Where the datasets and the upload file go; a dataset already there is reused.
+    #[arg(long, default_value = "/var/tmp/portal-bench")]
+    work: PathBuf,
+    /// Size of the upload, in MiB.
+    #[arg(long, default_value_t = 200)]
+    upload_mib: u64,
+    /// Internal: serve the bare axum handler on this address (the ceiling).
+    #[arg(long, hide = true)]
+    ceiling: Option<String>,
+}
+
+/// One load run's figures.
+struct Load {
+    rps: f64,
+    p50_ms: f64,
+    p99_ms: f64,
+    max_ms: f64,
+    errors: u64,
+}
+
+fn main() {
+    let args = Args::parse();
+    if let Some(addr) = &args.ceiling {
+        serve_ceiling(addr);
+        return;
+    }
+    let mut report = String::new();
+    let _ = writeln!(
+        report,
+        "# Benchmark run {}\n\n{} agencies, {} months of reports; {} clients, {} s per run; {}\n",
+        now_text(),
+        args.agencies,
+        args.months,
+        args.clients,
+        args.seconds,
+        machine()
+    );
+    let databases: Vec<&str> = match args.database.as_str() {
+        "both" => vec!["sqlite", "postgres"],
+        one => vec![one],
+    };
+    for database in databases {
+        match run_one(&args, database) {
+            Ok(section) => report.push_str(&section),
+            Err(e) => {
+                eprintln!("{database}: {e}");
+                std::process::exit(1);
+            }
+        }
+    }
+    println!("{report}");
+}
+
+fn now_text() -> String {
+    output("date", &["-u", "+%Y-%m-%d %H:%M UTC"])
+        .unwrap_or_default()
+        .trim()
+        .to_string()
+}
+
+fn machine() -> String {
+    let cpus = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0);
+    let model = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name"))
+                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
+        })
+        .unwrap_or_default();
+    format!("{cpus} cores ({model})")
+}
+
+fn output(cmd: &str, args: &[&str]) -> Result<String, String> {
+    let out = Command::new(cmd)
+        .args(args)
+        .output()
+        .map_err(|e| format!("{cmd}: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "{cmd} {}: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .unwrap_or(39123)
+}
+
+/// Resident memory of a process, in KiB: (now, peak).
+fn rss_kib(pid: u32) -> (u64, u64) {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0)
+    };
+    (field("VmRSS:"), field("VmHWM:"))
+}
+
+struct Server {
+    child: Child,
+    base: String,
+    started_to_answer: Duration,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn portal_env(cmd: &mut Command, data: &Path, url: &str) {
+    cmd.env("PORTAL_DATA_DIR", data)
+        .env("PORTAL_DATABASE_URL", url)
+        .env("PORTAL_SIGNIN_PER_MINUTE", "100000")
+        .env_remove("PORTAL_PUBLIC_URL")
+        .env("RUST_LOG", "warn");
+}
+
+fn start_portal(args: &Args, data: &Path, url: &str) -> Result<Server, String> {
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let mut cmd = Command::new(&args.portal);
+    portal_env(&mut cmd, data, url);
+    cmd.arg("serve")
+        .env("PORTAL_BIND", format!("127.0.0.1:{port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit());
+    let started = Instant::now();
+    let child = cmd.spawn().map_err(|e| format!("{}: {e}", args.portal.display()))?;
+    let mut server = Server {
+        child,
+        base,
+        started_to_answer: Duration::ZERO,
+    };
+    loop {
+        if started.elapsed() > Duration::from_secs(120) {
+            return Err("the portal did not answer within 120 s".into());
+        }
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
+            && output(
+                "curl",
+                &["-fsS", "-o", "/dev/null", &format!("{}/healthz", server.base)],
+            )
+            .is_ok()
+        {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    server.started_to_answer = started.elapsed();
+    Ok(server)
+}
+
+/// Generates the dataset unless the work folder already holds it; returns (data dir, URL, note).
+fn dataset(args: &Args, database: &str) -> Result<(PathBuf, String, String), String> {
+    let data = args
+        .work
+        .join(format!("{database}-{}a-{}m", args.agencies, args.months));
+    let url = match database {
+        "sqlite" => format!("sqlite://{}/portal.db?mode=rwc", data.display()),
+        "postgres" => format!("{}/portal_bench_{}a_{}m", args.postgres, args.agencies, args.months),
+        other => return Err(format!("unknown database {other}; sqlite, postgres or both")),
+    };
+    let marker = data.join("generated.txt");
+    if let Ok(note) = std::fs::read_to_string(&marker) {
+        return Ok((data, url, note));
+    }
+    let _ = std::fs::remove_dir_all(&data);
+    std::fs::create_dir_all(&data).map_err(|e| format!("{}: {e}", data.display()))?;
+    if database == "postgres" {
+        let name = url.rsplit('/').next().unwrap_or_default().to_string();
+        let admin = format!("{}/postgres", args.postgres);
+        output("psql", &[&admin, "-qc", &format!("DROP DATABASE IF EXISTS {name}")])?;
+        output("psql", &[&admin, "-qc", &format!("CREATE DATABASE {name}")])?;
+    }
+    eprintln!("generating the {database} dataset …");
+    let mut cmd = Command::new(&args.portal);
+    portal_env(&mut cmd, &data, &url);
+    let out = cmd
+        .args([
+            "generate",
+            "--agencies",
+            &args.agencies.to_string(),
+            "--months",
+            &args.months.to_string(),
+        ])
+        .output()
+        .map_err(|e| e.to_string())?;
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    if !out.status.success() {
+        return Err(format!(
+            "generate failed: {text}{}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    let note = text
+        .lines()
+        .filter(|l| l.starts_with("done in") || l.contains("report_submission") || l.contains("audit_log"))
+        .map(str::trim)
+        .collect::<Vec<_>>()
+        .join("; ");
+    std::fs::write(&marker, &note).map_err(|e| e.to_string())?;
+    Ok((data, url, note))
+}
+
+/// Signs in through the form and returns the session cookie ("name=value").
+fn sign_in(base: &str, email: &str) -> Result<String, String> {
+    let headers = output(
+        "curl",
+        &[
+            "-sS",
+            "-o",
+            "/dev/null",
+            "-D",
+            "-",
+            "-H",
+            &format!("Origin: {base}"),
+            "--data-urlencode",
+            &format!("email={email}"),
+            "--data-urlencode",
+            "password=Demo-Portal-2026",
+            &format!("{base}/login"),
+        ],
+    )?;
+    headers
+        .lines()
+        .find(|l| l.to_ascii_lowercase().starts_with("set-cookie:"))
+        .and_then(|l| l.split_once(':').map(|(_, v)| v.trim()))
+        .and_then(|v| v.split(';').next())
+        .map(str::to_string)
+        .ok_or_else(|| format!("sign-in of {email} set no cookie"))
+}
+
+/// wrk's duration ("812.00us", "1.53ms", "2.01s") in milliseconds.
+fn millis(v: &str) -> f64 {
+    let (num, unit) = v.split_at(v.find(|c: char| c.is_ascii_alphabetic()).unwrap_or(v.len()));
+    let n: f64 = num.parse().unwrap_or(f64::NAN);
+    match unit {
+        "us" => n / 1000.0,
+        "ms" => n,
+        "s" => n * 1000.0,
+        "m" => n * 60_000.0,
+        _ => f64::NAN,
+    }
+}
+
+fn parse_wrk(out: &str) -> Load {
+    let mut load = Load {
+        rps: 0.0,
+        p50_ms: f64::NAN,
+        p99_ms: f64::NAN,
+        max_ms: f64::NAN,
+        errors: 0,
+    };
+    for line in out.lines().map(str::trim) {
+        let parts: Vec<&str> = line.split_whitespace().collect();
+        match parts.as_slice() {
+            ["Requests/sec:", v] => load.rps = v.parse().unwrap_or(0.0),
+            ["50%", v] => load.p50_ms = millis(v),
+            ["99%", v] => load.p99_ms = millis(v),
+            ["Latency", _avg, _stdev, max, ..] => load.max_ms = millis(max),
+            ["Non-2xx", "or", "3xx", "responses:", n] => load.errors += n.parse::<u64>().unwrap_or(0),
+            ["Socket", "errors:", rest @ ..] => {
+                load.errors += rest
+                    .iter()
+                    .filter_map(|t| t.trim_end_matches(',').parse::<u64>().ok())
+                    .sum::<u64>()
+            }
+            _ => {}
+        }
+    }
+    load
+}
+
+fn wrk(args: &Args, url: &str, header: Option<&str>) -> Result<Load, String> {
+    let mut a = vec![
+        "-t2".to_string(),
+        format!("-c{}", args.clients),
+        format!("-d{}s", args.seconds),
+        "--latency".into(),
+    ];
+    if let Some(h) = header {
+        a.push("-H".into());
+        a.push(h.into());
+    }
+    a.push(url.into());
+    let refs: Vec<&str> = a.iter().map(String::as_str).collect();
+    Ok(parse_wrk(&output("wrk", &refs)?))
+}
+
+/// Checks a URL answers 200 with this header before loading it (a 303 to the sign-in page would
+/// measure the wrong thing).
+fn check(url: &str, header: &str) -> Result<(), String> {
+    let code = output(
+        "curl",
+        &["-sS", "-o", "/dev/null", "-w", "%{http_code}", "-H", header, url],
+    )?;
+    if code.trim() != "200" {
+        return Err(format!("{url} answered {code} instead of 200"));
+    }
+    Ok(())
+}
+
+fn serve_ceiling(addr: &str) {
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    rt.block_on(async {
+        let app = axum::Router::new().route("/", axum::routing::get(|| async { "ok" }));
+        let listener = tokio::net::TcpListener::bind(addr).await.expect("bind");
+        axum::serve(listener, app).await.expect("serve");
+    });
+}
+
+fn run_one(args: &Args, database: &str) -> Result<String, String> {
+    let (data, url, note) = dataset(args, database)?;
+    let server = start_portal(args, &data, &url)?;
+    let pid = server.child.id();
+    std::thread::sleep(Duration::from_secs(1));
+    let (idle_kib, _) = rss_kib(pid);
+    let base = server.base.clone();
+    let regulator = sign_in(&base, "security@reg-00.gen.example")?;
+    let agency = sign_in(&base, "security@agency-0000.gen.example")?;
+    let token = {
+        let mut cmd = Command::new(&args.portal);
+        portal_env(&mut cmd, &data, &url);
+        let out = cmd
+            .args([
+                "issue-token",
+                "--email",
+                "security@csp-000.gen.example",
+                "--name",
+                "bench",
+                "--days",
+                "1",
+            ])
+            .output()
+            .map_err(|e| e.to_string())?;
+        if !out.status.success() {
+            return Err(format!("issue-token: {}", String::from_utf8_lossy(&out.stderr)));
+        }
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .last()
+            .unwrap_or_default()
+            .trim()
+            .to_string()
+    };
+    let cookie = |c: &str| format!("Cookie: {c}");
+    let bearer = format!("Authorization: Bearer {token}");
+    // The deep page: the last full page of the CSP's submissions.
+    let total: u64 = output(
+        "curl",
+        &["-sS", "-H", &bearer, &format!("{base}/api/v1/submissions?per_page=50")],
+    )
+    .ok()
+    .and_then(|b| {
+        b.split("\"total\":")
+            .nth(1)
+            .map(|t| t.chars().take_while(char::is_ascii_digit).collect::<String>())
+    })
+    .and_then(|t| t.parse().ok())
+    .unwrap_or(1);
+    let deep = (total / 50).max(1);
+    let pages: Vec<(String, String, String)> = vec![
+        ("regulator's home".into(), format!("{base}/"), cookie(&regulator)),
+        (
+            "report matrix (HTML)".into(),
+            format!("{base}/reports/matrix?kind=csp_monthly"),
+            cookie(&regulator),
+        ),
+        (
+            "report matrix (CSV)".into(),
+            format!("{base}/reports/matrix.csv?kind=csp_monthly"),
+            cookie(&regulator),
+        ),
+        ("agency's dashboard".into(), format!("{base}/"), cookie(&agency)),
+        (
+            "API submissions, first page".into(),
+            format!("{base}/api/v1/submissions?per_page=50"),
+            bearer.clone(),
+        ),
+        (
+            format!("API submissions, page {deep} of {deep}"),
+            format!("{base}/api/v1/submissions?per_page=50&page={deep}"),
+            bearer.clone(),
+        ),
+    ];
+    // The ceiling: a bare axum handler in its own process, loaded the same way in the same run.
+    let ceiling_port = free_port();
+    let mut ceiling = Command::new(std::env::current_exe().map_err(|e| e.to_string())?)
+        .args(["--ceiling", &format!("127.0.0.1:{ceiling_port}")])
+        .spawn()
+        .map_err(|e| e.to_string())?;
+    std::thread::sleep(Duration::from_millis(300));
+    let bare = wrk(args, &format!("http://127.0.0.1:{ceiling_port}/"), None);
+    let _ = ceiling.kill();
+    let _ = ceiling.wait();
+    let bare = bare?;
+    let mut out = String::new();
+    let _ = writeln!(out, "## {database}\n\nDataset: {note}\n");
+    let _ = writeln!(
+        out,
+        "| what | req/s | p50 ms | p99 ms | max ms | of ceiling | errors |\n|---|---:|---:|---:|---:|---:|---:|"
+    );
+    let row = |out: &mut String, name: &str, l: &Load| {
+        let _ = writeln!(
+            out,
+            "| {name} | {:.0} | {:.2} | {:.2} | {:.2} | {:.1} % | {} |",
+            l.rps,
+            l.p50_ms,
+            l.p99_ms,
+            l.max_ms,
+            100.0 * l.rps / bare.rps.max(1.0),
+            l.errors
+        );
+    };
+    row(&mut out, "bare axum handler (ceiling)", &bare);
+    for (name, page, header) in &pages {
+        check(page, header)?;
+        let load = wrk(args, page, Some(header))?;
+        eprintln!("{database}: {name}: {:.0} req/s", load.rps);
+        row(&mut out, name, &load);
+    }
+    let upload = upload(args, &base, &bearer, pid)?;
+    let (after_kib, _) = rss_kib(pid);
+    let _ = writeln!(
+        out,
+        "\n| figure | value |\n|---|---:|\n| start to first answer | {} ms |\n| idle memory after start | {:.1} MiB |\n| memory after the run | {:.1} MiB |\n{upload}",
+        server.started_to_answer.as_millis(),
+        idle_kib as f64 / 1024.0,
+        after_kib as f64 / 1024.0,
+    );
+    Ok(out)
+}
+
+/// A large upload through the API beside `cp` of the same file on the same disk, with the
+/// server's memory sampled while it streams.
+fn upload(args: &Args, base: &str, bearer: &str, pid: u32) -> Result<String, String> {
+    let file = args.work.join(format!("upload-{}m.pdf", args.upload_mib));
+    if std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0) != args.upload_mib << 20 {
+        let mut f = std::fs::File::create(&file).map_err(|e| e.to_string())?;
+        f.write_all(b"%PDF-1.7\n").map_err(|e| e.to_string())?;
+        let mut block = vec![0u8; 1 << 20];
+        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+        for b in block.iter_mut() {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            *b = x as u8;
+        }
+        let mut left = (args.upload_mib << 20) - 9;
+        while left > 0 {
+            let n = left.min(block.len() as u64) as usize;
+            f.write_all(&block[..n]).map_err(|e| e.to_string())?;
+            left -= n as u64;
+        }
+    }
+    let copy = args.work.join("cp-target.pdf");
+    let started = Instant::now();
+    output("cp", &[&file.display().to_string(), &copy.display().to_string()])?;
+    let cp_s = started.elapsed().as_secs_f64();
+    let _ = std::fs::remove_file(&copy);
+    // An obligation with an open period: the CSP's first overdue or due one.
+    let obligations = output("curl", &["-sS", "-H", bearer, &format!("{base}/api/v1/obligations")])?;
+    let target = open_period(&obligations).ok_or("no open period to upload into")?;
+    let (before, _) = rss_kib(pid);
+    let peak = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(before));
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let sampler = {
+        let (peak, stop) = (peak.clone(), stop.clone());
+        std::thread::spawn(move || {
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                peak.fetch_max(rss_kib(pid).0, std::sync::atomic::Ordering::Relaxed);
+                std::thread::sleep(Duration::from_millis(2));
+            }
+        })
+    };
+    let started = Instant::now();
+    let res = output(
+        "curl",
+        &[
+            "-sS",
+            "-o",
+            "/dev/null",
+            "-w",
+            "%{http_code}",
+            "-H",
+            bearer,
+            "-H",
+            "Idempotency-Key: bench-upload",
+            "-F",
+            &format!("obligation_id={}", target.0),
+            "-F",
+            &format!("period={}", target.1),
+            "-F",
+            "availability_pct=99.9",
+            "-F",
+            &format!("files=@{};type=application/pdf", file.display()),
+            &format!("{base}/api/v1/submissions"),
+        ],
+    );
+    let up_s = started.elapsed().as_secs_f64();
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let _ = sampler.join();
+    let code = res?;
+    if !matches!(code.trim(), "200" | "201") {
+        return Err(format!("upload answered {code}"));
+    }
+    let growth = peak.load(std::sync::atomic::Ordering::Relaxed).saturating_sub(before);
+    let mib = args.upload_mib as f64;
+    Ok(format!(
+        "| {mib:.0} MiB upload through the API | {up_s:.2} s ({:.0} MiB/s) |\n| `cp` of the same file | {cp_s:.2} s ({:.0} MiB/s) |\n| upload speed / cp speed | {:.0} % |\n| server memory growth during the upload | {:.1} MiB |\n",
+        mib / up_s,
+        mib / cp_s,
+        100.0 * cp_s / up_s,
+        growth as f64 / 1024.0
+    ))
+}
+
+/// The first (obligation id, period) in state due or overdue in the API's obligations list.
+fn open_period(json: &str) -> Option<(String, String)> {
+    let v: serde_json::Value = serde_json::from_str(json).ok()?;
+    for o in v.as_array()?.iter() {
+        if o["obligation"]["kind"] != "csp_monthly" {
+            continue;
+        }
+        for p in o["periods"].as_array()? {
+            if matches!(p["state"]["state"].as_str(), Some("due" | "overdue")) {
+                return Some((
+                    o["obligation"]["id"].as_str()?.to_string(),
+                    p["period"].as_str()?.to_string(),
+                ));
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrk_output_is_read() {
+        let out = "Running 10s test @ http://127.0.0.1:1/\n  2 threads and 32 connections\n  Thread Stats   Avg      Stdev     Max   +/- Stdev\n    Latency     1.20ms  300.00us  12.50ms   90.00%\n    Req/Sec    13.00k     1.00k   15.00k    70.00%\n  Latency Distribution\n     50%  812.00us\n     75%    1.10ms\n     90%    1.50ms\n     99%    3.20ms\n  260000 requests in 10.00s, 30.00MB read\n  Non-2xx or 3xx responses: 3\nRequests/sec:  26000.00\nTransfer/sec:      3.00MB\n";
+        let l = parse_wrk(out);
+        assert_eq!(l.rps, 26000.0);
+        assert!((l.p50_ms - 0.812).abs() < 1e-9);
+        assert!((l.p99_ms - 3.2).abs() < 1e-9);
+        assert!((l.max_ms - 12.5).abs() < 1e-9);
+        assert_eq!(l.errors, 3);
+        assert!((millis("2.01s") - 2010.0).abs() < 1e-9);
+    }
+}
