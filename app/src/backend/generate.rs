@@ -438,7 +438,13 @@ pub async fn generate(
                 ][(h / 3 % 3) as usize]
                     .code()
                     .into()),
-                phase: Set(if h.is_multiple_of(17) { Phase::Trial } else { Phase::Operation }.code().into()),
+                phase: Set(if h.is_multiple_of(17) {
+                    Phase::Trial
+                } else {
+                    Phase::Operation
+                }
+                .code()
+                .into()),
                 phase_since: Set(today - Duration::days(30 + (h % 900) as i64)),
                 security_officer_id: Set(Some(agency_officer)),
                 created_at: Set(began),
