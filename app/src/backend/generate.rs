@@ -26,6 +26,7 @@ use crate::{
     },
     tenancy::{
         entity::{engagement, engagement_website, organisation, person, person_role, website},
+        service::new_person,
         DeploymentModel, EngagementRole, EngagementStatus, OrgKind, Phase, Role, ServiceModel, SupplierSubtype,
     },
 };
@@ -233,23 +234,15 @@ fn org_with_people(
             Role::SecurityOfficer => officer = pid,
             _ => {}
         }
-        p.people.push(person::ActiveModel {
-            id: Set(pid),
-            organisation_id: Set(id),
-            email: Set(account(local, key)),
-            display_name: Set(format!("{} {}", local, key)),
-            password_hash: Set(hash.to_string()),
-            must_change_password: Set(false),
-            active: Set(true),
-            locale: Set(None),
-            time_zone: Set(None),
-            failed_attempts: Set(0),
-            lockout_count: Set(0),
-            locked_until: Set(None),
-            last_login_at: Set(None),
-            previous_login_at: Set(None),
-            created_at: Set(now),
-        });
+        p.people.push(new_person(
+            pid,
+            id,
+            &account(local, key),
+            &format!("{local} {key}"),
+            hash.to_string(),
+            false,
+            now,
+        ));
         p.roles.push(person_role::ActiveModel {
             person_id: Set(pid),
             role: Set(role.code().into()),

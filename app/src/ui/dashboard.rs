@@ -54,13 +54,14 @@ pub fn Dashboard() -> impl IntoView {
 #[component]
 fn KindPanels(kind: OrgKind, nav: Vec<NavPage>) -> impl IntoView {
     match kind {
+        // Reports to review first: the websites table below runs to hundreds of pages. A
+        // jurisdiction's engagements run to thousands: they have their own page, not a panel.
         OrgKind::Regulator => view! {
+            {nav.contains(&NavPage::Reports).then(|| view! { <crate::reports::pages::ReportsPanel/> })}
             <section data-test="regulator-panel">
                 <h2>{t(Msg::AgenciesInJurisdiction)}</h2>
                 <WebsiteTable base="/" show_agency=true/>
             </section>
-            {nav.contains(&NavPage::Reports).then(|| view! { <crate::reports::pages::ReportsPanel/> })}
-            // A jurisdiction's engagements run to thousands: they have their own page, not a panel.
         }
         .into_any(),
         OrgKind::Platform => view! { <PlatformPanels nav/> }.into_any(),

@@ -88,20 +88,16 @@ pub(super) fn parse_roles(codes: &[String], kind: OrgKind) -> ServiceResult<Vec<
     Ok(roles)
 }
 
-/// Writes a person with roles; the one place a person row is created. `password_hash` is an
-/// Argon2id PHC string.
-#[allow(clippy::too_many_arguments)]
-pub async fn insert_person<C: ConnectionTrait>(
-    conn: &C,
-    now: OffsetDateTime,
+/// A new, active person with no sign-in history yet (also the bulk generator's row).
+pub fn new_person(
+    id: Uuid,
     organisation_id: Uuid,
     email: &str,
     display_name: &str,
-    roles: &[Role],
     password_hash: String,
     must_change_password: bool,
-) -> ServiceResult<Uuid> {
-    let id = Uuid::new_v4();
+    now: OffsetDateTime,
+) -> person::ActiveModel {
     person::ActiveModel {
         id: Set(id),
         organisation_id: Set(organisation_id),
@@ -119,6 +115,31 @@ pub async fn insert_person<C: ConnectionTrait>(
         previous_login_at: Set(None),
         created_at: Set(now),
     }
+}
+
+/// Writes a person with roles; the one place a person is created one at a time. `password_hash`
+/// is an Argon2id PHC string.
+#[allow(clippy::too_many_arguments)]
+pub async fn insert_person<C: ConnectionTrait>(
+    conn: &C,
+    now: OffsetDateTime,
+    organisation_id: Uuid,
+    email: &str,
+    display_name: &str,
+    roles: &[Role],
+    password_hash: String,
+    must_change_password: bool,
+) -> ServiceResult<Uuid> {
+    let id = Uuid::new_v4();
+    new_person(
+        id,
+        organisation_id,
+        email,
+        display_name,
+        password_hash,
+        must_change_password,
+        now,
+    )
     .insert(conn)
     .await
     .on_unique("email", Msg::ErrEmailTaken)?;
