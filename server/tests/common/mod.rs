@@ -150,6 +150,8 @@ impl TestApp {
         reqwest::Client::builder()
             .cookie_store(true)
             .redirect(reqwest::redirect::Policy::none())
+            // A response that never comes fails the test instead of hanging the run.
+            .timeout(std::time::Duration::from_secs(120))
             .build()
             .expect("client")
     }
