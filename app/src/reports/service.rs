@@ -1458,8 +1458,8 @@ impl MatrixSql {
         let status = || Expr::col((submission::Entity, submission::Column::Status));
         let first = Expr::col((submission::Entity, submission::Column::FirstSubmittedAt));
         let late_from = Expr::col(("s", "column5"));
-        // SQLite keeps instants as RFC 3339 text, whose fractions do not sort as text does
-        // (its placeholders in custom expressions are `?`).
+        // SQLite keeps instants as RFC 3339 text, whose fractions do not sort as text does;
+        // sea-query's SQLite placeholders in custom expressions are unnumbered.
         let late = match self.backend {
             DbBackend::Sqlite => Expr::cust_with_exprs("julianday(?) >= julianday(?)", [first, late_from]),
             _ => first.gte(late_from),

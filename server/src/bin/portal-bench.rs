@@ -351,12 +351,17 @@ fn check(url: &str, header: &str) -> Result<(), String> {
 }
 
 fn serve_ceiling(addr: &str) {
-    let rt = tokio::runtime::Runtime::new().expect("runtime");
-    rt.block_on(async {
-        let app = axum::Router::new().route("/", axum::routing::get(|| async { "ok" }));
-        let listener = tokio::net::TcpListener::bind(addr).await.expect("bind");
-        axum::serve(listener, app).await.expect("serve");
+    let served = tokio::runtime::Runtime::new().and_then(|rt| {
+        rt.block_on(async {
+            let app = axum::Router::new().route("/", axum::routing::get(|| async { "ok" }));
+            let listener = tokio::net::TcpListener::bind(addr).await?;
+            axum::serve(listener, app).await
+        })
     });
+    if let Err(e) = served {
+        eprintln!("ceiling on {addr}: {e}");
+        std::process::exit(1);
+    }
 }
 
 fn run_one(args: &Args, database: &str) -> Result<String, String> {
