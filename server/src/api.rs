@@ -179,7 +179,15 @@ impl FromRequestParts<ServerState> for ApiActor {
             None => TokenRefusal::Missing,
             Some(token) => {
                 let app = &state.app;
-                match tokens::authenticate(&app.db, token, app.clock.now(), &app.settings.default_time_zone).await {
+                match tokens::authenticate(
+                    &app.db,
+                    &app.caches,
+                    token,
+                    app.clock.now(),
+                    &app.settings.default_time_zone,
+                )
+                .await
+                {
                     Ok(actor) => return Ok(ApiActor(actor, meta)),
                     Err(Err(e)) => return Err(Problem::from_service(e, &meta)),
                     Err(Ok(r)) => r,
@@ -388,15 +396,33 @@ async fn list_submissions(
     State(state): State<AppState>,
     ApiActor(actor, meta): ApiActor,
     Query(q): Query<HashMap<String, String>>,
-) -> Result<Json<SubmissionPage>, Problem> {
+) -> Result<Response, Problem> {
     ready(&actor, &meta)?;
     let filter = parse_filter(&q, &meta)?;
     let reader = policy::report_reader(&state.db, &actor, state.today())
         .await
         .map_err(|e| Problem::from_service(e, &meta))?;
-    service::list_submissions(&state.db, &reader, &actor, state.clock.now(), &filter)
+    let now = state.clock.now();
+    // One computation per generation for each reach, zone, day and filter (the key names them all).
+    let key = format!(
+        "api-submissions|{reader:?}|{}|{}|{filter:?}",
+        actor.time_zone,
+        app::backend::time_fmt::date_in_zone(now, &actor.time_zone)
+    );
+    state
+        .caches
+        .views
+        .get_or_compute(&key, state.generation(), || async {
+            let page = service::list_submissions(&state.db, &reader, &actor, now, &filter).await?;
+            // Kept as its JSON text: a repeated request is then answered without re-encoding.
+            serde_json::to_vec(&page)
+                .map(axum::body::Bytes::from)
+                .map_err(|e| ServiceError::Internal(format!("encode a page: {e}")))
+        })
         .await
-        .map(Json)
+        .map(|body: std::sync::Arc<axum::body::Bytes>| {
+            ([(header::CONTENT_TYPE, "application/json")], (*body).clone()).into_response()
+        })
         .map_err(|e| Problem::from_service(e, &meta))
 }
 

@@ -87,7 +87,7 @@ pub fn router(state: AppState, leptos: LeptosOptions) -> Router {
             }
         }
     };
-    let sessions = SessionManagerLayer::new(DbSessionStore::new(state.db.clone()))
+    let sessions = SessionManagerLayer::new(DbSessionStore::new(state.db.clone(), state.caches.clone()))
         .with_name("portal_session")
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
@@ -125,8 +125,10 @@ pub fn router(state: AppState, leptos: LeptosOptions) -> Router {
             context, shell,
         ))
         .with_state(server_state)
+        .layer(from_fn_with_state(state.clone(), middleware::page_cache))
         .layer(from_fn_with_state(state.clone(), middleware::resolve_actor))
         .layer(sessions)
+        .layer(from_fn_with_state(state.clone(), middleware::publish_changes))
         .layer(from_fn_with_state(state.clone(), middleware::refuse_cross_origin))
         .layer(from_fn_with_state(state.clone(), middleware::security_headers))
         .layer(from_fn(middleware::request_meta))
@@ -148,10 +150,30 @@ pub fn spawn_report_reminders(state: AppState) {
     });
 }
 
+/// Follows the database epoch once a second, so changes made by another instance (or a command
+/// line tool) reach this one's caches.
+pub fn spawn_epoch_follower(state: AppState) {
+    tokio::spawn(async move {
+        let mut seen: Option<String> = None;
+        loop {
+            match app::backend::epoch::current(&state.db).await {
+                Ok(now) => {
+                    if seen.as_ref().is_some_and(|s| *s != now) {
+                        state.caches.generation.bump();
+                    }
+                    seen = Some(now);
+                }
+                Err(e) => tracing::warn!(error = %e, "could not read the data epoch"),
+            }
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        }
+    });
+}
+
 /// Deletes expired sessions every ten minutes.
 pub fn spawn_session_sweeper(state: AppState) {
     tokio::spawn(async move {
-        let store = DbSessionStore::new(state.db.clone());
+        let store = DbSessionStore::new(state.db.clone(), state.caches.clone());
         loop {
             tokio::time::sleep(Duration::from_secs(600)).await;
             if let Err(e) = store.delete_expired(state.clock.now()).await {

@@ -72,6 +72,102 @@ pub async fn request_meta(mut req: Request, next: Next) -> Response {
     res
 }
 
+/// Moves the generation after every request that may have changed something, once its work has
+/// committed, so no cache serves what it changed; and the database epoch, so other instances
+/// notice within a second. The page frame's call only takes the flash from the session (whose
+/// store keeps its own cache right), so it moves nothing.
+pub async fn publish_changes(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let safe =
+        matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) || req.uri().path() == "/api/frame";
+    let res = next.run(req).await;
+    if !safe {
+        state.caches.generation.bump();
+        if res.status().as_u16() < 400 {
+            if let Err(e) = app::backend::epoch::bump(&state.db).await {
+                tracing::warn!(error = %e, "could not move the data epoch");
+            }
+        }
+    }
+    res
+}
+
+/// Pages a person reloads more than they change: served again from memory while nothing has
+/// changed (the generation stands), for the same person, language, address and day. Never a page
+/// with a one-time form key, a waiting flash message, or the platform's (whose outbox moves by
+/// itself).
+const CACHED_PAGES: [&str; 3] = ["/", "/reports/matrix", "/websites"];
+/// Stands in for the script nonce in a kept page; each answer gets its own nonce.
+const NONCE_MARK: &str = "@@portal-nonce@@";
+/// The largest page kept.
+const MAX_CACHED_PAGE: usize = 4 * 1024 * 1024;
+
+pub async fn page_cache(State(state): State<AppState>, session: Session, req: Request, next: Next) -> Response {
+    let actor = req.extensions().get::<app::backend::actor::Actor>().cloned();
+    let nonce = req.extensions().get::<CspNonce>().cloned();
+    let (Some(actor), Some(nonce)) = (actor, nonce) else {
+        return next.run(req).await;
+    };
+    if req.method() != Method::GET
+        || !CACHED_PAGES.contains(&req.uri().path())
+        || actor.org_kind == app::tenancy::OrgKind::Platform
+        || app::backend::flash::pending(&session).await
+    {
+        return next.run(req).await;
+    }
+    let at = state.generation();
+    let locale = req.extensions().get::<Locale>().copied().unwrap_or(Locale::Zh);
+    let today = app::backend::time_fmt::date_in_zone(state.clock.now(), &actor.time_zone);
+    let key = format!(
+        "{}|{}|{today}|{}",
+        actor.person_id,
+        locale.code(),
+        req.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/")
+    );
+    if let Some(page) = state.caches.pages.get(&key, at) {
+        if let Ok(text) = std::str::from_utf8(&page) {
+            return html(text.replace(NONCE_MARK, &nonce.0));
+        }
+    }
+    let res = next.run(req).await;
+    let is_html = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if res.status() != StatusCode::OK || !is_html || res.headers().contains_key(header::SET_COOKIE) {
+        return res;
+    }
+    let (parts, body) = res.into_parts();
+    let bytes = match axum::body::to_bytes(body, usize::MAX).await {
+        Ok(b) => b,
+        Err(e) => {
+            tracing::warn!(error = %e, "a page failed while it was rendered");
+            return (StatusCode::INTERNAL_SERVER_ERROR, Msg::ErrInternal.text(locale)).into_response();
+        }
+    };
+    if let Some(text) = (bytes.len() <= MAX_CACHED_PAGE)
+        .then(|| std::str::from_utf8(&bytes).ok())
+        .flatten()
+    {
+        state
+            .caches
+            .pages
+            .put(key, at, text.replace(&nonce.0, NONCE_MARK).into_bytes().into());
+    }
+    Response::from_parts(parts, axum::body::Body::from(bytes))
+}
+
+fn html(text: String) -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/html; charset=utf-8"),
+        )],
+        text,
+    )
+        .into_response()
+}
+
 /// Sets the security headers on every response, with a fresh script nonce per request.
 pub async fn security_headers(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let mut bytes = [0u8; 18];
@@ -165,6 +261,7 @@ pub async fn resolve_actor(State(state): State<AppState>, session: Session, mut 
     }
     let resolution = actor::resolve(
         &state.db,
+        &state.caches,
         &session,
         state.clock.now(),
         &state.settings.default_time_zone,

@@ -784,6 +784,8 @@ async fn the_machine_api_acts_with_the_token_persons_rights() {
         let mut m: app::backend::entity::api_token::ActiveModel = csp2.into();
         m.revoked_at = sea_orm::ActiveValue::Set(Some(now));
         sea_orm::ActiveModelTrait::update(m, &app.db).await.unwrap();
+        // Revoked behind the server's back (the account page's revoke is covered in caches.rs).
+        app.changed();
         let (status, p, _) = api(&app, &csp2_token, "/api/v1/obligations").await;
         assert_eq!(status, 401);
         assert!(p["detail"].as_str().unwrap().contains("revoked"), "{p}");

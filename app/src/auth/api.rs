@@ -32,7 +32,13 @@ pub async fn get_frame() -> Result<Frame, AppError> {
         Ok(session) => flash::take(&session).await,
         Err(_) => None,
     };
-    let demo = crate::backend::demo::is_demo(&state.db).await.unwrap_or(false);
+    let demo = state
+        .caches
+        .views
+        .get_or_compute("demo", state.generation(), || crate::backend::demo::is_demo(&state.db))
+        .await
+        .map(|d| *d)
+        .unwrap_or(false);
     Ok(Frame {
         viewer,
         locale: viewer_locale(),

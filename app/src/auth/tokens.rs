@@ -15,9 +15,10 @@ use crate::{
         AuditAction,
     },
     backend::{
-        actor::{load_actor, Actor},
+        actor::{cached_actor, Actor},
         db::write_txn,
         entity::api_token,
+        epoch::Caches,
         request::RequestMeta,
         time_fmt::format_in_zone,
         ServiceError, ServiceResult,
@@ -225,6 +226,7 @@ pub enum TokenRefusal {
 /// Resolves a bearer token to its person's Actor, recording its use.
 pub async fn authenticate(
     db: &DatabaseConnection,
+    caches: &Caches,
     token: &str,
     now: OffsetDateTime,
     default_time_zone: &str,
@@ -233,22 +235,35 @@ pub async fn authenticate(
     if !token.starts_with(TOKEN_PREFIX) || token.len() > 200 {
         return Err(Ok(TokenRefusal::Unknown));
     }
-    let t = api_token::Entity::find()
-        .filter(api_token::Column::TokenHash.eq(hash_token(token)))
-        .one(db)
-        .await
-        .map_err(|e| Err(e.into()))?
-        .ok_or(Ok(TokenRefusal::Unknown))?;
+    let hash = hash_token(token);
+    // Read once per generation: a revocation is a change, so it moves the generation.
+    let at = caches.generation.current();
+    let t = match caches.tokens.get(&hash, at) {
+        Some(t) => t,
+        None => {
+            let t = api_token::Entity::find()
+                .filter(api_token::Column::TokenHash.eq(hash.as_str()))
+                .one(db)
+                .await
+                .map_err(|e| Err(e.into()))?
+                .ok_or(Ok(TokenRefusal::Unknown))?;
+            caches.tokens.put(hash.clone(), at, t.clone());
+            t
+        }
+    };
     match state_of(&t, now) {
         TokenState::Revoked => return Err(Ok(TokenRefusal::Revoked)),
         TokenState::Expired => return Err(Ok(TokenRefusal::Expired)),
         TokenState::Active => {}
     }
-    let actor = load_actor(db, t.person_id, default_time_zone)
+    let actor = cached_actor(db, caches, t.person_id, default_time_zone)
         .await
         .map_err(Err)?
         .ok_or(Ok(TokenRefusal::Inactive))?;
     if t.last_used_at.is_none_or(|at| now - at >= TOUCH_EVERY) {
+        let mut touched = t.clone();
+        touched.last_used_at = Some(now);
+        caches.tokens.put(hash, at, touched);
         let mut m: api_token::ActiveModel = t.into();
         m.last_used_at = Set(Some(now));
         // A failed touch must not refuse the request.

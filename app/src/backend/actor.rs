@@ -1,4 +1,6 @@
 //! The Actor: who is acting, resolved once per request from the session and carried in context.
+use std::sync::Arc;
+
 use leptos::prelude::use_context;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use serde::{Deserialize, Serialize};
@@ -6,7 +8,7 @@ use time::OffsetDateTime;
 use tower_sessions::Session;
 use uuid::Uuid;
 
-use super::{ServiceError, ServiceResult};
+use super::{epoch::Caches, ServiceError, ServiceResult};
 use crate::{
     auth::rules::{session_age, SessionAge},
     i18n::Locale,
@@ -40,6 +42,9 @@ pub struct Actor {
     pub time_zone: String,
     /// The sign-in before this session's.
     pub last_login_at: Option<OffsetDateTime>,
+    /// A regulator's own id and every regulator beneath it, read with the person (so no request
+    /// walks the tree again); empty for other kinds.
+    pub subtree: Arc<[Uuid]>,
 }
 
 impl Actor {
@@ -59,6 +64,7 @@ pub enum Resolution {
 /// Reads the session, applies the expiry rules at `now`, and loads the person if still valid.
 pub async fn resolve(
     db: &DatabaseConnection,
+    caches: &Caches,
     session: &Session,
     now: OffsetDateTime,
     default_time_zone: &str,
@@ -78,7 +84,7 @@ pub async fn resolve(
             .map_err(|e| ServiceError::Internal(format!("session: {e}")))?;
         return Ok(Resolution::Expired);
     }
-    let Some(actor) = load_actor(db, auth.person_id, default_time_zone).await? else {
+    let Some(actor) = cached_actor(db, caches, auth.person_id, default_time_zone).await? else {
         // Deactivated (or removed) since signing in: the session ends at once.
         session
             .flush()
@@ -95,6 +101,24 @@ pub async fn resolve(
             .map_err(|e| ServiceError::Internal(format!("session: {e}")))?;
     }
     Ok(Resolution::SignedIn(Box::new(actor)))
+}
+
+/// `load_actor` through the cache: a person is read once per generation (every change moves it).
+pub async fn cached_actor(
+    db: &DatabaseConnection,
+    caches: &Caches,
+    person_id: Uuid,
+    default_time_zone: &str,
+) -> ServiceResult<Option<Actor>> {
+    let at = caches.generation.current();
+    if let Some(actor) = caches.actors.get(&person_id, at) {
+        return Ok(Some(actor));
+    }
+    let actor = load_actor(db, person_id, default_time_zone).await?;
+    if let Some(a) = &actor {
+        caches.actors.put(person_id, at, a.clone());
+    }
+    Ok(actor)
 }
 
 /// Loads an active person of an active organisation with its roles.
@@ -124,12 +148,18 @@ pub async fn load_actor(
         .into_iter()
         .filter_map(|r| Role::parse(&r.role))
         .collect();
+    let org_kind =
+        OrgKind::parse(&org.kind).ok_or_else(|| ServiceError::Internal(format!("bad org kind {}", org.kind)))?;
+    let subtree: Arc<[Uuid]> = if org_kind == OrgKind::Regulator {
+        super::policy::regulator_subtree(db, org.id).await?.into()
+    } else {
+        Arc::new([])
+    };
     Ok(Some(Actor {
         person_id: p.id,
         organisation_id: org.id,
         organisation_name: org.name,
-        org_kind: OrgKind::parse(&org.kind)
-            .ok_or_else(|| ServiceError::Internal(format!("bad org kind {}", org.kind)))?,
+        org_kind,
         email: p.email,
         display_name: p.display_name,
         roles,
@@ -137,6 +167,7 @@ pub async fn load_actor(
         locale: p.locale.as_deref().and_then(Locale::parse),
         time_zone: p.time_zone.unwrap_or_else(|| default_time_zone.to_string()),
         last_login_at: p.previous_login_at,
+        subtree,
     }))
 }
 

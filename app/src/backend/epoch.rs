@@ -1,17 +1,26 @@
-//! The data epoch: a marker that moves whenever reports or the organisation tree change, and the
-//! cache of views computed from them, valid while the epoch stands.
+//! The data epoch and the in-process caches it guards: a database marker that moves whenever
+//! reports or the organisation tree change (so other processes notice), an in-memory generation
+//! that moves after every change this process makes, and the caches of what requests read most
+//! (sessions, actors, tokens, computed views), each entry valid for one generation only.
 use std::{
+    any::Any,
     collections::HashMap,
-    sync::{Arc, Mutex},
+    future::Future,
+    hash::Hash,
+    sync::{
+        atomic::{AtomicU64, Ordering},
+        Arc, Mutex, MutexGuard,
+    },
 };
 
 use sea_orm::{sea_query::OnConflict, ActiveValue::Set, ConnectionTrait, EntityTrait};
+use tokio::sync::OnceCell;
 
-use super::{entity::setting, ServiceResult};
+use super::{entity::setting, ServiceError, ServiceResult};
 
 const KEY: &str = "data_epoch";
 
-/// The current epoch (any text; only equality matters).
+/// The current database epoch (any text; only equality matters).
 pub async fn current<C: ConnectionTrait>(conn: &C) -> ServiceResult<String> {
     Ok(setting::Entity::find_by_id(KEY.to_string())
         .one(conn)
@@ -20,7 +29,8 @@ pub async fn current<C: ConnectionTrait>(conn: &C) -> ServiceResult<String> {
         .unwrap_or_default())
 }
 
-/// Moves the epoch; call inside the transaction that makes the change, so the two commit together.
+/// Moves the database epoch; call inside the transaction that makes the change, so the two commit
+/// together.
 pub async fn bump<C: ConnectionTrait>(conn: &C) -> ServiceResult<()> {
     setting::Entity::insert(setting::ActiveModel {
         key: Set(KEY.into()),
@@ -36,34 +46,141 @@ pub async fn bump<C: ConnectionTrait>(conn: &C) -> ServiceResult<()> {
     Ok(())
 }
 
-/// Views keyed by what they were computed for, each remembered with the epoch it was read at.
-/// Small: when full it starts over, which costs one recomputation per view.
-pub struct EpochCache<V> {
-    entries: Mutex<HashMap<String, (String, Arc<V>)>>,
+/// The in-memory generation. It moves only after a change has committed, so a value read before
+/// reading the database labels data at least as new as that generation: an entry stored under a
+/// generation that has since moved is never served again.
+#[derive(Debug, Default)]
+pub struct Generation(AtomicU64);
+
+impl Generation {
+    pub fn current(&self) -> u64 {
+        self.0.load(Ordering::Acquire)
+    }
+
+    /// Call after a change has committed.
+    pub fn bump(&self) {
+        self.0.fetch_add(1, Ordering::AcqRel);
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Values by key, each remembered with the generation it was read at. Bounded: when full it starts
+/// over, which costs one recomputation per entry.
+pub struct GenCache<K, V> {
+    entries: Mutex<HashMap<K, (u64, V)>>,
     capacity: usize,
 }
 
-impl<V> EpochCache<V> {
+impl<K: Eq + Hash, V: Clone> GenCache<K, V> {
     pub fn new(capacity: usize) -> Self {
-        EpochCache {
+        GenCache {
             entries: Mutex::new(HashMap::new()),
             capacity,
         }
     }
 
-    /// The view computed for `key` at `epoch`, if it is still there.
-    pub fn get(&self, key: &str, epoch: &str) -> Option<Arc<V>> {
-        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        entries.get(key).filter(|(at, _)| at == epoch).map(|(_, v)| v.clone())
+    /// The value stored for `key` at generation `at`, if it is still there.
+    pub fn get(&self, key: &K, at: u64) -> Option<V> {
+        lock(&self.entries)
+            .get(key)
+            .filter(|(g, _)| *g == at)
+            .map(|(_, v)| v.clone())
     }
 
-    /// Remembers a view read at `epoch` (read the epoch before the view, never after).
-    pub fn put(&self, key: String, epoch: String, value: Arc<V>) {
-        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+    /// Remembers a value read at generation `at` (read the generation before the value, never after).
+    pub fn put(&self, key: K, at: u64, value: V) {
+        let mut entries = lock(&self.entries);
         if entries.len() >= self.capacity && !entries.contains_key(&key) {
             entries.clear();
         }
-        entries.insert(key, (epoch, value));
+        entries.insert(key, (at, value));
+    }
+
+    pub fn remove(&self, key: &K) {
+        lock(&self.entries).remove(key);
+    }
+}
+
+type Shared = Arc<dyn Any + Send + Sync>;
+
+/// Computed views (lists, grids, counts) by a key that names everything they depend on, computed
+/// once per generation even when many requests ask at the same moment.
+pub struct ViewCache {
+    entries: Mutex<HashMap<String, (u64, Arc<OnceCell<Shared>>)>>,
+    capacity: usize,
+}
+
+impl ViewCache {
+    pub fn new(capacity: usize) -> Self {
+        ViewCache {
+            entries: Mutex::new(HashMap::new()),
+            capacity,
+        }
+    }
+
+    /// The view for `key` at generation `at`, computing it with `compute` if no request has yet.
+    /// A failed computation is not remembered. The key must name the reader's whole reach and
+    /// every input of the view: the cache is shared by all tenants.
+    pub async fn get_or_compute<V, F, Fut>(&self, key: &str, at: u64, compute: F) -> ServiceResult<Arc<V>>
+    where
+        V: Send + Sync + 'static,
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = ServiceResult<V>>,
+    {
+        // The type is part of the key, so two views can never be confused for each other.
+        let key = format!("{}|{key}", std::any::type_name::<V>());
+        let cell = {
+            let mut entries = lock(&self.entries);
+            match entries.get(&key) {
+                Some((g, cell)) if *g == at => cell.clone(),
+                _ => {
+                    if entries.len() >= self.capacity && !entries.contains_key(&key) {
+                        entries.clear();
+                    }
+                    let cell = Arc::new(OnceCell::new());
+                    entries.insert(key, (at, cell.clone()));
+                    cell
+                }
+            }
+        };
+        let shared = cell
+            .get_or_try_init(|| async { compute().await.map(|v| Arc::new(v) as Shared) })
+            .await?;
+        shared
+            .clone()
+            .downcast::<V>()
+            .map_err(|_| ServiceError::Internal("view cache: a key held another type".into()))
+    }
+}
+
+/// The caches of one running portal, shared by its requests.
+pub struct Caches {
+    pub generation: Generation,
+    /// Signed-in people by id (with roles and, for regulators, their subtree).
+    pub actors: GenCache<uuid::Uuid, super::actor::Actor>,
+    /// API tokens by the SHA-256 of their secret.
+    pub tokens: GenCache<String, super::entity::api_token::Model>,
+    /// Session records by session id.
+    pub sessions: GenCache<String, tower_sessions::session::Record>,
+    pub views: ViewCache,
+    /// Rendered pages by person, language, address and day, with the script nonce blanked out.
+    pub pages: GenCache<String, tokio_util::bytes::Bytes>,
+}
+
+impl Default for Caches {
+    fn default() -> Self {
+        Caches {
+            generation: Generation::default(),
+            actors: GenCache::new(10_000),
+            tokens: GenCache::new(10_000),
+            sessions: GenCache::new(20_000),
+            views: ViewCache::new(2_000),
+            // About 100 KB a page: a bound of some 25 MB.
+            pages: GenCache::new(256),
+        }
     }
 }
 
@@ -72,18 +189,57 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_view_is_served_only_for_its_epoch_and_the_cache_stays_small() {
-        let cache = EpochCache::new(2);
-        cache.put("a".into(), "1".into(), Arc::new(10));
-        assert_eq!(cache.get("a", "1").as_deref(), Some(&10));
-        assert_eq!(cache.get("a", "2"), None, "a moved epoch misses");
-        assert_eq!(cache.get("b", "1"), None);
-        cache.put("b".into(), "1".into(), Arc::new(20));
-        cache.put("c".into(), "1".into(), Arc::new(30));
-        assert_eq!(cache.get("c", "1").as_deref(), Some(&30));
+    fn a_value_is_served_only_for_its_generation_and_the_cache_stays_small() {
+        let cache = GenCache::new(2);
+        cache.put("a", 1, 10);
+        assert_eq!(cache.get(&"a", 1), Some(10));
+        assert_eq!(cache.get(&"a", 2), None, "a moved generation misses");
+        assert_eq!(cache.get(&"b", 1), None);
+        cache.put("b", 1, 20);
+        cache.put("c", 1, 30);
+        assert_eq!(cache.get(&"c", 1), Some(30));
         assert!(
-            cache.get("a", "1").is_none() && cache.get("b", "1").is_none(),
+            cache.get(&"a", 1).is_none() && cache.get(&"b", 1).is_none(),
             "full: started over"
         );
+        cache.remove(&"c");
+        assert_eq!(cache.get(&"c", 1), None);
+    }
+
+    #[tokio::test]
+    async fn a_view_is_computed_once_per_generation_and_failures_are_not_kept() {
+        let cache = ViewCache::new(8);
+        let runs = AtomicU64::new(0);
+        let compute = || async {
+            runs.fetch_add(1, Ordering::SeqCst);
+            Ok(7u32)
+        };
+        let (a, b) = tokio::join!(
+            cache.get_or_compute("k", 1, compute),
+            cache.get_or_compute("k", 1, compute)
+        );
+        assert_eq!((*a.unwrap(), *b.unwrap()), (7, 7));
+        assert_eq!(runs.load(Ordering::SeqCst), 1, "two requests at once, one computation");
+        cache.get_or_compute("k", 2, compute).await.unwrap();
+        assert_eq!(runs.load(Ordering::SeqCst), 2, "a new generation recomputes");
+        let failed: ServiceResult<Arc<u32>> = cache
+            .get_or_compute("e", 2, || async { Err(ServiceError::Forbidden) })
+            .await;
+        assert!(failed.is_err());
+        assert_eq!(
+            *cache.get_or_compute("e", 2, compute).await.unwrap(),
+            7,
+            "a failure is retried"
+        );
+        let other: ServiceResult<Arc<String>> = cache.get_or_compute("k", 2, || async { Ok("text".to_string()) }).await;
+        assert_eq!(other.unwrap().as_str(), "text", "same key, other type: its own entry");
+    }
+
+    #[test]
+    fn the_generation_only_moves_forward() {
+        let g = Generation::default();
+        let before = g.current();
+        g.bump();
+        assert!(g.current() > before);
     }
 }

@@ -11,5 +11,12 @@ pub async fn set(session: &Session, flash: Flash) {
 }
 
 pub async fn take(session: &Session) -> Option<Flash> {
+    // Removing marks the session changed (a write), so only when there is something to take.
+    session.get::<Flash>(KEY).await.ok().flatten()?;
     session.remove::<Flash>(KEY).await.ok().flatten()
+}
+
+/// Whether a message is waiting (a page showing it must not be served from a cache).
+pub async fn pending(session: &Session) -> bool {
+    session.get::<Flash>(KEY).await.ok().flatten().is_some()
 }

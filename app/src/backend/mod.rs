@@ -65,11 +65,16 @@ pub struct AppState {
     /// Allows one audit row per address per minute for refused bursts, so a flood cannot bloat the trail.
     pub rate_limit_audit: Arc<SignInLimiter>,
     pub files: storage::FileStore,
-    /// The regulators' report matrices, valid while the data epoch stands.
-    pub matrix_cache: Arc<epoch::EpochCache<crate::reports::service::MatrixGrid>>,
+    /// What requests read most, each entry valid for one generation (see `epoch`).
+    pub caches: Arc<epoch::Caches>,
 }
 
 impl AppState {
+    /// The generation to label what this request reads (read it before reading the database).
+    pub fn generation(&self) -> u64 {
+        self.caches.generation.current()
+    }
+
     /// Today in the portal's default time zone: the day engagements and phases are judged by.
     pub fn today(&self) -> time::Date {
         time_fmt::date_in_zone(self.clock.now(), &self.settings.default_time_zone)
@@ -86,7 +91,7 @@ impl AppState {
             settings: Arc::new(settings),
             sign_in_limiter: Arc::new(limiter),
             rate_limit_audit: Arc::new(audit),
-            matrix_cache: Arc::new(epoch::EpochCache::new(16)),
+            caches: Arc::new(epoch::Caches::default()),
         }
     }
 }

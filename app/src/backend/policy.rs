@@ -329,7 +329,7 @@ fn agencies_under(regulators: &[Uuid]) -> sea_orm::sea_query::SelectStatement {
 }
 
 /// The regulator itself and every regulator beneath it, in one recursive query.
-async fn regulator_subtree<C: ConnectionTrait>(db: &C, root: Uuid) -> ServiceResult<Vec<Uuid>> {
+pub(crate) async fn regulator_subtree<C: ConnectionTrait>(db: &C, root: Uuid) -> ServiceResult<Vec<Uuid>> {
     let backend = db.get_database_backend();
     let param = if backend == DbBackend::Postgres { "$1" } else { "?" };
     let sql = format!(
@@ -345,6 +345,16 @@ async fn regulator_subtree<C: ConnectionTrait>(db: &C, root: Uuid) -> ServiceRes
         .collect()
 }
 
+/// A regulator's subtree: it came with the actor (read once per generation); an actor built
+/// without one has it looked up.
+async fn subtree_of<C: ConnectionTrait>(db: &C, actor: &Actor) -> ServiceResult<Vec<Uuid>> {
+    if actor.subtree.is_empty() {
+        regulator_subtree(db, actor.organisation_id).await
+    } else {
+        Ok(actor.subtree.to_vec())
+    }
+}
+
 async fn reach<C: ConnectionTrait>(db: &C, actor: &Actor, rel: Relationship, today: Date) -> ServiceResult<Reach> {
     match rel {
         Rel::Own if actor.org_kind == OrgKind::Agency => Ok(Reach::Agency(actor.organisation_id)),
@@ -352,7 +362,7 @@ async fn reach<C: ConnectionTrait>(db: &C, actor: &Actor, rel: Relationship, tod
             organisation_id: actor.organisation_id,
             today,
         }),
-        Rel::Jurisdiction => Ok(Reach::Regulators(regulator_subtree(db, actor.organisation_id).await?)),
+        Rel::Jurisdiction => Ok(Reach::Regulators(subtree_of(db, actor).await?)),
         Rel::Platform => Err(ServiceError::Forbidden),
     }
 }
@@ -617,7 +627,7 @@ pub async fn report_reviewer<C: ConnectionTrait>(db: &C, actor: &Actor) -> Servi
         Rel::Jurisdiction => Ok(ReportReviewer {
             scope: ReviewerScope::Regulator {
                 id: actor.organisation_id,
-                subtree: regulator_subtree(db, actor.organisation_id).await?,
+                subtree: subtree_of(db, actor).await?,
             },
         }),
         _ => Err(ServiceError::Forbidden),

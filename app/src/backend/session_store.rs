@@ -1,4 +1,7 @@
-//! A tower-sessions store over sea-orm, so sessions live in the same SQLite or PostgreSQL database.
+//! A tower-sessions store over sea-orm, so sessions live in the same SQLite or PostgreSQL database,
+//! with each record also kept in memory for the current generation (most requests only read it).
+use std::sync::Arc;
+
 use async_trait::async_trait;
 use sea_orm::{sea_query::OnConflict, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use time::OffsetDateTime;
@@ -7,16 +10,30 @@ use tower_sessions::{
     session_store::{self, SessionStore},
 };
 
-use super::entity::session;
+use super::{entity::session, epoch::Caches};
 
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct DbSessionStore {
     db: DatabaseConnection,
+    caches: Arc<Caches>,
+}
+
+impl std::fmt::Debug for DbSessionStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("DbSessionStore")
+    }
 }
 
 impl DbSessionStore {
-    pub fn new(db: DatabaseConnection) -> Self {
-        DbSessionStore { db }
+    /// Sessions ended by a change elsewhere (deactivation, a password change) are deleted in the
+    /// database by that change, which moves the generation, so no stale record is served.
+    pub fn new(db: DatabaseConnection, caches: Arc<Caches>) -> Self {
+        DbSessionStore { db, caches }
+    }
+
+    /// Keeps a record just written, labelled with the generation read before the write.
+    fn remember(&self, record: &Record, at: u64) {
+        self.caches.sessions.put(record.id.to_string(), at, record.clone());
     }
 
     /// Removes sessions past their expiry; run periodically.
@@ -46,12 +63,16 @@ fn backend(e: sea_orm::DbErr) -> session_store::Error {
 impl SessionStore for DbSessionStore {
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
         // A plain INSERT; on the (astronomically rare) id collision, draw a new id and retry.
+        let at = self.caches.generation.current();
         for _ in 0..5 {
             match session::Entity::insert(Self::active_model(record)?)
                 .exec_without_returning(&self.db)
                 .await
             {
-                Ok(_) => return Ok(()),
+                Ok(_) => {
+                    self.remember(record, at);
+                    return Ok(());
+                }
                 Err(e) if matches!(e.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))) => {
                     record.id = Id::default();
                 }
@@ -62,6 +83,9 @@ impl SessionStore for DbSessionStore {
     }
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
+        // Forgotten first: a failed write must not leave the new data in memory only.
+        self.caches.sessions.remove(&record.id.to_string());
+        let at = self.caches.generation.current();
         session::Entity::insert(Self::active_model(record)?)
             .on_conflict(
                 OnConflict::column(session::Column::Id)
@@ -71,10 +95,20 @@ impl SessionStore for DbSessionStore {
             .exec_without_returning(&self.db)
             .await
             .map_err(backend)?;
+        self.remember(record, at);
         Ok(())
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
+        let key = id.to_string();
+        let at = self.caches.generation.current();
+        if let Some(record) = self.caches.sessions.get(&key, at) {
+            if record.expiry_date > OffsetDateTime::now_utc() {
+                return Ok(Some(record));
+            }
+            self.caches.sessions.remove(&key);
+            return Ok(None);
+        }
         let row = session::Entity::find_by_id(id.to_string())
             .filter(session::Column::ExpiresAt.gt(OffsetDateTime::now_utc()))
             .one(&self.db)
@@ -82,14 +116,17 @@ impl SessionStore for DbSessionStore {
             .map_err(backend)?;
         let Some(row) = row else { return Ok(None) };
         let data = serde_json::from_str(&row.data).map_err(|e| session_store::Error::Decode(e.to_string()))?;
-        Ok(Some(Record {
+        let record = Record {
             id: *id,
             data,
             expiry_date: row.expires_at,
-        }))
+        };
+        self.caches.sessions.put(key, at, record.clone());
+        Ok(Some(record))
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
+        self.caches.sessions.remove(&id.to_string());
         session::Entity::delete_by_id(id.to_string())
             .exec(&self.db)
             .await

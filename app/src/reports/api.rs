@@ -51,7 +51,23 @@ pub async fn report_panel() -> Result<ReportPanelData, AppError> {
     let result = async {
         let actor = actor::require()?;
         let reader = policy::report_reader(&state.db, &actor, state.today()).await?;
-        service::panel(&state.db, &reader, &actor, state.clock.now()).await
+        let now = state.clock.now();
+        // The panel depends on the reach, the organisation and roles, and the day in the zone.
+        let key = format!(
+            "panel|{reader:?}|{}|{:?}|{}|{}",
+            actor.organisation_id,
+            actor.roles,
+            actor.time_zone,
+            crate::backend::time_fmt::date_in_zone(now, &actor.time_zone)
+        );
+        let panel = state
+            .caches
+            .views
+            .get_or_compute(&key, state.generation(), || {
+                service::panel(&state.db, &reader, &actor, now)
+            })
+            .await?;
+        Ok((*panel).clone())
     }
     .await;
     answer(result)
@@ -141,7 +157,7 @@ pub async fn load_matrix(filter: MatrixFilter) -> Result<Matrix, AppError> {
         let reader = policy::report_reader(&state.db, &actor, state.today()).await?;
         service::matrix(
             &state.db,
-            &state.matrix_cache,
+            &state.caches,
             &reader,
             &actor,
             state.clock.now(),

@@ -165,7 +165,7 @@ pub async fn read_multipart(state: &AppState, mut multipart: Multipart) -> Resul
             .await
             .map_err(|e| UploadError::Service(ServiceError::Internal(e.to_string())))?;
         while let Some(chunk) = field.chunk().await.map_err(malformed)? {
-            match incoming.write(&chunk).await {
+            match incoming.write(chunk).await {
                 Ok(()) => {}
                 Err(IncomingError::TooLarge { limit }) => {
                     return Err(UploadError::File(UploadProblem::TooLarge {
@@ -487,13 +487,13 @@ pub async fn download(
     }
 }
 
-fn csv_response(name: String, bytes: Vec<u8>) -> Response {
+fn csv_response(name: String, bytes: impl Into<axum::body::Body>) -> Response {
     (
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
             (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
         ],
-        bytes,
+        axum::body::Body::from(bytes.into()),
     )
         .into_response()
 }
@@ -587,35 +587,54 @@ pub async fn export_matrix_csv(
             return Err(ServiceError::MustChangePassword);
         }
         let reader = policy::report_reader(&state.db, &actor, state.today()).await?;
-        let m = service::matrix(
-            &state.db,
-            &state.matrix_cache,
-            &reader,
-            &actor,
-            state.clock.now(),
-            &filter,
-            false,
-        )
-        .await?;
-        let mut w = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
-        let err = |e: csv::Error| ServiceError::Internal(e.to_string());
-        let mut head = vec![Msg::Agency.text(locale).to_string()];
-        head.extend(m.periods.iter().map(|p| p.to_string()));
-        w.write_record(&head).map_err(err)?;
-        for r in m.rows {
-            let mut rec = vec![r.agency.name];
-            rec.extend(
-                r.cells
-                    .iter()
-                    .map(|c| c.state.map(|s| s.label().text(locale).to_string()).unwrap_or_default()),
-            );
-            w.write_record(&rec).map_err(err)?;
-        }
-        w.into_inner().map_err(|e| ServiceError::Internal(e.to_string()))
+        let now = state.clock.now();
+        // The file is kept as written until something changes, per reach, language, zone, day and filter.
+        let key = format!(
+            "matrix-csv|{reader:?}|{}|{}|{}|{filter:?}",
+            locale.code(),
+            actor.time_zone,
+            crate::backend::time_fmt::date_in_zone(now, &actor.time_zone)
+        );
+        let caches = &state.caches;
+        caches
+            .views
+            .get_or_compute(&key, caches.generation.current(), || {
+                matrix_csv(&state, &reader, &actor, now, &filter, locale)
+            })
+            .await
     }
     .await;
     match result {
-        Ok(bytes) => csv_response(format!("report-matrix-{}.csv", state.today()), bytes),
+        Ok(bytes) => csv_response(format!("report-matrix-{}.csv", state.today()), (*bytes).clone()),
         Err(e) => error_response(e, &meta, locale),
     }
+}
+
+/// The matrix's CSV: every matching agency, a column per period.
+async fn matrix_csv(
+    state: &AppState,
+    reader: &policy::ReportReader,
+    actor: &Actor,
+    now: time::OffsetDateTime,
+    filter: &MatrixFilter,
+    locale: Locale,
+) -> ServiceResult<axum::body::Bytes> {
+    let m = service::matrix(&state.db, &state.caches, reader, actor, now, filter, false).await?;
+    let mut w = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
+    let err = |e: csv::Error| ServiceError::Internal(e.to_string());
+    let mut head = vec![Msg::Agency.text(locale).to_string()];
+    head.extend(m.periods.iter().map(|p| p.to_string()));
+    w.write_record(&head).map_err(err)?;
+    for r in m.rows {
+        let mut rec = vec![r.agency.name];
+        rec.extend(
+            r.cells
+                .iter()
+                .map(|c| c.state.map(|s| s.label().text(locale).to_string()).unwrap_or_default()),
+        );
+        w.write_record(&rec).map_err(err)?;
+    }
+    w.into_inner()
+        .map(axum::body::Bytes::from)
+        .map_err(|e| ServiceError::Internal(e.to_string()))
 }

@@ -1,9 +1,6 @@
 //! Reports: setting obligations, submitting versions with files, reviewing, the lists of work with
 //! computed states, the regulator's matrix, and the reminders. Every query ANDs in the capability's scope.
-use std::{
-    collections::{BTreeMap, HashMap, HashSet},
-    sync::Arc,
-};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use sea_orm::{
     sea_query::{Expr, IntoIden, IntoValueTuple, JoinType, Query, SelectStatement, TableRef},
@@ -32,7 +29,7 @@ use crate::{
     backend::{
         actor::Actor,
         db::write_txn,
-        epoch::{self, EpochCache},
+        epoch::{self, Caches},
         mail,
         policy::{self, ReportReader, ReportReviewer, ReportSubmitter, ReviewerScope},
         request::RequestMeta,
@@ -1263,7 +1260,7 @@ pub async fn submit_form(
 /// and cadence, filtered, totalled and paged (or whole, for the CSV) from the cached grid.
 pub async fn matrix(
     db: &DatabaseConnection,
-    cache: &EpochCache<MatrixGrid>,
+    caches: &Caches,
     reader: &ReportReader,
     actor: &Actor,
     now: OffsetDateTime,
@@ -1275,17 +1272,14 @@ pub async fn matrix(
     let cadence = Cadence::parse(filter.cadence.trim()).unwrap_or(kind.usual_cadence());
     let today = date_in_zone(now, &actor.time_zone);
     // The grid depends on the jurisdiction, the kind, the day and the zone; filters and paging
-    // are applied to it here, so every page and the CSV share one computation per data epoch.
+    // are applied to it here, so every page and the CSV share one computation per generation.
     let key = format!("{scope}|{}|{}|{today}|{}", kind.code(), cadence.code(), actor.time_zone);
-    let at = epoch::current(db).await?;
-    let grid = match cache.get(&key, &at) {
-        Some(g) => g,
-        None => {
-            let g = Arc::new(matrix_grid(db, reader, &actor.time_zone, today, kind, cadence).await?);
-            cache.put(key, at, g.clone());
-            g
-        }
-    };
+    let grid = caches
+        .views
+        .get_or_compute(&key, caches.generation.current(), || {
+            matrix_grid(db, reader, &actor.time_zone, today, kind, cadence)
+        })
+        .await?;
     let needle = filter.q.trim().to_lowercase();
     let wanted = StateCode::parse(filter.state.trim());
     let listed: Vec<&MatrixRow> = grid

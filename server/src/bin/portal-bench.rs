@@ -544,20 +544,20 @@ fn upload(args: &Args, base: &str, bearer: &str, pid: u32) -> Result<String, Str
         }
     }
     form.push(format!("files=@{};type=application/pdf", file.display()));
-    let mut curl: Vec<String> = [
-        "-sS",
-        "-o",
-        "/dev/null",
-        "-w",
-        "%{http_code}",
-        "-H",
-        bearer,
-        "-H",
-        "Idempotency-Key: bench-upload",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
+    let mut curl: Vec<String> = ["-sS", "-o", "/dev/null", "-w", "%{http_code}", "-H", bearer, "-H"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    // A key of its own per run: a rerun on the same dataset uploads into the next open period
+    // instead of meeting the last run's key with another request (409).
+    curl.push("-H".into());
+    curl.push(format!(
+        "Idempotency-Key: bench-upload-{}",
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or_default()
+    ));
     for f in form {
         curl.push("-F".into());
         curl.push(f);

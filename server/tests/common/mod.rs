@@ -60,6 +60,9 @@ pub struct TestApp {
     pub db: DatabaseConnection,
     pub clock: Arc<ManualClock>,
     pub backend: Backend,
+    /// The database's URL (to serve a second instance over it).
+    pub db_url: String,
+    caches: Arc<app::backend::epoch::Caches>,
 }
 
 pub struct Options {
@@ -109,6 +112,7 @@ async fn serve(
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("addr");
     let public_url = opts.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
+    let db_url = url.clone();
     let data_dir = std::env::temp_dir().join(format!("portal-data-{}", uuid::Uuid::new_v4().simple()));
     let vars = [
         ("PORTAL_DATA_DIR", data_dir.display().to_string()),
@@ -120,6 +124,8 @@ async fn serve(
     ];
     let config = Config::from_lookup(|k| vars.iter().find(|(n, _)| *n == k).map(|(_, v)| v.clone())).expect("config");
     let state = server::app_state(db.clone(), clock.clone(), &config);
+    let caches = state.caches.clone();
+    server::spawn_epoch_follower(state.clone());
     let router = server::router(state, server::leptos_options(&config));
     tokio::spawn(async move {
         axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
@@ -132,6 +138,8 @@ async fn serve(
         db,
         clock,
         backend,
+        db_url,
+        caches,
     }
 }
 
@@ -141,6 +149,12 @@ fn clock_now(clock: &ManualClock) -> time::OffsetDateTime {
 }
 
 impl TestApp {
+    /// Says that the test changed the database behind the server's back (as only the server's own
+    /// requests do in use), so its caches read again.
+    pub fn changed(&self) {
+        self.caches.generation.bump();
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }

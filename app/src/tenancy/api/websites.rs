@@ -23,8 +23,16 @@ pub async fn list_websites(#[server(default)] filter: WebsiteFilter) -> Result<W
         let actor = actor::require()?;
         let today = state.today();
         let reader = policy::website_reader(&state.db, &actor, today).await?;
-        let (rows, total, page, pages) =
-            crate::tenancy::service::websites::page_websites(&state.db, &reader, today, &filter).await?;
+        // One computation per generation for each reach, day and filter (the key names them all).
+        let key = format!("websites|{reader:?}|{today}|{filter:?}");
+        let listed = state
+            .caches
+            .views
+            .get_or_compute(&key, state.generation(), || {
+                crate::tenancy::service::websites::page_websites(&state.db, &reader, today, &filter)
+            })
+            .await?;
+        let (rows, total, page, pages) = (*listed).clone();
         let writer = policy::website_writer(&actor).ok();
         let officer_choices = match &writer {
             Some(w) => crate::tenancy::service::websites::officer_choices(&state.db, w).await?,

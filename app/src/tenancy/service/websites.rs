@@ -240,7 +240,7 @@ pub async fn page_websites(
     filter: &WebsiteFilter,
 ) -> ServiceResult<(Vec<WebsiteRow>, u64, u64, u64)> {
     let query = filtered(reader, today, filter)?;
-    let total = query.clone().count(db).await?;
+    let total = count_matching(db, matching(reader, today, filter)?).await?;
     let pages = Ord::max(total.div_ceil(WEBSITE_PAGE), 1);
     let page = filter
         .page
@@ -257,12 +257,12 @@ pub async fn page_websites(
     Ok((rows.into_iter().map(|w| to_row(w, today)).collect(), total, page, pages))
 }
 
-/// The query of the list: reach, filters and order.
-fn filtered(reader: &WebsiteReader, today: Date, filter: &WebsiteFilter) -> ServiceResult<Select<website::Entity>> {
-    let mut query = listed().filter(reader.condition());
+/// The reach and the filters of a list, as one condition over website and its agency.
+fn matching(reader: &WebsiteReader, today: Date, filter: &WebsiteFilter) -> ServiceResult<Condition> {
+    let mut cond = Condition::all().add(reader.condition());
     if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
         let pattern = format!("%{}%", q.replace(['%', '_'], ""));
-        query = query.filter(
+        cond = cond.add(
             Condition::any()
                 .add(Expr::col((organisation::Entity, organisation::Column::Name)).like(&pattern))
                 .add(website::Column::Name.like(&pattern))
@@ -271,16 +271,38 @@ fn filtered(reader: &WebsiteReader, today: Date, filter: &WebsiteFilter) -> Serv
     }
     if let Some(level) = filter.level.as_deref().filter(|l| !l.is_empty()) {
         let level = rules::parse_level(level).map_err(|m| ServiceError::invalid("level", m))?;
-        query = query.filter(website::Column::ProtectionLevel.eq(level));
+        cond = cond.add(website::Column::ProtectionLevel.eq(level));
     }
     if let Some(phase) = filter.phase.as_deref().filter(|p| !p.is_empty()) {
         let phase = Phase::parse(phase).ok_or(ServiceError::invalid("phase", Msg::ErrChoose))?;
-        query = query.filter(website::Column::Phase.eq(phase.code()));
+        cond = cond.add(website::Column::Phase.eq(phase.code()));
     }
     if let Some(flag) = filter.flag.as_deref().filter(|f| !f.is_empty()) {
         let flag = WebsiteFlag::parse(flag).ok_or(ServiceError::invalid("flag", Msg::ErrChoose))?;
-        query = query.filter(flag_condition(flag, today));
+        cond = cond.add(flag_condition(flag, today));
     }
+    Ok(cond)
+}
+
+/// How many websites match: the reach and filters over website and its agency only, without the
+/// officer's join or any order (which the count does not need).
+async fn count_matching(db: &DatabaseConnection, cond: Condition) -> ServiceResult<u64> {
+    Ok(website::Entity::find()
+        .join(
+            JoinType::InnerJoin,
+            website::Entity::belongs_to(organisation::Entity)
+                .from(website::Column::AgencyId)
+                .to(organisation::Column::Id)
+                .into(),
+        )
+        .filter(cond)
+        .count(db)
+        .await?)
+}
+
+/// The query of the list: reach, filters and order.
+fn filtered(reader: &WebsiteReader, today: Date, filter: &WebsiteFilter) -> ServiceResult<Select<website::Entity>> {
+    let mut query = listed().filter(matching(reader, today, filter)?);
     let sort = filter.sort.as_deref().unwrap_or("agency");
     let (desc, key) = match sort.strip_prefix('-') {
         Some(k) => (true, k),
