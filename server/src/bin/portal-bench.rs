@@ -544,7 +544,7 @@ fn upload(args: &Args, base: &str, bearer: &str, pid: u32) -> Result<String, Str
         }
     }
     form.push(format!("files=@{};type=application/pdf", file.display()));
-    let mut curl: Vec<String> = ["-sS", "-o", "/dev/null", "-w", "%{http_code}", "-H", bearer, "-H"]
+    let mut curl: Vec<String> = ["-sS", "-o", "/dev/null", "-w", "%{http_code}", "-H", bearer]
         .iter()
         .map(|s| s.to_string())
         .collect();
