@@ -1015,7 +1015,7 @@ async fn the_matrix_aggregated_in_sql_matches_every_state_computed_one_by_one() 
         }
         // One cache for every call below: the data no longer changes, so filters and pages are
         // served from the grid computed once per jurisdiction, kind and zone.
-        let cache = app::backend::epoch::EpochCache::new(16);
+        let cache = app::backend::epoch::Caches::default();
         for (email, zone) in [
             ("security@regulator.example", "Asia/Shanghai"),
             ("security@regulator.example", "UTC"),
