@@ -138,6 +138,14 @@ fn to_row(w: ListedWebsite, today: Date) -> WebsiteRow {
     }
 }
 
+/// A website's agency, for joins.
+fn agency_of_website() -> sea_orm::RelationDef {
+    website::Entity::belongs_to(organisation::Entity)
+        .from(website::Column::AgencyId)
+        .to(organisation::Column::Id)
+        .into()
+}
+
 fn officer_alias() -> Alias {
     Alias::new("officer")
 }
@@ -166,13 +174,7 @@ fn listed() -> Select<website::Entity> {
             Expr::col((officer_alias(), person::Column::DisplayName)),
             "officer_name",
         )
-        .join(
-            JoinType::InnerJoin,
-            website::Entity::belongs_to(organisation::Entity)
-                .from(website::Column::AgencyId)
-                .to(organisation::Column::Id)
-                .into(),
-        )
+        .join(JoinType::InnerJoin, agency_of_website())
         .join_as(
             JoinType::LeftJoin,
             website::Entity::belongs_to(person::Entity)
@@ -288,13 +290,7 @@ fn matching(reader: &WebsiteReader, today: Date, filter: &WebsiteFilter) -> Serv
 /// officer's join or any order (which the count does not need).
 async fn count_matching(db: &DatabaseConnection, cond: Condition) -> ServiceResult<u64> {
     Ok(website::Entity::find()
-        .join(
-            JoinType::InnerJoin,
-            website::Entity::belongs_to(organisation::Entity)
-                .from(website::Column::AgencyId)
-                .to(organisation::Column::Id)
-                .into(),
-        )
+        .join(JoinType::InnerJoin, agency_of_website())
         .filter(cond)
         .count(db)
         .await?)
