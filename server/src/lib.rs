@@ -151,21 +151,23 @@ pub fn spawn_report_reminders(state: AppState) {
 }
 
 /// Follows the database epoch once a second, so changes made by another instance (or a command
-/// line tool) reach this one's caches.
-pub fn spawn_epoch_follower(state: AppState) {
+/// line tool) reach this one's caches. Await it before serving: the first epoch is read here, so
+/// a change made after any cached read is always seen as a change.
+pub async fn spawn_epoch_follower(state: AppState) {
+    // Unreadable now: the first epoch read later moves the generation, to be safe.
+    let mut seen = app::backend::epoch::current(&state.db).await.ok();
     tokio::spawn(async move {
-        let mut seen: Option<String> = None;
         loop {
+            tokio::time::sleep(Duration::from_secs(1)).await;
             match app::backend::epoch::current(&state.db).await {
                 Ok(now) => {
-                    if seen.as_ref().is_some_and(|s| *s != now) {
+                    if seen.as_ref() != Some(&now) {
                         state.caches.generation.bump();
                     }
                     seen = Some(now);
                 }
                 Err(e) => tracing::warn!(error = %e, "could not read the data epoch"),
             }
-            tokio::time::sleep(Duration::from_secs(1)).await;
         }
     });
 }

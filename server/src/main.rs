@@ -116,7 +116,7 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, String> {
                 config.mail_from.parse().map_err(|e| format!("PORTAL_MAIL_FROM: {e}"))?;
             server::mail::spawn_sender(state.clone(), std::sync::Arc::new(transport), from);
             server::spawn_report_reminders(state.clone());
-            server::spawn_epoch_follower(state.clone());
+            server::spawn_epoch_follower(state.clone()).await;
             server::spawn_session_sweeper(state);
             let listener = tokio::net::TcpListener::bind(config.bind)
                 .await

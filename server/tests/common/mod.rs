@@ -125,7 +125,7 @@ async fn serve(
     let config = Config::from_lookup(|k| vars.iter().find(|(n, _)| *n == k).map(|(_, v)| v.clone())).expect("config");
     let state = server::app_state(db.clone(), clock.clone(), &config);
     let caches = state.caches.clone();
-    server::spawn_epoch_follower(state.clone());
+    server::spawn_epoch_follower(state.clone()).await;
     let router = server::router(state, server::leptos_options(&config));
     tokio::spawn(async move {
         axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
