@@ -105,11 +105,13 @@ impl<K: Eq + Hash, V: Clone> GenCache<K, V> {
 }
 
 type Shared = Arc<dyn Any + Send + Sync>;
+/// One view's slot: the generation it was computed at and the value, computed at most once.
+type Slot = (u64, Arc<OnceCell<Shared>>);
 
 /// Computed views (lists, grids, counts) by a key that names everything they depend on, computed
 /// once per generation even when many requests ask at the same moment.
 pub struct ViewCache {
-    entries: Mutex<HashMap<String, (u64, Arc<OnceCell<Shared>>)>>,
+    entries: Mutex<HashMap<String, Slot>>,
     capacity: usize,
 }
 

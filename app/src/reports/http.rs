@@ -493,7 +493,7 @@ fn csv_response(name: String, bytes: impl Into<axum::body::Body>) -> Response {
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
             (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
         ],
-        axum::body::Body::from(bytes.into()),
+        bytes.into(),
     )
         .into_response()
 }
