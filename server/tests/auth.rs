@@ -2,7 +2,7 @@
 mod common;
 
 use app::{audit::service::verify_chain, backend::demo::DEMO_PASSWORD};
-use common::{backends, location, session_cookie, spawn, spawn_with, Options};
+use common::{backends, header, location, session_cookie, spawn, spawn_with, Options};
 use sea_orm::{ConnectionTrait, Statement};
 use time::Duration;
 
@@ -40,12 +40,7 @@ async fn sign_in_rotates_the_session_and_audits() {
             .await
             .expect("replay");
         assert_eq!(replay.status(), 303, "{b:?}: the pre-sign-in session id is worthless");
-        let set_cookie = res
-            .headers()
-            .get("set-cookie")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_string();
+        let set_cookie = header(&res, "set-cookie");
         assert!(
             set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax"),
             "{set_cookie}"
@@ -375,12 +370,7 @@ async fn security_headers_are_on_every_response() {
     }
     // The page's inline hydration script carries this response's nonce.
     let res = c.get(app.url("/login")).send().await.expect("get");
-    let csp = res
-        .headers()
-        .get("content-security-policy")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_string();
+    let csp = header(&res, "content-security-policy");
     let nonce = csp
         .split("'nonce-")
         .nth(1)
@@ -394,12 +384,7 @@ async fn security_headers_are_on_every_response() {
     );
     // Two responses, two nonces.
     let again = c.get(app.url("/login")).send().await.expect("get");
-    let csp2 = again
-        .headers()
-        .get("content-security-policy")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_string();
+    let csp2 = header(&again, "content-security-policy");
     assert_ne!(csp, csp2);
 }
 
@@ -445,12 +430,7 @@ async fn over_https_cookies_are_secure_and_hsts_is_sent() {
         .await
         .expect("sign in");
     assert_eq!(res.status(), 303);
-    let set_cookie = res
-        .headers()
-        .get("set-cookie")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_string();
+    let set_cookie = header(&res, "set-cookie");
     assert!(set_cookie.contains("Secure"), "{set_cookie}");
     let hsts = res
         .headers()

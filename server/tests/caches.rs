@@ -6,7 +6,7 @@ use app::{
     auth::tokens::{self, hash_token},
     backend::entity::api_token,
 };
-use common::{backends, spawn, TestApp};
+use common::{backends, header, spawn, TestApp};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 async fn api_status(app: &TestApp, token: &str) -> u16 {
@@ -82,12 +82,7 @@ fn nonces(csp: &str, body: &str) -> (String, Vec<String>) {
 async fn page(app: &TestApp, client: &reqwest::Client, path: &str) -> (String, String) {
     let res = client.get(app.url(path)).send().await.expect("page");
     assert_eq!(res.status(), 200, "{path}");
-    let csp = res
-        .headers()
-        .get("content-security-policy")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_string();
+    let csp = header(&res, "content-security-policy");
     (csp, res.text().await.expect("body"))
 }
 

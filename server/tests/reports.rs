@@ -5,7 +5,7 @@
 mod common;
 
 use app::reports::entity::{file, review, submission, version};
-use common::{backends, spawn, TestApp};
+use common::{backends, header, spawn, TestApp};
 use reqwest::multipart::{Form, Part};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::Value;
@@ -598,12 +598,7 @@ async fn api(app: &TestApp, token: &str, path: &str) -> (u16, Value, String) {
         .send()
         .await
         .expect("api get");
-    let ct = res
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_string();
+    let ct = header(&res, "content-type");
     let (s, v) = json(res).await;
     (s, v, ct)
 }

@@ -53,18 +53,17 @@ mod tests {
         let mut held = Vec::new();
         for _ in 0..4 {
             let txn = db.begin().await.unwrap();
-            let row = txn
-                .query_one_raw(Statement::from_string(db.get_database_backend(), "PRAGMA synchronous"))
-                .await
-                .unwrap()
-                .unwrap();
-            assert_eq!(row.try_get_by_index::<i32>(0).unwrap(), 1, "synchronous = NORMAL");
-            let row = txn
-                .query_one_raw(Statement::from_string(db.get_database_backend(), "PRAGMA foreign_keys"))
-                .await
-                .unwrap()
-                .unwrap();
-            assert_eq!(row.try_get_by_index::<i32>(0).unwrap(), 1, "foreign keys on");
+            for (pragma, want) in [("synchronous", 1), ("foreign_keys", 1), ("busy_timeout", 10_000)] {
+                let row = txn
+                    .query_one_raw(Statement::from_string(
+                        db.get_database_backend(),
+                        format!("PRAGMA {pragma}"),
+                    ))
+                    .await
+                    .unwrap()
+                    .unwrap();
+                assert_eq!(row.try_get_by_index::<i32>(0).unwrap(), want, "PRAGMA {pragma}");
+            }
             held.push(txn);
         }
         drop(held);

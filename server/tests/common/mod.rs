@@ -223,12 +223,17 @@ impl TestApp {
     }
 }
 
-pub fn location(res: &reqwest::Response) -> String {
+/// A response header's text ("" when absent or not text).
+pub fn header(res: &reqwest::Response, name: &str) -> String {
     res.headers()
-        .get("location")
+        .get(name)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_string()
+}
+
+pub fn location(res: &reqwest::Response) -> String {
+    header(res, "location")
 }
 
 pub fn session_cookie(res: &reqwest::Response) -> Option<String> {
