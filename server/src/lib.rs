@@ -172,6 +172,37 @@ pub async fn spawn_epoch_follower(state: AppState) {
     });
 }
 
+/// Hands the memory freed after a burst of requests back to the system once the server has been
+/// quiet for three seconds. glibc keeps freed memory in its arenas for reuse: measured after the
+/// benchmark on SQLite, 100 MB resident before a trim and 62 MB after (23–30 MB of it the
+/// program's own code).
+pub fn spawn_memory_trimmer() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    tokio::spawn(async {
+        // SAFETY: malloc_trim only walks glibc's own arenas under their locks; it may be called
+        // from any thread at any time.
+        let trim = || tokio::task::spawn_blocking(|| unsafe { libc::malloc_trim(0) });
+        // Start-up (the first reads, the first reminder pass) leaves freed memory behind too:
+        // 16 MB on the 2,000-agency SQLite database, so the first quiet moment trims as well.
+        let mut seen = middleware::requests_seen();
+        let mut busy = true;
+        let mut quiet = 0;
+        loop {
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            let now = middleware::requests_seen();
+            if now != seen {
+                (seen, busy, quiet) = (now, true, 0);
+                continue;
+            }
+            quiet += 1;
+            if busy && quiet >= 3 {
+                busy = false;
+                let _ = trim().await;
+            }
+        }
+    });
+}
+
 /// Deletes expired sessions every ten minutes.
 pub fn spawn_session_sweeper(state: AppState) {
     tokio::spawn(async move {

@@ -118,6 +118,7 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, String> {
             server::spawn_report_reminders(state.clone());
             server::spawn_epoch_follower(state.clone()).await;
             server::spawn_session_sweeper(state);
+            server::spawn_memory_trimmer();
             let listener = tokio::net::TcpListener::bind(config.bind)
                 .await
                 .map_err(|e| format!("cannot listen on {}: {e}", config.bind))?;

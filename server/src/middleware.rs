@@ -1,6 +1,10 @@
 //! Request middleware: request ids and panics, security headers with the CSP nonce, the
 //! cross-origin refusal, and resolving the Actor, language and page guard from the session.
-use std::{net::SocketAddr, panic::AssertUnwindSafe};
+use std::{
+    net::SocketAddr,
+    panic::AssertUnwindSafe,
+    sync::atomic::{AtomicU64, Ordering},
+};
 
 use app::{
     auth::http::{simple_page, urlencode, LOCALE_COOKIE},
@@ -27,7 +31,15 @@ use tower_sessions::Session;
 pub struct CspNonce(pub String);
 
 /// Gives each request an id and metadata; turns a panic into a 500 that shows only the id.
+/// Requests received since start (the memory trimmer's sign of a burst).
+static REQUESTS: AtomicU64 = AtomicU64::new(0);
+
+pub fn requests_seen() -> u64 {
+    REQUESTS.load(Ordering::Relaxed)
+}
+
 pub async fn request_meta(mut req: Request, next: Next) -> Response {
+    REQUESTS.fetch_add(1, Ordering::Relaxed);
     let request_id = uuid::Uuid::new_v4().simple().to_string()[..12].to_string();
     let source_addr = req
         .extensions()
