@@ -176,12 +176,14 @@ pub async fn spawn_epoch_follower(state: AppState) {
 /// quiet for three seconds. glibc keeps freed memory in its arenas for reuse: measured after the
 /// benchmark on SQLite, 100 MB resident before a trim and 62 MB after (23–30 MB of it the
 /// program's own code).
-pub fn spawn_memory_trimmer() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    tokio::spawn(async {
+pub fn spawn_memory_trimmer(caches: std::sync::Arc<app::backend::epoch::Caches>) {
+    tokio::spawn(async move {
         // SAFETY: malloc_trim only walks glibc's own arenas under their locks; it may be called
         // from any thread at any time.
+        #[cfg(all(target_os = "linux", target_env = "gnu"))]
         let trim = || tokio::task::spawn_blocking(|| unsafe { libc::malloc_trim(0) });
+        #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+        let trim = || tokio::task::spawn_blocking(|| 0);
         // Start-up (the first reads, the first reminder pass) leaves freed memory behind too:
         // 16 MB on the 2,000-agency SQLite database, so the first quiet moment trims as well.
         let mut seen = middleware::requests_seen();
@@ -197,6 +199,8 @@ pub fn spawn_memory_trimmer() {
             quiet += 1;
             if busy && quiet >= 3 {
                 busy = false;
+                // What an earlier generation read can never be served again.
+                caches.drop_stale();
                 let _ = trim().await;
             }
         }

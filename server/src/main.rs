@@ -117,8 +117,8 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, String> {
             server::mail::spawn_sender(state.clone(), std::sync::Arc::new(transport), from);
             server::spawn_report_reminders(state.clone());
             server::spawn_epoch_follower(state.clone()).await;
+            server::spawn_memory_trimmer(state.caches.clone());
             server::spawn_session_sweeper(state);
-            server::spawn_memory_trimmer();
             let listener = tokio::net::TcpListener::bind(config.bind)
                 .await
                 .map_err(|e| format!("cannot listen on {}: {e}", config.bind))?;

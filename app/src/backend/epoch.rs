@@ -102,6 +102,13 @@ impl<K: Eq + Hash, V: Clone> GenCache<K, V> {
     pub fn remove(&self, key: &K) {
         lock(&self.entries).remove(key);
     }
+
+    /// Forgets every entry of an earlier generation (none can be served again).
+    pub fn drop_stale(&self, current: u64) {
+        let mut entries = lock(&self.entries);
+        entries.retain(|_, (g, _)| *g == current);
+        entries.shrink_to_fit();
+    }
 }
 
 type Shared = Arc<dyn Any + Send + Sync>;
@@ -156,6 +163,13 @@ impl ViewCache {
             .downcast::<V>()
             .map_err(|_| ServiceError::Internal("view cache: a key held another type".into()))
     }
+
+    /// Forgets every view of an earlier generation (a request still computing one keeps its own).
+    pub fn drop_stale(&self, current: u64) {
+        let mut entries = lock(&self.entries);
+        entries.retain(|_, (g, _)| *g == current);
+        entries.shrink_to_fit();
+    }
 }
 
 /// The caches of one running portal, shared by its requests.
@@ -170,6 +184,18 @@ pub struct Caches {
     pub views: ViewCache,
     /// Rendered pages by person, language, address and day, with the script nonce blanked out.
     pub pages: GenCache<String, tokio_util::bytes::Bytes>,
+}
+
+impl Caches {
+    /// Frees what a moved generation left behind, for a quiet moment.
+    pub fn drop_stale(&self) {
+        let current = self.generation.current();
+        self.actors.drop_stale(current);
+        self.tokens.drop_stale(current);
+        self.sessions.drop_stale(current);
+        self.views.drop_stale(current);
+        self.pages.drop_stale(current);
+    }
 }
 
 impl Default for Caches {
@@ -206,6 +232,34 @@ mod tests {
         );
         cache.remove(&"c");
         assert_eq!(cache.get(&"c", 1), None);
+    }
+
+    #[tokio::test]
+    async fn a_quiet_moment_drops_only_what_an_earlier_generation_read() {
+        let caches = Caches::default();
+        caches.pages.put("old".to_string(), 0, Default::default());
+        caches
+            .views
+            .get_or_compute("v", 0, || async { Ok(1u32) })
+            .await
+            .unwrap();
+        caches.generation.bump();
+        caches.pages.put("new".to_string(), 1, Default::default());
+        caches
+            .views
+            .get_or_compute("w", 1, || async { Ok(2u32) })
+            .await
+            .unwrap();
+        caches.drop_stale();
+        assert!(caches.pages.get(&"old".to_string(), 0).is_none(), "stale page dropped");
+        assert!(caches.pages.get(&"new".to_string(), 1).is_some(), "current page kept");
+        assert_eq!(lock(&caches.views.entries).len(), 1, "only the current view is kept");
+        let again = caches
+            .views
+            .get_or_compute("w", 1, || async { Ok(3u32) })
+            .await
+            .unwrap();
+        assert_eq!(*again, 2, "the kept view is served, not recomputed");
     }
 
     #[tokio::test]
