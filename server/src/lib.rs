@@ -178,12 +178,6 @@ pub async fn spawn_epoch_follower(state: AppState) {
 /// program's own code).
 pub fn spawn_memory_trimmer(caches: std::sync::Arc<app::backend::epoch::Caches>) {
     tokio::spawn(async move {
-        // SAFETY: malloc_trim only walks glibc's own arenas under their locks; it may be called
-        // from any thread at any time.
-        #[cfg(all(target_os = "linux", target_env = "gnu"))]
-        let trim = || tokio::task::spawn_blocking(|| unsafe { libc::malloc_trim(0) });
-        #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
-        let trim = || tokio::task::spawn_blocking(|| 0);
         // Start-up (the first reads, the first reminder pass) leaves freed memory behind too:
         // 16 MB on the 2,000-agency SQLite database, so the first quiet moment trims as well.
         let mut seen = middleware::requests_seen();
@@ -201,10 +195,20 @@ pub fn spawn_memory_trimmer(caches: std::sync::Arc<app::backend::epoch::Caches>)
                 busy = false;
                 // What an earlier generation read can never be served again.
                 caches.drop_stale();
-                let _ = trim().await;
+                let _ = tokio::task::spawn_blocking(release_freed_memory).await;
             }
         }
     });
+}
+
+/// Returns the heap memory glibc holds free to the system (elsewhere, nothing to do).
+fn release_freed_memory() {
+    // SAFETY: malloc_trim only walks glibc's own arenas under their locks; it may be called from
+    // any thread at any time.
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    unsafe {
+        libc::malloc_trim(0);
+    }
 }
 
 /// Deletes expired sessions every ten minutes.

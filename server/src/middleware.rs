@@ -30,7 +30,6 @@ use tower_sessions::Session;
 #[derive(Clone, Debug)]
 pub struct CspNonce(pub String);
 
-/// Gives each request an id and metadata; turns a panic into a 500 that shows only the id.
 /// Requests received since start (the memory trimmer's sign of a burst).
 static REQUESTS: AtomicU64 = AtomicU64::new(0);
 
@@ -38,6 +37,7 @@ pub fn requests_seen() -> u64 {
     REQUESTS.load(Ordering::Relaxed)
 }
 
+/// Gives each request an id and metadata; turns a panic into a 500 that shows only the id.
 pub async fn request_meta(mut req: Request, next: Next) -> Response {
     REQUESTS.fetch_add(1, Ordering::Relaxed);
     let request_id = uuid::Uuid::new_v4().simple().to_string()[..12].to_string();

@@ -67,6 +67,14 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
+/// Keeps only the entries of generation `current` (the caches' common shape: value with its
+/// generation); none of the others can be served again.
+fn keep_generation<K: Eq + Hash, V>(entries: &Mutex<HashMap<K, (u64, V)>>, current: u64) {
+    let mut entries = lock(entries);
+    entries.retain(|_, (g, _)| *g == current);
+    entries.shrink_to_fit();
+}
+
 /// Values by key, each remembered with the generation it was read at. Bounded: when full it starts
 /// over, which costs one recomputation per entry.
 pub struct GenCache<K, V> {
@@ -103,11 +111,9 @@ impl<K: Eq + Hash, V: Clone> GenCache<K, V> {
         lock(&self.entries).remove(key);
     }
 
-    /// Forgets every entry of an earlier generation (none can be served again).
+    /// Forgets every entry of an earlier generation.
     pub fn drop_stale(&self, current: u64) {
-        let mut entries = lock(&self.entries);
-        entries.retain(|_, (g, _)| *g == current);
-        entries.shrink_to_fit();
+        keep_generation(&self.entries, current);
     }
 }
 
@@ -166,9 +172,7 @@ impl ViewCache {
 
     /// Forgets every view of an earlier generation (a request still computing one keeps its own).
     pub fn drop_stale(&self, current: u64) {
-        let mut entries = lock(&self.entries);
-        entries.retain(|_, (g, _)| *g == current);
-        entries.shrink_to_fit();
+        keep_generation(&self.entries, current);
     }
 }
 
