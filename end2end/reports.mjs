@@ -103,9 +103,19 @@ test('a CSP uploads a monthly report, the agency returns it, the CSP resubmits, 
   await hydrated(csp.page);
   assert.equal(await csp.page.inputValue(`${form} input[name="availability_pct"]`), '99.95');
   await csp.page.check(`${form} input[name="restore_test_done"]`);
+  // The returned version's PDF is offered, ticked: the new version keeps it without a new upload.
+  const keep = `${form} [data-test="keep-files"] input[name="keep_files"]`;
+  assert.equal(await csp.page.$$eval(keep, (b) => b.filter((x) => x.checked).length), 1);
+  assert.match(await csp.page.textContent(`${form} [data-test="keep-files"]`), /月度安全运行报告\.pdf/);
+  await csp.page.screenshot({ path: join(SHOTS, 'report-resubmit.png'), fullPage: true });
   await Promise.all([csp.page.waitForURL(submissionUrl), csp.page.click('[data-test="send-report"]')]);
   await hydrated(csp.page);
   assert.equal(await csp.page.$$eval('section.version', (v) => v.length), 2, 'both versions kept');
+  assert.deepEqual(
+    await csp.page.$$eval('section.version', (v) => v.map((s) => s.querySelectorAll('[data-test="file-link"]').length)),
+    [1, 1],
+    'the new version carries the PDF',
+  );
 
   // The agency accepts; the regulator's matrix shows it accepted (late when the due date had passed).
   await agency.page.goto(submissionUrl);

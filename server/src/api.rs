@@ -228,6 +228,10 @@ pub struct SubmissionUpload {
     /// Attached files: PDF, office documents, CSV, ZIP or images, up to 200 MB each.
     #[schema(value_type = Vec<String>, format = Binary)]
     files: Vec<Vec<u8>>,
+    /// When resubmitting: ids of the returned version's files to carry into the new version
+    /// without sending them again (repeat the field, or separate ids with commas). At most 20
+    /// files in all, kept and sent.
+    keep_files: Vec<Uuid>,
 }
 
 #[derive(OpenApi)]

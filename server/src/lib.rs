@@ -176,7 +176,7 @@ pub async fn spawn_epoch_follower(state: AppState) {
 /// quiet for three seconds. glibc keeps freed memory in its arenas for reuse: measured after the
 /// benchmark on SQLite, 100 MB resident before a trim and 62 MB after (23–30 MB of it the
 /// program's own code).
-pub fn spawn_memory_trimmer(caches: std::sync::Arc<app::backend::epoch::Caches>) {
+pub fn spawn_memory_trimmer(caches: std::sync::Arc<app::backend::epoch::Caches>, db: sea_orm::DatabaseConnection) {
     tokio::spawn(async move {
         // Start-up (the first reads, the first reminder pass) leaves freed memory behind too:
         // 16 MB on the 2,000-agency SQLite database, so the first quiet moment trims as well.
@@ -195,10 +195,26 @@ pub fn spawn_memory_trimmer(caches: std::sync::Arc<app::backend::epoch::Caches>)
                 busy = false;
                 // What an earlier generation read can never be served again.
                 caches.drop_stale();
+                // SQLite's page caches first: what they free goes back to glibc, then to the system.
+                app::backend::db::release_idle_memory(&db).await;
                 let _ = tokio::task::spawn_blocking(release_freed_memory).await;
             }
         }
     });
+}
+
+/// Keeps the large buffers of a streamed upload (hyper's and the multipart parser's, a few hundred
+/// KB each) in glibc's heap for reuse instead of mapping fresh pages for each: measured over three
+/// 200 MB uploads, 66,644 page faults became 4,113 and the server's CPU time fell by 15 %. The
+/// freed heap that this keeps during a burst goes back to the system in the next quiet moment
+/// (the memory trimmer).
+pub fn tune_allocator() {
+    // SAFETY: mallopt only sets glibc's allocator parameters, under its own lock.
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 8 << 20);
+        libc::mallopt(libc::M_TRIM_THRESHOLD, 64 << 20);
+    }
 }
 
 /// Returns the heap memory glibc holds free to the system (elsewhere, nothing to do).

@@ -107,6 +107,7 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, String> {
     let started = Instant::now();
     match command {
         Command::Serve => {
+            server::tune_allocator();
             println!("portal: {}", config.describe());
             let db = connect(&config).await?;
             let state = server::app_state(db, Arc::new(SystemClock), &config);
@@ -117,7 +118,7 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, String> {
             server::mail::spawn_sender(state.clone(), std::sync::Arc::new(transport), from);
             server::spawn_report_reminders(state.clone());
             server::spawn_epoch_follower(state.clone()).await;
-            server::spawn_memory_trimmer(state.caches.clone());
+            server::spawn_memory_trimmer(state.caches.clone(), state.db.clone());
             server::spawn_session_sweeper(state);
             let listener = tokio::net::TcpListener::bind(config.bind)
                 .await

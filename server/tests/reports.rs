@@ -750,10 +750,59 @@ async fn the_machine_api_acts_with_the_token_persons_rights() {
         )
         .await;
         assert_eq!(status, 200);
-        let form = Form::new().text("summary", summary.to_string());
-        let (status, v) = json(
+        let resubmit = |keep: &[&str]| {
+            let mut form = Form::new().text("summary", summary.to_string());
+            for id in keep {
+                form = form.text("keep_files", id.to_string());
+            }
             reqwest::Client::new()
                 .post(app.url(&format!("/api/v1/submissions/{sid}/versions")))
+                .bearer_auth(&csp_token)
+                .multipart(form)
+                .send()
+        };
+        // Only the returned version's own files can be kept: an unknown id, a malformed one, or a
+        // file of another submission refuses the whole request and stores nothing.
+        let july = Form::new()
+            .text("obligation_id", obligation.clone())
+            .text("period", "2026-07")
+            .text("summary", summary.to_string())
+            .part(
+                "files",
+                Part::bytes([PDF, b"\n% july".as_slice()].concat()).file_name("july.pdf"),
+            );
+        let (status, july) = json(
+            reqwest::Client::new()
+                .post(app.url("/api/v1/submissions"))
+                .bearer_auth(&csp_token)
+                .multipart(july)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(status, 201, "{july}");
+        let other = july["versions"][0]["files"][0]["id"].as_str().unwrap().to_string();
+        let unknown = uuid::Uuid::new_v4().to_string();
+        for id in [unknown.as_str(), "not-an-id", other.as_str()] {
+            let (status, p) = json(resubmit(&[id]).await.unwrap()).await;
+            assert_eq!(
+                (status, p["errors"][0]["field"].as_str()),
+                (422, Some("keep_files")),
+                "{id}: {p}"
+            );
+        }
+        let (_, still, _) = api(&app, &csp_token, &format!("/api/v1/submissions/{sid}")).await;
+        assert_eq!(still["versions"].as_array().unwrap().len(), 1, "nothing stored");
+        // A first version has nothing to keep.
+        let form = Form::new()
+            .text("obligation_id", obligation.clone())
+            .text("period", "2026-08")
+            .text("summary", summary.to_string())
+            .text("keep_files", file_id.clone());
+        let (status, p) = json(
+            reqwest::Client::new()
+                .post(app.url("/api/v1/submissions"))
                 .bearer_auth(&csp_token)
                 .multipart(form)
                 .send()
@@ -761,9 +810,29 @@ async fn the_machine_api_acts_with_the_token_persons_rights() {
                 .unwrap(),
         )
         .await;
+        assert_eq!(
+            (status, p["errors"][0]["field"].as_str()),
+            (422, Some("keep_files")),
+            "{p}"
+        );
+        // The new version keeps the PDF without sending it again: same bytes, a row of its own.
+        let (status, v) = json(resubmit(&[&file_id]).await.unwrap()).await;
         assert_eq!(status, 201, "{v}");
         assert_eq!(v["versions"].as_array().unwrap().len(), 2);
         assert_eq!(v["versions"][0]["review"]["comment"], "请附上补丁清单");
+        let (first, second) = (&v["versions"][0]["files"][0], &v["versions"][1]["files"]);
+        assert_eq!(second.as_array().unwrap().len(), 1, "{v}");
+        assert_eq!(second[0]["sha256"], first["sha256"]);
+        assert_eq!(second[0]["name"], first["name"]);
+        assert_ne!(second[0]["id"], first["id"]);
+        let kept_id = second[0]["id"].as_str().unwrap();
+        let res = reqwest::Client::new()
+            .get(app.url(&format!("/api/v1/files/{kept_id}")))
+            .bearer_auth(&csp_token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.bytes().await.unwrap().as_ref(), PDF);
 
         // Revoked and expired tokens stop working; the last use is recorded.
         let tokens = app::backend::entity::api_token::Entity::find()

@@ -121,6 +121,8 @@ fn media_type_for(name: &str, family: FileFamily, sniffed: &str) -> String {
 pub struct ParsedUpload {
     pub fields: HashMap<String, String>,
     pub files: Vec<IncomingFile>,
+    /// `keep_files`, which may repeat (one per file, as checkboxes send them).
+    pub keep_files: Vec<String>,
 }
 
 /// Reads a multipart body: text fields into a map, each file streamed to the store while hashed,
@@ -138,7 +140,23 @@ pub async fn read_multipart(state: &AppState, mut multipart: Multipart) -> Resul
                     Msg::ErrTextTooLong,
                 )));
             }
-            out.fields.insert(name, text);
+            if name == "keep_files" {
+                if out.keep_files.len() >= rules::MAX_FILES {
+                    return Err(UploadError::Service(ServiceError::invalid(
+                        "files",
+                        Msg::ErrTooManyFiles,
+                    )));
+                }
+                // A client may also send them comma-separated in one field.
+                out.keep_files.extend(
+                    text.split(',')
+                        .map(str::trim)
+                        .filter(|t| !t.is_empty())
+                        .map(str::to_string),
+                );
+            } else {
+                out.fields.insert(name, text);
+            }
             continue;
         };
         if name != "files" {
@@ -319,12 +337,18 @@ pub async fn new_version(
         .map(str::to_string)
         .or_else(|| f.get("idempotency_key").cloned())
         .unwrap_or_default();
+    let keep_files = parsed
+        .keep_files
+        .iter()
+        .map(|id| Uuid::parse_str(id).map_err(|_| ServiceError::invalid("keep_files", Msg::ErrKeptFileUnknown)))
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(NewVersion {
         obligation_id,
         period,
         summary,
         idempotency_key: service::parse_idempotency_key(&key)?,
         files: parsed.files,
+        keep_files,
     })
 }
 

@@ -648,6 +648,8 @@ pub struct SubmitForm {
     pub periods: Vec<(Period, PeriodState)>,
     /// Set when resubmitting: the period is fixed and the last version prefills the form.
     pub resubmission: Option<(Uuid, Period, Summary)>,
+    /// When resubmitting: the returned version's files, which the new version may keep.
+    pub previous_files: Vec<FileView>,
     pub idempotency_key: String,
 }
 

@@ -650,6 +650,7 @@ fn SubmitFormView(form: SubmitForm) -> impl IntoView {
         obligation,
         periods,
         resubmission,
+        previous_files,
         idempotency_key,
     } = form;
     let prefill = resubmission.as_ref().map(|(_, _, s)| s.clone());
@@ -734,6 +735,18 @@ fn SubmitFormView(form: SubmitForm) -> impl IntoView {
                 }.into_any(),
             }}
             <SummaryFields kind=obligation.kind prefill/>
+            {(!previous_files.is_empty()).then(|| view! {
+                <fieldset class="span-all keep-files" data-test="keep-files">
+                    <legend>{t(Msg::KeepFiles)}</legend>
+                    {previous_files.into_iter().map(|f| view! {
+                        <label class="check">
+                            <input type="checkbox" name="keep_files" value=f.id.to_string() checked/>
+                            <span>{f.name}" "<small class="muted">{size_text(f.size)}</small></span>
+                        </label>
+                    }).collect_view()}
+                    <small class="muted">{t(Msg::KeepFilesHelp)}</small>
+                </fieldset>
+            })}
             <label class="span-all"><span>{t(Msg::AttachFiles)}</span>
                 <input type="file" name="files" multiple accept=".pdf,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.odt,.ods,.odp,.csv,.zip,.png,.jpg,.jpeg,.gif,.webp" data-test="files"/>
             </label>

@@ -623,6 +623,8 @@ pub struct NewVersion {
     pub summary: Summary,
     pub idempotency_key: Option<String>,
     pub files: Vec<IncomingFile>,
+    /// Files of the returned version carried into this one (same bytes, no upload).
+    pub keep_files: Vec<Uuid>,
 }
 
 /// What a submission request did.
@@ -650,6 +652,10 @@ fn fingerprint(v: &NewVersion) -> String {
         h.update(f.name.as_bytes());
         h.update([0]);
         h.update(f.received.sha256.as_bytes());
+    }
+    for id in &v.keep_files {
+        h.update(b"keep");
+        h.update(id.as_bytes());
     }
     hex::encode(h.finalize())
 }
@@ -741,7 +747,7 @@ pub async fn submit(
             return Ok(SubmitOutcome::Replayed(id));
         }
     }
-    if new.files.len() > rules::MAX_FILES {
+    if new.files.len() + new.keep_files.len() > rules::MAX_FILES {
         return Err(invalid("files", Msg::ErrTooManyFiles));
     }
     rules::validate_summary(&new.summary).map_err(|(f, m)| invalid(f, m))?;
@@ -797,6 +803,12 @@ async fn submit_in_txn(
         field: "period",
         msg: r.msg(),
     })?;
+    // Kept files must be the returned version's own: nothing else can be reached by id here.
+    let kept = match (&existing, new.keep_files.is_empty()) {
+        (_, true) => Vec::new(),
+        (None, false) => return Err(invalid("keep_files", Msg::ErrKeptFileUnknown)),
+        (Some(s), false) => kept_files(&txn, s, &new.keep_files).await?,
+    };
     let (submission_id, number) = match existing {
         None => {
             let id = Uuid::new_v4();
@@ -868,8 +880,22 @@ async fn submit_in_txn(
         .await?;
         names.push(f.name);
     }
+    let mut kept_names = Vec::new();
+    for f in kept {
+        file::ActiveModel {
+            id: Set(Uuid::new_v4()),
+            version_id: Set(version_id),
+            name: Set(f.name.clone()),
+            media_type: Set(f.media_type),
+            size: Set(f.size),
+            sha256: Set(f.sha256),
+        }
+        .insert(&txn)
+        .await?;
+        kept_names.push(f.name);
+    }
     let summary = format!(
-        "{} {} version {}{}",
+        "{} {} version {}{}{}",
         kind.code(),
         new.period,
         number,
@@ -877,6 +903,11 @@ async fn submit_in_txn(
             String::new()
         } else {
             format!("; files: {}", names.join(", "))
+        },
+        if kept_names.is_empty() {
+            String::new()
+        } else {
+            format!("; kept from version {}: {}", number - 1, kept_names.join(", "))
         }
     );
     let target = format!("submission {submission_id}");
@@ -907,6 +938,50 @@ async fn submit_in_txn(
     .await?;
     txn.commit().await?;
     Ok(SubmitOutcome::Created(submission_id))
+}
+
+fn file_view(f: file::Model) -> FileView {
+    FileView {
+        id: f.id,
+        name: f.name,
+        media_type: f.media_type,
+        size: f.size,
+        sha256: f.sha256,
+    }
+}
+
+/// The files of the submission's latest version named by `ids`, in the order asked; any id that is
+/// not one of them (another version's, another submission's, unknown) refuses the whole request.
+async fn kept_files<C: ConnectionTrait>(
+    conn: &C,
+    s: &submission::Model,
+    ids: &[Uuid],
+) -> ServiceResult<Vec<file::Model>> {
+    let Some(latest) = version::Entity::find()
+        .filter(version::Column::SubmissionId.eq(s.id))
+        .filter(version::Column::Number.eq(s.versions))
+        .one(conn)
+        .await?
+    else {
+        return Err(invalid("keep_files", Msg::ErrKeptFileUnknown));
+    };
+    let files: HashMap<Uuid, file::Model> = file::Entity::find()
+        .filter(file::Column::VersionId.eq(latest.id))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|f| (f.id, f))
+        .collect();
+    let mut seen = HashSet::new();
+    ids.iter()
+        .filter(|id| seen.insert(**id))
+        .map(|id| {
+            files
+                .get(id)
+                .cloned()
+                .ok_or(invalid("keep_files", Msg::ErrKeptFileUnknown))
+        })
+        .collect()
 }
 
 /// A unique violation while submitting: either the same request raced itself (a replay) or a
@@ -1143,13 +1218,8 @@ pub async fn submission_view(
             files: files
                 .iter()
                 .filter(|f| f.version_id == v.id)
-                .map(|f| FileView {
-                    id: f.id,
-                    name: f.name.clone(),
-                    media_type: f.media_type.clone(),
-                    size: f.size,
-                    sha256: f.sha256.clone(),
-                })
+                .cloned()
+                .map(file_view)
                 .collect(),
             review: reviews.iter().find(|r| r.version_number == v.number).and_then(|r| {
                 Some(ReviewView {
@@ -1193,13 +1263,7 @@ pub async fn file_for_download(
         .await?
         .ok_or(ServiceError::NotFound)?;
     submission_in(db, v.submission_id, reader.condition()).await?;
-    Ok(FileView {
-        id: f.id,
-        name: f.name,
-        media_type: f.media_type,
-        size: f.size,
-        sha256: f.sha256,
-    })
+    Ok(file_view(f))
 }
 
 /// The submission form: the obligation, its periods open for a first version, or the returned
@@ -1221,6 +1285,7 @@ pub async fn submit_form(
     let row = obligation_row(&o, &names).ok_or(ServiceError::NotFound)?;
     let today = date_in_zone(now, &actor.time_zone);
     let facts = submission_facts(db, &[o.id], None, &actor.time_zone).await?;
+    let mut previous_files = Vec::new();
     let resubmission = match resubmit {
         None => None,
         Some(id) => {
@@ -1233,10 +1298,18 @@ pub async fn submit_form(
                 .filter(version::Column::Number.eq(s.versions))
                 .one(db)
                 .await?
-                .and_then(|v| parse_summary(&v.summary))
                 .ok_or(ServiceError::NotFound)?;
+            let summary = parse_summary(&last.summary).ok_or(ServiceError::NotFound)?;
             let period = rules::from_start(row.cadence, s.period_start).ok_or(ServiceError::NotFound)?;
-            Some((s.id, period, last))
+            previous_files = file::Entity::find()
+                .filter(file::Column::VersionId.eq(last.id))
+                .order_by_asc(file::Column::Name)
+                .all(db)
+                .await?
+                .into_iter()
+                .map(file_view)
+                .collect();
+            Some((s.id, period, summary))
         }
     };
     let periods = rules::periods_begun(row.first_period, row.last_period, today, LOOKBACK * 2)
@@ -1252,6 +1325,7 @@ pub async fn submit_form(
         obligation: row,
         periods,
         resubmission,
+        previous_files,
         idempotency_key: Uuid::new_v4().to_string(),
     })
 }

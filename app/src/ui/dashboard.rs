@@ -23,8 +23,11 @@ pub fn Dashboard() -> impl IntoView {
     let frame = expect_context::<FrameResource>();
     let locale = use_locale();
     view! {
+        // A Suspend, not a closure returning one: Suspense calls a closure child again for each
+        // pass over its children, and every call would create the panels' resources anew (their
+        // queries ran twice and the page carried both sets). The frame does not change under a page.
         <Suspense fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
-            {move || Suspend::new(async move {
+            {Suspend::new(async move {
                 match frame.await {
                     Ok(f) => {
                         let Some(v) = f.viewer else { return ().into_any() };
