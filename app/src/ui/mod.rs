@@ -50,7 +50,10 @@ fn Header(frame: Frame) -> impl IntoView {
             <div class="topbar-end">
                 <LanguageSwitch/>
                 {viewer.map(|v| view! {
-                    <span class="who" title=v.email.clone()>{v.display_name.clone()}" · "{v.organisation_name.clone()}</span>
+                    // The account page sits behind one's own name, so the navigation keeps to one line at 1280 px.
+                    <a class="who" href="/account/password" title=format!("{} · {} · {}", t(Msg::MyAccount), v.email, v.organisation_name) data-test="my-account">
+                        {v.display_name.clone()}<span class="org">" · "{v.organisation_name.clone()}</span>
+                    </a>
                     <form method="post" action="/logout" class="inline">
                         <button type="submit" class="link-button" data-test="sign-out">{t(Msg::SignOut)}</button>
                     </form>
@@ -94,7 +97,6 @@ fn NavLinks(viewer: Viewer, nav: Vec<NavPage>) -> impl IntoView {
             NavPage::People => link("/people", Msg::People),
             NavPage::Audit => link("/audit", Msg::AuditTrail),
         }).collect_view()}
-        {link("/account/password", Msg::MyAccount)}
     }
     .into_any()
 }
