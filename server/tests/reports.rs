@@ -771,16 +771,14 @@ async fn the_machine_api_acts_with_the_token_persons_rights() {
                 "files",
                 Part::bytes([PDF, b"\n% july".as_slice()].concat()).file_name("july.pdf"),
             );
-        let (status, july) = json(
+        let first_version = |form: Form| {
             reqwest::Client::new()
                 .post(app.url("/api/v1/submissions"))
                 .bearer_auth(&csp_token)
-                .multipart(july)
+                .multipart(form)
                 .send()
-                .await
-                .unwrap(),
-        )
-        .await;
+        };
+        let (status, july) = json(first_version(july).await.unwrap()).await;
         assert_eq!(status, 201, "{july}");
         let other = july["versions"][0]["files"][0]["id"].as_str().unwrap().to_string();
         let unknown = uuid::Uuid::new_v4().to_string();
@@ -800,16 +798,7 @@ async fn the_machine_api_acts_with_the_token_persons_rights() {
             .text("period", "2026-08")
             .text("summary", summary.to_string())
             .text("keep_files", file_id.clone());
-        let (status, p) = json(
-            reqwest::Client::new()
-                .post(app.url("/api/v1/submissions"))
-                .bearer_auth(&csp_token)
-                .multipart(form)
-                .send()
-                .await
-                .unwrap(),
-        )
-        .await;
+        let (status, p) = json(first_version(form).await.unwrap()).await;
         assert_eq!(
             (status, p["errors"][0]["field"].as_str()),
             (422, Some("keep_files")),

@@ -61,14 +61,20 @@ mod tests {
 
     use super::*;
 
-    /// Every pooled connection, not only the first, runs with the PRAGMAs.
-    #[tokio::test]
-    async fn every_sqlite_connection_has_the_pragmas() {
+    /// A pool on a new SQLite file, and its folder to remove afterwards.
+    async fn scratch() -> (DatabaseConnection, std::path::PathBuf) {
         let dir = std::env::temp_dir().join(format!("portal-db-{}", uuid::Uuid::new_v4().simple()));
         std::fs::create_dir_all(&dir).unwrap();
         let db = connect(&format!("sqlite://{}/t.db?mode=rwc", dir.display()))
             .await
             .unwrap();
+        (db, dir)
+    }
+
+    /// Every pooled connection, not only the first, runs with the PRAGMAs.
+    #[tokio::test]
+    async fn every_sqlite_connection_has_the_pragmas() {
+        let (db, dir) = scratch().await;
         // Holding transactions open forces the pool to hand out distinct connections.
         let mut held = Vec::new();
         for _ in 0..4 {
@@ -94,11 +100,7 @@ mod tests {
     /// taken from its holder, and the pool answers as before afterwards.
     #[tokio::test]
     async fn releasing_memory_skips_busy_connections_and_keeps_the_pool() {
-        let dir = std::env::temp_dir().join(format!("portal-db-{}", uuid::Uuid::new_v4().simple()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let db = connect(&format!("sqlite://{}/t.db?mode=rwc", dir.display()))
-            .await
-            .unwrap();
+        let (db, dir) = scratch().await;
         let one = |db: DatabaseConnection| async move {
             let row = db
                 .query_one_raw(Statement::from_string(db.get_database_backend(), "SELECT 1"))

@@ -506,9 +506,22 @@ pub struct ItemFilter {
     pub state: String,
     #[serde(default)]
     pub q: String,
+    /// The page of the work list, from 1 (the CSV has every row and ignores it).
+    #[serde(default)]
+    pub page: u32,
 }
 
 impl ItemFilter {
+    /// The reports page at page `page` of this filter.
+    pub fn page_link(&self, page: u32) -> String {
+        let qs = self.query_string();
+        if qs.is_empty() {
+            format!("/reports?page={page}")
+        } else {
+            format!("/reports?{qs}&page={page}")
+        }
+    }
+
     pub fn query_string(&self) -> String {
         let mut parts = Vec::new();
         for (k, v) in [
@@ -528,7 +541,13 @@ impl ItemFilter {
 /// The report work of one organisation: what it owes and what it must review.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ReportWork {
+    /// One page of the work list.
     pub items: Vec<PeriodItem>,
+    /// Rows of the whole list, this page (from 1), the number of pages and rows per page.
+    pub total: u32,
+    pub page: u32,
+    pub pages: u32,
+    pub per_page: u32,
     pub obligations: Vec<ObligationRow>,
     /// What the obligation form offers, for those who set obligations.
     pub choices: Option<ObligationChoices>,

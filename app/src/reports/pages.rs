@@ -58,6 +58,7 @@ fn item_filter(q: &leptos_router::params::ParamsMap) -> ItemFilter {
         kind: q.get("kind").unwrap_or_default(),
         state: q.get("state").unwrap_or_default(),
         q: q.get("q").unwrap_or_default(),
+        page: q.get("page").and_then(|p| p.parse().ok()).unwrap_or(1),
     }
 }
 
@@ -229,13 +230,24 @@ pub fn ReportsPage() -> impl IntoView {
                             let may_submit = w.may_submit;
                             let org = Some(w.viewer);
                             let items = w.items.clone();
+                            let f = filter.get_untracked();
+                            let (total, page, pages) = (w.total, w.page, w.pages);
+                            let first = (page - 1) * w.per_page + 1;
+                            let last = (first + items.len() as u32).saturating_sub(1);
+                            let pager = (pages > 1).then(|| view! {
+                                <nav class="pager" data-test="reports-pager">
+                                    {(page > 1).then(|| view! { <a href=f.page_link(page - 1)>{t(Msg::Previous)}</a> })}
+                                    <span>{format!("{first}–{last} / {total}")}</span>
+                                    {(page < pages).then(|| view! { <a href=f.page_link(page + 1)>{t(Msg::Next)}</a> })}
+                                </nav>
+                            });
                             let obligations = w.obligations.clone();
                             let form = w.choices.clone().filter(|c| !(c.engagements.is_empty() && c.agencies.is_empty()));
                             view! {
                                 {if items.is_empty() {
                                     view! { <p class="empty" data-test="reports-empty">{t(Msg::NoReportItems)}</p> }.into_any()
                                 } else {
-                                    view! { <WorkTable items viewer_may_submit=may_submit viewer=org/> }.into_any()
+                                    view! { <WorkTable items viewer_may_submit=may_submit viewer=org/>{pager} }.into_any()
                                 }}
                                 <h2>{t(Msg::Obligations)}</h2>
                                 {if obligations.is_empty() {

@@ -49,7 +49,13 @@ pub const LOOKBACK: usize = 12;
 /// Agencies on one page of the matrix.
 pub const MATRIX_PAGE: u64 = 50;
 /// Rows a work list shows; the CSV has all.
-pub const LIST_ROWS: usize = 500;
+pub const LIST_ROWS: usize = 100;
+
+/// The rows, the page shown (a page past the end shows the last) and the pages of a list of `len`.
+fn page_of(len: usize, asked: u32) -> (usize, usize, usize) {
+    let pages = len.div_ceil(LIST_ROWS).max(1);
+    (len, (asked.max(1) as usize).min(pages), pages)
+}
 
 fn invalid(field: &'static str, msg: Msg) -> ServiceError {
     ServiceError::invalid(field, msg)
@@ -546,14 +552,19 @@ pub async fn work_page(
     now: OffsetDateTime,
     filter: &ItemFilter,
 ) -> ServiceResult<ReportWork> {
-    let (mut items, obligations) = report_work(db, reader, actor, now, filter).await?;
-    items.truncate(LIST_ROWS);
+    let (items, obligations) = report_work(db, reader, actor, now, filter).await?;
+    let (total, page, pages) = page_of(items.len(), filter.page);
+    let items = items.into_iter().skip((page - 1) * LIST_ROWS).take(LIST_ROWS).collect();
     let choices = match reviewer {
         Some(r) => Some(obligation_choices(db, r, date_in_zone(now, &actor.time_zone)).await?),
         None => None,
     };
     Ok(ReportWork {
         items,
+        total: total as u32,
+        page: page as u32,
+        pages: pages as u32,
+        per_page: LIST_ROWS as u32,
         obligations,
         choices,
         viewer: reader.viewer(),
@@ -1704,6 +1715,15 @@ pub fn kinds_for(kind: OrgKind) -> Vec<ReportKind> {
 mod tests {
     use super::*;
     use time::macros::date;
+
+    #[test]
+    fn the_work_list_pages_by_a_hundred_and_a_page_past_the_end_shows_the_last() {
+        assert_eq!(page_of(0, 0), (0, 1, 1), "an empty list is one empty page");
+        assert_eq!(page_of(100, 1), (100, 1, 1));
+        assert_eq!(page_of(101, 2), (101, 2, 2));
+        assert_eq!(page_of(3512, 0), (3512, 1, 36), "page 0 or none is the first");
+        assert_eq!(page_of(3512, 99), (3512, 36, 36));
+    }
 
     #[test]
     fn reminders_go_three_days_before_and_on_the_first_day_overdue() {
