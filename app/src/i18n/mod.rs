@@ -432,6 +432,7 @@ messages! {
     ErrTooManyFiles => "附件过多（每个版本最多 20 个）。", "Too many files (at most 20 per version).";
     ErrObligationUnknown => "未找到该报送义务。", "That report obligation was not found.";
     ErrKeptFileUnknown => "要保留的文件不是被退回版本的附件（只有重新提交时才能保留上一版本的文件）。", "A file to keep is not one of the returned version's files (files can be kept only when resubmitting).";
+    ObligationsCapped => "这里只列出前 100 项报送义务；请用上方的筛选（报告类型、关键词）缩小范围。共计：", "Only the first 100 obligations are listed here; narrow them with the filter above (kind of report, search). In all:";
     KeepFiles => "保留上一版本的附件", "Keep files of the returned version";
     KeepFilesHelp => "取消勾选的文件不会带入新版本；上一版本仍保留全部文件。", "Unticked files are left out of the new version; the returned version keeps all of its files.";
     ErrSummaryKind => "摘要类型与报送义务的报告类型不符。", "The summary's kind is not the obligation's kind of report.";

@@ -548,7 +548,9 @@ pub struct ReportWork {
     pub page: u32,
     pub pages: u32,
     pub per_page: u32,
+    /// The first obligations of the filter, and how many it has in all.
     pub obligations: Vec<ObligationRow>,
+    pub obligations_total: u32,
     /// What the obligation form offers, for those who set obligations.
     pub choices: Option<ObligationChoices>,
     /// The viewing organisation (its rows are the ones it submits).

@@ -253,7 +253,10 @@ pub fn ReportsPage() -> impl IntoView {
                                 {if obligations.is_empty() {
                                     view! { <p class="empty">{t(Msg::NoObligations)}</p> }.into_any()
                                 } else {
-                                    view! { <ObligationTable rows=obligations/> }.into_any()
+                                    let capped = (w.obligations_total as usize > obligations.len()).then(|| view! {
+                                        <p class="muted" data-test="obligations-capped">{t(Msg::ObligationsCapped)}" "{w.obligations_total}</p>
+                                    });
+                                    view! { <ObligationTable rows=obligations/>{capped} }.into_any()
                                 }}
                                 {form.map(|choices| view! { <ObligationForm choices create/> })}
                             }.into_any()

@@ -552,7 +552,10 @@ pub async fn work_page(
     now: OffsetDateTime,
     filter: &ItemFilter,
 ) -> ServiceResult<ReportWork> {
-    let (items, obligations) = report_work(db, reader, actor, now, filter).await?;
+    let (items, mut obligations) = report_work(db, reader, actor, now, filter).await?;
+    let obligations_total = obligations.len() as u32;
+    // A jurisdiction has thousands (6,500 at 2,000 agencies: a 5 MB page); the filter narrows them.
+    obligations.truncate(LIST_ROWS);
     let (total, page, pages) = page_of(items.len(), filter.page);
     let items = items.into_iter().skip((page - 1) * LIST_ROWS).take(LIST_ROWS).collect();
     let choices = match reviewer {
@@ -566,6 +569,7 @@ pub async fn work_page(
         pages: pages as u32,
         per_page: LIST_ROWS as u32,
         obligations,
+        obligations_total,
         choices,
         viewer: reader.viewer(),
         may_submit: policy::may_submit(actor),
