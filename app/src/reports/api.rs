@@ -91,7 +91,7 @@ pub async fn load_submit_form(obligation_id: Uuid, resubmit: Option<Uuid>) -> Re
     let result = async {
         let actor = actor::require()?;
         let submitter = policy::report_submitter(&actor)?;
-        service::submit_form(
+        let mut form = service::submit_form(
             &state.db,
             &submitter,
             &actor,
@@ -99,7 +99,13 @@ pub async fn load_submit_form(obligation_id: Uuid, resubmit: Option<Uuid>) -> Re
             obligation_id,
             resubmit,
         )
-        .await
+        .await?;
+        if let Ok(session) = leptos_axum::extract::<tower_sessions::Session>().await {
+            if let Some(draft) = crate::backend::flash::take_draft(&session, &obligation_id.to_string()).await {
+                form.draft = draft;
+            }
+        }
+        Ok(form)
     }
     .await;
     answer(result)

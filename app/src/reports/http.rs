@@ -128,8 +128,18 @@ pub struct ParsedUpload {
 /// Reads a multipart body: text fields into a map, each file streamed to the store while hashed,
 /// its size limited and its type checked from its first bytes. Any failure drops what was
 /// received, and the temporary files go with it.
-pub async fn read_multipart(state: &AppState, mut multipart: Multipart) -> Result<ParsedUpload, UploadError> {
+pub async fn read_multipart(state: &AppState, multipart: Multipart) -> Result<ParsedUpload, UploadError> {
     let mut out = ParsedUpload::default();
+    read_multipart_into(state, multipart, &mut out).await?;
+    Ok(out)
+}
+
+/// As [`read_multipart`], into `out`, so the text fields read before a failure are still there.
+pub async fn read_multipart_into(
+    state: &AppState,
+    mut multipart: Multipart,
+    out: &mut ParsedUpload,
+) -> Result<(), UploadError> {
     while let Some(mut field) = multipart.next_field().await.map_err(malformed)? {
         let name = field.name().unwrap_or("").to_string();
         let Some(file_name) = field.file_name().map(str::to_string) else {
@@ -214,7 +224,7 @@ pub async fn read_multipart(state: &AppState, mut multipart: Multipart) -> Resul
             received,
         });
     }
-    Ok(out)
+    Ok(())
 }
 
 fn number(fields: &HashMap<String, String>, key: &'static str) -> ServiceResult<i64> {
@@ -371,6 +381,8 @@ pub async fn submit_form(
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Response {
     let json = wants_json(&headers);
+    // The text typed into the form, kept if the submission is refused (see below).
+    let mut typed = HashMap::new();
     let result: Result<SubmitOutcome, UploadError> = async {
         let Some(Extension(actor)) = actor else {
             return Err(ServiceError::NotSignedIn.into());
@@ -380,7 +392,10 @@ pub async fn submit_form(
         }
         let submitter = policy::report_submitter(&actor)?;
         let multipart = multipart.map_err(|e| UploadError::Malformed(e.body_text()))?;
-        let parsed = read_multipart(&state, multipart).await?;
+        let mut parsed = ParsedUpload::default();
+        let read = read_multipart_into(&state, multipart, &mut parsed).await;
+        typed = parsed.fields.clone();
+        read?;
         let new = new_version(&state, &submitter, parsed, None, None).await?;
         Ok(service::submit(
             &state.db,
@@ -423,6 +438,11 @@ pub async fn submit_form(
                     },
                 )
                 .await;
+                // Without JavaScript the browser shows the form afresh: it gets back what was typed.
+                if let Some(form) = typed.get("obligation_id").cloned() {
+                    typed.remove("idempotency_key");
+                    flash::set_draft(&session, &form, typed).await;
+                }
                 let back = headers
                     .get(header::REFERER)
                     .and_then(|v| v.to_str().ok())

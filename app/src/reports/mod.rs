@@ -672,6 +672,9 @@ pub struct SubmitForm {
     /// When resubmitting: the returned version's files, which the new version may keep.
     pub previous_files: Vec<FileView>,
     pub idempotency_key: String,
+    /// The fields of this form's last refused post (without JavaScript), typed back in.
+    #[serde(default)]
+    pub draft: std::collections::HashMap<String, String>,
 }
 
 /// One cell of the regulator's matrix: the worst state among the agency's obligations of the kind.

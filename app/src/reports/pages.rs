@@ -457,8 +457,23 @@ pub fn SubmissionPage() -> impl IntoView {
     }
 }
 
+/// The fields of a refused post of this form, typed back in (given by the form as context).
+#[derive(Clone, Default)]
+struct Draft(std::sync::Arc<std::collections::HashMap<String, String>>);
+
+/// What was typed into field `name` before a refused post, if anything.
+fn typed(name: &str) -> Option<String> {
+    use_context::<Draft>().and_then(|d| d.0.get(name).cloned())
+}
+
+/// Whether the form comes back from a refused post (a checkbox left unticked sends nothing).
+fn redrafted() -> bool {
+    use_context::<Draft>().is_some_and(|d| !d.0.is_empty())
+}
+
 fn num_input(name: &'static str, label: Msg, value: i64) -> impl IntoView {
-    view! { <label><span>{t(label)}</span><input type="number" name=name min="0" step="1" value=value.to_string() required/></label> }
+    let value = typed(name).unwrap_or_else(|| value.to_string());
+    view! { <label><span>{t(label)}</span><input type="number" name=name min="0" step="1" value=value required/></label> }
 }
 
 fn sev_inputs(prefix: &'static str, label: Msg, s: Severities) -> impl IntoView {
@@ -495,6 +510,7 @@ fn sev_inputs(prefix: &'static str, label: Msg, s: Severities) -> impl IntoView 
 }
 
 fn notes_input(value: String) -> impl IntoView {
+    let value = typed("notes").unwrap_or(value);
     view! { <label class="span-all"><span>{t(Msg::Notes)}</span><textarea name="notes" rows="3" maxlength="20000">{value}</textarea></label> }
 }
 
@@ -508,10 +524,17 @@ fn SummaryFields(kind: ReportKind, prefill: Option<Summary>) -> impl IntoView {
                 Some(Summary::CspMonthly(s)) => s,
                 _ => Default::default(),
             };
-            let availability = if s.availability_pct == 0.0 {
-                String::new()
+            let availability = typed("availability_pct").unwrap_or_else(|| {
+                if s.availability_pct == 0.0 {
+                    String::new()
+                } else {
+                    format!("{}", s.availability_pct)
+                }
+            });
+            let restored = if redrafted() {
+                typed("restore_test_done").is_some()
             } else {
-                format!("{}", s.availability_pct)
+                s.restore_test_done
             };
             view! {
                 <label><span>{t(Msg::Availability)}</span><input type="number" name="availability_pct" min="0" max="100" step="0.001" value=availability placeholder="99.95" required/></label>
@@ -520,7 +543,7 @@ fn SummaryFields(kind: ReportKind, prefill: Option<Summary>) -> impl IntoView {
                 {num_input("attacks_blocked", Msg::AttacksBlocked, s.attacks_blocked)}
                 {num_input("backups_succeeded", Msg::BackupsSucceeded, s.backups_succeeded)}
                 {num_input("backups_failed", Msg::BackupsFailed, s.backups_failed)}
-                <label class="check"><input type="checkbox" name="restore_test_done" value="true" checked=s.restore_test_done/>{t(Msg::RestoreTestDone)}</label>
+                <label class="check"><input type="checkbox" name="restore_test_done" value="true" checked=restored/>{t(Msg::RestoreTestDone)}</label>
                 {sev_inputs("vulnerabilities_found", Msg::VulnFound, s.vulnerabilities_found)}
                 {sev_inputs("vulnerabilities_fixed", Msg::VulnFixed, s.vulnerabilities_fixed)}
                 {notes_input(s.notes)}
@@ -561,7 +584,7 @@ fn SummaryFields(kind: ReportKind, prefill: Option<Summary>) -> impl IntoView {
             view! {
                 {sev_inputs("findings", Msg::Findings, s.findings)}
                 {sev_inputs("findings_fixed", Msg::FindingsFixed, s.findings_fixed)}
-                <label class="span-all"><span>{t(Msg::ImprovementPlan)}</span><textarea name="improvement_plan" rows="5" required maxlength="20000">{s.improvement_plan}</textarea></label>
+                <label class="span-all"><span>{t(Msg::ImprovementPlan)}</span><textarea name="improvement_plan" rows="5" required maxlength="20000">{typed("improvement_plan").unwrap_or(s.improvement_plan)}</textarea></label>
                 {notes_input(s.notes)}
             }.into_any()
         }
@@ -570,6 +593,8 @@ fn SummaryFields(kind: ReportKind, prefill: Option<Summary>) -> impl IntoView {
                 Some(Summary::Assessment(s)) => (Some(s.conclusion), s.score.to_string(), s.findings, s.notes),
                 _ => (None, String::new(), Severities::default(), String::new()),
             };
+            let conclusion = typed("conclusion").and_then(|c| Conclusion::parse(&c)).or(conclusion);
+            let score = typed("score").unwrap_or(score);
             view! {
                 <label><span>{t(Msg::ConclusionLabel)}</span>
                     <select name="conclusion">
@@ -660,14 +685,16 @@ mod upload {
 fn SubmitFormView(form: SubmitForm) -> impl IntoView {
     let locale = use_locale();
     let query = use_query_map();
-    let wanted = query.with_untracked(|q| q.get("period").unwrap_or_default());
     let SubmitForm {
         obligation,
         periods,
         resubmission,
         previous_files,
         idempotency_key,
+        draft,
     } = form;
+    provide_context(Draft(std::sync::Arc::new(draft)));
+    let wanted = typed("period").unwrap_or_else(|| query.with_untracked(|q| q.get("period").unwrap_or_default()));
     let prefill = resubmission.as_ref().map(|(_, _, s)| s.clone());
     #[cfg(feature = "hydrate")]
     let (progress, set_progress) = signal(upload::Progress::Idle);

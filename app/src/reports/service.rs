@@ -1342,6 +1342,7 @@ pub async fn submit_form(
         resubmission,
         previous_files,
         idempotency_key: Uuid::new_v4().to_string(),
+        draft: HashMap::new(),
     })
 }
 
