@@ -547,41 +547,34 @@ async fn a_refused_post_without_javascript_shows_the_form_again_with_what_was_ty
         let mut fields = csp_fields("100.5");
         fields.push(("notes", "补丁清单见附件".into()));
         // A plain form post (no JSON asked for), as a browser without the script sends it.
-        let res = csp
-            .post(app.url("/reports/submit"))
-            .header("origin", &app.base)
-            .header("referer", app.url(&page))
-            .multipart(form(&obligation, "2026-09", "nojs-1", &fields, vec![]))
-            .send()
-            .await
-            .expect("post");
+        let refused = |period: &str, key: &str| {
+            csp.post(app.url("/reports/submit"))
+                .header("origin", &app.base)
+                .header("referer", app.url(&page))
+                .multipart(form(&obligation, period, key, &fields, vec![]))
+                .send()
+        };
+        let html = |c: &reqwest::Client| c.get(app.url(&page)).send();
+        let res = refused("2026-09", "nojs-1").await.expect("post");
         assert_eq!(res.status(), 303);
         assert_eq!(header(&res, "location"), page, "back to the form");
-        let html = csp.get(app.url(&page)).send().await.unwrap().text().await.unwrap();
-        assert!(html.contains("value=\"100.5\""), "the refused figure is typed back in");
-        assert!(html.contains("补丁清单见附件"), "the notes too");
+        let shown = html(&csp).await.unwrap().text().await.unwrap();
+        assert!(shown.contains("value=\"100.5\""), "the refused figure is typed back in");
+        assert!(shown.contains("补丁清单见附件"), "the notes too");
         assert!(
-            html.contains("<option value=\"2026-09\" selected"),
+            shown.contains("<option value=\"2026-09\" selected"),
             "and the period chosen, not the link's"
         );
         // Once: the next visit starts afresh.
-        let again = csp.get(app.url(&page)).send().await.unwrap().text().await.unwrap();
+        let again = html(&csp).await.unwrap().text().await.unwrap();
         assert!(!again.contains("value=\"100.5\""));
         assert!(!again.contains("补丁清单见附件"));
         // Another person's form never gets it.
-        let res = csp
-            .post(app.url("/reports/submit"))
-            .header("origin", &app.base)
-            .header("referer", app.url(&page))
-            .multipart(form(&obligation, "2026-10", "nojs-2", &fields, vec![]))
-            .send()
-            .await
-            .expect("post");
-        assert_eq!(res.status(), 303);
+        assert_eq!(refused("2026-10", "nojs-2").await.expect("post").status(), 303);
         let other = app.signed_in("security@csp.example").await;
-        let html = other.get(app.url(&page)).send().await.unwrap().text().await.unwrap();
-        assert!(html.contains("data-test=\"submit-form\""), "the form is there");
-        assert!(!html.contains("补丁清单见附件"), "a draft lives in its own session");
+        let theirs = html(&other).await.unwrap().text().await.unwrap();
+        assert!(theirs.contains("data-test=\"submit-form\""), "the form is there");
+        assert!(!theirs.contains("补丁清单见附件"), "a draft lives in its own session");
     }
 }
 
