@@ -113,6 +113,19 @@ async fn csp_engagement(app: &TestApp, agency: &reqwest::Client) -> String {
         .to_string()
 }
 
+/// A world with the agency's administrator and a CSP person signed in, and a fresh monthly
+/// obligation from the CSP to the agency.
+async fn with_obligation(
+    backend: common::Backend,
+    csp_email: &str,
+) -> (TestApp, reqwest::Client, reqwest::Client, String) {
+    let app = spawn(backend).await;
+    let agency = app.signed_in("admin@agency.example").await;
+    let csp = app.signed_in(csp_email).await;
+    let obligation = new_obligation(&app, &agency).await;
+    (app, agency, csp, obligation)
+}
+
 /// Sets a fresh monthly CSP obligation (due on the 10th) from 2026-01, returns its id.
 async fn new_obligation(app: &TestApp, agency: &reqwest::Client) -> String {
     let engagement = csp_engagement(app, agency).await;
@@ -158,10 +171,7 @@ fn stored_blobs(app: &TestApp) -> usize {
 #[tokio::test]
 async fn a_monthly_report_goes_from_upload_through_return_to_acceptance() {
     for backend in backends() {
-        let app = spawn(backend).await;
-        let agency = app.signed_in("admin@agency.example").await;
-        let csp = app.signed_in("staff@csp.example").await;
-        let obligation = new_obligation(&app, &agency).await;
+        let (app, agency, csp, obligation) = with_obligation(backend, "staff@csp.example").await;
         let (before_s, before_v, _) = counts(&app).await;
 
         // The CSP sees the obligation's periods: 2026-10 is overdue on 25 November (due 10 November).
@@ -383,10 +393,7 @@ async fn a_monthly_report_goes_from_upload_through_return_to_acceptance() {
 #[tokio::test]
 async fn bad_input_is_refused_with_its_field_named_and_nothing_stored() {
     for backend in backends() {
-        let app = spawn(backend).await;
-        let agency = app.signed_in("admin@agency.example").await;
-        let csp = app.signed_in("admin@csp.example").await;
-        let obligation = new_obligation(&app, &agency).await;
+        let (app, agency, csp, obligation) = with_obligation(backend, "admin@csp.example").await;
         let ok = csp_fields("99.9");
         let before = counts(&app).await;
         let blobs = stored_blobs(&app);
@@ -539,10 +546,7 @@ async fn bad_input_is_refused_with_its_field_named_and_nothing_stored() {
 #[tokio::test]
 async fn a_refused_post_without_javascript_shows_the_form_again_with_what_was_typed() {
     for backend in backends() {
-        let app = spawn(backend).await;
-        let agency = app.signed_in("admin@agency.example").await;
-        let csp = app.signed_in("admin@csp.example").await;
-        let obligation = new_obligation(&app, &agency).await;
+        let (app, _agency, csp, obligation) = with_obligation(backend, "admin@csp.example").await;
         let page = format!("/reports/submit/{obligation}?period=2026-10");
         let mut fields = csp_fields("100.5");
         fields.push(("notes", "补丁清单见附件".into()));
