@@ -4,6 +4,9 @@ pub use sea_orm_migration::prelude::*;
 mod m20261125_000001_people_sessions_audit;
 mod m20261125_000002_relationships_websites_outbox;
 mod m20261125_000003_reports_api_tokens;
+mod m20261201_000004_obligation_end;
+mod m20261201_000005_person_session_generation;
+mod m20261201_000006_audit_append_only;
 
 pub struct Migrator;
 
@@ -14,6 +17,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000001_people_sessions_audit::Migration),
             Box::new(m20261125_000002_relationships_websites_outbox::Migration),
             Box::new(m20261125_000003_reports_api_tokens::Migration),
+            Box::new(m20261201_000004_obligation_end::Migration),
+            Box::new(m20261201_000005_person_session_generation::Migration),
+            Box::new(m20261201_000006_audit_append_only::Migration),
         ]
     }
 }

@@ -445,7 +445,7 @@ async fn upload(
 ) -> Result<Response, Problem> {
     ready(actor, meta)?;
     let result: Result<SubmitOutcome, UploadError> = async {
-        let submitter = policy::report_submitter(actor)?;
+        let submitter = policy::report_submitter(actor, state.today())?;
         let fixed = match resubmit_of {
             Some(id) => Some(service::submission_target(&state.db, &submitter, id).await?),
             None => None,

@@ -13,6 +13,9 @@ pub struct Config {
     pub time_zone: String,
     pub site_root: PathBuf,
     pub sign_in_per_minute: u32,
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// `PORTAL_AUDIT_KEY` (hex); `None`: the key kept in the data directory (made on first start).
+    pub audit_key: Option<Vec<u8>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -52,6 +55,14 @@ pub const VARS: &[(&str, &str)] = &[
     (
         "PORTAL_SIGNIN_PER_MINUTE",
         "sign-in attempts allowed per source address per minute (default 10)",
+    ),
+    (
+        "PORTAL_AUDIT_KEY",
+        "the audit chain's secret, 64 or more hex digits (32+ bytes); default: made on first start and kept in $PORTAL_DATA_DIR/audit.key — keep a copy, the trail cannot be verified without it",
+    ),
+    (
+        "PORTAL_TRUSTED_PROXIES",
+        "reverse proxies (addresses or CIDRs, comma-separated) whose Forwarded / X-Forwarded-For headers name the client for the sign-in limit and the audit trail (default none: the peer's address counts)",
     ),
 ];
 
@@ -130,7 +141,23 @@ impl Config {
                     reason: format!("must be a whole number from 1 to 10000 (got {v:?})"),
                 })?,
         };
+        let trusted_proxies = app::backend::request::parse_trusted_proxies(
+            &val("PORTAL_TRUSTED_PROXIES").unwrap_or_default(),
+        )
+        .map_err(|reason| ConfigError {
+            var: "PORTAL_TRUSTED_PROXIES",
+            reason,
+        })?;
+        let audit_key = match val("PORTAL_AUDIT_KEY") {
+            None => None,
+            Some(text) => Some(parse_audit_key(&text).ok_or(ConfigError {
+                var: "PORTAL_AUDIT_KEY",
+                reason: "must be 64 or more hex digits (32 bytes or more)".into(),
+            })?),
+        };
         Ok(Config {
+            audit_key,
+            trusted_proxies,
             data_dir,
             database_url,
             bind,
@@ -150,7 +177,7 @@ impl Config {
     /// The settings as printed at start-up: passwords in URLs are replaced by `***`.
     pub fn describe(&self) -> String {
         format!(
-            "data dir {}; database {}; listening on {}; public URL {}; SMTP {}; mail from {}; time zone {}; site root {}; sign-ins per address per minute {}",
+            "data dir {}; database {}; listening on {}; public URL {}; SMTP {}; mail from {}; time zone {}; site root {}; sign-ins per address per minute {}; trusted proxies {}",
             self.data_dir.display(),
             redact(&self.database_url),
             self.bind,
@@ -163,7 +190,62 @@ impl Config {
             self.time_zone,
             self.site_root.display(),
             self.sign_in_per_minute,
+            if self.trusted_proxies.is_empty() {
+                "none".to_string()
+            } else {
+                self.trusted_proxies.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(", ")
+            },
         )
+    }
+}
+
+/// A hex key of at least 32 bytes.
+pub fn parse_audit_key(text: &str) -> Option<Vec<u8>> {
+    let text = text.trim();
+    if text.len() < 64 || !text.len().is_multiple_of(2) {
+        return None;
+    }
+    (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
+        .collect()
+}
+
+impl Config {
+    /// The audit chain's key: the configured one, or the data directory's (made now if missing,
+    /// readable by its owner only). Returns the key and, when it was just made, where.
+    pub fn load_audit_key(&self) -> Result<(Vec<u8>, Option<PathBuf>), String> {
+        if let Some(k) = &self.audit_key {
+            return Ok((k.clone(), None));
+        }
+        let path = self.data_dir.join("audit.key");
+        match std::fs::read_to_string(&path) {
+            Ok(text) => parse_audit_key(&text)
+                .map(|k| (k, None))
+                .ok_or_else(|| format!("{} does not hold a key of 64 or more hex digits", path.display())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                use rand::RngCore;
+                use std::io::Write;
+                let mut key = [0u8; 32];
+                rand::rng().fill_bytes(&mut key);
+                let hex: String = key.iter().map(|b| format!("{b:02x}")).collect();
+                std::fs::create_dir_all(&self.data_dir)
+                    .map_err(|e| format!("cannot create {}: {e}", self.data_dir.display()))?;
+                let mut opts = std::fs::OpenOptions::new();
+                opts.write(true).create_new(true);
+                #[cfg(unix)]
+                {
+                    use std::os::unix::fs::OpenOptionsExt;
+                    opts.mode(0o600);
+                }
+                let mut f = opts
+                    .open(&path)
+                    .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+                writeln!(f, "{hex}").map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+                Ok((key.to_vec(), Some(path)))
+            }
+            Err(e) => Err(format!("cannot read {}: {e}", path.display())),
+        }
     }
 }
 
@@ -220,6 +302,18 @@ mod tests {
             with(&[("PORTAL_SIGNIN_PER_MINUTE", "0")]).unwrap_err().var,
             "PORTAL_SIGNIN_PER_MINUTE"
         );
+        assert_eq!(
+            with(&[("PORTAL_TRUSTED_PROXIES", "10.0.0.0/8, lb.internal")])
+                .unwrap_err()
+                .var,
+            "PORTAL_TRUSTED_PROXIES"
+        );
+        assert_eq!(
+            with(&[("PORTAL_AUDIT_KEY", "abcd")]).unwrap_err().var,
+            "PORTAL_AUDIT_KEY"
+        );
+        assert_eq!(parse_audit_key(&"0f".repeat(32)).map(|k| k.len()), Some(32));
+        assert_eq!(parse_audit_key(&"zz".repeat(32)), None);
     }
 
     #[test]

@@ -12,7 +12,7 @@ use app::{
 };
 use axum::{
     extract::FromRef,
-    middleware::{from_fn, from_fn_with_state},
+    middleware::from_fn_with_state,
     routing::{get, post},
     Router,
 };
@@ -20,10 +20,7 @@ use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use sea_orm::DatabaseConnection;
 use tower_http::services::ServeDir;
-use tower_sessions::{
-    cookie::{time::Duration as CookieDuration, SameSite},
-    Expiry, SessionManagerLayer,
-};
+use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
 
 use crate::{config::Config, middleware::CspNonce};
 
@@ -63,8 +60,50 @@ pub fn app_state(db: DatabaseConnection, clock: Arc<dyn Clock>, config: &Config)
             default_time_zone: config.time_zone.clone(),
             sign_in_per_minute: config.sign_in_per_minute,
             data_dir: config.data_dir.clone(),
+            trusted_proxies: config.trusted_proxies.clone(),
         },
     )
+}
+
+/// A session ends after this long without a request.
+pub const SESSION_INACTIVITY: time::Duration = time::Duration::minutes(30);
+/// A one-time secret in a flash message is taken by the page the redirect leads to; one still
+/// in a session this long after it was saved was never shown, and is removed.
+pub const SECRET_SHOWN_WITHIN: time::Duration = time::Duration::minutes(2);
+
+/// The plain axum routes — neither pages, server functions nor the machine API: forms that post
+/// without JavaScript, downloads, exports, uploads. The router is built from this list and the
+/// access matrix walks it, so no route can be added without its row there.
+pub fn plain_routes() -> Vec<(&'static str, &'static str, axum::routing::MethodRouter<ServerState>)> {
+    vec![
+        ("POST", "/login", post(app::auth::http::sign_in)),
+        ("POST", "/logout", post(app::auth::http::sign_out)),
+        ("POST", "/account/password", post(app::auth::http::change_password)),
+        ("POST", "/locale", post(app::auth::http::set_locale)),
+        ("POST", "/account/preferences", post(app::auth::http::set_preferences)),
+        ("GET", "/audit/export.csv", get(app::audit::http::export_csv)),
+        (
+            "GET",
+            "/websites/export.csv",
+            get(app::tenancy::http::export_websites_csv),
+        ),
+        (
+            "POST",
+            "/reports/submit",
+            post(app::reports::http::submit_form).layer(axum::extract::DefaultBodyLimit::max(
+                app::reports::http::MAX_REQUEST_BYTES,
+            )),
+        ),
+        ("GET", "/reports/files/{id}", get(app::reports::http::download)),
+        ("GET", "/reports/export.csv", get(app::reports::http::export_work_csv)),
+        ("GET", "/reports/matrix.csv", get(app::reports::http::export_matrix_csv)),
+        ("GET", "/healthz", get(|| async { "ok" })),
+        (
+            "GET",
+            "/favicon.ico",
+            get(|| async { axum::response::Redirect::permanent("/pkg/favicon.svg") }),
+        ),
+    ]
 }
 
 /// The whole router: pages, server functions, forms, assets, and every middleware.
@@ -92,30 +131,13 @@ pub fn router(state: AppState, leptos: LeptosOptions) -> Router {
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_secure(state.settings.secure_cookies())
-        .with_expiry(Expiry::OnInactivity(CookieDuration::minutes(30)));
-    Router::new()
-        .route("/login", post(app::auth::http::sign_in))
-        .route("/logout", post(app::auth::http::sign_out))
-        .route("/account/password", post(app::auth::http::change_password))
-        .route("/locale", post(app::auth::http::set_locale))
-        .route("/account/preferences", post(app::auth::http::set_preferences))
-        .route("/audit/export.csv", get(app::audit::http::export_csv))
-        .route("/websites/export.csv", get(app::tenancy::http::export_websites_csv))
-        .route(
-            "/reports/submit",
-            post(app::reports::http::submit_form).layer(axum::extract::DefaultBodyLimit::max(
-                app::reports::http::MAX_REQUEST_BYTES,
-            )),
-        )
-        .route("/reports/files/{id}", get(app::reports::http::download))
-        .route("/reports/export.csv", get(app::reports::http::export_work_csv))
-        .route("/reports/matrix.csv", get(app::reports::http::export_matrix_csv))
+        .with_expiry(Expiry::OnInactivity(SESSION_INACTIVITY));
+    let mut router = Router::new();
+    for (_, path, handler) in plain_routes() {
+        router = router.route(path, handler);
+    }
+    router
         .nest("/api/v1", api::router())
-        .route("/healthz", get(|| async { "ok" }))
-        .route(
-            "/favicon.ico",
-            get(|| async { axum::response::Redirect::permanent("/pkg/favicon.svg") }),
-        )
         .nest_service("/pkg", ServeDir::new(pkg_dir).precompressed_gzip())
         .leptos_routes_with_context(&server_state, routes, context.clone(), {
             let leptos = leptos.clone();
@@ -131,7 +153,7 @@ pub fn router(state: AppState, leptos: LeptosOptions) -> Router {
         .layer(from_fn_with_state(state.clone(), middleware::publish_changes))
         .layer(from_fn_with_state(state.clone(), middleware::refuse_cross_origin))
         .layer(from_fn_with_state(state.clone(), middleware::security_headers))
-        .layer(from_fn(middleware::request_meta))
+        .layer(from_fn_with_state(state.clone(), middleware::request_meta))
 }
 
 /// Sends the report reminders due today, every ten minutes (each goes out once, whichever
@@ -154,20 +176,60 @@ pub fn spawn_report_reminders(state: AppState) {
 /// line tool) reach this one's caches. Await it before serving: the first epoch is read here, so
 /// a change made after any cached read is always seen as a change.
 pub async fn spawn_epoch_follower(state: AppState) {
-    // Unreadable now: the first epoch read later moves the generation, to be safe.
-    let mut seen = app::backend::epoch::current(&state.db).await.ok();
+    if let Err(e) = state.caches.follow(&state.db).await {
+        tracing::warn!(error = %e, "could not read the data epoch");
+    }
     tokio::spawn(async move {
         loop {
             tokio::time::sleep(Duration::from_secs(1)).await;
-            match app::backend::epoch::current(&state.db).await {
-                Ok(now) => {
-                    if seen.as_ref() != Some(&now) {
-                        state.caches.generation.bump();
-                    }
-                    seen = Some(now);
-                }
-                Err(e) => tracing::warn!(error = %e, "could not read the data epoch"),
+            if let Err(e) = state.caches.follow(&state.db).await {
+                tracing::warn!(error = %e, "could not read the data epoch");
             }
+        }
+    });
+}
+
+/// How long stored bytes may sit unreferenced, and a partial upload untouched, before the
+/// sweeper removes them: far longer than any transaction or upload stalls.
+pub const SWEEP_GRACE: Duration = Duration::from_secs(3600);
+
+/// Sweeps the file store at start (a crash's partial uploads) and every hour after.
+pub fn spawn_file_sweeper(state: AppState) {
+    tokio::spawn(async move {
+        loop {
+            let db = state.db.clone();
+            let result = state
+                .files
+                .sweep(SWEEP_GRACE, |sha| {
+                    let db = db.clone();
+                    async move {
+                        app::reports::service::file_referenced(&db, &sha)
+                            .await
+                            .map_err(std::io::Error::other)
+                    }
+                })
+                .await;
+            match result {
+                Ok(s) if s.files + s.partial_uploads > 0 => {
+                    tracing::info!(files = s.files, partial_uploads = s.partial_uploads, "file store swept")
+                }
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "could not sweep the file store"),
+            }
+            tokio::time::sleep(Duration::from_secs(3600)).await;
+        }
+    });
+}
+
+/// Anchors the audit chain's head under the data directory once a second when it has moved (see
+/// `app::audit::anchor`), so rows cut off the tail cannot go unnoticed.
+pub fn spawn_audit_anchor(state: AppState) {
+    tokio::spawn(async move {
+        loop {
+            if let Err(e) = app::audit::anchor::record(&state.db, &state.settings.data_dir).await {
+                tracing::warn!(error = %e, "could not anchor the audit chain's head");
+            }
+            tokio::time::sleep(Duration::from_secs(1)).await;
         }
     });
 }
@@ -231,10 +293,22 @@ fn release_freed_memory() {
 pub fn spawn_session_sweeper(state: AppState) {
     tokio::spawn(async move {
         let store = DbSessionStore::new(state.db.clone(), state.caches.clone());
+        let mut minutes = 0u32;
         loop {
-            tokio::time::sleep(Duration::from_secs(600)).await;
-            if let Err(e) = store.delete_expired(state.clock.now()).await {
-                tracing::warn!(error = %e, "could not sweep expired sessions");
+            tokio::time::sleep(Duration::from_secs(60)).await;
+            minutes += 1;
+            // One-time secrets never shown (the redirect's page was never loaded) go within minutes.
+            let now = time::OffsetDateTime::now_utc();
+            if let Err(e) = store
+                .drop_unshown_secrets(now, SESSION_INACTIVITY, SECRET_SHOWN_WITHIN)
+                .await
+            {
+                tracing::warn!(error = %e, "could not clear unshown secrets from sessions");
+            }
+            if minutes.is_multiple_of(10) {
+                if let Err(e) = store.delete_expired(state.clock.now()).await {
+                    tracing::warn!(error = %e, "could not sweep expired sessions");
+                }
             }
         }
     });

@@ -100,7 +100,27 @@ async fn connect(config: &Config) -> Result<sea_orm::DatabaseConnection, String>
     Migrator::up(&db, None)
         .await
         .map_err(|e| format!("migration failed: {e}"))?;
+    // The audit chain's key, before anything writes or verifies a row.
+    let (key, made) = config.load_audit_key()?;
+    if let Some(path) = made {
+        println!(
+            "portal: made a new audit key in {} (keep a copy, or set PORTAL_AUDIT_KEY: the audit trail cannot be verified without it)",
+            path.display()
+        );
+    }
+    app::audit::service::install_key(&key);
+    app::audit::service::ensure_keyed(&db, time::OffsetDateTime::now_utc())
+        .await
+        .map_err(|e| format!("audit chain: {e}"))?;
     Ok(db)
+}
+
+/// Anchors the audit chain's head outside the database after a command that wrote to it.
+async fn anchor(db: &sea_orm::DatabaseConnection, config: &Config) -> Result<(), String> {
+    app::audit::anchor::record(db, &config.data_dir)
+        .await
+        .map(|_| ())
+        .map_err(|e| format!("audit anchor: {e}"))
 }
 
 async fn run(command: Command, config: Config) -> Result<ExitCode, String> {
@@ -119,6 +139,8 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, String> {
             server::spawn_report_reminders(state.clone());
             server::spawn_epoch_follower(state.clone()).await;
             server::spawn_memory_trimmer(state.caches.clone(), state.db.clone());
+            server::spawn_audit_anchor(state.clone());
+            server::spawn_file_sweeper(state.clone());
             server::spawn_session_sweeper(state);
             let listener = tokio::net::TcpListener::bind(config.bind)
                 .await
@@ -150,7 +172,10 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, String> {
                 .await
                 .map_err(|e| e.to_string())?
             {
-                demo::SeedOutcome::Loaded => println!("demo data loaded"),
+                demo::SeedOutcome::Loaded => {
+                    anchor(&db, &config).await?;
+                    println!("demo data loaded")
+                }
                 demo::SeedOutcome::AlreadyLoaded => println!("demo data already loaded; nothing to do"),
             }
             println!("demo sign-ins (password for all: {}):", demo::DEMO_PASSWORD);
@@ -179,6 +204,7 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, String> {
                     app::backend::ServiceError::Conflict { .. } => format!("{email} already has an account"),
                     other => other.to_string(),
                 })?;
+            anchor(&db, &config).await?;
             println!("platform administrator {email} created.");
             println!("one-time password (shown only now; must be changed at first sign-in): {password}");
             Ok(ExitCode::SUCCESS)
@@ -194,6 +220,7 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, String> {
                     }
                     other => other.to_string(),
                 })?;
+            anchor(&db, &config).await?;
             println!("API token \"{name}\" for {email}, valid {days} days (shown only now):");
             println!("{token}");
             Ok(ExitCode::SUCCESS)
@@ -216,6 +243,7 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, String> {
             let done = app::backend::generate::generate(&db, &files, time::OffsetDateTime::now_utc(), &plan)
                 .await
                 .map_err(|e| e.to_string())?;
+            anchor(&db, &config).await?;
             for (table, n) in &done.rows {
                 println!("  {table:<20} {n:>9} rows");
             }
@@ -244,7 +272,18 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, String> {
         }
         Command::AuditVerify => {
             let db = connect(&config).await?;
-            let report = app::audit::service::verify_chain(&db)
+            let anchored = app::audit::anchor::last(&config.data_dir);
+            match &anchored {
+                Some((seq, _)) => println!(
+                    "anchored head: row {seq} ({})",
+                    app::audit::anchor::path(&config.data_dir).display()
+                ),
+                None => println!(
+                    "no anchored head in {} (a cut-off tail cannot be detected without it)",
+                    app::audit::anchor::path(&config.data_dir).display()
+                ),
+            }
+            let report = app::audit::service::verify_chain(&db, anchored)
                 .await
                 .map_err(|e| e.to_string())?;
             match report.first_break {

@@ -37,14 +37,23 @@ pub fn requests_seen() -> u64 {
     REQUESTS.load(Ordering::Relaxed)
 }
 
+/// A path as it may be written to a log: an invitation link's token is a secret (whoever has it
+/// sets the invited person's password), so it is cut out.
+pub fn loggable_path(path: &str) -> String {
+    match path.strip_prefix("/invite/") {
+        Some(_) => "/invite/…".to_string(),
+        None => path.to_string(),
+    }
+}
+
 /// Gives each request an id and metadata; turns a panic into a 500 that shows only the id.
-pub async fn request_meta(mut req: Request, next: Next) -> Response {
+pub async fn request_meta(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     REQUESTS.fetch_add(1, Ordering::Relaxed);
     let request_id = uuid::Uuid::new_v4().simple().to_string()[..12].to_string();
-    let source_addr = req
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string());
+    // Behind a trusted reverse proxy the client is named by its forwarding headers.
+    let source_addr = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| {
+        app::backend::request::client_addr(c.0.ip(), req.headers(), &state.settings.trusted_proxies).to_string()
+    });
     let user_agent = req
         .headers()
         .get(header::USER_AGENT)
@@ -57,7 +66,7 @@ pub async fn request_meta(mut req: Request, next: Next) -> Response {
     };
     req.extensions_mut().insert(meta);
     let method = req.method().clone();
-    let path = req.uri().path().to_string();
+    let path = loggable_path(req.uri().path());
     let span = tracing::info_span!("request", id = %request_id, %method, %path);
     let _enter = span.enter();
     drop(_enter);
@@ -84,20 +93,17 @@ pub async fn request_meta(mut req: Request, next: Next) -> Response {
     res
 }
 
-/// Moves the generation after every request that may have changed something, once its work has
-/// committed, so no cache serves what it changed; and the database epoch, so other instances
-/// notice within a second. The page frame's call only takes the flash from the session (whose
-/// store keeps its own cache right), so it moves nothing.
+/// After a request that may have changed something, looks at the data epoch (one read of one
+/// row) and moves the generation if a service moved the epoch in a committed transaction, so
+/// this instance's next read is fresh at once (others follow within a second). A request that
+/// changed nothing a cached view reads — an anonymous `POST /locale`, a sign-out, a refused form,
+/// a 404 — moves nothing, and keeps every cache warm.
 pub async fn publish_changes(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let safe =
-        matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) || req.uri().path() == "/api/frame";
+    let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     let res = next.run(req).await;
     if !safe {
-        state.caches.generation.bump();
-        if res.status().as_u16() < 400 {
-            if let Err(e) = app::backend::epoch::bump(&state.db).await {
-                tracing::warn!(error = %e, "could not move the data epoch");
-            }
+        if let Err(e) = state.caches.follow(&state.db).await {
+            tracing::warn!(error = %e, "could not read the data epoch");
         }
     }
     res
@@ -128,9 +134,12 @@ pub async fn page_cache(State(state): State<AppState>, session: Session, req: Re
     }
     let at = state.generation();
     let locale = req.extensions().get::<Locale>().copied().unwrap_or(Locale::Zh);
+    // The page shows dates in the viewer's day, and its reach is judged by the portal's day (an
+    // engagement ends at the portal's midnight): a kept page answers only while both stand.
     let today = app::backend::time_fmt::date_in_zone(state.clock.now(), &actor.time_zone);
+    let portal_day = state.today();
     let key = format!(
-        "{}|{}|{today}|{}",
+        "{}|{}|{today}|{portal_day}|{}",
         actor.person_id,
         locale.code(),
         req.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/")
@@ -186,7 +195,15 @@ pub async fn security_headers(State(state): State<AppState>, mut req: Request, n
     rand::rng().fill_bytes(&mut bytes);
     let nonce = base64::engine::general_purpose::STANDARD.encode(bytes);
     req.extensions_mut().insert(CspNonce(nonce.clone()));
+    // Only the client's own files may be kept by a browser or proxy; pages, server functions'
+    // answers, exports and the API carry tenant data and one-time secrets.
+    let path = req.uri().path();
+    let static_asset = path.starts_with("/pkg/") || path == "/favicon.svg" || path == "/favicon.ico";
     let mut res = next.run(req).await;
+    if !static_asset && !res.headers().contains_key(header::CACHE_CONTROL) {
+        res.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     let csp = format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; \
          connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
@@ -215,7 +232,7 @@ pub async fn refuse_cross_origin(State(state): State<AppState>, req: Request, ne
     if !safe && is_cross_origin(&req, &state.settings.public_origin()) {
         let locale =
             Locale::from_accept_language(req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()));
-        tracing::warn!(path = req.uri().path(), "cross-origin request refused");
+        tracing::warn!(path = loggable_path(req.uri().path()), "cross-origin request refused");
         return (
             StatusCode::FORBIDDEN,
             simple_page(locale, Msg::ErrCrossOrigin.text(locale), "/"),

@@ -20,7 +20,7 @@ use app::{
     },
 };
 use common::{backends, spawn, TestApp};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -32,7 +32,7 @@ enum Outcome {
 
 fn classify(status: u16) -> Option<Outcome> {
     match status {
-        200..=299 | 302 | 303 | 409 | 422 => Some(Outcome::Allowed),
+        200..=299 | 301 | 302 | 303 | 308 | 409 | 422 => Some(Outcome::Allowed),
         403 => Some(Outcome::Forbidden),
         404 => Some(Outcome::NotFound),
         _ => None,
@@ -59,6 +59,10 @@ enum Target {
     Submitted,
     /// One of the person's API tokens (own) or another person's (other).
     Token,
+    /// A file of a submission in the organisation's reach (own) or outside it (other).
+    File,
+    /// An obligation owed to the organisation (own) or to another (other).
+    Owed,
 }
 
 /// Which side of an engagement a write needs.
@@ -94,8 +98,8 @@ const fn case(name: &'static str, need: Option<(Module, Access)>, target: Target
 use Access::{Read as R, Write as W};
 use Module as M;
 use Target::{
-    ClosedEngagement, Engagement as Eng, Nothing, Obligation as Obl, Person as Per, Received, Submission as Sub,
-    Submitted, Token, Website as Web,
+    ClosedEngagement, Engagement as Eng, File, Nothing, Obligation as Obl, Owed, Person as Per, Received,
+    Submission as Sub, Submitted, Token, Website as Web,
 };
 
 /// Every server function. `frame` needs only a session; the invitation pair is public.
@@ -132,6 +136,7 @@ const FUNCTIONS: &[Case] = &[
     case("submit_form", Some((M::Reports, W)), Obl, Side::Any),
     case("review_submission", Some((M::ReportReview, W)), Received, Side::Any),
     case("create_obligation", Some((M::ReportReview, W)), Nothing, Side::Any),
+    case("end_obligation", Some((M::ReportReview, W)), Owed, Side::Any),
     case("report_matrix", Some((M::Reports, R)), Nothing, Side::Jurisdiction),
     case("api_tokens", None, Nothing, Side::Any),
     case("create_api_token", None, Nothing, Side::Any),
@@ -161,8 +166,16 @@ const PAGES: &[Case] = &[
     case("/account/tokens", None, Nothing, Side::Any),
 ];
 
-/// The routes that are neither pages nor server functions (downloads and the multipart form).
+/// The plain routes (`server::plain_routes()`, the list the router is built from): forms without
+/// JavaScript, downloads, exports, the upload. `POST /logout` is tried on a session of its own.
 const ROUTES: &[Case] = &[
+    case("POST /login", None, Nothing, Side::Any),
+    case("POST /logout", None, Nothing, Side::Any),
+    case("POST /account/password", None, Nothing, Side::Any),
+    case("POST /locale", None, Nothing, Side::Any),
+    case("POST /account/preferences", None, Nothing, Side::Any),
+    case("GET /audit/export.csv", Some((M::Audit, R)), Nothing, Side::Any),
+    case("GET /websites/export.csv", Some((M::Websites, R)), Nothing, Side::Any),
     case("GET /reports/export.csv", Some((M::Reports, R)), Nothing, Side::Any),
     case(
         "GET /reports/matrix.csv",
@@ -170,7 +183,10 @@ const ROUTES: &[Case] = &[
         Nothing,
         Side::Jurisdiction,
     ),
+    case("GET /reports/files/{id}", Some((M::Reports, R)), File, Side::Any),
     case("POST /reports/submit", Some((M::Reports, W)), Nothing, Side::Any),
+    case("GET /healthz", None, Nothing, Side::Any),
+    case("GET /favicon.ico", None, Nothing, Side::Any),
 ];
 
 /// The machine API, with a token of each person.
@@ -193,31 +209,183 @@ struct World {
     /// (agency key, provider key, status) → id
     engagement_ids: Vec<(&'static str, &'static str, EngagementStatus, Uuid)>,
     person_ids: HashMap<String, Uuid>,
-    /// Report obligations: (id, submitter key, receiver key, agency key).
-    obligations: Vec<(Uuid, &'static str, &'static str, &'static str)>,
+    /// Report obligations: (id, submitter key, receiver key, agency key, engagement in force or none).
+    obligations: Vec<Obl5>,
     /// Submissions: (id, obligation id, accepted).
     submissions: Vec<(Uuid, Uuid, bool)>,
     /// Person email → (token secret, token id).
     tokens: HashMap<String, (String, Uuid)>,
+    /// Stored files: (id, submission id).
+    files: Vec<(Uuid, Uuid)>,
+    /// Each organisation's regulator today (after the world's move).
+    regulator_of: HashMap<&'static str, Option<&'static str>>,
 }
+
+/// An obligation as the world knows it: (id, submitter, receiver, agency, reachable by its submitter).
+type Obl5 = (Uuid, &'static str, &'static str, &'static str, bool);
 
 fn org(key: &str) -> &'static DemoOrg {
     DEMO.iter().find(|o| o.key == key).unwrap_or_else(|| panic!("{key}"))
 }
 
-/// Whether `regulator` is `agency`'s regulator or above it.
-fn in_jurisdiction(regulator: &str, agency: &str) -> bool {
-    let mut at = org(agency).regulator;
-    while let Some(r) = at {
-        if r == regulator {
-            return true;
-        }
-        at = org(r).regulator;
-    }
-    false
-}
+/// The agency the world moves to another regulator, and where it goes.
+const MOVED: (&str, &str) = ("education", "west-regulator");
 
 impl World {
+    /// Whether `regulator` is `agency`'s regulator or above it, in today's tree.
+    fn in_jurisdiction(&self, regulator: &str, agency: &str) -> bool {
+        let mut at = self.regulator_of.get(agency).copied().flatten();
+        let mut steps = 0;
+        while let Some(r) = at {
+            if r == regulator {
+                return true;
+            }
+            steps += 1;
+            if steps > 64 {
+                break;
+            }
+            at = self.regulator_of.get(r).copied().flatten();
+        }
+        false
+    }
+
+    /// The world grows what the demo lacks: an agency moved between regulators (through the
+    /// service, as the platform does it), a declined invitation that carries an obligation (as data
+    /// from before obligations needed an accepted engagement), and a stored file.
+    async fn extend(app: &TestApp) {
+        let id_of = |key: &str| {
+            let name = org(key).name;
+            let db = app.db.clone();
+            async move {
+                organisation::Entity::find()
+                    .filter(organisation::Column::Name.eq(name))
+                    .one(&db)
+                    .await
+                    .expect("query")
+                    .expect("org")
+                    .id
+            }
+        };
+        let platform = app.signed_in(PLATFORM_ADMIN).await;
+        let (moved, to) = (id_of(MOVED.0).await, id_of(MOVED.1).await);
+        let res = platform
+            .post(app.url("/api/place_in_jurisdiction"))
+            .header("origin", &app.base)
+            .header("accept", "application/json")
+            .form(&[
+                ("organisation_id", moved.to_string()),
+                ("regulator_id", to.to_string()),
+                ("moving", "true".into()),
+            ])
+            .send()
+            .await
+            .expect("move");
+        assert_eq!(res.status(), 200, "the world's move");
+        // A declined invitation with an obligation on it.
+        let (agency, provider) = (id_of("culture").await, id_of("csp").await);
+        let engagement_id = Uuid::new_v4();
+        let now = app.now();
+        let culture_admin = person::Entity::find()
+            .filter(person::Column::Email.eq("admin@culture.example"))
+            .one(&app.db)
+            .await
+            .expect("query")
+            .expect("culture's administrator")
+            .id;
+        engagement::ActiveModel {
+            id: Set(engagement_id),
+            agency_id: Set(agency),
+            provider_id: Set(provider),
+            role: Set("csp".into()),
+            status: Set(EngagementStatus::Declined.code().into()),
+            starts_on: Set(time::macros::date!(2026 - 01 - 01)),
+            ends_on: Set(time::macros::date!(2027 - 12 - 31)),
+            nda_signed_on: Set(None),
+            nda_signed_by: Set(None),
+            change_notice_days: Set(30),
+            invited_at: Set(now),
+            answered_at: Set(Some(now)),
+            ended_at: Set(None),
+            ended_by_org: Set(None),
+            invited_by: Set(culture_admin),
+        }
+        .insert(&app.db)
+        .await
+        .expect("declined engagement");
+        obligation::ActiveModel {
+            id: Set(Uuid::new_v4()),
+            kind: Set("csp_monthly".into()),
+            submitter_id: Set(provider),
+            receiver_id: Set(agency),
+            agency_id: Set(agency),
+            engagement_id: Set(Some(engagement_id)),
+            cadence: Set("monthly".into()),
+            due_day: Set(10),
+            first_period: Set(time::macros::date!(2026 - 01 - 01)),
+            last_period: Set(None),
+            created_by: Set(culture_admin),
+            created_at: Set(now),
+            ended_on: Set(None),
+            end_reason: Set(None),
+            ended_by: Set(None),
+        }
+        .insert(&app.db)
+        .await
+        .expect("obligation on a declined invitation");
+        app.changed();
+        // A file: the agency sets an obligation on its CSP, which submits October with a PDF.
+        let agency_admin = app.signed_in("admin@agency.example").await;
+        let engagement = engagement::Entity::find()
+            .filter(engagement::Column::AgencyId.eq(id_of("agency").await))
+            .filter(engagement::Column::ProviderId.eq(id_of("csp").await))
+            .one(&app.db)
+            .await
+            .expect("query")
+            .expect("engagement");
+        let res = agency_admin
+            .post(app.url("/api/create_obligation"))
+            .header("origin", &app.base)
+            .header("accept", "application/json")
+            .form(&[
+                ("kind", "csp_monthly".to_string()),
+                ("engagement_id", engagement.id.to_string()),
+                ("cadence", "monthly".into()),
+                ("due_day", "10".into()),
+                ("first_period", "2026-10".into()),
+            ])
+            .send()
+            .await
+            .expect("obligation");
+        assert_eq!(res.status(), 200);
+        let obligation_id: String = res.json().await.expect("id");
+        let csp = app.signed_in("security@csp.example").await;
+        let mut form = reqwest::multipart::Form::new()
+            .text("obligation_id", obligation_id)
+            .text("period", "2026-10")
+            .text("availability_pct", "99.9")
+            .text("incidents", "0")
+            .text("patches_applied", "1")
+            .text("backups_succeeded", "30")
+            .text("backups_failed", "0")
+            .text("attacks_blocked", "0");
+        for p in ["vulnerabilities_found", "vulnerabilities_fixed"] {
+            for sev in ["critical", "high", "medium", "low"] {
+                form = form.text(format!("{p}.{sev}"), "0");
+            }
+        }
+        let pdf = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n".to_vec();
+        form = form.part("files", reqwest::multipart::Part::bytes(pdf).file_name("october.pdf"));
+        let res = csp
+            .post(app.url("/reports/submit"))
+            .header("origin", &app.base)
+            .header("accept", "application/json")
+            .multipart(form)
+            .send()
+            .await
+            .expect("submit");
+        assert_eq!(res.status(), 200, "{}", res.text().await.unwrap_or_default());
+    }
+
     async fn load(app: &TestApp) -> World {
         let mut website_ids = HashMap::new();
         for s in SITES {
@@ -262,12 +430,61 @@ impl World {
             .into_iter()
             .map(|p| (p.email, p.id))
             .collect();
+        // The portal's day: the test clock stands at 2026-11-25 02:00 UTC (10:00 in Shanghai).
+        let today = time::macros::date!(2026 - 11 - 25);
+        let in_force: HashMap<Uuid, bool> = engagement::Entity::find()
+            .all(&app.db)
+            .await
+            .expect("engagements")
+            .into_iter()
+            .map(|e| {
+                let active = e.status == EngagementStatus::Active.code();
+                (e.id, active && e.starts_on <= today && today <= e.ends_on)
+            })
+            .collect();
         let obligations = obligation::Entity::find()
             .all(&app.db)
             .await
             .expect("obligations")
             .into_iter()
-            .map(|o| (o.id, key_of(o.submitter_id), key_of(o.receiver_id), key_of(o.agency_id)))
+            .map(|o| {
+                let reachable = o.engagement_id.is_none_or(|e| in_force[&e]);
+                (
+                    o.id,
+                    key_of(o.submitter_id),
+                    key_of(o.receiver_id),
+                    key_of(o.agency_id),
+                    reachable,
+                )
+            })
+            .collect();
+        let files = app::reports::entity::file::Entity::find()
+            .all(&app.db)
+            .await
+            .expect("files")
+            .into_iter()
+            .map(|f| (f.id, f.version_id))
+            .collect::<Vec<_>>();
+        let version_submission: HashMap<Uuid, Uuid> = app::reports::entity::version::Entity::find()
+            .all(&app.db)
+            .await
+            .expect("versions")
+            .into_iter()
+            .map(|v| (v.id, v.submission_id))
+            .collect();
+        let files = files
+            .into_iter()
+            .map(|(id, version)| (id, version_submission[&version]))
+            .collect();
+        let regulator_of: HashMap<&'static str, Option<&'static str>> = organisation::Entity::find()
+            .all(&app.db)
+            .await
+            .expect("orgs")
+            .into_iter()
+            .filter_map(|o| {
+                let key = DEMO.iter().find(|d| d.name == o.name)?.key;
+                Some((key, o.regulator_id.map(&key_of)))
+            })
             .collect();
         let submissions = submission::Entity::find()
             .all(&app.db)
@@ -297,32 +514,48 @@ impl World {
             obligations,
             submissions,
             tokens,
+            files,
+            regulator_of,
         }
     }
 
-    /// Whether an organisation sees an obligation (agency: about it; provider: its own to submit;
-    /// regulator: about its jurisdiction's agencies, or owed to it).
-    fn sees_obligation(key: &str, o: &(Uuid, &'static str, &'static str, &'static str)) -> bool {
+    /// Whether an organisation sees an obligation (agency: about it; provider: its own to submit
+    /// while its engagement is in force; regulator: about its jurisdiction's agencies today).
+    fn sees_obligation(&self, key: &str, o: &Obl5) -> bool {
         match org(key).kind {
             OrgKind::Agency => o.3 == key,
-            OrgKind::Regulator => in_jurisdiction(key, o.3) || o.2 == key,
-            _ => o.1 == key,
+            OrgKind::Regulator => self.in_jurisdiction(key, o.3),
+            _ => o.1 == key && o.4,
         }
     }
 
+    /// An obligation the organisation submits under today (own) or one it does not reach (other).
     fn obligation(&self, key: Option<&str>, own: bool) -> Option<Uuid> {
         self.obligations
             .iter()
-            .find(|o| key.is_some_and(|k| o.1 == k) == own)
+            .find(|o| key.is_some_and(|k| o.1 == k && o.4) == own)
             .map(|o| o.0)
     }
 
+    /// A stored file in (own) or out of (other) the organisation's reach.
+    fn file(&self, key: &str, own: bool) -> Option<Uuid> {
+        self.files
+            .iter()
+            .find(|(_, submission)| {
+                let sees = self.submissions.iter().any(|s| {
+                    s.0 == *submission
+                        && self
+                            .obligations
+                            .iter()
+                            .any(|o| o.0 == s.1 && self.sees_obligation(key, o))
+                });
+                sees == own
+            })
+            .map(|f| f.0)
+    }
+
     /// A submission matching `pick` on its obligation, optionally only accepted ones.
-    fn submission(
-        &self,
-        accepted_only: bool,
-        pick: impl Fn(&(Uuid, &'static str, &'static str, &'static str)) -> bool,
-    ) -> Option<Uuid> {
+    fn submission(&self, accepted_only: bool, pick: impl Fn(&Obl5) -> bool) -> Option<Uuid> {
         self.submissions
             .iter()
             .filter(|s| !accepted_only || s.2)
@@ -337,7 +570,7 @@ impl World {
             .iter()
             .filter(|s| match kind {
                 OrgKind::Agency => s.agency == key,
-                OrgKind::Regulator => in_jurisdiction(key, s.agency),
+                OrgKind::Regulator => self.in_jurisdiction(key, s.agency),
                 _ => ENGAGEMENTS.iter().any(|(a, p, _, domains, status)| {
                     *p == key && *a == s.agency && *status == EngagementStatus::Active && domains.contains(&s.domain)
                 }),
@@ -363,7 +596,7 @@ impl World {
             .find(|(a, p, status, _)| {
                 let sees = match kind {
                     OrgKind::Agency => *a == key,
-                    OrgKind::Regulator => in_jurisdiction(key, a),
+                    OrgKind::Regulator => self.in_jurisdiction(key, a),
                     _ => *p == key,
                 };
                 // For answering, the provider's own must be one already answered (a refused transition).
@@ -492,6 +725,11 @@ fn form(c: &Case, actor: &Actor, own: bool, target: Option<Uuid>) -> Vec<(&'stat
         "place_in_jurisdiction" => vec![("organisation_id", Uuid::nil().to_string())],
         // Own: an accepted submission, which cannot be decided again (409); other: not found.
         "review_submission" => vec![("id", id), ("decision", "accept".into()), ("comment", String::new())],
+        // Own: no reason given (422), so nothing ends; other: a reason, so the lookup decides.
+        "end_obligation" => vec![
+            ("id", id),
+            ("reason", if own { String::new() } else { "matrix".into() }),
+        ],
         "create_obligation" => vec![
             ("kind", "csp_monthly".into()),
             ("cadence", "monthly".into()),
@@ -520,19 +758,35 @@ fn target_for(c: &Case, actor: &Actor, own: bool, world: &World) -> Option<Optio
         }),
         Obl => Some(world.obligation(key, own)?),
         Sub => Some(match key {
-            Some(k) => world.submission(false, |o| World::sees_obligation(k, o) == own)?,
+            Some(k) => world.submission(false, |o| world.sees_obligation(k, o) == own)?,
             None if own => return None,
             None => world.submissions.first()?.0,
         }),
         Received => Some(match key {
-            Some(k) => world.submission(own, |o| (o.2 == k) == own)?,
+            Some(k) => world.submission(own, |o| (o.2 == k && world.sees_obligation(k, o)) == own)?,
             None if own => return None,
             None => world.submissions.first()?.0,
         }),
         Submitted => Some(match key {
-            Some(k) => world.submission(own, |o| (o.1 == k) == own)?,
+            Some(k) => world.submission(own, |o| (o.1 == k && o.4) == own)?,
             None if own => return None,
             None => world.submissions.first()?.0,
+        }),
+        Owed => Some(match key {
+            Some(k) => {
+                world
+                    .obligations
+                    .iter()
+                    .find(|o| (o.2 == k && world.sees_obligation(k, o)) == own)?
+                    .0
+            }
+            None if own => return None,
+            None => world.obligations.first()?.0,
+        }),
+        File => Some(match key {
+            Some(k) => world.file(k, own)?,
+            None if own => return None,
+            None => world.files.first()?.0,
         }),
         Token => Some(if own {
             world.tokens[&actor.email].1
@@ -575,6 +829,12 @@ async fn every_role_of_every_kind_against_every_function_and_page() {
         .collect();
     let pages: BTreeSet<String> = PAGES.iter().map(|c| c.name.to_string()).collect();
     assert_eq!(routes, pages, "every page needs its row in the access matrix");
+    let plain: BTreeSet<String> = server::plain_routes()
+        .into_iter()
+        .map(|(method, path, _)| format!("{method} {path}"))
+        .collect();
+    let rows: BTreeSet<String> = ROUTES.iter().map(|c| c.name.to_string()).collect();
+    assert_eq!(plain, rows, "every plain route needs its row in the access matrix");
     let doc = serde_json::to_value(<server::api::ApiDoc as utoipa::OpenApi>::openapi()).expect("openapi");
     let operations: BTreeSet<String> = doc["paths"]
         .as_object()
@@ -596,6 +856,7 @@ async fn every_role_of_every_kind_against_every_function_and_page() {
 
     for b in backends() {
         let app = spawn(b).await;
+        World::extend(&app).await;
         let world = World::load(&app).await;
         let mut checked = 0;
         let mut wrong = Vec::new();
@@ -650,28 +911,65 @@ async fn every_role_of_every_kind_against_every_function_and_page() {
                 }
             }
             for c in ROUTES {
-                let (method, path) = c.name.split_once(' ').expect("method and path");
-                let res = if method == "GET" {
-                    client.get(app.url(path)).send().await
-                } else {
-                    // Valid multipart with an unknown obligation: a submitter is told which field (422).
-                    let form = reqwest::multipart::Form::new()
-                        .text("obligation_id", Uuid::nil().to_string())
-                        .text("period", "2026-10");
-                    client
-                        .post(app.url(path))
-                        .header("origin", &app.base)
-                        .header("accept", "application/json")
-                        .multipart(form)
-                        .send()
-                        .await
-                }
-                .expect("route");
-                let status = res.status().as_u16();
-                let want = expected(&actor, c, true);
-                checked += 1;
-                if classify(status) != Some(want) {
-                    wrong.push(format!("{} {}: want {want:?}, got {status}", actor.email, c.name));
+                let (method, template) = c.name.split_once(' ').expect("method and path");
+                for own in [false, true] {
+                    if c.target == Nothing && !own {
+                        continue;
+                    }
+                    let Some(target) = target_for(c, &actor, own, &world) else {
+                        continue;
+                    };
+                    let path = match target {
+                        Some(id) => template.replace("{id}", &id.to_string()),
+                        None => template.to_string(),
+                    };
+                    let res = match (method, template) {
+                        ("GET", _) => client.get(app.url(&path)).send().await,
+                        // Signing out is tried on a session of its own, so the actor's goes on.
+                        ("POST", "/logout") => {
+                            let other = app.signed_in(&actor.email).await;
+                            other.post(app.url(&path)).header("origin", &app.base).send().await
+                        }
+                        // Valid multipart with an unknown obligation: a submitter is told which field (422).
+                        ("POST", "/reports/submit") => {
+                            let form = reqwest::multipart::Form::new()
+                                .text("obligation_id", Uuid::nil().to_string())
+                                .text("period", "2026-10");
+                            client
+                                .post(app.url(&path))
+                                .header("origin", &app.base)
+                                .header("accept", "application/json")
+                                .multipart(form)
+                                .send()
+                                .await
+                        }
+                        // The form posts with input each refuses (or a wrong password): nothing changes.
+                        _ => {
+                            let form: &[(&str, &str)] = match template {
+                                "/login" => &[("email", "nobody@nowhere.example"), ("password", "x")],
+                                "/account/password" => &[("current", "x"), ("new", "y"), ("confirm", "z")],
+                                "/locale" => &[("lang", "xx"), ("back", "/")],
+                                _ => &[("time_zone", "Mars/Base")],
+                            };
+                            client
+                                .post(app.url(&path))
+                                .header("origin", &app.base)
+                                .form(form)
+                                .send()
+                                .await
+                        }
+                    }
+                    .expect("route");
+                    let status = res.status().as_u16();
+                    let want = expected(&actor, c, own);
+                    checked += 1;
+                    if classify(status) != Some(want) {
+                        wrong.push(format!(
+                            "{} {path} ({}): want {want:?}, got {status}",
+                            actor.email,
+                            if own { "own" } else { "other" }
+                        ));
+                    }
                 }
             }
             let token = world.tokens[&actor.email].0.clone();
@@ -729,7 +1027,9 @@ async fn every_role_of_every_kind_against_every_function_and_page() {
                     };
                     let get = matches!(
                         c.name,
-                        "invitations"
+                        "organisations"
+                            | "people"
+                            | "invitations"
                             | "invitation"
                             | "websites"
                             | "website"

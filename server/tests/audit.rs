@@ -1,9 +1,102 @@
-//! The audit trail: tamper detection (edit, delete, insert), scoped listing and CSV export.
+//! The audit trail: the database refuses edits, tamper detection (edit, delete, insert, a cut-off
+//! tail against the anchored head), scoped listing and CSV export.
 mod common;
 
 use app::audit::{service::verify_chain, BreakReason};
 use common::{backends, spawn};
 use sea_orm::{ConnectionTrait, Statement};
+
+/// What someone who can write the database does first: drop the append-only triggers.
+async fn drop_guards<C: ConnectionTrait>(db: &C) {
+    let statements: &[&str] = if db.get_database_backend() == sea_orm::DbBackend::Postgres {
+        &[
+            "DROP TRIGGER audit_log_no_update ON audit_log",
+            "DROP TRIGGER audit_log_no_truncate ON audit_log",
+        ]
+    } else {
+        &["DROP TRIGGER audit_log_no_update", "DROP TRIGGER audit_log_no_delete"]
+    };
+    for sql in statements {
+        exec(db, sql).await;
+    }
+}
+
+async fn head<C: ConnectionTrait>(db: &C, seq: i64) -> (i64, String) {
+    let row = db
+        .query_one_raw(Statement::from_string(
+            db.get_database_backend(),
+            format!("SELECT seq, hash FROM audit_log WHERE seq = {seq}"),
+        ))
+        .await
+        .expect("row")
+        .expect("row");
+    (row.try_get("", "seq").unwrap(), row.try_get("", "hash").unwrap())
+}
+
+#[tokio::test]
+async fn the_database_refuses_to_change_or_delete_audit_rows() {
+    for b in backends() {
+        let app = spawn(b).await;
+        for sql in [
+            "UPDATE audit_log SET summary = 'x' WHERE seq = 1",
+            "DELETE FROM audit_log WHERE seq = 1",
+        ] {
+            let res = app
+                .db
+                .execute_raw(Statement::from_string(app.db.get_database_backend(), sql.to_string()))
+                .await;
+            assert!(res.is_err(), "{b:?}: {sql} was allowed");
+            assert!(format!("{res:?}").contains("append-only"), "{res:?}");
+        }
+        if b == common::Backend::Postgres {
+            let res = app
+                .db
+                .execute_raw(Statement::from_string(
+                    app.db.get_database_backend(),
+                    "TRUNCATE audit_log".to_string(),
+                ))
+                .await;
+            assert!(res.is_err(), "TRUNCATE was allowed");
+        }
+        assert_eq!(verify_chain(&app.db, None).await.expect("verify").first_break, None);
+    }
+}
+
+#[tokio::test]
+async fn a_cut_off_tail_is_caught_by_the_anchored_head() {
+    for b in backends() {
+        let app = spawn(b).await;
+        let dir = app.data_dir.clone();
+        assert!(app::audit::anchor::record(&app.db, &dir).await.expect("anchor"));
+        let last = count(&app.db).await;
+        let anchored = app::audit::anchor::last(&dir).expect("anchored");
+        assert_eq!(anchored.0, last);
+        drop_guards(&app.db).await;
+        // Cut three rows off and set the head back to match: consistent inside the database.
+        exec(&app.db, &format!("DELETE FROM audit_log WHERE seq > {}", last - 3)).await;
+        let (seq, hash) = head(&app.db, last - 3).await;
+        exec(
+            &app.db,
+            &format!("UPDATE audit_head SET last_seq = {seq}, last_hash = '{hash}' WHERE id = 1"),
+        )
+        .await;
+        assert!(
+            !app::audit::anchor::record(&app.db, &dir).await.expect("anchor"),
+            "a shorter head is never anchored over the evidence"
+        );
+        let r = verify_chain(&app.db, app::audit::anchor::last(&dir))
+            .await
+            .expect("verify")
+            .first_break
+            .expect("break");
+        assert_eq!(
+            (r.seq, r.reason.clone()),
+            (last - 3, BreakReason::Truncated { head: last }),
+            "{b:?}"
+        );
+        assert!(r.to_string().contains(&format!("rows after {}", last - 3)), "{r}");
+    }
+}
 
 async fn exec<C: ConnectionTrait>(db: &C, sql: &str) {
     db.execute_raw(Statement::from_string(db.get_database_backend(), sql.to_string()))
@@ -29,7 +122,12 @@ async fn tampering_is_detected_and_named() {
         let app = spawn(b).await;
         let n = count(&app.db).await;
         assert!(n >= 10, "demo data wrote audit rows");
-        assert_eq!(verify_chain(&app.db).await.expect("verify").first_break, None, "{b:?}");
+        assert_eq!(
+            verify_chain(&app.db, None).await.expect("verify").first_break,
+            None,
+            "{b:?}"
+        );
+        drop_guards(&app.db).await;
 
         // Edit a row's content.
         exec(
@@ -37,22 +135,36 @@ async fn tampering_is_detected_and_named() {
             "UPDATE audit_log SET summary = 'nothing happened' WHERE seq = 4",
         )
         .await;
-        let r = verify_chain(&app.db).await.expect("verify").first_break.expect("break");
+        let r = verify_chain(&app.db, None)
+            .await
+            .expect("verify")
+            .first_break
+            .expect("break");
         assert_eq!((r.seq, r.reason.clone()), (4, BreakReason::Altered), "{b:?}");
         assert!(r.to_string().contains("row 4"));
         exec(&app.db, "UPDATE audit_log SET summary = 'x' WHERE seq = 4").await;
 
         // Delete a row in the middle.
         let app = spawn(b).await;
+        drop_guards(&app.db).await;
         exec(&app.db, "DELETE FROM audit_log WHERE seq = 5").await;
-        let r = verify_chain(&app.db).await.expect("verify").first_break.expect("break");
+        let r = verify_chain(&app.db, None)
+            .await
+            .expect("verify")
+            .first_break
+            .expect("break");
         assert_eq!((r.seq, r.reason), (6, BreakReason::Missing { expected: 5 }), "{b:?}");
 
         // Delete the newest row.
         let app = spawn(b).await;
+        drop_guards(&app.db).await;
         let last = count(&app.db).await;
         exec(&app.db, &format!("DELETE FROM audit_log WHERE seq = {last}")).await;
-        let r = verify_chain(&app.db).await.expect("verify").first_break.expect("break");
+        let r = verify_chain(&app.db, None)
+            .await
+            .expect("verify")
+            .first_break
+            .expect("break");
         assert_eq!(r.reason, BreakReason::Truncated { head: last }, "{b:?}");
 
         // Insert a row after the head, copying a real row's hash.
@@ -67,11 +179,16 @@ async fn tampering_is_detected_and_named() {
             ),
         )
         .await;
-        let r = verify_chain(&app.db).await.expect("verify").first_break.expect("break");
+        let r = verify_chain(&app.db, None)
+            .await
+            .expect("verify")
+            .first_break
+            .expect("break");
         assert_eq!((r.seq, r.reason), (last + 1, BreakReason::Inserted), "{b:?}");
 
         // Replace a row wholesale with a self-consistent hash: the next row's link breaks.
         let app = spawn(b).await;
+        drop_guards(&app.db).await;
         let rows = app
             .db
             .query_all_raw(Statement::from_string(
@@ -82,7 +199,11 @@ async fn tampering_is_detected_and_named() {
             .expect("rows");
         assert_eq!(rows.len(), 1);
         exec(&app.db, "UPDATE audit_log SET hash = 'ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff' WHERE seq = 3").await;
-        let r = verify_chain(&app.db).await.expect("verify").first_break.expect("break");
+        let r = verify_chain(&app.db, None)
+            .await
+            .expect("verify")
+            .first_break
+            .expect("break");
         assert_eq!(r.seq, 3, "{b:?}");
     }
 }

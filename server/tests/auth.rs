@@ -54,7 +54,7 @@ async fn sign_in_rotates_the_session_and_audits() {
             "dashboard shows the organisation"
         );
         assert!(audit_actions(&app.db).await.contains(&"sign_in".to_string()));
-        assert_eq!(verify_chain(&app.db).await.expect("verify").first_break, None);
+        assert_eq!(verify_chain(&app.db, None).await.expect("verify").first_break, None);
     }
 }
 
@@ -247,12 +247,7 @@ async fn must_change_password_is_enforced_on_every_page_until_changed() {
             );
         }
         // Server functions refuse too.
-        let res = c
-            .post(app.url("/api/people"))
-            .header("origin", &app.base)
-            .send()
-            .await
-            .expect("post");
+        let res = c.get(app.url("/api/people")).send().await.expect("get");
         assert_eq!(res.status(), 403, "{b:?}");
         // A weak password is refused with the field named; nothing changes.
         let weak = app
@@ -484,6 +479,403 @@ async fn an_internal_error_shows_only_a_request_id() {
         assert!(body.contains(&id), "{b:?}: the page names the request id");
         for leak in ["person_role", "no such table", "does not exist", "sqlx", "SELECT"] {
             assert!(!body.contains(leak), "{b:?}: internals leak ({leak}): {body}");
+        }
+    }
+}
+
+/// The id of a demo person.
+async fn person_id(app: &common::TestApp, email: &str) -> String {
+    let backend = app.db.get_database_backend();
+    let param = if backend == sea_orm::DbBackend::Postgres {
+        "$1"
+    } else {
+        "?"
+    };
+    let row = app
+        .db
+        .query_one_raw(Statement::from_sql_and_values(
+            backend,
+            format!("SELECT id FROM person WHERE email = {param}"),
+            [email.into()],
+        ))
+        .await
+        .expect("query")
+        .expect("person");
+    row.try_get::<uuid::Uuid>("", "id").expect("id").to_string()
+}
+
+#[tokio::test]
+async fn a_password_change_ends_the_other_sessions_and_keeps_this_one() {
+    for b in backends() {
+        let app = spawn(b).await;
+        let here = app.signed_in("staff@agency.example").await;
+        let elsewhere = app.signed_in("staff@agency.example").await;
+        assert_eq!(elsewhere.get(app.url("/")).send().await.unwrap().status(), 200);
+        let ok = app
+            .post_form(
+                &here,
+                "/account/password",
+                &[
+                    ("current", DEMO_PASSWORD),
+                    ("new", "amber-lantern-rides-47-north"),
+                    ("confirm", "amber-lantern-rides-47-north"),
+                ],
+            )
+            .await;
+        assert_eq!(location(&ok), "/", "{b:?}");
+        assert_eq!(
+            here.get(app.url("/")).send().await.unwrap().status(),
+            200,
+            "this session goes on"
+        );
+        let other = elsewhere.get(app.url("/")).send().await.unwrap();
+        assert_eq!(other.status(), 303, "the other session ended");
+        assert!(location(&other).starts_with("/login"), "{}", location(&other));
+    }
+}
+
+#[tokio::test]
+async fn an_administrators_reset_ends_every_session_and_revokes_the_tokens() {
+    for b in backends() {
+        let app = spawn(b).await;
+        let victim = app.signed_in("staff@agency.example").await;
+        let token = app::auth::tokens::issue_for(&app.db, app.now(), "staff@agency.example", "ci", 30)
+            .await
+            .expect("token");
+        let api_status = |token: String| {
+            let url = app.url("/api/v1/obligations");
+            async move {
+                reqwest::Client::new()
+                    .get(url)
+                    .bearer_auth(token)
+                    .send()
+                    .await
+                    .expect("api")
+                    .status()
+                    .as_u16()
+            }
+        };
+        assert_eq!(api_status(token.clone()).await, 200);
+        let admin = app.signed_in("admin@agency.example").await;
+        let id = person_id(&app, "staff@agency.example").await;
+        let res = admin
+            .post(app.url("/api/reset_person_password"))
+            .header("origin", &app.base)
+            .header("accept", "application/json")
+            .form(&[("id", id.as_str())])
+            .send()
+            .await
+            .expect("reset");
+        assert_eq!(res.status(), 200, "{b:?}");
+        let res = victim.get(app.url("/")).send().await.unwrap();
+        assert_eq!(res.status(), 303, "the session ended");
+        assert_eq!(api_status(token).await, 401, "the token was revoked");
+        // The form says what the reset does.
+        let people = app.get_text(&admin, "/people").await;
+        assert!(people.contains("API"), "the reset form names the tokens");
+    }
+}
+
+#[tokio::test]
+async fn nobody_changes_their_own_roles_and_only_the_platform_grants_platform_admin() {
+    for b in backends() {
+        let app = spawn(b).await;
+        let admin = app.signed_in("admin@agency.example").await;
+        let me = person_id(&app, "admin@agency.example").await;
+        let res = admin
+            .post(app.url("/api/update_person"))
+            .header("origin", &app.base)
+            .header("accept", "application/json")
+            .form(&[
+                ("id", me.as_str()),
+                ("display_name", "x"),
+                ("role_org_admin", "on"),
+                ("role_security_officer", "on"),
+            ])
+            .send()
+            .await
+            .expect("update");
+        assert_eq!(res.status(), 422, "{b:?}");
+        assert!(res.text().await.unwrap().contains("roles"));
+        // A platform person who is an organisation administrator but not a platform administrator
+        // cannot make anyone a platform administrator.
+        let platform = app.signed_in(app::backend::demo::PLATFORM_ADMIN).await;
+        let res = platform
+            .post(app.url("/api/create_person"))
+            .header("origin", &app.base)
+            .header("accept", "application/json")
+            .form(&[
+                ("email", "ops@portal.example"),
+                ("display_name", "运维"),
+                ("role_org_admin", "on"),
+            ])
+            .send()
+            .await
+            .expect("create");
+        assert_eq!(res.status(), 200, "{b:?}");
+        let otp: serde_json::Value = res.json().await.unwrap();
+        let ops = app.client();
+        app.sign_in(&ops, "ops@portal.example", otp["password"].as_str().unwrap())
+            .await;
+        let changed = app
+            .post_form(
+                &ops,
+                "/account/password",
+                &[
+                    ("current", otp["password"].as_str().unwrap()),
+                    ("new", "amber-lantern-rides-47-north"),
+                    ("confirm", "amber-lantern-rides-47-north"),
+                ],
+            )
+            .await;
+        assert_eq!(location(&changed), "/");
+        let viewer = person_id(&app, app::backend::demo::PLATFORM_VIEWER).await;
+        let res = ops
+            .post(app.url("/api/update_person"))
+            .header("origin", &app.base)
+            .header("accept", "application/json")
+            .form(&[
+                ("id", viewer.as_str()),
+                ("display_name", "郑洁"),
+                ("role_viewer", "on"),
+                ("role_platform_admin", "on"),
+            ])
+            .send()
+            .await
+            .expect("update");
+        assert_eq!(res.status(), 422, "{b:?}");
+        // The platform administrator can.
+        let res = platform
+            .post(app.url("/api/update_person"))
+            .header("origin", &app.base)
+            .header("accept", "application/json")
+            .form(&[
+                ("id", viewer.as_str()),
+                ("display_name", "郑洁"),
+                ("role_viewer", "on"),
+                ("role_platform_admin", "on"),
+            ])
+            .send()
+            .await
+            .expect("update");
+        assert_eq!(res.status(), 200, "{b:?}");
+    }
+}
+
+#[tokio::test]
+async fn the_sign_in_redirect_stays_on_the_portal() {
+    for b in backends() {
+        let app = spawn(b).await;
+        for (next, want) in [
+            ("/%09/evil.example", "/"),
+            ("/%5Cevil.example", "/"),
+            ("//evil", "/"),
+            ("/\n/evil", "/"),
+            ("https://evil.example/", "/"),
+            ("/reports?side=submit", "/reports?side=submit"),
+        ] {
+            let c = app.client();
+            let res = c
+                .post(app.url("/login"))
+                .header("origin", &app.base)
+                .form(&[
+                    ("email", "admin@agency.example"),
+                    ("password", DEMO_PASSWORD),
+                    ("next", next),
+                ])
+                .send()
+                .await
+                .expect("sign in");
+            assert_eq!(
+                (res.status().as_u16(), location(&res)),
+                (303, want.to_string()),
+                "{next:?}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_the_forwarded_client_is_limited_and_audited() {
+    for b in backends() {
+        let trusted = spawn_with(
+            b,
+            Options {
+                trusted_proxies: Some("127.0.0.1/32".into()),
+                ..Options::default()
+            },
+        )
+        .await;
+        let untrusted = spawn(b).await;
+        for (app, want) in [(&trusted, "203.0.113.9"), (&untrusted, "127.0.0.1")] {
+            let res = app
+                .client()
+                .post(app.url("/login"))
+                .header("origin", &app.base)
+                .header("x-forwarded-for", "198.51.100.1, 203.0.113.9")
+                .form(&[("email", "admin@agency.example"), ("password", "wrong")])
+                .send()
+                .await
+                .expect("sign in");
+            assert_eq!(res.status(), 303);
+            let row = app
+                .db
+                .query_one_raw(Statement::from_string(
+                    app.db.get_database_backend(),
+                    "SELECT source_addr FROM audit_log WHERE action = 'sign_in_failed' ORDER BY seq DESC".to_string(),
+                ))
+                .await
+                .expect("query")
+                .expect("row");
+            assert_eq!(row.try_get::<String>("", "source_addr").unwrap(), want, "{b:?}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_crafted_user_agent_reaches_the_audit_export_as_text_not_a_formula() {
+    for b in backends() {
+        let app = spawn(b).await;
+        let res = app
+            .client()
+            .post(app.url("/login"))
+            .header("origin", &app.base)
+            .header("user-agent", "=HYPERLINK(\"http://evil.example\",\"x\")")
+            .form(&[("email", "admin@agency.example"), ("password", "wrong")])
+            .send()
+            .await
+            .expect("sign in");
+        assert_eq!(res.status(), 303);
+        let admin = app.signed_in("admin@agency.example").await;
+        let res = admin.get(app.url("/audit/export.csv")).send().await.unwrap();
+        assert_eq!(res.status(), 200);
+        assert!(header(&res, "content-disposition").contains("audit-"));
+        assert!(header(&res, "cache-control").contains("no-store"));
+        let bytes = res.bytes().await.unwrap();
+        assert_eq!(&bytes[..3], &[0xEF, 0xBB, 0xBF], "a BOM first");
+        let mut reader = csv::Reader::from_reader(&bytes[3..]);
+        let cells: Vec<String> = reader
+            .records()
+            .flat_map(|r| r.unwrap().iter().map(String::from).collect::<Vec<_>>())
+            .collect();
+        assert!(cells.iter().any(|c| c.starts_with("'=HYPERLINK")), "neutralised");
+        assert!(!cells.iter().any(|c| c.starts_with('=')), "a live formula");
+    }
+}
+
+#[tokio::test]
+async fn signed_in_pages_and_answers_are_not_stored() {
+    for b in backends() {
+        let app = spawn(b).await;
+        let c = app.signed_in("admin@agency.example").await;
+        for path in [
+            "/",
+            "/people",
+            "/api/people",
+            "/reports/export.csv",
+            "/websites/export.csv",
+        ] {
+            let res = c
+                .get(app.url(path))
+                .header("accept", "application/json")
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status(), 200, "{path}");
+            assert!(header(&res, "cache-control").contains("no-store"), "{path}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_one_time_password_never_shown_leaves_the_session_row() {
+    for b in backends() {
+        let app = spawn(b).await;
+        let admin = app.signed_in("admin@agency.example").await;
+        let id = person_id(&app, "staff@agency.example").await;
+        // Without JavaScript: the answer is a redirect, the password waits in a flash message.
+        let res = admin
+            .post(app.url("/api/reset_person_password"))
+            .header("origin", &app.base)
+            .header("referer", app.url("/people"))
+            .header("accept", "text/html")
+            .form(&[("id", id.as_str())])
+            .send()
+            .await
+            .expect("reset");
+        assert!(res.status().is_redirection(), "{}", res.status());
+        let holding = || async {
+            app.db
+                .query_all_raw(Statement::from_string(
+                    app.db.get_database_backend(),
+                    "SELECT data FROM session".to_string(),
+                ))
+                .await
+                .expect("sessions")
+                .iter()
+                .filter(|r| r.try_get::<String>("", "data").unwrap().contains("\"secret\":\""))
+                .count()
+        };
+        assert_eq!(holding().await, 1, "{b:?}: the flash holds the password until shown");
+        let store = app::backend::session_store::DbSessionStore::new(app.db.clone(), Default::default());
+        let now = time::OffsetDateTime::now_utc();
+        let cleared = store
+            .drop_unshown_secrets(now, server::SESSION_INACTIVITY, server::SECRET_SHOWN_WITHIN)
+            .await
+            .unwrap();
+        assert_eq!(cleared, 0, "a moment after the redirect it stays, to be shown");
+        let cleared = store
+            .drop_unshown_secrets(
+                now + Duration::minutes(3),
+                server::SESSION_INACTIVITY,
+                server::SECRET_SHOWN_WITHIN,
+            )
+            .await
+            .unwrap();
+        assert_eq!(cleared, 1);
+        assert_eq!(holding().await, 0, "never shown, it is gone from the session row");
+        // The administrator's session itself goes on.
+        assert_eq!(admin.get(app.url("/")).send().await.unwrap().status(), 200);
+    }
+}
+
+#[tokio::test]
+async fn sent_mail_keeps_no_body_and_invitation_links_stay_out_of_logs() {
+    assert_eq!(server::middleware::loggable_path("/invite/abcdef0123"), "/invite/…");
+    assert_eq!(server::middleware::loggable_path("/people"), "/people");
+    for b in backends() {
+        let app = spawn(b).await;
+        let now = app.now();
+        app::backend::mail::enqueue(
+            &app.db,
+            now,
+            "someone@agency.example",
+            app::i18n::Locale::Zh,
+            &app::backend::mail::Template::PersonInvited {
+                organisation: "示范".into(),
+                link: "http://portal/invite/secret-token".into(),
+                expires: "2026-12-01".into(),
+            },
+        )
+        .await
+        .expect("enqueue");
+        let claimed = app::backend::mail::claim_due(&app.db, now, 100, Duration::minutes(5))
+            .await
+            .expect("claim");
+        for m in &claimed {
+            app::backend::mail::mark_sent(&app.db, m.id, now).await.expect("sent");
+        }
+        let rows = app
+            .db
+            .query_all_raw(Statement::from_string(
+                app.db.get_database_backend(),
+                "SELECT body FROM outbox WHERE status = 'sent'".to_string(),
+            ))
+            .await
+            .unwrap();
+        assert!(!rows.is_empty());
+        for r in rows {
+            assert_eq!(r.try_get::<String>("", "body").unwrap(), "", "{b:?}");
         }
     }
 }

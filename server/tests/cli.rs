@@ -6,11 +6,26 @@ use std::process::Command;
 use common::{backends, fresh_db};
 use sea_orm::{ConnectionTrait, Statement};
 
+/// A data directory of the test's own (the audit key and anchor live there).
+fn data_dir() -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("portal-cli-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).expect("data dir");
+    dir
+}
+
 fn portal(url: &str, args: &[&str]) -> std::process::Output {
+    let dir = std::env::temp_dir().join(format!(
+        "portal-cli-{:x}",
+        url.bytes().fold(0u64, |h, b| h.wrapping_mul(31).wrapping_add(b as u64))
+    ));
+    portal_in(url, &dir, args)
+}
+
+fn portal_in(url: &str, dir: &std::path::Path, args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_portal"))
         .args(args)
         .env("PORTAL_DATABASE_URL", url)
-        .env("PORTAL_DATA_DIR", std::env::temp_dir())
+        .env("PORTAL_DATA_DIR", dir)
         .env("RUST_LOG", "warn")
         .output()
         .expect("run portal")
@@ -20,28 +35,106 @@ fn text(out: &[u8]) -> String {
     String::from_utf8_lossy(out).to_string()
 }
 
+async fn exec<C: ConnectionTrait>(db: &C, sql: &str) {
+    db.execute_raw(Statement::from_string(db.get_database_backend(), sql.to_string()))
+        .await
+        .expect(sql);
+}
+
+async fn drop_guards<C: ConnectionTrait>(db: &C) {
+    if db.get_database_backend() == sea_orm::DbBackend::Postgres {
+        exec(db, "DROP TRIGGER audit_log_no_update ON audit_log").await;
+    } else {
+        exec(db, "DROP TRIGGER audit_log_no_update").await;
+        exec(db, "DROP TRIGGER audit_log_no_delete").await;
+    }
+}
+
 #[tokio::test]
-async fn audit_verify_exits_non_zero_and_names_the_altered_row() {
+async fn audit_verify_names_the_edited_inserted_deleted_and_cut_off_rows() {
     for b in backends() {
+        // Intact, then one row edited.
         let (db, url) = fresh_db(b).await;
-        let out = portal(&url, &["seed-demo"]);
+        let dir = data_dir();
+        let out = portal_in(&url, &dir, &["seed-demo"]);
         assert!(out.status.success(), "{b:?}: {}", text(&out.stderr));
-        let ok = portal(&url, &["audit-verify"]);
+        assert!(dir.join("audit.key").exists(), "the embedded default made a key");
+        assert!(
+            text(&out.stdout).contains("audit key"),
+            "and said so: {}",
+            text(&out.stdout)
+        );
+        let ok = portal_in(&url, &dir, &["audit-verify"]);
         assert!(ok.status.success(), "{}", text(&ok.stderr));
         assert!(text(&ok.stdout).contains("intact"));
-        db.execute_raw(Statement::from_string(
-            db.get_database_backend(),
-            "UPDATE audit_log SET target = 'someone else' WHERE seq = 2".to_string(),
-        ))
-        .await
-        .expect("tamper");
-        let broken = portal(&url, &["audit-verify"]);
+        assert!(text(&ok.stdout).contains("anchored head: row"), "{}", text(&ok.stdout));
+        drop_guards(&db).await;
+        exec(&db, "UPDATE audit_log SET target = 'someone else' WHERE seq = 2").await;
+        let broken = portal_in(&url, &dir, &["audit-verify"]);
         assert_eq!(broken.status.code(), Some(1), "{b:?}");
         assert!(
             text(&broken.stderr).contains("row 2 was altered"),
             "{}",
             text(&broken.stderr)
         );
+        // With another key the whole chain is foreign: its first row is named.
+        let other_key = portal_in(&url, &data_dir(), &["audit-verify"]);
+        assert_eq!(other_key.status.code(), Some(1));
+        assert!(
+            text(&other_key.stderr).contains("row 1 was altered"),
+            "{}",
+            text(&other_key.stderr)
+        );
+
+        // Deleted in the middle; inserted after the head; cut off at the tail with the head set back.
+        for (case, want) in [
+            ("delete", "row 3 is missing"),
+            ("insert", "was inserted outside the audit writer"),
+            ("truncate", "were deleted"),
+        ] {
+            let (db, url) = fresh_db(b).await;
+            let dir = data_dir();
+            assert!(portal_in(&url, &dir, &["seed-demo"]).status.success());
+            drop_guards(&db).await;
+            let last = db
+                .query_one_raw(Statement::from_string(
+                    db.get_database_backend(),
+                    "SELECT last_seq FROM audit_head WHERE id = 1".to_string(),
+                ))
+                .await
+                .unwrap()
+                .unwrap()
+                .try_get::<i64>("", "last_seq")
+                .unwrap();
+            match case {
+                "delete" => exec(&db, "DELETE FROM audit_log WHERE seq = 3").await,
+                "insert" => {
+                    exec(
+                        &db,
+                        &format!(
+                            "INSERT INTO audit_log (seq, at, actor_email, action, target, summary, prev_hash, hash) \
+                             SELECT {}, at, actor_email, action, target, 'forged', hash, hash FROM audit_log WHERE seq = {last}",
+                            last + 1
+                        ),
+                    )
+                    .await
+                }
+                _ => {
+                    exec(&db, &format!("DELETE FROM audit_log WHERE seq > {}", last - 2)).await;
+                    exec(
+                        &db,
+                        &format!(
+                            "UPDATE audit_head SET last_seq = {0}, last_hash = (SELECT hash FROM audit_log WHERE seq = {0}) WHERE id = 1",
+                            last - 2
+                        ),
+                    )
+                    .await
+                }
+            }
+            let broken = portal_in(&url, &dir, &["audit-verify"]);
+            assert_eq!(broken.status.code(), Some(1), "{b:?} {case}");
+            assert!(text(&broken.stderr).contains(want), "{case}: {}", text(&broken.stderr));
+        }
     }
 }
 

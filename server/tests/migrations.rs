@@ -14,7 +14,7 @@ async fn migrate_up_on_an_empty_database_then_down_and_up_again() {
         Migrator::down(&db, None).await.expect("down");
         Migrator::up(&db, None).await.expect("up again");
         assert_eq!(
-            app::audit::service::verify_chain(&db)
+            app::audit::service::verify_chain(&db, None)
                 .await
                 .expect("verify")
                 .rows_checked,

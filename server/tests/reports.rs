@@ -1082,6 +1082,9 @@ async fn the_matrix_aggregated_in_sql_matches_every_state_computed_one_by_one() 
             last_period: Set(Some(rules::start(periods[8]))),
             created_by: Set(someone.id),
             created_at: Set(now),
+            ended_on: Set(None),
+            end_reason: Set(None),
+            ended_by: Set(None),
         }
         .insert(&db)
         .await
@@ -1294,7 +1297,7 @@ async fn the_generated_world_keeps_every_rule_and_fills_only_an_empty_database()
             assert_eq!(hex::encode(sha2::Sha256::digest(&bytes)), f.sha256);
         }
         // The audit chain it wrote verifies.
-        let report = app::audit::service::verify_chain(&db).await.expect("verify");
+        let report = app::audit::service::verify_chain(&db, None).await.expect("verify");
         assert!(report.first_break.is_none(), "{:?}", report.first_break);
         assert!(report.rows_checked >= subs, "an audit row per version at least");
         // The generated people sign in, and the top regulator's matrix lists all 40 agencies.
@@ -1313,5 +1316,28 @@ async fn the_generated_world_keeps_every_rule_and_fills_only_an_empty_database()
         assert!(generate::generate(&db, &files, now, &plan).await.is_err());
         assert_eq!(organisation::Entity::find().count(&db).await.expect("count"), before);
         std::fs::remove_dir_all(&files).ok();
+    }
+}
+
+#[tokio::test]
+async fn a_huge_text_field_is_refused_while_it_streams_and_too_many_fields_too() {
+    for backend in backends() {
+        let (app, _agency, csp, obligation) = with_obligation(backend, "security@csp.example").await;
+        let before = counts(&app).await;
+        // 8 MB of notes: refused at the first chunk past the field's limit, the field named.
+        let mut fields = csp_fields("99.9");
+        fields.retain(|(k, _)| *k != "notes");
+        fields.push(("notes", "备".repeat(8 * 1024 * 1024 / 3)));
+        let (status, body) = submit(&app, &csp, form(&obligation, "2026-10", "huge-1", &fields, vec![])).await;
+        assert_eq!(status, 422, "{backend:?}: {body}");
+        assert!(body.to_string().contains("notes"), "{body}");
+        // Thousands of small fields: refused as too many.
+        let mut many = csp_fields("99.9");
+        for i in 0..1000 {
+            many.push((Box::leak(format!("x{i}").into_boxed_str()), "1".to_string()));
+        }
+        let (status, body) = submit(&app, &csp, form(&obligation, "2026-10", "huge-2", &many, vec![])).await;
+        assert_eq!(status, 422, "{body}");
+        assert_eq!(counts(&app).await, before, "nothing stored");
     }
 }

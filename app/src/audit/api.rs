@@ -24,7 +24,8 @@ pub async fn verify_audit_chain() -> Result<VerifyReport, AppError> {
     let result = async {
         let actor = actor::require()?;
         policy::platform_admin(&actor)?;
-        super::service::verify_chain(&state.db).await
+        let anchor = super::anchor::last(&state.settings.data_dir);
+        super::service::verify_chain(&state.db, anchor).await
     }
     .await;
     answer(result)

@@ -1,7 +1,7 @@
 //! The CSV export of the filtered audit rows (a download, so a plain GET route rather than a server function).
 use axum::{
     extract::{Query, State},
-    http::{header, StatusCode},
+    http::StatusCode,
     response::{IntoResponse, Response},
     Extension,
 };
@@ -31,17 +31,7 @@ pub async fn export_csv(
     }
     .await;
     match result {
-        Ok(bytes) => {
-            let name = format!("audit-{}.csv", state.clock.now().date());
-            (
-                [
-                    (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-                    (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
-                ],
-                bytes,
-            )
-                .into_response()
-        }
+        Ok(bytes) => crate::backend::csv_export::csv_response("audit", state.today(), bytes),
         Err(e) => {
             let status = match &e {
                 ServiceError::Forbidden => StatusCode::FORBIDDEN,

@@ -3,6 +3,8 @@ use crate::i18n::Msg;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+#[cfg(feature = "ssr")]
+pub mod anchor;
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod entity;
@@ -54,11 +56,14 @@ actions! {
     InvitationSend = "invitation_send" => ActionInvitationSend,
     InvitationAccept = "invitation_accept" => ActionInvitationAccept,
     ObligationCreate = "obligation_create" => ActionObligationCreate,
+    ObligationEnd = "obligation_end" => ActionObligationEnd,
+    ObligationMove = "obligation_move" => ActionObligationMove,
     ReportSubmit = "report_submit" => ActionReportSubmit,
     ReportAccept = "report_accept" => ActionReportAccept,
     ReportReturn = "report_return" => ActionReportReturn,
     ApiTokenCreate = "api_token_create" => ActionApiTokenCreate,
     ApiTokenRevoke = "api_token_revoke" => ActionApiTokenRevoke,
+    AuditSealed = "audit_sealed" => ActionAuditSealed,
 }
 
 /// Filters of the audit page; dates are `YYYY-MM-DD` in the viewer's time zone, both ends inclusive.

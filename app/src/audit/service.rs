@@ -71,11 +71,32 @@ fn truncate(s: Option<String>, max: usize) -> Option<String> {
     s.map(|s| s.chars().take(max).collect())
 }
 
-/// The hash of a row: SHA-256 over every field and the previous row's hash.
-pub fn row_hash(row: &audit_log::Model) -> String {
+/// The chain's secret (`PORTAL_AUDIT_KEY`, or the key the embedded default keeps in its data
+/// directory), installed once at start-up: whoever can write the database but not read the
+/// configuration cannot compute a row's hash, so cannot edit, insert or forge rows unseen.
+static KEY: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+
+/// Installs the chain's key; the first installed key stays (one process, one chain secret).
+pub fn install_key(key: &[u8]) {
+    if KEY.set(key.to_vec()).is_err() && KEY.get().is_some_and(|k| k.as_slice() != key) {
+        tracing::warn!("a second, different audit key was offered and ignored");
+    }
+}
+
+fn key() -> ServiceResult<&'static [u8]> {
+    KEY.get()
+        .map(|k| k.as_slice())
+        .ok_or_else(|| ServiceError::Internal("the audit key is not installed".into()))
+}
+
+/// Where the setting that says from which row on the chain is keyed is kept.
+const KEYED_FROM: &str = "audit_keyed_from";
+
+/// A row's fields in hashing order, each length-prefixed so no two rows can hash alike.
+fn hashed_fields(row: &audit_log::Model) -> [String; 11] {
     let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "\u{0}".into());
     let uuid = |v: &Option<Uuid>| v.map(|u| u.to_string()).unwrap_or_else(|| "\u{0}".into());
-    let fields = [
+    [
         row.seq.to_string(),
         row.at.unix_timestamp_nanos().to_string(),
         uuid(&row.actor_person_id),
@@ -87,72 +108,187 @@ pub fn row_hash(row: &audit_log::Model) -> String {
         opt(&row.source_addr),
         opt(&row.user_agent),
         row.prev_hash.clone(),
-    ];
+    ]
+}
+
+/// A row's hash: HMAC-SHA-256 under the chain's key over every field and the previous row's hash.
+pub fn row_hash(row: &audit_log::Model) -> ServiceResult<String> {
+    use hmac::{KeyInit, Mac};
+    let mut mac =
+        hmac::Hmac::<Sha256>::new_from_slice(key()?).map_err(|e| ServiceError::Internal(format!("audit key: {e}")))?;
+    for f in hashed_fields(row) {
+        mac.update(&(f.len() as u64).to_be_bytes());
+        mac.update(f.as_bytes());
+    }
+    Ok(hex::encode(mac.finalize().into_bytes()))
+}
+
+/// The unkeyed SHA-256 of rows written before the chain was keyed (verified as they were made).
+fn legacy_row_hash(row: &audit_log::Model) -> String {
     let mut hasher = Sha256::new();
-    for f in fields {
+    for f in hashed_fields(row) {
         hasher.update((f.len() as u64).to_be_bytes());
         hasher.update(f.as_bytes());
     }
     hex::encode(hasher.finalize())
 }
 
-/// Appends one row to the chain. Call inside the transaction that makes the change it records.
-pub async fn append<C: ConnectionTrait>(conn: &C, at: OffsetDateTime, entry: AuditEntry) -> ServiceResult<()> {
-    let mut head_query = audit_head::Entity::find_by_id(1);
-    if conn.get_database_backend() == DbBackend::Postgres {
-        // Serialises writers on the head row; SQLite's write transactions are already serial.
-        head_query = head_query.lock_exclusive();
+/// The chain's end as its writer holds it: the last row's number and hash.
+#[derive(Clone, Debug)]
+pub struct ChainHead {
+    pub seq: i64,
+    pub hash: String,
+}
+
+impl ChainHead {
+    /// Reads the head (locked on PostgreSQL, so writers take turns; SQLite's are serial anyway).
+    pub async fn read<C: ConnectionTrait>(conn: &C) -> ServiceResult<ChainHead> {
+        let mut q = audit_head::Entity::find_by_id(1);
+        if conn.get_database_backend() == DbBackend::Postgres {
+            q = q.lock_exclusive();
+        }
+        let head = q
+            .one(conn)
+            .await?
+            .ok_or_else(|| ServiceError::Internal("audit head row missing".into()))?;
+        Ok(ChainHead {
+            seq: head.last_seq,
+            hash: head.last_hash,
+        })
     }
-    let head = head_query
-        .one(conn)
-        .await?
-        .ok_or_else(|| ServiceError::Internal("audit head row missing".into()))?;
-    // Millisecond precision survives both databases' timestamp storage, so the hash stays verifiable.
-    let at = at
-        .replace_nanosecond(at.nanosecond() / 1_000_000 * 1_000_000)
-        .unwrap_or(at);
-    let mut row = audit_log::Model {
-        seq: head.last_seq + 1,
-        at,
-        actor_person_id: entry.actor_person_id,
-        actor_email: truncate(entry.actor_email, 254),
-        organisation_id: entry.organisation_id,
-        action: entry.action.code().to_string(),
-        target: entry.target.chars().take(300).collect(),
-        summary: entry.summary,
-        source_addr: truncate(entry.source_addr, 64),
-        user_agent: truncate(entry.user_agent, 400),
-        prev_hash: head.last_hash.clone(),
-        hash: String::new(),
-    };
-    row.hash = row_hash(&row);
-    let am = audit_log::ActiveModel {
+
+    /// The one chain writer: the row after this head — numbered, linked to it and keyed — and
+    /// the head moves on to it. The services (through [`append`]) and the bulk generator both
+    /// write every row through here.
+    pub fn next(&mut self, at: OffsetDateTime, entry: AuditEntry) -> ServiceResult<audit_log::Model> {
+        // Millisecond precision survives both databases' timestamp storage, so the hash stays verifiable.
+        let at = at
+            .replace_nanosecond(at.nanosecond() / 1_000_000 * 1_000_000)
+            .unwrap_or(at);
+        let mut row = audit_log::Model {
+            seq: self.seq + 1,
+            at,
+            actor_person_id: entry.actor_person_id,
+            actor_email: truncate(entry.actor_email, 254),
+            organisation_id: entry.organisation_id,
+            action: entry.action.code().to_string(),
+            target: entry.target.chars().take(300).collect(),
+            summary: entry.summary,
+            source_addr: truncate(entry.source_addr, 64),
+            user_agent: truncate(entry.user_agent, 400),
+            prev_hash: self.hash.clone(),
+            hash: String::new(),
+        };
+        row.hash = row_hash(&row)?;
+        self.seq = row.seq;
+        self.hash = row.hash.clone();
+        Ok(row)
+    }
+
+    /// Stores the head (after its rows are inserted, in the same transaction).
+    pub async fn store<C: ConnectionTrait>(&self, conn: &C) -> ServiceResult<()> {
+        audit_head::Entity::update_many()
+            .col_expr(audit_head::Column::LastSeq, self.seq.into())
+            .col_expr(audit_head::Column::LastHash, self.hash.clone().into())
+            .filter(audit_head::Column::Id.eq(1))
+            .exec(conn)
+            .await?;
+        Ok(())
+    }
+}
+
+/// A row as an insertable model.
+pub fn insertable(row: audit_log::Model) -> audit_log::ActiveModel {
+    audit_log::ActiveModel {
         seq: Set(row.seq),
         at: Set(row.at),
         actor_person_id: Set(row.actor_person_id),
-        actor_email: Set(row.actor_email.clone()),
+        actor_email: Set(row.actor_email),
         organisation_id: Set(row.organisation_id),
-        action: Set(row.action.clone()),
-        target: Set(row.target.clone()),
-        summary: Set(row.summary.clone()),
-        source_addr: Set(row.source_addr.clone()),
-        user_agent: Set(row.user_agent.clone()),
-        prev_hash: Set(row.prev_hash.clone()),
-        hash: Set(row.hash.clone()),
-    };
-    audit_log::Entity::insert(am).exec_without_returning(conn).await?;
-    audit_head::Entity::update_many()
-        .col_expr(audit_head::Column::LastSeq, row.seq.into())
-        .col_expr(audit_head::Column::LastHash, row.hash.into())
-        .filter(audit_head::Column::Id.eq(1))
-        .exec(conn)
+        action: Set(row.action),
+        target: Set(row.target),
+        summary: Set(row.summary),
+        source_addr: Set(row.source_addr),
+        user_agent: Set(row.user_agent),
+        prev_hash: Set(row.prev_hash),
+        hash: Set(row.hash),
+    }
+}
+
+/// Appends one row to the chain. Call inside the transaction that makes the change it records.
+pub async fn append<C: ConnectionTrait>(conn: &C, at: OffsetDateTime, entry: AuditEntry) -> ServiceResult<()> {
+    let mut head = ChainHead::read(conn).await?;
+    let row = head.next(at, entry)?;
+    audit_log::Entity::insert(insertable(row))
+        .exec_without_returning(conn)
         .await?;
+    head.store(conn).await
+}
+
+/// Makes sure the chain is keyed from some row on (run at start-up, after the key is installed).
+/// A new database is keyed from its first row; a chain written before keys existed is sealed: a
+/// keyed row is appended over its unkeyed head, and rows from that one on are keyed.
+pub async fn ensure_keyed(db: &DatabaseConnection, now: OffsetDateTime) -> ServiceResult<()> {
+    use sea_orm::TransactionTrait;
+    key()?;
+    if keyed_from(db).await?.is_some() {
+        return Ok(());
+    }
+    let txn = db.begin().await?;
+    let head = ChainHead::read(&txn).await?;
+    let from = head.seq + 1;
+    set_keyed_from(&txn, from).await?;
+    if head.seq > 0 {
+        append(
+            &txn,
+            now,
+            AuditEntry {
+                actor_person_id: None,
+                actor_email: None,
+                organisation_id: None,
+                action: AuditAction::AuditSealed,
+                target: "audit chain".into(),
+                summary: format!(
+                    "rows 1–{} (unkeyed) sealed; head {}; rows from {from} on are keyed",
+                    head.seq, head.hash
+                ),
+                source_addr: None,
+                user_agent: None,
+            },
+        )
+        .await?;
+    }
+    txn.commit().await?;
     Ok(())
 }
 
-/// Walks the whole chain in order and reports the first broken link.
-pub async fn verify_chain(db: &DatabaseConnection) -> ServiceResult<VerifyReport> {
+async fn keyed_from<C: ConnectionTrait>(conn: &C) -> ServiceResult<Option<i64>> {
+    Ok(
+        crate::backend::entity::setting::Entity::find_by_id(KEYED_FROM.to_string())
+            .one(conn)
+            .await?
+            .and_then(|s| s.value.parse().ok()),
+    )
+}
+
+async fn set_keyed_from<C: ConnectionTrait>(conn: &C, from: i64) -> ServiceResult<()> {
+    crate::backend::entity::setting::Entity::insert(crate::backend::entity::setting::ActiveModel {
+        key: Set(KEYED_FROM.into()),
+        value: Set(from.to_string()),
+    })
+    .exec_without_returning(conn)
+    .await?;
+    Ok(())
+}
+
+/// Walks the whole chain in order and reports the first broken link: a row edited (its keyed hash
+/// no longer matches), inserted (beyond the head, or a number skipped), deleted (a number
+/// missing), or the tail cut off (the chain ends before the head anchored outside the database,
+/// `anchor`, which a database writer cannot move back).
+pub async fn verify_chain(db: &DatabaseConnection, anchor: Option<(i64, String)>) -> ServiceResult<VerifyReport> {
     let head = audit_head::Entity::find_by_id(1).one(db).await?;
+    // Missing, the whole chain is checked as keyed (rows before a seal would then fail, as they should).
+    let keyed_from = keyed_from(db).await?.unwrap_or(1);
     let mut expected_seq = 1i64;
     let mut prev_hash = GENESIS.to_string();
     let mut checked = 0u64;
@@ -184,7 +320,18 @@ pub async fn verify_chain(db: &DatabaseConnection) -> ServiceResult<VerifyReport
             if row.seq != expected_seq {
                 return broken(BreakReason::Missing { expected: expected_seq });
             }
-            if row_hash(&row) != row.hash {
+            let expected_hash = if row.seq < keyed_from {
+                legacy_row_hash(&row)
+            } else {
+                row_hash(&row)?
+            };
+            if expected_hash != row.hash {
+                return broken(BreakReason::Altered);
+            }
+            if anchor
+                .as_ref()
+                .is_some_and(|(seq, hash)| *seq == row.seq && *hash != row.hash)
+            {
                 return broken(BreakReason::Altered);
             }
             if row.prev_hash != prev_hash {
@@ -192,6 +339,18 @@ pub async fn verify_chain(db: &DatabaseConnection) -> ServiceResult<VerifyReport
             }
             prev_hash = row.hash.clone();
             expected_seq += 1;
+        }
+    }
+    let last = expected_seq - 1;
+    if let Some((anchored, _)) = &anchor {
+        if *anchored > last {
+            return Ok(VerifyReport {
+                rows_checked: checked,
+                first_break: Some(ChainBreak {
+                    seq: last,
+                    reason: BreakReason::Truncated { head: *anchored },
+                }),
+            });
         }
     }
     if let Some(h) = head {
@@ -324,9 +483,8 @@ pub async fn export_csv(
     filter: &AuditFilter,
 ) -> ServiceResult<Vec<u8>> {
     let f = parse_filter(filter, &viewer.time_zone)?;
-    let mut out = csv::Writer::from_writer(Vec::new());
-    let csv_err = |e: csv::Error| ServiceError::Internal(format!("csv: {e}"));
-    out.write_record([
+    let mut out = crate::backend::csv_export::CsvExport::new();
+    out.row([
         "seq",
         "time",
         "time_zone",
@@ -338,8 +496,7 @@ pub async fn export_csv(
         "source_address",
         "user_agent",
         "hash",
-    ])
-    .map_err(csv_err)?;
+    ])?;
     let mut after = 0i64;
     loop {
         let batch = scoped_query(reader, &f)
@@ -353,7 +510,7 @@ pub async fn export_csv(
         }
         for m in batch {
             after = m.seq;
-            out.write_record([
+            out.row([
                 m.seq.to_string(),
                 format_in_zone(m.at, &viewer.time_zone),
                 viewer.time_zone.clone(),
@@ -365,10 +522,8 @@ pub async fn export_csv(
                 m.source_addr.unwrap_or_default(),
                 m.user_agent.unwrap_or_default(),
                 m.hash,
-            ])
-            .map_err(csv_err)?;
+            ])?;
         }
     }
-    out.into_inner()
-        .map_err(|e| ServiceError::Internal(format!("csv: {e}")))
+    out.finish()
 }

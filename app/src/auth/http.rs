@@ -34,14 +34,58 @@ pub struct SignInForm {
     pub next: String,
 }
 
-/// A local path to go on to, or `/`: never another site (no open redirect).
+/// A path of this portal to go on to after signing in, or `/`: never another site. The text is
+/// read as a browser reads a relative reference against the portal's origin; anything that would
+/// leave it (`//evil`, `/\\evil`, `/%09/evil`, a scheme), any control character or backslash,
+/// raw or percent-encoded, and the sign-in page itself fall back to the home page.
 pub fn safe_next(next: &str) -> String {
-    let ok = next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') && !next.starts_with("/login");
-    if ok {
-        next.to_string()
-    } else {
-        "/".into()
+    const BASE: &str = "http://portal.invalid/";
+    let forbidden = |s: &str| s.chars().any(|c| c.is_control() || c == '\\' || c.is_whitespace());
+    if !next.starts_with('/') || next.starts_with("//") || forbidden(next) {
+        return "/".into();
     }
+    // Percent-encoded tricks: decoded, the path must still be a plain local path.
+    let decoded = percent_decode(next);
+    if decoded.starts_with("//") || forbidden(&decoded) || decoded.contains("/\\") {
+        return "/".into();
+    }
+    let Ok(base) = url::Url::parse(BASE) else {
+        return "/".into();
+    };
+    match base.join(next) {
+        Ok(u) if u.origin() == base.origin() && u.fragment().is_none_or(|f| !forbidden(f)) => {
+            let mut out = u.path().to_string();
+            if out.starts_with("//") || out == "/login" || out.starts_with("/login/") {
+                return "/".into();
+            }
+            if let Some(q) = u.query() {
+                out.push('?');
+                out.push_str(q);
+            }
+            out
+        }
+        _ => "/".into(),
+    }
+}
+
+/// `%XX` sequences decoded (invalid ones left as they are), lossily as UTF-8.
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            let hex = |b: u8| (b as char).to_digit(16);
+            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn internal(meta: &RequestMeta, e: ServiceError, locale: Locale) -> Response {
@@ -118,6 +162,7 @@ pub async fn sign_in(
         Ok(SignIn::Accepted {
             person_id,
             must_change_password,
+            generation,
         }) => {
             // A new session id at sign-in: a session fixed before sign-in is worthless.
             if let Err(e) = session.cycle_id().await {
@@ -127,6 +172,7 @@ pub async fn sign_in(
                 person_id,
                 signed_in_at: now.unix_timestamp(),
                 last_seen: now.unix_timestamp(),
+                generation,
             };
             if let Err(e) = session.insert(AUTH_KEY, auth).await {
                 return internal(&meta, ServiceError::Internal(format!("session: {e}")), locale);
@@ -209,8 +255,28 @@ pub async fn change_password(
         new: form.new,
         confirm: form.confirm,
     };
-    match service::change_password(&state.db, state.clock.now(), &actor, &meta, input).await {
-        Ok(()) => {
+    let now = state.clock.now();
+    match service::change_password(&state.db, now, &actor, &meta, input).await {
+        Ok(generation) => {
+            // This session goes on under the new generation (with a new id); every other has ended.
+            let mut auth = session
+                .get::<SessionAuth>(AUTH_KEY)
+                .await
+                .ok()
+                .flatten()
+                .unwrap_or(SessionAuth {
+                    person_id: actor.person_id,
+                    signed_in_at: now.unix_timestamp(),
+                    last_seen: now.unix_timestamp(),
+                    generation,
+                });
+            auth.generation = generation;
+            if let Err(e) = session.cycle_id().await {
+                return internal(&meta, ServiceError::Internal(format!("session: {e}")), locale);
+            }
+            if let Err(e) = session.insert(AUTH_KEY, auth).await {
+                return internal(&meta, ServiceError::Internal(format!("session: {e}")), locale);
+            }
             flash::set(
                 &session,
                 Flash {
@@ -289,6 +355,29 @@ mod tests {
         assert_eq!(safe_next("https://evil.example"), "/");
         assert_eq!(safe_next("/\\evil.example"), "/");
         assert_eq!(safe_next(""), "/");
+        // Issue 13: each of these would leave the portal in some browser.
+        for evil in [
+            "/%09/evil.example",
+            "/%5Cevil.example",
+            "/%5cevil.example",
+            "//evil",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/x\r\nLocation: https://evil.example",
+            "/%0d%0aSet-Cookie:x",
+            "https://evil.example/",
+            "http:/evil.example",
+            "javascript:alert(1)",
+            "/%2F/evil.example",
+            "/%2f%2fevil.example",
+            "evil.example",
+            "/login",
+            "/login?next=//evil",
+        ] {
+            assert_eq!(safe_next(evil), "/", "{evil:?}");
+        }
+        assert_eq!(safe_next("/reports?side=submit&page=2"), "/reports?side=submit&page=2");
+        assert_eq!(safe_next("/websites/../people"), "/people");
     }
 }
 

@@ -34,6 +34,14 @@ pub fn hash_password(password: &str) -> ServiceResult<String> {
         .map_err(|e| ServiceError::Internal(format!("hashing: {e}")))
 }
 
+/// `hash_password` on a blocking thread, for request handlers: call it before opening a write
+/// transaction, never inside one (Argon2 would hold SQLite's only write lock).
+pub async fn hash_password_off_thread(password: String) -> ServiceResult<String> {
+    tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|e| ServiceError::Internal(format!("hashing: {e}")))?
+}
+
 pub fn verify_password(password: &str, hash: &str) -> bool {
     match PasswordHash::new(hash) {
         Ok(parsed) => argon2().verify_password(password.as_bytes(), &parsed).is_ok(),
@@ -52,6 +60,8 @@ pub enum SignIn {
     Accepted {
         person_id: Uuid,
         must_change_password: bool,
+        /// The session generation the new session belongs to.
+        generation: i32,
     },
     /// Unknown email, wrong password, locked or deactivated account: one answer for all.
     Refused,
@@ -70,11 +80,12 @@ pub async fn sign_in(
     } else {
         password
     };
-    let txn = write_txn(db).await?;
+    // Read and verify outside the write transaction: Argon2 takes tens of milliseconds, and on
+    // SQLite a write transaction holds the database's only write lock for as long as it lasts.
     let found = if parse_email(&email_norm).is_ok() {
         person::Entity::find()
             .filter(person::Column::Email.eq(email_norm.clone()))
-            .one(&txn)
+            .one(db)
             .await?
     } else {
         None
@@ -91,14 +102,28 @@ pub async fn sign_in(
     };
     let org_active = match &found {
         Some(p) => crate::tenancy::entity::organisation::Entity::find_by_id(p.organisation_id)
-            .one(&txn)
+            .one(db)
             .await?
             .is_some_and(|o| o.active),
         None => false,
     };
-    let Some(p) = found.filter(|p| p.active && org_active) else {
+    let checked_hash = found.as_ref().map(|p| p.password_hash.clone());
+    let hash = match found.as_ref().filter(|p| p.active && org_active) {
+        Some(p) => p.password_hash.clone(),
         // Same work as a real check: an unknown email must not answer faster.
-        let _ = verify_password(password, dummy_hash());
+        None => dummy_hash().to_string(),
+    };
+    let given = password.to_string();
+    let password_ok = tokio::task::spawn_blocking(move || verify_password(&given, &hash))
+        .await
+        .map_err(|e| ServiceError::Internal(format!("verifying: {e}")))?;
+    let txn = write_txn(db).await?;
+    // Read again inside the transaction: the counters may have moved meanwhile.
+    let found = match found {
+        Some(p) => person::Entity::find_by_id(p.id).one(&txn).await?,
+        None => None,
+    };
+    let Some(p) = found.filter(|p| p.active && org_active) else {
         append(
             &txn,
             now,
@@ -108,7 +133,8 @@ pub async fn sign_in(
         txn.commit().await?;
         return Ok(SignIn::Refused);
     };
-    let password_ok = verify_password(password, &p.password_hash);
+    // A password changed between the check and now: the check was against the old one.
+    let password_ok = password_ok && checked_hash.as_deref() == Some(p.password_hash.as_str());
     if let Some(until) = p.locked_until.filter(|u| *u > now) {
         append(
             &txn,
@@ -166,10 +192,13 @@ pub async fn sign_in(
     am.last_login_at = Set(Some(now));
     am.update(&txn).await?;
     append(&txn, now, entry(AuditAction::SignIn, Some(&p), "signed in".into())).await?;
+    // The dashboard shows the previous sign-in, read through the actor cache.
+    crate::backend::epoch::bump(&txn).await?;
     txn.commit().await?;
     Ok(SignIn::Accepted {
         person_id: p.id,
         must_change_password: p.must_change_password,
+        generation: p.session_generation,
     })
 }
 
@@ -224,38 +253,60 @@ pub struct PasswordChange {
     pub confirm: String,
 }
 
-/// Changes the actor's own password (the current one required) and clears the must-change flag.
+/// Changes the actor's own password (the current one required), clears the must-change flag and
+/// ends the person's other sessions: returns the new session generation, which the caller's own
+/// session takes on so that it alone goes on.
 pub async fn change_password(
     db: &DatabaseConnection,
     now: OffsetDateTime,
     actor: &Actor,
     meta: &RequestMeta,
     input: PasswordChange,
-) -> ServiceResult<()> {
+) -> ServiceResult<i32> {
     if input.new != input.confirm {
         return Err(ServiceError::invalid("confirm", Msg::ErrPasswordMismatch));
     }
     check_new_password(&input.new, &actor.display_name, &actor.email).map_err(|m| ServiceError::invalid("new", m))?;
+    if input.current == input.new {
+        return Err(ServiceError::invalid("new", Msg::ErrPasswordSame));
+    }
+    let p = person::Entity::find_by_id(actor.person_id)
+        .one(db)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    // Verify and hash outside the write transaction (Argon2 is slow on purpose).
+    let (current, new, old_hash) = (input.current, input.new, p.password_hash.clone());
+    let checked = old_hash.clone();
+    let (ok, new_hash) = tokio::task::spawn_blocking(move || {
+        let ok = verify_password(&current, &old_hash);
+        (ok, ok.then(|| hash_password(&new)))
+    })
+    .await
+    .map_err(|e| ServiceError::Internal(format!("hashing: {e}")))?;
+    if !ok {
+        return Err(ServiceError::invalid("current", Msg::ErrWrongCurrentPassword));
+    }
+    let new_hash = new_hash.ok_or_else(|| ServiceError::Internal("no hash".into()))??;
     let txn = write_txn(db).await?;
     let p = person::Entity::find_by_id(actor.person_id)
         .one(&txn)
         .await?
         .ok_or(ServiceError::NotFound)?;
-    if !verify_password(&input.current, &p.password_hash) {
+    // Changed meanwhile (another session, a reset): the current password checked is no longer it.
+    if p.password_hash != checked {
         return Err(ServiceError::invalid("current", Msg::ErrWrongCurrentPassword));
     }
-    if input.current == input.new {
-        return Err(ServiceError::invalid("new", Msg::ErrPasswordSame));
-    }
     let was_forced = p.must_change_password;
+    let generation = p.session_generation.wrapping_add(1);
     let mut am = p.into_active_model();
-    am.password_hash = Set(hash_password(&input.new)?);
+    am.password_hash = Set(new_hash);
     am.must_change_password = Set(false);
+    am.session_generation = Set(generation);
     am.update(&txn).await?;
     let summary = if was_forced {
-        "password changed (required change done)"
+        "password changed (required change done); other sessions ended"
     } else {
-        "password changed"
+        "password changed; other sessions ended"
     };
     append(
         &txn,
@@ -274,8 +325,10 @@ pub async fn change_password(
         },
     )
     .await?;
+    // The actor (with its generation) is cached.
+    crate::backend::epoch::bump(&txn).await?;
     txn.commit().await?;
-    Ok(())
+    Ok(generation)
 }
 
 /// Remembers the person's language.
@@ -356,6 +409,8 @@ async fn update_own(
         AuditEntry::by(actor, meta, action, actor.email.clone(), summary),
     )
     .await?;
+    // The actor (language, time zone) is cached.
+    crate::backend::epoch::bump(&txn).await?;
     txn.commit().await?;
     Ok(())
 }

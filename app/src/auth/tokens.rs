@@ -208,8 +208,26 @@ pub async fn revoke(
         ),
     )
     .await?;
+    // Tokens are cached by their hash.
+    crate::backend::epoch::bump(&txn).await?;
     txn.commit().await?;
     Ok(())
+}
+
+/// Revokes every live token of a person (an administrator's password reset); returns how many.
+pub async fn revoke_all_of<C: sea_orm::ConnectionTrait>(
+    conn: &C,
+    person_id: Uuid,
+    now: OffsetDateTime,
+) -> ServiceResult<u64> {
+    let res = api_token::Entity::update_many()
+        .col_expr(api_token::Column::RevokedAt, sea_orm::sea_query::Expr::value(Some(now)))
+        .filter(api_token::Column::PersonId.eq(person_id))
+        .filter(api_token::Column::RevokedAt.is_null())
+        .exec(conn)
+        .await?;
+    crate::backend::epoch::bump(conn).await?;
+    Ok(res.rows_affected)
 }
 
 /// Why a bearer token was refused.

@@ -26,6 +26,9 @@ pub struct SessionAuth {
     pub person_id: Uuid,
     pub signed_in_at: i64,
     pub last_seen: i64,
+    /// The person's session generation at sign-in; a session of another generation has ended.
+    #[serde(default)]
+    pub generation: i32,
 }
 
 #[derive(Clone, Debug)]
@@ -45,6 +48,8 @@ pub struct Actor {
     /// A regulator's own id and every regulator beneath it, read with the person (so no request
     /// walks the tree again); empty for other kinds.
     pub subtree: Arc<[Uuid]>,
+    /// The person's session generation: sessions signed in under another one have ended.
+    pub session_generation: i32,
 }
 
 impl Actor {
@@ -84,8 +89,12 @@ pub async fn resolve(
             .map_err(|e| ServiceError::Internal(format!("session: {e}")))?;
         return Ok(Resolution::Expired);
     }
-    let Some(actor) = cached_actor(db, caches, auth.person_id, default_time_zone).await? else {
-        // Deactivated (or removed) since signing in: the session ends at once.
+    let actor = cached_actor(db, caches, auth.person_id, default_time_zone)
+        .await?
+        // A password change or reset since this session signed in ends it.
+        .filter(|a| a.session_generation == auth.generation);
+    let Some(actor) = actor else {
+        // Deactivated (or removed) since signing in, or its sessions ended: this one ends at once.
         session
             .flush()
             .await
@@ -168,6 +177,7 @@ pub async fn load_actor(
         time_zone: p.time_zone.unwrap_or_else(|| default_time_zone.to_string()),
         last_login_at: p.previous_login_at,
         subtree,
+        session_generation: p.session_generation,
     }))
 }
 

@@ -648,7 +648,14 @@ pub async fn seed(db: &DatabaseConnection, now: OffsetDateTime) -> ServiceResult
     let mut engaged = Vec::new();
     for (agency, provider, role, domains, status) in ENGAGEMENTS {
         let id = Uuid::new_v4();
-        if *status == EngagementStatus::Active {
+        let ended = *status == EngagementStatus::Ended;
+        let (starts, ends) = if ended {
+            (today - Duration::days(800), today - Duration::days(100))
+        } else {
+            (today - Duration::days(300), today + Duration::days(700))
+        };
+        // The ended one keeps the reports it owed until it ended (its provider reaches none now).
+        if matches!(status, EngagementStatus::Active | EngagementStatus::Ended) {
             engaged.push(DemoEngagement {
                 id,
                 agency: ids[agency],
@@ -656,14 +663,9 @@ pub async fn seed(db: &DatabaseConnection, now: OffsetDateTime) -> ServiceResult
                 role: *role,
                 agency_officer: officers.get(agency).copied(),
                 provider_officer: officers.get(provider).copied(),
+                ended_on: ended.then_some(ends),
             });
         }
-        let ended = *status == EngagementStatus::Ended;
-        let (starts, ends) = if ended {
-            (today - Duration::days(800), today - Duration::days(100))
-        } else {
-            (today - Duration::days(300), today + Duration::days(700))
-        };
         engagement::ActiveModel {
             id: Set(id),
             agency_id: Set(ids[agency]),
@@ -733,11 +735,13 @@ pub async fn seed(db: &DatabaseConnection, now: OffsetDateTime) -> ServiceResult
         ),
     )
     .await?;
+    // What changed is read by cached views: they read again (here and on other instances).
+    crate::backend::epoch::bump(&txn).await?;
     txn.commit().await?;
     Ok(SeedOutcome::Loaded)
 }
 
-/// An active demo engagement, for its report obligation.
+/// A demo engagement that owes reports (active, or ended on `ended_on`).
 struct DemoEngagement {
     id: Uuid,
     agency: Uuid,
@@ -745,6 +749,7 @@ struct DemoEngagement {
     role: EngagementRole,
     agency_officer: Option<Uuid>,
     provider_officer: Option<Uuid>,
+    ended_on: Option<time::Date>,
 }
 
 /// What happened to one demo period: mostly accepted on time, with every other state present.
@@ -818,7 +823,7 @@ async fn seed_obligation<C: ConnectionTrait>(
     index: usize,
     kind: ReportKind,
     (submitter, receiver, agency): (Uuid, Uuid, Uuid),
-    engagement_id: Option<Uuid>,
+    (engagement_id, ended_on): (Option<Uuid>, Option<time::Date>),
     submitted_by: Option<Uuid>,
     reviewer: Option<Uuid>,
 ) -> ServiceResult<()> {
@@ -826,6 +831,8 @@ async fn seed_obligation<C: ConnectionTrait>(
     let cadence = kind.usual_cadence();
     let today = now.date();
     let current = report_rules::containing(cadence, today);
+    // An obligation that ended with its engagement owes up to the period the end fell in.
+    let last = ended_on.map(|d| report_rules::containing(cadence, d));
     let history = match cadence {
         Cadence::Monthly => 12,
         Cadence::Quarterly => 6,
@@ -848,9 +855,12 @@ async fn seed_obligation<C: ConnectionTrait>(
         cadence: Set(cadence.code().into()),
         due_day: Set(i16::from(due_day)),
         first_period: Set(report_rules::start(first)),
-        last_period: Set(None),
+        last_period: Set(last.map(report_rules::start)),
         created_by: Set(submitted_by.or(reviewer).unwrap_or_default()),
         created_at: Set(now - Duration::days(400)),
+        ended_on: Set(ended_on),
+        end_reason: Set(ended_on.map(|_| "engagement ended".to_string())),
+        ended_by: Set(None),
     }
     .insert(txn)
     .await?;
@@ -858,7 +868,10 @@ async fn seed_obligation<C: ConnectionTrait>(
         return Ok(());
     };
     // Periods that have ended and are past their due date (or nearly), newest first.
-    let mut p = current.prev();
+    let mut p = match last {
+        Some(l) if l.ordinal() < current.ordinal() => l,
+        _ => current.prev(),
+    };
     let mut back = 0;
     while p.ordinal() >= first.ordinal() {
         let due = report_rules::due_date(p, due_day);
@@ -954,7 +967,7 @@ async fn seed_reports<C: ConnectionTrait>(
             n,
             kind,
             (e.provider, e.agency, e.agency),
-            Some(e.id),
+            (Some(e.id), e.ended_on),
             e.provider_officer,
             e.agency_officer,
         )
@@ -968,7 +981,7 @@ async fn seed_reports<C: ConnectionTrait>(
             n,
             ReportKind::SelfCheck,
             (*agency, *regulator, *agency),
-            None,
+            (None, None),
             *agency_officer,
             *regulator_officer,
         )
@@ -1062,6 +1075,8 @@ pub async fn create_platform_admin(
         },
     )
     .await?;
+    // What changed is read by cached views: they read again (here and on other instances).
+    crate::backend::epoch::bump(&txn).await?;
     txn.commit().await?;
     Ok(password)
 }

@@ -179,6 +179,8 @@ impl ViewCache {
 /// The caches of one running portal, shared by its requests.
 pub struct Caches {
     pub generation: Generation,
+    /// The database epoch last seen; `None` before the first read (or after a failed one).
+    seen_epoch: Mutex<Option<String>>,
     /// Signed-in people by id (with roles and, for regulators, their subtree).
     pub actors: GenCache<uuid::Uuid, super::actor::Actor>,
     /// API tokens by the SHA-256 of their secret.
@@ -191,6 +193,30 @@ pub struct Caches {
 }
 
 impl Caches {
+    /// Reads the database epoch and moves the generation when it moved since the last look (or
+    /// could not be read before): the only way a change reaches the caches, whether this instance
+    /// made it (a service moves the epoch inside its transaction) or another did. Returns whether
+    /// the generation moved.
+    pub async fn follow<C: ConnectionTrait>(&self, db: &C) -> ServiceResult<bool> {
+        let now = current(db).await;
+        let mut seen = lock(&self.seen_epoch);
+        match now {
+            Ok(now) => {
+                let moved = seen.as_ref() != Some(&now);
+                if moved {
+                    self.generation.bump();
+                    *seen = Some(now);
+                }
+                Ok(moved)
+            }
+            Err(e) => {
+                // Unreadable: the next successful read counts as a change, to be safe.
+                *seen = None;
+                Err(e)
+            }
+        }
+    }
+
     /// Frees what a moved generation left behind, for a quiet moment.
     pub fn drop_stale(&self) {
         let current = self.generation.current();
@@ -206,6 +232,7 @@ impl Default for Caches {
     fn default() -> Self {
         Caches {
             generation: Generation::default(),
+            seen_epoch: Mutex::new(None),
             actors: GenCache::new(10_000),
             tokens: GenCache::new(10_000),
             sessions: GenCache::new(20_000),

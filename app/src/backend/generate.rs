@@ -3,8 +3,8 @@
 use std::{path::Path, time::Instant};
 
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
-    PaginatorTrait, QueryFilter, Statement,
+    ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, PaginatorTrait,
+    Statement,
 };
 use sha2::{Digest, Sha256};
 use time::{Duration, OffsetDateTime};
@@ -13,8 +13,8 @@ use uuid::Uuid;
 use super::{db::write_txn, demo, ServiceError, ServiceResult};
 use crate::{
     audit::{
-        entity::{audit_head, audit_log},
-        service::row_hash,
+        entity::audit_log,
+        service::{insertable, AuditEntry, ChainHead},
         AuditAction,
     },
     auth::service::hash_password,
@@ -148,10 +148,9 @@ impl Pending {
     }
 }
 
-/// The audit chain as it grows: each row hashed over the one before.
+/// The audit chain as it grows, written through the services' own chain writer.
 struct Chain {
-    seq: i64,
-    last: String,
+    head: ChainHead,
 }
 
 impl Chain {
@@ -165,41 +164,22 @@ impl Chain {
         action: AuditAction,
         target: String,
         summary: String,
-    ) {
-        self.seq += 1;
-        let at = at
-            .replace_nanosecond(at.nanosecond() / 1_000_000 * 1_000_000)
-            .unwrap_or(at);
-        let mut row = audit_log::Model {
-            seq: self.seq,
+    ) -> ServiceResult<()> {
+        let row = self.head.next(
             at,
-            actor_person_id: actor,
-            actor_email: actor.is_none().then(|| "generate".to_string()),
-            organisation_id,
-            action: action.code().to_string(),
-            target,
-            summary,
-            source_addr: None,
-            user_agent: None,
-            prev_hash: self.last.clone(),
-            hash: String::new(),
-        };
-        row.hash = row_hash(&row);
-        self.last = row.hash.clone();
-        out.push(audit_log::ActiveModel {
-            seq: Set(row.seq),
-            at: Set(row.at),
-            actor_person_id: Set(row.actor_person_id),
-            actor_email: Set(row.actor_email),
-            organisation_id: Set(row.organisation_id),
-            action: Set(row.action),
-            target: Set(row.target),
-            summary: Set(row.summary),
-            source_addr: Set(None),
-            user_agent: Set(None),
-            prev_hash: Set(row.prev_hash),
-            hash: Set(row.hash),
-        });
+            AuditEntry {
+                actor_person_id: actor,
+                actor_email: actor.is_none().then(|| "generate".to_string()),
+                organisation_id,
+                action,
+                target,
+                summary,
+                source_addr: None,
+                user_agent: None,
+            },
+        )?;
+        out.push(insertable(row));
+        Ok(())
     }
 }
 
@@ -272,13 +252,8 @@ pub async fn generate(
         ));
     }
     let hash = hash_password(demo::DEMO_PASSWORD)?;
-    let head = audit_head::Entity::find_by_id(1)
-        .one(&txn)
-        .await?
-        .ok_or_else(|| ServiceError::Internal("audit head row missing".into()))?;
     let mut chain = Chain {
-        seq: head.last_seq,
-        last: head.last_hash,
+        head: ChainHead::read(&txn).await?,
     };
     let mut counts = Vec::new();
     let mut p = Pending::default();
@@ -388,7 +363,7 @@ pub async fn generate(
             "{} regulators, {} agencies, {} CSPs, {} suppliers, {} assessors (generated)",
             REGULATORS, plan.agencies, n_csp, n_sup, n_ass
         ),
-    );
+    )?;
     p.flush(&txn, &mut counts).await?;
 
     let mut files = 0u64;
@@ -535,12 +510,9 @@ pub async fn generate(
         }
     }
     p.flush(&txn, &mut counts).await?;
-    audit_head::Entity::update_many()
-        .col_expr(audit_head::Column::LastSeq, chain.seq.into())
-        .col_expr(audit_head::Column::LastHash, chain.last.clone().into())
-        .filter(audit_head::Column::Id.eq(1))
-        .exec(&txn)
-        .await?;
+    chain.head.store(&txn).await?;
+    // What changed is read by cached views: they read again (here and on other instances).
+    crate::backend::epoch::bump(&txn).await?;
     txn.commit().await?;
     // Fresh statistics, so the planner knows the tables' real sizes from the first query.
     db.execute_unprepared("ANALYZE").await?;
@@ -608,6 +580,9 @@ async fn history(
         last_period: Set(None),
         created_by: Set(of.reviewer),
         created_at: Set(created),
+        ended_on: Set(None),
+        end_reason: Set(None),
+        ended_by: Set(None),
     });
     chain.push(
         &mut p.audit,
@@ -617,7 +592,7 @@ async fn history(
         AuditAction::ObligationCreate,
         format!("obligation {id}"),
         format!("{} {} due day {due_day} (generated)", of.kind.code(), cadence.code()),
-    );
+    )?;
     let (mut files, mut bytes) = (0, 0);
     let mut period = first;
     let mut back = history;
@@ -706,7 +681,7 @@ async fn history(
                         AuditAction::ReportSubmit,
                         format!("submission {sid}"),
                         format!("{} {period} version {number} (generated)", of.kind.code()),
-                    );
+                    )?;
                     let decision = match (status, number == versions) {
                         (SubmissionStatus::Submitted, true) => None,
                         (SubmissionStatus::Returned, true) | (_, false) => Some(Decision::Return),
@@ -740,7 +715,7 @@ async fn history(
                             },
                             format!("submission {sid}"),
                             format!("{} {period} version {number} (generated)", of.kind.code()),
-                        );
+                        )?;
                     }
                 }
             }

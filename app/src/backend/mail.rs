@@ -309,6 +309,9 @@ pub async fn mark_sent(db: &DatabaseConnection, id: Uuid, now: OffsetDateTime) -
         let mut am = row.into_active_model();
         am.status = Set(SENT.into());
         am.sent_at = Set(Some(now));
+        // The outbox is a queue, not an archive: a sent mail's body (an invitation's one-time
+        // link among them) is not kept.
+        am.body = Set(String::new());
         am.claimed_until = Set(None);
         am.attempts = Set(am.attempts.as_ref() + 1);
         am.update(db).await?;
@@ -326,6 +329,8 @@ pub async fn mark_failed(db: &DatabaseConnection, id: Uuid, now: OffsetDateTime,
         am.claimed_until = Set(None);
         if attempts >= MAX_ATTEMPTS {
             am.status = Set(DEAD.into());
+            // Never to be sent: its body (which may hold a one-time link) goes.
+            am.body = Set(String::new());
         } else {
             am.next_attempt_at = Set(now + backoff(attempts));
         }

@@ -1,6 +1,7 @@
 //! Server-only foundations: state, clock, database handle, errors, actor, access policy, sessions.
 pub mod actor;
 pub mod clock;
+pub mod csv_export;
 pub mod db;
 pub mod demo;
 pub mod entity;
@@ -35,6 +36,8 @@ pub struct AppSettings {
     pub sign_in_per_minute: u32,
     /// Where uploaded files are kept (`files/` under it).
     pub data_dir: std::path::PathBuf,
+    /// Reverse proxies whose forwarding headers name the client (`PORTAL_TRUSTED_PROXIES`).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 impl AppSettings {

@@ -238,18 +238,6 @@ enum Reach {
 }
 
 impl Reach {
-    /// The engagements of `provider` in force on `today`, as a subquery of their ids.
-    fn engagements_in_force(provider: Uuid, today: Date) -> sea_orm::sea_query::SelectStatement {
-        Query::select()
-            .column((engagement::Entity, engagement::Column::Id))
-            .from(engagement::Entity)
-            .and_where(Expr::col((engagement::Entity, engagement::Column::ProviderId)).eq(provider))
-            .and_where(Expr::col((engagement::Entity, engagement::Column::Status)).eq(EngagementStatus::Active.code()))
-            .and_where(Expr::col((engagement::Entity, engagement::Column::StartsOn)).lte(today))
-            .and_where(Expr::col((engagement::Entity, engagement::Column::EndsOn)).gte(today))
-            .to_owned()
-    }
-
     /// Websites (website rows) in reach.
     fn website_condition(&self) -> Condition {
         match self {
@@ -261,7 +249,7 @@ impl Reach {
                         .from(engagement_website::Entity)
                         .and_where(
                             Expr::col((engagement_website::Entity, engagement_website::Column::EngagementId))
-                                .in_subquery(Self::engagements_in_force(*organisation_id, *today)),
+                                .in_subquery(engagements_in_force(Some(*organisation_id), *today)),
                         )
                         .to_owned(),
                 ),
@@ -308,14 +296,34 @@ impl Reach {
     fn obligation_condition(&self) -> Condition {
         match self {
             Reach::Agency(id) => Condition::all().add(obligation::Column::AgencyId.eq(*id)),
-            Reach::Provider { organisation_id, .. } => {
-                Condition::all().add(obligation::Column::SubmitterId.eq(*organisation_id))
+            // Its own obligations, and only while the engagement they sit on is in force: ended,
+            // declined or not yet accepted, the provider reaches nothing of that agency.
+            Reach::Provider { organisation_id, today } => Condition::all()
+                .add(obligation::Column::SubmitterId.eq(*organisation_id))
+                .add(
+                    obligation::Column::EngagementId.in_subquery(engagements_in_force(Some(*organisation_id), *today)),
+                ),
+            // The agencies of its jurisdiction today: an agency moved away leaves with its history.
+            Reach::Regulators(ids) => {
+                Condition::all().add(obligation::Column::AgencyId.in_subquery(agencies_under(ids)))
             }
-            Reach::Regulators(ids) => Condition::any()
-                .add(obligation::Column::AgencyId.in_subquery(agencies_under(ids)))
-                .add(obligation::Column::ReceiverId.is_in(ids.clone())),
         }
     }
+}
+
+/// The engagements in force on `today` (accepted, and `today` within their dates), of one provider
+/// or of all, as a subquery of their ids: the one definition of "in force" every scope uses.
+pub fn engagements_in_force(provider: Option<Uuid>, today: Date) -> sea_orm::sea_query::SelectStatement {
+    let mut q = Query::select();
+    q.column((engagement::Entity, engagement::Column::Id))
+        .from(engagement::Entity)
+        .and_where(Expr::col((engagement::Entity, engagement::Column::Status)).eq(EngagementStatus::Active.code()))
+        .and_where(Expr::col((engagement::Entity, engagement::Column::StartsOn)).lte(today))
+        .and_where(Expr::col((engagement::Entity, engagement::Column::EndsOn)).gte(today));
+    if let Some(p) = provider {
+        q.and_where(Expr::col((engagement::Entity, engagement::Column::ProviderId)).eq(p));
+    }
+    q.to_owned()
 }
 
 /// The agencies directly under any of these regulators, as a subquery of organisation ids.
@@ -376,6 +384,17 @@ pub struct WebsiteReader {
 impl WebsiteReader {
     pub fn condition(&self) -> Condition {
         self.reach.website_condition()
+    }
+
+    /// Which engagements on a website in reach the reader may see: a provider only its own; the
+    /// agency and its regulators all.
+    pub fn engagement_visibility(&self) -> Condition {
+        match &self.reach {
+            Reach::Provider { organisation_id, .. } => {
+                Condition::all().add(engagement::Column::ProviderId.eq(*organisation_id))
+            }
+            Reach::Agency(_) | Reach::Regulators(_) => Condition::all(),
+        }
     }
 }
 
@@ -544,6 +563,7 @@ pub async fn report_reader<C: ConnectionTrait>(db: &C, actor: &Actor, today: Dat
 #[derive(Debug)]
 pub struct ReportSubmitter {
     organisation_id: Uuid,
+    today: Date,
 }
 
 impl ReportSubmitter {
@@ -551,16 +571,26 @@ impl ReportSubmitter {
         self.organisation_id
     }
 
-    /// Obligations this submitter may submit under.
+    /// Obligations this submitter may submit under: its own, and a provider's only while the
+    /// engagement is in force on the portal's day (an agency's reports to its regulator sit on none).
     pub fn condition(&self) -> Condition {
-        Condition::all().add(obligation::Column::SubmitterId.eq(self.organisation_id))
+        Condition::all()
+            .add(obligation::Column::SubmitterId.eq(self.organisation_id))
+            .add(
+                Condition::any().add(obligation::Column::EngagementId.is_null()).add(
+                    obligation::Column::EngagementId
+                        .in_subquery(engagements_in_force(Some(self.organisation_id), self.today)),
+                ),
+            )
     }
 }
 
-pub fn report_submitter(actor: &Actor) -> ServiceResult<ReportSubmitter> {
+/// `today` is the portal's day (`AppState::today`), the day reach is judged by.
+pub fn report_submitter(actor: &Actor, today: Date) -> ServiceResult<ReportSubmitter> {
     match require(actor, M::Reports, W)? {
         Rel::Own => Ok(ReportSubmitter {
             organisation_id: actor.organisation_id,
+            today,
         }),
         _ => Err(ServiceError::Forbidden),
     }
@@ -593,9 +623,16 @@ impl ReportReviewer {
         &self.scope
     }
 
-    /// Obligations this reviewer decides on: those owed to its organisation.
+    /// Obligations this reviewer decides on: those owed to its organisation (a regulator's only
+    /// while the agency is in its jurisdiction).
     pub fn condition(&self) -> Condition {
-        Condition::all().add(obligation::Column::ReceiverId.eq(self.organisation_id()))
+        let own = Condition::all().add(obligation::Column::ReceiverId.eq(self.organisation_id()));
+        match &self.scope {
+            ReviewerScope::Agency(id) => own.add(obligation::Column::AgencyId.eq(*id)),
+            ReviewerScope::Regulator { subtree, .. } => {
+                own.add(obligation::Column::AgencyId.in_subquery(agencies_under(subtree)))
+            }
+        }
     }
 
     /// Engagements it may set provider reports over (an agency's own).

@@ -45,6 +45,45 @@ impl DbSessionStore {
         Ok(res.rows_affected)
     }
 
+    /// Removes a one-time secret (a new password, an API token) that a flash message still holds
+    /// in a session row saved more than `shown_within` ago: the page after the redirect takes it
+    /// at once, so one still there was never shown and must not stay. Rows are recognised by
+    /// their expiry, which is `inactivity` after their last save. Returns how many were cleared.
+    pub async fn drop_unshown_secrets(
+        &self,
+        now: OffsetDateTime,
+        inactivity: time::Duration,
+        shown_within: time::Duration,
+    ) -> Result<u64, sea_orm::DbErr> {
+        use sea_orm::{ActiveModelTrait, IntoActiveModel};
+        let saved_before = now + inactivity - shown_within;
+        let rows = session::Entity::find()
+            .filter(session::Column::Data.contains("\"secret\":\""))
+            .filter(session::Column::ExpiresAt.lt(saved_before))
+            .all(&self.db)
+            .await?;
+        let mut cleared = 0;
+        for row in rows {
+            let Ok(mut data) = serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&row.data) else {
+                continue;
+            };
+            let holds_secret = data
+                .get("flash")
+                .and_then(|f| f.get("secret"))
+                .is_some_and(|s| s.is_string());
+            if !holds_secret {
+                continue;
+            }
+            data.remove("flash");
+            self.caches.sessions.remove(&row.id);
+            let mut am = row.into_active_model();
+            am.data = Set(serde_json::Value::Object(data).to_string());
+            am.update(&self.db).await?;
+            cleared += 1;
+        }
+        Ok(cleared)
+    }
+
     fn active_model(record: &Record) -> session_store::Result<session::ActiveModel> {
         let data = serde_json::to_string(&record.data).map_err(|e| session_store::Error::Encode(e.to_string()))?;
         Ok(session::ActiveModel {

@@ -81,7 +81,10 @@ impl FileStore {
             .0
             .take()
             .ok_or_else(|| std::io::Error::other("already placed"))?;
-        if fs::try_exists(&target).await? {
+        // The same bytes are already stored: mark them as just used (the sweeper spares a file
+        // touched within its grace period), then drop this copy. If the sweeper took them away
+        // meanwhile, this copy takes their place.
+        if touch(&target).await {
             fs::remove_file(&tmp).await?;
             return Ok(Placed {
                 sha256: received.sha256,
@@ -98,13 +101,70 @@ impl FileStore {
         })
     }
 
-    /// Removes stored bytes (only for files placed by a request whose transaction then failed).
-    pub async fn remove(&self, sha256: &str) {
-        if let Some(path) = self.path_of(sha256) {
-            if let Err(e) = fs::remove_file(&path).await {
-                tracing::warn!(error = %e, sha256, "could not remove an unreferenced file");
+    /// Removes what nothing needs: stored files that no row references and that nobody placed
+    /// or reused within `grace`, and partial uploads not written to within `grace` (a crash
+    /// mid-upload leaves them). A file is first moved aside, then checked again — still
+    /// unreferenced, not touched since — so an upload reusing the same bytes at that very
+    /// moment either touched it first (and it is put back) or finds it gone and stores its own.
+    pub async fn sweep<F, Fut>(&self, grace: std::time::Duration, is_referenced: F) -> std::io::Result<Swept>
+    where
+        F: Fn(String) -> Fut,
+        Fut: std::future::Future<Output = std::io::Result<bool>>,
+    {
+        let mut swept = Swept::default();
+        let cutoff = std::time::SystemTime::now()
+            .checked_sub(grace)
+            .unwrap_or(std::time::UNIX_EPOCH);
+        let old = |meta: &std::fs::Metadata| meta.modified().map(|m| m < cutoff).unwrap_or(false);
+        for path in self.tmp_files() {
+            let is_part = path.extension().is_some_and(|e| e == "part");
+            if let Ok(meta) = fs::metadata(&path).await {
+                if (is_part || path.extension().is_some_and(|e| e == "sweep")) && old(&meta) {
+                    fs::remove_file(&path).await?;
+                    swept.partial_uploads += 1;
+                }
             }
         }
+        for first in read_dirs(&self.root).await? {
+            if first.file_name().is_some_and(|n| n == "tmp") {
+                continue;
+            }
+            for second in read_dirs(&first).await? {
+                let mut entries = fs::read_dir(&second).await?;
+                while let Some(entry) = entries.next_entry().await? {
+                    let path = entry.path();
+                    let Some(sha) = path.file_name().and_then(|n| n.to_str()).map(str::to_string) else {
+                        continue;
+                    };
+                    if self.path_of(&sha).as_deref() != Some(path.as_path()) {
+                        continue;
+                    }
+                    let Ok(meta) = entry.metadata().await else { continue };
+                    if !old(&meta) || is_referenced(sha.clone()).await? {
+                        continue;
+                    }
+                    // Aside first (atomic), then the checks again on what was moved.
+                    let aside = self
+                        .tmp_dir()
+                        .join(format!("{sha}.{}.sweep", uuid::Uuid::new_v4().simple()));
+                    fs::create_dir_all(self.tmp_dir()).await?;
+                    if fs::rename(&path, &aside).await.is_err() {
+                        continue;
+                    }
+                    let still_old = fs::metadata(&aside).await.map(|m| old(&m)).unwrap_or(false);
+                    if still_old && !is_referenced(sha.clone()).await? {
+                        fs::remove_file(&aside).await?;
+                        swept.files += 1;
+                    } else if fs::try_exists(&path).await? {
+                        // An upload stored the same bytes again meanwhile.
+                        fs::remove_file(&aside).await?;
+                    } else {
+                        fs::rename(&aside, &path).await?;
+                    }
+                }
+            }
+        }
+        Ok(swept)
     }
 
     pub async fn open(&self, sha256: &str) -> std::io::Result<fs::File> {
@@ -124,6 +184,43 @@ impl FileStore {
     pub fn root(&self) -> &Path {
         &self.root
     }
+}
+
+/// What a sweep removed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Swept {
+    pub files: u64,
+    pub partial_uploads: u64,
+}
+
+/// The subdirectories of `dir` (none if it does not exist).
+async fn read_dirs(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    let mut entries = match fs::read_dir(dir).await {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
+        Err(e) => return Err(e),
+    };
+    while let Some(entry) = entries.next_entry().await? {
+        if entry.file_type().await?.is_dir() {
+            out.push(entry.path());
+        }
+    }
+    Ok(out)
+}
+
+/// Sets a stored file's modification time to now; false if it is not there.
+async fn touch(path: &Path) -> bool {
+    let path = path.to_path_buf();
+    tokio::task::spawn_blocking(move || {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(&path)
+            .and_then(|f| f.set_modified(std::time::SystemTime::now()))
+            .is_ok()
+    })
+    .await
+    .unwrap_or(false)
 }
 
 /// Deletes the temporary file unless it was placed: an upload cut off half-way leaves nothing.
@@ -427,6 +524,62 @@ mod tests {
             "dropped uploads remove their temporary files"
         );
         assert_eq!(store.path_of("../../etc/passwd"), None);
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    async fn stored(store: &FileStore, bytes: &'static [u8]) -> String {
+        let mut a = store.begin(1024).await.unwrap();
+        a.write(Bytes::from_static(bytes)).await.unwrap();
+        store.place(a.finish().await.unwrap()).await.unwrap().sha256
+    }
+
+    fn age(path: &Path, secs: u64) {
+        let f = std::fs::OpenOptions::new().write(true).open(path).unwrap();
+        f.set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(secs))
+            .unwrap();
+    }
+
+    #[tokio::test]
+    async fn the_sweeper_takes_only_what_nothing_needs_after_its_grace() {
+        let (store, dir) = store();
+        let grace = std::time::Duration::from_secs(3600);
+        let orphan = stored(&store, b"orphaned by a failed transaction").await;
+        let kept = stored(&store, b"referenced by a committed version").await;
+        let fresh = stored(&store, b"placed a moment ago, not yet committed").await;
+        let reused = stored(&store, b"old, but an upload of the same bytes just came").await;
+        for sha in [&orphan, &kept, &reused] {
+            age(&store.path_of(sha).unwrap(), 7200);
+        }
+        // The reuse touches the stored copy (its own copy is dropped).
+        assert_eq!(
+            stored(&store, b"old, but an upload of the same bytes just came").await,
+            reused
+        );
+        // What a crash mid-upload leaves, and an upload still being written.
+        std::fs::write(dir.join("tmp").join("crashed.part"), b"half").unwrap();
+        age(&dir.join("tmp").join("crashed.part"), 7200);
+        std::fs::write(dir.join("tmp").join("writing.part"), b"now").unwrap();
+        let referenced = kept.clone();
+        let swept = store
+            .sweep(grace, |sha| {
+                let referenced = referenced.clone();
+                async move { Ok(sha == referenced) }
+            })
+            .await
+            .unwrap();
+        assert_eq!(
+            swept,
+            Swept {
+                files: 1,
+                partial_uploads: 1
+            }
+        );
+        assert!(!store.path_of(&orphan).unwrap().exists());
+        for sha in [&kept, &fresh, &reused] {
+            assert!(store.path_of(sha).unwrap().exists(), "{sha} kept");
+        }
+        let left: Vec<_> = store.tmp_files();
+        assert_eq!(left, vec![dir.join("tmp").join("writing.part")]);
         std::fs::remove_dir_all(dir).unwrap();
     }
 }

@@ -185,6 +185,9 @@ messages! {
     NoPeople => "还没有人员。", "No people yet.";
     NoOrganisations => "还没有机构。", "No organisations yet.";
     ResetPassword => "重置密码", "Reset password";
+    ErrOwnRoles => "不能更改自己的角色，请由本单位另一位管理员操作。", "You cannot change your own roles; another administrator of your organisation must.";
+    ErrPlatformAdminGrant => "只有平台管理员可以授予或撤销平台管理员角色。", "Only a platform administrator can grant or remove the platform administrator role.";
+    ResetPasswordHelp => "将生成一次性密码（仅显示一次），此人须在下次登录时修改；此人所有已登录的会话立即结束，其全部 API 令牌同时吊销。", "A one-time password is made (shown once) that the person must change at the next sign-in; all of the person's sessions end at once and all of their API tokens are revoked.";
     Filter => "筛选", "Filter";
     ClearFilter => "清除筛选", "Clear";
     ExportCsv => "导出 CSV", "Export CSV";
@@ -429,7 +432,17 @@ messages! {
     ErrIdempotencyReused => "该幂等键已用于另一份不同的提交。", "This idempotency key was already used for a different request.";
     ErrIdempotencyKey => "幂等键应为 1 到 100 个可见 ASCII 字符。", "An idempotency key must be 1 to 100 visible ASCII characters.";
     ErrIdempotencyInFlight => "相同的提交正在处理中，请稍后刷新查看。", "The same submission is being processed; refresh in a moment.";
+    ErrTooManyFields => "表单字段过多。", "The form has too many fields.";
     ErrTooManyFiles => "附件过多（每个版本最多 20 个）。", "Too many files (at most 20 per version).";
+    ErrEngagementNotAccepted => "只能对服务商已接受且尚未结束的服务合作设定报送义务。", "Obligations can be set only on an engagement the provider has accepted and that has not ended.";
+    ErrFirstAfterEngagement => "开始报告期晚于该服务合作的结束日期。", "The first period begins after the engagement ends.";
+    ErrEndReasonRequired => "请说明终止该报送义务的原因。", "Say why the obligation ends.";
+    ErrObligationAlreadyEnded => "该报送义务已经终止。", "That obligation has already ended.";
+    EndObligation => "终止报送义务", "End obligation";
+    EndObligationHelp => "终止后不再要求此后的报告期；已结束的报告期仍需报送，已收到的报告全部保留。", "After it ends no later period is owed; periods already over are still owed, and everything received is kept.";
+    EndReason => "终止原因", "Reason for ending";
+    ObligationEndedFlash => "报送义务已终止。", "The obligation has ended.";
+    EndedOn => "终止于", "Ended on";
     ErrObligationUnknown => "未找到该报送义务。", "That report obligation was not found.";
     ErrKeptFileUnknown => "要保留的文件不是被退回版本的附件（只有重新提交时才能保留上一版本的文件）。", "A file to keep is not one of the returned version's files (files can be kept only when resubmitting).";
     ObligationsCapped => "这里只列出前 100 项报送义务；请用上方的筛选（报告类型、关键词）缩小范围。共计：", "Only the first 100 obligations are listed here; narrow them with the filter above (kind of report, search). In all:";
@@ -518,6 +531,9 @@ messages! {
     NothingToSubmit => "目前没有待提交的报告。", "Nothing to submit now.";
     NothingToReview => "目前没有待审阅的报告。", "Nothing to review now.";
     ActionObligationCreate => "设定报送义务", "Report obligation set";
+    ActionAuditSealed => "审计链启用密钥（此前各行已封存）", "Audit chain keyed (earlier rows sealed)";
+    ActionObligationEnd => "终止报送义务", "Report obligation ended";
+    ActionObligationMove => "报送义务随机关转至新的监管单位", "Report obligation moved with its agency to a new regulator";
     ActionReportSubmit => "提交报告", "Report submitted";
     ActionReportAccept => "接受报告", "Report accepted";
     ActionReportReturn => "退回报告", "Report returned";

@@ -90,7 +90,7 @@ pub async fn load_submit_form(obligation_id: Uuid, resubmit: Option<Uuid>) -> Re
     let state = expect_context::<AppState>();
     let result = async {
         let actor = actor::require()?;
-        let submitter = policy::report_submitter(&actor)?;
+        let submitter = policy::report_submitter(&actor, state.today())?;
         let mut form = service::submit_form(
             &state.db,
             &submitter,
@@ -144,6 +144,7 @@ pub async fn create_obligation(#[server(flatten)] input: ObligationInput) -> Res
         service::create_obligation(
             &state.db,
             state.clock.now(),
+            state.today(),
             &reviewer,
             &actor,
             &RequestMeta::current(),
@@ -153,6 +154,33 @@ pub async fn create_obligation(#[server(flatten)] input: ObligationInput) -> Res
     }
     .await;
     finish(result, saved_flash).await
+}
+
+#[server(endpoint = "end_obligation")]
+pub async fn end_obligation(id: Uuid, reason: String) -> Result<(), AppError> {
+    let state = expect_context::<AppState>();
+    let result = async {
+        let actor = actor::require()?;
+        let reviewer = policy::report_reviewer(&state.db, &actor).await?;
+        service::end_obligation(
+            &state.db,
+            state.clock.now(),
+            state.today(),
+            &reviewer,
+            &actor,
+            &RequestMeta::current(),
+            id,
+            &reason,
+        )
+        .await
+    }
+    .await;
+    finish(result, |_: &(), locale| crate::auth::Flash {
+        ok: true,
+        text: crate::i18n::Msg::ObligationEndedFlash.text(locale).into(),
+        secret: None,
+    })
+    .await
 }
 
 #[server(endpoint = "report_matrix", input = leptos::server_fn::codec::GetUrl)]

@@ -22,6 +22,11 @@ pub mod obligation {
         pub last_period: Option<TimeDate>,
         pub created_by: Uuid,
         pub created_at: TimeDateTimeWithTimeZone,
+        /// When it was ended early (by the receiving side, or with its engagement).
+        pub ended_on: Option<TimeDate>,
+        pub end_reason: Option<String>,
+        /// Who ended it; `None` when it ended with its engagement.
+        pub ended_by: Option<Uuid>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -20,8 +20,14 @@ use super::{
 };
 use crate::{
     backend::{
-        actor::Actor, flash, form::status_of, policy, request::RequestMeta, storage::IncomingError, AppState,
-        ServiceError, ServiceResult,
+        actor::Actor,
+        csv_export::{csv_response, CsvExport},
+        flash,
+        form::status_of,
+        policy,
+        request::RequestMeta,
+        storage::IncomingError,
+        AppState, ServiceError, ServiceResult,
     },
     error::AppError,
     i18n::{Locale, Msg},
@@ -116,6 +122,47 @@ fn media_type_for(name: &str, family: FileFamily, sniffed: &str) -> String {
     }
 }
 
+/// One text field's limit (the longest, the notes, are 20,000 characters: 80 KB in UTF-8).
+pub const MAX_TEXT_FIELD_BYTES: usize = 200_000;
+/// All text fields' bytes together.
+pub const MAX_TEXT_BYTES: usize = 1_000_000;
+/// Text fields in one form (the largest summary has about 30).
+pub const MAX_TEXT_FIELDS: usize = 200;
+
+/// The text fields a submission form has: only these are kept as a refused form's draft.
+fn is_form_field(name: &str) -> bool {
+    const PLAIN: &[&str] = &[
+        "obligation_id",
+        "period",
+        "summary",
+        "availability_pct",
+        "incidents",
+        "patches_applied",
+        "backups_succeeded",
+        "backups_failed",
+        "restore_test_done",
+        "attacks_blocked",
+        "notes",
+        "changes_delivered",
+        "websites_checked",
+        "issues_found",
+        "issues_fixed",
+        "improvement_plan",
+        "conclusion",
+        "score",
+    ];
+    const SEVERITY_GROUPS: &[&str] = &[
+        "vulnerabilities_found",
+        "vulnerabilities_fixed",
+        "findings",
+        "findings_fixed",
+    ];
+    PLAIN.contains(&name)
+        || name.split_once('.').is_some_and(|(group, level)| {
+            SEVERITY_GROUPS.contains(&group) && ["critical", "high", "medium", "low"].contains(&level)
+        })
+}
+
 /// The text fields and the received files of a multipart submission.
 #[derive(Debug, Default)]
 pub struct ParsedUpload {
@@ -140,16 +187,34 @@ pub async fn read_multipart_into(
     mut multipart: Multipart,
     out: &mut ParsedUpload,
 ) -> Result<(), UploadError> {
+    let (mut text_fields, mut text_bytes) = (0usize, 0usize);
     while let Some(mut field) = multipart.next_field().await.map_err(malformed)? {
         let name = field.name().unwrap_or("").to_string();
         let Some(file_name) = field.file_name().map(str::to_string) else {
-            let text = field.text().await.map_err(malformed)?;
-            if text.len() > 200_000 {
+            // Text is read chunk by chunk against its limits and refused at the first chunk past
+            // them: a huge text field never sits in memory whole.
+            text_fields += 1;
+            if text_fields > MAX_TEXT_FIELDS {
                 return Err(UploadError::Service(ServiceError::invalid(
                     "request",
-                    Msg::ErrTextTooLong,
+                    Msg::ErrTooManyFields,
                 )));
             }
+            let mut bytes = Vec::new();
+            while let Some(chunk) = field.chunk().await.map_err(malformed)? {
+                text_bytes += chunk.len();
+                if bytes.len() + chunk.len() > MAX_TEXT_FIELD_BYTES || text_bytes > MAX_TEXT_BYTES {
+                    let field = if name == "notes" || name == "improvement_plan" {
+                        "notes"
+                    } else {
+                        "request"
+                    };
+                    return Err(UploadError::Service(ServiceError::invalid(field, Msg::ErrTextTooLong)));
+                }
+                bytes.extend_from_slice(&chunk);
+            }
+            let text = String::from_utf8(bytes)
+                .map_err(|_| UploadError::Service(ServiceError::invalid("request", Msg::ErrBadRequest)))?;
             if name == "keep_files" {
                 if out.keep_files.len() >= rules::MAX_FILES {
                     return Err(UploadError::Service(ServiceError::invalid(
@@ -390,7 +455,7 @@ pub async fn submit_form(
         if actor.must_change_password {
             return Err(ServiceError::MustChangePassword.into());
         }
-        let submitter = policy::report_submitter(&actor)?;
+        let submitter = policy::report_submitter(&actor, state.today())?;
         let multipart = multipart.map_err(|e| UploadError::Malformed(e.body_text()))?;
         let mut parsed = ParsedUpload::default();
         let read = read_multipart_into(&state, multipart, &mut parsed).await;
@@ -440,7 +505,8 @@ pub async fn submit_form(
                 .await;
                 // Without JavaScript the browser shows the form afresh: it gets back what was typed.
                 if let Some(form) = typed.get("obligation_id").cloned() {
-                    typed.remove("idempotency_key");
+                    // Only the form's own fields, each already within its limit, go into the session.
+                    typed.retain(|name, _| is_form_field(name));
                     flash::set_draft(&session, &form, typed).await;
                 }
                 let back = headers
@@ -531,17 +597,6 @@ pub async fn download(
     }
 }
 
-fn csv_response(name: String, bytes: impl Into<axum::body::Body>) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
-        ],
-        bytes.into(),
-    )
-        .into_response()
-}
-
 /// The state of a period as a table cell says it.
 pub fn state_text(state: super::PeriodState, locale: Locale) -> String {
     use super::PeriodState as S;
@@ -575,9 +630,8 @@ pub async fn export_work_csv(
         }
         let reader = policy::report_reader(&state.db, &actor, state.today()).await?;
         let (items, _) = service::report_work(&state.db, &reader, &actor, state.clock.now(), &filter).await?;
-        let mut w = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
-        let err = |e: csv::Error| ServiceError::Internal(e.to_string());
-        w.write_record(
+        let mut w = CsvExport::new();
+        w.row(
             [
                 Msg::ReportKindLabel,
                 Msg::Period,
@@ -589,10 +643,9 @@ pub async fn export_work_csv(
             ]
             .iter()
             .map(|m| m.text(locale)),
-        )
-        .map_err(err)?;
+        )?;
         for i in items {
-            w.write_record([
+            w.row([
                 i.kind.label().text(locale).to_string(),
                 i.period.to_string(),
                 i.due_on,
@@ -600,14 +653,13 @@ pub async fn export_work_csv(
                 i.submitter.name,
                 i.receiver.name,
                 i.agency.name,
-            ])
-            .map_err(err)?;
+            ])?;
         }
-        w.into_inner().map_err(|e| ServiceError::Internal(e.to_string()))
+        w.finish()
     }
     .await;
     match result {
-        Ok(bytes) => csv_response(format!("reports-{}.csv", state.today()), bytes),
+        Ok(bytes) => csv_response("reports", state.today(), bytes),
         Err(e) => error_response(e, &meta, locale),
     }
 }
@@ -649,7 +701,7 @@ pub async fn export_matrix_csv(
     }
     .await;
     match result {
-        Ok(bytes) => csv_response(format!("report-matrix-{}.csv", state.today()), (*bytes).clone()),
+        Ok(bytes) => csv_response("report-matrix", state.today(), (*bytes).clone()),
         Err(e) => error_response(e, &meta, locale),
     }
 }
@@ -664,11 +716,10 @@ async fn matrix_csv(
     locale: Locale,
 ) -> ServiceResult<axum::body::Bytes> {
     let m = service::matrix(&state.db, &state.caches, reader, actor, now, filter, false).await?;
-    let mut w = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
-    let err = |e: csv::Error| ServiceError::Internal(e.to_string());
+    let mut w = CsvExport::new();
     let mut head = vec![Msg::Agency.text(locale).to_string()];
     head.extend(m.periods.iter().map(|p| p.to_string()));
-    w.write_record(&head).map_err(err)?;
+    w.row(&head)?;
     for r in m.rows {
         let mut rec = vec![r.agency.name];
         rec.extend(
@@ -676,9 +727,7 @@ async fn matrix_csv(
                 .iter()
                 .map(|c| c.state.map(|s| s.label().text(locale).to_string()).unwrap_or_default()),
         );
-        w.write_record(&rec).map_err(err)?;
+        w.row(&rec)?;
     }
-    w.into_inner()
-        .map(axum::body::Bytes::from)
-        .map_err(|e| ServiceError::Internal(e.to_string()))
+    w.finish().map(axum::body::Bytes::from)
 }

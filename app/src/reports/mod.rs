@@ -475,6 +475,9 @@ pub struct ObligationRow {
     pub first_period: Period,
     #[cfg_attr(feature = "ssr", schema(value_type = Option<String>))]
     pub last_period: Option<Period>,
+    /// The day it was ended early (`YYYY-MM-DD`), by the receiving side or with its engagement.
+    pub ended_on: Option<String>,
+    pub end_reason: Option<String>,
 }
 
 /// One period of one obligation, with its state for the viewer today: the unit of work.

@@ -8,7 +8,7 @@ use leptos_router::{
 use uuid::Uuid;
 
 use super::{
-    api::{CreateObligation, ReviewSubmission},
+    api::{CreateObligation, EndObligation, ReviewSubmission},
     Cadence, Conclusion, Decision, ItemFilter, Matrix, MatrixFilter, ObligationChoices, ObligationRow, PeriodItem,
     PeriodState, ReportKind, Severities, StateCode, SubmissionView, SubmitForm, Summary, VersionView,
 };
@@ -100,8 +100,14 @@ pub fn WorkTable(items: Vec<PeriodItem>, viewer_may_submit: bool, viewer: Option
     }
 }
 
+/// The obligations in reach; the receiving side's reviewers may end theirs, with a reason.
 #[component]
-fn ObligationTable(rows: Vec<ObligationRow>) -> impl IntoView {
+fn ObligationTable(
+    rows: Vec<ObligationRow>,
+    viewer: Uuid,
+    may_end: bool,
+    end: ServerAction<EndObligation>,
+) -> impl IntoView {
     let locale = use_locale();
     view! {
         <div class="table-wrap"><table class="table" data-test="obligations">
@@ -118,7 +124,23 @@ fn ObligationTable(rows: Vec<ObligationRow>) -> impl IntoView {
                         <td>{o.cadence.label().text(locale)}</td>
                         <td>{o.due_day}</td>
                         <td>{o.first_period.to_string()}</td>
-                        <td>{o.last_period.map(|p| p.to_string()).unwrap_or_else(|| "—".into())}</td>
+                        <td>
+                            {o.last_period.map(|p| p.to_string()).unwrap_or_else(|| "—".into())}
+                            {o.ended_on.clone().map(|d| view! {
+                                <div class="muted" data-test="obligation-ended">{t(Msg::EndedOn)}" "{d}{o.end_reason.clone().map(|r| format!(" · {r}"))}</div>
+                            })}
+                            {(may_end && o.receiver.id == viewer && o.ended_on.is_none()).then(|| view! {
+                                <details data-test="end-obligation">
+                                    <summary>{t(Msg::EndObligation)}</summary>
+                                    <p class="muted">{t(Msg::EndObligationHelp)}</p>
+                                    <ActionForm action=end>
+                                        <input type="hidden" name="id" value=o.id.to_string()/>
+                                        <label><span>{t(Msg::EndReason)}</span><input name="reason" required maxlength="2000"/></label>
+                                        <button type="submit">{t(Msg::EndObligation)}</button>
+                                    </ActionForm>
+                                </details>
+                            })}
+                        </td>
                     </tr>
                 }).collect_view()}
             </tbody>
@@ -179,16 +201,18 @@ fn ObligationForm(choices: ObligationChoices, create: ServerAction<CreateObligat
 #[component]
 pub fn ReportsPage() -> impl IntoView {
     let create = ServerAction::<CreateObligation>::new();
+    let end = ServerAction::<EndObligation>::new();
     let query = use_query_map();
     let filter = Memo::new(move |_| query.with(item_filter));
     let work = Resource::new(
-        move || (filter.get(), create.version().get()),
-        |(f, _)| super::api::list_report_work(f),
+        move || (filter.get(), create.version().get(), end.version().get()),
+        |(f, _, _)| super::api::list_report_work(f),
     );
     let locale = use_locale();
     view! {
         <h1>{t(Msg::Reports)}</h1>
         <ActionError value=Signal::derive(move || create.value().get().map(|r| r.map(|_| ())))/>
+        <ActionError value=Signal::derive(move || end.value().get())/>
         {move || matches!(create.value().get(), Some(Ok(_))).then(|| view! { <div class="notice ok" role="status"><p>{t(Msg::Saved)}</p></div> })}
         <Form method="GET" action="/reports" attr:class="filters card" attr:data-test="report-filter">
             <label><span>{t(Msg::Side)}</span>
@@ -242,6 +266,8 @@ pub fn ReportsPage() -> impl IntoView {
                                 </nav>
                             });
                             let obligations = w.obligations.clone();
+                            let may_end = w.choices.is_some();
+                            let viewer = w.viewer;
                             let form = w.choices.clone().filter(|c| !(c.engagements.is_empty() && c.agencies.is_empty()));
                             view! {
                                 {if items.is_empty() {
@@ -256,7 +282,7 @@ pub fn ReportsPage() -> impl IntoView {
                                     let capped = (w.obligations_total as usize > obligations.len()).then(|| view! {
                                         <p class="muted" data-test="obligations-capped">{t(Msg::ObligationsCapped)}" "{w.obligations_total}</p>
                                     });
-                                    view! { <ObligationTable rows=obligations/>{capped} }.into_any()
+                                    view! { <ObligationTable rows=obligations viewer may_end end/>{capped} }.into_any()
                                 }}
                                 {form.map(|choices| view! { <ObligationForm choices create/> })}
                             }.into_any()

@@ -178,7 +178,10 @@ fn obligation_row(o: &obligation::Model, names: &HashMap<Uuid, String>) -> Optio
         cadence,
         due_day: o.due_day,
         first_period: first,
-        last_period: last,
+        // An obligation ended before its first period owes nothing: no last period to show.
+        last_period: last.filter(|l| l.ordinal() >= first.ordinal()),
+        ended_on: o.ended_on.map(|d| d.to_string()),
+        end_reason: o.end_reason.clone(),
     })
 }
 
@@ -195,9 +198,7 @@ pub async fn obligation_choices(
     if let Some(cond) = reviewer.engagement_condition() {
         let rows = engagement::Entity::find()
             .filter(cond)
-            .filter(
-                engagement::Column::Status.is_in([EngagementStatus::Active.code(), EngagementStatus::Invited.code()]),
-            )
+            .filter(engagement::Column::Status.eq(EngagementStatus::Active.code()))
             .filter(engagement::Column::EndsOn.gte(today))
             .order_by_asc(engagement::Column::StartsOn)
             .all(db)
@@ -230,16 +231,20 @@ pub async fn obligation_choices(
     Ok(out)
 }
 
-/// Sets an obligation owed to the reviewer's organisation.
+/// Sets an obligation owed to the reviewer's organisation. A provider's obligation sits on an
+/// engagement it has accepted that has not ended (`today`: the portal's day), and its last period
+/// is at the latest the one in which the engagement ends.
+#[allow(clippy::too_many_arguments)]
 pub async fn create_obligation(
     db: &DatabaseConnection,
     now: OffsetDateTime,
+    today: Date,
     reviewer: &ReportReviewer,
     actor: &Actor,
     meta: &RequestMeta,
     input: &ObligationInput,
 ) -> ServiceResult<Uuid> {
-    let v = input.parse()?;
+    let mut v = input.parse()?;
     let txn = write_txn(db).await?;
     let (submitter_id, agency_id, engagement_id) = match reviewer.scope() {
         ReviewerScope::Agency(_) => {
@@ -252,16 +257,26 @@ pub async fn create_obligation(
             let cond = reviewer.engagement_condition().ok_or(ServiceError::Forbidden)?;
             let e = engagement::Entity::find_by_id(id)
                 .filter(cond)
-                .filter(
-                    engagement::Column::Status
-                        .is_in([EngagementStatus::Active.code(), EngagementStatus::Invited.code()]),
-                )
                 .one(&txn)
                 .await?
                 .ok_or(invalid("engagement_id", Msg::ErrEngagementUnknown))?;
+            // Decided: only on an accepted engagement that has not ended (an invitation may still
+            // be declined, and an obligation that waits on an answer would owe nothing meanwhile).
+            let status = EngagementStatus::parse(&e.status);
+            if status != Some(EngagementStatus::Active) || e.ends_on < today {
+                return Err(invalid("engagement_id", Msg::ErrEngagementNotAccepted));
+            }
             let role = EngagementRole::parse(&e.role).ok_or(invalid("engagement_id", Msg::ErrEngagementUnknown))?;
             if kind_for_role(role) != v.kind {
                 return Err(invalid("kind", Msg::ErrKindNotForEngagement));
+            }
+            // The obligation ends with the engagement: its last period is the one the end falls in.
+            let end = rules::containing(v.cadence, e.ends_on);
+            if v.first.ordinal() > end.ordinal() {
+                return Err(invalid("first_period", Msg::ErrFirstAfterEngagement));
+            }
+            if v.last.is_none_or(|l| l.ordinal() > end.ordinal()) {
+                v.last = Some(end);
             }
             (e.provider_id, e.agency_id, Some(e.id))
         }
@@ -295,6 +310,9 @@ pub async fn create_obligation(
         last_period: Set(v.last.map(rules::start)),
         created_by: Set(actor.person_id),
         created_at: Set(now),
+        ended_on: Set(None),
+        end_reason: Set(None),
+        ended_by: Set(None),
     }
     .insert(&txn)
     .await?;
@@ -329,6 +347,195 @@ pub async fn create_obligation(
     .await?;
     txn.commit().await?;
     Ok(id)
+}
+
+/// The receiving side ends an obligation it set, with a reason: the periods already over are
+/// still owed (and one already submitted for stays), later ones are not; everything received is
+/// kept. `today` is the portal's day.
+#[allow(clippy::too_many_arguments)]
+pub async fn end_obligation(
+    db: &DatabaseConnection,
+    now: OffsetDateTime,
+    today: Date,
+    reviewer: &ReportReviewer,
+    actor: &Actor,
+    meta: &RequestMeta,
+    id: Uuid,
+    reason: &str,
+) -> ServiceResult<()> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(invalid("reason", Msg::ErrEndReasonRequired));
+    }
+    if reason.chars().count() > 2000 {
+        return Err(invalid("reason", Msg::ErrTextTooLong));
+    }
+    let txn = write_txn(db).await?;
+    let o = obligation::Entity::find_by_id(id)
+        .filter(reviewer.condition())
+        .one(&txn)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    if o.ended_on.is_some() {
+        return Err(ServiceError::Conflict {
+            field: "id",
+            msg: Msg::ErrObligationAlreadyEnded,
+        });
+    }
+    let Some((_, cadence, first, last)) = typed(&o) else {
+        return Err(ServiceError::NotFound);
+    };
+    // The running period is not owed unless something was already sent for it.
+    let running = rules::containing(cadence, today);
+    let sent_for_running = submission::Entity::find()
+        .filter(submission::Column::ObligationId.eq(o.id))
+        .filter(submission::Column::PeriodStart.gte(rules::start(running)))
+        .count(&txn)
+        .await?
+        > 0;
+    let owed_to = if sent_for_running { running } else { running.prev() };
+    let new_last = end_at(first, last, owed_to);
+    let target = format!("obligation {id}");
+    let summary = format!(
+        "ended: last period owed {}; reason: {reason}",
+        describe_last(first, new_last)
+    );
+    let submitter = o.submitter_id;
+    let mut am: obligation::ActiveModel = o.into();
+    am.last_period = Set(Some(rules::start(new_last)));
+    am.ended_on = Set(Some(today));
+    am.end_reason = Set(Some(reason.to_string()));
+    am.ended_by = Set(Some(actor.person_id));
+    am.update(&txn).await?;
+    epoch::bump(&txn).await?;
+    for org in [None, Some(submitter)] {
+        let mut entry = AuditEntry::by(actor, meta, AuditAction::ObligationEnd, target.clone(), summary.clone());
+        if org.is_some() {
+            entry = entry.in_organisation(org);
+        }
+        append(&txn, now, entry).await?;
+    }
+    txn.commit().await?;
+    Ok(())
+}
+
+/// The earlier of an obligation's last period and `owed_to`: what it owes once ended (a period
+/// before `first` when nothing is owed at all).
+fn end_at(first: Period, last: Option<Period>, owed_to: Period) -> Period {
+    let end = match last {
+        Some(l) if l.ordinal() < owed_to.ordinal() => l,
+        _ => owed_to,
+    };
+    if end.ordinal() < first.ordinal() {
+        first.prev()
+    } else {
+        end
+    }
+}
+
+fn describe_last(first: Period, last: Period) -> String {
+    if last.ordinal() < first.ordinal() {
+        "none".into()
+    } else {
+        last.to_string()
+    }
+}
+
+/// Ends the obligations that sit on an engagement as the engagement ends on `ended_on` (the
+/// portal's day): the period the end falls in is the last one owed. Called inside the
+/// engagement's own transaction.
+pub async fn end_with_engagement<C: ConnectionTrait>(
+    txn: &C,
+    engagement_id: Uuid,
+    ended_on: Date,
+) -> ServiceResult<()> {
+    let rows = obligation::Entity::find()
+        .filter(obligation::Column::EngagementId.eq(engagement_id))
+        .filter(obligation::Column::EndedOn.is_null())
+        .all(txn)
+        .await?;
+    for o in rows {
+        let Some((_, cadence, first, last)) = typed(&o) else {
+            continue;
+        };
+        let new_last = end_at(first, last, rules::containing(cadence, ended_on));
+        let mut am: obligation::ActiveModel = o.into();
+        am.last_period = Set(Some(rules::start(new_last)));
+        am.ended_on = Set(Some(ended_on));
+        am.end_reason = Set(Some("engagement ended".into()));
+        am.update(txn).await?;
+    }
+    epoch::bump(txn).await?;
+    Ok(())
+}
+
+/// After the jurisdiction tree changed: an agency's reports owed to a regulator that no longer
+/// has it in its jurisdiction move to the agency's regulator now, with their history (which the
+/// old one no longer reaches). Called inside the tree change's transaction; audited for the
+/// agency and for the regulator that receives them.
+pub async fn follow_jurisdiction<C: ConnectionTrait>(
+    txn: &C,
+    now: OffsetDateTime,
+    actor: &Actor,
+    meta: &RequestMeta,
+    agencies: &[Uuid],
+) -> ServiceResult<u32> {
+    if agencies.is_empty() {
+        return Ok(0);
+    }
+    // Every organisation's parent, to walk each agency's chain of regulators.
+    let parents: HashMap<Uuid, Option<Uuid>> = organisation::Entity::find()
+        .filter(organisation::Column::Kind.is_in([OrgKind::Regulator.code(), OrgKind::Agency.code()]))
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o.regulator_id))
+        .collect();
+    let mut moved = 0;
+    for chunk in agencies.chunks(500) {
+        let rows = obligation::Entity::find()
+            .filter(obligation::Column::AgencyId.is_in(chunk.to_vec()))
+            .filter(obligation::Column::EngagementId.is_null())
+            .all(txn)
+            .await?;
+        for o in rows {
+            let Some(direct) = parents.get(&o.agency_id).copied().flatten() else {
+                // Under no regulator now: nobody reaches it until it is placed again.
+                continue;
+            };
+            let mut chain = Vec::new();
+            let mut at = Some(direct);
+            while let Some(r) = at {
+                if chain.contains(&r) || chain.len() > 64 {
+                    break;
+                }
+                chain.push(r);
+                at = parents.get(&r).copied().flatten();
+            }
+            if chain.contains(&o.receiver_id) {
+                continue;
+            }
+            let (id, from, agency) = (o.id, o.receiver_id, o.agency_id);
+            let mut am: obligation::ActiveModel = o.into();
+            am.receiver_id = Set(direct);
+            am.update(txn).await?;
+            let target = format!("obligation {id}");
+            let summary = format!("receiver: {from} → {direct} (the agency moved)");
+            for org in [agency, direct] {
+                let entry = AuditEntry::by(
+                    actor,
+                    meta,
+                    AuditAction::ObligationMove,
+                    target.clone(),
+                    summary.clone(),
+                )
+                .in_organisation(Some(org));
+                append(txn, now, entry).await?;
+            }
+            moved += 1;
+        }
+    }
+    Ok(moved)
 }
 
 /// Facts about submissions, keyed by (obligation, period start), with dates in `zone`.
@@ -746,7 +953,7 @@ async fn mail_people<C: ConnectionTrait>(
 }
 
 /// Submits a version. Files are placed under their hash before the transaction commits; if it
-/// does not commit, the files this request newly placed are removed again (nothing refers to them).
+/// does not commit, what it placed stays unreferenced until the sweeper removes it after its grace.
 pub async fn submit(
     db: &DatabaseConnection,
     store: &FileStore,
@@ -766,21 +973,18 @@ pub async fn submit(
         return Err(invalid("files", Msg::ErrTooManyFiles));
     }
     rules::validate_summary(&new.summary).map_err(|(f, m)| invalid(f, m))?;
-    let mut placed = Vec::new();
-    let result = submit_in_txn(db, store, now, submitter, actor, meta, new, &fp, &mut placed).await;
-    if result.is_err() {
-        for sha in placed {
-            let still_used = file::Entity::find()
-                .filter(file::Column::Sha256.eq(sha.as_str()))
-                .count(db)
-                .await
-                .unwrap_or(1);
-            if still_used == 0 {
-                store.remove(&sha).await;
-            }
-        }
-    }
-    result
+    // A failed transaction leaves what it placed to the sweeper: removing it here could take bytes
+    // another upload of the same file is about to reference.
+    submit_in_txn(db, store, now, submitter, actor, meta, new, &fp).await
+}
+
+/// Whether any stored file row refers to these bytes (for the sweeper).
+pub async fn file_referenced<C: ConnectionTrait>(conn: &C, sha256: &str) -> ServiceResult<bool> {
+    Ok(file::Entity::find()
+        .filter(file::Column::Sha256.eq(sha256))
+        .count(conn)
+        .await?
+        > 0)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -793,7 +997,6 @@ async fn submit_in_txn(
     meta: &RequestMeta,
     new: NewVersion,
     fp: &str,
-    placed: &mut Vec<String>,
 ) -> ServiceResult<SubmitOutcome> {
     let today = date_in_zone(now, &actor.time_zone);
     let txn = write_txn(db).await?;
@@ -880,9 +1083,6 @@ async fn submit_in_txn(
             .place(f.received)
             .await
             .map_err(|e| ServiceError::Internal(format!("storing a file: {e}")))?;
-        if p.created {
-            placed.push(p.sha256.clone());
-        }
         file::ActiveModel {
             id: Set(Uuid::new_v4()),
             version_id: Set(version_id),
@@ -1663,7 +1863,15 @@ pub fn reminder_due(p: Period, due_day: u8, today: Date, submitted: bool) -> Opt
 /// row's key decides who sends). Returns how many were queued.
 pub async fn send_reminders(db: &DatabaseConnection, now: OffsetDateTime, zone: &str) -> ServiceResult<u32> {
     let today = date_in_zone(now, zone);
-    let obligations = obligation::Entity::find().all(db).await?;
+    // A provider whose engagement is no longer in force is reminded of nothing.
+    let obligations = obligation::Entity::find()
+        .filter(
+            Condition::any()
+                .add(obligation::Column::EngagementId.is_null())
+                .add(obligation::Column::EngagementId.in_subquery(policy::engagements_in_force(None, today))),
+        )
+        .all(db)
+        .await?;
     let ids: Vec<Uuid> = obligations.iter().map(|o| o.id).collect();
     let facts = submission_facts(db, &ids, Some(today - time::Duration::days(400)), zone).await?;
     let names = org_names(db, obligations.iter().map(|o| o.receiver_id)).await?;

@@ -46,6 +46,8 @@ pub mod person {
         /// The sign-in before the current one, shown to the person ("last sign-in").
         pub previous_login_at: Option<TimeDateTimeWithTimeZone>,
         pub created_at: TimeDateTimeWithTimeZone,
+        /// Sessions signed in under another generation have ended.
+        pub session_generation: i32,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -2,14 +2,21 @@
 //! order the page shows for the same filter.
 use axum::{
     extract::{Query, State},
-    http::{header, StatusCode},
+    http::StatusCode,
     response::{IntoResponse, Response},
     Extension,
 };
 
 use super::WebsiteFilter;
 use crate::{
-    backend::{actor::Actor, form::status_of, policy, request::RequestMeta, AppState, ServiceError},
+    backend::{
+        actor::Actor,
+        csv_export::{csv_response, CsvExport},
+        form::status_of,
+        policy,
+        request::RequestMeta,
+        AppState, ServiceError,
+    },
     i18n::{Locale, Msg},
 };
 
@@ -33,7 +40,7 @@ pub async fn export_websites_csv(
         let today = state.today();
         let reader = policy::website_reader(&state.db, &actor, today).await?;
         let rows = super::service::websites::list_websites(&state.db, &reader, today, &filter).await?;
-        let mut w = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
+        let mut w = CsvExport::new();
         let header = [
             Msg::Agency,
             Msg::Website,
@@ -46,11 +53,10 @@ pub async fn export_websites_csv(
             Msg::SecurityOfficer,
             Msg::Flags,
         ];
-        w.write_record(header.iter().map(|m| m.text(locale)))
-            .map_err(|e| ServiceError::Internal(e.to_string()))?;
+        w.row(header.iter().map(|m| m.text(locale)))?;
         for r in rows {
             let flags: Vec<&str> = r.flags.iter().map(|f| f.label().text(locale)).collect();
-            w.write_record([
+            w.row([
                 r.agency_name.as_str(),
                 r.name.as_str(),
                 r.domain.as_str(),
@@ -61,24 +67,13 @@ pub async fn export_websites_csv(
                 r.phase_since.as_str(),
                 r.security_officer.as_deref().unwrap_or(""),
                 &flags.join("; "),
-            ])
-            .map_err(|e| ServiceError::Internal(e.to_string()))?;
+            ])?;
         }
-        w.into_inner().map_err(|e| ServiceError::Internal(e.to_string()))
+        w.finish()
     }
     .await;
     match result {
-        Ok(bytes) => {
-            let name = format!("websites-{}.csv", state.today());
-            (
-                [
-                    (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-                    (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
-                ],
-                bytes,
-            )
-                .into_response()
-        }
+        Ok(bytes) => csv_response("websites", state.today(), bytes),
         Err(e) => {
             let e = e.into_app_error(&meta.request_id);
             (status_of(&e), e.message(locale)).into_response()

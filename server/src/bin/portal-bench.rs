@@ -475,6 +475,24 @@ fn run_one(args: &Args, database: &str) -> Result<String, String> {
         eprintln!("{database}: {name}: {:.0} req/s", load.rps);
         row(&mut out, name, &load);
     }
+    // The same regulator pages while one client keeps posting what changes nothing: an anonymous
+    // language switch and a refused request, about ten of each a second (issue 13: these used to
+    // empty every cache). The figures must stay within noise of the runs above.
+    for (name, page, header) in pages.iter().take(2) {
+        let noise = Noise::start(&base);
+        let load = wrk(args, page, Some(header));
+        let posted = noise.stop();
+        let load = load?;
+        eprintln!(
+            "{database}: {name} with anonymous POSTs: {:.0} req/s ({posted} POSTs)",
+            load.rps
+        );
+        row(
+            &mut out,
+            &format!("{name}, with {posted} anonymous and refused POSTs"),
+            &load,
+        );
+    }
     let upload = upload(args, &base, &bearer, pid)?;
     let (after_kib, _) = rss_kib(pid);
     // Idle again: the server gives freed memory back after some seconds without requests.
@@ -489,6 +507,56 @@ fn run_one(args: &Args, database: &str) -> Result<String, String> {
         settled_kib as f64 / 1024.0,
     );
     Ok(out)
+}
+
+/// One client posting, about ten times a second, an anonymous language switch and a request that
+/// fails (a POST to no route), until stopped; bounded by the run it accompanies.
+struct Noise {
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: std::thread::JoinHandle<u64>,
+}
+
+impl Noise {
+    fn start(base: &str) -> Noise {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        let stop = std::sync::Arc::new(AtomicBool::new(false));
+        let flag = stop.clone();
+        let base = base.to_string();
+        let thread = std::thread::spawn(move || {
+            let origin = format!("Origin: {base}");
+            let mut sent = 0u64;
+            // At most ten minutes, whatever happens to the caller.
+            let until = Instant::now() + Duration::from_secs(600);
+            while !flag.load(Ordering::Relaxed) && Instant::now() < until {
+                for (path, data) in [("/locale", "lang=en&back=/"), ("/nowhere", "x=1")] {
+                    let _ = output(
+                        "curl",
+                        &[
+                            "-sS",
+                            "-o",
+                            "/dev/null",
+                            "-X",
+                            "POST",
+                            "-H",
+                            &origin,
+                            "-d",
+                            data,
+                            &format!("{base}{path}"),
+                        ],
+                    );
+                    sent += 1;
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            sent
+        });
+        Noise { stop, thread }
+    }
+
+    fn stop(self) -> u64 {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        self.thread.join().unwrap_or(0)
+    }
 }
 
 /// A large upload through the API beside `cp` of the same file on the same disk, with the

@@ -10,6 +10,9 @@ use sea_orm::{ConnectionTrait, DatabaseConnection};
 use server::config::Config;
 use time::macros::datetime;
 
+/// The audit chain's key in tests (the server's comes from its configuration).
+pub const TEST_AUDIT_KEY: &[u8] = b"test-audit-key-of-thirty-two-bytes!!";
+
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Backend {
     Sqlite,
@@ -50,6 +53,10 @@ pub async fn fresh_db(backend: Backend) -> (DatabaseConnection, String) {
     };
     let conn = db::connect(&url).await.expect("connect");
     Migrator::up(&conn, None).await.expect("migrate");
+    app::audit::service::install_key(TEST_AUDIT_KEY);
+    app::audit::service::ensure_keyed(&conn, time::OffsetDateTime::now_utc())
+        .await
+        .expect("audit key");
     (conn, url)
 }
 
@@ -69,6 +76,8 @@ pub struct Options {
     pub sign_in_per_minute: u32,
     pub demo: bool,
     pub public_url: Option<String>,
+    /// `PORTAL_TRUSTED_PROXIES`.
+    pub trusted_proxies: Option<String>,
 }
 
 impl Default for Options {
@@ -77,6 +86,7 @@ impl Default for Options {
             sign_in_per_minute: 1000,
             demo: true,
             public_url: None,
+            trusted_proxies: None,
         }
     }
 }
@@ -121,6 +131,10 @@ async fn serve(
         ("PORTAL_BIND", addr.to_string()),
         ("PORTAL_SIGNIN_PER_MINUTE", opts.sign_in_per_minute.to_string()),
         ("PORTAL_SITE_ROOT", std::env::temp_dir().display().to_string()),
+        (
+            "PORTAL_TRUSTED_PROXIES",
+            opts.trusted_proxies.clone().unwrap_or_default(),
+        ),
     ];
     let config = Config::from_lookup(|k| vars.iter().find(|(n, _)| *n == k).map(|(_, v)| v.clone())).expect("config");
     let state = server::app_state(db.clone(), clock.clone(), &config);
@@ -153,6 +167,16 @@ impl TestApp {
     /// requests do in use), so its caches read again.
     pub fn changed(&self) {
         self.caches.generation.bump();
+    }
+
+    /// The server's cache generation (it moves only when data a cached view reads changed).
+    pub fn generation(&self) -> u64 {
+        self.caches.generation.current()
+    }
+
+    /// Moves the clock the server reads.
+    pub fn advance(&self, by: time::Duration) {
+        self.clock.advance(by);
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -121,6 +121,7 @@ pub async fn end_engagement(id: Uuid) -> Result<(), AppError> {
         engagements::end(
             &state.db,
             state.clock.now(),
+            state.today(),
             &writer,
             &actor,
             &RequestMeta::current(),

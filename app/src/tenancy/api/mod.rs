@@ -35,7 +35,7 @@ fn otp_flash(otp: &OneTimePassword, locale: crate::i18n::Locale) -> Flash {
 #[cfg(feature = "ssr")]
 use crate::backend::form::saved_flash;
 
-#[server(endpoint = "organisations")]
+#[server(endpoint = "organisations", input = leptos::server_fn::codec::GetUrl)]
 pub async fn list_organisations() -> Result<Vec<OrganisationRow>, AppError> {
     let state = expect_context::<AppState>();
     let result = async {
@@ -117,7 +117,7 @@ pub struct PeoplePage {
     pub me: Uuid,
 }
 
-#[server(endpoint = "people")]
+#[server(endpoint = "people", input = leptos::server_fn::codec::GetUrl)]
 pub async fn list_people() -> Result<PeoplePage, AppError> {
     let state = expect_context::<AppState>();
     let result = async {

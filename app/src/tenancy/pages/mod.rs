@@ -304,10 +304,14 @@ fn PersonRowView(
                         </button>
                     </ActionForm>
                 })}
-                <ActionForm action=reset attr:class="inline">
-                    <input type="hidden" name="id" value=id_reset/>
-                    <button type="submit" class="link-button">{t(Msg::ResetPassword)}</button>
-                </ActionForm>
+                <details class="inline" data-test="reset-password">
+                    <summary>{t(Msg::ResetPassword)}</summary>
+                    <ActionForm action=reset>
+                        <p class="muted">{t(Msg::ResetPasswordHelp)}</p>
+                        <input type="hidden" name="id" value=id_reset/>
+                        <button type="submit">{t(Msg::ResetPassword)}</button>
+                    </ActionForm>
+                </details>
             </div></td>
         </tr>
     }

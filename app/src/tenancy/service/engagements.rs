@@ -419,6 +419,8 @@ pub async fn invite(
         },
     )
     .await?;
+    // What changed is read by cached views: they read again (here and on other instances).
+    crate::backend::epoch::bump(&txn).await?;
     txn.commit().await?;
     Ok(id)
 }
@@ -487,14 +489,19 @@ pub async fn answer(
         },
     )
     .await?;
+    // What changed is read by cached views: they read again (here and on other instances).
+    crate::backend::epoch::bump(&txn).await?;
     txn.commit().await?;
     Ok(())
 }
 
-/// Either side ends an engagement (an agency may also withdraw an invitation).
+/// Either side ends an engagement (an agency may also withdraw an invitation). `today` is the
+/// portal's day.
+#[allow(clippy::too_many_arguments)]
 pub async fn end(
     db: &DatabaseConnection,
     now: OffsetDateTime,
+    today: Date,
     writer: &EngagementWriter,
     actor: &Actor,
     meta: &RequestMeta,
@@ -517,6 +524,8 @@ pub async fn end(
     am.ended_at = Set(Some(now));
     am.ended_by_org = Set(Some(actor.organisation_id));
     am.update(&txn).await?;
+    // Its report obligations end with it: the period it ends in is the last one owed.
+    crate::reports::service::end_with_engagement(&txn, e.id, today).await?;
     let summary = format!("{} → {} by {}", status.code(), next.code(), actor.organisation_name);
     for entry in audit_pair(actor, meta, AuditAction::EngagementEnd, &e, other, summary) {
         append(&txn, now, entry).await?;
@@ -532,6 +541,8 @@ pub async fn end(
         },
     )
     .await?;
+    // What changed is read by cached views: they read again (here and on other instances).
+    crate::backend::epoch::bump(&txn).await?;
     txn.commit().await?;
     Ok(())
 }

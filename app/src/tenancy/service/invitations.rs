@@ -21,7 +21,7 @@ use crate::{
     },
     auth::{
         rules::{check_new_password, parse_email},
-        service::hash_password,
+        service::hash_password_off_thread,
     },
     backend::{
         actor::Actor,
@@ -198,12 +198,16 @@ pub async fn accept_invitation(
     password: &str,
     confirm: &str,
 ) -> ServiceResult<String> {
-    let txn = write_txn(db).await?;
-    let i = open_by_token(&txn, now, token).await?;
+    // Checked and hashed before the write transaction (Argon2 must not hold SQLite's write lock);
+    // the link is opened again inside it, so a link used meanwhile is still refused.
+    let i = open_by_token(db, now, token).await?;
     if password != confirm {
         return Err(ServiceError::invalid("confirm", Msg::ErrPasswordMismatch));
     }
     check_new_password(password, &i.display_name, &i.email).map_err(|m| ServiceError::invalid("password", m))?;
+    let hash = hash_password_off_thread(password.to_string()).await?;
+    let txn = write_txn(db).await?;
+    let i = open_by_token(&txn, now, token).await?;
     let roles: Vec<Role> = i.roles.split(',').filter_map(Role::parse).collect();
     let person_id = insert_person(
         &txn,
@@ -212,7 +216,7 @@ pub async fn accept_invitation(
         &i.email,
         &i.display_name,
         &roles,
-        hash_password(password)?,
+        hash,
         false,
     )
     .await?;
@@ -236,6 +240,7 @@ pub async fn accept_invitation(
         },
     )
     .await?;
+    crate::backend::epoch::bump(&txn).await?;
     txn.commit().await?;
     Ok(email)
 }

@@ -137,6 +137,21 @@ pub async fn place(
     let mut am = child.into_active_model();
     am.regulator_id = Set(regulator_id);
     am.update(&txn).await?;
+    // The agencies whose chain of regulators just changed take their reports owed upwards along.
+    let moved_agencies = if child_kind == OrgKind::Agency {
+        vec![child_id]
+    } else {
+        let subtree = crate::backend::policy::regulator_subtree(&txn, child_id).await?;
+        organisation::Entity::find()
+            .filter(organisation::Column::Kind.eq(OrgKind::Agency.code()))
+            .filter(organisation::Column::RegulatorId.is_in(subtree))
+            .all(&txn)
+            .await?
+            .into_iter()
+            .map(|o| o.id)
+            .collect()
+    };
+    crate::reports::service::follow_jurisdiction(&txn, now, actor, meta, &moved_agencies).await?;
     // The tree decides which agencies the cached matrices list.
     crate::backend::epoch::bump(&txn).await?;
     let summary = format!(

@@ -22,7 +22,7 @@ use crate::{
         service::{append, AuditEntry},
         AuditAction,
     },
-    auth::{rules::parse_email, service::hash_password},
+    auth::{rules::parse_email, service::hash_password_off_thread},
     backend::{
         actor::Actor,
         db::write_txn,
@@ -114,6 +114,7 @@ pub fn new_person(
         last_login_at: Set(None),
         previous_login_at: Set(None),
         created_at: Set(now),
+        session_generation: Set(0),
     }
 }
 
@@ -179,6 +180,7 @@ pub async fn create_organisation(
     let admin_email = parse_email(&input.admin_email).map_err(|m| ServiceError::invalid("admin_email", m))?;
     let admin_name = parse_name("admin_name", &input.admin_name, 200)?;
     let password = one_time_password();
+    let hash = hash_password_off_thread(password.clone()).await?;
     let txn = write_txn(db).await?;
     let org_id = Uuid::new_v4();
     organisation::ActiveModel {
@@ -198,17 +200,7 @@ pub async fn create_organisation(
     } else {
         vec![Role::OrgAdmin]
     };
-    insert_person(
-        &txn,
-        now,
-        org_id,
-        &admin_email,
-        &admin_name,
-        &admin_roles,
-        hash_password(&password)?,
-        true,
-    )
-    .await?;
+    insert_person(&txn, now, org_id, &admin_email, &admin_name, &admin_roles, hash, true).await?;
     append(
         &txn,
         now,
@@ -239,6 +231,8 @@ pub async fn create_organisation(
         .in_organisation(Some(org_id)),
     )
     .await?;
+    // What changed is read by cached views: they read again (here and on other instances).
+    crate::backend::epoch::bump(&txn).await?;
     txn.commit().await?;
     let row = OrganisationRow {
         id: org_id,
@@ -402,6 +396,15 @@ pub(super) async fn org_kind<C: ConnectionTrait>(conn: &C, id: Uuid) -> ServiceR
     OrgKind::parse(&org.kind).ok_or_else(|| ServiceError::Internal(format!("bad kind {}", org.kind)))
 }
 
+/// Only a platform administrator gives or takes the platform administrator role.
+fn check_grant(actor: &Actor, roles: &[Role], before: &[Role]) -> ServiceResult<()> {
+    let changes_platform = roles.contains(&Role::PlatformAdmin) != before.contains(&Role::PlatformAdmin);
+    if changes_platform && !actor.has(Role::PlatformAdmin) {
+        return Err(ServiceError::invalid("roles", Msg::ErrPlatformAdminGrant));
+    }
+    Ok(())
+}
+
 pub async fn create_person(
     db: &DatabaseConnection,
     now: OffsetDateTime,
@@ -412,20 +415,12 @@ pub async fn create_person(
 ) -> ServiceResult<OneTimePassword> {
     let email = parse_email(&input.email).map_err(|m| ServiceError::invalid("email", m))?;
     let name = parse_name("display_name", &input.display_name, 200)?;
+    let password = one_time_password();
+    let hash = hash_password_off_thread(password.clone()).await?;
     let txn = write_txn(db).await?;
     let roles = parse_roles(&input.roles, org_kind(&txn, cap.organisation_id()).await?)?;
-    let password = one_time_password();
-    insert_person(
-        &txn,
-        now,
-        cap.organisation_id(),
-        &email,
-        &name,
-        &roles,
-        hash_password(&password)?,
-        true,
-    )
-    .await?;
+    check_grant(actor, &roles, &[])?;
+    insert_person(&txn, now, cap.organisation_id(), &email, &name, &roles, hash, true).await?;
     append(
         &txn,
         now,
@@ -438,6 +433,8 @@ pub async fn create_person(
         ),
     )
     .await?;
+    // What changed is read by cached views: they read again (here and on other instances).
+    crate::backend::epoch::bump(&txn).await?;
     txn.commit().await?;
     Ok(OneTimePassword { email, password })
 }
@@ -482,6 +479,13 @@ pub async fn update_person(
     let p = own_person(&txn, cap, id).await?;
     let roles = parse_roles(&input.roles, org_kind(&txn, cap.organisation_id()).await?)?;
     let before = roles_of(&txn, id).await?;
+    if before != roles {
+        // Nobody raises (or lowers) their own rights: another administrator must.
+        if id == actor.person_id {
+            return Err(ServiceError::invalid("roles", Msg::ErrOwnRoles));
+        }
+        check_grant(actor, &roles, &before)?;
+    }
     if before.contains(&Role::OrgAdmin)
         && !roles.contains(&Role::OrgAdmin)
         && p.active
@@ -532,6 +536,8 @@ pub async fn update_person(
         )
         .await?;
     }
+    // What changed is read by cached views: they read again (here and on other instances).
+    crate::backend::epoch::bump(&txn).await?;
     txn.commit().await?;
     Ok(())
 }
@@ -584,6 +590,8 @@ pub async fn set_person_active(
         ),
     )
     .await?;
+    // What changed is read by cached views: they read again (here and on other instances).
+    crate::backend::epoch::bump(&txn).await?;
     txn.commit().await?;
     Ok(())
 }
@@ -597,16 +605,23 @@ pub async fn reset_password(
     meta: &RequestMeta,
     id: Uuid,
 ) -> ServiceResult<OneTimePassword> {
+    // Hashed before the write transaction: Argon2 must not hold SQLite's write lock.
+    let password = one_time_password();
+    let hash = hash_password_off_thread(password.clone()).await?;
     let txn = write_txn(db).await?;
     let p = own_person(&txn, cap, id).await?;
-    let password = one_time_password();
     let email = p.email.clone();
+    let (person_id, generation) = (p.id, p.session_generation.wrapping_add(1));
     let mut am = p.into_active_model();
-    am.password_hash = Set(hash_password(&password)?);
+    am.password_hash = Set(hash);
     am.must_change_password = Set(true);
     am.failed_attempts = Set(0);
     am.locked_until = Set(None);
+    // Every session of the person ends, and every API token is revoked: whoever held the old
+    // password may have made either.
+    am.session_generation = Set(generation);
     am.update(&txn).await?;
+    let revoked = crate::auth::tokens::revoke_all_of(&txn, person_id, now).await?;
     append(
         &txn,
         now,
@@ -615,10 +630,13 @@ pub async fn reset_password(
             meta,
             AuditAction::PasswordReset,
             format!("person {email}"),
-            "one-time password issued; must change at next sign-in",
+            format!(
+                "one-time password issued; must change at next sign-in; all sessions ended; {revoked} API tokens revoked"
+            ),
         ),
     )
     .await?;
+    crate::backend::epoch::bump(&txn).await?;
     txn.commit().await?;
     Ok(OneTimePassword { email, password })
 }

@@ -13,8 +13,8 @@ use uuid::Uuid;
 use super::super::{
     entity::{engagement, engagement_website, organisation, person, person_role, website},
     rules::{self, Domain},
-    DeploymentModel, EngagementRole, EngagementStatus, Phase, Role, ServiceModel, WebsiteDetail, WebsiteFilter,
-    WebsiteFlag, WebsiteInput, WebsiteRow,
+    DeploymentModel, EngagementRole, Phase, Role, ServiceModel, WebsiteDetail, WebsiteFilter, WebsiteFlag,
+    WebsiteInput, WebsiteRow,
 };
 use crate::{
     audit::{
@@ -366,11 +366,10 @@ pub async fn get_website(
         .ok_or(ServiceError::NotFound)?;
     let security_officer_id = w.security_officer_id;
     let agency_id = w.agency_id;
-    // Who serves it now: engagements in force that cover it.
+    // Who serves it now: engagements in force that cover it (a provider sees only its own).
     let serving = engagement::Entity::find()
-        .filter(engagement::Column::Status.eq(EngagementStatus::Active.code()))
-        .filter(engagement::Column::StartsOn.lte(today))
-        .filter(engagement::Column::EndsOn.gte(today))
+        .filter(engagement::Column::Id.in_subquery(policy::engagements_in_force(None, today)))
+        .filter(reader.engagement_visibility())
         .filter(
             engagement::Column::Id.in_subquery(
                 sea_orm::sea_query::Query::select()
@@ -484,6 +483,8 @@ pub async fn create_website(
         ),
     )
     .await?;
+    // What changed is read by cached views: they read again (here and on other instances).
+    crate::backend::epoch::bump(&txn).await?;
     txn.commit().await?;
     Ok(id)
 }
@@ -561,6 +562,8 @@ pub async fn update_website(
         )
         .await?;
     }
+    // What changed is read by cached views: they read again (here and on other instances).
+    crate::backend::epoch::bump(&txn).await?;
     txn.commit().await?;
     Ok(())
 }
