@@ -859,7 +859,7 @@ async fn seed_obligation<C: ConnectionTrait>(
         created_by: Set(submitted_by.or(reviewer).unwrap_or_default()),
         created_at: Set(now - Duration::days(400)),
         ended_on: Set(ended_on),
-        end_reason: Set(ended_on.map(|_| "engagement ended".to_string())),
+        end_reason: Set(None),
         ended_by: Set(None),
     }
     .insert(txn)

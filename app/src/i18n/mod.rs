@@ -185,6 +185,7 @@ messages! {
     NoPeople => "还没有人员。", "No people yet.";
     NoOrganisations => "还没有机构。", "No organisations yet.";
     ResetPassword => "重置密码", "Reset password";
+    OwnRolesHelp => "您自己的角色由本单位另一位管理员更改。", "Your own roles are changed by another administrator of your organisation.";
     ErrOwnRoles => "不能更改自己的角色，请由本单位另一位管理员操作。", "You cannot change your own roles; another administrator of your organisation must.";
     ErrPlatformAdminGrant => "只有平台管理员可以授予或撤销平台管理员角色。", "Only a platform administrator can grant or remove the platform administrator role.";
     ResetPasswordHelp => "将生成一次性密码（仅显示一次），此人须在下次登录时修改；此人所有已登录的会话立即结束，其全部 API 令牌同时吊销。", "A one-time password is made (shown once) that the person must change at the next sign-in; all of the person's sessions end at once and all of their API tokens are revoked.";
@@ -443,6 +444,7 @@ messages! {
     EndReason => "终止原因", "Reason for ending";
     ObligationEndedFlash => "报送义务已终止。", "The obligation has ended.";
     EndedOn => "终止于", "Ended on";
+    EndedWithEngagement => "随服务合作结束", "ended with its engagement";
     ErrObligationUnknown => "未找到该报送义务。", "That report obligation was not found.";
     ErrKeptFileUnknown => "要保留的文件不是被退回版本的附件（只有重新提交时才能保留上一版本的文件）。", "A file to keep is not one of the returned version's files (files can be kept only when resubmitting).";
     ObligationsCapped => "这里只列出前 100 项报送义务；请用上方的筛选（报告类型、关键词）缩小范围。共计：", "Only the first 100 obligations are listed here; narrow them with the filter above (kind of report, search). In all:";

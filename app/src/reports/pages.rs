@@ -127,13 +127,16 @@ fn ObligationTable(
                         <td>
                             {o.last_period.map(|p| p.to_string()).unwrap_or_else(|| "—".into())}
                             {o.ended_on.clone().map(|d| view! {
-                                <div class="muted" data-test="obligation-ended">{t(Msg::EndedOn)}" "{d}{o.end_reason.clone().map(|r| format!(" · {r}"))}</div>
+                                <div class="muted" data-test="obligation-ended">
+                                    {t(Msg::EndedOn)}" "{d}" · "
+                                    {o.end_reason.clone().unwrap_or_else(|| Msg::EndedWithEngagement.text(locale).to_string())}
+                                </div>
                             })}
                             {(may_end && o.receiver.id == viewer && o.ended_on.is_none()).then(|| view! {
                                 <details data-test="end-obligation">
                                     <summary>{t(Msg::EndObligation)}</summary>
                                     <p class="muted">{t(Msg::EndObligationHelp)}</p>
-                                    <ActionForm action=end>
+                                    <ActionForm action=end attr:class="end-obligation">
                                         <input type="hidden" name="id" value=o.id.to_string()/>
                                         <label><span>{t(Msg::EndReason)}</span><input name="reason" required maxlength="2000"/></label>
                                         <button type="submit">{t(Msg::EndObligation)}</button>

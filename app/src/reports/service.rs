@@ -462,7 +462,8 @@ pub async fn end_with_engagement<C: ConnectionTrait>(
         let mut am: obligation::ActiveModel = o.into();
         am.last_period = Set(Some(rules::start(new_last)));
         am.ended_on = Set(Some(ended_on));
-        am.end_reason = Set(Some("engagement ended".into()));
+        // No reason and nobody: it ended with its engagement (the page says so in the reader's language).
+        am.end_reason = Set(None);
         am.update(txn).await?;
     }
     epoch::bump(txn).await?;

@@ -291,7 +291,17 @@ fn PersonRowView(
                     <ActionForm action=update attr:class="stack">
                         <input type="hidden" name="id" value=id/>
                         <label><span>{t(Msg::DisplayName)}</span><input name="display_name" required maxlength="200" value=person.display_name.clone()/></label>
-                        <RoleBoxes grantable checked=person.roles.clone()/>
+                        {if is_me {
+                            // One's own roles are another administrator's to change: sent back as they are.
+                            view! {
+                                {person.roles.iter().map(|r| view! {
+                                    <input type="hidden" name=format!("role_{}", r.code()) value="on"/>
+                                }).collect_view()}
+                                <p class="muted" data-test="own-roles">{t(Msg::OwnRolesHelp)}</p>
+                            }.into_any()
+                        } else {
+                            view! { <RoleBoxes grantable checked=person.roles.clone()/> }.into_any()
+                        }}
                         <button type="submit" class="primary">{t(Msg::Save)}</button>
                     </ActionForm>
                 </details>
