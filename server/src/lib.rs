@@ -136,13 +136,17 @@ pub fn router(state: AppState, leptos: LeptosOptions) -> Router {
     for (_, path, handler) in plain_routes() {
         router = router.route(path, handler);
     }
-    router
-        .nest("/api/v1", api::router())
-        .nest_service("/pkg", ServeDir::new(pkg_dir).precompressed_gzip())
+    // Pages only: server functions, the API and plain routes never go through the renderer.
+    let pages = Router::new()
         .leptos_routes_with_context(&server_state, routes, context.clone(), {
             let leptos = leptos.clone();
             move || shell(leptos.clone())
         })
+        .route_layer(axum::middleware::from_fn(middleware::retry_stalled_render));
+    router
+        .nest("/api/v1", api::router())
+        .nest_service("/pkg", ServeDir::new(pkg_dir).precompressed_gzip())
+        .merge(pages)
         .fallback(leptos_axum::file_and_error_handler_with_context::<ServerState, _>(
             context, shell,
         ))

@@ -109,6 +109,38 @@ pub async fn publish_changes(State(state): State<AppState>, req: Request, next: 
     res
 }
 
+/// How long a page render may go without finishing before it is started again, attempt by
+/// attempt; the last attempt has no limit, so a page that is merely slow is never refused.
+const RENDER_ATTEMPT_LIMITS: [std::time::Duration; 2] =
+    [std::time::Duration::from_secs(8), std::time::Duration::from_secs(16)];
+
+/// Renders a page again when a render stalls. Leptos 0.8.23's server renderer, on a
+/// multi-threaded runtime, now and then never finishes a page whose `<Suspense>` waits on a
+/// resource that has in fact loaded (a lost wake-up between parallel Suspense boundaries, the
+/// class of leptos#4851; measured here: about 1 page in 17,000 under parallel load, with no CPU
+/// used and every database connection idle). A page is a read, so rendering it again is safe,
+/// and the new render does not share the stalled one's reactive state.
+pub async fn retry_stalled_render(req: Request, next: Next) -> Response {
+    render_within(&RENDER_ATTEMPT_LIMITS, req, next).await
+}
+
+async fn render_within(limits: &[std::time::Duration], req: Request, next: Next) -> Response {
+    if !matches!(*req.method(), Method::GET | Method::HEAD) {
+        return next.run(req).await;
+    }
+    // A GET's body is empty (hyper gives it none), so the request can be rebuilt for each attempt.
+    let (parts, _body) = req.into_parts();
+    let path = loggable_path(parts.uri.path());
+    for (attempt, limit) in limits.iter().enumerate() {
+        let req = Request::from_parts(parts.clone(), axum::body::Body::empty());
+        match tokio::time::timeout(*limit, next.clone().run(req)).await {
+            Ok(res) => return res,
+            Err(_) => tracing::warn!(path, attempt = attempt + 1, "a page render stalled; rendering it again"),
+        }
+    }
+    next.run(Request::from_parts(parts, axum::body::Body::empty())).await
+}
+
 /// Pages a person reloads more than they change: served again from memory while nothing has
 /// changed (the generation stands), for the same person, language, address and day. Never a page
 /// with a one-time form key, a waiting flash message, or the platform's (whose outbox moves by
@@ -356,4 +388,79 @@ pub async fn resolve_actor(State(state): State<AppState>, session: Session, mut 
         req.extensions_mut().insert(a);
     }
     next.run(req).await
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{
+        atomic::{AtomicUsize, Ordering},
+        Arc,
+    };
+
+    use axum::{routing::get, Router};
+    use tower::ServiceExt;
+
+    use super::*;
+
+    /// A router whose page hangs for its first `stalls` renders, counting every render.
+    fn page_stalling(stalls: usize) -> (Router, Arc<AtomicUsize>) {
+        let renders = Arc::new(AtomicUsize::new(0));
+        let counted = renders.clone();
+        let router = Router::new()
+            .route(
+                "/",
+                get(move || {
+                    let n = counted.fetch_add(1, Ordering::SeqCst);
+                    async move {
+                        if n < stalls {
+                            std::future::pending::<()>().await;
+                        }
+                        format!("render {}", n + 1)
+                    }
+                }),
+            )
+            .route_layer(axum::middleware::from_fn(|req, next| render_within(&LIMITS, req, next)));
+        (router, renders)
+    }
+
+    async fn body(res: Response) -> String {
+        let bytes = axum::body::to_bytes(res.into_body(), 1 << 20).await.unwrap();
+        String::from_utf8(bytes.to_vec()).unwrap()
+    }
+
+    fn get_root() -> Request {
+        Request::builder().uri("/").body(axum::body::Body::empty()).unwrap()
+    }
+
+    /// Short limits, so the tests take milliseconds.
+    const LIMITS: [std::time::Duration; 2] = [
+        std::time::Duration::from_millis(20),
+        std::time::Duration::from_millis(40),
+    ];
+
+    #[tokio::test]
+    async fn a_stalled_render_is_started_again_and_its_answer_served() {
+        let (router, renders) = page_stalling(1);
+        let res = router.oneshot(get_root()).await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        assert_eq!(body(res).await, "render 2");
+        assert_eq!(renders.load(Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test]
+    async fn the_last_attempt_waits_as_long_as_the_page_takes() {
+        // Stalls past every limited attempt: the unlimited one still answers (a slow page is never refused).
+        let (router, renders) = page_stalling(LIMITS.len());
+        let res = router.oneshot(get_root()).await.unwrap();
+        assert_eq!(body(res).await, format!("render {}", LIMITS.len() + 1));
+        assert_eq!(renders.load(Ordering::SeqCst), LIMITS.len() + 1);
+    }
+
+    #[tokio::test]
+    async fn a_page_that_answers_is_rendered_once() {
+        let (router, renders) = page_stalling(0);
+        let res = router.oneshot(get_root()).await.unwrap();
+        assert_eq!(body(res).await, "render 1");
+        assert_eq!(renders.load(Ordering::SeqCst), 1);
+    }
 }
