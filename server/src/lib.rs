@@ -136,7 +136,8 @@ pub fn router(state: AppState, leptos: LeptosOptions) -> Router {
     for (_, path, handler) in plain_routes() {
         router = router.route(path, handler);
     }
-    // Pages only: server functions, the API and plain routes never go through the renderer.
+    // The renderer's routes (leptos_axum adds the server functions here too; a GET one is a read and
+    // may be retried like a page, a POST is passed through). The API and plain routes are not here.
     let pages = Router::new()
         .leptos_routes_with_context(&server_state, routes, context.clone(), {
             let leptos = leptos.clone();
