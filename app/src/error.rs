@@ -16,9 +16,12 @@ pub enum AppError {
     Forbidden,
     #[error("not found")]
     NotFound,
-    /// A field's value was refused; `field` names the form field.
-    #[error("invalid {field}")]
-    Invalid { field: String, msg: Msg },
+    /// The request could not be read at all (malformed arguments or query string).
+    #[error("malformed request")]
+    Malformed,
+    /// Fields' values were refused, each naming its form field (never empty).
+    #[error("invalid input")]
+    Invalid { fields: Vec<FieldMsg> },
     #[error("conflict on {field}")]
     Conflict { field: String, msg: Msg },
     #[error("cross-origin request refused")]
@@ -31,11 +34,20 @@ pub enum AppError {
     Transport(String),
 }
 
+/// One refused field and its reason.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FieldMsg {
+    pub field: String,
+    pub msg: Msg,
+}
+
 impl AppError {
     pub fn invalid(field: &str, msg: Msg) -> Self {
         AppError::Invalid {
-            field: field.into(),
-            msg,
+            fields: vec![FieldMsg {
+                field: field.into(),
+                msg,
+            }],
         }
     }
 
@@ -45,17 +57,20 @@ impl AppError {
             AppError::MustChangePassword => Msg::MustChangeNotice.text(locale).into(),
             AppError::Forbidden => Msg::ErrForbidden.text(locale).into(),
             AppError::NotFound => Msg::ErrNotFound.text(locale).into(),
-            AppError::Invalid { msg, .. } | AppError::Conflict { msg, .. } => msg.text(locale).into(),
+            AppError::Malformed => Msg::ErrBadRequest.text(locale).into(),
+            AppError::Invalid { fields } => fields.iter().map(|f| f.msg.text(locale)).collect::<Vec<_>>().join(" "),
+            AppError::Conflict { msg, .. } => msg.text(locale).into(),
             AppError::CrossOrigin => Msg::ErrCrossOrigin.text(locale).into(),
             AppError::Internal { request_id } => format!("{} {request_id}", Msg::ErrInternal.text(locale)),
             AppError::Transport(detail) => format!("{} {detail}", Msg::ErrInternal.text(locale)),
         }
     }
 
-    /// A short code for a no-JavaScript redirect's query string.
+    /// The (first) field the error is about.
     pub fn field(&self) -> Option<&str> {
         match self {
-            AppError::Invalid { field, .. } | AppError::Conflict { field, .. } => Some(field),
+            AppError::Invalid { fields } => fields.first().map(|f| f.field.as_str()),
+            AppError::Conflict { field, .. } => Some(field),
             _ => None,
         }
     }
@@ -70,12 +85,9 @@ impl FromServerFnError for AppError {
             ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => {
                 #[cfg(feature = "ssr")]
                 if let Some(res) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
-                    res.set_status(axum::http::StatusCode::BAD_REQUEST);
+                    res.set_status(crate::backend::error::status_of(&AppError::Malformed));
                 }
-                AppError::Invalid {
-                    field: "request".into(),
-                    msg: Msg::ErrBadRequest,
-                }
+                AppError::Malformed
             }
             other => AppError::Transport(other.to_string()),
         }

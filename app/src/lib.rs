@@ -30,7 +30,10 @@ pub mod audit;
 pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod backend;
+pub mod domain;
 pub mod error;
+#[cfg(all(test, feature = "ssr"))]
+mod house;
 pub mod i18n;
 pub mod reports;
 pub mod tenancy;
@@ -71,7 +74,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn current_locale() -> Locale {
     #[cfg(feature = "ssr")]
     {
-        crate::backend::form::viewer_locale()
+        crate::ui::form::viewer_locale()
     }
     #[cfg(not(feature = "ssr"))]
     {

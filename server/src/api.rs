@@ -7,7 +7,8 @@ use std::collections::HashMap;
 
 use app::{
     auth::tokens::{self, TokenRefusal},
-    backend::{actor::Actor, policy, request::RequestMeta, AppState, ServiceError},
+    backend::{actor::Actor, error::status_of, request::RequestMeta, AppState, ServiceError},
+    error::AppError,
     i18n::{Locale, Msg},
     reports::{
         http::{self as report_http, UploadError},
@@ -75,54 +76,39 @@ impl Problem {
     /// The one mapping from the service's error to a problem.
     fn from_service(e: ServiceError, meta: &RequestMeta) -> Problem {
         let en = Locale::En;
-        match e {
-            ServiceError::NotSignedIn => Problem::new(
-                StatusCode::UNAUTHORIZED,
-                "unauthorized",
-                Msg::ErrNotSignedIn.text(en),
-                meta,
-            ),
-            ServiceError::MustChangePassword => Problem::new(
-                StatusCode::FORBIDDEN,
-                "password-change-required",
-                Msg::MustChangeNotice.text(en),
-                meta,
-            ),
-            ServiceError::Forbidden => {
-                Problem::new(StatusCode::FORBIDDEN, "forbidden", Msg::ErrForbidden.text(en), meta)
+        let e = e.into_app_error(&meta.request_id);
+        let status = status_of(&e);
+        match &e {
+            AppError::Invalid { fields } => {
+                let detail = fields
+                    .iter()
+                    .map(|f| format!("{}: {}", f.field, f.msg.text(en)))
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                fields
+                    .iter()
+                    .fold(Problem::new(status, "invalid-field", detail, meta), |p, f| {
+                        p.field(&f.field, f.msg.text(en))
+                    })
             }
-            ServiceError::NotFound => Problem::new(StatusCode::NOT_FOUND, "not-found", Msg::ErrNotFound.text(en), meta),
-            ServiceError::Invalid { field, msg } => Problem::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "invalid-field",
-                format!("{field}: {}", msg.text(en)),
-                meta,
-            )
-            .field(field, msg.text(en)),
-            ServiceError::Conflict { field, msg } => Problem::new(
-                StatusCode::CONFLICT,
-                "conflict",
-                format!("{field}: {}", msg.text(en)),
-                meta,
-            )
-            .field(field, msg.text(en)),
-            ServiceError::Db(e) => {
-                tracing::error!(request_id = meta.request_id, error = %e, "database error");
-                Problem::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "internal",
-                    Msg::ErrInternal.text(en),
-                    meta,
-                )
+            AppError::Conflict { field, msg } => {
+                Problem::new(status, "conflict", format!("{field}: {}", msg.text(en)), meta).field(field, msg.text(en))
             }
-            ServiceError::Internal(e) => {
-                tracing::error!(request_id = meta.request_id, error = %e, "internal error");
-                Problem::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "internal",
-                    Msg::ErrInternal.text(en),
-                    meta,
-                )
+            other => {
+                let kind = match other {
+                    AppError::NotSignedIn => "unauthorized",
+                    AppError::MustChangePassword => "password-change-required",
+                    AppError::Forbidden | AppError::CrossOrigin => "forbidden",
+                    AppError::NotFound => "not-found",
+                    AppError::Malformed => "malformed-request",
+                    _ => "internal",
+                };
+                // The request id is the problem's `instance`; the detail names no internals.
+                let detail = match other {
+                    AppError::Internal { .. } | AppError::Transport(_) => Msg::ErrInternal.text(en).to_string(),
+                    _ => other.message(en),
+                };
+                Problem::new(status, kind, detail, meta)
             }
         }
     }
@@ -319,7 +305,7 @@ async fn list_obligations(
     ApiActor(actor, meta): ApiActor,
 ) -> Result<Json<Vec<ObligationStatus>>, Problem> {
     ready(&actor, &meta)?;
-    let reader = policy::report_reader(&state.db, &actor, state.today())
+    let reader = app::reports::scope::report_reader(&state.db, &actor, state.today())
         .await
         .map_err(|e| Problem::from_service(e, &meta))?;
     let (items, obligations) = service::report_work(&state.db, &reader, &actor, state.clock.now(), &Default::default())
@@ -403,7 +389,7 @@ async fn list_submissions(
 ) -> Result<Response, Problem> {
     ready(&actor, &meta)?;
     let filter = parse_filter(&q, &meta)?;
-    let reader = policy::report_reader(&state.db, &actor, state.today())
+    let reader = app::reports::scope::report_reader(&state.db, &actor, state.today())
         .await
         .map_err(|e| Problem::from_service(e, &meta))?;
     let now = state.clock.now();
@@ -431,7 +417,7 @@ async fn list_submissions(
 }
 
 async fn view_of(state: &AppState, actor: &Actor, id: Uuid) -> Result<SubmissionView, ServiceError> {
-    let reader = policy::report_reader(&state.db, actor, state.today()).await?;
+    let reader = app::reports::scope::report_reader(&state.db, actor, state.today()).await?;
     service::submission_view(&state.db, &reader, actor, state.clock.now(), id).await
 }
 
@@ -445,7 +431,7 @@ async fn upload(
 ) -> Result<Response, Problem> {
     ready(actor, meta)?;
     let result: Result<SubmitOutcome, UploadError> = async {
-        let submitter = policy::report_submitter(actor, state.today())?;
+        let submitter = app::reports::scope::report_submitter(actor, state.today())?;
         let fixed = match resubmit_of {
             Some(id) => Some(service::submission_target(&state.db, &submitter, id).await?),
             None => None,

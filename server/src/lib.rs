@@ -3,6 +3,7 @@ pub mod api;
 pub mod config;
 pub mod mail;
 pub mod middleware;
+pub mod tasks;
 
 use std::{sync::Arc, time::Duration};
 

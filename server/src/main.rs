@@ -1,10 +1,11 @@
 //! The `portal` command: serve, migrate, seed-demo, generate, create-admin, issue-token, audit-verify.
 use std::{process::ExitCode, sync::Arc, time::Instant};
 
-use app::backend::{db, demo, SystemClock};
+use app::backend::{db, SystemClock};
 use clap::{Parser, Subcommand};
 use migrations::{Migrator, MigratorTrait};
 use server::config::{Config, VARS};
+use server::tasks::{admin, demo, generate};
 
 #[derive(Parser)]
 #[command(name = "portal", version, about = "Supervision portal for government websites on cloud services", after_help = env_help())]
@@ -197,10 +198,10 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, String> {
         }
         Command::CreateAdmin { email, name } => {
             let db = connect(&config).await?;
-            let password = demo::create_platform_admin(&db, time::OffsetDateTime::now_utc(), &email, &name)
+            let password = admin::create_platform_admin(&db, time::OffsetDateTime::now_utc(), &email, &name)
                 .await
                 .map_err(|e| match e {
-                    app::backend::ServiceError::Invalid { .. } => format!("not a valid email address: {email:?}"),
+                    app::backend::ServiceError::Invalid(_) => format!("not a valid email address: {email:?}"),
                     app::backend::ServiceError::Conflict { .. } => format!("{email} already has an account"),
                     other => other.to_string(),
                 })?;
@@ -215,9 +216,11 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, String> {
                 .await
                 .map_err(|e| match e {
                     app::backend::ServiceError::NotFound => format!("no active person has the email {email:?}"),
-                    app::backend::ServiceError::Invalid { field, msg } => {
-                        format!("{field}: {}", msg.text(app::i18n::Locale::En))
-                    }
+                    app::backend::ServiceError::Invalid(fields) => fields
+                        .iter()
+                        .map(|f| format!("{}: {}", f.field, f.msg.text(app::i18n::Locale::En)))
+                        .collect::<Vec<_>>()
+                        .join("; "),
                     other => other.to_string(),
                 })?;
             anchor(&db, &config).await?;
@@ -231,7 +234,7 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, String> {
             }
             let db = connect(&config).await?;
             let files = config.data_dir.join("files");
-            let plan = app::backend::generate::Plan {
+            let plan = generate::Plan {
                 agencies,
                 months,
                 ..Default::default()
@@ -240,16 +243,14 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, String> {
                 "generating {agencies} agencies with {months} months of reports into {} …",
                 config.describe()
             );
-            let done = app::backend::generate::generate(&db, &files, time::OffsetDateTime::now_utc(), &plan)
+            let done = generate::generate(&db, &files, time::OffsetDateTime::now_utc(), &plan)
                 .await
                 .map_err(|e| e.to_string())?;
             anchor(&db, &config).await?;
             for (table, n) in &done.rows {
                 println!("  {table:<20} {n:>9} rows");
             }
-            let size = app::backend::generate::database_bytes(&db)
-                .await
-                .map_err(|e| e.to_string())?;
+            let size = generate::database_bytes(&db).await.map_err(|e| e.to_string())?;
             println!(
                 "  {} files ({} KiB) under {}",
                 done.files,
@@ -263,9 +264,9 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, String> {
             );
             println!(
                 "sign in as {} (the top regulator), {} (an agency) or {} (a CSP); password {}",
-                app::backend::generate::account("security", app::backend::generate::TOP_REGULATOR),
-                app::backend::generate::account("security", &app::backend::generate::agency_key(0)),
-                app::backend::generate::account("security", "csp-000"),
+                generate::account("security", generate::TOP_REGULATOR),
+                generate::account("security", &generate::agency_key(0)),
+                generate::account("security", "csp-000"),
                 demo::DEMO_PASSWORD
             );
             Ok(ExitCode::SUCCESS)

@@ -7,12 +7,9 @@ use std::{
 };
 
 use app::{
+    auth::actor::Resolution,
     auth::http::{simple_page, urlencode, LOCALE_COOKIE},
-    backend::{
-        actor::{self, Resolution},
-        request::RequestMeta,
-        AppState,
-    },
+    backend::{request::RequestMeta, AppState},
     i18n::{Locale, Msg},
 };
 use axum::{
@@ -160,7 +157,7 @@ pub async fn page_cache(State(state): State<AppState>, session: Session, req: Re
     if req.method() != Method::GET
         || !CACHED_PAGES.contains(&req.uri().path())
         || actor.org_kind == app::tenancy::OrgKind::Platform
-        || app::backend::flash::pending(&session).await
+        || app::ui::flash::pending(&session).await
     {
         return next.run(req).await;
     }
@@ -320,7 +317,7 @@ pub async fn resolve_actor(State(state): State<AppState>, session: Session, mut 
     if req.uri().path().starts_with("/pkg/") || req.uri().path() == "/healthz" {
         return next.run(req).await;
     }
-    let resolution = actor::resolve(
+    let resolution = app::auth::actor::resolve(
         &state.db,
         &state.caches,
         &session,
@@ -334,7 +331,7 @@ pub async fn resolve_actor(State(state): State<AppState>, session: Session, mut 
             let meta = req.extensions().get::<RequestMeta>().cloned().unwrap_or_default();
             let err = e.into_app_error(&meta.request_id);
             return (
-                StatusCode::INTERNAL_SERVER_ERROR,
+                app::backend::error::status_of(&err),
                 simple_page(Locale::Zh, &err.message(Locale::Zh), "/"),
             )
                 .into_response();

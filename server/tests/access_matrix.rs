@@ -9,7 +9,6 @@ use std::collections::{BTreeSet, HashMap};
 
 use app::{
     backend::{
-        demo::{self, DemoOrg, DEMO, ENGAGEMENTS, PLATFORM_ADMIN, SITES},
         entity::api_token,
         policy::{access_for, Access, Module},
     },
@@ -21,6 +20,7 @@ use app::{
 };
 use common::{backends, spawn, TestApp};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use server::tasks::demo::{self, DemoOrg, DEMO, ENGAGEMENTS, PLATFORM_ADMIN, SITES};
 use uuid::Uuid;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -237,13 +237,20 @@ async fn audit_rows_are_scoped_to_the_viewers_organisation() {
             !actions.is_empty() && actions.iter().all(|a| a == "sign_in"),
             "{actions:?}"
         );
-        // A bad date is a clear 4xx, not a 500.
+        // A bad date is a refused field, answered as every refused field is (422), not a 500.
         let bad = agency
             .get(app.url("/audit/export.csv?from=yesterday"))
             .send()
             .await
             .expect("csv");
-        assert_eq!(bad.status(), 400);
+        assert_eq!(bad.status(), 422);
+        // A query string that is not one at all is a malformed request.
+        let malformed = agency
+            .get(app.url("/audit/export.csv?person=not-a-uuid"))
+            .send()
+            .await
+            .expect("csv");
+        assert_eq!(malformed.status(), 400);
         // The platform administrator sees everything.
         let platform = app.signed_in("platform@portal.example").await;
         let all = app.get_text(&platform, "/audit/export.csv").await;

@@ -1,9 +1,10 @@
 //! Sign-in, sessions and web security through the real router, on every test database.
 mod common;
 
-use app::{audit::service::verify_chain, backend::demo::DEMO_PASSWORD};
+use app::audit::service::verify_chain;
 use common::{backends, header, location, session_cookie, spawn, spawn_with, Options};
 use sea_orm::{ConnectionTrait, Statement};
+use server::tasks::demo::DEMO_PASSWORD;
 use time::Duration;
 
 async fn audit_actions<C: ConnectionTrait>(db: &C) -> Vec<String> {
@@ -599,7 +600,7 @@ async fn nobody_changes_their_own_roles_and_only_the_platform_grants_platform_ad
         assert!(res.text().await.unwrap().contains("roles"));
         // A platform person who is an organisation administrator but not a platform administrator
         // cannot make anyone a platform administrator.
-        let platform = app.signed_in(app::backend::demo::PLATFORM_ADMIN).await;
+        let platform = app.signed_in(server::tasks::demo::PLATFORM_ADMIN).await;
         let res = platform
             .post(app.url("/api/create_person"))
             .header("origin", &app.base)
@@ -629,7 +630,7 @@ async fn nobody_changes_their_own_roles_and_only_the_platform_grants_platform_ad
             )
             .await;
         assert_eq!(location(&changed), "/");
-        let viewer = person_id(&app, app::backend::demo::PLATFORM_VIEWER).await;
+        let viewer = person_id(&app, server::tasks::demo::PLATFORM_VIEWER).await;
         let res = ops
             .post(app.url("/api/update_person"))
             .header("origin", &app.base)
@@ -851,7 +852,7 @@ async fn sent_mail_keeps_no_body_and_invitation_links_stay_out_of_logs() {
             now,
             "someone@agency.example",
             app::i18n::Locale::Zh,
-            &app::backend::mail::Template::PersonInvited {
+            &app::tenancy::mail::TenancyMail::PersonInvited {
                 organisation: "示范".into(),
                 link: "http://portal/invite/secret-token".into(),
                 expires: "2026-12-01".into(),

@@ -14,8 +14,8 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use server::mail::{send_due, Transport};
 use time::macros::datetime;
 
-fn invite(n: usize) -> mail::Template {
-    mail::Template::PersonInvited {
+fn invite(n: usize) -> app::tenancy::mail::TenancyMail {
+    app::tenancy::mail::TenancyMail::PersonInvited {
         organisation: "Demo bureau".into(),
         link: format!("http://portal.test/invite/token-{n}"),
         expires: "2026-12-02 10:00".into(),
@@ -167,7 +167,7 @@ async fn mail_goes_through_a_real_smtp_conversation() {
     let transport = Arc::new(Transport::new(Some(&url), &std::env::temp_dir()).expect("transport"));
     let now = datetime!(2026-11-25 02:00 UTC);
     let token = uuid::Uuid::new_v4().simple().to_string();
-    let template = mail::Template::PersonInvited {
+    let template = app::tenancy::mail::TenancyMail::PersonInvited {
         organisation: "Demo bureau".into(),
         link: format!("http://portal.test/invite/{token}"),
         expires: "2026-12-02 10:00".into(),

@@ -5,7 +5,6 @@
 mod common;
 
 use app::{
-    backend::demo,
     reports::entity::obligation,
     tenancy::entity::{engagement, organisation, person, website},
 };
@@ -13,6 +12,7 @@ use common::{backends, spawn, TestApp};
 use reqwest::multipart::{Form, Part};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter};
 use serde_json::Value;
+use server::tasks::demo;
 use uuid::Uuid;
 
 const PDF: &[u8] =

@@ -106,9 +106,17 @@ async fn an_engagement_grants_access_only_while_in_force() {
                 .collect()
         };
         let (s, e) = post(&app, &agency, "invite_provider", &with("role", "developer")).await;
-        assert_eq!((s, e["Invalid"]["field"].as_str()), (422, Some("role")), "{e}");
+        assert_eq!(
+            (s, e["Invalid"]["fields"][0]["field"].as_str()),
+            (422, Some("role")),
+            "{e}"
+        );
         let (s, e) = post(&app, &agency, "invite_provider", &with("ends_on", "2025-12-31")).await;
-        assert_eq!((s, e["Invalid"]["field"].as_str()), (422, Some("ends_on")), "{e}");
+        assert_eq!(
+            (s, e["Invalid"]["fields"][0]["field"].as_str()),
+            (422, Some("ends_on")),
+            "{e}"
+        );
         let water_site = {
             let reg = app.signed_in("admin@regulator.example").await;
             id_of(&websites(&app, &reg).await, "slj.xizhou.gov.cn")
@@ -124,7 +132,11 @@ async fn an_engagement_grants_access_only_while_in_force() {
             })
             .collect();
         let (s, e) = post(&app, &agency, "invite_provider", &foreign).await;
-        assert_eq!((s, e["Invalid"]["field"].as_str()), (422, Some("website_ids")), "{e}");
+        assert_eq!(
+            (s, e["Invalid"]["fields"][0]["field"].as_str()),
+            (422, Some("website_ids")),
+            "{e}"
+        );
 
         // Invited: still nothing. Accepted: the covered website, and only it. Ended: gone again.
         let (s, invited) = post(&app, &agency, "invite_provider", &base).await;
@@ -276,7 +288,11 @@ async fn a_regulator_sees_exactly_its_jurisdiction() {
             ],
         )
         .await;
-        assert_eq!((s, e["Invalid"]["field"].as_str()), (422, Some("regulator_id")), "{e}");
+        assert_eq!(
+            (s, e["Invalid"]["fields"][0]["field"].as_str()),
+            (422, Some("regulator_id")),
+            "{e}"
+        );
         // Only the platform administers jurisdictions.
         let (s, _) = post(
             &app,
@@ -321,11 +337,27 @@ async fn an_agency_adds_and_edits_its_websites_with_every_field_checked() {
         ] {
             let (s, e) = post(&app, &agency, "create_website", &with(field, value)).await;
             assert_eq!(
-                (s, e["Invalid"]["field"].as_str()),
+                (s, e["Invalid"]["fields"][0]["field"].as_str()),
                 (422, Some(field)),
                 "{b:?} {field}={value}: {e}"
             );
         }
+        // Every bad field is named in one answer, so the form can show them all at once.
+        let several: Vec<(&str, &str)> = good
+            .iter()
+            .map(|(k, v)| match *k {
+                "domain" => (*k, "not a domain"),
+                "protection_level" => (*k, "9"),
+                "phase" => (*k, "finished"),
+                _ => (*k, *v),
+            })
+            .collect();
+        let (s, e) = post(&app, &agency, "create_website", &several).await;
+        let named: Vec<&str> = e["Invalid"]["fields"]
+            .as_array()
+            .map(|fs| fs.iter().filter_map(|f| f["field"].as_str()).collect())
+            .unwrap_or_default();
+        assert_eq!((s, named), (422, vec!["domain", "protection_level", "phase"]), "{e}");
         let (s, id) = post(&app, &agency, "create_website", &good).await;
         assert_eq!(s, 200, "{id}");
         let id = id.as_str().expect("id").to_string();
@@ -434,7 +466,11 @@ async fn a_person_joins_through_an_invitation_link_once() {
             &accept_form(&token, "password", "password"),
         )
         .await;
-        assert_eq!((s, e["Invalid"]["field"].as_str()), (422, Some("password")), "{e}");
+        assert_eq!(
+            (s, e["Invalid"]["fields"][0]["field"].as_str()),
+            (422, Some("password")),
+            "{e}"
+        );
         let (s, e) = post(
             &app,
             &anonymous,
@@ -442,7 +478,11 @@ async fn a_person_joins_through_an_invitation_link_once() {
             &accept_form(&token, "Quiet-Harbour-Lantern-58", "Quiet-Harbour-Lantern-59"),
         )
         .await;
-        assert_eq!((s, e["Invalid"]["field"].as_str()), (422, Some("confirm")), "{e}");
+        assert_eq!(
+            (s, e["Invalid"]["fields"][0]["field"].as_str()),
+            (422, Some("confirm")),
+            "{e}"
+        );
         let (s, e) = post(
             &app,
             &anonymous,

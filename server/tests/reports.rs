@@ -590,7 +590,7 @@ async fn an_upload_cut_off_half_way_leaves_no_submission_and_no_file() {
     let obligation = new_obligation(&app, &agency).await;
     let csp = app.client();
     let res = app
-        .sign_in(&csp, "admin@csp.example", app::backend::demo::DEMO_PASSWORD)
+        .sign_in(&csp, "admin@csp.example", server::tasks::demo::DEMO_PASSWORD)
         .await;
     let cookie = common::session_cookie(&res).expect("session cookie");
     let before = counts(&app).await;
@@ -1037,11 +1037,13 @@ async fn matrix_one_by_one(
 #[tokio::test]
 async fn the_matrix_aggregated_in_sql_matches_every_state_computed_one_by_one() {
     use app::{
-        backend::{actor::load_actor, demo, policy, time_fmt::start_of_day_in_zone},
+        auth::actor::load_actor,
+        backend::time_fmt::start_of_day_in_zone,
         reports::{entity::obligation, rules, service, Cadence, MatrixFilter, ReportKind, StateCode},
         tenancy::entity::{organisation, person},
     };
     use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+    use server::tasks::demo;
     use std::collections::BTreeMap;
     let now = time::macros::datetime!(2026-11-25 02:00 UTC);
     for backend in backends() {
@@ -1135,7 +1137,9 @@ async fn the_matrix_aggregated_in_sql_matches_every_state_computed_one_by_one() 
                 .expect("actor")
                 .expect("active");
             actor.time_zone = zone.into();
-            let reader = policy::report_reader(&db, &actor, now.date()).await.expect("reader");
+            let reader = app::reports::scope::report_reader(&db, &actor, now.date())
+                .await
+                .expect("reader");
             for kind in [ReportKind::CspMonthly, ReportKind::SelfCheck, ReportKind::Assessment] {
                 let expected = matrix_one_by_one(&db, &actor, kind, now).await;
                 let filter = MatrixFilter {
@@ -1232,7 +1236,9 @@ async fn the_matrix_aggregated_in_sql_matches_every_state_computed_one_by_one() 
             .await
             .expect("actor")
             .expect("active");
-        let reader = policy::report_reader(&db, &actor, now.date()).await.expect("reader");
+        let reader = app::reports::scope::report_reader(&db, &actor, now.date())
+            .await
+            .expect("reader");
         for (q, n) in [("%", 0), ("东州市", 2), ("", 6)] {
             let m = service::matrix(
                 &db,
@@ -1256,10 +1262,10 @@ async fn the_matrix_aggregated_in_sql_matches_every_state_computed_one_by_one() 
 #[tokio::test]
 async fn the_generated_world_keeps_every_rule_and_fills_only_an_empty_database() {
     use app::{
-        backend::generate::{self, Plan},
         reports::entity::obligation,
         tenancy::entity::{organisation, website},
     };
+    use server::tasks::generate::{self, Plan};
     let now = time::macros::datetime!(2026-11-25 02:00 UTC);
     for backend in backends() {
         let (db, url) = common::fresh_db(backend).await;
@@ -1339,5 +1345,49 @@ async fn a_huge_text_field_is_refused_while_it_streams_and_too_many_fields_too()
         let (status, body) = submit(&app, &csp, form(&obligation, "2026-10", "huge-2", &many, vec![])).await;
         assert_eq!(status, 422, "{body}");
         assert_eq!(counts(&app).await, before, "nothing stored");
+    }
+}
+
+/// The database's refusal of a second decision on one version is recognised by the index's name
+/// (PostgreSQL names it, SQLite names its columns), so the race answers "already reviewed".
+#[tokio::test]
+async fn a_second_decision_on_one_version_is_told_apart_by_its_constraint() {
+    use app::backend::error::{violated, Constraint};
+    use sea_orm::{ActiveModelTrait, IntoActiveModel};
+    for backend in backends() {
+        let app = common::spawn_with(
+            backend,
+            common::Options {
+                demo: true,
+                ..Default::default()
+            },
+        )
+        .await;
+        let first = review::Entity::find()
+            .one(&app.db)
+            .await
+            .expect("query")
+            .expect("the demo data has a review");
+        let mut twin = first.clone().into_active_model();
+        twin.id = sea_orm::ActiveValue::Set(uuid::Uuid::new_v4());
+        let twin = twin.reset_all();
+        let e = twin.insert(&app.db).await.expect_err("one decision per version");
+        let other = Constraint {
+            name: "uq_version_number",
+            columns: "report_version.submission_id, report_version.number",
+        };
+        let named = [
+            (other, "number", app::i18n::Msg::ErrSubmissionOpen),
+            (
+                review::UQ_REVIEW_VERSION,
+                "decision",
+                app::i18n::Msg::ErrAlreadyReviewed,
+            ),
+        ];
+        assert_eq!(
+            violated(&e, &named),
+            Some(("decision", app::i18n::Msg::ErrAlreadyReviewed)),
+            "{backend:?}: {e}"
+        );
     }
 }

@@ -92,7 +92,7 @@ async fn platform_admin_creates_an_organisation_whose_admin_must_change_password
         )
         .await;
         assert_eq!(status, 422);
-        assert_eq!(err["Invalid"]["field"], "subtype");
+        assert_eq!(err["Invalid"]["fields"][0]["field"], "subtype");
         // The new administrator signs in with the one-time password and is sent to change it.
         let res = app.sign_in(&c, "first@district.example", &password).await;
         assert_eq!(common::location(&res), "/account/password", "{b:?}");
@@ -154,7 +154,10 @@ async fn an_org_admin_manages_its_own_people_and_cannot_touch_another_organisati
             &[("email", "not-an-email"), ("display_name", "X"), ("role_viewer", "on")],
         )
         .await;
-        assert_eq!((status, err["Invalid"]["field"].as_str()), (422, Some("email")));
+        assert_eq!(
+            (status, err["Invalid"]["fields"][0]["field"].as_str()),
+            (422, Some("email"))
+        );
         let (status, _) = call(
             &app,
             &agency,
@@ -228,7 +231,7 @@ async fn an_org_admin_manages_its_own_people_and_cannot_touch_another_organisati
         let me = person_id(&app.db, "admin@agency.example").await;
         let (status, err) = call(&app, &agency, "set_person_active", &[("id", &me), ("active", "false")]).await;
         assert_eq!(
-            (status, err["Invalid"]["msg"].as_str()),
+            (status, err["Invalid"]["fields"][0]["msg"].as_str()),
             (422, Some("ErrSelfDeactivate"))
         );
         let (status, err) = call(
@@ -240,7 +243,7 @@ async fn an_org_admin_manages_its_own_people_and_cannot_touch_another_organisati
         .await;
         // Nobody changes their own roles (issue 13), which also keeps the last administrator one.
         assert_eq!(
-            (status, err["Invalid"]["msg"].as_str()),
+            (status, err["Invalid"]["fields"][0]["msg"].as_str()),
             (422, Some("ErrOwnRoles")),
             "{b:?}"
         );
@@ -306,7 +309,7 @@ async fn the_platform_renames_and_deactivates_an_organisation() {
         );
         let c = app.client();
         let res = app
-            .sign_in(&c, "admin@csp.example", app::backend::demo::DEMO_PASSWORD)
+            .sign_in(&c, "admin@csp.example", server::tasks::demo::DEMO_PASSWORD)
             .await;
         assert!(common::location(&res).starts_with("/login?error="), "{b:?}");
         let (status, _) = call(

@@ -12,6 +12,8 @@ pub mod entity;
 pub mod http;
 pub mod pages;
 #[cfg(feature = "ssr")]
+pub mod scope;
+#[cfg(feature = "ssr")]
 pub mod service;
 
 macro_rules! actions {

@@ -1,4 +1,5 @@
 //! Writing audit rows into the hash chain (inside the caller's transaction), listing, export, verification.
+use crate::audit::scope::{AuditReader, AuditScope};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect, Select,
@@ -12,13 +13,7 @@ use super::{
     AuditAction, AuditFilter, AuditPage, AuditRow, BreakReason, ChainBreak, VerifyReport,
 };
 use crate::{
-    backend::{
-        actor::Actor,
-        policy::{AuditReader, AuditScope},
-        request::RequestMeta,
-        time_fmt::format_in_zone,
-        ServiceError, ServiceResult,
-    },
+    backend::{actor::Actor, request::RequestMeta, time_fmt::format_in_zone, ServiceError, ServiceResult},
     i18n::Msg,
     tenancy::entity::person,
 };
@@ -64,6 +59,21 @@ impl AuditEntry {
     pub fn in_organisation(mut self, organisation_id: Option<Uuid>) -> Self {
         self.organisation_id = organisation_id;
         self
+    }
+
+    /// The entry in the actor's own trail and the same one mirrored into `other`'s: both parties
+    /// of a relationship (an engagement, an obligation, a submission) see what one did to it.
+    pub fn mirrored(
+        actor: &Actor,
+        meta: &RequestMeta,
+        action: AuditAction,
+        target: impl Into<String>,
+        summary: impl Into<String>,
+        other: Uuid,
+    ) -> [AuditEntry; 2] {
+        let own = AuditEntry::by(actor, meta, action, target, summary);
+        let theirs = own.clone().in_organisation(Some(other));
+        [own, theirs]
     }
 }
 
@@ -216,6 +226,18 @@ pub fn insertable(row: audit_log::Model) -> audit_log::ActiveModel {
 }
 
 /// Appends one row to the chain. Call inside the transaction that makes the change it records.
+/// Appends several entries in order (both sides of a [`AuditEntry::mirrored`] pair).
+pub async fn append_all<C: ConnectionTrait>(
+    conn: &C,
+    at: OffsetDateTime,
+    entries: impl IntoIterator<Item = AuditEntry>,
+) -> ServiceResult<()> {
+    for entry in entries {
+        append(conn, at, entry).await?;
+    }
+    Ok(())
+}
+
 pub async fn append<C: ConnectionTrait>(conn: &C, at: OffsetDateTime, entry: AuditEntry) -> ServiceResult<()> {
     let mut head = ChainHead::read(conn).await?;
     let row = head.next(at, entry)?;

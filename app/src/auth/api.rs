@@ -8,14 +8,15 @@ use crate::error::AppError;
 pub async fn get_frame() -> Result<Frame, AppError> {
     use crate::{
         auth::Viewer,
-        backend::{actor, flash, form::viewer_locale, time_fmt::format_in_zone, AppState},
+        backend::{actor, time_fmt::format_in_zone, AppState},
+        ui::{flash, form::viewer_locale},
     };
     let state = expect_context::<AppState>();
     let current = actor::current();
     let nav = current
         .as_ref()
         .filter(|a| !a.must_change_password)
-        .map(crate::backend::policy::nav_pages)
+        .map(crate::ui::nav::nav_pages)
         .unwrap_or_default();
     let viewer = current.map(|a| Viewer {
         person_id: a.person_id,
@@ -35,7 +36,9 @@ pub async fn get_frame() -> Result<Frame, AppError> {
     let demo = state
         .caches
         .views
-        .get_or_compute("demo", state.generation(), || crate::backend::demo::is_demo(&state.db))
+        .get_or_compute("demo", state.generation(), || {
+            crate::backend::settings::is_demo(&state.db)
+        })
         .await
         .map(|d| *d)
         .unwrap_or(false);
@@ -51,50 +54,46 @@ pub async fn get_frame() -> Result<Frame, AppError> {
 /// The signed-in person's API tokens.
 #[server(endpoint = "api_tokens", input = leptos::server_fn::codec::GetUrl)]
 pub async fn list_api_tokens() -> Result<Vec<super::TokenRow>, AppError> {
-    use crate::backend::{actor, form::answer, AppState};
-    let state = expect_context::<AppState>();
-    let result = async {
-        let actor = actor::require()?;
-        super::tokens::list(&state.db, state.clock.now(), &actor).await
-    }
-    .await;
-    answer(result)
+    use crate::ui::form::{serve, Call};
+    serve(|Call { state, actor }| async move { super::tokens::list(&state.db, state.clock.now(), &actor).await }).await
 }
 
 /// Mints a token; its secret is in the answer (and, for a plain form post, in the flash) once.
 #[server(endpoint = "create_api_token")]
 pub async fn create_api_token(name: String, days: String) -> Result<String, AppError> {
-    use crate::backend::{actor, form::finish, request::RequestMeta, AppState};
-    let state = expect_context::<AppState>();
-    let result = async {
-        let actor = actor::require()?;
-        super::tokens::create(
-            &state.db,
-            state.clock.now(),
-            &actor,
-            &RequestMeta::current(),
-            &name,
-            &days,
-        )
-        .await
-    }
-    .await;
-    finish(result, |secret: &String, locale| super::Flash {
-        ok: true,
-        text: crate::i18n::Msg::TokenCreated.text(locale).into(),
-        secret: Some(secret.clone()),
-    })
+    use crate::{
+        backend::request::RequestMeta,
+        ui::form::{serve_form, Call},
+    };
+    serve_form(
+        |secret: &String, locale| super::Flash {
+            ok: true,
+            text: crate::i18n::Msg::TokenCreated.text(locale).into(),
+            secret: Some(secret.clone()),
+        },
+        |Call { state, actor }| async move {
+            super::tokens::create(
+                &state.db,
+                state.clock.now(),
+                &actor,
+                &RequestMeta::current(),
+                &name,
+                &days,
+            )
+            .await
+        },
+    )
     .await
 }
 
 #[server(endpoint = "revoke_api_token")]
 pub async fn revoke_api_token(id: uuid::Uuid) -> Result<(), AppError> {
-    use crate::backend::{actor, form::finish, form::saved_flash, request::RequestMeta, AppState};
-    let state = expect_context::<AppState>();
-    let result = async {
-        let actor = actor::require()?;
+    use crate::{
+        backend::request::RequestMeta,
+        ui::form::{saved_flash, serve_form, Call},
+    };
+    serve_form(saved_flash, |Call { state, actor }| async move {
         super::tokens::revoke(&state.db, state.clock.now(), &actor, &RequestMeta::current(), id).await
-    }
-    .await;
-    finish(result, saved_flash).await
+    })
+    .await
 }

@@ -12,16 +12,14 @@ use governor::clock::{Clock as _, DefaultClock};
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use super::service::{self, PasswordChange, SignIn};
+use super::{
+    actor::{SessionAuth, AUTH_KEY},
+    service::{self, PasswordChange, SignIn},
+};
 use crate::{
-    auth::Flash,
-    backend::{
-        actor::{Actor, SessionAuth, AUTH_KEY},
-        flash,
-        request::RequestMeta,
-        AppState, ServiceError,
-    },
+    backend::{actor::Actor, request::RequestMeta, AppState, ServiceError},
     i18n::{Locale, Msg},
+    ui::{flash, Flash},
 };
 
 #[derive(Deserialize)]
@@ -91,7 +89,7 @@ fn percent_decode(s: &str) -> String {
 fn internal(meta: &RequestMeta, e: ServiceError, locale: Locale) -> Response {
     let app = e.into_app_error(&meta.request_id);
     (
-        StatusCode::INTERNAL_SERVER_ERROR,
+        crate::backend::error::status_of(&app),
         simple_page(locale, &app.message(locale), "/"),
     )
         .into_response()
@@ -288,10 +286,15 @@ pub async fn change_password(
             .await;
             Redirect::to("/").into_response()
         }
-        Err(ServiceError::Invalid { field, msg }) => {
-            Redirect::to(&format!("/account/password?error={}&field={field}", msg.name())).into_response()
-        }
-        Err(e) => internal(&meta, e, locale),
+        Err(e) => match e.first_field() {
+            Some(first) => Redirect::to(&format!(
+                "/account/password?error={}&field={}",
+                first.msg.name(),
+                first.field
+            ))
+            .into_response(),
+            None => internal(&meta, e, locale),
+        },
     }
 }
 
@@ -412,9 +415,14 @@ pub async fn set_preferences(
             .await;
             Redirect::to("/account/password").into_response()
         }
-        Err(ServiceError::Invalid { field, msg }) => {
-            Redirect::to(&format!("/account/password?error={}&field={field}", msg.name())).into_response()
-        }
-        Err(e) => internal(&meta, e, locale),
+        Err(e) => match e.first_field() {
+            Some(first) => Redirect::to(&format!(
+                "/account/password?error={}&field={}",
+                first.msg.name(),
+                first.field
+            ))
+            .into_response(),
+            None => internal(&meta, e, locale),
+        },
     }
 }

@@ -1,14 +1,19 @@
 //! Sign-in, sign-out, password change and the signed-in person's view of itself.
 use crate::{
+    domain::{OrgKind, Role},
     i18n::Locale,
-    tenancy::{OrgKind, Role},
+    ui::{Flash, NavPage},
 };
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+#[cfg(feature = "ssr")]
+pub mod actor;
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod http;
+#[cfg(feature = "ssr")]
+pub mod mail;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod rules;
@@ -53,20 +58,6 @@ impl Viewer {
     }
 }
 
-/// Pages in the navigation; the server decides from the access policy which the viewer gets.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum NavPage {
-    Websites,
-    Engagements,
-    Reports,
-    /// The regulator's agencies × periods matrix.
-    ReportMatrix,
-    Organisations,
-    Jurisdictions,
-    People,
-    Audit,
-}
-
 /// The page frame's data: who is viewing, in which language, and whether this is demo data.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Frame {
@@ -76,13 +67,6 @@ pub struct Frame {
     pub flash: Option<Flash>,
     /// The navigation the policy grants the viewer.
     pub nav: Vec<NavPage>,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Flash {
-    pub ok: bool,
-    pub text: String,
-    pub secret: Option<String>,
 }
 
 /// Whether a personal API token can still be used.

@@ -320,7 +320,7 @@ pub async fn change_password(
         now,
         &actor.email,
         actor.locale.unwrap_or_default(),
-        &crate::backend::mail::Template::PasswordChanged {
+        &super::mail::AuthMail::PasswordChanged {
             at: crate::backend::time_fmt::format_in_zone(now, &actor.time_zone),
         },
     )

@@ -8,19 +8,14 @@ use sha2::{Digest, Sha256};
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
-use super::{TokenRow, TokenState};
+use super::{actor::cached_actor, TokenRow, TokenState};
 use crate::{
     audit::{
         service::{append, AuditEntry},
         AuditAction,
     },
     backend::{
-        actor::{cached_actor, Actor},
-        db::write_txn,
-        entity::api_token,
-        epoch::Caches,
-        request::RequestMeta,
-        time_fmt::format_in_zone,
+        actor::Actor, db::write_txn, entity::api_token, epoch::Caches, request::RequestMeta, time_fmt::format_in_zone,
         ServiceError, ServiceResult,
     },
     i18n::Msg,

@@ -11,23 +11,17 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use super::service;
 #[cfg(feature = "ssr")]
-use crate::backend::{
-    actor,
-    form::{answer, finish, saved_flash},
-    policy,
-    request::RequestMeta,
-    AppState, ServiceError,
-};
+use crate::backend::{request::RequestMeta, ServiceError};
+#[cfg(feature = "ssr")]
+use crate::ui::form::{saved_flash, serve, serve_form, Call};
 
 #[server(endpoint = "report_work", input = leptos::server_fn::codec::GetUrl)]
 pub async fn list_report_work(filter: ItemFilter) -> Result<ReportWork, AppError> {
-    let state = expect_context::<AppState>();
-    let result = async {
-        let actor = actor::require()?;
-        let reader = policy::report_reader(&state.db, &actor, state.today()).await?;
+    serve(|Call { state, actor }| async move {
+        let reader = crate::reports::scope::report_reader(&state.db, &actor, state.today()).await?;
         // Only those who set obligations get the form's choices (asking would be forbidden for the rest).
-        let reviewer = match policy::may_review(&actor) {
-            true => Some(policy::report_reviewer(&state.db, &actor).await?),
+        let reviewer = match crate::reports::scope::may_review(&actor) {
+            true => Some(crate::reports::scope::report_reviewer(&state.db, &actor).await?),
             false => None,
         };
         service::work_page(
@@ -39,18 +33,15 @@ pub async fn list_report_work(filter: ItemFilter) -> Result<ReportWork, AppError
             &filter,
         )
         .await
-    }
-    .await;
-    answer(result)
+    })
+    .await
 }
 
 /// The dashboard's report panel.
 #[server(endpoint = "report_panel", input = leptos::server_fn::codec::GetUrl)]
 pub async fn report_panel() -> Result<ReportPanelData, AppError> {
-    let state = expect_context::<AppState>();
-    let result = async {
-        let actor = actor::require()?;
-        let reader = policy::report_reader(&state.db, &actor, state.today()).await?;
+    serve(|Call { state, actor }| async move {
+        let reader = crate::reports::scope::report_reader(&state.db, &actor, state.today()).await?;
         let now = state.clock.now();
         // The panel depends on the reach, the organisation and roles, and the day in the zone.
         let key = format!(
@@ -68,29 +59,23 @@ pub async fn report_panel() -> Result<ReportPanelData, AppError> {
             })
             .await?;
         Ok((*panel).clone())
-    }
-    .await;
-    answer(result)
+    })
+    .await
 }
 
 #[server(endpoint = "submission", input = leptos::server_fn::codec::GetUrl)]
 pub async fn get_submission(id: Uuid) -> Result<SubmissionView, AppError> {
-    let state = expect_context::<AppState>();
-    let result = async {
-        let actor = actor::require()?;
-        let reader = policy::report_reader(&state.db, &actor, state.today()).await?;
+    serve(|Call { state, actor }| async move {
+        let reader = crate::reports::scope::report_reader(&state.db, &actor, state.today()).await?;
         service::submission_view(&state.db, &reader, &actor, state.clock.now(), id).await
-    }
-    .await;
-    answer(result)
+    })
+    .await
 }
 
 #[server(endpoint = "submit_form", input = leptos::server_fn::codec::GetUrl)]
 pub async fn load_submit_form(obligation_id: Uuid, resubmit: Option<Uuid>) -> Result<SubmitForm, AppError> {
-    let state = expect_context::<AppState>();
-    let result = async {
-        let actor = actor::require()?;
-        let submitter = policy::report_submitter(&actor, state.today())?;
+    serve(|Call { state, actor }| async move {
+        let submitter = crate::reports::scope::report_submitter(&actor, state.today())?;
         let mut form = service::submit_form(
             &state.db,
             &submitter,
@@ -101,22 +86,19 @@ pub async fn load_submit_form(obligation_id: Uuid, resubmit: Option<Uuid>) -> Re
         )
         .await?;
         if let Ok(session) = leptos_axum::extract::<tower_sessions::Session>().await {
-            if let Some(draft) = crate::backend::flash::take_draft(&session, &obligation_id.to_string()).await {
+            if let Some(draft) = crate::ui::flash::take_draft(&session, &obligation_id.to_string()).await {
                 form.draft = draft;
             }
         }
         Ok(form)
-    }
-    .await;
-    answer(result)
+    })
+    .await
 }
 
 #[server(endpoint = "review_submission")]
 pub async fn review_submission(id: Uuid, decision: String, comment: String) -> Result<(), AppError> {
-    let state = expect_context::<AppState>();
-    let result = async {
-        let actor = actor::require()?;
-        let reviewer = policy::report_reviewer(&state.db, &actor).await?;
+    serve_form(saved_flash, |Call { state, actor }| async move {
+        let reviewer = crate::reports::scope::report_reviewer(&state.db, &actor).await?;
         let decision = super::Decision::parse(decision.trim())
             .ok_or(ServiceError::invalid("decision", crate::i18n::Msg::ErrChoose))?;
         service::review(
@@ -130,17 +112,14 @@ pub async fn review_submission(id: Uuid, decision: String, comment: String) -> R
             &comment,
         )
         .await
-    }
-    .await;
-    finish(result, saved_flash).await
+    })
+    .await
 }
 
 #[server(endpoint = "create_obligation")]
 pub async fn create_obligation(#[server(flatten)] input: ObligationInput) -> Result<Uuid, AppError> {
-    let state = expect_context::<AppState>();
-    let result = async {
-        let actor = actor::require()?;
-        let reviewer = policy::report_reviewer(&state.db, &actor).await?;
+    serve_form(saved_flash, |Call { state, actor }| async move {
+        let reviewer = crate::reports::scope::report_reviewer(&state.db, &actor).await?;
         service::create_obligation(
             &state.db,
             state.clock.now(),
@@ -151,44 +130,40 @@ pub async fn create_obligation(#[server(flatten)] input: ObligationInput) -> Res
             &input,
         )
         .await
-    }
-    .await;
-    finish(result, saved_flash).await
+    })
+    .await
 }
 
 #[server(endpoint = "end_obligation")]
 pub async fn end_obligation(id: Uuid, reason: String) -> Result<(), AppError> {
-    let state = expect_context::<AppState>();
-    let result = async {
-        let actor = actor::require()?;
-        let reviewer = policy::report_reviewer(&state.db, &actor).await?;
-        service::end_obligation(
-            &state.db,
-            state.clock.now(),
-            state.today(),
-            &reviewer,
-            &actor,
-            &RequestMeta::current(),
-            id,
-            &reason,
-        )
-        .await
-    }
-    .await;
-    finish(result, |_: &(), locale| crate::auth::Flash {
-        ok: true,
-        text: crate::i18n::Msg::ObligationEndedFlash.text(locale).into(),
-        secret: None,
-    })
+    serve_form(
+        |_: &(), locale| crate::ui::Flash {
+            ok: true,
+            text: crate::i18n::Msg::ObligationEndedFlash.text(locale).into(),
+            secret: None,
+        },
+        |Call { state, actor }| async move {
+            let reviewer = crate::reports::scope::report_reviewer(&state.db, &actor).await?;
+            service::end_obligation(
+                &state.db,
+                state.clock.now(),
+                state.today(),
+                &reviewer,
+                &actor,
+                &RequestMeta::current(),
+                id,
+                &reason,
+            )
+            .await
+        },
+    )
     .await
 }
 
 #[server(endpoint = "report_matrix", input = leptos::server_fn::codec::GetUrl)]
 pub async fn load_matrix(filter: MatrixFilter) -> Result<Matrix, AppError> {
-    let state = expect_context::<AppState>();
-    let result = async {
-        let actor = actor::require()?;
-        let reader = policy::report_reader(&state.db, &actor, state.today()).await?;
+    serve(|Call { state, actor }| async move {
+        let reader = crate::reports::scope::report_reader(&state.db, &actor, state.today()).await?;
         service::matrix(
             &state.db,
             &state.caches,
@@ -199,7 +174,6 @@ pub async fn load_matrix(filter: MatrixFilter) -> Result<Matrix, AppError> {
             true,
         )
         .await
-    }
-    .await;
-    answer(result)
+    })
+    .await
 }

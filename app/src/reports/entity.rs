@@ -128,6 +128,12 @@ pub mod review {
     pub enum Relation {}
 
     impl ActiveModelBehavior for ActiveModel {}
+
+    /// One decision per version: a second reviewer racing the first is refused by this index.
+    pub const UQ_REVIEW_VERSION: crate::backend::error::Constraint = crate::backend::error::Constraint {
+        name: "uq_review_version",
+        columns: "report_review.submission_id, report_review.version_number",
+    };
 }
 
 /// A reminder already sent (its key makes each one go out once).

@@ -22,15 +22,15 @@ use crate::{
     backend::{
         actor::Actor,
         csv_export::{csv_response, CsvExport},
-        flash,
-        form::status_of,
-        policy,
+        error::status_of,
         request::RequestMeta,
+        route::{query, respond, signed_in},
         storage::IncomingError,
         AppState, ServiceError, ServiceResult,
     },
     error::AppError,
     i18n::{Locale, Msg},
+    ui::flash,
 };
 
 /// Everything in one request, at most (20 files of up to 200 MB would be 4 GB; a request stops at 1 GB).
@@ -85,7 +85,7 @@ impl UploadError {
             UploadError::Malformed(detail) => {
                 tracing::info!(request_id, detail, "malformed or cut-off upload");
                 (
-                    StatusCode::BAD_REQUEST,
+                    status_of(&AppError::Malformed),
                     "request".into(),
                     Msg::ErrUploadIncomplete.text(locale).to_string(),
                 )
@@ -384,7 +384,7 @@ pub fn summary_from_form(kind: ReportKind, f: &HashMap<String, String>) -> Servi
 /// API) or as form fields (the browser), and its kind must be the obligation's.
 pub async fn new_version(
     state: &AppState,
-    submitter: &policy::ReportSubmitter,
+    submitter: &crate::reports::scope::ReportSubmitter,
     parsed: ParsedUpload,
     key_header: Option<&str>,
     fixed: Option<(Uuid, Period)>,
@@ -449,13 +449,8 @@ pub async fn submit_form(
     // The text typed into the form, kept if the submission is refused (see below).
     let mut typed = HashMap::new();
     let result: Result<SubmitOutcome, UploadError> = async {
-        let Some(Extension(actor)) = actor else {
-            return Err(ServiceError::NotSignedIn.into());
-        };
-        if actor.must_change_password {
-            return Err(ServiceError::MustChangePassword.into());
-        }
-        let submitter = policy::report_submitter(&actor, state.today())?;
+        let actor = signed_in(actor)?;
+        let submitter = crate::reports::scope::report_submitter(&actor, state.today())?;
         let multipart = multipart.map_err(|e| UploadError::Malformed(e.body_text()))?;
         let mut parsed = ParsedUpload::default();
         let read = read_multipart_into(&state, multipart, &mut parsed).await;
@@ -496,7 +491,7 @@ pub async fn submit_form(
             } else {
                 flash::set(
                     &session,
-                    crate::auth::Flash {
+                    crate::ui::Flash {
                         ok: false,
                         text: message,
                         secret: None,
@@ -522,8 +517,8 @@ pub async fn submit_form(
     }
 }
 
-fn saved(locale: Locale) -> crate::auth::Flash {
-    crate::auth::Flash {
+fn saved(locale: Locale) -> crate::ui::Flash {
+    crate::ui::Flash {
         ok: true,
         text: Msg::ReportSubmittedFlash.text(locale).into(),
         secret: None,
@@ -550,7 +545,7 @@ pub fn attachment(name: &str) -> String {
 
 /// Streams a stored file to someone entitled to it.
 pub async fn file_response(state: &AppState, actor: &Actor, file_id: Uuid) -> Result<Response, ServiceError> {
-    let reader = policy::report_reader(&state.db, actor, state.today()).await?;
+    let reader = crate::reports::scope::report_reader(&state.db, actor, state.today()).await?;
     let f = service::file_for_download(&state.db, &reader, file_id).await?;
     let handle = state
         .files
@@ -569,11 +564,6 @@ pub async fn file_response(state: &AppState, actor: &Actor, file_id: Uuid) -> Re
         .into_response())
 }
 
-fn error_response(e: ServiceError, meta: &RequestMeta, locale: Locale) -> Response {
-    let e: AppError = e.into_app_error(&meta.request_id);
-    (status_of(&e), e.message(locale)).into_response()
-}
-
 /// `GET /reports/files/{id}`.
 pub async fn download(
     State(state): State<AppState>,
@@ -582,19 +572,14 @@ pub async fn download(
     Extension(locale): Extension<Locale>,
     Path(id): Path<String>,
 ) -> Response {
-    let Some(Extension(actor)) = actor else {
-        return error_response(ServiceError::NotSignedIn, &meta, locale);
-    };
-    if actor.must_change_password {
-        return error_response(ServiceError::MustChangePassword, &meta, locale);
+    let result = async {
+        let actor = signed_in(actor)?;
+        // An id that is not one names no file: not found, as any file out of reach.
+        let id = Uuid::parse_str(&id).map_err(|_| ServiceError::NotFound)?;
+        file_response(&state, &actor, id).await
     }
-    let Ok(id) = Uuid::parse_str(&id) else {
-        return error_response(ServiceError::NotFound, &meta, locale);
-    };
-    match file_response(&state, &actor, id).await {
-        Ok(r) => r,
-        Err(e) => error_response(e, &meta, locale),
-    }
+    .await;
+    respond(result, &meta, locale)
 }
 
 /// The state of a period as a table cell says it.
@@ -618,17 +603,10 @@ pub async fn export_work_csv(
     Extension(locale): Extension<Locale>,
     filter: Result<Query<ItemFilter>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
-    let Some(Extension(actor)) = actor else {
-        return error_response(ServiceError::NotSignedIn, &meta, locale);
-    };
-    let Ok(Query(filter)) = filter else {
-        return (StatusCode::BAD_REQUEST, Msg::ErrBadRequest.text(locale)).into_response();
-    };
     let result = async {
-        if actor.must_change_password {
-            return Err(ServiceError::MustChangePassword);
-        }
-        let reader = policy::report_reader(&state.db, &actor, state.today()).await?;
+        let actor = signed_in(actor)?;
+        let filter = query(filter)?;
+        let reader = crate::reports::scope::report_reader(&state.db, &actor, state.today()).await?;
         let (items, _) = service::report_work(&state.db, &reader, &actor, state.clock.now(), &filter).await?;
         let mut w = CsvExport::new();
         w.row(
@@ -655,13 +633,10 @@ pub async fn export_work_csv(
                 i.agency.name,
             ])?;
         }
-        w.finish()
+        Ok(csv_response("reports", state.today(), w.finish()?))
     }
     .await;
-    match result {
-        Ok(bytes) => csv_response("reports", state.today(), bytes),
-        Err(e) => error_response(e, &meta, locale),
-    }
+    respond(result, &meta, locale)
 }
 
 /// `GET /reports/matrix.csv`: every matching agency of the matrix (not one page), a column per period.
@@ -672,17 +647,10 @@ pub async fn export_matrix_csv(
     Extension(locale): Extension<Locale>,
     filter: Result<Query<MatrixFilter>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
-    let Some(Extension(actor)) = actor else {
-        return error_response(ServiceError::NotSignedIn, &meta, locale);
-    };
-    let Ok(Query(filter)) = filter else {
-        return (StatusCode::BAD_REQUEST, Msg::ErrBadRequest.text(locale)).into_response();
-    };
     let result = async {
-        if actor.must_change_password {
-            return Err(ServiceError::MustChangePassword);
-        }
-        let reader = policy::report_reader(&state.db, &actor, state.today()).await?;
+        let actor = signed_in(actor)?;
+        let filter = query(filter)?;
+        let reader = crate::reports::scope::report_reader(&state.db, &actor, state.today()).await?;
         let now = state.clock.now();
         // The file is kept as written until something changes, per reach, language, zone, day and filter.
         let key = format!(
@@ -692,24 +660,22 @@ pub async fn export_matrix_csv(
             crate::backend::time_fmt::date_in_zone(now, &actor.time_zone)
         );
         let caches = &state.caches;
-        caches
+        let bytes = caches
             .views
             .get_or_compute(&key, caches.generation.current(), || {
                 matrix_csv(&state, &reader, &actor, now, &filter, locale)
             })
-            .await
+            .await?;
+        Ok(csv_response("report-matrix", state.today(), (*bytes).clone()))
     }
     .await;
-    match result {
-        Ok(bytes) => csv_response("report-matrix", state.today(), (*bytes).clone()),
-        Err(e) => error_response(e, &meta, locale),
-    }
+    respond(result, &meta, locale)
 }
 
 /// The matrix's CSV: every matching agency, a column per period.
 async fn matrix_csv(
     state: &AppState,
-    reader: &policy::ReportReader,
+    reader: &crate::reports::scope::ReportReader,
     actor: &Actor,
     now: time::OffsetDateTime,
     filter: &MatrixFilter,

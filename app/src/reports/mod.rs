@@ -1,18 +1,22 @@
 //! Periodic reports: kinds, cadences, periods and their states, summaries, and the records that cross the wire.
-use std::fmt;
-
 use crate::i18n::Msg;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
+
+pub use crate::domain::period::{Cadence, Period};
 
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod entity;
 #[cfg(feature = "ssr")]
 pub mod http;
+#[cfg(feature = "ssr")]
+pub mod mail;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod rules;
+#[cfg(feature = "ssr")]
+pub mod scope;
 #[cfg(feature = "ssr")]
 pub mod service;
 
@@ -26,18 +30,6 @@ code_enum! {
         SelfCheck = "self_check" => RkSelfCheck,
         SecurityCheck = "security_check" => RkSecurityCheck,
         Assessment = "assessment" => RkAssessment,
-    }
-}
-
-code_enum! {
-    /// How often a report is owed.
-    #[serde(rename_all = "snake_case")]
-    #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-    Cadence {
-        Monthly = "monthly" => CadMonthly,
-        Quarterly = "quarterly" => CadQuarterly,
-        HalfYearly = "half_yearly" => CadHalfYearly,
-        Yearly = "yearly" => CadYearly,
     }
 }
 
@@ -73,23 +65,6 @@ code_enum! {
     }
 }
 
-impl Cadence {
-    /// Months in one period.
-    pub fn months(self) -> u8 {
-        match self {
-            Cadence::Monthly => 1,
-            Cadence::Quarterly => 3,
-            Cadence::HalfYearly => 6,
-            Cadence::Yearly => 12,
-        }
-    }
-
-    /// Periods in one year.
-    pub fn per_year(self) -> u8 {
-        12 / self.months()
-    }
-}
-
 impl ReportKind {
     /// Whether it is owed under an engagement (provider → agency) rather than by an agency to its regulator.
     pub fn is_engagement_report(self) -> bool {
@@ -106,146 +81,6 @@ impl ReportKind {
             ReportKind::SupplierService => Cadence::Quarterly,
             ReportKind::SelfCheck | ReportKind::SecurityCheck | ReportKind::Assessment => Cadence::Yearly,
         }
-    }
-}
-
-/// A reporting period: a month, quarter, half-year or year. Written `2026-10`, `2026-Q3`,
-/// `2026-H1` or `2026`; the written form says the cadence, so it parses on its own.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct Period {
-    year: i32,
-    cadence: Cadence,
-    /// 1-based: month 1–12, quarter 1–4, half 1–2, or 1 for a year.
-    index: u8,
-}
-
-impl Period {
-    pub fn new(cadence: Cadence, year: i32, index: u8) -> Option<Period> {
-        ((1..=cadence.per_year()).contains(&index) && (1900..=9998).contains(&year)).then_some(Period {
-            year,
-            cadence,
-            index,
-        })
-    }
-
-    /// The period of `cadence` that contains the month.
-    pub fn containing(cadence: Cadence, year: i32, month: u8) -> Option<Period> {
-        if !(1..=12).contains(&month) {
-            return None;
-        }
-        Period::new(cadence, year, (month - 1) / cadence.months() + 1)
-    }
-
-    /// The period of `cadence` that starts in this month (`None` when none does).
-    pub fn starting(cadence: Cadence, year: i32, month: u8) -> Option<Period> {
-        let p = Period::containing(cadence, year, month)?;
-        (p.first_month() == month).then_some(p)
-    }
-
-    pub fn cadence(self) -> Cadence {
-        self.cadence
-    }
-
-    pub fn year(self) -> i32 {
-        self.year
-    }
-
-    pub fn first_month(self) -> u8 {
-        (self.index - 1) * self.cadence.months() + 1
-    }
-
-    pub fn last_month(self) -> u8 {
-        self.index * self.cadence.months()
-    }
-
-    pub fn next(self) -> Period {
-        if self.index == self.cadence.per_year() {
-            Period {
-                year: self.year + 1,
-                index: 1,
-                ..self
-            }
-        } else {
-            Period {
-                index: self.index + 1,
-                ..self
-            }
-        }
-    }
-
-    pub fn prev(self) -> Period {
-        if self.index == 1 {
-            Period {
-                year: self.year - 1,
-                index: self.cadence.per_year(),
-                ..self
-            }
-        } else {
-            Period {
-                index: self.index - 1,
-                ..self
-            }
-        }
-    }
-
-    /// A number that orders periods of one cadence.
-    pub fn ordinal(self) -> i64 {
-        i64::from(self.year) * 12 + i64::from(self.first_month())
-    }
-
-    pub fn parse(text: &str) -> Option<Period> {
-        let text = text.trim();
-        let (year, rest) = match text.split_once('-') {
-            Some((y, r)) => (y, Some(r)),
-            None => (text, None),
-        };
-        if year.len() != 4 || !year.bytes().all(|b| b.is_ascii_digit()) {
-            return None;
-        }
-        let year: i32 = year.parse().ok()?;
-        let number = |s: &str| -> Option<u8> {
-            (!s.is_empty() && s.len() <= 2 && s.bytes().all(|b| b.is_ascii_digit()))
-                .then(|| s.parse().ok())
-                .flatten()
-        };
-        match rest {
-            None => Period::new(Cadence::Yearly, year, 1),
-            Some(r) => {
-                if let Some(q) = r.strip_prefix('Q').or_else(|| r.strip_prefix('q')) {
-                    Period::new(Cadence::Quarterly, year, number(q)?)
-                } else if let Some(h) = r.strip_prefix('H').or_else(|| r.strip_prefix('h')) {
-                    Period::new(Cadence::HalfYearly, year, number(h)?)
-                } else if r.len() == 2 {
-                    Period::new(Cadence::Monthly, year, number(r)?)
-                } else {
-                    None
-                }
-            }
-        }
-    }
-}
-
-impl fmt::Display for Period {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.cadence {
-            Cadence::Monthly => write!(f, "{}-{:02}", self.year, self.index),
-            Cadence::Quarterly => write!(f, "{}-Q{}", self.year, self.index),
-            Cadence::HalfYearly => write!(f, "{}-H{}", self.year, self.index),
-            Cadence::Yearly => write!(f, "{}", self.year),
-        }
-    }
-}
-
-impl Serialize for Period {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
-    }
-}
-
-impl<'de> Deserialize<'de> for Period {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(d)?;
-        Period::parse(&text).ok_or_else(|| serde::de::Error::custom(format!("not a period: {text:?}")))
     }
 }
 

@@ -1,10 +1,10 @@
 //! The rules of reports in plain Rust: period dates, due dates, states, the review state machine,
 //! summary ranges and file types. No database, no clock: callers pass today.
-use time::{Date, Month};
+use time::Date;
 
 use super::{
-    AssessmentSummary, Cadence, CspMonthlySummary, Decision, Period, PeriodState, SecurityCheckSummary,
-    SelfCheckSummary, ServiceSummary, Severities, SubmissionStatus, Summary,
+    AssessmentSummary, CspMonthlySummary, Decision, Period, PeriodState, SecurityCheckSummary, SelfCheckSummary,
+    ServiceSummary, Severities, SubmissionStatus, Summary,
 };
 use crate::i18n::Msg;
 
@@ -17,53 +17,7 @@ pub const MAX_FILE_BYTES: u64 = 200 * 1024 * 1024;
 /// Most files on one version.
 pub const MAX_FILES: usize = 20;
 
-fn month(m: u8) -> Month {
-    Month::try_from(m).unwrap_or(Month::January)
-}
-
-fn ymd(year: i32, m: u8, day: u8) -> Date {
-    let last = month(m).length(year);
-    Date::from_calendar_date(year, month(m), day.min(last)).unwrap_or(Date::MIN)
-}
-
-/// The first day of the period.
-pub fn start(p: Period) -> Date {
-    ymd(p.year(), p.first_month(), 1)
-}
-
-/// The last day of the period.
-pub fn end(p: Period) -> Date {
-    ymd(p.year(), p.last_month(), 31)
-}
-
-/// The period's due date: `due_day` of the month after it ends, clamped to that month's length
-/// (a due day of 31 is 30 April, 28 or 29 February).
-pub fn due_date(p: Period, due_day: u8) -> Date {
-    let (y, m) = if p.last_month() == 12 {
-        (p.year() + 1, 1)
-    } else {
-        (p.year(), p.last_month() + 1)
-    };
-    ymd(y, m, due_day.max(1))
-}
-
-/// The period of `cadence` containing the day.
-pub fn containing(cadence: Cadence, day: Date) -> Period {
-    Period::containing(cadence, day.year(), day.month() as u8)
-        // Only a date outside the years periods allow (1900–9998) lands here.
-        .unwrap_or(Period {
-            year: day.year().clamp(1900, 9998),
-            cadence,
-            index: 1,
-        })
-}
-
-/// The period that starts on this stored first day (`None` if none of the cadence does).
-pub fn from_start(cadence: Cadence, first_day: Date) -> Option<Period> {
-    (first_day.day() == 1)
-        .then(|| Period::starting(cadence, first_day.year(), first_day.month() as u8))
-        .flatten()
-}
+pub use crate::domain::period::{containing, due_date, end, from_start, last_ended, periods_begun, start};
 
 /// What is known of a period's submission when computing its state.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -158,34 +112,6 @@ pub fn period_open(p: Period, first: Period, last: Option<Period>, today: Date) 
         return Err(Msg::ErrPeriodNotBegun);
     }
     Ok(())
-}
-
-/// The obligation's periods that have begun by `today`, newest first, at most `limit`.
-pub fn periods_begun(first: Period, last: Option<Period>, today: Date, limit: usize) -> Vec<Period> {
-    let mut current = containing(first.cadence(), today);
-    if let Some(l) = last {
-        if l.ordinal() < current.ordinal() {
-            current = l;
-        }
-    }
-    let mut out = Vec::new();
-    while current.ordinal() >= first.ordinal() && out.len() < limit {
-        out.push(current);
-        current = current.prev();
-    }
-    out
-}
-
-/// The last `n` periods of `cadence` that have ended by `today`, oldest first (the matrix's columns).
-pub fn last_ended(cadence: Cadence, today: Date, n: usize) -> Vec<Period> {
-    let mut p = containing(cadence, today).prev();
-    let mut out = Vec::with_capacity(n);
-    for _ in 0..n {
-        out.push(p);
-        p = p.prev();
-    }
-    out.reverse();
-    out
 }
 
 /// A refused summary figure: the field's path and what is wrong.
@@ -382,57 +308,12 @@ pub fn clean_file_name(raw: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::reports::Cadence;
     use time::macros::date;
     use SubmissionStatus::*;
 
     fn p(s: &str) -> Period {
         Period::parse(s).unwrap()
-    }
-
-    #[test]
-    fn periods_parse_print_and_step() {
-        for (text, first, last) in [
-            ("2026-01", date!(2026 - 01 - 01), date!(2026 - 01 - 31)),
-            ("2026-02", date!(2026 - 02 - 01), date!(2026 - 02 - 28)),
-            ("2024-02", date!(2024 - 02 - 01), date!(2024 - 02 - 29)),
-            ("2026-Q3", date!(2026 - 07 - 01), date!(2026 - 09 - 30)),
-            ("2026-H2", date!(2026 - 07 - 01), date!(2026 - 12 - 31)),
-            ("2026", date!(2026 - 01 - 01), date!(2026 - 12 - 31)),
-        ] {
-            let period = p(text);
-            assert_eq!(period.to_string(), text);
-            assert_eq!(start(period), first, "{text}");
-            assert_eq!(end(period), last, "{text}");
-            assert_eq!(from_start(period.cadence(), first), Some(period));
-            assert_eq!(period.next().prev(), period);
-        }
-        assert_eq!(p("2026-12").next(), p("2027-01"));
-        assert_eq!(p("2026-Q1").prev(), p("2025-Q4"));
-        assert_eq!(p("2026-H2").next(), p("2027-H1"));
-        for bad in [
-            "2026-13", "2026-00", "2026-Q5", "2026-H3", "26-01", "2026-1", "2026/01", "", "abcd", "2026-Q",
-        ] {
-            assert_eq!(Period::parse(bad), None, "{bad:?}");
-        }
-        assert_eq!(from_start(Cadence::Quarterly, date!(2026 - 02 - 01)), None);
-    }
-
-    #[test]
-    fn due_dates_fall_in_the_month_after_and_clamp_to_its_length() {
-        for (period, due_day, due) in [
-            ("2026-10", 10, date!(2026 - 11 - 10)),
-            ("2026-12", 10, date!(2027 - 01 - 10)),
-            ("2026-01", 31, date!(2026 - 02 - 28)),
-            ("2028-01", 31, date!(2028 - 02 - 29)),
-            ("2026-03", 31, date!(2026 - 04 - 30)),
-            ("2026-04", 31, date!(2026 - 05 - 31)),
-            ("2026-Q4", 15, date!(2027 - 01 - 15)),
-            ("2026-H1", 31, date!(2026 - 07 - 31)),
-            ("2026", 31, date!(2027 - 01 - 31)),
-            ("2026-05", 0, date!(2026 - 06 - 01)),
-        ] {
-            assert_eq!(due_date(p(period), due_day), due, "{period} day {due_day}");
-        }
     }
 
     #[test]

@@ -2,8 +2,7 @@
 //! order the page shows for the same filter.
 use axum::{
     extract::{Query, State},
-    http::StatusCode,
-    response::{IntoResponse, Response},
+    response::Response,
     Extension,
 };
 
@@ -12,10 +11,9 @@ use crate::{
     backend::{
         actor::Actor,
         csv_export::{csv_response, CsvExport},
-        form::status_of,
-        policy,
         request::RequestMeta,
-        AppState, ServiceError,
+        route::{query, respond, signed_in},
+        AppState,
     },
     i18n::{Locale, Msg},
 };
@@ -27,18 +25,11 @@ pub async fn export_websites_csv(
     Extension(locale): Extension<Locale>,
     filter: Result<Query<WebsiteFilter>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
-    let Some(Extension(actor)) = actor else {
-        return (StatusCode::UNAUTHORIZED, Msg::ErrNotSignedIn.text(locale)).into_response();
-    };
-    let Ok(Query(filter)) = filter else {
-        return (StatusCode::BAD_REQUEST, Msg::ErrBadRequest.text(locale)).into_response();
-    };
     let result = async {
-        if actor.must_change_password {
-            return Err(ServiceError::MustChangePassword);
-        }
+        let actor = signed_in(actor)?;
+        let filter = query(filter)?;
         let today = state.today();
-        let reader = policy::website_reader(&state.db, &actor, today).await?;
+        let reader = crate::tenancy::scope::website_reader(&state.db, &actor, today).await?;
         let rows = super::service::websites::list_websites(&state.db, &reader, today, &filter).await?;
         let mut w = CsvExport::new();
         let header = [
@@ -69,14 +60,8 @@ pub async fn export_websites_csv(
                 &flags.join("; "),
             ])?;
         }
-        w.finish()
+        Ok(csv_response("websites", today, w.finish()?))
     }
     .await;
-    match result {
-        Ok(bytes) => csv_response("websites", state.today(), bytes),
-        Err(e) => {
-            let e = e.into_app_error(&meta.request_id);
-            (status_of(&e), e.message(locale)).into_response()
-        }
-    }
+    respond(result, &meta, locale)
 }

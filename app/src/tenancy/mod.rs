@@ -3,66 +3,22 @@ use crate::i18n::Msg;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+pub use crate::domain::{EngagementRole, EngagementStatus, OrgKind, Role, SupplierSubtype};
+
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod entity;
 #[cfg(feature = "ssr")]
 pub mod http;
+#[cfg(feature = "ssr")]
+pub mod mail;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod rules;
 #[cfg(feature = "ssr")]
+pub mod scope;
+#[cfg(feature = "ssr")]
 pub mod service;
-
-code_enum! {
-    /// What an organisation is (domain.md, "Organisations").
-    OrgKind {
-        Agency = "agency" => KindAgency,
-        Csp = "csp" => KindCsp,
-        Supplier = "supplier" => KindSupplier,
-        Assessor = "assessor" => KindAssessor,
-        Regulator = "regulator" => KindRegulator,
-        Platform = "platform" => KindPlatform,
-    }
-}
-
-code_enum! {
-    /// A supply-chain provider's subtype (§5.2).
-    SupplierSubtype {
-        Developer = "developer" => SubDeveloper,
-        Integrator = "integrator" => SubIntegrator,
-        SecurityService = "security_service" => SubSecurity,
-    }
-}
-
-code_enum! {
-    /// A role a person holds in its own organisation.
-    Role {
-        OrgAdmin = "org_admin" => RoleOrgAdmin,
-        SecurityOfficer = "security_officer" => RoleSecurityOfficer,
-        DutyOfficer = "duty_officer" => RoleDutyOfficer,
-        Staff = "staff" => RoleStaff,
-        Viewer = "viewer" => RoleViewer,
-        PlatformAdmin = "platform_admin" => RolePlatformAdmin,
-    }
-}
-
-impl Role {
-    /// Roles an organisation's administrator may grant; platform administration is only for the platform.
-    pub fn grantable_in(kind: OrgKind) -> Vec<Role> {
-        if kind == OrgKind::Platform {
-            vec![Role::PlatformAdmin, Role::OrgAdmin, Role::Viewer]
-        } else {
-            vec![
-                Role::OrgAdmin,
-                Role::SecurityOfficer,
-                Role::DutyOfficer,
-                Role::Staff,
-                Role::Viewer,
-            ]
-        }
-    }
-}
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OrganisationRow {
@@ -126,55 +82,12 @@ code_enum! {
 }
 
 code_enum! {
-    /// What a provider does for an agency under an engagement.
-    EngagementRole {
-        Csp = "csp" => EngRoleCsp,
-        Developer = "developer" => SubDeveloper,
-        Integrator = "integrator" => SubIntegrator,
-        SecurityService = "security_service" => SubSecurity,
-        Assessor = "assessor" => EngRoleAssessor,
-    }
-}
-
-code_enum! {
-    /// An engagement's state: invited by the agency, then accepted (active) or declined; ended by either side.
-    EngagementStatus {
-        Invited = "invited" => EngInvited,
-        Active = "active" => EngActive,
-        Declined = "declined" => EngDeclined,
-        Ended = "ended" => EngEnded,
-    }
-}
-
-code_enum! {
     /// Something about a website that a supervisor should look at.
     WebsiteFlag {
         DomainOutsideGov = "domain_outside_gov" => FlagDomainOutsideGov,
         HighLevelOnPublicCloud = "high_level_public_cloud" => FlagHighLevelPublic,
         TrialOverdue = "trial_overdue" => FlagTrialOverdue,
         NoSecurityOfficer = "no_security_officer" => FlagNoSecurityOfficer,
-    }
-}
-
-impl EngagementRole {
-    /// Whether an organisation of `kind` (and supplier subtype) can be engaged in this role.
-    pub fn fits(self, kind: OrgKind, subtype: Option<SupplierSubtype>) -> bool {
-        match self {
-            EngagementRole::Csp => kind == OrgKind::Csp,
-            EngagementRole::Assessor => kind == OrgKind::Assessor,
-            EngagementRole::Developer => kind == OrgKind::Supplier && subtype == Some(SupplierSubtype::Developer),
-            EngagementRole::Integrator => kind == OrgKind::Supplier && subtype == Some(SupplierSubtype::Integrator),
-            EngagementRole::SecurityService => {
-                kind == OrgKind::Supplier && subtype == Some(SupplierSubtype::SecurityService)
-            }
-        }
-    }
-}
-
-impl OrgKind {
-    /// Kinds that serve agencies through engagements.
-    pub fn is_provider(self) -> bool {
-        matches!(self, OrgKind::Csp | OrgKind::Supplier | OrgKind::Assessor)
     }
 }
 

@@ -4,7 +4,6 @@ use leptos::prelude::*;
 
 use super::{roles_text, ErrorNotice, FrameResource};
 use crate::{
-    auth::NavPage,
     i18n::{t, use_locale, Msg},
     tenancy::{
         api::engagements::{AnswerEngagement, EndEngagement},
@@ -16,6 +15,7 @@ use crate::{
         OrgKind, WebsiteFilter,
     },
     ui::ActionError,
+    ui::NavPage,
 };
 
 #[component]

@@ -1,15 +1,31 @@
 //! Shared components: the page layout and navigation per role, messages, the not-found page.
 pub mod dashboard;
+#[cfg(feature = "ssr")]
+pub mod flash;
+#[cfg(feature = "ssr")]
+pub mod form;
+pub mod nav;
+
+pub use nav::NavPage;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
+use serde::{Deserialize, Serialize};
 
 use crate::{
-    auth::{api::get_frame, Flash, Frame, NavPage, Viewer},
+    auth::{api::get_frame, Frame, Viewer},
     error::AppError,
     i18n::{t, use_locale, Locale, Msg},
     tenancy::Role,
 };
+
+/// A one-shot message shown at the top of the next page (kept in the session by [`flash`]).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Flash {
+    pub ok: bool,
+    pub text: String,
+    pub secret: Option<String>,
+}
 
 pub type FrameResource = Resource<Result<Frame, AppError>>;
 

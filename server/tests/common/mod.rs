@@ -4,10 +4,11 @@
 
 use std::{net::SocketAddr, sync::Arc};
 
-use app::backend::{db, demo, ManualClock};
+use app::backend::{db, ManualClock};
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 use server::config::Config;
+use server::tasks::demo;
 use time::macros::datetime;
 
 /// The audit chain's key in tests (the server's comes from its configuration).

@@ -9,29 +9,25 @@ use crate::{
 
 #[cfg(feature = "ssr")]
 use crate::{
-    backend::{
-        actor,
-        form::{answer, finish},
-        policy::{self, Side},
-        request::RequestMeta,
-        AppState,
+    backend::request::RequestMeta,
+    tenancy::{
+        scope::Side,
+        service::{engagements, websites},
     },
-    tenancy::service::{engagements, websites},
+    ui::form::{serve, serve_form, Call},
 };
 
 #[server(endpoint = "engagements", input = leptos::server_fn::codec::GetUrl)]
 pub async fn list_engagements() -> Result<EngagementList, AppError> {
-    let state = expect_context::<AppState>();
-    let result = async {
-        let actor = actor::require()?;
+    serve(|Call { state, actor }| async move {
         let today = state.today();
-        let reader = policy::engagement_reader(&state.db, &actor, today).await?;
-        let writer = policy::engagement_writer(&actor).ok();
+        let reader = crate::tenancy::scope::engagement_reader(&state.db, &actor, today).await?;
+        let writer = crate::tenancy::scope::engagement_writer(&actor).ok();
         let rows = engagements::list_engagements(&state.db, &reader, writer.as_ref(), today).await?;
         let agency_writer = writer.filter(|w| matches!(w.side(), Side::Agency(_)));
         let (providers, own_websites) = match &agency_writer {
             Some(w) => {
-                let site_reader = policy::website_reader(&state.db, &actor, today).await?;
+                let site_reader = crate::tenancy::scope::website_reader(&state.db, &actor, today).await?;
                 let sites = websites::list_websites(
                     &state.db,
                     &site_reader,
@@ -52,31 +48,25 @@ pub async fn list_engagements() -> Result<EngagementList, AppError> {
             providers,
             own_websites,
         })
-    }
-    .await;
-    answer(result)
+    })
+    .await
 }
 
 #[server(endpoint = "engagement", input = leptos::server_fn::codec::GetUrl)]
 pub async fn get_engagement(id: Uuid) -> Result<EngagementRow, AppError> {
-    let state = expect_context::<AppState>();
-    let result = async {
-        let actor = actor::require()?;
+    serve(|Call { state, actor }| async move {
         let today = state.today();
-        let reader = policy::engagement_reader(&state.db, &actor, today).await?;
-        let writer = policy::engagement_writer(&actor).ok();
+        let reader = crate::tenancy::scope::engagement_reader(&state.db, &actor, today).await?;
+        let writer = crate::tenancy::scope::engagement_writer(&actor).ok();
         engagements::get_engagement(&state.db, &reader, writer.as_ref(), today, id).await
-    }
-    .await;
-    answer(result)
+    })
+    .await
 }
 
 #[server(endpoint = "invite_provider")]
 pub async fn invite_provider(#[server(flatten)] input: InviteInput) -> Result<Uuid, AppError> {
-    let state = expect_context::<AppState>();
-    let result = async {
-        let actor = actor::require()?;
-        let writer = policy::engagement_writer(&actor)?;
+    serve_form(super::saved_flash, |Call { state, actor }| async move {
+        let writer = crate::tenancy::scope::engagement_writer(&actor)?;
         engagements::invite(
             &state.db,
             state.clock.now(),
@@ -86,17 +76,14 @@ pub async fn invite_provider(#[server(flatten)] input: InviteInput) -> Result<Uu
             &input,
         )
         .await
-    }
-    .await;
-    finish(result, super::saved_flash).await
+    })
+    .await
 }
 
 #[server(endpoint = "answer_engagement")]
 pub async fn answer_engagement(id: Uuid, accept: bool) -> Result<(), AppError> {
-    let state = expect_context::<AppState>();
-    let result = async {
-        let actor = actor::require()?;
-        let writer = policy::engagement_writer(&actor)?;
+    serve_form(super::saved_flash, |Call { state, actor }| async move {
+        let writer = crate::tenancy::scope::engagement_writer(&actor)?;
         engagements::answer(
             &state.db,
             state.clock.now(),
@@ -107,17 +94,14 @@ pub async fn answer_engagement(id: Uuid, accept: bool) -> Result<(), AppError> {
             accept,
         )
         .await
-    }
-    .await;
-    finish(result, super::saved_flash).await
+    })
+    .await
 }
 
 #[server(endpoint = "end_engagement")]
 pub async fn end_engagement(id: Uuid) -> Result<(), AppError> {
-    let state = expect_context::<AppState>();
-    let result = async {
-        let actor = actor::require()?;
-        let writer = policy::engagement_writer(&actor)?;
+    serve_form(super::saved_flash, |Call { state, actor }| async move {
+        let writer = crate::tenancy::scope::engagement_writer(&actor)?;
         engagements::end(
             &state.db,
             state.clock.now(),
@@ -128,7 +112,6 @@ pub async fn end_engagement(id: Uuid) -> Result<(), AppError> {
             id,
         )
         .await
-    }
-    .await;
-    finish(result, super::saved_flash).await
+    })
+    .await
 }

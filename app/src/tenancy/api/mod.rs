@@ -12,15 +12,10 @@ use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
 use crate::{
-    auth::Flash,
-    backend::{
-        actor,
-        form::{answer, finish},
-        policy,
-        request::RequestMeta,
-        AppState,
-    },
+    backend::{request::RequestMeta, AppState},
     i18n::Msg,
+    ui::form::{answer, finish, serve, serve_form, Call},
+    ui::Flash,
 };
 
 #[cfg(feature = "ssr")]
@@ -33,18 +28,15 @@ fn otp_flash(otp: &OneTimePassword, locale: crate::i18n::Locale) -> Flash {
 }
 
 #[cfg(feature = "ssr")]
-use crate::backend::form::saved_flash;
+use crate::ui::form::saved_flash;
 
 #[server(endpoint = "organisations", input = leptos::server_fn::codec::GetUrl)]
 pub async fn list_organisations() -> Result<Vec<OrganisationRow>, AppError> {
-    let state = expect_context::<AppState>();
-    let result = async {
-        let actor = actor::require()?;
-        let cap = policy::platform_admin(&actor)?;
+    serve(|Call { state, actor }| async move {
+        let cap = crate::tenancy::scope::platform_admin(&actor)?;
         super::service::list_organisations(&state.db, &cap, &actor).await
-    }
-    .await;
-    answer(result)
+    })
+    .await
 }
 
 #[server(endpoint = "create_organisation")]
@@ -55,10 +47,8 @@ pub async fn create_organisation(
     admin_email: String,
     admin_name: String,
 ) -> Result<OneTimePassword, AppError> {
-    let state = expect_context::<AppState>();
-    let result = async {
-        let actor = actor::require()?;
-        let cap = policy::platform_admin(&actor)?;
+    serve_form(otp_flash, |Call { state, actor }| async move {
+        let cap = crate::tenancy::scope::platform_admin(&actor)?;
         let input = super::service::NewOrganisation {
             name,
             kind,
@@ -76,9 +66,8 @@ pub async fn create_organisation(
         )
         .await?;
         Ok(otp)
-    }
-    .await;
-    finish(result, otp_flash).await
+    })
+    .await
 }
 
 #[server(endpoint = "update_organisation")]
@@ -87,10 +76,8 @@ pub async fn update_organisation(
     name: String,
     #[server(default)] active: Option<String>,
 ) -> Result<(), AppError> {
-    let state = expect_context::<AppState>();
-    let result = async {
-        let actor = actor::require()?;
-        let cap = policy::platform_admin(&actor)?;
+    serve_form(saved_flash, |Call { state, actor }| async move {
+        let cap = crate::tenancy::scope::platform_admin(&actor)?;
         let input = super::service::OrganisationUpdate {
             name,
             active: active.as_deref().is_some_and(|v| v == "on" || v == "true"),
@@ -105,9 +92,8 @@ pub async fn update_organisation(
             input,
         )
         .await
-    }
-    .await;
-    finish(result, saved_flash).await
+    })
+    .await
 }
 
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -119,19 +105,16 @@ pub struct PeoplePage {
 
 #[server(endpoint = "people", input = leptos::server_fn::codec::GetUrl)]
 pub async fn list_people() -> Result<PeoplePage, AppError> {
-    let state = expect_context::<AppState>();
-    let result = async {
-        let actor = actor::require()?;
-        let cap = policy::people_admin(&actor)?;
+    serve(|Call { state, actor }| async move {
+        let cap = crate::tenancy::scope::people_admin(&actor)?;
         let people = super::service::list_people(&state.db, &cap, &actor, state.clock.now()).await?;
         Ok(PeoplePage {
             people,
             grantable: Role::grantable_in(actor.org_kind),
             me: actor.person_id,
         })
-    }
-    .await;
-    answer(result)
+    })
+    .await
 }
 
 /// Role checkboxes arrive one field each (`role_org_admin=on`), which every encoding handles.
@@ -176,10 +159,8 @@ pub async fn create_person(
     #[server(default)]
     roles: RoleChoice,
 ) -> Result<OneTimePassword, AppError> {
-    let state = expect_context::<AppState>();
-    let result = async {
-        let actor = actor::require()?;
-        let cap = policy::people_admin(&actor)?;
+    serve_form(otp_flash, |Call { state, actor }| async move {
+        let cap = crate::tenancy::scope::people_admin(&actor)?;
         let input = super::service::NewPerson {
             email,
             display_name,
@@ -194,9 +175,8 @@ pub async fn create_person(
             input,
         )
         .await
-    }
-    .await;
-    finish(result, otp_flash).await
+    })
+    .await
 }
 
 #[server(endpoint = "update_person")]
@@ -207,10 +187,8 @@ pub async fn update_person(
     #[server(default)]
     roles: RoleChoice,
 ) -> Result<(), AppError> {
-    let state = expect_context::<AppState>();
-    let result = async {
-        let actor = actor::require()?;
-        let cap = policy::people_admin(&actor)?;
+    serve_form(saved_flash, |Call { state, actor }| async move {
+        let cap = crate::tenancy::scope::people_admin(&actor)?;
         let input = super::service::PersonUpdate {
             display_name,
             roles: roles.codes(),
@@ -225,17 +203,14 @@ pub async fn update_person(
             input,
         )
         .await
-    }
-    .await;
-    finish(result, saved_flash).await
+    })
+    .await
 }
 
 #[server(endpoint = "set_person_active")]
 pub async fn set_person_active(id: Uuid, active: bool) -> Result<(), AppError> {
-    let state = expect_context::<AppState>();
-    let result = async {
-        let actor = actor::require()?;
-        let cap = policy::people_admin(&actor)?;
+    serve_form(saved_flash, |Call { state, actor }| async move {
+        let cap = crate::tenancy::scope::people_admin(&actor)?;
         super::service::set_person_active(
             &state.db,
             state.clock.now(),
@@ -246,25 +221,24 @@ pub async fn set_person_active(id: Uuid, active: bool) -> Result<(), AppError> {
             active,
         )
         .await
-    }
-    .await;
-    finish(result, saved_flash).await
+    })
+    .await
 }
 
 #[server(endpoint = "reset_person_password")]
 pub async fn reset_person_password(id: Uuid) -> Result<OneTimePassword, AppError> {
-    let state = expect_context::<AppState>();
-    let result = async {
-        let actor = actor::require()?;
-        let cap = policy::people_admin(&actor)?;
-        super::service::reset_password(&state.db, state.clock.now(), &cap, &actor, &RequestMeta::current(), id).await
-    }
-    .await;
-    finish(result, |otp, l| Flash {
-        ok: true,
-        text: format!("{} {}", Msg::PasswordResetDone.text(l), otp.email),
-        secret: Some(otp.password.clone()),
-    })
+    serve_form(
+        |otp: &OneTimePassword, l| Flash {
+            ok: true,
+            text: format!("{} {}", Msg::PasswordResetDone.text(l), otp.email),
+            secret: Some(otp.password.clone()),
+        },
+        |Call { state, actor }| async move {
+            let cap = crate::tenancy::scope::people_admin(&actor)?;
+            super::service::reset_password(&state.db, state.clock.now(), &cap, &actor, &RequestMeta::current(), id)
+                .await
+        },
+    )
     .await
 }
 
@@ -276,45 +250,41 @@ pub async fn invite_person(
     #[server(default)]
     roles: RoleChoice,
 ) -> Result<(), AppError> {
-    let state = expect_context::<AppState>();
-    let result = async {
-        let actor = actor::require()?;
-        let cap = policy::people_admin(&actor)?;
-        let input = super::service::invitations::NewInvitation {
-            email,
-            display_name,
-            roles: roles.codes(),
-        };
-        super::service::invitations::invite_person(
-            &state.db,
-            state.clock.now(),
-            &cap,
-            &actor,
-            &RequestMeta::current(),
-            &state.settings.public_base_url,
-            input,
-        )
-        .await
-    }
-    .await;
-    finish(result, |_, l| Flash {
-        ok: true,
-        text: Msg::InviteSent.text(l).into(),
-        secret: None,
-    })
+    serve_form(
+        |_, l| Flash {
+            ok: true,
+            text: Msg::InviteSent.text(l).into(),
+            secret: None,
+        },
+        |Call { state, actor }| async move {
+            let cap = crate::tenancy::scope::people_admin(&actor)?;
+            let input = super::service::invitations::NewInvitation {
+                email,
+                display_name,
+                roles: roles.codes(),
+            };
+            super::service::invitations::invite_person(
+                &state.db,
+                state.clock.now(),
+                &cap,
+                &actor,
+                &RequestMeta::current(),
+                &state.settings.public_base_url,
+                input,
+            )
+            .await
+        },
+    )
     .await
 }
 
 #[server(endpoint = "invitations", input = leptos::server_fn::codec::GetUrl)]
 pub async fn list_invitations() -> Result<Vec<InvitationRow>, AppError> {
-    let state = expect_context::<AppState>();
-    let result = async {
-        let actor = actor::require()?;
-        let cap = policy::people_admin(&actor)?;
+    serve(|Call { state, actor }| async move {
+        let cap = crate::tenancy::scope::people_admin(&actor)?;
         super::service::invitations::open_invitations(&state.db, &cap, &actor, state.clock.now()).await
-    }
-    .await;
-    answer(result)
+    })
+    .await
 }
 
 /// Public: what an invitation link is for (the token is the only credential).

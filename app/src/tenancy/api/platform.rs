@@ -5,24 +5,17 @@ use uuid::Uuid;
 use crate::{error::AppError, tenancy::JurisdictionTree};
 
 #[cfg(feature = "ssr")]
-use crate::backend::{
-    actor,
-    form::{answer, finish},
-    policy,
-    request::RequestMeta,
-    AppState,
-};
+use crate::backend::request::RequestMeta;
+#[cfg(feature = "ssr")]
+use crate::ui::form::{serve, serve_form, Call};
 
 #[server(endpoint = "jurisdictions", input = leptos::server_fn::codec::GetUrl)]
 pub async fn load_jurisdictions() -> Result<JurisdictionTree, AppError> {
-    let state = expect_context::<AppState>();
-    let result = async {
-        let actor = actor::require()?;
-        let cap = policy::jurisdiction_admin(&actor)?;
+    serve(|Call { state, actor }| async move {
+        let cap = crate::tenancy::scope::jurisdiction_admin(&actor)?;
         crate::tenancy::service::jurisdictions::tree(&state.db, &cap).await
-    }
-    .await;
-    answer(result)
+    })
+    .await
 }
 
 /// `regulator_id` empty removes the organisation from its regulator; `moving` confirms a move.
@@ -32,10 +25,8 @@ pub async fn place_in_jurisdiction(
     #[server(default)] regulator_id: Option<String>,
     #[server(default)] moving: Option<String>,
 ) -> Result<(), AppError> {
-    let state = expect_context::<AppState>();
-    let result = async {
-        let actor = actor::require()?;
-        let cap = policy::jurisdiction_admin(&actor)?;
+    serve_form(super::saved_flash, |Call { state, actor }| async move {
+        let cap = crate::tenancy::scope::jurisdiction_admin(&actor)?;
         let regulator = match regulator_id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             None => None,
             Some(s) => Some(Uuid::parse_str(s).map_err(|_| {
@@ -54,19 +45,15 @@ pub async fn place_in_jurisdiction(
             moving,
         )
         .await
-    }
-    .await;
-    finish(result, super::saved_flash).await
+    })
+    .await
 }
 
 #[server(endpoint = "outbox", input = leptos::server_fn::codec::GetUrl)]
 pub async fn outbox_state() -> Result<crate::tenancy::OutboxView, AppError> {
-    let state = expect_context::<AppState>();
-    let result = async {
-        let actor = actor::require()?;
-        let cap = policy::outbox_reader(&actor)?;
-        crate::backend::mail::outbox_state(&state.db, &cap, &actor.time_zone).await
-    }
-    .await;
-    answer(result)
+    serve(|Call { state, actor }| async move {
+        let cap = crate::tenancy::scope::outbox_reader(&actor)?;
+        crate::tenancy::service::outbox_state(&state.db, &cap, &actor.time_zone).await
+    })
+    .await
 }

@@ -8,21 +8,15 @@ use crate::{
 };
 
 #[cfg(feature = "ssr")]
-use crate::backend::{
-    actor,
-    form::{answer, finish},
-    policy,
-    request::RequestMeta,
-    AppState,
-};
+use crate::backend::request::RequestMeta;
+#[cfg(feature = "ssr")]
+use crate::ui::form::{serve, serve_form, Call};
 
 #[server(endpoint = "websites", input = leptos::server_fn::codec::GetUrl)]
 pub async fn list_websites(#[server(default)] filter: WebsiteFilter) -> Result<WebsiteList, AppError> {
-    let state = expect_context::<AppState>();
-    let result = async {
-        let actor = actor::require()?;
+    serve(|Call { state, actor }| async move {
         let today = state.today();
-        let reader = policy::website_reader(&state.db, &actor, today).await?;
+        let reader = crate::tenancy::scope::website_reader(&state.db, &actor, today).await?;
         // One computation per generation for each reach, day and filter (the key names them all).
         let key = format!("websites|{reader:?}|{today}|{filter:?}");
         let listed = state
@@ -33,7 +27,7 @@ pub async fn list_websites(#[server(default)] filter: WebsiteFilter) -> Result<W
             })
             .await?;
         let (rows, total, page, pages) = (*listed).clone();
-        let writer = policy::website_writer(&actor).ok();
+        let writer = crate::tenancy::scope::website_writer(&actor).ok();
         let officer_choices = match &writer {
             Some(w) => crate::tenancy::service::websites::officer_choices(&state.db, w).await?,
             None => Vec::new(),
@@ -46,30 +40,24 @@ pub async fn list_websites(#[server(default)] filter: WebsiteFilter) -> Result<W
             can_create: writer.is_some(),
             officer_choices,
         })
-    }
-    .await;
-    answer(result)
+    })
+    .await
 }
 
 #[server(endpoint = "website", input = leptos::server_fn::codec::GetUrl)]
 pub async fn get_website(id: Uuid) -> Result<WebsiteDetail, AppError> {
-    let state = expect_context::<AppState>();
-    let result = async {
-        let actor = actor::require()?;
+    serve(|Call { state, actor }| async move {
         let today = state.today();
-        let reader = policy::website_reader(&state.db, &actor, today).await?;
+        let reader = crate::tenancy::scope::website_reader(&state.db, &actor, today).await?;
         crate::tenancy::service::websites::get_website(&state.db, &reader, &actor, today, id).await
-    }
-    .await;
-    answer(result)
+    })
+    .await
 }
 
 #[server(endpoint = "create_website")]
 pub async fn create_website(#[server(flatten)] input: WebsiteInput) -> Result<Uuid, AppError> {
-    let state = expect_context::<AppState>();
-    let result = async {
-        let actor = actor::require()?;
-        let writer = policy::website_writer(&actor)?;
+    serve_form(super::saved_flash, |Call { state, actor }| async move {
+        let writer = crate::tenancy::scope::website_writer(&actor)?;
         crate::tenancy::service::websites::create_website(
             &state.db,
             state.clock.now(),
@@ -80,17 +68,14 @@ pub async fn create_website(#[server(flatten)] input: WebsiteInput) -> Result<Uu
             &input,
         )
         .await
-    }
-    .await;
-    finish(result, super::saved_flash).await
+    })
+    .await
 }
 
 #[server(endpoint = "update_website")]
 pub async fn update_website(id: Uuid, #[server(flatten)] input: WebsiteInput) -> Result<(), AppError> {
-    let state = expect_context::<AppState>();
-    let result = async {
-        let actor = actor::require()?;
-        let writer = policy::website_writer(&actor)?;
+    serve_form(super::saved_flash, |Call { state, actor }| async move {
+        let writer = crate::tenancy::scope::website_writer(&actor)?;
         crate::tenancy::service::websites::update_website(
             &state.db,
             state.clock.now(),
@@ -102,7 +87,6 @@ pub async fn update_website(id: Uuid, #[server(flatten)] input: WebsiteInput) ->
             &input,
         )
         .await
-    }
-    .await;
-    finish(result, super::saved_flash).await
+    })
+    .await
 }

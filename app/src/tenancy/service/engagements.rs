@@ -1,5 +1,6 @@
 //! Engagements: an agency invites a provider over some of its websites; the provider accepts or
 //! declines; either side ends it. Each step is audited on both sides and mailed to the other.
+use crate::tenancy::scope::{EngagementReader, EngagementWriter, Side};
 use std::collections::HashMap;
 
 use sea_orm::{
@@ -18,18 +19,12 @@ use super::super::{
 };
 use crate::{
     audit::{
-        service::{append, AuditEntry},
+        service::{append_all, AuditEntry},
         AuditAction,
     },
-    backend::{
-        actor::Actor,
-        db::write_txn,
-        mail,
-        policy::{EngagementReader, EngagementWriter, Side},
-        request::RequestMeta,
-        ServiceError, ServiceResult,
-    },
+    backend::{actor::Actor, db::write_txn, request::RequestMeta, ServiceError, ServiceResult},
     i18n::Msg,
+    tenancy::mail::TenancyMail,
 };
 
 struct ValidInvite {
@@ -319,21 +314,6 @@ pub async fn provider_choices(
         .collect())
 }
 
-fn audit_pair(
-    actor: &Actor,
-    meta: &RequestMeta,
-    action: AuditAction,
-    e: &engagement::Model,
-    other_org: Uuid,
-    summary: String,
-) -> [AuditEntry; 2] {
-    let target = format!("engagement {}", e.id);
-    [
-        AuditEntry::by(actor, meta, action, target.clone(), summary.clone()),
-        AuditEntry::by(actor, meta, action, target, summary).in_organisation(Some(other_org)),
-    ]
-}
-
 /// The agency invites a provider over some of its websites.
 pub async fn invite(
     db: &DatabaseConnection,
@@ -406,14 +386,24 @@ pub async fn invite(
         rules::format_date(v.ends_on),
         names.join(", ")
     );
-    for entry in audit_pair(actor, meta, AuditAction::EngagementInvite, &model, provider.id, summary) {
-        append(&txn, now, entry).await?;
-    }
-    mail::notify_admins(
+    append_all(
+        &txn,
+        now,
+        AuditEntry::mirrored(
+            actor,
+            meta,
+            AuditAction::EngagementInvite,
+            format!("engagement {}", model.id),
+            summary,
+            provider.id,
+        ),
+    )
+    .await?;
+    super::notify_admins(
         &txn,
         now,
         provider.id,
-        mail::Template::EngagementInvited {
+        &TenancyMail::EngagementInvited {
             agency: actor.organisation_name.clone(),
             role: v.role,
         },
@@ -430,11 +420,7 @@ async fn writable<C: ConnectionTrait>(
     writer: &EngagementWriter,
     id: Uuid,
 ) -> ServiceResult<engagement::Model> {
-    engagement::Entity::find_by_id(id)
-        .filter(writer.condition())
-        .one(conn)
-        .await?
-        .ok_or(ServiceError::NotFound)
+    writer.engagement(id).one(conn).await?.ok_or(ServiceError::NotFound)
 }
 
 async fn org_name<C: ConnectionTrait>(conn: &C, id: Uuid) -> ServiceResult<String> {
@@ -476,14 +462,17 @@ pub async fn answer(
         AuditAction::EngagementDecline
     };
     let summary = format!("{} → {}", status.code(), next.code());
-    for entry in audit_pair(actor, meta, action, &e, agency_id, summary) {
-        append(&txn, now, entry).await?;
-    }
-    mail::notify_admins(
+    append_all(
+        &txn,
+        now,
+        AuditEntry::mirrored(actor, meta, action, format!("engagement {}", e.id), summary, agency_id),
+    )
+    .await?;
+    super::notify_admins(
         &txn,
         now,
         agency_id,
-        mail::Template::EngagementAnswered {
+        &TenancyMail::EngagementAnswered {
             provider: actor.organisation_name.clone(),
             accepted: accept,
         },
@@ -527,15 +516,25 @@ pub async fn end(
     // Its report obligations end with it: the period it ends in is the last one owed.
     crate::reports::service::end_with_engagement(&txn, e.id, today).await?;
     let summary = format!("{} → {} by {}", status.code(), next.code(), actor.organisation_name);
-    for entry in audit_pair(actor, meta, AuditAction::EngagementEnd, &e, other, summary) {
-        append(&txn, now, entry).await?;
-    }
+    append_all(
+        &txn,
+        now,
+        AuditEntry::mirrored(
+            actor,
+            meta,
+            AuditAction::EngagementEnd,
+            format!("engagement {}", e.id),
+            summary,
+            other,
+        ),
+    )
+    .await?;
     let other_name = org_name(&txn, other).await?;
-    mail::notify_admins(
+    super::notify_admins(
         &txn,
         now,
         other,
-        mail::Template::EngagementEnded {
+        &TenancyMail::EngagementEnded {
             by: actor.organisation_name.clone(),
             other: other_name,
         },
@@ -566,7 +565,7 @@ mod tests {
 
     fn field(i: InviteInput) -> &'static str {
         match i.parse() {
-            Err(ServiceError::Invalid { field, .. }) => field,
+            Err(e @ ServiceError::Invalid(_)) => e.first_field().expect("a field").field,
             Err(e) => panic!("expected a field error, got {e:?}"),
             Ok(_) => panic!("expected a field error, got Ok"),
         }

@@ -24,15 +24,10 @@ use crate::{
         service::hash_password_off_thread,
     },
     backend::{
-        actor::Actor,
-        db::write_txn,
-        mail::{self, Template},
-        policy::PeopleAdmin,
-        request::RequestMeta,
-        time_fmt::format_in_zone,
-        ServiceError, ServiceResult,
+        actor::Actor, db::write_txn, mail, request::RequestMeta, time_fmt::format_in_zone, ServiceError, ServiceResult,
     },
     i18n::Msg,
+    tenancy::{mail::TenancyMail, scope::PeopleAdmin},
 };
 
 /// How long an invitation link works.
@@ -120,7 +115,7 @@ pub async fn invite_person(
         ),
     )
     .await?;
-    let template = Template::PersonInvited {
+    let template = TenancyMail::PersonInvited {
         organisation: actor.organisation_name.clone(),
         link: format!("{}/invite/{token}", public_base_url.trim_end_matches('/')),
         expires: format_in_zone(expires, &actor.time_zone),

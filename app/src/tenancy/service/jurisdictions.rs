@@ -15,10 +15,9 @@ use crate::{
         service::{append, AuditEntry},
         AuditAction,
     },
-    backend::{
-        actor::Actor, db::write_txn, policy::JurisdictionAdmin, request::RequestMeta, ServiceError, ServiceResult,
-    },
+    backend::{actor::Actor, db::write_txn, request::RequestMeta, ServiceError, ServiceResult},
     i18n::Msg,
+    tenancy::scope::JurisdictionAdmin,
 };
 
 /// The whole forest of regulators with their agencies, and the agencies under none.

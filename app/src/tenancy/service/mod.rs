@@ -5,17 +5,18 @@ pub mod invitations;
 pub mod jurisdictions;
 pub mod websites;
 
+use crate::tenancy::scope::{OutboxReader, PeopleAdmin, PlatformAdmin};
 use rand::Rng;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel,
-    PaginatorTrait, QueryFilter, QueryOrder,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::{
     entity::{organisation, person, person_role},
-    OneTimePassword, OrgKind, OrganisationRow, PersonRow, Role, SupplierSubtype,
+    DeadLetterRow, OneTimePassword, OrgKind, OrganisationRow, OutboxView, PersonRow, Role, SupplierSubtype,
 };
 use crate::{
     audit::{
@@ -27,13 +28,90 @@ use crate::{
         actor::Actor,
         db::write_txn,
         error::OnConstraint,
-        policy::{PeopleAdmin, PlatformAdmin},
+        mail::{self, MailTemplate, Recipient},
         request::RequestMeta,
         time_fmt::format_in_zone,
         ServiceError, ServiceResult,
     },
-    i18n::Msg,
+    i18n::{Locale, Msg},
 };
+
+/// The active people of an organisation holding any of `roles`: the one query for "who at X
+/// handles this" (administrators for engagements, report handlers for reports, duty officers…).
+pub async fn people_holding<C: ConnectionTrait>(
+    conn: &C,
+    organisation_id: Uuid,
+    roles: &[Role],
+) -> ServiceResult<Vec<person::Model>> {
+    Ok(person::Entity::find()
+        .filter(person::Column::OrganisationId.eq(organisation_id))
+        .filter(person::Column::Active.eq(true))
+        .filter(
+            person::Column::Id.in_subquery(
+                sea_orm::sea_query::Query::select()
+                    .column(person_role::Column::PersonId)
+                    .from(person_role::Entity)
+                    .and_where(person_role::Column::Role.is_in(roles.iter().map(|r| r.code())))
+                    .to_owned(),
+            ),
+        )
+        .order_by_asc(person::Column::Email)
+        .all(conn)
+        .await?)
+}
+
+/// Where to write to these people, each in their own language.
+pub fn recipients(people: &[person::Model]) -> Vec<Recipient> {
+    people
+        .iter()
+        .map(|p| Recipient {
+            email: p.email.clone(),
+            locale: p.locale.as_deref().and_then(Locale::parse).unwrap_or_default(),
+        })
+        .collect()
+}
+
+/// Queues the mail to every active administrator of an organisation, each in its own language.
+pub async fn notify_admins<C: ConnectionTrait>(
+    conn: &C,
+    now: OffsetDateTime,
+    organisation_id: Uuid,
+    template: &dyn MailTemplate,
+) -> ServiceResult<()> {
+    let admins = people_holding(conn, organisation_id, &[Role::OrgAdmin]).await?;
+    mail::enqueue_each(conn, now, &recipients(&admins), template).await
+}
+
+/// The outbox at a glance: counts by state, and the newest 200 dead letters.
+pub async fn outbox_state(db: &DatabaseConnection, _cap: &OutboxReader, time_zone: &str) -> ServiceResult<OutboxView> {
+    use crate::backend::{
+        entity::outbox,
+        mail::{DEAD, PENDING, SENT},
+    };
+    let count = |status: &'static str| {
+        outbox::Entity::find()
+            .filter(outbox::Column::Status.eq(status))
+            .count(db)
+    };
+    let pending = count(PENDING).await?;
+    let sent = count(SENT).await?;
+    let dead = outbox::Entity::find()
+        .filter(outbox::Column::Status.eq(DEAD))
+        .order_by_desc(outbox::Column::CreatedAt)
+        .limit(200)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| DeadLetterRow {
+            to: m.to_addr,
+            subject: m.subject,
+            attempts: m.attempts,
+            last_error: m.last_error.unwrap_or_default(),
+            created_at: format_in_zone(m.created_at, time_zone),
+        })
+        .collect();
+    Ok(OutboxView { pending, sent, dead })
+}
 
 /// A one-time password: 20 characters from an alphabet without look-alikes, in groups of five.
 pub fn one_time_password() -> String {

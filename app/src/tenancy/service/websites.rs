@@ -1,5 +1,6 @@
 //! Websites: the scoped list (with the regulator's filters and sorting), one website's page, and
 //! an agency's creation and changes of its own websites.
+use crate::tenancy::scope::{WebsiteReader, WebsiteWriter};
 use sea_orm::{
     sea_query::{Alias, Expr, ExprTrait},
     ActiveModelTrait,
@@ -24,8 +25,7 @@ use crate::{
     backend::{
         actor::Actor,
         db::write_txn,
-        error::OnConstraint,
-        policy::{self, WebsiteReader, WebsiteWriter},
+        error::{Fields, OnConstraint},
         request::RequestMeta,
         ServiceError, ServiceResult,
     },
@@ -45,25 +45,30 @@ pub struct ValidWebsite {
 }
 
 impl WebsiteInput {
+    /// Every field is checked, so one answer names every bad field.
     pub fn parse(&self, today: Date) -> ServiceResult<ValidWebsite> {
+        let mut f = Fields::new();
         let name = self.name.trim();
         if name.is_empty() || name.chars().count() > 200 || name.chars().any(char::is_control) {
-            return Err(ServiceError::invalid("name", Msg::ErrNameRequired));
+            f.refuse("name", Msg::ErrNameRequired);
         }
-        let domain = Domain::parse(&self.domain).map_err(|m| ServiceError::invalid("domain", m))?;
-        let level =
-            rules::parse_level(&self.protection_level).map_err(|m| ServiceError::invalid("protection_level", m))?;
-        let service_model =
-            ServiceModel::parse(&self.service_model).ok_or(ServiceError::invalid("service_model", Msg::ErrChoose))?;
-        let deployment_model = DeploymentModel::parse(&self.deployment_model)
-            .ok_or(ServiceError::invalid("deployment_model", Msg::ErrChoose))?;
-        let phase = Phase::parse(&self.phase).ok_or(ServiceError::invalid("phase", Msg::ErrChoose))?;
+        let domain = f.check("domain", Domain::parse(&self.domain));
+        let level = f.check("protection_level", rules::parse_level(&self.protection_level));
+        let service_model = f.check(
+            "service_model",
+            ServiceModel::parse(&self.service_model).ok_or(Msg::ErrChoose),
+        );
+        let deployment_model = f.check(
+            "deployment_model",
+            DeploymentModel::parse(&self.deployment_model).ok_or(Msg::ErrChoose),
+        );
+        let phase = f.check("phase", Phase::parse(&self.phase).ok_or(Msg::ErrChoose));
         let phase_since = match self.phase_since.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            None => today,
-            Some(s) => rules::parse_date(s).map_err(|m| ServiceError::invalid("phase_since", m))?,
+            None => Some(today),
+            Some(s) => f.check("phase_since", rules::parse_date(s)),
         };
-        if phase_since > today {
-            return Err(ServiceError::invalid("phase_since", Msg::ErrDateInFuture));
+        if phase_since.is_some_and(|d| d > today) {
+            f.refuse("phase_since", Msg::ErrDateInFuture);
         }
         let security_officer_id = match self
             .security_officer_id
@@ -71,13 +76,16 @@ impl WebsiteInput {
             .map(str::trim)
             .filter(|s| !s.is_empty())
         {
-            None => None,
-            Some(s) => Some(
-                Uuid::parse_str(s).map_err(|_| ServiceError::invalid("security_officer_id", Msg::ErrOfficerInvalid))?,
-            ),
+            None => Some(None),
+            Some(s) => f
+                .check(
+                    "security_officer_id",
+                    Uuid::parse_str(s).map_err(|_| Msg::ErrOfficerInvalid),
+                )
+                .map(Some),
         };
-        Ok(ValidWebsite {
-            name: name.to_string(),
+        f.finish()?;
+        match (
             domain,
             level,
             service_model,
@@ -85,7 +93,30 @@ impl WebsiteInput {
             phase,
             phase_since,
             security_officer_id,
-        })
+        ) {
+            (
+                Some(domain),
+                Some(level),
+                Some(service_model),
+                Some(deployment_model),
+                Some(phase),
+                Some(phase_since),
+                Some(security_officer_id),
+            ) => Ok(ValidWebsite {
+                name: name.to_string(),
+                domain,
+                level,
+                service_model,
+                deployment_model,
+                phase,
+                phase_since,
+                security_officer_id,
+            }),
+            // Every `None` above recorded a refusal, so `finish` has returned already.
+            _ => Err(ServiceError::Internal(
+                "website input: a field was refused without a reason".into(),
+            )),
+        }
     }
 }
 
@@ -368,7 +399,7 @@ pub async fn get_website(
     let agency_id = w.agency_id;
     // Who serves it now: engagements in force that cover it (a provider sees only its own).
     let serving = engagement::Entity::find()
-        .filter(engagement::Column::Id.in_subquery(policy::engagements_in_force(None, today)))
+        .filter(engagement::Column::Id.in_subquery(crate::tenancy::scope::engagements_in_force(None, today)))
         .filter(reader.engagement_visibility())
         .filter(
             engagement::Column::Id.in_subquery(
@@ -396,7 +427,7 @@ pub async fn get_website(
         .into_tuple::<(String, String)>()
         .all(db)
         .await?;
-    let can_edit = policy::website_writer(actor).is_ok_and(|wr| wr.agency_id() == agency_id);
+    let can_edit = crate::tenancy::scope::website_writer(actor).is_ok_and(|wr| wr.agency_id() == agency_id);
     let officer_choices = if can_edit {
         people_with_officer_role(db, agency_id).await?
     } else {
@@ -588,8 +619,26 @@ mod tests {
 
     fn field(r: ServiceResult<ValidWebsite>) -> &'static str {
         match r {
-            Err(ServiceError::Invalid { field, .. }) => field,
+            Err(e @ ServiceError::Invalid(_)) => e.first_field().expect("a field").field,
             other => panic!("expected a field error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn every_bad_field_is_named_at_once() {
+        let bad = WebsiteInput {
+            name: "".into(),
+            domain: "not a domain".into(),
+            phase: "later".into(),
+            phase_since: Some("2099-01-01".into()),
+            ..input()
+        };
+        match bad.parse(date!(2026 - 11 - 25)) {
+            Err(ServiceError::Invalid(fields)) => {
+                let names: Vec<_> = fields.iter().map(|f| f.field).collect();
+                assert_eq!(names, ["name", "domain", "phase", "phase_since"]);
+            }
+            other => panic!("expected field errors, got {other:?}"),
         }
     }
 

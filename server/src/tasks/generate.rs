@@ -10,14 +10,15 @@ use sha2::{Digest, Sha256};
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
-use super::{db::write_txn, demo, ServiceError, ServiceResult};
-use crate::{
+use super::demo;
+use app::{
     audit::{
         entity::audit_log,
         service::{insertable, AuditEntry, ChainHead},
         AuditAction,
     },
     auth::service::hash_password,
+    backend::{db::write_txn, ServiceError, ServiceResult},
     reports::{
         entity::{file, obligation, review, submission, version},
         rules,
@@ -512,7 +513,7 @@ pub async fn generate(
     p.flush(&txn, &mut counts).await?;
     chain.head.store(&txn).await?;
     // What changed is read by cached views: they read again (here and on other instances).
-    crate::backend::epoch::bump(&txn).await?;
+    app::backend::epoch::bump(&txn).await?;
     txn.commit().await?;
     // Fresh statistics, so the planner knows the tables' real sizes from the first query.
     db.execute_unprepared("ANALYZE").await?;

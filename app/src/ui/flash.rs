@@ -1,5 +1,5 @@
 //! One-shot messages kept in the session, so a form posted without JavaScript still shows its outcome.
-pub use crate::auth::Flash;
+pub use crate::ui::Flash;
 use tower_sessions::Session;
 
 const KEY: &str = "flash";

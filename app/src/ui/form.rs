@@ -2,8 +2,17 @@
 use leptos::prelude::use_context;
 use tower_sessions::Session;
 
-use super::{flash, request::RequestMeta, ServiceError};
-use crate::{auth::Flash, error::AppError, i18n::Locale};
+use super::{flash, Flash};
+use crate::{
+    backend::{
+        actor::{self, Actor},
+        error::status_of,
+        request::RequestMeta,
+        AppState, ServiceError,
+    },
+    error::AppError,
+    i18n::Locale,
+};
 
 /// Whether the current request is a server function posted by a plain HTML form (no JavaScript):
 /// it wants HTML back. (During a page render the parts are the page's GET, never this.)
@@ -17,19 +26,6 @@ fn is_plain_form_post() -> bool {
                 .map(|a| a.contains("text/html"))
         })
         .unwrap_or(false)
-}
-
-/// The HTTP status that goes with an error (a person's mistake is never a 500).
-pub fn status_of(e: &AppError) -> axum::http::StatusCode {
-    use axum::http::StatusCode;
-    match e {
-        AppError::NotSignedIn => StatusCode::UNAUTHORIZED,
-        AppError::MustChangePassword | AppError::Forbidden | AppError::CrossOrigin => StatusCode::FORBIDDEN,
-        AppError::NotFound => StatusCode::NOT_FOUND,
-        AppError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
-        AppError::Conflict { .. } => StatusCode::CONFLICT,
-        AppError::Internal { .. } | AppError::Transport(_) => StatusCode::INTERNAL_SERVER_ERROR,
-    }
 }
 
 /// Maps a read's result to the wire, with the error's status on the response.
@@ -103,4 +99,47 @@ pub async fn finish<T>(
         leptos_axum::redirect(&referer_path());
     }
     result
+}
+
+/// What a server function works with: the app's state and who is asking (signed in, password
+/// changed).
+pub struct Call {
+    pub state: AppState,
+    pub actor: Actor,
+}
+
+/// The one shape of a server function that reads: resolve the actor, run `work` (which takes the
+/// capability and calls the service), and map the answer — its error through the one mapping.
+pub async fn serve<T, F, Fut>(work: F) -> Result<T, AppError>
+where
+    F: FnOnce(Call) -> Fut,
+    Fut: std::future::Future<Output = Result<T, ServiceError>>,
+{
+    let result = async {
+        let call = Call {
+            state: leptos::prelude::expect_context::<AppState>(),
+            actor: actor::require()?,
+        };
+        work(call).await
+    }
+    .await;
+    answer(result)
+}
+
+/// The same for a change posted by a form: the outcome also goes to a flash message for a plain
+/// form post (see [`finish`]).
+pub async fn serve_form<T, F, Fut>(on_ok: impl FnOnce(&T, Locale) -> Flash, work: F) -> Result<T, AppError>
+where
+    F: FnOnce(Call) -> Fut,
+    Fut: std::future::Future<Output = Result<T, ServiceError>>,
+{
+    let result = async {
+        let call = Call {
+            state: leptos::prelude::expect_context::<AppState>(),
+            actor: actor::require()?,
+        };
+        work(call).await
+    }
+    .await;
+    finish(result, on_ok).await
 }

@@ -1,20 +1,22 @@
-//! Demo data: the marker that a database holds only demo data, and the seeding of it.
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait,
-    QueryFilter,
-};
+//! Demo data: the organisations, people, websites, engagements and reports a fresh portal shows
+//! (`portal seed-demo`), marked as demo data in the settings.
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait};
 use std::collections::HashMap;
 
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
-use super::{db::write_txn, entity::setting, ServiceError, ServiceResult};
-use crate::{
+use app::{
     audit::{
         service::{append, AuditEntry},
         AuditAction,
     },
     auth::service::hash_password,
+    backend::{
+        db::write_txn,
+        settings::{is_demo, mark_demo},
+        ServiceError, ServiceResult,
+    },
     reports::{
         rules as report_rules, AssessmentSummary, Cadence, Conclusion, CspMonthlySummary, Decision, ReportKind,
         SecurityCheckSummary, SelfCheckSummary, ServiceSummary, Severities, SubmissionStatus, Summary,
@@ -26,7 +28,6 @@ use crate::{
     },
 };
 
-const DEMO_KEY: &str = "demo_data";
 /// Every demo account's password (the README lists them).
 pub const DEMO_PASSWORD: &str = "Demo-Portal-2026";
 
@@ -512,13 +513,6 @@ pub const ENGAGEMENTS: &[(&str, &str, EngagementRole, &[&str], EngagementStatus)
     ),
 ];
 
-pub async fn is_demo<C: ConnectionTrait>(db: &C) -> ServiceResult<bool> {
-    Ok(setting::Entity::find_by_id(DEMO_KEY.to_string())
-        .one(db)
-        .await?
-        .is_some_and(|s| s.value == "true"))
-}
-
 #[derive(Debug, PartialEq, Eq)]
 pub enum SeedOutcome {
     Loaded,
@@ -537,12 +531,7 @@ pub async fn seed(db: &DatabaseConnection, now: OffsetDateTime) -> ServiceResult
             "this database holds data that is not demo data; seed-demo only runs on an empty or demo database".into(),
         ));
     }
-    setting::ActiveModel {
-        key: Set(DEMO_KEY.into()),
-        value: Set("true".into()),
-    }
-    .insert(&txn)
-    .await?;
+    mark_demo(&txn).await?;
     let hash = hash_password(DEMO_PASSWORD)?;
     let today = now.date();
     let system = |action, organisation_id, target: String, summary: String| AuditEntry {
@@ -617,7 +606,7 @@ pub async fn seed(db: &DatabaseConnection, now: OffsetDateTime) -> ServiceResult
     }
     let mut sites: HashMap<&str, Uuid> = HashMap::new();
     for (n, s) in SITES.iter().enumerate() {
-        let domain = crate::tenancy::rules::Domain::parse(s.domain)
+        let domain = app::tenancy::rules::Domain::parse(s.domain)
             .map_err(|m| ServiceError::Internal(format!("demo domain {}: {m:?}", s.domain)))?;
         let id = Uuid::new_v4();
         let agency_id = ids[s.agency];
@@ -736,7 +725,7 @@ pub async fn seed(db: &DatabaseConnection, now: OffsetDateTime) -> ServiceResult
     )
     .await?;
     // What changed is read by cached views: they read again (here and on other instances).
-    crate::backend::epoch::bump(&txn).await?;
+    app::backend::epoch::bump(&txn).await?;
     txn.commit().await?;
     Ok(SeedOutcome::Loaded)
 }
@@ -827,7 +816,7 @@ async fn seed_obligation<C: ConnectionTrait>(
     submitted_by: Option<Uuid>,
     reviewer: Option<Uuid>,
 ) -> ServiceResult<()> {
-    use crate::reports::entity::{obligation, review, submission, version};
+    use app::reports::entity::{obligation, review, submission, version};
     let cadence = kind.usual_cadence();
     let today = now.date();
     let current = report_rules::containing(cadence, today);
@@ -960,7 +949,7 @@ async fn seed_reports<C: ConnectionTrait>(
 ) -> ServiceResult<usize> {
     let mut n = 0;
     for e in engaged {
-        let kind = crate::reports::service::kind_for_role(e.role);
+        let kind = app::reports::service::kind_for_role(e.role);
         seed_obligation(
             txn,
             now,
@@ -1012,71 +1001,4 @@ async fn insert_org<C: ConnectionTrait>(
     .insert(conn)
     .await?;
     Ok(())
-}
-
-/// Creates a platform administrator (and the platform organisation if there is none yet) with a
-/// one-time password that must be changed at first sign-in. Returns the password.
-pub async fn create_platform_admin(
-    db: &DatabaseConnection,
-    now: OffsetDateTime,
-    email: &str,
-    name: &str,
-) -> ServiceResult<String> {
-    let email = crate::auth::rules::parse_email(email).map_err(|m| ServiceError::invalid("email", m))?;
-    let txn = write_txn(db).await?;
-    if person::Entity::find()
-        .filter(person::Column::Email.eq(email.clone()))
-        .one(&txn)
-        .await?
-        .is_some()
-    {
-        return Err(ServiceError::Conflict {
-            field: "email",
-            msg: crate::i18n::Msg::ErrEmailTaken,
-        });
-    }
-    let org_id = match organisation::Entity::find()
-        .filter(organisation::Column::Kind.eq(OrgKind::Platform.code()))
-        .one(&txn)
-        .await?
-    {
-        Some(o) => o.id,
-        None => {
-            let id = Uuid::new_v4();
-            organisation::ActiveModel {
-                id: Set(id),
-                name: Set("Platform operator / 平台运营方".into()),
-                kind: Set(OrgKind::Platform.code().into()),
-                supplier_subtype: Set(None),
-                regulator_id: Set(None),
-                active: Set(true),
-                created_at: Set(now),
-            }
-            .insert(&txn)
-            .await?;
-            id
-        }
-    };
-    let password = crate::tenancy::service::one_time_password();
-    let roles = [Role::PlatformAdmin, Role::OrgAdmin];
-    insert_person(&txn, now, org_id, &email, name, &roles, hash_password(&password)?, true).await?;
-    append(
-        &txn,
-        now,
-        AuditEntry {
-            actor_person_id: None,
-            actor_email: Some("create-admin (command line)".into()),
-            organisation_id: Some(org_id),
-            action: AuditAction::PersonCreate,
-            target: format!("person {email}"),
-            summary: "platform administrator created; one-time password, must change".into(),
-            source_addr: None,
-            user_agent: None,
-        },
-    )
-    .await?;
-    // What changed is read by cached views: they read again (here and on other instances).
-    crate::backend::epoch::bump(&txn).await?;
-    txn.commit().await?;
-    Ok(password)
 }

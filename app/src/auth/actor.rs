@@ -1,0 +1,154 @@
+//! Resolving the Actor: the session's sign-in, checked against the expiry rules, and the person
+//! with its organisation and roles loaded (once per generation, through the cache).
+use std::sync::Arc;
+
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use tower_sessions::Session;
+use uuid::Uuid;
+
+use super::rules::{session_age, SessionAge};
+pub use crate::backend::actor::Actor;
+use crate::{
+    backend::{epoch::Caches, policy, ServiceError, ServiceResult},
+    domain::{OrgKind, Role},
+    i18n::Locale,
+    tenancy::entity::{organisation, person, person_role},
+};
+
+/// The session key under which a signed-in person is remembered.
+pub const AUTH_KEY: &str = "auth";
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct SessionAuth {
+    pub person_id: Uuid,
+    pub signed_in_at: i64,
+    pub last_seen: i64,
+    /// The person's session generation at sign-in; a session of another generation has ended.
+    #[serde(default)]
+    pub generation: i32,
+}
+
+/// What resolving the session found.
+pub enum Resolution {
+    Anonymous,
+    /// The session had a sign-in that has now expired (idle or absolute); it was ended.
+    Expired,
+    SignedIn(Box<Actor>),
+}
+
+/// Reads the session, applies the expiry rules at `now`, and loads the person if still valid.
+pub async fn resolve(
+    db: &DatabaseConnection,
+    caches: &Caches,
+    session: &Session,
+    now: OffsetDateTime,
+    default_time_zone: &str,
+) -> ServiceResult<Resolution> {
+    let auth: Option<SessionAuth> = session
+        .get(AUTH_KEY)
+        .await
+        .map_err(|e| ServiceError::Internal(format!("session: {e}")))?;
+    let Some(mut auth) = auth else {
+        return Ok(Resolution::Anonymous);
+    };
+    let at = |s: i64| OffsetDateTime::from_unix_timestamp(s).unwrap_or(OffsetDateTime::UNIX_EPOCH);
+    if session_age(at(auth.signed_in_at), at(auth.last_seen), now) != SessionAge::Fresh {
+        session
+            .flush()
+            .await
+            .map_err(|e| ServiceError::Internal(format!("session: {e}")))?;
+        return Ok(Resolution::Expired);
+    }
+    let actor = cached_actor(db, caches, auth.person_id, default_time_zone)
+        .await?
+        // A password change or reset since this session signed in ends it.
+        .filter(|a| a.session_generation == auth.generation);
+    let Some(actor) = actor else {
+        // Deactivated (or removed) since signing in, or its sessions ended: this one ends at once.
+        session
+            .flush()
+            .await
+            .map_err(|e| ServiceError::Internal(format!("session: {e}")))?;
+        return Ok(Resolution::Anonymous);
+    };
+    // Touch at most once a minute, so a page's many requests do not each rewrite the session.
+    if now.unix_timestamp() - auth.last_seen >= 60 {
+        auth.last_seen = now.unix_timestamp();
+        session
+            .insert(AUTH_KEY, auth)
+            .await
+            .map_err(|e| ServiceError::Internal(format!("session: {e}")))?;
+    }
+    Ok(Resolution::SignedIn(Box::new(actor)))
+}
+
+/// `load_actor` through the cache: a person is read once per generation (every change moves it).
+pub async fn cached_actor(
+    db: &DatabaseConnection,
+    caches: &Caches,
+    person_id: Uuid,
+    default_time_zone: &str,
+) -> ServiceResult<Option<Actor>> {
+    let at = caches.generation.current();
+    if let Some(actor) = caches.actors.get(&person_id, at) {
+        return Ok(Some(actor));
+    }
+    let actor = load_actor(db, person_id, default_time_zone).await?;
+    if let Some(a) = &actor {
+        caches.actors.put(person_id, at, a.clone());
+    }
+    Ok(actor)
+}
+
+/// Loads an active person of an active organisation with its roles.
+pub async fn load_actor(
+    db: &DatabaseConnection,
+    person_id: Uuid,
+    default_time_zone: &str,
+) -> ServiceResult<Option<Actor>> {
+    let Some(p) = person::Entity::find_by_id(person_id)
+        .filter(person::Column::Active.eq(true))
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let Some(org) = organisation::Entity::find_by_id(p.organisation_id)
+        .filter(organisation::Column::Active.eq(true))
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let roles = person_role::Entity::find()
+        .filter(person_role::Column::PersonId.eq(p.id))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|r| Role::parse(&r.role))
+        .collect();
+    let org_kind =
+        OrgKind::parse(&org.kind).ok_or_else(|| ServiceError::Internal(format!("bad org kind {}", org.kind)))?;
+    let subtree: Arc<[Uuid]> = if org_kind == OrgKind::Regulator {
+        policy::regulator_subtree(db, org.id).await?.into()
+    } else {
+        Arc::new([])
+    };
+    Ok(Some(Actor {
+        person_id: p.id,
+        organisation_id: org.id,
+        organisation_name: org.name,
+        org_kind,
+        email: p.email,
+        display_name: p.display_name,
+        roles,
+        must_change_password: p.must_change_password,
+        locale: p.locale.as_deref().and_then(Locale::parse),
+        time_zone: p.time_zone.unwrap_or_else(|| default_time_zone.to_string()),
+        last_login_at: p.previous_login_at,
+        subtree,
+        session_generation: p.session_generation,
+    }))
+}

@@ -1,0 +1,162 @@
+//! The regulator's matrix of agencies × periods, with its filters.
+use super::*;
+
+fn matrix_filter(q: &leptos_router::params::ParamsMap) -> MatrixFilter {
+    MatrixFilter {
+        kind: q.get("kind").unwrap_or_default(),
+        cadence: q.get("cadence").unwrap_or_default(),
+        q: q.get("q").unwrap_or_default(),
+        state: q.get("state").unwrap_or_default(),
+        page: q.get("page").unwrap_or_default(),
+    }
+}
+
+fn matrix_query(f: &MatrixFilter, page: Option<u64>) -> String {
+    let mut parts = Vec::new();
+    for (k, v) in [
+        ("kind", &f.kind),
+        ("cadence", &f.cadence),
+        ("q", &f.q),
+        ("state", &f.state),
+    ] {
+        if !v.trim().is_empty() {
+            parts.push(format!("{k}={}", encode_query(v.trim())));
+        }
+    }
+    if let Some(p) = page {
+        parts.push(format!("page={p}"));
+    }
+    parts.join("&")
+}
+
+#[component]
+fn MatrixTable(m: Matrix) -> impl IntoView {
+    let locale = use_locale();
+    let cols = m.periods.len();
+    view! {
+        <div class="table-wrap"><table class="table matrix" data-test="report-matrix">
+            <thead><tr>
+                <th>{t(Msg::Agency)}</th>
+                {m.periods.iter().map(|p| view! { <th class="nowrap">{p.to_string()}</th> }).collect_view()}
+            </tr></thead>
+            <tbody>
+                {m.rows.into_iter().map(|r| view! {
+                    <tr data-agency=r.agency.name.clone()>
+                        <th>{r.agency.name.clone()}</th>
+                        {r.cells.into_iter().map(|c| {
+                            let code = c.state.map(|s| s.code()).unwrap_or("none");
+                            let title = c.state.map(|s| s.label().text(locale).to_string()).unwrap_or_else(|| Msg::NoObligation.text(locale).into());
+                            let text = match (c.state, c.count) {
+                                (None, _) => "·".to_string(),
+                                (Some(s), 1) => short(s, locale).to_string(),
+                                (Some(s), n) => format!("{} ×{n}", short(s, locale)),
+                            };
+                            view! {
+                                <td class=format!("cell st-{code}") title=title data-state=code>
+                                    {match c.submission_id {
+                                        Some(id) => view! { <a href=format!("/reports/submissions/{id}")>{text}</a> }.into_any(),
+                                        None => view! { <span>{text}</span> }.into_any(),
+                                    }}
+                                </td>
+                            }
+                        }).collect_view()}
+                    </tr>
+                }).collect_view()}
+            </tbody>
+            <tfoot>
+                {[StateCode::Overdue, StateCode::Returned, StateCode::Due, StateCode::Submitted, StateCode::AcceptedLate, StateCode::Accepted].into_iter().map(|s| {
+                    let totals = m.totals.clone();
+                    view! {
+                        <tr data-total=s.code()>
+                            <th><span class=format!("state st-{}", s.code())>{s.label().text(locale)}</span></th>
+                            {(0..cols).map(|i| {
+                                let n = totals.get(i).and_then(|col| col.iter().find(|(c, _)| *c == s).map(|(_, n)| *n)).unwrap_or(0);
+                                view! { <td class="num">{n}</td> }
+                            }).collect_view()}
+                        </tr>
+                    }
+                }).collect_view()}
+            </tfoot>
+        </table></div>
+    }
+}
+
+/// A cell's short text (the colour carries most of it; the title has the full label).
+fn short(s: StateCode, locale: Locale) -> &'static str {
+    match (s, locale) {
+        (StateCode::Accepted, Locale::Zh) => "✓",
+        (StateCode::Accepted, Locale::En) => "✓",
+        (StateCode::AcceptedLate, _) => "✓!",
+        (StateCode::Submitted, _) => "…",
+        (StateCode::Returned, _) => "↩",
+        (StateCode::Due, _) => "○",
+        (StateCode::Overdue, _) => "✗",
+        (StateCode::NotYetDue, _) => "·",
+    }
+}
+
+#[component]
+pub fn MatrixPage() -> impl IntoView {
+    let query = use_query_map();
+    let filter = Memo::new(move |_| query.with(matrix_filter));
+    let matrix = Resource::new(move || filter.get(), crate::reports::api::load_matrix);
+    let locale = use_locale();
+    view! {
+        <h1>{t(Msg::ReportMatrix)}</h1>
+        <p class="muted">{t(Msg::MatrixHelp)}</p>
+        <Form method="GET" action="/reports/matrix" attr:class="filters card" attr:data-test="matrix-filter">
+            <label><span>{t(Msg::ReportKindLabel)}</span>
+                <select name="kind">
+                    {move || { let cur = filter.get().kind; ReportKind::ALL.iter().map(|k| view! {
+                        <option value=k.code() selected=cur == k.code()>{k.label().text(locale)}</option>
+                    }).collect_view() }}
+                </select>
+            </label>
+            <label><span>{t(Msg::CadenceLabel)}</span>
+                <select name="cadence">
+                    <option value="">{t(Msg::UsualCadence)}</option>
+                    {move || { let cur = filter.get().cadence; Cadence::ALL.iter().map(|c| view! {
+                        <option value=c.code() selected=cur == c.code()>{c.label().text(locale)}</option>
+                    }).collect_view() }}
+                </select>
+            </label>
+            <label><span>{t(Msg::State)}</span>
+                <select name="state">
+                    <option value="">{t(Msg::AllStates)}</option>
+                    {move || { let cur = filter.get().state; StateCode::ALL.iter().map(|s| view! {
+                        <option value=s.code() selected=cur == s.code()>{s.label().text(locale)}</option>
+                    }).collect_view() }}
+                </select>
+            </label>
+            <label><span>{t(Msg::Search)}</span><input type="search" name="q" value=move || filter.get().q/></label>
+            <div class="form-actions">
+                <button type="submit">{t(Msg::Filter)}</button>
+                <a href="/reports/matrix">{t(Msg::ClearFilter)}</a>
+                <a href=move || format!("/reports/matrix.csv?{}", matrix_query(&filter.get(), None)) rel="external" data-test="matrix-csv">{t(Msg::ExportCsv)}</a>
+            </div>
+        </Form>
+        <Suspense fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
+            {move || Suspend::new(async move {
+                match matrix.await {
+                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                    Ok(m) if m.rows.is_empty() => view! { <p class="empty" data-test="matrix-empty">{t(Msg::NoAgenciesInJurisdiction)}</p> }.into_any(),
+                    Ok(m) => {
+                        let f = filter.get_untracked();
+                        let (page, pages, agencies) = (m.page, m.pages, m.agencies);
+                        view! {
+                            <p class="muted" data-test="matrix-count">{agencies}" "{t(Msg::AgenciesShown)}</p>
+                            <MatrixTable m/>
+                            {(pages > 1).then(|| view! {
+                                <nav class="pager">
+                                    {(page > 1).then(|| view! { <a href=format!("/reports/matrix?{}", matrix_query(&f, Some(page - 1)))>{t(Msg::Previous)}</a> })}
+                                    <span>{page}" / "{pages}</span>
+                                    {(page < pages).then(|| view! { <a href=format!("/reports/matrix?{}", matrix_query(&f, Some(page + 1)))>{t(Msg::Next)}</a> })}
+                                </nav>
+                            })}
+                        }.into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}

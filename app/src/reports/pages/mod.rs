@@ -1,0 +1,73 @@
+//! Report pages, one file per concern: the work list (with obligations), the submission form with
+//! its upload progress, one submission with its review, and the regulator's matrix; this file holds
+//! what they share.
+use leptos::{form::ActionForm, prelude::*};
+use leptos_router::{
+    components::{Form, A},
+    hooks::{use_params_map, use_query_map},
+};
+use uuid::Uuid;
+
+use super::{
+    api::{CreateObligation, EndObligation, ReviewSubmission},
+    Cadence, Conclusion, Decision, ItemFilter, Matrix, MatrixFilter, ObligationChoices, ObligationRow, PeriodItem,
+    PeriodState, ReportKind, Severities, StateCode, SubmissionView, SubmitForm, Summary, VersionView,
+};
+use crate::{
+    error::AppError,
+    i18n::{t, use_locale, Locale, Msg},
+    ui::{encode_query, ActionError, ErrorNotice},
+};
+
+mod matrix;
+mod obligations;
+mod submission;
+mod submit;
+mod work;
+pub use matrix::*;
+pub use obligations::*;
+pub use submission::*;
+pub use submit::*;
+pub use work::*;
+
+/// The state of a period as a badge (its code drives the colour).
+#[component]
+pub fn StateBadge(state: PeriodState) -> impl IntoView {
+    let locale = use_locale();
+    let code = state.code();
+    let text = match state {
+        PeriodState::Due { days_left } => format!(
+            "{} · {days_left} {}",
+            code.label().text(locale),
+            Msg::DaysLeft.text(locale)
+        ),
+        PeriodState::Overdue { days } => format!("{} · {days} {}", code.label().text(locale), Msg::Days.text(locale)),
+        PeriodState::Submitted { late: true, version } => {
+            format!("{} v{version} · {}", code.label().text(locale), Msg::Late.text(locale))
+        }
+        PeriodState::Submitted { version, .. } | PeriodState::Returned { version } => {
+            format!("{} v{version}", code.label().text(locale))
+        }
+        _ => code.label().text(locale).to_string(),
+    };
+    view! { <span class=format!("state st-{}", code.code()) data-state=code.code()>{text}</span> }
+}
+
+fn set_status_not_found(e: &AppError) {
+    #[cfg(feature = "ssr")]
+    if *e == AppError::NotFound {
+        if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+            res.set_status(axum::http::StatusCode::NOT_FOUND);
+        }
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = e;
+}
+
+fn size_text(bytes: i64) -> String {
+    match bytes {
+        b if b >= 1024 * 1024 => format!("{:.1} MB", b as f64 / (1024.0 * 1024.0)),
+        b if b >= 1024 => format!("{:.1} KB", b as f64 / 1024.0),
+        b => format!("{b} B"),
+    }
+}

@@ -1,0 +1,183 @@
+//! The work list page with its filters, and the dashboard's reports panel.
+use super::*;
+
+fn item_filter(q: &leptos_router::params::ParamsMap) -> ItemFilter {
+    ItemFilter {
+        side: q.get("side").unwrap_or_default(),
+        kind: q.get("kind").unwrap_or_default(),
+        state: q.get("state").unwrap_or_default(),
+        q: q.get("q").unwrap_or_default(),
+        page: q.get("page").and_then(|p| p.parse().ok()).unwrap_or(1),
+    }
+}
+
+/// The rows of the work list (also the dashboard panels).
+#[component]
+pub fn WorkTable(items: Vec<PeriodItem>, viewer_may_submit: bool, viewer: Option<Uuid>) -> impl IntoView {
+    let locale = use_locale();
+    view! {
+        <div class="table-wrap"><table class="table" data-test="report-items">
+            <thead><tr>
+                <th>{t(Msg::ReportKindLabel)}</th><th>{t(Msg::Period)}</th><th>{t(Msg::DueOn)}</th><th>{t(Msg::State)}</th>
+                <th>{t(Msg::Submitter)}</th><th>{t(Msg::Receiver)}</th><th>{t(Msg::Actions)}</th>
+            </tr></thead>
+            <tbody>
+                {items.into_iter().map(|i| {
+                    let mine = viewer == Some(i.submitter.id);
+                    let submit_link = (mine && viewer_may_submit && matches!(i.state, PeriodState::NotYetDue | PeriodState::Due { .. } | PeriodState::Overdue { .. }) && i.submission_id.is_none())
+                        .then(|| format!("/reports/submit/{}?period={}", i.obligation_id, encode_query(&i.period.to_string())));
+                    let resubmit_link = (mine && viewer_may_submit && matches!(i.state, PeriodState::Returned { .. }))
+                        .then(|| i.submission_id.map(|s| format!("/reports/submit/{}?resubmit={s}", i.obligation_id))).flatten();
+                    view! {
+                        <tr data-obligation=i.obligation_id.to_string() data-period=i.period.to_string() data-state=i.state.code().code()>
+                            <td>{i.kind.label().text(locale)}</td>
+                            <td class="nowrap">{i.period.to_string()}</td>
+                            <td class="nowrap">{i.due_on.clone()}</td>
+                            <td><StateBadge state=i.state/></td>
+                            <td>{i.submitter.name.clone()}</td>
+                            <td>{i.receiver.name.clone()}</td>
+                            <td class="actions"><div class="row-actions">
+                                {i.submission_id.map(|s| view! { <a href=format!("/reports/submissions/{s}") data-test="open-submission">{t(Msg::Open)}</a> })}
+                                {submit_link.map(|href| view! { <a class="button primary small" href=href data-test="submit-report">{t(Msg::SubmitReport)}</a> })}
+                                {resubmit_link.map(|href| view! { <a class="button primary small" href=href data-test="resubmit-report">{t(Msg::SubmitNewVersion)}</a> })}
+                            </div></td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table></div>
+    }
+}
+
+#[component]
+pub fn ReportsPage() -> impl IntoView {
+    let create = ServerAction::<CreateObligation>::new();
+    let end = ServerAction::<EndObligation>::new();
+    let query = use_query_map();
+    let filter = Memo::new(move |_| query.with(item_filter));
+    let work = Resource::new(
+        move || (filter.get(), create.version().get(), end.version().get()),
+        |(f, _, _)| crate::reports::api::list_report_work(f),
+    );
+    let locale = use_locale();
+    view! {
+        <h1>{t(Msg::Reports)}</h1>
+        <ActionError value=Signal::derive(move || create.value().get().map(|r| r.map(|_| ())))/>
+        <ActionError value=Signal::derive(move || end.value().get())/>
+        {move || matches!(create.value().get(), Some(Ok(_))).then(|| view! { <div class="notice ok" role="status"><p>{t(Msg::Saved)}</p></div> })}
+        <Form method="GET" action="/reports" attr:class="filters card" attr:data-test="report-filter">
+            <label><span>{t(Msg::Side)}</span>
+                <select name="side">
+                    {move || { let cur = filter.get().side; [("", Msg::AllReports), ("submit", Msg::ToSubmit), ("review", Msg::ToReview)].into_iter().map(|(v, m)| view! {
+                        <option value=v selected=cur == v>{m.text(locale)}</option>
+                    }).collect_view() }}
+                </select>
+            </label>
+            <label><span>{t(Msg::ReportKindLabel)}</span>
+                <select name="kind">
+                    <option value="">{t(Msg::AllKinds)}</option>
+                    {move || { let cur = filter.get().kind; ReportKind::ALL.iter().map(|k| view! {
+                        <option value=k.code() selected=cur == k.code()>{k.label().text(locale)}</option>
+                    }).collect_view() }}
+                </select>
+            </label>
+            <label><span>{t(Msg::State)}</span>
+                <select name="state">
+                    <option value="">{t(Msg::AllStates)}</option>
+                    {move || { let cur = filter.get().state; StateCode::ALL.iter().map(|s| view! {
+                        <option value=s.code() selected=cur == s.code()>{s.label().text(locale)}</option>
+                    }).collect_view() }}
+                </select>
+            </label>
+            <label><span>{t(Msg::Search)}</span><input type="search" name="q" value=move || filter.get().q/></label>
+            <div class="form-actions">
+                <button type="submit">{t(Msg::Filter)}</button>
+                <a href="/reports">{t(Msg::ClearFilter)}</a>
+                <a href=move || format!("/reports/export.csv?{}", filter.get().query_string()) data-test="reports-csv" rel="external">{t(Msg::ExportCsv)}</a>
+            </div>
+        </Form>
+        <Suspense fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
+            {move || {
+                Suspend::new(async move {
+                    match work.await {
+                        Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                        Ok(w) => {
+                            let may_submit = w.may_submit;
+                            let org = Some(w.viewer);
+                            let items = w.items.clone();
+                            let f = filter.get_untracked();
+                            let (total, page, pages) = (w.total, w.page, w.pages);
+                            let first = (page - 1) * w.per_page + 1;
+                            let last = (first + items.len() as u32).saturating_sub(1);
+                            let pager = (pages > 1).then(|| view! {
+                                <nav class="pager" data-test="reports-pager">
+                                    {(page > 1).then(|| view! { <a href=f.page_link(page - 1)>{t(Msg::Previous)}</a> })}
+                                    <span>{format!("{first}–{last} / {total}")}</span>
+                                    {(page < pages).then(|| view! { <a href=f.page_link(page + 1)>{t(Msg::Next)}</a> })}
+                                </nav>
+                            });
+                            let obligations = w.obligations.clone();
+                            let may_end = w.choices.is_some();
+                            let viewer = w.viewer;
+                            let form = w.choices.clone().filter(|c| !(c.engagements.is_empty() && c.agencies.is_empty()));
+                            view! {
+                                {if items.is_empty() {
+                                    view! { <p class="empty" data-test="reports-empty">{t(Msg::NoReportItems)}</p> }.into_any()
+                                } else {
+                                    view! { <WorkTable items viewer_may_submit=may_submit viewer=org/>{pager} }.into_any()
+                                }}
+                                <h2>{t(Msg::Obligations)}</h2>
+                                {if obligations.is_empty() {
+                                    view! { <p class="empty">{t(Msg::NoObligations)}</p> }.into_any()
+                                } else {
+                                    let capped = (w.obligations_total as usize > obligations.len()).then(|| view! {
+                                        <p class="muted" data-test="obligations-capped">{t(Msg::ObligationsCapped)}" "{w.obligations_total}</p>
+                                    });
+                                    view! { <ObligationTable rows=obligations viewer may_end end/>{capped} }.into_any()
+                                }}
+                                {form.map(|choices| view! { <ObligationForm choices create/> })}
+                            }.into_any()
+                        }
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+/// A dashboard panel: the viewer's reports needing action (to submit, or to review).
+#[component]
+pub fn ReportsPanel() -> impl IntoView {
+    let panel = Resource::new(|| (), |_| crate::reports::api::report_panel());
+    view! {
+        <section class="card" data-test="reports-panel">
+            <h2><a href="/reports">{t(Msg::Reports)}</a></h2>
+            <Suspense fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
+                {move || {
+                    Suspend::new(async move {
+                        match panel.await {
+                            Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                            Ok(p) => {
+                                let org = Some(p.viewer);
+                                view! {
+                                    <h3>{t(Msg::ToSubmit)}" ("{p.to_submit}")"</h3>
+                                    {if p.to_submit_first.is_empty() {
+                                        view! { <p class="empty">{t(Msg::NothingToSubmit)}</p> }.into_any()
+                                    } else {
+                                        view! { <WorkTable items=p.to_submit_first viewer_may_submit=p.may_submit viewer=org/> }.into_any()
+                                    }}
+                                    <h3>{t(Msg::ToReview)}" ("{p.to_review}")"</h3>
+                                    {if p.to_review_first.is_empty() {
+                                        view! { <p class="empty">{t(Msg::NothingToReview)}</p> }.into_any()
+                                    } else {
+                                        view! { <WorkTable items=p.to_review_first viewer_may_submit=false viewer=org/> }.into_any()
+                                    }}
+                                }.into_any()
+                            }
+                        }
+                    })
+                }}
+            </Suspense>
+        </section>
+    }
+}

@@ -1,0 +1,86 @@
+//! Reminders: three days before a period's due date and on the first day overdue, each sent once.
+use super::*;
+
+/// The two reminders: three days before the due date, and on the first day overdue.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reminder {
+    DueSoon,
+    Overdue,
+}
+
+impl Reminder {
+    fn code(self) -> &'static str {
+        match self {
+            Reminder::DueSoon => "due_soon",
+            Reminder::Overdue => "overdue",
+        }
+    }
+}
+
+/// Which reminder a period wants today (in the portal's time zone), if any. A reminder missed by
+/// a server that was down still goes out within the following days, never for old periods.
+pub fn reminder_due(p: Period, due_day: u8, today: Date, submitted: bool) -> Option<Reminder> {
+    if submitted {
+        return None;
+    }
+    let due = rules::due_date(p, due_day);
+    let days_to_due = (due - today).whole_days();
+    match days_to_due {
+        0..=3 if today > rules::end(p) => Some(Reminder::DueSoon),
+        -7..=-1 => Some(Reminder::Overdue),
+        _ => None,
+    }
+}
+
+/// Sends the reminders due today; each goes out once, even with several servers (the reminder
+/// row's key decides who sends). Returns how many were queued.
+pub async fn send_reminders(db: &DatabaseConnection, now: OffsetDateTime, zone: &str) -> ServiceResult<u32> {
+    let today = date_in_zone(now, zone);
+    // A provider whose engagement is no longer in force is reminded of nothing.
+    let obligations = obligation::Entity::find()
+        .filter(Condition::any().add(obligation::Column::EngagementId.is_null()).add(
+            obligation::Column::EngagementId.in_subquery(crate::tenancy::scope::engagements_in_force(None, today)),
+        ))
+        .all(db)
+        .await?;
+    let ids: Vec<Uuid> = obligations.iter().map(|o| o.id).collect();
+    let facts = submission_facts(db, &ids, Some(today - time::Duration::days(400)), zone).await?;
+    let names = org_names(db, obligations.iter().map(|o| o.receiver_id)).await?;
+    let mut sent = 0;
+    for o in &obligations {
+        let Some((kind, _, first, last)) = typed(o) else {
+            continue;
+        };
+        // Only the two most recent ended periods can be within a reminder's window.
+        for p in rules::periods_begun(first, last, today, 3) {
+            let submitted = facts.contains_key(&(o.id, rules::start(p)));
+            let Some(which) = reminder_due(p, o.due_day as u8, today, submitted) else {
+                continue;
+            };
+            let txn = db.begin().await?;
+            let claimed = reminder::Entity::insert(reminder::ActiveModel {
+                obligation_id: Set(o.id),
+                period_start: Set(rules::start(p)),
+                kind: Set(which.code().into()),
+                sent_at: Set(now),
+            })
+            .on_conflict_do_nothing()
+            .exec(&txn)
+            .await?;
+            if matches!(claimed, sea_orm::TryInsertResult::Inserted(_)) {
+                let template = ReportMail::ReportReminder {
+                    receiver: names.get(&o.receiver_id).cloned().unwrap_or_default(),
+                    kind,
+                    period: p.to_string(),
+                    due: rules::due_date(p, o.due_day as u8).to_string(),
+                    overdue: which == Reminder::Overdue,
+                };
+                let people = report_people(&txn, o.submitter_id).await?;
+                mail_people(&txn, now, &people, &template).await?;
+                sent += 1;
+            }
+            txn.commit().await?;
+        }
+    }
+    Ok(sent)
+}

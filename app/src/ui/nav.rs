@@ -1,0 +1,64 @@
+//! The navigation: the pages a person may open, decided by the access policy on the server.
+use serde::{Deserialize, Serialize};
+
+/// Pages in the navigation; the server decides from the access policy which the viewer gets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum NavPage {
+    Websites,
+    Engagements,
+    Reports,
+    /// The regulator's agencies × periods matrix.
+    ReportMatrix,
+    Organisations,
+    Jurisdictions,
+    People,
+    Audit,
+}
+
+#[cfg(feature = "ssr")]
+pub use server::nav_pages;
+
+#[cfg(feature = "ssr")]
+mod server {
+    use super::NavPage;
+    use crate::backend::{
+        actor::Actor,
+        policy::{access, relationship, Access::Read as R, Module as M, Relationship as Rel},
+    };
+
+    /// The module behind each navigation page.
+    fn nav_module(page: NavPage) -> M {
+        match page {
+            NavPage::Websites => M::Websites,
+            NavPage::Engagements => M::Engagements,
+            NavPage::Reports | NavPage::ReportMatrix => M::Reports,
+            NavPage::Organisations => M::Organisations,
+            NavPage::Jurisdictions => M::Jurisdictions,
+            NavPage::People => M::People,
+            NavPage::Audit => M::Audit,
+        }
+    }
+
+    const NAV_ALL: [NavPage; 8] = [
+        NavPage::Websites,
+        NavPage::Engagements,
+        NavPage::Reports,
+        NavPage::ReportMatrix,
+        NavPage::Organisations,
+        NavPage::Jurisdictions,
+        NavPage::People,
+        NavPage::Audit,
+    ];
+
+    /// The pages a person may open, for navigation (the services check again).
+    pub fn nav_pages(actor: &Actor) -> Vec<NavPage> {
+        NAV_ALL
+            .into_iter()
+            .filter(|p| access(actor, nav_module(*p)) >= R)
+            // The matrix compares agencies: only a jurisdiction has several to compare.
+            .filter(|p| {
+                *p != NavPage::ReportMatrix || relationship(actor.org_kind, M::Reports) == Some(Rel::Jurisdiction)
+            })
+            .collect()
+    }
+}
