@@ -1,0 +1,40 @@
+### The words of sign-in, passwords, the account and API tokens — English.
+### Fluent syntax; every key here must be in the other language's file too (the build checks).
+
+Password = Password
+ShowPassword = Show password
+HidePassword = Hide password
+SignInTitle = Sign in to the portal
+SignInHelp = Use the account your organisation's administrator created for you.
+ErrInvalidCredentials = The email or password is not correct. After repeated failures an account is locked for a while.
+ErrRateLimited = Too many sign-in attempts from your address. Please try again later.
+ErrWrongCurrentPassword = The current password is not correct.
+ErrPasswordTooShort = The password must have at least 12 characters.
+ErrPasswordTooLong = The password must have at most 128 characters.
+ErrPasswordWeak = That password is too easy to guess (common or a simple pattern). Choose a stronger one.
+ErrPasswordPersonal = The password must not contain your name or email.
+ErrPasswordSame = The new password must differ from the current one.
+ErrEmailInvalid = Enter a valid email address.
+BackToSignIn = Back to sign-in
+SecondsToWait = Seconds until you may try again:
+CurrentPassword = Current password
+NewPassword = New password
+ConfirmPassword = Confirm new password
+PasswordRules = At least 12 characters; not a common password, and not containing your name or email.
+PasswordChanged = Your password was changed.
+Preferences = Preferences
+TimeZone = Time zone
+ErrTimeZone = Unknown time zone.
+PreferencesSaved = Your preferences were saved.
+ApiTokens = API tokens
+ApiTokensHelp = API tokens let your automation call /api/v1 with exactly your rights. A token is shown once, when created: keep it safe, and revoke it when no longer needed.
+TokenCreated = Token created. Copy it now; it will not be shown again:
+TokenDays = Valid for (days)
+TokenPrefix = Starts with
+CreatedAt = Created
+ExpiresAt = Expires
+LastUsed = Last used
+Revoke = Revoke
+Revoked = Revoked
+NoTokens = You have no API tokens.
+ErrTokenDays = The lifetime must be 1 to 366 days.

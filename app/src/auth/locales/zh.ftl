@@ -1,0 +1,40 @@
+### The words of sign-in, passwords, the account and API tokens — Simplified Chinese.
+### Fluent syntax; every key here must be in the other language's file too (the build checks).
+
+Password = 密码
+ShowPassword = 显示密码
+HidePassword = 隐藏密码
+SignInTitle = 登录监管平台
+SignInHelp = 请使用所在机构管理员为您开通的账号登录。
+ErrInvalidCredentials = 邮箱或密码不正确。连续多次失败后，账号将被暂时锁定。
+ErrRateLimited = 来自您所在地址的登录尝试过多，请稍后再试。
+ErrWrongCurrentPassword = 当前密码不正确。
+ErrPasswordTooShort = 密码至少需要 12 个字符。
+ErrPasswordTooLong = 密码不能超过 128 个字符。
+ErrPasswordWeak = 密码太容易被猜到（常见密码或简单规律），请换一个更强的密码。
+ErrPasswordPersonal = 密码不能包含您的姓名或邮箱。
+ErrPasswordSame = 新密码不能与当前密码相同。
+ErrEmailInvalid = 请输入有效的电子邮箱地址。
+BackToSignIn = 返回登录
+SecondsToWait = 可再次尝试的等待秒数：
+CurrentPassword = 当前密码
+NewPassword = 新密码
+ConfirmPassword = 确认新密码
+PasswordRules = 至少 12 个字符；不能是常见密码，也不能包含您的姓名或邮箱。
+PasswordChanged = 密码已修改。
+Preferences = 偏好设置
+TimeZone = 时区
+ErrTimeZone = 未知的时区。
+PreferencesSaved = 偏好设置已保存。
+ApiTokens = API 令牌
+ApiTokensHelp = API 令牌供自动化程序调用 /api/v1 接口，权限与您本人完全相同。令牌仅在创建时显示一次，请妥善保存；不再使用时请吊销。
+TokenCreated = 令牌已创建。请立即复制保存，它不会再次显示：
+TokenDays = 有效天数
+TokenPrefix = 开头
+CreatedAt = 创建时间
+ExpiresAt = 到期时间
+LastUsed = 最近使用
+Revoke = 吊销
+Revoked = 已吊销
+NoTokens = 您还没有 API 令牌。
+ErrTokenDays = 有效天数应为 1 到 366。
