@@ -86,6 +86,19 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// A refused account form goes back to its page naming the field; anything else is an error page.
+fn account_form_refused(meta: &RequestMeta, e: ServiceError, locale: Locale) -> Response {
+    match e.first_field() {
+        Some(first) => Redirect::to(&format!(
+            "/account/password?error={}&field={}",
+            first.msg.name(),
+            first.field
+        ))
+        .into_response(),
+        None => internal(meta, e, locale),
+    }
+}
+
 fn internal(meta: &RequestMeta, e: ServiceError, locale: Locale) -> Response {
     let app = e.into_app_error(&meta.request_id);
     (
@@ -286,15 +299,7 @@ pub async fn change_password(
             .await;
             Redirect::to("/").into_response()
         }
-        Err(e) => match e.first_field() {
-            Some(first) => Redirect::to(&format!(
-                "/account/password?error={}&field={}",
-                first.msg.name(),
-                first.field
-            ))
-            .into_response(),
-            None => internal(&meta, e, locale),
-        },
+        Err(e) => account_form_refused(&meta, e, locale),
     }
 }
 
@@ -415,14 +420,6 @@ pub async fn set_preferences(
             .await;
             Redirect::to("/account/password").into_response()
         }
-        Err(e) => match e.first_field() {
-            Some(first) => Redirect::to(&format!(
-                "/account/password?error={}&field={}",
-                first.msg.name(),
-                first.field
-            ))
-            .into_response(),
-            None => internal(&meta, e, locale),
-        },
+        Err(e) => account_form_refused(&meta, e, locale),
     }
 }

@@ -148,6 +148,13 @@ impl Fields {
             Err(ServiceError::Invalid(self.0))
         }
     }
+
+    /// Every refusal, or the value `build` makes from the parsed fields (with `?` on each
+    /// `Option` that [`Fields::check`] gave: none is `None` once nothing was refused).
+    pub fn finish_with<T>(self, build: impl FnOnce() -> Option<T>) -> ServiceResult<T> {
+        self.finish()?;
+        build().ok_or_else(|| ServiceError::Internal("a field was refused without a reason".into()))
+    }
 }
 
 /// A named unique index or foreign key, as the database reports it when refused: PostgreSQL names

@@ -108,6 +108,14 @@ pub struct Call {
     pub actor: Actor,
 }
 
+/// Who is asking, for a server function: signed in, password changed.
+fn call() -> Result<Call, ServiceError> {
+    Ok(Call {
+        state: leptos::prelude::expect_context::<AppState>(),
+        actor: actor::require()?,
+    })
+}
+
 /// The one shape of a server function that reads: resolve the actor, run `work` (which takes the
 /// capability and calls the service), and map the answer — its error through the one mapping.
 pub async fn serve<T, F, Fut>(work: F) -> Result<T, AppError>
@@ -115,14 +123,10 @@ where
     F: FnOnce(Call) -> Fut,
     Fut: std::future::Future<Output = Result<T, ServiceError>>,
 {
-    let result = async {
-        let call = Call {
-            state: leptos::prelude::expect_context::<AppState>(),
-            actor: actor::require()?,
-        };
-        work(call).await
-    }
-    .await;
+    let result = match call() {
+        Ok(c) => work(c).await,
+        Err(e) => Err(e),
+    };
     answer(result)
 }
 
@@ -133,13 +137,9 @@ where
     F: FnOnce(Call) -> Fut,
     Fut: std::future::Future<Output = Result<T, ServiceError>>,
 {
-    let result = async {
-        let call = Call {
-            state: leptos::prelude::expect_context::<AppState>(),
-            actor: actor::require()?,
-        };
-        work(call).await
-    }
-    .await;
+    let result = match call() {
+        Ok(c) => work(c).await,
+        Err(e) => Err(e),
+    };
     finish(result, on_ok).await
 }

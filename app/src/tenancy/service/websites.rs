@@ -84,39 +84,18 @@ impl WebsiteInput {
                 )
                 .map(Some),
         };
-        f.finish()?;
-        match (
-            domain,
-            level,
-            service_model,
-            deployment_model,
-            phase,
-            phase_since,
-            security_officer_id,
-        ) {
-            (
-                Some(domain),
-                Some(level),
-                Some(service_model),
-                Some(deployment_model),
-                Some(phase),
-                Some(phase_since),
-                Some(security_officer_id),
-            ) => Ok(ValidWebsite {
+        f.finish_with(|| {
+            Some(ValidWebsite {
                 name: name.to_string(),
-                domain,
-                level,
-                service_model,
-                deployment_model,
-                phase,
-                phase_since,
-                security_officer_id,
-            }),
-            // Every `None` above recorded a refusal, so `finish` has returned already.
-            _ => Err(ServiceError::Internal(
-                "website input: a field was refused without a reason".into(),
-            )),
-        }
+                domain: domain?,
+                level: level?,
+                service_model: service_model?,
+                deployment_model: deployment_model?,
+                phase: phase?,
+                phase_since: phase_since?,
+                security_officer_id: security_officer_id?,
+            })
+        })
     }
 }
 
