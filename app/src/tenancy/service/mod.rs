@@ -55,6 +55,7 @@ pub async fn people_holding<C: ConnectionTrait>(
                     .to_owned(),
             ),
         )
+        .order_by_asc(person::Column::DisplayName)
         .order_by_asc(person::Column::Email)
         .all(conn)
         .await?)

@@ -12,7 +12,7 @@ use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
 use super::super::{
-    entity::{engagement, engagement_website, organisation, person, person_role, website},
+    entity::{engagement, engagement_website, organisation, person, website},
     rules::{self, Domain},
     DeploymentModel, EngagementRole, Phase, Role, ServiceModel, WebsiteDetail, WebsiteFilter, WebsiteFlag,
     WebsiteInput, WebsiteRow,
@@ -341,21 +341,7 @@ pub async fn officer_choices<C: ConnectionTrait>(
 }
 
 async fn people_with_officer_role<C: ConnectionTrait>(conn: &C, agency_id: Uuid) -> ServiceResult<Vec<(Uuid, String)>> {
-    let people = person::Entity::find()
-        .filter(person::Column::OrganisationId.eq(agency_id))
-        .filter(person::Column::Active.eq(true))
-        .filter(
-            person::Column::Id.in_subquery(
-                sea_orm::sea_query::Query::select()
-                    .column(person_role::Column::PersonId)
-                    .from(person_role::Entity)
-                    .and_where(person_role::Column::Role.eq(Role::SecurityOfficer.code()))
-                    .to_owned(),
-            ),
-        )
-        .order_by_asc(person::Column::DisplayName)
-        .all(conn)
-        .await?;
+    let people = super::people_holding(conn, agency_id, &[Role::SecurityOfficer]).await?;
     Ok(people.into_iter().map(|p| (p.id, p.display_name)).collect())
 }
 
