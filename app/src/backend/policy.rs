@@ -1,4 +1,4 @@
-//! The access policy: the only place that grants capabilities; services require them as arguments.
+//! The access policy: the table and the one way through it; module scopes build capabilities from its grants.
 //!
 //! Read the table below as: a person holding *role* in an organisation whose *relationship* to
 //! the data is *relationship* gets *access* to the *module*. The relationship comes from the
