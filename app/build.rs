@@ -46,10 +46,9 @@ fn read_messages(path: &Path) -> Vec<(String, String)> {
                 for element in pattern.elements {
                     match element {
                         PatternElement::TextElement { value: t } => value.push_str(t),
-                        PatternElement::Placeable { .. } => panic!(
-                            "{}: {key} has a placeable; the app's words are plain text",
-                            path.display()
-                        ),
+                        PatternElement::Placeable { .. } => {
+                            panic!("{}: {key} has a placeable; the app's words are plain text", path.display())
+                        }
                     }
                 }
                 out.push((key, value));
@@ -78,40 +77,26 @@ fn main() {
                 let file = dir.join(format!("{lang}.ftl"));
                 println!("cargo:rerun-if-changed={}", file.display());
                 if !file.exists() {
-                    panic!(
-                        "{}: {lang}.ftl is missing (every module has every language)",
-                        dir.display()
-                    );
+                    panic!("{}: {lang}.ftl is missing (every module has every language)", dir.display());
                 }
                 read_messages(&file)
             })
             .collect();
-        let keys: Vec<BTreeSet<&str>> = per_language
-            .iter()
-            .map(|m| m.iter().map(|(k, _)| k.as_str()).collect())
-            .collect();
+        let keys: Vec<BTreeSet<&str>> =
+            per_language.iter().map(|m| m.iter().map(|(k, _)| k.as_str()).collect()).collect();
         for (i, lang) in LANGUAGES.iter().enumerate() {
             for (j, other) in LANGUAGES.iter().enumerate() {
                 for missing in keys[j].difference(&keys[i]) {
-                    problems.push(format!(
-                        "{}: {missing} is in {other}.ftl but not in {lang}.ftl",
-                        dir.display()
-                    ));
+                    problems.push(format!("{}: {missing} is in {other}.ftl but not in {lang}.ftl", dir.display()));
                 }
             }
         }
-        let texts: Vec<BTreeMap<&str, &str>> = per_language
-            .iter()
-            .map(|m| m.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect())
-            .collect();
+        let texts: Vec<BTreeMap<&str, &str>> =
+            per_language.iter().map(|m| m.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()).collect();
         table.push_str(&format!("    // {}\n", dir.strip_prefix(&src).unwrap_or(dir).display()));
         for (key, _) in &per_language[0] {
             if let Some(first) = owner.insert(key.clone(), dir.clone()) {
-                problems.push(format!(
-                    "{key} is defined in {} and in {}",
-                    first.display(),
-                    dir.display()
-                ));
+                problems.push(format!("{key} is defined in {} and in {}", first.display(), dir.display()));
             }
             if let Some(lang) = LANGUAGES
                 .iter()

@@ -43,12 +43,7 @@ pub struct FieldMsg {
 
 impl AppError {
     pub fn invalid(field: &str, msg: Msg) -> Self {
-        AppError::Invalid {
-            fields: vec![FieldMsg {
-                field: field.into(),
-                msg,
-            }],
-        }
+        AppError::Invalid { fields: vec![FieldMsg { field: field.into(), msg }] }
     }
 
     pub fn message(&self, locale: Locale) -> String {

@@ -89,10 +89,7 @@ fn crate_paths(code: &str) -> Vec<String> {
 }
 
 fn first_segment(s: &str) -> String {
-    s.trim_start()
-        .chars()
-        .take_while(|c| c.is_alphanumeric() || *c == '_')
-        .collect()
+    s.trim_start().chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect()
 }
 
 #[test]
@@ -117,9 +114,87 @@ fn the_foundation_imports_no_module() {
             }
         }
     }
+    assert!(reaching_up.is_empty(), "the foundation must not import a module:\n{}", reaching_up.join("\n"));
+}
+
+/// Tables that hold no tenant's data: the session store, settings, the outbox (read only by the
+/// platform's outbox view, a capability of its own), the audit chain's head and the reminder job's
+/// sent-marks.
+const SYSTEM_TABLES: [&str; 5] = ["session", "setting", "outbox", "audit_head", "reminder"];
+
+/// The entity modules of every `entity.rs`, the system tables left out: the tenant tables.
+fn tenant_tables() -> Vec<String> {
+    let mut out = Vec::new();
+    for file in rust_files(&src()) {
+        if file.file_name().is_some_and(|n| n == "entity.rs") {
+            let text = fs::read_to_string(&file).expect("read an entity file");
+            for line in text.lines() {
+                if let Some(name) = line.trim().strip_prefix("pub mod ").and_then(|r| r.strip_suffix(" {")) {
+                    if !SYSTEM_TABLES.contains(&name) {
+                        out.push(name.to_string());
+                    }
+                }
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Where a bare select on a tenant table starts: `x::Entity::find()`, `x::Entity::find_by_id(…)`,
+/// or an alias of a tenant entity imported to hide the name.
+fn bare_selects(code: &str, tables: &[String]) -> Vec<String> {
+    let mut out = Vec::new();
+    for (n, line) in code.lines().enumerate() {
+        for t in tables {
+            for start in ["::Entity::find()", "::Entity::find_by_id(", "::Entity as "] {
+                let needle = format!("{t}{start}");
+                if let Some(i) = line.find(&needle) {
+                    let before = line[..i].chars().next_back();
+                    if before.is_none_or(|c| !(c.is_alphanumeric() || c == '_')) {
+                        out.push(format!("line {}: {}", n + 1, line.trim()));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn the_checker_sees_a_bare_select() {
+    let tables = vec!["obligation".to_string(), "person".to_string()];
+    let found = bare_selects(
+        "let a = obligation::Entity::find().all(db);\nlet b = reader.obligations();\nlet c = person::Entity::find_by_id(id);\nlet d = sub_obligation::Entity::find();\nuse x::obligation::Entity as O;",
+        &tables,
+    );
+    assert_eq!(found.len(), 3, "{found:?}");
+}
+
+/// A module's services read tenant data only through its capabilities: the selects start in a
+/// `scope.rs` (the policy layer, where each reach is written once), never in a service or page.
+#[test]
+fn module_services_start_no_bare_select_on_a_tenant_table() {
+    let tables = tenant_tables();
+    for t in ["organisation", "person", "website", "engagement", "obligation", "submission", "audit_log", "api_token"] {
+        assert!(tables.iter().any(|x| x == t), "tenant tables found: {tables:?}");
+    }
+    let mut found = Vec::new();
+    for module in modules() {
+        for file in rust_files(&src().join(&module)) {
+            if file.file_name().is_some_and(|n| n == "scope.rs" || n == "entity.rs") {
+                continue;
+            }
+            let text = fs::read_to_string(&file).expect("read a source file");
+            for hit in bare_selects(&code(&text), &tables) {
+                found.push(format!("{}: {hit}", file.display()));
+            }
+        }
+    }
     assert!(
-        reaching_up.is_empty(),
-        "the foundation must not import a module:\n{}",
-        reaching_up.join("\n")
+        found.is_empty(),
+        "{} bare selects on tenant tables outside a scope.rs (ask the module's capability):\n{}",
+        found.len(),
+        found.join("\n")
     );
 }

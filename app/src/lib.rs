@@ -2,6 +2,12 @@
 #![recursion_limit = "256"]
 
 /// An enum with a stable storage code and a translated label per variant.
+/// Items only the server builds (the browser's wasm has none of them): a module's server half
+/// (entity, scope, service, http, mail, rules) is declared in one `ssr! { … }`.
+macro_rules! ssr {
+    ($($item:item)*) => { $( #[cfg(feature = "ssr")] $item )* };
+}
+
 macro_rules! code_enum {
     ($(#[$m:meta])* $name:ident { $($variant:ident = $code:literal => $label:ident,)* }) => {
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
@@ -21,6 +27,11 @@ macro_rules! code_enum {
 
             pub fn label(self) -> Msg {
                 match self { $($name::$variant => Msg::$label,)* }
+            }
+
+            /// Every code with its label, for a select.
+            pub fn choices() -> Vec<(&'static str, Msg)> {
+                vec![$(($code, Msg::$label),)*]
             }
         }
     };

@@ -1,6 +1,8 @@
 //! Schema migrations: one file per change, append-only, named by date and intent.
 pub use sea_orm_migration::prelude::*;
 
+mod tables;
+
 mod m20261125_000001_people_sessions_audit;
 mod m20261125_000002_relationships_websites_outbox;
 mod m20261125_000003_reports_api_tokens;

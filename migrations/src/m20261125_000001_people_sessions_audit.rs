@@ -1,6 +1,8 @@
 //! Organisations, people and their roles, database-backed sessions, the hash-chained audit log.
 use sea_orm_migration::{prelude::*, schema::*};
 
+use crate::tables::{drop_tables, fk, index};
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
@@ -115,23 +117,15 @@ impl MigrationTrait for Migration {
                 .col(timestamp_with_time_zone_null(Person::LastLoginAt))
                 .col(timestamp_with_time_zone_null(Person::PreviousLoginAt))
                 .col(timestamp_with_time_zone(Person::CreatedAt))
-                .foreign_key(
-                    ForeignKey::create()
-                        .name("fk_person_organisation")
-                        .from(Person::Table, Person::OrganisationId)
-                        .to(Organisation::Table, Organisation::Id),
-                )
+                .foreign_key(&mut fk(
+                    "fk_person_organisation",
+                    (Person::Table, Person::OrganisationId),
+                    (Organisation::Table, Organisation::Id),
+                ))
                 .to_owned(),
         )
         .await?;
-        m.create_index(
-            Index::create()
-                .name("idx_person_organisation")
-                .table(Person::Table)
-                .col(Person::OrganisationId)
-                .to_owned(),
-        )
-        .await?;
+        index(m, "idx_person_organisation", Person::Table, [Person::OrganisationId], false).await?;
         m.create_table(
             Table::create()
                 .table(PersonRole::Table)
@@ -139,10 +133,7 @@ impl MigrationTrait for Migration {
                 .col(string_len(PersonRole::Role, 32))
                 .primary_key(Index::create().col(PersonRole::PersonId).col(PersonRole::Role))
                 .foreign_key(
-                    ForeignKey::create()
-                        .name("fk_person_role_person")
-                        .from(PersonRole::Table, PersonRole::PersonId)
-                        .to(Person::Table, Person::Id)
+                    fk("fk_person_role_person", (PersonRole::Table, PersonRole::PersonId), (Person::Table, Person::Id))
                         .on_delete(ForeignKeyAction::Cascade),
                 )
                 .to_owned(),
@@ -157,14 +148,7 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(
-            Index::create()
-                .name("idx_session_expires")
-                .table(Session::Table)
-                .col(Session::ExpiresAt)
-                .to_owned(),
-        )
-        .await?;
+        index(m, "idx_session_expires", Session::Table, [Session::ExpiresAt], false).await?;
         m.create_table(
             Table::create()
                 .table(AuditLog::Table)
@@ -189,8 +173,7 @@ impl MigrationTrait for Migration {
             ("idx_audit_action", AuditLog::Action),
             ("idx_audit_at", AuditLog::At),
         ] {
-            m.create_index(Index::create().name(name).table(AuditLog::Table).col(col).to_owned())
-                .await?;
+            index(m, name, AuditLog::Table, [col], false).await?;
         }
         // One row that every audit append locks first, so concurrent writers never fork the chain.
         m.create_table(
@@ -222,17 +205,19 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        for t in [
-            Setting::Table.into_iden(),
-            AuditHead::Table.into_iden(),
-            AuditLog::Table.into_iden(),
-            Session::Table.into_iden(),
-            PersonRole::Table.into_iden(),
-            Person::Table.into_iden(),
-            Organisation::Table.into_iden(),
-        ] {
-            m.drop_table(Table::drop().table(t).to_owned()).await?;
-        }
+        drop_tables(
+            m,
+            [
+                Setting::Table.into_iden(),
+                AuditHead::Table.into_iden(),
+                AuditLog::Table.into_iden(),
+                Session::Table.into_iden(),
+                PersonRole::Table.into_iden(),
+                Person::Table.into_iden(),
+                Organisation::Table.into_iden(),
+            ],
+        )
+        .await?;
         Ok(())
     }
 }

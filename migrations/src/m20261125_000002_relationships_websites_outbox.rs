@@ -2,6 +2,8 @@
 //! websites they cover, invitations of people, and the mail outbox.
 use sea_orm_migration::{prelude::*, schema::*};
 
+use crate::tables::{drop_tables, fk, index};
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
@@ -99,20 +101,10 @@ impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
         // One column, so an agency (or a regulator) has at most one regulator above it by construction.
         m.alter_table(
-            Table::alter()
-                .table(Organisation::Table)
-                .add_column(uuid_null(Organisation::RegulatorId))
-                .to_owned(),
+            Table::alter().table(Organisation::Table).add_column(uuid_null(Organisation::RegulatorId)).to_owned(),
         )
         .await?;
-        m.create_index(
-            Index::create()
-                .name("idx_organisation_regulator")
-                .table(Organisation::Table)
-                .col(Organisation::RegulatorId)
-                .to_owned(),
-        )
-        .await?;
+        index(m, "idx_organisation_regulator", Organisation::Table, [Organisation::RegulatorId], false).await?;
         m.create_table(
             Table::create()
                 .table(Website::Table)
@@ -129,30 +121,20 @@ impl MigrationTrait for Migration {
                 .col(uuid_null(Website::SecurityOfficerId))
                 .col(timestamp_with_time_zone(Website::CreatedAt))
                 .col(timestamp_with_time_zone(Website::UpdatedAt))
-                .foreign_key(
-                    ForeignKey::create()
-                        .name("fk_website_agency")
-                        .from(Website::Table, Website::AgencyId)
-                        .to(Organisation::Table, Organisation::Id),
-                )
-                .foreign_key(
-                    ForeignKey::create()
-                        .name("fk_website_security_officer")
-                        .from(Website::Table, Website::SecurityOfficerId)
-                        .to(Person::Table, Person::Id),
-                )
+                .foreign_key(&mut fk(
+                    "fk_website_agency",
+                    (Website::Table, Website::AgencyId),
+                    (Organisation::Table, Organisation::Id),
+                ))
+                .foreign_key(&mut fk(
+                    "fk_website_security_officer",
+                    (Website::Table, Website::SecurityOfficerId),
+                    (Person::Table, Person::Id),
+                ))
                 .to_owned(),
         )
         .await?;
-        m.create_index(
-            Index::create()
-                .name("idx_website_agency")
-                .table(Website::Table)
-                .col(Website::AgencyId)
-                .col(Website::Name)
-                .to_owned(),
-        )
-        .await?;
+        index(m, "idx_website_agency", Website::Table, [Website::AgencyId, Website::Name], false).await?;
         m.create_table(
             Table::create()
                 .table(Engagement::Table)
@@ -171,18 +153,16 @@ impl MigrationTrait for Migration {
                 .col(timestamp_with_time_zone_null(Engagement::AnsweredAt))
                 .col(timestamp_with_time_zone_null(Engagement::EndedAt))
                 .col(uuid_null(Engagement::EndedByOrg))
-                .foreign_key(
-                    ForeignKey::create()
-                        .name("fk_engagement_agency")
-                        .from(Engagement::Table, Engagement::AgencyId)
-                        .to(Organisation::Table, Organisation::Id),
-                )
-                .foreign_key(
-                    ForeignKey::create()
-                        .name("fk_engagement_provider")
-                        .from(Engagement::Table, Engagement::ProviderId)
-                        .to(Organisation::Table, Organisation::Id),
-                )
+                .foreign_key(&mut fk(
+                    "fk_engagement_agency",
+                    (Engagement::Table, Engagement::AgencyId),
+                    (Organisation::Table, Organisation::Id),
+                ))
+                .foreign_key(&mut fk(
+                    "fk_engagement_provider",
+                    (Engagement::Table, Engagement::ProviderId),
+                    (Organisation::Table, Organisation::Id),
+                ))
                 .to_owned(),
         )
         .await?;
@@ -190,47 +170,32 @@ impl MigrationTrait for Migration {
             ("idx_engagement_provider", [Engagement::ProviderId, Engagement::Status]),
             ("idx_engagement_agency", [Engagement::AgencyId, Engagement::Status]),
         ] {
-            let mut idx = Index::create();
-            idx.name(name).table(Engagement::Table);
-            for c in cols {
-                idx.col(c);
-            }
-            m.create_index(idx.to_owned()).await?;
+            index(m, name, Engagement::Table, cols, false).await?;
         }
         m.create_table(
             Table::create()
                 .table(EngagementWebsite::Table)
                 .col(uuid(EngagementWebsite::EngagementId))
                 .col(uuid(EngagementWebsite::WebsiteId))
-                .primary_key(
-                    Index::create()
-                        .col(EngagementWebsite::EngagementId)
-                        .col(EngagementWebsite::WebsiteId),
-                )
+                .primary_key(Index::create().col(EngagementWebsite::EngagementId).col(EngagementWebsite::WebsiteId))
                 .foreign_key(
-                    ForeignKey::create()
-                        .name("fk_engagement_website_engagement")
-                        .from(EngagementWebsite::Table, EngagementWebsite::EngagementId)
-                        .to(Engagement::Table, Engagement::Id)
-                        .on_delete(ForeignKeyAction::Cascade),
+                    fk(
+                        "fk_engagement_website_engagement",
+                        (EngagementWebsite::Table, EngagementWebsite::EngagementId),
+                        (Engagement::Table, Engagement::Id),
+                    )
+                    .on_delete(ForeignKeyAction::Cascade),
                 )
-                .foreign_key(
-                    ForeignKey::create()
-                        .name("fk_engagement_website_website")
-                        .from(EngagementWebsite::Table, EngagementWebsite::WebsiteId)
-                        .to(Website::Table, Website::Id),
-                )
+                .foreign_key(&mut fk(
+                    "fk_engagement_website_website",
+                    (EngagementWebsite::Table, EngagementWebsite::WebsiteId),
+                    (Website::Table, Website::Id),
+                ))
                 .to_owned(),
         )
         .await?;
-        m.create_index(
-            Index::create()
-                .name("idx_engagement_website_website")
-                .table(EngagementWebsite::Table)
-                .col(EngagementWebsite::WebsiteId)
-                .to_owned(),
-        )
-        .await?;
+        index(m, "idx_engagement_website_website", EngagementWebsite::Table, [EngagementWebsite::WebsiteId], false)
+            .await?;
         m.create_table(
             Table::create()
                 .table(Invitation::Table)
@@ -244,23 +209,15 @@ impl MigrationTrait for Migration {
                 .col(timestamp_with_time_zone_null(Invitation::AcceptedAt))
                 .col(uuid(Invitation::InvitedBy))
                 .col(timestamp_with_time_zone(Invitation::CreatedAt))
-                .foreign_key(
-                    ForeignKey::create()
-                        .name("fk_invitation_organisation")
-                        .from(Invitation::Table, Invitation::OrganisationId)
-                        .to(Organisation::Table, Organisation::Id),
-                )
+                .foreign_key(&mut fk(
+                    "fk_invitation_organisation",
+                    (Invitation::Table, Invitation::OrganisationId),
+                    (Organisation::Table, Organisation::Id),
+                ))
                 .to_owned(),
         )
         .await?;
-        m.create_index(
-            Index::create()
-                .name("idx_invitation_organisation")
-                .table(Invitation::Table)
-                .col(Invitation::OrganisationId)
-                .to_owned(),
-        )
-        .await?;
+        index(m, "idx_invitation_organisation", Invitation::Table, [Invitation::OrganisationId], false).await?;
         m.create_table(
             Table::create()
                 .table(Outbox::Table)
@@ -278,42 +235,25 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(
-            Index::create()
-                .name("idx_outbox_due")
-                .table(Outbox::Table)
-                .col(Outbox::Status)
-                .col(Outbox::NextAttemptAt)
-                .to_owned(),
-        )
-        .await?;
+        index(m, "idx_outbox_due", Outbox::Table, [Outbox::Status, Outbox::NextAttemptAt], false).await?;
         Ok(())
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        for t in [
-            Outbox::Table.into_iden(),
-            Invitation::Table.into_iden(),
-            EngagementWebsite::Table.into_iden(),
-            Engagement::Table.into_iden(),
-            Website::Table.into_iden(),
-        ] {
-            m.drop_table(Table::drop().table(t).to_owned()).await?;
-        }
-        m.drop_index(
-            Index::drop()
-                .name("idx_organisation_regulator")
-                .table(Organisation::Table)
-                .to_owned(),
+        drop_tables(
+            m,
+            [
+                Outbox::Table.into_iden(),
+                Invitation::Table.into_iden(),
+                EngagementWebsite::Table.into_iden(),
+                Engagement::Table.into_iden(),
+                Website::Table.into_iden(),
+            ],
         )
         .await?;
-        m.alter_table(
-            Table::alter()
-                .table(Organisation::Table)
-                .drop_column(Organisation::RegulatorId)
-                .to_owned(),
-        )
-        .await?;
+        m.drop_index(Index::drop().name("idx_organisation_regulator").table(Organisation::Table).to_owned()).await?;
+        m.alter_table(Table::alter().table(Organisation::Table).drop_column(Organisation::RegulatorId).to_owned())
+            .await?;
         Ok(())
     }
 }

@@ -2,6 +2,8 @@
 //! reminders already sent, and personal API tokens for the machine API.
 use sea_orm_migration::{prelude::*, schema::*};
 
+use crate::tables::{drop_tables, fk, index};
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
@@ -112,36 +114,6 @@ enum ApiToken {
     LastUsedAt,
 }
 
-fn fk(
-    name: &str,
-    from: (impl IntoIden, impl IntoIden),
-    to: (impl IntoIden, impl IntoIden),
-) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .name(name)
-        .from(from.0, from.1)
-        .to(to.0, to.1)
-        .to_owned()
-}
-
-async fn index(
-    m: &SchemaManager<'_>,
-    name: &str,
-    table: impl IntoIden,
-    cols: Vec<DynIden>,
-    unique: bool,
-) -> Result<(), DbErr> {
-    let mut idx = Index::create();
-    idx.name(name).table(table);
-    for c in cols {
-        idx.col(c);
-    }
-    if unique {
-        idx.unique();
-    }
-    m.create_index(idx.to_owned()).await
-}
-
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
@@ -193,29 +165,12 @@ impl MigrationTrait for Migration {
             m,
             "idx_obligation_agency",
             ReportObligation::Table,
-            vec![
-                ReportObligation::AgencyId.into_iden(),
-                ReportObligation::Kind.into_iden(),
-            ],
+            [ReportObligation::AgencyId, ReportObligation::Kind],
             false,
         )
         .await?;
-        index(
-            m,
-            "idx_obligation_submitter",
-            ReportObligation::Table,
-            vec![ReportObligation::SubmitterId.into_iden()],
-            false,
-        )
-        .await?;
-        index(
-            m,
-            "idx_obligation_receiver",
-            ReportObligation::Table,
-            vec![ReportObligation::ReceiverId.into_iden()],
-            false,
-        )
-        .await?;
+        index(m, "idx_obligation_submitter", ReportObligation::Table, [ReportObligation::SubmitterId], false).await?;
+        index(m, "idx_obligation_receiver", ReportObligation::Table, [ReportObligation::ReceiverId], false).await?;
 
         m.create_table(
             Table::create()
@@ -241,10 +196,7 @@ impl MigrationTrait for Migration {
             m,
             "uq_submission_period",
             ReportSubmission::Table,
-            vec![
-                ReportSubmission::ObligationId.into_iden(),
-                ReportSubmission::PeriodStart.into_iden(),
-            ],
+            [ReportSubmission::ObligationId, ReportSubmission::PeriodStart],
             true,
         )
         .await?;
@@ -273,26 +225,14 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        index(
-            m,
-            "uq_version_number",
-            ReportVersion::Table,
-            vec![
-                ReportVersion::SubmissionId.into_iden(),
-                ReportVersion::Number.into_iden(),
-            ],
-            true,
-        )
-        .await?;
+        index(m, "uq_version_number", ReportVersion::Table, [ReportVersion::SubmissionId, ReportVersion::Number], true)
+            .await?;
         // A retried request (same person, same key) finds the version it already made.
         index(
             m,
             "uq_version_idempotency",
             ReportVersion::Table,
-            vec![
-                ReportVersion::SubmittedBy.into_iden(),
-                ReportVersion::IdempotencyKey.into_iden(),
-            ],
+            [ReportVersion::SubmittedBy, ReportVersion::IdempotencyKey],
             true,
         )
         .await?;
@@ -314,22 +254,8 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        index(
-            m,
-            "idx_file_version",
-            ReportFile::Table,
-            vec![ReportFile::VersionId.into_iden()],
-            false,
-        )
-        .await?;
-        index(
-            m,
-            "idx_file_sha256",
-            ReportFile::Table,
-            vec![ReportFile::Sha256.into_iden()],
-            false,
-        )
-        .await?;
+        index(m, "idx_file_version", ReportFile::Table, [ReportFile::VersionId], false).await?;
+        index(m, "idx_file_sha256", ReportFile::Table, [ReportFile::Sha256], false).await?;
 
         m.create_table(
             Table::create()
@@ -359,10 +285,7 @@ impl MigrationTrait for Migration {
             m,
             "uq_review_version",
             ReportReview::Table,
-            vec![
-                ReportReview::SubmissionId.into_iden(),
-                ReportReview::VersionNumber.into_iden(),
-            ],
+            [ReportReview::SubmissionId, ReportReview::VersionNumber],
             true,
         )
         .await?;
@@ -410,29 +333,24 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        index(
-            m,
-            "idx_api_token_person",
-            ApiToken::Table,
-            vec![ApiToken::PersonId.into_iden()],
-            false,
-        )
-        .await?;
+        index(m, "idx_api_token_person", ApiToken::Table, [ApiToken::PersonId], false).await?;
         Ok(())
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        for t in [
-            ApiToken::Table.into_iden(),
-            ReportReminder::Table.into_iden(),
-            ReportReview::Table.into_iden(),
-            ReportFile::Table.into_iden(),
-            ReportVersion::Table.into_iden(),
-            ReportSubmission::Table.into_iden(),
-            ReportObligation::Table.into_iden(),
-        ] {
-            m.drop_table(Table::drop().table(t).to_owned()).await?;
-        }
+        drop_tables(
+            m,
+            [
+                ApiToken::Table.into_iden(),
+                ReportReminder::Table.into_iden(),
+                ReportReview::Table.into_iden(),
+                ReportFile::Table.into_iden(),
+                ReportVersion::Table.into_iden(),
+                ReportSubmission::Table.into_iden(),
+                ReportObligation::Table.into_iden(),
+            ],
+        )
+        .await?;
         Ok(())
     }
 }

@@ -22,32 +22,14 @@ impl MigrationTrait for Migration {
             text_null(ReportObligation::EndReason),
             uuid_null(ReportObligation::EndedBy),
         ] {
-            manager
-                .alter_table(
-                    Table::alter()
-                        .table(ReportObligation::Table)
-                        .add_column(column)
-                        .to_owned(),
-                )
-                .await?;
+            manager.alter_table(Table::alter().table(ReportObligation::Table).add_column(column).to_owned()).await?;
         }
         Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for column in [
-            ReportObligation::EndedOn,
-            ReportObligation::EndReason,
-            ReportObligation::EndedBy,
-        ] {
-            manager
-                .alter_table(
-                    Table::alter()
-                        .table(ReportObligation::Table)
-                        .drop_column(column)
-                        .to_owned(),
-                )
-                .await?;
+        for column in [ReportObligation::EndedOn, ReportObligation::EndReason, ReportObligation::EndedBy] {
+            manager.alter_table(Table::alter().table(ReportObligation::Table).drop_column(column).to_owned()).await?;
         }
         Ok(())
     }

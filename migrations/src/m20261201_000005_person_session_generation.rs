@@ -26,13 +26,6 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(Person::Table)
-                    .drop_column(Person::SessionGeneration)
-                    .to_owned(),
-            )
-            .await
+        manager.alter_table(Table::alter().table(Person::Table).drop_column(Person::SessionGeneration).to_owned()).await
     }
 }

@@ -44,10 +44,7 @@ impl MigrationTrait for Migration {
                 "DROP TRIGGER IF EXISTS audit_log_no_update ON audit_log",
                 "DROP FUNCTION IF EXISTS audit_log_append_only()",
             ],
-            _ => &[
-                "DROP TRIGGER IF EXISTS audit_log_no_update",
-                "DROP TRIGGER IF EXISTS audit_log_no_delete",
-            ],
+            _ => &["DROP TRIGGER IF EXISTS audit_log_no_update", "DROP TRIGGER IF EXISTS audit_log_no_delete"],
         };
         for sql in statements {
             db.execute_unprepared(sql).await?;

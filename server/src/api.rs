@@ -66,10 +66,7 @@ impl Problem {
     }
 
     fn field(mut self, field: &str, detail: &str) -> Problem {
-        self.errors.push(FieldProblem {
-            field: field.to_string(),
-            detail: detail.to_string(),
-        });
+        self.errors.push(FieldProblem { field: field.to_string(), detail: detail.to_string() });
         self
     }
 
@@ -80,16 +77,11 @@ impl Problem {
         let status = status_of(&e);
         match &e {
             AppError::Invalid { fields } => {
-                let detail = fields
-                    .iter()
-                    .map(|f| format!("{}: {}", f.field, f.msg.text(en)))
-                    .collect::<Vec<_>>()
-                    .join("; ");
+                let detail =
+                    fields.iter().map(|f| format!("{}: {}", f.field, f.msg.text(en))).collect::<Vec<_>>().join("; ");
                 fields
                     .iter()
-                    .fold(Problem::new(status, "invalid-field", detail, meta), |p, f| {
-                        p.field(&f.field, f.msg.text(en))
-                    })
+                    .fold(Problem::new(status, "invalid-field", detail, meta), |p, f| p.field(&f.field, f.msg.text(en)))
             }
             AppError::Conflict { field, msg } => {
                 Problem::new(status, "conflict", format!("{field}: {}", msg.text(en)), meta).field(field, msg.text(en))
@@ -134,15 +126,9 @@ impl IntoResponse for Problem {
     fn into_response(self) -> Response {
         let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let mut res = (status, Json(self)).into_response();
-        res.headers_mut().insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/problem+json"),
-        );
+        res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
         if status == StatusCode::UNAUTHORIZED {
-            res.headers_mut().insert(
-                header::WWW_AUTHENTICATE,
-                HeaderValue::from_static("Bearer realm=\"portal\""),
-            );
+            res.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer realm=\"portal\""));
         }
         res
     }
@@ -270,20 +256,13 @@ async fn not_found(meta: Option<Extension<RequestMeta>>) -> Problem {
 
 async fn openapi_json() -> Response {
     let mut res = Json(ApiDoc::openapi()).into_response();
-    res.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     res
 }
 
 fn parse_id(raw: &str, meta: &RequestMeta) -> Result<Uuid, Problem> {
-    Uuid::parse_str(raw).map_err(|_| {
-        Problem::new(
-            StatusCode::NOT_FOUND,
-            "not-found",
-            Msg::ErrNotFound.text(Locale::En),
-            meta,
-        )
-    })
+    Uuid::parse_str(raw)
+        .map_err(|_| Problem::new(StatusCode::NOT_FOUND, "not-found", Msg::ErrNotFound.text(Locale::En), meta))
 }
 
 fn ready(actor: &Actor, meta: &RequestMeta) -> Result<(), Problem> {
@@ -329,13 +308,8 @@ async fn list_obligations(
 
 fn parse_filter(q: &HashMap<String, String>, meta: &RequestMeta) -> Result<SubmissionFilter, Problem> {
     let bad = |field: &str, detail: &str| {
-        Problem::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid-field",
-            format!("{field}: {detail}"),
-            meta,
-        )
-        .field(field, detail)
+        Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid-field", format!("{field}: {detail}"), meta)
+            .field(field, detail)
     };
     let get = |k: &str| q.get(k).map(|s| s.trim()).filter(|s| !s.is_empty());
     let number = |k: &str, default: u64, max: u64| -> Result<u64, Problem> {
@@ -352,9 +326,7 @@ fn parse_filter(q: &HashMap<String, String>, meta: &RequestMeta) -> Result<Submi
         obligation_id: get("obligation_id")
             .map(|v| Uuid::parse_str(v).map_err(|_| bad("obligation_id", "not a UUID")))
             .transpose()?,
-        kind: get("kind")
-            .map(|v| ReportKind::parse(v).ok_or_else(|| bad("kind", "not a report kind")))
-            .transpose()?,
+        kind: get("kind").map(|v| ReportKind::parse(v).ok_or_else(|| bad("kind", "not a report kind"))).transpose()?,
         status: get("status")
             .map(|v| SubmissionStatus::parse(v).ok_or_else(|| bad("status", "one of submitted, returned, accepted")))
             .transpose()?,
@@ -445,9 +417,7 @@ async fn upload(
     .await;
     let outcome = result.map_err(|e| Problem::from_upload(e, meta))?;
     let id = outcome.submission_id();
-    let view = view_of(state, actor, id)
-        .await
-        .map_err(|e| Problem::from_service(e, meta))?;
+    let view = view_of(state, actor, id).await.map_err(|e| Problem::from_service(e, meta))?;
     let status = match outcome {
         SubmitOutcome::Created(_) => StatusCode::CREATED,
         SubmitOutcome::Replayed(_) => StatusCode::OK,
@@ -500,10 +470,7 @@ async fn get_submission(
 ) -> Result<Json<SubmissionView>, Problem> {
     ready(&actor, &meta)?;
     let id = parse_id(&id, &meta)?;
-    view_of(&state, &actor, id)
-        .await
-        .map(Json)
-        .map_err(|e| Problem::from_service(e, &meta))
+    view_of(&state, &actor, id).await.map(Json).map_err(|e| Problem::from_service(e, &meta))
 }
 
 /// Submits a new version after the submission was returned (send `summary` and `files` only).
@@ -551,7 +518,5 @@ async fn download_file(
 ) -> Result<Response, Problem> {
     ready(&actor, &meta)?;
     let id = parse_id(&id, &meta)?;
-    report_http::file_response(&state, &actor, id)
-        .await
-        .map_err(|e| Problem::from_service(e, &meta))
+    report_http::file_response(&state, &actor, id).await.map_err(|e| Problem::from_service(e, &meta))
 }

@@ -80,10 +80,7 @@ impl Config {
             Some(url) => {
                 return Err(ConfigError {
                     var: "PORTAL_DATABASE_URL",
-                    reason: format!(
-                        "must start with sqlite:, postgres:// or postgresql:// (got {:?})",
-                        redact(&url)
-                    ),
+                    reason: format!("must start with sqlite:, postgres:// or postgresql:// (got {:?})", redact(&url)),
                 })
             }
             None => format!("sqlite://{}/portal.db?mode=rwc", data_dir.display()),
@@ -126,28 +123,18 @@ impl Config {
             });
         }
         let site_root = PathBuf::from(
-            val("PORTAL_SITE_ROOT")
-                .or_else(|| val("LEPTOS_SITE_ROOT"))
-                .unwrap_or_else(|| "target/site".into()),
+            val("PORTAL_SITE_ROOT").or_else(|| val("LEPTOS_SITE_ROOT")).unwrap_or_else(|| "target/site".into()),
         );
         let sign_in_per_minute = match val("PORTAL_SIGNIN_PER_MINUTE") {
             None => 10,
-            Some(v) => v
-                .parse::<u32>()
-                .ok()
-                .filter(|n| (1..=10_000).contains(n))
-                .ok_or(ConfigError {
-                    var: "PORTAL_SIGNIN_PER_MINUTE",
-                    reason: format!("must be a whole number from 1 to 10000 (got {v:?})"),
-                })?,
+            Some(v) => v.parse::<u32>().ok().filter(|n| (1..=10_000).contains(n)).ok_or(ConfigError {
+                var: "PORTAL_SIGNIN_PER_MINUTE",
+                reason: format!("must be a whole number from 1 to 10000 (got {v:?})"),
+            })?,
         };
-        let trusted_proxies = app::backend::request::parse_trusted_proxies(
-            &val("PORTAL_TRUSTED_PROXIES").unwrap_or_default(),
-        )
-        .map_err(|reason| ConfigError {
-            var: "PORTAL_TRUSTED_PROXIES",
-            reason,
-        })?;
+        let trusted_proxies =
+            app::backend::request::parse_trusted_proxies(&val("PORTAL_TRUSTED_PROXIES").unwrap_or_default())
+                .map_err(|reason| ConfigError { var: "PORTAL_TRUSTED_PROXIES", reason })?;
         let audit_key = match val("PORTAL_AUDIT_KEY") {
             None => None,
             Some(text) => Some(parse_audit_key(&text).ok_or(ConfigError {
@@ -205,10 +192,7 @@ pub fn parse_audit_key(text: &str) -> Option<Vec<u8>> {
     if text.len() < 64 || !text.len().is_multiple_of(2) {
         return None;
     }
-    (0..text.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
-        .collect()
+    (0..text.len()).step_by(2).map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok()).collect()
 }
 
 impl Config {
@@ -238,9 +222,7 @@ impl Config {
                     use std::os::unix::fs::OpenOptionsExt;
                     opts.mode(0o600);
                 }
-                let mut f = opts
-                    .open(&path)
-                    .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+                let mut f = opts.open(&path).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
                 writeln!(f, "{hex}").map_err(|e| format!("cannot write {}: {e}", path.display()))?;
                 Ok((key.to_vec(), Some(path)))
             }
@@ -282,36 +264,16 @@ mod tests {
     #[test]
     fn a_bad_value_names_its_variable() {
         assert_eq!(with(&[("PORTAL_BIND", "nowhere")]).unwrap_err().var, "PORTAL_BIND");
+        assert_eq!(with(&[("PORTAL_TIME_ZONE", "Mars/Base")]).unwrap_err().var, "PORTAL_TIME_ZONE");
+        assert_eq!(with(&[("PORTAL_DATABASE_URL", "mysql://x")]).unwrap_err().var, "PORTAL_DATABASE_URL");
+        assert_eq!(with(&[("PORTAL_PUBLIC_URL", "ftp://x")]).unwrap_err().var, "PORTAL_PUBLIC_URL");
+        assert_eq!(with(&[("PORTAL_SMTP_URL", "mail.example")]).unwrap_err().var, "PORTAL_SMTP_URL");
+        assert_eq!(with(&[("PORTAL_SIGNIN_PER_MINUTE", "0")]).unwrap_err().var, "PORTAL_SIGNIN_PER_MINUTE");
         assert_eq!(
-            with(&[("PORTAL_TIME_ZONE", "Mars/Base")]).unwrap_err().var,
-            "PORTAL_TIME_ZONE"
-        );
-        assert_eq!(
-            with(&[("PORTAL_DATABASE_URL", "mysql://x")]).unwrap_err().var,
-            "PORTAL_DATABASE_URL"
-        );
-        assert_eq!(
-            with(&[("PORTAL_PUBLIC_URL", "ftp://x")]).unwrap_err().var,
-            "PORTAL_PUBLIC_URL"
-        );
-        assert_eq!(
-            with(&[("PORTAL_SMTP_URL", "mail.example")]).unwrap_err().var,
-            "PORTAL_SMTP_URL"
-        );
-        assert_eq!(
-            with(&[("PORTAL_SIGNIN_PER_MINUTE", "0")]).unwrap_err().var,
-            "PORTAL_SIGNIN_PER_MINUTE"
-        );
-        assert_eq!(
-            with(&[("PORTAL_TRUSTED_PROXIES", "10.0.0.0/8, lb.internal")])
-                .unwrap_err()
-                .var,
+            with(&[("PORTAL_TRUSTED_PROXIES", "10.0.0.0/8, lb.internal")]).unwrap_err().var,
             "PORTAL_TRUSTED_PROXIES"
         );
-        assert_eq!(
-            with(&[("PORTAL_AUDIT_KEY", "abcd")]).unwrap_err().var,
-            "PORTAL_AUDIT_KEY"
-        );
+        assert_eq!(with(&[("PORTAL_AUDIT_KEY", "abcd")]).unwrap_err().var, "PORTAL_AUDIT_KEY");
         assert_eq!(parse_audit_key(&"0f".repeat(32)).map(|k| k.len()), Some(32));
         assert_eq!(parse_audit_key(&"zz".repeat(32)), None);
     }

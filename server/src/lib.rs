@@ -83,27 +83,18 @@ pub fn plain_routes() -> Vec<(&'static str, &'static str, axum::routing::MethodR
         ("POST", "/locale", post(app::auth::http::set_locale)),
         ("POST", "/account/preferences", post(app::auth::http::set_preferences)),
         ("GET", "/audit/export.csv", get(app::audit::http::export_csv)),
-        (
-            "GET",
-            "/websites/export.csv",
-            get(app::tenancy::http::export_websites_csv),
-        ),
+        ("GET", "/websites/export.csv", get(app::tenancy::http::export_websites_csv)),
         (
             "POST",
             "/reports/submit",
-            post(app::reports::http::submit_form).layer(axum::extract::DefaultBodyLimit::max(
-                app::reports::http::MAX_REQUEST_BYTES,
-            )),
+            post(app::reports::http::submit_form)
+                .layer(axum::extract::DefaultBodyLimit::max(app::reports::http::MAX_REQUEST_BYTES)),
         ),
         ("GET", "/reports/files/{id}", get(app::reports::http::download)),
         ("GET", "/reports/export.csv", get(app::reports::http::export_work_csv)),
         ("GET", "/reports/matrix.csv", get(app::reports::http::export_matrix_csv)),
         ("GET", "/healthz", get(|| async { "ok" })),
-        (
-            "GET",
-            "/favicon.ico",
-            get(|| async { axum::response::Redirect::permanent("/pkg/favicon.svg") }),
-        ),
+        ("GET", "/favicon.ico", get(|| async { axum::response::Redirect::permanent("/pkg/favicon.svg") })),
     ]
 }
 
@@ -111,10 +102,7 @@ pub fn plain_routes() -> Vec<(&'static str, &'static str, axum::routing::MethodR
 pub fn router(state: AppState, leptos: LeptosOptions) -> Router {
     let routes = generate_route_list(App);
     let pkg_dir = format!("{}/{}", leptos.site_root, leptos.site_pkg_dir);
-    let server_state = ServerState {
-        app: state.clone(),
-        leptos: leptos.clone(),
-    };
+    let server_state = ServerState { app: state.clone(), leptos: leptos.clone() };
     let context = {
         let state = state.clone();
         move || {
@@ -149,9 +137,7 @@ pub fn router(state: AppState, leptos: LeptosOptions) -> Router {
         .nest("/api/v1", api::router())
         .nest_service("/pkg", ServeDir::new(pkg_dir).precompressed_gzip())
         .merge(pages)
-        .fallback(leptos_axum::file_and_error_handler_with_context::<ServerState, _>(
-            context, shell,
-        ))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<ServerState, _>(context, shell))
         .with_state(server_state)
         .layer(from_fn_with_state(state.clone(), middleware::page_cache))
         .layer(from_fn_with_state(state.clone(), middleware::resolve_actor))
@@ -208,11 +194,7 @@ pub fn spawn_file_sweeper(state: AppState) {
                 .files
                 .sweep(SWEEP_GRACE, |sha| {
                     let db = db.clone();
-                    async move {
-                        app::reports::service::file_referenced(&db, &sha)
-                            .await
-                            .map_err(std::io::Error::other)
-                    }
+                    async move { app::reports::scope::bytes_referenced(&db, &sha).await.map_err(std::io::Error::other) }
                 })
                 .await;
             match result {
@@ -305,10 +287,7 @@ pub fn spawn_session_sweeper(state: AppState) {
             minutes += 1;
             // One-time secrets never shown (the redirect's page was never loaded) go within minutes.
             let now = time::OffsetDateTime::now_utc();
-            if let Err(e) = store
-                .drop_unshown_secrets(now, SESSION_INACTIVITY, SECRET_SHOWN_WITHIN)
-                .await
-            {
+            if let Err(e) = store.drop_unshown_secrets(now, SESSION_INACTIVITY, SECRET_SHOWN_WITHIN).await {
                 tracing::warn!(error = %e, "could not clear unshown secrets from sessions");
             }
             if minutes.is_multiple_of(10) {

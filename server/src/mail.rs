@@ -47,10 +47,7 @@ impl Transport {
 }
 
 fn message(from: &Mailbox, row: &app::backend::entity::outbox::Model) -> Result<Message, String> {
-    let to: Mailbox = row
-        .to_addr
-        .parse()
-        .map_err(|e| format!("recipient {:?}: {e}", row.to_addr))?;
+    let to: Mailbox = row.to_addr.parse().map_err(|e| format!("recipient {:?}: {e}", row.to_addr))?;
     Message::builder()
         .from(from.clone())
         .to(to)

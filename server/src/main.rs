@@ -92,15 +92,10 @@ async fn connect(config: &Config) -> Result<sea_orm::DatabaseConnection, String>
         std::fs::create_dir_all(&config.data_dir)
             .map_err(|e| format!("cannot create data directory {}: {e}", config.data_dir.display()))?;
     }
-    let db = db::connect(&config.database_url).await.map_err(|e| {
-        format!(
-            "cannot open the database ({}): {e}",
-            server::config::redact(&config.database_url)
-        )
-    })?;
-    Migrator::up(&db, None)
+    let db = db::connect(&config.database_url)
         .await
-        .map_err(|e| format!("migration failed: {e}"))?;
+        .map_err(|e| format!("cannot open the database ({}): {e}", server::config::redact(&config.database_url)))?;
+    Migrator::up(&db, None).await.map_err(|e| format!("migration failed: {e}"))?;
     // The audit chain's key, before anything writes or verifies a row.
     let (key, made) = config.load_audit_key()?;
     if let Some(path) = made {
@@ -118,10 +113,7 @@ async fn connect(config: &Config) -> Result<sea_orm::DatabaseConnection, String>
 
 /// Anchors the audit chain's head outside the database after a command that wrote to it.
 async fn anchor(db: &sea_orm::DatabaseConnection, config: &Config) -> Result<(), String> {
-    app::audit::anchor::record(db, &config.data_dir)
-        .await
-        .map(|_| ())
-        .map_err(|e| format!("audit anchor: {e}"))
+    app::audit::anchor::record(db, &config.data_dir).await.map(|_| ()).map_err(|e| format!("audit anchor: {e}"))
 }
 
 async fn run(command: Command, config: Config) -> Result<ExitCode, String> {
@@ -146,20 +138,13 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, String> {
             let listener = tokio::net::TcpListener::bind(config.bind)
                 .await
                 .map_err(|e| format!("cannot listen on {}: {e}", config.bind))?;
-            println!(
-                "portal: listening on {} (ready in {} ms)",
-                config.public_base_url,
-                started.elapsed().as_millis()
-            );
-            axum::serve(
-                listener,
-                router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-            )
-            .with_graceful_shutdown(async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
-            .await
-            .map_err(|e| format!("server error: {e}"))?;
+            println!("portal: listening on {} (ready in {} ms)", config.public_base_url, started.elapsed().as_millis());
+            axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
+                .with_graceful_shutdown(async {
+                    let _ = tokio::signal::ctrl_c().await;
+                })
+                .await
+                .map_err(|e| format!("server error: {e}"))?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Migrate => {
@@ -169,10 +154,7 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, String> {
         }
         Command::SeedDemo => {
             let db = connect(&config).await?;
-            match demo::seed(&db, time::OffsetDateTime::now_utc())
-                .await
-                .map_err(|e| e.to_string())?
-            {
+            match demo::seed(&db, time::OffsetDateTime::now_utc()).await.map_err(|e| e.to_string())? {
                 demo::SeedOutcome::Loaded => {
                     anchor(&db, &config).await?;
                     println!("demo data loaded")
@@ -180,11 +162,7 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, String> {
                 demo::SeedOutcome::AlreadyLoaded => println!("demo data already loaded; nothing to do"),
             }
             println!("demo sign-ins (password for all: {}):", demo::DEMO_PASSWORD);
-            println!(
-                "  {:<34} {} — platform administrator",
-                demo::PLATFORM_ADMIN,
-                demo::PLATFORM_ORG
-            );
+            println!("  {:<34} {} — platform administrator", demo::PLATFORM_ADMIN, demo::PLATFORM_ORG);
             println!("  {:<34} {} — read-only", demo::PLATFORM_VIEWER, demo::PLATFORM_ORG);
             for (i, org) in demo::DEMO.iter().enumerate() {
                 let admin = demo::demo_people(i, org).into_iter().next();
@@ -215,14 +193,14 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, String> {
             let token = app::auth::tokens::issue_for(&db, time::OffsetDateTime::now_utc(), &email, &name, days)
                 .await
                 .map_err(|e| match e {
-                    app::backend::ServiceError::NotFound => format!("no active person has the email {email:?}"),
-                    app::backend::ServiceError::Invalid(fields) => fields
-                        .iter()
-                        .map(|f| format!("{}: {}", f.field, f.msg.text(app::i18n::Locale::En)))
-                        .collect::<Vec<_>>()
-                        .join("; "),
-                    other => other.to_string(),
-                })?;
+                app::backend::ServiceError::NotFound => format!("no active person has the email {email:?}"),
+                app::backend::ServiceError::Invalid(fields) => fields
+                    .iter()
+                    .map(|f| format!("{}: {}", f.field, f.msg.text(app::i18n::Locale::En)))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                other => other.to_string(),
+            })?;
             anchor(&db, &config).await?;
             println!("API token \"{name}\" for {email}, valid {days} days (shown only now):");
             println!("{token}");
@@ -234,15 +212,8 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, String> {
             }
             let db = connect(&config).await?;
             let files = config.data_dir.join("files");
-            let plan = generate::Plan {
-                agencies,
-                months,
-                ..Default::default()
-            };
-            println!(
-                "generating {agencies} agencies with {months} months of reports into {} …",
-                config.describe()
-            );
+            let plan = generate::Plan { agencies, months, ..Default::default() };
+            println!("generating {agencies} agencies with {months} months of reports into {} …", config.describe());
             let done = generate::generate(&db, &files, time::OffsetDateTime::now_utc(), &plan)
                 .await
                 .map_err(|e| e.to_string())?;
@@ -251,17 +222,8 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, String> {
                 println!("  {table:<20} {n:>9} rows");
             }
             let size = generate::database_bytes(&db).await.map_err(|e| e.to_string())?;
-            println!(
-                "  {} files ({} KiB) under {}",
-                done.files,
-                done.file_bytes / 1024,
-                files.display()
-            );
-            println!(
-                "done in {:.1} s; database {:.1} MiB",
-                done.seconds,
-                size as f64 / (1024.0 * 1024.0)
-            );
+            println!("  {} files ({} KiB) under {}", done.files, done.file_bytes / 1024, files.display());
+            println!("done in {:.1} s; database {:.1} MiB", done.seconds, size as f64 / (1024.0 * 1024.0));
             println!(
                 "sign in as {} (the top regulator), {} (an agency) or {} (a CSP); password {}",
                 generate::account("security", generate::TOP_REGULATOR),
@@ -275,18 +237,15 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, String> {
             let db = connect(&config).await?;
             let anchored = app::audit::anchor::last(&config.data_dir);
             match &anchored {
-                Some((seq, _)) => println!(
-                    "anchored head: row {seq} ({})",
-                    app::audit::anchor::path(&config.data_dir).display()
-                ),
+                Some((seq, _)) => {
+                    println!("anchored head: row {seq} ({})", app::audit::anchor::path(&config.data_dir).display())
+                }
                 None => println!(
                     "no anchored head in {} (a cut-off tail cannot be detected without it)",
                     app::audit::anchor::path(&config.data_dir).display()
                 ),
             }
-            let report = app::audit::service::verify_chain(&db, anchored)
-                .await
-                .map_err(|e| e.to_string())?;
+            let report = app::audit::service::verify_chain(&db, anchored).await.map_err(|e| e.to_string())?;
             match report.first_break {
                 None => {
                     println!("audit chain intact: {} rows verified", report.rows_checked);

@@ -51,16 +51,9 @@ pub async fn request_meta(State(state): State<AppState>, mut req: Request, next:
     let source_addr = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| {
         app::backend::request::client_addr(c.0.ip(), req.headers(), &state.settings.trusted_proxies).to_string()
     });
-    let user_agent = req
-        .headers()
-        .get(header::USER_AGENT)
-        .and_then(|v| v.to_str().ok())
-        .map(|s| s.chars().take(400).collect());
-    let meta = RequestMeta {
-        request_id: request_id.clone(),
-        source_addr,
-        user_agent,
-    };
+    let user_agent =
+        req.headers().get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(|s| s.chars().take(400).collect());
+    let meta = RequestMeta { request_id: request_id.clone(), source_addr, user_agent };
     req.extensions_mut().insert(meta);
     let method = req.method().clone();
     let path = loggable_path(req.uri().path());
@@ -195,27 +188,14 @@ pub async fn page_cache(State(state): State<AppState>, session: Session, req: Re
             return (StatusCode::INTERNAL_SERVER_ERROR, Msg::ErrInternal.text(locale)).into_response();
         }
     };
-    if let Some(text) = (bytes.len() <= MAX_CACHED_PAGE)
-        .then(|| std::str::from_utf8(&bytes).ok())
-        .flatten()
-    {
-        state
-            .caches
-            .pages
-            .put(key, at, text.replace(&nonce.0, NONCE_MARK).into_bytes().into());
+    if let Some(text) = (bytes.len() <= MAX_CACHED_PAGE).then(|| std::str::from_utf8(&bytes).ok()).flatten() {
+        state.caches.pages.put(key, at, text.replace(&nonce.0, NONCE_MARK).into_bytes().into());
     }
     Response::from_parts(parts, axum::body::Body::from(bytes))
 }
 
 fn html(text: String) -> Response {
-    (
-        [(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("text/html; charset=utf-8"),
-        )],
-        text,
-    )
-        .into_response()
+    ([(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"))], text).into_response()
 }
 
 /// Sets the security headers on every response, with a fresh script nonce per request.
@@ -230,8 +210,7 @@ pub async fn security_headers(State(state): State<AppState>, mut req: Request, n
     let static_asset = path.starts_with("/pkg/") || path == "/favicon.svg" || path == "/favicon.ico";
     let mut res = next.run(req).await;
     if !static_asset && !res.headers().contains_key(header::CACHE_CONTROL) {
-        res.headers_mut()
-            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     let csp = format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; \
@@ -262,11 +241,7 @@ pub async fn refuse_cross_origin(State(state): State<AppState>, req: Request, ne
         let locale =
             Locale::from_accept_language(req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()));
         tracing::warn!(path = loggable_path(req.uri().path()), "cross-origin request refused");
-        return (
-            StatusCode::FORBIDDEN,
-            simple_page(locale, Msg::ErrCrossOrigin.text(locale), "/"),
-        )
-            .into_response();
+        return (StatusCode::FORBIDDEN, simple_page(locale, Msg::ErrCrossOrigin.text(locale), "/")).into_response();
     }
     next.run(req).await
 }
@@ -330,10 +305,7 @@ pub async fn resolve_actor(State(state): State<AppState>, session: Session, mut 
         Err(e) => {
             let meta = req.extensions().get::<RequestMeta>().cloned().unwrap_or_default();
             let err = e.into_app_error(&meta.request_id);
-            return (
-                app::backend::error::status_of(&err),
-                simple_page(Locale::Zh, &err.message(Locale::Zh), "/"),
-            )
+            return (app::backend::error::status_of(&err), simple_page(Locale::Zh, &err.message(Locale::Zh), "/"))
                 .into_response();
         }
     };
@@ -342,21 +314,13 @@ pub async fn resolve_actor(State(state): State<AppState>, session: Session, mut 
     let cookie = cookie_locale(&req);
     let path = req.uri().path().to_string();
     let is_get = matches!(*req.method(), Method::GET | Method::HEAD);
-    let target = req
-        .uri()
-        .path_and_query()
-        .map(|p| p.as_str().to_string())
-        .unwrap_or_else(|| "/".into());
+    let target = req.uri().path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| "/".into());
     let (actor, expired) = match resolution {
         Resolution::SignedIn(a) => (Some(*a), false),
         Resolution::Expired => (None, true),
         Resolution::Anonymous => (None, false),
     };
-    let locale = actor
-        .as_ref()
-        .and_then(|a| a.locale)
-        .or(cookie)
-        .unwrap_or(browser_locale);
+    let locale = actor.as_ref().and_then(|a| a.locale).or(cookie).unwrap_or(browser_locale);
     req.extensions_mut().insert(locale);
     if is_get {
         match &actor {
@@ -371,12 +335,7 @@ pub async fn resolve_actor(State(state): State<AppState>, session: Session, mut 
                 return Redirect::to("/account/password").into_response();
             }
             Some(a) if path == "/login" => {
-                return Redirect::to(if a.must_change_password {
-                    "/account/password"
-                } else {
-                    "/"
-                })
-                .into_response();
+                return Redirect::to(if a.must_change_password { "/account/password" } else { "/" }).into_response();
             }
             _ => {}
         }
@@ -430,10 +389,8 @@ mod tests {
     }
 
     /// Short limits, so the tests take milliseconds.
-    const LIMITS: [std::time::Duration; 2] = [
-        std::time::Duration::from_millis(20),
-        std::time::Duration::from_millis(40),
-    ];
+    const LIMITS: [std::time::Duration; 2] =
+        [std::time::Duration::from_millis(20), std::time::Duration::from_millis(40)];
 
     #[tokio::test]
     async fn a_stalled_render_is_started_again_and_its_answer_served() {

@@ -3,23 +3,8 @@
 mod common;
 
 use app::audit::{service::verify_chain, BreakReason};
-use common::{backends, spawn};
+use common::{backends, drop_guards, exec, spawn};
 use sea_orm::{ConnectionTrait, Statement};
-
-/// What someone who can write the database does first: drop the append-only triggers.
-async fn drop_guards<C: ConnectionTrait>(db: &C) {
-    let statements: &[&str] = if db.get_database_backend() == sea_orm::DbBackend::Postgres {
-        &[
-            "DROP TRIGGER audit_log_no_update ON audit_log",
-            "DROP TRIGGER audit_log_no_truncate ON audit_log",
-        ]
-    } else {
-        &["DROP TRIGGER audit_log_no_update", "DROP TRIGGER audit_log_no_delete"]
-    };
-    for sql in statements {
-        exec(db, sql).await;
-    }
-}
 
 async fn head<C: ConnectionTrait>(db: &C, seq: i64) -> (i64, String) {
     let row = db
@@ -37,24 +22,15 @@ async fn head<C: ConnectionTrait>(db: &C, seq: i64) -> (i64, String) {
 async fn the_database_refuses_to_change_or_delete_audit_rows() {
     for b in backends() {
         let app = spawn(b).await;
-        for sql in [
-            "UPDATE audit_log SET summary = 'x' WHERE seq = 1",
-            "DELETE FROM audit_log WHERE seq = 1",
-        ] {
-            let res = app
-                .db
-                .execute_raw(Statement::from_string(app.db.get_database_backend(), sql.to_string()))
-                .await;
+        for sql in ["UPDATE audit_log SET summary = 'x' WHERE seq = 1", "DELETE FROM audit_log WHERE seq = 1"] {
+            let res = app.db.execute_raw(Statement::from_string(app.db.get_database_backend(), sql.to_string())).await;
             assert!(res.is_err(), "{b:?}: {sql} was allowed");
             assert!(format!("{res:?}").contains("append-only"), "{res:?}");
         }
         if b == common::Backend::Postgres {
             let res = app
                 .db
-                .execute_raw(Statement::from_string(
-                    app.db.get_database_backend(),
-                    "TRUNCATE audit_log".to_string(),
-                ))
+                .execute_raw(Statement::from_string(app.db.get_database_backend(), "TRUNCATE audit_log".to_string()))
                 .await;
             assert!(res.is_err(), "TRUNCATE was allowed");
         }
@@ -75,33 +51,16 @@ async fn a_cut_off_tail_is_caught_by_the_anchored_head() {
         // Cut three rows off and set the head back to match: consistent inside the database.
         exec(&app.db, &format!("DELETE FROM audit_log WHERE seq > {}", last - 3)).await;
         let (seq, hash) = head(&app.db, last - 3).await;
-        exec(
-            &app.db,
-            &format!("UPDATE audit_head SET last_seq = {seq}, last_hash = '{hash}' WHERE id = 1"),
-        )
-        .await;
+        exec(&app.db, &format!("UPDATE audit_head SET last_seq = {seq}, last_hash = '{hash}' WHERE id = 1")).await;
         assert!(
             !app::audit::anchor::record(&app.db, &dir).await.expect("anchor"),
             "a shorter head is never anchored over the evidence"
         );
-        let r = verify_chain(&app.db, app::audit::anchor::last(&dir))
-            .await
-            .expect("verify")
-            .first_break
-            .expect("break");
-        assert_eq!(
-            (r.seq, r.reason.clone()),
-            (last - 3, BreakReason::Truncated { head: last }),
-            "{b:?}"
-        );
+        let r =
+            verify_chain(&app.db, app::audit::anchor::last(&dir)).await.expect("verify").first_break.expect("break");
+        assert_eq!((r.seq, r.reason.clone()), (last - 3, BreakReason::Truncated { head: last }), "{b:?}");
         assert!(r.to_string().contains(&format!("rows after {}", last - 3)), "{r}");
     }
-}
-
-async fn exec<C: ConnectionTrait>(db: &C, sql: &str) {
-    db.execute_raw(Statement::from_string(db.get_database_backend(), sql.to_string()))
-        .await
-        .expect(sql);
 }
 
 async fn count<C: ConnectionTrait>(db: &C) -> i64 {
@@ -122,24 +81,12 @@ async fn tampering_is_detected_and_named() {
         let app = spawn(b).await;
         let n = count(&app.db).await;
         assert!(n >= 10, "demo data wrote audit rows");
-        assert_eq!(
-            verify_chain(&app.db, None).await.expect("verify").first_break,
-            None,
-            "{b:?}"
-        );
+        assert_eq!(verify_chain(&app.db, None).await.expect("verify").first_break, None, "{b:?}");
         drop_guards(&app.db).await;
 
         // Edit a row's content.
-        exec(
-            &app.db,
-            "UPDATE audit_log SET summary = 'nothing happened' WHERE seq = 4",
-        )
-        .await;
-        let r = verify_chain(&app.db, None)
-            .await
-            .expect("verify")
-            .first_break
-            .expect("break");
+        exec(&app.db, "UPDATE audit_log SET summary = 'nothing happened' WHERE seq = 4").await;
+        let r = verify_chain(&app.db, None).await.expect("verify").first_break.expect("break");
         assert_eq!((r.seq, r.reason.clone()), (4, BreakReason::Altered), "{b:?}");
         assert!(r.to_string().contains("row 4"));
         exec(&app.db, "UPDATE audit_log SET summary = 'x' WHERE seq = 4").await;
@@ -148,11 +95,7 @@ async fn tampering_is_detected_and_named() {
         let app = spawn(b).await;
         drop_guards(&app.db).await;
         exec(&app.db, "DELETE FROM audit_log WHERE seq = 5").await;
-        let r = verify_chain(&app.db, None)
-            .await
-            .expect("verify")
-            .first_break
-            .expect("break");
+        let r = verify_chain(&app.db, None).await.expect("verify").first_break.expect("break");
         assert_eq!((r.seq, r.reason), (6, BreakReason::Missing { expected: 5 }), "{b:?}");
 
         // Delete the newest row.
@@ -160,11 +103,7 @@ async fn tampering_is_detected_and_named() {
         drop_guards(&app.db).await;
         let last = count(&app.db).await;
         exec(&app.db, &format!("DELETE FROM audit_log WHERE seq = {last}")).await;
-        let r = verify_chain(&app.db, None)
-            .await
-            .expect("verify")
-            .first_break
-            .expect("break");
+        let r = verify_chain(&app.db, None).await.expect("verify").first_break.expect("break");
         assert_eq!(r.reason, BreakReason::Truncated { head: last }, "{b:?}");
 
         // Insert a row after the head, copying a real row's hash.
@@ -179,11 +118,7 @@ async fn tampering_is_detected_and_named() {
             ),
         )
         .await;
-        let r = verify_chain(&app.db, None)
-            .await
-            .expect("verify")
-            .first_break
-            .expect("break");
+        let r = verify_chain(&app.db, None).await.expect("verify").first_break.expect("break");
         assert_eq!((r.seq, r.reason), (last + 1, BreakReason::Inserted), "{b:?}");
 
         // Replace a row wholesale with a self-consistent hash: the next row's link breaks.
@@ -199,11 +134,7 @@ async fn tampering_is_detected_and_named() {
             .expect("rows");
         assert_eq!(rows.len(), 1);
         exec(&app.db, "UPDATE audit_log SET hash = 'ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff' WHERE seq = 3").await;
-        let r = verify_chain(&app.db, None)
-            .await
-            .expect("verify")
-            .first_break
-            .expect("break");
+        let r = verify_chain(&app.db, None).await.expect("verify").first_break.expect("break");
         assert_eq!(r.seq, 3, "{b:?}");
     }
 }
@@ -217,39 +148,20 @@ async fn audit_rows_are_scoped_to_the_viewers_organisation() {
         let agency = app.signed_in("admin@agency.example").await;
         let csv = agency.get(app.url("/audit/export.csv")).send().await.expect("csv");
         assert_eq!(csv.status(), 200, "{b:?}");
-        assert!(csv
-            .headers()
-            .get("content-type")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .starts_with("text/csv"));
+        assert!(csv.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").starts_with("text/csv"));
         let text = csv.text().await.expect("text");
         assert!(text.contains("admin@agency.example"), "own rows present");
-        assert!(
-            !text.contains("admin@csp.example"),
-            "{b:?}: another organisation's rows leak into the export"
-        );
+        assert!(!text.contains("admin@csp.example"), "{b:?}: another organisation's rows leak into the export");
         // Filtered by action.
         let only = app.get_text(&agency, "/audit/export.csv?action=sign_in").await;
         let mut reader = csv::Reader::from_reader(only.as_bytes());
         let actions: Vec<String> = reader.records().map(|r| r.expect("record")[5].to_string()).collect();
-        assert!(
-            !actions.is_empty() && actions.iter().all(|a| a == "sign_in"),
-            "{actions:?}"
-        );
+        assert!(!actions.is_empty() && actions.iter().all(|a| a == "sign_in"), "{actions:?}");
         // A bad date is a refused field, answered as every refused field is (422), not a 500.
-        let bad = agency
-            .get(app.url("/audit/export.csv?from=yesterday"))
-            .send()
-            .await
-            .expect("csv");
+        let bad = agency.get(app.url("/audit/export.csv?from=yesterday")).send().await.expect("csv");
         assert_eq!(bad.status(), 422);
         // A query string that is not one at all is a malformed request.
-        let malformed = agency
-            .get(app.url("/audit/export.csv?person=not-a-uuid"))
-            .send()
-            .await
-            .expect("csv");
+        let malformed = agency.get(app.url("/audit/export.csv?person=not-a-uuid")).send().await.expect("csv");
         assert_eq!(malformed.status(), 400);
         // The platform administrator sees everything.
         let platform = app.signed_in("platform@portal.example").await;
@@ -257,21 +169,9 @@ async fn audit_rows_are_scoped_to_the_viewers_organisation() {
         assert!(all.contains("admin@csp.example") && all.contains("admin@agency.example"));
         // A person without an audit role is refused.
         let duty = app.signed_in("duty@agency.example").await;
-        assert_eq!(
-            duty.get(app.url("/audit/export.csv"))
-                .send()
-                .await
-                .expect("csv")
-                .status(),
-            403
-        );
+        assert_eq!(duty.get(app.url("/audit/export.csv")).send().await.expect("csv").status(), 403);
         // The server function refuses too.
-        let res = duty
-            .get(app.url("/api/audit"))
-            .header("origin", &app.base)
-            .send()
-            .await
-            .expect("get");
+        let res = duty.get(app.url("/api/audit")).header("origin", &app.base).send().await.expect("get");
         assert_eq!(res.status(), 403);
     }
 }

@@ -15,9 +15,7 @@ async fn audit_actions<C: ConnectionTrait>(db: &C) -> Vec<String> {
         ))
         .await
         .expect("audit rows");
-    rows.iter()
-        .map(|r| r.try_get::<String>("", "action").expect("action"))
-        .collect()
+    rows.iter().map(|r| r.try_get::<String>("", "action").expect("action")).collect()
 }
 
 #[tokio::test]
@@ -33,27 +31,15 @@ async fn sign_in_rotates_the_session_and_audits() {
         let res = app.sign_in(&c, "admin@agency.example", DEMO_PASSWORD).await;
         let cookie = session_cookie(&res).expect("session cookie set at sign-in");
         assert_ne!(cookie, old_cookie, "the session id changes at sign-in");
-        let replay = app
-            .client()
-            .get(app.url("/"))
-            .header("cookie", old_cookie)
-            .send()
-            .await
-            .expect("replay");
+        let replay = app.client().get(app.url("/")).header("cookie", old_cookie).send().await.expect("replay");
         assert_eq!(replay.status(), 303, "{b:?}: the pre-sign-in session id is worthless");
         let set_cookie = header(&res, "set-cookie");
-        assert!(
-            set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax"),
-            "{set_cookie}"
-        );
+        assert!(set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax"), "{set_cookie}");
         assert!(!set_cookie.contains("Secure"), "no Secure flag on http");
         let home = c.get(app.url("/")).send().await.expect("home");
         assert_eq!(home.status(), 200);
         let html = home.text().await.expect("html");
-        assert!(
-            html.contains("示范市政务服务数据管理局"),
-            "dashboard shows the organisation"
-        );
+        assert!(html.contains("示范市政务服务数据管理局"), "dashboard shows the organisation");
         assert!(audit_actions(&app.db).await.contains(&"sign_in".to_string()));
         assert_eq!(verify_chain(&app.db, None).await.expect("verify").first_break, None);
     }
@@ -65,13 +51,8 @@ async fn unknown_email_and_wrong_password_get_the_same_answer() {
         let app = spawn(b).await;
         let c = app.client();
         let unknown = app.sign_in(&c, "nobody@agency.example", "whatever-password").await;
-        let wrong = app
-            .sign_in(
-                &c,
-                "nobody@agency.example".replace("nobody", "admin").as_str(),
-                "whatever-password",
-            )
-            .await;
+        let wrong =
+            app.sign_in(&c, "nobody@agency.example".replace("nobody", "admin").as_str(), "whatever-password").await;
         assert_eq!(unknown.status(), wrong.status(), "{b:?}");
         assert_eq!(unknown.status(), 303);
         let (lu, lw) = (location(&unknown), location(&wrong));
@@ -95,10 +76,7 @@ async fn five_failures_lock_the_account_for_a_growing_delay() {
         }
         // Locked: even the right password is refused, with the same answer.
         let res = app.sign_in(&c, "admin@csp.example", DEMO_PASSWORD).await;
-        assert!(
-            location(&res).starts_with("/login?error=ErrInvalidCredentials"),
-            "{b:?}: locked account refused"
-        );
+        assert!(location(&res).starts_with("/login?error=ErrInvalidCredentials"), "{b:?}: locked account refused");
         assert!(audit_actions(&app.db).await.contains(&"lockout".to_string()));
         // After the first delay (15 minutes) the right password works.
         app.clock.advance(Duration::minutes(16));
@@ -116,10 +94,7 @@ async fn five_failures_lock_the_account_for_a_growing_delay() {
         }
         app.clock.advance(Duration::minutes(16));
         let res = app.sign_in(&c2, "admin@csp.example", DEMO_PASSWORD).await;
-        assert!(
-            location(&res).starts_with("/login?error="),
-            "{b:?}: second lockout lasts 30 minutes"
-        );
+        assert!(location(&res).starts_with("/login?error="), "{b:?}: second lockout lasts 30 minutes");
         app.clock.advance(Duration::minutes(15));
         let res = app.sign_in(&c2, "admin@csp.example", DEMO_PASSWORD).await;
         assert_eq!(location(&res), "/", "{b:?}: free after the second delay");
@@ -129,14 +104,7 @@ async fn five_failures_lock_the_account_for_a_growing_delay() {
 #[tokio::test]
 async fn each_source_address_is_rate_limited_with_retry_after() {
     for b in backends() {
-        let app = spawn_with(
-            b,
-            Options {
-                sign_in_per_minute: 3,
-                ..Options::default()
-            },
-        )
-        .await;
+        let app = spawn_with(b, Options { sign_in_per_minute: 3, ..Options::default() }).await;
         let c = app.client();
         for _ in 0..3 {
             let res = app.sign_in(&c, "admin@agency.example", "wrong-password-123").await;
@@ -153,16 +121,9 @@ async fn each_source_address_is_rate_limited_with_retry_after() {
         assert!((1..=60).contains(&retry), "retry after {retry}");
         // A flood of refusals writes one audit row a minute, not one per request.
         for _ in 0..5 {
-            assert_eq!(
-                app.sign_in(&c, "admin@agency.example", DEMO_PASSWORD).await.status(),
-                429
-            );
+            assert_eq!(app.sign_in(&c, "admin@agency.example", DEMO_PASSWORD).await.status(), 429);
         }
-        let limited = audit_actions(&app.db)
-            .await
-            .iter()
-            .filter(|a| *a == "rate_limited")
-            .count();
+        let limited = audit_actions(&app.db).await.iter().filter(|a| *a == "rate_limited").count();
         assert_eq!(limited, 1, "{b:?}");
     }
 }
@@ -174,22 +135,11 @@ async fn sign_out_ends_the_session_on_the_server() {
         let c = app.client();
         let res = app.sign_in(&c, "admin@agency.example", DEMO_PASSWORD).await;
         let cookie = session_cookie(&res).expect("cookie");
-        let out = c
-            .post(app.url("/logout"))
-            .header("origin", &app.base)
-            .send()
-            .await
-            .expect("logout");
+        let out = c.post(app.url("/logout")).header("origin", &app.base).send().await.expect("logout");
         assert_eq!(out.status(), 303);
         assert_eq!(location(&out), "/login");
         // Replaying the old cookie from another client does not get in.
-        let replay = app
-            .client()
-            .get(app.url("/"))
-            .header("cookie", cookie)
-            .send()
-            .await
-            .expect("replay");
+        let replay = app.client().get(app.url("/")).header("cookie", cookie).send().await.expect("replay");
         assert_eq!(replay.status(), 303, "{b:?}");
         assert!(location(&replay).starts_with("/login"));
         assert!(audit_actions(&app.db).await.contains(&"sign_out".to_string()));
@@ -202,11 +152,7 @@ async fn sessions_expire_when_idle_and_after_twelve_hours() {
         let app = spawn(b).await;
         let c = app.signed_in("admin@agency.example").await;
         app.clock.advance(Duration::minutes(29));
-        assert_eq!(
-            c.get(app.url("/")).send().await.expect("get").status(),
-            200,
-            "{b:?}: still fresh"
-        );
+        assert_eq!(c.get(app.url("/")).send().await.expect("get").status(), 200, "{b:?}: still fresh");
         app.clock.advance(Duration::minutes(31));
         let res = c.get(app.url("/")).send().await.expect("get");
         assert_eq!(res.status(), 303, "{b:?}: idle for 31 minutes");
@@ -241,11 +187,7 @@ async fn must_change_password_is_enforced_on_every_page_until_changed() {
         assert_eq!(location(&res), "/account/password", "{b:?}");
         for page in ["/", "/audit", "/people", "/nowhere"] {
             let res = c.get(app.url(page)).send().await.expect("get");
-            assert_eq!(
-                (res.status().as_u16(), location(&res)),
-                (303, "/account/password".to_string()),
-                "{page}"
-            );
+            assert_eq!((res.status().as_u16(), location(&res)), (303, "/account/password".to_string()), "{page}");
         }
         // Server functions refuse too.
         let res = c.get(app.url("/api/people")).send().await.expect("get");
@@ -255,11 +197,7 @@ async fn must_change_password_is_enforced_on_every_page_until_changed() {
             .post_form(
                 &c,
                 "/account/password",
-                &[
-                    ("current", DEMO_PASSWORD),
-                    ("new", "password1234"),
-                    ("confirm", "password1234"),
-                ],
+                &[("current", DEMO_PASSWORD), ("new", "password1234"), ("confirm", "password1234")],
             )
             .await;
         assert_eq!(location(&weak), "/account/password?error=ErrPasswordWeak&field=new");
@@ -274,10 +212,7 @@ async fn must_change_password_is_enforced_on_every_page_until_changed() {
                 ],
             )
             .await;
-        assert_eq!(
-            location(&wrong_current),
-            "/account/password?error=ErrWrongCurrentPassword&field=current"
-        );
+        assert_eq!(location(&wrong_current), "/account/password?error=ErrWrongCurrentPassword&field=current");
         let ok = app
             .post_form(
                 &c,
@@ -297,10 +232,7 @@ async fn must_change_password_is_enforced_on_every_page_until_changed() {
             location(&app.sign_in(&fresh, "security@agency.example", DEMO_PASSWORD).await).starts_with("/login?error=")
         );
         assert_eq!(
-            location(
-                &app.sign_in(&fresh, "security@agency.example", "amber-lantern-rides-47-north")
-                    .await
-            ),
+            location(&app.sign_in(&fresh, "security@agency.example", "amber-lantern-rides-47-north").await),
             "/"
         );
         assert!(audit_actions(&app.db).await.contains(&"password_change".to_string()));
@@ -346,20 +278,10 @@ async fn security_headers_are_on_every_response() {
     for path in ["/login", "/nowhere", "/healthz"] {
         let res = c.get(app.url(path)).send().await.expect("get");
         let h = res.headers();
-        let csp = h
-            .get("content-security-policy")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_string();
-        assert!(
-            csp.contains("frame-ancestors 'none'") && csp.contains("script-src 'self' 'nonce-"),
-            "{path}: {csp}"
-        );
+        let csp = h.get("content-security-policy").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+        assert!(csp.contains("frame-ancestors 'none'") && csp.contains("script-src 'self' 'nonce-"), "{path}: {csp}");
         assert!(!csp.contains("unsafe-inline"), "{path}: {csp}");
-        assert_eq!(
-            h.get("x-content-type-options").and_then(|v| v.to_str().ok()),
-            Some("nosniff")
-        );
+        assert_eq!(h.get("x-content-type-options").and_then(|v| v.to_str().ok()), Some("nosniff"));
         assert!(h.get("referrer-policy").is_some());
         assert!(h.get("x-request-id").is_some());
         assert!(h.get("strict-transport-security").is_none(), "no HSTS over http");
@@ -367,17 +289,9 @@ async fn security_headers_are_on_every_response() {
     // The page's inline hydration script carries this response's nonce.
     let res = c.get(app.url("/login")).send().await.expect("get");
     let csp = header(&res, "content-security-policy");
-    let nonce = csp
-        .split("'nonce-")
-        .nth(1)
-        .and_then(|s| s.split('\'').next())
-        .expect("nonce")
-        .to_string();
+    let nonce = csp.split("'nonce-").nth(1).and_then(|s| s.split('\'').next()).expect("nonce").to_string();
     let html = res.text().await.expect("html");
-    assert!(
-        html.contains(&format!("nonce=\"{nonce}\"")),
-        "script nonce matches the header"
-    );
+    assert!(html.contains(&format!("nonce=\"{nonce}\"")), "script nonce matches the header");
     // Two responses, two nonces.
     let again = c.get(app.url("/login")).send().await.expect("get");
     let csp2 = header(&again, "content-security-policy");
@@ -392,31 +306,17 @@ async fn unknown_pages_are_404_and_language_follows_the_browser() {
     assert_eq!(res.status(), 404);
     assert!(res.text().await.expect("html").contains("页面不存在"));
     let anon = app.client();
-    let en = anon
-        .get(app.url("/login"))
-        .header("accept-language", "en-GB,en;q=0.9")
-        .send()
-        .await
-        .expect("get");
+    let en = anon.get(app.url("/login")).header("accept-language", "en-GB,en;q=0.9").send().await.expect("get");
     assert!(en.text().await.expect("html").contains("Sign in to the portal"));
     let none = anon.get(app.url("/login")).send().await.expect("get");
-    assert!(
-        none.text().await.expect("html").contains("登录监管平台"),
-        "Chinese when the browser states nothing"
-    );
+    assert!(none.text().await.expect("html").contains("登录监管平台"), "Chinese when the browser states nothing");
 }
 
 #[tokio::test]
 async fn over_https_cookies_are_secure_and_hsts_is_sent() {
     let b = backends()[0];
-    let app = spawn_with(
-        b,
-        Options {
-            public_url: Some("https://portal.example.gov.cn".into()),
-            ..Options::default()
-        },
-    )
-    .await;
+    let app =
+        spawn_with(b, Options { public_url: Some("https://portal.example.gov.cn".into()), ..Options::default() }).await;
     let c = app.client();
     let res = c
         .post(app.url("/login"))
@@ -428,11 +328,7 @@ async fn over_https_cookies_are_secure_and_hsts_is_sent() {
     assert_eq!(res.status(), 303);
     let set_cookie = header(&res, "set-cookie");
     assert!(set_cookie.contains("Secure"), "{set_cookie}");
-    let hsts = res
-        .headers()
-        .get("strict-transport-security")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
+    let hsts = res.headers().get("strict-transport-security").and_then(|v| v.to_str().ok()).unwrap_or("");
     assert!(hsts.contains("max-age="), "HSTS over https");
 }
 
@@ -444,13 +340,9 @@ async fn times_follow_the_persons_time_zone() {
         // The clock stands at 02:00 UTC: 10:00 in Shanghai, the default.
         let csv = app.get_text(&c, "/audit/export.csv?action=sign_in").await;
         assert!(csv.contains("2026-11-25 10:00,Asia/Shanghai"), "{b:?}: {csv}");
-        let bad = app
-            .post_form(&c, "/account/preferences", &[("time_zone", "Mars/Olympus")])
-            .await;
+        let bad = app.post_form(&c, "/account/preferences", &[("time_zone", "Mars/Olympus")]).await;
         assert_eq!(location(&bad), "/account/password?error=ErrTimeZone&field=time_zone");
-        let ok = app
-            .post_form(&c, "/account/preferences", &[("time_zone", "Europe/London")])
-            .await;
+        let ok = app.post_form(&c, "/account/preferences", &[("time_zone", "Europe/London")]).await;
         assert_eq!(location(&ok), "/account/password");
         let csv = app.get_text(&c, "/audit/export.csv?action=sign_in").await;
         assert!(csv.contains("2026-11-25 02:00,Europe/London"), "{b:?}: {csv}");
@@ -464,45 +356,16 @@ async fn an_internal_error_shows_only_a_request_id() {
         let app = spawn(b).await;
         let c = app.signed_in("admin@agency.example").await;
         // Break the database under the running server.
-        app.db
-            .execute_unprepared("DROP TABLE person_role")
-            .await
-            .expect("drop table");
+        app.db.execute_unprepared("DROP TABLE person_role").await.expect("drop table");
         let res = c.get(app.url("/")).send().await.expect("get");
         assert_eq!(res.status(), 500, "{b:?}");
-        let id = res
-            .headers()
-            .get("x-request-id")
-            .and_then(|v| v.to_str().ok())
-            .expect("request id")
-            .to_string();
+        let id = res.headers().get("x-request-id").and_then(|v| v.to_str().ok()).expect("request id").to_string();
         let body = res.text().await.expect("body");
         assert!(body.contains(&id), "{b:?}: the page names the request id");
         for leak in ["person_role", "no such table", "does not exist", "sqlx", "SELECT"] {
             assert!(!body.contains(leak), "{b:?}: internals leak ({leak}): {body}");
         }
     }
-}
-
-/// The id of a demo person.
-async fn person_id(app: &common::TestApp, email: &str) -> String {
-    let backend = app.db.get_database_backend();
-    let param = if backend == sea_orm::DbBackend::Postgres {
-        "$1"
-    } else {
-        "?"
-    };
-    let row = app
-        .db
-        .query_one_raw(Statement::from_sql_and_values(
-            backend,
-            format!("SELECT id FROM person WHERE email = {param}"),
-            [email.into()],
-        ))
-        .await
-        .expect("query")
-        .expect("person");
-    row.try_get::<uuid::Uuid>("", "id").expect("id").to_string()
 }
 
 #[tokio::test]
@@ -524,11 +387,7 @@ async fn a_password_change_ends_the_other_sessions_and_keeps_this_one() {
             )
             .await;
         assert_eq!(location(&ok), "/", "{b:?}");
-        assert_eq!(
-            here.get(app.url("/")).send().await.unwrap().status(),
-            200,
-            "this session goes on"
-        );
+        assert_eq!(here.get(app.url("/")).send().await.unwrap().status(), 200, "this session goes on");
         let other = elsewhere.get(app.url("/")).send().await.unwrap();
         assert_eq!(other.status(), 303, "the other session ended");
         assert!(location(&other).starts_with("/login"), "{}", location(&other));
@@ -540,34 +399,17 @@ async fn an_administrators_reset_ends_every_session_and_revokes_the_tokens() {
     for b in backends() {
         let app = spawn(b).await;
         let victim = app.signed_in("staff@agency.example").await;
-        let token = app::auth::tokens::issue_for(&app.db, app.now(), "staff@agency.example", "ci", 30)
-            .await
-            .expect("token");
+        let token =
+            app::auth::tokens::issue_for(&app.db, app.now(), "staff@agency.example", "ci", 30).await.expect("token");
         let api_status = |token: String| {
             let url = app.url("/api/v1/obligations");
-            async move {
-                reqwest::Client::new()
-                    .get(url)
-                    .bearer_auth(token)
-                    .send()
-                    .await
-                    .expect("api")
-                    .status()
-                    .as_u16()
-            }
+            async move { reqwest::Client::new().get(url).bearer_auth(token).send().await.expect("api").status().as_u16() }
         };
         assert_eq!(api_status(token.clone()).await, 200);
         let admin = app.signed_in("admin@agency.example").await;
-        let id = person_id(&app, "staff@agency.example").await;
-        let res = admin
-            .post(app.url("/api/reset_person_password"))
-            .header("origin", &app.base)
-            .header("accept", "application/json")
-            .form(&[("id", id.as_str())])
-            .send()
-            .await
-            .expect("reset");
-        assert_eq!(res.status(), 200, "{b:?}");
+        let id = common::person_id(&app.db, "staff@agency.example").await;
+        let (status, body) = app.call(&admin, "reset_person_password", &[("id", id.as_str())]).await;
+        assert_eq!(status, 200, "{b:?} {body}");
         let res = victim.get(app.url("/")).send().await.unwrap();
         assert_eq!(res.status(), 303, "the session ended");
         assert_eq!(api_status(token).await, 401, "the token was revoked");
@@ -582,42 +424,35 @@ async fn nobody_changes_their_own_roles_and_only_the_platform_grants_platform_ad
     for b in backends() {
         let app = spawn(b).await;
         let admin = app.signed_in("admin@agency.example").await;
-        let me = person_id(&app, "admin@agency.example").await;
-        let res = admin
-            .post(app.url("/api/update_person"))
-            .header("origin", &app.base)
-            .header("accept", "application/json")
-            .form(&[
-                ("id", me.as_str()),
-                ("display_name", "x"),
-                ("role_org_admin", "on"),
-                ("role_security_officer", "on"),
-            ])
-            .send()
-            .await
-            .expect("update");
-        assert_eq!(res.status(), 422, "{b:?}");
-        assert!(res.text().await.unwrap().contains("roles"));
+        let me = common::person_id(&app.db, "admin@agency.example").await;
+        let (status, body) = app
+            .call(
+                &admin,
+                "update_person",
+                &[
+                    ("id", me.as_str()),
+                    ("display_name", "x"),
+                    ("role_org_admin", "on"),
+                    ("role_security_officer", "on"),
+                ],
+            )
+            .await;
+        assert_eq!(status, 422, "{b:?}");
+        assert!(body.to_string().contains("roles"), "{body}");
         // A platform person who is an organisation administrator but not a platform administrator
         // cannot make anyone a platform administrator.
         let platform = app.signed_in(server::tasks::demo::PLATFORM_ADMIN).await;
-        let res = platform
-            .post(app.url("/api/create_person"))
-            .header("origin", &app.base)
-            .header("accept", "application/json")
-            .form(&[
-                ("email", "ops@portal.example"),
-                ("display_name", "运维"),
-                ("role_org_admin", "on"),
-            ])
-            .send()
-            .await
-            .expect("create");
-        assert_eq!(res.status(), 200, "{b:?}");
-        let otp: serde_json::Value = res.json().await.unwrap();
-        let ops = app.client();
-        app.sign_in(&ops, "ops@portal.example", otp["password"].as_str().unwrap())
+        let (status, body) = app
+            .call(
+                &platform,
+                "create_person",
+                &[("email", "ops@portal.example"), ("display_name", "运维"), ("role_org_admin", "on")],
+            )
             .await;
+        assert_eq!(status, 200, "{b:?} {body}");
+        let otp = body;
+        let ops = app.client();
+        app.sign_in(&ops, "ops@portal.example", otp["password"].as_str().unwrap()).await;
         let changed = app
             .post_form(
                 &ops,
@@ -630,36 +465,14 @@ async fn nobody_changes_their_own_roles_and_only_the_platform_grants_platform_ad
             )
             .await;
         assert_eq!(location(&changed), "/");
-        let viewer = person_id(&app, server::tasks::demo::PLATFORM_VIEWER).await;
-        let res = ops
-            .post(app.url("/api/update_person"))
-            .header("origin", &app.base)
-            .header("accept", "application/json")
-            .form(&[
-                ("id", viewer.as_str()),
-                ("display_name", "郑洁"),
-                ("role_viewer", "on"),
-                ("role_platform_admin", "on"),
-            ])
-            .send()
-            .await
-            .expect("update");
-        assert_eq!(res.status(), 422, "{b:?}");
+        let viewer = common::person_id(&app.db, server::tasks::demo::PLATFORM_VIEWER).await;
+        let make_platform_admin: &[(&str, &str)] =
+            &[("id", viewer.as_str()), ("display_name", "郑洁"), ("role_viewer", "on"), ("role_platform_admin", "on")];
+        let (status, body) = app.call(&ops, "update_person", make_platform_admin).await;
+        assert_eq!(status, 422, "{b:?} {body}");
         // The platform administrator can.
-        let res = platform
-            .post(app.url("/api/update_person"))
-            .header("origin", &app.base)
-            .header("accept", "application/json")
-            .form(&[
-                ("id", viewer.as_str()),
-                ("display_name", "郑洁"),
-                ("role_viewer", "on"),
-                ("role_platform_admin", "on"),
-            ])
-            .send()
-            .await
-            .expect("update");
-        assert_eq!(res.status(), 200, "{b:?}");
+        let (status, body) = app.call(&platform, "update_person", make_platform_admin).await;
+        assert_eq!(status, 200, "{b:?} {body}");
     }
 }
 
@@ -679,46 +492,37 @@ async fn the_sign_in_redirect_stays_on_the_portal() {
             let res = c
                 .post(app.url("/login"))
                 .header("origin", &app.base)
-                .form(&[
-                    ("email", "admin@agency.example"),
-                    ("password", DEMO_PASSWORD),
-                    ("next", next),
-                ])
+                .form(&[("email", "admin@agency.example"), ("password", DEMO_PASSWORD), ("next", next)])
                 .send()
                 .await
                 .expect("sign in");
-            assert_eq!(
-                (res.status().as_u16(), location(&res)),
-                (303, want.to_string()),
-                "{next:?}"
-            );
+            assert_eq!((res.status().as_u16(), location(&res)), (303, want.to_string()), "{next:?}");
         }
     }
+}
+
+/// A wrong password for the agency's administrator, sent with one header more.
+async fn failed_sign_in_with(app: &common::TestApp, (name, value): (&str, &str)) {
+    let res = app
+        .client()
+        .post(app.url("/login"))
+        .header("origin", &app.base)
+        .header(name, value)
+        .form(&[("email", "admin@agency.example"), ("password", "wrong")])
+        .send()
+        .await
+        .expect("sign in");
+    assert_eq!(res.status(), 303);
 }
 
 #[tokio::test]
 async fn behind_a_trusted_proxy_the_forwarded_client_is_limited_and_audited() {
     for b in backends() {
-        let trusted = spawn_with(
-            b,
-            Options {
-                trusted_proxies: Some("127.0.0.1/32".into()),
-                ..Options::default()
-            },
-        )
-        .await;
+        let trusted =
+            spawn_with(b, Options { trusted_proxies: Some("127.0.0.1/32".into()), ..Options::default() }).await;
         let untrusted = spawn(b).await;
         for (app, want) in [(&trusted, "203.0.113.9"), (&untrusted, "127.0.0.1")] {
-            let res = app
-                .client()
-                .post(app.url("/login"))
-                .header("origin", &app.base)
-                .header("x-forwarded-for", "198.51.100.1, 203.0.113.9")
-                .form(&[("email", "admin@agency.example"), ("password", "wrong")])
-                .send()
-                .await
-                .expect("sign in");
-            assert_eq!(res.status(), 303);
+            failed_sign_in_with(app, ("x-forwarded-for", "198.51.100.1, 203.0.113.9")).await;
             let row = app
                 .db
                 .query_one_raw(Statement::from_string(
@@ -737,16 +541,7 @@ async fn behind_a_trusted_proxy_the_forwarded_client_is_limited_and_audited() {
 async fn a_crafted_user_agent_reaches_the_audit_export_as_text_not_a_formula() {
     for b in backends() {
         let app = spawn(b).await;
-        let res = app
-            .client()
-            .post(app.url("/login"))
-            .header("origin", &app.base)
-            .header("user-agent", "=HYPERLINK(\"http://evil.example\",\"x\")")
-            .form(&[("email", "admin@agency.example"), ("password", "wrong")])
-            .send()
-            .await
-            .expect("sign in");
-        assert_eq!(res.status(), 303);
+        failed_sign_in_with(&app, ("user-agent", "=HYPERLINK(\"http://evil.example\",\"x\")")).await;
         let admin = app.signed_in("admin@agency.example").await;
         let res = admin.get(app.url("/audit/export.csv")).send().await.unwrap();
         assert_eq!(res.status(), 200);
@@ -755,10 +550,8 @@ async fn a_crafted_user_agent_reaches_the_audit_export_as_text_not_a_formula() {
         let bytes = res.bytes().await.unwrap();
         assert_eq!(&bytes[..3], &[0xEF, 0xBB, 0xBF], "a BOM first");
         let mut reader = csv::Reader::from_reader(&bytes[3..]);
-        let cells: Vec<String> = reader
-            .records()
-            .flat_map(|r| r.unwrap().iter().map(String::from).collect::<Vec<_>>())
-            .collect();
+        let cells: Vec<String> =
+            reader.records().flat_map(|r| r.unwrap().iter().map(String::from).collect::<Vec<_>>()).collect();
         assert!(cells.iter().any(|c| c.starts_with("'=HYPERLINK")), "neutralised");
         assert!(!cells.iter().any(|c| c.starts_with('=')), "a live formula");
     }
@@ -769,19 +562,8 @@ async fn signed_in_pages_and_answers_are_not_stored() {
     for b in backends() {
         let app = spawn(b).await;
         let c = app.signed_in("admin@agency.example").await;
-        for path in [
-            "/",
-            "/people",
-            "/api/people",
-            "/reports/export.csv",
-            "/websites/export.csv",
-        ] {
-            let res = c
-                .get(app.url(path))
-                .header("accept", "application/json")
-                .send()
-                .await
-                .unwrap();
+        for path in ["/", "/people", "/api/people", "/reports/export.csv", "/websites/export.csv"] {
+            let res = c.get(app.url(path)).header("accept", "application/json").send().await.unwrap();
             assert_eq!(res.status(), 200, "{path}");
             assert!(header(&res, "cache-control").contains("no-store"), "{path}");
         }
@@ -793,7 +575,7 @@ async fn a_one_time_password_never_shown_leaves_the_session_row() {
     for b in backends() {
         let app = spawn(b).await;
         let admin = app.signed_in("admin@agency.example").await;
-        let id = person_id(&app, "staff@agency.example").await;
+        let id = common::person_id(&app.db, "staff@agency.example").await;
         // Without JavaScript: the answer is a redirect, the password waits in a flash message.
         let res = admin
             .post(app.url("/api/reset_person_password"))
@@ -820,17 +602,11 @@ async fn a_one_time_password_never_shown_leaves_the_session_row() {
         assert_eq!(holding().await, 1, "{b:?}: the flash holds the password until shown");
         let store = app::backend::session_store::DbSessionStore::new(app.db.clone(), Default::default());
         let now = time::OffsetDateTime::now_utc();
-        let cleared = store
-            .drop_unshown_secrets(now, server::SESSION_INACTIVITY, server::SECRET_SHOWN_WITHIN)
-            .await
-            .unwrap();
+        let cleared =
+            store.drop_unshown_secrets(now, server::SESSION_INACTIVITY, server::SECRET_SHOWN_WITHIN).await.unwrap();
         assert_eq!(cleared, 0, "a moment after the redirect it stays, to be shown");
         let cleared = store
-            .drop_unshown_secrets(
-                now + Duration::minutes(3),
-                server::SESSION_INACTIVITY,
-                server::SECRET_SHOWN_WITHIN,
-            )
+            .drop_unshown_secrets(now + Duration::minutes(3), server::SESSION_INACTIVITY, server::SECRET_SHOWN_WITHIN)
             .await
             .unwrap();
         assert_eq!(cleared, 1);
@@ -860,9 +636,7 @@ async fn sent_mail_keeps_no_body_and_invitation_links_stay_out_of_logs() {
         )
         .await
         .expect("enqueue");
-        let claimed = app::backend::mail::claim_due(&app.db, now, 100, Duration::minutes(5))
-            .await
-            .expect("claim");
+        let claimed = app::backend::mail::claim_due(&app.db, now, 100, Duration::minutes(5)).await.expect("claim");
         for m in &claimed {
             app::backend::mail::mark_sent(&app.db, m.id, now).await.expect("sent");
         }

@@ -25,9 +25,7 @@ async fn a_revoked_token_is_refused_at_once_here_and_within_seconds_on_another_i
     for backend in backends() {
         let a = spawn(backend).await;
         let b = TestApp::over(backend, a.db.clone(), a.db_url.clone()).await;
-        let secret = tokens::issue_for(&a.db, a.now(), "admin@csp.example", "ci", 30)
-            .await
-            .expect("token");
+        let secret = tokens::issue_for(&a.db, a.now(), "admin@csp.example", "ci", 30).await.expect("token");
         assert_eq!(api_status(&a, &secret).await, 200, "{backend:?}");
         assert_eq!(api_status(&b, &secret).await, 200, "both instances have read the token");
         let id = api_token::Entity::find()
@@ -38,15 +36,9 @@ async fn a_revoked_token_is_refused_at_once_here_and_within_seconds_on_another_i
             .expect("token row")
             .id;
         let client = a.signed_in("admin@csp.example").await;
-        let res = a
-            .post_form(&client, "/api/revoke_api_token", &[("id", &id.to_string())])
-            .await;
+        let res = a.post_form(&client, "/api/revoke_api_token", &[("id", &id.to_string())]).await;
         assert!(res.status().as_u16() < 400, "revoke answered {}", res.status());
-        assert_eq!(
-            api_status(&a, &secret).await,
-            401,
-            "the revoking instance refuses it at once"
-        );
+        assert_eq!(api_status(&a, &secret).await, 401, "the revoking instance refuses it at once");
         let mut refused = false;
         for _ in 0..100 {
             if api_status(&b, &secret).await == 401 {
@@ -55,27 +47,14 @@ async fn a_revoked_token_is_refused_at_once_here_and_within_seconds_on_another_i
             }
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         }
-        assert!(
-            refused,
-            "the other instance follows the change within ten seconds ({backend:?})"
-        );
+        assert!(refused, "the other instance follows the change within ten seconds ({backend:?})");
     }
 }
 
 /// The script nonce of a page: the CSP header's and every one in the body.
 fn nonces(csp: &str, body: &str) -> (String, Vec<String>) {
-    let header = csp
-        .split("'nonce-")
-        .nth(1)
-        .and_then(|r| r.split('\'').next())
-        .unwrap_or("")
-        .to_string();
-    let in_body = body
-        .split("nonce=\"")
-        .skip(1)
-        .filter_map(|r| r.split('"').next())
-        .map(str::to_string)
-        .collect();
+    let header = csp.split("'nonce-").nth(1).and_then(|r| r.split('\'').next()).unwrap_or("").to_string();
+    let in_body = body.split("nonce=\"").skip(1).filter_map(|r| r.split('"').next()).map(str::to_string).collect();
     (header, in_body)
 }
 
@@ -96,16 +75,9 @@ async fn a_kept_page_gets_its_own_nonce_and_shows_a_change_at_once() {
         let (n1, in1) = nonces(&csp1, &first);
         let (n2, in2) = nonces(&csp2, &again);
         assert!(!n1.is_empty() && n1 != n2, "each answer has a fresh nonce");
-        assert!(
-            !in2.is_empty() && in2.iter().all(|n| *n == n2),
-            "the kept page carries this answer's nonce"
-        );
+        assert!(!in2.is_empty() && in2.iter().all(|n| *n == n2), "the kept page carries this answer's nonce");
         assert!(in1.iter().all(|n| *n == n1));
-        assert_eq!(
-            first.replace(&n1, "N"),
-            again.replace(&n2, "N"),
-            "the same page otherwise"
-        );
+        assert_eq!(first.replace(&n1, "N"), again.replace(&n2, "N"), "the same page otherwise");
 
         // An agency of the jurisdiction adds a website: the regulator's next view shows it.
         let agency = app.signed_in("admin@agency.example").await;
@@ -126,10 +98,7 @@ async fn a_kept_page_gets_its_own_nonce_and_shows_a_change_at_once() {
             .expect("create");
         assert!(res.status().is_success(), "create answered {}", res.status());
         let (_, after) = page(&app, &province, "/websites?q=cache-check").await;
-        assert!(
-            after.contains("cache-check.demo.gov.cn"),
-            "{backend:?}: the new website is listed"
-        );
+        assert!(after.contains("cache-check.demo.gov.cn"), "{backend:?}: the new website is listed");
         let (csp3, home) = page(&app, &province, "/websites").await;
         let (n3, _) = nonces(&csp3, &home);
         assert_ne!(
@@ -141,9 +110,6 @@ async fn a_kept_page_gets_its_own_nonce_and_shows_a_change_at_once() {
         // A person of another organisation never gets this person's page.
         let other = app.signed_in("admin@neighbour-regulator.example").await;
         let (_, theirs) = page(&app, &other, "/websites").await;
-        assert!(
-            !theirs.contains("cache-check.demo.gov.cn"),
-            "another jurisdiction's page"
-        );
+        assert!(!theirs.contains("cache-check.demo.gov.cn"), "another jurisdiction's page");
     }
 }

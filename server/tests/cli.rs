@@ -3,7 +3,7 @@ mod common;
 
 use std::process::Command;
 
-use common::{backends, fresh_db};
+use common::{backends, drop_guards, exec, fresh_db};
 use sea_orm::{ConnectionTrait, Statement};
 
 /// A data directory of the test's own (the audit key and anchor live there).
@@ -14,10 +14,8 @@ fn data_dir() -> std::path::PathBuf {
 }
 
 fn portal(url: &str, args: &[&str]) -> std::process::Output {
-    let dir = std::env::temp_dir().join(format!(
-        "portal-cli-{:x}",
-        url.bytes().fold(0u64, |h, b| h.wrapping_mul(31).wrapping_add(b as u64))
-    ));
+    let dir = std::env::temp_dir()
+        .join(format!("portal-cli-{:x}", url.bytes().fold(0u64, |h, b| h.wrapping_mul(31).wrapping_add(b as u64))));
     portal_in(url, &dir, args)
 }
 
@@ -35,21 +33,6 @@ fn text(out: &[u8]) -> String {
     String::from_utf8_lossy(out).to_string()
 }
 
-async fn exec<C: ConnectionTrait>(db: &C, sql: &str) {
-    db.execute_raw(Statement::from_string(db.get_database_backend(), sql.to_string()))
-        .await
-        .expect(sql);
-}
-
-async fn drop_guards<C: ConnectionTrait>(db: &C) {
-    if db.get_database_backend() == sea_orm::DbBackend::Postgres {
-        exec(db, "DROP TRIGGER audit_log_no_update ON audit_log").await;
-    } else {
-        exec(db, "DROP TRIGGER audit_log_no_update").await;
-        exec(db, "DROP TRIGGER audit_log_no_delete").await;
-    }
-}
-
 #[tokio::test]
 async fn audit_verify_names_the_edited_inserted_deleted_and_cut_off_rows() {
     for b in backends() {
@@ -59,11 +42,7 @@ async fn audit_verify_names_the_edited_inserted_deleted_and_cut_off_rows() {
         let out = portal_in(&url, &dir, &["seed-demo"]);
         assert!(out.status.success(), "{b:?}: {}", text(&out.stderr));
         assert!(dir.join("audit.key").exists(), "the embedded default made a key");
-        assert!(
-            text(&out.stdout).contains("audit key"),
-            "and said so: {}",
-            text(&out.stdout)
-        );
+        assert!(text(&out.stdout).contains("audit key"), "and said so: {}", text(&out.stdout));
         let ok = portal_in(&url, &dir, &["audit-verify"]);
         assert!(ok.status.success(), "{}", text(&ok.stderr));
         assert!(text(&ok.stdout).contains("intact"));
@@ -72,19 +51,11 @@ async fn audit_verify_names_the_edited_inserted_deleted_and_cut_off_rows() {
         exec(&db, "UPDATE audit_log SET target = 'someone else' WHERE seq = 2").await;
         let broken = portal_in(&url, &dir, &["audit-verify"]);
         assert_eq!(broken.status.code(), Some(1), "{b:?}");
-        assert!(
-            text(&broken.stderr).contains("row 2 was altered"),
-            "{}",
-            text(&broken.stderr)
-        );
+        assert!(text(&broken.stderr).contains("row 2 was altered"), "{}", text(&broken.stderr));
         // With another key the whole chain is foreign: its first row is named.
         let other_key = portal_in(&url, &data_dir(), &["audit-verify"]);
         assert_eq!(other_key.status.code(), Some(1));
-        assert!(
-            text(&other_key.stderr).contains("row 1 was altered"),
-            "{}",
-            text(&other_key.stderr)
-        );
+        assert!(text(&other_key.stderr).contains("row 1 was altered"), "{}", text(&other_key.stderr));
 
         // Deleted in the middle; inserted after the head; cut off at the tail with the head set back.
         for (case, want) in [
@@ -154,15 +125,8 @@ async fn seed_demo_is_idempotent_and_refuses_real_data() {
         let password = stdout.rsplit(": ").next().expect("password").trim().to_string();
         assert_eq!(password.len(), 23, "{stdout}");
         let refused = portal(&url, &["seed-demo"]);
-        assert!(
-            !refused.status.success(),
-            "{b:?}: seed-demo must refuse a database with real data"
-        );
-        assert!(
-            text(&refused.stderr).contains("not demo data"),
-            "{}",
-            text(&refused.stderr)
-        );
+        assert!(!refused.status.success(), "{b:?}: seed-demo must refuse a database with real data");
+        assert!(text(&refused.stderr).contains("not demo data"), "{}", text(&refused.stderr));
         let dup = portal(&url, &["create-admin", "--email", "root@portal.example"]);
         assert!(!dup.status.success());
         assert!(text(&dup.stderr).contains("already has an account"));
@@ -181,19 +145,9 @@ fn a_bad_setting_stops_start_up_naming_the_variable() {
         .expect("run portal");
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("PORTAL_BIND"), "{}", text(&out.stderr));
-    let help = Command::new(env!("CARGO_BIN_EXE_portal"))
-        .arg("--help")
-        .output()
-        .expect("help");
+    let help = Command::new(env!("CARGO_BIN_EXE_portal")).arg("--help").output().expect("help");
     let h = text(&help.stdout);
-    for word in [
-        "serve",
-        "migrate",
-        "seed-demo",
-        "create-admin",
-        "audit-verify",
-        "PORTAL_DATABASE_URL",
-    ] {
+    for word in ["serve", "migrate", "seed-demo", "create-admin", "audit-verify", "PORTAL_DATABASE_URL"] {
         assert!(h.contains(word), "--help mentions {word}");
     }
 }

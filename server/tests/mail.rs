@@ -32,17 +32,13 @@ async fn two_senders_never_claim_the_same_mail() {
         let (db, _) = fresh_db(b).await;
         let now = datetime!(2026-11-25 02:00 UTC);
         for n in 0..60 {
-            mail::enqueue(&db, now, &format!("p{n}@example.org"), Locale::En, &invite(n))
-                .await
-                .expect("enqueue");
+            mail::enqueue(&db, now, &format!("p{n}@example.org"), Locale::En, &invite(n)).await.expect("enqueue");
         }
         let sender = |db: sea_orm::DatabaseConnection| {
             tokio::spawn(async move {
                 let mut mine = Vec::new();
                 loop {
-                    let batch = mail::claim_due(&db, now, 7, time::Duration::minutes(5))
-                        .await
-                        .expect("claim");
+                    let batch = mail::claim_due(&db, now, 7, time::Duration::minutes(5)).await.expect("claim");
                     if batch.is_empty() {
                         break;
                     }
@@ -54,27 +50,12 @@ async fn two_senders_never_claim_the_same_mail() {
         let (a, b2) = (sender(db.clone()), sender(db.clone()));
         let (a, b2) = (a.await.expect("a"), b2.await.expect("b"));
         let all: HashSet<_> = a.iter().chain(b2.iter()).copied().collect();
-        assert_eq!(
-            a.len() + b2.len(),
-            60,
-            "{b:?}: every mail claimed once ({} + {})",
-            a.len(),
-            b2.len()
-        );
+        assert_eq!(a.len() + b2.len(), 60, "{b:?}: every mail claimed once ({} + {})", a.len(), b2.len());
         assert_eq!(all.len(), 60, "{b:?}: no mail claimed twice");
         // While claimed, nobody else gets them; after the lease runs out they are due again.
-        assert!(mail::claim_due(&db, now, 100, time::Duration::minutes(5))
-            .await
-            .expect("claim")
-            .is_empty());
+        assert!(mail::claim_due(&db, now, 100, time::Duration::minutes(5)).await.expect("claim").is_empty());
         let later = now + time::Duration::minutes(6);
-        assert_eq!(
-            mail::claim_due(&db, later, 100, time::Duration::minutes(5))
-                .await
-                .expect("claim")
-                .len(),
-            60
-        );
+        assert_eq!(mail::claim_due(&db, later, 100, time::Duration::minutes(5)).await.expect("claim").len(), 60);
     }
 }
 
@@ -83,9 +64,7 @@ async fn a_mail_that_cannot_be_sent_is_retried_with_backoff_then_dead() {
     for b in backends() {
         let (db, _) = fresh_db(b).await;
         let mut now = datetime!(2026-11-25 02:00 UTC);
-        mail::enqueue(&db, now, "someone@example.org", Locale::Zh, &invite(1))
-            .await
-            .expect("enqueue");
+        mail::enqueue(&db, now, "someone@example.org", Locale::Zh, &invite(1)).await.expect("enqueue");
         // Nothing listens on port 9 here: every attempt fails at once.
         let transport = Transport::new(Some("smtp://127.0.0.1:9"), &std::env::temp_dir()).expect("transport");
         let mut waits = Vec::new();
@@ -99,15 +78,7 @@ async fn a_mail_that_cannot_be_sent_is_retried_with_backoff_then_dead() {
                 waits.push((row.next_attempt_at - now).whole_minutes());
                 // Not due again before its wait is over.
                 assert_eq!(send_due(&db, &transport, &from(), now, 10).await.expect("round"), 0);
-                assert_eq!(
-                    outbox::Entity::find()
-                        .one(&db)
-                        .await
-                        .expect("row")
-                        .expect("mail")
-                        .attempts,
-                    attempt
-                );
+                assert_eq!(outbox::Entity::find().one(&db).await.expect("row").expect("mail").attempts, attempt);
                 now = row.next_attempt_at;
             } else {
                 assert_eq!(row.status, mail::DEAD, "{b:?}: given up after {attempt} attempts");
@@ -128,38 +99,23 @@ async fn without_smtp_mail_is_written_as_eml_files() {
     let dir = std::env::temp_dir().join(format!("portal-mail-{}", uuid::Uuid::new_v4().simple()));
     let transport = Transport::new(None, &dir).expect("transport");
     let now = datetime!(2026-11-25 02:00 UTC);
-    mail::enqueue(&db, now, "reader@example.org", Locale::En, &invite(7))
-        .await
-        .expect("enqueue");
+    mail::enqueue(&db, now, "reader@example.org", Locale::En, &invite(7)).await.expect("enqueue");
     assert_eq!(send_due(&db, &transport, &from(), now, 10).await.expect("round"), 1);
-    let files: Vec<_> = std::fs::read_dir(dir.join("mail"))
-        .expect("mail dir")
-        .flatten()
-        .collect();
+    let files: Vec<_> = std::fs::read_dir(dir.join("mail")).expect("mail dir").flatten().collect();
     assert_eq!(files.len(), 1);
     let text = std::fs::read_to_string(files[0].path()).expect("eml");
     assert!(text.contains("To: reader@example.org"), "{text}");
     assert!(text.contains("http://portal.test/invite/token-7"), "{text}");
-    let sent = outbox::Entity::find()
-        .filter(outbox::Column::Status.eq(mail::SENT))
-        .all(&db)
-        .await
-        .expect("rows");
+    let sent = outbox::Entity::find().filter(outbox::Column::Status.eq(mail::SENT)).all(&db).await.expect("rows");
     assert_eq!(sent.len(), 1);
 }
 
 /// Talks SMTP to the sink `.ci/test` starts (aiosmtpd writing a Maildir).
 #[tokio::test]
 async fn mail_goes_through_a_real_smtp_conversation() {
-    let (Ok(url), Ok(maildir)) = (
-        std::env::var("PORTAL_TEST_SMTP_URL"),
-        std::env::var("PORTAL_TEST_MAILDIR"),
-    ) else {
+    let (Ok(url), Ok(maildir)) = (std::env::var("PORTAL_TEST_SMTP_URL"), std::env::var("PORTAL_TEST_MAILDIR")) else {
         // The test command always starts the sink; only a bare `cargo test` lacks it.
-        assert!(
-            std::env::var("CI").is_err(),
-            "CI must run the SMTP sink (PORTAL_TEST_SMTP_URL)"
-        );
+        assert!(std::env::var("CI").is_err(), "CI must run the SMTP sink (PORTAL_TEST_SMTP_URL)");
         eprintln!("skipped: no SMTP sink (run `bash .ci/test`)");
         return;
     };
@@ -172,12 +128,8 @@ async fn mail_goes_through_a_real_smtp_conversation() {
         link: format!("http://portal.test/invite/{token}"),
         expires: "2026-12-02 10:00".into(),
     };
-    mail::enqueue(&db, now, "smtp-reader@example.org", Locale::En, &template)
-        .await
-        .expect("enqueue");
-    mail::enqueue(&db, now, "smtp-zh@example.org", Locale::Zh, &template)
-        .await
-        .expect("enqueue");
+    mail::enqueue(&db, now, "smtp-reader@example.org", Locale::En, &template).await.expect("enqueue");
+    mail::enqueue(&db, now, "smtp-zh@example.org", Locale::Zh, &template).await.expect("enqueue");
     assert_eq!(send_due(&db, &transport, &from(), now, 10).await.expect("round"), 2);
     let new = std::path::Path::new(&maildir).join("new");
     let mut found = (false, false);

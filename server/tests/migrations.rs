@@ -13,12 +13,6 @@ async fn migrate_up_on_an_empty_database_then_down_and_up_again() {
         assert!(Migrator::get_pending_migrations(&db).await.expect("pending").is_empty());
         Migrator::down(&db, None).await.expect("down");
         Migrator::up(&db, None).await.expect("up again");
-        assert_eq!(
-            app::audit::service::verify_chain(&db, None)
-                .await
-                .expect("verify")
-                .rows_checked,
-            0
-        );
+        assert_eq!(app::audit::service::verify_chain(&db, None).await.expect("verify").rows_checked, 0);
     }
 }

@@ -5,46 +5,15 @@ mod common;
 use common::{backends, spawn, TestApp};
 use serde_json::Value;
 
-async fn get(app: &TestApp, c: &reqwest::Client, path: &str) -> (u16, Value) {
-    let res = c
-        .get(app.url(path))
-        .header("accept", "application/json")
-        .send()
-        .await
-        .expect("get");
-    let status = res.status().as_u16();
-    let body = res.text().await.expect("body");
-    (status, serde_json::from_str(&body).unwrap_or(Value::String(body)))
-}
-
-async fn post(app: &TestApp, c: &reqwest::Client, name: &str, form: &[(&str, &str)]) -> (u16, Value) {
-    let res = c
-        .post(app.url(&format!("/api/{name}")))
-        .header("origin", &app.base)
-        .header("accept", "application/json")
-        .form(form)
-        .send()
-        .await
-        .expect("post");
-    let status = res.status().as_u16();
-    let body = res.text().await.expect("body");
-    (status, serde_json::from_str(&body).unwrap_or(Value::String(body)))
-}
-
 /// Domain → id of the websites the client can list.
 async fn websites(app: &TestApp, c: &reqwest::Client) -> Vec<(String, String)> {
-    let (status, list) = get(app, c, "/api/websites").await;
+    let (status, list) = app.get_json(c, "/api/websites").await;
     assert_eq!(status, 200, "{list}");
     list["rows"]
         .as_array()
         .expect("rows")
         .iter()
-        .map(|r| {
-            (
-                r["domain"].as_str().unwrap_or("").to_string(),
-                r["id"].as_str().unwrap_or("").to_string(),
-            )
-        })
+        .map(|r| (r["domain"].as_str().unwrap_or("").to_string(), r["id"].as_str().unwrap_or("").to_string()))
         .collect()
 }
 
@@ -56,7 +25,7 @@ fn id_of(list: &[(String, String)], domain: &str) -> String {
 }
 
 async fn website_status(app: &TestApp, c: &reqwest::Client, id: &str) -> u16 {
-    get(app, c, &format!("/api/website?id={id}")).await.0
+    app.get_json(c, &format!("/api/website?id={id}")).await.0
 }
 
 #[tokio::test]
@@ -74,19 +43,14 @@ async fn an_engagement_grants_access_only_while_in_force() {
         assert_eq!(website_status(&app, &csp, &portal).await, 200, "{b:?}");
         assert_eq!(website_status(&app, &csp, &data).await, 404, "{b:?}");
         let csp_sees = websites(&app, &csp).await;
-        assert!(
-            csp_sees
-                .iter()
-                .all(|(d, _)| d != "data.demo.gov.cn" && d != "slj.xizhou.gov.cn"),
-            "{csp_sees:?}"
-        );
+        assert!(csp_sees.iter().all(|(d, _)| d != "data.demo.gov.cn" && d != "slj.xizhou.gov.cn"), "{csp_sees:?}");
 
         // A CSP with no engagement with this agency sees nothing of it.
         let csp2 = app.signed_in("admin@csp2.example").await;
         assert_eq!(website_status(&app, &csp2, &data).await, 404);
 
         // Bad invitations are refused on the field concerned, and nothing is stored.
-        let provider = get(&app, &agency, "/api/engagements").await.1["providers"]
+        let provider = app.get_json(&agency, "/api/engagements").await.1["providers"]
             .as_array()
             .expect("providers")
             .iter()
@@ -101,95 +65,50 @@ async fn an_engagement_grants_access_only_while_in_force() {
             ("ends_on", "2027-12-31"),
         ];
         let with = |k: &'static str, v: &'static str| -> Vec<(&str, &str)> {
-            base.iter()
-                .map(|(a, b)| if *a == k { (*a, v) } else { (*a, *b) })
-                .collect()
+            base.iter().map(|(a, b)| if *a == k { (*a, v) } else { (*a, *b) }).collect()
         };
-        let (s, e) = post(&app, &agency, "invite_provider", &with("role", "developer")).await;
-        assert_eq!(
-            (s, e["Invalid"]["fields"][0]["field"].as_str()),
-            (422, Some("role")),
-            "{e}"
-        );
-        let (s, e) = post(&app, &agency, "invite_provider", &with("ends_on", "2025-12-31")).await;
-        assert_eq!(
-            (s, e["Invalid"]["fields"][0]["field"].as_str()),
-            (422, Some("ends_on")),
-            "{e}"
-        );
+        let (s, e) = app.call(&agency, "invite_provider", &with("role", "developer")).await;
+        assert_eq!((s, e["Invalid"]["fields"][0]["field"].as_str()), (422, Some("role")), "{e}");
+        let (s, e) = app.call(&agency, "invite_provider", &with("ends_on", "2025-12-31")).await;
+        assert_eq!((s, e["Invalid"]["fields"][0]["field"].as_str()), (422, Some("ends_on")), "{e}");
         let water_site = {
             let reg = app.signed_in("admin@regulator.example").await;
             id_of(&websites(&app, &reg).await, "slj.xizhou.gov.cn")
         };
         let foreign: Vec<(&str, &str)> = base
             .iter()
-            .map(|(a, b)| {
-                if *a == "website_ids[0]" {
-                    (*a, water_site.as_str())
-                } else {
-                    (*a, *b)
-                }
-            })
+            .map(|(a, b)| if *a == "website_ids[0]" { (*a, water_site.as_str()) } else { (*a, *b) })
             .collect();
-        let (s, e) = post(&app, &agency, "invite_provider", &foreign).await;
-        assert_eq!(
-            (s, e["Invalid"]["fields"][0]["field"].as_str()),
-            (422, Some("website_ids")),
-            "{e}"
-        );
+        let (s, e) = app.call(&agency, "invite_provider", &foreign).await;
+        assert_eq!((s, e["Invalid"]["fields"][0]["field"].as_str()), (422, Some("website_ids")), "{e}");
 
         // Invited: still nothing. Accepted: the covered website, and only it. Ended: gone again.
-        let (s, invited) = post(&app, &agency, "invite_provider", &base).await;
+        let (s, invited) = app.call(&agency, "invite_provider", &base).await;
         assert_eq!(s, 200, "{invited}");
         let engagement = invited.as_str().expect("id").to_string();
         assert_eq!(website_status(&app, &csp2, &data).await, 404, "invited is not in force");
         // Only the provider answers; the agency cannot accept its own invitation.
-        let (s, _) = post(
-            &app,
-            &agency,
-            "answer_engagement",
-            &[("id", &engagement), ("accept", "true")],
-        )
-        .await;
+        let (s, _) = app.call(&agency, "answer_engagement", &[("id", &engagement), ("accept", "true")]).await;
         assert_eq!(s, 404);
-        let (s, e) = post(
-            &app,
-            &csp2,
-            "answer_engagement",
-            &[("id", &engagement), ("accept", "true")],
-        )
-        .await;
+        let (s, e) = app.call(&csp2, "answer_engagement", &[("id", &engagement), ("accept", "true")]).await;
         assert_eq!(s, 200, "{e}");
-        assert_eq!(
-            website_status(&app, &csp2, &data).await,
-            200,
-            "{b:?}: accepted is in force"
-        );
+        assert_eq!(website_status(&app, &csp2, &data).await, 200, "{b:?}: accepted is in force");
         assert_eq!(website_status(&app, &csp2, &portal).await, 404, "not covered");
-        let (s, _) = post(
-            &app,
-            &csp2,
-            "answer_engagement",
-            &[("id", &engagement), ("accept", "false")],
-        )
-        .await;
+        let (s, _) = app.call(&csp2, "answer_engagement", &[("id", &engagement), ("accept", "false")]).await;
         assert_eq!(s, 409, "answered twice");
         // Another provider cannot end it: for it the engagement does not exist.
-        let (s, _) = post(&app, &csp, "end_engagement", &[("id", &engagement)]).await;
+        let (s, _) = app.call(&csp, "end_engagement", &[("id", &engagement)]).await;
         assert_eq!(s, 404);
-        let (s, e) = post(&app, &agency, "end_engagement", &[("id", &engagement)]).await;
+        let (s, e) = app.call(&agency, "end_engagement", &[("id", &engagement)]).await;
         assert_eq!(s, 200, "{e}");
         assert_eq!(website_status(&app, &csp2, &data).await, 404, "{b:?}: ended");
         // The provider still sees the record, without the websites.
-        let (_, row) = get(&app, &csp2, &format!("/api/engagement?id={engagement}")).await;
+        let (_, row) = app.get_json(&csp2, &format!("/api/engagement?id={engagement}")).await;
         assert_eq!(row["status"], "Ended", "{row}");
         assert!(row["websites"].is_null(), "{row}");
         // The invitation, the answer and the end were mailed through the outbox.
         use sea_orm::{EntityTrait, PaginatorTrait};
-        let mails = app::backend::entity::outbox::Entity::find()
-            .count(&app.db)
-            .await
-            .expect("count");
+        let mails = app::backend::entity::outbox::Entity::find().count(&app.db).await.expect("count");
         assert!(mails >= 3, "{b:?}: {mails} mails queued");
     }
 }
@@ -210,10 +129,7 @@ async fn a_regulator_sees_exactly_its_jurisdiction() {
         let east = app.signed_in("viewer@east-regulator.example").await;
         let east_sees = domains(websites(&app, &east).await);
         assert_eq!(east_sees.len(), 7, "{east_sees:?}");
-        assert!(
-            east_sees.iter().all(|d| d.contains("demo") || d.contains("dongzhou")),
-            "{east_sees:?}"
-        );
+        assert!(east_sees.iter().all(|d| d.contains("demo") || d.contains("dongzhou")), "{east_sees:?}");
         let neighbour = app.signed_in("admin@neighbour-regulator.example").await;
         let theirs = websites(&app, &neighbour).await;
         assert_eq!(theirs.len(), 3);
@@ -221,25 +137,25 @@ async fn a_regulator_sees_exactly_its_jurisdiction() {
         assert_eq!(website_status(&app, &province, &market).await, 404);
         assert_eq!(website_status(&app, &neighbour, &market).await, 200);
         // A regulator reads; it does not write.
-        let (s, _) = post(
-            &app,
-            &province,
-            "create_website",
-            &[
-                ("name", "X"),
-                ("domain", "x.gov.cn"),
-                ("protection_level", "2"),
-                ("service_model", "iaas"),
-                ("deployment_model", "government"),
-                ("phase", "planning"),
-            ],
-        )
-        .await;
+        let (s, _) = app
+            .call(
+                &province,
+                "create_website",
+                &[
+                    ("name", "X"),
+                    ("domain", "x.gov.cn"),
+                    ("protection_level", "2"),
+                    ("service_model", "iaas"),
+                    ("deployment_model", "government"),
+                    ("phase", "planning"),
+                ],
+            )
+            .await;
         assert_eq!(s, 403);
 
         // The platform moves the water bureau from the west city to the east one; access follows at once.
         let platform = app.signed_in("platform@portal.example").await;
-        let (_, tree) = get(&app, &platform, "/api/jurisdictions").await;
+        let (_, tree) = app.get_json(&platform, "/api/jurisdictions").await;
         let find = |list: &Value, name: &str| {
             list.as_array()
                 .expect("list")
@@ -251,56 +167,31 @@ async fn a_regulator_sees_exactly_its_jurisdiction() {
         let water = find(&tree["agencies"], "西州市水利局");
         let east_id = find(&tree["regulators"], "示范省东州市网信办");
         let province_id = find(&tree["regulators"], "示范省网信办");
-        let (s, e) = post(
-            &app,
-            &platform,
-            "place_in_jurisdiction",
-            &[("organisation_id", &water), ("regulator_id", &east_id)],
-        )
-        .await;
-        assert_eq!(
-            (s, e["Conflict"]["field"].as_str()),
-            (409, Some("regulator_id")),
-            "{b:?}: {e}"
-        );
-        let (s, e) = post(
-            &app,
-            &platform,
-            "place_in_jurisdiction",
-            &[
-                ("organisation_id", &water),
-                ("regulator_id", &east_id),
-                ("moving", "on"),
-            ],
-        )
-        .await;
+        let (s, e) = app
+            .call(&platform, "place_in_jurisdiction", &[("organisation_id", &water), ("regulator_id", &east_id)])
+            .await;
+        assert_eq!((s, e["Conflict"]["field"].as_str()), (409, Some("regulator_id")), "{b:?}: {e}");
+        let (s, e) = app
+            .call(
+                &platform,
+                "place_in_jurisdiction",
+                &[("organisation_id", &water), ("regulator_id", &east_id), ("moving", "on")],
+            )
+            .await;
         assert_eq!(s, 200, "{e}");
         assert_eq!(domains(websites(&app, &east).await).len(), 9);
         // A regulator under its own subordinate is refused.
-        let (s, e) = post(
-            &app,
-            &platform,
-            "place_in_jurisdiction",
-            &[
-                ("organisation_id", &province_id),
-                ("regulator_id", &east_id),
-                ("moving", "on"),
-            ],
-        )
-        .await;
-        assert_eq!(
-            (s, e["Invalid"]["fields"][0]["field"].as_str()),
-            (422, Some("regulator_id")),
-            "{e}"
-        );
+        let (s, e) = app
+            .call(
+                &platform,
+                "place_in_jurisdiction",
+                &[("organisation_id", &province_id), ("regulator_id", &east_id), ("moving", "on")],
+            )
+            .await;
+        assert_eq!((s, e["Invalid"]["fields"][0]["field"].as_str()), (422, Some("regulator_id")), "{e}");
         // Only the platform administers jurisdictions.
-        let (s, _) = post(
-            &app,
-            &province,
-            "place_in_jurisdiction",
-            &[("organisation_id", &water), ("regulator_id", "")],
-        )
-        .await;
+        let (s, _) =
+            app.call(&province, "place_in_jurisdiction", &[("organisation_id", &water), ("regulator_id", "")]).await;
         assert_eq!(s, 403);
     }
 }
@@ -323,9 +214,7 @@ async fn an_agency_adds_and_edits_its_websites_with_every_field_checked() {
             ("phase_since", "2026-01-10"),
         ];
         let with = |k: &'static str, v: &'static str| -> Vec<(&str, &str)> {
-            good.iter()
-                .map(|(a, b)| if *a == k { (*a, v) } else { (*a, *b) })
-                .collect()
+            good.iter().map(|(a, b)| if *a == k { (*a, v) } else { (*a, *b) }).collect()
         };
         for (field, value) in [
             ("domain", "https://x.gov.cn/"),
@@ -335,7 +224,7 @@ async fn an_agency_adds_and_edits_its_websites_with_every_field_checked() {
             ("phase", "finished"),
             ("phase_since", "2026-02-30"),
         ] {
-            let (s, e) = post(&app, &agency, "create_website", &with(field, value)).await;
+            let (s, e) = app.call(&agency, "create_website", &with(field, value)).await;
             assert_eq!(
                 (s, e["Invalid"]["fields"][0]["field"].as_str()),
                 (422, Some(field)),
@@ -352,39 +241,30 @@ async fn an_agency_adds_and_edits_its_websites_with_every_field_checked() {
                 _ => (*k, *v),
             })
             .collect();
-        let (s, e) = post(&app, &agency, "create_website", &several).await;
+        let (s, e) = app.call(&agency, "create_website", &several).await;
         let named: Vec<&str> = e["Invalid"]["fields"]
             .as_array()
             .map(|fs| fs.iter().filter_map(|f| f["field"].as_str()).collect())
             .unwrap_or_default();
         assert_eq!((s, named), (422, vec!["domain", "protection_level", "phase"]), "{e}");
-        let (s, id) = post(&app, &agency, "create_website", &good).await;
+        let (s, id) = app.call(&agency, "create_website", &good).await;
         assert_eq!(s, 200, "{id}");
         let id = id.as_str().expect("id").to_string();
-        let (_, detail) = get(&app, &agency, &format!("/api/website?id={id}")).await;
+        let (_, detail) = app.get_json(&agency, &format!("/api/website?id={id}")).await;
         assert_eq!(detail["website"]["domain"], "12345.示范.政务.cn");
         let flags = detail["website"]["flags"].to_string();
-        assert!(
-            flags.contains("TrialOverdue") && flags.contains("NoSecurityOfficer"),
-            "{flags}"
-        );
+        assert!(flags.contains("TrialOverdue") && flags.contains("NoSecurityOfficer"), "{flags}");
         assert!(!flags.contains("DomainOutsideGov"), "{flags}");
         // The same domain in punycode is the same domain.
-        let (s, e) = post(
-            &app,
-            &agency,
-            "create_website",
-            &with("domain", "12345.xn--biz93r.xn--zfr164b.cn"),
-        )
-        .await;
+        let (s, e) = app.call(&agency, "create_website", &with("domain", "12345.xn--biz93r.xn--zfr164b.cn")).await;
         assert_eq!((s, e["Conflict"]["field"].as_str()), (409, Some("domain")), "{e}");
         // Another agency's administrator cannot change it: not found.
         let other = app.signed_in("admin@health.example").await;
         let mut edit: Vec<(&str, &str)> = good.to_vec();
         edit.push(("id", &id));
-        let (s, _) = post(&app, &other, "update_website", &edit).await;
+        let (s, _) = app.call(&other, "update_website", &edit).await;
         assert_eq!(s, 404);
-        let (s, e) = post(&app, &agency, "update_website", &edit).await;
+        let (s, e) = app.call(&agency, "update_website", &edit).await;
         assert_eq!(s, 200, "{e}");
     }
 }
@@ -412,116 +292,81 @@ async fn a_person_joins_through_an_invitation_link_once() {
     for b in backends() {
         let app = spawn(b).await;
         let admin = app.signed_in("admin@csp2.example").await;
-        let invite = [
-            ("email", "new.engineer@csp2.example"),
-            ("display_name", "韩梅"),
-            ("role_staff", "on"),
-        ];
-        let (s, e) = post(&app, &admin, "invite_person", &invite).await;
+        let invite = [("email", "new.engineer@csp2.example"), ("display_name", "韩梅"), ("role_staff", "on")];
+        let (s, e) = app.call(&admin, "invite_person", &invite).await;
         assert_eq!(s, 200, "{b:?}: {e}");
         // The same address again while open, or an address that already has an account: refused.
-        let (s, e) = post(&app, &admin, "invite_person", &invite).await;
+        let (s, e) = app.call(&admin, "invite_person", &invite).await;
         assert_eq!((s, e["Conflict"]["field"].as_str()), (409, Some("email")), "{e}");
-        let (s, e) = post(
-            &app,
-            &admin,
-            "invite_person",
-            &[
-                ("email", "duty@csp2.example"),
-                ("display_name", "X"),
-                ("role_staff", "on"),
-            ],
-        )
-        .await;
+        let (s, e) = app
+            .call(
+                &admin,
+                "invite_person",
+                &[("email", "duty@csp2.example"), ("display_name", "X"), ("role_staff", "on")],
+            )
+            .await;
         assert_eq!((s, e["Conflict"]["field"].as_str()), (409, Some("email")), "{e}");
         // Only administrators invite.
         let staff = app.signed_in("staff@csp2.example").await;
-        let (s, _) = post(
-            &app,
-            &staff,
-            "invite_person",
-            &[("email", "y@csp2.example"), ("display_name", "Y"), ("role_staff", "on")],
-        )
-        .await;
+        let (s, _) = app
+            .call(&staff, "invite_person", &[("email", "y@csp2.example"), ("display_name", "Y"), ("role_staff", "on")])
+            .await;
         assert_eq!(s, 403);
 
         let token = invitation_token(&app, "new.engineer@csp2.example").await;
         assert_eq!(token.len(), 64, "{token}");
         let anonymous = app.client();
-        let (s, view) = get(&app, &anonymous, &format!("/api/invitation?token={token}")).await;
+        let (s, view) = app.get_json(&anonymous, &format!("/api/invitation?token={token}")).await;
         assert_eq!(s, 200, "{view}");
         assert_eq!(view["organisation"], "华东政务云服务有限公司");
-        let (s, _) = get(&app, &anonymous, "/api/invitation?token=0000").await;
+        let (s, _) = app.get_json(&anonymous, "/api/invitation?token=0000").await;
         assert_eq!(s, 422);
         let page = app.get_text(&anonymous, &format!("/invite/{token}")).await;
-        assert!(
-            page.contains("华东政务云服务有限公司"),
-            "the page opens without signing in"
-        );
+        assert!(page.contains("华东政务云服务有限公司"), "the page opens without signing in");
 
-        let (s, e) = post(
-            &app,
-            &anonymous,
-            "accept_invitation",
-            &accept_form(&token, "password", "password"),
-        )
-        .await;
-        assert_eq!(
-            (s, e["Invalid"]["fields"][0]["field"].as_str()),
-            (422, Some("password")),
-            "{e}"
-        );
-        let (s, e) = post(
-            &app,
-            &anonymous,
-            "accept_invitation",
-            &accept_form(&token, "Quiet-Harbour-Lantern-58", "Quiet-Harbour-Lantern-59"),
-        )
-        .await;
-        assert_eq!(
-            (s, e["Invalid"]["fields"][0]["field"].as_str()),
-            (422, Some("confirm")),
-            "{e}"
-        );
-        let (s, e) = post(
-            &app,
-            &anonymous,
-            "accept_invitation",
-            &accept_form(&token, "Quiet-Harbour-Lantern-58", "Quiet-Harbour-Lantern-58"),
-        )
-        .await;
+        let (s, e) = app.call(&anonymous, "accept_invitation", &accept_form(&token, "password", "password")).await;
+        assert_eq!((s, e["Invalid"]["fields"][0]["field"].as_str()), (422, Some("password")), "{e}");
+        let (s, e) = app
+            .call(
+                &anonymous,
+                "accept_invitation",
+                &accept_form(&token, "Quiet-Harbour-Lantern-58", "Quiet-Harbour-Lantern-59"),
+            )
+            .await;
+        assert_eq!((s, e["Invalid"]["fields"][0]["field"].as_str()), (422, Some("confirm")), "{e}");
+        let (s, e) = app
+            .call(
+                &anonymous,
+                "accept_invitation",
+                &accept_form(&token, "Quiet-Harbour-Lantern-58", "Quiet-Harbour-Lantern-58"),
+            )
+            .await;
         assert!(s < 400, "{b:?}: {s} {e}");
         // The link is used up.
-        let (s, _) = post(
-            &app,
-            &anonymous,
-            "accept_invitation",
-            &accept_form(&token, "Quiet-Harbour-Lantern-58", "Quiet-Harbour-Lantern-58"),
-        )
-        .await;
+        let (s, _) = app
+            .call(
+                &anonymous,
+                "accept_invitation",
+                &accept_form(&token, "Quiet-Harbour-Lantern-58", "Quiet-Harbour-Lantern-58"),
+            )
+            .await;
         assert_eq!(s, 422);
         let c = app.client();
-        let res = app
-            .sign_in(&c, "new.engineer@csp2.example", "Quiet-Harbour-Lantern-58")
-            .await;
+        let res = app.sign_in(&c, "new.engineer@csp2.example", "Quiet-Harbour-Lantern-58").await;
         assert_eq!(common::location(&res), "/", "{b:?}: signs in straight to the dashboard");
 
         // An unused link expires after seven days.
-        let (s, _) = post(
-            &app,
-            &admin,
-            "invite_person",
-            &[
-                ("email", "late@csp2.example"),
-                ("display_name", "迟到"),
-                ("role_viewer", "on"),
-            ],
-        )
-        .await;
+        let (s, _) = app
+            .call(
+                &admin,
+                "invite_person",
+                &[("email", "late@csp2.example"), ("display_name", "迟到"), ("role_viewer", "on")],
+            )
+            .await;
         assert_eq!(s, 200);
         let late = invitation_token(&app, "late@csp2.example").await;
         app.clock.advance(time::Duration::days(8));
-        let (s, _) = get(&app, &anonymous, &format!("/api/invitation?token={late}")).await;
+        let (s, _) = app.get_json(&anonymous, &format!("/api/invitation?token={late}")).await;
         assert_eq!(s, 422, "{b:?}: expired");
     }
 }

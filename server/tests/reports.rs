@@ -5,45 +5,11 @@
 mod common;
 
 use app::reports::entity::{file, review, submission, version};
-use common::{backends, header, spawn, TestApp};
+use common::{backends, header, json, spawn, TestApp, PDF, PNG};
 use reqwest::multipart::{Form, Part};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::Value;
 use sha2::Digest;
-
-const PDF: &[u8] =
-    b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
-const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89";
-
-async fn json(res: reqwest::Response) -> (u16, Value) {
-    let status = res.status().as_u16();
-    let body = res.text().await.expect("body");
-    (status, serde_json::from_str(&body).unwrap_or(Value::String(body)))
-}
-
-async fn get(app: &TestApp, c: &reqwest::Client, path: &str) -> (u16, Value) {
-    json(
-        c.get(app.url(path))
-            .header("accept", "application/json")
-            .send()
-            .await
-            .expect("get"),
-    )
-    .await
-}
-
-async fn server_fn(app: &TestApp, c: &reqwest::Client, name: &str, form: &[(&str, &str)]) -> (u16, Value) {
-    json(
-        c.post(app.url(&format!("/api/{name}")))
-            .header("origin", &app.base)
-            .header("accept", "application/json")
-            .form(form)
-            .send()
-            .await
-            .expect("post"),
-    )
-    .await
-}
 
 /// The CSP monthly summary fields as the browser form sends them.
 fn csp_fields(availability: &str) -> Vec<(&'static str, String)> {
@@ -86,22 +52,9 @@ fn form(
     form
 }
 
-async fn submit(app: &TestApp, c: &reqwest::Client, form: Form) -> (u16, Value) {
-    json(
-        c.post(app.url("/reports/submit"))
-            .header("origin", &app.base)
-            .header("accept", "application/json")
-            .multipart(form)
-            .send()
-            .await
-            .expect("submit"),
-    )
-    .await
-}
-
 /// The agency's engagement with its CSP.
 async fn csp_engagement(app: &TestApp, agency: &reqwest::Client) -> String {
-    let (status, list) = get(app, agency, "/api/engagements").await;
+    let (status, list) = app.get_json(agency, "/api/engagements").await;
     assert_eq!(status, 200, "{list}");
     list["rows"]
         .as_array()
@@ -129,20 +82,20 @@ async fn with_obligation(
 /// Sets a fresh monthly CSP obligation (due on the 10th) from 2026-01, returns its id.
 async fn new_obligation(app: &TestApp, agency: &reqwest::Client) -> String {
     let engagement = csp_engagement(app, agency).await;
-    let (status, id) = server_fn(
-        app,
-        agency,
-        "create_obligation",
-        &[
-            ("kind", "csp_monthly"),
-            ("engagement_id", &engagement),
-            ("cadence", "monthly"),
-            ("due_day", "10"),
-            ("first_period", "2026-01"),
-            ("last_period", ""),
-        ],
-    )
-    .await;
+    let (status, id) = app
+        .call(
+            agency,
+            "create_obligation",
+            &[
+                ("kind", "csp_monthly"),
+                ("engagement_id", &engagement),
+                ("cadence", "monthly"),
+                ("due_day", "10"),
+                ("first_period", "2026-01"),
+                ("last_period", ""),
+            ],
+        )
+        .await;
     assert_eq!(status, 200, "{id}");
     id.as_str().expect("obligation id").to_string()
 }
@@ -158,11 +111,7 @@ async fn counts(app: &TestApp) -> (u64, u64, u64) {
 fn stored_blobs(app: &TestApp) -> usize {
     fn walk(dir: &std::path::Path) -> usize {
         std::fs::read_dir(dir)
-            .map(|d| {
-                d.filter_map(|e| e.ok())
-                    .map(|e| if e.path().is_dir() { walk(&e.path()) } else { 1 })
-                    .sum()
-            })
+            .map(|d| d.filter_map(|e| e.ok()).map(|e| if e.path().is_dir() { walk(&e.path()) } else { 1 }).sum())
             .unwrap_or(0)
     }
     walk(&app.data_dir.join("files"))
@@ -175,7 +124,7 @@ async fn a_monthly_report_goes_from_upload_through_return_to_acceptance() {
         let (before_s, before_v, _) = counts(&app).await;
 
         // The CSP sees the obligation's periods: 2026-10 is overdue on 25 November (due 10 November).
-        let (status, work) = get(&app, &csp, "/api/report_work?filter[side]=submit").await;
+        let (status, work) = app.get_json(&csp, "/api/report_work?filter[side]=submit").await;
         assert_eq!(status, 200, "{work}");
         let oct = work["items"]
             .as_array()
@@ -189,45 +138,24 @@ async fn a_monthly_report_goes_from_upload_through_return_to_acceptance() {
 
         // Submit with a file; the same request again (a double click) finds the same submission.
         let fields = csp_fields("99.95");
-        let (status, first) = submit(
-            &app,
-            &csp,
-            form(
-                &obligation,
-                "2026-10",
-                "key-1",
-                &fields,
-                vec![("十月报告.pdf", PDF.to_vec())],
-            ),
-        )
-        .await;
+        let (status, first) = app
+            .submit(&csp, form(&obligation, "2026-10", "key-1", &fields, vec![("十月报告.pdf", PDF.to_vec())]))
+            .await;
         assert_eq!(status, 200, "{first}");
         let sid = first["submission_id"].as_str().expect("id").to_string();
-        let (status, again) = submit(
-            &app,
-            &csp,
-            form(
-                &obligation,
-                "2026-10",
-                "key-1",
-                &fields,
-                vec![("十月报告.pdf", PDF.to_vec())],
-            ),
-        )
-        .await;
+        let (status, again) = app
+            .submit(&csp, form(&obligation, "2026-10", "key-1", &fields, vec![("十月报告.pdf", PDF.to_vec())]))
+            .await;
         assert_eq!(status, 200, "{again}");
-        assert_eq!(
-            again["submission_id"], first["submission_id"],
-            "a repeated request is the same submission"
-        );
+        assert_eq!(again["submission_id"], first["submission_id"], "a repeated request is the same submission");
         let (after_s, after_v, _) = counts(&app).await;
         assert_eq!((after_s - before_s, after_v - before_v), (1, 1), "stored once");
         // A second, different request for the same period while one waits for review.
-        let (status, open) = submit(&app, &csp, form(&obligation, "2026-10", "key-2", &fields, vec![])).await;
+        let (status, open) = app.submit(&csp, form(&obligation, "2026-10", "key-2", &fields, vec![])).await;
         assert_eq!((status, open["field"].as_str()), (409, Some("period")), "{open}");
 
         // The stored file: under its SHA-256, downloadable by both sides, by nobody else.
-        let (status, view) = get(&app, &agency, &format!("/api/submission?id={sid}")).await;
+        let (status, view) = app.get_json(&agency, &format!("/api/submission?id={sid}")).await;
         assert_eq!(status, 200, "{view}");
         let f = &view["versions"][0]["files"][0];
         let want = hex::encode(sha2::Sha256::digest(PDF));
@@ -240,90 +168,47 @@ async fn a_monthly_report_goes_from_upload_through_return_to_acceptance() {
             assert_eq!(res.status(), 200);
             assert_eq!(res.bytes().await.expect("bytes").as_ref(), PDF);
         }
-        for outsider in [
-            "admin@csp2.example",
-            "admin@health.example",
-            "admin@neighbour-regulator.example",
-        ] {
+        for outsider in ["admin@csp2.example", "admin@health.example", "admin@neighbour-regulator.example"] {
             let c = app.signed_in(outsider).await;
-            assert_eq!(
-                c.get(app.url(&file_url)).send().await.expect("get").status(),
-                404,
-                "{outsider}"
-            );
-            assert_eq!(
-                get(&app, &c, &format!("/api/submission?id={sid}")).await.0,
-                404,
-                "{outsider}"
-            );
+            assert_eq!(c.get(app.url(&file_url)).send().await.expect("get").status(), 404, "{outsider}");
+            assert_eq!(app.get_json(&c, &format!("/api/submission?id={sid}")).await.0, 404, "{outsider}");
         }
 
         // Only the receiving organisation reviews; a return needs a comment.
-        let (status, e) = server_fn(
-            &app,
-            &csp,
-            "review_submission",
-            &[("id", &sid), ("decision", "accept"), ("comment", "")],
-        )
-        .await;
+        let (status, e) =
+            app.call(&csp, "review_submission", &[("id", &sid), ("decision", "accept"), ("comment", "")]).await;
         assert_eq!(status, 403, "a CSP does not review: {e}");
         let other_agency = app.signed_in("admin@health.example").await;
-        let (status, _) = server_fn(
-            &app,
-            &other_agency,
-            "review_submission",
-            &[("id", &sid), ("decision", "accept"), ("comment", "")],
-        )
-        .await;
+        let (status, _) = app
+            .call(&other_agency, "review_submission", &[("id", &sid), ("decision", "accept"), ("comment", "")])
+            .await;
         assert_eq!(status, 404, "another agency does not even see it");
-        let (status, e) = server_fn(
-            &app,
-            &agency,
-            "review_submission",
-            &[("id", &sid), ("decision", "return"), ("comment", " ")],
-        )
-        .await;
+        let (status, e) =
+            app.call(&agency, "review_submission", &[("id", &sid), ("decision", "return"), ("comment", " ")]).await;
         assert_eq!(status, 422, "{e}");
-        let (status, _) = server_fn(
-            &app,
-            &agency,
-            "review_submission",
-            &[
-                ("id", &sid),
-                ("decision", "return"),
-                ("comment", "请补充备份恢复测试记录"),
-            ],
-        )
-        .await;
+        let (status, _) = app
+            .call(
+                &agency,
+                "review_submission",
+                &[("id", &sid), ("decision", "return"), ("comment", "请补充备份恢复测试记录")],
+            )
+            .await;
         assert_eq!(status, 200);
         let mails = app::backend::entity::outbox::Entity::find()
             .filter(app::backend::entity::outbox::Column::Body.contains("请补充备份恢复测试记录"))
             .count(&app.db)
             .await
             .expect("outbox");
-        assert!(
-            mails >= 2,
-            "the return is mailed to the CSP's submitter and its report people ({mails})"
-        );
+        assert!(mails >= 2, "the return is mailed to the CSP's submitter and its report people ({mails})");
 
         // The CSP resubmits (a new version; the first stays), the agency accepts.
-        let (status, re) = submit(
-            &app,
-            &csp,
-            form(&obligation, "2026-10", "key-3", &csp_fields("99.97"), vec![]),
-        )
-        .await;
+        let (status, re) = app.submit(&csp, form(&obligation, "2026-10", "key-3", &csp_fields("99.97"), vec![])).await;
         assert_eq!(status, 200, "{re}");
         assert_eq!(re["submission_id"].as_str(), Some(sid.as_str()));
-        let (status, _) = server_fn(
-            &app,
-            &agency,
-            "review_submission",
-            &[("id", &sid), ("decision", "accept"), ("comment", "")],
-        )
-        .await;
+        let (status, _) =
+            app.call(&agency, "review_submission", &[("id", &sid), ("decision", "accept"), ("comment", "")]).await;
         assert_eq!(status, 200);
-        let (_, view) = get(&app, &csp, &format!("/api/submission?id={sid}")).await;
+        let (_, view) = app.get_json(&csp, &format!("/api/submission?id={sid}")).await;
         assert_eq!(view["status"], "accepted");
         assert_eq!(view["state"]["state"], "accepted_late", "first sent after the 10th");
         let versions = view["versions"].as_array().expect("versions");
@@ -340,53 +225,30 @@ async fn a_monthly_report_goes_from_upload_through_return_to_acceptance() {
             2
         );
         // Accepted is final.
-        let (status, e) = submit(&app, &csp, form(&obligation, "2026-10", "key-4", &fields, vec![])).await;
+        let (status, e) = app.submit(&csp, form(&obligation, "2026-10", "key-4", &fields, vec![])).await;
         assert_eq!(status, 409, "{e}");
 
         // The east regulator's matrix shows the agency's October as accepted late, with the link.
         let regulator = app.signed_in("admin@east-regulator.example").await;
-        let (status, m) = get(&app, &regulator, "/api/report_matrix?filter[kind]=csp_monthly").await;
+        let (status, m) = app.get_json(&regulator, "/api/report_matrix?filter[kind]=csp_monthly").await;
         assert_eq!(status, 200, "{m}");
-        let col = m["periods"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .position(|p| p == "2026-10")
-            .expect("2026-10 column");
+        let col = m["periods"].as_array().unwrap().iter().position(|p| p == "2026-10").expect("2026-10 column");
         let row = m["rows"]
             .as_array()
             .unwrap()
             .iter()
             .find(|r| r["agency"]["name"] == "示范市政务服务数据管理局")
             .expect("agency row");
-        assert!(
-            row["cells"][col]["count"].as_u64().unwrap() >= 2,
-            "the demo obligation and the new one"
-        );
-        let csv = regulator
-            .get(app.url("/reports/matrix.csv?kind=csp_monthly"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        assert_eq!(
-            csv.lines().count() as u64,
-            1 + m["agencies"].as_u64().unwrap(),
-            "the CSV has every agency"
-        );
+        assert!(row["cells"][col]["count"].as_u64().unwrap() >= 2, "the demo obligation and the new one");
+        let csv =
+            regulator.get(app.url("/reports/matrix.csv?kind=csp_monthly")).send().await.unwrap().text().await.unwrap();
+        assert_eq!(csv.lines().count() as u64, 1 + m["agencies"].as_u64().unwrap(), "the CSV has every agency");
         // Another regulator's matrix does not list it.
         let neighbour = app.signed_in("admin@neighbour-regulator.example").await;
-        let (_, m) = get(&app, &neighbour, "/api/report_matrix?filter[kind]=csp_monthly").await;
+        let (_, m) = app.get_json(&neighbour, "/api/report_matrix?filter[kind]=csp_monthly").await;
         assert!(!m.to_string().contains("示范市政务服务数据管理局"));
         // Agencies and providers have no matrix.
-        assert_eq!(
-            get(&app, &agency, "/api/report_matrix?filter[kind]=csp_monthly")
-                .await
-                .0,
-            403
-        );
+        assert_eq!(app.get_json(&agency, "/api/report_matrix?filter[kind]=csp_monthly").await.0, 403);
     }
 }
 
@@ -401,66 +263,26 @@ async fn bad_input_is_refused_with_its_field_named_and_nothing_stored() {
         negative.retain(|(k, _)| *k != "vulnerabilities_found.high");
         negative.push(("vulnerabilities_found.high", "-1".into()));
         let cases: Vec<(Form, u16, &str)> = vec![
-            (
-                form(&uuid::Uuid::new_v4().to_string(), "2026-10", "", &ok, vec![]),
-                422,
-                "obligation_id",
-            ),
+            (form(&uuid::Uuid::new_v4().to_string(), "2026-10", "", &ok, vec![]), 422, "obligation_id"),
             (form("not-a-uuid", "2026-10", "", &ok, vec![]), 422, "obligation_id"),
             (form(&obligation, "2025-12", "", &ok, vec![]), 422, "period"),
             (form(&obligation, "2027-01", "", &ok, vec![]), 422, "period"),
             (form(&obligation, "2026-Q3", "", &ok, vec![]), 422, "period"),
             (form(&obligation, "October", "", &ok, vec![]), 422, "period"),
+            (form(&obligation, "2026-10", "", &csp_fields("100.5"), vec![]), 422, "availability_pct"),
+            (form(&obligation, "2026-10", "", &csp_fields("lots"), vec![]), 422, "availability_pct"),
+            (form(&obligation, "2026-10", "", &negative, vec![]), 422, "vulnerabilities_found.high"),
+            (form(&obligation, "2026-10", "", &ok, vec![("empty.pdf", vec![])]), 422, "files"),
+            (form(&obligation, "2026-10", "", &ok, vec![("picture.pdf", PNG.to_vec())]), 415, "files"),
+            (form(&obligation, "2026-10", "", &ok, vec![("tool.exe", b"MZ\x90\0".to_vec())]), 415, "files"),
             (
-                form(&obligation, "2026-10", "", &csp_fields("100.5"), vec![]),
-                422,
-                "availability_pct",
-            ),
-            (
-                form(&obligation, "2026-10", "", &csp_fields("lots"), vec![]),
-                422,
-                "availability_pct",
-            ),
-            (
-                form(&obligation, "2026-10", "", &negative, vec![]),
-                422,
-                "vulnerabilities_found.high",
-            ),
-            (
-                form(&obligation, "2026-10", "", &ok, vec![("empty.pdf", vec![])]),
-                422,
-                "files",
-            ),
-            (
-                form(&obligation, "2026-10", "", &ok, vec![("picture.pdf", PNG.to_vec())]),
-                415,
-                "files",
-            ),
-            (
-                form(
-                    &obligation,
-                    "2026-10",
-                    "",
-                    &ok,
-                    vec![("tool.exe", b"MZ\x90\0".to_vec())],
-                ),
-                415,
-                "files",
-            ),
-            (
-                form(
-                    &obligation,
-                    "2026-10",
-                    "",
-                    &ok,
-                    vec![("good.pdf", PDF.to_vec()), ("bad.zip", PDF.to_vec())],
-                ),
+                form(&obligation, "2026-10", "", &ok, vec![("good.pdf", PDF.to_vec()), ("bad.zip", PDF.to_vec())]),
                 415,
                 "files",
             ),
         ];
         for (i, (f, status, field)) in cases.into_iter().enumerate() {
-            let (got, body) = submit(&app, &csp, f).await;
+            let (got, body) = app.submit(&csp, f).await;
             assert_eq!((got, body["field"].as_str()), (status, Some(field)), "case {i}: {body}");
             assert!(!body["message"].as_str().unwrap_or("").is_empty(), "case {i} says why");
         }
@@ -470,38 +292,30 @@ async fn bad_input_is_refused_with_its_field_named_and_nothing_stored() {
 
         // Someone who may not submit (a read-only person), and someone from another CSP.
         let viewer = app.signed_in("viewer@csp.example").await;
-        let (status, _) = submit(&app, &viewer, form(&obligation, "2026-10", "", &ok, vec![])).await;
+        let (status, _) = app.submit(&viewer, form(&obligation, "2026-10", "", &ok, vec![])).await;
         assert_eq!(status, 403);
         let other = app.signed_in("admin@csp2.example").await;
-        let (status, body) = submit(&app, &other, form(&obligation, "2026-10", "", &ok, vec![])).await;
-        assert_eq!(
-            (status, body["field"].as_str()),
-            (422, Some("obligation_id")),
-            "out of scope is unknown"
-        );
+        let (status, body) = app.submit(&other, form(&obligation, "2026-10", "", &ok, vec![])).await;
+        assert_eq!((status, body["field"].as_str()), (422, Some("obligation_id")), "out of scope is unknown");
         // A key reused for a different request.
-        let (status, _) = submit(&app, &csp, form(&obligation, "2026-10", "same", &ok, vec![])).await;
+        let (status, _) = app.submit(&csp, form(&obligation, "2026-10", "same", &ok, vec![])).await;
         assert_eq!(status, 200);
-        let (status, body) = submit(&app, &csp, form(&obligation, "2026-09", "same", &ok, vec![])).await;
-        assert_eq!(
-            (status, body["field"].as_str()),
-            (409, Some("idempotency_key")),
-            "{body}"
-        );
+        let (status, body) = app.submit(&csp, form(&obligation, "2026-09", "same", &ok, vec![])).await;
+        assert_eq!((status, body["field"].as_str()), (409, Some("idempotency_key")), "{body}");
         // Obligations: only over one's own engagements, with valid periods.
-        let (status, body) = server_fn(
-            &app,
-            &agency,
-            "create_obligation",
-            &[
-                ("kind", "csp_monthly"),
-                ("engagement_id", &uuid::Uuid::new_v4().to_string()),
-                ("cadence", "monthly"),
-                ("due_day", "10"),
-                ("first_period", "2026-01"),
-            ],
-        )
-        .await;
+        let (status, body) = app
+            .call(
+                &agency,
+                "create_obligation",
+                &[
+                    ("kind", "csp_monthly"),
+                    ("engagement_id", &uuid::Uuid::new_v4().to_string()),
+                    ("cadence", "monthly"),
+                    ("due_day", "10"),
+                    ("first_period", "2026-01"),
+                ],
+            )
+            .await;
         assert_eq!(status, 422, "{body}");
         let engagement = csp_engagement(&app, &agency).await;
         for (due, first, last, field) in [
@@ -510,35 +324,35 @@ async fn bad_input_is_refused_with_its_field_named_and_nothing_stored() {
             ("10", "2026-Q1", "", "first_period"),
             ("10", "2026-05", "2026-04", "last_period"),
         ] {
-            let (status, body) = server_fn(
-                &app,
-                &agency,
+            let (status, body) = app
+                .call(
+                    &agency,
+                    "create_obligation",
+                    &[
+                        ("kind", "csp_monthly"),
+                        ("engagement_id", &engagement),
+                        ("cadence", "monthly"),
+                        ("due_day", due),
+                        ("first_period", first),
+                        ("last_period", last),
+                    ],
+                )
+                .await;
+            assert_eq!(status, 422, "{field}: {body}");
+        }
+        let (status, _) = app
+            .call(
+                &csp,
                 "create_obligation",
                 &[
                     ("kind", "csp_monthly"),
                     ("engagement_id", &engagement),
                     ("cadence", "monthly"),
-                    ("due_day", due),
-                    ("first_period", first),
-                    ("last_period", last),
+                    ("due_day", "10"),
+                    ("first_period", "2026-01"),
                 ],
             )
             .await;
-            assert_eq!(status, 422, "{field}: {body}");
-        }
-        let (status, _) = server_fn(
-            &app,
-            &csp,
-            "create_obligation",
-            &[
-                ("kind", "csp_monthly"),
-                ("engagement_id", &engagement),
-                ("cadence", "monthly"),
-                ("due_day", "10"),
-                ("first_period", "2026-01"),
-            ],
-        )
-        .await;
         assert_eq!(status, 403, "a provider sets no obligations");
     }
 }
@@ -565,10 +379,7 @@ async fn a_refused_post_without_javascript_shows_the_form_again_with_what_was_ty
         let shown = html(&csp).await.unwrap().text().await.unwrap();
         assert!(shown.contains("value=\"100.5\""), "the refused figure is typed back in");
         assert!(shown.contains("补丁清单见附件"), "the notes too");
-        assert!(
-            shown.contains("<option value=\"2026-09\" selected"),
-            "and the period chosen, not the link's"
-        );
+        assert!(shown.contains("<option value=\"2026-09\" selected"), "and the period chosen, not the link's");
         // Once: the next visit starts afresh.
         let again = html(&csp).await.unwrap().text().await.unwrap();
         assert!(!again.contains("value=\"100.5\""));
@@ -589,21 +400,13 @@ async fn an_upload_cut_off_half_way_leaves_no_submission_and_no_file() {
     let agency = app.signed_in("admin@agency.example").await;
     let obligation = new_obligation(&app, &agency).await;
     let csp = app.client();
-    let res = app
-        .sign_in(&csp, "admin@csp.example", server::tasks::demo::DEMO_PASSWORD)
-        .await;
+    let res = app.sign_in(&csp, "admin@csp.example", server::tasks::demo::DEMO_PASSWORD).await;
     let cookie = common::session_cookie(&res).expect("session cookie");
     let before = counts(&app).await;
     let boundary = "cutcutcut";
     let mut body = String::new();
-    for (k, v) in [
-        ("obligation_id", obligation.as_str()),
-        ("period", "2026-10"),
-        ("availability_pct", "99.9"),
-    ] {
-        body.push_str(&format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
-        ));
+    for (k, v) in [("obligation_id", obligation.as_str()), ("period", "2026-10"), ("availability_pct", "99.9")] {
+        body.push_str(&format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"));
     }
     body.push_str(&format!(
         "--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"big.pdf\"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.7\n"
@@ -638,12 +441,7 @@ async fn an_upload_cut_off_half_way_leaves_no_submission_and_no_file() {
 }
 
 async fn api(app: &TestApp, token: &str, path: &str) -> (u16, Value, String) {
-    let res = reqwest::Client::new()
-        .get(app.url(path))
-        .bearer_auth(token)
-        .send()
-        .await
-        .expect("api get");
+    let res = reqwest::Client::new().get(app.url(path)).bearer_auth(token).send().await.expect("api get");
     let ct = header(&res, "content-type");
     let (s, v) = json(res).await;
     (s, v, ct)
@@ -654,23 +452,16 @@ async fn the_machine_api_acts_with_the_token_persons_rights() {
     for backend in backends() {
         let app = spawn(backend).await;
         let now = app.now();
-        let csp_token = app::auth::tokens::issue_for(&app.db, now, "admin@csp.example", "ci", 30)
-            .await
-            .expect("token");
-        let csp2_token = app::auth::tokens::issue_for(&app.db, now, "admin@csp2.example", "ci", 30)
-            .await
-            .expect("token");
+        let csp_token = app::auth::tokens::issue_for(&app.db, now, "admin@csp.example", "ci", 30).await.expect("token");
+        let csp2_token =
+            app::auth::tokens::issue_for(&app.db, now, "admin@csp2.example", "ci", 30).await.expect("token");
         let agency = app.signed_in("admin@agency.example").await;
         let obligation = new_obligation(&app, &agency).await;
 
         // The document is OpenAPI 3.1, generated, and lists the endpoints.
-        let (status, doc) = get(&app, &app.client(), "/api/v1/openapi.json").await;
+        let (status, doc) = app.get_json(&app.client(), "/api/v1/openapi.json").await;
         assert_eq!(status, 200);
-        assert!(
-            doc["openapi"].as_str().unwrap_or("").starts_with("3.1"),
-            "{}",
-            doc["openapi"]
-        );
+        assert!(doc["openapi"].as_str().unwrap_or("").starts_with("3.1"), "{}", doc["openapi"]);
         for path in [
             "/api/v1/obligations",
             "/api/v1/submissions",
@@ -691,18 +482,10 @@ async fn the_machine_api_acts_with_the_token_persons_rights() {
         // Each token sees its own organisation's obligations only.
         let (status, mine, _) = api(&app, &csp_token, "/api/v1/obligations").await;
         assert_eq!(status, 200, "{mine}");
-        let ids: Vec<&str> = mine
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter_map(|o| o["obligation"]["id"].as_str())
-            .collect();
+        let ids: Vec<&str> = mine.as_array().unwrap().iter().filter_map(|o| o["obligation"]["id"].as_str()).collect();
         assert!(ids.contains(&obligation.as_str()));
         let (_, theirs, _) = api(&app, &csp2_token, "/api/v1/obligations").await;
-        assert!(
-            !theirs.to_string().contains(&obligation),
-            "csp2 does not see csp's obligation"
-        );
+        assert!(!theirs.to_string().contains(&obligation), "csp2 does not see csp's obligation");
 
         // Create with an Idempotency-Key; the retry answers the same submission.
         let summary = serde_json::json!({
@@ -738,18 +521,11 @@ async fn the_machine_api_acts_with_the_token_persons_rights() {
         let res = create(&csp_token, "sep-2", &bad).await.unwrap();
         assert_eq!(res.headers()["content-type"], "application/problem+json");
         let (status, p) = json(res).await;
-        assert_eq!(
-            (status, p["errors"][0]["field"].as_str()),
-            (422, Some("availability_pct")),
-            "{p}"
-        );
+        assert_eq!((status, p["errors"][0]["field"].as_str()), (422, Some("availability_pct")), "{p}");
         // Another organisation's token: its obligation is unknown to it, the submission not found.
         let (status, _) = json(create(&csp2_token, "x", &summary).await.unwrap()).await;
         assert_eq!(status, 422);
-        assert_eq!(
-            api(&app, &csp2_token, &format!("/api/v1/submissions/{sid}")).await.0,
-            404
-        );
+        assert_eq!(api(&app, &csp2_token, &format!("/api/v1/submissions/{sid}")).await.0, 404);
         let file_id = created["versions"][0]["files"][0]["id"].as_str().unwrap().to_string();
         assert_eq!(api(&app, &csp2_token, &format!("/api/v1/files/{file_id}")).await.0, 404);
         let res = reqwest::Client::new()
@@ -766,21 +542,9 @@ async fn the_machine_api_acts_with_the_token_persons_rights() {
         assert_eq!(status, 200, "{page}");
         assert_eq!(page["items"].as_array().unwrap().len(), 1);
         assert!(page["total"].as_u64().unwrap() >= 1);
-        let (_, page2, _) = api(
-            &app,
-            &csp2_token,
-            &format!("/api/v1/submissions?obligation_id={obligation}"),
-        )
-        .await;
+        let (_, page2, _) = api(&app, &csp2_token, &format!("/api/v1/submissions?obligation_id={obligation}")).await;
         assert_eq!(page2["total"], 0);
-        for q in [
-            "per_page=0",
-            "per_page=101",
-            "status=lost",
-            "period=2026-13",
-            "obligation_id=x",
-            "kind=none",
-        ] {
+        for q in ["per_page=0", "per_page=101", "status=lost", "period=2026-13", "obligation_id=x", "kind=none"] {
             let (status, p, ct) = api(&app, &csp_token, &format!("/api/v1/submissions?{q}")).await;
             assert_eq!((status, ct.as_str()), (422, "application/problem+json"), "{q}: {p}");
         }
@@ -788,13 +552,9 @@ async fn the_machine_api_acts_with_the_token_persons_rights() {
         assert_eq!(api(&app, &csp_token, "/api/v1/nothing-here").await.0, 404);
 
         // Return it in the browser, resubmit through the API.
-        let (status, _) = server_fn(
-            &app,
-            &agency,
-            "review_submission",
-            &[("id", &sid), ("decision", "return"), ("comment", "请附上补丁清单")],
-        )
-        .await;
+        let (status, _) = app
+            .call(&agency, "review_submission", &[("id", &sid), ("decision", "return"), ("comment", "请附上补丁清单")])
+            .await;
         assert_eq!(status, 200);
         let resubmit = |keep: &[&str]| {
             let mut form = Form::new().text("summary", summary.to_string());
@@ -813,16 +573,9 @@ async fn the_machine_api_acts_with_the_token_persons_rights() {
             .text("obligation_id", obligation.clone())
             .text("period", "2026-07")
             .text("summary", summary.to_string())
-            .part(
-                "files",
-                Part::bytes([PDF, b"\n% july".as_slice()].concat()).file_name("july.pdf"),
-            );
+            .part("files", Part::bytes([PDF, b"\n% july".as_slice()].concat()).file_name("july.pdf"));
         let first_version = |form: Form| {
-            reqwest::Client::new()
-                .post(app.url("/api/v1/submissions"))
-                .bearer_auth(&csp_token)
-                .multipart(form)
-                .send()
+            reqwest::Client::new().post(app.url("/api/v1/submissions")).bearer_auth(&csp_token).multipart(form).send()
         };
         let (status, july) = json(first_version(july).await.unwrap()).await;
         assert_eq!(status, 201, "{july}");
@@ -830,11 +583,7 @@ async fn the_machine_api_acts_with_the_token_persons_rights() {
         let unknown = uuid::Uuid::new_v4().to_string();
         for id in [unknown.as_str(), "not-an-id", other.as_str()] {
             let (status, p) = json(resubmit(&[id]).await.unwrap()).await;
-            assert_eq!(
-                (status, p["errors"][0]["field"].as_str()),
-                (422, Some("keep_files")),
-                "{id}: {p}"
-            );
+            assert_eq!((status, p["errors"][0]["field"].as_str()), (422, Some("keep_files")), "{id}: {p}");
         }
         let (_, still, _) = api(&app, &csp_token, &format!("/api/v1/submissions/{sid}")).await;
         assert_eq!(still["versions"].as_array().unwrap().len(), 1, "nothing stored");
@@ -845,11 +594,7 @@ async fn the_machine_api_acts_with_the_token_persons_rights() {
             .text("summary", summary.to_string())
             .text("keep_files", file_id.clone());
         let (status, p) = json(first_version(form).await.unwrap()).await;
-        assert_eq!(
-            (status, p["errors"][0]["field"].as_str()),
-            (422, Some("keep_files")),
-            "{p}"
-        );
+        assert_eq!((status, p["errors"][0]["field"].as_str()), (422, Some("keep_files")), "{p}");
         // The new version keeps the PDF without sending it again: same bytes, a row of its own.
         let (status, v) = json(resubmit(&[&file_id]).await.unwrap()).await;
         assert_eq!(status, 201, "{v}");
@@ -870,16 +615,9 @@ async fn the_machine_api_acts_with_the_token_persons_rights() {
         assert_eq!(res.bytes().await.unwrap().as_ref(), PDF);
 
         // Revoked and expired tokens stop working; the last use is recorded.
-        let tokens = app::backend::entity::api_token::Entity::find()
-            .all(&app.db)
-            .await
-            .unwrap();
+        let tokens = app::backend::entity::api_token::Entity::find().all(&app.db).await.unwrap();
         assert!(tokens.iter().any(|t| t.last_used_at.is_some()));
-        let csp2 = tokens
-            .iter()
-            .find(|t| t.prefix == csp2_token[..11])
-            .expect("csp2 token")
-            .clone();
+        let csp2 = tokens.iter().find(|t| t.prefix == csp2_token[..11]).expect("csp2 token").clone();
         let mut m: app::backend::entity::api_token::ActiveModel = csp2.into();
         m.revoked_at = sea_orm::ActiveValue::Set(Some(now));
         sea_orm::ActiveModelTrait::update(m, &app.db).await.unwrap();
@@ -902,21 +640,16 @@ async fn reminders_go_out_once_before_the_due_date_and_once_when_overdue() {
         let zone = "Asia/Shanghai";
         // 7 December: the demo's November periods are due on the 10th (three days left).
         let at = time::macros::datetime!(2026-12-07 01:00 UTC);
-        let first = app::reports::service::send_reminders(&app.db, at, zone)
-            .await
-            .expect("send");
+        let first = app::reports::service::send_reminders(&app.db, at, zone).await.expect("send");
         assert!(first > 0, "the demo's unsent November reports get a reminder");
-        let again = app::reports::service::send_reminders(&app.db, at + time::Duration::hours(1), zone)
-            .await
-            .expect("send");
+        let again =
+            app::reports::service::send_reminders(&app.db, at + time::Duration::hours(1), zone).await.expect("send");
         assert_eq!(again, 0, "once each");
-        let overdue = app::reports::service::send_reminders(&app.db, at + time::Duration::days(4), zone)
-            .await
-            .expect("send");
+        let overdue =
+            app::reports::service::send_reminders(&app.db, at + time::Duration::days(4), zone).await.expect("send");
         assert!(overdue > 0, "the first day overdue");
-        let later = app::reports::service::send_reminders(&app.db, at + time::Duration::days(5), zone)
-            .await
-            .expect("send");
+        let later =
+            app::reports::service::send_reminders(&app.db, at + time::Duration::days(5), zone).await.expect("send");
         assert_eq!(later, 0, "and not every day after");
         let mails = app::backend::entity::outbox::Entity::find()
             .filter(app::backend::entity::outbox::Column::Subject.contains("2026-11"))
@@ -936,17 +669,10 @@ async fn a_file_over_200_mb_is_refused_while_it_streams_and_nothing_is_kept() {
     let before = counts(&app).await;
     let mut big = vec![b' '; 200 * 1024 * 1024 + 1];
     big[..PDF.len()].copy_from_slice(PDF);
-    let (status, body) = submit(
-        &app,
-        &csp,
-        form(&obligation, "2026-10", "", &csp_fields("99.9"), vec![("huge.pdf", big)]),
-    )
-    .await;
+    let (status, body) =
+        app.submit(&csp, form(&obligation, "2026-10", "", &csp_fields("99.9"), vec![("huge.pdf", big)])).await;
     assert_eq!((status, body["field"].as_str()), (413, Some("files")), "{body}");
-    assert!(
-        body["message"].as_str().unwrap_or("").contains("huge.pdf"),
-        "names the file: {body}"
-    );
+    assert!(body["message"].as_str().unwrap_or("").contains("huge.pdf"), "names the file: {body}");
     assert_eq!(counts(&app).await, before);
     assert_eq!(stored_blobs(&app), 0);
     assert!(app.state_files_tmp_empty());
@@ -959,10 +685,7 @@ async fn matrix_one_by_one(
     actor: &app::backend::actor::Actor,
     kind: app::reports::ReportKind,
     now: time::OffsetDateTime,
-) -> Vec<(
-    uuid::Uuid,
-    Vec<(Option<app::reports::StateCode>, u32, Option<uuid::Uuid>)>,
-)> {
+) -> Vec<(uuid::Uuid, Vec<(Option<app::reports::StateCode>, u32, Option<uuid::Uuid>)>)> {
     use app::{
         backend::time_fmt::date_in_zone,
         reports::{entity::obligation, rules, SubmissionStatus},
@@ -985,10 +708,8 @@ async fn matrix_one_by_one(
         }
         subtree.extend(more);
     }
-    let mut agencies: Vec<&organisation::Model> = orgs
-        .iter()
-        .filter(|o| o.kind == "agency" && o.regulator_id.is_some_and(|r| subtree.contains(&r)))
-        .collect();
+    let mut agencies: Vec<&organisation::Model> =
+        orgs.iter().filter(|o| o.kind == "agency" && o.regulator_id.is_some_and(|r| subtree.contains(&r))).collect();
     agencies.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
     let mut out = Vec::new();
     for a in agencies {
@@ -1021,10 +742,7 @@ async fn matrix_one_by_one(
                 let cell = &mut cells[i];
                 cell.1 += 1;
                 cell.2 = if cell.1 == 1 { sub.map(|s| s.id) } else { None };
-                if cell
-                    .0
-                    .is_none_or(|s: app::reports::StateCode| state.severity() > s.severity())
-                {
+                if cell.0.is_none_or(|s: app::reports::StateCode| state.severity() > s.severity()) {
                     cell.0 = Some(state);
                 }
             }
@@ -1062,11 +780,7 @@ async fn the_matrix_aggregated_in_sql_matches_every_state_computed_one_by_one() 
         };
         let health = org("东州市卫生健康委员会").await;
         let csp = org("示范云计算有限公司").await;
-        let someone = person::Entity::find()
-            .one(&db)
-            .await
-            .expect("person")
-            .expect("a person");
+        let someone = person::Entity::find().one(&db).await.expect("person").expect("a person");
         // A second CSP obligation for the health agency: due on the 31st (clamped in short
         // months), for six periods only, so cells behind two obligations count 2.
         let periods = rules::last_ended(Cadence::Monthly, time::macros::date!(2026 - 11 - 25), 12);
@@ -1132,34 +846,18 @@ async fn the_matrix_aggregated_in_sql_matches_every_state_computed_one_by_one() 
                 .await
                 .expect("person")
                 .expect(email);
-            let mut actor = load_actor(&db, p.id, "Asia/Shanghai")
-                .await
-                .expect("actor")
-                .expect("active");
+            let mut actor = load_actor(&db, p.id, "Asia/Shanghai").await.expect("actor").expect("active");
             actor.time_zone = zone.into();
-            let reader = app::reports::scope::report_reader(&db, &actor, now.date())
-                .await
-                .expect("reader");
+            let reader = app::reports::scope::report_reader(&db, &actor, now.date()).await.expect("reader");
             for kind in [ReportKind::CspMonthly, ReportKind::SelfCheck, ReportKind::Assessment] {
                 let expected = matrix_one_by_one(&db, &actor, kind, now).await;
-                let filter = MatrixFilter {
-                    kind: kind.code().into(),
-                    ..MatrixFilter::default()
-                };
-                let all = service::matrix(&db, &cache, &reader, &actor, now, &filter, false)
-                    .await
-                    .expect("matrix");
+                let filter = MatrixFilter { kind: kind.code().into(), ..MatrixFilter::default() };
+                let all = service::matrix(&db, &cache, &reader, &actor, now, &filter, false).await.expect("matrix");
                 let got: Vec<_> = all
                     .rows
                     .iter()
                     .map(|r| {
-                        (
-                            r.agency.id,
-                            r.cells
-                                .iter()
-                                .map(|c| (c.state, c.count, c.submission_id))
-                                .collect::<Vec<_>>(),
-                        )
+                        (r.agency.id, r.cells.iter().map(|c| (c.state, c.count, c.submission_id)).collect::<Vec<_>>())
                     })
                     .collect();
                 assert_eq!(got, expected, "{email} in {zone}, {kind:?}");
@@ -1232,13 +930,8 @@ async fn the_matrix_aggregated_in_sql_matches_every_state_computed_one_by_one() 
             .await
             .expect("person")
             .expect("regulator");
-        let actor = load_actor(&db, p.id, "Asia/Shanghai")
-            .await
-            .expect("actor")
-            .expect("active");
-        let reader = app::reports::scope::report_reader(&db, &actor, now.date())
-            .await
-            .expect("reader");
+        let actor = load_actor(&db, p.id, "Asia/Shanghai").await.expect("actor").expect("active");
+        let reader = app::reports::scope::report_reader(&db, &actor, now.date()).await.expect("reader");
         for (q, n) in [("%", 0), ("东州市", 2), ("", 6)] {
             let m = service::matrix(
                 &db,
@@ -1246,10 +939,7 @@ async fn the_matrix_aggregated_in_sql_matches_every_state_computed_one_by_one() 
                 &reader,
                 &actor,
                 now,
-                &MatrixFilter {
-                    q: q.into(),
-                    ..MatrixFilter::default()
-                },
+                &MatrixFilter { q: q.into(), ..MatrixFilter::default() },
                 true,
             )
             .await
@@ -1270,11 +960,7 @@ async fn the_generated_world_keeps_every_rule_and_fills_only_an_empty_database()
     for backend in backends() {
         let (db, url) = common::fresh_db(backend).await;
         let files = std::env::temp_dir().join(format!("portal-gen-{}", uuid::Uuid::new_v4().simple()));
-        let plan = Plan {
-            agencies: 40,
-            months: 6,
-            websites_per_agency: 3,
-        };
+        let plan = Plan { agencies: 40, months: 6, websites_per_agency: 3 };
         let done = generate::generate(&db, &files, now, &plan).await.expect("generate");
         let rows = |t: &str| done.rows.iter().find(|(n, _)| *n == t).map(|(_, n)| *n).unwrap_or(0);
         assert_eq!(
@@ -1308,14 +994,12 @@ async fn the_generated_world_keeps_every_rule_and_fills_only_an_empty_database()
         assert!(report.rows_checked >= subs, "an audit row per version at least");
         // The generated people sign in, and the top regulator's matrix lists all 40 agencies.
         let app = common::TestApp::over(backend, db.clone(), url).await;
-        let regulator = app
-            .signed_in(&generate::account("security", generate::TOP_REGULATOR))
-            .await;
-        let (status, m) = get(&app, &regulator, "/api/report_matrix?filter[kind]=csp_monthly").await;
+        let regulator = app.signed_in(&generate::account("security", generate::TOP_REGULATOR)).await;
+        let (status, m) = app.get_json(&regulator, "/api/report_matrix?filter[kind]=csp_monthly").await;
         assert_eq!(status, 200, "{m}");
         assert_eq!(m["agencies"], 40);
         let county = app.signed_in(&generate::account("security", "reg-07")).await;
-        let (_, m) = get(&app, &county, "/api/report_matrix?filter[kind]=csp_monthly").await;
+        let (_, m) = app.get_json(&county, "/api/report_matrix?filter[kind]=csp_monthly").await;
         assert_eq!(m["agencies"], 2, "a county sees only its own two agencies");
         // A second run refuses: the database is no longer empty, and nothing is added.
         let before = organisation::Entity::find().count(&db).await.expect("count");
@@ -1334,7 +1018,7 @@ async fn a_huge_text_field_is_refused_while_it_streams_and_too_many_fields_too()
         let mut fields = csp_fields("99.9");
         fields.retain(|(k, _)| *k != "notes");
         fields.push(("notes", "备".repeat(8 * 1024 * 1024 / 3)));
-        let (status, body) = submit(&app, &csp, form(&obligation, "2026-10", "huge-1", &fields, vec![])).await;
+        let (status, body) = app.submit(&csp, form(&obligation, "2026-10", "huge-1", &fields, vec![])).await;
         assert_eq!(status, 422, "{backend:?}: {body}");
         assert!(body.to_string().contains("notes"), "{body}");
         // Thousands of small fields: refused as too many.
@@ -1342,7 +1026,7 @@ async fn a_huge_text_field_is_refused_while_it_streams_and_too_many_fields_too()
         for i in 0..1000 {
             many.push((Box::leak(format!("x{i}").into_boxed_str()), "1".to_string()));
         }
-        let (status, body) = submit(&app, &csp, form(&obligation, "2026-10", "huge-2", &many, vec![])).await;
+        let (status, body) = app.submit(&csp, form(&obligation, "2026-10", "huge-2", &many, vec![])).await;
         assert_eq!(status, 422, "{body}");
         assert_eq!(counts(&app).await, before, "nothing stored");
     }
@@ -1355,39 +1039,18 @@ async fn a_second_decision_on_one_version_is_told_apart_by_its_constraint() {
     use app::backend::error::{violated, Constraint};
     use sea_orm::{ActiveModelTrait, IntoActiveModel};
     for backend in backends() {
-        let app = common::spawn_with(
-            backend,
-            common::Options {
-                demo: true,
-                ..Default::default()
-            },
-        )
-        .await;
-        let first = review::Entity::find()
-            .one(&app.db)
-            .await
-            .expect("query")
-            .expect("the demo data has a review");
+        let app = common::spawn_with(backend, common::Options { demo: true, ..Default::default() }).await;
+        let first = review::Entity::find().one(&app.db).await.expect("query").expect("the demo data has a review");
         let mut twin = first.clone().into_active_model();
         twin.id = sea_orm::ActiveValue::Set(uuid::Uuid::new_v4());
         let twin = twin.reset_all();
         let e = twin.insert(&app.db).await.expect_err("one decision per version");
-        let other = Constraint {
-            name: "uq_version_number",
-            columns: "report_version.submission_id, report_version.number",
-        };
+        let other =
+            Constraint { name: "uq_version_number", columns: "report_version.submission_id, report_version.number" };
         let named = [
             (other, "number", app::i18n::Msg::ErrSubmissionOpen),
-            (
-                review::UQ_REVIEW_VERSION,
-                "decision",
-                app::i18n::Msg::ErrAlreadyReviewed,
-            ),
+            (review::UQ_REVIEW_VERSION, "decision", app::i18n::Msg::ErrAlreadyReviewed),
         ];
-        assert_eq!(
-            violated(&e, &named),
-            Some(("decision", app::i18n::Msg::ErrAlreadyReviewed)),
-            "{backend:?}: {e}"
-        );
+        assert_eq!(violated(&e, &named), Some(("decision", app::i18n::Msg::ErrAlreadyReviewed)), "{backend:?}: {e}");
     }
 }

@@ -1,25 +1,8 @@
 //! Organisations and people through the server functions: who may do what, and nothing across tenants.
 mod common;
 
-use common::{backends, spawn};
-use sea_orm::{ConnectionTrait, Statement};
+use common::{backends, person_id, spawn};
 use serde_json::Value;
-
-async fn person_id<C: ConnectionTrait>(db: &C, email: &str) -> String {
-    let row = db
-        .query_one_raw(Statement::from_sql_and_values(
-            db.get_database_backend(),
-            match db.get_database_backend() {
-                sea_orm::DbBackend::Postgres => "SELECT id FROM person WHERE email = $1",
-                _ => "SELECT id FROM person WHERE email = ?",
-            },
-            [email.into()],
-        ))
-        .await
-        .expect("query")
-        .expect("person");
-    row.try_get::<uuid::Uuid>("", "id").expect("id").to_string()
-}
 
 /// Calls a server function as the hydrated app does (JSON back): the ones that only read by GET.
 async fn call(app: &common::TestApp, c: &reqwest::Client, name: &str, form: &[(&str, &str)]) -> (u16, Value) {
@@ -29,14 +12,7 @@ async fn call(app: &common::TestApp, c: &reqwest::Client, name: &str, form: &[(&
     } else {
         c.post(url).header("origin", &app.base).form(form)
     };
-    let res = req
-        .header("accept", "application/json")
-        .send()
-        .await
-        .expect("server fn");
-    let status = res.status().as_u16();
-    let body = res.text().await.expect("body");
-    (status, serde_json::from_str(&body).unwrap_or(Value::String(body)))
+    common::json(req.header("accept", "application/json").send().await.expect("server fn")).await
 }
 
 #[tokio::test]
@@ -74,21 +50,13 @@ async fn platform_admin_creates_an_organisation_whose_admin_must_change_password
         assert_eq!(status, 409, "{b:?}: {err}");
         let c = app.client();
         let res = app.sign_in(&c, "second@district.example", "anything-at-all").await;
-        assert!(
-            common::location(&res).starts_with("/login?error="),
-            "no person was left behind"
-        );
+        assert!(common::location(&res).starts_with("/login?error="), "no person was left behind");
         // A supplier without subtype is refused with the field named.
         let (status, err) = call(
             &app,
             &platform,
             "create_organisation",
-            &[
-                ("name", "X 公司"),
-                ("kind", "supplier"),
-                ("admin_email", "x@x.example"),
-                ("admin_name", "X"),
-            ],
+            &[("name", "X 公司"), ("kind", "supplier"), ("admin_email", "x@x.example"), ("admin_name", "X")],
         )
         .await;
         assert_eq!(status, 422);
@@ -102,12 +70,7 @@ async fn platform_admin_creates_an_organisation_whose_admin_must_change_password
             &app,
             &agency,
             "create_organisation",
-            &[
-                ("name", "Y"),
-                ("kind", "agency"),
-                ("admin_email", "y@y.example"),
-                ("admin_name", "Y"),
-            ],
+            &[("name", "Y"), ("kind", "agency"), ("admin_email", "y@y.example"), ("admin_name", "Y")],
         )
         .await;
         assert_eq!(status, 403);
@@ -123,11 +86,7 @@ async fn an_org_admin_manages_its_own_people_and_cannot_touch_another_organisati
             &app,
             &agency,
             "create_person",
-            &[
-                ("email", "new.officer@agency.example"),
-                ("display_name", "周杰"),
-                ("role_security_officer", "on"),
-            ],
+            &[("email", "new.officer@agency.example"), ("display_name", "周杰"), ("role_security_officer", "on")],
         )
         .await;
         assert_eq!(status, 200, "{b:?}: {otp}");
@@ -135,18 +94,10 @@ async fn an_org_admin_manages_its_own_people_and_cannot_touch_another_organisati
             &app,
             &agency,
             "create_person",
-            &[
-                ("email", "NEW.officer@agency.example"),
-                ("display_name", "重复"),
-                ("role_viewer", "on"),
-            ],
+            &[("email", "NEW.officer@agency.example"), ("display_name", "重复"), ("role_viewer", "on")],
         )
         .await;
-        assert_eq!(
-            (status, err["Conflict"]["field"].as_str()),
-            (409, Some("email")),
-            "{b:?}"
-        );
+        assert_eq!((status, err["Conflict"]["field"].as_str()), (409, Some("email")), "{b:?}");
         let (status, err) = call(
             &app,
             &agency,
@@ -154,44 +105,25 @@ async fn an_org_admin_manages_its_own_people_and_cannot_touch_another_organisati
             &[("email", "not-an-email"), ("display_name", "X"), ("role_viewer", "on")],
         )
         .await;
-        assert_eq!(
-            (status, err["Invalid"]["fields"][0]["field"].as_str()),
-            (422, Some("email"))
-        );
-        let (status, _) = call(
-            &app,
-            &agency,
-            "create_person",
-            &[("email", "p@agency.example"), ("display_name", "X")],
-        )
-        .await;
+        assert_eq!((status, err["Invalid"]["fields"][0]["field"].as_str()), (422, Some("email")));
+        let (status, _) =
+            call(&app, &agency, "create_person", &[("email", "p@agency.example"), ("display_name", "X")]).await;
         assert_eq!(status, 422, "at least one role");
         let (status, _) = call(
             &app,
             &agency,
             "create_person",
-            &[
-                ("email", "p@agency.example"),
-                ("display_name", "X"),
-                ("role_platform_admin", "on"),
-            ],
+            &[("email", "p@agency.example"), ("display_name", "X"), ("role_platform_admin", "on")],
         )
         .await;
         assert_eq!(status, 422, "platform administration cannot be granted by an agency");
 
         let (status, page) = call(&app, &agency, "people", &[]).await;
         assert_eq!(status, 200);
-        let emails: Vec<&str> = page["people"]
-            .as_array()
-            .expect("people")
-            .iter()
-            .filter_map(|p| p["email"].as_str())
-            .collect();
+        let emails: Vec<&str> =
+            page["people"].as_array().expect("people").iter().filter_map(|p| p["email"].as_str()).collect();
         assert!(emails.contains(&"new.officer@agency.example"));
-        assert!(
-            !emails.iter().any(|e| e.ends_with("csp.example")),
-            "{b:?}: another organisation's people listed"
-        );
+        assert!(!emails.iter().any(|e| e.ends_with("csp.example")), "{b:?}: another organisation's people listed");
 
         // Another organisation's person: every action answers "not found", and changes nothing.
         let csp_admin = person_id(&app.db, "admin@csp.example").await;
@@ -203,13 +135,7 @@ async fn an_org_admin_manages_its_own_people_and_cannot_touch_another_organisati
         )
         .await;
         assert_eq!(status, 404, "{b:?}");
-        let (status, _) = call(
-            &app,
-            &agency,
-            "set_person_active",
-            &[("id", &csp_admin), ("active", "false")],
-        )
-        .await;
+        let (status, _) = call(&app, &agency, "set_person_active", &[("id", &csp_admin), ("active", "false")]).await;
         assert_eq!(status, 404);
         let (status, _) = call(&app, &agency, "reset_person_password", &[("id", &csp_admin)]).await;
         assert_eq!(status, 404);
@@ -218,35 +144,17 @@ async fn an_org_admin_manages_its_own_people_and_cannot_touch_another_organisati
         // Deactivating ends that person's sessions at once; the last administrator is protected.
         let duty = app.signed_in("duty@agency.example").await;
         let duty_id = person_id(&app.db, "duty@agency.example").await;
-        let (status, _) = call(
-            &app,
-            &agency,
-            "set_person_active",
-            &[("id", &duty_id), ("active", "false")],
-        )
-        .await;
+        let (status, _) = call(&app, &agency, "set_person_active", &[("id", &duty_id), ("active", "false")]).await;
         assert_eq!(status, 200);
         let res = duty.get(app.url("/")).send().await.expect("get");
         assert_eq!(res.status(), 303, "{b:?}: a deactivated person is signed out");
         let me = person_id(&app.db, "admin@agency.example").await;
         let (status, err) = call(&app, &agency, "set_person_active", &[("id", &me), ("active", "false")]).await;
-        assert_eq!(
-            (status, err["Invalid"]["fields"][0]["msg"].as_str()),
-            (422, Some("ErrSelfDeactivate"))
-        );
-        let (status, err) = call(
-            &app,
-            &agency,
-            "update_person",
-            &[("id", &me), ("display_name", "李伟"), ("role_viewer", "on")],
-        )
-        .await;
+        assert_eq!((status, err["Invalid"]["fields"][0]["msg"].as_str()), (422, Some("ErrSelfDeactivate")));
+        let (status, err) =
+            call(&app, &agency, "update_person", &[("id", &me), ("display_name", "李伟"), ("role_viewer", "on")]).await;
         // Nobody changes their own roles (issue 13), which also keeps the last administrator one.
-        assert_eq!(
-            (status, err["Invalid"]["fields"][0]["msg"].as_str()),
-            (422, Some("ErrOwnRoles")),
-            "{b:?}"
-        );
+        assert_eq!((status, err["Invalid"]["fields"][0]["msg"].as_str()), (422, Some("ErrOwnRoles")), "{b:?}");
 
         // Those without the administrator role cannot manage people at all.
         let officer = app.signed_in("duty@agency.example").await;
@@ -257,90 +165,40 @@ async fn an_org_admin_manages_its_own_people_and_cannot_touch_another_organisati
     }
 }
 
-async fn org_id<C: ConnectionTrait>(db: &C, name: &str) -> String {
-    let sql = match db.get_database_backend() {
-        sea_orm::DbBackend::Postgres => "SELECT id FROM organisation WHERE name = $1",
-        _ => "SELECT id FROM organisation WHERE name = ?",
-    };
-    let row = db
-        .query_one_raw(Statement::from_sql_and_values(
-            db.get_database_backend(),
-            sql,
-            [name.into()],
-        ))
-        .await
-        .expect("query")
-        .expect("organisation");
-    row.try_get::<uuid::Uuid>("", "id").expect("id").to_string()
-}
-
 #[tokio::test]
 async fn the_platform_renames_and_deactivates_an_organisation() {
     for b in backends() {
         let app = spawn(b).await;
         let platform = app.signed_in("platform@portal.example").await;
         let csp_session = app.signed_in("admin@csp.example").await;
-        let csp = org_id(&app.db, "示范云计算有限公司").await;
-        let (status, err) = call(
-            &app,
-            &platform,
-            "update_organisation",
-            &[("id", &csp), ("name", "示范省网信办"), ("active", "on")],
-        )
-        .await;
-        assert_eq!(
-            (status, err["Conflict"]["field"].as_str()),
-            (409, Some("name")),
-            "{b:?}"
-        );
-        let (status, _) = call(
-            &app,
-            &platform,
-            "update_organisation",
-            &[("id", &csp), ("name", "示范云服务股份有限公司")],
-        )
-        .await;
+        let csp = common::id_where(&app.db, "organisation", "name", "示范云计算有限公司").await.to_string();
+        let (status, err) =
+            call(&app, &platform, "update_organisation", &[("id", &csp), ("name", "示范省网信办"), ("active", "on")])
+                .await;
+        assert_eq!((status, err["Conflict"]["field"].as_str()), (409, Some("name")), "{b:?}");
+        let (status, _) =
+            call(&app, &platform, "update_organisation", &[("id", &csp), ("name", "示范云服务股份有限公司")]).await;
         assert_eq!(status, 200, "{b:?}: renamed and deactivated (checkbox absent)");
         // Its people are signed out and cannot sign in.
-        assert_eq!(
-            csp_session.get(app.url("/")).send().await.expect("get").status(),
-            303,
-            "{b:?}"
-        );
+        assert_eq!(csp_session.get(app.url("/")).send().await.expect("get").status(), 303, "{b:?}");
         let c = app.client();
-        let res = app
-            .sign_in(&c, "admin@csp.example", server::tasks::demo::DEMO_PASSWORD)
-            .await;
+        let res = app.sign_in(&c, "admin@csp.example", server::tasks::demo::DEMO_PASSWORD).await;
         assert!(common::location(&res).starts_with("/login?error="), "{b:?}");
         let (status, _) = call(
             &app,
             &platform,
             "update_organisation",
-            &[
-                ("id", &uuid::Uuid::new_v4().to_string()),
-                ("name", "X"),
-                ("active", "on"),
-            ],
+            &[("id", &uuid::Uuid::new_v4().to_string()), ("name", "X"), ("active", "on")],
         )
         .await;
         assert_eq!(status, 404);
-        let platform_org = org_id(&app.db, "门户平台运营中心").await;
-        let (status, _) = call(
-            &app,
-            &platform,
-            "update_organisation",
-            &[("id", &platform_org), ("name", "门户平台运营中心")],
-        )
-        .await;
+        let platform_org = common::id_where(&app.db, "organisation", "name", "门户平台运营中心").await.to_string();
+        let (status, _) =
+            call(&app, &platform, "update_organisation", &[("id", &platform_org), ("name", "门户平台运营中心")]).await;
         assert_eq!(status, 422, "the platform cannot deactivate itself");
         let agency = app.signed_in("admin@agency.example").await;
-        let (status, _) = call(
-            &app,
-            &agency,
-            "update_organisation",
-            &[("id", &csp), ("name", "X"), ("active", "on")],
-        )
-        .await;
+        let (status, _) =
+            call(&app, &agency, "update_organisation", &[("id", &csp), ("name", "X"), ("active", "on")]).await;
         assert_eq!(status, 403, "only the platform");
     }
 }

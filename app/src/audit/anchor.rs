@@ -41,10 +41,7 @@ pub async fn record<C: ConnectionTrait>(conn: &C, data_dir: &Path) -> ServiceRes
         return Ok(false);
     }
     let previous = last(data_dir);
-    if previous
-        .as_ref()
-        .is_some_and(|(seq, hash)| *seq == head.last_seq && *hash == head.last_hash)
-    {
+    if previous.as_ref().is_some_and(|(seq, hash)| *seq == head.last_seq && *hash == head.last_hash) {
         return Ok(false);
     }
     // A head behind the anchored one is what truncation looks like: never anchor it over the
@@ -59,8 +56,7 @@ pub async fn record<C: ConnectionTrait>(conn: &C, data_dir: &Path) -> ServiceRes
         .open(path(data_dir))
         .map_err(|e| ServiceError::Internal(format!("anchor: {e}")))?;
     writeln!(f, "{} {}", head.last_seq, head.last_hash).map_err(|e| ServiceError::Internal(format!("anchor: {e}")))?;
-    f.sync_data()
-        .map_err(|e| ServiceError::Internal(format!("anchor: {e}")))?;
+    f.sync_data().map_err(|e| ServiceError::Internal(format!("anchor: {e}")))?;
     Ok(true)
 }
 

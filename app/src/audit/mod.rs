@@ -3,18 +3,15 @@ use crate::i18n::Msg;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-#[cfg(feature = "ssr")]
-pub mod anchor;
 pub mod api;
-#[cfg(feature = "ssr")]
-pub mod entity;
-#[cfg(feature = "ssr")]
-pub mod http;
 pub mod pages;
-#[cfg(feature = "ssr")]
-pub mod scope;
-#[cfg(feature = "ssr")]
-pub mod service;
+ssr! {
+    pub mod anchor;
+    pub mod entity;
+    pub mod http;
+    pub mod scope;
+    pub mod service;
+}
 
 macro_rules! actions {
     ($($variant:ident = $code:literal => $label:ident,)*) => {
@@ -86,17 +83,7 @@ impl AuditFilter {
         }
         for (k, v) in [("action", &self.action), ("from", &self.from), ("to", &self.to)] {
             if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
-                let encoded: String = v
-                    .bytes()
-                    .map(|b| {
-                        if b.is_ascii_alphanumeric() || b"-_.".contains(&b) {
-                            (b as char).to_string()
-                        } else {
-                            format!("%{b:02X}")
-                        }
-                    })
-                    .collect();
-                parts.push(format!("{k}={encoded}"));
+                parts.push(format!("{k}={}", crate::ui::encode_query(v)));
             }
         }
         parts.join("&")
@@ -149,19 +136,11 @@ impl std::fmt::Display for ChainBreak {
             BreakReason::Altered => write!(f, "row {} was altered (its hash does not match its content)", self.seq),
             BreakReason::BrokenLink => write!(f, "row {} does not link to the row before it", self.seq),
             BreakReason::Missing { expected } => {
-                write!(
-                    f,
-                    "row {expected} is missing (deleted); the next row present is {}",
-                    self.seq
-                )
+                write!(f, "row {expected} is missing (deleted); the next row present is {}", self.seq)
             }
             BreakReason::Inserted => write!(f, "row {} was inserted outside the audit writer", self.seq),
             BreakReason::Truncated { head } => {
-                write!(
-                    f,
-                    "rows after {} were deleted (the chain's head is row {head})",
-                    self.seq
-                )
+                write!(f, "rows after {} were deleted (the chain's head is row {head})", self.seq)
             }
         }
     }

@@ -1,10 +1,11 @@
 //! Writing audit rows into the hash chain (inside the caller's transaction), listing, export, verification.
-use crate::audit::scope::{AuditReader, AuditScope};
+use crate::audit::scope::AuditReader;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect, Select,
 };
 use sha2::{Digest, Sha256};
+use std::future::Future;
 use time::{Date, OffsetDateTime, Time};
 use uuid::Uuid;
 
@@ -77,6 +78,32 @@ impl AuditEntry {
     }
 }
 
+/// Appends to the trail inside the caller's transaction: `entry.record(&txn, now)` for one entry,
+/// or for both parties' of [`AuditEntry::mirrored`].
+pub trait Record: Sized + Send {
+    fn entries(self) -> Vec<AuditEntry>;
+
+    fn record<C: ConnectionTrait>(
+        self,
+        conn: &C,
+        at: OffsetDateTime,
+    ) -> impl Future<Output = ServiceResult<()>> + Send {
+        async move { append_all(conn, at, self.entries()).await }
+    }
+}
+
+impl Record for AuditEntry {
+    fn entries(self) -> Vec<AuditEntry> {
+        vec![self]
+    }
+}
+
+impl Record for [AuditEntry; 2] {
+    fn entries(self) -> Vec<AuditEntry> {
+        self.into()
+    }
+}
+
 fn truncate(s: Option<String>, max: usize) -> Option<String> {
     s.map(|s| s.chars().take(max).collect())
 }
@@ -94,9 +121,7 @@ pub fn install_key(key: &[u8]) {
 }
 
 fn key() -> ServiceResult<&'static [u8]> {
-    KEY.get()
-        .map(|k| k.as_slice())
-        .ok_or_else(|| ServiceError::Internal("the audit key is not installed".into()))
+    KEY.get().map(|k| k.as_slice()).ok_or_else(|| ServiceError::Internal("the audit key is not installed".into()))
 }
 
 /// Where the setting that says from which row on the chain is keyed is kept.
@@ -157,14 +182,8 @@ impl ChainHead {
         if conn.get_database_backend() == DbBackend::Postgres {
             q = q.lock_exclusive();
         }
-        let head = q
-            .one(conn)
-            .await?
-            .ok_or_else(|| ServiceError::Internal("audit head row missing".into()))?;
-        Ok(ChainHead {
-            seq: head.last_seq,
-            hash: head.last_hash,
-        })
+        let head = q.one(conn).await?.ok_or_else(|| ServiceError::Internal("audit head row missing".into()))?;
+        Ok(ChainHead { seq: head.last_seq, hash: head.last_hash })
     }
 
     /// The one chain writer: the row after this head — numbered, linked to it and keyed — and
@@ -172,9 +191,7 @@ impl ChainHead {
     /// write every row through here.
     pub fn next(&mut self, at: OffsetDateTime, entry: AuditEntry) -> ServiceResult<audit_log::Model> {
         // Millisecond precision survives both databases' timestamp storage, so the hash stays verifiable.
-        let at = at
-            .replace_nanosecond(at.nanosecond() / 1_000_000 * 1_000_000)
-            .unwrap_or(at);
+        let at = at.replace_nanosecond(at.nanosecond() / 1_000_000 * 1_000_000).unwrap_or(at);
         let mut row = audit_log::Model {
             seq: self.seq + 1,
             at,
@@ -241,9 +258,7 @@ pub async fn append_all<C: ConnectionTrait>(
 pub async fn append<C: ConnectionTrait>(conn: &C, at: OffsetDateTime, entry: AuditEntry) -> ServiceResult<()> {
     let mut head = ChainHead::read(conn).await?;
     let row = head.next(at, entry)?;
-    audit_log::Entity::insert(insertable(row))
-        .exec_without_returning(conn)
-        .await?;
+    audit_log::Entity::insert(insertable(row)).exec_without_returning(conn).await?;
     head.store(conn).await
 }
 
@@ -285,12 +300,10 @@ pub async fn ensure_keyed(db: &DatabaseConnection, now: OffsetDateTime) -> Servi
 }
 
 async fn keyed_from<C: ConnectionTrait>(conn: &C) -> ServiceResult<Option<i64>> {
-    Ok(
-        crate::backend::entity::setting::Entity::find_by_id(KEYED_FROM.to_string())
-            .one(conn)
-            .await?
-            .and_then(|s| s.value.parse().ok()),
-    )
+    Ok(crate::backend::entity::setting::Entity::find_by_id(KEYED_FROM.to_string())
+        .one(conn)
+        .await?
+        .and_then(|s| s.value.parse().ok()))
 }
 
 async fn set_keyed_from<C: ConnectionTrait>(conn: &C, from: i64) -> ServiceResult<()> {
@@ -316,12 +329,7 @@ pub async fn verify_chain(db: &DatabaseConnection, anchor: Option<(i64, String)>
     let mut checked = 0u64;
     let mut after = 0i64;
     loop {
-        let batch = audit_log::Entity::find()
-            .filter(audit_log::Column::Seq.gt(after))
-            .order_by_asc(audit_log::Column::Seq)
-            .limit(1000)
-            .all(db)
-            .await?;
+        let batch = super::scope::chain_after(after, 1000).all(db).await?;
         if batch.is_empty() {
             break;
         }
@@ -329,10 +337,7 @@ pub async fn verify_chain(db: &DatabaseConnection, anchor: Option<(i64, String)>
             after = row.seq;
             checked += 1;
             let broken = |reason| {
-                Ok(VerifyReport {
-                    rows_checked: checked,
-                    first_break: Some(ChainBreak { seq: row.seq, reason }),
-                })
+                Ok(VerifyReport { rows_checked: checked, first_break: Some(ChainBreak { seq: row.seq, reason }) })
             };
             if let Some(h) = &head {
                 if row.seq > h.last_seq {
@@ -342,18 +347,11 @@ pub async fn verify_chain(db: &DatabaseConnection, anchor: Option<(i64, String)>
             if row.seq != expected_seq {
                 return broken(BreakReason::Missing { expected: expected_seq });
             }
-            let expected_hash = if row.seq < keyed_from {
-                legacy_row_hash(&row)
-            } else {
-                row_hash(&row)?
-            };
+            let expected_hash = if row.seq < keyed_from { legacy_row_hash(&row) } else { row_hash(&row)? };
             if expected_hash != row.hash {
                 return broken(BreakReason::Altered);
             }
-            if anchor
-                .as_ref()
-                .is_some_and(|(seq, hash)| *seq == row.seq && *hash != row.hash)
-            {
+            if anchor.as_ref().is_some_and(|(seq, hash)| *seq == row.seq && *hash != row.hash) {
                 return broken(BreakReason::Altered);
             }
             if row.prev_hash != prev_hash {
@@ -368,10 +366,7 @@ pub async fn verify_chain(db: &DatabaseConnection, anchor: Option<(i64, String)>
         if *anchored > last {
             return Ok(VerifyReport {
                 rows_checked: checked,
-                first_break: Some(ChainBreak {
-                    seq: last,
-                    reason: BreakReason::Truncated { head: *anchored },
-                }),
+                first_break: Some(ChainBreak { seq: last, reason: BreakReason::Truncated { head: *anchored } }),
             });
         }
     }
@@ -386,10 +381,7 @@ pub async fn verify_chain(db: &DatabaseConnection, anchor: Option<(i64, String)>
             });
         }
     }
-    Ok(VerifyReport {
-        rows_checked: checked,
-        first_break: None,
-    })
+    Ok(VerifyReport { rows_checked: checked, first_break: None })
 }
 
 /// A filter parsed into SQL bounds; dates are days in `zone`.
@@ -424,23 +416,13 @@ fn parse_filter(filter: &AuditFilter, zone: &str) -> ServiceResult<ParsedFilter>
         Some(a) => Some(AuditAction::parse(a).ok_or(ServiceError::NotFound)?),
     };
     let from = parse_date("from", &filter.from)?.map(|d| day_start_utc(d, zone));
-    let to_exclusive = parse_date("to", &filter.to)?
-        .and_then(|d| d.next_day())
-        .map(|d| day_start_utc(d, zone));
-    Ok(ParsedFilter {
-        person: filter.person,
-        action,
-        from,
-        to_exclusive,
-    })
+    let to_exclusive = parse_date("to", &filter.to)?.and_then(|d| d.next_day()).map(|d| day_start_utc(d, zone));
+    Ok(ParsedFilter { person: filter.person, action, from, to_exclusive })
 }
 
 /// The scope and the filter, applied in SQL.
 fn scoped_query(reader: &AuditReader, f: &ParsedFilter) -> Select<audit_log::Entity> {
-    let mut q = audit_log::Entity::find();
-    if let AuditScope::Organisation(org) = reader.scope() {
-        q = q.filter(audit_log::Column::OrganisationId.eq(org));
-    }
+    let mut q = reader.rows();
     if let Some(p) = f.person {
         q = q.filter(audit_log::Column::ActorPersonId.eq(p));
     }
@@ -478,11 +460,9 @@ pub async fn list(
     let q = scoped_query(reader, &f);
     let total = q.clone().count(db).await?;
     let rows = q.order_by_desc(audit_log::Column::Seq).limit(PAGE_ROWS).all(db).await?;
-    let mut people_q = person::Entity::find().order_by_asc(person::Column::Email);
-    if let AuditScope::Organisation(org) = reader.scope() {
-        people_q = people_q.filter(person::Column::OrganisationId.eq(org));
-    }
-    let people = people_q
+    let people = reader
+        .people()
+        .order_by_asc(person::Column::Email)
         .limit(2000)
         .all(db)
         .await?

@@ -2,7 +2,7 @@
 //! with its organisation and roles loaded (once per generation, through the cache).
 use std::sync::Arc;
 
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, DatabaseConnection, QueryFilter};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use tower_sessions::Session;
@@ -14,7 +14,7 @@ use crate::{
     backend::{epoch::Caches, policy, ServiceError, ServiceResult},
     domain::{OrgKind, Role},
     i18n::Locale,
-    tenancy::entity::{organisation, person, person_role},
+    tenancy::entity::organisation,
 };
 
 /// The session key under which a signed-in person is remembered.
@@ -46,19 +46,14 @@ pub async fn resolve(
     now: OffsetDateTime,
     default_time_zone: &str,
 ) -> ServiceResult<Resolution> {
-    let auth: Option<SessionAuth> = session
-        .get(AUTH_KEY)
-        .await
-        .map_err(|e| ServiceError::Internal(format!("session: {e}")))?;
+    let auth: Option<SessionAuth> =
+        session.get(AUTH_KEY).await.map_err(|e| ServiceError::Internal(format!("session: {e}")))?;
     let Some(mut auth) = auth else {
         return Ok(Resolution::Anonymous);
     };
     let at = |s: i64| OffsetDateTime::from_unix_timestamp(s).unwrap_or(OffsetDateTime::UNIX_EPOCH);
     if session_age(at(auth.signed_in_at), at(auth.last_seen), now) != SessionAge::Fresh {
-        session
-            .flush()
-            .await
-            .map_err(|e| ServiceError::Internal(format!("session: {e}")))?;
+        session.flush().await.map_err(|e| ServiceError::Internal(format!("session: {e}")))?;
         return Ok(Resolution::Expired);
     }
     let actor = cached_actor(db, caches, auth.person_id, default_time_zone)
@@ -67,19 +62,13 @@ pub async fn resolve(
         .filter(|a| a.session_generation == auth.generation);
     let Some(actor) = actor else {
         // Deactivated (or removed) since signing in, or its sessions ended: this one ends at once.
-        session
-            .flush()
-            .await
-            .map_err(|e| ServiceError::Internal(format!("session: {e}")))?;
+        session.flush().await.map_err(|e| ServiceError::Internal(format!("session: {e}")))?;
         return Ok(Resolution::Anonymous);
     };
     // Touch at most once a minute, so a page's many requests do not each rewrite the session.
     if now.unix_timestamp() - auth.last_seen >= 60 {
         auth.last_seen = now.unix_timestamp();
-        session
-            .insert(AUTH_KEY, auth)
-            .await
-            .map_err(|e| ServiceError::Internal(format!("session: {e}")))?;
+        session.insert(AUTH_KEY, auth).await.map_err(|e| ServiceError::Internal(format!("session: {e}")))?;
     }
     Ok(Resolution::SignedIn(Box::new(actor)))
 }
@@ -108,34 +97,18 @@ pub async fn load_actor(
     person_id: Uuid,
     default_time_zone: &str,
 ) -> ServiceResult<Option<Actor>> {
-    let Some(p) = person::Entity::find_by_id(person_id)
-        .filter(person::Column::Active.eq(true))
-        .one(db)
-        .await?
+    let Some(p) = super::scope::session_account(person_id).one(db).await? else {
+        return Ok(None);
+    };
+    let Some(org) = super::scope::organisation_of(&p).filter(organisation::Column::Active.eq(true)).one(db).await?
     else {
         return Ok(None);
     };
-    let Some(org) = organisation::Entity::find_by_id(p.organisation_id)
-        .filter(organisation::Column::Active.eq(true))
-        .one(db)
-        .await?
-    else {
-        return Ok(None);
-    };
-    let roles = person_role::Entity::find()
-        .filter(person_role::Column::PersonId.eq(p.id))
-        .all(db)
-        .await?
-        .into_iter()
-        .filter_map(|r| Role::parse(&r.role))
-        .collect();
+    let roles = super::scope::roles_of(&p).all(db).await?.into_iter().filter_map(|r| Role::parse(&r.role)).collect();
     let org_kind =
         OrgKind::parse(&org.kind).ok_or_else(|| ServiceError::Internal(format!("bad org kind {}", org.kind)))?;
-    let subtree: Arc<[Uuid]> = if org_kind == OrgKind::Regulator {
-        policy::regulator_subtree(db, org.id).await?.into()
-    } else {
-        Arc::new([])
-    };
+    let subtree: Arc<[Uuid]> =
+        if org_kind == OrgKind::Regulator { policy::regulator_subtree(db, org.id).await?.into() } else { Arc::new([]) };
     Ok(Some(Actor {
         person_id: p.id,
         organisation_id: org.id,

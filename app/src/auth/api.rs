@@ -13,11 +13,7 @@ pub async fn get_frame() -> Result<Frame, AppError> {
     };
     let state = expect_context::<AppState>();
     let current = actor::current();
-    let nav = current
-        .as_ref()
-        .filter(|a| !a.must_change_password)
-        .map(crate::ui::nav::nav_pages)
-        .unwrap_or_default();
+    let nav = current.as_ref().filter(|a| !a.must_change_password).map(crate::ui::nav::nav_pages).unwrap_or_default();
     let viewer = current.map(|a| Viewer {
         person_id: a.person_id,
         display_name: a.display_name.clone(),
@@ -36,64 +32,38 @@ pub async fn get_frame() -> Result<Frame, AppError> {
     let demo = state
         .caches
         .views
-        .get_or_compute("demo", state.generation(), || {
-            crate::backend::settings::is_demo(&state.db)
-        })
+        .get_or_compute("demo", state.generation(), || crate::backend::settings::is_demo(&state.db))
         .await
         .map(|d| *d)
         .unwrap_or(false);
-    Ok(Frame {
-        viewer,
-        locale: viewer_locale(),
-        demo,
-        flash,
-        nav,
-    })
+    Ok(Frame { viewer, locale: viewer_locale(), demo, flash, nav })
 }
 
 /// The signed-in person's API tokens.
 #[server(endpoint = "api_tokens", input = leptos::server_fn::codec::GetUrl)]
 pub async fn list_api_tokens() -> Result<Vec<super::TokenRow>, AppError> {
-    use crate::ui::form::{serve, Call};
-    serve(|Call { state, actor }| async move { super::tokens::list(&state.db, state.clock.now(), &actor).await }).await
+    use crate::ui::form::serve;
+    serve(|c| async move { super::tokens::list(&c.state.db, c.now, &c.actor).await }).await
 }
 
 /// Mints a token; its secret is in the answer (and, for a plain form post, in the flash) once.
 #[server(endpoint = "create_api_token")]
 pub async fn create_api_token(name: String, days: String) -> Result<String, AppError> {
-    use crate::{
-        backend::request::RequestMeta,
-        ui::form::{serve_form, Call},
-    };
+    use crate::ui::form::serve_form;
     serve_form(
         |secret: &String, locale| super::Flash {
             ok: true,
             text: crate::i18n::Msg::TokenCreated.text(locale).into(),
             secret: Some(secret.clone()),
         },
-        |Call { state, actor }| async move {
-            super::tokens::create(
-                &state.db,
-                state.clock.now(),
-                &actor,
-                &RequestMeta::current(),
-                &name,
-                &days,
-            )
-            .await
-        },
+        |c| async move { super::tokens::create(&c.state.db, c.now, &c.actor, &c.meta, &name, &days).await },
     )
     .await
 }
 
 #[server(endpoint = "revoke_api_token")]
 pub async fn revoke_api_token(id: uuid::Uuid) -> Result<(), AppError> {
-    use crate::{
-        backend::request::RequestMeta,
-        ui::form::{saved_flash, serve_form, Call},
-    };
-    serve_form(saved_flash, |Call { state, actor }| async move {
-        super::tokens::revoke(&state.db, state.clock.now(), &actor, &RequestMeta::current(), id).await
-    })
-    .await
+    use crate::ui::form::{saved_flash, serve_form};
+    serve_form(saved_flash, |c| async move { super::tokens::revoke(&c.state.db, c.now, &c.actor, &c.meta, id).await })
+        .await
 }

@@ -89,23 +89,16 @@ fn percent_decode(s: &str) -> String {
 /// A refused account form goes back to its page naming the field; anything else is an error page.
 fn account_form_refused(meta: &RequestMeta, e: ServiceError, locale: Locale) -> Response {
     match e.first_field() {
-        Some(first) => Redirect::to(&format!(
-            "/account/password?error={}&field={}",
-            first.msg.name(),
-            first.field
-        ))
-        .into_response(),
+        Some(first) => {
+            Redirect::to(&format!("/account/password?error={}&field={}", first.msg.name(), first.field)).into_response()
+        }
         None => internal(meta, e, locale),
     }
 }
 
 fn internal(meta: &RequestMeta, e: ServiceError, locale: Locale) -> Response {
     let app = e.into_app_error(&meta.request_id);
-    (
-        crate::backend::error::status_of(&app),
-        simple_page(locale, &app.message(locale), "/"),
-    )
-        .into_response()
+    (crate::backend::error::status_of(&app), simple_page(locale, &app.message(locale), "/")).into_response()
 }
 
 /// A minimal self-contained page, for answers that are not the app (429, 403 for cross-origin, 500).
@@ -114,12 +107,7 @@ pub fn simple_page(locale: Locale, message: &str, back: &str) -> axum::response:
 }
 
 pub fn simple_page_with(locale: Locale, message: &str, back: &str, back_label: Msg) -> axum::response::Html<String> {
-    let esc = |s: &str| {
-        s.replace('&', "&amp;")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;")
-            .replace('"', "&quot;")
-    };
+    let esc = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;");
     axum::response::Html(format!(
         "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{}</title><link rel=\"stylesheet\" href=\"/pkg/portal.css\"></head>\
          <body><main class=\"simple-page\"><h1>{}</h1><p role=\"alert\">{}</p><p><a href=\"{}\">{}</a></p></main></body></html>",
@@ -142,11 +130,7 @@ pub async fn sign_in(
     let Ok(Form(form)) = form else {
         return Redirect::to("/login?error=ErrInvalidCredentials").into_response();
     };
-    let ip: IpAddr = meta
-        .source_addr
-        .as_deref()
-        .and_then(|a| a.parse().ok())
-        .unwrap_or(IpAddr::from([127, 0, 0, 1]));
+    let ip: IpAddr = meta.source_addr.as_deref().and_then(|a| a.parse().ok()).unwrap_or(IpAddr::from([127, 0, 0, 1]));
     if let Err(not_until) = state.sign_in_limiter.check_key(&ip) {
         let wait = not_until.wait_time_from(DefaultClock::default().now());
         let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
@@ -156,11 +140,7 @@ pub async fn sign_in(
                 tracing::error!(request_id = meta.request_id, error = %e, "could not audit a rate-limited sign-in");
             }
         }
-        let message = format!(
-            "{} {} {secs}",
-            Msg::ErrRateLimited.text(locale),
-            Msg::SecondsToWait.text(locale)
-        );
+        let message = format!("{} {} {secs}", Msg::ErrRateLimited.text(locale), Msg::SecondsToWait.text(locale));
         let page = simple_page_with(locale, &message, "/login", Msg::BackToSignIn);
         let mut res = (StatusCode::TOO_MANY_REQUESTS, page).into_response();
         if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
@@ -170,11 +150,7 @@ pub async fn sign_in(
     }
     let now = state.clock.now();
     match service::sign_in(&state.db, now, &form.email, &form.password, &meta).await {
-        Ok(SignIn::Accepted {
-            person_id,
-            must_change_password,
-            generation,
-        }) => {
+        Ok(SignIn::Accepted { person_id, must_change_password, generation }) => {
             // A new session id at sign-in: a session fixed before sign-in is worthless.
             if let Err(e) = session.cycle_id().await {
                 return internal(&meta, ServiceError::Internal(format!("session: {e}")), locale);
@@ -188,11 +164,7 @@ pub async fn sign_in(
             if let Err(e) = session.insert(AUTH_KEY, auth).await {
                 return internal(&meta, ServiceError::Internal(format!("session: {e}")), locale);
             }
-            let to = if must_change_password {
-                "/account/password".to_string()
-            } else {
-                safe_next(&form.next)
-            };
+            let to = if must_change_password { "/account/password".to_string() } else { safe_next(&form.next) };
             Redirect::to(&to).into_response()
         }
         Ok(SignIn::Refused) => {
@@ -261,26 +233,17 @@ pub async fn change_password(
     let Ok(Form(form)) = form else {
         return Redirect::to("/account/password?error=ErrPasswordTooShort&field=new").into_response();
     };
-    let input = PasswordChange {
-        current: form.current,
-        new: form.new,
-        confirm: form.confirm,
-    };
+    let input = PasswordChange { current: form.current, new: form.new, confirm: form.confirm };
     let now = state.clock.now();
     match service::change_password(&state.db, now, &actor, &meta, input).await {
         Ok(generation) => {
             // This session goes on under the new generation (with a new id); every other has ended.
-            let mut auth = session
-                .get::<SessionAuth>(AUTH_KEY)
-                .await
-                .ok()
-                .flatten()
-                .unwrap_or(SessionAuth {
-                    person_id: actor.person_id,
-                    signed_in_at: now.unix_timestamp(),
-                    last_seen: now.unix_timestamp(),
-                    generation,
-                });
+            let mut auth = session.get::<SessionAuth>(AUTH_KEY).await.ok().flatten().unwrap_or(SessionAuth {
+                person_id: actor.person_id,
+                signed_in_at: now.unix_timestamp(),
+                last_seen: now.unix_timestamp(),
+                generation,
+            });
             auth.generation = generation;
             if let Err(e) = session.cycle_id().await {
                 return internal(&meta, ServiceError::Internal(format!("session: {e}")), locale);
@@ -288,15 +251,8 @@ pub async fn change_password(
             if let Err(e) = session.insert(AUTH_KEY, auth).await {
                 return internal(&meta, ServiceError::Internal(format!("session: {e}")), locale);
             }
-            flash::set(
-                &session,
-                Flash {
-                    ok: true,
-                    text: Msg::PasswordChanged.text(locale).into(),
-                    secret: None,
-                },
-            )
-            .await;
+            flash::set(&session, Flash { ok: true, text: Msg::PasswordChanged.text(locale).into(), secret: None })
+                .await;
             Redirect::to("/").into_response()
         }
         Err(e) => account_form_refused(&meta, e, locale),
@@ -323,11 +279,7 @@ pub async fn set_locale(
         Ok(Form(f)) => (Locale::parse(&f.lang), f.back),
         Err(_) => (None, "/".into()),
     };
-    let back = if back.starts_with('/') && !back.starts_with("//") {
-        back
-    } else {
-        "/".into()
-    };
+    let back = if back.starts_with('/') && !back.starts_with("//") { back } else { "/".into() };
     let Some(locale) = lang else {
         return Redirect::to(&back).into_response();
     };
@@ -336,15 +288,8 @@ pub async fn set_locale(
             tracing::error!(request_id = meta.request_id, error = %e, "could not store a language preference");
         }
     }
-    let secure = if state.settings.secure_cookies() {
-        "; Secure"
-    } else {
-        ""
-    };
-    let cookie = format!(
-        "{LOCALE_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly{secure}",
-        locale.code()
-    );
+    let secure = if state.settings.secure_cookies() { "; Secure" } else { "" };
+    let cookie = format!("{LOCALE_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly{secure}", locale.code());
     let mut headers = HeaderMap::new();
     if let Ok(v) = HeaderValue::from_str(&cookie) {
         headers.insert(header::SET_COOKIE, v);
@@ -409,15 +354,8 @@ pub async fn set_preferences(
     let zone = form.map(|Form(f)| f.time_zone).unwrap_or_default();
     match service::set_time_zone(&state.db, state.clock.now(), &actor, &meta, &zone).await {
         Ok(()) => {
-            flash::set(
-                &session,
-                Flash {
-                    ok: true,
-                    text: Msg::PreferencesSaved.text(locale).into(),
-                    secret: None,
-                },
-            )
-            .await;
+            flash::set(&session, Flash { ok: true, text: Msg::PreferencesSaved.text(locale).into(), secret: None })
+                .await;
             Redirect::to("/account/password").into_response()
         }
         Err(e) => account_form_refused(&meta, e, locale),

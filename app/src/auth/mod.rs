@@ -7,20 +7,17 @@ use crate::{
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-#[cfg(feature = "ssr")]
-pub mod actor;
 pub mod api;
-#[cfg(feature = "ssr")]
-pub mod http;
-#[cfg(feature = "ssr")]
-pub mod mail;
 pub mod pages;
-#[cfg(feature = "ssr")]
-pub mod rules;
-#[cfg(feature = "ssr")]
-pub mod service;
-#[cfg(feature = "ssr")]
-pub mod tokens;
+ssr! {
+    pub mod actor;
+    pub mod http;
+    pub mod mail;
+    pub mod rules;
+    pub mod scope;
+    pub mod service;
+    pub mod tokens;
+}
 
 /// Time zones offered on the account page (any IANA name is accepted by the service).
 pub const TIME_ZONES: &[&str] = &[

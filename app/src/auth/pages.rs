@@ -127,10 +127,8 @@ pub fn TokensPage() -> impl IntoView {
     use leptos::form::ActionForm;
     let create = ServerAction::<CreateApiToken>::new();
     let revoke = ServerAction::<RevokeApiToken>::new();
-    let tokens = Resource::new(
-        move || (create.version().get(), revoke.version().get()),
-        |_| super::api::list_api_tokens(),
-    );
+    let tokens =
+        Resource::new(move || (create.version().get(), revoke.version().get()), |_| super::api::list_api_tokens());
     view! {
         <h1>{t(Msg::ApiTokens)}</h1>
         <p class="muted">{t(Msg::ApiTokensHelp)}" "<a href="/api/v1/openapi.json" rel="external">"OpenAPI"</a></p>

@@ -14,7 +14,7 @@ use uuid::Uuid;
 use super::rules::{check_new_password, lockout_delay, parse_email, MAX_FAILURES, MAX_PASSWORD_LEN};
 use crate::{
     audit::{
-        service::{append, AuditEntry},
+        service::{append, AuditEntry, Record},
         AuditAction,
     },
     backend::{actor::Actor, db::write_txn, request::RequestMeta, ServiceError, ServiceResult},
@@ -75,18 +75,11 @@ pub async fn sign_in(
     meta: &RequestMeta,
 ) -> ServiceResult<SignIn> {
     let email_norm = email.trim().to_lowercase();
-    let password = if password.len() > MAX_PASSWORD_LEN * 4 {
-        ""
-    } else {
-        password
-    };
+    let password = if password.len() > MAX_PASSWORD_LEN * 4 { "" } else { password };
     // Read and verify outside the write transaction: Argon2 takes tens of milliseconds, and on
     // SQLite a write transaction holds the database's only write lock for as long as it lasts.
     let found = if parse_email(&email_norm).is_ok() {
-        person::Entity::find()
-            .filter(person::Column::Email.eq(email_norm.clone()))
-            .one(db)
-            .await?
+        super::scope::account_by_email(&email_norm).one(db).await?
     } else {
         None
     };
@@ -101,10 +94,7 @@ pub async fn sign_in(
         user_agent: meta.user_agent.clone(),
     };
     let org_active = match &found {
-        Some(p) => crate::tenancy::entity::organisation::Entity::find_by_id(p.organisation_id)
-            .one(db)
-            .await?
-            .is_some_and(|o| o.active),
+        Some(p) => super::scope::organisation_of(p).one(db).await?.is_some_and(|o| o.active),
         None => false,
     };
     let checked_hash = found.as_ref().map(|p| p.password_hash.clone());
@@ -120,32 +110,18 @@ pub async fn sign_in(
     let txn = write_txn(db).await?;
     // Read again inside the transaction: the counters may have moved meanwhile.
     let found = match found {
-        Some(p) => person::Entity::find_by_id(p.id).one(&txn).await?,
+        Some(p) => super::scope::account_again(&p).one(&txn).await?,
         None => None,
     };
     let Some(p) = found.filter(|p| p.active && org_active) else {
-        append(
-            &txn,
-            now,
-            entry(AuditAction::SignInFailed, None, "unknown or inactive account".into()),
-        )
-        .await?;
+        append(&txn, now, entry(AuditAction::SignInFailed, None, "unknown or inactive account".into())).await?;
         txn.commit().await?;
         return Ok(SignIn::Refused);
     };
     // A password changed between the check and now: the check was against the old one.
     let password_ok = password_ok && checked_hash.as_deref() == Some(p.password_hash.as_str());
     if let Some(until) = p.locked_until.filter(|u| *u > now) {
-        append(
-            &txn,
-            now,
-            entry(
-                AuditAction::SignInFailed,
-                Some(&p),
-                format!("account locked until {until}"),
-            ),
-        )
-        .await?;
+        append(&txn, now, entry(AuditAction::SignInFailed, Some(&p), format!("account locked until {until}"))).await?;
         txn.commit().await?;
         return Ok(SignIn::Refused);
     }
@@ -155,11 +131,7 @@ pub async fn sign_in(
         append(
             &txn,
             now,
-            entry(
-                AuditAction::SignInFailed,
-                Some(&p),
-                format!("wrong password ({failures} consecutive)"),
-            ),
+            entry(AuditAction::SignInFailed, Some(&p), format!("wrong password ({failures} consecutive)")),
         )
         .await?;
         if failures >= MAX_FAILURES {
@@ -193,8 +165,7 @@ pub async fn sign_in(
     am.update(&txn).await?;
     append(&txn, now, entry(AuditAction::SignIn, Some(&p), "signed in".into())).await?;
     // The dashboard shows the previous sign-in, read through the actor cache.
-    crate::backend::epoch::bump(&txn).await?;
-    txn.commit().await?;
+    crate::backend::epoch::commit_change(txn).await?;
     Ok(SignIn::Accepted {
         person_id: p.id,
         must_change_password: p.must_change_password,
@@ -209,12 +180,7 @@ pub async fn record_sign_out(
     meta: &RequestMeta,
 ) -> ServiceResult<()> {
     let txn = write_txn(db).await?;
-    append(
-        &txn,
-        now,
-        AuditEntry::by(actor, meta, AuditAction::SignOut, actor.email.clone(), "signed out"),
-    )
-    .await?;
+    AuditEntry::by(actor, meta, AuditAction::SignOut, actor.email.clone(), "signed out").record(&txn, now).await?;
     txn.commit().await?;
     Ok(())
 }
@@ -270,10 +236,7 @@ pub async fn change_password(
     if input.current == input.new {
         return Err(ServiceError::invalid("new", Msg::ErrPasswordSame));
     }
-    let p = person::Entity::find_by_id(actor.person_id)
-        .one(db)
-        .await?
-        .ok_or(ServiceError::NotFound)?;
+    let p = super::scope::own_account(actor).one(db).await?.ok_or(ServiceError::NotFound)?;
     // Verify and hash outside the write transaction (Argon2 is slow on purpose).
     let (current, new, old_hash) = (input.current, input.new, p.password_hash.clone());
     let checked = old_hash.clone();
@@ -288,10 +251,7 @@ pub async fn change_password(
     }
     let new_hash = new_hash.ok_or_else(|| ServiceError::Internal("no hash".into()))??;
     let txn = write_txn(db).await?;
-    let p = person::Entity::find_by_id(actor.person_id)
-        .one(&txn)
-        .await?
-        .ok_or(ServiceError::NotFound)?;
+    let p = super::scope::own_account(actor).one(&txn).await?.ok_or(ServiceError::NotFound)?;
     // Changed meanwhile (another session, a reset): the current password checked is no longer it.
     if p.password_hash != checked {
         return Err(ServiceError::invalid("current", Msg::ErrWrongCurrentPassword));
@@ -308,26 +268,18 @@ pub async fn change_password(
     } else {
         "password changed; other sessions ended"
     };
-    append(
-        &txn,
-        now,
-        AuditEntry::by(actor, meta, AuditAction::PasswordChange, actor.email.clone(), summary),
-    )
-    .await?;
+    AuditEntry::by(actor, meta, AuditAction::PasswordChange, actor.email.clone(), summary).record(&txn, now).await?;
     // Tell the person, so a change they did not make does not go unnoticed.
     crate::backend::mail::enqueue(
         &txn,
         now,
         &actor.email,
         actor.locale.unwrap_or_default(),
-        &super::mail::AuthMail::PasswordChanged {
-            at: crate::backend::time_fmt::format_in_zone(now, &actor.time_zone),
-        },
+        &super::mail::AuthMail::PasswordChanged { at: crate::backend::time_fmt::format_in_zone(now, &actor.time_zone) },
     )
     .await?;
     // The actor (with its generation) is cached.
-    crate::backend::epoch::bump(&txn).await?;
-    txn.commit().await?;
+    crate::backend::epoch::commit_change(txn).await?;
     Ok(generation)
 }
 
@@ -343,17 +295,7 @@ pub async fn set_locale(
         return Ok(());
     }
     let summary = format!("language → {}", locale.code());
-    update_own(
-        db,
-        now,
-        actor,
-        meta,
-        person::Column::Locale,
-        locale.code(),
-        AuditAction::LocaleChange,
-        summary,
-    )
-    .await
+    update_own(db, now, actor, meta, person::Column::Locale, locale.code(), AuditAction::LocaleChange, summary).await
 }
 
 /// Sets the person's time zone (an IANA name known to the bundled database).
@@ -372,17 +314,7 @@ pub async fn set_time_zone(
         return Ok(());
     }
     let summary = format!("time zone: {} → {zone}", actor.time_zone);
-    update_own(
-        db,
-        now,
-        actor,
-        meta,
-        person::Column::TimeZone,
-        zone,
-        AuditAction::PreferencesChange,
-        summary,
-    )
-    .await
+    update_own(db, now, actor, meta, person::Column::TimeZone, zone, AuditAction::PreferencesChange, summary).await
 }
 
 /// Writes one column of the actor's own person row and audits it, in one transaction.
@@ -403,14 +335,8 @@ async fn update_own(
         .filter(person::Column::Id.eq(actor.person_id))
         .exec(&txn)
         .await?;
-    append(
-        &txn,
-        now,
-        AuditEntry::by(actor, meta, action, actor.email.clone(), summary),
-    )
-    .await?;
+    AuditEntry::by(actor, meta, action, actor.email.clone(), summary).record(&txn, now).await?;
     // The actor (language, time zone) is cached.
-    crate::backend::epoch::bump(&txn).await?;
-    txn.commit().await?;
+    crate::backend::epoch::commit_change(txn).await?;
     Ok(())
 }

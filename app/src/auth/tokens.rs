@@ -11,7 +11,7 @@ use uuid::Uuid;
 use super::{actor::cached_actor, TokenRow, TokenState};
 use crate::{
     audit::{
-        service::{append, AuditEntry},
+        service::{append, AuditEntry, Record},
         AuditAction,
     },
     backend::{
@@ -19,7 +19,6 @@ use crate::{
         ServiceError, ServiceResult,
     },
     i18n::Msg,
-    tenancy::entity::person,
 };
 
 /// Every token starts with this, so a leaked one is easy to recognise (and to scan for).
@@ -136,22 +135,14 @@ pub async fn issue_for(
     days: i64,
 ) -> ServiceResult<String> {
     let (name, days) = parse_request(name, &days.to_string())?;
-    let p = person::Entity::find()
-        .filter(person::Column::Email.eq(email.trim().to_lowercase()))
-        .filter(person::Column::Active.eq(true))
-        .one(db)
-        .await?
-        .ok_or(ServiceError::NotFound)?;
+    let p = super::scope::operator_named_account(email).one(db).await?.ok_or(ServiceError::NotFound)?;
     let audit = AuditEntry {
         actor_person_id: None,
         actor_email: Some("operator (issue-token)".into()),
         organisation_id: Some(p.organisation_id),
         action: AuditAction::ApiTokenCreate,
         target: format!("person {}", p.id),
-        summary: format!(
-            "API token \"{name}\" for {} ({days} days) issued by the operator",
-            p.email
-        ),
+        summary: format!("API token \"{name}\" for {} ({days} days) issued by the operator", p.email),
         source_addr: None,
         user_agent: None,
     };
@@ -160,8 +151,7 @@ pub async fn issue_for(
 
 /// The person's own tokens, newest first.
 pub async fn list(db: &DatabaseConnection, now: OffsetDateTime, actor: &Actor) -> ServiceResult<Vec<TokenRow>> {
-    Ok(api_token::Entity::find()
-        .filter(api_token::Column::PersonId.eq(actor.person_id))
+    Ok(super::scope::own_tokens(actor)
         .order_by_desc(api_token::Column::CreatedAt)
         .all(db)
         .await?
@@ -179,8 +169,8 @@ pub async fn revoke(
     id: Uuid,
 ) -> ServiceResult<()> {
     let txn = write_txn(db).await?;
-    let t = api_token::Entity::find_by_id(id)
-        .filter(api_token::Column::PersonId.eq(actor.person_id))
+    let t = super::scope::own_tokens(actor)
+        .filter(api_token::Column::Id.eq(id))
         .one(&txn)
         .await?
         .ok_or(ServiceError::NotFound)?;
@@ -191,21 +181,17 @@ pub async fn revoke(
     let mut m: api_token::ActiveModel = t.into();
     m.revoked_at = Set(Some(now));
     m.update(&txn).await?;
-    append(
-        &txn,
-        now,
-        AuditEntry::by(
-            actor,
-            meta,
-            AuditAction::ApiTokenRevoke,
-            format!("person {}", actor.person_id),
-            format!("API token \"{name}\" revoked"),
-        ),
+    AuditEntry::by(
+        actor,
+        meta,
+        AuditAction::ApiTokenRevoke,
+        format!("person {}", actor.person_id),
+        format!("API token \"{name}\" revoked"),
     )
+    .record(&txn, now)
     .await?;
     // Tokens are cached by their hash.
-    crate::backend::epoch::bump(&txn).await?;
-    txn.commit().await?;
+    crate::backend::epoch::commit_change(txn).await?;
     Ok(())
 }
 
@@ -254,8 +240,7 @@ pub async fn authenticate(
     let t = match caches.tokens.get(&hash, at) {
         Some(t) => t,
         None => {
-            let t = api_token::Entity::find()
-                .filter(api_token::Column::TokenHash.eq(hash.as_str()))
+            let t = super::scope::token_by_hash(&hash)
                 .one(db)
                 .await
                 .map_err(|e| Err(e.into()))?

@@ -65,9 +65,7 @@ mod tests {
     async fn scratch() -> (DatabaseConnection, std::path::PathBuf) {
         let dir = std::env::temp_dir().join(format!("portal-db-{}", uuid::Uuid::new_v4().simple()));
         std::fs::create_dir_all(&dir).unwrap();
-        let db = connect(&format!("sqlite://{}/t.db?mode=rwc", dir.display()))
-            .await
-            .unwrap();
+        let db = connect(&format!("sqlite://{}/t.db?mode=rwc", dir.display())).await.unwrap();
         (db, dir)
     }
 
@@ -81,10 +79,7 @@ mod tests {
             let txn = db.begin().await.unwrap();
             for (pragma, want) in [("synchronous", 1), ("foreign_keys", 1), ("busy_timeout", 10_000)] {
                 let row = txn
-                    .query_one_raw(Statement::from_string(
-                        db.get_database_backend(),
-                        format!("PRAGMA {pragma}"),
-                    ))
+                    .query_one_raw(Statement::from_string(db.get_database_backend(), format!("PRAGMA {pragma}")))
                     .await
                     .unwrap()
                     .unwrap();
@@ -102,11 +97,8 @@ mod tests {
     async fn releasing_memory_skips_busy_connections_and_keeps_the_pool() {
         let (db, dir) = scratch().await;
         let one = |db: DatabaseConnection| async move {
-            let row = db
-                .query_one_raw(Statement::from_string(db.get_database_backend(), "SELECT 1"))
-                .await
-                .unwrap()
-                .unwrap();
+            let row =
+                db.query_one_raw(Statement::from_string(db.get_database_backend(), "SELECT 1")).await.unwrap().unwrap();
             row.try_get_by_index::<i32>(0).unwrap()
         };
         let held = db.begin().await.unwrap();

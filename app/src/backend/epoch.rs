@@ -22,11 +22,15 @@ const KEY: &str = "data_epoch";
 
 /// The current database epoch (any text; only equality matters).
 pub async fn current<C: ConnectionTrait>(conn: &C) -> ServiceResult<String> {
-    Ok(setting::Entity::find_by_id(KEY.to_string())
-        .one(conn)
-        .await?
-        .map(|s| s.value)
-        .unwrap_or_default())
+    Ok(setting::Entity::find_by_id(KEY.to_string()).one(conn).await?.map(|s| s.value).unwrap_or_default())
+}
+
+/// Commits a change that cached views read: the epoch moves in the same transaction, so they read
+/// again (here and on other instances) exactly when the change is there to read.
+pub async fn commit_change(txn: sea_orm::DatabaseTransaction) -> ServiceResult<()> {
+    bump(&txn).await?;
+    txn.commit().await?;
+    Ok(())
 }
 
 /// Moves the database epoch; call inside the transaction that makes the change, so the two commit
@@ -36,11 +40,7 @@ pub async fn bump<C: ConnectionTrait>(conn: &C) -> ServiceResult<()> {
         key: Set(KEY.into()),
         value: Set(uuid::Uuid::new_v4().to_string()),
     })
-    .on_conflict(
-        OnConflict::column(setting::Column::Key)
-            .update_column(setting::Column::Value)
-            .to_owned(),
-    )
+    .on_conflict(OnConflict::column(setting::Column::Key).update_column(setting::Column::Value).to_owned())
     .exec_without_returning(conn)
     .await?;
     Ok(())
@@ -84,18 +84,12 @@ pub struct GenCache<K, V> {
 
 impl<K: Eq + Hash, V: Clone> GenCache<K, V> {
     pub fn new(capacity: usize) -> Self {
-        GenCache {
-            entries: Mutex::new(HashMap::new()),
-            capacity,
-        }
+        GenCache { entries: Mutex::new(HashMap::new()), capacity }
     }
 
     /// The value stored for `key` at generation `at`, if it is still there.
     pub fn get(&self, key: &K, at: u64) -> Option<V> {
-        lock(&self.entries)
-            .get(key)
-            .filter(|(g, _)| *g == at)
-            .map(|(_, v)| v.clone())
+        lock(&self.entries).get(key).filter(|(g, _)| *g == at).map(|(_, v)| v.clone())
     }
 
     /// Remembers a value read at generation `at` (read the generation before the value, never after).
@@ -130,10 +124,7 @@ pub struct ViewCache {
 
 impl ViewCache {
     pub fn new(capacity: usize) -> Self {
-        ViewCache {
-            entries: Mutex::new(HashMap::new()),
-            capacity,
-        }
+        ViewCache { entries: Mutex::new(HashMap::new()), capacity }
     }
 
     /// The view for `key` at generation `at`, computing it with `compute` if no request has yet.
@@ -161,13 +152,8 @@ impl ViewCache {
                 }
             }
         };
-        let shared = cell
-            .get_or_try_init(|| async { compute().await.map(|v| Arc::new(v) as Shared) })
-            .await?;
-        shared
-            .clone()
-            .downcast::<V>()
-            .map_err(|_| ServiceError::Internal("view cache: a key held another type".into()))
+        let shared = cell.get_or_try_init(|| async { compute().await.map(|v| Arc::new(v) as Shared) }).await?;
+        shared.clone().downcast::<V>().map_err(|_| ServiceError::Internal("view cache: a key held another type".into()))
     }
 
     /// Forgets every view of an earlier generation (a request still computing one keeps its own).
@@ -257,10 +243,7 @@ mod tests {
         cache.put("b", 1, 20);
         cache.put("c", 1, 30);
         assert_eq!(cache.get(&"c", 1), Some(30));
-        assert!(
-            cache.get(&"a", 1).is_none() && cache.get(&"b", 1).is_none(),
-            "full: started over"
-        );
+        assert!(cache.get(&"a", 1).is_none() && cache.get(&"b", 1).is_none(), "full: started over");
         cache.remove(&"c");
         assert_eq!(cache.get(&"c", 1), None);
     }
@@ -269,27 +252,15 @@ mod tests {
     async fn a_quiet_moment_drops_only_what_an_earlier_generation_read() {
         let caches = Caches::default();
         caches.pages.put("old".to_string(), 0, Default::default());
-        caches
-            .views
-            .get_or_compute("v", 0, || async { Ok(1u32) })
-            .await
-            .unwrap();
+        caches.views.get_or_compute("v", 0, || async { Ok(1u32) }).await.unwrap();
         caches.generation.bump();
         caches.pages.put("new".to_string(), 1, Default::default());
-        caches
-            .views
-            .get_or_compute("w", 1, || async { Ok(2u32) })
-            .await
-            .unwrap();
+        caches.views.get_or_compute("w", 1, || async { Ok(2u32) }).await.unwrap();
         caches.drop_stale();
         assert!(caches.pages.get(&"old".to_string(), 0).is_none(), "stale page dropped");
         assert!(caches.pages.get(&"new".to_string(), 1).is_some(), "current page kept");
         assert_eq!(lock(&caches.views.entries).len(), 1, "only the current view is kept");
-        let again = caches
-            .views
-            .get_or_compute("w", 1, || async { Ok(3u32) })
-            .await
-            .unwrap();
+        let again = caches.views.get_or_compute("w", 1, || async { Ok(3u32) }).await.unwrap();
         assert_eq!(*again, 2, "the kept view is served, not recomputed");
     }
 
@@ -301,23 +272,15 @@ mod tests {
             runs.fetch_add(1, Ordering::SeqCst);
             Ok(7u32)
         };
-        let (a, b) = tokio::join!(
-            cache.get_or_compute("k", 1, compute),
-            cache.get_or_compute("k", 1, compute)
-        );
+        let (a, b) = tokio::join!(cache.get_or_compute("k", 1, compute), cache.get_or_compute("k", 1, compute));
         assert_eq!((*a.unwrap(), *b.unwrap()), (7, 7));
         assert_eq!(runs.load(Ordering::SeqCst), 1, "two requests at once, one computation");
         cache.get_or_compute("k", 2, compute).await.unwrap();
         assert_eq!(runs.load(Ordering::SeqCst), 2, "a new generation recomputes");
-        let failed: ServiceResult<Arc<u32>> = cache
-            .get_or_compute("e", 2, || async { Err(ServiceError::Forbidden) })
-            .await;
+        let failed: ServiceResult<Arc<u32>> =
+            cache.get_or_compute("e", 2, || async { Err(ServiceError::Forbidden) }).await;
         assert!(failed.is_err());
-        assert_eq!(
-            *cache.get_or_compute("e", 2, compute).await.unwrap(),
-            7,
-            "a failure is retried"
-        );
+        assert_eq!(*cache.get_or_compute("e", 2, compute).await.unwrap(), 7, "a failure is retried");
         let other: ServiceResult<Arc<String>> = cache.get_or_compute("k", 2, || async { Ok("text".to_string()) }).await;
         assert_eq!(other.unwrap().as_str(), "text", "same key, other type: its own entry");
     }

@@ -65,29 +65,16 @@ impl ServiceError {
             ServiceError::NotFound => AppError::NotFound,
             ServiceError::Malformed => AppError::Malformed,
             ServiceError::Invalid(fields) => AppError::Invalid {
-                fields: fields
-                    .into_iter()
-                    .map(|f| FieldMsg {
-                        field: f.field.into(),
-                        msg: f.msg,
-                    })
-                    .collect(),
+                fields: fields.into_iter().map(|f| FieldMsg { field: f.field.into(), msg: f.msg }).collect(),
             },
-            ServiceError::Conflict { field, msg } => AppError::Conflict {
-                field: field.into(),
-                msg,
-            },
+            ServiceError::Conflict { field, msg } => AppError::Conflict { field: field.into(), msg },
             ServiceError::Db(e) => {
                 tracing::error!(request_id, error = %e, "database error");
-                AppError::Internal {
-                    request_id: request_id.into(),
-                }
+                AppError::Internal { request_id: request_id.into() }
             }
             ServiceError::Internal(e) => {
                 tracing::error!(request_id, error = %e, "internal error");
-                AppError::Internal {
-                    request_id: request_id.into(),
-                }
+                AppError::Internal { request_id: request_id.into() }
             }
         }
     }
@@ -169,9 +156,7 @@ pub struct Constraint {
 impl Constraint {
     fn is_named_in(&self, detail: &str) -> bool {
         detail.contains(&format!("\"{}\"", self.name))
-            || detail
-                .split_once("constraint failed: ")
-                .is_some_and(|(_, cols)| cols.trim() == self.columns)
+            || detail.split_once("constraint failed: ").is_some_and(|(_, cols)| cols.trim() == self.columns)
     }
 }
 
@@ -211,10 +196,7 @@ pub fn violated(e: &DbErr, named: &[(Constraint, &'static str, Msg)]) -> Option<
 }
 
 fn constraint_named(detail: &str, named: &[(Constraint, &'static str, Msg)]) -> Option<(&'static str, Msg)> {
-    named
-        .iter()
-        .find(|(c, _, _)| c.is_named_in(detail))
-        .map(|(_, field, msg)| (*field, *msg))
+    named.iter().find(|(c, _, _)| c.is_named_in(detail)).map(|(_, field, msg)| (*field, *msg))
 }
 
 #[cfg(test)]
@@ -241,25 +223,16 @@ mod tests {
 
     #[test]
     fn constraints_are_told_apart_by_name() {
-        const DOMAIN: Constraint = Constraint {
-            name: "uq_website_domain",
-            columns: "website.domain",
-        };
+        const DOMAIN: Constraint = Constraint { name: "uq_website_domain", columns: "website.domain" };
         const PAIR: Constraint = Constraint {
             name: "uq_review_version",
             columns: "report_review.submission_id, report_review.version_number",
         };
-        let named = [
-            (DOMAIN, "domain", Msg::ErrChoose),
-            (PAIR, "decision", Msg::ErrNameRequired),
-        ];
+        let named = [(DOMAIN, "domain", Msg::ErrChoose), (PAIR, "decision", Msg::ErrNameRequired)];
         let pg = "duplicate key value violates unique constraint \"uq_review_version\"";
         assert_eq!(constraint_named(pg, &named), Some(("decision", Msg::ErrNameRequired)));
         let sqlite_pair = "UNIQUE constraint failed: report_review.submission_id, report_review.version_number";
-        assert_eq!(
-            constraint_named(sqlite_pair, &named),
-            Some(("decision", Msg::ErrNameRequired))
-        );
+        assert_eq!(constraint_named(sqlite_pair, &named), Some(("decision", Msg::ErrNameRequired)));
         let sqlite = "UNIQUE constraint failed: website.domain";
         assert_eq!(constraint_named(sqlite, &named), Some(("domain", Msg::ErrChoose)));
         assert_eq!(constraint_named("UNIQUE constraint failed: website.name", &named), None);

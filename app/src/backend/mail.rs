@@ -94,11 +94,7 @@ pub async fn claim_due(
     let mut query = outbox::Entity::find()
         .filter(outbox::Column::Status.eq(PENDING))
         .filter(outbox::Column::NextAttemptAt.lte(now))
-        .filter(
-            Condition::any()
-                .add(outbox::Column::ClaimedUntil.is_null())
-                .add(outbox::Column::ClaimedUntil.lt(now)),
-        )
+        .filter(Condition::any().add(outbox::Column::ClaimedUntil.is_null()).add(outbox::Column::ClaimedUntil.lt(now)))
         .order_by_asc(outbox::Column::NextAttemptAt)
         .limit(limit);
     if txn.get_database_backend() == DbBackend::Postgres {

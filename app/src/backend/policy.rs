@@ -55,14 +55,8 @@ use Module as M;
 use Relationship as Rel;
 
 /// The columns of [`TABLE`], in order.
-pub const ROLE_COLUMNS: [Role; 6] = [
-    Role::OrgAdmin,
-    Role::SecurityOfficer,
-    Role::DutyOfficer,
-    Role::Staff,
-    Role::Viewer,
-    Role::PlatformAdmin,
-];
+pub const ROLE_COLUMNS: [Role; 6] =
+    [Role::OrgAdmin, Role::SecurityOfficer, Role::DutyOfficer, Role::Staff, Role::Viewer, Role::PlatformAdmin];
 
 /// role × module × relationship → access. A pair that is not listed grants nothing.
 #[rustfmt::skip]
@@ -173,10 +167,9 @@ impl Grant {
     pub async fn reach<C: ConnectionTrait>(&self, db: &C, today: Date) -> ServiceResult<Reach> {
         match self.relationship {
             Relationship::Own if self.org_kind == OrgKind::Agency => Ok(Reach::Agency(self.organisation_id)),
-            Relationship::Own | Relationship::Engagement => Ok(Reach::Provider {
-                organisation_id: self.organisation_id,
-                today,
-            }),
+            Relationship::Own | Relationship::Engagement => {
+                Ok(Reach::Provider { organisation_id: self.organisation_id, today })
+            }
             Relationship::Jurisdiction => Ok(Reach::Regulators(self.subtree(db).await?)),
             Relationship::Platform => Err(ServiceError::Forbidden),
         }
@@ -214,12 +207,8 @@ pub async fn regulator_subtree<C: ConnectionTrait>(db: &C, root: Uuid) -> Servic
          UNION SELECT o.id FROM organisation o JOIN sub ON o.regulator_id = sub.id WHERE o.kind = 'regulator') \
          SELECT id FROM sub"
     );
-    let rows = db
-        .query_all_raw(Statement::from_sql_and_values(backend, sql, [root.into()]))
-        .await?;
-    rows.iter()
-        .map(|r| r.try_get::<Uuid>("", "id").map_err(ServiceError::from))
-        .collect()
+    let rows = db.query_all_raw(Statement::from_sql_and_values(backend, sql, [root.into()])).await?;
+    rows.iter().map(|r| r.try_get::<Uuid>("", "id").map_err(ServiceError::from)).collect()
 }
 
 /// Whether the table gives the actor `need` on `module` (for showing controls; services check again).
@@ -238,17 +227,10 @@ mod tests {
         assert_eq!(access_for(Agency, &[Role::SecurityOfficer], M::Websites), W);
         assert_eq!(access_for(Agency, &[Role::Viewer], M::Websites), R);
         assert_eq!(access_for(Agency, &[Role::Viewer, Role::OrgAdmin], M::Websites), W);
-        assert_eq!(
-            access_for(Csp, &[Role::OrgAdmin], M::Websites),
-            R,
-            "providers never write websites"
-        );
+        assert_eq!(access_for(Csp, &[Role::OrgAdmin], M::Websites), R, "providers never write websites");
         assert_eq!(access_for(Regulator, &[Role::OrgAdmin], M::Websites), R);
         assert_eq!(access_for(Regulator, &[Role::OrgAdmin], M::Engagements), R);
-        assert_eq!(
-            access_for(Platform, &[Role::PlatformAdmin, Role::OrgAdmin], M::Websites),
-            N
-        );
+        assert_eq!(access_for(Platform, &[Role::PlatformAdmin, Role::OrgAdmin], M::Websites), N);
         assert_eq!(access_for(Agency, &[Role::OrgAdmin], M::Organisations), N);
         assert_eq!(access_for(Agency, &[Role::OrgAdmin], M::Jurisdictions), N);
         assert_eq!(access_for(Platform, &[Role::PlatformAdmin], M::Jurisdictions), W);

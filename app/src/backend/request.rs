@@ -125,11 +125,7 @@ mod tests {
         ]);
         assert_eq!(client_addr(ip("10.0.0.1"), &fwd, &trusted), ip("2001:db8::5"));
         assert_eq!(client_addr(ip("10.0.0.1"), &HeaderMap::new(), &trusted), ip("10.0.0.1"));
-        assert_eq!(
-            client_addr(ip("10.0.0.1"), &xff, &[]),
-            ip("10.0.0.1"),
-            "no proxy trusted"
-        );
+        assert_eq!(client_addr(ip("10.0.0.1"), &xff, &[]), ip("10.0.0.1"), "no proxy trusted");
         assert!(parse_trusted_proxies("10.0.0.0/33").is_err());
         assert!(parse_trusted_proxies("proxy.example").is_err());
         assert_eq!(parse_trusted_proxies("").unwrap().len(), 0);

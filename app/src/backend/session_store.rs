@@ -38,10 +38,7 @@ impl DbSessionStore {
 
     /// Removes sessions past their expiry; run periodically.
     pub async fn delete_expired(&self, now: OffsetDateTime) -> Result<u64, sea_orm::DbErr> {
-        let res = session::Entity::delete_many()
-            .filter(session::Column::ExpiresAt.lte(now))
-            .exec(&self.db)
-            .await?;
+        let res = session::Entity::delete_many().filter(session::Column::ExpiresAt.lte(now)).exec(&self.db).await?;
         Ok(res.rows_affected)
     }
 
@@ -67,10 +64,7 @@ impl DbSessionStore {
             let Ok(mut data) = serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&row.data) else {
                 continue;
             };
-            let holds_secret = data
-                .get("flash")
-                .and_then(|f| f.get("secret"))
-                .is_some_and(|s| s.is_string());
+            let holds_secret = data.get("flash").and_then(|f| f.get("secret")).is_some_and(|s| s.is_string());
             if !holds_secret {
                 continue;
             }
@@ -104,10 +98,7 @@ impl SessionStore for DbSessionStore {
         // A plain INSERT; on the (astronomically rare) id collision, draw a new id and retry.
         let at = self.caches.generation.current();
         for _ in 0..5 {
-            match session::Entity::insert(Self::active_model(record)?)
-                .exec_without_returning(&self.db)
-                .await
-            {
+            match session::Entity::insert(Self::active_model(record)?).exec_without_returning(&self.db).await {
                 Ok(_) => {
                     self.remember(record, at);
                     return Ok(());
@@ -155,21 +146,14 @@ impl SessionStore for DbSessionStore {
             .map_err(backend)?;
         let Some(row) = row else { return Ok(None) };
         let data = serde_json::from_str(&row.data).map_err(|e| session_store::Error::Decode(e.to_string()))?;
-        let record = Record {
-            id: *id,
-            data,
-            expiry_date: row.expires_at,
-        };
+        let record = Record { id: *id, data, expiry_date: row.expires_at };
         self.caches.sessions.put(key, at, record.clone());
         Ok(Some(record))
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
         self.caches.sessions.remove(&id.to_string());
-        session::Entity::delete_by_id(id.to_string())
-            .exec(&self.db)
-            .await
-            .map_err(backend)?;
+        session::Entity::delete_by_id(id.to_string()).exec(&self.db).await.map_err(backend)?;
         Ok(())
     }
 }

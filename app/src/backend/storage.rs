@@ -76,29 +76,19 @@ impl FileStore {
         let Some(target) = self.path_of(&received.sha256) else {
             return Err(std::io::Error::other("not a sha-256"));
         };
-        let tmp = received
-            .guard
-            .0
-            .take()
-            .ok_or_else(|| std::io::Error::other("already placed"))?;
+        let tmp = received.guard.0.take().ok_or_else(|| std::io::Error::other("already placed"))?;
         // The same bytes are already stored: mark them as just used (the sweeper spares a file
         // touched within its grace period), then drop this copy. If the sweeper took them away
         // meanwhile, this copy takes their place.
         if touch(&target).await {
             fs::remove_file(&tmp).await?;
-            return Ok(Placed {
-                sha256: received.sha256,
-                created: false,
-            });
+            return Ok(Placed { sha256: received.sha256, created: false });
         }
         if let Some(parent) = target.parent() {
             fs::create_dir_all(parent).await?;
         }
         fs::rename(&tmp, &target).await?;
-        Ok(Placed {
-            sha256: received.sha256,
-            created: true,
-        })
+        Ok(Placed { sha256: received.sha256, created: true })
     }
 
     /// Removes what nothing needs: stored files that no row references and that nobody placed
@@ -112,9 +102,7 @@ impl FileStore {
         Fut: std::future::Future<Output = std::io::Result<bool>>,
     {
         let mut swept = Swept::default();
-        let cutoff = std::time::SystemTime::now()
-            .checked_sub(grace)
-            .unwrap_or(std::time::UNIX_EPOCH);
+        let cutoff = std::time::SystemTime::now().checked_sub(grace).unwrap_or(std::time::UNIX_EPOCH);
         let old = |meta: &std::fs::Metadata| meta.modified().map(|m| m < cutoff).unwrap_or(false);
         for path in self.tmp_files() {
             let is_part = path.extension().is_some_and(|e| e == "part");
@@ -144,9 +132,7 @@ impl FileStore {
                         continue;
                     }
                     // Aside first (atomic), then the checks again on what was moved.
-                    let aside = self
-                        .tmp_dir()
-                        .join(format!("{sha}.{}.sweep", uuid::Uuid::new_v4().simple()));
+                    let aside = self.tmp_dir().join(format!("{sha}.{}.sweep", uuid::Uuid::new_v4().simple()));
                     fs::create_dir_all(self.tmp_dir()).await?;
                     if fs::rename(&path, &aside).await.is_err() {
                         continue;
@@ -168,9 +154,8 @@ impl FileStore {
     }
 
     pub async fn open(&self, sha256: &str) -> std::io::Result<fs::File> {
-        let path = self
-            .path_of(sha256)
-            .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::NotFound, "not a sha-256"))?;
+        let path =
+            self.path_of(sha256).ok_or_else(|| std::io::Error::new(std::io::ErrorKind::NotFound, "not a sha-256"))?;
         fs::File::open(path).await
     }
 
@@ -357,10 +342,8 @@ impl Incoming {
 
     /// Closes the queues and waits for both threads: the written file and the hash.
     async fn ended(&mut self) -> Result<(std::fs::File, String), IncomingError> {
-        let stages = self
-            .stages
-            .take()
-            .ok_or_else(|| IncomingError::Io(std::io::Error::other("the upload already ended")))?;
+        let stages =
+            self.stages.take().ok_or_else(|| IncomingError::Io(std::io::Error::other("the upload already ended")))?;
         drop(stages.write_tx);
         drop(stages.hash_tx);
         let file = stages.writer.await.map_err(stage_error)??;
@@ -381,12 +364,7 @@ impl Incoming {
                 tracing::warn!(error = %e, "could not flush an uploaded file to disk");
             }
         });
-        Ok(Received {
-            guard: self.guard,
-            sha256,
-            size: self.size,
-            head: self.head,
-        })
+        Ok(Received { guard: self.guard, sha256, size: self.size, head: self.head })
     }
 }
 
@@ -450,31 +428,16 @@ mod tests {
         let chunks: Vec<Bytes> = (0..50u8).map(|i| Bytes::from(vec![i; i as usize % 7])).collect();
         let want: Vec<u8> = chunks.iter().flat_map(|c| c.iter().copied()).collect();
         for max in [1, 3, 5, 8, 64, 10_000] {
-            let mut w = Short {
-                out: Vec::new(),
-                max,
-                calls: 0,
-            };
+            let mut w = Short { out: Vec::new(), max, calls: 0 };
             write_all_vectored(&mut w, &chunks).unwrap();
             assert_eq!(w.out, want, "max {max}");
             assert_eq!(w.calls, want.len().div_ceil(max), "max {max}: one call per {max} bytes");
         }
-        let mut zero = Short {
-            out: Vec::new(),
-            max: 0,
-            calls: 0,
-        };
-        assert_eq!(
-            write_all_vectored(&mut zero, &chunks).unwrap_err().kind(),
-            std::io::ErrorKind::WriteZero
-        );
+        let mut zero = Short { out: Vec::new(), max: 0, calls: 0 };
+        assert_eq!(write_all_vectored(&mut zero, &chunks).unwrap_err().kind(), std::io::ErrorKind::WriteZero);
         // More chunks than one call may carry still all arrive.
         let many: Vec<Bytes> = (0..3000u32).map(|i| Bytes::from(i.to_le_bytes().to_vec())).collect();
-        let mut w = Short {
-            out: Vec::new(),
-            max: usize::MAX,
-            calls: 0,
-        };
+        let mut w = Short { out: Vec::new(), max: usize::MAX, calls: 0 };
         write_all_vectored(&mut w, &many).unwrap();
         assert_eq!(w.out.len(), 12_000);
         assert_eq!(w.calls, 3, "1,024 slices a call");
@@ -488,10 +451,7 @@ mod tests {
         a.write(Bytes::from_static(b"world")).await.unwrap();
         let a = a.finish().await.unwrap();
         // sha256("hello world")
-        assert_eq!(
-            a.sha256,
-            "b94d27b9934d3e08a52e52d7da7dabfac484efe37a5380ee9088f7ace2efcde9"
-        );
+        assert_eq!(a.sha256, "b94d27b9934d3e08a52e52d7da7dabfac484efe37a5380ee9088f7ace2efcde9");
         assert_eq!(a.size, 11);
         let placed = store.place(a).await.unwrap();
         assert!(placed.created);
@@ -512,17 +472,11 @@ mod tests {
         exact.write(Bytes::from_static(b"1234")).await.unwrap();
         let mut over = store.begin(4).await.unwrap();
         over.write(Bytes::from_static(b"12")).await.unwrap();
-        assert!(matches!(
-            over.write(Bytes::from_static(b"345")).await,
-            Err(IncomingError::TooLarge { limit: 4 })
-        ));
+        assert!(matches!(over.write(Bytes::from_static(b"345")).await, Err(IncomingError::TooLarge { limit: 4 })));
         assert_eq!(store.tmp_files().len(), 2);
         drop(over);
         drop(exact);
-        assert!(
-            store.tmp_files().is_empty(),
-            "dropped uploads remove their temporary files"
-        );
+        assert!(store.tmp_files().is_empty(), "dropped uploads remove their temporary files");
         assert_eq!(store.path_of("../../etc/passwd"), None);
         std::fs::remove_dir_all(dir).unwrap();
     }
@@ -535,8 +489,7 @@ mod tests {
 
     fn age(path: &Path, secs: u64) {
         let f = std::fs::OpenOptions::new().write(true).open(path).unwrap();
-        f.set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(secs))
-            .unwrap();
+        f.set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(secs)).unwrap();
     }
 
     #[tokio::test]
@@ -551,10 +504,7 @@ mod tests {
             age(&store.path_of(sha).unwrap(), 7200);
         }
         // The reuse touches the stored copy (its own copy is dropped).
-        assert_eq!(
-            stored(&store, b"old, but an upload of the same bytes just came").await,
-            reused
-        );
+        assert_eq!(stored(&store, b"old, but an upload of the same bytes just came").await, reused);
         // What a crash mid-upload leaves, and an upload still being written.
         std::fs::write(dir.join("tmp").join("crashed.part"), b"half").unwrap();
         age(&dir.join("tmp").join("crashed.part"), 7200);
@@ -567,13 +517,7 @@ mod tests {
             })
             .await
             .unwrap();
-        assert_eq!(
-            swept,
-            Swept {
-                files: 1,
-                partial_uploads: 1
-            }
-        );
+        assert_eq!(swept, Swept { files: 1, partial_uploads: 1 });
         assert!(!store.path_of(&orphan).unwrap().exists());
         for sha in [&kept, &fresh, &reused] {
             assert!(store.path_of(sha).unwrap().exists(), "{sha} kept");

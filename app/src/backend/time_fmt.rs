@@ -27,9 +27,7 @@ pub fn format_in_zone(at: OffsetDateTime, zone: &str) -> String {
 /// The calendar day `at` falls on in `zone` (the default zone for an unknown name).
 pub fn date_in_zone(at: OffsetDateTime, zone: &str) -> time::Date {
     let tz = zone_or_default(zone);
-    let offset = jiff::Timestamp::from_second(at.unix_timestamp())
-        .map(|ts| tz.to_offset(ts).seconds())
-        .unwrap_or(0);
+    let offset = jiff::Timestamp::from_second(at.unix_timestamp()).map(|ts| tz.to_offset(ts).seconds()).unwrap_or(0);
     let shifted = at + time::Duration::seconds(offset as i64);
     shifted.date()
 }
@@ -51,45 +49,24 @@ mod tests {
 
     #[test]
     fn shanghai_is_eight_hours_ahead_of_utc() {
-        assert_eq!(
-            format_in_zone(datetime!(2026-11-25 14:17 UTC), "Asia/Shanghai"),
-            "2026-11-25 22:17"
-        );
-        assert_eq!(
-            format_in_zone(datetime!(2026-11-25 14:17 UTC), "Europe/London"),
-            "2026-11-25 14:17"
-        );
-        assert_eq!(
-            format_in_zone(datetime!(2026-11-25 14:17 UTC), "Nowhere/Unknown"),
-            "2026-11-25 22:17"
-        );
+        assert_eq!(format_in_zone(datetime!(2026-11-25 14:17 UTC), "Asia/Shanghai"), "2026-11-25 22:17");
+        assert_eq!(format_in_zone(datetime!(2026-11-25 14:17 UTC), "Europe/London"), "2026-11-25 14:17");
+        assert_eq!(format_in_zone(datetime!(2026-11-25 14:17 UTC), "Nowhere/Unknown"), "2026-11-25 22:17");
         assert!(is_known_zone("Asia/Shanghai"));
         // 23:30 UTC is already the next day in Shanghai.
-        assert_eq!(
-            date_in_zone(datetime!(2026-11-25 23:30 UTC), "Asia/Shanghai"),
-            time::macros::date!(2026 - 11 - 26)
-        );
-        assert_eq!(
-            date_in_zone(datetime!(2026-11-25 23:30 UTC), "UTC"),
-            time::macros::date!(2026 - 11 - 25)
-        );
+        assert_eq!(date_in_zone(datetime!(2026-11-25 23:30 UTC), "Asia/Shanghai"), time::macros::date!(2026 - 11 - 26));
+        assert_eq!(date_in_zone(datetime!(2026-11-25 23:30 UTC), "UTC"), time::macros::date!(2026 - 11 - 25));
         assert!(!is_known_zone("Nowhere/Unknown"));
     }
 
     #[test]
     fn a_day_begins_at_local_midnight() {
         let day = time::macros::date!(2026 - 11 - 26);
-        assert_eq!(
-            start_of_day_in_zone(day, "Asia/Shanghai"),
-            datetime!(2026-11-25 16:00 UTC)
-        );
+        assert_eq!(start_of_day_in_zone(day, "Asia/Shanghai"), datetime!(2026-11-25 16:00 UTC));
         assert_eq!(start_of_day_in_zone(day, "UTC"), datetime!(2026-11-26 0:00 UTC));
         // The first instant of a day is on that day, and the one before it is not.
         let start = start_of_day_in_zone(day, "Asia/Shanghai");
         assert_eq!(date_in_zone(start, "Asia/Shanghai"), day);
-        assert_eq!(
-            date_in_zone(start - time::Duration::seconds(1), "Asia/Shanghai"),
-            day.previous_day().unwrap()
-        );
+        assert_eq!(date_in_zone(start - time::Duration::seconds(1), "Asia/Shanghai"), day.previous_day().unwrap());
     }
 }

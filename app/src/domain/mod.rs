@@ -46,13 +46,7 @@ impl Role {
         if kind == OrgKind::Platform {
             vec![Role::PlatformAdmin, Role::OrgAdmin, Role::Viewer]
         } else {
-            vec![
-                Role::OrgAdmin,
-                Role::SecurityOfficer,
-                Role::DutyOfficer,
-                Role::Staff,
-                Role::Viewer,
-            ]
+            vec![Role::OrgAdmin, Role::SecurityOfficer, Role::DutyOfficer, Role::Staff, Role::Viewer]
         }
     }
 }

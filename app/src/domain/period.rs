@@ -88,31 +88,17 @@ impl Period {
 
     pub fn next(self) -> Period {
         if self.index == self.cadence.per_year() {
-            Period {
-                year: self.year + 1,
-                index: 1,
-                ..self
-            }
+            Period { year: self.year + 1, index: 1, ..self }
         } else {
-            Period {
-                index: self.index + 1,
-                ..self
-            }
+            Period { index: self.index + 1, ..self }
         }
     }
 
     pub fn prev(self) -> Period {
         if self.index == 1 {
-            Period {
-                year: self.year - 1,
-                index: self.cadence.per_year(),
-                ..self
-            }
+            Period { year: self.year - 1, index: self.cadence.per_year(), ..self }
         } else {
-            Period {
-                index: self.index - 1,
-                ..self
-            }
+            Period { index: self.index - 1, ..self }
         }
     }
 
@@ -132,9 +118,7 @@ impl Period {
         }
         let year: i32 = year.parse().ok()?;
         let number = |s: &str| -> Option<u8> {
-            (!s.is_empty() && s.len() <= 2 && s.bytes().all(|b| b.is_ascii_digit()))
-                .then(|| s.parse().ok())
-                .flatten()
+            (!s.is_empty() && s.len() <= 2 && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse().ok()).flatten()
         };
         match rest {
             None => Period::new(Cadence::Yearly, year, 1),
@@ -203,11 +187,7 @@ mod dates {
     /// The period's due date: `due_day` of the month after it ends, clamped to that month's length
     /// (a due day of 31 is 30 April, 28 or 29 February).
     pub fn due_date(p: Period, due_day: u8) -> Date {
-        let (y, m) = if p.last_month() == 12 {
-            (p.year() + 1, 1)
-        } else {
-            (p.year(), p.last_month() + 1)
-        };
+        let (y, m) = if p.last_month() == 12 { (p.year() + 1, 1) } else { (p.year(), p.last_month() + 1) };
         ymd(y, m, due_day.max(1))
     }
 
@@ -215,18 +195,12 @@ mod dates {
     pub fn containing(cadence: Cadence, day: Date) -> Period {
         Period::containing(cadence, day.year(), day.month() as u8)
             // Only a date outside the years periods allow (1900–9998) lands here.
-            .unwrap_or(Period {
-                year: day.year().clamp(1900, 9998),
-                cadence,
-                index: 1,
-            })
+            .unwrap_or(Period { year: day.year().clamp(1900, 9998), cadence, index: 1 })
     }
 
     /// The period that starts on this stored first day (`None` if none of the cadence does).
     pub fn from_start(cadence: Cadence, first_day: Date) -> Option<Period> {
-        (first_day.day() == 1)
-            .then(|| Period::starting(cadence, first_day.year(), first_day.month() as u8))
-            .flatten()
+        (first_day.day() == 1).then(|| Period::starting(cadence, first_day.year(), first_day.month() as u8)).flatten()
     }
 
     /// The obligation's periods that have begun by `today`, newest first, at most `limit`.
@@ -290,9 +264,7 @@ mod tests {
         assert_eq!(p("2026-12").next(), p("2027-01"));
         assert_eq!(p("2026-Q1").prev(), p("2025-Q4"));
         assert_eq!(p("2026-H2").next(), p("2027-H1"));
-        for bad in [
-            "2026-13", "2026-00", "2026-Q5", "2026-H3", "26-01", "2026-1", "2026/01", "", "abcd", "2026-Q",
-        ] {
+        for bad in ["2026-13", "2026-00", "2026-Q5", "2026-H3", "26-01", "2026-1", "2026/01", "", "abcd", "2026-Q"] {
             assert_eq!(Period::parse(bad), None, "{bad:?}");
         }
         assert_eq!(from_start(Cadence::Quarterly, date!(2026 - 02 - 01)), None);

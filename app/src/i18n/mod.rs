@@ -46,9 +46,7 @@ impl Locale {
         for part in header.split(',') {
             let mut pieces = part.split(';');
             let tag = pieces.next().unwrap_or("").trim().to_ascii_lowercase();
-            let q = pieces
-                .find_map(|p| p.trim().strip_prefix("q=").and_then(|v| v.parse::<f32>().ok()))
-                .unwrap_or(1.0);
+            let q = pieces.find_map(|p| p.trim().strip_prefix("q=").and_then(|v| v.parse::<f32>().ok())).unwrap_or(1.0);
             let locale = if tag.starts_with("zh") {
                 // Traditional-script tags still get Simplified: it is the only Chinese we have.
                 Some(Locale::Zh)
@@ -128,11 +126,7 @@ mod tests {
         let untranslated: Vec<_> = Msg::ALL
             .iter()
             .filter(|m| !matches!(m, Msg::LangEn | Msg::LangZh))
-            .filter(|m| {
-                !m.text(Locale::Zh)
-                    .chars()
-                    .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
-            })
+            .filter(|m| !m.text(Locale::Zh).chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)))
             .collect();
         assert!(untranslated.is_empty(), "no Chinese text for {untranslated:?}");
     }

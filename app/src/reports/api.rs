@@ -11,28 +11,20 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use super::service;
 #[cfg(feature = "ssr")]
-use crate::backend::{request::RequestMeta, ServiceError};
+use crate::backend::ServiceError;
 #[cfg(feature = "ssr")]
-use crate::ui::form::{saved_flash, serve, serve_form, Call};
+use crate::ui::form::{saved_flash, serve, serve_form};
 
 #[server(endpoint = "report_work", input = leptos::server_fn::codec::GetUrl)]
 pub async fn list_report_work(filter: ItemFilter) -> Result<ReportWork, AppError> {
-    serve(|Call { state, actor }| async move {
-        let reader = crate::reports::scope::report_reader(&state.db, &actor, state.today()).await?;
+    serve(|c| async move {
+        let reader = crate::reports::scope::report_reader(&c.state.db, &c.actor, c.state.today()).await?;
         // Only those who set obligations get the form's choices (asking would be forbidden for the rest).
-        let reviewer = match crate::reports::scope::may_review(&actor) {
-            true => Some(crate::reports::scope::report_reviewer(&state.db, &actor).await?),
+        let reviewer = match crate::reports::scope::may_review(&c.actor) {
+            true => Some(crate::reports::scope::report_reviewer(&c.state.db, &c.actor).await?),
             false => None,
         };
-        service::work_page(
-            &state.db,
-            &reader,
-            reviewer.as_ref(),
-            &actor,
-            state.clock.now(),
-            &filter,
-        )
-        .await
+        service::work_page(&c.state.db, &reader, reviewer.as_ref(), &c.actor, c.now, &filter).await
     })
     .await
 }
@@ -40,23 +32,22 @@ pub async fn list_report_work(filter: ItemFilter) -> Result<ReportWork, AppError
 /// The dashboard's report panel.
 #[server(endpoint = "report_panel", input = leptos::server_fn::codec::GetUrl)]
 pub async fn report_panel() -> Result<ReportPanelData, AppError> {
-    serve(|Call { state, actor }| async move {
-        let reader = crate::reports::scope::report_reader(&state.db, &actor, state.today()).await?;
-        let now = state.clock.now();
+    serve(|c| async move {
+        let reader = crate::reports::scope::report_reader(&c.state.db, &c.actor, c.state.today()).await?;
+        let _now = c.now;
         // The panel depends on the reach, the organisation and roles, and the day in the zone.
         let key = format!(
             "panel|{reader:?}|{}|{:?}|{}|{}",
-            actor.organisation_id,
-            actor.roles,
-            actor.time_zone,
-            crate::backend::time_fmt::date_in_zone(now, &actor.time_zone)
+            c.actor.organisation_id,
+            c.actor.roles,
+            c.actor.time_zone,
+            crate::backend::time_fmt::date_in_zone(c.now, &c.actor.time_zone)
         );
-        let panel = state
+        let panel = c
+            .state
             .caches
             .views
-            .get_or_compute(&key, state.generation(), || {
-                service::panel(&state.db, &reader, &actor, now)
-            })
+            .get_or_compute(&key, c.state.generation(), || service::panel(&c.state.db, &reader, &c.actor, c.now))
             .await?;
         Ok((*panel).clone())
     })
@@ -65,26 +56,18 @@ pub async fn report_panel() -> Result<ReportPanelData, AppError> {
 
 #[server(endpoint = "submission", input = leptos::server_fn::codec::GetUrl)]
 pub async fn get_submission(id: Uuid) -> Result<SubmissionView, AppError> {
-    serve(|Call { state, actor }| async move {
-        let reader = crate::reports::scope::report_reader(&state.db, &actor, state.today()).await?;
-        service::submission_view(&state.db, &reader, &actor, state.clock.now(), id).await
+    serve(|c| async move {
+        let reader = crate::reports::scope::report_reader(&c.state.db, &c.actor, c.state.today()).await?;
+        service::submission_view(&c.state.db, &reader, &c.actor, c.now, id).await
     })
     .await
 }
 
 #[server(endpoint = "submit_form", input = leptos::server_fn::codec::GetUrl)]
 pub async fn load_submit_form(obligation_id: Uuid, resubmit: Option<Uuid>) -> Result<SubmitForm, AppError> {
-    serve(|Call { state, actor }| async move {
-        let submitter = crate::reports::scope::report_submitter(&actor, state.today())?;
-        let mut form = service::submit_form(
-            &state.db,
-            &submitter,
-            &actor,
-            state.clock.now(),
-            obligation_id,
-            resubmit,
-        )
-        .await?;
+    serve(|c| async move {
+        let submitter = crate::reports::scope::report_submitter(&c.actor, c.state.today())?;
+        let mut form = service::submit_form(&c.state.db, &submitter, &c.actor, c.now, obligation_id, resubmit).await?;
         if let Ok(session) = leptos_axum::extract::<tower_sessions::Session>().await {
             if let Some(draft) = crate::ui::flash::take_draft(&session, &obligation_id.to_string()).await {
                 form.draft = draft;
@@ -97,39 +80,20 @@ pub async fn load_submit_form(obligation_id: Uuid, resubmit: Option<Uuid>) -> Re
 
 #[server(endpoint = "review_submission")]
 pub async fn review_submission(id: Uuid, decision: String, comment: String) -> Result<(), AppError> {
-    serve_form(saved_flash, |Call { state, actor }| async move {
-        let reviewer = crate::reports::scope::report_reviewer(&state.db, &actor).await?;
+    serve_form(saved_flash, |c| async move {
+        let reviewer = crate::reports::scope::report_reviewer(&c.state.db, &c.actor).await?;
         let decision = super::Decision::parse(decision.trim())
             .ok_or(ServiceError::invalid("decision", crate::i18n::Msg::ErrChoose))?;
-        service::review(
-            &state.db,
-            state.clock.now(),
-            &reviewer,
-            &actor,
-            &RequestMeta::current(),
-            id,
-            decision,
-            &comment,
-        )
-        .await
+        service::review(&c.state.db, c.now, &reviewer, &c.actor, &c.meta, id, decision, &comment).await
     })
     .await
 }
 
 #[server(endpoint = "create_obligation")]
 pub async fn create_obligation(#[server(flatten)] input: ObligationInput) -> Result<Uuid, AppError> {
-    serve_form(saved_flash, |Call { state, actor }| async move {
-        let reviewer = crate::reports::scope::report_reviewer(&state.db, &actor).await?;
-        service::create_obligation(
-            &state.db,
-            state.clock.now(),
-            state.today(),
-            &reviewer,
-            &actor,
-            &RequestMeta::current(),
-            &input,
-        )
-        .await
+    serve_form(saved_flash, |c| async move {
+        let reviewer = crate::reports::scope::report_reviewer(&c.state.db, &c.actor).await?;
+        service::create_obligation(&c.state.db, c.now, c.state.today(), &reviewer, &c.actor, &c.meta, &input).await
     })
     .await
 }
@@ -142,19 +106,10 @@ pub async fn end_obligation(id: Uuid, reason: String) -> Result<(), AppError> {
             text: crate::i18n::Msg::ObligationEndedFlash.text(locale).into(),
             secret: None,
         },
-        |Call { state, actor }| async move {
-            let reviewer = crate::reports::scope::report_reviewer(&state.db, &actor).await?;
-            service::end_obligation(
-                &state.db,
-                state.clock.now(),
-                state.today(),
-                &reviewer,
-                &actor,
-                &RequestMeta::current(),
-                id,
-                &reason,
-            )
-            .await
+        |c| async move {
+            let reviewer = crate::reports::scope::report_reviewer(&c.state.db, &c.actor).await?;
+            service::end_obligation(&c.state.db, c.now, c.state.today(), &reviewer, &c.actor, &c.meta, id, &reason)
+                .await
         },
     )
     .await
@@ -162,18 +117,9 @@ pub async fn end_obligation(id: Uuid, reason: String) -> Result<(), AppError> {
 
 #[server(endpoint = "report_matrix", input = leptos::server_fn::codec::GetUrl)]
 pub async fn load_matrix(filter: MatrixFilter) -> Result<Matrix, AppError> {
-    serve(|Call { state, actor }| async move {
-        let reader = crate::reports::scope::report_reader(&state.db, &actor, state.today()).await?;
-        service::matrix(
-            &state.db,
-            &state.caches,
-            &reader,
-            &actor,
-            state.clock.now(),
-            &filter,
-            true,
-        )
-        .await
+    serve(|c| async move {
+        let reader = crate::reports::scope::report_reader(&c.state.db, &c.actor, c.state.today()).await?;
+        service::matrix(&c.state.db, &c.state.caches, &reader, &c.actor, c.now, &filter, true).await
     })
     .await
 }

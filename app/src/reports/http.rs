@@ -84,11 +84,7 @@ impl UploadError {
             }
             UploadError::Malformed(detail) => {
                 tracing::info!(request_id, detail, "malformed or cut-off upload");
-                (
-                    status_of(&AppError::Malformed),
-                    "request".into(),
-                    Msg::ErrUploadIncomplete.text(locale).to_string(),
-                )
+                (status_of(&AppError::Malformed), "request".into(), Msg::ErrUploadIncomplete.text(locale).to_string())
             }
         }
     }
@@ -100,10 +96,7 @@ fn malformed(e: MultipartError) -> UploadError {
 
 /// The canonical media type to store for a file whose content fits its name.
 fn media_type_for(name: &str, family: FileFamily, sniffed: &str) -> String {
-    let ext = name
-        .rsplit_once('.')
-        .map(|(_, e)| e.to_ascii_lowercase())
-        .unwrap_or_default();
+    let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
     let by_ext = match ext.as_str() {
         "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -151,12 +144,7 @@ fn is_form_field(name: &str) -> bool {
         "conclusion",
         "score",
     ];
-    const SEVERITY_GROUPS: &[&str] = &[
-        "vulnerabilities_found",
-        "vulnerabilities_fixed",
-        "findings",
-        "findings_fixed",
-    ];
+    const SEVERITY_GROUPS: &[&str] = &["vulnerabilities_found", "vulnerabilities_fixed", "findings", "findings_fixed"];
     PLAIN.contains(&name)
         || name.split_once('.').is_some_and(|(group, level)| {
             SEVERITY_GROUPS.contains(&group) && ["critical", "high", "medium", "low"].contains(&level)
@@ -195,20 +183,13 @@ pub async fn read_multipart_into(
             // them: a huge text field never sits in memory whole.
             text_fields += 1;
             if text_fields > MAX_TEXT_FIELDS {
-                return Err(UploadError::Service(ServiceError::invalid(
-                    "request",
-                    Msg::ErrTooManyFields,
-                )));
+                return Err(UploadError::Service(ServiceError::invalid("request", Msg::ErrTooManyFields)));
             }
             let mut bytes = Vec::new();
             while let Some(chunk) = field.chunk().await.map_err(malformed)? {
                 text_bytes += chunk.len();
                 if bytes.len() + chunk.len() > MAX_TEXT_FIELD_BYTES || text_bytes > MAX_TEXT_BYTES {
-                    let field = if name == "notes" || name == "improvement_plan" {
-                        "notes"
-                    } else {
-                        "request"
-                    };
+                    let field = if name == "notes" || name == "improvement_plan" { "notes" } else { "request" };
                     return Err(UploadError::Service(ServiceError::invalid(field, Msg::ErrTextTooLong)));
                 }
                 bytes.extend_from_slice(&chunk);
@@ -217,18 +198,10 @@ pub async fn read_multipart_into(
                 .map_err(|_| UploadError::Service(ServiceError::invalid("request", Msg::ErrBadRequest)))?;
             if name == "keep_files" {
                 if out.keep_files.len() >= rules::MAX_FILES {
-                    return Err(UploadError::Service(ServiceError::invalid(
-                        "files",
-                        Msg::ErrTooManyFiles,
-                    )));
+                    return Err(UploadError::Service(ServiceError::invalid("files", Msg::ErrTooManyFiles)));
                 }
                 // A client may also send them comma-separated in one field.
-                out.keep_files.extend(
-                    text.split(',')
-                        .map(str::trim)
-                        .filter(|t| !t.is_empty())
-                        .map(str::to_string),
-                );
+                out.keep_files.extend(text.split(',').map(str::trim).filter(|t| !t.is_empty()).map(str::to_string));
             } else {
                 out.fields.insert(name, text);
             }
@@ -244,10 +217,7 @@ pub async fn read_multipart_into(
             continue;
         }
         if out.files.len() >= rules::MAX_FILES {
-            return Err(UploadError::Service(ServiceError::invalid(
-                "files",
-                Msg::ErrTooManyFiles,
-            )));
+            return Err(UploadError::Service(ServiceError::invalid("files", Msg::ErrTooManyFiles)));
         }
         let Some(family) = rules::family_of_name(&clean) else {
             return Err(UploadError::File(UploadProblem::TypeNotAllowed { name: clean }));
@@ -269,25 +239,16 @@ pub async fn read_multipart_into(
                 Err(IncomingError::Io(e)) => return Err(UploadError::Service(ServiceError::Internal(e.to_string()))),
             }
         }
-        let received = incoming
-            .finish()
-            .await
-            .map_err(|e| UploadError::Service(ServiceError::Internal(e.to_string())))?;
+        let received =
+            incoming.finish().await.map_err(|e| UploadError::Service(ServiceError::Internal(e.to_string())))?;
         if received.size == 0 {
             return Err(UploadError::File(UploadProblem::Empty { name: clean }));
         }
         let sniffed = rules::sniff(&received.head).unwrap_or("application/octet-stream");
         if !rules::content_fits(family, sniffed) {
-            return Err(UploadError::File(UploadProblem::TypeMismatch {
-                name: clean,
-                detected: sniffed.to_string(),
-            }));
+            return Err(UploadError::File(UploadProblem::TypeMismatch { name: clean, detected: sniffed.to_string() }));
         }
-        out.files.push(IncomingFile {
-            media_type: media_type_for(&clean, family, sniffed),
-            name: clean,
-            received,
-        });
+        out.files.push(IncomingFile { media_type: media_type_for(&clean, family, sniffed), name: clean, received });
     }
     Ok(())
 }
@@ -311,10 +272,7 @@ fn decimal(fields: &HashMap<String, String>, key: &'static str) -> ServiceResult
     if raw.is_empty() {
         return Err(ServiceError::invalid(key, Msg::ErrRequired));
     }
-    raw.parse::<f64>()
-        .ok()
-        .filter(|v| v.is_finite())
-        .ok_or(ServiceError::invalid(key, Msg::ErrNotANumber))
+    raw.parse::<f64>().ok().filter(|v| v.is_finite()).ok_or(ServiceError::invalid(key, Msg::ErrNotANumber))
 }
 
 fn text(fields: &HashMap<String, String>, key: &str) -> String {
@@ -408,10 +366,7 @@ pub async fn new_version(
         })?,
         None => summary_from_form(kind, f)?,
     };
-    let key = key_header
-        .map(str::to_string)
-        .or_else(|| f.get("idempotency_key").cloned())
-        .unwrap_or_default();
+    let key = key_header.map(str::to_string).or_else(|| f.get("idempotency_key").cloned()).unwrap_or_default();
     let keep_files = parsed
         .keep_files
         .iter()
@@ -429,10 +384,7 @@ pub async fn new_version(
 
 /// Whether the browser's script sent the form (it wants JSON back), or a plain form post (HTML).
 fn wants_json(headers: &HeaderMap) -> bool {
-    headers
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|a| a.contains("application/json"))
+    headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|a| a.contains("application/json"))
 }
 
 /// `POST /reports/submit`: the browser's submission form (first version or resubmission).
@@ -457,16 +409,7 @@ pub async fn submit_form(
         typed = parsed.fields.clone();
         read?;
         let new = new_version(&state, &submitter, parsed, None, None).await?;
-        Ok(service::submit(
-            &state.db,
-            &state.files,
-            state.clock.now(),
-            &submitter,
-            &actor,
-            &meta,
-            new,
-        )
-        .await?)
+        Ok(service::submit(&state.db, &state.files, state.clock.now(), &submitter, &actor, &meta, new).await?)
     }
     .await;
     match (result, json) {
@@ -483,21 +426,9 @@ pub async fn submit_form(
         (Err(e), json) => {
             let (status, field, message) = e.explain(locale, &meta.request_id);
             if json {
-                (
-                    status,
-                    axum::Json(serde_json::json!({ "field": field, "message": message })),
-                )
-                    .into_response()
+                (status, axum::Json(serde_json::json!({ "field": field, "message": message }))).into_response()
             } else {
-                flash::set(
-                    &session,
-                    crate::ui::Flash {
-                        ok: false,
-                        text: message,
-                        secret: None,
-                    },
-                )
-                .await;
+                flash::set(&session, crate::ui::Flash { ok: false, text: message, secret: None }).await;
                 // Without JavaScript the browser shows the form afresh: it gets back what was typed.
                 if let Some(form) = typed.get("obligation_id").cloned() {
                     // Only the form's own fields, each already within its limit, go into the session.
@@ -518,29 +449,14 @@ pub async fn submit_form(
 }
 
 fn saved(locale: Locale) -> crate::ui::Flash {
-    crate::ui::Flash {
-        ok: true,
-        text: Msg::ReportSubmittedFlash.text(locale).into(),
-        secret: None,
-    }
+    crate::ui::Flash { ok: true, text: Msg::ReportSubmittedFlash.text(locale).into(), secret: None }
 }
 
 /// A header value for `Content-Disposition` that keeps non-ASCII names (RFC 6266 / 5987).
 pub fn attachment(name: &str) -> String {
-    let ascii: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || ".-_ ".contains(c) {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    format!(
-        "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
-        crate::ui::encode_query(name)
-    )
+    let ascii: String =
+        name.chars().map(|c| if c.is_ascii_alphanumeric() || ".-_ ".contains(c) { c } else { '_' }).collect();
+    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{}", crate::ui::encode_query(name))
 }
 
 /// Streams a stored file to someone entitled to it.
@@ -610,17 +526,9 @@ pub async fn export_work_csv(
         let (items, _) = service::report_work(&state.db, &reader, &actor, state.clock.now(), &filter).await?;
         let mut w = CsvExport::new();
         w.row(
-            [
-                Msg::ReportKindLabel,
-                Msg::Period,
-                Msg::DueOn,
-                Msg::State,
-                Msg::Submitter,
-                Msg::Receiver,
-                Msg::Agency,
-            ]
-            .iter()
-            .map(|m| m.text(locale)),
+            [Msg::ReportKindLabel, Msg::Period, Msg::DueOn, Msg::State, Msg::Submitter, Msg::Receiver, Msg::Agency]
+                .iter()
+                .map(|m| m.text(locale)),
         )?;
         for i in items {
             w.row([
@@ -688,11 +596,7 @@ async fn matrix_csv(
     w.row(&head)?;
     for r in m.rows {
         let mut rec = vec![r.agency.name];
-        rec.extend(
-            r.cells
-                .iter()
-                .map(|c| c.state.map(|s| s.label().text(locale).to_string()).unwrap_or_default()),
-        );
+        rec.extend(r.cells.iter().map(|c| c.state.map(|s| s.label().text(locale).to_string()).unwrap_or_default()));
         w.row(&rec)?;
     }
     w.finish().map(axum::body::Bytes::from)

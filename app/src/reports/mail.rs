@@ -5,37 +5,16 @@ use crate::{backend::mail::MailTemplate, i18n::Locale};
 /// What the module's mails say.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ReportMail {
-    ReportSubmitted {
-        submitter: String,
-        kind: ReportKind,
-        period: String,
-        version: i32,
-    },
-    ReportReturned {
-        receiver: String,
-        kind: ReportKind,
-        period: String,
-        comment: String,
-    },
-    ReportReminder {
-        receiver: String,
-        kind: ReportKind,
-        period: String,
-        due: String,
-        overdue: bool,
-    },
+    ReportSubmitted { submitter: String, kind: ReportKind, period: String, version: i32 },
+    ReportReturned { receiver: String, kind: ReportKind, period: String, comment: String },
+    ReportReminder { receiver: String, kind: ReportKind, period: String, due: String, overdue: bool },
 }
 
 impl MailTemplate for ReportMail {
     fn render(&self, locale: Locale) -> (String, String) {
         let zh = locale == Locale::Zh;
         match self {
-            ReportMail::ReportSubmitted {
-                submitter,
-                kind,
-                period,
-                version,
-            } => {
+            ReportMail::ReportSubmitted { submitter, kind, period, version } => {
                 let kind = kind.label().text(locale);
                 if zh {
                     (
@@ -49,12 +28,7 @@ impl MailTemplate for ReportMail {
                     )
                 }
             }
-            ReportMail::ReportReturned {
-                receiver,
-                kind,
-                period,
-                comment,
-            } => {
+            ReportMail::ReportReturned { receiver, kind, period, comment } => {
                 let kind = kind.label().text(locale);
                 if zh {
                     (
@@ -68,13 +42,7 @@ impl MailTemplate for ReportMail {
                     )
                 }
             }
-            ReportMail::ReportReminder {
-                receiver,
-                kind,
-                period,
-                due,
-                overdue,
-            } => {
+            ReportMail::ReportReminder { receiver, kind, period, due, overdue } => {
                 let kind = kind.label().text(locale);
                 match (zh, overdue) {
                     (true, false) => (

@@ -6,19 +6,15 @@ use uuid::Uuid;
 pub use crate::domain::period::{Cadence, Period};
 
 pub mod api;
-#[cfg(feature = "ssr")]
-pub mod entity;
-#[cfg(feature = "ssr")]
-pub mod http;
-#[cfg(feature = "ssr")]
-pub mod mail;
 pub mod pages;
-#[cfg(feature = "ssr")]
-pub mod rules;
-#[cfg(feature = "ssr")]
-pub mod scope;
-#[cfg(feature = "ssr")]
-pub mod service;
+ssr! {
+    pub mod entity;
+    pub mod http;
+    pub mod mail;
+    pub mod rules;
+    pub mod scope;
+    pub mod service;
+}
 
 code_enum! {
     /// What a report is, which says who owes it to whom (domain.md, "Periodic reports").
@@ -68,10 +64,7 @@ code_enum! {
 impl ReportKind {
     /// Whether it is owed under an engagement (provider → agency) rather than by an agency to its regulator.
     pub fn is_engagement_report(self) -> bool {
-        matches!(
-            self,
-            ReportKind::CspMonthly | ReportKind::SupplierService | ReportKind::Assessment
-        )
+        matches!(self, ReportKind::CspMonthly | ReportKind::SupplierService | ReportKind::Assessment)
     }
 
     /// The cadence it usually has, preselected in forms.
@@ -142,10 +135,7 @@ impl PeriodState {
 
     /// Whether the submitting side has something to do.
     pub fn needs_submission(self) -> bool {
-        matches!(
-            self,
-            PeriodState::Due { .. } | PeriodState::Overdue { .. } | PeriodState::Returned { .. }
-        )
+        matches!(self, PeriodState::Due { .. } | PeriodState::Overdue { .. } | PeriodState::Returned { .. })
     }
 }
 
@@ -362,12 +352,7 @@ impl ItemFilter {
 
     pub fn query_string(&self) -> String {
         let mut parts = Vec::new();
-        for (k, v) in [
-            ("side", &self.side),
-            ("kind", &self.kind),
-            ("state", &self.state),
-            ("q", &self.q),
-        ] {
+        for (k, v) in [("side", &self.side), ("kind", &self.kind), ("state", &self.state), ("q", &self.q)] {
             if !v.trim().is_empty() {
                 parts.push(format!("{k}={}", crate::ui::encode_query(v.trim())));
             }

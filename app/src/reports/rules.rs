@@ -36,19 +36,12 @@ pub fn period_state(p: Period, due_day: u8, today: Date, submission: Option<Subm
     let due = due_date(p, due_day);
     match submission {
         None if today <= end(p) => PeriodState::NotYetDue,
-        None if today <= due => PeriodState::Due {
-            days_left: (due - today).whole_days(),
-        },
-        None => PeriodState::Overdue {
-            days: (today - due).whole_days(),
-        },
+        None if today <= due => PeriodState::Due { days_left: (due - today).whole_days() },
+        None => PeriodState::Overdue { days: (today - due).whole_days() },
         Some(s) => {
             let late = s.first_submitted_on > due;
             match s.status {
-                SubmissionStatus::Submitted => PeriodState::Submitted {
-                    late,
-                    version: s.versions,
-                },
+                SubmissionStatus::Submitted => PeriodState::Submitted { late, version: s.versions },
                 SubmissionStatus::Returned => PeriodState::Returned { version: s.versions },
                 SubmissionStatus::Accepted if late => PeriodState::AcceptedLate,
                 SubmissionStatus::Accepted => PeriodState::Accepted,
@@ -155,12 +148,7 @@ fn severities(prefix: [&'static str; 4], s: &Severities) -> Result<(), FieldErro
 /// Field names of severity counts, in the order critical, high, medium, low.
 macro_rules! sev {
     ($p:literal) => {
-        [
-            concat!($p, ".critical"),
-            concat!($p, ".high"),
-            concat!($p, ".medium"),
-            concat!($p, ".low"),
-        ]
+        [concat!($p, ".critical"), concat!($p, ".high"), concat!($p, ".medium"), concat!($p, ".low")]
     };
 }
 
@@ -202,34 +190,19 @@ pub fn validate_summary(summary: &Summary) -> Result<(), FieldError> {
             severities(sev!("vulnerabilities_fixed"), vulnerabilities_fixed)?;
             text("notes", notes, false)
         }
-        Summary::SelfCheck(SelfCheckSummary {
-            websites_checked,
-            issues_found,
-            issues_fixed,
-            notes,
-        }) => {
+        Summary::SelfCheck(SelfCheckSummary { websites_checked, issues_found, issues_fixed, notes }) => {
             count("websites_checked", *websites_checked)?;
             count("issues_found", *issues_found)?;
             count("issues_fixed", *issues_fixed)?;
             text("notes", notes, false)
         }
-        Summary::SecurityCheck(SecurityCheckSummary {
-            findings,
-            findings_fixed,
-            improvement_plan,
-            notes,
-        }) => {
+        Summary::SecurityCheck(SecurityCheckSummary { findings, findings_fixed, improvement_plan, notes }) => {
             severities(sev!("findings"), findings)?;
             severities(sev!("findings_fixed"), findings_fixed)?;
             text("improvement_plan", improvement_plan, true)?;
             text("notes", notes, false)
         }
-        Summary::Assessment(AssessmentSummary {
-            conclusion: _,
-            score,
-            findings,
-            notes,
-        }) => {
+        Summary::Assessment(AssessmentSummary { conclusion: _, score, findings, notes }) => {
             percent("score", *score)?;
             severities(sev!("findings"), findings)?;
             text("notes", notes, false)
@@ -319,13 +292,7 @@ mod tests {
     #[test]
     fn states_follow_the_dates_and_the_submission() {
         let oct = p("2026-10");
-        let facts = |status, on, versions| {
-            Some(SubmissionFacts {
-                status,
-                first_submitted_on: on,
-                versions,
-            })
-        };
+        let facts = |status, on, versions| Some(SubmissionFacts { status, first_submitted_on: on, versions });
         for (today, sub, want) in [
             (date!(2026 - 10 - 15), None, PeriodState::NotYetDue),
             (date!(2026 - 10 - 31), None, PeriodState::NotYetDue),
@@ -336,31 +303,16 @@ mod tests {
             (
                 date!(2026 - 11 - 20),
                 facts(Submitted, date!(2026 - 11 - 10), 1),
-                PeriodState::Submitted {
-                    late: false,
-                    version: 1,
-                },
+                PeriodState::Submitted { late: false, version: 1 },
             ),
             (
                 date!(2026 - 11 - 20),
                 facts(Submitted, date!(2026 - 11 - 11), 2),
                 PeriodState::Submitted { late: true, version: 2 },
             ),
-            (
-                date!(2026 - 11 - 20),
-                facts(Returned, date!(2026 - 11 - 02), 1),
-                PeriodState::Returned { version: 1 },
-            ),
-            (
-                date!(2026 - 11 - 20),
-                facts(Accepted, date!(2026 - 11 - 10), 3),
-                PeriodState::Accepted,
-            ),
-            (
-                date!(2026 - 11 - 20),
-                facts(Accepted, date!(2026 - 11 - 12), 1),
-                PeriodState::AcceptedLate,
-            ),
+            (date!(2026 - 11 - 20), facts(Returned, date!(2026 - 11 - 02), 1), PeriodState::Returned { version: 1 }),
+            (date!(2026 - 11 - 20), facts(Accepted, date!(2026 - 11 - 10), 3), PeriodState::Accepted),
+            (date!(2026 - 11 - 20), facts(Accepted, date!(2026 - 11 - 12), 1), PeriodState::AcceptedLate),
         ] {
             assert_eq!(period_state(oct, 10, today, sub), want, "{today} {sub:?}");
         }
@@ -378,24 +330,14 @@ mod tests {
                 oct,
                 10,
                 date!(2026 - 11 - 20),
-                Some(SubmissionFacts {
-                    status: Accepted,
-                    first_submitted_on: on,
-                    versions: 1,
-                }),
+                Some(SubmissionFacts { status: Accepted, first_submitted_on: on, versions: 1 }),
             )
         };
         assert_eq!(state("UTC"), PeriodState::Accepted);
         assert_eq!(state("Asia/Shanghai"), PeriodState::AcceptedLate);
         // And "today" itself: at that instant the period is due in UTC, overdue in Shanghai.
-        assert_eq!(
-            period_state(oct, 10, date_in_zone(at, "UTC"), None),
-            PeriodState::Due { days_left: 0 }
-        );
-        assert_eq!(
-            period_state(oct, 10, date_in_zone(at, "Asia/Shanghai"), None),
-            PeriodState::Overdue { days: 1 }
-        );
+        assert_eq!(period_state(oct, 10, date_in_zone(at, "UTC"), None), PeriodState::Due { days_left: 0 });
+        assert_eq!(period_state(oct, 10, date_in_zone(at, "Asia/Shanghai"), None), PeriodState::Overdue { days: 1 });
     }
 
     #[test]
@@ -423,15 +365,9 @@ mod tests {
         assert_eq!(checked, 12);
         assert_eq!(transition(Some(Submitted), Step::Submit), Err(Refusal::AlreadyOpen));
         assert_eq!(transition(Some(Accepted), Step::Submit), Err(Refusal::AlreadyAccepted));
-        assert_eq!(
-            transition(Some(Accepted), Step::Review(Return)),
-            Err(Refusal::AlreadyAccepted)
-        );
+        assert_eq!(transition(Some(Accepted), Step::Review(Return)), Err(Refusal::AlreadyAccepted));
         assert_eq!(transition(None, Step::Review(Accept)), Err(Refusal::NothingToReview));
-        assert_eq!(
-            transition(Some(Returned), Step::Review(Accept)),
-            Err(Refusal::NothingToReview)
-        );
+        assert_eq!(transition(Some(Returned), Step::Review(Accept)), Err(Refusal::NothingToReview));
     }
 
     #[test]
@@ -440,43 +376,18 @@ mod tests {
         let first = p("2026-01");
         assert_eq!(period_open(p("2026-10"), first, None, today), Ok(()));
         assert_eq!(period_open(p("2026-11"), first, None, today), Ok(()));
-        assert_eq!(
-            period_open(p("2026-12"), first, None, today),
-            Err(Msg::ErrPeriodNotBegun)
-        );
-        assert_eq!(
-            period_open(p("2025-12"), first, None, today),
-            Err(Msg::ErrPeriodOutside)
-        );
-        assert_eq!(
-            period_open(p("2026-10"), first, Some(p("2026-09")), today),
-            Err(Msg::ErrPeriodOutside)
-        );
-        assert_eq!(
-            period_open(p("2026-Q3"), first, None, today),
-            Err(Msg::ErrPeriodCadence)
-        );
-        assert_eq!(
-            periods_begun(first, Some(p("2026-03")), today, 12),
-            vec![p("2026-03"), p("2026-02"), p("2026-01")]
-        );
+        assert_eq!(period_open(p("2026-12"), first, None, today), Err(Msg::ErrPeriodNotBegun));
+        assert_eq!(period_open(p("2025-12"), first, None, today), Err(Msg::ErrPeriodOutside));
+        assert_eq!(period_open(p("2026-10"), first, Some(p("2026-09")), today), Err(Msg::ErrPeriodOutside));
+        assert_eq!(period_open(p("2026-Q3"), first, None, today), Err(Msg::ErrPeriodCadence));
+        assert_eq!(periods_begun(first, Some(p("2026-03")), today, 12), vec![p("2026-03"), p("2026-02"), p("2026-01")]);
         assert_eq!(periods_begun(first, None, today, 2), vec![p("2026-11"), p("2026-10")]);
-        assert_eq!(
-            last_ended(Cadence::Quarterly, today, 3),
-            vec![p("2026-Q1"), p("2026-Q2"), p("2026-Q3")]
-        );
-        assert_eq!(
-            last_ended(Cadence::Monthly, date!(2026 - 01 - 05), 2),
-            vec![p("2025-11"), p("2025-12")]
-        );
+        assert_eq!(last_ended(Cadence::Quarterly, today, 3), vec![p("2026-Q1"), p("2026-Q2"), p("2026-Q3")]);
+        assert_eq!(last_ended(Cadence::Monthly, date!(2026 - 01 - 05), 2), vec![p("2025-11"), p("2025-12")]);
     }
 
     fn csp() -> CspMonthlySummary {
-        CspMonthlySummary {
-            availability_pct: 99.95,
-            restore_test_done: true,
-            ..Default::default()
-        }
+        CspMonthlySummary { availability_pct: 99.95, restore_test_done: true, ..Default::default() }
     }
 
     #[test]
@@ -484,48 +395,30 @@ mod tests {
         assert_eq!(validate_summary(&Summary::CspMonthly(csp())), Ok(()));
         let cases: Vec<(Summary, FieldError)> = vec![
             (
-                Summary::CspMonthly(CspMonthlySummary {
-                    availability_pct: 100.01,
-                    ..csp()
-                }),
+                Summary::CspMonthly(CspMonthlySummary { availability_pct: 100.01, ..csp() }),
+                ("availability_pct", Msg::ErrPercent),
+            ),
+            (
+                Summary::CspMonthly(CspMonthlySummary { availability_pct: f64::NAN, ..csp() }),
                 ("availability_pct", Msg::ErrPercent),
             ),
             (
                 Summary::CspMonthly(CspMonthlySummary {
-                    availability_pct: f64::NAN,
-                    ..csp()
-                }),
-                ("availability_pct", Msg::ErrPercent),
-            ),
-            (
-                Summary::CspMonthly(CspMonthlySummary {
-                    vulnerabilities_found: Severities {
-                        high: -1,
-                        ..Default::default()
-                    },
+                    vulnerabilities_found: Severities { high: -1, ..Default::default() },
                     ..csp()
                 }),
                 ("vulnerabilities_found.high", Msg::ErrNegative),
             ),
             (
-                Summary::CspMonthly(CspMonthlySummary {
-                    backups_failed: MAX_COUNT + 1,
-                    ..csp()
-                }),
+                Summary::CspMonthly(CspMonthlySummary { backups_failed: MAX_COUNT + 1, ..csp() }),
                 ("backups_failed", Msg::ErrTooLarge),
             ),
             (
-                Summary::SecurityCheck(SecurityCheckSummary {
-                    improvement_plan: "  ".into(),
-                    ..Default::default()
-                }),
+                Summary::SecurityCheck(SecurityCheckSummary { improvement_plan: "  ".into(), ..Default::default() }),
                 ("improvement_plan", Msg::ErrRequired),
             ),
             (
-                Summary::SelfCheck(SelfCheckSummary {
-                    notes: "x".repeat(MAX_TEXT + 1),
-                    ..Default::default()
-                }),
+                Summary::SelfCheck(SelfCheckSummary { notes: "x".repeat(MAX_TEXT + 1), ..Default::default() }),
                 ("notes", Msg::ErrTextTooLong),
             ),
             (
@@ -542,10 +435,7 @@ mod tests {
             assert_eq!(validate_summary(&summary), Err(want), "{summary:?}");
         }
         assert_eq!(
-            validate_summary(&Summary::CspMonthly(CspMonthlySummary {
-                availability_pct: 100.0,
-                ..csp()
-            })),
+            validate_summary(&Summary::CspMonthly(CspMonthlySummary { availability_pct: 100.0, ..csp() })),
             Ok(())
         );
     }

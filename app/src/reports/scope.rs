@@ -1,11 +1,16 @@
 //! The reports module's reach: which obligations (and so submissions, versions and files) each
 //! relationship sees, submits under or reviews — capabilities built from the policy's [`Grant`]
 //! that hand out pre-filtered selects.
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, Select};
+use std::future::Future;
+
+use sea_orm::{
+    sea_query::{Query, SelectStatement},
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, Select,
+};
 use time::Date;
 use uuid::Uuid;
 
-use super::entity::obligation;
+use super::entity::{file, obligation, review, submission, version};
 use crate::{
     backend::{
         actor::Actor,
@@ -14,8 +19,8 @@ use crate::{
     },
     domain::OrgKind,
     tenancy::{
-        entity::{engagement, organisation},
-        scope::{agencies_under, engagements_in_force, jurisdiction_agencies},
+        entity::{engagement, organisation, person},
+        scope::{agencies_under, engagements_in_force, jurisdiction_agencies, EngagementWriter, JurisdictionAdmin},
     },
 };
 
@@ -34,6 +39,233 @@ fn obligation_condition(reach: &Reach) -> Condition {
     }
 }
 
+/// What every reports capability shares: the obligations it covers, and so the submissions,
+/// versions, files and reviews under them. Services start every reports query here.
+pub trait ObligationScope {
+    /// The obligations (report_obligation rows) it covers.
+    fn condition(&self) -> Condition;
+
+    /// The obligations in reach.
+    fn obligations(&self) -> Select<obligation::Entity> {
+        obligation::Entity::find().filter(self.condition())
+    }
+
+    /// One obligation, if in reach.
+    fn obligation(&self, id: Uuid) -> Select<obligation::Entity> {
+        self.obligations().filter(obligation::Column::Id.eq(id))
+    }
+
+    /// The ids of the obligations in reach, as a subquery.
+    fn obligation_ids(&self) -> SelectStatement {
+        Query::select().column(obligation::Column::Id).from(obligation::Entity).cond_where(self.condition()).to_owned()
+    }
+
+    /// The submissions under obligations in reach.
+    fn submissions(&self) -> Select<submission::Entity> {
+        self.submissions_where(|_| {})
+    }
+
+    /// The submissions under the obligations in reach that `narrow` filters further (in the one
+    /// subquery, so the database reads the reach once).
+    fn submissions_where(&self, narrow: impl FnOnce(&mut SelectStatement)) -> Select<submission::Entity> {
+        let mut ids = self.obligation_ids();
+        narrow(&mut ids);
+        submission::Entity::find().filter(submission::Column::ObligationId.in_subquery(ids))
+    }
+
+    /// One submission with its obligation, if in reach.
+    fn submission<C: ConnectionTrait>(
+        &self,
+        conn: &C,
+        id: Uuid,
+    ) -> impl Future<Output = ServiceResult<SubmissionIn>> + Send
+    where
+        Self: Sync,
+    {
+        async move {
+            let submission = submission::Entity::find_by_id(id).one(conn).await?.ok_or(ServiceError::NotFound)?;
+            let obligation =
+                self.obligation(submission.obligation_id).one(conn).await?.ok_or(ServiceError::NotFound)?;
+            Ok(SubmissionIn { submission, obligation })
+        }
+    }
+
+    /// The submission of an obligation in reach for the period starting on `start`, if any.
+    fn period_submission<C: ConnectionTrait>(
+        &self,
+        conn: &C,
+        obligation_id: Uuid,
+        start: Date,
+    ) -> impl Future<Output = ServiceResult<Option<SubmissionIn>>> + Send
+    where
+        Self: Sync,
+    {
+        async move {
+            let Some(obligation) = self.obligation(obligation_id).one(conn).await? else {
+                return Ok(None);
+            };
+            let submission = submission::Entity::find()
+                .filter(submission::Column::ObligationId.eq(obligation.id))
+                .filter(submission::Column::PeriodStart.eq(start))
+                .one(conn)
+                .await?;
+            Ok(submission.map(|submission| SubmissionIn { submission, obligation }))
+        }
+    }
+
+    /// A file of a submission in reach, with that submission.
+    fn file<C: ConnectionTrait>(
+        &self,
+        conn: &C,
+        id: Uuid,
+    ) -> impl Future<Output = ServiceResult<(file::Model, SubmissionIn)>> + Send
+    where
+        Self: Sync,
+    {
+        async move {
+            let f = file::Entity::find_by_id(id).one(conn).await?.ok_or(ServiceError::NotFound)?;
+            let v = version::Entity::find_by_id(f.version_id).one(conn).await?.ok_or(ServiceError::NotFound)?;
+            let s = self.submission(conn, v.submission_id).await?;
+            Ok((f, s))
+        }
+    }
+
+    /// The obligations in reach that `refine` narrows (filters, order), vouched for as a set whose
+    /// submissions may be read by id.
+    fn obligations_where<C: ConnectionTrait>(
+        &self,
+        conn: &C,
+        refine: impl FnOnce(Select<obligation::Entity>) -> Select<obligation::Entity> + Send,
+    ) -> impl Future<Output = ServiceResult<Obligations>> + Send
+    where
+        Self: Sync,
+    {
+        async move {
+            let rows = refine(self.obligations()).all(conn).await?;
+            Ok(Obligations::of(rows))
+        }
+    }
+}
+
+/// Obligations a scope reached (only this file builds one).
+#[derive(Debug)]
+pub struct Obligations {
+    rows: Vec<obligation::Model>,
+    ids: Vec<Uuid>,
+}
+
+impl Obligations {
+    fn of(rows: Vec<obligation::Model>) -> Self {
+        let ids = rows.iter().map(|o| o.id).collect();
+        Obligations { rows, ids }
+    }
+
+    pub fn rows(&self) -> &[obligation::Model] {
+        &self.rows
+    }
+
+    /// Their submissions, in chunks a database takes in one `IN` list. The obligations were
+    /// reached already, so each chunk is filtered by id alone: ANDing the reach again would rescan
+    /// it once a chunk.
+    pub fn submissions(&self) -> Vec<Select<submission::Entity>> {
+        self.ids
+            .chunks(500)
+            .map(|chunk| submission::Entity::find().filter(submission::Column::ObligationId.is_in(chunk.to_vec())))
+            .collect()
+    }
+}
+
+/// Whether any stored file row refers to these bytes: the file sweeper's one question, which
+/// answers nothing of whose they are.
+pub async fn bytes_referenced<C: ConnectionTrait>(conn: &C, sha256: &str) -> ServiceResult<bool> {
+    use sea_orm::PaginatorTrait;
+    Ok(file::Entity::find().filter(file::Column::Sha256.eq(sha256)).count(conn).await? > 0)
+}
+
+/// The open obligations on one engagement the writer acts on, which end with it.
+pub fn obligations_ending_with(writer: &EngagementWriter, engagement_id: Uuid) -> Select<obligation::Entity> {
+    obligation::Entity::find()
+        .filter(obligation::Column::EngagementId.eq(engagement_id))
+        .filter(obligation::Column::EngagementId.in_subquery(writer.engagement_ids()))
+        .filter(obligation::Column::EndedOn.is_null())
+}
+
+/// The reports these agencies owe their regulators, which move with the jurisdiction tree
+/// (only the platform places agencies).
+pub fn obligations_owed_upwards(_cap: &JurisdictionAdmin, agencies: &[Uuid]) -> Select<obligation::Entity> {
+    obligation::Entity::find()
+        .filter(obligation::Column::AgencyId.is_in(agencies.to_vec()))
+        .filter(obligation::Column::EngagementId.is_null())
+}
+
+/// What the reminder job reaches on `today`: every obligation still owed, a provider's only while
+/// its engagement is in force (one whose engagement ended is reminded of nothing).
+pub async fn reminder_obligations<C: ConnectionTrait>(conn: &C, today: Date) -> ServiceResult<Obligations> {
+    let rows = obligation::Entity::find()
+        .filter(
+            Condition::any()
+                .add(obligation::Column::EngagementId.is_null())
+                .add(obligation::Column::EngagementId.in_subquery(engagements_in_force(None, today))),
+        )
+        .all(conn)
+        .await?;
+    Ok(Obligations::of(rows))
+}
+
+/// A submission a capability reached, with its obligation: what hangs under it (versions, files,
+/// reviews) is read from here, never by a bare id.
+#[derive(Debug)]
+pub struct SubmissionIn {
+    submission: submission::Model,
+    obligation: obligation::Model,
+}
+
+impl SubmissionIn {
+    pub fn submission(&self) -> &submission::Model {
+        &self.submission
+    }
+
+    pub fn obligation(&self) -> &obligation::Model {
+        &self.obligation
+    }
+
+    /// Its versions.
+    pub fn versions(&self) -> Select<version::Entity> {
+        version::Entity::find().filter(version::Column::SubmissionId.eq(self.submission.id))
+    }
+
+    /// Its latest version.
+    pub fn latest_version(&self) -> Select<version::Entity> {
+        self.versions().filter(version::Column::Number.eq(self.submission.versions))
+    }
+
+    /// The files of its versions.
+    pub fn files(&self) -> Select<file::Entity> {
+        file::Entity::find().filter(
+            file::Column::VersionId.in_subquery(
+                Query::select()
+                    .column(version::Column::Id)
+                    .from(version::Entity)
+                    .and_where(version::Column::SubmissionId.eq(self.submission.id))
+                    .to_owned(),
+            ),
+        )
+    }
+
+    /// The person who sent its latest version, if still active.
+    pub async fn latest_sender<C: ConnectionTrait>(&self, conn: &C) -> ServiceResult<Option<person::Model>> {
+        let Some(v) = self.latest_version().one(conn).await? else {
+            return Ok(None);
+        };
+        Ok(person::Entity::find_by_id(v.submitted_by).filter(person::Column::Active.eq(true)).one(conn).await?)
+    }
+
+    /// Its reviews.
+    pub fn reviews(&self) -> Select<review::Entity> {
+        review::Entity::find().filter(review::Column::SubmissionId.eq(self.submission.id))
+    }
+}
+
 /// May read report obligations and submissions in its reach.
 #[derive(Debug)]
 pub struct ReportReader {
@@ -41,22 +273,13 @@ pub struct ReportReader {
     viewer: Uuid,
 }
 
-impl ReportReader {
-    /// Obligations (report_obligation rows) in reach.
-    pub fn condition(&self) -> Condition {
+impl ObligationScope for ReportReader {
+    fn condition(&self) -> Condition {
         obligation_condition(&self.reach)
     }
+}
 
-    /// The obligations in reach.
-    pub fn obligations(&self) -> Select<obligation::Entity> {
-        obligation::Entity::find().filter(self.condition())
-    }
-
-    /// One obligation, if in reach.
-    pub fn obligation(&self, id: Uuid) -> Select<obligation::Entity> {
-        self.obligations().filter(obligation::Column::Id.eq(id))
-    }
-
+impl ReportReader {
     /// The reading organisation.
     pub fn viewer(&self) -> Uuid {
         self.viewer
@@ -73,15 +296,15 @@ impl ReportReader {
             Reach::Regulators(ids) => {
                 let mut ids = ids.clone();
                 ids.sort();
-                Some(
-                    ids.iter()
-                        .map(|id| id.simple().to_string())
-                        .collect::<Vec<_>>()
-                        .join(","),
-                )
+                Some(ids.iter().map(|id| id.simple().to_string()).collect::<Vec<_>>().join(","))
             }
             _ => None,
         }
+    }
+
+    /// The agencies a regulator's matrix lists; `None` for other readers.
+    pub fn agencies(&self) -> Option<Select<organisation::Entity>> {
+        self.jurisdiction_agencies().map(|c| organisation::Entity::find().filter(c))
     }
 
     /// The agencies a regulator's matrix lists (organisation rows); `None` for other readers.
@@ -95,10 +318,7 @@ impl ReportReader {
 
 pub async fn report_reader<C: ConnectionTrait>(db: &C, actor: &Actor, today: Date) -> ServiceResult<ReportReader> {
     let g = grant(actor, M::Reports, Access::Read)?;
-    Ok(ReportReader {
-        reach: g.reach(db, today).await?,
-        viewer: g.organisation_id(),
-    })
+    Ok(ReportReader { reach: g.reach(db, today).await?, viewer: g.organisation_id() })
 }
 
 /// May submit the reports its own organisation owes.
@@ -113,27 +333,22 @@ impl ReportSubmitter {
         self.organisation_id
     }
 
-    /// Obligations this submitter may submit under: its own, and a provider's only while the
-    /// engagement is in force on the portal's day (an agency's reports to its regulator sit on none).
-    pub fn condition(&self) -> Condition {
-        Condition::all()
-            .add(obligation::Column::SubmitterId.eq(self.organisation_id))
-            .add(
-                Condition::any().add(obligation::Column::EngagementId.is_null()).add(
-                    obligation::Column::EngagementId
-                        .in_subquery(engagements_in_force(Some(self.organisation_id), self.today)),
-                ),
-            )
+    /// The versions this person sent: an idempotency key is looked up among them only.
+    pub fn versions_sent_by(&self, actor: &Actor) -> Select<version::Entity> {
+        version::Entity::find().filter(version::Column::SubmittedBy.eq(actor.person_id))
     }
+}
 
-    /// The obligations it submits under.
-    pub fn obligations(&self) -> Select<obligation::Entity> {
-        obligation::Entity::find().filter(self.condition())
-    }
-
-    /// One obligation, if in reach.
-    pub fn obligation(&self, id: Uuid) -> Select<obligation::Entity> {
-        self.obligations().filter(obligation::Column::Id.eq(id))
+/// Obligations this submitter may submit under: its own, and a provider's only while the
+/// engagement is in force on the portal's day (an agency's reports to its regulator sit on none).
+impl ObligationScope for ReportSubmitter {
+    fn condition(&self) -> Condition {
+        Condition::all().add(obligation::Column::SubmitterId.eq(self.organisation_id)).add(
+            Condition::any().add(obligation::Column::EngagementId.is_null()).add(
+                obligation::Column::EngagementId
+                    .in_subquery(engagements_in_force(Some(self.organisation_id), self.today)),
+            ),
+        )
     }
 }
 
@@ -141,10 +356,7 @@ impl ReportSubmitter {
 pub fn report_submitter(actor: &Actor, today: Date) -> ServiceResult<ReportSubmitter> {
     let g = grant(actor, M::Reports, Access::Write)?;
     match g.relationship() {
-        Rel::Own => Ok(ReportSubmitter {
-            organisation_id: g.organisation_id(),
-            today,
-        }),
+        Rel::Own => Ok(ReportSubmitter { organisation_id: g.organisation_id(), today }),
         _ => Err(ServiceError::Forbidden),
     }
 }
@@ -176,28 +388,6 @@ impl ReportReviewer {
         &self.scope
     }
 
-    /// Obligations this reviewer decides on: those owed to its organisation (a regulator's only
-    /// while the agency is in its jurisdiction).
-    pub fn condition(&self) -> Condition {
-        let own = Condition::all().add(obligation::Column::ReceiverId.eq(self.organisation_id()));
-        match &self.scope {
-            ReviewerScope::Agency(id) => own.add(obligation::Column::AgencyId.eq(*id)),
-            ReviewerScope::Regulator { subtree, .. } => {
-                own.add(obligation::Column::AgencyId.in_subquery(agencies_under(subtree)))
-            }
-        }
-    }
-
-    /// The obligations it decides on.
-    pub fn obligations(&self) -> Select<obligation::Entity> {
-        obligation::Entity::find().filter(self.condition())
-    }
-
-    /// One obligation, if in reach.
-    pub fn obligation(&self, id: Uuid) -> Select<obligation::Entity> {
-        self.obligations().filter(obligation::Column::Id.eq(id))
-    }
-
     /// Engagements it may set provider reports over (an agency's own).
     fn engagement_condition(&self) -> Option<Condition> {
         match &self.scope {
@@ -221,22 +411,32 @@ impl ReportReviewer {
 
     /// The engagements it may set provider reports over (none for a regulator).
     pub fn engagements(&self) -> Option<Select<engagement::Entity>> {
-        self.engagement_condition()
-            .map(|c| engagement::Entity::find().filter(c))
+        self.engagement_condition().map(|c| engagement::Entity::find().filter(c))
+    }
+}
+
+/// Obligations this reviewer decides on: those owed to its organisation (a regulator's only
+/// while the agency is in its jurisdiction).
+impl ObligationScope for ReportReviewer {
+    fn condition(&self) -> Condition {
+        let own = Condition::all().add(obligation::Column::ReceiverId.eq(self.organisation_id()));
+        match &self.scope {
+            ReviewerScope::Agency(id) => own.add(obligation::Column::AgencyId.eq(*id)),
+            ReviewerScope::Regulator { subtree, .. } => {
+                own.add(obligation::Column::AgencyId.in_subquery(agencies_under(subtree)))
+            }
+        }
     }
 }
 
 pub async fn report_reviewer<C: ConnectionTrait>(db: &C, actor: &Actor) -> ServiceResult<ReportReviewer> {
     let g = grant(actor, M::ReportReview, Access::Write)?;
     match g.relationship() {
-        Rel::Own if g.org_kind() == OrgKind::Agency => Ok(ReportReviewer {
-            scope: ReviewerScope::Agency(g.organisation_id()),
-        }),
+        Rel::Own if g.org_kind() == OrgKind::Agency => {
+            Ok(ReportReviewer { scope: ReviewerScope::Agency(g.organisation_id()) })
+        }
         Rel::Jurisdiction => Ok(ReportReviewer {
-            scope: ReviewerScope::Regulator {
-                id: g.organisation_id(),
-                subtree: g.subtree(db).await?,
-            },
+            scope: ReviewerScope::Regulator { id: g.organisation_id(), subtree: g.subtree(db).await? },
         }),
         _ => Err(ServiceError::Forbidden),
     }

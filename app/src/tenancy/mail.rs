@@ -5,23 +5,10 @@ use crate::{backend::mail::MailTemplate, i18n::Locale};
 /// What the module's mails say.
 #[derive(Clone, Debug, PartialEq)]
 pub enum TenancyMail {
-    EngagementInvited {
-        agency: String,
-        role: EngagementRole,
-    },
-    EngagementAnswered {
-        provider: String,
-        accepted: bool,
-    },
-    EngagementEnded {
-        by: String,
-        other: String,
-    },
-    PersonInvited {
-        organisation: String,
-        link: String,
-        expires: String,
-    },
+    EngagementInvited { agency: String, role: EngagementRole },
+    EngagementAnswered { provider: String, accepted: bool },
+    EngagementEnded { by: String, other: String },
+    PersonInvited { organisation: String, link: String, expires: String },
 }
 
 impl MailTemplate for TenancyMail {
@@ -47,10 +34,9 @@ impl MailTemplate for TenancyMail {
                     format!("{provider} 已接受合作邀请"),
                     format!("{provider} 已接受贵单位的服务合作邀请，合作现已生效。\n"),
                 ),
-                (true, false) => (
-                    format!("{provider} 拒绝了合作邀请"),
-                    format!("{provider} 拒绝了贵单位的服务合作邀请。\n"),
-                ),
+                (true, false) => {
+                    (format!("{provider} 拒绝了合作邀请"), format!("{provider} 拒绝了贵单位的服务合作邀请。\n"))
+                }
                 (false, true) => (
                     format!("{provider} accepted your invitation"),
                     format!("{provider} accepted your engagement invitation; the engagement is now active.\n"),
@@ -70,11 +56,7 @@ impl MailTemplate for TenancyMail {
                     (format!("{by} ended the engagement with {other}"), format!("{by} ended its engagement with {other}. The provider no longer sees the websites it covered.\n"))
                 }
             }
-            TenancyMail::PersonInvited {
-                organisation,
-                link,
-                expires,
-            } => {
+            TenancyMail::PersonInvited { organisation, link, expires } => {
                 if zh {
                     (
                         format!("邀请您加入 {organisation}（政务网站云服务监管平台）"),
@@ -97,10 +79,7 @@ mod tests {
 
     #[test]
     fn templates_render_in_both_languages() {
-        let t = TenancyMail::EngagementInvited {
-            agency: "示范局".into(),
-            role: EngagementRole::Csp,
-        };
+        let t = TenancyMail::EngagementInvited { agency: "示范局".into(), role: EngagementRole::Csp };
         let (zh, _) = t.render(Locale::Zh);
         let (en, body) = t.render(Locale::En);
         assert!(zh.contains("云服务商"), "{zh}");

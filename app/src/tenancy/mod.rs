@@ -6,19 +6,15 @@ use uuid::Uuid;
 pub use crate::domain::{EngagementRole, EngagementStatus, OrgKind, Role, SupplierSubtype};
 
 pub mod api;
-#[cfg(feature = "ssr")]
-pub mod entity;
-#[cfg(feature = "ssr")]
-pub mod http;
-#[cfg(feature = "ssr")]
-pub mod mail;
 pub mod pages;
-#[cfg(feature = "ssr")]
-pub mod rules;
-#[cfg(feature = "ssr")]
-pub mod scope;
-#[cfg(feature = "ssr")]
-pub mod service;
+ssr! {
+    pub mod entity;
+    pub mod http;
+    pub mod mail;
+    pub mod rules;
+    pub mod scope;
+    pub mod service;
+}
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OrganisationRow {

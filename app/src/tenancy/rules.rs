@@ -30,15 +30,11 @@ impl Domain {
         }
         let ascii = idna::domain_to_ascii_strict(raw).map_err(|_| Msg::ErrDomainInvalid)?;
         let labels: Vec<&str> = ascii.split('.').collect();
-        let tld_ok = labels
-            .last()
-            .is_some_and(|t| !t.is_empty() && !t.chars().all(|c| c.is_ascii_digit()));
+        let tld_ok = labels.last().is_some_and(|t| !t.is_empty() && !t.chars().all(|c| c.is_ascii_digit()));
         if ascii.len() > 253
             || labels.len() < 2
             || !tld_ok
-            || labels
-                .iter()
-                .any(|l| l.is_empty() || l.len() > 63 || l.starts_with('-') || l.ends_with('-'))
+            || labels.iter().any(|l| l.is_empty() || l.len() > 63 || l.starts_with('-') || l.ends_with('-'))
         {
             return Err(Msg::ErrDomainInvalid);
         }
@@ -169,10 +165,7 @@ mod tests {
         assert_eq!(idn.unicode, "示范.政务.cn");
         assert!(idn.is_government());
         // Punycode input is shown in Unicode.
-        assert_eq!(
-            Domain::parse("xn--biz93r.xn--zfr164b").expect("puny").unicode,
-            "示范.政务"
-        );
+        assert_eq!(Domain::parse("xn--biz93r.xn--zfr164b").expect("puny").unicode, "示范.政务");
         assert!(Domain::parse("示范.政务").expect("idn").is_government());
         let other = Domain::parse("portal.example.com").expect("valid");
         assert!(!other.is_government());
@@ -185,14 +178,7 @@ mod tests {
         assert_eq!(Domain::parse("https://www.gov.cn"), Err(Msg::ErrDomainNotUrl));
         assert_eq!(Domain::parse("www.gov.cn/path"), Err(Msg::ErrDomainNotUrl));
         assert_eq!(Domain::parse("www.gov.cn:8080"), Err(Msg::ErrDomainNotUrl));
-        for bad in [
-            "localhost",
-            "a..gov.cn",
-            "-a.gov.cn",
-            "a_b.gov.cn",
-            "1.2.3.4",
-            &format!("{}.cn", "a".repeat(64)),
-        ] {
+        for bad in ["localhost", "a..gov.cn", "-a.gov.cn", "a_b.gov.cn", "1.2.3.4", &format!("{}.cn", "a".repeat(64))] {
             assert_eq!(Domain::parse(bad), Err(Msg::ErrDomainInvalid), "{bad}");
         }
     }
@@ -229,24 +215,9 @@ mod tests {
             vec![WebsiteFlag::DomainOutsideGov]
         );
         // Three months to the day is still fine; one day more is overdue.
-        assert!(f(
-            true,
-            2,
-            DeploymentModel::Private,
-            Phase::Trial,
-            date!(2026 - 08 - 25),
-            true
-        )
-        .is_empty());
+        assert!(f(true, 2, DeploymentModel::Private, Phase::Trial, date!(2026 - 08 - 25), true).is_empty());
         assert_eq!(
-            f(
-                true,
-                2,
-                DeploymentModel::Private,
-                Phase::Trial,
-                date!(2026 - 08 - 24),
-                true
-            ),
+            f(true, 2, DeploymentModel::Private, Phase::Trial, date!(2026 - 08 - 24), true),
             vec![WebsiteFlag::TrialOverdue]
         );
         assert_eq!(
@@ -266,11 +237,7 @@ mod tests {
         assert!(in_force(EngagementStatus::Active, a, b, b));
         assert!(!in_force(EngagementStatus::Active, a, b, date!(2027 - 01 - 01)));
         assert!(!in_force(EngagementStatus::Active, a, b, date!(2025 - 12 - 31)));
-        for s in [
-            EngagementStatus::Invited,
-            EngagementStatus::Declined,
-            EngagementStatus::Ended,
-        ] {
+        for s in [EngagementStatus::Invited, EngagementStatus::Declined, EngagementStatus::Ended] {
             assert!(!in_force(s, a, b, date!(2026 - 06 - 01)));
         }
     }

@@ -87,10 +87,7 @@ fn KindPanels(kind: OrgKind, nav: Vec<NavPage>) -> impl IntoView {
 /// The websites in the viewer's reach, compact (the full table with filters is on /websites).
 #[component]
 fn WebsitesPanel(title: Msg, show_agency: bool) -> impl IntoView {
-    let list = Resource::new(
-        || (),
-        |_| crate::tenancy::api::websites::list_websites(WebsiteFilter::default()),
-    );
+    let list = Resource::new(|| (), |_| crate::tenancy::api::websites::list_websites(WebsiteFilter::default()));
     let locale = use_locale();
     view! {
         <section class="card" data-test="websites-panel">

@@ -32,10 +32,7 @@ struct Draft {
 }
 
 pub async fn set_draft(session: &Session, form: &str, fields: std::collections::HashMap<String, String>) {
-    let draft = Draft {
-        form: form.to_string(),
-        fields,
-    };
+    let draft = Draft { form: form.to_string(), fields };
     if let Err(e) = session.insert(DRAFT, draft).await {
         tracing::warn!(error = %e, "could not keep a refused form's fields");
     }

@@ -20,10 +20,7 @@ fn is_plain_form_post() -> bool {
     use_context::<axum::http::request::Parts>()
         .filter(|p| p.method == axum::http::Method::POST && p.uri.path().starts_with("/api/"))
         .and_then(|p| {
-            p.headers
-                .get(axum::http::header::ACCEPT)
-                .and_then(|v| v.to_str().ok())
-                .map(|a| a.contains("text/html"))
+            p.headers.get(axum::http::header::ACCEPT).and_then(|v| v.to_str().ok()).map(|a| a.contains("text/html"))
         })
         .unwrap_or(false)
 }
@@ -43,18 +40,10 @@ pub fn answer<T>(result: Result<T, ServiceError>) -> Result<T, AppError> {
 /// The local path of the page the form was on.
 fn referer_path() -> String {
     use_context::<axum::http::request::Parts>()
-        .and_then(|p| {
-            p.headers
-                .get(axum::http::header::REFERER)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_string)
-        })
+        .and_then(|p| p.headers.get(axum::http::header::REFERER).and_then(|v| v.to_str().ok()).map(str::to_string))
         .and_then(|r| {
             let after_scheme = r.split_once("://").map(|(_, rest)| rest.to_string())?;
-            let path = after_scheme
-                .find('/')
-                .map(|i| after_scheme[i..].to_string())
-                .unwrap_or_else(|| "/".into());
+            let path = after_scheme.find('/').map(|i| after_scheme[i..].to_string()).unwrap_or_else(|| "/".into());
             Some(path)
         })
         .filter(|p| p.starts_with('/') && !p.starts_with("//"))
@@ -63,17 +52,11 @@ fn referer_path() -> String {
 
 /// The flash a plain form post shows after any successful save.
 pub fn saved_flash<T>(_: &T, locale: Locale) -> Flash {
-    Flash {
-        ok: true,
-        text: crate::i18n::Msg::Saved.text(locale).into(),
-        secret: None,
-    }
+    Flash { ok: true, text: crate::i18n::Msg::Saved.text(locale).into(), secret: None }
 }
 
 pub fn viewer_locale() -> Locale {
-    use_context::<axum::http::request::Parts>()
-        .and_then(|p| p.extensions.get::<Locale>().copied())
-        .unwrap_or_default()
+    use_context::<axum::http::request::Parts>().and_then(|p| p.extensions.get::<Locale>().copied()).unwrap_or_default()
 }
 
 /// Maps the service's result to the wire. For a plain form post the outcome also goes into
@@ -88,11 +71,7 @@ pub async fn finish<T>(
             let locale = viewer_locale();
             let message = match &result {
                 Ok(v) => on_ok(v, locale),
-                Err(e) => Flash {
-                    ok: false,
-                    text: e.message(locale),
-                    secret: None,
-                },
+                Err(e) => Flash { ok: false, text: e.message(locale), secret: None },
             };
             flash::set(&session, message).await;
         }
@@ -101,19 +80,28 @@ pub async fn finish<T>(
     result
 }
 
-/// What a server function works with: the app's state and who is asking (signed in, password
-/// changed).
+/// What a server function works with: the app's state, who is asking (signed in, password
+/// changed), the portal's clock read once for the call, and where the request came from (for
+/// the audit trail).
 pub struct Call {
     pub state: AppState,
     pub actor: Actor,
+    pub now: time::OffsetDateTime,
+    pub meta: RequestMeta,
 }
 
 /// Who is asking, for a server function: signed in, password changed.
 fn call() -> Result<Call, ServiceError> {
-    Ok(Call {
-        state: leptos::prelude::expect_context::<AppState>(),
-        actor: actor::require()?,
-    })
+    let state = leptos::prelude::expect_context::<AppState>();
+    let actor = actor::require()?;
+    Ok(Call { now: state.clock.now(), meta: RequestMeta::current(), state, actor })
+}
+
+/// Resolves the call and runs `work` with it.
+async fn run<T, Fut: std::future::Future<Output = Result<T, ServiceError>>>(
+    work: impl FnOnce(Call) -> Fut,
+) -> Result<T, ServiceError> {
+    work(call()?).await
 }
 
 /// The one shape of a server function that reads: resolve the actor, run `work` (which takes the
@@ -123,11 +111,7 @@ where
     F: FnOnce(Call) -> Fut,
     Fut: std::future::Future<Output = Result<T, ServiceError>>,
 {
-    let result = match call() {
-        Ok(c) => work(c).await,
-        Err(e) => Err(e),
-    };
-    answer(result)
+    answer(run(work).await)
 }
 
 /// The same for a change posted by a form: the outcome also goes to a flash message for a plain
@@ -137,9 +121,5 @@ where
     F: FnOnce(Call) -> Fut,
     Fut: std::future::Future<Output = Result<T, ServiceError>>,
 {
-    let result = match call() {
-        Ok(c) => work(c).await,
-        Err(e) => Err(e),
-    };
-    finish(result, on_ok).await
+    finish(run(work).await, on_ok).await
 }

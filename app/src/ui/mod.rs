@@ -49,13 +49,7 @@ pub fn Layout(children: Children) -> impl IntoView {
 
 #[component]
 fn Header(frame: Frame) -> impl IntoView {
-    let Frame {
-        viewer,
-        demo,
-        flash,
-        nav,
-        ..
-    } = frame;
+    let Frame { viewer, demo, flash, nav, .. } = frame;
     view! {
         {demo.then(|| view! { <DemoBanner/> })}
         <header class="topbar">
@@ -181,6 +175,32 @@ pub fn ActionError(#[prop(into)] value: Signal<Option<Result<(), AppError>>>) ->
     }
 }
 
+/// One select of a filter form: "all" first (when given), then the choices, the current one
+/// selected. Every list's filters are built of these.
+#[component]
+pub fn FilterSelect(
+    label: Msg,
+    name: &'static str,
+    #[prop(optional)] all: Option<Msg>,
+    choices: Vec<(&'static str, Msg)>,
+    #[prop(into)] current: Signal<String>,
+) -> impl IntoView {
+    let locale = use_locale();
+    view! {
+        <label><span>{t(label)}</span>
+            <select name=name>
+                {all.map(|m| view! { <option value="">{t(m)}</option> })}
+                {move || {
+                    let cur = current.get();
+                    choices.iter().map(|(code, m)| view! {
+                        <option value=*code selected=cur == *code>{m.text(locale)}</option>
+                    }).collect_view()
+                }}
+            </select>
+        </label>
+    }
+}
+
 #[component]
 pub fn NotFound() -> impl IntoView {
     #[cfg(feature = "ssr")]
@@ -212,9 +232,5 @@ pub fn encode_query(value: &str) -> String {
 
 /// Labels of roles, joined for a table cell.
 pub fn roles_text(roles: &[Role], locale: Locale) -> String {
-    roles
-        .iter()
-        .map(|r| r.label().text(locale))
-        .collect::<Vec<_>>()
-        .join("、")
+    roles.iter().map(|r| r.label().text(locale)).collect::<Vec<_>>().join("、")
 }

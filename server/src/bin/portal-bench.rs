@@ -12,10 +12,7 @@ use std::{
 use clap::Parser;
 
 #[derive(Parser)]
-#[command(
-    name = "portal-bench",
-    about = "Measures the portal with a generated dataset (needs wrk and curl)"
-)]
+#[command(name = "portal-bench", about = "Measures the portal with a generated dataset (needs wrk and curl)")]
 struct Args {
     /// The portal binary to measure.
     #[arg(long, default_value = "portal")]
@@ -89,10 +86,7 @@ fn main() {
 }
 
 fn now_text() -> String {
-    output("date", &["-u", "+%Y-%m-%d %H:%M UTC"])
-        .unwrap_or_default()
-        .trim()
-        .to_string()
+    output("date", &["-u", "+%Y-%m-%d %H:%M UTC"]).unwrap_or_default().trim().to_string()
 }
 
 fn machine() -> String {
@@ -109,25 +103,15 @@ fn machine() -> String {
 }
 
 fn output(cmd: &str, args: &[&str]) -> Result<String, String> {
-    let out = Command::new(cmd)
-        .args(args)
-        .output()
-        .map_err(|e| format!("{cmd}: {e}"))?;
+    let out = Command::new(cmd).args(args).output().map_err(|e| format!("{cmd}: {e}"))?;
     if !out.status.success() {
-        return Err(format!(
-            "{cmd} {}: {}",
-            args.join(" "),
-            String::from_utf8_lossy(&out.stderr)
-        ));
+        return Err(format!("{cmd} {}: {}", args.join(" "), String::from_utf8_lossy(&out.stderr)));
     }
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .unwrap_or(39123)
+    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).unwrap_or(39123)
 }
 
 /// Resident memory of a process, in KiB: (now, peak).
@@ -170,27 +154,16 @@ fn start_portal(args: &Args, data: &Path, url: &str) -> Result<Server, String> {
     let base = format!("http://127.0.0.1:{port}");
     let mut cmd = Command::new(&args.portal);
     portal_env(&mut cmd, data, url);
-    cmd.arg("serve")
-        .env("PORTAL_BIND", format!("127.0.0.1:{port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit());
+    cmd.arg("serve").env("PORTAL_BIND", format!("127.0.0.1:{port}")).stdout(Stdio::null()).stderr(Stdio::inherit());
     let started = Instant::now();
     let child = cmd.spawn().map_err(|e| format!("{}: {e}", args.portal.display()))?;
-    let mut server = Server {
-        child,
-        base,
-        started_to_answer: Duration::ZERO,
-    };
+    let mut server = Server { child, base, started_to_answer: Duration::ZERO };
     loop {
         if started.elapsed() > Duration::from_secs(120) {
             return Err("the portal did not answer within 120 s".into());
         }
         if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
-            && output(
-                "curl",
-                &["-fsS", "-o", "/dev/null", &format!("{}/healthz", server.base)],
-            )
-            .is_ok()
+            && output("curl", &["-fsS", "-o", "/dev/null", &format!("{}/healthz", server.base)]).is_ok()
         {
             break;
         }
@@ -202,9 +175,7 @@ fn start_portal(args: &Args, data: &Path, url: &str) -> Result<Server, String> {
 
 /// Generates the dataset unless the work folder already holds it; returns (data dir, URL, note).
 fn dataset(args: &Args, database: &str) -> Result<(PathBuf, String, String), String> {
-    let data = args
-        .work
-        .join(format!("{database}-{}a-{}m", args.agencies, args.months));
+    let data = args.work.join(format!("{database}-{}a-{}m", args.agencies, args.months));
     let url = match database {
         "sqlite" => format!("sqlite://{}/portal.db?mode=rwc", data.display()),
         "postgres" => format!("{}/portal_bench_{}a_{}m", args.postgres, args.agencies, args.months),
@@ -226,21 +197,12 @@ fn dataset(args: &Args, database: &str) -> Result<(PathBuf, String, String), Str
     let mut cmd = Command::new(&args.portal);
     portal_env(&mut cmd, &data, &url);
     let out = cmd
-        .args([
-            "generate",
-            "--agencies",
-            &args.agencies.to_string(),
-            "--months",
-            &args.months.to_string(),
-        ])
+        .args(["generate", "--agencies", &args.agencies.to_string(), "--months", &args.months.to_string()])
         .output()
         .map_err(|e| e.to_string())?;
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
     if !out.status.success() {
-        return Err(format!(
-            "generate failed: {text}{}",
-            String::from_utf8_lossy(&out.stderr)
-        ));
+        return Err(format!("generate failed: {text}{}", String::from_utf8_lossy(&out.stderr)));
     }
     let note = text
         .lines()
@@ -294,13 +256,7 @@ fn millis(v: &str) -> f64 {
 }
 
 fn parse_wrk(out: &str) -> Load {
-    let mut load = Load {
-        rps: 0.0,
-        p50_ms: f64::NAN,
-        p99_ms: f64::NAN,
-        max_ms: f64::NAN,
-        errors: 0,
-    };
+    let mut load = Load { rps: 0.0, p50_ms: f64::NAN, p99_ms: f64::NAN, max_ms: f64::NAN, errors: 0 };
     for line in out.lines().map(str::trim) {
         let parts: Vec<&str> = line.split_whitespace().collect();
         match parts.as_slice() {
@@ -310,10 +266,7 @@ fn parse_wrk(out: &str) -> Load {
             ["Latency", _avg, _stdev, max, ..] => load.max_ms = millis(max),
             ["Non-2xx", "or", "3xx", "responses:", n] => load.errors += n.parse::<u64>().unwrap_or(0),
             ["Socket", "errors:", rest @ ..] => {
-                load.errors += rest
-                    .iter()
-                    .filter_map(|t| t.trim_end_matches(',').parse::<u64>().ok())
-                    .sum::<u64>()
+                load.errors += rest.iter().filter_map(|t| t.trim_end_matches(',').parse::<u64>().ok()).sum::<u64>()
             }
             _ => {}
         }
@@ -322,12 +275,8 @@ fn parse_wrk(out: &str) -> Load {
 }
 
 fn wrk(args: &Args, url: &str, header: Option<&str>) -> Result<Load, String> {
-    let mut a = vec![
-        "-t2".to_string(),
-        format!("-c{}", args.clients),
-        format!("-d{}s", args.seconds),
-        "--latency".into(),
-    ];
+    let mut a =
+        vec!["-t2".to_string(), format!("-c{}", args.clients), format!("-d{}s", args.seconds), "--latency".into()];
     if let Some(h) = header {
         a.push("-H".into());
         a.push(h.into());
@@ -340,10 +289,7 @@ fn wrk(args: &Args, url: &str, header: Option<&str>) -> Result<Load, String> {
 /// Checks a URL answers 200 with this header before loading it (a 303 to the sign-in page would
 /// measure the wrong thing).
 fn check(url: &str, header: &str) -> Result<(), String> {
-    let code = output(
-        "curl",
-        &["-sS", "-o", "/dev/null", "-w", "%{http_code}", "-H", header, url],
-    )?;
+    let code = output("curl", &["-sS", "-o", "/dev/null", "-w", "%{http_code}", "-H", header, url])?;
     if code.trim() != "200" {
         return Err(format!("{url} answered {code} instead of 200"));
     }
@@ -378,61 +324,31 @@ fn run_one(args: &Args, database: &str) -> Result<String, String> {
         let mut cmd = Command::new(&args.portal);
         portal_env(&mut cmd, &data, &url);
         let out = cmd
-            .args([
-                "issue-token",
-                "--email",
-                "security@csp-000.gen.example",
-                "--name",
-                "bench",
-                "--days",
-                "1",
-            ])
+            .args(["issue-token", "--email", "security@csp-000.gen.example", "--name", "bench", "--days", "1"])
             .output()
             .map_err(|e| e.to_string())?;
         if !out.status.success() {
             return Err(format!("issue-token: {}", String::from_utf8_lossy(&out.stderr)));
         }
-        String::from_utf8_lossy(&out.stdout)
-            .lines()
-            .last()
-            .unwrap_or_default()
-            .trim()
-            .to_string()
+        String::from_utf8_lossy(&out.stdout).lines().last().unwrap_or_default().trim().to_string()
     };
     let cookie = |c: &str| format!("Cookie: {c}");
     let bearer = format!("Authorization: Bearer {token}");
     // The deep page: the last full page of the CSP's submissions.
-    let total: u64 = output(
-        "curl",
-        &["-sS", "-H", &bearer, &format!("{base}/api/v1/submissions?per_page=50")],
-    )
-    .ok()
-    .and_then(|b| {
-        b.split("\"total\":")
-            .nth(1)
-            .map(|t| t.chars().take_while(char::is_ascii_digit).collect::<String>())
-    })
-    .and_then(|t| t.parse().ok())
-    .unwrap_or(1);
+    let total: u64 = output("curl", &["-sS", "-H", &bearer, &format!("{base}/api/v1/submissions?per_page=50")])
+        .ok()
+        .and_then(|b| {
+            b.split("\"total\":").nth(1).map(|t| t.chars().take_while(char::is_ascii_digit).collect::<String>())
+        })
+        .and_then(|t| t.parse().ok())
+        .unwrap_or(1);
     let deep = (total / 50).max(1);
     let pages: Vec<(String, String, String)> = vec![
         ("regulator's home".into(), format!("{base}/"), cookie(&regulator)),
-        (
-            "report matrix (HTML)".into(),
-            format!("{base}/reports/matrix?kind=csp_monthly"),
-            cookie(&regulator),
-        ),
-        (
-            "report matrix (CSV)".into(),
-            format!("{base}/reports/matrix.csv?kind=csp_monthly"),
-            cookie(&regulator),
-        ),
+        ("report matrix (HTML)".into(), format!("{base}/reports/matrix?kind=csp_monthly"), cookie(&regulator)),
+        ("report matrix (CSV)".into(), format!("{base}/reports/matrix.csv?kind=csp_monthly"), cookie(&regulator)),
         ("agency's dashboard".into(), format!("{base}/"), cookie(&agency)),
-        (
-            "API submissions, first page".into(),
-            format!("{base}/api/v1/submissions?per_page=50"),
-            bearer.clone(),
-        ),
+        ("API submissions, first page".into(), format!("{base}/api/v1/submissions?per_page=50"), bearer.clone()),
         (
             format!("API submissions, page {deep} of {deep}"),
             format!("{base}/api/v1/submissions?per_page=50&page={deep}"),
@@ -483,15 +399,8 @@ fn run_one(args: &Args, database: &str) -> Result<String, String> {
         let load = wrk(args, page, Some(header));
         let posted = noise.stop();
         let load = load?;
-        eprintln!(
-            "{database}: {name} with anonymous POSTs: {:.0} req/s ({posted} POSTs)",
-            load.rps
-        );
-        row(
-            &mut out,
-            &format!("{name}, with {posted} anonymous and refused POSTs"),
-            &load,
-        );
+        eprintln!("{database}: {name} with anonymous POSTs: {:.0} req/s ({posted} POSTs)", load.rps);
+        row(&mut out, &format!("{name}, with {posted} anonymous and refused POSTs"), &load);
     }
     let upload = upload(args, &base, &bearer, pid)?;
     let (after_kib, _) = rss_kib(pid);
@@ -654,19 +563,14 @@ fn upload_once(base: &str, bearer: &str, pid: u32, file: &std::path::Path) -> Re
         }
     }
     form.push(format!("files=@{};type=application/pdf", file.display()));
-    let mut curl: Vec<String> = ["-sS", "-o", "/dev/null", "-w", "%{http_code}", "-H", bearer]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+    let mut curl: Vec<String> =
+        ["-sS", "-o", "/dev/null", "-w", "%{http_code}", "-H", bearer].iter().map(|s| s.to_string()).collect();
     // A key of its own per run: a rerun on the same dataset uploads into the next open period
     // instead of meeting the last run's key with another request (409).
     curl.push("-H".into());
     curl.push(format!(
         "Idempotency-Key: bench-upload-{}",
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or_default()
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or_default()
     ));
     for f in form {
         curl.push("-F".into());
@@ -696,10 +600,7 @@ fn open_period(json: &str) -> Option<(String, String)> {
         }
         for p in o["periods"].as_array()? {
             if matches!(p["state"]["state"].as_str(), Some("due" | "overdue")) {
-                return Some((
-                    o["obligation"]["id"].as_str()?.to_string(),
-                    p["period"].as_str()?.to_string(),
-                ));
+                return Some((o["obligation"]["id"].as_str()?.to_string(), p["period"].as_str()?.to_string()));
             }
         }
     }

@@ -27,16 +27,8 @@ pub async fn create_platform_admin(
 ) -> ServiceResult<String> {
     let email = app::auth::rules::parse_email(email).map_err(|m| ServiceError::invalid("email", m))?;
     let txn = write_txn(db).await?;
-    if person::Entity::find()
-        .filter(person::Column::Email.eq(email.clone()))
-        .one(&txn)
-        .await?
-        .is_some()
-    {
-        return Err(ServiceError::Conflict {
-            field: "email",
-            msg: app::i18n::Msg::ErrEmailTaken,
-        });
+    if person::Entity::find().filter(person::Column::Email.eq(email.clone())).one(&txn).await?.is_some() {
+        return Err(ServiceError::Conflict { field: "email", msg: app::i18n::Msg::ErrEmailTaken });
     }
     let org_id = match organisation::Entity::find()
         .filter(organisation::Column::Kind.eq(OrgKind::Platform.code()))

@@ -55,13 +55,7 @@ const fn org(
     subtype: Option<SupplierSubtype>,
     regulator: Option<&'static str>,
 ) -> DemoOrg {
-    DemoOrg {
-        key,
-        name,
-        kind,
-        subtype,
-        regulator,
-    }
+    DemoOrg { key, name, kind, subtype, regulator }
 }
 
 use OrgKind::{Agency, Assessor, Csp, Regulator, Supplier};
@@ -70,72 +64,24 @@ use OrgKind::{Agency, Assessor, Csp, Regulator, Supplier};
 /// four supply-chain providers and two assessors (regulators before the agencies under them).
 pub const DEMO: &[DemoOrg] = &[
     org("regulator", "示范省网信办", Regulator, None, None),
-    org(
-        "east-regulator",
-        "示范省东州市网信办",
-        Regulator,
-        None,
-        Some("regulator"),
-    ),
-    org(
-        "west-regulator",
-        "示范省西州市网信办",
-        Regulator,
-        None,
-        Some("regulator"),
-    ),
+    org("east-regulator", "示范省东州市网信办", Regulator, None, Some("regulator")),
+    org("west-regulator", "示范省西州市网信办", Regulator, None, Some("regulator")),
     org("neighbour-regulator", "邻省网信办", Regulator, None, None),
-    org(
-        "agency",
-        "示范市政务服务数据管理局",
-        Agency,
-        None,
-        Some("east-regulator"),
-    ),
+    org("agency", "示范市政务服务数据管理局", Agency, None, Some("east-regulator")),
     org("health", "东州市卫生健康委员会", Agency, None, Some("east-regulator")),
     org("education", "东州市教育局", Agency, None, Some("east-regulator")),
     org("transport", "西州市交通运输局", Agency, None, Some("west-regulator")),
     org("water", "西州市水利局", Agency, None, Some("west-regulator")),
     org("province", "示范省人民政府办公厅", Agency, None, Some("regulator")),
-    org(
-        "market",
-        "邻省市场监督管理局",
-        Agency,
-        None,
-        Some("neighbour-regulator"),
-    ),
+    org("market", "邻省市场监督管理局", Agency, None, Some("neighbour-regulator")),
     org("culture", "邻省文化和旅游厅", Agency, None, Some("neighbour-regulator")),
     org("csp", "示范云计算有限公司", Csp, None, None),
     org("csp2", "华东政务云服务有限公司", Csp, None, None),
     org("csp3", "天穹云科技股份有限公司", Csp, None, None),
-    org(
-        "developer",
-        "示范网站开发有限公司",
-        Supplier,
-        Some(SupplierSubtype::Developer),
-        None,
-    ),
-    org(
-        "developer2",
-        "青禾软件有限公司",
-        Supplier,
-        Some(SupplierSubtype::Developer),
-        None,
-    ),
-    org(
-        "integrator",
-        "恒信系统集成有限公司",
-        Supplier,
-        Some(SupplierSubtype::Integrator),
-        None,
-    ),
-    org(
-        "security-service",
-        "安盾网络安全服务有限公司",
-        Supplier,
-        Some(SupplierSubtype::SecurityService),
-        None,
-    ),
+    org("developer", "示范网站开发有限公司", Supplier, Some(SupplierSubtype::Developer), None),
+    org("developer2", "青禾软件有限公司", Supplier, Some(SupplierSubtype::Developer), None),
+    org("integrator", "恒信系统集成有限公司", Supplier, Some(SupplierSubtype::Integrator), None),
+    org("security-service", "安盾网络安全服务有限公司", Supplier, Some(SupplierSubtype::SecurityService), None),
     org("assessor", "示范信息安全测评中心", Assessor, None, None),
     org("assessor2", "国信测评技术有限公司", Assessor, None, None),
 ];
@@ -176,11 +122,7 @@ pub fn demo_people(index: usize, org: &DemoOrg) -> Vec<DemoAccount> {
                 ("agency", "admin") => "李伟".to_string(),
                 ("agency", "security") => "王芳".to_string(),
                 ("agency", "duty") => "张强".to_string(),
-                _ => format!(
-                    "{}{}",
-                    SURNAMES[(n * 7) % SURNAMES.len()],
-                    GIVEN[(n * 11 + 3) % GIVEN.len()]
-                ),
+                _ => format!("{}{}", SURNAMES[(n * 7) % SURNAMES.len()], GIVEN[(n * 11 + 3) % GIVEN.len()]),
             };
             DemoAccount {
                 email: format!("{local}@{}.example", org.key),
@@ -217,16 +159,7 @@ const fn site(
     phase: Phase,
     since_days: i64,
 ) -> DemoSite {
-    DemoSite {
-        agency,
-        name,
-        domain,
-        level,
-        service,
-        deployment,
-        phase,
-        since_days,
-    }
+    DemoSite { agency, name, domain, level, service, deployment, phase, since_days }
 }
 
 use DeploymentModel::{Community, Government, Hybrid, Private, Public};
@@ -234,197 +167,32 @@ use Phase::{Exit, Migration, Operation, Planning, Trial};
 use ServiceModel::{Iaas, Paas, Saas};
 
 pub const SITES: &[DemoSite] = &[
-    site(
-        "agency",
-        "示范市政务服务网",
-        "zwfw.demo.gov.cn",
-        3,
-        Iaas,
-        Government,
-        Operation,
-        620,
-    ),
-    site(
-        "agency",
-        "示范市政府门户网站",
-        "www.demo.gov.cn",
-        3,
-        Paas,
-        Government,
-        Operation,
-        900,
-    ),
-    site(
-        "agency",
-        "示范市数据开放平台",
-        "data.demo.gov.cn",
-        2,
-        Saas,
-        Public,
-        Trial,
-        40,
-    ),
+    site("agency", "示范市政务服务网", "zwfw.demo.gov.cn", 3, Iaas, Government, Operation, 620),
+    site("agency", "示范市政府门户网站", "www.demo.gov.cn", 3, Paas, Government, Operation, 900),
+    site("agency", "示范市数据开放平台", "data.demo.gov.cn", 2, Saas, Public, Trial, 40),
     // Level 4 on a public cloud: flagged (§6.3.2b).
-    site(
-        "health",
-        "东州市卫健委网站",
-        "wjw.dongzhou.gov.cn",
-        4,
-        Iaas,
-        Public,
-        Operation,
-        400,
-    ),
-    site(
-        "health",
-        "东州市预约挂号平台",
-        "yuyue.dongzhou.gov.cn",
-        3,
-        Saas,
-        Hybrid,
-        Migration,
-        20,
-    ),
+    site("health", "东州市卫健委网站", "wjw.dongzhou.gov.cn", 4, Iaas, Public, Operation, 400),
+    site("health", "东州市预约挂号平台", "yuyue.dongzhou.gov.cn", 3, Saas, Hybrid, Migration, 20),
     // A domain outside the government suffixes: flagged (§6.3.4.4c).
-    site(
-        "education",
-        "东州市教育局网站",
-        "jyj.dongzhou-edu.com",
-        2,
-        Paas,
-        Community,
-        Operation,
-        700,
-    ),
-    site(
-        "education",
-        "东州市招生考试信息网",
-        "zsks.dongzhou.gov.cn",
-        2,
-        Saas,
-        Government,
-        Operation,
-        300,
-    ),
+    site("education", "东州市教育局网站", "jyj.dongzhou-edu.com", 2, Paas, Community, Operation, 700),
+    site("education", "东州市招生考试信息网", "zsks.dongzhou.gov.cn", 2, Saas, Government, Operation, 300),
     // Trial operation for more than three months: flagged (§7.4.1a).
-    site(
-        "transport",
-        "西州市交通运输局网站",
-        "jtj.xizhou.gov.cn",
-        3,
-        Iaas,
-        Private,
-        Trial,
-        130,
-    ),
-    site(
-        "water",
-        "西州市水利局网站",
-        "slj.xizhou.gov.cn",
-        2,
-        Iaas,
-        Government,
-        Operation,
-        500,
-    ),
-    site(
-        "water",
-        "西州市防汛信息平台",
-        "fx.xizhou.gov.cn",
-        3,
-        Paas,
-        Government,
-        Planning,
-        10,
-    ),
-    site(
-        "province",
-        "示范省人民政府门户网站",
-        "www.shifan.gov.cn",
-        3,
-        Iaas,
-        Government,
-        Operation,
-        1000,
-    ),
-    site(
-        "province",
-        "示范省政务服务网",
-        "zwfw.shifan.gov.cn",
-        3,
-        Paas,
-        Government,
-        Operation,
-        800,
-    ),
-    site(
-        "province",
-        "示范省政务公开平台",
-        "gk.示范.政务.cn",
-        2,
-        Saas,
-        Government,
-        Operation,
-        365,
-    ),
-    site(
-        "province",
-        "示范省旧版门户网站",
-        "old.shifan.gov.cn",
-        2,
-        Iaas,
-        Government,
-        Exit,
-        60,
-    ),
-    site(
-        "market",
-        "邻省市场监管局网站",
-        "amr.linsheng.gov.cn",
-        2,
-        Iaas,
-        Government,
-        Operation,
-        450,
-    ),
-    site(
-        "culture",
-        "邻省文旅厅网站",
-        "wlt.linsheng.gov.cn",
-        2,
-        Paas,
-        Public,
-        Operation,
-        380,
-    ),
-    site(
-        "culture",
-        "邻省智慧旅游平台",
-        "lvyou.linsheng.gov.cn",
-        3,
-        Saas,
-        Government,
-        Migration,
-        15,
-    ),
+    site("transport", "西州市交通运输局网站", "jtj.xizhou.gov.cn", 3, Iaas, Private, Trial, 130),
+    site("water", "西州市水利局网站", "slj.xizhou.gov.cn", 2, Iaas, Government, Operation, 500),
+    site("water", "西州市防汛信息平台", "fx.xizhou.gov.cn", 3, Paas, Government, Planning, 10),
+    site("province", "示范省人民政府门户网站", "www.shifan.gov.cn", 3, Iaas, Government, Operation, 1000),
+    site("province", "示范省政务服务网", "zwfw.shifan.gov.cn", 3, Paas, Government, Operation, 800),
+    site("province", "示范省政务公开平台", "gk.示范.政务.cn", 2, Saas, Government, Operation, 365),
+    site("province", "示范省旧版门户网站", "old.shifan.gov.cn", 2, Iaas, Government, Exit, 60),
+    site("market", "邻省市场监管局网站", "amr.linsheng.gov.cn", 2, Iaas, Government, Operation, 450),
+    site("culture", "邻省文旅厅网站", "wlt.linsheng.gov.cn", 2, Paas, Public, Operation, 380),
+    site("culture", "邻省智慧旅游平台", "lvyou.linsheng.gov.cn", 3, Saas, Government, Migration, 15),
 ];
 
 /// (agency, provider, role, websites by domain, status); dates are around the seeding day.
 pub const ENGAGEMENTS: &[(&str, &str, EngagementRole, &[&str], EngagementStatus)] = &[
-    (
-        "agency",
-        "csp",
-        EngagementRole::Csp,
-        &["zwfw.demo.gov.cn", "www.demo.gov.cn"],
-        EngagementStatus::Active,
-    ),
-    (
-        "agency",
-        "developer",
-        EngagementRole::Developer,
-        &["www.demo.gov.cn"],
-        EngagementStatus::Active,
-    ),
+    ("agency", "csp", EngagementRole::Csp, &["zwfw.demo.gov.cn", "www.demo.gov.cn"], EngagementStatus::Active),
+    ("agency", "developer", EngagementRole::Developer, &["www.demo.gov.cn"], EngagementStatus::Active),
     (
         "agency",
         "assessor",
@@ -432,13 +200,7 @@ pub const ENGAGEMENTS: &[(&str, &str, EngagementRole, &[&str], EngagementStatus)
         &["zwfw.demo.gov.cn", "www.demo.gov.cn", "data.demo.gov.cn"],
         EngagementStatus::Active,
     ),
-    (
-        "health",
-        "csp",
-        EngagementRole::Csp,
-        &["wjw.dongzhou.gov.cn", "yuyue.dongzhou.gov.cn"],
-        EngagementStatus::Active,
-    ),
+    ("health", "csp", EngagementRole::Csp, &["wjw.dongzhou.gov.cn", "yuyue.dongzhou.gov.cn"], EngagementStatus::Active),
     (
         "education",
         "csp2",
@@ -447,28 +209,10 @@ pub const ENGAGEMENTS: &[(&str, &str, EngagementRole, &[&str], EngagementStatus)
         EngagementStatus::Active,
     ),
     // The one that has ended.
-    (
-        "transport",
-        "csp2",
-        EngagementRole::Csp,
-        &["jtj.xizhou.gov.cn"],
-        EngagementStatus::Ended,
-    ),
-    (
-        "transport",
-        "csp3",
-        EngagementRole::Csp,
-        &["jtj.xizhou.gov.cn"],
-        EngagementStatus::Active,
-    ),
+    ("transport", "csp2", EngagementRole::Csp, &["jtj.xizhou.gov.cn"], EngagementStatus::Ended),
+    ("transport", "csp3", EngagementRole::Csp, &["jtj.xizhou.gov.cn"], EngagementStatus::Active),
     // An invitation still waiting for the CSP's answer.
-    (
-        "water",
-        "csp3",
-        EngagementRole::Csp,
-        &["slj.xizhou.gov.cn", "fx.xizhou.gov.cn"],
-        EngagementStatus::Invited,
-    ),
+    ("water", "csp3", EngagementRole::Csp, &["slj.xizhou.gov.cn", "fx.xizhou.gov.cn"], EngagementStatus::Invited),
     (
         "province",
         "csp3",
@@ -476,13 +220,7 @@ pub const ENGAGEMENTS: &[(&str, &str, EngagementRole, &[&str], EngagementStatus)
         &["www.shifan.gov.cn", "zwfw.shifan.gov.cn", "gk.示范.政务.cn"],
         EngagementStatus::Active,
     ),
-    (
-        "province",
-        "integrator",
-        EngagementRole::Integrator,
-        &["zwfw.shifan.gov.cn"],
-        EngagementStatus::Active,
-    ),
+    ("province", "integrator", EngagementRole::Integrator, &["zwfw.shifan.gov.cn"], EngagementStatus::Active),
     (
         "province",
         "security-service",
@@ -490,20 +228,8 @@ pub const ENGAGEMENTS: &[(&str, &str, EngagementRole, &[&str], EngagementStatus)
         &["www.shifan.gov.cn", "zwfw.shifan.gov.cn"],
         EngagementStatus::Active,
     ),
-    (
-        "market",
-        "csp",
-        EngagementRole::Csp,
-        &["amr.linsheng.gov.cn"],
-        EngagementStatus::Active,
-    ),
-    (
-        "culture",
-        "developer2",
-        EngagementRole::Developer,
-        &["lvyou.linsheng.gov.cn"],
-        EngagementStatus::Active,
-    ),
+    ("market", "csp", EngagementRole::Csp, &["amr.linsheng.gov.cn"], EngagementStatus::Active),
+    ("culture", "developer2", EngagementRole::Developer, &["lvyou.linsheng.gov.cn"], EngagementStatus::Active),
     (
         "culture",
         "assessor2",
@@ -559,17 +285,7 @@ pub async fn seed(db: &DatabaseConnection, now: OffsetDateTime) -> ServiceResult
         false,
     )
     .await?;
-    insert_person(
-        &txn,
-        now,
-        platform_id,
-        PLATFORM_VIEWER,
-        "郑洁",
-        &[Role::Viewer],
-        hash.clone(),
-        false,
-    )
-    .await?;
+    insert_person(&txn, now, platform_id, PLATFORM_VIEWER, "郑洁", &[Role::Viewer], hash.clone(), false).await?;
     for (i, o) in DEMO.iter().enumerate() {
         let id = Uuid::new_v4();
         let regulator = o.regulator.and_then(|k| ids.get(k).copied());
@@ -622,11 +338,7 @@ pub async fn seed(db: &DatabaseConnection, now: OffsetDateTime) -> ServiceResult
             phase: Set(s.phase.code().into()),
             phase_since: Set(today - Duration::days(s.since_days)),
             // Every third website still lacks a named security officer.
-            security_officer_id: Set(if n % 3 == 2 {
-                None
-            } else {
-                officers.get(s.agency).copied()
-            }),
+            security_officer_id: Set(if n % 3 == 2 { None } else { officers.get(s.agency).copied() }),
             created_at: Set(now),
             updated_at: Set(now),
         }
@@ -675,12 +387,7 @@ pub async fn seed(db: &DatabaseConnection, now: OffsetDateTime) -> ServiceResult
         .insert(&txn)
         .await?;
         for d in *domains {
-            engagement_website::ActiveModel {
-                engagement_id: Set(id),
-                website_id: Set(sites[d]),
-            }
-            .insert(&txn)
-            .await?;
+            engagement_website::ActiveModel { engagement_id: Set(id), website_id: Set(sites[d]) }.insert(&txn).await?;
         }
     }
     let regulated: Vec<(Uuid, Uuid, Option<Uuid>, Option<Uuid>)> = DEMO
@@ -688,12 +395,7 @@ pub async fn seed(db: &DatabaseConnection, now: OffsetDateTime) -> ServiceResult
         .filter(|o| o.kind == OrgKind::Agency)
         .filter_map(|o| {
             let regulator = o.regulator?;
-            Some((
-                ids[o.key],
-                ids[regulator],
-                officers.get(o.key).copied(),
-                officers.get(regulator).copied(),
-            ))
+            Some((ids[o.key], ids[regulator], officers.get(o.key).copied(), officers.get(regulator).copied()))
         })
         .collect();
     let reports = seed_reports(&txn, now, &engaged, &regulated).await?;
@@ -757,12 +459,7 @@ fn demo_outcome(obligation: usize, back: usize) -> Option<(SubmissionStatus, i64
 /// A plausible summary of `kind`, varied by `seed`.
 pub fn demo_summary(kind: ReportKind, seed: usize) -> Summary {
     let n = seed as i64;
-    let sev = |a: i64| Severities {
-        critical: a % 2,
-        high: 1 + a % 3,
-        medium: 3 + a % 5,
-        low: 6 + a % 7,
-    };
+    let sev = |a: i64| Severities { critical: a % 2, high: 1 + a % 3, medium: 3 + a % 5, low: 6 + a % 7 };
     match kind {
         ReportKind::CspMonthly => Summary::CspMonthly(CspMonthlySummary {
             availability_pct: 99.9 + (n % 9) as f64 / 100.0,
@@ -871,11 +568,7 @@ async fn seed_obligation<C: ConnectionTrait>(
                 let sid = Uuid::new_v4();
                 let returned_first =
                     status == SubmissionStatus::Returned || (status == SubmissionStatus::Accepted && back == 3);
-                let versions = if returned_first && status == SubmissionStatus::Accepted {
-                    2
-                } else {
-                    1
-                };
+                let versions = if returned_first && status == SubmissionStatus::Accepted { 2 } else { 1 };
                 let last_at = first_at + Duration::days(if versions == 2 { 2 } else { 0 });
                 submission::ActiveModel {
                     id: Set(sid),
@@ -895,10 +588,8 @@ async fn seed_obligation<C: ConnectionTrait>(
                         id: Set(Uuid::new_v4()),
                         submission_id: Set(sid),
                         number: Set(number),
-                        summary: Set(
-                            serde_json::to_string(&demo_summary(kind, index * 31 + back + number as usize))
-                                .map_err(|e| ServiceError::Internal(e.to_string()))?,
-                        ),
+                        summary: Set(serde_json::to_string(&demo_summary(kind, index * 31 + back + number as usize))
+                            .map_err(|e| ServiceError::Internal(e.to_string()))?),
                         submitted_by: Set(by),
                         submitted_at: Set(at),
                         idempotency_key: Set(None),
@@ -908,15 +599,13 @@ async fn seed_obligation<C: ConnectionTrait>(
                     .await?;
                     let decision = match (status, number == versions) {
                         (SubmissionStatus::Submitted, true) => None,
-                        (SubmissionStatus::Returned, true) => Some((
-                            Decision::Return,
-                            "请补充本月漏洞修复明细及备份恢复测试记录（演示数据）。",
-                        )),
+                        (SubmissionStatus::Returned, true) => {
+                            Some((Decision::Return, "请补充本月漏洞修复明细及备份恢复测试记录（演示数据）。"))
+                        }
                         (SubmissionStatus::Accepted, true) => Some((Decision::Accept, "")),
-                        (_, false) => Some((
-                            Decision::Return,
-                            "可用性统计口径与合同不一致，请按合同口径重新计算（演示数据）。",
-                        )),
+                        (_, false) => {
+                            Some((Decision::Return, "可用性统计口径与合同不一致，请按合同口径重新计算（演示数据）。"))
+                        }
                     };
                     if let Some((decision, comment)) = decision {
                         review::ActiveModel {

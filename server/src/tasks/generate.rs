@@ -43,11 +43,7 @@ pub struct Plan {
 
 impl Default for Plan {
     fn default() -> Self {
-        Plan {
-            agencies: 2000,
-            months: 36,
-            websites_per_agency: 10,
-        }
+        Plan { agencies: 2000, months: 36, websites_per_agency: 10 }
     }
 }
 
@@ -116,9 +112,7 @@ where
     while !rows.is_empty() {
         let rest = rows.split_off(rows.len().min(per));
         let chunk = std::mem::replace(rows, rest);
-        <A::Entity as EntityTrait>::insert_many(chunk)
-            .exec_without_returning(conn)
-            .await?;
+        <A::Entity as EntityTrait>::insert_many(chunk).exec_without_returning(conn).await?;
     }
     match counts.iter_mut().find(|(k, _)| *k == name) {
         Some((_, c)) => *c += n,
@@ -224,10 +218,7 @@ fn org_with_people(
             false,
             now,
         ));
-        p.roles.push(person_role::ActiveModel {
-            person_id: Set(pid),
-            role: Set(role.code().into()),
-        });
+        p.roles.push(person_role::ActiveModel { person_id: Set(pid), role: Set(role.code().into()) });
     }
     (id, admin, officer)
 }
@@ -242,9 +233,7 @@ pub async fn generate(
 ) -> ServiceResult<Generated> {
     let started = Instant::now();
     if plan.agencies == 0 || plan.months == 0 {
-        return Err(ServiceError::Internal(
-            "generate needs at least one agency and one month".into(),
-        ));
+        return Err(ServiceError::Internal("generate needs at least one agency and one month".into()));
     }
     let txn = write_txn(db).await?;
     if organisation::Entity::find().count(&txn).await? > 0 || person::Entity::find().count(&txn).await? > 0 {
@@ -253,25 +242,15 @@ pub async fn generate(
         ));
     }
     let hash = hash_password(demo::DEMO_PASSWORD)?;
-    let mut chain = Chain {
-        head: ChainHead::read(&txn).await?,
-    };
+    let mut chain = Chain { head: ChainHead::read(&txn).await? };
     let mut counts = Vec::new();
     let mut p = Pending::default();
     let today = now.date();
     let began = now - Duration::days(i64::from(plan.months) * 31 + 60);
 
     // The platform operator.
-    let (platform, platform_admin, _) = org_with_people(
-        &mut p,
-        began,
-        &hash,
-        "platform",
-        demo::PLATFORM_ORG.into(),
-        OrgKind::Platform,
-        None,
-        None,
-    );
+    let (platform, platform_admin, _) =
+        org_with_people(&mut p, began, &hash, "platform", demo::PLATFORM_ORG.into(), OrgKind::Platform, None, None);
     p.roles.push(person_role::ActiveModel {
         person_id: Set(platform_admin),
         role: Set(Role::PlatformAdmin.code().into()),
@@ -395,11 +374,9 @@ pub async fn generate(
                 domain: Set(domain.clone()),
                 domain_ascii: Set(domain),
                 protection_level: Set(if h.is_multiple_of(4) { 3 } else { 2 }),
-                service_model: Set(
-                    [ServiceModel::Iaas, ServiceModel::Paas, ServiceModel::Saas][(h % 3) as usize]
-                        .code()
-                        .into(),
-                ),
+                service_model: Set([ServiceModel::Iaas, ServiceModel::Paas, ServiceModel::Saas][(h % 3) as usize]
+                    .code()
+                    .into()),
                 deployment_model: Set([
                     DeploymentModel::Government,
                     DeploymentModel::Private,
@@ -407,13 +384,7 @@ pub async fn generate(
                 ][(h / 3 % 3) as usize]
                     .code()
                     .into()),
-                phase: Set(if h.is_multiple_of(17) {
-                    Phase::Trial
-                } else {
-                    Phase::Operation
-                }
-                .code()
-                .into()),
+                phase: Set(if h.is_multiple_of(17) { Phase::Trial } else { Phase::Operation }.code().into()),
                 phase_since: Set(today - Duration::days(30 + (h % 900) as i64)),
                 security_officer_id: Set(Some(agency_officer)),
                 created_at: Set(began),
@@ -424,12 +395,7 @@ pub async fn generate(
         // A CSP for every website, a supplier for two, an assessor for every fourth agency.
         let mut engaged: Vec<(Uuid, Uuid, EngagementRole, &[Uuid])> = vec![
             (csps[a % n_csp].0, csps[a % n_csp].2, EngagementRole::Csp, &sites[..]),
-            (
-                suppliers[a % n_sup].0,
-                suppliers[a % n_sup].1,
-                suppliers[a % n_sup].2,
-                &sites[..sites.len().min(2)],
-            ),
+            (suppliers[a % n_sup].0, suppliers[a % n_sup].1, suppliers[a % n_sup].2, &sites[..sites.len().min(2)]),
         ];
         if a % 4 == 0 {
             engaged.push((
@@ -460,28 +426,12 @@ pub async fn generate(
                 ended_by_org: Set(None),
             });
             for w in covered {
-                p.engagement_websites.push(engagement_website::ActiveModel {
-                    engagement_id: Set(id),
-                    website_id: Set(*w),
-                });
+                p.engagement_websites
+                    .push(engagement_website::ActiveModel { engagement_id: Set(id), website_id: Set(*w) });
             }
-            owed.push((
-                kind_for_role(role),
-                provider,
-                provider_officer,
-                agency,
-                agency_officer,
-                Some(id),
-            ));
+            owed.push((kind_for_role(role), provider, provider_officer, agency, agency_officer, Some(id)));
         }
-        owed.push((
-            ReportKind::SelfCheck,
-            agency,
-            agency_officer,
-            regulator,
-            regulator_officer,
-            None,
-        ));
+        owed.push((ReportKind::SelfCheck, agency, agency_officer, regulator, regulator_officer, None));
         for (kind, submitter, submitted_by, receiver, reviewer, engagement_id) in owed {
             obligation_no += 1;
             let (f, b) = history(
@@ -491,15 +441,7 @@ pub async fn generate(
                 now,
                 plan.months,
                 obligation_no,
-                HistoryOf {
-                    kind,
-                    submitter,
-                    submitted_by,
-                    receiver,
-                    reviewer,
-                    agency,
-                    engagement_id,
-                },
+                HistoryOf { kind, submitter, submitted_by, receiver, reviewer, agency, engagement_id },
             )
             .await?;
             files += f;
@@ -520,12 +462,7 @@ pub async fn generate(
     if db.get_database_backend() == DbBackend::Sqlite {
         db.execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)").await?;
     }
-    Ok(Generated {
-        rows: counts,
-        files,
-        file_bytes,
-        seconds: started.elapsed().as_secs_f64(),
-    })
+    Ok(Generated { rows: counts, files, file_bytes, seconds: started.elapsed().as_secs_f64() })
 }
 
 /// Who owes one obligation to whom.
@@ -657,9 +594,7 @@ async fn history(
                     let sha = hex::encode(Sha256::digest(body.as_bytes()));
                     let path = files_root.join(&sha[0..2]).join(&sha[2..4]).join(&sha);
                     if let Some(dir) = path.parent() {
-                        tokio::fs::create_dir_all(dir)
-                            .await
-                            .map_err(|e| ServiceError::Internal(e.to_string()))?;
+                        tokio::fs::create_dir_all(dir).await.map_err(|e| ServiceError::Internal(e.to_string()))?;
                     }
                     tokio::fs::write(&path, body.as_bytes())
                         .await

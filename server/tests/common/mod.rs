@@ -6,7 +6,8 @@ use std::{net::SocketAddr, sync::Arc};
 
 use app::backend::{db, ManualClock};
 use migrations::{Migrator, MigratorTrait};
-use sea_orm::{ConnectionTrait, DatabaseConnection};
+use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
+use serde_json::Value;
 use server::config::Config;
 use server::tasks::demo;
 use time::macros::datetime;
@@ -44,10 +45,7 @@ pub async fn fresh_db(backend: Backend) -> (DatabaseConnection, String) {
             // Named after the run's database, so CI drops them all at the end.
             let name = format!("{run_db}_{}", &uuid::Uuid::new_v4().simple().to_string()[..12]);
             let admin = db::connect(&base).await.expect("connect to TEST_DATABASE_URL");
-            admin
-                .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
-                .await
-                .expect("create test database");
+            admin.execute_unprepared(&format!("CREATE DATABASE \"{name}\"")).await.expect("create test database");
             admin.close().await.ok();
             format!("{server}/{name}")
         }
@@ -55,9 +53,7 @@ pub async fn fresh_db(backend: Backend) -> (DatabaseConnection, String) {
     let conn = db::connect(&url).await.expect("connect");
     Migrator::up(&conn, None).await.expect("migrate");
     app::audit::service::install_key(TEST_AUDIT_KEY);
-    app::audit::service::ensure_keyed(&conn, time::OffsetDateTime::now_utc())
-        .await
-        .expect("audit key");
+    app::audit::service::ensure_keyed(&conn, time::OffsetDateTime::now_utc()).await.expect("audit key");
     (conn, url)
 }
 
@@ -83,12 +79,7 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options {
-            sign_in_per_minute: 1000,
-            demo: true,
-            public_url: None,
-            trusted_proxies: None,
-        }
+        Options { sign_in_per_minute: 1000, demo: true, public_url: None, trusted_proxies: None }
     }
 }
 
@@ -132,10 +123,7 @@ async fn serve(
         ("PORTAL_BIND", addr.to_string()),
         ("PORTAL_SIGNIN_PER_MINUTE", opts.sign_in_per_minute.to_string()),
         ("PORTAL_SITE_ROOT", std::env::temp_dir().display().to_string()),
-        (
-            "PORTAL_TRUSTED_PROXIES",
-            opts.trusted_proxies.clone().unwrap_or_default(),
-        ),
+        ("PORTAL_TRUSTED_PROXIES", opts.trusted_proxies.clone().unwrap_or_default()),
     ];
     let config = Config::from_lookup(|k| vars.iter().find(|(n, _)| *n == k).map(|(_, v)| v.clone())).expect("config");
     let state = server::app_state(db.clone(), clock.clone(), &config);
@@ -143,19 +131,9 @@ async fn serve(
     server::spawn_epoch_follower(state.clone()).await;
     let router = server::router(state, server::leptos_options(&config));
     tokio::spawn(async move {
-        axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
-            .await
-            .ok();
+        axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await.ok();
     });
-    TestApp {
-        base: format!("http://{addr}"),
-        data_dir,
-        db,
-        clock,
-        backend,
-        db_url,
-        caches,
-    }
+    TestApp { base: format!("http://{addr}"), data_dir, db, clock, backend, db_url, caches }
 }
 
 fn clock_now(clock: &ManualClock) -> time::OffsetDateTime {
@@ -207,25 +185,47 @@ impl TestApp {
 
     /// Posts a same-origin form, as a browser on the portal's own page does.
     pub async fn post_form(&self, client: &reqwest::Client, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
-        client
-            .post(self.url(path))
-            .header("origin", &self.base)
-            .form(form)
-            .send()
-            .await
-            .expect("post")
+        client.post(self.url(path)).header("origin", &self.base).form(form).send().await.expect("post")
+    }
+
+    /// A GET asking for JSON: the status and the body (parsed, or the text as a JSON string).
+    pub async fn get_json(&self, client: &reqwest::Client, path: &str) -> (u16, Value) {
+        json(client.get(self.url(path)).header("accept", "application/json").send().await.expect("get")).await
+    }
+
+    /// Calls a server function by POST as the hydrated app does (JSON back).
+    pub async fn call(&self, client: &reqwest::Client, name: &str, form: &[(&str, &str)]) -> (u16, Value) {
+        json(
+            client
+                .post(self.url(&format!("/api/{name}")))
+                .header("origin", &self.base)
+                .header("accept", "application/json")
+                .form(form)
+                .send()
+                .await
+                .expect("post"),
+        )
+        .await
+    }
+
+    /// Posts a report's multipart form as the browser's page does (JSON back).
+    pub async fn submit(&self, client: &reqwest::Client, form: reqwest::multipart::Form) -> (u16, Value) {
+        json(
+            client
+                .post(self.url("/reports/submit"))
+                .header("origin", &self.base)
+                .header("accept", "application/json")
+                .multipart(form)
+                .send()
+                .await
+                .expect("submit"),
+        )
+        .await
     }
 
     /// The body of a GET as text.
     pub async fn get_text(&self, client: &reqwest::Client, path: &str) -> String {
-        client
-            .get(self.url(path))
-            .send()
-            .await
-            .expect("get")
-            .text()
-            .await
-            .expect("text")
+        client.get(self.url(path)).send().await.expect("get").text().await.expect("text")
     }
 
     /// A signed-in client for a demo account.
@@ -242,19 +242,13 @@ impl TestApp {
 
     /// Whether no upload's temporary file is left in the store.
     pub fn state_files_tmp_empty(&self) -> bool {
-        std::fs::read_dir(self.data_dir.join("files").join("tmp"))
-            .map(|mut d| d.next().is_none())
-            .unwrap_or(true)
+        std::fs::read_dir(self.data_dir.join("files").join("tmp")).map(|mut d| d.next().is_none()).unwrap_or(true)
     }
 }
 
 /// A response header's text ("" when absent or not text).
 pub fn header(res: &reqwest::Response, name: &str) -> String {
-    res.headers()
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_string()
+    res.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or("").to_string()
 }
 
 pub fn location(res: &reqwest::Response) -> String {
@@ -268,4 +262,55 @@ pub fn session_cookie(res: &reqwest::Response) -> Option<String> {
         .filter_map(|v| v.to_str().ok())
         .find(|c| c.starts_with("portal_session="))
         .map(|c| c.split(';').next().unwrap_or("").to_string())
+}
+
+/// The smallest files each type check accepts.
+pub const PDF: &[u8] =
+    b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+pub const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89";
+
+/// A response's status and body (parsed JSON, or the text as a JSON string).
+pub async fn json(res: reqwest::Response) -> (u16, Value) {
+    let status = res.status().as_u16();
+    let body = res.text().await.expect("body");
+    (status, serde_json::from_str(&body).unwrap_or(Value::String(body)))
+}
+
+/// Runs one SQL statement, failing the test if it fails.
+pub async fn exec<C: ConnectionTrait>(db: &C, sql: &str) {
+    db.execute_raw(Statement::from_string(db.get_database_backend(), sql.to_string())).await.expect(sql);
+}
+
+/// What someone who can write the database does first: drop the audit trail's append-only triggers.
+pub async fn drop_guards<C: ConnectionTrait>(db: &C) {
+    let statements: &[&str] = if db.get_database_backend() == sea_orm::DbBackend::Postgres {
+        &["DROP TRIGGER audit_log_no_update ON audit_log", "DROP TRIGGER audit_log_no_truncate ON audit_log"]
+    } else {
+        &["DROP TRIGGER audit_log_no_update", "DROP TRIGGER audit_log_no_delete"]
+    };
+    for sql in statements {
+        exec(db, sql).await;
+    }
+}
+
+/// The id of the one row of `table` whose `column` is `value` (a person by email, an
+/// organisation by name).
+pub async fn id_where<C: ConnectionTrait>(db: &C, table: &str, column: &str, value: &str) -> uuid::Uuid {
+    let backend = db.get_database_backend();
+    let param = if backend == sea_orm::DbBackend::Postgres { "$1" } else { "?" };
+    db.query_one_raw(Statement::from_sql_and_values(
+        backend,
+        format!("SELECT id FROM {table} WHERE {column} = {param}"),
+        [value.into()],
+    ))
+    .await
+    .expect("query")
+    .unwrap_or_else(|| panic!("no {table} with {column} = {value}"))
+    .try_get::<uuid::Uuid>("", "id")
+    .expect("id")
+}
+
+/// A person's id by email.
+pub async fn person_id<C: ConnectionTrait>(db: &C, email: &str) -> String {
+    id_where(db, "person", "email", email).await.to_string()
 }

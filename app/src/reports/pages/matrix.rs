@@ -13,12 +13,7 @@ fn matrix_filter(q: &leptos_router::params::ParamsMap) -> MatrixFilter {
 
 fn matrix_query(f: &MatrixFilter, page: Option<u64>) -> String {
     let mut parts = Vec::new();
-    for (k, v) in [
-        ("kind", &f.kind),
-        ("cadence", &f.cadence),
-        ("q", &f.q),
-        ("state", &f.state),
-    ] {
+    for (k, v) in [("kind", &f.kind), ("cadence", &f.cadence), ("q", &f.q), ("state", &f.state)] {
         if !v.trim().is_empty() {
             parts.push(format!("{k}={}", encode_query(v.trim())));
         }
@@ -100,34 +95,14 @@ pub fn MatrixPage() -> impl IntoView {
     let query = use_query_map();
     let filter = Memo::new(move |_| query.with(matrix_filter));
     let matrix = Resource::new(move || filter.get(), crate::reports::api::load_matrix);
-    let locale = use_locale();
+    let _locale = use_locale();
     view! {
         <h1>{t(Msg::ReportMatrix)}</h1>
         <p class="muted">{t(Msg::MatrixHelp)}</p>
         <Form method="GET" action="/reports/matrix" attr:class="filters card" attr:data-test="matrix-filter">
-            <label><span>{t(Msg::ReportKindLabel)}</span>
-                <select name="kind">
-                    {move || { let cur = filter.get().kind; ReportKind::ALL.iter().map(|k| view! {
-                        <option value=k.code() selected=cur == k.code()>{k.label().text(locale)}</option>
-                    }).collect_view() }}
-                </select>
-            </label>
-            <label><span>{t(Msg::CadenceLabel)}</span>
-                <select name="cadence">
-                    <option value="">{t(Msg::UsualCadence)}</option>
-                    {move || { let cur = filter.get().cadence; Cadence::ALL.iter().map(|c| view! {
-                        <option value=c.code() selected=cur == c.code()>{c.label().text(locale)}</option>
-                    }).collect_view() }}
-                </select>
-            </label>
-            <label><span>{t(Msg::State)}</span>
-                <select name="state">
-                    <option value="">{t(Msg::AllStates)}</option>
-                    {move || { let cur = filter.get().state; StateCode::ALL.iter().map(|s| view! {
-                        <option value=s.code() selected=cur == s.code()>{s.label().text(locale)}</option>
-                    }).collect_view() }}
-                </select>
-            </label>
+            <FilterSelect label=Msg::ReportKindLabel name="kind" choices=ReportKind::choices() current=Signal::derive(move || filter.get().kind)/>
+            <FilterSelect label=Msg::CadenceLabel name="cadence" all=Msg::UsualCadence choices=Cadence::choices() current=Signal::derive(move || filter.get().cadence)/>
+            <FilterSelect label=Msg::State name="state" all=Msg::AllStates choices=StateCode::choices() current=Signal::derive(move || filter.get().state)/>
             <label><span>{t(Msg::Search)}</span><input type="search" name="q" value=move || filter.get().q/></label>
             <div class="form-actions">
                 <button type="submit">{t(Msg::Filter)}</button>

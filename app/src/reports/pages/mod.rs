@@ -16,7 +16,7 @@ use super::{
 use crate::{
     error::AppError,
     i18n::{t, use_locale, Locale, Msg},
-    ui::{encode_query, ActionError, ErrorNotice},
+    ui::{encode_query, ActionError, ErrorNotice, FilterSelect},
 };
 
 mod matrix;
@@ -36,11 +36,9 @@ pub fn StateBadge(state: PeriodState) -> impl IntoView {
     let locale = use_locale();
     let code = state.code();
     let text = match state {
-        PeriodState::Due { days_left } => format!(
-            "{} · {days_left} {}",
-            code.label().text(locale),
-            Msg::DaysLeft.text(locale)
-        ),
+        PeriodState::Due { days_left } => {
+            format!("{} · {days_left} {}", code.label().text(locale), Msg::DaysLeft.text(locale))
+        }
         PeriodState::Overdue { days } => format!("{} · {days} {}", code.label().text(locale), Msg::Days.text(locale)),
         PeriodState::Submitted { late: true, version } => {
             format!("{} v{version} · {}", code.label().text(locale), Msg::Late.text(locale))

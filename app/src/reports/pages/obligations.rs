@@ -56,11 +56,8 @@ pub fn ObligationTable(
 pub fn ObligationForm(choices: ObligationChoices, create: ServerAction<CreateObligation>) -> impl IntoView {
     let locale = use_locale();
     let regulator = choices.engagements.is_empty() && !choices.agencies.is_empty();
-    let kinds: Vec<ReportKind> = ReportKind::ALL
-        .iter()
-        .copied()
-        .filter(|k| k.is_engagement_report() != regulator)
-        .collect();
+    let kinds: Vec<ReportKind> =
+        ReportKind::ALL.iter().copied().filter(|k| k.is_engagement_report() != regulator).collect();
     view! {
         <details class="card" data-test="set-obligation">
             <summary><h2 class="inline-h">{t(Msg::SetObligation)}</h2></summary>

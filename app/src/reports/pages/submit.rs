@@ -35,12 +35,7 @@ fn sev_inputs(prefix: &'static str, label: Msg, s: Severities) -> impl IntoView 
             "vulnerabilities_fixed.low",
         ],
         "findings" => ["findings.critical", "findings.high", "findings.medium", "findings.low"],
-        _ => [
-            "findings_fixed.critical",
-            "findings_fixed.high",
-            "findings_fixed.medium",
-            "findings_fixed.low",
-        ],
+        _ => ["findings_fixed.critical", "findings_fixed.high", "findings_fixed.medium", "findings_fixed.low"],
     };
     view! {
         <fieldset class="severities span-all">
@@ -75,11 +70,7 @@ fn SummaryFields(kind: ReportKind, prefill: Option<Summary>) -> impl IntoView {
                     format!("{}", s.availability_pct)
                 }
             });
-            let restored = if redrafted() {
-                typed("restore_test_done").is_some()
-            } else {
-                s.restore_test_done
-            };
+            let restored = if redrafted() { typed("restore_test_done").is_some() } else { s.restore_test_done };
             view! {
                 <label><span>{t(Msg::Availability)}</span><input type="number" name="availability_pct" min="0" max="100" step="0.001" value=availability placeholder="99.95" required/></label>
                 {num_input("incidents", Msg::Incidents, s.incidents)}
@@ -212,9 +203,7 @@ mod upload {
         xhr.set_onload(Some(on_load.as_ref().unchecked_ref()));
         on_load.forget();
         let on_error = Closure::<dyn FnMut()>::new(move || {
-            progress.set(Progress::Failed(
-                crate::i18n::t(crate::i18n::Msg::ErrUploadIncomplete).to_string(),
-            ));
+            progress.set(Progress::Failed(crate::i18n::t(crate::i18n::Msg::ErrUploadIncomplete).to_string()));
         });
         xhr.set_onerror(Some(on_error.as_ref().unchecked_ref()));
         on_error.forget();
@@ -229,14 +218,7 @@ mod upload {
 fn SubmitFormView(form: SubmitForm) -> impl IntoView {
     let locale = use_locale();
     let query = use_query_map();
-    let SubmitForm {
-        obligation,
-        periods,
-        resubmission,
-        previous_files,
-        idempotency_key,
-        draft,
-    } = form;
+    let SubmitForm { obligation, periods, resubmission, previous_files, idempotency_key, draft } = form;
     provide_context(Draft(std::sync::Arc::new(draft)));
     let wanted = typed("period").unwrap_or_else(|| query.with_untracked(|q| q.get("period").unwrap_or_default()));
     let prefill = resubmission.as_ref().map(|(_, _, s)| s.clone());

@@ -59,36 +59,16 @@ pub fn ReportsPage() -> impl IntoView {
         move || (filter.get(), create.version().get(), end.version().get()),
         |(f, _, _)| crate::reports::api::list_report_work(f),
     );
-    let locale = use_locale();
+    let _locale = use_locale();
     view! {
         <h1>{t(Msg::Reports)}</h1>
         <ActionError value=Signal::derive(move || create.value().get().map(|r| r.map(|_| ())))/>
         <ActionError value=Signal::derive(move || end.value().get())/>
         {move || matches!(create.value().get(), Some(Ok(_))).then(|| view! { <div class="notice ok" role="status"><p>{t(Msg::Saved)}</p></div> })}
         <Form method="GET" action="/reports" attr:class="filters card" attr:data-test="report-filter">
-            <label><span>{t(Msg::Side)}</span>
-                <select name="side">
-                    {move || { let cur = filter.get().side; [("", Msg::AllReports), ("submit", Msg::ToSubmit), ("review", Msg::ToReview)].into_iter().map(|(v, m)| view! {
-                        <option value=v selected=cur == v>{m.text(locale)}</option>
-                    }).collect_view() }}
-                </select>
-            </label>
-            <label><span>{t(Msg::ReportKindLabel)}</span>
-                <select name="kind">
-                    <option value="">{t(Msg::AllKinds)}</option>
-                    {move || { let cur = filter.get().kind; ReportKind::ALL.iter().map(|k| view! {
-                        <option value=k.code() selected=cur == k.code()>{k.label().text(locale)}</option>
-                    }).collect_view() }}
-                </select>
-            </label>
-            <label><span>{t(Msg::State)}</span>
-                <select name="state">
-                    <option value="">{t(Msg::AllStates)}</option>
-                    {move || { let cur = filter.get().state; StateCode::ALL.iter().map(|s| view! {
-                        <option value=s.code() selected=cur == s.code()>{s.label().text(locale)}</option>
-                    }).collect_view() }}
-                </select>
-            </label>
+            <FilterSelect label=Msg::Side name="side" choices=vec![("", Msg::AllReports), ("submit", Msg::ToSubmit), ("review", Msg::ToReview)] current=Signal::derive(move || filter.get().side)/>
+            <FilterSelect label=Msg::ReportKindLabel name="kind" all=Msg::AllKinds choices=ReportKind::choices() current=Signal::derive(move || filter.get().kind)/>
+            <FilterSelect label=Msg::State name="state" all=Msg::AllStates choices=StateCode::choices() current=Signal::derive(move || filter.get().state)/>
             <label><span>{t(Msg::Search)}</span><input type="search" name="q" value=move || filter.get().q/></label>
             <div class="form-actions">
                 <button type="submit">{t(Msg::Filter)}</button>

@@ -45,12 +45,7 @@ pub async fn matrix(
     let per_page = if paged { MATRIX_PAGE } else { count.max(1) };
     let pages = count.div_ceil(per_page).max(1);
     let page = filter.page.trim().parse::<u64>().unwrap_or(1).clamp(1, pages);
-    let rows = listed
-        .into_iter()
-        .skip(((page - 1) * per_page) as usize)
-        .take(per_page as usize)
-        .cloned()
-        .collect();
+    let rows = listed.into_iter().skip(((page - 1) * per_page) as usize).take(per_page as usize).cloned().collect();
     Ok(Matrix {
         kind,
         cadence,
@@ -85,7 +80,8 @@ async fn matrix_grid(
     let periods = rules::last_ended(cadence, today, 12);
     let backend = db.get_database_backend();
     // The due days in use for this kind: the slots table needs one row per period and due day.
-    let due_days: Vec<i16> = obligation::Entity::find()
+    let due_days: Vec<i16> = reader
+        .obligations()
         .select_only()
         .column(obligation::Column::DueDay)
         .distinct()
@@ -97,36 +93,25 @@ async fn matrix_grid(
     let agency_ids = Query::select()
         .column((organisation::Entity, organisation::Column::Id))
         .from(organisation::Entity)
-        .cond_where(agencies_cond.clone())
+        .cond_where(agencies_cond)
         .to_owned();
     // Two queries merged here rather than one outer join: SQLite would rescan the grouped cells
     // once per agency (no index on a materialised subquery), seconds at 2,000 agencies.
-    let agencies: Vec<(Uuid, String)> = organisation::Entity::find()
+    let agencies: Vec<(Uuid, String)> = reader
+        .agencies()
+        .ok_or(ServiceError::Forbidden)?
         .select_only()
         .column(organisation::Column::Id)
         .column(organisation::Column::Name)
-        .filter(agencies_cond)
         .order_by_asc(organisation::Column::Name)
         .order_by_asc(organisation::Column::Id)
         .into_tuple()
         .all(db)
         .await?;
-    let empty = vec![
-        MatrixCell {
-            state: None,
-            count: 0,
-            submission_id: None
-        };
-        periods.len()
-    ];
+    let empty = vec![MatrixCell { state: None, count: 0, submission_id: None }; periods.len()];
     let mut cells: HashMap<Uuid, Vec<MatrixCell>> = HashMap::new();
     if !due_days.is_empty() {
-        let sql = MatrixSql {
-            backend,
-            slots: matrix_slots(&periods, &due_days, today, zone),
-            kind,
-            cadence,
-        };
+        let sql = MatrixSql { backend, slots: matrix_slots(&periods, &due_days, today, zone), kind, cadence };
         for r in db.query_all(&sql.grouped(agency_ids)).await? {
             let id: Uuid = r.try_get("", "agency_id")?;
             let idx: i32 = r.try_get("", "idx")?;
@@ -134,9 +119,9 @@ async fn matrix_grid(
             let n: i64 = r.try_get("", "n")?;
             // PostgreSQL has no MIN over uuid: the id comes as text there.
             let submission = match backend {
-                DbBackend::Postgres => r
-                    .try_get::<Option<String>>("", "submission_id")?
-                    .and_then(|s| Uuid::parse_str(&s).ok()),
+                DbBackend::Postgres => {
+                    r.try_get::<Option<String>>("", "submission_id")?.and_then(|s| Uuid::parse_str(&s).ok())
+                }
                 _ => r.try_get::<Option<Uuid>>("", "submission_id")?,
             };
             let row = cells.entry(id).or_insert_with(|| empty.clone());
@@ -203,21 +188,12 @@ impl MatrixSql {
             DbBackend::Sqlite => Expr::cust_with_exprs("julianday(?) >= julianday(?)", [first, late_from]),
             _ => first.gte(late_from),
         };
-        Expr::case(
-            Expr::col((submission::Entity, submission::Column::Id)).is_null(),
-            Expr::col(("s", "column4")),
-        )
-        .case(
-            status().eq(SubmissionStatus::Submitted.code()),
-            i32::from(StateCode::Submitted.severity()),
-        )
-        .case(
-            status().eq(SubmissionStatus::Returned.code()),
-            i32::from(StateCode::Returned.severity()),
-        )
-        .case(late, i32::from(StateCode::AcceptedLate.severity()))
-        .finally(i32::from(StateCode::Accepted.severity()))
-        .into()
+        Expr::case(Expr::col((submission::Entity, submission::Column::Id)).is_null(), Expr::col(("s", "column4")))
+            .case(status().eq(SubmissionStatus::Submitted.code()), i32::from(StateCode::Submitted.severity()))
+            .case(status().eq(SubmissionStatus::Returned.code()), i32::from(StateCode::Returned.severity()))
+            .case(late, i32::from(StateCode::AcceptedLate.severity()))
+            .finally(i32::from(StateCode::Accepted.severity()))
+            .into()
     }
 
     /// One row per obligation and period of the agencies `agency_ids` selects: agency_id, idx,
@@ -234,10 +210,7 @@ impl MatrixSql {
             .from(obligation::Entity)
             .join(
                 JoinType::InnerJoin,
-                TableRef::ValuesList(
-                    self.slots.iter().map(|s| (*s).into_value_tuple()).collect(),
-                    "s".into_iden(),
-                ),
+                TableRef::ValuesList(self.slots.iter().map(|s| (*s).into_value_tuple()).collect(), "s".into_iden()),
                 Condition::all()
                     .add(slot("column3").eq(ob(obligation::Column::DueDay)))
                     .add(slot("column2").gte(ob(obligation::Column::FirstPeriod)))

@@ -1,6 +1,8 @@
 //! Reports' services, one file per concern: obligations, submissions, review, work lists, the matrix
 //! and reminders; this file holds what they share. Every query ANDs in the capability's scope.
-use crate::reports::scope::{ReportReader, ReportReviewer, ReportSubmitter, ReviewerScope};
+use crate::reports::scope::{
+    ObligationScope, Obligations, ReportReader, ReportReviewer, ReportSubmitter, ReviewerScope, SubmissionIn,
+};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use sea_orm::{
@@ -24,7 +26,7 @@ use super::{
 };
 use crate::{
     audit::{
-        service::{append, append_all, AuditEntry},
+        service::{append, AuditEntry, Record},
         AuditAction,
     },
     backend::{
@@ -42,7 +44,8 @@ use crate::{
     reports::mail::ReportMail,
     tenancy::{
         entity::{engagement, organisation, person},
-        service::{people_holding, recipients},
+        scope::{org_names, people_holding, person_names},
+        service::recipients,
         EngagementRole, EngagementStatus, OrgKind, Role,
     },
 };
@@ -90,28 +93,8 @@ pub fn kind_for_role(role: EngagementRole) -> ReportKind {
     }
 }
 
-async fn org_names<C: ConnectionTrait>(
-    conn: &C,
-    ids: impl IntoIterator<Item = Uuid>,
-) -> ServiceResult<HashMap<Uuid, String>> {
-    let ids: HashSet<Uuid> = ids.into_iter().collect();
-    if ids.is_empty() {
-        return Ok(HashMap::new());
-    }
-    Ok(organisation::Entity::find()
-        .filter(organisation::Column::Id.is_in(ids))
-        .all(conn)
-        .await?
-        .into_iter()
-        .map(|o| (o.id, o.name))
-        .collect())
-}
-
 fn org_ref(names: &HashMap<Uuid, String>, id: Uuid) -> OrgRef {
-    OrgRef {
-        id,
-        name: names.get(&id).cloned().unwrap_or_default(),
-    }
+    OrgRef { id, name: names.get(&id).cloned().unwrap_or_default() }
 }
 
 /// An obligation row's typed fields (rows whose codes no longer parse are skipped, never guessed).
@@ -160,31 +143,7 @@ async fn mail_people<C: ConnectionTrait>(
 }
 
 fn file_view(f: file::Model) -> FileView {
-    FileView {
-        id: f.id,
-        name: f.name,
-        media_type: f.media_type,
-        size: f.size,
-        sha256: f.sha256,
-    }
-}
-
-/// Loads a submission and its obligation inside a scope.
-async fn submission_in<C: ConnectionTrait>(
-    conn: &C,
-    id: Uuid,
-    scope: Condition,
-) -> ServiceResult<(submission::Model, obligation::Model)> {
-    let s = submission::Entity::find_by_id(id)
-        .one(conn)
-        .await?
-        .ok_or(ServiceError::NotFound)?;
-    let o = obligation::Entity::find_by_id(s.obligation_id)
-        .filter(scope)
-        .one(conn)
-        .await?
-        .ok_or(ServiceError::NotFound)?;
-    Ok((s, o))
+    FileView { id: f.id, name: f.name, media_type: f.media_type, size: f.size, sha256: f.sha256 }
 }
 
 fn parse_summary(json: &str) -> Option<Summary> {
@@ -232,9 +191,6 @@ mod tests {
         }
         // A due day of 1: three days before falls inside the period itself, which is not yet over.
         assert_eq!(reminder_due(oct, 1, date!(2026 - 10 - 30), false), None);
-        assert_eq!(
-            reminder_due(oct, 1, date!(2026 - 11 - 01), false),
-            Some(Reminder::DueSoon)
-        );
+        assert_eq!(reminder_due(oct, 1, date!(2026 - 11 - 01), false), Some(Reminder::DueSoon));
     }
 }

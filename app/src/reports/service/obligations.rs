@@ -1,6 +1,7 @@
 //! Obligations: the choices a reviewer has, setting one, ending one (by hand, with its engagement,
 //! or when an agency moves to another regulator).
 use super::*;
+use crate::tenancy::scope::{EngagementWriter, JurisdictionAdmin};
 
 struct ValidObligation {
     kind: ReportKind,
@@ -66,10 +67,7 @@ pub async fn obligation_choices(
     reviewer: &ReportReviewer,
     today: Date,
 ) -> ServiceResult<ObligationChoices> {
-    let mut out = ObligationChoices {
-        engagements: Vec::new(),
-        agencies: Vec::new(),
-    };
+    let mut out = ObligationChoices { engagements: Vec::new(), agencies: Vec::new() };
     if let Some(engagements) = reviewer.engagements() {
         let rows = engagements
             .filter(engagement::Column::Status.eq(EngagementStatus::Active.code()))
@@ -82,12 +80,8 @@ pub async fn obligation_choices(
             let Some(role) = EngagementRole::parse(&e.role) else {
                 continue;
             };
-            let label = format!(
-                "{} · {} – {}",
-                names.get(&e.provider_id).cloned().unwrap_or_default(),
-                e.starts_on,
-                e.ends_on
-            );
+            let label =
+                format!("{} · {} – {}", names.get(&e.provider_id).cloned().unwrap_or_default(), e.starts_on, e.ends_on);
             out.engagements.push((e.id, label, kind_for_role(role)));
         }
     }
@@ -102,6 +96,17 @@ pub async fn obligation_choices(
             .collect();
     }
     Ok(out)
+}
+
+/// The one row a form's field chose from a capability's select (`None`: the capability has no such
+/// choices at all), or that field's error.
+async fn chosen<E: EntityTrait, C: ConnectionTrait>(
+    conn: &C,
+    choices: Option<sea_orm::Select<E>>,
+    field: &'static str,
+    unknown: Msg,
+) -> ServiceResult<E::Model> {
+    choices.ok_or(ServiceError::Forbidden)?.one(conn).await?.ok_or(invalid(field, unknown))
 }
 
 /// Sets an obligation owed to the reviewer's organisation. A provider's obligation sits on an
@@ -119,21 +124,15 @@ pub async fn create_obligation(
 ) -> ServiceResult<Uuid> {
     let mut v = input.parse()?;
     let txn = write_txn(db).await?;
+    // An agency asks reports of its providers (on an engagement), a regulator of its agencies.
+    if v.kind.is_engagement_report() != matches!(reviewer.scope(), ReviewerScope::Agency(_)) {
+        return Err(invalid("kind", Msg::ErrKindNotForYou));
+    }
     let (submitter_id, agency_id, engagement_id) = match reviewer.scope() {
         ReviewerScope::Agency(_) => {
-            if !v.kind.is_engagement_report() {
-                return Err(invalid("kind", Msg::ErrKindNotForYou));
-            }
-            let Some(id) = v.engagement_id else {
-                return Err(invalid("engagement_id", Msg::ErrChoose));
-            };
-            let e = reviewer
-                .engagements()
-                .ok_or(ServiceError::Forbidden)?
-                .filter(engagement::Column::Id.eq(id))
-                .one(&txn)
-                .await?
-                .ok_or(invalid("engagement_id", Msg::ErrEngagementUnknown))?;
+            let id = v.engagement_id.ok_or(invalid("engagement_id", Msg::ErrChoose))?;
+            let q = reviewer.engagements().map(|q| q.filter(engagement::Column::Id.eq(id)));
+            let e = chosen(&txn, q, "engagement_id", Msg::ErrEngagementUnknown).await?;
             // Decided: only on an accepted engagement that has not ended (an invitation may still
             // be declined, and an obligation that waits on an answer would owe nothing meanwhile).
             let status = EngagementStatus::parse(&e.status);
@@ -155,19 +154,9 @@ pub async fn create_obligation(
             (e.provider_id, e.agency_id, Some(e.id))
         }
         ReviewerScope::Regulator { .. } => {
-            if v.kind.is_engagement_report() {
-                return Err(invalid("kind", Msg::ErrKindNotForYou));
-            }
-            let Some(id) = v.agency_id else {
-                return Err(invalid("agency_id", Msg::ErrChoose));
-            };
-            let a = reviewer
-                .agencies()
-                .ok_or(ServiceError::Forbidden)?
-                .filter(organisation::Column::Id.eq(id))
-                .one(&txn)
-                .await?
-                .ok_or(invalid("agency_id", Msg::ErrAgencyUnknown))?;
+            let id = v.agency_id.ok_or(invalid("agency_id", Msg::ErrChoose))?;
+            let q = reviewer.agencies().map(|q| q.filter(organisation::Column::Id.eq(id)));
+            let a = chosen(&txn, q, "agency_id", Msg::ErrAgencyUnknown).await?;
             (a.id, a.id, None)
         }
     };
@@ -202,19 +191,9 @@ pub async fn create_obligation(
         v.due_day
     );
     let target = format!("obligation {id}");
-    append_all(
-        &txn,
-        now,
-        AuditEntry::mirrored(
-            actor,
-            meta,
-            AuditAction::ObligationCreate,
-            target,
-            summary,
-            submitter_id,
-        ),
-    )
-    .await?;
+    AuditEntry::mirrored(actor, meta, AuditAction::ObligationCreate, target, summary, submitter_id)
+        .record(&txn, now)
+        .await?;
     txn.commit().await?;
     Ok(id)
 }
@@ -243,17 +222,15 @@ pub async fn end_obligation(
     let txn = write_txn(db).await?;
     let o = reviewer.obligation(id).one(&txn).await?.ok_or(ServiceError::NotFound)?;
     if o.ended_on.is_some() {
-        return Err(ServiceError::Conflict {
-            field: "id",
-            msg: Msg::ErrObligationAlreadyEnded,
-        });
+        return Err(ServiceError::Conflict { field: "id", msg: Msg::ErrObligationAlreadyEnded });
     }
     let Some((_, cadence, first, last)) = typed(&o) else {
         return Err(ServiceError::NotFound);
     };
     // The running period is not owed unless something was already sent for it.
     let running = rules::containing(cadence, today);
-    let sent_for_running = submission::Entity::find()
+    let sent_for_running = reviewer
+        .submissions()
         .filter(submission::Column::ObligationId.eq(o.id))
         .filter(submission::Column::PeriodStart.gte(rules::start(running)))
         .count(&txn)
@@ -262,10 +239,7 @@ pub async fn end_obligation(
     let owed_to = if sent_for_running { running } else { running.prev() };
     let new_last = end_at(first, last, owed_to);
     let target = format!("obligation {id}");
-    let summary = format!(
-        "ended: last period owed {}; reason: {reason}",
-        describe_last(first, new_last)
-    );
+    let summary = format!("ended: last period owed {}; reason: {reason}", describe_last(first, new_last));
     let submitter = o.submitter_id;
     let mut am: obligation::ActiveModel = o.into();
     am.last_period = Set(Some(rules::start(new_last)));
@@ -274,12 +248,7 @@ pub async fn end_obligation(
     am.ended_by = Set(Some(actor.person_id));
     am.update(&txn).await?;
     epoch::bump(&txn).await?;
-    append_all(
-        &txn,
-        now,
-        AuditEntry::mirrored(actor, meta, AuditAction::ObligationEnd, target, summary, submitter),
-    )
-    .await?;
+    AuditEntry::mirrored(actor, meta, AuditAction::ObligationEnd, target, summary, submitter).record(&txn, now).await?;
     txn.commit().await?;
     Ok(())
 }
@@ -311,14 +280,11 @@ fn describe_last(first: Period, last: Period) -> String {
 /// engagement's own transaction.
 pub async fn end_with_engagement<C: ConnectionTrait>(
     txn: &C,
+    writer: &EngagementWriter,
     engagement_id: Uuid,
     ended_on: Date,
 ) -> ServiceResult<()> {
-    let rows = obligation::Entity::find()
-        .filter(obligation::Column::EngagementId.eq(engagement_id))
-        .filter(obligation::Column::EndedOn.is_null())
-        .all(txn)
-        .await?;
+    let rows = crate::reports::scope::obligations_ending_with(writer, engagement_id).all(txn).await?;
     for o in rows {
         let Some((_, cadence, first, last)) = typed(&o) else {
             continue;
@@ -342,6 +308,7 @@ pub async fn end_with_engagement<C: ConnectionTrait>(
 pub async fn follow_jurisdiction<C: ConnectionTrait>(
     txn: &C,
     now: OffsetDateTime,
+    cap: &JurisdictionAdmin,
     actor: &Actor,
     meta: &RequestMeta,
     agencies: &[Uuid],
@@ -350,20 +317,11 @@ pub async fn follow_jurisdiction<C: ConnectionTrait>(
         return Ok(0);
     }
     // Every organisation's parent, to walk each agency's chain of regulators.
-    let parents: HashMap<Uuid, Option<Uuid>> = organisation::Entity::find()
-        .filter(organisation::Column::Kind.is_in([OrgKind::Regulator.code(), OrgKind::Agency.code()]))
-        .all(txn)
-        .await?
-        .into_iter()
-        .map(|o| (o.id, o.regulator_id))
-        .collect();
+    let parents: HashMap<Uuid, Option<Uuid>> =
+        cap.placeable().all(txn).await?.into_iter().map(|o| (o.id, o.regulator_id)).collect();
     let mut moved = 0;
     for chunk in agencies.chunks(500) {
-        let rows = obligation::Entity::find()
-            .filter(obligation::Column::AgencyId.is_in(chunk.to_vec()))
-            .filter(obligation::Column::EngagementId.is_null())
-            .all(txn)
-            .await?;
+        let rows = crate::reports::scope::obligations_owed_upwards(cap, chunk).all(txn).await?;
         for o in rows {
             let Some(direct) = parents.get(&o.agency_id).copied().flatten() else {
                 // Under no regulator now: nobody reaches it until it is placed again.
@@ -388,14 +346,8 @@ pub async fn follow_jurisdiction<C: ConnectionTrait>(
             let target = format!("obligation {id}");
             let summary = format!("receiver: {from} → {direct} (the agency moved)");
             for org in [agency, direct] {
-                let entry = AuditEntry::by(
-                    actor,
-                    meta,
-                    AuditAction::ObligationMove,
-                    target.clone(),
-                    summary.clone(),
-                )
-                .in_organisation(Some(org));
+                let entry = AuditEntry::by(actor, meta, AuditAction::ObligationMove, target.clone(), summary.clone())
+                    .in_organisation(Some(org));
                 append(txn, now, entry).await?;
             }
             moved += 1;

@@ -36,18 +36,12 @@ pub fn reminder_due(p: Period, due_day: u8, today: Date, submitted: bool) -> Opt
 /// row's key decides who sends). Returns how many were queued.
 pub async fn send_reminders(db: &DatabaseConnection, now: OffsetDateTime, zone: &str) -> ServiceResult<u32> {
     let today = date_in_zone(now, zone);
-    // A provider whose engagement is no longer in force is reminded of nothing.
-    let obligations = obligation::Entity::find()
-        .filter(Condition::any().add(obligation::Column::EngagementId.is_null()).add(
-            obligation::Column::EngagementId.in_subquery(crate::tenancy::scope::engagements_in_force(None, today)),
-        ))
-        .all(db)
-        .await?;
-    let ids: Vec<Uuid> = obligations.iter().map(|o| o.id).collect();
-    let facts = submission_facts(db, &ids, Some(today - time::Duration::days(400)), zone).await?;
+    let reached = crate::reports::scope::reminder_obligations(db, today).await?;
+    let obligations = reached.rows();
+    let facts = submission_facts(db, &reached, Some(today - time::Duration::days(400)), zone).await?;
     let names = org_names(db, obligations.iter().map(|o| o.receiver_id)).await?;
     let mut sent = 0;
-    for o in &obligations {
+    for o in obligations {
         let Some((kind, _, first, last)) = typed(o) else {
             continue;
         };

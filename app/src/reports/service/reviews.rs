@@ -21,12 +21,11 @@ pub async fn review(
         return Err(invalid("comment", Msg::ErrTextTooLong));
     }
     let txn = write_txn(db).await?;
-    let (s, o) = submission_in(&txn, submission_id, reviewer.condition()).await?;
+    let reached = reviewer.submission(&txn, submission_id).await?;
+    let (s, o) = (reached.submission(), reached.obligation());
     let from = SubmissionStatus::parse(&s.status);
-    let to = rules::transition(from, rules::Step::Review(decision)).map_err(|r| ServiceError::Conflict {
-        field: "decision",
-        msg: r.msg(),
-    })?;
+    let to = rules::transition(from, rules::Step::Review(decision))
+        .map_err(|r| ServiceError::Conflict { field: "decision", msg: r.msg() })?;
     review::ActiveModel {
         id: Set(Uuid::new_v4()),
         submission_id: Set(s.id),
@@ -45,43 +44,25 @@ pub async fn review(
     m.update(&txn).await?;
     epoch::bump(&txn).await?;
     let kind = ReportKind::parse(&o.kind).unwrap_or(ReportKind::CspMonthly);
-    let period = typed(&o)
+    let period = typed(o)
         .and_then(|(_, c, _, _)| rules::from_start(c, s.period_start))
         .map(|p| p.to_string())
         .unwrap_or_default();
     let (action, summary) = match decision {
-        Decision::Accept => (
-            AuditAction::ReportAccept,
-            format!("{} {period} version {} accepted", kind.code(), s.versions),
-        ),
-        Decision::Return => (
-            AuditAction::ReportReturn,
-            format!("{} {period} version {} returned: {comment}", kind.code(), s.versions),
-        ),
+        Decision::Accept => {
+            (AuditAction::ReportAccept, format!("{} {period} version {} accepted", kind.code(), s.versions))
+        }
+        Decision::Return => {
+            (AuditAction::ReportReturn, format!("{} {period} version {} returned: {comment}", kind.code(), s.versions))
+        }
     };
     let target = format!("submission {}", s.id);
-    append_all(
-        &txn,
-        now,
-        AuditEntry::mirrored(actor, meta, action, target, summary, o.submitter_id),
-    )
-    .await?;
+    AuditEntry::mirrored(actor, meta, action, target, summary, o.submitter_id).record(&txn, now).await?;
     if decision == Decision::Return {
         let mut people = report_people(&txn, o.submitter_id).await?;
         // The person who sent the version hears of it too, whatever its role.
-        if let Some(v) = version::Entity::find()
-            .filter(version::Column::SubmissionId.eq(s.id))
-            .filter(version::Column::Number.eq(s.versions))
-            .one(&txn)
-            .await?
-        {
-            if let Some(p) = person::Entity::find_by_id(v.submitted_by)
-                .filter(person::Column::Active.eq(true))
-                .one(&txn)
-                .await?
-            {
-                people.insert(0, p);
-            }
+        if let Some(p) = reached.latest_sender(&txn).await? {
+            people.insert(0, p);
         }
         mail_people(
             &txn,

@@ -56,20 +56,20 @@ fn fingerprint(v: &NewVersion) -> String {
 }
 
 /// Finds an earlier request under the same key: its submission if it was the same request.
-async fn replay<C: ConnectionTrait>(conn: &C, person: Uuid, key: &str, fp: &str) -> ServiceResult<Option<Uuid>> {
-    let Some(earlier) = version::Entity::find()
-        .filter(version::Column::SubmittedBy.eq(person))
-        .filter(version::Column::IdempotencyKey.eq(key))
-        .one(conn)
-        .await?
+async fn replay<C: ConnectionTrait>(
+    conn: &C,
+    submitter: &ReportSubmitter,
+    actor: &Actor,
+    key: &str,
+    fp: &str,
+) -> ServiceResult<Option<Uuid>> {
+    let Some(earlier) =
+        submitter.versions_sent_by(actor).filter(version::Column::IdempotencyKey.eq(key)).one(conn).await?
     else {
         return Ok(None);
     };
     if earlier.fingerprint != fp {
-        return Err(ServiceError::Conflict {
-            field: "idempotency_key",
-            msg: Msg::ErrIdempotencyReused,
-        });
+        return Err(ServiceError::Conflict { field: "idempotency_key", msg: Msg::ErrIdempotencyReused });
     }
     Ok(Some(earlier.submission_id))
 }
@@ -99,7 +99,7 @@ pub async fn submit(
 ) -> ServiceResult<SubmitOutcome> {
     let fp = fingerprint(&new);
     if let Some(key) = &new.idempotency_key {
-        if let Some(id) = replay(db, actor.person_id, key, &fp).await? {
+        if let Some(id) = replay(db, submitter, actor, key, &fp).await? {
             return Ok(SubmitOutcome::Replayed(id));
         }
     }
@@ -109,29 +109,7 @@ pub async fn submit(
     rules::validate_summary(&new.summary).map_err(|(f, m)| invalid(f, m))?;
     // A failed transaction leaves what it placed to the sweeper: removing it here could take bytes
     // another upload of the same file is about to reference.
-    submit_in_txn(db, store, now, submitter, actor, meta, new, &fp).await
-}
-
-/// Whether any stored file row refers to these bytes (for the sweeper).
-pub async fn file_referenced<C: ConnectionTrait>(conn: &C, sha256: &str) -> ServiceResult<bool> {
-    Ok(file::Entity::find()
-        .filter(file::Column::Sha256.eq(sha256))
-        .count(conn)
-        .await?
-        > 0)
-}
-
-#[allow(clippy::too_many_arguments)]
-async fn submit_in_txn(
-    db: &DatabaseConnection,
-    store: &FileStore,
-    now: OffsetDateTime,
-    submitter: &ReportSubmitter,
-    actor: &Actor,
-    meta: &RequestMeta,
-    new: NewVersion,
-    fp: &str,
-) -> ServiceResult<SubmitOutcome> {
+    let fp = fp.as_str();
     let today = date_in_zone(now, &actor.time_zone);
     let txn = write_txn(db).await?;
     let o = submitter
@@ -145,16 +123,10 @@ async fn submit_in_txn(
         return Err(invalid("summary.kind", Msg::ErrSummaryKind));
     }
     let period_start = rules::start(new.period);
-    let existing = submission::Entity::find()
-        .filter(submission::Column::ObligationId.eq(o.id))
-        .filter(submission::Column::PeriodStart.eq(period_start))
-        .one(&txn)
-        .await?;
-    let from = existing.as_ref().and_then(|s| SubmissionStatus::parse(&s.status));
-    rules::transition(from, rules::Step::Submit).map_err(|r| ServiceError::Conflict {
-        field: "period",
-        msg: r.msg(),
-    })?;
+    let existing = submitter.period_submission(&txn, o.id, period_start).await?;
+    let from = existing.as_ref().and_then(|s| SubmissionStatus::parse(&s.submission().status));
+    rules::transition(from, rules::Step::Submit)
+        .map_err(|r| ServiceError::Conflict { field: "period", msg: r.msg() })?;
     // Kept files must be the returned version's own: nothing else can be reached by id here.
     let kept = match (&existing, new.keep_files.is_empty()) {
         (_, true) => Vec::new(),
@@ -177,11 +149,12 @@ async fn submit_in_txn(
             .insert(&txn)
             .await;
             if let Err(e) = inserted {
-                return Err(conflict_or_replay(db, txn, e, actor, new.idempotency_key.as_deref(), fp).await);
+                return Err(conflict_or_replay(db, txn, e, submitter, actor, new.idempotency_key.as_deref(), fp).await);
             }
             (id, 1)
         }
         Some(s) => {
+            let s = s.submission();
             let number = s.versions + 1;
             let mut m: submission::ActiveModel = s.clone().into();
             m.status = Set(SubmissionStatus::Submitted.code().into());
@@ -208,15 +181,12 @@ async fn submit_in_txn(
     .insert(&txn)
     .await;
     if let Err(e) = inserted {
-        return Err(conflict_or_replay(db, txn, e, actor, new.idempotency_key.as_deref(), fp).await);
+        return Err(conflict_or_replay(db, txn, e, submitter, actor, new.idempotency_key.as_deref(), fp).await);
     }
     let mut names = Vec::new();
     for f in new.files {
         let size = f.received.size as i64;
-        let p = store
-            .place(f.received)
-            .await
-            .map_err(|e| ServiceError::Internal(format!("storing a file: {e}")))?;
+        let p = store.place(f.received).await.map_err(|e| ServiceError::Internal(format!("storing a file: {e}")))?;
         file::ActiveModel {
             id: Set(Uuid::new_v4()),
             version_id: Set(version_id),
@@ -248,11 +218,7 @@ async fn submit_in_txn(
         kind.code(),
         new.period,
         number,
-        if names.is_empty() {
-            String::new()
-        } else {
-            format!("; files: {}", names.join(", "))
-        },
+        if names.is_empty() { String::new() } else { format!("; files: {}", names.join(", ")) },
         if kept_names.is_empty() {
             String::new()
         } else {
@@ -260,12 +226,9 @@ async fn submit_in_txn(
         }
     );
     let target = format!("submission {submission_id}");
-    append_all(
-        &txn,
-        now,
-        AuditEntry::mirrored(actor, meta, AuditAction::ReportSubmit, target, summary, o.receiver_id),
-    )
-    .await?;
+    AuditEntry::mirrored(actor, meta, AuditAction::ReportSubmit, target, summary, o.receiver_id)
+        .record(&txn, now)
+        .await?;
     let reviewers = report_people(&txn, o.receiver_id).await?;
     mail_people(
         &txn,
@@ -285,20 +248,12 @@ async fn submit_in_txn(
 
 /// The files of the submission's latest version named by `ids`, in the order asked; any id that is
 /// not one of them (another version's, another submission's, unknown) refuses the whole request.
-async fn kept_files<C: ConnectionTrait>(
-    conn: &C,
-    s: &submission::Model,
-    ids: &[Uuid],
-) -> ServiceResult<Vec<file::Model>> {
-    let Some(latest) = version::Entity::find()
-        .filter(version::Column::SubmissionId.eq(s.id))
-        .filter(version::Column::Number.eq(s.versions))
-        .one(conn)
-        .await?
-    else {
+async fn kept_files<C: ConnectionTrait>(conn: &C, s: &SubmissionIn, ids: &[Uuid]) -> ServiceResult<Vec<file::Model>> {
+    let Some(latest) = s.latest_version().one(conn).await? else {
         return Err(invalid("keep_files", Msg::ErrKeptFileUnknown));
     };
-    let files: HashMap<Uuid, file::Model> = file::Entity::find()
+    let files: HashMap<Uuid, file::Model> = s
+        .files()
         .filter(file::Column::VersionId.eq(latest.id))
         .all(conn)
         .await?
@@ -308,12 +263,7 @@ async fn kept_files<C: ConnectionTrait>(
     let mut seen = HashSet::new();
     ids.iter()
         .filter(|id| seen.insert(**id))
-        .map(|id| {
-            files
-                .get(id)
-                .cloned()
-                .ok_or(invalid("keep_files", Msg::ErrKeptFileUnknown))
-        })
+        .map(|id| files.get(id).cloned().ok_or(invalid("keep_files", Msg::ErrKeptFileUnknown)))
         .collect()
 }
 
@@ -323,6 +273,7 @@ async fn conflict_or_replay(
     db: &DatabaseConnection,
     txn: DatabaseTransaction,
     e: sea_orm::DbErr,
+    submitter: &ReportSubmitter,
     actor: &Actor,
     key: Option<&str>,
     fp: &str,
@@ -333,21 +284,15 @@ async fn conflict_or_replay(
         return ServiceError::Db(e);
     }
     if let Some(key) = key {
-        match replay(db, actor.person_id, key, fp).await {
+        match replay(db, submitter, actor, key, fp).await {
             Ok(Some(_)) => {
-                return ServiceError::Conflict {
-                    field: "idempotency_key",
-                    msg: Msg::ErrIdempotencyInFlight,
-                }
+                return ServiceError::Conflict { field: "idempotency_key", msg: Msg::ErrIdempotencyInFlight }
             }
             Err(e) => return e,
             Ok(None) => {}
         }
     }
-    ServiceError::Conflict {
-        field: "period",
-        msg: Msg::ErrSubmissionOpen,
-    }
+    ServiceError::Conflict { field: "period", msg: Msg::ErrSubmissionOpen }
 }
 
 /// One submission with every version, file and review, as the reader may see it.
@@ -358,9 +303,10 @@ pub async fn submission_view(
     now: OffsetDateTime,
     id: Uuid,
 ) -> ServiceResult<SubmissionView> {
-    let (s, o) = submission_in(db, id, reader.condition()).await?;
+    let reached = reader.submission(db, id).await?;
+    let (s, o) = (reached.submission(), reached.obligation());
     let names = org_names(db, [o.submitter_id, o.receiver_id, o.agency_id]).await?;
-    let row = obligation_row(&o, &names).ok_or(ServiceError::NotFound)?;
+    let row = obligation_row(o, &names).ok_or(ServiceError::NotFound)?;
     let period = rules::from_start(row.cadence, s.period_start).ok_or(ServiceError::NotFound)?;
     let status = SubmissionStatus::parse(&s.status).ok_or(ServiceError::NotFound)?;
     let zone = actor.time_zone.as_str();
@@ -375,36 +321,11 @@ pub async fn submission_view(
             versions: s.versions,
         }),
     );
-    let versions = version::Entity::find()
-        .filter(version::Column::SubmissionId.eq(s.id))
-        .order_by_asc(version::Column::Number)
-        .all(db)
-        .await?;
-    let version_ids: Vec<Uuid> = versions.iter().map(|v| v.id).collect();
-    let files = file::Entity::find()
-        .filter(file::Column::VersionId.is_in(version_ids))
-        .order_by_asc(file::Column::Name)
-        .all(db)
-        .await?;
-    let reviews = review::Entity::find()
-        .filter(review::Column::SubmissionId.eq(s.id))
-        .all(db)
-        .await?;
-    let people: HashMap<Uuid, String> = person::Entity::find()
-        .filter(
-            person::Column::Id.is_in(
-                versions
-                    .iter()
-                    .map(|v| v.submitted_by)
-                    .chain(reviews.iter().map(|r| r.reviewer_id))
-                    .collect::<HashSet<_>>(),
-            ),
-        )
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p.display_name))
-        .collect();
+    let versions = reached.versions().order_by_asc(version::Column::Number).all(db).await?;
+    let files = reached.files().order_by_asc(file::Column::Name).all(db).await?;
+    let reviews = reached.reviews().all(db).await?;
+    let people =
+        person_names(db, versions.iter().map(|v| v.submitted_by).chain(reviews.iter().map(|r| r.reviewer_id))).await?;
     let mut out = Vec::new();
     for v in versions {
         let Some(summary) = parse_summary(&v.summary) else {
@@ -415,12 +336,7 @@ pub async fn submission_view(
             submitted_by: people.get(&v.submitted_by).cloned().unwrap_or_default(),
             submitted_at: format_in_zone(v.submitted_at, zone),
             summary,
-            files: files
-                .iter()
-                .filter(|f| f.version_id == v.id)
-                .cloned()
-                .map(file_view)
-                .collect(),
+            files: files.iter().filter(|f| f.version_id == v.id).cloned().map(file_view).collect(),
             review: reviews.iter().find(|r| r.version_number == v.number).and_then(|r| {
                 Some(ReviewView {
                     decision: Decision::parse(&r.decision)?,
@@ -454,15 +370,7 @@ pub async fn file_for_download(
     reader: &ReportReader,
     file_id: Uuid,
 ) -> ServiceResult<FileView> {
-    let f = file::Entity::find_by_id(file_id)
-        .one(db)
-        .await?
-        .ok_or(ServiceError::NotFound)?;
-    let v = version::Entity::find_by_id(f.version_id)
-        .one(db)
-        .await?
-        .ok_or(ServiceError::NotFound)?;
-    submission_in(db, v.submission_id, reader.condition()).await?;
+    let (f, _) = reader.file(db, file_id).await?;
     Ok(file_view(f))
 }
 
@@ -476,32 +384,26 @@ pub async fn submit_form(
     obligation_id: Uuid,
     resubmit: Option<Uuid>,
 ) -> ServiceResult<SubmitForm> {
-    let o = submitter
-        .obligation(obligation_id)
-        .one(db)
-        .await?
-        .ok_or(ServiceError::NotFound)?;
+    let reached = submitter.obligations_where(db, |q| q.filter(obligation::Column::Id.eq(obligation_id))).await?;
+    let o = reached.rows().first().ok_or(ServiceError::NotFound)?;
     let names = org_names(db, [o.submitter_id, o.receiver_id, o.agency_id]).await?;
-    let row = obligation_row(&o, &names).ok_or(ServiceError::NotFound)?;
+    let row = obligation_row(o, &names).ok_or(ServiceError::NotFound)?;
     let today = date_in_zone(now, &actor.time_zone);
-    let facts = submission_facts(db, &[o.id], None, &actor.time_zone).await?;
+    let facts = submission_facts(db, &reached, None, &actor.time_zone).await?;
     let mut previous_files = Vec::new();
     let resubmission = match resubmit {
         None => None,
         Some(id) => {
-            let (s, _) = submission_in(db, id, submitter.condition()).await?;
+            let earlier = submitter.submission(db, id).await?;
+            let s = earlier.submission();
             if s.obligation_id != o.id || SubmissionStatus::parse(&s.status) != Some(SubmissionStatus::Returned) {
                 return Err(ServiceError::NotFound);
             }
-            let last = version::Entity::find()
-                .filter(version::Column::SubmissionId.eq(s.id))
-                .filter(version::Column::Number.eq(s.versions))
-                .one(db)
-                .await?
-                .ok_or(ServiceError::NotFound)?;
+            let last = earlier.latest_version().one(db).await?.ok_or(ServiceError::NotFound)?;
             let summary = parse_summary(&last.summary).ok_or(ServiceError::NotFound)?;
             let period = rules::from_start(row.cadence, s.period_start).ok_or(ServiceError::NotFound)?;
-            previous_files = file::Entity::find()
+            previous_files = earlier
+                .files()
                 .filter(file::Column::VersionId.eq(last.id))
                 .order_by_asc(file::Column::Name)
                 .all(db)
@@ -517,8 +419,7 @@ pub async fn submit_form(
         .filter_map(|p| {
             let fact = facts.get(&(o.id, rules::start(p))).map(|f| f.1);
             // Only periods with nothing submitted take a first version here.
-            fact.is_none()
-                .then(|| (p, rules::period_state(p, o.due_day as u8, today, None)))
+            fact.is_none().then(|| (p, rules::period_state(p, o.due_day as u8, today, None)))
         })
         .collect();
     Ok(SubmitForm {

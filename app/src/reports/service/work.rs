@@ -5,13 +5,12 @@ use super::*;
 /// Facts about submissions, keyed by (obligation, period start), with dates in `zone`.
 pub(super) async fn submission_facts<C: ConnectionTrait>(
     conn: &C,
-    obligation_ids: &[Uuid],
+    obligations: &Obligations,
     since: Option<Date>,
     zone: &str,
 ) -> ServiceResult<HashMap<(Uuid, Date), (Uuid, SubmissionFacts)>> {
     let mut out = HashMap::new();
-    for chunk in obligation_ids.chunks(500) {
-        let mut q = submission::Entity::find().filter(submission::Column::ObligationId.is_in(chunk.to_vec()));
+    for mut q in obligations.submissions() {
         if let Some(since) = since {
             q = q.filter(submission::Column::PeriodStart.gte(since));
         }
@@ -44,30 +43,28 @@ pub async fn report_work(
     filter: &ItemFilter,
 ) -> ServiceResult<(Vec<PeriodItem>, Vec<ObligationRow>)> {
     let today = date_in_zone(now, &actor.time_zone);
-    let mut q = reader.obligations();
-    match filter.side.as_str() {
-        "submit" => q = q.filter(obligation::Column::SubmitterId.eq(reader.viewer())),
-        "review" => q = q.filter(obligation::Column::ReceiverId.eq(reader.viewer())),
-        _ => {}
-    }
-    if let Some(kind) = ReportKind::parse(filter.kind.trim()) {
-        q = q.filter(obligation::Column::Kind.eq(kind.code()));
-    }
-    let obligations = q.order_by_asc(obligation::Column::CreatedAt).all(db).await?;
-    let names = org_names(
-        db,
-        obligations
-            .iter()
-            .flat_map(|o| [o.submitter_id, o.receiver_id, o.agency_id]),
-    )
-    .await?;
-    let ids: Vec<Uuid> = obligations.iter().map(|o| o.id).collect();
-    let facts = submission_facts(db, &ids, None, &actor.time_zone).await?;
+    let viewer = reader.viewer();
+    let reached = reader
+        .obligations_where(db, |mut q| {
+            match filter.side.as_str() {
+                "submit" => q = q.filter(obligation::Column::SubmitterId.eq(viewer)),
+                "review" => q = q.filter(obligation::Column::ReceiverId.eq(viewer)),
+                _ => {}
+            }
+            if let Some(kind) = ReportKind::parse(filter.kind.trim()) {
+                q = q.filter(obligation::Column::Kind.eq(kind.code()));
+            }
+            q.order_by_asc(obligation::Column::CreatedAt)
+        })
+        .await?;
+    let obligations = reached.rows();
+    let names = org_names(db, obligations.iter().flat_map(|o| [o.submitter_id, o.receiver_id, o.agency_id])).await?;
+    let facts = submission_facts(db, &reached, None, &actor.time_zone).await?;
     let needle = filter.q.trim().to_lowercase();
     let state = StateCode::parse(filter.state.trim());
     let mut items = Vec::new();
     let mut rows = Vec::new();
-    for o in &obligations {
+    for o in obligations {
         let Some(row) = obligation_row(o, &names) else { continue };
         if !needle.is_empty()
             && ![&row.submitter.name, &row.receiver.name, &row.agency.name]
@@ -116,16 +113,12 @@ pub async fn list_submissions(
     now: OffsetDateTime,
     filter: &SubmissionFilter,
 ) -> ServiceResult<SubmissionPage> {
-    use sea_orm::{sea_query::Query, QuerySelect};
-    let mut in_reach = Query::select();
-    in_reach
-        .column(obligation::Column::Id)
-        .from(obligation::Entity)
-        .cond_where(reader.condition());
-    if let Some(kind) = filter.kind {
-        in_reach.and_where(obligation::Column::Kind.eq(kind.code()));
-    }
-    let mut q = submission::Entity::find().filter(submission::Column::ObligationId.in_subquery(in_reach.to_owned()));
+    use sea_orm::QuerySelect;
+    let mut q = reader.submissions_where(|ids| {
+        if let Some(kind) = filter.kind {
+            ids.and_where(obligation::Column::Kind.eq(kind.code()));
+        }
+    });
     if let Some(id) = filter.obligation_id {
         q = q.filter(submission::Column::ObligationId.eq(id));
     }
@@ -145,7 +138,8 @@ pub async fn list_submissions(
         .limit(per_page)
         .all(db)
         .await?;
-    let obligations: HashMap<Uuid, obligation::Model> = obligation::Entity::find()
+    let obligations: HashMap<Uuid, obligation::Model> = reader
+        .obligations()
         .filter(obligation::Column::Id.is_in(rows.iter().map(|s| s.obligation_id).collect::<HashSet<_>>()))
         .all(db)
         .await?
@@ -155,9 +149,7 @@ pub async fn list_submissions(
     let names = org_names(db, obligations.values().flat_map(|o| [o.submitter_id, o.receiver_id])).await?;
     let today = date_in_zone(now, &actor.time_zone);
     let rfc3339 = |t: OffsetDateTime| {
-        t.to_offset(time::UtcOffset::UTC)
-            .format(&time::format_description::well_known::Rfc3339)
-            .unwrap_or_default()
+        t.to_offset(time::UtcOffset::UTC).format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
     };
     let mut items = Vec::new();
     for s in rows {
@@ -167,10 +159,9 @@ pub async fn list_submissions(
         let Some((kind, cadence, _, _)) = typed(o) else {
             continue;
         };
-        let (Some(period), Some(status)) = (
-            rules::from_start(cadence, s.period_start),
-            SubmissionStatus::parse(&s.status),
-        ) else {
+        let (Some(period), Some(status)) =
+            (rules::from_start(cadence, s.period_start), SubmissionStatus::parse(&s.status))
+        else {
             continue;
         };
         let facts = SubmissionFacts {
@@ -192,12 +183,7 @@ pub async fn list_submissions(
             receiver: org_ref(&names, o.receiver_id),
         });
     }
-    Ok(SubmissionPage {
-        items,
-        page,
-        per_page,
-        total,
-    })
+    Ok(SubmissionPage { items, page, per_page, total })
 }
 
 /// The submission's obligation and period, for a new version of it (the API's resubmission).
@@ -206,12 +192,10 @@ pub async fn submission_target(
     submitter: &ReportSubmitter,
     id: Uuid,
 ) -> ServiceResult<(Uuid, Period)> {
-    let (s, o) = submission_in(db, id, submitter.condition()).await?;
-    let (_, cadence, _, _) = typed(&o).ok_or(ServiceError::NotFound)?;
-    Ok((
-        o.id,
-        rules::from_start(cadence, s.period_start).ok_or(ServiceError::NotFound)?,
-    ))
+    let reached = submitter.submission(db, id).await?;
+    let (s, o) = (reached.submission(), reached.obligation());
+    let (_, cadence, _, _) = typed(o).ok_or(ServiceError::NotFound)?;
+    Ok((o.id, rules::from_start(cadence, s.period_start).ok_or(ServiceError::NotFound)?))
 }
 
 /// The reports page's data.
@@ -258,17 +242,12 @@ pub async fn panel(
     actor: &Actor,
     now: OffsetDateTime,
 ) -> ServiceResult<ReportPanelData> {
-    let side = |s: &str| ItemFilter {
-        side: s.into(),
-        ..ItemFilter::default()
-    };
+    let side = |s: &str| ItemFilter { side: s.into(), ..ItemFilter::default() };
     let (submit, _) = report_work(db, reader, actor, now, &side("submit")).await?;
     let (review, _) = report_work(db, reader, actor, now, &side("review")).await?;
     let to_submit: Vec<PeriodItem> = submit.into_iter().filter(|i| i.state.needs_submission()).collect();
-    let to_review: Vec<PeriodItem> = review
-        .into_iter()
-        .filter(|i| matches!(i.state, crate::reports::PeriodState::Submitted { .. }))
-        .collect();
+    let to_review: Vec<PeriodItem> =
+        review.into_iter().filter(|i| matches!(i.state, crate::reports::PeriodState::Submitted { .. })).collect();
     Ok(ReportPanelData {
         viewer: reader.viewer(),
         may_submit: crate::reports::scope::may_submit(actor),

@@ -9,109 +9,77 @@ use crate::{
 
 #[cfg(feature = "ssr")]
 use crate::{
-    backend::request::RequestMeta,
     tenancy::{
         scope::Side,
         service::{engagements, websites},
     },
-    ui::form::{serve, serve_form, Call},
+    ui::form::{serve, serve_form},
 };
 
 #[server(endpoint = "engagements", input = leptos::server_fn::codec::GetUrl)]
 pub async fn list_engagements() -> Result<EngagementList, AppError> {
-    serve(|Call { state, actor }| async move {
-        let today = state.today();
-        let reader = crate::tenancy::scope::engagement_reader(&state.db, &actor, today).await?;
-        let writer = crate::tenancy::scope::engagement_writer(&actor).ok();
-        let rows = engagements::list_engagements(&state.db, &reader, writer.as_ref(), today).await?;
+    serve(|c| async move {
+        let today = c.state.today();
+        let reader = crate::tenancy::scope::engagement_reader(&c.state.db, &c.actor, today).await?;
+        let writer = crate::tenancy::scope::engagement_writer(&c.actor).ok();
+        let rows = engagements::list_engagements(&c.state.db, &reader, writer.as_ref(), today).await?;
         let agency_writer = writer.filter(|w| matches!(w.side(), Side::Agency(_)));
         let (providers, own_websites) = match &agency_writer {
             Some(w) => {
-                let site_reader = crate::tenancy::scope::website_reader(&state.db, &actor, today).await?;
+                let site_reader = crate::tenancy::scope::website_reader(&c.state.db, &c.actor, today).await?;
                 let sites = websites::list_websites(
-                    &state.db,
+                    &c.state.db,
                     &site_reader,
                     today,
                     &crate::tenancy::WebsiteFilter::default(),
                 )
                 .await?;
                 (
-                    engagements::provider_choices(&state.db, w).await?,
+                    engagements::provider_choices(&c.state.db, w).await?,
                     sites.into_iter().map(|s| (s.id, s.name, s.domain)).collect(),
                 )
             }
             None => (Vec::new(), Vec::new()),
         };
-        Ok(EngagementList {
-            rows,
-            can_invite: agency_writer.is_some(),
-            providers,
-            own_websites,
-        })
+        Ok(EngagementList { rows, can_invite: agency_writer.is_some(), providers, own_websites })
     })
     .await
 }
 
 #[server(endpoint = "engagement", input = leptos::server_fn::codec::GetUrl)]
 pub async fn get_engagement(id: Uuid) -> Result<EngagementRow, AppError> {
-    serve(|Call { state, actor }| async move {
-        let today = state.today();
-        let reader = crate::tenancy::scope::engagement_reader(&state.db, &actor, today).await?;
-        let writer = crate::tenancy::scope::engagement_writer(&actor).ok();
-        engagements::get_engagement(&state.db, &reader, writer.as_ref(), today, id).await
+    serve(|c| async move {
+        let today = c.state.today();
+        let reader = crate::tenancy::scope::engagement_reader(&c.state.db, &c.actor, today).await?;
+        let writer = crate::tenancy::scope::engagement_writer(&c.actor).ok();
+        engagements::get_engagement(&c.state.db, &reader, writer.as_ref(), today, id).await
     })
     .await
 }
 
 #[server(endpoint = "invite_provider")]
 pub async fn invite_provider(#[server(flatten)] input: InviteInput) -> Result<Uuid, AppError> {
-    serve_form(super::saved_flash, |Call { state, actor }| async move {
-        let writer = crate::tenancy::scope::engagement_writer(&actor)?;
-        engagements::invite(
-            &state.db,
-            state.clock.now(),
-            &writer,
-            &actor,
-            &RequestMeta::current(),
-            &input,
-        )
-        .await
+    serve_form(super::saved_flash, |c| async move {
+        let writer = crate::tenancy::scope::engagement_writer(&c.actor)?;
+        engagements::invite(&c.state.db, c.now, &writer, &c.actor, &c.meta, &input).await
     })
     .await
 }
 
 #[server(endpoint = "answer_engagement")]
 pub async fn answer_engagement(id: Uuid, accept: bool) -> Result<(), AppError> {
-    serve_form(super::saved_flash, |Call { state, actor }| async move {
-        let writer = crate::tenancy::scope::engagement_writer(&actor)?;
-        engagements::answer(
-            &state.db,
-            state.clock.now(),
-            &writer,
-            &actor,
-            &RequestMeta::current(),
-            id,
-            accept,
-        )
-        .await
+    serve_form(super::saved_flash, |c| async move {
+        let writer = crate::tenancy::scope::engagement_writer(&c.actor)?;
+        engagements::answer(&c.state.db, c.now, &writer, &c.actor, &c.meta, id, accept).await
     })
     .await
 }
 
 #[server(endpoint = "end_engagement")]
 pub async fn end_engagement(id: Uuid) -> Result<(), AppError> {
-    serve_form(super::saved_flash, |Call { state, actor }| async move {
-        let writer = crate::tenancy::scope::engagement_writer(&actor)?;
-        engagements::end(
-            &state.db,
-            state.clock.now(),
-            state.today(),
-            &writer,
-            &actor,
-            &RequestMeta::current(),
-            id,
-        )
-        .await
+    serve_form(super::saved_flash, |c| async move {
+        let writer = crate::tenancy::scope::engagement_writer(&c.actor)?;
+        engagements::end(&c.state.db, c.now, c.state.today(), &writer, &c.actor, &c.meta, id).await
     })
     .await
 }

@@ -14,7 +14,7 @@ use crate::error::AppError;
 use crate::{
     backend::{request::RequestMeta, AppState},
     i18n::Msg,
-    ui::form::{answer, finish, serve, serve_form, Call},
+    ui::form::{answer, finish, serve, serve_form},
     ui::Flash,
 };
 
@@ -32,9 +32,9 @@ use crate::ui::form::saved_flash;
 
 #[server(endpoint = "organisations", input = leptos::server_fn::codec::GetUrl)]
 pub async fn list_organisations() -> Result<Vec<OrganisationRow>, AppError> {
-    serve(|Call { state, actor }| async move {
-        let cap = crate::tenancy::scope::platform_admin(&actor)?;
-        super::service::list_organisations(&state.db, &cap, &actor).await
+    serve(|c| async move {
+        let cap = crate::tenancy::scope::platform_admin(&c.actor)?;
+        super::service::list_organisations(&c.state.db, &cap, &c.actor).await
     })
     .await
 }
@@ -47,24 +47,10 @@ pub async fn create_organisation(
     admin_email: String,
     admin_name: String,
 ) -> Result<OneTimePassword, AppError> {
-    serve_form(otp_flash, |Call { state, actor }| async move {
-        let cap = crate::tenancy::scope::platform_admin(&actor)?;
-        let input = super::service::NewOrganisation {
-            name,
-            kind,
-            subtype,
-            admin_email,
-            admin_name,
-        };
-        let (_, otp) = super::service::create_organisation(
-            &state.db,
-            state.clock.now(),
-            &cap,
-            &actor,
-            &RequestMeta::current(),
-            input,
-        )
-        .await?;
+    serve_form(otp_flash, |c| async move {
+        let cap = crate::tenancy::scope::platform_admin(&c.actor)?;
+        let input = super::service::NewOrganisation { name, kind, subtype, admin_email, admin_name };
+        let (_, otp) = super::service::create_organisation(&c.state.db, c.now, &cap, &c.actor, &c.meta, input).await?;
         Ok(otp)
     })
     .await
@@ -76,22 +62,13 @@ pub async fn update_organisation(
     name: String,
     #[server(default)] active: Option<String>,
 ) -> Result<(), AppError> {
-    serve_form(saved_flash, |Call { state, actor }| async move {
-        let cap = crate::tenancy::scope::platform_admin(&actor)?;
+    serve_form(saved_flash, |c| async move {
+        let cap = crate::tenancy::scope::platform_admin(&c.actor)?;
         let input = super::service::OrganisationUpdate {
             name,
             active: active.as_deref().is_some_and(|v| v == "on" || v == "true"),
         };
-        super::service::update_organisation(
-            &state.db,
-            state.clock.now(),
-            &cap,
-            &actor,
-            &RequestMeta::current(),
-            id,
-            input,
-        )
-        .await
+        super::service::update_organisation(&c.state.db, c.now, &cap, &c.actor, &c.meta, id, input).await
     })
     .await
 }
@@ -105,14 +82,10 @@ pub struct PeoplePage {
 
 #[server(endpoint = "people", input = leptos::server_fn::codec::GetUrl)]
 pub async fn list_people() -> Result<PeoplePage, AppError> {
-    serve(|Call { state, actor }| async move {
-        let cap = crate::tenancy::scope::people_admin(&actor)?;
-        let people = super::service::list_people(&state.db, &cap, &actor, state.clock.now()).await?;
-        Ok(PeoplePage {
-            people,
-            grantable: Role::grantable_in(actor.org_kind),
-            me: actor.person_id,
-        })
+    serve(|c| async move {
+        let cap = crate::tenancy::scope::people_admin(&c.actor)?;
+        let people = super::service::list_people(&c.state.db, &cap, &c.actor, c.now).await?;
+        Ok(PeoplePage { people, grantable: Role::grantable_in(c.actor.org_kind), me: c.actor.person_id })
     })
     .await
 }
@@ -159,22 +132,10 @@ pub async fn create_person(
     #[server(default)]
     roles: RoleChoice,
 ) -> Result<OneTimePassword, AppError> {
-    serve_form(otp_flash, |Call { state, actor }| async move {
-        let cap = crate::tenancy::scope::people_admin(&actor)?;
-        let input = super::service::NewPerson {
-            email,
-            display_name,
-            roles: roles.codes(),
-        };
-        super::service::create_person(
-            &state.db,
-            state.clock.now(),
-            &cap,
-            &actor,
-            &RequestMeta::current(),
-            input,
-        )
-        .await
+    serve_form(otp_flash, |c| async move {
+        let cap = crate::tenancy::scope::people_admin(&c.actor)?;
+        let input = super::service::NewPerson { email, display_name, roles: roles.codes() };
+        super::service::create_person(&c.state.db, c.now, &cap, &c.actor, &c.meta, input).await
     })
     .await
 }
@@ -187,40 +148,19 @@ pub async fn update_person(
     #[server(default)]
     roles: RoleChoice,
 ) -> Result<(), AppError> {
-    serve_form(saved_flash, |Call { state, actor }| async move {
-        let cap = crate::tenancy::scope::people_admin(&actor)?;
-        let input = super::service::PersonUpdate {
-            display_name,
-            roles: roles.codes(),
-        };
-        super::service::update_person(
-            &state.db,
-            state.clock.now(),
-            &cap,
-            &actor,
-            &RequestMeta::current(),
-            id,
-            input,
-        )
-        .await
+    serve_form(saved_flash, |c| async move {
+        let cap = crate::tenancy::scope::people_admin(&c.actor)?;
+        let input = super::service::PersonUpdate { display_name, roles: roles.codes() };
+        super::service::update_person(&c.state.db, c.now, &cap, &c.actor, &c.meta, id, input).await
     })
     .await
 }
 
 #[server(endpoint = "set_person_active")]
 pub async fn set_person_active(id: Uuid, active: bool) -> Result<(), AppError> {
-    serve_form(saved_flash, |Call { state, actor }| async move {
-        let cap = crate::tenancy::scope::people_admin(&actor)?;
-        super::service::set_person_active(
-            &state.db,
-            state.clock.now(),
-            &cap,
-            &actor,
-            &RequestMeta::current(),
-            id,
-            active,
-        )
-        .await
+    serve_form(saved_flash, |c| async move {
+        let cap = crate::tenancy::scope::people_admin(&c.actor)?;
+        super::service::set_person_active(&c.state.db, c.now, &cap, &c.actor, &c.meta, id, active).await
     })
     .await
 }
@@ -233,10 +173,9 @@ pub async fn reset_person_password(id: Uuid) -> Result<OneTimePassword, AppError
             text: format!("{} {}", Msg::PasswordResetDone.text(l), otp.email),
             secret: Some(otp.password.clone()),
         },
-        |Call { state, actor }| async move {
-            let cap = crate::tenancy::scope::people_admin(&actor)?;
-            super::service::reset_password(&state.db, state.clock.now(), &cap, &actor, &RequestMeta::current(), id)
-                .await
+        |c| async move {
+            let cap = crate::tenancy::scope::people_admin(&c.actor)?;
+            super::service::reset_password(&c.state.db, c.now, &cap, &c.actor, &c.meta, id).await
         },
     )
     .await
@@ -251,25 +190,17 @@ pub async fn invite_person(
     roles: RoleChoice,
 ) -> Result<(), AppError> {
     serve_form(
-        |_, l| Flash {
-            ok: true,
-            text: Msg::InviteSent.text(l).into(),
-            secret: None,
-        },
-        |Call { state, actor }| async move {
-            let cap = crate::tenancy::scope::people_admin(&actor)?;
-            let input = super::service::invitations::NewInvitation {
-                email,
-                display_name,
-                roles: roles.codes(),
-            };
+        |_, l| Flash { ok: true, text: Msg::InviteSent.text(l).into(), secret: None },
+        |c| async move {
+            let cap = crate::tenancy::scope::people_admin(&c.actor)?;
+            let input = super::service::invitations::NewInvitation { email, display_name, roles: roles.codes() };
             super::service::invitations::invite_person(
-                &state.db,
-                state.clock.now(),
+                &c.state.db,
+                c.now,
                 &cap,
-                &actor,
-                &RequestMeta::current(),
-                &state.settings.public_base_url,
+                &c.actor,
+                &c.meta,
+                &c.state.settings.public_base_url,
                 input,
             )
             .await
@@ -280,9 +211,9 @@ pub async fn invite_person(
 
 #[server(endpoint = "invitations", input = leptos::server_fn::codec::GetUrl)]
 pub async fn list_invitations() -> Result<Vec<InvitationRow>, AppError> {
-    serve(|Call { state, actor }| async move {
-        let cap = crate::tenancy::scope::people_admin(&actor)?;
-        super::service::invitations::open_invitations(&state.db, &cap, &actor, state.clock.now()).await
+    serve(|c| async move {
+        let cap = crate::tenancy::scope::people_admin(&c.actor)?;
+        super::service::invitations::open_invitations(&c.state.db, &cap, &c.actor, c.now).await
     })
     .await
 }
@@ -307,16 +238,9 @@ pub async fn accept_invitation(token: String, password: String, confirm: String)
         &confirm,
     )
     .await;
-    let email = finish(result, |_, l| Flash {
-        ok: true,
-        text: Msg::InvitationAccepted.text(l).into(),
-        secret: None,
-    })
-    .await?;
+    let email =
+        finish(result, |_, l| Flash { ok: true, text: Msg::InvitationAccepted.text(l).into(), secret: None }).await?;
     // Both the hydrated form and a plain post land on sign-in with the address filled in.
-    leptos_axum::redirect(&format!(
-        "/login?info=InvitationAccepted&email={}",
-        crate::auth::http::urlencode(&email)
-    ));
+    leptos_axum::redirect(&format!("/login?info=InvitationAccepted&email={}", crate::auth::http::urlencode(&email)));
     Ok(())
 }

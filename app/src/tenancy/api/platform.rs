@@ -5,15 +5,13 @@ use uuid::Uuid;
 use crate::{error::AppError, tenancy::JurisdictionTree};
 
 #[cfg(feature = "ssr")]
-use crate::backend::request::RequestMeta;
-#[cfg(feature = "ssr")]
-use crate::ui::form::{serve, serve_form, Call};
+use crate::ui::form::{serve, serve_form};
 
 #[server(endpoint = "jurisdictions", input = leptos::server_fn::codec::GetUrl)]
 pub async fn load_jurisdictions() -> Result<JurisdictionTree, AppError> {
-    serve(|Call { state, actor }| async move {
-        let cap = crate::tenancy::scope::jurisdiction_admin(&actor)?;
-        crate::tenancy::service::jurisdictions::tree(&state.db, &cap).await
+    serve(|c| async move {
+        let cap = crate::tenancy::scope::jurisdiction_admin(&c.actor)?;
+        crate::tenancy::service::jurisdictions::tree(&c.state.db, &cap).await
     })
     .await
 }
@@ -25,8 +23,8 @@ pub async fn place_in_jurisdiction(
     #[server(default)] regulator_id: Option<String>,
     #[server(default)] moving: Option<String>,
 ) -> Result<(), AppError> {
-    serve_form(super::saved_flash, |Call { state, actor }| async move {
-        let cap = crate::tenancy::scope::jurisdiction_admin(&actor)?;
+    serve_form(super::saved_flash, |c| async move {
+        let cap = crate::tenancy::scope::jurisdiction_admin(&c.actor)?;
         let regulator = match regulator_id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             None => None,
             Some(s) => Some(Uuid::parse_str(s).map_err(|_| {
@@ -35,11 +33,11 @@ pub async fn place_in_jurisdiction(
         };
         let moving = moving.as_deref().is_some_and(|v| v == "on" || v == "true");
         crate::tenancy::service::jurisdictions::place(
-            &state.db,
-            state.clock.now(),
+            &c.state.db,
+            c.now,
             &cap,
-            &actor,
-            &RequestMeta::current(),
+            &c.actor,
+            &c.meta,
             organisation_id,
             regulator,
             moving,
@@ -51,9 +49,9 @@ pub async fn place_in_jurisdiction(
 
 #[server(endpoint = "outbox", input = leptos::server_fn::codec::GetUrl)]
 pub async fn outbox_state() -> Result<crate::tenancy::OutboxView, AppError> {
-    serve(|Call { state, actor }| async move {
-        let cap = crate::tenancy::scope::outbox_reader(&actor)?;
-        crate::tenancy::service::outbox_state(&state.db, &cap, &actor.time_zone).await
+    serve(|c| async move {
+        let cap = crate::tenancy::scope::outbox_reader(&c.actor)?;
+        crate::tenancy::service::outbox_state(&c.state.db, &cap, &c.actor.time_zone).await
     })
     .await
 }

@@ -8,63 +8,55 @@ use crate::{
 };
 
 #[cfg(feature = "ssr")]
-use crate::backend::request::RequestMeta;
-#[cfg(feature = "ssr")]
-use crate::ui::form::{serve, serve_form, Call};
+use crate::ui::form::{serve, serve_form};
 
 #[server(endpoint = "websites", input = leptos::server_fn::codec::GetUrl)]
 pub async fn list_websites(#[server(default)] filter: WebsiteFilter) -> Result<WebsiteList, AppError> {
-    serve(|Call { state, actor }| async move {
-        let today = state.today();
-        let reader = crate::tenancy::scope::website_reader(&state.db, &actor, today).await?;
+    serve(|c| async move {
+        let today = c.state.today();
+        let reader = crate::tenancy::scope::website_reader(&c.state.db, &c.actor, today).await?;
         // One computation per generation for each reach, day and filter (the key names them all).
         let key = format!("websites|{reader:?}|{today}|{filter:?}");
-        let listed = state
+        let listed = c
+            .state
             .caches
             .views
-            .get_or_compute(&key, state.generation(), || {
-                crate::tenancy::service::websites::page_websites(&state.db, &reader, today, &filter)
+            .get_or_compute(&key, c.state.generation(), || {
+                crate::tenancy::service::websites::page_websites(&c.state.db, &reader, today, &filter)
             })
             .await?;
         let (rows, total, page, pages) = (*listed).clone();
-        let writer = crate::tenancy::scope::website_writer(&actor).ok();
+        let writer = crate::tenancy::scope::website_writer(&c.actor).ok();
         let officer_choices = match &writer {
-            Some(w) => crate::tenancy::service::websites::officer_choices(&state.db, w).await?,
+            Some(w) => crate::tenancy::service::websites::officer_choices(&c.state.db, w).await?,
             None => Vec::new(),
         };
-        Ok(WebsiteList {
-            rows,
-            total,
-            page,
-            pages,
-            can_create: writer.is_some(),
-            officer_choices,
-        })
+        Ok(WebsiteList { rows, total, page, pages, can_create: writer.is_some(), officer_choices })
     })
     .await
 }
 
 #[server(endpoint = "website", input = leptos::server_fn::codec::GetUrl)]
 pub async fn get_website(id: Uuid) -> Result<WebsiteDetail, AppError> {
-    serve(|Call { state, actor }| async move {
-        let today = state.today();
-        let reader = crate::tenancy::scope::website_reader(&state.db, &actor, today).await?;
-        crate::tenancy::service::websites::get_website(&state.db, &reader, &actor, today, id).await
+    serve(|c| async move {
+        let today = c.state.today();
+        let reader = crate::tenancy::scope::website_reader(&c.state.db, &c.actor, today).await?;
+        crate::tenancy::service::websites::get_website(&c.state.db, &reader, &c.actor, today, id).await
     })
     .await
 }
 
 #[server(endpoint = "create_website")]
 pub async fn create_website(#[server(flatten)] input: WebsiteInput) -> Result<Uuid, AppError> {
-    serve_form(super::saved_flash, |Call { state, actor }| async move {
-        let writer = crate::tenancy::scope::website_writer(&actor)?;
+    serve_form(super::saved_flash, |c| async move {
+        let writer = crate::tenancy::scope::website_writer(&c.actor)?;
         crate::tenancy::service::websites::create_website(
-            &state.db,
-            state.clock.now(),
-            state.today(),
+            &c.state.db,
+            c.now,
+            c.state.today(),
             &writer,
-            &actor,
-            &RequestMeta::current(),
+            &c.actor,
+            &c.meta,
             &input,
         )
         .await
@@ -74,15 +66,15 @@ pub async fn create_website(#[server(flatten)] input: WebsiteInput) -> Result<Uu
 
 #[server(endpoint = "update_website")]
 pub async fn update_website(id: Uuid, #[server(flatten)] input: WebsiteInput) -> Result<(), AppError> {
-    serve_form(super::saved_flash, |Call { state, actor }| async move {
-        let writer = crate::tenancy::scope::website_writer(&actor)?;
+    serve_form(super::saved_flash, |c| async move {
+        let writer = crate::tenancy::scope::website_writer(&c.actor)?;
         crate::tenancy::service::websites::update_website(
-            &state.db,
-            state.clock.now(),
-            state.today(),
+            &c.state.db,
+            c.now,
+            c.state.today(),
             &writer,
-            &actor,
-            &RequestMeta::current(),
+            &c.actor,
+            &c.meta,
             id,
             &input,
         )

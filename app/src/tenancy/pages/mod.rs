@@ -43,15 +43,10 @@ fn reset_on_success(succeeded: Signal<bool>, form: NodeRef<leptos::html::Form>) 
 pub fn OrganisationsPage() -> impl IntoView {
     let create = ServerAction::<CreateOrganisation>::new();
     let create_form = NodeRef::<leptos::html::Form>::new();
-    reset_on_success(
-        Signal::derive(move || matches!(create.value().get(), Some(Ok(_)))),
-        create_form,
-    );
+    reset_on_success(Signal::derive(move || matches!(create.value().get(), Some(Ok(_)))), create_form);
     let update = ServerAction::<UpdateOrganisation>::new();
-    let orgs = Resource::new(
-        move || (create.version().get(), update.version().get()),
-        |_| super::api::list_organisations(),
-    );
+    let orgs =
+        Resource::new(move || (create.version().get(), update.version().get()), |_| super::api::list_organisations());
     let locale = use_locale();
     let (kind, set_kind) = signal("agency".to_string());
     view! {
@@ -143,29 +138,16 @@ fn RoleBoxes(grantable: Vec<Role>, checked: Vec<Role>) -> impl IntoView {
 pub fn PeoplePage() -> impl IntoView {
     let create = ServerAction::<CreatePerson>::new();
     let create_form = NodeRef::<leptos::html::Form>::new();
-    reset_on_success(
-        Signal::derive(move || matches!(create.value().get(), Some(Ok(_)))),
-        create_form,
-    );
+    reset_on_success(Signal::derive(move || matches!(create.value().get(), Some(Ok(_)))), create_form);
     let invite = ServerAction::<InvitePerson>::new();
     let invite_form = NodeRef::<leptos::html::Form>::new();
-    reset_on_success(
-        Signal::derive(move || matches!(invite.value().get(), Some(Ok(_)))),
-        invite_form,
-    );
+    reset_on_success(Signal::derive(move || matches!(invite.value().get(), Some(Ok(_)))), invite_form);
     let invitations = Resource::new(move || invite.version().get(), |_| super::api::list_invitations());
     let update = ServerAction::<UpdatePerson>::new();
     let set_active = ServerAction::<SetPersonActive>::new();
     let reset = ServerAction::<ResetPersonPassword>::new();
     let people = Resource::new(
-        move || {
-            (
-                create.version().get(),
-                update.version().get(),
-                set_active.version().get(),
-                reset.version().get(),
-            )
-        },
+        move || (create.version().get(), update.version().get(), set_active.version().get(), reset.version().get()),
         |_| super::api::list_people(),
     );
     view! {

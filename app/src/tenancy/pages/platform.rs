@@ -28,10 +28,7 @@ pub fn Node(node: JurisdictionNode) -> impl IntoView {
 #[component]
 pub fn JurisdictionsPage() -> impl IntoView {
     let place = ServerAction::<PlaceInJurisdiction>::new();
-    let tree = Resource::new(
-        move || place.version().get(),
-        |_| crate::tenancy::api::platform::load_jurisdictions(),
-    );
+    let tree = Resource::new(move || place.version().get(), |_| crate::tenancy::api::platform::load_jurisdictions());
     view! {
         <h1>{t(Msg::Jurisdictions)}</h1>
         <ActionError value=Signal::derive(move || place.value().get())/>

@@ -12,7 +12,7 @@ use crate::{
         api::websites::{CreateWebsite, UpdateWebsite},
         DeploymentModel, Phase, ServiceModel, WebsiteFilter, WebsiteFlag, WebsiteRow,
     },
-    ui::{ActionError, ErrorNotice},
+    ui::{ActionError, ErrorNotice, FilterSelect},
 };
 
 /// The flags of a website as small labelled badges.
@@ -68,11 +68,7 @@ fn sort_header(
         }
         .query_string()
     );
-    let sorted = if mark.is_empty() {
-        None
-    } else {
-        Some(if mark == " ▲" { "ascending" } else { "descending" })
-    };
+    let sorted = if mark.is_empty() { None } else { Some(if mark == " ▲" { "ascending" } else { "descending" }) };
     view! { <th aria-sort=sorted><a href=href class="sort">{label.text(locale)}{mark}</a></th> }
 }
 
@@ -94,22 +90,8 @@ pub fn WebsiteTable(#[prop(into)] base: &'static str, show_agency: bool) -> impl
                     }).collect_view() }}
                 </select>
             </label>
-            <label><span>{t(Msg::PhaseLabel)}</span>
-                <select name="phase">
-                    <option value="">{t(Msg::AllPhases)}</option>
-                    {move || { let cur = filter.get().phase.unwrap_or_default(); Phase::ALL.iter().map(|p| view! {
-                        <option value=p.code() selected=cur == p.code()>{p.label().text(locale)}</option>
-                    }).collect_view() }}
-                </select>
-            </label>
-            <label><span>{t(Msg::Flags)}</span>
-                <select name="flag">
-                    <option value="">{t(Msg::AllFlags)}</option>
-                    {move || { let cur = filter.get().flag.unwrap_or_default(); WebsiteFlag::ALL.iter().map(|f| view! {
-                        <option value=f.code() selected=cur == f.code()>{f.label().text(locale)}</option>
-                    }).collect_view() }}
-                </select>
-            </label>
+            <FilterSelect label=Msg::PhaseLabel name="phase" all=Msg::AllPhases choices=Phase::choices() current=Signal::derive(move || filter.get().phase.unwrap_or_default())/>
+            <FilterSelect label=Msg::Flags name="flag" all=Msg::AllFlags choices=WebsiteFlag::choices() current=Signal::derive(move || filter.get().flag.unwrap_or_default())/>
             <input type="hidden" name="sort" value=move || filter.get().sort.unwrap_or_default()/>
             <div class="form-actions">
                 <button type="submit" class="primary">{t(Msg::Filter)}</button>
@@ -187,10 +169,7 @@ fn WebsiteFields(w: Option<WebsiteRow>, officer: Option<Uuid>, officers: Vec<(Uu
     let get = move |f: fn(&WebsiteRow) -> String| w2.as_ref().map(f).unwrap_or_default();
     let level = w.as_ref().map(|w| w.protection_level).unwrap_or(2);
     let service = w.as_ref().map(|w| w.service_model).unwrap_or(ServiceModel::Iaas);
-    let deploy = w
-        .as_ref()
-        .map(|w| w.deployment_model)
-        .unwrap_or(DeploymentModel::Government);
+    let deploy = w.as_ref().map(|w| w.deployment_model).unwrap_or(DeploymentModel::Government);
     let phase = w.as_ref().map(|w| w.phase).unwrap_or(Phase::Planning);
     view! {
         <label><span>{t(Msg::Name)}</span><input name="name" required maxlength="200" value=get(|w| w.name.clone())/></label>

@@ -19,7 +19,7 @@ use super::super::{
 };
 use crate::{
     audit::{
-        service::{append_all, AuditEntry},
+        service::{AuditEntry, Record},
         AuditAction,
     },
     backend::{actor::Actor, db::write_txn, request::RequestMeta, ServiceError, ServiceResult},
@@ -59,34 +59,20 @@ impl InviteInput {
         let signed_by = self.nda_signed_by.as_deref().map(str::trim).filter(|s| !s.is_empty());
         let nda = match (signed_on, signed_by) {
             (None, None) => None,
-            (Some(on), Some(by)) if by.chars().count() <= 200 && !by.chars().any(char::is_control) => Some((
-                rules::parse_date(on).map_err(|m| ServiceError::invalid("nda_signed_on", m))?,
-                by.to_string(),
-            )),
+            (Some(on), Some(by)) if by.chars().count() <= 200 && !by.chars().any(char::is_control) => {
+                Some((rules::parse_date(on).map_err(|m| ServiceError::invalid("nda_signed_on", m))?, by.to_string()))
+            }
             (None, _) => return Err(ServiceError::invalid("nda_signed_on", Msg::ErrNdaIncomplete)),
             _ => return Err(ServiceError::invalid("nda_signed_by", Msg::ErrNdaIncomplete)),
         };
-        let change_notice_days = match self
-            .change_notice_days
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
+        let change_notice_days = match self.change_notice_days.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             None => 0,
             Some(s) => match s.parse::<i32>() {
                 Ok(d) if (0..=365).contains(&d) => d,
                 _ => return Err(ServiceError::invalid("change_notice_days", Msg::ErrNoticeDays)),
             },
         };
-        Ok(ValidInvite {
-            provider_id,
-            role,
-            website_ids,
-            starts_on,
-            ends_on,
-            nda,
-            change_notice_days,
-        })
+        Ok(ValidInvite { provider_id, role, website_ids, starts_on, ends_on, nda, change_notice_days })
     }
 }
 
@@ -106,10 +92,10 @@ struct ListedEngagement {
     provider_name: String,
 }
 
-fn listed() -> Select<engagement::Entity> {
+/// Engagements of `base` (a capability's select) with both parties' names.
+fn listed(base: Select<engagement::Entity>) -> Select<engagement::Entity> {
     let (agency, provider) = (Alias::new("agency"), Alias::new("provider"));
-    engagement::Entity::find()
-        .select_only()
+    base.select_only()
         .columns([
             engagement::Column::Id,
             engagement::Column::AgencyId,
@@ -123,10 +109,7 @@ fn listed() -> Select<engagement::Entity> {
             engagement::Column::ChangeNoticeDays,
         ])
         .column_as(Expr::col((agency.clone(), organisation::Column::Name)), "agency_name")
-        .column_as(
-            Expr::col((provider.clone(), organisation::Column::Name)),
-            "provider_name",
-        )
+        .column_as(Expr::col((provider.clone(), organisation::Column::Name)), "provider_name")
         .join_as(
             JoinType::InnerJoin,
             engagement::Entity::belongs_to(organisation::Entity)
@@ -148,13 +131,15 @@ fn listed() -> Select<engagement::Entity> {
 /// The websites of these engagements, in one query.
 async fn websites_of<C: ConnectionTrait>(
     conn: &C,
+    reader: &EngagementReader,
     engagement_ids: &[Uuid],
 ) -> ServiceResult<HashMap<Uuid, Vec<(Uuid, String, String)>>> {
     let mut map: HashMap<Uuid, Vec<(Uuid, String, String)>> = HashMap::new();
     if engagement_ids.is_empty() {
         return Ok(map);
     }
-    let rows: Vec<(Uuid, Uuid, String, String)> = engagement_website::Entity::find()
+    let rows: Vec<(Uuid, Uuid, String, String)> = reader
+        .covered_websites()
         .select_only()
         .column(engagement_website::Column::EngagementId)
         .column(engagement_website::Column::WebsiteId)
@@ -227,8 +212,7 @@ pub async fn list_engagements(
     writer: Option<&EngagementWriter>,
     today: Date,
 ) -> ServiceResult<Vec<EngagementRow>> {
-    let rows = listed()
-        .filter(reader.condition())
+    let rows = listed(reader.engagements())
         .order_by_asc(engagement::Column::Status)
         .order_by_asc(Expr::col((Alias::new("agency"), organisation::Column::Name)))
         .order_by_asc(Expr::col((Alias::new("provider"), organisation::Column::Name)))
@@ -237,14 +221,8 @@ pub async fn list_engagements(
         .all(db)
         .await?;
     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
-    let websites = websites_of(db, &ids).await?;
-    let mut out = to_rows(
-        rows,
-        websites,
-        reader.viewer(),
-        writer.map(EngagementWriter::side),
-        today,
-    );
+    let websites = websites_of(db, reader, &ids).await?;
+    let mut out = to_rows(rows, websites, reader.viewer(), writer.map(EngagementWriter::side), today);
     // Invitations first (they want an answer), then those in force, then the closed.
     out.sort_by_key(|r| match (r.status, r.in_force) {
         (EngagementStatus::Invited, _) => 0,
@@ -263,23 +241,12 @@ pub async fn get_engagement(
     today: Date,
     id: Uuid,
 ) -> ServiceResult<EngagementRow> {
-    let row = listed()
-        .filter(reader.condition())
-        .filter(engagement::Column::Id.eq(id))
-        .into_model::<ListedEngagement>()
-        .one(db)
-        .await?
-        .ok_or(ServiceError::NotFound)?;
-    let websites = websites_of(db, &[id]).await?;
-    to_rows(
-        vec![row],
-        websites,
-        reader.viewer(),
-        writer.map(EngagementWriter::side),
-        today,
-    )
-    .pop()
-    .ok_or(ServiceError::NotFound)
+    let row =
+        listed(reader.engagement(id)).into_model::<ListedEngagement>().one(db).await?.ok_or(ServiceError::NotFound)?;
+    let websites = websites_of(db, reader, &[id]).await?;
+    to_rows(vec![row], websites, reader.viewer(), writer.map(EngagementWriter::side), today)
+        .pop()
+        .ok_or(ServiceError::NotFound)
 }
 
 /// Active provider organisations an agency may invite (names and kinds only).
@@ -290,13 +257,8 @@ pub async fn provider_choices(
     if !matches!(writer.side(), Side::Agency(_)) {
         return Err(ServiceError::Forbidden);
     }
-    let orgs = organisation::Entity::find()
-        .filter(organisation::Column::Active.eq(true))
-        .filter(organisation::Column::Kind.is_in([
-            OrgKind::Csp.code(),
-            OrgKind::Supplier.code(),
-            OrgKind::Assessor.code(),
-        ]))
+    let orgs = writer
+        .invitable_providers()
         .order_by_asc(organisation::Column::Kind)
         .order_by_asc(organisation::Column::Name)
         .all(db)
@@ -328,8 +290,8 @@ pub async fn invite(
     };
     let v = input.parse()?;
     let txn = write_txn(db).await?;
-    let provider = organisation::Entity::find_by_id(v.provider_id)
-        .filter(organisation::Column::Active.eq(true))
+    let provider = writer
+        .invitee(v.provider_id)
         .one(&txn)
         .await?
         .ok_or(ServiceError::invalid("provider_id", Msg::ErrProviderUnknown))?;
@@ -341,11 +303,7 @@ pub async fn invite(
     if !v.role.fits(kind, subtype) {
         return Err(ServiceError::invalid("role", Msg::ErrProviderKind));
     }
-    let own = website::Entity::find()
-        .filter(website::Column::AgencyId.eq(agency_id))
-        .filter(website::Column::Id.is_in(v.website_ids.clone()))
-        .all(&txn)
-        .await?;
+    let own = writer.own_websites().filter(website::Column::Id.is_in(v.website_ids.clone())).all(&txn).await?;
     if own.len() != v.website_ids.len() {
         return Err(ServiceError::invalid("website_ids", Msg::ErrWebsitesRequired));
     }
@@ -370,12 +328,7 @@ pub async fn invite(
     .insert(&txn)
     .await?;
     for w in &own {
-        engagement_website::ActiveModel {
-            engagement_id: Set(id),
-            website_id: Set(w.id),
-        }
-        .insert(&txn)
-        .await?;
+        engagement_website::ActiveModel { engagement_id: Set(id), website_id: Set(w.id) }.insert(&txn).await?;
     }
     let names: Vec<&str> = own.iter().map(|w| w.domain.as_str()).collect();
     let summary = format!(
@@ -386,32 +339,24 @@ pub async fn invite(
         rules::format_date(v.ends_on),
         names.join(", ")
     );
-    append_all(
-        &txn,
-        now,
-        AuditEntry::mirrored(
-            actor,
-            meta,
-            AuditAction::EngagementInvite,
-            format!("engagement {}", model.id),
-            summary,
-            provider.id,
-        ),
+    AuditEntry::mirrored(
+        actor,
+        meta,
+        AuditAction::EngagementInvite,
+        format!("engagement {}", model.id),
+        summary,
+        provider.id,
     )
+    .record(&txn, now)
     .await?;
     super::notify_admins(
         &txn,
         now,
         provider.id,
-        &TenancyMail::EngagementInvited {
-            agency: actor.organisation_name.clone(),
-            role: v.role,
-        },
+        &TenancyMail::EngagementInvited { agency: actor.organisation_name.clone(), role: v.role },
     )
     .await?;
-    // What changed is read by cached views: they read again (here and on other instances).
-    crate::backend::epoch::bump(&txn).await?;
-    txn.commit().await?;
+    crate::backend::epoch::commit_change(txn).await?;
     Ok(id)
 }
 
@@ -424,11 +369,7 @@ async fn writable<C: ConnectionTrait>(
 }
 
 async fn org_name<C: ConnectionTrait>(conn: &C, id: Uuid) -> ServiceResult<String> {
-    Ok(organisation::Entity::find_by_id(id)
-        .one(conn)
-        .await?
-        .map(|o| o.name)
-        .unwrap_or_default())
+    Ok(crate::tenancy::scope::org_names(conn, [id]).await?.remove(&id).unwrap_or_default())
 }
 
 /// The provider accepts or declines an invitation.
@@ -447,40 +388,25 @@ pub async fn answer(
     let txn = write_txn(db).await?;
     let e = writable(&txn, writer, id).await?;
     let status = EngagementStatus::parse(&e.status).unwrap_or(EngagementStatus::Ended);
-    let next = rules::answer(status, accept).map_err(|m| ServiceError::Conflict {
-        field: "status",
-        msg: m,
-    })?;
+    let next = rules::answer(status, accept).map_err(|m| ServiceError::Conflict { field: "status", msg: m })?;
     let agency_id = e.agency_id;
     let mut am = e.clone().into_active_model();
     am.status = Set(next.code().into());
     am.answered_at = Set(Some(now));
     am.update(&txn).await?;
-    let action = if accept {
-        AuditAction::EngagementAccept
-    } else {
-        AuditAction::EngagementDecline
-    };
+    let action = if accept { AuditAction::EngagementAccept } else { AuditAction::EngagementDecline };
     let summary = format!("{} → {}", status.code(), next.code());
-    append_all(
-        &txn,
-        now,
-        AuditEntry::mirrored(actor, meta, action, format!("engagement {}", e.id), summary, agency_id),
-    )
-    .await?;
+    AuditEntry::mirrored(actor, meta, action, format!("engagement {}", e.id), summary, agency_id)
+        .record(&txn, now)
+        .await?;
     super::notify_admins(
         &txn,
         now,
         agency_id,
-        &TenancyMail::EngagementAnswered {
-            provider: actor.organisation_name.clone(),
-            accepted: accept,
-        },
+        &TenancyMail::EngagementAnswered { provider: actor.organisation_name.clone(), accepted: accept },
     )
     .await?;
-    // What changed is read by cached views: they read again (here and on other instances).
-    crate::backend::epoch::bump(&txn).await?;
-    txn.commit().await?;
+    crate::backend::epoch::commit_change(txn).await?;
     Ok(())
 }
 
@@ -499,50 +425,29 @@ pub async fn end(
     let txn = write_txn(db).await?;
     let e = writable(&txn, writer, id).await?;
     let status = EngagementStatus::parse(&e.status).unwrap_or(EngagementStatus::Ended);
-    let next = rules::end(status, matches!(writer.side(), Side::Agency(_))).map_err(|m| ServiceError::Conflict {
-        field: "status",
-        msg: m,
-    })?;
-    let other = if e.agency_id == actor.organisation_id {
-        e.provider_id
-    } else {
-        e.agency_id
-    };
+    let next = rules::end(status, matches!(writer.side(), Side::Agency(_)))
+        .map_err(|m| ServiceError::Conflict { field: "status", msg: m })?;
+    let other = if e.agency_id == actor.organisation_id { e.provider_id } else { e.agency_id };
     let mut am = e.clone().into_active_model();
     am.status = Set(next.code().into());
     am.ended_at = Set(Some(now));
     am.ended_by_org = Set(Some(actor.organisation_id));
     am.update(&txn).await?;
     // Its report obligations end with it: the period it ends in is the last one owed.
-    crate::reports::service::end_with_engagement(&txn, e.id, today).await?;
+    crate::reports::service::end_with_engagement(&txn, writer, e.id, today).await?;
     let summary = format!("{} → {} by {}", status.code(), next.code(), actor.organisation_name);
-    append_all(
-        &txn,
-        now,
-        AuditEntry::mirrored(
-            actor,
-            meta,
-            AuditAction::EngagementEnd,
-            format!("engagement {}", e.id),
-            summary,
-            other,
-        ),
-    )
-    .await?;
+    AuditEntry::mirrored(actor, meta, AuditAction::EngagementEnd, format!("engagement {}", e.id), summary, other)
+        .record(&txn, now)
+        .await?;
     let other_name = org_name(&txn, other).await?;
     super::notify_admins(
         &txn,
         now,
         other,
-        &TenancyMail::EngagementEnded {
-            by: actor.organisation_name.clone(),
-            other: other_name,
-        },
+        &TenancyMail::EngagementEnded { by: actor.organisation_name.clone(), other: other_name },
     )
     .await?;
-    // What changed is read by cached views: they read again (here and on other instances).
-    crate::backend::epoch::bump(&txn).await?;
-    txn.commit().await?;
+    crate::backend::epoch::commit_change(txn).await?;
     Ok(())
 }
 
@@ -574,82 +479,17 @@ mod tests {
     #[test]
     fn invitations_are_parsed_field_by_field() {
         assert!(input().parse().is_ok());
-        assert_eq!(
-            field(InviteInput {
-                provider_id: "x".into(),
-                ..input()
-            }),
-            "provider_id"
-        );
-        assert_eq!(
-            field(InviteInput {
-                role: "friend".into(),
-                ..input()
-            }),
-            "role"
-        );
-        assert_eq!(
-            field(InviteInput {
-                website_ids: vec![],
-                ..input()
-            }),
-            "website_ids"
-        );
-        assert_eq!(
-            field(InviteInput {
-                website_ids: vec!["x".into()],
-                ..input()
-            }),
-            "website_ids"
-        );
-        assert_eq!(
-            field(InviteInput {
-                starts_on: "2026-13-01".into(),
-                ..input()
-            }),
-            "starts_on"
-        );
-        assert_eq!(
-            field(InviteInput {
-                ends_on: "2025-12-31".into(),
-                ..input()
-            }),
-            "ends_on"
-        );
-        assert_eq!(
-            field(InviteInput {
-                nda_signed_by: None,
-                ..input()
-            }),
-            "nda_signed_by"
-        );
-        assert_eq!(
-            field(InviteInput {
-                nda_signed_on: None,
-                ..input()
-            }),
-            "nda_signed_on"
-        );
-        assert_eq!(
-            field(InviteInput {
-                change_notice_days: Some("-1".into()),
-                ..input()
-            }),
-            "change_notice_days"
-        );
-        assert_eq!(
-            field(InviteInput {
-                change_notice_days: Some("400".into()),
-                ..input()
-            }),
-            "change_notice_days"
-        );
-        let ok = InviteInput {
-            nda_signed_on: None,
-            nda_signed_by: None,
-            change_notice_days: None,
-            ..input()
-        };
+        assert_eq!(field(InviteInput { provider_id: "x".into(), ..input() }), "provider_id");
+        assert_eq!(field(InviteInput { role: "friend".into(), ..input() }), "role");
+        assert_eq!(field(InviteInput { website_ids: vec![], ..input() }), "website_ids");
+        assert_eq!(field(InviteInput { website_ids: vec!["x".into()], ..input() }), "website_ids");
+        assert_eq!(field(InviteInput { starts_on: "2026-13-01".into(), ..input() }), "starts_on");
+        assert_eq!(field(InviteInput { ends_on: "2025-12-31".into(), ..input() }), "ends_on");
+        assert_eq!(field(InviteInput { nda_signed_by: None, ..input() }), "nda_signed_by");
+        assert_eq!(field(InviteInput { nda_signed_on: None, ..input() }), "nda_signed_on");
+        assert_eq!(field(InviteInput { change_notice_days: Some("-1".into()), ..input() }), "change_notice_days");
+        assert_eq!(field(InviteInput { change_notice_days: Some("400".into()), ..input() }), "change_notice_days");
+        let ok = InviteInput { nda_signed_on: None, nda_signed_by: None, change_notice_days: None, ..input() };
         assert!(ok.parse().is_ok());
     }
 }

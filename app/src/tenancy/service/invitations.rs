@@ -2,7 +2,7 @@
 //! a one-time link (only its hash is stored), and the person sets a password through it.
 use rand::RngCore;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, IntoActiveModel, QueryFilter,
     QueryOrder,
 };
 use sha2::{Digest, Sha256};
@@ -10,13 +10,13 @@ use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
 use super::super::{
-    entity::{invitation, organisation, person},
+    entity::invitation,
     InvitationRow, InvitationView, Role,
 };
-use super::{insert_person, org_kind, parse_name, parse_roles, role_codes};
+use super::{insert_person, parse_name, parse_roles, role_codes};
 use crate::{
     audit::{
-        service::{append, AuditEntry},
+        service::{append, AuditEntry, Record},
         AuditAction,
     },
     auth::{
@@ -27,7 +27,10 @@ use crate::{
         actor::Actor, db::write_txn, mail, request::RequestMeta, time_fmt::format_in_zone, ServiceError, ServiceResult,
     },
     i18n::Msg,
-    tenancy::{mail::TenancyMail, scope::PeopleAdmin},
+    tenancy::{
+        mail::TenancyMail,
+        scope::{invited_into, open_invitation, EmailUse, PeopleAdmin},
+    },
 };
 
 /// How long an invitation link works.
@@ -56,30 +59,11 @@ pub async fn invite_person(
     let email = parse_email(&input.email).map_err(|m| ServiceError::invalid("email", m))?;
     let name = parse_name("display_name", &input.display_name, 200)?;
     let txn = write_txn(db).await?;
-    let roles = parse_roles(&input.roles, org_kind(&txn, cap.organisation_id()).await?)?;
-    if person::Entity::find()
-        .filter(person::Column::Email.eq(email.clone()))
-        .one(&txn)
-        .await?
-        .is_some()
-    {
-        return Err(ServiceError::Conflict {
-            field: "email",
-            msg: Msg::ErrEmailTaken,
-        });
-    }
-    if invitation::Entity::find()
-        .filter(invitation::Column::Email.eq(email.clone()))
-        .filter(invitation::Column::AcceptedAt.is_null())
-        .filter(invitation::Column::ExpiresAt.gt(now))
-        .one(&txn)
-        .await?
-        .is_some()
-    {
-        return Err(ServiceError::Conflict {
-            field: "email",
-            msg: Msg::ErrInvitationPending,
-        });
+    let roles = parse_roles(&input.roles, cap.org_kind())?;
+    match cap.email_in_use(&txn, &email, now).await? {
+        EmailUse::Free => {}
+        EmailUse::Account => return Err(ServiceError::Conflict { field: "email", msg: Msg::ErrEmailTaken }),
+        EmailUse::Invited => return Err(ServiceError::Conflict { field: "email", msg: Msg::ErrInvitationPending }),
     }
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);
@@ -99,21 +83,14 @@ pub async fn invite_person(
     }
     .insert(&txn)
     .await?;
-    append(
-        &txn,
-        now,
-        AuditEntry::by(
-            actor,
-            meta,
-            AuditAction::InvitationSend,
-            format!("person {email}"),
-            format!(
-                "name={name}; roles={}; link valid until {}",
-                role_codes(&roles),
-                format_in_zone(expires, "UTC")
-            ),
-        ),
+    AuditEntry::by(
+        actor,
+        meta,
+        AuditAction::InvitationSend,
+        format!("person {email}"),
+        format!("name={name}; roles={}; link valid until {}", role_codes(&roles), format_in_zone(expires, "UTC")),
     )
+    .record(&txn, now)
     .await?;
     let template = TenancyMail::PersonInvited {
         organisation: actor.organisation_name.clone(),
@@ -133,8 +110,8 @@ pub async fn open_invitations(
     actor: &Actor,
     now: OffsetDateTime,
 ) -> ServiceResult<Vec<InvitationRow>> {
-    let rows = invitation::Entity::find()
-        .filter(invitation::Column::OrganisationId.eq(cap.organisation_id()))
+    let rows = cap
+        .invitations()
         .filter(invitation::Column::AcceptedAt.is_null())
         .order_by_desc(invitation::Column::CreatedAt)
         .all(db)
@@ -156,10 +133,7 @@ async fn open_by_token<C: sea_orm::ConnectionTrait>(
     now: OffsetDateTime,
     token: &str,
 ) -> ServiceResult<invitation::Model> {
-    invitation::Entity::find()
-        .filter(invitation::Column::TokenHash.eq(token_hash(token.trim())))
-        .filter(invitation::Column::AcceptedAt.is_null())
-        .filter(invitation::Column::ExpiresAt.gt(now))
+    open_invitation(&token_hash(token.trim()), now)
         .one(conn)
         .await?
         .ok_or(ServiceError::invalid("token", Msg::ErrInvitationInvalid))
@@ -172,16 +146,8 @@ pub async fn invitation_by_token(
     token: &str,
 ) -> ServiceResult<InvitationView> {
     let i = open_by_token(db, now, token).await?;
-    let org = organisation::Entity::find_by_id(i.organisation_id)
-        .filter(organisation::Column::Active.eq(true))
-        .one(db)
-        .await?
-        .ok_or(ServiceError::invalid("token", Msg::ErrInvitationInvalid))?;
-    Ok(InvitationView {
-        organisation: org.name,
-        email: i.email,
-        display_name: i.display_name,
-    })
+    let org = invited_into(&i).one(db).await?.ok_or(ServiceError::invalid("token", Msg::ErrInvitationInvalid))?;
+    Ok(InvitationView { organisation: org.name, email: i.email, display_name: i.display_name })
 }
 
 /// Creates the person with the chosen password and uses up the link. Returns the email to sign in with.
@@ -204,17 +170,7 @@ pub async fn accept_invitation(
     let txn = write_txn(db).await?;
     let i = open_by_token(&txn, now, token).await?;
     let roles: Vec<Role> = i.roles.split(',').filter_map(Role::parse).collect();
-    let person_id = insert_person(
-        &txn,
-        now,
-        i.organisation_id,
-        &i.email,
-        &i.display_name,
-        &roles,
-        hash,
-        false,
-    )
-    .await?;
+    let person_id = insert_person(&txn, now, i.organisation_id, &i.email, &i.display_name, &roles, hash, false).await?;
     let email = i.email.clone();
     let organisation_id = i.organisation_id;
     let mut am = i.into_active_model();
@@ -235,7 +191,6 @@ pub async fn accept_invitation(
         },
     )
     .await?;
-    crate::backend::epoch::bump(&txn).await?;
-    txn.commit().await?;
+    crate::backend::epoch::commit_change(txn).await?;
     Ok(email)
 }

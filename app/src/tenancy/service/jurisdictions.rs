@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, IntoActiveModel, QueryFilter,
     QueryOrder,
 };
 use time::OffsetDateTime;
@@ -12,7 +12,7 @@ use uuid::Uuid;
 use super::super::{entity::organisation, rules, JurisdictionNode, JurisdictionTree, OrgKind};
 use crate::{
     audit::{
-        service::{append, AuditEntry},
+        service::{append, AuditEntry, Record},
         AuditAction,
     },
     backend::{actor::Actor, db::write_txn, request::RequestMeta, ServiceError, ServiceResult},
@@ -21,12 +21,8 @@ use crate::{
 };
 
 /// The whole forest of regulators with their agencies, and the agencies under none.
-pub async fn tree(db: &DatabaseConnection, _cap: &JurisdictionAdmin) -> ServiceResult<JurisdictionTree> {
-    let orgs = organisation::Entity::find()
-        .filter(organisation::Column::Kind.is_in([OrgKind::Regulator.code(), OrgKind::Agency.code()]))
-        .order_by_asc(organisation::Column::Name)
-        .all(db)
-        .await?;
+pub async fn tree(db: &DatabaseConnection, cap: &JurisdictionAdmin) -> ServiceResult<JurisdictionTree> {
+    let orgs = cap.placeable().order_by_asc(organisation::Column::Name).all(db).await?;
     let regulators: Vec<&organisation::Model> = orgs.iter().filter(|o| o.kind == OrgKind::Regulator.code()).collect();
     let agencies: Vec<&organisation::Model> = orgs.iter().filter(|o| o.kind == OrgKind::Agency.code()).collect();
     fn node(
@@ -55,11 +51,8 @@ pub async fn tree(db: &DatabaseConnection, _cap: &JurisdictionAdmin) -> ServiceR
             },
         }
     }
-    let roots = regulators
-        .iter()
-        .filter(|r| r.regulator_id.is_none())
-        .map(|r| node(r, &regulators, &agencies, 0))
-        .collect();
+    let roots =
+        regulators.iter().filter(|r| r.regulator_id.is_none()).map(|r| node(r, &regulators, &agencies, 0)).collect();
     Ok(JurisdictionTree {
         roots,
         unplaced_agencies: agencies
@@ -78,7 +71,7 @@ pub async fn tree(db: &DatabaseConnection, _cap: &JurisdictionAdmin) -> ServiceR
 pub async fn place(
     db: &DatabaseConnection,
     now: OffsetDateTime,
-    _cap: &JurisdictionAdmin,
+    cap: &JurisdictionAdmin,
     actor: &Actor,
     meta: &RequestMeta,
     child_id: Uuid,
@@ -86,7 +79,9 @@ pub async fn place(
     moving: bool,
 ) -> ServiceResult<()> {
     let txn = write_txn(db).await?;
-    let child = organisation::Entity::find_by_id(child_id)
+    let child = cap
+        .placeable()
+        .filter(organisation::Column::Id.eq(child_id))
         .one(&txn)
         .await?
         .ok_or(ServiceError::invalid("organisation_id", Msg::ErrNotPlaceable))?;
@@ -97,16 +92,16 @@ pub async fn place(
     let parent_name = match regulator_id {
         None => None,
         Some(pid) => {
-            let parent = organisation::Entity::find_by_id(pid)
+            let parent = cap
+                .placeable()
+                .filter(organisation::Column::Id.eq(pid))
                 .filter(organisation::Column::Kind.eq(OrgKind::Regulator.code()))
                 .one(&txn)
                 .await?
                 .ok_or(ServiceError::invalid("regulator_id", Msg::ErrNotRegulator))?;
             if child_kind == OrgKind::Regulator {
-                let all = organisation::Entity::find()
-                    .filter(organisation::Column::Kind.eq(OrgKind::Regulator.code()))
-                    .all(&txn)
-                    .await?;
+                let all =
+                    cap.placeable().filter(organisation::Column::Kind.eq(OrgKind::Regulator.code())).all(&txn).await?;
                 let parent_of: HashMap<Uuid, Option<Uuid>> = all.iter().map(|r| (r.id, r.regulator_id)).collect();
                 if rules::would_cycle(&parent_of, child_id, pid) {
                     return Err(ServiceError::invalid("regulator_id", Msg::ErrJurisdictionCycle));
@@ -119,17 +114,12 @@ pub async fn place(
         return Ok(());
     }
     if child.regulator_id.is_some() && regulator_id.is_some() && !moving {
-        return Err(ServiceError::Conflict {
-            field: "regulator_id",
-            msg: Msg::ErrAlreadyPlaced,
-        });
+        return Err(ServiceError::Conflict { field: "regulator_id", msg: Msg::ErrAlreadyPlaced });
     }
     let before = match child.regulator_id {
-        Some(id) => organisation::Entity::find_by_id(id)
-            .one(&txn)
-            .await?
-            .map(|o| o.name)
-            .unwrap_or_default(),
+        Some(id) => {
+            cap.placeable().filter(organisation::Column::Id.eq(id)).one(&txn).await?.map(|o| o.name).unwrap_or_default()
+        }
         None => "(none)".into(),
     };
     let name = child.name.clone();
@@ -141,7 +131,7 @@ pub async fn place(
         vec![child_id]
     } else {
         let subtree = crate::backend::policy::regulator_subtree(&txn, child_id).await?;
-        organisation::Entity::find()
+        cap.placeable()
             .filter(organisation::Column::Kind.eq(OrgKind::Agency.code()))
             .filter(organisation::Column::RegulatorId.is_in(subtree))
             .all(&txn)
@@ -150,36 +140,18 @@ pub async fn place(
             .map(|o| o.id)
             .collect()
     };
-    crate::reports::service::follow_jurisdiction(&txn, now, actor, meta, &moved_agencies).await?;
+    crate::reports::service::follow_jurisdiction(&txn, now, cap, actor, meta, &moved_agencies).await?;
     // The tree decides which agencies the cached matrices list.
     crate::backend::epoch::bump(&txn).await?;
-    let summary = format!(
-        "regulator: {before} → {}",
-        parent_name.clone().unwrap_or_else(|| "(none)".into())
-    );
+    let summary = format!("regulator: {before} → {}", parent_name.clone().unwrap_or_else(|| "(none)".into()));
+    AuditEntry::by(actor, meta, AuditAction::JurisdictionChange, format!("organisation {name}"), summary.clone())
+        .record(&txn, now)
+        .await?;
     append(
         &txn,
         now,
-        AuditEntry::by(
-            actor,
-            meta,
-            AuditAction::JurisdictionChange,
-            format!("organisation {name}"),
-            summary.clone(),
-        ),
-    )
-    .await?;
-    append(
-        &txn,
-        now,
-        AuditEntry::by(
-            actor,
-            meta,
-            AuditAction::JurisdictionChange,
-            format!("organisation {name}"),
-            summary,
-        )
-        .in_organisation(Some(child_id)),
+        AuditEntry::by(actor, meta, AuditAction::JurisdictionChange, format!("organisation {name}"), summary)
+            .in_organisation(Some(child_id)),
     )
     .await?;
     txn.commit().await?;

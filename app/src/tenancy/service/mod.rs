@@ -5,7 +5,7 @@ pub mod invitations;
 pub mod jurisdictions;
 pub mod websites;
 
-use crate::tenancy::scope::{OutboxReader, PeopleAdmin, PlatformAdmin};
+use crate::tenancy::scope::{people_holding, OutboxReader, PeopleAdmin, PlatformAdmin};
 use rand::Rng;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel,
@@ -20,7 +20,7 @@ use super::{
 };
 use crate::{
     audit::{
-        service::{append, AuditEntry},
+        service::{append, AuditEntry, Record},
         AuditAction,
     },
     auth::{rules::parse_email, service::hash_password_off_thread},
@@ -35,31 +35,6 @@ use crate::{
     },
     i18n::{Locale, Msg},
 };
-
-/// The active people of an organisation holding any of `roles`: the one query for "who at X
-/// handles this" (administrators for engagements, report handlers for reports, duty officers…).
-pub async fn people_holding<C: ConnectionTrait>(
-    conn: &C,
-    organisation_id: Uuid,
-    roles: &[Role],
-) -> ServiceResult<Vec<person::Model>> {
-    Ok(person::Entity::find()
-        .filter(person::Column::OrganisationId.eq(organisation_id))
-        .filter(person::Column::Active.eq(true))
-        .filter(
-            person::Column::Id.in_subquery(
-                sea_orm::sea_query::Query::select()
-                    .column(person_role::Column::PersonId)
-                    .from(person_role::Entity)
-                    .and_where(person_role::Column::Role.is_in(roles.iter().map(|r| r.code())))
-                    .to_owned(),
-            ),
-        )
-        .order_by_asc(person::Column::DisplayName)
-        .order_by_asc(person::Column::Email)
-        .all(conn)
-        .await?)
-}
 
 /// Where to write to these people, each in their own language.
 pub fn recipients(people: &[person::Model]) -> Vec<Recipient> {
@@ -89,11 +64,7 @@ pub async fn outbox_state(db: &DatabaseConnection, _cap: &OutboxReader, time_zon
         entity::outbox,
         mail::{DEAD, PENDING, SENT},
     };
-    let count = |status: &'static str| {
-        outbox::Entity::find()
-            .filter(outbox::Column::Status.eq(status))
-            .count(db)
-    };
+    let count = |status: &'static str| outbox::Entity::find().filter(outbox::Column::Status.eq(status)).count(db);
     let pending = count(PENDING).await?;
     let sent = count(SENT).await?;
     let dead = outbox::Entity::find()
@@ -119,11 +90,7 @@ pub fn one_time_password() -> String {
     const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789";
     let mut rng = rand::rng();
     (0..4)
-        .map(|_| {
-            (0..5)
-                .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
-                .collect::<String>()
-        })
+        .map(|_| (0..5).map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char).collect::<String>())
         .collect::<Vec<_>>()
         .join("-")
 }
@@ -211,25 +178,12 @@ pub async fn insert_person<C: ConnectionTrait>(
     must_change_password: bool,
 ) -> ServiceResult<Uuid> {
     let id = Uuid::new_v4();
-    new_person(
-        id,
-        organisation_id,
-        email,
-        display_name,
-        password_hash,
-        must_change_password,
-        now,
-    )
-    .insert(conn)
-    .await
-    .on_unique("email", Msg::ErrEmailTaken)?;
-    for role in roles {
-        person_role::ActiveModel {
-            person_id: Set(id),
-            role: Set(role.code().to_string()),
-        }
+    new_person(id, organisation_id, email, display_name, password_hash, must_change_password, now)
         .insert(conn)
-        .await?;
+        .await
+        .on_unique("email", Msg::ErrEmailTaken)?;
+    for role in roles {
+        person_role::ActiveModel { person_id: Set(id), role: Set(role.code().to_string()) }.insert(conn).await?;
     }
     Ok(id)
 }
@@ -274,27 +228,17 @@ pub async fn create_organisation(
     .insert(&txn)
     .await
     .on_unique("name", Msg::ErrNameTaken)?;
-    let admin_roles = if kind == OrgKind::Platform {
-        vec![Role::OrgAdmin, Role::PlatformAdmin]
-    } else {
-        vec![Role::OrgAdmin]
-    };
+    let admin_roles =
+        if kind == OrgKind::Platform { vec![Role::OrgAdmin, Role::PlatformAdmin] } else { vec![Role::OrgAdmin] };
     insert_person(&txn, now, org_id, &admin_email, &admin_name, &admin_roles, hash, true).await?;
-    append(
-        &txn,
-        now,
-        AuditEntry::by(
-            actor,
-            meta,
-            AuditAction::OrganisationCreate,
-            format!("organisation {name}"),
-            format!(
-                "kind={}{}",
-                kind.code(),
-                subtype.map(|s| format!(", subtype={}", s.code())).unwrap_or_default()
-            ),
-        ),
+    AuditEntry::by(
+        actor,
+        meta,
+        AuditAction::OrganisationCreate,
+        format!("organisation {name}"),
+        format!("kind={}{}", kind.code(), subtype.map(|s| format!(", subtype={}", s.code())).unwrap_or_default()),
     )
+    .record(&txn, now)
     .await?;
     // The new organisation sees the creation of its own administrator in its audit trail.
     append(
@@ -310,9 +254,7 @@ pub async fn create_organisation(
         .in_organisation(Some(org_id)),
     )
     .await?;
-    // What changed is read by cached views: they read again (here and on other instances).
-    crate::backend::epoch::bump(&txn).await?;
-    txn.commit().await?;
+    crate::backend::epoch::commit_change(txn).await?;
     let row = OrganisationRow {
         id: org_id,
         name,
@@ -322,30 +264,18 @@ pub async fn create_organisation(
         people: 1,
         created_at: format_in_zone(now, &actor.time_zone),
     };
-    Ok((
-        row,
-        OneTimePassword {
-            email: admin_email,
-            password,
-        },
-    ))
+    Ok((row, OneTimePassword { email: admin_email, password }))
 }
 
 pub async fn list_organisations(
     db: &DatabaseConnection,
-    _cap: &PlatformAdmin,
+    cap: &PlatformAdmin,
     actor: &Actor,
 ) -> ServiceResult<Vec<OrganisationRow>> {
-    let orgs = organisation::Entity::find()
-        .order_by_asc(organisation::Column::Name)
-        .all(db)
-        .await?;
+    let orgs = cap.organisations().order_by_asc(organisation::Column::Name).all(db).await?;
     let mut rows = Vec::with_capacity(orgs.len());
     for o in orgs {
-        let people = person::Entity::find()
-            .filter(person::Column::OrganisationId.eq(o.id))
-            .count(db)
-            .await?;
+        let people = cap.people().filter(person::Column::OrganisationId.eq(o.id)).count(db).await?;
         rows.push(OrganisationRow {
             id: o.id,
             kind: OrgKind::parse(&o.kind).unwrap_or(OrgKind::Agency),
@@ -368,7 +298,7 @@ pub struct OrganisationUpdate {
 pub async fn update_organisation(
     db: &DatabaseConnection,
     now: OffsetDateTime,
-    _cap: &PlatformAdmin,
+    cap: &PlatformAdmin,
     actor: &Actor,
     meta: &RequestMeta,
     id: Uuid,
@@ -376,10 +306,8 @@ pub async fn update_organisation(
 ) -> ServiceResult<()> {
     let name = parse_name("name", &input.name, 200)?;
     let txn = write_txn(db).await?;
-    let org = organisation::Entity::find_by_id(id)
-        .one(&txn)
-        .await?
-        .ok_or(ServiceError::NotFound)?;
+    let org =
+        cap.organisations().filter(organisation::Column::Id.eq(id)).one(&txn).await?.ok_or(ServiceError::NotFound)?;
     if !input.active && id == actor.organisation_id {
         return Err(ServiceError::invalid("active", Msg::ErrSelfDeactivate));
     }
@@ -416,8 +344,9 @@ pub async fn update_organisation(
     Ok(())
 }
 
-async fn roles_of<C: ConnectionTrait>(conn: &C, person_id: Uuid) -> ServiceResult<Vec<Role>> {
-    let mut roles: Vec<Role> = person_role::Entity::find()
+async fn roles_of<C: ConnectionTrait>(conn: &C, cap: &PeopleAdmin, person_id: Uuid) -> ServiceResult<Vec<Role>> {
+    let mut roles: Vec<Role> = cap
+        .roles()
         .filter(person_role::Column::PersonId.eq(person_id))
         .all(conn)
         .await?
@@ -434,24 +363,17 @@ pub async fn list_people(
     actor: &Actor,
     now: OffsetDateTime,
 ) -> ServiceResult<Vec<PersonRow>> {
-    let people = person::Entity::find()
-        .filter(person::Column::OrganisationId.eq(cap.organisation_id()))
-        .order_by_asc(person::Column::DisplayName)
-        .all(db)
-        .await?;
+    let people = cap.people().order_by_asc(person::Column::DisplayName).all(db).await?;
     let mut rows = Vec::with_capacity(people.len());
     for p in people {
         rows.push(PersonRow {
             id: p.id,
-            roles: roles_of(db, p.id).await?,
+            roles: roles_of(db, cap, p.id).await?,
             email: p.email,
             display_name: p.display_name,
             active: p.active,
             must_change_password: p.must_change_password,
-            locked_until: p
-                .locked_until
-                .filter(|u| *u > now)
-                .map(|u| format_in_zone(u, &actor.time_zone)),
+            locked_until: p.locked_until.filter(|u| *u > now).map(|u| format_in_zone(u, &actor.time_zone)),
             last_login_at: p.last_login_at.map(|u| format_in_zone(u, &actor.time_zone)),
         });
     }
@@ -460,19 +382,7 @@ pub async fn list_people(
 
 /// Finds a person of the capability's organisation; any other organisation's person is "not found".
 async fn own_person<C: ConnectionTrait>(conn: &C, cap: &PeopleAdmin, id: Uuid) -> ServiceResult<person::Model> {
-    person::Entity::find_by_id(id)
-        .filter(person::Column::OrganisationId.eq(cap.organisation_id()))
-        .one(conn)
-        .await?
-        .ok_or(ServiceError::NotFound)
-}
-
-pub(super) async fn org_kind<C: ConnectionTrait>(conn: &C, id: Uuid) -> ServiceResult<OrgKind> {
-    let org = organisation::Entity::find_by_id(id)
-        .one(conn)
-        .await?
-        .ok_or(ServiceError::NotFound)?;
-    OrgKind::parse(&org.kind).ok_or_else(|| ServiceError::Internal(format!("bad kind {}", org.kind)))
+    cap.person(id).one(conn).await?.ok_or(ServiceError::NotFound)
 }
 
 /// Only a platform administrator gives or takes the platform administrator role.
@@ -497,46 +407,26 @@ pub async fn create_person(
     let password = one_time_password();
     let hash = hash_password_off_thread(password.clone()).await?;
     let txn = write_txn(db).await?;
-    let roles = parse_roles(&input.roles, org_kind(&txn, cap.organisation_id()).await?)?;
+    let roles = parse_roles(&input.roles, cap.org_kind())?;
     check_grant(actor, &roles, &[])?;
     insert_person(&txn, now, cap.organisation_id(), &email, &name, &roles, hash, true).await?;
-    append(
-        &txn,
-        now,
-        AuditEntry::by(
-            actor,
-            meta,
-            AuditAction::PersonCreate,
-            format!("person {email}"),
-            format!("name={name}; roles={}", role_codes(&roles)),
-        ),
+    AuditEntry::by(
+        actor,
+        meta,
+        AuditAction::PersonCreate,
+        format!("person {email}"),
+        format!("name={name}; roles={}", role_codes(&roles)),
     )
+    .record(&txn, now)
     .await?;
-    // What changed is read by cached views: they read again (here and on other instances).
-    crate::backend::epoch::bump(&txn).await?;
-    txn.commit().await?;
+    crate::backend::epoch::commit_change(txn).await?;
     Ok(OneTimePassword { email, password })
 }
 
 /// Whether removing `person_id`'s administration would leave its organisation without an active admin.
-async fn is_last_admin<C: ConnectionTrait>(conn: &C, organisation_id: Uuid, person_id: Uuid) -> ServiceResult<bool> {
-    let admins = person_role::Entity::find()
-        .filter(person_role::Column::Role.eq(Role::OrgAdmin.code()))
-        .all(conn)
-        .await?;
-    let mut others = 0;
-    for a in admins.iter().filter(|a| a.person_id != person_id) {
-        if person::Entity::find_by_id(a.person_id)
-            .filter(person::Column::OrganisationId.eq(organisation_id))
-            .filter(person::Column::Active.eq(true))
-            .one(conn)
-            .await?
-            .is_some()
-        {
-            others += 1;
-        }
-    }
-    Ok(others == 0)
+async fn is_last_admin<C: ConnectionTrait>(conn: &C, cap: &PeopleAdmin, person_id: Uuid) -> ServiceResult<bool> {
+    let admins = people_holding(conn, cap.organisation_id(), &[Role::OrgAdmin]).await?;
+    Ok(!admins.iter().any(|a| a.id != person_id))
 }
 
 pub struct PersonUpdate {
@@ -556,8 +446,8 @@ pub async fn update_person(
     let name = parse_name("display_name", &input.display_name, 200)?;
     let txn = write_txn(db).await?;
     let p = own_person(&txn, cap, id).await?;
-    let roles = parse_roles(&input.roles, org_kind(&txn, cap.organisation_id()).await?)?;
-    let before = roles_of(&txn, id).await?;
+    let roles = parse_roles(&input.roles, cap.org_kind())?;
+    let before = roles_of(&txn, cap, id).await?;
     if before != roles {
         // Nobody raises (or lowers) their own rights: another administrator must.
         if id == actor.person_id {
@@ -568,56 +458,40 @@ pub async fn update_person(
     if before.contains(&Role::OrgAdmin)
         && !roles.contains(&Role::OrgAdmin)
         && p.active
-        && is_last_admin(&txn, cap.organisation_id(), id).await?
+        && is_last_admin(&txn, cap, id).await?
     {
         return Err(ServiceError::invalid("roles", Msg::ErrLastAdmin));
     }
     if p.display_name != name {
-        append(
-            &txn,
-            now,
-            AuditEntry::by(
-                actor,
-                meta,
-                AuditAction::PersonUpdate,
-                format!("person {}", p.email),
-                format!("name: {} → {name}", p.display_name),
-            ),
+        AuditEntry::by(
+            actor,
+            meta,
+            AuditAction::PersonUpdate,
+            format!("person {}", p.email),
+            format!("name: {} → {name}", p.display_name),
         )
+        .record(&txn, now)
         .await?;
         let mut am = p.clone().into_active_model();
         am.display_name = Set(name);
         am.update(&txn).await?;
     }
     if before != roles {
-        person_role::Entity::delete_many()
-            .filter(person_role::Column::PersonId.eq(id))
-            .exec(&txn)
-            .await?;
+        person_role::Entity::delete_many().filter(person_role::Column::PersonId.eq(id)).exec(&txn).await?;
         for role in &roles {
-            person_role::ActiveModel {
-                person_id: Set(id),
-                role: Set(role.code().to_string()),
-            }
-            .insert(&txn)
-            .await?;
+            person_role::ActiveModel { person_id: Set(id), role: Set(role.code().to_string()) }.insert(&txn).await?;
         }
-        append(
-            &txn,
-            now,
-            AuditEntry::by(
-                actor,
-                meta,
-                AuditAction::RolesChange,
-                format!("person {}", p.email),
-                format!("roles: {} → {}", role_codes(&before), role_codes(&roles)),
-            ),
+        AuditEntry::by(
+            actor,
+            meta,
+            AuditAction::RolesChange,
+            format!("person {}", p.email),
+            format!("roles: {} → {}", role_codes(&before), role_codes(&roles)),
         )
+        .record(&txn, now)
         .await?;
     }
-    // What changed is read by cached views: they read again (here and on other instances).
-    crate::backend::epoch::bump(&txn).await?;
-    txn.commit().await?;
+    crate::backend::epoch::commit_change(txn).await?;
     Ok(())
 }
 
@@ -639,8 +513,7 @@ pub async fn set_person_active(
         if id == actor.person_id {
             return Err(ServiceError::invalid("active", Msg::ErrSelfDeactivate));
         }
-        if roles_of(&txn, id).await?.contains(&Role::OrgAdmin) && is_last_admin(&txn, cap.organisation_id(), id).await?
-        {
+        if roles_of(&txn, cap, id).await?.contains(&Role::OrgAdmin) && is_last_admin(&txn, cap, id).await? {
             return Err(ServiceError::invalid("active", Msg::ErrLastAdmin));
         }
     }
@@ -648,30 +521,17 @@ pub async fn set_person_active(
     let mut am = p.into_active_model();
     am.active = Set(active);
     am.update(&txn).await?;
-    let action = if active {
-        AuditAction::PersonReactivate
-    } else {
-        AuditAction::PersonDeactivate
-    };
-    append(
-        &txn,
-        now,
-        AuditEntry::by(
-            actor,
-            meta,
-            action,
-            format!("person {email}"),
-            if active {
-                "active: false → true"
-            } else {
-                "active: true → false"
-            },
-        ),
+    let action = if active { AuditAction::PersonReactivate } else { AuditAction::PersonDeactivate };
+    AuditEntry::by(
+        actor,
+        meta,
+        action,
+        format!("person {email}"),
+        if active { "active: false → true" } else { "active: true → false" },
     )
+    .record(&txn, now)
     .await?;
-    // What changed is read by cached views: they read again (here and on other instances).
-    crate::backend::epoch::bump(&txn).await?;
-    txn.commit().await?;
+    crate::backend::epoch::commit_change(txn).await?;
     Ok(())
 }
 
@@ -701,22 +561,18 @@ pub async fn reset_password(
     am.session_generation = Set(generation);
     am.update(&txn).await?;
     let revoked = crate::auth::tokens::revoke_all_of(&txn, person_id, now).await?;
-    append(
-        &txn,
-        now,
-        AuditEntry::by(
-            actor,
-            meta,
-            AuditAction::PasswordReset,
-            format!("person {email}"),
-            format!(
-                "one-time password issued; must change at next sign-in; all sessions ended; {revoked} API tokens revoked"
-            ),
+    AuditEntry::by(
+        actor,
+        meta,
+        AuditAction::PasswordReset,
+        format!("person {email}"),
+        format!(
+            "one-time password issued; must change at next sign-in; all sessions ended; {revoked} API tokens revoked"
         ),
     )
+    .record(&txn, now)
     .await?;
-    crate::backend::epoch::bump(&txn).await?;
-    txn.commit().await?;
+    crate::backend::epoch::commit_change(txn).await?;
     Ok(OneTimePassword { email, password })
 }
 

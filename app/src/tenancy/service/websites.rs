@@ -12,14 +12,14 @@ use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
 use super::super::{
-    entity::{engagement, engagement_website, organisation, person, website},
+    entity::{engagement, organisation, person, website},
     rules::{self, Domain},
     DeploymentModel, EngagementRole, Phase, Role, ServiceModel, WebsiteDetail, WebsiteFilter, WebsiteFlag,
     WebsiteInput, WebsiteRow,
 };
 use crate::{
     audit::{
-        service::{append, AuditEntry},
+        service::{AuditEntry, Record},
         AuditAction,
     },
     backend::{
@@ -54,14 +54,9 @@ impl WebsiteInput {
         }
         let domain = f.check("domain", Domain::parse(&self.domain));
         let level = f.check("protection_level", rules::parse_level(&self.protection_level));
-        let service_model = f.check(
-            "service_model",
-            ServiceModel::parse(&self.service_model).ok_or(Msg::ErrChoose),
-        );
-        let deployment_model = f.check(
-            "deployment_model",
-            DeploymentModel::parse(&self.deployment_model).ok_or(Msg::ErrChoose),
-        );
+        let service_model = f.check("service_model", ServiceModel::parse(&self.service_model).ok_or(Msg::ErrChoose));
+        let deployment_model =
+            f.check("deployment_model", DeploymentModel::parse(&self.deployment_model).ok_or(Msg::ErrChoose));
         let phase = f.check("phase", Phase::parse(&self.phase).ok_or(Msg::ErrChoose));
         let phase_since = match self.phase_since.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             None => Some(today),
@@ -70,19 +65,9 @@ impl WebsiteInput {
         if phase_since.is_some_and(|d| d > today) {
             f.refuse("phase_since", Msg::ErrDateInFuture);
         }
-        let security_officer_id = match self
-            .security_officer_id
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
+        let security_officer_id = match self.security_officer_id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             None => Some(None),
-            Some(s) => f
-                .check(
-                    "security_officer_id",
-                    Uuid::parse_str(s).map_err(|_| Msg::ErrOfficerInvalid),
-                )
-                .map(Some),
+            Some(s) => f.check("security_officer_id", Uuid::parse_str(s).map_err(|_| Msg::ErrOfficerInvalid)).map(Some),
         };
         f.finish_with(|| {
             Some(ValidWebsite {
@@ -119,11 +104,7 @@ fn to_row(w: ListedWebsite, today: Date) -> WebsiteRow {
     let service_model = ServiceModel::parse(&w.service_model).unwrap_or(ServiceModel::Iaas);
     let deployment_model = DeploymentModel::parse(&w.deployment_model).unwrap_or(DeploymentModel::Public);
     let phase = Phase::parse(&w.phase).unwrap_or(Phase::Planning);
-    let is_gov = Domain {
-        unicode: w.domain.clone(),
-        ascii: String::new(),
-    }
-    .is_government();
+    let is_gov = Domain { unicode: w.domain.clone(), ascii: String::new() }.is_government();
     WebsiteRow {
         flags: rules::website_flags(
             is_gov,
@@ -160,10 +141,9 @@ fn officer_alias() -> Alias {
     Alias::new("officer")
 }
 
-/// Websites with their agency's and officer's names, in one query.
-fn listed() -> Select<website::Entity> {
-    website::Entity::find()
-        .select_only()
+/// Websites of `base` (a capability's select) with their agency's and officer's names, in one query.
+fn listed(base: Select<website::Entity>) -> Select<website::Entity> {
+    base.select_only()
         .columns([
             website::Column::Id,
             website::Column::AgencyId,
@@ -176,14 +156,8 @@ fn listed() -> Select<website::Entity> {
             website::Column::PhaseSince,
             website::Column::SecurityOfficerId,
         ])
-        .column_as(
-            Expr::col((organisation::Entity, organisation::Column::Name)),
-            "agency_name",
-        )
-        .column_as(
-            Expr::col((officer_alias(), person::Column::DisplayName)),
-            "officer_name",
-        )
+        .column_as(Expr::col((organisation::Entity, organisation::Column::Name)), "agency_name")
+        .column_as(Expr::col((officer_alias(), person::Column::DisplayName)), "officer_name")
         .join(JoinType::InnerJoin, agency_of_website())
         .join_as(
             JoinType::LeftJoin,
@@ -237,10 +211,7 @@ pub async fn list_websites(
     today: Date,
     filter: &WebsiteFilter,
 ) -> ServiceResult<Vec<WebsiteRow>> {
-    let rows = filtered(reader, today, filter)?
-        .into_model::<ListedWebsite>()
-        .all(db)
-        .await?;
+    let rows = filtered(reader, today, filter)?.into_model::<ListedWebsite>().all(db).await?;
     Ok(rows.into_iter().map(|w| to_row(w, today)).collect())
 }
 
@@ -252,26 +223,18 @@ pub async fn page_websites(
     filter: &WebsiteFilter,
 ) -> ServiceResult<(Vec<WebsiteRow>, u64, u64, u64)> {
     let query = filtered(reader, today, filter)?;
-    let total = count_matching(db, matching(reader, today, filter)?).await?;
+    let total = count_matching(db, reader, matching(today, filter)?).await?;
     let pages = Ord::max(total.div_ceil(WEBSITE_PAGE), 1);
-    let page = filter
-        .page
-        .as_deref()
-        .and_then(|p| p.trim().parse::<u64>().ok())
-        .unwrap_or(1)
-        .clamp(1, pages);
-    let rows = query
-        .offset((page - 1) * WEBSITE_PAGE)
-        .limit(WEBSITE_PAGE)
-        .into_model::<ListedWebsite>()
-        .all(db)
-        .await?;
+    let page = filter.page.as_deref().and_then(|p| p.trim().parse::<u64>().ok()).unwrap_or(1).clamp(1, pages);
+    let rows =
+        query.offset((page - 1) * WEBSITE_PAGE).limit(WEBSITE_PAGE).into_model::<ListedWebsite>().all(db).await?;
     Ok((rows.into_iter().map(|w| to_row(w, today)).collect(), total, page, pages))
 }
 
-/// The reach and the filters of a list, as one condition over website and its agency.
-fn matching(reader: &WebsiteReader, today: Date, filter: &WebsiteFilter) -> ServiceResult<Condition> {
-    let mut cond = Condition::all().add(reader.condition());
+/// The filters of a list, as one condition over website and its agency (the reach is the
+/// reader's select).
+fn matching(today: Date, filter: &WebsiteFilter) -> ServiceResult<Condition> {
+    let mut cond = Condition::all();
     if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
         let pattern = format!("%{}%", q.replace(['%', '_'], ""));
         cond = cond.add(
@@ -298,27 +261,19 @@ fn matching(reader: &WebsiteReader, today: Date, filter: &WebsiteFilter) -> Serv
 
 /// How many websites match: the reach and filters over website and its agency only, without the
 /// officer's join or any order (which the count does not need).
-async fn count_matching(db: &DatabaseConnection, cond: Condition) -> ServiceResult<u64> {
-    Ok(website::Entity::find()
-        .join(JoinType::InnerJoin, agency_of_website())
-        .filter(cond)
-        .count(db)
-        .await?)
+async fn count_matching(db: &DatabaseConnection, reader: &WebsiteReader, cond: Condition) -> ServiceResult<u64> {
+    Ok(reader.websites().join(JoinType::InnerJoin, agency_of_website()).filter(cond).count(db).await?)
 }
 
 /// The query of the list: reach, filters and order.
 fn filtered(reader: &WebsiteReader, today: Date, filter: &WebsiteFilter) -> ServiceResult<Select<website::Entity>> {
-    let mut query = listed().filter(matching(reader, today, filter)?);
+    let mut query = listed(reader.websites()).filter(matching(today, filter)?);
     let sort = filter.sort.as_deref().unwrap_or("agency");
     let (desc, key) = match sort.strip_prefix('-') {
         Some(k) => (true, k),
         None => (false, sort),
     };
-    let order = if desc {
-        sea_orm::Order::Desc
-    } else {
-        sea_orm::Order::Asc
-    };
+    let order = if desc { sea_orm::Order::Desc } else { sea_orm::Order::Asc };
     query = match key {
         "agency" | "" => query.order_by(Expr::col((organisation::Entity, organisation::Column::Name)), order),
         "name" => query.order_by(website::Column::Name, order),
@@ -327,9 +282,7 @@ fn filtered(reader: &WebsiteReader, today: Date, filter: &WebsiteFilter) -> Serv
         "phase" => query.order_by(website::Column::Phase, order),
         _ => return Err(ServiceError::invalid("sort", Msg::ErrChoose)),
     };
-    Ok(query
-        .order_by_asc(website::Column::Name)
-        .order_by_asc(website::Column::Id))
+    Ok(query.order_by_asc(website::Column::Name).order_by_asc(website::Column::Id))
 }
 
 /// The writer's people who may be named its websites' responsible security officer.
@@ -341,7 +294,7 @@ pub async fn officer_choices<C: ConnectionTrait>(
 }
 
 async fn people_with_officer_role<C: ConnectionTrait>(conn: &C, agency_id: Uuid) -> ServiceResult<Vec<(Uuid, String)>> {
-    let people = super::people_holding(conn, agency_id, &[Role::SecurityOfficer]).await?;
+    let people = crate::tenancy::scope::people_holding(conn, agency_id, &[Role::SecurityOfficer]).await?;
     Ok(people.into_iter().map(|p| (p.id, p.display_name)).collect())
 }
 
@@ -353,8 +306,7 @@ pub async fn get_website(
     today: Date,
     id: Uuid,
 ) -> ServiceResult<WebsiteDetail> {
-    let w = listed()
-        .filter(reader.condition())
+    let w = listed(reader.websites())
         .filter(website::Column::Id.eq(id))
         .into_model::<ListedWebsite>()
         .one(db)
@@ -363,24 +315,11 @@ pub async fn get_website(
     let security_officer_id = w.security_officer_id;
     let agency_id = w.agency_id;
     // Who serves it now: engagements in force that cover it (a provider sees only its own).
-    let serving = engagement::Entity::find()
-        .filter(engagement::Column::Id.in_subquery(crate::tenancy::scope::engagements_in_force(None, today)))
-        .filter(reader.engagement_visibility())
-        .filter(
-            engagement::Column::Id.in_subquery(
-                sea_orm::sea_query::Query::select()
-                    .column(engagement_website::Column::EngagementId)
-                    .from(engagement_website::Entity)
-                    .and_where(engagement_website::Column::WebsiteId.eq(id))
-                    .to_owned(),
-            ),
-        )
+    let serving = reader
+        .serving(id, today)
         .select_only()
         .column(engagement::Column::Role)
-        .column_as(
-            Expr::col((organisation::Entity, organisation::Column::Name)),
-            "provider_name",
-        )
+        .column_as(Expr::col((organisation::Entity, organisation::Column::Name)), "provider_name")
         .join(
             JoinType::InnerJoin,
             engagement::Entity::belongs_to(organisation::Entity)
@@ -393,11 +332,7 @@ pub async fn get_website(
         .all(db)
         .await?;
     let can_edit = crate::tenancy::scope::website_writer(actor).is_ok_and(|wr| wr.agency_id() == agency_id);
-    let officer_choices = if can_edit {
-        people_with_officer_role(db, agency_id).await?
-    } else {
-        Vec::new()
-    };
+    let officer_choices = if can_edit { people_with_officer_role(db, agency_id).await? } else { Vec::new() };
     Ok(WebsiteDetail {
         website: to_row(w, today),
         security_officer_id,
@@ -412,11 +347,7 @@ pub async fn get_website(
 
 async fn check_officer<C: ConnectionTrait>(conn: &C, agency_id: Uuid, officer: Option<Uuid>) -> ServiceResult<()> {
     if let Some(id) = officer {
-        if !people_with_officer_role(conn, agency_id)
-            .await?
-            .iter()
-            .any(|(p, _)| *p == id)
-        {
+        if !people_with_officer_role(conn, agency_id).await?.iter().any(|(p, _)| *p == id) {
             return Err(ServiceError::invalid("security_officer_id", Msg::ErrOfficerInvalid));
         }
     }
@@ -467,21 +398,10 @@ pub async fn create_website(
     .insert(&txn)
     .await
     .on_unique("domain", Msg::ErrDomainTaken)?;
-    append(
-        &txn,
-        now,
-        AuditEntry::by(
-            actor,
-            meta,
-            AuditAction::WebsiteCreate,
-            format!("website {}", v.name),
-            describe(&v),
-        ),
-    )
-    .await?;
-    // What changed is read by cached views: they read again (here and on other instances).
-    crate::backend::epoch::bump(&txn).await?;
-    txn.commit().await?;
+    AuditEntry::by(actor, meta, AuditAction::WebsiteCreate, format!("website {}", v.name), describe(&v))
+        .record(&txn, now)
+        .await?;
+    crate::backend::epoch::commit_change(txn).await?;
     Ok(id)
 }
 
@@ -499,11 +419,7 @@ pub async fn update_website(
 ) -> ServiceResult<()> {
     let v = input.parse(today)?;
     let txn = write_txn(db).await?;
-    let w = website::Entity::find_by_id(id)
-        .filter(website::Column::AgencyId.eq(writer.agency_id()))
-        .one(&txn)
-        .await?
-        .ok_or(ServiceError::NotFound)?;
+    let w = writer.websites().filter(website::Column::Id.eq(id)).one(&txn).await?.ok_or(ServiceError::NotFound)?;
     check_officer(&txn, writer.agency_id(), v.security_officer_id).await?;
     let before = format!(
         "domain={}; level={}; service={}; deployment={}; phase={} since {}",
@@ -528,39 +444,22 @@ pub async fn update_website(
     am.updated_at = Set(now);
     am.update(&txn).await.on_unique("domain", Msg::ErrDomainTaken)?;
     let after = describe(&v);
-    let mut summary = if before == after {
-        String::new()
-    } else {
-        format!("{before} → {after}")
-    };
+    let mut summary = if before == after { String::new() } else { format!("{before} → {after}") };
     if officer_changed {
         if !summary.is_empty() {
             summary.push_str("; ");
         }
         summary.push_str(&format!(
             "security officer → {}",
-            v.security_officer_id
-                .map(|u| u.to_string())
-                .unwrap_or_else(|| "none".into())
+            v.security_officer_id.map(|u| u.to_string()).unwrap_or_else(|| "none".into())
         ));
     }
     if !summary.is_empty() {
-        append(
-            &txn,
-            now,
-            AuditEntry::by(
-                actor,
-                meta,
-                AuditAction::WebsiteUpdate,
-                format!("website {}", v.name),
-                summary,
-            ),
-        )
-        .await?;
+        AuditEntry::by(actor, meta, AuditAction::WebsiteUpdate, format!("website {}", v.name), summary)
+            .record(&txn, now)
+            .await?;
     }
-    // What changed is read by cached views: they read again (here and on other instances).
-    crate::backend::epoch::bump(&txn).await?;
-    txn.commit().await?;
+    crate::backend::epoch::commit_change(txn).await?;
     Ok(())
 }
 
@@ -611,86 +510,20 @@ mod tests {
     fn website_input_is_parsed_field_by_field() {
         let today = date!(2026 - 11 - 25);
         assert!(input().parse(today).is_ok());
+        assert_eq!(field(WebsiteInput { name: " ".into(), ..input() }.parse(today)), "name");
+        assert_eq!(field(WebsiteInput { domain: "not a domain".into(), ..input() }.parse(today)), "domain");
+        assert_eq!(field(WebsiteInput { protection_level: "6".into(), ..input() }.parse(today)), "protection_level");
+        assert_eq!(field(WebsiteInput { service_model: "xaas".into(), ..input() }.parse(today)), "service_model");
+        assert_eq!(field(WebsiteInput { phase: "done".into(), ..input() }.parse(today)), "phase");
         assert_eq!(
-            field(
-                WebsiteInput {
-                    name: " ".into(),
-                    ..input()
-                }
-                .parse(today)
-            ),
-            "name"
-        );
-        assert_eq!(
-            field(
-                WebsiteInput {
-                    domain: "not a domain".into(),
-                    ..input()
-                }
-                .parse(today)
-            ),
-            "domain"
-        );
-        assert_eq!(
-            field(
-                WebsiteInput {
-                    protection_level: "6".into(),
-                    ..input()
-                }
-                .parse(today)
-            ),
-            "protection_level"
-        );
-        assert_eq!(
-            field(
-                WebsiteInput {
-                    service_model: "xaas".into(),
-                    ..input()
-                }
-                .parse(today)
-            ),
-            "service_model"
-        );
-        assert_eq!(
-            field(
-                WebsiteInput {
-                    phase: "done".into(),
-                    ..input()
-                }
-                .parse(today)
-            ),
-            "phase"
-        );
-        assert_eq!(
-            field(
-                WebsiteInput {
-                    phase_since: Some("2027-01-01".into()),
-                    ..input()
-                }
-                .parse(today)
-            ),
+            field(WebsiteInput { phase_since: Some("2027-01-01".into()), ..input() }.parse(today)),
             "phase_since"
         );
         assert_eq!(
-            field(
-                WebsiteInput {
-                    security_officer_id: Some("nobody".into()),
-                    ..input()
-                }
-                .parse(today)
-            ),
+            field(WebsiteInput { security_officer_id: Some("nobody".into()), ..input() }.parse(today)),
             "security_officer_id"
         );
-        assert_eq!(
-            WebsiteInput {
-                phase_since: None,
-                ..input()
-            }
-            .parse(today)
-            .map(|v| v.phase_since)
-            .ok(),
-            Some(today)
-        );
+        assert_eq!(WebsiteInput { phase_since: None, ..input() }.parse(today).map(|v| v.phase_since).ok(), Some(today));
     }
 
     #[test]
