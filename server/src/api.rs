@@ -3,6 +3,7 @@
 //! generated from the handlers and wire types.
 // A problem is built only on the error path of a request, once; boxing it would buy nothing.
 #![allow(clippy::result_large_err)]
+use app::backend::actor::Acting;
 use std::collections::HashMap;
 
 use app::{
@@ -412,7 +413,8 @@ async fn upload(
         let parsed = report_http::read_multipart(state, multipart).await?;
         let key = headers.get("idempotency-key").and_then(|v| v.to_str().ok());
         let new = report_http::new_version(state, &submitter, parsed, key, fixed).await?;
-        Ok(service::submit(&state.db, &state.files, state.clock.now(), &submitter, actor, meta, new).await?)
+        Ok(service::submit(&state.db, &state.files, &Acting { actor, meta, now: state.clock.now() }, &submitter, new)
+            .await?)
     }
     .await;
     let outcome = result.map_err(|e| Problem::from_upload(e, meta))?;

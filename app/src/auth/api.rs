@@ -56,7 +56,7 @@ pub async fn create_api_token(name: String, days: String) -> Result<String, AppE
             text: crate::i18n::Msg::TokenCreated.text(locale).into(),
             secret: Some(secret.clone()),
         },
-        |c| async move { super::tokens::create(&c.state.db, c.now, &c.actor, &c.meta, &name, &days).await },
+        |c| async move { super::tokens::create(&c.state.db, &c.acting(), &name, &days).await },
     )
     .await
 }
@@ -64,6 +64,5 @@ pub async fn create_api_token(name: String, days: String) -> Result<String, AppE
 #[server(endpoint = "revoke_api_token")]
 pub async fn revoke_api_token(id: uuid::Uuid) -> Result<(), AppError> {
     use crate::ui::form::{saved_flash, serve_form};
-    serve_form(saved_flash, |c| async move { super::tokens::revoke(&c.state.db, c.now, &c.actor, &c.meta, id).await })
-        .await
+    serve_form(saved_flash, |c| async move { super::tokens::revoke(&c.state.db, &c.acting(), id).await }).await
 }

@@ -1,5 +1,6 @@
 //! Sign-in, sign-out, password change and language as plain form posts: they work the same with
 //! or without JavaScript, and answer with exact statuses (303, 429 with Retry-After).
+use crate::backend::actor::Acting;
 use std::net::IpAddr;
 
 use axum::{
@@ -198,7 +199,7 @@ pub async fn sign_out(
     Extension(meta): Extension<RequestMeta>,
 ) -> Response {
     if let Some(Extension(actor)) = actor {
-        if let Err(e) = service::record_sign_out(&state.db, state.clock.now(), &actor, &meta).await {
+        if let Err(e) = service::record_sign_out(&state.db, &Acting { actor: &actor, meta: &meta, now: state.clock.now() }).await {
             tracing::error!(request_id = meta.request_id, error = %e, "could not audit a sign-out");
         }
     }
@@ -235,7 +236,7 @@ pub async fn change_password(
     };
     let input = PasswordChange { current: form.current, new: form.new, confirm: form.confirm };
     let now = state.clock.now();
-    match service::change_password(&state.db, now, &actor, &meta, input).await {
+    match service::change_password(&state.db, &Acting { actor: &actor, meta: &meta, now }, input).await {
         Ok(generation) => {
             // This session goes on under the new generation (with a new id); every other has ended.
             let mut auth = session.get::<SessionAuth>(AUTH_KEY).await.ok().flatten().unwrap_or(SessionAuth {
@@ -284,7 +285,7 @@ pub async fn set_locale(
         return Redirect::to(&back).into_response();
     };
     if let Some(Extension(actor)) = actor {
-        if let Err(e) = service::set_locale(&state.db, state.clock.now(), &actor, &meta, locale).await {
+        if let Err(e) = service::set_locale(&state.db, &Acting { actor: &actor, meta: &meta, now: state.clock.now() }, locale).await {
             tracing::error!(request_id = meta.request_id, error = %e, "could not store a language preference");
         }
     }
@@ -352,7 +353,7 @@ pub async fn set_preferences(
         return Redirect::to("/login?next=/account/password").into_response();
     };
     let zone = form.map(|Form(f)| f.time_zone).unwrap_or_default();
-    match service::set_time_zone(&state.db, state.clock.now(), &actor, &meta, &zone).await {
+    match service::set_time_zone(&state.db, &Acting { actor: &actor, meta: &meta, now: state.clock.now() }, &zone).await {
         Ok(()) => {
             flash::set(&session, Flash { ok: true, text: Msg::PreferencesSaved.text(locale).into(), secret: None })
                 .await;

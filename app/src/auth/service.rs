@@ -1,4 +1,5 @@
 //! Sign-in with lockout and constant-cost failure, password change and hashing, the language preference.
+use crate::backend::actor::Acting;
 use std::sync::OnceLock;
 
 use argon2::{
@@ -17,7 +18,7 @@ use crate::{
         service::{append, AuditEntry, Record},
         AuditAction,
     },
-    backend::{actor::Actor, db::write_txn, request::RequestMeta, ServiceError, ServiceResult},
+    backend::{db::write_txn, request::RequestMeta, ServiceError, ServiceResult},
     i18n::{Locale, Msg},
     tenancy::entity::person,
 };
@@ -173,12 +174,8 @@ pub async fn sign_in(
     })
 }
 
-pub async fn record_sign_out(
-    db: &DatabaseConnection,
-    now: OffsetDateTime,
-    actor: &Actor,
-    meta: &RequestMeta,
-) -> ServiceResult<()> {
+pub async fn record_sign_out(db: &DatabaseConnection, by: &Acting<'_>) -> ServiceResult<()> {
+    let Acting { actor, meta, now } = *by;
     let txn = write_txn(db).await?;
     AuditEntry::by(actor, meta, AuditAction::SignOut, actor.email.clone(), "signed out").record(&txn, now).await?;
     txn.commit().await?;
@@ -222,13 +219,8 @@ pub struct PasswordChange {
 /// Changes the actor's own password (the current one required), clears the must-change flag and
 /// ends the person's other sessions: returns the new session generation, which the caller's own
 /// session takes on so that it alone goes on.
-pub async fn change_password(
-    db: &DatabaseConnection,
-    now: OffsetDateTime,
-    actor: &Actor,
-    meta: &RequestMeta,
-    input: PasswordChange,
-) -> ServiceResult<i32> {
+pub async fn change_password(db: &DatabaseConnection, by: &Acting<'_>, input: PasswordChange) -> ServiceResult<i32> {
+    let Acting { actor, meta, now } = *by;
     if input.new != input.confirm {
         return Err(ServiceError::invalid("confirm", Msg::ErrPasswordMismatch));
     }
@@ -284,28 +276,18 @@ pub async fn change_password(
 }
 
 /// Remembers the person's language.
-pub async fn set_locale(
-    db: &DatabaseConnection,
-    now: OffsetDateTime,
-    actor: &Actor,
-    meta: &RequestMeta,
-    locale: Locale,
-) -> ServiceResult<()> {
+pub async fn set_locale(db: &DatabaseConnection, by: &Acting<'_>, locale: Locale) -> ServiceResult<()> {
+    let actor = by.actor;
     if actor.locale == Some(locale) {
         return Ok(());
     }
     let summary = format!("language → {}", locale.code());
-    update_own(db, now, actor, meta, person::Column::Locale, locale.code(), AuditAction::LocaleChange, summary).await
+    update_own(db, by, person::Column::Locale, locale.code(), AuditAction::LocaleChange, summary).await
 }
 
 /// Sets the person's time zone (an IANA name known to the bundled database).
-pub async fn set_time_zone(
-    db: &DatabaseConnection,
-    now: OffsetDateTime,
-    actor: &Actor,
-    meta: &RequestMeta,
-    zone: &str,
-) -> ServiceResult<()> {
+pub async fn set_time_zone(db: &DatabaseConnection, by: &Acting<'_>, zone: &str) -> ServiceResult<()> {
+    let actor = by.actor;
     let zone = zone.trim();
     if !crate::backend::time_fmt::is_known_zone(zone) || zone.len() > 64 {
         return Err(ServiceError::invalid("time_zone", Msg::ErrTimeZone));
@@ -314,21 +296,19 @@ pub async fn set_time_zone(
         return Ok(());
     }
     let summary = format!("time zone: {} → {zone}", actor.time_zone);
-    update_own(db, now, actor, meta, person::Column::TimeZone, zone, AuditAction::PreferencesChange, summary).await
+    update_own(db, by, person::Column::TimeZone, zone, AuditAction::PreferencesChange, summary).await
 }
 
 /// Writes one column of the actor's own person row and audits it, in one transaction.
-#[allow(clippy::too_many_arguments)]
 async fn update_own(
     db: &DatabaseConnection,
-    now: OffsetDateTime,
-    actor: &Actor,
-    meta: &RequestMeta,
+    by: &Acting<'_>,
     column: person::Column,
     value: &str,
     action: AuditAction,
     summary: String,
 ) -> ServiceResult<()> {
+    let Acting { actor, meta, now } = *by;
     let txn = write_txn(db).await?;
     person::Entity::update_many()
         .col_expr(column, value.into())

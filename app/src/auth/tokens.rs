@@ -1,5 +1,6 @@
 //! Personal API tokens: minted once (only their SHA-256 is kept), named, expiring, revocable, with
 //! their last use recorded; a token resolves to its person's Actor, so it has exactly its rights.
+use crate::backend::actor::Acting;
 use rand::RngCore;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
@@ -15,7 +16,7 @@ use crate::{
         AuditAction,
     },
     backend::{
-        actor::Actor, db::write_txn, entity::api_token, epoch::Caches, request::RequestMeta, time_fmt::format_in_zone,
+        actor::Actor, db::write_txn, entity::api_token, epoch::Caches, time_fmt::format_in_zone,
         ServiceError, ServiceResult,
     },
     i18n::Msg,
@@ -107,14 +108,8 @@ async fn insert(
 }
 
 /// Mints a token for the signed-in person; the secret is returned once and never stored.
-pub async fn create(
-    db: &DatabaseConnection,
-    now: OffsetDateTime,
-    actor: &Actor,
-    meta: &RequestMeta,
-    name: &str,
-    days: &str,
-) -> ServiceResult<String> {
+pub async fn create(db: &DatabaseConnection, by: &Acting<'_>, name: &str, days: &str) -> ServiceResult<String> {
+    let Acting { actor, meta, now } = *by;
     let (name, days) = parse_request(name, days)?;
     let audit = AuditEntry::by(
         actor,
@@ -161,13 +156,8 @@ pub async fn list(db: &DatabaseConnection, now: OffsetDateTime, actor: &Actor) -
 }
 
 /// Revokes one of the person's own tokens (another person's is "not found").
-pub async fn revoke(
-    db: &DatabaseConnection,
-    now: OffsetDateTime,
-    actor: &Actor,
-    meta: &RequestMeta,
-    id: Uuid,
-) -> ServiceResult<()> {
+pub async fn revoke(db: &DatabaseConnection, by: &Acting<'_>, id: Uuid) -> ServiceResult<()> {
+    let Acting { actor, meta, now } = *by;
     let txn = write_txn(db).await?;
     let t = super::scope::own_tokens(actor)
         .filter(api_token::Column::Id.eq(id))

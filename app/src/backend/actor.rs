@@ -51,3 +51,12 @@ pub fn require() -> ServiceResult<Actor> {
     }
     Ok(actor)
 }
+
+/// Who acts, when, and from where: what every change carries into its audit entries and mail.
+/// Services that change something take it in one argument.
+#[derive(Clone, Copy, Debug)]
+pub struct Acting<'a> {
+    pub actor: &'a Actor,
+    pub meta: &'a super::request::RequestMeta,
+    pub now: time::OffsetDateTime,
+}

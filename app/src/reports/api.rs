@@ -84,7 +84,7 @@ pub async fn review_submission(id: Uuid, decision: String, comment: String) -> R
         let reviewer = crate::reports::scope::report_reviewer(&c.state.db, &c.actor).await?;
         let decision = super::Decision::parse(decision.trim())
             .ok_or(ServiceError::invalid("decision", crate::i18n::Msg::ErrChoose))?;
-        service::review(&c.state.db, c.now, &reviewer, &c.actor, &c.meta, id, decision, &comment).await
+        service::review(&c.state.db, &c.acting(), &reviewer, id, decision, &comment).await
     })
     .await
 }
@@ -93,7 +93,7 @@ pub async fn review_submission(id: Uuid, decision: String, comment: String) -> R
 pub async fn create_obligation(#[server(flatten)] input: ObligationInput) -> Result<Uuid, AppError> {
     serve_form(saved_flash, |c| async move {
         let reviewer = crate::reports::scope::report_reviewer(&c.state.db, &c.actor).await?;
-        service::create_obligation(&c.state.db, c.now, c.state.today(), &reviewer, &c.actor, &c.meta, &input).await
+        service::create_obligation(&c.state.db, &c.acting(), c.state.today(), &reviewer, &input).await
     })
     .await
 }
@@ -108,8 +108,7 @@ pub async fn end_obligation(id: Uuid, reason: String) -> Result<(), AppError> {
         },
         |c| async move {
             let reviewer = crate::reports::scope::report_reviewer(&c.state.db, &c.actor).await?;
-            service::end_obligation(&c.state.db, c.now, c.state.today(), &reviewer, &c.actor, &c.meta, id, &reason)
-                .await
+            service::end_obligation(&c.state.db, &c.acting(), c.state.today(), &reviewer, id, &reason).await
         },
     )
     .await

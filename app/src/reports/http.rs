@@ -1,5 +1,6 @@
 //! The report routes that are not server functions: the multipart submission (streamed, shared with
 //! the machine API), file downloads, and the CSV exports of the work list and the matrix.
+use crate::backend::actor::Acting;
 use std::collections::HashMap;
 
 use axum::{
@@ -409,7 +410,7 @@ pub async fn submit_form(
         typed = parsed.fields.clone();
         read?;
         let new = new_version(&state, &submitter, parsed, None, None).await?;
-        Ok(service::submit(&state.db, &state.files, state.clock.now(), &submitter, &actor, &meta, new).await?)
+        Ok(service::submit(&state.db, &state.files, &Acting { actor: &actor, meta: &meta, now: state.clock.now() }, &submitter, new).await?)
     }
     .await;
     match (result, json) {

@@ -90,6 +90,13 @@ pub struct Call {
     pub meta: RequestMeta,
 }
 
+impl Call {
+    /// The actor, the call's moment and its origin, for a service that changes something.
+    pub fn acting(&self) -> actor::Acting<'_> {
+        actor::Acting { actor: &self.actor, meta: &self.meta, now: self.now }
+    }
+}
+
 /// Who is asking, for a server function: signed in, password changed.
 fn call() -> Result<Call, ServiceError> {
     let state = leptos::prelude::expect_context::<AppState>();

@@ -1,5 +1,6 @@
 //! Reports' services, one file per concern: obligations, submissions, review, work lists, the matrix
 //! and reminders; this file holds what they share. Every query ANDs in the capability's scope.
+use crate::backend::actor::Acting;
 use crate::reports::scope::{
     ObligationScope, Obligations, ReportReader, ReportReviewer, ReportSubmitter, ReviewerScope, SubmissionIn,
 };
@@ -35,7 +36,6 @@ use crate::{
         epoch::{self, Caches},
         error::OnConstraint,
         mail,
-        request::RequestMeta,
         storage::{FileStore, Received},
         time_fmt::{date_in_zone, format_in_zone, start_of_day_in_zone},
         ServiceError, ServiceResult,

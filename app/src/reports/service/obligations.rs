@@ -112,16 +112,8 @@ async fn chosen<E: EntityTrait, C: ConnectionTrait>(
 /// Sets an obligation owed to the reviewer's organisation. A provider's obligation sits on an
 /// engagement it has accepted that has not ended (`today`: the portal's day), and its last period
 /// is at the latest the one in which the engagement ends.
-#[allow(clippy::too_many_arguments)]
-pub async fn create_obligation(
-    db: &DatabaseConnection,
-    now: OffsetDateTime,
-    today: Date,
-    reviewer: &ReportReviewer,
-    actor: &Actor,
-    meta: &RequestMeta,
-    input: &ObligationInput,
-) -> ServiceResult<Uuid> {
+pub async fn create_obligation(db: &DatabaseConnection, by: &Acting<'_>, today: Date, reviewer: &ReportReviewer, input: &ObligationInput) -> ServiceResult<Uuid> {
+    let Acting { actor, meta, now } = *by;
     let mut v = input.parse()?;
     let txn = write_txn(db).await?;
     // An agency asks reports of its providers (on an engagement), a regulator of its agencies.
@@ -201,17 +193,8 @@ pub async fn create_obligation(
 /// The receiving side ends an obligation it set, with a reason: the periods already over are
 /// still owed (and one already submitted for stays), later ones are not; everything received is
 /// kept. `today` is the portal's day.
-#[allow(clippy::too_many_arguments)]
-pub async fn end_obligation(
-    db: &DatabaseConnection,
-    now: OffsetDateTime,
-    today: Date,
-    reviewer: &ReportReviewer,
-    actor: &Actor,
-    meta: &RequestMeta,
-    id: Uuid,
-    reason: &str,
-) -> ServiceResult<()> {
+pub async fn end_obligation(db: &DatabaseConnection, by: &Acting<'_>, today: Date, reviewer: &ReportReviewer, id: Uuid, reason: &str) -> ServiceResult<()> {
+    let Acting { actor, meta, now } = *by;
     let reason = reason.trim();
     if reason.is_empty() {
         return Err(invalid("reason", Msg::ErrEndReasonRequired));
@@ -305,14 +288,8 @@ pub async fn end_with_engagement<C: ConnectionTrait>(
 /// has it in its jurisdiction move to the agency's regulator now, with their history (which the
 /// old one no longer reaches). Called inside the tree change's transaction; audited for the
 /// agency and for the regulator that receives them.
-pub async fn follow_jurisdiction<C: ConnectionTrait>(
-    txn: &C,
-    now: OffsetDateTime,
-    cap: &JurisdictionAdmin,
-    actor: &Actor,
-    meta: &RequestMeta,
-    agencies: &[Uuid],
-) -> ServiceResult<u32> {
+pub async fn follow_jurisdiction<C: ConnectionTrait>(txn: &C, by: &Acting<'_>, cap: &JurisdictionAdmin, agencies: &[Uuid]) -> ServiceResult<u32> {
+    let Acting { actor, meta, now } = *by;
     if agencies.is_empty() {
         return Ok(0);
     }

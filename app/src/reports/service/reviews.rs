@@ -2,17 +2,8 @@
 use super::*;
 
 /// The receiving organisation accepts the waiting version or returns it with a comment.
-#[allow(clippy::too_many_arguments)]
-pub async fn review(
-    db: &DatabaseConnection,
-    now: OffsetDateTime,
-    reviewer: &ReportReviewer,
-    actor: &Actor,
-    meta: &RequestMeta,
-    submission_id: Uuid,
-    decision: Decision,
-    comment: &str,
-) -> ServiceResult<()> {
+pub async fn review(db: &DatabaseConnection, by: &Acting<'_>, reviewer: &ReportReviewer, submission_id: Uuid, decision: Decision, comment: &str) -> ServiceResult<()> {
+    let Acting { actor, meta, now } = *by;
     let comment = comment.trim();
     if decision == Decision::Return && comment.is_empty() {
         return Err(invalid("comment", Msg::ErrCommentRequired));

@@ -88,15 +88,8 @@ pub fn parse_idempotency_key(raw: &str) -> ServiceResult<Option<String>> {
 
 /// Submits a version. Files are placed under their hash before the transaction commits; if it
 /// does not commit, what it placed stays unreferenced until the sweeper removes it after its grace.
-pub async fn submit(
-    db: &DatabaseConnection,
-    store: &FileStore,
-    now: OffsetDateTime,
-    submitter: &ReportSubmitter,
-    actor: &Actor,
-    meta: &RequestMeta,
-    new: NewVersion,
-) -> ServiceResult<SubmitOutcome> {
+pub async fn submit(db: &DatabaseConnection, store: &FileStore, by: &Acting<'_>, submitter: &ReportSubmitter, new: NewVersion) -> ServiceResult<SubmitOutcome> {
+    let Acting { actor, meta, now } = *by;
     let fp = fingerprint(&new);
     if let Some(key) = &new.idempotency_key {
         if let Some(id) = replay(db, submitter, actor, key, &fp).await? {

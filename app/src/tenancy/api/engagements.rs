@@ -61,7 +61,7 @@ pub async fn get_engagement(id: Uuid) -> Result<EngagementRow, AppError> {
 pub async fn invite_provider(#[server(flatten)] input: InviteInput) -> Result<Uuid, AppError> {
     serve_form(super::saved_flash, |c| async move {
         let writer = crate::tenancy::scope::engagement_writer(&c.actor)?;
-        engagements::invite(&c.state.db, c.now, &writer, &c.actor, &c.meta, &input).await
+        engagements::invite(&c.state.db, &c.acting(), &writer, &input).await
     })
     .await
 }
@@ -70,7 +70,7 @@ pub async fn invite_provider(#[server(flatten)] input: InviteInput) -> Result<Uu
 pub async fn answer_engagement(id: Uuid, accept: bool) -> Result<(), AppError> {
     serve_form(super::saved_flash, |c| async move {
         let writer = crate::tenancy::scope::engagement_writer(&c.actor)?;
-        engagements::answer(&c.state.db, c.now, &writer, &c.actor, &c.meta, id, accept).await
+        engagements::answer(&c.state.db, &c.acting(), &writer, id, accept).await
     })
     .await
 }
@@ -79,7 +79,7 @@ pub async fn answer_engagement(id: Uuid, accept: bool) -> Result<(), AppError> {
 pub async fn end_engagement(id: Uuid) -> Result<(), AppError> {
     serve_form(super::saved_flash, |c| async move {
         let writer = crate::tenancy::scope::engagement_writer(&c.actor)?;
-        engagements::end(&c.state.db, c.now, c.state.today(), &writer, &c.actor, &c.meta, id).await
+        engagements::end(&c.state.db, &c.acting(), c.state.today(), &writer, id).await
     })
     .await
 }

@@ -50,7 +50,7 @@ pub async fn create_organisation(
     serve_form(otp_flash, |c| async move {
         let cap = crate::tenancy::scope::platform_admin(&c.actor)?;
         let input = super::service::NewOrganisation { name, kind, subtype, admin_email, admin_name };
-        let (_, otp) = super::service::create_organisation(&c.state.db, c.now, &cap, &c.actor, &c.meta, input).await?;
+        let (_, otp) = super::service::create_organisation(&c.state.db, &c.acting(), &cap, input).await?;
         Ok(otp)
     })
     .await
@@ -68,7 +68,7 @@ pub async fn update_organisation(
             name,
             active: active.as_deref().is_some_and(|v| v == "on" || v == "true"),
         };
-        super::service::update_organisation(&c.state.db, c.now, &cap, &c.actor, &c.meta, id, input).await
+        super::service::update_organisation(&c.state.db, &c.acting(), &cap, id, input).await
     })
     .await
 }
@@ -135,7 +135,7 @@ pub async fn create_person(
     serve_form(otp_flash, |c| async move {
         let cap = crate::tenancy::scope::people_admin(&c.actor)?;
         let input = super::service::NewPerson { email, display_name, roles: roles.codes() };
-        super::service::create_person(&c.state.db, c.now, &cap, &c.actor, &c.meta, input).await
+        super::service::create_person(&c.state.db, &c.acting(), &cap, input).await
     })
     .await
 }
@@ -151,7 +151,7 @@ pub async fn update_person(
     serve_form(saved_flash, |c| async move {
         let cap = crate::tenancy::scope::people_admin(&c.actor)?;
         let input = super::service::PersonUpdate { display_name, roles: roles.codes() };
-        super::service::update_person(&c.state.db, c.now, &cap, &c.actor, &c.meta, id, input).await
+        super::service::update_person(&c.state.db, &c.acting(), &cap, id, input).await
     })
     .await
 }
@@ -160,7 +160,7 @@ pub async fn update_person(
 pub async fn set_person_active(id: Uuid, active: bool) -> Result<(), AppError> {
     serve_form(saved_flash, |c| async move {
         let cap = crate::tenancy::scope::people_admin(&c.actor)?;
-        super::service::set_person_active(&c.state.db, c.now, &cap, &c.actor, &c.meta, id, active).await
+        super::service::set_person_active(&c.state.db, &c.acting(), &cap, id, active).await
     })
     .await
 }
@@ -175,7 +175,7 @@ pub async fn reset_person_password(id: Uuid) -> Result<OneTimePassword, AppError
         },
         |c| async move {
             let cap = crate::tenancy::scope::people_admin(&c.actor)?;
-            super::service::reset_password(&c.state.db, c.now, &cap, &c.actor, &c.meta, id).await
+            super::service::reset_password(&c.state.db, &c.acting(), &cap, id).await
         },
     )
     .await
@@ -196,10 +196,8 @@ pub async fn invite_person(
             let input = super::service::invitations::NewInvitation { email, display_name, roles: roles.codes() };
             super::service::invitations::invite_person(
                 &c.state.db,
-                c.now,
+                &c.acting(),
                 &cap,
-                &c.actor,
-                &c.meta,
                 &c.state.settings.public_base_url,
                 input,
             )

@@ -34,10 +34,8 @@ pub async fn place_in_jurisdiction(
         let moving = moving.as_deref().is_some_and(|v| v == "on" || v == "true");
         crate::tenancy::service::jurisdictions::place(
             &c.state.db,
-            c.now,
+            &c.acting(),
             &cap,
-            &c.actor,
-            &c.meta,
             organisation_id,
             regulator,
             moving,

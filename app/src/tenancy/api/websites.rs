@@ -50,16 +50,8 @@ pub async fn get_website(id: Uuid) -> Result<WebsiteDetail, AppError> {
 pub async fn create_website(#[server(flatten)] input: WebsiteInput) -> Result<Uuid, AppError> {
     serve_form(super::saved_flash, |c| async move {
         let writer = crate::tenancy::scope::website_writer(&c.actor)?;
-        crate::tenancy::service::websites::create_website(
-            &c.state.db,
-            c.now,
-            c.state.today(),
-            &writer,
-            &c.actor,
-            &c.meta,
-            &input,
-        )
-        .await
+        crate::tenancy::service::websites::create_website(&c.state.db, &c.acting(), c.state.today(), &writer, &input)
+            .await
     })
     .await
 }
@@ -70,11 +62,9 @@ pub async fn update_website(id: Uuid, #[server(flatten)] input: WebsiteInput) ->
         let writer = crate::tenancy::scope::website_writer(&c.actor)?;
         crate::tenancy::service::websites::update_website(
             &c.state.db,
-            c.now,
+            &c.acting(),
             c.state.today(),
             &writer,
-            &c.actor,
-            &c.meta,
             id,
             &input,
         )

@@ -1,5 +1,6 @@
 //! Engagements: an agency invites a provider over some of its websites; the provider accepts or
 //! declines; either side ends it. Each step is audited on both sides and mailed to the other.
+use crate::backend::actor::Acting;
 use crate::tenancy::scope::{EngagementReader, EngagementWriter, Side};
 use std::collections::HashMap;
 
@@ -10,7 +11,7 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult, IntoActiveModel, JoinType,
     QueryFilter, QueryOrder, QuerySelect, Select,
 };
-use time::{Date, OffsetDateTime};
+use time::Date;
 use uuid::Uuid;
 
 use super::super::{
@@ -22,7 +23,7 @@ use crate::{
         service::{AuditEntry, Record},
         AuditAction,
     },
-    backend::{actor::Actor, db::write_txn, request::RequestMeta, ServiceError, ServiceResult},
+    backend::{db::write_txn, ServiceError, ServiceResult},
     i18n::Msg,
     tenancy::mail::TenancyMail,
 };
@@ -277,14 +278,8 @@ pub async fn provider_choices(
 }
 
 /// The agency invites a provider over some of its websites.
-pub async fn invite(
-    db: &DatabaseConnection,
-    now: OffsetDateTime,
-    writer: &EngagementWriter,
-    actor: &Actor,
-    meta: &RequestMeta,
-    input: &InviteInput,
-) -> ServiceResult<Uuid> {
+pub async fn invite(db: &DatabaseConnection, by: &Acting<'_>, writer: &EngagementWriter, input: &InviteInput) -> ServiceResult<Uuid> {
+    let Acting { actor, meta, now } = *by;
     let Side::Agency(agency_id) = writer.side() else {
         return Err(ServiceError::Forbidden);
     };
@@ -373,15 +368,8 @@ async fn org_name<C: ConnectionTrait>(conn: &C, id: Uuid) -> ServiceResult<Strin
 }
 
 /// The provider accepts or declines an invitation.
-pub async fn answer(
-    db: &DatabaseConnection,
-    now: OffsetDateTime,
-    writer: &EngagementWriter,
-    actor: &Actor,
-    meta: &RequestMeta,
-    id: Uuid,
-    accept: bool,
-) -> ServiceResult<()> {
+pub async fn answer(db: &DatabaseConnection, by: &Acting<'_>, writer: &EngagementWriter, id: Uuid, accept: bool) -> ServiceResult<()> {
+    let Acting { actor, meta, now } = *by;
     let Side::Provider(_) = writer.side() else {
         return Err(ServiceError::NotFound);
     };
@@ -412,16 +400,8 @@ pub async fn answer(
 
 /// Either side ends an engagement (an agency may also withdraw an invitation). `today` is the
 /// portal's day.
-#[allow(clippy::too_many_arguments)]
-pub async fn end(
-    db: &DatabaseConnection,
-    now: OffsetDateTime,
-    today: Date,
-    writer: &EngagementWriter,
-    actor: &Actor,
-    meta: &RequestMeta,
-    id: Uuid,
-) -> ServiceResult<()> {
+pub async fn end(db: &DatabaseConnection, by: &Acting<'_>, today: Date, writer: &EngagementWriter, id: Uuid) -> ServiceResult<()> {
+    let Acting { actor, meta, now } = *by;
     let txn = write_txn(db).await?;
     let e = writable(&txn, writer, id).await?;
     let status = EngagementStatus::parse(&e.status).unwrap_or(EngagementStatus::Ended);

@@ -1,5 +1,6 @@
 //! Invitations of people by email: the administrator names the person and roles, the portal mails
 //! a one-time link (only its hash is stored), and the person sets a password through it.
+use crate::backend::actor::Acting;
 use rand::RngCore;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, IntoActiveModel, QueryFilter,
@@ -47,15 +48,8 @@ pub struct NewInvitation {
 }
 
 /// Invites a person into the administrator's organisation and queues the mail with the link.
-pub async fn invite_person(
-    db: &DatabaseConnection,
-    now: OffsetDateTime,
-    cap: &PeopleAdmin,
-    actor: &Actor,
-    meta: &RequestMeta,
-    public_base_url: &str,
-    input: NewInvitation,
-) -> ServiceResult<()> {
+pub async fn invite_person(db: &DatabaseConnection, by: &Acting<'_>, cap: &PeopleAdmin, public_base_url: &str, input: NewInvitation) -> ServiceResult<()> {
+    let Acting { actor, meta, now } = *by;
     let email = parse_email(&input.email).map_err(|m| ServiceError::invalid("email", m))?;
     let name = parse_name("display_name", &input.display_name, 200)?;
     let txn = write_txn(db).await?;

@@ -1,12 +1,12 @@
 //! The jurisdiction tree: the platform places each agency under one regulator and regulators
 //! under regulators; no cycles, and never two regulators above one organisation.
+use crate::backend::actor::Acting;
 use std::collections::HashMap;
 
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, IntoActiveModel, QueryFilter,
     QueryOrder,
 };
-use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::super::{entity::organisation, rules, JurisdictionNode, JurisdictionTree, OrgKind};
@@ -15,7 +15,7 @@ use crate::{
         service::{append, AuditEntry, Record},
         AuditAction,
     },
-    backend::{actor::Actor, db::write_txn, request::RequestMeta, ServiceError, ServiceResult},
+    backend::{db::write_txn, ServiceError, ServiceResult},
     i18n::Msg,
     tenancy::scope::JurisdictionAdmin,
 };
@@ -67,17 +67,8 @@ pub async fn tree(db: &DatabaseConnection, cap: &JurisdictionAdmin) -> ServiceRe
 
 /// Puts an agency or regulator under `regulator` (or under none). An organisation already under a
 /// regulator is refused unless `moving` says the change is meant.
-#[allow(clippy::too_many_arguments)]
-pub async fn place(
-    db: &DatabaseConnection,
-    now: OffsetDateTime,
-    cap: &JurisdictionAdmin,
-    actor: &Actor,
-    meta: &RequestMeta,
-    child_id: Uuid,
-    regulator_id: Option<Uuid>,
-    moving: bool,
-) -> ServiceResult<()> {
+pub async fn place(db: &DatabaseConnection, by: &Acting<'_>, cap: &JurisdictionAdmin, child_id: Uuid, regulator_id: Option<Uuid>, moving: bool) -> ServiceResult<()> {
+    let Acting { actor, meta, now } = *by;
     let txn = write_txn(db).await?;
     let child = cap
         .placeable()
@@ -140,7 +131,7 @@ pub async fn place(
             .map(|o| o.id)
             .collect()
     };
-    crate::reports::service::follow_jurisdiction(&txn, now, cap, actor, meta, &moved_agencies).await?;
+    crate::reports::service::follow_jurisdiction(&txn, by, cap, &moved_agencies).await?;
     // The tree decides which agencies the cached matrices list.
     crate::backend::epoch::bump(&txn).await?;
     let summary = format!("regulator: {before} → {}", parent_name.clone().unwrap_or_else(|| "(none)".into()));

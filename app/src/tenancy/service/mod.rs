@@ -5,6 +5,7 @@ pub mod invitations;
 pub mod jurisdictions;
 pub mod websites;
 
+use crate::backend::actor::Acting;
 use crate::tenancy::scope::{people_holding, OutboxReader, PeopleAdmin, PlatformAdmin};
 use rand::Rng;
 use sea_orm::{
@@ -29,7 +30,6 @@ use crate::{
         db::write_txn,
         error::OnConstraint,
         mail::{self, MailTemplate, Recipient},
-        request::RequestMeta,
         time_fmt::format_in_zone,
         ServiceError, ServiceResult,
     },
@@ -193,14 +193,8 @@ pub(super) fn role_codes(roles: &[Role]) -> String {
 }
 
 /// Creates an organisation and its first administrator, who gets a one-time password.
-pub async fn create_organisation(
-    db: &DatabaseConnection,
-    now: OffsetDateTime,
-    _cap: &PlatformAdmin,
-    actor: &Actor,
-    meta: &RequestMeta,
-    input: NewOrganisation,
-) -> ServiceResult<(OrganisationRow, OneTimePassword)> {
+pub async fn create_organisation(db: &DatabaseConnection, by: &Acting<'_>, _cap: &PlatformAdmin, input: NewOrganisation) -> ServiceResult<(OrganisationRow, OneTimePassword)> {
+    let Acting { actor, meta, now } = *by;
     let name = parse_name("name", &input.name, 200)?;
     let kind = OrgKind::parse(&input.kind).ok_or(ServiceError::invalid("kind", Msg::ErrNameRequired))?;
     let subtype = match (kind, input.subtype.as_deref().filter(|s| !s.is_empty())) {
@@ -295,15 +289,8 @@ pub struct OrganisationUpdate {
 }
 
 /// Renames or (de)activates an organisation. The platform's own organisation cannot be deactivated.
-pub async fn update_organisation(
-    db: &DatabaseConnection,
-    now: OffsetDateTime,
-    cap: &PlatformAdmin,
-    actor: &Actor,
-    meta: &RequestMeta,
-    id: Uuid,
-    input: OrganisationUpdate,
-) -> ServiceResult<()> {
+pub async fn update_organisation(db: &DatabaseConnection, by: &Acting<'_>, cap: &PlatformAdmin, id: Uuid, input: OrganisationUpdate) -> ServiceResult<()> {
+    let Acting { actor, meta, now } = *by;
     let name = parse_name("name", &input.name, 200)?;
     let txn = write_txn(db).await?;
     let org =
@@ -394,14 +381,8 @@ fn check_grant(actor: &Actor, roles: &[Role], before: &[Role]) -> ServiceResult<
     Ok(())
 }
 
-pub async fn create_person(
-    db: &DatabaseConnection,
-    now: OffsetDateTime,
-    cap: &PeopleAdmin,
-    actor: &Actor,
-    meta: &RequestMeta,
-    input: NewPerson,
-) -> ServiceResult<OneTimePassword> {
+pub async fn create_person(db: &DatabaseConnection, by: &Acting<'_>, cap: &PeopleAdmin, input: NewPerson) -> ServiceResult<OneTimePassword> {
+    let Acting { actor, meta, now } = *by;
     let email = parse_email(&input.email).map_err(|m| ServiceError::invalid("email", m))?;
     let name = parse_name("display_name", &input.display_name, 200)?;
     let password = one_time_password();
@@ -434,15 +415,8 @@ pub struct PersonUpdate {
     pub roles: Vec<String>,
 }
 
-pub async fn update_person(
-    db: &DatabaseConnection,
-    now: OffsetDateTime,
-    cap: &PeopleAdmin,
-    actor: &Actor,
-    meta: &RequestMeta,
-    id: Uuid,
-    input: PersonUpdate,
-) -> ServiceResult<()> {
+pub async fn update_person(db: &DatabaseConnection, by: &Acting<'_>, cap: &PeopleAdmin, id: Uuid, input: PersonUpdate) -> ServiceResult<()> {
+    let Acting { actor, meta, now } = *by;
     let name = parse_name("display_name", &input.display_name, 200)?;
     let txn = write_txn(db).await?;
     let p = own_person(&txn, cap, id).await?;
@@ -495,15 +469,8 @@ pub async fn update_person(
     Ok(())
 }
 
-pub async fn set_person_active(
-    db: &DatabaseConnection,
-    now: OffsetDateTime,
-    cap: &PeopleAdmin,
-    actor: &Actor,
-    meta: &RequestMeta,
-    id: Uuid,
-    active: bool,
-) -> ServiceResult<()> {
+pub async fn set_person_active(db: &DatabaseConnection, by: &Acting<'_>, cap: &PeopleAdmin, id: Uuid, active: bool) -> ServiceResult<()> {
+    let Acting { actor, meta, now } = *by;
     let txn = write_txn(db).await?;
     let p = own_person(&txn, cap, id).await?;
     if p.active == active {
@@ -536,14 +503,8 @@ pub async fn set_person_active(
 }
 
 /// Gives a person of the organisation a new one-time password and unlocks it.
-pub async fn reset_password(
-    db: &DatabaseConnection,
-    now: OffsetDateTime,
-    cap: &PeopleAdmin,
-    actor: &Actor,
-    meta: &RequestMeta,
-    id: Uuid,
-) -> ServiceResult<OneTimePassword> {
+pub async fn reset_password(db: &DatabaseConnection, by: &Acting<'_>, cap: &PeopleAdmin, id: Uuid) -> ServiceResult<OneTimePassword> {
+    let Acting { actor, meta, now } = *by;
     // Hashed before the write transaction: Argon2 must not hold SQLite's write lock.
     let password = one_time_password();
     let hash = hash_password_off_thread(password.clone()).await?;

@@ -1,5 +1,6 @@
 //! Websites: the scoped list (with the regulator's filters and sorting), one website's page, and
 //! an agency's creation and changes of its own websites.
+use crate::backend::actor::Acting;
 use crate::tenancy::scope::{WebsiteReader, WebsiteWriter};
 use sea_orm::{
     sea_query::{Alias, Expr, ExprTrait},
@@ -8,7 +9,7 @@ use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult, IntoActiveModel,
     JoinType, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
 };
-use time::{Date, OffsetDateTime};
+use time::Date;
 use uuid::Uuid;
 
 use super::super::{
@@ -26,7 +27,6 @@ use crate::{
         actor::Actor,
         db::write_txn,
         error::{Fields, OnConstraint},
-        request::RequestMeta,
         ServiceError, ServiceResult,
     },
     i18n::Msg,
@@ -367,15 +367,8 @@ fn describe(v: &ValidWebsite) -> String {
 }
 
 /// Adds a website to the writer's agency.
-pub async fn create_website(
-    db: &DatabaseConnection,
-    now: OffsetDateTime,
-    today: Date,
-    writer: &WebsiteWriter,
-    actor: &Actor,
-    meta: &RequestMeta,
-    input: &WebsiteInput,
-) -> ServiceResult<Uuid> {
+pub async fn create_website(db: &DatabaseConnection, by: &Acting<'_>, today: Date, writer: &WebsiteWriter, input: &WebsiteInput) -> ServiceResult<Uuid> {
+    let Acting { actor, meta, now } = *by;
     let v = input.parse(today)?;
     let txn = write_txn(db).await?;
     check_officer(&txn, writer.agency_id(), v.security_officer_id).await?;
@@ -406,17 +399,8 @@ pub async fn create_website(
 }
 
 /// Changes one of the writer's agency's websites; another agency's is "not found".
-#[allow(clippy::too_many_arguments)]
-pub async fn update_website(
-    db: &DatabaseConnection,
-    now: OffsetDateTime,
-    today: Date,
-    writer: &WebsiteWriter,
-    actor: &Actor,
-    meta: &RequestMeta,
-    id: Uuid,
-    input: &WebsiteInput,
-) -> ServiceResult<()> {
+pub async fn update_website(db: &DatabaseConnection, by: &Acting<'_>, today: Date, writer: &WebsiteWriter, id: Uuid, input: &WebsiteInput) -> ServiceResult<()> {
+    let Acting { actor, meta, now } = *by;
     let v = input.parse(today)?;
     let txn = write_txn(db).await?;
     let w = writer.websites().filter(website::Column::Id.eq(id)).one(&txn).await?.ok_or(ServiceError::NotFound)?;
