@@ -259,14 +259,9 @@ async fn cross_origin_posts_are_refused() {
         // Still signed in: the refused sign-out did nothing.
         assert_eq!(c.get(app.url("/")).send().await.expect("get").status(), 200);
         // Same-origin is fine.
-        let res = c
-            .post(app.url("/locale"))
-            .header("origin", &app.base)
-            .header("sec-fetch-site", "same-origin")
-            .form(&[("lang", "en"), ("back", "/")])
-            .send()
-            .await
-            .expect("post");
+        let res = app
+            .post_form_with(&c, "/locale", ("sec-fetch-site", "same-origin"), &[("lang", "en"), ("back", "/")])
+            .await;
         assert_eq!(res.status(), 303);
     }
 }
@@ -503,15 +498,8 @@ async fn the_sign_in_redirect_stays_on_the_portal() {
 
 /// A wrong password for the agency's administrator, sent with one header more.
 async fn failed_sign_in_with(app: &common::TestApp, (name, value): (&str, &str)) {
-    let res = app
-        .client()
-        .post(app.url("/login"))
-        .header("origin", &app.base)
-        .header(name, value)
-        .form(&[("email", "admin@agency.example"), ("password", "wrong")])
-        .send()
-        .await
-        .expect("sign in");
+    let wrong = [("email", "admin@agency.example"), ("password", "wrong")];
+    let res = app.post_form_with(&app.client(), "/login", (name, value), &wrong).await;
     assert_eq!(res.status(), 303);
 }
 

@@ -40,20 +40,7 @@ async fn engagement_between(app: &TestApp, agency: &str, provider: &str, status:
 /// A monthly CSP obligation from 2026-01 on the agency ↔ csp engagement.
 async fn csp_obligation(app: &TestApp, agency: &reqwest::Client) -> String {
     let e = engagement_between(app, "agency", "csp", "active").await;
-    let (status, id) = app
-        .call(
-            agency,
-            "create_obligation",
-            &[
-                ("kind", "csp_monthly"),
-                ("engagement_id", &e.id.to_string()),
-                ("cadence", "monthly"),
-                ("due_day", "10"),
-                ("first_period", "2026-01"),
-                ("last_period", ""),
-            ],
-        )
-        .await;
+    let (status, id) = app.call(agency, "create_obligation", &common::csp_obligation_form(&e.id.to_string())).await;
     assert_eq!(status, 200, "{id}");
     id.as_str().expect("id").to_string()
 }

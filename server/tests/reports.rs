@@ -82,20 +82,7 @@ async fn with_obligation(
 /// Sets a fresh monthly CSP obligation (due on the 10th) from 2026-01, returns its id.
 async fn new_obligation(app: &TestApp, agency: &reqwest::Client) -> String {
     let engagement = csp_engagement(app, agency).await;
-    let (status, id) = app
-        .call(
-            agency,
-            "create_obligation",
-            &[
-                ("kind", "csp_monthly"),
-                ("engagement_id", &engagement),
-                ("cadence", "monthly"),
-                ("due_day", "10"),
-                ("first_period", "2026-01"),
-                ("last_period", ""),
-            ],
-        )
-        .await;
+    let (status, id) = app.call(agency, "create_obligation", &common::csp_obligation_form(&engagement)).await;
     assert_eq!(status, 200, "{id}");
     id.as_str().expect("obligation id").to_string()
 }
@@ -340,19 +327,7 @@ async fn bad_input_is_refused_with_its_field_named_and_nothing_stored() {
                 .await;
             assert_eq!(status, 422, "{field}: {body}");
         }
-        let (status, _) = app
-            .call(
-                &csp,
-                "create_obligation",
-                &[
-                    ("kind", "csp_monthly"),
-                    ("engagement_id", &engagement),
-                    ("cadence", "monthly"),
-                    ("due_day", "10"),
-                    ("first_period", "2026-01"),
-                ],
-            )
-            .await;
+        let (status, _) = app.call(&csp, "create_obligation", &common::csp_obligation_form(&engagement)).await;
         assert_eq!(status, 403, "a provider sets no obligations");
     }
 }

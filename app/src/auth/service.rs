@@ -191,10 +191,7 @@ pub async fn record_rate_limited(
 ) -> ServiceResult<()> {
     let txn = write_txn(db).await?;
     let target: String = email.trim().to_lowercase().chars().take(254).collect();
-    append(
-        &txn,
-        now,
-        AuditEntry {
+    AuditEntry {
             actor_person_id: None,
             actor_email: Some(target.clone()),
             organisation_id: None,
@@ -203,9 +200,7 @@ pub async fn record_rate_limited(
             summary: "too many sign-in attempts from this address".into(),
             source_addr: meta.source_addr.clone(),
             user_agent: meta.user_agent.clone(),
-        },
-    )
-    .await?;
+        }.record(&txn, now).await?;
     txn.commit().await?;
     Ok(())
 }

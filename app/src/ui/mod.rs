@@ -201,6 +201,19 @@ pub fn FilterSelect(
     }
 }
 
+/// A detail page whose record could not be read: "not found" (what a record outside the reach
+/// also answers) sets the page's status to 404 as well.
+#[component]
+pub fn DetailError(error: AppError) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if error == AppError::NotFound {
+        if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+            res.set_status(axum::http::StatusCode::NOT_FOUND);
+        }
+    }
+    view! { <h1>{t(Msg::NotFoundTitle)}</h1><ErrorNotice error/> }
+}
+
 #[component]
 pub fn NotFound() -> impl IntoView {
     #[cfg(feature = "ssr")]

@@ -188,6 +188,25 @@ impl TestApp {
         client.post(self.url(path)).header("origin", &self.base).form(form).send().await.expect("post")
     }
 
+    /// Posts a same-origin form with one header more (a fetch-metadata header, a forwarded
+    /// address, a crafted user agent).
+    pub async fn post_form_with(
+        &self,
+        client: &reqwest::Client,
+        path: &str,
+        (name, value): (&str, &str),
+        form: &[(&str, &str)],
+    ) -> reqwest::Response {
+        client
+            .post(self.url(path))
+            .header("origin", &self.base)
+            .header(name, value)
+            .form(form)
+            .send()
+            .await
+            .expect("post")
+    }
+
     /// A GET asking for JSON: the status and the body (parsed, or the text as a JSON string).
     pub async fn get_json(&self, client: &reqwest::Client, path: &str) -> (u16, Value) {
         json(client.get(self.url(path)).header("accept", "application/json").send().await.expect("get")).await
@@ -313,4 +332,17 @@ pub async fn id_where<C: ConnectionTrait>(db: &C, table: &str, column: &str, val
 /// A person's id by email.
 pub async fn person_id<C: ConnectionTrait>(db: &C, email: &str) -> String {
     id_where(db, "person", "email", email).await.to_string()
+}
+
+/// The form that sets a monthly CSP report obligation, due on the 10th, from 2026-01 on, on an
+/// engagement.
+pub fn csp_obligation_form(engagement: &str) -> [(&'static str, &str); 6] {
+    [
+        ("kind", "csp_monthly"),
+        ("engagement_id", engagement),
+        ("cadence", "monthly"),
+        ("due_day", "10"),
+        ("first_period", "2026-01"),
+        ("last_period", ""),
+    ]
 }

@@ -16,7 +16,7 @@ use super::{
 use crate::{
     error::AppError,
     i18n::{t, use_locale, Locale, Msg},
-    ui::{encode_query, ActionError, ErrorNotice, FilterSelect},
+    ui::{encode_query, ActionError, DetailError, ErrorNotice, FilterSelect},
 };
 
 mod matrix;
@@ -49,17 +49,6 @@ pub fn StateBadge(state: PeriodState) -> impl IntoView {
         _ => code.label().text(locale).to_string(),
     };
     view! { <span class=format!("state st-{}", code.code()) data-state=code.code()>{text}</span> }
-}
-
-fn set_status_not_found(e: &AppError) {
-    #[cfg(feature = "ssr")]
-    if *e == AppError::NotFound {
-        if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
-            res.set_status(axum::http::StatusCode::NOT_FOUND);
-        }
-    }
-    #[cfg(not(feature = "ssr"))]
-    let _ = e;
 }
 
 fn size_text(bytes: i64) -> String {

@@ -150,10 +150,7 @@ pub fn SubmissionPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
             {move || Suspend::new(async move {
                 match view_res.await {
-                    Err(e) => {
-                        set_status_not_found(&e);
-                        view! { <h1>{t(Msg::NotFoundTitle)}</h1><ErrorNotice error=e/> }.into_any()
-                    }
+                    Err(e) => view! { <DetailError error=e/> }.into_any(),
                     Ok(s) => {
                         let SubmissionView { id, obligation, period, due_on, state, versions, can_review, can_resubmit, .. } = s;
                         view! {

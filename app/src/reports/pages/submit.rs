@@ -348,10 +348,7 @@ pub fn SubmitPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
             {move || Suspend::new(async move {
                 match form.await {
-                    Err(e) => {
-                        set_status_not_found(&e);
-                        view! { <h1>{t(Msg::NotFoundTitle)}</h1><ErrorNotice error=e/> }.into_any()
-                    }
+                    Err(e) => view! { <DetailError error=e/> }.into_any(),
                     Ok(f) => view! { <SubmitFormView form=f/> }.into_any(),
                 }
             })}

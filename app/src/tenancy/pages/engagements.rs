@@ -10,7 +10,7 @@ use crate::{
         api::engagements::{AnswerEngagement, EndEngagement, InviteProvider},
         EngagementList, EngagementRole, EngagementRow, EngagementStatus,
     },
-    ui::{ActionError, ErrorNotice},
+    ui::{ActionError, DetailError, ErrorNotice},
 };
 
 #[component]
@@ -181,15 +181,7 @@ pub fn EngagementPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
             {move || Suspend::new(async move {
                 match row.await {
-                    Err(e) => {
-                        #[cfg(feature = "ssr")]
-                        if e == crate::error::AppError::NotFound {
-                            if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
-                                res.set_status(axum::http::StatusCode::NOT_FOUND);
-                            }
-                        }
-                        view! { <h1>{t(Msg::NotFoundTitle)}</h1><ErrorNotice error=e/> }.into_any()
-                    }
+                    Err(e) => view! { <DetailError error=e/> }.into_any(),
                     Ok(r) => view! {
                         <h1>{r.agency_name.clone()}" ↔ "{r.provider_name.clone()}</h1>
                         <dl class="facts" data-test="engagement-facts">

@@ -12,7 +12,7 @@ use crate::{
         api::websites::{CreateWebsite, UpdateWebsite},
         DeploymentModel, Phase, ServiceModel, WebsiteFilter, WebsiteFlag, WebsiteRow,
     },
-    ui::{ActionError, ErrorNotice, FilterSelect},
+    ui::{ActionError, DetailError, ErrorNotice, FilterSelect},
 };
 
 /// The flags of a website as small labelled badges.
@@ -257,15 +257,7 @@ pub fn WebsitePage() -> impl IntoView {
         <Suspense fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
             {move || Suspend::new(async move {
                 match detail.await {
-                    Err(e) => {
-                        #[cfg(feature = "ssr")]
-                        if e == crate::error::AppError::NotFound {
-                            if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
-                                res.set_status(axum::http::StatusCode::NOT_FOUND);
-                            }
-                        }
-                        view! { <h1>{t(Msg::NotFoundTitle)}</h1><ErrorNotice error=e/> }.into_any()
-                    }
+                    Err(e) => view! { <DetailError error=e/> }.into_any(),
                     Ok(d) => {
                         let w = d.website.clone();
                         view! {

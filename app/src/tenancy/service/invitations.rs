@@ -17,7 +17,7 @@ use super::super::{
 use super::{insert_person, parse_name, parse_roles, role_codes};
 use crate::{
     audit::{
-        service::{append, AuditEntry, Record},
+        service::{AuditEntry, Record},
         AuditAction,
     },
     auth::{
@@ -170,10 +170,7 @@ pub async fn accept_invitation(
     let mut am = i.into_active_model();
     am.accepted_at = Set(Some(now));
     am.update(&txn).await?;
-    append(
-        &txn,
-        now,
-        AuditEntry {
+    AuditEntry {
             actor_person_id: Some(person_id),
             actor_email: Some(email.clone()),
             organisation_id: Some(organisation_id),
@@ -182,9 +179,7 @@ pub async fn accept_invitation(
             summary: format!("joined through an invitation link; roles={}", role_codes(&roles)),
             source_addr: meta.source_addr.clone(),
             user_agent: meta.user_agent.clone(),
-        },
-    )
-    .await?;
+        }.record(&txn, now).await?;
     crate::backend::epoch::commit_change(txn).await?;
     Ok(email)
 }

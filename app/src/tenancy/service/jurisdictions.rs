@@ -12,7 +12,7 @@ use uuid::Uuid;
 use super::super::{entity::organisation, rules, JurisdictionNode, JurisdictionTree, OrgKind};
 use crate::{
     audit::{
-        service::{append, AuditEntry, Record},
+        service::{AuditEntry, Record},
         AuditAction,
     },
     backend::{db::write_txn, ServiceError, ServiceResult},
@@ -135,16 +135,9 @@ pub async fn place(db: &DatabaseConnection, by: &Acting<'_>, cap: &JurisdictionA
     // The tree decides which agencies the cached matrices list.
     crate::backend::epoch::bump(&txn).await?;
     let summary = format!("regulator: {before} → {}", parent_name.clone().unwrap_or_else(|| "(none)".into()));
-    AuditEntry::by(actor, meta, AuditAction::JurisdictionChange, format!("organisation {name}"), summary.clone())
+    AuditEntry::mirrored(actor, meta, AuditAction::JurisdictionChange, format!("organisation {name}"), summary, child_id)
         .record(&txn, now)
         .await?;
-    append(
-        &txn,
-        now,
-        AuditEntry::by(actor, meta, AuditAction::JurisdictionChange, format!("organisation {name}"), summary)
-            .in_organisation(Some(child_id)),
-    )
-    .await?;
     txn.commit().await?;
     Ok(())
 }

@@ -21,7 +21,7 @@ use super::{
 };
 use crate::{
     audit::{
-        service::{append, AuditEntry, Record},
+        service::{AuditEntry, Record},
         AuditAction,
     },
     auth::{rules::parse_email, service::hash_password_off_thread},
@@ -235,19 +235,14 @@ pub async fn create_organisation(db: &DatabaseConnection, by: &Acting<'_>, _cap:
     .record(&txn, now)
     .await?;
     // The new organisation sees the creation of its own administrator in its audit trail.
-    append(
-        &txn,
-        now,
-        AuditEntry::by(
+    AuditEntry::by(
             actor,
             meta,
             AuditAction::PersonCreate,
             format!("person {admin_email}"),
             format!("first administrator of {name}; roles={}", role_codes(&admin_roles)),
         )
-        .in_organisation(Some(org_id)),
-    )
-    .await?;
+        .in_organisation(Some(org_id)).record(&txn, now).await?;
     crate::backend::epoch::commit_change(txn).await?;
     let row = OrganisationRow {
         id: org_id,
@@ -314,19 +309,14 @@ pub async fn update_organisation(db: &DatabaseConnection, by: &Acting<'_>, cap: 
     am.update(&txn).await.on_unique("name", Msg::ErrNameTaken)?;
     // Names and activity show in cached views (the regulators' matrices).
     crate::backend::epoch::bump(&txn).await?;
-    append(
-        &txn,
-        now,
-        AuditEntry::by(
+    AuditEntry::by(
             actor,
             meta,
             AuditAction::OrganisationUpdate,
             format!("organisation {name}"),
             changes.join("; "),
         )
-        .in_organisation(Some(id)),
-    )
-    .await?;
+        .in_organisation(Some(id)).record(&txn, now).await?;
     txn.commit().await?;
     Ok(())
 }
