@@ -39,9 +39,17 @@ fn obligation_condition(reach: &Reach) -> Condition {
     }
 }
 
+/// Only this file's capabilities take the trait: an impl elsewhere could claim any reach.
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for super::ReportReader {}
+    impl Sealed for super::ReportSubmitter {}
+    impl Sealed for super::ReportReviewer {}
+}
+
 /// What every reports capability shares: the obligations it covers, and so the submissions,
 /// versions, files and reviews under them. Services start every reports query here.
-pub trait ObligationScope {
+pub trait ObligationScope: sealed::Sealed {
     /// The obligations (report_obligation rows) it covers.
     fn condition(&self) -> Condition;
 

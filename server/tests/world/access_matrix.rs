@@ -3,7 +3,7 @@
 //! outside it. The expected cell comes from the policy table (allowed or forbidden) and from the
 //! demo world's relationships worked out here independently (own reach, or "not found"). A server
 //! function or page that this file does not list makes the test fail.
-mod common;
+use crate::common;
 
 use std::collections::{BTreeSet, HashMap};
 

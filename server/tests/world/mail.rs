@@ -1,6 +1,6 @@
 //! The mail outbox and its sender: each mail claimed once by two senders, retries with backoff and
 //! the dead letter, .eml files without SMTP, and a real SMTP conversation with a local sink.
-mod common;
+use crate::common;
 
 use std::{collections::HashSet, sync::Arc};
 

@@ -1,6 +1,6 @@
 //! The audit trail: the database refuses edits, tamper detection (edit, delete, insert, a cut-off
 //! tail against the anchored head), scoped listing and CSV export.
-mod common;
+use crate::common;
 
 use app::audit::{service::verify_chain, BreakReason};
 use common::{backends, drop_guards, exec, spawn};

@@ -2,7 +2,7 @@
 //! submits with a file (once, however often the request is repeated), the agency returns and then
 //! accepts, the regulator's matrix shows it; files only reach those entitled; every kind of bad
 //! input is refused with its field named and nothing stored; the machine API with tokens.
-mod common;
+use crate::common;
 
 use app::reports::entity::{file, review, submission, version};
 use common::{backends, header, json, spawn, TestApp, PDF, PNG};

@@ -1,6 +1,6 @@
 //! Engagements and jurisdictions grant access, at every request: a provider sees an agency's
 //! website only through an engagement in force; a regulator sees its subtree; the rest is "not found".
-mod common;
+use crate::common;
 
 use common::{backends, spawn, TestApp};
 use serde_json::Value;

@@ -1,5 +1,5 @@
 //! Migrations apply on an empty database of each kind, and roll back cleanly.
-mod common;
+use crate::common;
 
 use common::{backends, fresh_db};
 use migrations::{Migrator, MigratorTrait};

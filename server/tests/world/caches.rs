@@ -1,6 +1,6 @@
 //! The in-process caches never serve what a change has replaced: the instance that made the change
 //! reads again at once, another instance over the same database within seconds.
-mod common;
+use crate::common;
 
 use app::{
     auth::tokens::{self, hash_token},

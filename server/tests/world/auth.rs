@@ -1,5 +1,5 @@
 //! Sign-in, sessions and web security through the real router, on every test database.
-mod common;
+use crate::common;
 
 use app::audit::service::verify_chain;
 use common::{backends, header, location, session_cookie, spawn, spawn_with, Options};

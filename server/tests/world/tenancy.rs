@@ -1,5 +1,5 @@
 //! Organisations and people through the server functions: who may do what, and nothing across tenants.
-mod common;
+use crate::common;
 
 use common::{backends, person_id, spawn};
 use serde_json::Value;

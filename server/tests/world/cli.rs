@@ -1,5 +1,5 @@
 //! The `portal` command line: audit-verify's exit code, create-admin, seed-demo's refusal, config errors.
-mod common;
+use crate::common;
 
 use std::process::Command;
 

@@ -2,7 +2,7 @@
 //! reports ends with its engagement, obligations end with their engagement or by the agency's
 //! hand, a regulator sees the agencies of its jurisdiction today, a provider sees only its own
 //! engagement on a website, and a kept page never outlives its reader's reach.
-mod common;
+use crate::common;
 
 use app::{
     reports::entity::obligation,

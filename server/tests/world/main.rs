@@ -1,0 +1,16 @@
+//! Every integration test in one binary, the test world: one link instead of eleven and one
+//! harness (`common`: a fresh database per test on SQLite and PostgreSQL, the real router on a
+//! loopback port). Each module is one area of the portal.
+mod common;
+
+mod access_matrix;
+mod audit;
+mod auth;
+mod caches;
+mod cli;
+mod mail;
+mod reach;
+mod relationships;
+mod reports;
+mod schema_migrations;
+mod tenancy;
