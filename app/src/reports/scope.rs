@@ -206,10 +206,27 @@ pub fn obligations_owed_upwards(_cap: &JurisdictionAdmin, agencies: &[Uuid]) -> 
         .filter(obligation::Column::EngagementId.is_null())
 }
 
-/// What the reminder job reaches on `today`: every obligation still owed, a provider's only while
-/// its engagement is in force (one whose engagement ended is reminded of nothing).
-pub async fn reminder_obligations<C: ConnectionTrait>(conn: &C, today: Date) -> ServiceResult<Obligations> {
+/// What the reminder job reaches on `today`: the obligations of these cadences and due days (the
+/// ones a reminder can be due for today), a provider's only while its engagement is in force (one
+/// whose engagement ended is reminded of nothing).
+pub async fn reminder_obligations<C: ConnectionTrait>(
+    conn: &C,
+    today: Date,
+    due: &[(super::Cadence, Vec<i16>)],
+) -> ServiceResult<Obligations> {
+    let mut candidates = Condition::any();
+    for (cadence, days) in due.iter().filter(|(_, days)| !days.is_empty()) {
+        candidates = candidates.add(
+            Condition::all()
+                .add(obligation::Column::Cadence.eq(cadence.code()))
+                .add(obligation::Column::DueDay.is_in(days.clone())),
+        );
+    }
+    if due.iter().all(|(_, days)| days.is_empty()) {
+        return Ok(Obligations::of(Vec::new()));
+    }
     let rows = obligation::Entity::find()
+        .filter(candidates)
         .filter(
             Condition::any()
                 .add(obligation::Column::EngagementId.is_null())

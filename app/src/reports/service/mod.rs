@@ -175,6 +175,31 @@ mod tests {
     }
 
     #[test]
+    fn the_reminder_job_reads_every_obligation_a_reminder_is_due_for_and_few_others() {
+        // Every day of two years, every cadence and due day: an obligation whose period wants a
+        // reminder today is among those the job reads.
+        let mut day = date!(2026 - 01 - 01);
+        let (mut read, mut all) = (0usize, 0usize);
+        while day < date!(2028 - 01 - 01) {
+            for cadence in Cadence::ALL {
+                let days = due_days_reminded(*cadence, day);
+                for due_day in 1u8..=31 {
+                    all += 1;
+                    let wanted = rules::last_ended(*cadence, day, 6)
+                        .into_iter()
+                        .any(|p| reminder_due(p, due_day, day, false).is_some());
+                    let listed = days.contains(&i16::from(due_day));
+                    assert!(!wanted || listed, "{day} {cadence:?} due day {due_day}");
+                    read += usize::from(listed);
+                }
+            }
+            day = day.next_day().unwrap();
+        }
+        // Monthly obligations are read on about 11 days of 31, the others far less often.
+        assert!(read * 4 < all, "the job reads {read} of {all} (cadence, due day) pairs");
+    }
+
+    #[test]
     fn reminders_go_three_days_before_and_on_the_first_day_overdue() {
         let oct = Period::parse("2026-10").unwrap();
         for (today, submitted, want) in [

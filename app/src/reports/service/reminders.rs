@@ -32,11 +32,21 @@ pub fn reminder_due(p: Period, due_day: u8, today: Date, submitted: bool) -> Opt
     }
 }
 
+/// The due days for which an obligation of `cadence` can want a reminder today: those of the
+/// periods that ended lately (a reminder's window is three days before the due date to seven after,
+/// and a due date falls in the month after its period). The reminder job reads only those
+/// obligations, not the whole table.
+pub fn due_days_reminded(cadence: Cadence, today: Date) -> Vec<i16> {
+    let recent = rules::last_ended(cadence, today, 3);
+    (1u8..=31).filter(|day| recent.iter().any(|p| reminder_due(*p, *day, today, false).is_some())).map(i16::from).collect()
+}
+
 /// Sends the reminders due today; each goes out once, even with several servers (the reminder
 /// row's key decides who sends). Returns how many were queued.
 pub async fn send_reminders(db: &DatabaseConnection, now: OffsetDateTime, zone: &str) -> ServiceResult<u32> {
     let today = date_in_zone(now, zone);
-    let reached = crate::reports::scope::reminder_obligations(db, today).await?;
+    let due: Vec<(Cadence, Vec<i16>)> = Cadence::ALL.iter().map(|c| (*c, due_days_reminded(*c, today))).collect();
+    let reached = crate::reports::scope::reminder_obligations(db, today, &due).await?;
     let obligations = reached.rows();
     let facts = submission_facts(db, &reached, Some(today - time::Duration::days(400)), zone).await?;
     let names = org_names(db, obligations.iter().map(|o| o.receiver_id)).await?;
