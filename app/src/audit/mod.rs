@@ -151,3 +151,20 @@ pub struct VerifyReport {
     pub rows_checked: u64,
     pub first_break: Option<ChainBreak>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_csv_link_carries_the_filter_percent_encoded() {
+        let f = AuditFilter {
+            person: None,
+            action: Some("sign_in".into()),
+            from: Some("2026-11-01".into()),
+            to: Some("a&b=c 审".into()),
+        };
+        assert_eq!(f.query_string(), "action=sign_in&from=2026-11-01&to=a%26b%3Dc%20%E5%AE%A1");
+        assert_eq!(AuditFilter::default().query_string(), "");
+    }
+}

@@ -214,6 +214,9 @@ pub async fn reminder_obligations<C: ConnectionTrait>(
     today: Date,
     due: &[(super::Cadence, Vec<i16>)],
 ) -> ServiceResult<Obligations> {
+    if due.iter().all(|(_, days)| days.is_empty()) {
+        return Ok(Obligations::of(Vec::new()));
+    }
     let mut candidates = Condition::any();
     for (cadence, days) in due.iter().filter(|(_, days)| !days.is_empty()) {
         candidates = candidates.add(
@@ -221,9 +224,6 @@ pub async fn reminder_obligations<C: ConnectionTrait>(
                 .add(obligation::Column::Cadence.eq(cadence.code()))
                 .add(obligation::Column::DueDay.is_in(days.clone())),
         );
-    }
-    if due.iter().all(|(_, days)| days.is_empty()) {
-        return Ok(Obligations::of(Vec::new()));
     }
     let rows = obligation::Entity::find()
         .filter(candidates)
