@@ -9,6 +9,8 @@ mod m20261125_000003_reports_api_tokens;
 mod m20261201_000004_obligation_end;
 mod m20261201_000005_person_session_generation;
 mod m20261201_000006_audit_append_only;
+mod m20261204_000007_job;
+mod m20261204_000008_report_period;
 
 pub struct Migrator;
 
@@ -22,6 +24,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000004_obligation_end::Migration),
             Box::new(m20261201_000005_person_session_generation::Migration),
             Box::new(m20261201_000006_audit_append_only::Migration),
+            Box::new(m20261204_000007_job::Migration),
+            Box::new(m20261204_000008_report_period::Migration),
         ]
     }
 }

@@ -8,7 +8,11 @@ pub mod tasks;
 use std::{sync::Arc, time::Duration};
 
 use app::{
-    backend::{session_store::DbSessionStore, AppSettings, AppState, Clock},
+    backend::{
+        jobs::{Job, Ran, Scheduler},
+        session_store::DbSessionStore,
+        AppSettings, AppState, Clock,
+    },
     shell, App,
 };
 use axum::{
@@ -148,109 +152,125 @@ pub fn router(state: AppState, leptos: LeptosOptions) -> Router {
         .layer(from_fn_with_state(state.clone(), middleware::request_meta))
 }
 
-/// Sends the report reminders due today, every ten minutes (each goes out once, whichever
-/// server instance gets to it first).
-pub fn spawn_report_reminders(state: AppState) {
-    tokio::spawn(async move {
-        loop {
-            if let Err(e) =
-                app::reports::service::send_reminders(&state.db, state.clock.now(), &state.settings.default_time_zone)
-                    .await
-            {
-                tracing::warn!(error = %e, "could not send report reminders");
-            }
-            tokio::time::sleep(Duration::from_secs(600)).await;
-        }
-    });
+/// Every periodic job of the portal, for one scheduler (`app::backend::jobs`): the fleet jobs run
+/// once across instances under the job row's claim, the instance jobs on each instance. A module
+/// with jobs of its own adds its `jobs(&state)` here.
+pub fn jobs(state: &AppState, transport: Arc<mail::Transport>, from: lettre::message::Mailbox) -> Vec<Job> {
+    let mut jobs = vec![
+        mail::job(state, transport, from),
+        file_sweep(state),
+        audit_anchor(state),
+        session_secrets(state),
+        session_expiry(state),
+        epoch_follow(state),
+        memory_trim(state),
+    ];
+    jobs.extend(app::reports::jobs::jobs(state));
+    jobs
 }
 
-/// Follows the database epoch once a second, so changes made by another instance (or a command
-/// line tool) reach this one's caches. Await it before serving: the first epoch is read here, so
-/// a change made after any cached read is always seen as a change.
-pub async fn spawn_epoch_follower(state: AppState) {
+/// Starts the scheduler with every job. Await [`follow_epoch`] first.
+pub fn start_jobs(state: &AppState, transport: Arc<mail::Transport>, from: lettre::message::Mailbox) -> String {
+    let scheduler = Scheduler::new(state.db.clone(), state.clock.clone()).with(jobs(state, transport, from));
+    let instance = scheduler.instance().to_string();
+    scheduler.start();
+    instance
+}
+
+/// Reads the database epoch once before serving: a change made after any cached read is then
+/// always seen as a change. The `epoch-follow` job reads it every second after.
+pub async fn follow_epoch(state: &AppState) {
     if let Err(e) = state.caches.follow(&state.db).await {
         tracing::warn!(error = %e, "could not read the data epoch");
     }
-    tokio::spawn(async move {
-        loop {
-            tokio::time::sleep(Duration::from_secs(1)).await;
-            if let Err(e) = state.caches.follow(&state.db).await {
-                tracing::warn!(error = %e, "could not read the data epoch");
-            }
-        }
-    });
+}
+
+/// Follows the data epoch once a second, so changes made by another instance (or a command line
+/// tool) reach this one's caches within a second.
+pub fn epoch_follow(state: &AppState) -> Job {
+    let (caches, db) = (state.caches.clone(), state.db.clone());
+    Job::instance("epoch-follow", Duration::from_secs(1), move |_| {
+        let (caches, db) = (caches.clone(), db.clone());
+        async move { caches.follow(&db).await.map(|_| Ran::Done).map_err(|e| e.to_string()) }
+    })
 }
 
 /// How long stored bytes may sit unreferenced, and a partial upload untouched, before the
 /// sweeper removes them: far longer than any transaction or upload stalls.
 pub const SWEEP_GRACE: Duration = Duration::from_secs(3600);
 
-/// Sweeps the file store at start (a crash's partial uploads) and every hour after.
-pub fn spawn_file_sweeper(state: AppState) {
-    tokio::spawn(async move {
-        loop {
-            let db = state.db.clone();
-            let result = state
-                .files
+/// Sweeps the file store (a crash's partial uploads, bytes no row refers to) every hour, the first
+/// time at start. Instances share the store (one data directory), so one sweep serves all.
+fn file_sweep(state: &AppState) -> Job {
+    let (files, db) = (state.files.clone(), state.db.clone());
+    Job::fleet("file-sweep", Duration::from_secs(3600), move |_| {
+        let (files, db) = (files.clone(), db.clone());
+        async move {
+            let s = files
                 .sweep(SWEEP_GRACE, |sha| {
                     let db = db.clone();
                     async move { app::reports::scope::bytes_referenced(&db, &sha).await.map_err(std::io::Error::other) }
                 })
-                .await;
-            match result {
-                Ok(s) if s.files + s.partial_uploads > 0 => {
-                    tracing::info!(files = s.files, partial_uploads = s.partial_uploads, "file store swept")
-                }
-                Ok(_) => {}
-                Err(e) => tracing::warn!(error = %e, "could not sweep the file store"),
+                .await
+                .map_err(|e| e.to_string())?;
+            if s.files + s.partial_uploads > 0 {
+                tracing::info!(files = s.files, partial_uploads = s.partial_uploads, "file store swept");
             }
-            tokio::time::sleep(Duration::from_secs(3600)).await;
+            Ok(Ran::Done)
         }
-    });
+    })
 }
 
 /// Anchors the audit chain's head under the data directory once a second when it has moved (see
-/// `app::audit::anchor`), so rows cut off the tail cannot go unnoticed.
-pub fn spawn_audit_anchor(state: AppState) {
-    tokio::spawn(async move {
-        loop {
-            if let Err(e) = app::audit::anchor::record(&state.db, &state.settings.data_dir).await {
-                tracing::warn!(error = %e, "could not anchor the audit chain's head");
-            }
-            tokio::time::sleep(Duration::from_secs(1)).await;
-        }
-    });
+/// `app::audit::anchor`), so rows cut off the tail cannot go unnoticed. A fleet job: instances
+/// share the data directory, and one writer keeps the anchors in order.
+fn audit_anchor(state: &AppState) -> Job {
+    let (db, dir) = (state.db.clone(), state.settings.data_dir.clone());
+    Job::fleet("audit-anchor", Duration::from_secs(1), move |_| {
+        let (db, dir) = (db.clone(), dir.clone());
+        async move { app::audit::anchor::record(&db, &dir).await.map(|_| Ran::Done).map_err(|e| e.to_string()) }
+    })
 }
 
 /// Hands the memory freed after a burst of requests back to the system once the server has been
 /// quiet for three seconds. glibc keeps freed memory in its arenas for reuse: measured after the
 /// benchmark on SQLite, 100 MB resident before a trim and 62 MB after (23–30 MB of it the
 /// program's own code).
-pub fn spawn_memory_trimmer(caches: std::sync::Arc<app::backend::epoch::Caches>, db: sea_orm::DatabaseConnection) {
-    tokio::spawn(async move {
-        // Start-up (the first reads, the first reminder pass) leaves freed memory behind too:
-        // 16 MB on the 2,000-agency SQLite database, so the first quiet moment trims as well.
-        let mut seen = middleware::requests_seen();
-        let mut busy = true;
-        let mut quiet = 0;
-        loop {
-            tokio::time::sleep(Duration::from_secs(1)).await;
-            let now = middleware::requests_seen();
-            if now != seen {
-                (seen, busy, quiet) = (now, true, 0);
-                continue;
-            }
-            quiet += 1;
-            if busy && quiet >= 3 {
-                busy = false;
+fn memory_trim(state: &AppState) -> Job {
+    use std::sync::{Mutex, PoisonError};
+    let (caches, db) = (state.caches.clone(), state.db.clone());
+    // (requests seen, busy since the last trim, quiet seconds). Start-up (the first reads, the
+    // first reminder pass) leaves freed memory behind too: 16 MB on the 2,000-agency SQLite
+    // database, so the first quiet moment trims as well.
+    let seen = Arc::new(Mutex::new((middleware::requests_seen(), true, 0u32)));
+    Job::instance("memory-trim", Duration::from_secs(1), move |_| {
+        let (caches, db, seen) = (caches.clone(), db.clone(), seen.clone());
+        async move {
+            let trim = {
+                let mut s = seen.lock().unwrap_or_else(PoisonError::into_inner);
+                let now = middleware::requests_seen();
+                if now != s.0 {
+                    *s = (now, true, 0);
+                    false
+                } else {
+                    s.2 += 1;
+                    let trim = s.1 && s.2 >= 3;
+                    if trim {
+                        s.1 = false;
+                    }
+                    trim
+                }
+            };
+            if trim {
                 // What an earlier generation read can never be served again.
                 caches.drop_stale();
                 // SQLite's page caches first: what they free goes back to glibc, then to the system.
                 app::backend::db::release_idle_memory(&db).await;
                 let _ = tokio::task::spawn_blocking(release_freed_memory).await;
             }
+            Ok(Ran::Done)
         }
-    });
+    })
 }
 
 /// Keeps the large buffers of a streamed upload (hyper's and the multipart parser's, a few hundred
@@ -277,24 +297,28 @@ fn release_freed_memory() {
     }
 }
 
-/// Deletes expired sessions every ten minutes.
-pub fn spawn_session_sweeper(state: AppState) {
-    tokio::spawn(async move {
-        let store = DbSessionStore::new(state.db.clone(), state.caches.clone());
-        let mut minutes = 0u32;
-        loop {
-            tokio::time::sleep(Duration::from_secs(60)).await;
-            minutes += 1;
-            // One-time secrets never shown (the redirect's page was never loaded) go within minutes.
+/// Clears one-time secrets never shown (the redirect's page was never loaded) every minute.
+fn session_secrets(state: &AppState) -> Job {
+    let store = DbSessionStore::new(state.db.clone(), state.caches.clone());
+    Job::fleet("session-secrets", Duration::from_secs(60), move |_| {
+        let store = store.clone();
+        async move {
+            // The wall clock, as the sessions' own expiry reads it.
             let now = time::OffsetDateTime::now_utc();
-            if let Err(e) = store.drop_unshown_secrets(now, SESSION_INACTIVITY, SECRET_SHOWN_WITHIN).await {
-                tracing::warn!(error = %e, "could not clear unshown secrets from sessions");
-            }
-            if minutes.is_multiple_of(10) {
-                if let Err(e) = store.delete_expired(state.clock.now()).await {
-                    tracing::warn!(error = %e, "could not sweep expired sessions");
-                }
-            }
+            store
+                .drop_unshown_secrets(now, SESSION_INACTIVITY, SECRET_SHOWN_WITHIN)
+                .await
+                .map_err(|e| e.to_string())?;
+            Ok(Ran::Done)
         }
-    });
+    })
+}
+
+/// Deletes expired sessions every ten minutes.
+fn session_expiry(state: &AppState) -> Job {
+    let store = DbSessionStore::new(state.db.clone(), state.caches.clone());
+    Job::fleet("session-expiry", Duration::from_secs(600), move |now| {
+        let store = store.clone();
+        async move { store.delete_expired(now).await.map(|_| Ran::Done).map_err(|e| e.to_string()) }
+    })
 }

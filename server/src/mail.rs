@@ -3,7 +3,10 @@
 //! outbox retries with backoff and finally gives up.
 use std::{path::PathBuf, sync::Arc, time::Duration};
 
-use app::backend::{mail, AppState, ServiceResult};
+use app::backend::{
+    jobs::{Job, Ran},
+    mail, AppState, ServiceResult,
+};
 use lettre::{
     message::{header::ContentType, Mailbox},
     AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
@@ -88,17 +91,21 @@ pub async fn send_due(
     Ok(sent)
 }
 
-/// Sends due mail every few seconds, for as long as the server runs.
-pub fn spawn_sender(state: AppState, transport: Arc<Transport>, from: Mailbox) {
-    tokio::spawn(async move {
-        loop {
-            match send_due(&state.db, &transport, &from, state.clock.now(), 20).await {
-                // A full batch: there may be more waiting.
-                Ok(20) => continue,
-                Ok(_) => {}
-                Err(e) => tracing::warn!(error = %e, "mail sender round failed"),
+/// Mails sent per run: a full batch runs the job again at once.
+const BATCH: u64 = 20;
+
+/// The mail job: sends due mail every five seconds, under the scheduler's claim (and each mail
+/// under its own row claim, so a run that outlives its lease still sends nothing twice).
+pub fn job(state: &AppState, transport: Arc<Transport>, from: Mailbox) -> Job {
+    let db = state.db.clone();
+    Job::fleet("mail-send", Duration::from_secs(5), move |now| {
+        let (db, transport, from) = (db.clone(), transport.clone(), from.clone());
+        async move {
+            match send_due(&db, &transport, &from, now, BATCH).await {
+                Ok(n) if n as u64 == BATCH => Ok(Ran::More),
+                Ok(_) => Ok(Ran::Done),
+                Err(e) => Err(e.to_string()),
             }
-            tokio::time::sleep(Duration::from_secs(5)).await;
         }
-    });
+    })
 }

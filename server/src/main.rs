@@ -39,6 +39,9 @@ enum Command {
     },
     /// Verify the audit trail's hash chain; exits non-zero and names the first broken row.
     AuditVerify,
+    /// List the periodic jobs the instances share: when each last ran, when it is next due, which
+    /// instance holds it now, and its last error.
+    Jobs,
     /// Mint a personal API token for a person (printed once; only its hash is stored).
     IssueToken {
         #[arg(long)]
@@ -128,17 +131,16 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, String> {
             let transport = server::mail::Transport::new(config.smtp_url.as_deref(), &config.data_dir)?;
             let from: lettre::message::Mailbox =
                 config.mail_from.parse().map_err(|e| format!("PORTAL_MAIL_FROM: {e}"))?;
-            server::mail::spawn_sender(state.clone(), std::sync::Arc::new(transport), from);
-            server::spawn_report_reminders(state.clone());
-            server::spawn_epoch_follower(state.clone()).await;
-            server::spawn_memory_trimmer(state.caches.clone(), state.db.clone());
-            server::spawn_audit_anchor(state.clone());
-            server::spawn_file_sweeper(state.clone());
-            server::spawn_session_sweeper(state);
+            server::follow_epoch(&state).await;
+            let instance = server::start_jobs(&state, std::sync::Arc::new(transport), from);
             let listener = tokio::net::TcpListener::bind(config.bind)
                 .await
                 .map_err(|e| format!("cannot listen on {}: {e}", config.bind))?;
-            println!("portal: listening on {} (ready in {} ms)", config.public_base_url, started.elapsed().as_millis());
+            println!(
+                "portal: listening on {} as instance {instance} (ready in {} ms)",
+                config.public_base_url,
+                started.elapsed().as_millis()
+            );
             axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
                 .with_graceful_shutdown(async {
                     let _ = tokio::signal::ctrl_c().await;
@@ -231,6 +233,31 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, String> {
                 generate::account("security", "csp-000"),
                 demo::DEMO_PASSWORD
             );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Jobs => {
+            let db = connect(&config).await?;
+            let rows = app::backend::jobs::status(&db).await.map_err(|e| e.to_string())?;
+            if rows.is_empty() {
+                println!("no job has run yet (they start with `portal serve`)");
+            }
+            let at = |t: Option<time::OffsetDateTime>| {
+                t.and_then(|t| {
+                    t.to_offset(time::UtcOffset::UTC).format(&time::format_description::well_known::Rfc3339).ok()
+                })
+                .unwrap_or_else(|| "-".into())
+            };
+            for j in rows {
+                println!(
+                    "{:<18} runs {:>7}  last {}  due {}  held by {}{}",
+                    j.name,
+                    j.runs,
+                    at(j.last_finished_at),
+                    at(Some(j.due_at)),
+                    j.claimed_by.as_deref().unwrap_or("-"),
+                    j.last_error.map(|e| format!("  last error: {e}")).unwrap_or_default()
+                );
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::AuditVerify => {

@@ -135,7 +135,7 @@ async fn render_within(limits: &[std::time::Duration], req: Request, next: Next)
 /// changed (the generation stands), for the same person, language, address and day. Never a page
 /// with a one-time form key, a waiting flash message, or the platform's (whose outbox moves by
 /// itself).
-const CACHED_PAGES: [&str; 3] = ["/", "/reports/matrix", "/websites"];
+const CACHED_PAGES: [&str; 4] = ["/", "/reports", "/reports/matrix", "/websites"];
 /// Stands in for the script nonce in a kept page; each answer gets its own nonce.
 const NONCE_MARK: &str = "@@portal-nonce@@";
 /// The largest page kept.

@@ -1,4 +1,5 @@
-//! sea-orm entities that belong to no module: sessions, settings, the mail outbox and API tokens.
+//! sea-orm entities that belong to no module: sessions, settings, the mail outbox, API tokens and
+//! the scheduler's jobs.
 
 pub mod session {
     use sea_orm::entity::prelude::*;
@@ -81,6 +82,31 @@ pub mod api_token {
         pub expires_at: TimeDateTimeWithTimeZone,
         pub revoked_at: Option<TimeDateTimeWithTimeZone>,
         pub last_used_at: Option<TimeDateTimeWithTimeZone>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod job {
+    use sea_orm::entity::prelude::*;
+
+    /// A periodic job: when it is next due, and who holds it while it runs (see `backend::jobs`).
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "job")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub name: String,
+        pub due_at: TimeDateTimeWithTimeZone,
+        /// An instance's lease: no other instance runs the job until then.
+        pub claimed_until: Option<TimeDateTimeWithTimeZone>,
+        pub claimed_by: Option<String>,
+        pub last_started_at: Option<TimeDateTimeWithTimeZone>,
+        pub last_finished_at: Option<TimeDateTimeWithTimeZone>,
+        pub last_error: Option<String>,
+        pub runs: i64,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

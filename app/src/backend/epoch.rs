@@ -176,6 +176,8 @@ pub struct Caches {
     pub views: ViewCache,
     /// Rendered pages by person, language, address and day, with the script nonce blanked out.
     pub pages: GenCache<String, tokio_util::bytes::Bytes>,
+    /// Daily work already done by this instance, by name: the day it was last done for.
+    done_for: Mutex<std::collections::HashMap<&'static str, time::Date>>,
 }
 
 impl Caches {
@@ -203,6 +205,18 @@ impl Caches {
         }
     }
 
+    /// Whether `what` has been done for `day` (or a later day) by this instance.
+    pub fn done_for(&self, what: &'static str, day: time::Date) -> bool {
+        self.done_for.lock().unwrap_or_else(|e| e.into_inner()).get(what).is_some_and(|d| *d >= day)
+    }
+
+    /// Records that `what` was done for `day`.
+    pub fn mark_done_for(&self, what: &'static str, day: time::Date) {
+        let mut done = self.done_for.lock().unwrap_or_else(|e| e.into_inner());
+        let d = done.entry(what).or_insert(day);
+        *d = (*d).max(day);
+    }
+
     /// Frees what a moved generation left behind, for a quiet moment.
     pub fn drop_stale(&self) {
         let current = self.generation.current();
@@ -225,6 +239,7 @@ impl Default for Caches {
             views: ViewCache::new(2_000),
             // About 100 KB a page: a bound of some 25 MB.
             pages: GenCache::new(256),
+            done_for: Mutex::new(std::collections::HashMap::new()),
         }
     }
 }

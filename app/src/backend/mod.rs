@@ -6,6 +6,7 @@ pub mod db;
 pub mod entity;
 pub mod epoch;
 pub mod error;
+pub mod jobs;
 pub mod mail;
 pub mod policy;
 pub mod request;

@@ -24,7 +24,17 @@ pub async fn list_report_work(filter: ItemFilter) -> Result<ReportWork, AppError
             true => Some(crate::reports::scope::report_reviewer(&c.state.db, &c.actor).await?),
             false => None,
         };
-        service::work_page(&c.state.db, &reader, reviewer.as_ref(), &c.actor, c.now, &filter).await
+        service::work_page(&c.state.db, &c.state.caches, &reader, reviewer.as_ref(), &c.actor, c.now, &filter).await
+    })
+    .await
+}
+
+/// The obligation form's agency search: the regulator's active agencies whose name contains `q`.
+#[server(endpoint = "find_obligation_agencies", input = leptos::server_fn::codec::GetUrl)]
+pub async fn find_obligation_agencies(q: String) -> Result<Vec<super::OrgRef>, AppError> {
+    serve(|c| async move {
+        let reviewer = crate::reports::scope::report_reviewer(&c.state.db, &c.actor).await?;
+        service::find_agencies(&c.state.db, &reviewer, &q).await
     })
     .await
 }
@@ -47,7 +57,9 @@ pub async fn report_panel() -> Result<ReportPanelData, AppError> {
             .state
             .caches
             .views
-            .get_or_compute(&key, c.state.generation(), || service::panel(&c.state.db, &reader, &c.actor, c.now))
+            .get_or_compute(&key, c.state.generation(), || {
+                service::panel(&c.state.db, &c.state.caches, &reader, &c.actor, c.now)
+            })
             .await?;
         Ok((*panel).clone())
     })

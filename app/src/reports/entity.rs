@@ -157,3 +157,29 @@ pub mod reminder {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+/// A period of an obligation in the work window (its latest twelve begun): the work list's row,
+/// so the list is filtered, ordered and paged in SQL. Kept by `service::periods`.
+pub mod period {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "report_period")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub obligation_id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub period_start: TimeDate,
+        pub end_on: TimeDate,
+        pub due_on: TimeDate,
+        /// A first version sent at or after this moment (the day after the due day began, in the
+        /// portal's time zone) was late.
+        pub late_from: TimeDateTimeWithTimeZone,
+        pub agency_id: Uuid,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -10,6 +10,7 @@ pub mod pages;
 ssr! {
     pub mod entity;
     pub mod http;
+    pub mod jobs;
     pub mod mail;
     pub mod rules;
     pub mod scope;
@@ -551,7 +552,10 @@ pub struct MatrixFilter {
 pub struct ObligationChoices {
     /// (engagement id, "provider → agency (role)", the report kind that fits it)
     pub engagements: Vec<(Uuid, String, ReportKind)>,
+    /// The first agencies by name (a regulator's form searches the rest).
     pub agencies: Vec<OrgRef>,
+    /// Every agency the form may choose.
+    pub agencies_total: u32,
 }
 
 /// Why a file or an upload was refused; says exactly what to fix.

@@ -34,19 +34,23 @@ pub struct SubmissionFacts {
 /// was still sent on time.
 pub fn period_state(p: Period, due_day: u8, today: Date, submission: Option<SubmissionFacts>) -> PeriodState {
     let due = due_date(p, due_day);
+    state_with(p, due_day, today, submission.map(|s| (s.status, s.first_submitted_on > due, s.versions)))
+}
+
+/// The state of one period from its submission's status, whether its first version was late,
+/// and its versions (as the work list's query reads them).
+pub fn state_with(p: Period, due_day: u8, today: Date, submission: Option<(SubmissionStatus, bool, i32)>) -> PeriodState {
+    let due = due_date(p, due_day);
     match submission {
         None if today <= end(p) => PeriodState::NotYetDue,
         None if today <= due => PeriodState::Due { days_left: (due - today).whole_days() },
         None => PeriodState::Overdue { days: (today - due).whole_days() },
-        Some(s) => {
-            let late = s.first_submitted_on > due;
-            match s.status {
-                SubmissionStatus::Submitted => PeriodState::Submitted { late, version: s.versions },
-                SubmissionStatus::Returned => PeriodState::Returned { version: s.versions },
-                SubmissionStatus::Accepted if late => PeriodState::AcceptedLate,
-                SubmissionStatus::Accepted => PeriodState::Accepted,
-            }
-        }
+        Some((status, late, versions)) => match status {
+            SubmissionStatus::Submitted => PeriodState::Submitted { late, version: versions },
+            SubmissionStatus::Returned => PeriodState::Returned { version: versions },
+            SubmissionStatus::Accepted if late => PeriodState::AcceptedLate,
+            SubmissionStatus::Accepted => PeriodState::Accepted,
+        },
     }
 }
 

@@ -4,13 +4,13 @@
 use std::future::Future;
 
 use sea_orm::{
-    sea_query::{Query, SelectStatement},
+    sea_query::{Expr, ExprTrait, Query, SelectStatement},
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, Select,
 };
 use time::Date;
 use uuid::Uuid;
 
-use super::entity::{file, obligation, review, submission, version};
+use super::entity::{file, obligation, period, review, submission, version};
 use crate::{
     backend::{
         actor::Actor,
@@ -66,6 +66,14 @@ pub trait ObligationScope: sealed::Sealed {
     /// The ids of the obligations in reach, as a subquery.
     fn obligation_ids(&self) -> SelectStatement {
         Query::select().column(obligation::Column::Id).from(obligation::Entity).cond_where(self.condition()).to_owned()
+    }
+
+    /// The work list's periods under obligations in reach, the obligations narrowed further by
+    /// `narrow` (a side, a kind, a name).
+    fn periods_where(&self, narrow: impl FnOnce(&mut SelectStatement)) -> Select<period::Entity> {
+        let mut ids = self.obligation_ids();
+        narrow(&mut ids);
+        period::Entity::find().filter(period::Column::ObligationId.in_subquery(ids))
     }
 
     /// The submissions under obligations in reach.
@@ -188,6 +196,29 @@ impl Obligations {
 pub async fn bytes_referenced<C: ConnectionTrait>(conn: &C, sha256: &str) -> ServiceResult<bool> {
     use sea_orm::PaginatorTrait;
     Ok(file::Entity::find().filter(file::Column::Sha256.eq(sha256)).count(conn).await? > 0)
+}
+
+/// The obligations of `cadence` whose work-list periods are not yet opened for the period that
+/// begins on `start` (or not at all): the only ones a day's opening touches. A system job's
+/// question, answered with ids that it returns to nobody.
+pub fn obligations_to_open(cadence: super::Cadence, start: Date) -> Select<obligation::Entity> {
+    let opened = |at_start: bool| {
+        let mut q = Query::select();
+        q.expr(Expr::val(1))
+            .from(period::Entity)
+            .and_where(Expr::col((period::Entity, period::Column::ObligationId)).equals((obligation::Entity, obligation::Column::Id)));
+        if at_start {
+            q.and_where(Expr::col((period::Entity, period::Column::PeriodStart)).eq(start));
+        }
+        q.to_owned()
+    };
+    let running = Condition::all()
+        .add(Condition::any().add(obligation::Column::LastPeriod.is_null()).add(obligation::Column::LastPeriod.gte(start)))
+        .add(Expr::exists(opened(true)).not());
+    obligation::Entity::find()
+        .filter(obligation::Column::Cadence.eq(cadence.code()))
+        .filter(obligation::Column::FirstPeriod.lte(start))
+        .filter(Condition::any().add(running).add(Expr::exists(opened(false)).not()))
 }
 
 /// The open obligations on one engagement the writer acts on, which end with it.

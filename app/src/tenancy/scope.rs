@@ -5,7 +5,7 @@
 use std::collections::{HashMap, HashSet};
 
 use sea_orm::{
-    sea_query::{Expr, ExprTrait, Query, SelectStatement},
+    sea_query::{Expr, ExprTrait, Func, LikeExpr, Query, SelectStatement},
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Select,
 };
 use time::{Date, OffsetDateTime};
@@ -477,6 +477,24 @@ pub async fn org_names<C: ConnectionTrait>(
     ids: impl IntoIterator<Item = Uuid>,
 ) -> ServiceResult<HashMap<Uuid, String>> {
     names::<organisation::Entity, C>(conn, ids, organisation::Column::Id, organisation::Column::Name).await
+}
+
+/// The organisations whose name contains `needle` (any case), as a subquery of ids: a search box
+/// narrows rows already in reach by the names they show.
+pub fn orgs_named_like(needle: &str) -> SelectStatement {
+    let escaped: String = needle
+        .to_lowercase()
+        .chars()
+        .flat_map(|c| if matches!(c, '%' | '_' | '\\') { vec!['\\', c] } else { vec![c] })
+        .collect();
+    Query::select()
+        .column((organisation::Entity, organisation::Column::Id))
+        .from(organisation::Entity)
+        .and_where(
+            Expr::expr(Func::lower(Expr::col((organisation::Entity, organisation::Column::Name))))
+                .like(LikeExpr::new(format!("%{escaped}%")).escape('\\')),
+        )
+        .to_owned()
 }
 
 /// The display names of these people, for rows in reach that name who acted (who sent a version,

@@ -347,6 +347,7 @@ fn run_one(args: &Args, database: &str) -> Result<String, String> {
         ("regulator's home".into(), format!("{base}/"), cookie(&regulator)),
         ("report matrix (HTML)".into(), format!("{base}/reports/matrix?kind=csp_monthly"), cookie(&regulator)),
         ("report matrix (CSV)".into(), format!("{base}/reports/matrix.csv?kind=csp_monthly"), cookie(&regulator)),
+        ("regulator's work list, first page".into(), format!("{base}/reports"), cookie(&regulator)),
         ("agency's dashboard".into(), format!("{base}/"), cookie(&agency)),
         ("API submissions, first page".into(), format!("{base}/api/v1/submissions?per_page=50"), bearer.clone()),
         (
@@ -402,6 +403,7 @@ fn run_one(args: &Args, database: &str) -> Result<String, String> {
         eprintln!("{database}: {name} with anonymous POSTs: {:.0} req/s ({posted} POSTs)", load.rps);
         row(&mut out, &format!("{name}, with {posted} anonymous and refused POSTs"), &load);
     }
+    let cold = cold_work_list(&base, &cookie(&regulator))?;
     let upload = upload(args, &base, &bearer, pid)?;
     let (after_kib, _) = rss_kib(pid);
     // Idle again: the server gives freed memory back after some seconds without requests.
@@ -409,12 +411,46 @@ fn run_one(args: &Args, database: &str) -> Result<String, String> {
     let (settled_kib, _) = rss_kib(pid);
     let _ = writeln!(
         out,
-        "\n| figure | value |\n|---|---:|\n| start to first answer | {} ms |\n| idle memory 5 s after start | {:.1} MiB |\n| memory right after the run | {:.1} MiB |\n| idle memory 15 s after the run | {:.1} MiB |\n{upload}",
+        "\n| figure | value |\n|---|---:|\n| start to first answer | {} ms |\n| idle memory 5 s after start | {:.1} MiB |\n| memory right after the run | {:.1} MiB |\n| idle memory 15 s after the run | {:.1} MiB |\n{cold}{upload}",
         server.started_to_answer.as_millis(),
         idle_kib as f64 / 1024.0,
         after_kib as f64 / 1024.0,
         settled_kib as f64 / 1024.0,
     );
+    Ok(out)
+}
+
+/// The regulator's work list computed afresh: 40 requests one after another, each at an address
+/// of its own so no kept page answers, the first page and page 50 of the unfiltered list, and the
+/// overdue filter; their times (p50, p99 of each) and the page's size.
+fn cold_work_list(base: &str, header: &str) -> Result<String, String> {
+    let mut out = String::new();
+    for (name, query) in [("first page", ""), ("page 50", "page=50&"), ("overdue only", "state=overdue&")] {
+        let mut times = Vec::new();
+        let mut size = 0u64;
+        for i in 0..40 {
+            let url = format!("{base}/reports?{query}fresh={i}");
+            let got = output(
+                "curl",
+                &["-sS", "-o", "/dev/null", "-H", header, "-w", "%{http_code} %{time_total} %{size_download}", &url],
+            )?;
+            let mut parts = got.split_whitespace();
+            if parts.next() != Some("200") {
+                return Err(format!("{url} answered {got}"));
+            }
+            times.push(parts.next().and_then(|t| t.parse::<f64>().ok()).unwrap_or(0.0) * 1000.0);
+            size = parts.next().and_then(|t| t.parse().ok()).unwrap_or(0);
+        }
+        times.sort_by(|a, b| a.total_cmp(b));
+        let p99 = times[((times.len() as f64 * 0.99).ceil() as usize).min(times.len()) - 1];
+        let _ = writeln!(
+            out,
+            "| work list, {name}, computed afresh (40 in a row) | p50 {:.1} ms, p99 {:.1} ms; {} KB |",
+            median(&mut times.clone()),
+            p99,
+            size / 1024
+        );
+    }
     Ok(out)
 }
 

@@ -429,6 +429,8 @@ pub async fn seed(db: &DatabaseConnection, now: OffsetDateTime) -> ServiceResult
     // What changed is read by cached views: they read again (here and on other instances).
     app::backend::epoch::bump(&txn).await?;
     txn.commit().await?;
+    let zone = app::backend::time_fmt::DEFAULT_TIME_ZONE;
+    app::reports::service::open_periods(db, app::backend::time_fmt::date_in_zone(now, zone), zone).await?;
     Ok(SeedOutcome::Loaded)
 }
 

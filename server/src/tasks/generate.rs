@@ -457,6 +457,8 @@ pub async fn generate(
     // What changed is read by cached views: they read again (here and on other instances).
     app::backend::epoch::bump(&txn).await?;
     txn.commit().await?;
+    let zone = app::backend::time_fmt::DEFAULT_TIME_ZONE;
+    app::reports::service::open_periods(db, app::backend::time_fmt::date_in_zone(now, zone), zone).await?;
     // Fresh statistics, so the planner knows the tables' real sizes from the first query.
     db.execute_unprepared("ANALYZE").await?;
     if db.get_database_backend() == DbBackend::Sqlite {

@@ -132,6 +132,7 @@ const FUNCTIONS: &[Case] = &[
     case("review_submission", Some((M::ReportReview, W)), Received, Side::Any),
     case("create_obligation", Some((M::ReportReview, W)), Nothing, Side::Any),
     case("end_obligation", Some((M::ReportReview, W)), Owed, Side::Any),
+    case("find_obligation_agencies", Some((M::ReportReview, W)), Nothing, Side::Any),
     case("report_matrix", Some((M::Reports, R)), Nothing, Side::Jurisdiction),
     case("api_tokens", None, Nothing, Side::Any),
     case("create_api_token", None, Nothing, Side::Any),
@@ -753,6 +754,7 @@ const READ_BY_GET: &[&str] = &[
     "submission",
     "submit_form",
     "report_matrix",
+    "find_obligation_agencies",
     "api_tokens",
 ];
 
@@ -925,6 +927,7 @@ async fn every_role_of_every_kind_against_every_function_and_page() {
                             ("invitation", _) => "?token=0".to_string(),
                             ("report_work", _) => "?filter[q]=".to_string(),
                             ("report_matrix", _) => "?filter[kind]=csp_monthly".to_string(),
+                            ("find_obligation_agencies", _) => "?q=".to_string(),
                             ("submit_form", Some(id)) => format!("?obligation_id={id}"),
                             (_, Some(id)) => format!("?id={id}"),
                             _ => String::new(),

@@ -12,7 +12,7 @@ use serde_json::Value;
 use sha2::Digest;
 
 /// The CSP monthly summary fields as the browser form sends them.
-fn csp_fields(availability: &str) -> Vec<(&'static str, String)> {
+pub(crate) fn csp_fields(availability: &str) -> Vec<(&'static str, String)> {
     let mut f = vec![
         ("availability_pct", availability.to_string()),
         ("incidents", "1".into()),
@@ -32,7 +32,7 @@ fn csp_fields(availability: &str) -> Vec<(&'static str, String)> {
     f
 }
 
-fn form(
+pub(crate) fn form(
     obligation: &str,
     period: &str,
     key: &str,

@@ -144,3 +144,6 @@ NoObligation = No obligation
 AgenciesShown = agencies
 NothingToSubmit = Nothing to submit now.
 NothingToReview = Nothing to review now.
+FindAgency = Find an agency
+FindAgencyHint = Type part of its name
+NoAgencyFound = No agency has that in its name

@@ -144,3 +144,6 @@ NoObligation = 无报送义务
 AgenciesShown = 个机关
 NothingToSubmit = 目前没有待提交的报告。
 NothingToReview = 目前没有待审阅的报告。
+FindAgency = 查找机关
+FindAgencyHint = 输入名称中的几个字
+NoAgencyFound = 没有名称包含该内容的机关

@@ -55,7 +55,22 @@ pub fn ObligationTable(
 #[component]
 pub fn ObligationForm(choices: ObligationChoices, create: ServerAction<CreateObligation>) -> impl IntoView {
     let locale = use_locale();
-    let regulator = choices.engagements.is_empty() && !choices.agencies.is_empty();
+    let regulator = choices.engagements.is_empty() && choices.agencies_total > 0;
+    // More agencies than the list shows: a search asks the server for the matching ones.
+    let searched = choices.agencies_total as usize > choices.agencies.len();
+    let needle = RwSignal::new(String::new());
+    // Loads in the browser only: the page as served lists the first agencies.
+    let found = LocalResource::new(move || {
+        let q = needle.get();
+        async move {
+            if q.trim().is_empty() {
+                None
+            } else {
+                Some(crate::reports::api::find_obligation_agencies(q).await)
+            }
+        }
+    });
+    let initial = choices.agencies.clone();
     let kinds: Vec<ReportKind> =
         ReportKind::ALL.iter().copied().filter(|k| k.is_engagement_report() != regulator).collect();
     view! {
@@ -78,9 +93,25 @@ pub fn ObligationForm(choices: ObligationChoices, create: ServerAction<CreateObl
                     </label>
                 })}
                 {regulator.then(|| view! {
+                    {searched.then(|| view! {
+                        <label><span>{t(Msg::FindAgency)}</span>
+                            <input type="search" data-test="agency-search" placeholder=Msg::FindAgencyHint.text(locale)
+                                on:input=move |ev| needle.set(event_target_value(&ev))/>
+                        </label>
+                    })}
                     <label><span>{t(Msg::Agency)}</span>
-                        <select name="agency_id" required>
-                            {choices.agencies.iter().map(|a| view! { <option value=a.id.to_string()>{a.name.clone()}</option> }).collect_view()}
+                        <select name="agency_id" required data-test="agency-choice">
+                            {move || {
+                                let rows = match found.get().flatten() {
+                                    Some(r) => r.unwrap_or_default(),
+                                    None => initial.clone(),
+                                };
+                                if rows.is_empty() {
+                                    view! { <option value="" disabled selected>{t(Msg::NoAgencyFound)}</option> }.into_any()
+                                } else {
+                                    rows.into_iter().map(|a| view! { <option value=a.id.to_string()>{a.name}</option> }).collect_view().into_any()
+                                }
+                            }}
                         </select>
                     </label>
                 })}

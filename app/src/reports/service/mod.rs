@@ -18,7 +18,7 @@ use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
 use super::{
-    entity::{file, obligation, reminder, review, submission, version},
+    entity::{file, obligation, period, reminder, review, submission, version},
     rules::{self, SubmissionFacts},
     Cadence, Decision, FileView, ItemFilter, Matrix, MatrixCell, MatrixFilter, MatrixRow, ObligationChoices,
     ObligationInput, ObligationRow, OrgRef, Period, PeriodItem, ReportKind, ReportPanelData, ReportWork, ReviewView,
@@ -44,7 +44,7 @@ use crate::{
     reports::mail::ReportMail,
     tenancy::{
         entity::{engagement, organisation, person},
-        scope::{org_names, people_holding, person_names},
+        scope::{org_names, orgs_named_like, people_holding, person_names},
         service::recipients,
         EngagementRole, EngagementStatus, OrgKind, Role,
     },
@@ -52,12 +52,14 @@ use crate::{
 
 mod matrix;
 mod obligations;
+mod periods;
 mod reminders;
 mod reviews;
 mod submissions;
 mod work;
 pub use matrix::*;
 pub use obligations::*;
+pub use periods::*;
 pub use reminders::*;
 pub use reviews::*;
 pub use submissions::*;

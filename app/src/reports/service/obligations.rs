@@ -67,7 +67,7 @@ pub async fn obligation_choices(
     reviewer: &ReportReviewer,
     today: Date,
 ) -> ServiceResult<ObligationChoices> {
-    let mut out = ObligationChoices { engagements: Vec::new(), agencies: Vec::new() };
+    let mut out = ObligationChoices { engagements: Vec::new(), agencies: Vec::new(), agencies_total: 0 };
     if let Some(engagements) = reviewer.engagements() {
         let rows = engagements
             .filter(engagement::Column::Status.eq(EngagementStatus::Active.code()))
@@ -86,16 +86,43 @@ pub async fn obligation_choices(
         }
     }
     if let Some(agencies) = reviewer.agencies() {
-        out.agencies = agencies
-            .filter(organisation::Column::Active.eq(true))
-            .order_by_asc(organisation::Column::Name)
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|o| OrgRef { id: o.id, name: o.name })
-            .collect();
+        let active = agencies.filter(organisation::Column::Active.eq(true));
+        out.agencies_total = active.clone().count(db).await? as u32;
+        out.agencies = agency_rows(db, active, AGENCY_CHOICES).await?;
     }
     Ok(out)
+}
+
+/// Agencies the obligation form lists before a search: a jurisdiction of 2,000 is searched, not
+/// scrolled (and would make the page some 200 KB heavier).
+pub const AGENCY_CHOICES: u64 = 30;
+
+async fn agency_rows(
+    db: &DatabaseConnection,
+    q: sea_orm::Select<organisation::Entity>,
+    limit: u64,
+) -> ServiceResult<Vec<OrgRef>> {
+    Ok(q.order_by_asc(organisation::Column::Name)
+        .order_by_asc(organisation::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|o| OrgRef { id: o.id, name: o.name })
+        .collect())
+}
+
+/// The active agencies in the regulator's reach whose name contains `needle`, the first
+/// [`AGENCY_CHOICES`] by name: the obligation form's agency search.
+pub async fn find_agencies(db: &DatabaseConnection, reviewer: &ReportReviewer, needle: &str) -> ServiceResult<Vec<OrgRef>> {
+    let Some(agencies) = reviewer.agencies() else {
+        return Ok(Vec::new());
+    };
+    let mut q = agencies.filter(organisation::Column::Active.eq(true));
+    if !needle.trim().is_empty() {
+        q = q.filter(organisation::Column::Id.in_subquery(orgs_named_like(needle.trim())));
+    }
+    agency_rows(db, q, AGENCY_CHOICES).await
 }
 
 /// The one row a form's field chose from a capability's select (`None`: the capability has no such
@@ -153,7 +180,7 @@ pub async fn create_obligation(db: &DatabaseConnection, by: &Acting<'_>, today: 
         }
     };
     let id = Uuid::new_v4();
-    obligation::ActiveModel {
+    let created = obligation::ActiveModel {
         id: Set(id),
         kind: Set(v.kind.code().into()),
         submitter_id: Set(submitter_id),
@@ -172,6 +199,7 @@ pub async fn create_obligation(db: &DatabaseConnection, by: &Acting<'_>, today: 
     }
     .insert(&txn)
     .await?;
+    sync_periods(&txn, &created, date_in_zone(now, &actor.time_zone), &actor.time_zone).await?;
     // The regulators' cached matrices show obligations.
     epoch::bump(&txn).await?;
     let summary = format!(
@@ -229,7 +257,8 @@ pub async fn end_obligation(db: &DatabaseConnection, by: &Acting<'_>, today: Dat
     am.ended_on = Set(Some(today));
     am.end_reason = Set(Some(reason.to_string()));
     am.ended_by = Set(Some(actor.person_id));
-    am.update(&txn).await?;
+    let ended = am.update(&txn).await?;
+    sync_periods(&txn, &ended, today, &actor.time_zone).await?;
     epoch::bump(&txn).await?;
     AuditEntry::mirrored(actor, meta, AuditAction::ObligationEnd, target, summary, submitter).record(&txn, now).await?;
     txn.commit().await?;
@@ -278,7 +307,9 @@ pub async fn end_with_engagement<C: ConnectionTrait>(
         am.ended_on = Set(Some(ended_on));
         // No reason and nobody: it ended with its engagement (the page says so in the reader's language).
         am.end_reason = Set(None);
-        am.update(txn).await?;
+        let ended = am.update(txn).await?;
+        // Only fewer periods are owed: no row is made, so the zone for lateness is not read.
+        sync_periods(txn, &ended, ended_on, crate::backend::time_fmt::DEFAULT_TIME_ZONE).await?;
     }
     epoch::bump(txn).await?;
     Ok(())

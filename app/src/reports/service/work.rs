@@ -1,6 +1,7 @@
 //! The work lists: every period of every obligation in reach with its computed state, the
 //! submissions list, and the dashboard's panel.
 use super::*;
+use sea_orm::sea_query::ExprTrait;
 
 /// Facts about submissions, keyed by (obligation, period start), with dates in `zone`.
 pub(super) async fn submission_facts<C: ConnectionTrait>(
@@ -34,74 +35,213 @@ pub(super) async fn submission_facts<C: ConnectionTrait>(
     Ok(out)
 }
 
-/// The viewer's work: every period of the obligations in reach over the last [`LOOKBACK`] periods, with states.
+/// The work list's query, with the state of each period computed in SQL for `today`: the
+/// severity of [`StateCode::severity`] (the list's first order), and whether the first version
+/// came late. One source for both, so what is filtered, ordered and shown agree.
+struct WorkSql {
+    today: Date,
+}
+
+impl WorkSql {
+    fn severity(&self) -> sea_orm::sea_query::SimpleExpr {
+        use sea_orm::sea_query::CaseStatement;
+        let sev = |s: StateCode| i32::from(s.severity());
+        let none = || Expr::col((submission::Entity, submission::Column::Id)).is_null();
+        let status = |s: SubmissionStatus| ExprTrait::eq(Expr::col((submission::Entity, submission::Column::Status)), s.code());
+        CaseStatement::new()
+            .case(none().and(Expr::col((period::Entity, period::Column::EndOn)).gte(self.today)), sev(StateCode::NotYetDue))
+            .case(none().and(Expr::col((period::Entity, period::Column::DueOn)).gte(self.today)), sev(StateCode::Due))
+            .case(none(), sev(StateCode::Overdue))
+            .case(status(SubmissionStatus::Submitted), sev(StateCode::Submitted))
+            .case(status(SubmissionStatus::Returned), sev(StateCode::Returned))
+            .case(Self::was_late(), sev(StateCode::AcceptedLate))
+            .finally(sev(StateCode::Accepted))
+            .into()
+    }
+
+    /// The first version came at or after the end of the due day.
+    fn was_late() -> sea_orm::sea_query::SimpleExpr {
+        Expr::col((submission::Entity, submission::Column::FirstSubmittedAt))
+            .gte(Expr::col((period::Entity, period::Column::LateFrom)))
+    }
+
+    fn late() -> sea_orm::sea_query::SimpleExpr {
+        sea_orm::sea_query::CaseStatement::new().case(Self::was_late(), 1).finally(0).into()
+    }
+}
+
+/// One row of the work list as the query returns it.
+#[derive(Debug, sea_orm::FromQueryResult)]
+struct WorkRow {
+    obligation_id: Uuid,
+    period_start: Date,
+    submission_id: Option<Uuid>,
+    status: Option<String>,
+    versions: Option<i32>,
+    late: i32,
+}
+
+/// Narrows the obligations in reach by the filter's side, kind and name search.
+fn narrow(filter: &ItemFilter, viewer: Uuid, ids: &mut SelectStatement) {
+    match filter.side.as_str() {
+        "submit" => {
+            ids.and_where(Expr::col((obligation::Entity, obligation::Column::SubmitterId)).eq(viewer));
+        }
+        "review" => {
+            ids.and_where(Expr::col((obligation::Entity, obligation::Column::ReceiverId)).eq(viewer));
+        }
+        _ => {}
+    }
+    if let Some(kind) = ReportKind::parse(filter.kind.trim()) {
+        ids.and_where(Expr::col((obligation::Entity, obligation::Column::Kind)).eq(kind.code()));
+    }
+    let needle = filter.q.trim();
+    if !needle.is_empty() {
+        ids.cond_where(
+            Condition::any()
+                .add(obligation::Column::SubmitterId.in_subquery(orgs_named_like(needle)))
+                .add(obligation::Column::ReceiverId.in_subquery(orgs_named_like(needle)))
+                .add(obligation::Column::AgencyId.in_subquery(orgs_named_like(needle))),
+        );
+    }
+}
+
+/// Which rows of the list to read: a page (offset, rows) or all of them, and which states.
+struct Want {
+    states: Vec<StateCode>,
+    page: Option<(u64, u64)>,
+}
+
+/// Opens the periods begun by `today` if this instance has not yet done so today (the daily job
+/// does it too; a read must not wait for the job to see a month that began at midnight).
+async fn periods_open_for(db: &DatabaseConnection, caches: &Caches, today: Date, zone: &str) -> ServiceResult<()> {
+    if !caches.done_for("report-periods", today) {
+        open_periods(db, today, zone).await?;
+        caches.mark_done_for("report-periods", today);
+    }
+    Ok(())
+}
+
+/// The work list's rows for the filter, most urgent first, then by due date and agency, and how
+/// many rows the filter has in all.
+async fn work_rows(
+    db: &DatabaseConnection,
+    caches: &Caches,
+    reader: &ReportReader,
+    actor: &Actor,
+    now: OffsetDateTime,
+    filter: &ItemFilter,
+    want: Want,
+) -> ServiceResult<(Vec<PeriodItem>, u64)> {
+    let today = date_in_zone(now, &actor.time_zone);
+    periods_open_for(db, caches, today, &actor.time_zone).await?;
+    let viewer = reader.viewer();
+    let sql = WorkSql { today };
+    let base = || reader.periods_where(|ids| narrow(filter, viewer, ids)).filter(period::Column::PeriodStart.lte(today));
+    let joined = |mut q: sea_orm::Select<period::Entity>| {
+        QuerySelect::query(&mut q).join(
+            JoinType::LeftJoin,
+            submission::Entity,
+            Condition::all()
+                .add(Expr::col((submission::Entity, submission::Column::ObligationId)).equals((period::Entity, period::Column::ObligationId)))
+                .add(Expr::col((submission::Entity, submission::Column::PeriodStart)).equals((period::Entity, period::Column::PeriodStart))),
+        );
+        q
+    };
+    let severities: Vec<u8> = want.states.iter().map(|s| s.severity()).collect();
+    let filtered = |q: sea_orm::Select<period::Entity>| {
+        if severities.is_empty() {
+            q
+        } else {
+            q.filter(Expr::expr(sql.severity()).is_in(severities.iter().map(|s| i32::from(*s))))
+        }
+    };
+    // Without a state filter the count needs no join.
+    let total = if severities.is_empty() { base().count(db).await? } else { filtered(joined(base())).count(db).await? };
+    let mut q = filtered(joined(base()))
+        .select_only()
+        .column(period::Column::ObligationId)
+        .column(period::Column::PeriodStart)
+        .column_as(Expr::col((submission::Entity, submission::Column::Id)), "submission_id")
+        .column_as(Expr::col((submission::Entity, submission::Column::Status)), "status")
+        .column_as(Expr::col((submission::Entity, submission::Column::Versions)), "versions")
+        .column_as(WorkSql::late(), "late");
+    QuerySelect::query(&mut q).join(
+        JoinType::InnerJoin,
+        organisation::Entity,
+        Expr::col((organisation::Entity, organisation::Column::Id)).equals((period::Entity, period::Column::AgencyId)),
+    );
+    let mut q = q
+        .order_by(sql.severity(), sea_orm::Order::Desc)
+        .order_by_asc(period::Column::DueOn)
+        .order_by_asc(Expr::col((organisation::Entity, organisation::Column::Name)))
+        .order_by_asc(period::Column::ObligationId)
+        .order_by_asc(period::Column::PeriodStart);
+    if let Some((offset, rows)) = want.page {
+        q = q.offset(offset).limit(rows);
+    }
+    let rows: Vec<WorkRow> = q.into_model::<WorkRow>().all(db).await?;
+    let obligations = reader.obligations_where(db, |q| q.filter(obligation::Column::Id.is_in(rows.iter().map(|r| r.obligation_id).collect::<HashSet<_>>()))).await?;
+    let by_id: HashMap<Uuid, &obligation::Model> = obligations.rows().iter().map(|o| (o.id, o)).collect();
+    let names = org_names(db, by_id.values().flat_map(|o| [o.submitter_id, o.receiver_id, o.agency_id])).await?;
+    let mut items = Vec::with_capacity(rows.len());
+    for r in rows {
+        let Some(o) = by_id.get(&r.obligation_id) else { continue };
+        let Some((kind, cadence, _, _)) = typed(o) else { continue };
+        let Some(period) = rules::from_start(cadence, r.period_start) else { continue };
+        let facts = match (r.status.as_deref().and_then(SubmissionStatus::parse), r.versions) {
+            (Some(status), Some(versions)) => Some((status, r.late != 0, versions)),
+            _ => None,
+        };
+        items.push(PeriodItem {
+            obligation_id: o.id,
+            kind,
+            period,
+            due_on: rules::due_date(period, o.due_day as u8).to_string(),
+            state: rules::state_with(period, o.due_day as u8, today, facts),
+            submitter: org_ref(&names, o.submitter_id),
+            receiver: org_ref(&names, o.receiver_id),
+            agency: org_ref(&names, o.agency_id),
+            submission_id: r.submission_id,
+        });
+    }
+    Ok((items, total))
+}
+
+/// The obligations of the filter (side, kind, name), oldest first: `limit` of them, and how many
+/// there are in all.
+async fn obligation_rows(
+    db: &DatabaseConnection,
+    reader: &ReportReader,
+    filter: &ItemFilter,
+    limit: Option<u64>,
+) -> ServiceResult<(Vec<ObligationRow>, u64)> {
+    let mut ids = reader.obligation_ids();
+    narrow(filter, reader.viewer(), &mut ids);
+    let q = reader.obligations().filter(obligation::Column::Id.in_subquery(ids));
+    let total = q.clone().count(db).await?;
+    let mut q = q.order_by_asc(obligation::Column::CreatedAt).order_by_asc(obligation::Column::Id);
+    if let Some(limit) = limit {
+        q = q.limit(limit);
+    }
+    let rows = q.all(db).await?;
+    let names = org_names(db, rows.iter().flat_map(|o| [o.submitter_id, o.receiver_id, o.agency_id])).await?;
+    Ok((rows.iter().filter_map(|o| obligation_row(o, &names)).collect(), total))
+}
+
+/// The viewer's whole work list (the CSV and the API): every period of the obligations in reach
+/// over the last [`LOOKBACK`] periods, with states, and the obligations.
 pub async fn report_work(
     db: &DatabaseConnection,
+    caches: &Caches,
     reader: &ReportReader,
     actor: &Actor,
     now: OffsetDateTime,
     filter: &ItemFilter,
 ) -> ServiceResult<(Vec<PeriodItem>, Vec<ObligationRow>)> {
-    let today = date_in_zone(now, &actor.time_zone);
-    let viewer = reader.viewer();
-    let reached = reader
-        .obligations_where(db, |mut q| {
-            match filter.side.as_str() {
-                "submit" => q = q.filter(obligation::Column::SubmitterId.eq(viewer)),
-                "review" => q = q.filter(obligation::Column::ReceiverId.eq(viewer)),
-                _ => {}
-            }
-            if let Some(kind) = ReportKind::parse(filter.kind.trim()) {
-                q = q.filter(obligation::Column::Kind.eq(kind.code()));
-            }
-            q.order_by_asc(obligation::Column::CreatedAt)
-        })
-        .await?;
-    let obligations = reached.rows();
-    let names = org_names(db, obligations.iter().flat_map(|o| [o.submitter_id, o.receiver_id, o.agency_id])).await?;
-    let facts = submission_facts(db, &reached, None, &actor.time_zone).await?;
-    let needle = filter.q.trim().to_lowercase();
-    let state = StateCode::parse(filter.state.trim());
-    let mut items = Vec::new();
-    let mut rows = Vec::new();
-    for o in obligations {
-        let Some(row) = obligation_row(o, &names) else { continue };
-        if !needle.is_empty()
-            && ![&row.submitter.name, &row.receiver.name, &row.agency.name]
-                .iter()
-                .any(|n| n.to_lowercase().contains(&needle))
-        {
-            continue;
-        }
-        for p in rules::periods_begun(row.first_period, row.last_period, today, LOOKBACK) {
-            let fact = facts.get(&(o.id, rules::start(p)));
-            let st = rules::period_state(p, o.due_day as u8, today, fact.map(|f| f.1));
-            if state.is_some_and(|s| s != st.code()) {
-                continue;
-            }
-            items.push(PeriodItem {
-                obligation_id: o.id,
-                kind: row.kind,
-                period: p,
-                due_on: rules::due_date(p, o.due_day as u8).to_string(),
-                state: st,
-                submitter: row.submitter.clone(),
-                receiver: row.receiver.clone(),
-                agency: row.agency.clone(),
-                submission_id: fact.map(|f| f.0),
-            });
-        }
-        rows.push(row);
-    }
-    // Most urgent first, then by due date.
-    items.sort_by(|a, b| {
-        b.state
-            .code()
-            .severity()
-            .cmp(&a.state.code().severity())
-            .then_with(|| a.due_on.cmp(&b.due_on))
-            .then_with(|| a.agency.name.cmp(&b.agency.name))
-    });
+    let states = StateCode::parse(filter.state.trim()).into_iter().collect();
+    let (items, _) = work_rows(db, caches, reader, actor, now, filter, Want { states, page: None }).await?;
+    let (rows, _) = obligation_rows(db, reader, filter, None).await?;
     Ok((items, rows))
 }
 
@@ -129,7 +269,7 @@ pub async fn list_submissions(
         q = q.filter(submission::Column::PeriodStart.eq(rules::start(p)));
     }
     let per_page = filter.per_page.clamp(1, 100);
-    let page = filter.page.max(1);
+    let page = std::cmp::max(filter.page, 1);
     let total = q.clone().count(db).await?;
     let rows = q
         .order_by_desc(submission::Column::LastSubmittedAt)
@@ -198,21 +338,32 @@ pub async fn submission_target(
     Ok((o.id, rules::from_start(cadence, s.period_start).ok_or(ServiceError::NotFound)?))
 }
 
-/// The reports page's data.
+/// The reports page's data: one page of the work list and the first obligations, each read
+/// as a page in SQL.
 pub async fn work_page(
     db: &DatabaseConnection,
+    caches: &Caches,
     reader: &ReportReader,
     reviewer: Option<&ReportReviewer>,
     actor: &Actor,
     now: OffsetDateTime,
     filter: &ItemFilter,
 ) -> ServiceResult<ReportWork> {
-    let (items, mut obligations) = report_work(db, reader, actor, now, filter).await?;
-    let obligations_total = obligations.len() as u32;
-    // A jurisdiction has thousands (6,500 at 2,000 agencies: a 5 MB page); the filter narrows them.
-    obligations.truncate(LIST_ROWS);
-    let (total, page, pages) = page_of(items.len(), filter.page);
-    let items = items.into_iter().skip((page - 1) * LIST_ROWS).take(LIST_ROWS).collect();
+    let states: Vec<StateCode> = StateCode::parse(filter.state.trim()).into_iter().collect();
+    let asked = std::cmp::max(filter.page, 1) as u64;
+    let rows = LIST_ROWS as u64;
+    let (mut items, mut total) =
+        work_rows(db, caches, reader, actor, now, filter, Want { states: states.clone(), page: Some(((asked - 1) * rows, rows)) })
+            .await?;
+    let (_, page, pages) = page_of(total as usize, filter.page);
+    let page = page as u64;
+    if page != asked {
+        // A page past the end shows the last.
+        (items, total) =
+            work_rows(db, caches, reader, actor, now, filter, Want { states, page: Some(((page - 1) * rows, rows)) }).await?;
+    }
+    // A jurisdiction has thousands (6,500 at 2,000 agencies); the filter narrows them.
+    let (obligations, obligations_total) = obligation_rows(db, reader, filter, Some(rows)).await?;
     let choices = match reviewer {
         Some(r) => Some(obligation_choices(db, r, date_in_zone(now, &actor.time_zone)).await?),
         None => None,
@@ -224,7 +375,7 @@ pub async fn work_page(
         pages: pages as u32,
         per_page: LIST_ROWS as u32,
         obligations,
-        obligations_total,
+        obligations_total: obligations_total as u32,
         choices,
         viewer: reader.viewer(),
         may_submit: crate::reports::scope::may_submit(actor),
@@ -238,22 +389,25 @@ pub const PANEL_ROWS: usize = 10;
 /// (never the whole reach of a regulator), each side counted in full.
 pub async fn panel(
     db: &DatabaseConnection,
+    caches: &Caches,
     reader: &ReportReader,
     actor: &Actor,
     now: OffsetDateTime,
 ) -> ServiceResult<ReportPanelData> {
     let side = |s: &str| ItemFilter { side: s.into(), ..ItemFilter::default() };
-    let (submit, _) = report_work(db, reader, actor, now, &side("submit")).await?;
-    let (review, _) = report_work(db, reader, actor, now, &side("review")).await?;
-    let to_submit: Vec<PeriodItem> = submit.into_iter().filter(|i| i.state.needs_submission()).collect();
-    let to_review: Vec<PeriodItem> =
-        review.into_iter().filter(|i| matches!(i.state, crate::reports::PeriodState::Submitted { .. })).collect();
+    let first = Some((0, PANEL_ROWS as u64));
+    let to_submit = vec![StateCode::Overdue, StateCode::Returned, StateCode::Due];
+    let (submit, to_submit) =
+        work_rows(db, caches, reader, actor, now, &side("submit"), Want { states: to_submit, page: first }).await?;
+    let (review, to_review) =
+        work_rows(db, caches, reader, actor, now, &side("review"), Want { states: vec![StateCode::Submitted], page: first })
+            .await?;
     Ok(ReportPanelData {
         viewer: reader.viewer(),
         may_submit: crate::reports::scope::may_submit(actor),
-        to_submit: to_submit.len() as u32,
-        to_review: to_review.len() as u32,
-        to_submit_first: to_submit.into_iter().take(PANEL_ROWS).collect(),
-        to_review_first: to_review.into_iter().take(PANEL_ROWS).collect(),
+        to_submit: to_submit as u32,
+        to_review: to_review as u32,
+        to_submit_first: submit,
+        to_review_first: review,
     })
 }

@@ -104,6 +104,20 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// A handle on a `portal serve` process of the test's own at `base`, over `db`.
+    pub fn external(
+        backend: Backend,
+        db: DatabaseConnection,
+        db_url: String,
+        base: String,
+        data_dir: std::path::PathBuf,
+    ) -> TestApp {
+        let clock = Arc::new(ManualClock::new(time::OffsetDateTime::now_utc()));
+        TestApp { base, data_dir, db, clock, backend, db_url, caches: Arc::new(app::backend::epoch::Caches::default()) }
+    }
+}
+
 async fn serve(
     backend: Backend,
     db: DatabaseConnection,
@@ -128,7 +142,11 @@ async fn serve(
     let config = Config::from_lookup(|k| vars.iter().find(|(n, _)| *n == k).map(|(_, v)| v.clone())).expect("config");
     let state = server::app_state(db.clone(), clock.clone(), &config);
     let caches = state.caches.clone();
-    server::spawn_epoch_follower(state.clone()).await;
+    server::follow_epoch(&state).await;
+    app::backend::jobs::Scheduler::new(state.db.clone(), state.clock.clone())
+        // Only the epoch follower: the tests run the other jobs themselves, when they mean to.
+        .with([server::epoch_follow(&state)])
+        .start();
     let router = server::router(state, server::leptos_options(&config));
     tokio::spawn(async move {
         axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await.ok();
