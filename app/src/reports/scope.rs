@@ -5,7 +5,7 @@ use std::future::Future;
 
 use sea_orm::{
     sea_query::{Expr, ExprTrait, Query, SelectStatement},
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, Select,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Select,
 };
 use time::Date;
 use uuid::Uuid;
@@ -219,6 +219,8 @@ pub fn obligations_to_open(cadence: super::Cadence, start: Date) -> Select<oblig
         .filter(obligation::Column::Cadence.eq(cadence.code()))
         .filter(obligation::Column::FirstPeriod.lte(start))
         .filter(Condition::any().add(running).add(Expr::exists(opened(false)).not()))
+        // One order for every instance opening at once, so their row locks never cross.
+        .order_by_asc(obligation::Column::Id)
 }
 
 /// The open obligations on one engagement the writer acts on, which end with it.
