@@ -59,17 +59,8 @@ pub fn ObligationForm(choices: ObligationChoices, create: ServerAction<CreateObl
     // More agencies than the list shows: a search asks the server for the matching ones.
     let searched = choices.agencies_total as usize > choices.agencies.len();
     let needle = RwSignal::new(String::new());
-    // Loads in the browser only: the page as served lists the first agencies.
-    let found = LocalResource::new(move || {
-        let q = needle.get();
-        async move {
-            if q.trim().is_empty() {
-                None
-            } else {
-                Some(crate::reports::api::find_obligation_agencies(q).await)
-            }
-        }
-    });
+    // Asked in the browser as the person types; the page as served lists the first agencies.
+    let find = ServerAction::<crate::reports::api::FindObligationAgencies>::new();
     let initial = choices.agencies.clone();
     let kinds: Vec<ReportKind> =
         ReportKind::ALL.iter().copied().filter(|k| k.is_engagement_report() != regulator).collect();
@@ -96,15 +87,21 @@ pub fn ObligationForm(choices: ObligationChoices, create: ServerAction<CreateObl
                     {searched.then(|| view! {
                         <label><span>{t(Msg::FindAgency)}</span>
                             <input type="search" data-test="agency-search" placeholder=Msg::FindAgencyHint.text(locale)
-                                on:input=move |ev| needle.set(event_target_value(&ev))/>
+                                on:input=move |ev| {
+                                    let q = event_target_value(&ev);
+                                    if !q.trim().is_empty() {
+                                        find.dispatch(crate::reports::api::FindObligationAgencies { q: q.clone() });
+                                    }
+                                    needle.set(q);
+                                }/>
                         </label>
                     })}
                     <label><span>{t(Msg::Agency)}</span>
                         <select name="agency_id" required data-test="agency-choice">
                             {move || {
-                                let rows = match found.get().flatten() {
-                                    Some(r) => r.unwrap_or_default(),
-                                    None => initial.clone(),
+                                let rows = match find.value().get() {
+                                    Some(r) if !needle.get().trim().is_empty() => r.unwrap_or_default(),
+                                    _ => initial.clone(),
                                 };
                                 if rows.is_empty() {
                                     view! { <option value="" disabled selected>{t(Msg::NoAgencyFound)}</option> }.into_any()
