@@ -288,10 +288,15 @@ async fn list_obligations(
     let reader = app::reports::scope::report_reader(&state.db, &actor, state.today())
         .await
         .map_err(|e| Problem::from_service(e, &meta))?;
+    let viewing = service::Viewing {
+        db: &state.db,
+        caches: &state.caches,
+        reader: &reader,
+        actor: &actor,
+        now: state.clock.now(),
+    };
     let (items, obligations) =
-        service::report_work(&state.db, &state.caches, &reader, &actor, state.clock.now(), &Default::default())
-            .await
-            .map_err(|e| Problem::from_service(e, &meta))?;
+        service::report_work(&viewing, &Default::default()).await.map_err(|e| Problem::from_service(e, &meta))?;
     let mut by_obligation: HashMap<Uuid, Vec<PeriodItem>> = HashMap::new();
     for i in items {
         by_obligation.entry(i.obligation_id).or_default().push(i);

@@ -24,7 +24,9 @@ pub async fn list_report_work(filter: ItemFilter) -> Result<ReportWork, AppError
             true => Some(crate::reports::scope::report_reviewer(&c.state.db, &c.actor).await?),
             false => None,
         };
-        service::work_page(&c.state.db, &c.state.caches, &reader, reviewer.as_ref(), &c.actor, c.now, &filter).await
+        let v =
+            service::Viewing { db: &c.state.db, caches: &c.state.caches, reader: &reader, actor: &c.actor, now: c.now };
+        service::work_page(&v, reviewer.as_ref(), &filter).await
     })
     .await
 }
@@ -57,8 +59,15 @@ pub async fn report_panel() -> Result<ReportPanelData, AppError> {
             .state
             .caches
             .views
-            .get_or_compute(&key, c.state.generation(), || {
-                service::panel(&c.state.db, &c.state.caches, &reader, &c.actor, c.now)
+            .get_or_compute(&key, c.state.generation(), || async {
+                let v = service::Viewing {
+                    db: &c.state.db,
+                    caches: &c.state.caches,
+                    reader: &reader,
+                    actor: &c.actor,
+                    now: c.now,
+                };
+                service::panel(&v).await
             })
             .await?;
         Ok((*panel).clone())

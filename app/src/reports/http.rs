@@ -524,7 +524,11 @@ pub async fn export_work_csv(
         let actor = signed_in(actor)?;
         let filter = query(filter)?;
         let reader = crate::reports::scope::report_reader(&state.db, &actor, state.today()).await?;
-        let (items, _) = service::report_work(&state.db, &state.caches, &reader, &actor, state.clock.now(), &filter).await?;
+        let (items, _) = service::report_work(
+            &service::Viewing { db: &state.db, caches: &state.caches, reader: &reader, actor: &actor, now: state.clock.now() },
+            &filter,
+        )
+        .await?;
         let mut w = CsvExport::new();
         w.row(
             [Msg::ReportKindLabel, Msg::Period, Msg::DueOn, Msg::State, Msg::Submitter, Msg::Receiver, Msg::Agency]

@@ -117,15 +117,7 @@ async fn two_instances_share_one_database_and_one_file_store() {
         let due_day = *due_days_reminded(Cadence::Monthly, today).first().expect("some due day is reminded today");
         let setter = TestApp::over(b, db.clone(), url.clone()).await;
         let agency_there = setter.signed_in("admin@agency.example").await;
-        let (_, list) = setter.get_json(&agency_there, "/api/engagements").await;
-        let engagement = list["rows"]
-            .as_array()
-            .expect("rows")
-            .iter()
-            .find(|r| r["role"] == "Csp" && r["status"] == "Active" && r["provider_name"] == "示范云计算有限公司")
-            .and_then(|r| r["id"].as_str())
-            .expect("agency ↔ csp engagement")
-            .to_string();
+        let engagement = common::csp_engagement(&setter, &agency_there).await;
         let mut form = common::csp_obligation_form(&engagement);
         let due = due_day.to_string();
         form[3].1 = &due;

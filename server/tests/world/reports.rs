@@ -52,20 +52,6 @@ pub(crate) fn form(
     form
 }
 
-/// The agency's engagement with its CSP.
-async fn csp_engagement(app: &TestApp, agency: &reqwest::Client) -> String {
-    let (status, list) = app.get_json(agency, "/api/engagements").await;
-    assert_eq!(status, 200, "{list}");
-    list["rows"]
-        .as_array()
-        .expect("rows")
-        .iter()
-        .find(|r| r["role"] == "Csp" && r["status"] == "Active" && r["provider_name"] == "示范云计算有限公司")
-        .and_then(|r| r["id"].as_str())
-        .expect("agency ↔ csp engagement")
-        .to_string()
-}
-
 /// A world with the agency's administrator and a CSP person signed in, and a fresh monthly
 /// obligation from the CSP to the agency.
 async fn with_obligation(
@@ -81,7 +67,7 @@ async fn with_obligation(
 
 /// Sets a fresh monthly CSP obligation (due on the 10th) from 2026-01, returns its id.
 async fn new_obligation(app: &TestApp, agency: &reqwest::Client) -> String {
-    let engagement = csp_engagement(app, agency).await;
+    let engagement = common::csp_engagement(app, agency).await;
     let (status, id) = app.call(agency, "create_obligation", &common::csp_obligation_form(&engagement)).await;
     assert_eq!(status, 200, "{id}");
     id.as_str().expect("obligation id").to_string()
@@ -304,7 +290,7 @@ async fn bad_input_is_refused_with_its_field_named_and_nothing_stored() {
             )
             .await;
         assert_eq!(status, 422, "{body}");
-        let engagement = csp_engagement(&app, &agency).await;
+        let engagement = common::csp_engagement(&app, &agency).await;
         for (due, first, last, field) in [
             ("0", "2026-01", "", "due_day"),
             ("32", "2026-01", "", "due_day"),

@@ -170,15 +170,7 @@ async fn the_work_list_follows_a_new_obligation_an_ended_one_and_the_month_that_
     for backend in backends() {
         let app = common::spawn(backend).await;
         let agency = app.signed_in("admin@agency.example").await;
-        let (_, list) = app.get_json(&agency, "/api/engagements").await;
-        let engagement = list["rows"]
-            .as_array()
-            .expect("rows")
-            .iter()
-            .find(|r| r["role"] == "Csp" && r["status"] == "Active" && r["provider_name"] == "示范云计算有限公司")
-            .and_then(|r| r["id"].as_str())
-            .expect("engagement")
-            .to_string();
+        let engagement = common::csp_engagement(&app, &agency).await;
         let (status, id) = app.call(&agency, "create_obligation", &common::csp_obligation_form(&engagement)).await;
         assert_eq!(status, 200, "{id}");
         let id = id.as_str().expect("id").to_string();

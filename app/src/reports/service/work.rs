@@ -122,17 +122,19 @@ async fn periods_open_for(db: &DatabaseConnection, caches: &Caches, today: Date,
     Ok(())
 }
 
+/// Who reads the work list, and when: what every work-list function is given.
+pub struct Viewing<'a> {
+    pub db: &'a DatabaseConnection,
+    pub caches: &'a Caches,
+    pub reader: &'a ReportReader,
+    pub actor: &'a Actor,
+    pub now: OffsetDateTime,
+}
+
 /// The work list's rows for the filter, most urgent first, then by due date and agency, and how
 /// many rows the filter has in all.
-async fn work_rows(
-    db: &DatabaseConnection,
-    caches: &Caches,
-    reader: &ReportReader,
-    actor: &Actor,
-    now: OffsetDateTime,
-    filter: &ItemFilter,
-    want: Want,
-) -> ServiceResult<(Vec<PeriodItem>, u64)> {
+async fn work_rows(v: &Viewing<'_>, filter: &ItemFilter, want: Want) -> ServiceResult<(Vec<PeriodItem>, u64)> {
+    let Viewing { db, caches, reader, actor, now } = *v;
     let today = date_in_zone(now, &actor.time_zone);
     periods_open_for(db, caches, today, &actor.time_zone).await?;
     let viewer = reader.viewer();
@@ -231,17 +233,10 @@ async fn obligation_rows(
 
 /// The viewer's whole work list (the CSV and the API): every period of the obligations in reach
 /// over the last [`LOOKBACK`] periods, with states, and the obligations.
-pub async fn report_work(
-    db: &DatabaseConnection,
-    caches: &Caches,
-    reader: &ReportReader,
-    actor: &Actor,
-    now: OffsetDateTime,
-    filter: &ItemFilter,
-) -> ServiceResult<(Vec<PeriodItem>, Vec<ObligationRow>)> {
+pub async fn report_work(v: &Viewing<'_>, filter: &ItemFilter) -> ServiceResult<(Vec<PeriodItem>, Vec<ObligationRow>)> {
     let states = StateCode::parse(filter.state.trim()).into_iter().collect();
-    let (items, _) = work_rows(db, caches, reader, actor, now, filter, Want { states, page: None }).await?;
-    let (rows, _) = obligation_rows(db, reader, filter, None).await?;
+    let (items, _) = work_rows(v, filter, Want { states, page: None }).await?;
+    let (rows, _) = obligation_rows(v.db, v.reader, filter, None).await?;
     Ok((items, rows))
 }
 
@@ -340,27 +335,19 @@ pub async fn submission_target(
 
 /// The reports page's data: one page of the work list and the first obligations, each read
 /// as a page in SQL.
-pub async fn work_page(
-    db: &DatabaseConnection,
-    caches: &Caches,
-    reader: &ReportReader,
-    reviewer: Option<&ReportReviewer>,
-    actor: &Actor,
-    now: OffsetDateTime,
-    filter: &ItemFilter,
-) -> ServiceResult<ReportWork> {
+pub async fn work_page(v: &Viewing<'_>, reviewer: Option<&ReportReviewer>, filter: &ItemFilter) -> ServiceResult<ReportWork> {
+    let Viewing { db, reader, actor, now, .. } = *v;
     let states: Vec<StateCode> = StateCode::parse(filter.state.trim()).into_iter().collect();
     let asked = std::cmp::max(filter.page, 1) as u64;
     let rows = LIST_ROWS as u64;
     let (mut items, mut total) =
-        work_rows(db, caches, reader, actor, now, filter, Want { states: states.clone(), page: Some(((asked - 1) * rows, rows)) })
-            .await?;
+        work_rows(v, filter, Want { states: states.clone(), page: Some(((asked - 1) * rows, rows)) }).await?;
     let (_, page, pages) = page_of(total as usize, filter.page);
     let page = page as u64;
     if page != asked {
         // A page past the end shows the last.
         (items, total) =
-            work_rows(db, caches, reader, actor, now, filter, Want { states, page: Some(((page - 1) * rows, rows)) }).await?;
+            work_rows(v, filter, Want { states, page: Some(((page - 1) * rows, rows)) }).await?;
     }
     // A jurisdiction has thousands (6,500 at 2,000 agencies); the filter narrows them.
     let (obligations, obligations_total) = obligation_rows(db, reader, filter, Some(rows)).await?;
@@ -387,24 +374,16 @@ pub const PANEL_ROWS: usize = 10;
 
 /// The dashboard panel: only the obligations the viewer's organisation submits or receives
 /// (never the whole reach of a regulator), each side counted in full.
-pub async fn panel(
-    db: &DatabaseConnection,
-    caches: &Caches,
-    reader: &ReportReader,
-    actor: &Actor,
-    now: OffsetDateTime,
-) -> ServiceResult<ReportPanelData> {
+pub async fn panel(v: &Viewing<'_>) -> ServiceResult<ReportPanelData> {
     let side = |s: &str| ItemFilter { side: s.into(), ..ItemFilter::default() };
     let first = Some((0, PANEL_ROWS as u64));
     let to_submit = vec![StateCode::Overdue, StateCode::Returned, StateCode::Due];
-    let (submit, to_submit) =
-        work_rows(db, caches, reader, actor, now, &side("submit"), Want { states: to_submit, page: first }).await?;
+    let (submit, to_submit) = work_rows(v, &side("submit"), Want { states: to_submit, page: first }).await?;
     let (review, to_review) =
-        work_rows(db, caches, reader, actor, now, &side("review"), Want { states: vec![StateCode::Submitted], page: first })
-            .await?;
+        work_rows(v, &side("review"), Want { states: vec![StateCode::Submitted], page: first }).await?;
     Ok(ReportPanelData {
-        viewer: reader.viewer(),
-        may_submit: crate::reports::scope::may_submit(actor),
+        viewer: v.reader.viewer(),
+        may_submit: crate::reports::scope::may_submit(v.actor),
         to_submit: to_submit as u32,
         to_review: to_review as u32,
         to_submit_first: submit,

@@ -352,6 +352,20 @@ pub async fn person_id<C: ConnectionTrait>(db: &C, email: &str) -> String {
     id_where(db, "person", "email", email).await.to_string()
 }
 
+/// The demo agency's active engagement with its CSP (示范云计算有限公司), as its administrator lists it.
+pub async fn csp_engagement(app: &TestApp, agency: &reqwest::Client) -> String {
+    let (status, list) = app.get_json(agency, "/api/engagements").await;
+    assert_eq!(status, 200, "{list}");
+    list["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .find(|r| r["role"] == "Csp" && r["status"] == "Active" && r["provider_name"] == "示范云计算有限公司")
+        .and_then(|r| r["id"].as_str())
+        .expect("agency ↔ csp engagement")
+        .to_string()
+}
+
 /// The form that sets a monthly CSP report obligation, due on the 10th, from 2026-01 on, on an
 /// engagement.
 pub fn csp_obligation_form(engagement: &str) -> [(&'static str, &str); 6] {
