@@ -133,7 +133,7 @@ pub async fn claim(
     Ok(Claim::Ours)
 }
 
-/// Releases a claim after a run that started at `started`: due again at `next`, with the run's
+/// Releases a claim after a run that finished at `finished`: due again at `next`, with the run's
 /// error (if any) kept for `portal jobs`. A claim another instance has since taken over (ours
 /// outlived its lease) is left alone.
 pub async fn finish(
@@ -201,6 +201,9 @@ impl Scheduler {
         let Some(job) = self.jobs.iter().find(|j| j.name == name) else {
             return Ok(None);
         };
+        if job.reach == Reach::Fleet {
+            ensure(&self.db, job.name, self.clock.now()).await?;
+        }
         Ok(self.attempt(job).await?.0)
     }
 
@@ -212,7 +215,6 @@ impl Scheduler {
             let wait = if ran == Ok(Ran::More) { StdDuration::ZERO } else { job.every };
             return Ok((Some(ran), wait));
         }
-        ensure(&self.db, job.name, now).await?;
         match claim(&self.db, job.name, now, job.lease(), &self.instance).await? {
             Claim::NotYet(at) => {
                 // The clock's time to wait, within [1 s, the interval]: a test's clock may stand still.
@@ -244,6 +246,13 @@ impl Scheduler {
         for job in this.jobs.clone() {
             let this = this.clone();
             tokio::spawn(async move {
+                // The job's row, once: a claim finds no row as if another instance held it.
+                if job.reach == Reach::Fleet {
+                    while let Err(e) = ensure(&this.db, job.name, this.clock.now()).await {
+                        tracing::warn!(job = job.name, error = %e, "could not record the job");
+                        tokio::time::sleep(StdDuration::from_secs(5)).await;
+                    }
+                }
                 loop {
                     let wait = match this.attempt(&job).await {
                         Ok((_, wait)) => wait,
