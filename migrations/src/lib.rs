@@ -11,6 +11,7 @@ mod m20261201_000005_person_session_generation;
 mod m20261201_000006_audit_append_only;
 mod m20261204_000007_job;
 mod m20261204_000008_report_period;
+mod m20261204_000009_report_period_facts;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000006_audit_append_only::Migration),
             Box::new(m20261204_000007_job::Migration),
             Box::new(m20261204_000008_report_period::Migration),
+            Box::new(m20261204_000009_report_period_facts::Migration),
         ]
     }
 }

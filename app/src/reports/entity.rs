@@ -176,6 +176,14 @@ pub mod period {
         /// portal's time zone) was late.
         pub late_from: TimeDateTimeWithTimeZone,
         pub agency_id: Uuid,
+        /// The agency's name, the list's third order (kept when the platform renames it).
+        pub agency_name: String,
+        /// Where the period's submission is: a [`super::super::service::Stage`] code.
+        pub stage: String,
+        /// The first version came at or after `late_from`.
+        pub late: bool,
+        pub versions: i32,
+        pub submission_id: Option<Uuid>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -223,6 +223,15 @@ pub fn obligations_to_open(cadence: super::Cadence, start: Date) -> Select<oblig
         .order_by_asc(obligation::Column::Id)
 }
 
+/// The submissions of these obligations for periods from `since` on: what the work list's rows of
+/// obligations a system job (or an authorised change) is syncing already received. Read for rows
+/// that go back to nobody but the list's own table.
+pub fn submissions_of_periods(obligations: impl IntoIterator<Item = Uuid>, since: Date) -> Select<submission::Entity> {
+    submission::Entity::find()
+        .filter(submission::Column::ObligationId.is_in(obligations))
+        .filter(submission::Column::PeriodStart.gte(since))
+}
+
 /// The open obligations on one engagement the writer acts on, which end with it.
 pub fn obligations_ending_with(writer: &EngagementWriter, engagement_id: Uuid) -> Select<obligation::Entity> {
     obligation::Entity::find()

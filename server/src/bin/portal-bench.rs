@@ -1,6 +1,7 @@
 //! The benchmark: generates the scale world, starts the portal on it, drives 32 signed-in clients
 //! with wrk against each page, measures a bare axum handler as the ceiling, a 200 MB upload
-//! beside `cp`, memory and start-up; prints a Markdown report. Run on demand, never in the tests.
+//! beside `cp` and beside the hash-bound limit (`cat | tee | openssl dgst -sha256`), memory and
+//! start-up; prints a Markdown report. Run on demand, never in the tests.
 use std::{
     fmt::Write as _,
     io::Write as _,
@@ -507,8 +508,9 @@ fn post_raw(base: &str, path: &str, body: &str) -> std::io::Result<()> {
     Ok(())
 }
 
-/// A large upload through the API beside `cp` of the same file on the same disk, with the
-/// server's memory sampled while it streams.
+/// A large upload through the API beside `cp` of the same file on the same disk and beside the
+/// hash-bound limit (`cat | tee copy | openssl dgst -sha256`: the same bytes copied and hashed, as
+/// the upload must), with the server's memory sampled while it streams.
 fn upload(args: &Args, base: &str, bearer: &str, pid: u32) -> Result<String, String> {
     let file = args.work.join(format!("upload-{}m.pdf", args.upload_mib));
     if std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0) != args.upload_mib << 20 {
@@ -532,11 +534,17 @@ fn upload(args: &Args, base: &str, bearer: &str, pid: u32) -> Result<String, Str
     // Rounds alternate `cp` and the upload, a second apart, and the medians are compared: one
     // sample of either swings by half with the disk's writeback of the round before.
     let copy = args.work.join("cp-target.pdf");
-    let (mut cps, mut ups, mut growth) = (Vec::new(), Vec::new(), 0u64);
+    let (mut cps, mut hashed, mut ups, mut growth) = (Vec::new(), Vec::new(), Vec::new(), 0u64);
+    let tee = format!("cat '{}' | tee '{}' | openssl dgst -sha256 >/dev/null", file.display(), copy.display());
     for _ in 0..UPLOAD_ROUNDS {
         let started = Instant::now();
         output("cp", &[&file.display().to_string(), &copy.display().to_string()])?;
         cps.push(started.elapsed().as_secs_f64());
+        let _ = std::fs::remove_file(&copy);
+        std::thread::sleep(Duration::from_secs(1));
+        let started = Instant::now();
+        output("sh", &["-c", &tee])?;
+        hashed.push(started.elapsed().as_secs_f64());
         let _ = std::fs::remove_file(&copy);
         std::thread::sleep(Duration::from_secs(1));
         let (up_s, grown) = upload_once(base, bearer, pid, &file)?;
@@ -544,13 +552,16 @@ fn upload(args: &Args, base: &str, bearer: &str, pid: u32) -> Result<String, Str
         growth = growth.max(grown);
         std::thread::sleep(Duration::from_secs(1));
     }
-    let (cp_s, up_s) = (median(&mut cps), median(&mut ups));
+    let (cp_s, hash_s, up_s) = (median(&mut cps), median(&mut hashed), median(&mut ups));
     let range = |v: &[f64]| format!("{:.2}–{:.2} s", v[0], v[v.len() - 1]);
     let mib = args.upload_mib as f64;
     Ok(format!(
-        "| {mib:.0} MiB upload through the API (median of {UPLOAD_ROUNDS}) | {up_s:.2} s ({:.0} MiB/s; {}) |\n| `cp` of the same file (median of {UPLOAD_ROUNDS}) | {cp_s:.2} s ({:.0} MiB/s; {}) |\n| upload speed / cp speed | {:.0} % |\n| server memory growth during an upload (largest) | {:.1} MiB |\n",
+        "| {mib:.0} MiB upload through the API (median of {UPLOAD_ROUNDS}) | {up_s:.2} s ({:.0} MiB/s; {}) |\n| `cat f \\| tee copy \\| openssl dgst -sha256` of the same file, the hash-bound limit (median of {UPLOAD_ROUNDS}) | {hash_s:.2} s ({:.0} MiB/s; {}) |\n| upload speed / hash-bound speed | {:.0} % |\n| `cp` of the same file (median of {UPLOAD_ROUNDS}) | {cp_s:.2} s ({:.0} MiB/s; {}) |\n| upload speed / cp speed | {:.0} % |\n| server memory growth during an upload (largest) | {:.1} MiB |\n",
         mib / up_s,
         range(&ups),
+        mib / hash_s,
+        range(&hashed),
+        100.0 * hash_s / up_s,
         mib / cp_s,
         range(&cps),
         100.0 * cp_s / up_s,

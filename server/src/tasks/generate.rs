@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
-use super::demo;
+use super::{demo, world};
 use app::{
     audit::{
         entity::audit_log,
@@ -202,7 +202,7 @@ fn org_with_people(
         created_at: Set(now),
     });
     let (mut admin, mut officer) = (id, id);
-    for (local, role) in demo::DEMO_ROLES {
+    for (local, role) in world::ROLES {
         let pid = Uuid::new_v4();
         match role {
             Role::OrgAdmin => admin = pid,
@@ -578,7 +578,7 @@ async fn history(
                 for number in 1..=versions {
                     let at = if number == 1 { first_at } else { last_at };
                     let vid = Uuid::new_v4();
-                    let summary = serde_json::to_string(&demo::demo_summary(of.kind, (n as usize) * 31 + back))
+                    let summary = serde_json::to_string(&world::summary_of(of.kind, (n as usize) * 31 + back))
                         .map_err(|e| ServiceError::Internal(e.to_string()))?;
                     p.versions.push(version::ActiveModel {
                         id: Set(vid),

@@ -1,5 +1,7 @@
 //! The command line's tasks that write data outside any request: the demo data, the scale
-//! generator for benchmarks, and the first platform administrator.
+//! generator for benchmarks, the first platform administrator, and the world builder the demo and
+//! the tests declare their worlds for.
 pub mod admin;
 pub mod demo;
 pub mod generate;
+pub mod world;

@@ -1,7 +1,7 @@
-//! The access matrix: every role of every organisation of the demo world (two or more of every
+//! The access matrix: every role of every organisation of the tests' world (two or more of every
 //! kind) against every server function and every page, for a record of its own reach and one
 //! outside it. The expected cell comes from the policy table (allowed or forbidden) and from the
-//! demo world's relationships worked out here independently (own reach, or "not found"). A server
+//! world's declared relationships worked out here independently (own reach, or "not found"). A server
 //! function or page that this file does not list makes the test fail.
 use crate::common;
 
@@ -18,9 +18,10 @@ use app::{
         EngagementStatus, OrgKind, Role,
     },
 };
+use common::world::{ENGAGEMENTS, ORGS, PLATFORM_ADMIN, PLATFORM_VIEWER, SITES, TEST_WORLD};
 use common::{backends, spawn, TestApp};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
-use server::tasks::demo::{self, DemoOrg, DEMO, ENGAGEMENTS, PLATFORM_ADMIN, SITES};
+use server::tasks::world::OrgSpec;
 use uuid::Uuid;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -189,7 +190,7 @@ const API: &[Case] = &[
     case("POST /api/v1/submissions/{id}/versions", Some((M::Reports, W)), Submitted, Side::Any),
 ];
 
-/// The demo world's relationships, worked out from the seed tables (not from the policy).
+/// The world's relationships, worked out from its declaration in `common/world.rs`, not from the policy.
 struct World {
     website_ids: HashMap<&'static str, Uuid>,
     /// (agency key, provider key, status) → id
@@ -210,12 +211,9 @@ struct World {
 /// An obligation as the world knows it: (id, submitter, receiver, agency, reachable by its submitter).
 type Obl5 = (Uuid, &'static str, &'static str, &'static str, bool);
 
-fn org(key: &str) -> &'static DemoOrg {
-    DEMO.iter().find(|o| o.key == key).unwrap_or_else(|| panic!("{key}"))
+fn org(key: &str) -> &'static OrgSpec {
+    common::world::org_of(key)
 }
-
-/// The agency the world moves to another regulator, and where it goes.
-const MOVED: (&str, &str) = ("education", "west-regulator");
 
 impl World {
     /// Whether `regulator` is `agency`'s regulator or above it, in today's tree.
@@ -235,9 +233,8 @@ impl World {
         false
     }
 
-    /// The world grows what the demo lacks: an agency moved between regulators (through the
-    /// service, as the platform does it), a declined invitation that carries an obligation (as data
-    /// from before obligations needed an accepted engagement), and a stored file.
+    /// The world grows what no service writes today: an obligation on the declined invitation (as
+    /// data from before obligations needed an accepted engagement), and a stored file.
     async fn extend(app: &TestApp) {
         let id_of = |key: &str| {
             let name = org(key).name;
@@ -252,24 +249,16 @@ impl World {
                     .id
             }
         };
-        let platform = app.signed_in(PLATFORM_ADMIN).await;
-        let (moved, to) = (id_of(MOVED.0).await, id_of(MOVED.1).await);
-        let res = platform
-            .post(app.url("/api/place_in_jurisdiction"))
-            .header("origin", &app.base)
-            .header("accept", "application/json")
-            .form(&[
-                ("organisation_id", moved.to_string()),
-                ("regulator_id", to.to_string()),
-                ("moving", "true".into()),
-            ])
-            .send()
-            .await
-            .expect("move");
-        assert_eq!(res.status(), 200, "the world's move");
-        // A declined invitation with an obligation on it.
         let (agency, provider) = (id_of("culture").await, id_of("csp").await);
-        let engagement_id = Uuid::new_v4();
+        let engagement_id = engagement::Entity::find()
+            .filter(engagement::Column::AgencyId.eq(agency))
+            .filter(engagement::Column::ProviderId.eq(provider))
+            .filter(engagement::Column::Status.eq(EngagementStatus::Declined.code()))
+            .one(&app.db)
+            .await
+            .expect("query")
+            .expect("the world's declined invitation")
+            .id;
         let now = app.now();
         let culture_admin = person::Entity::find()
             .filter(person::Column::Email.eq("admin@culture.example"))
@@ -278,26 +267,6 @@ impl World {
             .expect("query")
             .expect("culture's administrator")
             .id;
-        engagement::ActiveModel {
-            id: Set(engagement_id),
-            agency_id: Set(agency),
-            provider_id: Set(provider),
-            role: Set("csp".into()),
-            status: Set(EngagementStatus::Declined.code().into()),
-            starts_on: Set(time::macros::date!(2026 - 01 - 01)),
-            ends_on: Set(time::macros::date!(2027 - 12 - 31)),
-            nda_signed_on: Set(None),
-            nda_signed_by: Set(None),
-            change_notice_days: Set(30),
-            invited_at: Set(now),
-            answered_at: Set(Some(now)),
-            ended_at: Set(None),
-            ended_by_org: Set(None),
-            invited_by: Set(culture_admin),
-        }
-        .insert(&app.db)
-        .await
-        .expect("declined engagement");
         obligation::ActiveModel {
             id: Set(Uuid::new_v4()),
             kind: Set("csp_monthly".into()),
@@ -375,7 +344,7 @@ impl World {
     async fn load(app: &TestApp) -> World {
         let mut website_ids = HashMap::new();
         for s in SITES {
-            let ascii = app::tenancy::rules::Domain::parse(s.domain).expect("demo domain").ascii;
+            let ascii = app::tenancy::rules::Domain::parse(s.domain).expect("a declared domain").ascii;
             let w = website::Entity::find()
                 .filter(website::Column::DomainAscii.eq(ascii))
                 .one(&app.db)
@@ -393,7 +362,7 @@ impl World {
             .collect();
         let key_of = |id: Uuid| -> &'static str {
             let name = &orgs[&id];
-            DEMO.iter().find(|o| o.name == name).map(|o| o.key).expect("demo org")
+            ORGS.iter().find(|o| o.name == name).map(|o| o.key).expect("an organisation of the world")
         };
         let engagement_ids = engagement::Entity::find()
             .all(&app.db)
@@ -443,16 +412,8 @@ impl World {
             .map(|v| (v.id, v.submission_id))
             .collect();
         let files = files.into_iter().map(|(id, version)| (id, version_submission[&version])).collect();
-        let regulator_of: HashMap<&'static str, Option<&'static str>> = organisation::Entity::find()
-            .all(&app.db)
-            .await
-            .expect("orgs")
-            .into_iter()
-            .filter_map(|o| {
-                let key = DEMO.iter().find(|d| d.name == o.name)?.key;
-                Some((key, o.regulator_id.map(&key_of)))
-            })
-            .collect();
+        // Today's tree as declared: the world's move made.
+        let regulator_of = TEST_WORLD.regulator_of();
         let submissions = submission::Entity::find()
             .all(&app.db)
             .await
@@ -512,7 +473,7 @@ impl World {
             .map(|s| s.0)
     }
 
-    /// The demo domains an organisation reaches (independent of the policy code).
+    /// The declared domains an organisation reaches (independent of the policy code).
     fn reach(&self, key: &str) -> BTreeSet<&'static str> {
         let kind = org(key).kind;
         SITES
@@ -570,14 +531,14 @@ fn actors() -> Vec<Actor> {
         roles: vec![Role::PlatformAdmin, Role::OrgAdmin],
     }];
     all.push(Actor {
-        email: demo::PLATFORM_VIEWER.into(),
+        email: PLATFORM_VIEWER.into(),
         name: "郑洁".into(),
         org_key: None,
         kind: OrgKind::Platform,
         roles: vec![Role::Viewer],
     });
-    for (i, o) in DEMO.iter().enumerate() {
-        for p in demo::demo_people(i, o) {
+    for (i, o) in ORGS.iter().enumerate() {
+        for p in TEST_WORLD.people(i, o) {
             if p.must_change {
                 continue;
             }
@@ -846,7 +807,7 @@ async fn every_role_of_every_kind_against_every_function_and_page() {
                     tally.check(&actor, c, own, &format!("GET {path}"), res).await;
                 }
             }
-            // Every demo website, not only one of each side: the reach must be exactly the world's.
+            // Every website of the world, not only one of each side: the reach must be exactly the world's.
             let reach = actor.org_key.map(|k| world.reach(k)).unwrap_or_default();
             let read = case("website", Some((M::Websites, R)), Web, Side::Any);
             for s in SITES {

@@ -2,9 +2,9 @@
 use crate::common;
 
 use app::audit::service::verify_chain;
+use common::world::PASSWORD;
 use common::{backends, header, location, session_cookie, spawn, spawn_with, Options};
 use sea_orm::{ConnectionTrait, Statement};
-use server::tasks::demo::DEMO_PASSWORD;
 use time::Duration;
 
 async fn audit_actions<C: ConnectionTrait>(db: &C) -> Vec<String> {
@@ -23,12 +23,12 @@ async fn sign_in_rotates_the_session_and_audits() {
     for b in backends() {
         let app = spawn(b).await;
         let c = app.client();
-        let first = app.sign_in(&c, "admin@agency.example", DEMO_PASSWORD).await;
+        let first = app.sign_in(&c, "admin@agency.example", PASSWORD).await;
         assert_eq!(first.status(), 303, "{b:?}");
         assert_eq!(location(&first), "/");
         let old_cookie = session_cookie(&first).expect("session cookie set at sign-in");
         // Signing in again over an existing session gives a new id, and the old one is dead.
-        let res = app.sign_in(&c, "admin@agency.example", DEMO_PASSWORD).await;
+        let res = app.sign_in(&c, "admin@agency.example", PASSWORD).await;
         let cookie = session_cookie(&res).expect("session cookie set at sign-in");
         assert_ne!(cookie, old_cookie, "the session id changes at sign-in");
         let replay = app.client().get(app.url("/")).header("cookie", old_cookie).send().await.expect("replay");
@@ -75,12 +75,12 @@ async fn five_failures_lock_the_account_for_a_growing_delay() {
             app.sign_in(&c, "admin@csp.example", "wrong-password-123").await;
         }
         // Locked: even the right password is refused, with the same answer.
-        let res = app.sign_in(&c, "admin@csp.example", DEMO_PASSWORD).await;
+        let res = app.sign_in(&c, "admin@csp.example", PASSWORD).await;
         assert!(location(&res).starts_with("/login?error=ErrInvalidCredentials"), "{b:?}: locked account refused");
         assert!(audit_actions(&app.db).await.contains(&"lockout".to_string()));
         // After the first delay (15 minutes) the right password works.
         app.clock.advance(Duration::minutes(16));
-        let res = app.sign_in(&c, "admin@csp.example", DEMO_PASSWORD).await;
+        let res = app.sign_in(&c, "admin@csp.example", PASSWORD).await;
         assert_eq!(location(&res), "/", "{b:?}: unlocked after 15 minutes");
         // A success resets the count: a new lockout starts at 15 minutes again; but two lockouts
         // in a row double the delay.
@@ -93,10 +93,10 @@ async fn five_failures_lock_the_account_for_a_growing_delay() {
             app.sign_in(&c2, "admin@csp.example", "wrong-password-123").await;
         }
         app.clock.advance(Duration::minutes(16));
-        let res = app.sign_in(&c2, "admin@csp.example", DEMO_PASSWORD).await;
+        let res = app.sign_in(&c2, "admin@csp.example", PASSWORD).await;
         assert!(location(&res).starts_with("/login?error="), "{b:?}: second lockout lasts 30 minutes");
         app.clock.advance(Duration::minutes(15));
-        let res = app.sign_in(&c2, "admin@csp.example", DEMO_PASSWORD).await;
+        let res = app.sign_in(&c2, "admin@csp.example", PASSWORD).await;
         assert_eq!(location(&res), "/", "{b:?}: free after the second delay");
     }
 }
@@ -110,7 +110,7 @@ async fn each_source_address_is_rate_limited_with_retry_after() {
             let res = app.sign_in(&c, "admin@agency.example", "wrong-password-123").await;
             assert_eq!(res.status(), 303);
         }
-        let res = app.sign_in(&c, "admin@agency.example", DEMO_PASSWORD).await;
+        let res = app.sign_in(&c, "admin@agency.example", PASSWORD).await;
         assert_eq!(res.status(), 429, "{b:?}");
         let retry: u64 = res
             .headers()
@@ -121,7 +121,7 @@ async fn each_source_address_is_rate_limited_with_retry_after() {
         assert!((1..=60).contains(&retry), "retry after {retry}");
         // A flood of refusals writes one audit row a minute, not one per request.
         for _ in 0..5 {
-            assert_eq!(app.sign_in(&c, "admin@agency.example", DEMO_PASSWORD).await.status(), 429);
+            assert_eq!(app.sign_in(&c, "admin@agency.example", PASSWORD).await.status(), 429);
         }
         let limited = audit_actions(&app.db).await.iter().filter(|a| *a == "rate_limited").count();
         assert_eq!(limited, 1, "{b:?}");
@@ -133,7 +133,7 @@ async fn sign_out_ends_the_session_on_the_server() {
     for b in backends() {
         let app = spawn(b).await;
         let c = app.client();
-        let res = app.sign_in(&c, "admin@agency.example", DEMO_PASSWORD).await;
+        let res = app.sign_in(&c, "admin@agency.example", PASSWORD).await;
         let cookie = session_cookie(&res).expect("cookie");
         let out = c.post(app.url("/logout")).header("origin", &app.base).send().await.expect("logout");
         assert_eq!(out.status(), 303);
@@ -183,7 +183,7 @@ async fn must_change_password_is_enforced_on_every_page_until_changed() {
     for b in backends() {
         let app = spawn(b).await;
         let c = app.client();
-        let res = app.sign_in(&c, "security@agency.example", DEMO_PASSWORD).await;
+        let res = app.sign_in(&c, "security@agency.example", PASSWORD).await;
         assert_eq!(location(&res), "/account/password", "{b:?}");
         for page in ["/", "/audit", "/people", "/nowhere"] {
             let res = c.get(app.url(page)).send().await.expect("get");
@@ -197,7 +197,7 @@ async fn must_change_password_is_enforced_on_every_page_until_changed() {
             .post_form(
                 &c,
                 "/account/password",
-                &[("current", DEMO_PASSWORD), ("new", "password1234"), ("confirm", "password1234")],
+                &[("current", PASSWORD), ("new", "password1234"), ("confirm", "password1234")],
             )
             .await;
         assert_eq!(location(&weak), "/account/password?error=ErrPasswordWeak&field=new");
@@ -218,7 +218,7 @@ async fn must_change_password_is_enforced_on_every_page_until_changed() {
                 &c,
                 "/account/password",
                 &[
-                    ("current", DEMO_PASSWORD),
+                    ("current", PASSWORD),
                     ("new", "amber-lantern-rides-47-north"),
                     ("confirm", "amber-lantern-rides-47-north"),
                 ],
@@ -228,9 +228,7 @@ async fn must_change_password_is_enforced_on_every_page_until_changed() {
         assert_eq!(c.get(app.url("/")).send().await.expect("get").status(), 200);
         // The old password no longer works; the new one does.
         let fresh = app.client();
-        assert!(
-            location(&app.sign_in(&fresh, "security@agency.example", DEMO_PASSWORD).await).starts_with("/login?error=")
-        );
+        assert!(location(&app.sign_in(&fresh, "security@agency.example", PASSWORD).await).starts_with("/login?error="));
         assert_eq!(
             location(&app.sign_in(&fresh, "security@agency.example", "amber-lantern-rides-47-north").await),
             "/"
@@ -316,7 +314,7 @@ async fn over_https_cookies_are_secure_and_hsts_is_sent() {
     let res = c
         .post(app.url("/login"))
         .header("origin", "https://portal.example.gov.cn")
-        .form(&[("email", "admin@agency.example"), ("password", DEMO_PASSWORD)])
+        .form(&[("email", "admin@agency.example"), ("password", PASSWORD)])
         .send()
         .await
         .expect("sign in");
@@ -375,7 +373,7 @@ async fn a_password_change_ends_the_other_sessions_and_keeps_this_one() {
                 &here,
                 "/account/password",
                 &[
-                    ("current", DEMO_PASSWORD),
+                    ("current", PASSWORD),
                     ("new", "amber-lantern-rides-47-north"),
                     ("confirm", "amber-lantern-rides-47-north"),
                 ],
@@ -436,7 +434,7 @@ async fn nobody_changes_their_own_roles_and_only_the_platform_grants_platform_ad
         assert!(body.to_string().contains("roles"), "{body}");
         // A platform person who is an organisation administrator but not a platform administrator
         // cannot make anyone a platform administrator.
-        let platform = app.signed_in(server::tasks::demo::PLATFORM_ADMIN).await;
+        let platform = app.signed_in(common::world::PLATFORM_ADMIN).await;
         let (status, body) = app
             .call(
                 &platform,
@@ -460,7 +458,7 @@ async fn nobody_changes_their_own_roles_and_only_the_platform_grants_platform_ad
             )
             .await;
         assert_eq!(location(&changed), "/");
-        let viewer = common::person_id(&app.db, server::tasks::demo::PLATFORM_VIEWER).await;
+        let viewer = common::person_id(&app.db, common::world::PLATFORM_VIEWER).await;
         let make_platform_admin: &[(&str, &str)] =
             &[("id", viewer.as_str()), ("display_name", "郑洁"), ("role_viewer", "on"), ("role_platform_admin", "on")];
         let (status, body) = app.call(&ops, "update_person", make_platform_admin).await;
@@ -487,7 +485,7 @@ async fn the_sign_in_redirect_stays_on_the_portal() {
             let res = c
                 .post(app.url("/login"))
                 .header("origin", &app.base)
-                .form(&[("email", "admin@agency.example"), ("password", DEMO_PASSWORD), ("next", next)])
+                .form(&[("email", "admin@agency.example"), ("password", PASSWORD), ("next", next)])
                 .send()
                 .await
                 .expect("sign in");

@@ -102,14 +102,7 @@ async fn two_instances_share_one_database_and_one_file_store() {
         let (db, url) = fresh_db(b).await;
         let dir = std::env::temp_dir().join(format!("portal-two-{}", uuid::Uuid::new_v4().simple()));
         std::fs::create_dir_all(&dir).expect("data dir");
-        let seeded = Command::new(env!("CARGO_BIN_EXE_portal"))
-            .arg("seed-demo")
-            .env("PORTAL_DATABASE_URL", &url)
-            .env("PORTAL_DATA_DIR", &dir)
-            .env("RUST_LOG", "warn")
-            .output()
-            .expect("seed-demo");
-        assert!(seeded.status.success(), "{}", String::from_utf8_lossy(&seeded.stderr));
+        common::build_world(&db, time::OffsetDateTime::now_utc()).await;
 
         // An obligation whose reminder is due today (the servers read the real clock), set through
         // an in-process instance before the two start.

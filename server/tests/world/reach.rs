@@ -8,15 +8,15 @@ use app::{
     reports::entity::obligation,
     tenancy::entity::{engagement, organisation, person, website},
 };
+use common::world;
 use common::{backends, json, spawn, TestApp, PDF};
 use reqwest::multipart::{Form, Part};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter};
 use serde_json::Value;
-use server::tasks::demo;
 use uuid::Uuid;
 
 async fn org_id(app: &TestApp, key: &str) -> Uuid {
-    let name = demo::DEMO.iter().find(|o| o.key == key).expect("demo org").name;
+    let name = world::name_of(key);
     organisation::Entity::find()
         .filter(organisation::Column::Name.eq(name))
         .one(&app.db)
@@ -116,7 +116,7 @@ async fn a_provider_reaches_nothing_of_an_agency_once_the_engagement_ends() {
         let (status, _) = app.get_json(&csp, &format!("/api/submit_form?obligation_id={obligation}")).await;
         assert_eq!(status, 404, "submission form still offered");
         let csv = csp.get(app.url("/reports/export.csv")).send().await.unwrap().text().await.unwrap();
-        let agency_name = demo::DEMO.iter().find(|o| o.key == "agency").unwrap().name;
+        let agency_name = world::name_of("agency");
         assert!(!csv.contains(agency_name), "the CSV still names the agency:\n{csv}");
         let (status, list) = api(&app, &token, "/api/v1/obligations").await;
         assert_eq!(status, 200, "{list}");
@@ -243,7 +243,7 @@ async fn an_agency_moved_to_another_regulator_takes_its_reports_along() {
         let (status, _) = app.get_json(&east_admin, "/api/report_matrix?filter[kind]=self_check").await;
         assert_eq!(status, 200);
 
-        let platform = app.signed_in(demo::PLATFORM_ADMIN).await;
+        let platform = app.signed_in(world::PLATFORM_ADMIN).await;
         let (status, body) = app
             .call(
                 &platform,
@@ -256,7 +256,7 @@ async fn an_agency_moved_to_another_regulator_takes_its_reports_along() {
         let (_, east_work) = app.get_json(&east_admin, "/api/report_work?filter[q]=").await;
         assert!(!obligation_ids(&east_work).contains(&id), "east still sees it after the move");
         let (_, matrix) = app.get_json(&east_admin, "/api/report_matrix?filter[kind]=self_check").await;
-        let health_name = demo::DEMO.iter().find(|o| o.key == "health").unwrap().name;
+        let health_name = world::name_of("health");
         assert!(!matrix.to_string().contains(health_name), "east's matrix still lists health");
         let csv =
             east_admin.get(app.url("/reports/matrix.csv?kind=self_check")).send().await.unwrap().text().await.unwrap();
@@ -274,6 +274,7 @@ async fn an_agency_moved_to_another_regulator_takes_its_reports_along() {
         assert!(obligation_ids(&province_work).contains(&id), "the province still has it");
         let moved = app::audit::entity::audit_log::Entity::find()
             .filter(app::audit::entity::audit_log::Column::Action.eq("obligation_move"))
+            .filter(app::audit::entity::audit_log::Column::Target.eq(format!("obligation {id}")))
             .all(&app.db)
             .await
             .unwrap();
@@ -295,7 +296,7 @@ async fn a_provider_sees_only_its_own_engagement_on_a_website() {
         let (status, detail) = app.get_json(&csp, &format!("/api/website?id={}", site.id)).await;
         assert_eq!(status, 200, "{detail}");
         let providers = detail["providers"].as_array().expect("providers");
-        let csp_name = demo::DEMO.iter().find(|o| o.key == "csp").unwrap().name;
+        let csp_name = world::name_of("csp");
         assert_eq!(providers.len(), 1, "{providers:?}");
         assert_eq!(providers[0][0], csp_name);
         let agency = app.signed_in("admin@agency.example").await;

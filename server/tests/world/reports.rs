@@ -361,7 +361,7 @@ async fn an_upload_cut_off_half_way_leaves_no_submission_and_no_file() {
     let agency = app.signed_in("admin@agency.example").await;
     let obligation = new_obligation(&app, &agency).await;
     let csp = app.client();
-    let res = app.sign_in(&csp, "admin@csp.example", server::tasks::demo::DEMO_PASSWORD).await;
+    let res = app.sign_in(&csp, "admin@csp.example", common::world::PASSWORD).await;
     let cookie = common::session_cookie(&res).expect("session cookie");
     let before = counts(&app).await;
     let boundary = "cutcutcut";
@@ -722,12 +722,11 @@ async fn the_matrix_aggregated_in_sql_matches_every_state_computed_one_by_one() 
         tenancy::entity::{organisation, person},
     };
     use sea_orm::{ActiveModelTrait, ActiveValue::Set};
-    use server::tasks::demo;
     use std::collections::BTreeMap;
     let now = time::macros::datetime!(2026-11-25 02:00 UTC);
     for backend in backends() {
         let (db, _) = common::fresh_db(backend).await;
-        demo::seed(&db, now).await.expect("seed");
+        common::build_world(&db, now).await;
         let org = |name: &'static str| {
             let db = db.clone();
             async move {
@@ -955,11 +954,14 @@ async fn the_generated_world_keeps_every_rule_and_fills_only_an_empty_database()
         assert!(report.rows_checked >= subs, "an audit row per version at least");
         // The generated people sign in, and the top regulator's matrix lists all 40 agencies.
         let app = common::TestApp::over(backend, db.clone(), url).await;
-        let regulator = app.signed_in(&generate::account("security", generate::TOP_REGULATOR)).await;
+        let regulator = app
+            .signed_in_with(&generate::account("security", generate::TOP_REGULATOR), server::tasks::demo::DEMO_PASSWORD)
+            .await;
         let (status, m) = app.get_json(&regulator, "/api/report_matrix?filter[kind]=csp_monthly").await;
         assert_eq!(status, 200, "{m}");
         assert_eq!(m["agencies"], 40);
-        let county = app.signed_in(&generate::account("security", "reg-07")).await;
+        let county =
+            app.signed_in_with(&generate::account("security", "reg-07"), server::tasks::demo::DEMO_PASSWORD).await;
         let (_, m) = app.get_json(&county, "/api/report_matrix?filter[kind]=csp_monthly").await;
         assert_eq!(m["agencies"], 2, "a county sees only its own two agencies");
         // A second run refuses: the database is no longer empty, and nothing is added.
@@ -1000,7 +1002,7 @@ async fn a_second_decision_on_one_version_is_told_apart_by_its_constraint() {
     use app::backend::error::{violated, Constraint};
     use sea_orm::{ActiveModelTrait, IntoActiveModel};
     for backend in backends() {
-        let app = common::spawn_with(backend, common::Options { demo: true, ..Default::default() }).await;
+        let app = common::spawn_with(backend, common::Options { world: true, ..Default::default() }).await;
         let first = review::Entity::find().one(&app.db).await.expect("query").expect("the demo data has a review");
         let mut twin = first.clone().into_active_model();
         twin.id = sea_orm::ActiveValue::Set(uuid::Uuid::new_v4());

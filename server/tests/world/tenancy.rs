@@ -182,7 +182,7 @@ async fn the_platform_renames_and_deactivates_an_organisation() {
         // Its people are signed out and cannot sign in.
         assert_eq!(csp_session.get(app.url("/")).send().await.expect("get").status(), 303, "{b:?}");
         let c = app.client();
-        let res = app.sign_in(&c, "admin@csp.example", server::tasks::demo::DEMO_PASSWORD).await;
+        let res = app.sign_in(&c, "admin@csp.example", common::world::PASSWORD).await;
         assert!(common::location(&res).starts_with("/login?error="), "{b:?}");
         let (status, _) = call(
             &app,

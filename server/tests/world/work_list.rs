@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use app::{
     backend::time_fmt::date_in_zone,
     reports::{
-        entity::{obligation, submission},
+        entity::{obligation, period, submission},
         rules::{self, SubmissionFacts},
         service::LOOKBACK,
         Cadence, SubmissionStatus,
@@ -85,7 +85,9 @@ async fn the_work_list_paged_in_sql_is_the_list_the_rules_give_period_by_period(
         let want = expected(&db, today, zone).await;
         assert!(want.len() > 300, "{backend:?}: several pages ({})", want.len());
         let app = common::TestApp::over(backend, db.clone(), url).await;
-        let regulator = app.signed_in(&generate::account("security", generate::TOP_REGULATOR)).await;
+        let regulator = app
+            .signed_in_with(&generate::account("security", generate::TOP_REGULATOR), server::tasks::demo::DEMO_PASSWORD)
+            .await;
 
         // Every page, in order, is the rules' list.
         let mut got = Vec::new();
@@ -218,5 +220,138 @@ async fn the_work_list_follows_a_new_obligation_an_ended_one_and_the_month_that_
         let mine = periods("admin@agency.example").await;
         assert!(!mine.contains(&"2027-01".to_string()), "{backend:?}: {mine:?}");
         assert!(mine.contains(&"2026-12".to_string()));
+    }
+}
+
+#[tokio::test]
+async fn a_period_s_row_follows_its_submission_through_return_resubmission_and_acceptance() {
+    use crate::reports::{csp_fields, form};
+    for backend in backends() {
+        let app = common::spawn(backend).await;
+        let agency = app.signed_in("admin@agency.example").await;
+        let csp = app.signed_in("security@csp.example").await;
+        let engagement = common::csp_engagement(&app, &agency).await;
+        let (status, id) = app.call(&agency, "create_obligation", &common::csp_obligation_form(&engagement)).await;
+        assert_eq!(status, 200, "{id}");
+        let id = id.as_str().expect("id").to_string();
+        // The obligation's items over every page of the agency's list, in the list's order.
+        let mine = || {
+            let (app, agency, id) = (&app, &agency, id.clone());
+            async move {
+                let mut out = Vec::new();
+                for page in 1.. {
+                    let (status, body) = app
+                        .get_json(agency, &format!("/api/report_work?filter[side]=review&filter[page]={page}"))
+                        .await;
+                    assert_eq!(status, 200, "{body}");
+                    out.extend(
+                        body["items"]
+                            .as_array()
+                            .expect("items")
+                            .iter()
+                            .filter(|i| i["obligation_id"] == id.as_str())
+                            .cloned(),
+                    );
+                    if page >= body["pages"].as_u64().expect("pages") {
+                        break;
+                    }
+                }
+                out
+            }
+        };
+        let row = |period: &'static str| {
+            let mine = mine();
+            async move { mine.await.into_iter().find(|i| i["period"] == period).expect("listed")["state"].clone() }
+        };
+        // Every one of its rows, in order, is what the rules give.
+        let as_the_rules_give = || async {
+            let zone = "Asia/Shanghai";
+            let want: Vec<_> = expected(&app.db, date_in_zone(app.now(), zone), zone)
+                .await
+                .into_iter()
+                .filter(|w| w.0 == id)
+                .collect();
+            let got = listed(&serde_json::json!({ "items": mine().await }));
+            assert_eq!(got, want, "{backend:?}");
+        };
+        assert_eq!(row("2026-10").await["state"], "overdue");
+        assert_eq!(row("2026-11").await["state"], "not_yet_due");
+
+        // October, sent late: submitted (late); returned; sent again; accepted late.
+        let fields = csp_fields("99.9");
+        let (status, sent) = app.submit(&csp, form(&id, "2026-10", "k-oct-1", &fields, vec![])).await;
+        assert_eq!(status, 200, "{sent}");
+        let sid = sent["submission_id"].as_str().expect("id").to_string();
+        let oct = row("2026-10").await;
+        assert_eq!(
+            (oct["state"].as_str(), oct["late"].as_bool(), oct["version"].as_i64()),
+            (Some("submitted"), Some(true), Some(1)),
+            "{backend:?}: {oct}"
+        );
+        as_the_rules_give().await;
+        let (status, body) = app
+            .call(&agency, "review_submission", &[("id", &sid), ("decision", "return"), ("comment", "figures missing")])
+            .await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(row("2026-10").await["state"], "returned", "{backend:?}");
+        let (status, sent) = app.submit(&csp, form(&id, "2026-10", "k-oct-2", &fields, vec![])).await;
+        assert_eq!(status, 200, "{sent}");
+        let oct = row("2026-10").await;
+        assert_eq!(
+            (oct["state"].as_str(), oct["late"].as_bool(), oct["version"].as_i64()),
+            (Some("submitted"), Some(true), Some(2)),
+            "{backend:?}: {oct}"
+        );
+        let (status, body) =
+            app.call(&agency, "review_submission", &[("id", &sid), ("decision", "accept"), ("comment", "")]).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(row("2026-10").await["state"], "accepted_late", "{backend:?}");
+        as_the_rules_give().await;
+
+        // November, sent before its due day: submitted on time, then accepted.
+        let (status, sent) = app.submit(&csp, form(&id, "2026-11", "k-nov-1", &fields, vec![])).await;
+        assert_eq!(status, 200, "{sent}");
+        let sid = sent["submission_id"].as_str().expect("id").to_string();
+        assert_eq!(row("2026-11").await["late"], false, "{backend:?}");
+        let (status, body) =
+            app.call(&agency, "review_submission", &[("id", &sid), ("decision", "accept"), ("comment", "")]).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(row("2026-11").await["state"], "accepted", "{backend:?}");
+        as_the_rules_give().await;
+
+        // The rows made afresh from the submissions (as a migrated database's first read makes
+        // them) read the same: this obligation's alone, so its sync reads only its own periods.
+        period::Entity::delete_many()
+            .filter(period::Column::ObligationId.eq(id.parse::<uuid::Uuid>().expect("uuid")))
+            .exec(&app.db)
+            .await
+            .expect("delete");
+        let zone = app::backend::time_fmt::DEFAULT_TIME_ZONE;
+        app::reports::service::open_periods(&app.db, date_in_zone(app.now(), zone), zone).await.expect("open");
+        app.changed();
+        assert_eq!(row("2026-10").await["state"], "accepted_late", "{backend:?}");
+        assert_eq!(row("2026-11").await["state"], "accepted", "{backend:?}");
+        as_the_rules_give().await;
+
+        // Renamed by the platform: the rows carry the new name, which orders the list.
+        let platform = app.signed_in(common::world::PLATFORM_ADMIN).await;
+        let agency_id = common::id_where(&app.db, "organisation", "name", common::world::name_of("agency")).await;
+        let (status, body) = app
+            .call(
+                &platform,
+                "update_organisation",
+                &[("id", &agency_id.to_string()), ("name", "示范市大数据局"), ("active", "on")],
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+        let names: std::collections::HashSet<String> = period::Entity::find()
+            .filter(period::Column::AgencyId.eq(agency_id))
+            .all(&app.db)
+            .await
+            .expect("rows")
+            .into_iter()
+            .map(|r| r.agency_name)
+            .collect();
+        assert_eq!(names, ["示范市大数据局".to_string()].into(), "{backend:?}");
     }
 }

@@ -32,7 +32,8 @@ pub async fn review(db: &DatabaseConnection, by: &Acting<'_>, reviewer: &ReportR
     let mut m: submission::ActiveModel = s.clone().into();
     m.status = Set(to.code().into());
     m.decided_at = Set(Some(now));
-    m.update(&txn).await?;
+    let written = m.update(&txn).await?;
+    period_follows(&txn, &written, Moved::Reviewed(decision)).await?;
     epoch::bump(&txn).await?;
     let kind = ReportKind::parse(&o.kind).unwrap_or(ReportKind::CspMonthly);
     let period = typed(o)

@@ -141,8 +141,11 @@ pub async fn submit(db: &DatabaseConnection, store: &FileStore, by: &Acting<'_>,
             }
             .insert(&txn)
             .await;
-            if let Err(e) = inserted {
-                return Err(conflict_or_replay(db, txn, e, submitter, actor, new.idempotency_key.as_deref(), fp).await);
+            match inserted {
+                Ok(s) => period_follows(&txn, &s, Moved::Version).await?,
+                Err(e) => {
+                    return Err(conflict_or_replay(db, txn, e, submitter, actor, new.idempotency_key.as_deref(), fp).await)
+                }
             }
             (id, 1)
         }
@@ -154,7 +157,8 @@ pub async fn submit(db: &DatabaseConnection, store: &FileStore, by: &Acting<'_>,
             m.versions = Set(number);
             m.last_submitted_at = Set(now);
             m.decided_at = Set(None);
-            m.update(&txn).await?;
+            let s = m.update(&txn).await?;
+            period_follows(&txn, &s, Moved::Version).await?;
             (s.id, number)
         }
     };

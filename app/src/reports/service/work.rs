@@ -35,50 +35,46 @@ pub(super) async fn submission_facts<C: ConnectionTrait>(
     Ok(out)
 }
 
-/// The work list's query, with the state of each period computed in SQL for `today`: the
-/// severity of [`StateCode::severity`] (the list's first order), and whether the first version
-/// came late. One source for both, so what is filtered, ordered and shown agree.
+/// The work list's states as conditions on a row's own columns for the viewer's `today`, one
+/// for each [`StateCode`] with its severity (the list's first order): each state's rows are one
+/// range of the stage index (`idx_period_stage_order`), already in the list's further order.
 struct WorkSql {
     today: Date,
 }
 
 impl WorkSql {
+    /// Every state with its condition, most urgent first.
+    fn states(&self) -> Vec<(StateCode, Condition)> {
+        let stage = |s: Stage| Condition::all().add(period::Column::Stage.eq(s.code()));
+        let begun_ended = || stage(Stage::Open).add(period::Column::EndOn.lt(self.today));
+        let mut all = vec![
+            (StateCode::NotYetDue, stage(Stage::Open).add(period::Column::EndOn.gte(self.today))),
+            (StateCode::Due, begun_ended().add(period::Column::DueOn.gte(self.today))),
+            (StateCode::Overdue, begun_ended().add(period::Column::DueOn.lt(self.today))),
+            (StateCode::Submitted, stage(Stage::Submitted)),
+            (StateCode::Returned, stage(Stage::Returned)),
+            (StateCode::Accepted, stage(Stage::Accepted)),
+            (StateCode::AcceptedLate, stage(Stage::AcceptedLate)),
+        ];
+        all.sort_by_key(|(s, _)| std::cmp::Reverse(s.severity()));
+        all
+    }
+
+    /// The severity of a row, for counting every state in one read.
     fn severity(&self) -> sea_orm::sea_query::SimpleExpr {
-        use sea_orm::sea_query::CaseStatement;
-        let sev = |s: StateCode| i32::from(s.severity());
-        let none = || Expr::col((submission::Entity, submission::Column::Id)).is_null();
-        let status = |s: SubmissionStatus| ExprTrait::eq(Expr::col((submission::Entity, submission::Column::Status)), s.code());
-        CaseStatement::new()
-            .case(none().and(Expr::col((period::Entity, period::Column::EndOn)).gte(self.today)), sev(StateCode::NotYetDue))
-            .case(none().and(Expr::col((period::Entity, period::Column::DueOn)).gte(self.today)), sev(StateCode::Due))
-            .case(none(), sev(StateCode::Overdue))
-            .case(status(SubmissionStatus::Submitted), sev(StateCode::Submitted))
-            .case(status(SubmissionStatus::Returned), sev(StateCode::Returned))
-            .case(Self::was_late(), sev(StateCode::AcceptedLate))
-            .finally(sev(StateCode::Accepted))
-            .into()
-    }
-
-    /// The first version came at or after the end of the due day.
-    fn was_late() -> sea_orm::sea_query::SimpleExpr {
-        Expr::col((submission::Entity, submission::Column::FirstSubmittedAt))
-            .gte(Expr::col((period::Entity, period::Column::LateFrom)))
-    }
-
-    fn late() -> sea_orm::sea_query::SimpleExpr {
-        sea_orm::sea_query::CaseStatement::new().case(Self::was_late(), 1).finally(0).into()
+        let mut case = sea_orm::sea_query::CaseStatement::new();
+        for (state, cond) in self.states() {
+            case = case.case(cond, i32::from(state.severity()));
+        }
+        case.finally(-1).into()
     }
 }
 
-/// One row of the work list as the query returns it.
+/// How many rows each severity has.
 #[derive(Debug, sea_orm::FromQueryResult)]
-struct WorkRow {
-    obligation_id: Uuid,
-    period_start: Date,
-    submission_id: Option<Uuid>,
-    status: Option<String>,
-    versions: Option<i32>,
-    late: i32,
+struct SeverityCount {
+    severity: i32,
+    rows: i64,
 }
 
 /// Narrows the obligations in reach by the filter's side, kind and name search.
@@ -132,7 +128,8 @@ pub struct Viewing<'a> {
 }
 
 /// The work list's rows for the filter, most urgent first, then by due date and agency, and how
-/// many rows the filter has in all.
+/// many rows the filter has in all. One grouped count gives each state's rows; a page then reads
+/// only the states it overlaps, each in index order from its offset.
 async fn work_rows(v: &Viewing<'_>, filter: &ItemFilter, want: Want) -> ServiceResult<(Vec<PeriodItem>, u64)> {
     let Viewing { db, caches, reader, actor, now } = *v;
     let today = date_in_zone(now, &actor.time_zone);
@@ -140,49 +137,50 @@ async fn work_rows(v: &Viewing<'_>, filter: &ItemFilter, want: Want) -> ServiceR
     let viewer = reader.viewer();
     let sql = WorkSql { today };
     let base = || reader.periods_where(|ids| narrow(filter, viewer, ids)).filter(period::Column::PeriodStart.lte(today));
-    let joined = |mut q: sea_orm::Select<period::Entity>| {
-        QuerySelect::query(&mut q).join(
-            JoinType::LeftJoin,
-            submission::Entity,
-            Condition::all()
-                .add(Expr::col((submission::Entity, submission::Column::ObligationId)).equals((period::Entity, period::Column::ObligationId)))
-                .add(Expr::col((submission::Entity, submission::Column::PeriodStart)).equals((period::Entity, period::Column::PeriodStart))),
-        );
-        q
-    };
-    let severities: Vec<u8> = want.states.iter().map(|s| s.severity()).collect();
-    let filtered = |q: sea_orm::Select<period::Entity>| {
-        if severities.is_empty() {
-            q
-        } else {
-            q.filter(Expr::expr(sql.severity()).is_in(severities.iter().map(|s| i32::from(*s))))
-        }
-    };
-    // Without a state filter the count needs no join.
-    let total = if severities.is_empty() { base().count(db).await? } else { filtered(joined(base())).count(db).await? };
-    let mut q = filtered(joined(base()))
+    let counts: HashMap<i32, u64> = base()
         .select_only()
-        .column(period::Column::ObligationId)
-        .column(period::Column::PeriodStart)
-        .column_as(Expr::col((submission::Entity, submission::Column::Id)), "submission_id")
-        .column_as(Expr::col((submission::Entity, submission::Column::Status)), "status")
-        .column_as(Expr::col((submission::Entity, submission::Column::Versions)), "versions")
-        .column_as(WorkSql::late(), "late");
-    QuerySelect::query(&mut q).join(
-        JoinType::InnerJoin,
-        organisation::Entity,
-        Expr::col((organisation::Entity, organisation::Column::Id)).equals((period::Entity, period::Column::AgencyId)),
-    );
-    let mut q = q
-        .order_by(sql.severity(), sea_orm::Order::Desc)
-        .order_by_asc(period::Column::DueOn)
-        .order_by_asc(Expr::col((organisation::Entity, organisation::Column::Name)))
-        .order_by_asc(period::Column::ObligationId)
-        .order_by_asc(period::Column::PeriodStart);
-    if let Some((offset, rows)) = want.page {
-        q = q.offset(offset).limit(rows);
+        .column_as(sql.severity(), "severity")
+        .column_as(Expr::col(period::Column::ObligationId).count(), "rows")
+        .group_by(Expr::col("severity"))
+        .into_model::<SeverityCount>()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.severity, c.rows as u64))
+        .collect();
+    let wanted = |s: StateCode| want.states.is_empty() || want.states.contains(&s);
+    let states: Vec<(StateCode, Condition, u64)> = sql
+        .states()
+        .into_iter()
+        .filter(|(s, _)| wanted(*s))
+        .map(|(s, c)| (s, c, counts.get(&i32::from(s.severity())).copied().unwrap_or(0)))
+        .collect();
+    let total = states.iter().map(|(_, _, n)| n).sum();
+    let (mut skip, mut room) = want.page.unwrap_or((0, u64::MAX));
+    let mut rows: Vec<period::Model> = Vec::new();
+    for (_, cond, n) in states {
+        if room == 0 {
+            break;
+        }
+        if skip >= n {
+            skip -= n;
+            continue;
+        }
+        let mut q = base()
+            .filter(cond)
+            .order_by_asc(period::Column::DueOn)
+            .order_by_asc(period::Column::AgencyName)
+            .order_by_asc(period::Column::ObligationId)
+            .order_by_asc(period::Column::PeriodStart);
+        // A whole list (no page) reads every row; SQLite takes no OFFSET without a LIMIT.
+        if want.page.is_some() {
+            q = q.offset(skip).limit(std::cmp::min(room, n - skip));
+        }
+        let read = q.all(db).await?;
+        room = room.saturating_sub(read.len() as u64);
+        skip = 0;
+        rows.extend(read);
     }
-    let rows: Vec<WorkRow> = q.into_model::<WorkRow>().all(db).await?;
     let obligations = reader.obligations_where(db, |q| q.filter(obligation::Column::Id.is_in(rows.iter().map(|r| r.obligation_id).collect::<HashSet<_>>()))).await?;
     let by_id: HashMap<Uuid, &obligation::Model> = obligations.rows().iter().map(|o| (o.id, o)).collect();
     let names = org_names(db, by_id.values().flat_map(|o| [o.submitter_id, o.receiver_id, o.agency_id])).await?;
@@ -191,10 +189,8 @@ async fn work_rows(v: &Viewing<'_>, filter: &ItemFilter, want: Want) -> ServiceR
         let Some(o) = by_id.get(&r.obligation_id) else { continue };
         let Some((kind, cadence, _, _)) = typed(o) else { continue };
         let Some(period) = rules::from_start(cadence, r.period_start) else { continue };
-        let facts = match (r.status.as_deref().and_then(SubmissionStatus::parse), r.versions) {
-            (Some(status), Some(versions)) => Some((status, r.late != 0, versions)),
-            _ => None,
-        };
+        let Some(stage) = Stage::parse(&r.stage) else { continue };
+        let facts = stage.status().map(|status| (status, r.late, r.versions));
         items.push(PeriodItem {
             obligation_id: o.id,
             kind,

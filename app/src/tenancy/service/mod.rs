@@ -303,10 +303,15 @@ pub async fn update_organisation(db: &DatabaseConnection, by: &Acting<'_>, cap: 
     if changes.is_empty() {
         return Ok(());
     }
+    let renamed = org.name != name;
     let mut am = org.into_active_model();
     am.name = Set(name.clone());
     am.active = Set(input.active);
     am.update(&txn).await.on_unique("name", Msg::ErrNameTaken)?;
+    if renamed {
+        // The reports work list orders by the agency's name, kept on its rows.
+        crate::reports::service::agency_renamed(&txn, id, &name).await?;
+    }
     // Names and activity show in cached views (the regulators' matrices).
     crate::backend::epoch::bump(&txn).await?;
     AuditEntry::by(

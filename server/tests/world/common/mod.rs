@@ -2,6 +2,8 @@
 //! set), the real router on a loopback port, a client with a cookie jar, a clock tests can move.
 #![allow(dead_code)]
 
+pub mod world;
+
 use std::{net::SocketAddr, sync::Arc};
 
 use app::backend::{db, ManualClock};
@@ -9,7 +11,6 @@ use migrations::{Migrator, MigratorTrait};
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
 use serde_json::Value;
 use server::config::Config;
-use server::tasks::demo;
 use time::macros::datetime;
 
 /// The audit chain's key in tests (the server's comes from its configuration).
@@ -71,7 +72,8 @@ pub struct TestApp {
 
 pub struct Options {
     pub sign_in_per_minute: u32,
-    pub demo: bool,
+    /// Whether the database starts with the tests' world (`world.rs`) or empty.
+    pub world: bool,
     pub public_url: Option<String>,
     /// `PORTAL_TRUSTED_PROXIES`.
     pub trusted_proxies: Option<String>,
@@ -79,8 +81,17 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options { sign_in_per_minute: 1000, demo: true, public_url: None, trusted_proxies: None }
+        Options { sign_in_per_minute: 1000, world: true, public_url: None, trusted_proxies: None }
     }
+}
+
+/// Writes the tests' world into an empty database as of `now`.
+pub async fn build_world(db: &DatabaseConnection, now: time::OffsetDateTime) {
+    let hash = app::auth::service::hash_password(world::PASSWORD).expect("hash");
+    let txn = app::backend::db::write_txn(db).await.expect("transaction");
+    let built = world::TEST_WORLD.write(&txn, now, hash).await.expect("write the test world");
+    txn.commit().await.expect("commit the test world");
+    world::TEST_WORLD.settle(db, now, &built).await.expect("settle the test world");
 }
 
 pub async fn spawn(backend: Backend) -> TestApp {
@@ -90,8 +101,8 @@ pub async fn spawn(backend: Backend) -> TestApp {
 pub async fn spawn_with(backend: Backend, opts: Options) -> TestApp {
     let (db, url) = fresh_db(backend).await;
     let clock = Arc::new(ManualClock::new(datetime!(2026-11-25 02:00 UTC)));
-    if opts.demo {
-        demo::seed(&db, clock_now(&clock)).await.expect("seed demo");
+    if opts.world {
+        build_world(&db, clock_now(&clock)).await;
     }
     serve(backend, db, url, clock, opts).await
 }
@@ -265,11 +276,17 @@ impl TestApp {
         client.get(self.url(path)).send().await.expect("get").text().await.expect("text")
     }
 
-    /// A signed-in client for a demo account.
+    /// A signed-in client for an account of the tests' world.
     pub async fn signed_in(&self, email: &str) -> reqwest::Client {
+        self.signed_in_with(email, world::PASSWORD).await
+    }
+
+    /// A signed-in client for an account of another world (the generated one's password is the
+    /// demo's).
+    pub async fn signed_in_with(&self, email: &str, password: &str) -> reqwest::Client {
         let c = self.client();
-        let res = self.sign_in(&c, email, demo::DEMO_PASSWORD).await;
-        assert_eq!(res.status(), 303, "demo sign-in of {email}");
+        let res = self.sign_in(&c, email, password).await;
+        assert_eq!(res.status(), 303, "sign-in of {email}");
         c
     }
 
@@ -360,7 +377,7 @@ pub async fn csp_engagement(app: &TestApp, agency: &reqwest::Client) -> String {
         .as_array()
         .expect("rows")
         .iter()
-        .find(|r| r["role"] == "Csp" && r["status"] == "Active" && r["provider_name"] == "示范云计算有限公司")
+        .find(|r| r["role"] == "Csp" && r["status"] == "Active" && r["provider_name"] == world::name_of("csp"))
         .and_then(|r| r["id"].as_str())
         .expect("agency ↔ csp engagement")
         .to_string()
