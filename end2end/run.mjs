@@ -35,7 +35,36 @@ test('a wrong password gets the one refusal message', async () => {
   const { context, page } = await open();
   await signIn(page, 'admin@csp.example', 'not-the-password');
   assert.equal(new URL(page.url()).pathname, '/login');
+  assert.ok(!page.url().includes('Err'), `no error code in the address: ${page.url()}`);
   assert.match(await page.textContent('[data-test="signin-error"]'), /邮箱或密码不正确/);
+  await context.close();
+});
+
+test('five wrong passwords lock the account and say until when; its administrator unlocks it', async () => {
+  const { context, page } = await open();
+  for (let i = 0; i < 4; i++) await signIn(page, 'staff@csp2.example', 'not-the-password');
+  assert.match(await page.textContent('[data-test="signin-error"]'), /邮箱或密码不正确/);
+  await signIn(page, 'staff@csp2.example', 'not-the-password');
+  assert.match(await page.textContent('[data-test="signin-error"]'), /账户已锁定至 \d{4}-\d\d-\d\d \d\d:\d\d/);
+  // The right password during the lock is told the same, not "wrong password".
+  await signIn(page, 'staff@csp2.example');
+  assert.match(await page.textContent('[data-test="signin-error"]'), /账户已锁定至/);
+  assert.ok(!page.url().includes('Err'), page.url());
+  await page.screenshot({ path: join(SHOTS, 'signin-locked.png'), fullPage: true });
+
+  const admin = await open();
+  await signIn(admin.page, 'admin@csp2.example');
+  await admin.page.goto(`${BASE}/people`);
+  await hydrated(admin.page);
+  const row = '[data-test="people"] tr[data-email="staff@csp2.example"]';
+  await admin.page.click(`${row} [data-test="unlock"]`);
+  await admin.page.waitForSelector('[data-test="action-done"]');
+  assert.equal(await admin.page.$(`${row} [data-test="unlock"]`), null, 'no longer locked');
+  await admin.page.screenshot({ path: join(SHOTS, 'people-unlocked.png'), fullPage: true });
+  await signIn(page, 'staff@csp2.example');
+  assert.equal(new URL(page.url()).pathname, '/');
+  assert.deepEqual(admin.errors, []);
+  await admin.context.close();
   await context.close();
 });
 

@@ -40,7 +40,8 @@ test('an agency invites a CSP, the CSP accepts, and the website opens for it', a
   const provider = await agency.page.$eval(`${form} select[name="provider_id"]`, (s) =>
     [...s.options].find((o) => o.textContent.includes('华东政务云服务有限公司')).value);
   await agency.page.selectOption(`${form} select[name="provider_id"]`, provider);
-  await agency.page.selectOption(`${form} select[name="role"]`, 'csp');
+  // No role to choose: it follows from the provider's kind.
+  assert.equal(await agency.page.$(`${form} select[name="role"]`), null);
   await agency.page.fill(`${form} input[name="starts_on"]`, '2026-01-01');
   await agency.page.fill(`${form} input[name="ends_on"]`, '2028-12-31');
   const site = await agency.page.$eval(`${form} fieldset`, (f) =>

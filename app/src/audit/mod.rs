@@ -42,6 +42,7 @@ actions! {
     PersonUpdate = "person_update" => ActionPersonUpdate,
     PersonDeactivate = "person_deactivate" => ActionPersonDeactivate,
     PersonReactivate = "person_reactivate" => ActionPersonReactivate,
+    PersonUnlock = "person_unlock" => ActionPersonUnlock,
     RolesChange = "roles_change" => ActionRolesChange,
     LocaleChange = "locale_change" => ActionLocaleChange,
     PreferencesChange = "preferences_change" => ActionPreferencesChange,

@@ -18,7 +18,7 @@ use super::{
     service::{self, PasswordChange, SignIn},
 };
 use crate::{
-    backend::{actor::Actor, request::RequestMeta, AppState, ServiceError},
+    backend::{actor::Actor, request::RequestMeta, time_fmt::format_in_zone, AppState, ServiceError},
     i18n::{Locale, Msg},
     ui::{flash, Flash},
 };
@@ -129,7 +129,8 @@ pub async fn sign_in(
     form: Result<Form<SignInForm>, axum::extract::rejection::FormRejection>,
 ) -> Response {
     let Ok(Form(form)) = form else {
-        return Redirect::to("/login?error=ErrInvalidCredentials").into_response();
+        flash::set(&session, refusal(Msg::ErrInvalidCredentials.text(locale).into())).await;
+        return Redirect::to("/login").into_response();
     };
     let ip: IpAddr = meta.source_addr.as_deref().and_then(|a| a.parse().ok()).unwrap_or(IpAddr::from([127, 0, 0, 1]));
     if let Err(not_until) = state.sign_in_limiter.check_key(&ip) {
@@ -168,9 +169,18 @@ pub async fn sign_in(
             let to = if must_change_password { "/account/password".to_string() } else { safe_next(&form.next) };
             Redirect::to(&to).into_response()
         }
-        Ok(SignIn::Refused) => {
+        Ok(refused @ (SignIn::Refused | SignIn::Locked { .. })) => {
+            // The message goes through the session, so no error code stands in the address bar.
+            let text = match refused {
+                SignIn::Locked { until, time_zone } => {
+                    let zone = time_zone.unwrap_or_else(|| state.settings.default_time_zone.clone());
+                    format!("{} {} ({zone})", Msg::ErrAccountLocked.text(locale), format_in_zone(until, &zone))
+                }
+                _ => Msg::ErrInvalidCredentials.text(locale).into(),
+            };
+            flash::set(&session, refusal(text)).await;
             let email: String = form.email.chars().take(254).collect();
-            let mut to = format!("/login?error=ErrInvalidCredentials&email={}", urlencode(&email));
+            let mut to = format!("/login?email={}", urlencode(&email));
             if !form.next.is_empty() {
                 to.push_str(&format!("&next={}", urlencode(&safe_next(&form.next))));
             }
@@ -178,6 +188,11 @@ pub async fn sign_in(
         }
         Err(e) => internal(&meta, e, locale),
     }
+}
+
+/// A refused sign-in's message, shown once by the sign-in page.
+fn refusal(text: String) -> Flash {
+    Flash { ok: false, text, secret: None }
 }
 
 pub fn urlencode(s: &str) -> String {

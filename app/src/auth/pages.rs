@@ -17,7 +17,6 @@ fn query_message(key: &'static str) -> impl Fn() -> Option<&'static str> + Copy 
 #[component]
 pub fn SignInPage() -> impl IntoView {
     let query = use_query_map();
-    let error = query_message("error");
     let info = query_message("info");
     let email = move || query.with(|q| q.get("email")).unwrap_or_default();
     let next = move || query.with(|q| q.get("next")).unwrap_or_default();
@@ -38,7 +37,15 @@ pub fn SignInPage() -> impl IntoView {
             <main class="card signin">
                 <h1>{t(Msg::SignInTitle)}</h1>
                 <p class="muted">{t(Msg::SignInHelp)}</p>
-                {move || error().map(|m| view! { <div class="notice error" role="alert" data-test="signin-error">{m}</div> })}
+                // A refused sign-in's message comes once, through the session (no code in the address).
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        frame.await.ok().and_then(|f| f.flash).map(|f| {
+                            let class = if f.ok { "notice ok" } else { "notice error" };
+                            view! { <div class=class role="alert" data-test="signin-error">{f.text}</div> }
+                        })
+                    })}
+                </Suspense>
                 {move || info().map(|m| view! { <div class="notice ok" role="status" data-test="signin-info">{m}</div> })}
                 <form method="post" action="/login" class="stack">
                     <input type="hidden" name="next" value=next/>

@@ -64,8 +64,12 @@ pub enum SignIn {
         /// The session generation the new session belongs to.
         generation: i32,
     },
-    /// Unknown email, wrong password, locked or deactivated account: one answer for all.
+    /// Unknown email, wrong password, or deactivated account: one answer for all, so no address
+    /// is confirmed.
     Refused,
+    /// Locked after repeated failures (this attempt's or earlier ones), whatever the password:
+    /// until when, and the person's time zone to say it in (none: the portal's).
+    Locked { until: OffsetDateTime, time_zone: Option<String> },
 }
 
 pub async fn sign_in(
@@ -124,7 +128,7 @@ pub async fn sign_in(
     if let Some(until) = p.locked_until.filter(|u| *u > now) {
         append(&txn, now, entry(AuditAction::SignInFailed, Some(&p), format!("account locked until {until}"))).await?;
         txn.commit().await?;
-        return Ok(SignIn::Refused);
+        return Ok(SignIn::Locked { until, time_zone: p.time_zone.clone() });
     }
     let mut am = p.clone().into_active_model();
     if !password_ok {
@@ -151,9 +155,11 @@ pub async fn sign_in(
                 ),
             )
             .await?;
-        } else {
-            am.failed_attempts = Set(failures);
+            am.update(&txn).await?;
+            txn.commit().await?;
+            return Ok(SignIn::Locked { until, time_zone: p.time_zone.clone() });
         }
+        am.failed_attempts = Set(failures);
         am.update(&txn).await?;
         txn.commit().await?;
         return Ok(SignIn::Refused);

@@ -87,9 +87,47 @@ impl EngagementRole {
     }
 }
 
+impl EngagementRole {
+    /// The one role a provider of `kind` (and supplier subtype) serves in: the invitation form
+    /// derives it instead of offering a choice that could contradict the provider.
+    pub fn for_provider(kind: OrgKind, subtype: Option<SupplierSubtype>) -> Option<EngagementRole> {
+        EngagementRole::ALL.iter().copied().find(|r| r.fits(kind, subtype))
+    }
+}
+
 impl OrgKind {
     /// Kinds that serve agencies through engagements.
     pub fn is_provider(self) -> bool {
         matches!(self, OrgKind::Csp | OrgKind::Supplier | OrgKind::Assessor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_provider_kind_serves_in_exactly_one_role() {
+        let subtypes = [
+            None,
+            Some(SupplierSubtype::Developer),
+            Some(SupplierSubtype::Integrator),
+            Some(SupplierSubtype::SecurityService),
+        ];
+        for kind in OrgKind::ALL.iter().copied() {
+            for subtype in subtypes {
+                let fitting: Vec<_> = EngagementRole::ALL.iter().copied().filter(|r| r.fits(kind, subtype)).collect();
+                assert!(fitting.len() <= 1, "{kind:?} {subtype:?}: {fitting:?}");
+                assert_eq!(EngagementRole::for_provider(kind, subtype), fitting.first().copied());
+            }
+        }
+        assert_eq!(EngagementRole::for_provider(OrgKind::Csp, None), Some(EngagementRole::Csp));
+        assert_eq!(
+            EngagementRole::for_provider(OrgKind::Supplier, Some(SupplierSubtype::Integrator)),
+            Some(EngagementRole::Integrator)
+        );
+        assert_eq!(EngagementRole::for_provider(OrgKind::Assessor, None), Some(EngagementRole::Assessor));
+        assert_eq!(EngagementRole::for_provider(OrgKind::Supplier, None), None);
+        assert_eq!(EngagementRole::for_provider(OrgKind::Agency, None), None);
     }
 }

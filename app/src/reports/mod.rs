@@ -321,6 +321,9 @@ pub struct PeriodItem {
     pub receiver: OrgRef,
     pub agency: OrgRef,
     pub submission_id: Option<Uuid>,
+    /// A returned report's reason: the first line of the review's comment.
+    #[serde(default)]
+    pub returned_because: Option<String>,
 }
 
 /// Filters of the report lists.
@@ -499,6 +502,9 @@ pub struct SubmitForm {
     /// The fields of this form's last refused post (without JavaScript), typed back in.
     #[serde(default)]
     pub draft: std::collections::HashMap<String, String>,
+    /// When resubmitting: the review that returned it, shown above the form.
+    #[serde(default)]
+    pub returned_by: Option<ReviewView>,
 }
 
 /// One cell of the regulator's matrix: the worst state among the agency's obligations of the kind.

@@ -68,14 +68,6 @@ pub trait ObligationScope: sealed::Sealed {
         Query::select().column(obligation::Column::Id).from(obligation::Entity).cond_where(self.condition()).to_owned()
     }
 
-    /// The work list's periods under obligations in reach, the obligations narrowed further by
-    /// `narrow` (a side, a kind, a name).
-    fn periods_where(&self, narrow: impl FnOnce(&mut SelectStatement)) -> Select<period::Entity> {
-        let mut ids = self.obligation_ids();
-        narrow(&mut ids);
-        period::Entity::find().filter(period::Column::ObligationId.in_subquery(ids))
-    }
-
     /// The submissions under obligations in reach.
     fn submissions(&self) -> Select<submission::Entity> {
         self.submissions_where(|_| {})
@@ -188,6 +180,18 @@ impl Obligations {
             .chunks(500)
             .map(|chunk| submission::Entity::find().filter(submission::Column::ObligationId.is_in(chunk.to_vec())))
             .collect()
+    }
+
+    /// The reviews of these submissions, those of the reached obligations only (a page's worth:
+    /// one `IN` list).
+    pub fn reviews_of(&self, submissions: Vec<Uuid>) -> Select<review::Entity> {
+        let theirs = Query::select()
+            .column(submission::Column::Id)
+            .from(submission::Entity)
+            .and_where(submission::Column::Id.is_in(submissions))
+            .and_where(submission::Column::ObligationId.is_in(self.ids.clone()))
+            .to_owned();
+        review::Entity::find().filter(review::Column::SubmissionId.in_subquery(theirs))
     }
 }
 
@@ -347,6 +351,32 @@ impl ObligationScope for ReportReader {
 }
 
 impl ReportReader {
+    /// The work list's periods under obligations in reach, the obligations narrowed further by
+    /// `narrow` (a side, a kind, a name) when given. An agency's or a jurisdiction's reach is a
+    /// condition on the period's own agency (a period's agency is its obligation's), so a page is
+    /// read in the order of the list's index without going through the obligations; a
+    /// provider's goes through its obligations (and the engagements they sit on).
+    pub fn periods_where(&self, narrow: Option<impl FnOnce(&mut SelectStatement)>) -> Select<period::Entity> {
+        let mut q = period::Entity::find();
+        let own = match &self.reach {
+            Reach::Agency(id) => Some(Condition::all().add(period::Column::AgencyId.eq(*id))),
+            Reach::Regulators(ids) => Some(Condition::all().add(period::Column::AgencyId.in_subquery(agencies_under(ids)))),
+            Reach::Provider { .. } => None,
+        };
+        let through_obligations = own.is_none() || narrow.is_some();
+        if let Some(own) = own {
+            q = q.filter(own);
+        }
+        if through_obligations {
+            let mut ids = self.obligation_ids();
+            if let Some(narrow) = narrow {
+                narrow(&mut ids);
+            }
+            q = q.filter(period::Column::ObligationId.in_subquery(ids));
+        }
+        q
+    }
+
     /// The reading organisation.
     pub fn viewer(&self) -> Uuid {
         self.viewer

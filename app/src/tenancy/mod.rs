@@ -128,6 +128,8 @@ pub struct EngagementRow {
     pub status: EngagementStatus,
     /// Whether it grants access today (accepted, and today within its dates).
     pub in_force: bool,
+    /// Accepted, but its first day is still to come.
+    pub starts_later: bool,
     pub starts_on: String,
     pub ends_on: String,
     pub nda_signed_on: Option<String>,
@@ -208,7 +210,10 @@ pub struct WebsiteFilter {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct InviteInput {
     pub provider_id: String,
-    pub role: String,
+    /// Absent (the form): the role follows from the provider's kind; given (the API, older
+    /// clients), it must fit the provider.
+    #[serde(default)]
+    pub role: Option<String>,
     /// Absent when no box is ticked: then the service names the missing choice.
     #[serde(default)]
     pub website_ids: Vec<String>,

@@ -138,6 +138,7 @@ const FUNCTIONS: &[Case] = &[
     case("api_tokens", None, Nothing, Side::Any),
     case("create_api_token", None, Nothing, Side::Any),
     case("revoke_api_token", None, Token, Side::Any),
+    case("unlock_person", Some((M::People, W)), Per, Side::Any),
     // Last: it forces the actor's own password to be changed.
     case("reset_person_password", Some((M::People, W)), Per, Side::Any),
 ];
@@ -611,7 +612,7 @@ fn form(c: &Case, actor: &Actor, own: bool, target: Option<Uuid>) -> Vec<(&'stat
         }
         // Own: itself, which may never deactivate itself (422).
         "set_person_active" => vec![("id", id), ("active", "false".into())],
-        "reset_person_password" => vec![("id", id)],
+        "reset_person_password" | "unlock_person" => vec![("id", id)],
         "accept_invitation" => vec![("token", "0".into()), ("password", "x".into()), ("confirm", "x".into())],
         "create_website" => website(""),
         "update_website" => website(if own { "" } else { "Matrix probe" }),

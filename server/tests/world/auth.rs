@@ -56,13 +56,20 @@ async fn unknown_email_and_wrong_password_get_the_same_answer() {
         assert_eq!(unknown.status(), wrong.status(), "{b:?}");
         assert_eq!(unknown.status(), 303);
         let (lu, lw) = (location(&unknown), location(&wrong));
-        // Identical apart from echoing the typed email back into the form.
+        // Identical apart from echoing the typed email back into the form, and no error code in
+        // the address: the message comes once through the session.
         assert_eq!(lu.replace("nobody", "X"), lw.replace("admin", "X"));
-        assert!(lu.starts_with("/login?error=ErrInvalidCredentials"), "{lu}");
+        assert!(lu.starts_with("/login?email=") && !lu.contains("Err"), "{lu}");
         let (bu, bw) = (unknown.text().await.expect("body"), wrong.text().await.expect("body"));
         assert_eq!(bu.len(), bw.len());
+        let said = app.sign_in_message(&c).await;
+        assert!(said.contains("邮箱或密码不正确"), "{b:?}: {said}");
+        assert_eq!(app.sign_in_message(&c).await, "", "shown once");
+        let c2 = app.client();
+        app.sign_in(&c2, "nobody@agency.example", "whatever-password").await;
+        assert_eq!(app.sign_in_message(&c2).await, said, "the same words for an unknown address");
         let actions = audit_actions(&app.db).await;
-        assert_eq!(actions.iter().filter(|a| *a == "sign_in_failed").count(), 2);
+        assert_eq!(actions.iter().filter(|a| *a == "sign_in_failed").count(), 3, "each refusal audited");
     }
 }
 
@@ -71,12 +78,19 @@ async fn five_failures_lock_the_account_for_a_growing_delay() {
     for b in backends() {
         let app = spawn(b).await;
         let c = app.client();
-        for _ in 0..5 {
+        for _ in 0..4 {
             app.sign_in(&c, "admin@csp.example", "wrong-password-123").await;
         }
-        // Locked: even the right password is refused, with the same answer.
+        assert!(app.sign_in_message(&c).await.contains("邮箱或密码不正确"), "{b:?}: four failures, not locked yet");
+        // The fifth failure locks, and says until when in the person's time zone (Shanghai:
+        // the clock stands at 02:00 UTC, the lock lasts 15 minutes).
+        app.sign_in(&c, "admin@csp.example", "wrong-password-123").await;
+        let said = app.sign_in_message(&c).await;
+        assert!(said.contains("账户已锁定至 2026-11-25 10:15 (Asia/Shanghai)"), "{b:?}: {said}");
+        // Locked: even the right password is refused, and told the same.
         let res = app.sign_in(&c, "admin@csp.example", PASSWORD).await;
-        assert!(location(&res).starts_with("/login?error=ErrInvalidCredentials"), "{b:?}: locked account refused");
+        assert!(location(&res).starts_with("/login?email="), "{b:?}: locked account refused");
+        assert_eq!(app.sign_in_message(&c).await, said, "{b:?}");
         assert!(audit_actions(&app.db).await.contains(&"lockout".to_string()));
         // After the first delay (15 minutes) the right password works.
         app.clock.advance(Duration::minutes(16));
@@ -94,10 +108,43 @@ async fn five_failures_lock_the_account_for_a_growing_delay() {
         }
         app.clock.advance(Duration::minutes(16));
         let res = app.sign_in(&c2, "admin@csp.example", PASSWORD).await;
-        assert!(location(&res).starts_with("/login?error="), "{b:?}: second lockout lasts 30 minutes");
+        assert!(location(&res).starts_with("/login?email="), "{b:?}: second lockout lasts 30 minutes");
         app.clock.advance(Duration::minutes(15));
         let res = app.sign_in(&c2, "admin@csp.example", PASSWORD).await;
         assert_eq!(location(&res), "/", "{b:?}: free after the second delay");
+    }
+}
+
+#[tokio::test]
+async fn an_administrator_unlocks_a_locked_person_audited() {
+    for b in backends() {
+        let app = spawn(b).await;
+        let c = app.client();
+        for _ in 0..5 {
+            app.sign_in(&c, "staff@csp.example", "wrong-password-123").await;
+        }
+        let admin = app.signed_in("admin@csp.example").await;
+        let staff = common::person_id(&app.db, "staff@csp.example").await;
+        let (_, people) = app.get_json(&admin, "/api/people").await;
+        let row = people["people"].as_array().expect("people").iter().find(|p| p["id"] == staff.as_str()).cloned();
+        assert!(row.is_some_and(|r| r["locked_until"].is_string()), "{b:?}: listed as locked");
+        // Another organisation's administrator does not reach the person.
+        let other = app.signed_in("admin@agency.example").await;
+        assert_eq!(app.call(&other, "unlock_person", &[("id", &staff)]).await.0, 404, "{b:?}");
+        let (status, body) = app.call(&admin, "unlock_person", &[("id", &staff)]).await;
+        assert_eq!(status, 200, "{b:?}: {body}");
+        assert!(audit_actions(&app.db).await.contains(&"person_unlock".to_string()));
+        let res = app.sign_in(&app.client(), "staff@csp.example", PASSWORD).await;
+        assert_eq!(location(&res), "/", "{b:?}: the old password works again");
+        // Nothing to unlock now.
+        let (status, body) = app.call(&admin, "unlock_person", &[("id", &staff)]).await;
+        assert_eq!(status, 409, "{b:?}: {body}");
+        // A deactivated person's password is not reset: reactivating comes first.
+        let (status, _) = app.call(&admin, "set_person_active", &[("id", &staff), ("active", "false")]).await;
+        assert_eq!(status, 200);
+        let (status, body) = app.call(&admin, "reset_person_password", &[("id", &staff)]).await;
+        assert_eq!(status, 409, "{b:?}: {body}");
+        assert!(body.to_string().contains("先启用") || body.to_string().contains("ErrResetInactive"), "{body}");
     }
 }
 
@@ -228,7 +275,7 @@ async fn must_change_password_is_enforced_on_every_page_until_changed() {
         assert_eq!(c.get(app.url("/")).send().await.expect("get").status(), 200);
         // The old password no longer works; the new one does.
         let fresh = app.client();
-        assert!(location(&app.sign_in(&fresh, "security@agency.example", PASSWORD).await).starts_with("/login?error="));
+        assert!(location(&app.sign_in(&fresh, "security@agency.example", PASSWORD).await).starts_with("/login?email="));
         assert_eq!(
             location(&app.sign_in(&fresh, "security@agency.example", "amber-lantern-rides-47-north").await),
             "/"

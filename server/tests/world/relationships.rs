@@ -110,6 +110,25 @@ async fn an_engagement_grants_access_only_while_in_force() {
         use sea_orm::{EntityTrait, PaginatorTrait};
         let mails = app::backend::entity::outbox::Entity::find().count(&app.db).await.expect("count");
         assert!(mails >= 3, "{b:?}: {mails} mails queued");
+
+        // Invited without a role (as the form does): the role follows from the provider's kind.
+        // Accepted before its first day, it reads "accepted, starts on …", not in force.
+        let later: Vec<(&str, &str)> = base
+            .iter()
+            .filter(|(k, _)| *k != "role")
+            .map(|(k, v)| if *k == "starts_on" { (*k, "2027-03-01") } else { (*k, *v) })
+            .collect();
+        let (s, invited) = app.call(&agency, "invite_provider", &later).await;
+        assert_eq!(s, 200, "{b:?}: {invited}");
+        let later_id = invited.as_str().expect("id").to_string();
+        let (s, e) = app.call(&csp2, "answer_engagement", &[("id", &later_id), ("accept", "true")]).await;
+        assert_eq!(s, 200, "{e}");
+        let (_, row) = app.get_json(&agency, &format!("/api/engagement?id={later_id}")).await;
+        assert_eq!((row["role"].as_str(), row["status"].as_str()), (Some("Csp"), Some("Active")), "{row}");
+        assert_eq!((row["in_force"].as_bool(), row["starts_later"].as_bool()), (Some(false), Some(true)), "{row}");
+        assert_eq!(website_status(&app, &csp2, &data).await, 404, "{b:?}: not yet in force");
+        let page = app.get_text(&agency, &format!("/engagements/{later_id}")).await;
+        assert!(page.contains("已接受，起始于 2027-03-01"), "{b:?}: the badge says when it starts");
     }
 }
 

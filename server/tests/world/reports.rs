@@ -517,6 +517,22 @@ async fn the_machine_api_acts_with_the_token_persons_rights() {
             .call(&agency, "review_submission", &[("id", &sid), ("decision", "return"), ("comment", "请附上补丁清单")])
             .await;
         assert_eq!(status, 200);
+        // Why it came back stands above the resubmission form, and first on the submission page.
+        let csp_web = app.signed_in("security@csp.example").await;
+        let (status, form) =
+            app.get_json(&csp_web, &format!("/api/submit_form?obligation_id={obligation}&resubmit={sid}")).await;
+        assert_eq!(status, 200, "{form}");
+        assert_eq!(
+            (form["returned_by"]["decision"].as_str(), form["returned_by"]["comment"].as_str()),
+            (Some("return"), Some("请附上补丁清单")),
+            "{form}"
+        );
+        let page = app.get_text(&csp_web, &format!("/reports/submit/{obligation}?resubmit={sid}")).await;
+        let (before, after) = page.split_once("data-test=\"returned-because\"").expect("the return's comment is shown");
+        assert!(after.contains("请附上补丁清单") && !before.contains("data-test=\"submit-form\""), "above the form");
+        let page = app.get_text(&agency, &format!("/reports/submissions/{sid}")).await;
+        let latest = page.find("data-test=\"latest-review\"").expect("the latest review is shown");
+        assert!(latest < page.find("data-version=").expect("a version"), "before the versions");
         let resubmit = |keep: &[&str]| {
             let mut form = Form::new().text("summary", summary.to_string());
             for id in keep {

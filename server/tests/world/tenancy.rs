@@ -50,7 +50,7 @@ async fn platform_admin_creates_an_organisation_whose_admin_must_change_password
         assert_eq!(status, 409, "{b:?}: {err}");
         let c = app.client();
         let res = app.sign_in(&c, "second@district.example", "anything-at-all").await;
-        assert!(common::location(&res).starts_with("/login?error="), "no person was left behind");
+        assert!(common::location(&res).starts_with("/login?email="), "no person was left behind");
         // A supplier without subtype is refused with the field named.
         let (status, err) = call(
             &app,
@@ -183,7 +183,7 @@ async fn the_platform_renames_and_deactivates_an_organisation() {
         assert_eq!(csp_session.get(app.url("/")).send().await.expect("get").status(), 303, "{b:?}");
         let c = app.client();
         let res = app.sign_in(&c, "admin@csp.example", common::world::PASSWORD).await;
-        assert!(common::location(&res).starts_with("/login?error="), "{b:?}");
+        assert!(common::location(&res).starts_with("/login?email="), "{b:?}");
         let (status, _) = call(
             &app,
             &platform,

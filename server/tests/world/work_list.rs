@@ -290,10 +290,16 @@ async fn a_period_s_row_follows_its_submission_through_return_resubmission_and_a
         );
         as_the_rules_give().await;
         let (status, body) = app
-            .call(&agency, "review_submission", &[("id", &sid), ("decision", "return"), ("comment", "figures missing")])
+            .call(
+                &agency,
+                "review_submission",
+                &[("id", &sid), ("decision", "return"), ("comment", "figures missing\nsee the annex")],
+            )
             .await;
         assert_eq!(status, 200, "{body}");
         assert_eq!(row("2026-10").await["state"], "returned", "{backend:?}");
+        let oct = mine().await.into_iter().find(|i| i["period"] == "2026-10").expect("listed");
+        assert_eq!(oct["returned_because"], "figures missing", "{backend:?}: the row says why");
         let (status, sent) = app.submit(&csp, form(&id, "2026-10", "k-oct-2", &fields, vec![])).await;
         assert_eq!(status, 200, "{sent}");
         let oct = row("2026-10").await;

@@ -32,6 +32,7 @@ ActionPersonCreate = Person added
 ActionPersonUpdate = Person changed
 ActionPersonDeactivate = Person deactivated
 ActionPersonReactivate = Person reactivated
+ActionPersonUnlock = Person unlocked
 ActionRolesChange = Roles changed
 ActionLocaleChange = Language changed
 ActionPreferencesChange = Preferences changed

@@ -32,6 +32,7 @@ ActionPersonCreate = 添加人员
 ActionPersonUpdate = 修改人员
 ActionPersonDeactivate = 停用人员
 ActionPersonReactivate = 启用人员
+ActionPersonUnlock = 解除锁定
 ActionRolesChange = 变更角色
 ActionLocaleChange = 切换语言
 ActionPreferencesChange = 修改偏好设置

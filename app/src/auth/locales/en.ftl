@@ -6,6 +6,7 @@ ShowPassword = Show password
 HidePassword = Hide password
 SignInTitle = Sign in to the portal
 SignInHelp = Use the account your organisation's administrator created for you.
+ErrAccountLocked = Five failed sign-ins in a row: this account is locked until
 ErrInvalidCredentials = The email or password is not correct. After repeated failures an account is locked for a while.
 ErrRateLimited = Too many sign-in attempts from your address. Please try again later.
 ErrWrongCurrentPassword = The current password is not correct.

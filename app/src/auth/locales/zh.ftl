@@ -6,6 +6,7 @@ ShowPassword = 显示密码
 HidePassword = 隐藏密码
 SignInTitle = 登录监管平台
 SignInHelp = 请使用所在机构管理员为您开通的账号登录。
+ErrAccountLocked = 连续五次登录失败，账户已锁定至
 ErrInvalidCredentials = 邮箱或密码不正确。连续多次失败后，账号将被暂时锁定。
 ErrRateLimited = 来自您所在地址的登录尝试过多，请稍后再试。
 ErrWrongCurrentPassword = 当前密码不正确。

@@ -87,8 +87,13 @@ fn VersionCard(v: VersionView) -> impl IntoView {
                         {v.files.iter().map(|f| view! {
                             <li>
                                 <a href=format!("/reports/files/{}", f.id) rel="external" data-test="file-link">{f.name.clone()}</a>
-                                <span class="muted">" · "{size_text(f.size)}" · "{f.media_type.clone()}</span>
-                                <br/><code class="sha" title="SHA-256">{f.sha256.clone()}</code>
+                                <span class="muted">" · "{size_text(f.size)}</span>
+                                // The type and checksum are for whoever verifies a copy, not for every reader.
+                                <details class="file-details">
+                                    <summary>{t(Msg::Details)}</summary>
+                                    <span class="muted">{f.media_type.clone()}</span>
+                                    <br/><code class="sha" title="SHA-256">{f.sha256.clone()}</code>
+                                </details>
                             </li>
                         }).collect_view()}
                     </ul>
@@ -153,6 +158,11 @@ pub fn SubmissionPage() -> impl IntoView {
                     Err(e) => view! { <DetailError error=e/> }.into_any(),
                     Ok(s) => {
                         let SubmissionView { id, obligation, period, due_on, state, versions, can_review, can_resubmit, .. } = s;
+                        let latest_review = versions.iter().rev().find_map(|v| v.review.clone());
+                        // Newest first: the version to review, then the review form, then the earlier ones.
+                        let mut newest_first = versions.into_iter().rev();
+                        let newest = newest_first.next();
+                        let earlier: Vec<VersionView> = newest_first.collect();
                         view! {
                             <h1>{obligation.kind.label().text(locale)}" · "{period.to_string()}</h1>
                             <dl class="facts" data-test="submission-facts">
@@ -168,9 +178,19 @@ pub fn SubmissionPage() -> impl IntoView {
                                     <a class="button primary" href=format!("/reports/submit/{}?resubmit={id}", obligation.id) data-test="resubmit-report">{t(Msg::SubmitNewVersion)}</a>
                                 })}
                             </p>
+                            {latest_review.map(|r| view! {
+                                <div class=if r.decision == Decision::Return { "notice warn" } else { "notice ok" } role="note" data-test="latest-review">
+                                    <p><strong>{t(Msg::LatestReview)}" "{r.decision.label().text(locale)}</strong>
+                                        <span class="muted">" · "{r.reviewer.clone()}" · "{r.reviewed_at.clone()}</span></p>
+                                    {(!r.comment.is_empty()).then(|| view! { <p class="pre">{r.comment.clone()}</p> })}
+                                </div>
+                            })}
+                            {newest.map(|v| view! { <VersionCard v/> })}
                             {can_review.then(|| view! { <ReviewForm id review/> })}
-                            <h2>{t(Msg::Versions)}</h2>
-                            {versions.into_iter().rev().map(|v| view! { <VersionCard v/> }).collect_view()}
+                            {(!earlier.is_empty()).then(|| view! {
+                                <h2>{t(Msg::EarlierVersions)}</h2>
+                                {earlier.into_iter().map(|v| view! { <VersionCard v/> }).collect_view()}
+                            })}
                         }.into_any()
                     }
                 }

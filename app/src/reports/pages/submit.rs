@@ -218,7 +218,7 @@ mod upload {
 fn SubmitFormView(form: SubmitForm) -> impl IntoView {
     let locale = use_locale();
     let query = use_query_map();
-    let SubmitForm { obligation, periods, resubmission, previous_files, idempotency_key, draft } = form;
+    let SubmitForm { obligation, periods, resubmission, previous_files, idempotency_key, draft, returned_by } = form;
     provide_context(Draft(std::sync::Arc::new(draft)));
     let wanted = typed("period").unwrap_or_else(|| query.with_untracked(|q| q.get("period").unwrap_or_default()));
     let prefill = resubmission.as_ref().map(|(_, _, s)| s.clone());
@@ -278,6 +278,13 @@ fn SubmitFormView(form: SubmitForm) -> impl IntoView {
     let sending = || false;
     view! {
         <h1>{if resubmission.is_some() { t(Msg::SubmitNewVersion) } else { t(Msg::SubmitReport) }}</h1>
+        // Why it came back, before anything else: what the new version must answer.
+        {returned_by.map(|r| view! {
+            <div class="notice warn" role="note" data-test="returned-because">
+                <p><strong>{t(Msg::ReturnedBecause)}</strong>" "<span class="muted">{r.reviewer}" · "{r.reviewed_at}</span></p>
+                <p class="pre">{r.comment}</p>
+            </div>
+        })}
         <dl class="facts">
             <dt>{t(Msg::ReportKindLabel)}</dt><dd>{obligation.kind.label().text(locale)}</dd>
             <dt>{t(Msg::Receiver)}</dt><dd>{obligation.receiver.name.clone()}</dd>

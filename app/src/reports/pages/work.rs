@@ -33,7 +33,9 @@ pub fn WorkTable(items: Vec<PeriodItem>, viewer_may_submit: bool, viewer: Option
                             <td>{i.kind.label().text(locale)}</td>
                             <td class="nowrap">{i.period.to_string()}</td>
                             <td class="nowrap">{i.due_on.clone()}</td>
-                            <td><StateBadge state=i.state/></td>
+                            <td><StateBadge state=i.state/>
+                                {i.returned_because.clone().map(|c| view! { <div class="muted small returned-because" data-test="returned-because">{c}</div> })}
+                            </td>
                             <td>{i.submitter.name.clone()}</td>
                             <td>{i.receiver.name.clone()}</td>
                             <td class="actions"><div class="row-actions">

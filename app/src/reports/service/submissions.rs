@@ -388,6 +388,7 @@ pub async fn submit_form(
     let today = date_in_zone(now, &actor.time_zone);
     let facts = submission_facts(db, &reached, None, &actor.time_zone).await?;
     let mut previous_files = Vec::new();
+    let mut returned_by = None;
     let resubmission = match resubmit {
         None => None,
         Some(id) => {
@@ -408,6 +409,16 @@ pub async fn submit_form(
                 .into_iter()
                 .map(file_view)
                 .collect();
+            let review = earlier.reviews().order_by_desc(review::Column::VersionNumber).one(db).await?;
+            if let Some(r) = review {
+                let people = person_names(db, [r.reviewer_id]).await?;
+                returned_by = Decision::parse(&r.decision).map(|decision| ReviewView {
+                    decision,
+                    comment: r.comment.clone(),
+                    reviewer: people.get(&r.reviewer_id).cloned().unwrap_or_default(),
+                    reviewed_at: format_in_zone(r.reviewed_at, &actor.time_zone),
+                });
+            }
             Some((s.id, period, summary))
         }
     };
@@ -426,5 +437,6 @@ pub async fn submit_form(
         previous_files,
         idempotency_key: Uuid::new_v4().to_string(),
         draft: HashMap::new(),
+        returned_by,
     })
 }

@@ -136,7 +136,13 @@ async fn work_rows(v: &Viewing<'_>, filter: &ItemFilter, want: Want) -> ServiceR
     periods_open_for(db, caches, today, &actor.time_zone).await?;
     let viewer = reader.viewer();
     let sql = WorkSql { today };
-    let base = || reader.periods_where(|ids| narrow(filter, viewer, ids)).filter(period::Column::PeriodStart.lte(today));
+    // Only a filter that narrows the obligations goes through them.
+    let narrows = !filter.side.is_empty() || ReportKind::parse(filter.kind.trim()).is_some() || !filter.q.trim().is_empty();
+    let base = || {
+        reader
+            .periods_where(narrows.then_some(|ids: &mut SelectStatement| narrow(filter, viewer, ids)))
+            .filter(period::Column::PeriodStart.lte(today))
+    };
     let counts: HashMap<i32, u64> = base()
         .select_only()
         .column_as(sql.severity(), "severity")
@@ -184,6 +190,16 @@ async fn work_rows(v: &Viewing<'_>, filter: &ItemFilter, want: Want) -> ServiceR
     let obligations = reader.obligations_where(db, |q| q.filter(obligation::Column::Id.is_in(rows.iter().map(|r| r.obligation_id).collect::<HashSet<_>>()))).await?;
     let by_id: HashMap<Uuid, &obligation::Model> = obligations.rows().iter().map(|o| (o.id, o)).collect();
     let names = org_names(db, by_id.values().flat_map(|o| [o.submitter_id, o.receiver_id, o.agency_id])).await?;
+    // A returned row says why: its latest review's first line (read for the page's rows only).
+    let returned: Vec<Uuid> = rows.iter().filter(|r| r.stage == Stage::Returned.code()).filter_map(|r| r.submission_id).collect();
+    let mut because: HashMap<Uuid, String> = HashMap::new();
+    if !returned.is_empty() {
+        let reviews = obligations.reviews_of(returned).order_by_desc(review::Column::VersionNumber).all(db).await?;
+        for r in reviews {
+            let first = r.comment.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or_default();
+            because.entry(r.submission_id).or_insert_with(|| first.chars().take(200).collect());
+        }
+    }
     let mut items = Vec::with_capacity(rows.len());
     for r in rows {
         let Some(o) = by_id.get(&r.obligation_id) else { continue };
@@ -200,6 +216,7 @@ async fn work_rows(v: &Viewing<'_>, filter: &ItemFilter, want: Want) -> ServiceR
             submitter: org_ref(&names, o.submitter_id),
             receiver: org_ref(&names, o.receiver_id),
             agency: org_ref(&names, o.agency_id),
+            returned_because: r.submission_id.and_then(|s| because.get(&s).cloned()).filter(|c| !c.is_empty()),
             submission_id: r.submission_id,
         });
     }

@@ -165,6 +165,18 @@ pub async fn set_person_active(id: Uuid, active: bool) -> Result<(), AppError> {
     .await
 }
 
+#[server(endpoint = "unlock_person")]
+pub async fn unlock_person(id: Uuid) -> Result<(), AppError> {
+    serve_form(
+        |_, l| Flash { ok: true, text: Msg::PersonUnlocked.text(l).into(), secret: None },
+        |c| async move {
+            let cap = crate::tenancy::scope::people_admin(&c.actor)?;
+            super::service::unlock_person(&c.state.db, &c.acting(), &cap, id).await
+        },
+    )
+    .await
+}
+
 #[server(endpoint = "reset_person_password")]
 pub async fn reset_person_password(id: Uuid) -> Result<OneTimePassword, AppError> {
     serve_form(

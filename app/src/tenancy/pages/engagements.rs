@@ -8,7 +8,7 @@ use crate::{
     i18n::{t, use_locale, Msg},
     tenancy::{
         api::engagements::{AnswerEngagement, EndEngagement, InviteProvider},
-        EngagementList, EngagementRole, EngagementRow, EngagementStatus,
+        EngagementList, EngagementRow, EngagementStatus,
     },
     ui::{ActionError, DetailError, ErrorNotice},
 };
@@ -16,15 +16,15 @@ use crate::{
 #[component]
 pub fn StatusBadge(row: EngagementRow) -> impl IntoView {
     let locale = use_locale();
-    let (class, label) = if row.in_force {
-        ("badge ok", Msg::InForce.text(locale))
-    } else {
-        let class = match row.status {
-            EngagementStatus::Invited => "badge warn",
-            EngagementStatus::Active => "badge",
-            _ => "badge muted",
-        };
-        (class, row.status.label().text(locale))
+    // "Active" alone would read as in force: an accepted engagement outside its dates says which.
+    let (class, label) = match row.status {
+        _ if row.in_force => ("badge ok", Msg::InForce.text(locale).to_string()),
+        EngagementStatus::Active if row.starts_later => {
+            ("badge", format!("{} {}", Msg::AcceptedStartsOn.text(locale), row.starts_on))
+        }
+        EngagementStatus::Active => ("badge muted", format!("{} {}", Msg::LapsedOn.text(locale), row.ends_on)),
+        EngagementStatus::Invited => ("badge warn", row.status.label().text(locale).to_string()),
+        _ => ("badge muted", row.status.label().text(locale).to_string()),
     };
     view! { <span class=class data-status=row.status.code()>{label}</span> }
 }
@@ -99,11 +99,6 @@ fn InviteForm(list: EngagementList, invite: ServerAction<InviteProvider>) -> imp
                         {list.providers.into_iter().map(|p| view! {
                             <option value=p.id.to_string()>{p.name.clone()}" · "{p.kind.label().text(locale)}{p.subtype.map(|s| format!(" · {}", s.label().text(locale)))}</option>
                         }).collect_view()}
-                    </select>
-                </label>
-                <label><span>{t(Msg::ServiceRole)}</span>
-                    <select name="role">
-                        {EngagementRole::ALL.iter().map(|r| view! { <option value=r.code()>{r.label().text(locale)}</option> }).collect_view()}
                     </select>
                 </label>
                 <label><span>{t(Msg::StartsOn)}</span><input type="date" name="starts_on" required/></label>

@@ -9,7 +9,7 @@ use leptos::{form::ActionForm, prelude::*};
 use super::{
     api::{
         AcceptInvitation, CreateOrganisation, CreatePerson, InvitePerson, ResetPersonPassword, SetPersonActive,
-        UpdateOrganisation, UpdatePerson,
+        UnlockPerson, UpdateOrganisation, UpdatePerson,
     },
     OneTimePassword, OrgKind, PersonRow, Role, SupplierSubtype,
 };
@@ -18,11 +18,12 @@ use crate::{
     ui::{roles_text, ActionError, ErrorNotice},
 };
 
+/// A one-time password shown once, after what made it (a new person by default, or a reset).
 #[component]
-fn OneTimePasswordBox(otp: OneTimePassword) -> impl IntoView {
+fn OneTimePasswordBox(otp: OneTimePassword, #[prop(default = Msg::OneTimePasswordIntro)] intro: Msg) -> impl IntoView {
     view! {
         <div class="notice ok" role="status" data-test="otp-box">
-            <p>{t(Msg::OneTimePasswordIntro)}" "<strong>{otp.email}</strong></p>
+            <p>{t(intro)}" "<strong>{otp.email}</strong></p>
             <p><code class="secret" data-test="one-time-password">{otp.password}</code></p>
         </div>
     }
@@ -146,10 +147,30 @@ pub fn PeoplePage() -> impl IntoView {
     let update = ServerAction::<UpdatePerson>::new();
     let set_active = ServerAction::<SetPersonActive>::new();
     let reset = ServerAction::<ResetPersonPassword>::new();
+    let unlock = ServerAction::<UnlockPerson>::new();
     let people = Resource::new(
-        move || (create.version().get(), update.version().get(), set_active.version().get(), reset.version().get()),
+        move || {
+            (
+                create.version().get(),
+                update.version().get(),
+                set_active.version().get(),
+                reset.version().get(),
+                unlock.version().get(),
+            )
+        },
         |_| super::api::list_people(),
     );
+    // Every action says what happened: the last one that succeeded, until another is taken.
+    let done = move || {
+        let ok = |v: Option<Result<(), crate::error::AppError>>| matches!(v, Some(Ok(())));
+        if ok(unlock.value().get()) {
+            Some(Msg::PersonUnlocked)
+        } else if ok(update.value().get()) || ok(set_active.value().get()) {
+            Some(Msg::Saved)
+        } else {
+            None
+        }
+    };
     view! {
         <h1>{t(Msg::PeopleOf)}</h1>
         {move || match create.value().get() {
@@ -158,12 +179,14 @@ pub fn PeoplePage() -> impl IntoView {
             None => None,
         }}
         {move || match reset.value().get() {
-            Some(Ok(otp)) => Some(view! { <OneTimePasswordBox otp/> }.into_any()),
+            Some(Ok(otp)) => Some(view! { <OneTimePasswordBox otp intro=Msg::PasswordResetIntro/> }.into_any()),
             Some(Err(e)) => Some(view! { <ErrorNotice error=e/> }.into_any()),
             None => None,
         }}
         <ActionError value=Signal::derive(move || update.value().get())/>
         <ActionError value=Signal::derive(move || set_active.value().get())/>
+        <ActionError value=Signal::derive(move || unlock.value().get())/>
+        {move || done().map(|m| view! { <div class="notice ok" role="status" data-test="action-done"><p>{t(m)}</p></div> })}
         <ActionError value=Signal::derive(move || invite.value().get())/>
         {move || matches!(invite.value().get(), Some(Ok(_))).then(|| view! { <div class="notice ok" role="status" data-test="invite-sent"><p>{t(Msg::InviteSent)}</p></div> })}
         <Suspense fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
@@ -207,7 +230,7 @@ pub fn PeoplePage() -> impl IntoView {
                                         <tbody>
                                             {page.people.into_iter().map(|p| {
                                                 let is_me = p.id == me;
-                                                view! { <PersonRowView person=p grantable=grantable.clone() is_me update set_active reset/> }
+                                                view! { <PersonRowView person=p grantable=grantable.clone() is_me update set_active reset unlock/> }
                                             }).collect_view()}
                                         </tbody>
                                     </table>
@@ -246,11 +269,14 @@ fn PersonRowView(
     update: ServerAction<UpdatePerson>,
     set_active: ServerAction<SetPersonActive>,
     reset: ServerAction<ResetPersonPassword>,
+    unlock: ServerAction<UnlockPerson>,
 ) -> impl IntoView {
     let locale = use_locale();
     let id = person.id.to_string();
     let id_active = id.clone();
     let id_reset = id.clone();
+    let id_unlock = id.clone();
+    let locked = person.locked_until.is_some();
     let status = if !person.active {
         t(Msg::Inactive).to_string()
     } else if let Some(until) = &person.locked_until {
@@ -294,6 +320,12 @@ fn PersonRowView(
                         <button type="submit" class="link-button" data-test="toggle-active">
                             {if person.active { t(Msg::Deactivate) } else { t(Msg::Reactivate) }}
                         </button>
+                    </ActionForm>
+                })}
+                {locked.then(|| view! {
+                    <ActionForm action=unlock attr:class="inline">
+                        <input type="hidden" name="id" value=id_unlock/>
+                        <button type="submit" class="link-button" data-test="unlock">{t(Msg::Unlock)}</button>
                     </ActionForm>
                 })}
                 <details class="inline" data-test="reset-password">

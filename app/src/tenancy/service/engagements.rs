@@ -30,7 +30,7 @@ use crate::{
 
 struct ValidInvite {
     provider_id: Uuid,
-    role: EngagementRole,
+    role: Option<EngagementRole>,
     website_ids: Vec<Uuid>,
     starts_on: Date,
     ends_on: Date,
@@ -42,7 +42,10 @@ impl InviteInput {
     fn parse(&self) -> ServiceResult<ValidInvite> {
         let provider_id = Uuid::parse_str(self.provider_id.trim())
             .map_err(|_| ServiceError::invalid("provider_id", Msg::ErrProviderUnknown))?;
-        let role = EngagementRole::parse(self.role.trim()).ok_or(ServiceError::invalid("role", Msg::ErrChoose))?;
+        let role = match self.role.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            None => None,
+            Some(code) => Some(EngagementRole::parse(code).ok_or(ServiceError::invalid("role", Msg::ErrChoose))?),
+        };
         let mut website_ids = Vec::new();
         for id in self.website_ids.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
             let id = Uuid::parse_str(id).map_err(|_| ServiceError::invalid("website_ids", Msg::ErrWebsitesRequired))?;
@@ -192,6 +195,7 @@ fn to_rows(
                 role: EngagementRole::parse(&e.role).unwrap_or(EngagementRole::Csp),
                 status,
                 in_force,
+                starts_later: status == EngagementStatus::Active && e.starts_on > today,
                 starts_on: rules::format_date(e.starts_on),
                 ends_on: rules::format_date(e.ends_on),
                 nda_signed_on: e.nda_signed_on.map(rules::format_date),
@@ -295,9 +299,12 @@ pub async fn invite(db: &DatabaseConnection, by: &Acting<'_>, writer: &Engagemen
     if !kind.is_provider() {
         return Err(ServiceError::invalid("provider_id", Msg::ErrProviderKind));
     }
-    if !v.role.fits(kind, subtype) {
-        return Err(ServiceError::invalid("role", Msg::ErrProviderKind));
-    }
+    let role = match v.role {
+        Some(role) if !role.fits(kind, subtype) => return Err(ServiceError::invalid("role", Msg::ErrProviderKind)),
+        Some(role) => role,
+        None => EngagementRole::for_provider(kind, subtype)
+            .ok_or(ServiceError::invalid("provider_id", Msg::ErrProviderKind))?,
+    };
     let own = writer.own_websites().filter(website::Column::Id.is_in(v.website_ids.clone())).all(&txn).await?;
     if own.len() != v.website_ids.len() {
         return Err(ServiceError::invalid("website_ids", Msg::ErrWebsitesRequired));
@@ -307,7 +314,7 @@ pub async fn invite(db: &DatabaseConnection, by: &Acting<'_>, writer: &Engagemen
         id: Set(id),
         agency_id: Set(agency_id),
         provider_id: Set(provider.id),
-        role: Set(v.role.code().into()),
+        role: Set(role.code().into()),
         status: Set(EngagementStatus::Invited.code().into()),
         starts_on: Set(v.starts_on),
         ends_on: Set(v.ends_on),
@@ -329,7 +336,7 @@ pub async fn invite(db: &DatabaseConnection, by: &Acting<'_>, writer: &Engagemen
     let summary = format!(
         "{} invited as {} for {} to {}; websites: {}",
         provider.name,
-        v.role.code(),
+        role.code(),
         rules::format_date(v.starts_on),
         rules::format_date(v.ends_on),
         names.join(", ")
@@ -348,7 +355,7 @@ pub async fn invite(db: &DatabaseConnection, by: &Acting<'_>, writer: &Engagemen
         &txn,
         now,
         provider.id,
-        &TenancyMail::EngagementInvited { agency: actor.organisation_name.clone(), role: v.role },
+        &TenancyMail::EngagementInvited { agency: actor.organisation_name.clone(), role },
     )
     .await?;
     crate::backend::epoch::commit_change(txn).await?;
@@ -438,7 +445,7 @@ mod tests {
     fn input() -> InviteInput {
         InviteInput {
             provider_id: Uuid::new_v4().to_string(),
-            role: "csp".into(),
+            role: Some("csp".into()),
             website_ids: vec![Uuid::new_v4().to_string()],
             starts_on: "2026-01-01".into(),
             ends_on: "2027-12-31".into(),
@@ -460,7 +467,9 @@ mod tests {
     fn invitations_are_parsed_field_by_field() {
         assert!(input().parse().is_ok());
         assert_eq!(field(InviteInput { provider_id: "x".into(), ..input() }), "provider_id");
-        assert_eq!(field(InviteInput { role: "friend".into(), ..input() }), "role");
+        assert_eq!(field(InviteInput { role: Some("friend".into()), ..input() }), "role");
+        // Without a role the provider's kind decides (in the service, which knows the provider).
+        assert!(InviteInput { role: None, ..input() }.parse().is_ok_and(|v| v.role.is_none()));
         assert_eq!(field(InviteInput { website_ids: vec![], ..input() }), "website_ids");
         assert_eq!(field(InviteInput { website_ids: vec!["x".into()], ..input() }), "website_ids");
         assert_eq!(field(InviteInput { starts_on: "2026-13-01".into(), ..input() }), "starts_on");

@@ -497,6 +497,26 @@ pub async fn set_person_active(db: &DatabaseConnection, by: &Acting<'_>, cap: &P
     Ok(())
 }
 
+/// Lifts a person's lockout after failed sign-ins (the password stays as it is), audited.
+pub async fn unlock_person(db: &DatabaseConnection, by: &Acting<'_>, cap: &PeopleAdmin, id: Uuid) -> ServiceResult<()> {
+    let Acting { actor, meta, now } = *by;
+    let txn = write_txn(db).await?;
+    let p = own_person(&txn, cap, id).await?;
+    let Some(until) = p.locked_until.filter(|u| *u > now) else {
+        return Err(ServiceError::Conflict { field: "id", msg: Msg::ErrNotLocked });
+    };
+    let email = p.email.clone();
+    let mut am = p.into_active_model();
+    am.failed_attempts = Set(0);
+    am.lockout_count = Set(0);
+    am.locked_until = Set(None);
+    am.update(&txn).await?;
+    let summary = format!("lockout until {until} lifted");
+    AuditEntry::by(actor, meta, AuditAction::PersonUnlock, format!("person {email}"), summary).record(&txn, now).await?;
+    crate::backend::epoch::commit_change(txn).await?;
+    Ok(())
+}
+
 /// Gives a person of the organisation a new one-time password and unlocks it.
 pub async fn reset_password(db: &DatabaseConnection, by: &Acting<'_>, cap: &PeopleAdmin, id: Uuid) -> ServiceResult<OneTimePassword> {
     let Acting { actor, meta, now } = *by;
@@ -505,6 +525,10 @@ pub async fn reset_password(db: &DatabaseConnection, by: &Acting<'_>, cap: &Peop
     let hash = hash_password_off_thread(password.clone()).await?;
     let txn = write_txn(db).await?;
     let p = own_person(&txn, cap, id).await?;
+    if !p.active {
+        // A deactivated person cannot sign in with it: reactivating comes first, on purpose.
+        return Err(ServiceError::Conflict { field: "id", msg: Msg::ErrResetInactive });
+    }
     let email = p.email.clone();
     let (person_id, generation) = (p.id, p.session_generation.wrapping_add(1));
     let mut am = p.into_active_model();

@@ -276,6 +276,17 @@ impl TestApp {
         client.get(self.url(path)).send().await.expect("get").text().await.expect("text")
     }
 
+    /// The message the sign-in page shows this client once, after a refused sign-in (it comes
+    /// through the session, not the address).
+    pub async fn sign_in_message(&self, client: &reqwest::Client) -> String {
+        let html = self.get_text(client, "/login").await;
+        let Some((_, after)) = html.split_once("data-test=\"signin-error\"") else {
+            return String::new();
+        };
+        let text = after.split_once('>').map(|(_, t)| t).unwrap_or_default();
+        text.split("</div>").next().unwrap_or_default().to_string()
+    }
+
     /// A signed-in client for an account of the tests' world.
     pub async fn signed_in(&self, email: &str) -> reqwest::Client {
         self.signed_in_with(email, world::PASSWORD).await
