@@ -87,11 +87,27 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// A refused account form goes back to its page naming the field; anything else is an error page.
-fn account_form_refused(meta: &RequestMeta, e: ServiceError, locale: Locale) -> Response {
+/// A refused account form goes back to its page, its message naming the field (shown once,
+/// through the session: no code in the address bar); anything else is an error page.
+async fn account_form_refused(session: &Session, meta: &RequestMeta, e: ServiceError, locale: Locale) -> Response {
     match e.first_field() {
         Some(first) => {
-            Redirect::to(&format!("/account/password?error={}&field={}", first.msg.name(), first.field)).into_response()
+            let label = match first.field {
+                "current" => Some(Msg::CurrentPassword),
+                "new" => Some(Msg::NewPassword),
+                "confirm" => Some(Msg::ConfirmPassword),
+                "time_zone" => Some(Msg::TimeZone),
+                _ => None,
+            };
+            let text = match label {
+                Some(l) => {
+                    let colon = if locale == Locale::Zh { "：" } else { ": " };
+                    format!("{}{colon}{}", l.text(locale), first.msg.text(locale))
+                }
+                None => first.msg.text(locale).to_string(),
+            };
+            flash::set(session, Flash { ok: false, text, secret: None }).await;
+            Redirect::to("/account/password").into_response()
         }
         None => internal(meta, e, locale),
     }
@@ -247,7 +263,8 @@ pub async fn change_password(
         return Redirect::to("/login?next=/account/password").into_response();
     };
     let Ok(Form(form)) = form else {
-        return Redirect::to("/account/password?error=ErrPasswordTooShort&field=new").into_response();
+        let refused = ServiceError::invalid("new", Msg::ErrPasswordTooShort);
+        return account_form_refused(&session, &meta, refused, locale).await;
     };
     let input = PasswordChange { current: form.current, new: form.new, confirm: form.confirm };
     let now = state.clock.now();
@@ -271,7 +288,7 @@ pub async fn change_password(
                 .await;
             Redirect::to("/").into_response()
         }
-        Err(e) => account_form_refused(&meta, e, locale),
+        Err(e) => account_form_refused(&session, &meta, e, locale).await,
     }
 }
 
@@ -374,6 +391,6 @@ pub async fn set_preferences(
                 .await;
             Redirect::to("/account/password").into_response()
         }
-        Err(e) => account_form_refused(&meta, e, locale),
+        Err(e) => account_form_refused(&session, &meta, e, locale).await,
     }
 }

@@ -74,7 +74,6 @@ pub fn SignInPage() -> impl IntoView {
 
 #[component]
 pub fn PasswordPage() -> impl IntoView {
-    let error = query_message("error");
     let frame = expect_context::<crate::ui::FrameResource>();
     view! {
         <h1>{t(Msg::ChangePassword)}</h1>
@@ -85,7 +84,6 @@ pub fn PasswordPage() -> impl IntoView {
                 })
             })}
         </Suspense>
-        {move || error().map(|m| view! { <div class="notice error" role="alert" data-test="password-error">{m}</div> })}
         <form method="post" action="/account/password" class="card stack narrow">
             <label>
                 <span>{t(Msg::CurrentPassword)}</span>

@@ -7,6 +7,10 @@ pub use crate::domain::period::{Cadence, Period};
 
 pub mod api;
 pub mod pages;
+/// The largest file accepted, in bytes (200 MiB): the server's limit, which the browser checks
+/// before it sends anything.
+pub const MAX_FILE_BYTES: u64 = 200 * 1024 * 1024;
+
 ssr! {
     pub mod entity;
     pub mod http;

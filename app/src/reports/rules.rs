@@ -12,8 +12,8 @@ use crate::i18n::Msg;
 pub const MAX_COUNT: i64 = 1_000_000_000;
 /// Longest notes, comment or plan.
 pub const MAX_TEXT: usize = 20_000;
-/// The largest file accepted, in bytes (200 MB).
-pub const MAX_FILE_BYTES: u64 = 200 * 1024 * 1024;
+/// The largest file accepted, in bytes (200 MiB); the browser checks it too, before sending.
+pub use super::MAX_FILE_BYTES;
 /// Most files on one version.
 pub const MAX_FILES: usize = 20;
 

@@ -51,10 +51,22 @@ pub fn StateBadge(state: PeriodState) -> impl IntoView {
     view! { <span class=format!("state st-{}", code.code()) data-state=code.code()>{text}</span> }
 }
 
+/// A size in binary units, labelled as such (the limits are binary too: 200 MiB).
 fn size_text(bytes: i64) -> String {
     match bytes {
-        b if b >= 1024 * 1024 => format!("{:.1} MB", b as f64 / (1024.0 * 1024.0)),
-        b if b >= 1024 => format!("{:.1} KB", b as f64 / 1024.0),
+        b if b >= 1024 * 1024 => format!("{:.1} MiB", b as f64 / (1024.0 * 1024.0)),
+        b if b >= 1024 => format!("{:.1} KiB", b as f64 / 1024.0),
         b => format!("{b} B"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn sizes_are_labelled_in_binary_units() {
+        assert_eq!(super::size_text(512), "512 B");
+        assert_eq!(super::size_text(1536), "1.5 KiB");
+        assert_eq!(super::size_text(3 * 1024 * 1024), "3.0 MiB");
+        assert_eq!(super::size_text(crate::reports::MAX_FILE_BYTES as i64), "200.0 MiB");
     }
 }

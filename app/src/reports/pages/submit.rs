@@ -168,6 +168,18 @@ mod upload {
         let Ok(data) = FormData::new_with_form(&form) else {
             return;
         };
+        // The size is known before anything is sent: a file over the limit is refused here,
+        // instead of after minutes of uploading (the server refuses it too).
+        for entry in data.get_all("files").iter() {
+            if let Ok(file) = entry.dyn_into::<web_sys::File>() {
+                if file.size() > crate::reports::MAX_FILE_BYTES as f64 {
+                    let limit = super::super::size_text(crate::reports::MAX_FILE_BYTES as i64);
+                    let text = crate::i18n::t(crate::i18n::Msg::ErrFileTooLarge);
+                    progress.set(Progress::Failed(format!("{}: {text} ({limit})", file.name())));
+                    return;
+                }
+            }
+        }
         let Ok(xhr) = XmlHttpRequest::new() else { return };
         if xhr.open("POST", "/reports/submit").is_err() {
             return;
