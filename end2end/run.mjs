@@ -177,9 +177,37 @@ test('an organisation administrator adds, edits and deactivates a person, then f
   await page.click(`${row} details button[type="submit"]`);
   await page.waitForFunction((sel) => document.querySelector(sel)?.textContent.includes('安全负责人'), row);
 
-  // Deactivate.
-  await page.click(`${row} [data-test="toggle-active"]`);
+  // Deactivate: a page asks first, saying what follows; cancelling changes nothing.
+  await page.click(`${row} [data-test="deactivate"]`);
+  await page.waitForSelector('[data-test="confirm"]');
+  assert.match(await page.textContent('[data-test="confirm-subject"]'), /reviewer@assessor\.example/);
+  assert.ok((await page.$$('[data-test="confirm-follows"] li')).length >= 2, 'says what follows');
+  await page.screenshot({ path: join(SHOTS, 'confirm-deactivate.png'), fullPage: true });
+  await page.click('[data-test="confirm-cancel"]');
+  await page.waitForSelector(row);
+  assert.equal(await page.$eval(row, (r) => r.classList.contains('inactive')), false, 'cancel changed nothing');
+  await page.click(`${row} [data-test="deactivate"]`);
+  await hydrated(page);
+  await page.click('[data-test="confirm-button"]');
+  // Back on the people page, which says what happened.
+  await page.waitForSelector('[data-test="action-done"]');
+  assert.equal(new URL(page.url()).pathname, '/people');
+  assert.match(await page.textContent('[data-test="action-done"]'), /已停用/);
   await page.waitForFunction((sel) => document.querySelector(sel)?.classList.contains('inactive'), row);
+  // Reactivating is one click, and says so.
+  await page.click(`${row} [data-test="reactivate"]`);
+  await page.waitForFunction((sel) => !document.querySelector(sel)?.classList.contains('inactive'), row);
+  assert.match(await page.textContent('[data-test="action-done"]'), /重新启用/);
+
+  // Resetting the password asks first too; the one-time password shows once, on that page.
+  await page.click(`${row} [data-test="reset-password"]`);
+  await page.waitForSelector('[data-test="confirm"]');
+  await hydrated(page);
+  await page.click('[data-test="confirm-button"]');
+  await page.waitForSelector('[data-test="one-time-password"]');
+  assert.match(await page.textContent('[data-test="otp-box"]'), /密码已重置/);
+  await page.click('[data-test="back-to-people"]');
+  await page.waitForSelector(row);
 
   // The audit trail, filtered to person changes, shows these and can be downloaded as CSV.
   await page.goto(`${BASE}/audit?action=roles_change`);

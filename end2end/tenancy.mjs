@@ -70,8 +70,51 @@ test('an agency invites a CSP, the CSP accepts, and the website opens for it', a
   // The one 404 the browser logs is the page this journey opened on purpose before accepting.
   assert.deepEqual(csp.errors.filter((e) => !e.includes('status of 404')), []);
   assert.equal(csp.errors.length, 1);
+
+  // The CSP ends it: a page asks first, says what follows and asks why; the reason is required.
+  await csp.page.goto(`${BASE}/engagements`);
+  await hydrated(csp.page);
+  const mine = '[data-test="engagements"] tr[data-agency="示范市政务服务数据管理局"]';
+  await csp.page.click(`${mine} [data-test="end"]`);
+  await csp.page.waitForSelector('[data-test="confirm"]');
+  await hydrated(csp.page);
+  assert.match(await csp.page.textContent('[data-test="confirm-follows"]'), /不能再访问/);
+  await csp.page.click('[data-test="confirm-button"]');
+  assert.equal(await csp.page.$eval('[data-test="reason"]', (t) => t.validity.valueMissing), true, 'a reason is required');
+  await csp.page.fill('[data-test="reason"]', '机房迁移，改由其他服务商承接');
+  await csp.page.screenshot({ path: join(SHOTS, 'confirm-end-engagement.png'), fullPage: true });
+  await csp.page.click('[data-test="confirm-button"]');
+  await csp.page.waitForSelector('[data-test="action-done"]');
+  assert.match(await csp.page.textContent('[data-test="action-done"]'), /合作已结束/);
+  assert.match(await csp.page.textContent('[data-test="closing-reason"]'), /机房迁移/);
+  assert.equal((await csp.page.goto(`${BASE}/websites/${site}`)).status(), 404, 'no access once ended');
+  // The agency reads who ended it and why.
+  await agency.page.goto(`${BASE}/engagements`);
+  const ended = '[data-test="engagements"] tr[data-provider="华东政务云服务有限公司"] a[href^="/engagements/"]';
+  await agency.page.click(ended);
+  await agency.page.waitForSelector('[data-test="closing-reason"]');
+  assert.match(await agency.page.textContent('[data-test="closed-by"]'), /华东政务云服务有限公司/);
+  assert.match(await agency.page.textContent('[data-test="closing-reason"]'), /机房迁移/);
   await agency.context.close();
   await csp.context.close();
+});
+
+test('without JavaScript, ending an engagement still asks first and says what happened', async () => {
+  const { context, page } = await open({ javaScriptEnabled: false });
+  await signIn(page, 'admin@csp3.example');
+  await page.goto(`${BASE}/engagements`);
+  const row = '[data-test="engagements"] tr[data-engagement]';
+  await page.click(`${row} [data-test="end"]`);
+  assert.match(new URL(page.url()).pathname, /^\/engagements\/[0-9a-f-]+\/end$/);
+  await page.fill('[data-test="reason"]', '服务合同到期，不再续签');
+  await Promise.all([page.waitForNavigation(), page.click('[data-test="confirm-button"]')]);
+  assert.match(new URL(page.url()).pathname, /^\/engagements\/[0-9a-f-]+$/, 'back on the engagement');
+  assert.match(await page.textContent('[data-test="flash"]'), /合作已结束/);
+  assert.match(await page.textContent('[data-test="closing-reason"]'), /不再续签/);
+  // The confirmation page of a closed engagement says so instead of asking again.
+  await page.goto(page.url() + '/end');
+  assert.match(await page.textContent('[data-test="error"]'), /已结束/);
+  await context.close();
 });
 
 test("a provider opening another agency's website by its address gets not found", async () => {
@@ -127,7 +170,9 @@ test('an administrator invites a person by email; the link sets a password and t
   await admin.page.fill(`${form} input[name="email"]`, email);
   await admin.page.fill(`${form} input[name="display_name"]`, '韩雪');
   await admin.page.click(`${form} button[type="submit"]`);
-  await admin.page.waitForSelector('[data-test="invite-sent"]');
+  await admin.page.waitForSelector('[data-test="action-done"]');
+  assert.equal(await admin.page.inputValue(`${form} input[name="email"]`), '', 'the form is cleared');
+  assert.equal(await admin.page.$eval('[data-test="invite-person"]', (d) => d.open), false, 'and closed');
   await admin.page.waitForSelector(`[data-test="invitations"] td:text("${email}")`);
   assert.deepEqual(admin.errors, []);
   await admin.context.close();

@@ -101,6 +101,7 @@ pub fn current_locale() -> Locale {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_context(current_locale());
+    ui::notice::provide();
     // Marks the page once the wasm has taken over (end-to-end tests wait for it).
     Effect::new(move |_| {
         if let Some(body) = document().body() {
@@ -117,18 +118,22 @@ pub fn App() -> impl IntoView {
                 <Route ssr=SsrMode::Async path=path!("/") view=|| view! { <ui::Layout><ui::dashboard::Dashboard/></ui::Layout> }/>
                 <Route ssr=SsrMode::Async path=path!("/account/password") view=|| view! { <ui::Layout><auth::pages::PasswordPage/></ui::Layout> }/>
                 <Route ssr=SsrMode::Async path=path!("/account/tokens") view=|| view! { <ui::Layout><auth::pages::TokensPage/></ui::Layout> }/>
-                <Route ssr=SsrMode::Async path=path!("/organisations") view=|| view! { <ui::Layout><tenancy::pages::OrganisationsPage/></ui::Layout> }/>
-                <Route ssr=SsrMode::Async path=path!("/people") view=|| view! { <ui::Layout><tenancy::pages::PeoplePage/></ui::Layout> }/>
-                <Route ssr=SsrMode::Async path=path!("/websites") view=|| view! { <ui::Layout><tenancy::pages::websites::WebsitesPage/></ui::Layout> }/>
-                <Route ssr=SsrMode::Async path=path!("/websites/:id") view=|| view! { <ui::Layout><tenancy::pages::websites::WebsitePage/></ui::Layout> }/>
-                <Route ssr=SsrMode::Async path=path!("/engagements") view=|| view! { <ui::Layout><tenancy::pages::engagements::EngagementsPage/></ui::Layout> }/>
-                <Route ssr=SsrMode::Async path=path!("/engagements/:id") view=|| view! { <ui::Layout><tenancy::pages::engagements::EngagementPage/></ui::Layout> }/>
-                <Route ssr=SsrMode::Async path=path!("/reports") view=|| view! { <ui::Layout><reports::pages::ReportsPage/></ui::Layout> }/>
-                <Route ssr=SsrMode::Async path=path!("/reports/matrix") view=|| view! { <ui::Layout><reports::pages::MatrixPage/></ui::Layout> }/>
-                <Route ssr=SsrMode::Async path=path!("/reports/submit/:id") view=|| view! { <ui::Layout><reports::pages::SubmitPage/></ui::Layout> }/>
-                <Route ssr=SsrMode::Async path=path!("/reports/submissions/:id") view=|| view! { <ui::Layout><reports::pages::SubmissionPage/></ui::Layout> }/>
-                <Route ssr=SsrMode::Async path=path!("/jurisdictions") view=|| view! { <ui::Layout><tenancy::pages::platform::JurisdictionsPage/></ui::Layout> }/>
-                <Route ssr=SsrMode::Async path=path!("/audit") view=|| view! { <ui::Layout><audit::pages::AuditPage/></ui::Layout> }/>
+                <Route ssr=SsrMode::Async path=path!("/organisations") view=|| view! { <ui::Layout page=ui::NavPage::Organisations><tenancy::pages::OrganisationsPage/></ui::Layout> }/>
+                <Route ssr=SsrMode::Async path=path!("/people") view=|| view! { <ui::Layout page=ui::NavPage::People><tenancy::pages::PeoplePage/></ui::Layout> }/>
+                <Route ssr=SsrMode::Async path=path!("/people/:id/deactivate") view=|| view! { <ui::Layout page=ui::NavPage::People><tenancy::pages::DeactivatePersonPage/></ui::Layout> }/>
+                <Route ssr=SsrMode::Async path=path!("/people/:id/reset-password") view=|| view! { <ui::Layout page=ui::NavPage::People><tenancy::pages::ResetPasswordPage/></ui::Layout> }/>
+                <Route ssr=SsrMode::Async path=path!("/websites") view=|| view! { <ui::Layout page=ui::NavPage::Websites><tenancy::pages::websites::WebsitesPage/></ui::Layout> }/>
+                <Route ssr=SsrMode::Async path=path!("/websites/:id") view=|| view! { <ui::Layout page=ui::NavPage::Websites><tenancy::pages::websites::WebsitePage/></ui::Layout> }/>
+                <Route ssr=SsrMode::Async path=path!("/engagements") view=|| view! { <ui::Layout page=ui::NavPage::Engagements><tenancy::pages::engagements::EngagementsPage/></ui::Layout> }/>
+                <Route ssr=SsrMode::Async path=path!("/engagements/:id") view=|| view! { <ui::Layout page=ui::NavPage::Engagements><tenancy::pages::engagements::EngagementPage/></ui::Layout> }/>
+                <Route ssr=SsrMode::Async path=path!("/engagements/:id/end") view=|| view! { <ui::Layout page=ui::NavPage::Engagements><tenancy::pages::engagements::EndEngagementPage/></ui::Layout> }/>
+                <Route ssr=SsrMode::Async path=path!("/engagements/:id/decline") view=|| view! { <ui::Layout page=ui::NavPage::Engagements><tenancy::pages::engagements::DeclineEngagementPage/></ui::Layout> }/>
+                <Route ssr=SsrMode::Async path=path!("/reports") view=|| view! { <ui::Layout page=ui::NavPage::Reports><reports::pages::ReportsPage/></ui::Layout> }/>
+                <Route ssr=SsrMode::Async path=path!("/reports/matrix") view=|| view! { <ui::Layout page=ui::NavPage::ReportMatrix><reports::pages::MatrixPage/></ui::Layout> }/>
+                <Route ssr=SsrMode::Async path=path!("/reports/submit/:id") view=|| view! { <ui::Layout page=ui::NavPage::Reports><reports::pages::SubmitPage/></ui::Layout> }/>
+                <Route ssr=SsrMode::Async path=path!("/reports/submissions/:id") view=|| view! { <ui::Layout page=ui::NavPage::Reports><reports::pages::SubmissionPage/></ui::Layout> }/>
+                <Route ssr=SsrMode::Async path=path!("/jurisdictions") view=|| view! { <ui::Layout page=ui::NavPage::Jurisdictions><tenancy::pages::platform::JurisdictionsPage/></ui::Layout> }/>
+                <Route ssr=SsrMode::Async path=path!("/audit") view=|| view! { <ui::Layout page=ui::NavPage::Audit><audit::pages::AuditPage/></ui::Layout> }/>
             </Routes>
         </Router>
     }

@@ -12,6 +12,7 @@ mod m20261201_000006_audit_append_only;
 mod m20261204_000007_job;
 mod m20261204_000008_report_period;
 mod m20261204_000009_report_period_facts;
+mod m20261204_000010_engagement_reason;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000007_job::Migration),
             Box::new(m20261204_000008_report_period::Migration),
             Box::new(m20261204_000009_report_period_facts::Migration),
+            Box::new(m20261204_000010_engagement_reason::Migration),
         ]
     }
 }

@@ -136,7 +136,8 @@ pub fn router(state: AppState, leptos: LeptosOptions) -> Router {
             let leptos = leptos.clone();
             move || shell(leptos.clone())
         })
-        .route_layer(axum::middleware::from_fn(middleware::retry_stalled_render));
+        .route_layer(axum::middleware::from_fn(middleware::retry_stalled_render))
+        .route_layer(axum::middleware::from_fn(middleware::drop_empty_params));
     router
         .nest("/api/v1", api::router())
         .nest_service("/pkg", ServeDir::new(pkg_dir).precompressed_gzip())

@@ -131,6 +131,27 @@ async fn render_within(limits: &[std::time::Duration], req: Request, next: Next)
     next.run(Request::from_parts(parts, axum::body::Body::empty())).await
 }
 
+/// A page's address with a filter's empty fields (`/reports?side=&q=`, what a plain GET form
+/// sends without the wasm) is sent on to its clean form, so an address reads only what was chosen
+/// and the same filter has one address. (The hydrated forms leave empty fields out themselves.)
+pub async fn drop_empty_params(req: Request, next: Next) -> Response {
+    if req.method() == Method::GET && !req.uri().path().starts_with("/api/") {
+        if let Some(query) = req.uri().query() {
+            let kept: Vec<&str> =
+                query.split('&').filter(|p| p.split_once('=').is_some_and(|(_, v)| !v.is_empty())).collect();
+            if kept.len() != query.split('&').count() {
+                let clean = if kept.is_empty() {
+                    req.uri().path().to_string()
+                } else {
+                    format!("{}?{}", req.uri().path(), kept.join("&"))
+                };
+                return axum::response::Redirect::to(&clean).into_response();
+            }
+        }
+    }
+    next.run(req).await
+}
+
 /// Pages a person reloads more than they change: served again from memory while nothing has
 /// changed (the generation stands), for the same person, language, address and day. Never a page
 /// with a one-time form key, a waiting flash message, or the platform's (whose outbox moves by

@@ -9,7 +9,7 @@ pub async fn load_audit(#[server(default)] filter: AuditFilter) -> Result<AuditP
     use crate::ui::form::serve;
     serve(|c| async move {
         let reader = crate::audit::scope::audit_reader(&c.actor)?;
-        super::service::list(&c.state.db, &reader, &c.actor, &filter).await
+        super::service::list(&c.state.db, &reader, &c.actor, &filter, crate::ui::form::viewer_locale()).await
     })
     .await
 }

@@ -25,7 +25,7 @@ pub async fn export_csv(
         let actor = signed_in(actor)?;
         let filter = query(filter)?;
         let reader = crate::audit::scope::audit_reader(&actor)?;
-        let bytes = super::service::export_csv(&state.db, &reader, &actor, &filter).await?;
+        let bytes = super::service::export_csv(&state.db, &reader, &actor, &filter, locale).await?;
         Ok(csv_response("audit", state.today(), bytes))
     }
     .await;

@@ -9,6 +9,7 @@ ssr! {
     pub mod anchor;
     pub mod entity;
     pub mod http;
+    pub mod render;
     pub mod scope;
     pub mod service;
 }
@@ -61,6 +62,7 @@ actions! {
     ReportSubmit = "report_submit" => ActionReportSubmit,
     ReportAccept = "report_accept" => ActionReportAccept,
     ReportReturn = "report_return" => ActionReportReturn,
+    ReportRemind = "report_remind" => ActionReportRemind,
     ApiTokenCreate = "api_token_create" => ActionApiTokenCreate,
     ApiTokenRevoke = "api_token_revoke" => ActionApiTokenRevoke,
     AuditSealed = "audit_sealed" => ActionAuditSealed,
@@ -94,9 +96,13 @@ impl AuditFilter {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AuditRow {
     pub seq: i64,
+    /// In the reader's time zone, to the minute.
     pub at: String,
     pub actor_email: Option<String>,
+    /// The action's stable code (filters and machines use it).
     pub action: String,
+    /// The action, the target and the summary in the reader's language, with names for ids.
+    pub action_label: String,
     pub target: String,
     pub summary: String,
     pub source_addr: Option<String>,

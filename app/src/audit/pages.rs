@@ -25,7 +25,15 @@ pub fn AuditPage() -> impl IntoView {
     let frame = expect_context::<FrameResource>();
     view! {
         <h1>{t(Msg::AuditTrail)}</h1>
-        <Form method="GET" action="/audit" attr:class="filters card" attr:data-test="audit-filter">
+        // The operator's check sits at the top, not under thousands of rows.
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let platform = frame.await.ok().and_then(|f| f.viewer)
+                    .is_some_and(|v| v.organisation_kind == OrgKind::Platform && v.has(Role::PlatformAdmin));
+                platform.then(|| view! { <VerifyChain/> })
+            })}
+        </Suspense>
+        <Form method="GET" action="/audit" on_form_data=crate::ui::drop_empty_fields() attr:class="filters card" attr:data-test="audit-filter">
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     let f = filter.get_untracked();
@@ -77,13 +85,12 @@ pub fn AuditPage() -> impl IntoView {
                             </tr></thead>
                             <tbody>
                                 {p.rows.into_iter().map(|r| {
-                                    let label = AuditAction::parse(&r.action).map(|a| a.label().text(locale).to_string()).unwrap_or(r.action.clone());
                                     view! {
                                         <tr data-action=r.action.clone()>
                                             <td class="num">{r.seq}</td>
                                             <td class="nowrap">{r.at}</td>
                                             <td class="nowrap">{r.actor_email.unwrap_or_default()}</td>
-                                            <td class="nowrap">{label}</td>
+                                            <td class="nowrap">{r.action_label}</td>
                                             <td class="wrap">{r.target}</td>
                                             <td class="wrap">{r.summary}</td>
                                             <td class="nowrap">{r.source_addr.unwrap_or_default()}</td>
@@ -94,13 +101,6 @@ pub fn AuditPage() -> impl IntoView {
                         </table></div>
                     }.into_any(),
                 }
-            })}
-        </Suspense>
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                let platform = frame.await.ok().and_then(|f| f.viewer)
-                    .is_some_and(|v| v.organisation_kind == OrgKind::Platform && v.has(Role::PlatformAdmin));
-                platform.then(|| view! { <VerifyChain/> })
             })}
         </Suspense>
     }

@@ -11,11 +11,11 @@ use uuid::Uuid;
 
 use super::{
     entity::{audit_head, audit_log},
-    AuditAction, AuditFilter, AuditPage, AuditRow, BreakReason, ChainBreak, VerifyReport,
+    render, AuditAction, AuditFilter, AuditPage, AuditRow, BreakReason, ChainBreak, VerifyReport,
 };
 use crate::{
     backend::{actor::Actor, request::RequestMeta, time_fmt::format_in_zone, ServiceError, ServiceResult},
-    i18n::Msg,
+    i18n::{Locale, Msg},
     tenancy::entity::person,
 };
 
@@ -420,9 +420,19 @@ fn parse_filter(filter: &AuditFilter, zone: &str) -> ServiceResult<ParsedFilter>
     Ok(ParsedFilter { person: filter.person, action, from, to_exclusive })
 }
 
-/// The scope and the filter, applied in SQL.
+/// The scope and the filter, applied in SQL. The platform's view holds both parties' trails: an
+/// entry mirrored into the other party's trail (the next row, the same in all but organisation)
+/// is shown once there.
 fn scoped_query(reader: &AuditReader, f: &ParsedFilter) -> Select<audit_log::Entity> {
     let mut q = reader.rows();
+    if reader.scope() == crate::audit::scope::AuditScope::Everything {
+        q = q.filter(sea_orm::sea_query::Expr::cust(
+            "NOT EXISTS (SELECT 1 FROM audit_log AS mirror_of WHERE mirror_of.seq = audit_log.seq - 1 \
+             AND mirror_of.at = audit_log.at AND mirror_of.action = audit_log.action \
+             AND mirror_of.target = audit_log.target AND mirror_of.summary = audit_log.summary \
+             AND mirror_of.actor_person_id = audit_log.actor_person_id)",
+        ));
+    }
     if let Some(p) = f.person {
         q = q.filter(audit_log::Column::ActorPersonId.eq(p));
     }
@@ -438,16 +448,29 @@ fn scoped_query(reader: &AuditReader, f: &ParsedFilter) -> Select<audit_log::Ent
     q
 }
 
-fn to_row(m: audit_log::Model, zone: &str) -> AuditRow {
-    AuditRow {
-        seq: m.seq,
-        at: format_in_zone(m.at, zone),
-        actor_email: m.actor_email,
-        action: m.action,
-        target: m.target,
-        summary: m.summary,
-        source_addr: m.source_addr,
-    }
+/// The rows in the reader's language and zone, with names for the records their targets name.
+async fn rendered(
+    db: &DatabaseConnection,
+    reader: &AuditReader,
+    rows: Vec<audit_log::Model>,
+    zone: &str,
+    locale: Locale,
+) -> ServiceResult<Vec<AuditRow>> {
+    let w = render::wanted(rows.iter().map(|m| m.target.as_str()));
+    let names = reader.target_names(db, w.engagements, w.obligations, w.submissions, w.people).await?;
+    Ok(rows
+        .into_iter()
+        .map(|m| AuditRow {
+            seq: m.seq,
+            at: format_in_zone(m.at, zone),
+            actor_email: m.actor_email,
+            action_label: render::action(&m.action, locale),
+            target: render::target(&m.target, &names, locale),
+            summary: render::summary(&m.summary, locale),
+            action: m.action,
+            source_addr: m.source_addr,
+        })
+        .collect())
 }
 
 pub async fn list(
@@ -455,6 +478,7 @@ pub async fn list(
     reader: &AuditReader,
     viewer: &Actor,
     filter: &AuditFilter,
+    locale: Locale,
 ) -> ServiceResult<AuditPage> {
     let f = parse_filter(filter, &viewer.time_zone)?;
     let q = scoped_query(reader, &f);
@@ -470,34 +494,40 @@ pub async fn list(
         .map(|p| (p.id, p.email))
         .collect();
     Ok(AuditPage {
-        rows: rows.into_iter().map(|m| to_row(m, &viewer.time_zone)).collect(),
+        rows: rendered(db, reader, rows, &viewer.time_zone, locale).await?,
         total,
         people,
         time_zone: viewer.time_zone.clone(),
     })
 }
 
-/// The filtered rows as CSV (every row, oldest first), written with the csv crate so quoting is right.
+/// The filtered rows as CSV (every row, oldest first), written with the csv crate so quoting is
+/// right: headers, actions, targets and summaries in the reader's language, with the action's
+/// stable code and the stored target beside them for machines.
 pub async fn export_csv(
     db: &DatabaseConnection,
     reader: &AuditReader,
     viewer: &Actor,
     filter: &AuditFilter,
+    locale: Locale,
 ) -> ServiceResult<Vec<u8>> {
     let f = parse_filter(filter, &viewer.time_zone)?;
     let mut out = crate::backend::csv_export::CsvExport::new();
+    let h = |m: Msg| m.text(locale).to_string();
     out.row([
-        "seq",
-        "time",
-        "time_zone",
-        "actor",
-        "organisation_id",
-        "action",
-        "target",
-        "summary",
-        "source_address",
-        "user_agent",
-        "hash",
+        h(Msg::CsvSeq),
+        h(Msg::When),
+        h(Msg::CsvTimeZone),
+        h(Msg::Who),
+        h(Msg::CsvOrganisation),
+        h(Msg::Action),
+        h(Msg::Target),
+        h(Msg::Details),
+        h(Msg::SourceAddress),
+        h(Msg::CsvUserAgent),
+        "action_code".to_string(),
+        "target_code".to_string(),
+        "hash".to_string(),
     ])?;
     let mut after = 0i64;
     loop {
@@ -507,23 +537,26 @@ pub async fn export_csv(
             .limit(1000)
             .all(db)
             .await?;
-        if batch.is_empty() {
-            break;
-        }
-        for m in batch {
-            after = m.seq;
+        let Some(last) = batch.last() else { break };
+        after = last.seq;
+        let extra: Vec<(Option<Uuid>, Option<String>, String, String)> =
+            batch.iter().map(|m| (m.organisation_id, m.user_agent.clone(), m.hash.clone(), m.target.clone())).collect();
+        let rows = rendered(db, reader, batch, &viewer.time_zone, locale).await?;
+        for (r, (org, agent, hash, stored_target)) in rows.into_iter().zip(extra) {
             out.row([
-                m.seq.to_string(),
-                format_in_zone(m.at, &viewer.time_zone),
+                r.seq.to_string(),
+                r.at,
                 viewer.time_zone.clone(),
-                m.actor_email.unwrap_or_default(),
-                m.organisation_id.map(|o| o.to_string()).unwrap_or_default(),
-                m.action,
-                m.target,
-                m.summary,
-                m.source_addr.unwrap_or_default(),
-                m.user_agent.unwrap_or_default(),
-                m.hash,
+                r.actor_email.unwrap_or_default(),
+                org.map(|o| o.to_string()).unwrap_or_default(),
+                r.action_label,
+                r.target,
+                r.summary,
+                r.source_addr.unwrap_or_default(),
+                agent.unwrap_or_default(),
+                r.action,
+                stored_target,
+                hash,
             ])?;
         }
     }

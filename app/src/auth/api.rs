@@ -63,6 +63,7 @@ pub async fn create_api_token(name: String, days: String) -> Result<String, AppE
 
 #[server(endpoint = "revoke_api_token")]
 pub async fn revoke_api_token(id: uuid::Uuid) -> Result<(), AppError> {
-    use crate::ui::form::{saved_flash, serve_form};
-    serve_form(saved_flash, |c| async move { super::tokens::revoke(&c.state.db, &c.acting(), id).await }).await
+    use crate::ui::form::serve_done;
+    serve_done(crate::ui::notice::saved, |c| async move { super::tokens::revoke(&c.state.db, &c.acting(), id).await })
+        .await
 }

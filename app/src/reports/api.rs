@@ -13,7 +13,7 @@ use super::service;
 #[cfg(feature = "ssr")]
 use crate::backend::ServiceError;
 #[cfg(feature = "ssr")]
-use crate::ui::form::{saved_flash, serve, serve_form};
+use crate::ui::form::{serve, serve_done};
 
 #[server(endpoint = "report_work", input = leptos::server_fn::codec::GetUrl)]
 pub async fn list_report_work(filter: ItemFilter) -> Result<ReportWork, AppError> {
@@ -99,39 +99,64 @@ pub async fn load_submit_form(obligation_id: Uuid, resubmit: Option<Uuid>) -> Re
     .await
 }
 
+/// What a review says: accepted, or returned to the provider with the comment.
+pub fn reviewed(decision: &super::Decision) -> crate::ui::notice::Done {
+    crate::ui::notice::Done::here(match decision {
+        super::Decision::Accept => crate::i18n::Msg::ReportAcceptedDone,
+        super::Decision::Return => crate::i18n::Msg::ReportReturnedDone,
+    })
+}
+
+/// Accepts or returns the newest version; answers the decision taken.
 #[server(endpoint = "review_submission")]
-pub async fn review_submission(id: Uuid, decision: String, comment: String) -> Result<(), AppError> {
-    serve_form(saved_flash, |c| async move {
+pub async fn review_submission(id: Uuid, decision: String, comment: String) -> Result<super::Decision, AppError> {
+    serve_done(reviewed, |c| async move {
         let reviewer = crate::reports::scope::report_reviewer(&c.state.db, &c.actor).await?;
         let decision = super::Decision::parse(decision.trim())
             .ok_or(ServiceError::invalid("decision", crate::i18n::Msg::ErrChoose))?;
-        service::review(&c.state.db, &c.acting(), &reviewer, id, decision, &comment).await
+        service::review(&c.state.db, &c.acting(), &reviewer, id, decision, &comment).await?;
+        Ok(decision)
     })
     .await
 }
 
 #[server(endpoint = "create_obligation")]
 pub async fn create_obligation(#[server(flatten)] input: ObligationInput) -> Result<Uuid, AppError> {
-    serve_form(saved_flash, |c| async move {
+    serve_done(crate::ui::notice::saved, |c| async move {
         let reviewer = crate::reports::scope::report_reviewer(&c.state.db, &c.actor).await?;
         service::create_obligation(&c.state.db, &c.acting(), c.state.today(), &reviewer, &input).await
     })
     .await
 }
 
+/// What a regulator's reminder says.
+pub fn reminded(_: &()) -> crate::ui::notice::Done {
+    crate::ui::notice::Done::here(crate::i18n::Msg::ReminderSent)
+}
+
+/// A regulator reminds the submitter of an overdue report (at most once a day for each).
+#[server(endpoint = "remind_overdue")]
+pub async fn remind_overdue(obligation_id: Uuid, period: String) -> Result<(), AppError> {
+    serve_done(reminded, |c| async move {
+        let period = super::Period::parse(period.trim())
+            .ok_or(ServiceError::invalid("period", crate::i18n::Msg::ErrPeriodOutside))?;
+        let reader = crate::reports::scope::report_reader(&c.state.db, &c.actor, c.state.today()).await?;
+        service::remind_overdue(&c.state.db, &c.acting(), &reader, obligation_id, period).await
+    })
+    .await
+}
+
+/// What ending an obligation says.
+pub fn obligation_ended(_: &()) -> crate::ui::notice::Done {
+    crate::ui::notice::Done::here(crate::i18n::Msg::ObligationEndedFlash)
+}
+
 #[server(endpoint = "end_obligation")]
 pub async fn end_obligation(id: Uuid, reason: String) -> Result<(), AppError> {
-    serve_form(
-        |_: &(), locale| crate::ui::Flash {
-            ok: true,
-            text: crate::i18n::Msg::ObligationEndedFlash.text(locale).into(),
-            secret: None,
-        },
-        |c| async move {
-            let reviewer = crate::reports::scope::report_reviewer(&c.state.db, &c.actor).await?;
-            service::end_obligation(&c.state.db, &c.acting(), c.state.today(), &reviewer, id, &reason).await
-        },
-    )
+    serve_done(obligation_ended, |c| async move {
+        let reviewer = crate::reports::scope::report_reviewer(&c.state.db, &c.actor).await?;
+        service::end_obligation(&c.state.db, &c.acting(), c.state.today(), &reviewer, id, &reason).await
+    })
     .await
 }
 

@@ -60,7 +60,9 @@ impl UploadError {
         match self {
             UploadError::Service(e) => {
                 let e = e.into_app_error(request_id);
-                (status_of(&e), e.field().unwrap_or("").to_string(), e.message(locale))
+                let field = e.field().unwrap_or("").to_string();
+                let message = super::naming_field(&field, &e.message(locale), locale);
+                (status_of(&e), field, message)
             }
             UploadError::File(p) => {
                 let status = match p {
@@ -260,10 +262,12 @@ fn number(fields: &HashMap<String, String>, key: &'static str) -> ServiceResult<
         return Err(ServiceError::invalid(key, Msg::ErrRequired));
     }
     raw.parse::<i64>().map_err(|_| {
-        if raw.starts_with('-') && raw[1..].bytes().all(|b| b.is_ascii_digit()) {
-            ServiceError::invalid(key, Msg::ErrTooLarge)
-        } else {
-            ServiceError::invalid(key, Msg::ErrNotANumber)
+        // Digits that overflow are a number, just too large (or, negative, below zero).
+        let digits = raw.strip_prefix('-').or(raw.strip_prefix('+')).unwrap_or(raw);
+        match (digits.bytes().all(|b| b.is_ascii_digit()) && !digits.is_empty(), raw.starts_with('-')) {
+            (true, true) => ServiceError::invalid(key, Msg::ErrNegative),
+            (true, false) => ServiceError::invalid(key, Msg::ErrTooLarge),
+            (false, _) => ServiceError::invalid(key, Msg::ErrNotANumber),
         }
     })
 }
@@ -434,6 +438,8 @@ pub async fn submit_form(
                 if let Some(form) = typed.get("obligation_id").cloned() {
                     // Only the form's own fields, each already within its limit, go into the session.
                     typed.retain(|name, _| is_form_field(name));
+                    // The refused field comes back marked, as the hydrated form marks it.
+                    typed.insert(super::INVALID_FIELD.into(), field);
                     flash::set_draft(&session, &form, typed).await;
                 }
                 let back = headers

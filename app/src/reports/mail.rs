@@ -8,6 +8,8 @@ pub enum ReportMail {
     ReportSubmitted { submitter: String, kind: ReportKind, period: String, version: i32 },
     ReportReturned { receiver: String, kind: ReportKind, period: String, comment: String },
     ReportReminder { receiver: String, kind: ReportKind, period: String, due: String, overdue: bool },
+    /// A regulator's reminder of an overdue report.
+    ReportNudge { regulator: String, kind: ReportKind, period: String, due: String },
 }
 
 impl MailTemplate for ReportMail {
@@ -39,6 +41,20 @@ impl MailTemplate for ReportMail {
                     (
                         format!("{receiver} returned your {kind} for {period}"),
                         format!("{receiver} returned your {kind} for {period} with these comments:\n\n{comment}\n\nPlease submit a new version from Reports.\n"),
+                    )
+                }
+            }
+            ReportMail::ReportNudge { regulator, kind, period, due } => {
+                let kind = kind.label().text(locale);
+                if zh {
+                    (
+                        format!("{regulator} 提醒：{kind}（{period}）已逾期"),
+                        format!("监管单位 {regulator} 提醒：贵单位的{kind}（报告期 {period}）已于 {due} 到期，至今未提交。\n请尽快登录平台，在“定期报告”页面提交。\n"),
+                    )
+                } else {
+                    (
+                        format!("{regulator}: your {kind} for {period} is overdue"),
+                        format!("The regulator {regulator} reminds you that your {kind} for {period} was due on {due} and has not been submitted.\nPlease sign in and submit it from Reports.\n"),
                     )
                 }
             }

@@ -158,6 +158,11 @@ impl StateCode {
         }
     }
 
+    /// Whether the period is settled (accepted, on time or late): such rows read newest first.
+    pub fn is_done(self) -> bool {
+        matches!(self, StateCode::Accepted | StateCode::AcceptedLate)
+    }
+
     /// The state of that severity (each state has its own).
     pub fn from_severity(severity: u8) -> Option<Self> {
         Self::ALL.iter().copied().find(|s| s.severity() == severity)
@@ -342,9 +347,21 @@ pub struct ItemFilter {
     pub state: String,
     #[serde(default)]
     pub q: String,
+    /// A month, `YYYY-MM`: the periods covering it (a monthly obligation's month, a quarterly
+    /// one's quarter, a yearly one's year), however old; empty: the latest periods of each.
+    #[serde(default)]
+    pub period: String,
     /// The page of the work list, from 1 (the CSV has every row and ignores it).
     #[serde(default)]
     pub page: u32,
+}
+
+/// A `YYYY-MM` month of a filter: its year and month.
+pub fn parse_month(text: &str) -> Option<(i32, u8)> {
+    let (y, m) = text.trim().split_once('-')?;
+    let (year, month) = (y.parse::<i32>().ok()?, m.parse::<u8>().ok()?);
+    ((2000..=2100).contains(&year) && (1..=12).contains(&month) && m.len() == 2 && y.len() == 4)
+        .then_some((year, month))
 }
 
 impl ItemFilter {
@@ -360,7 +377,13 @@ impl ItemFilter {
 
     pub fn query_string(&self) -> String {
         let mut parts = Vec::new();
-        for (k, v) in [("side", &self.side), ("kind", &self.kind), ("state", &self.state), ("q", &self.q)] {
+        for (k, v) in [
+            ("side", &self.side),
+            ("kind", &self.kind),
+            ("state", &self.state),
+            ("q", &self.q),
+            ("period", &self.period),
+        ] {
             if !v.trim().is_empty() {
                 parts.push(format!("{k}={}", crate::ui::encode_query(v.trim())));
             }
@@ -388,6 +411,8 @@ pub struct ReportWork {
     pub viewer: Uuid,
     /// Whether the viewer may submit what its organisation owes.
     pub may_submit: bool,
+    /// A jurisdiction's viewer who acts on reports may remind the submitter of an overdue one.
+    pub may_remind: bool,
 }
 
 /// The dashboard's report panel: what the viewer's organisation must submit and what it must
@@ -585,5 +610,61 @@ impl UploadProblem {
             UploadProblem::TypeNotAllowed { .. } => Msg::ErrFileType,
             UploadProblem::TypeMismatch { .. } => Msg::ErrFileMismatch,
         }
+    }
+}
+
+/// The key under which a refused form's draft names the field it was refused for.
+pub const INVALID_FIELD: &str = "__invalid";
+
+/// The words a submission form's field is labelled with (a severity's group, then its level), so
+/// a refusal names the field as the form shows it. `None` for a name the form does not have.
+pub fn field_words(name: &str) -> Option<Vec<Msg>> {
+    let plain = |n: &str| {
+        Some(match n {
+            "availability_pct" => Msg::Availability,
+            "incidents" => Msg::Incidents,
+            "patches_applied" => Msg::PatchesApplied,
+            "attacks_blocked" => Msg::AttacksBlocked,
+            "backups_succeeded" => Msg::BackupsSucceeded,
+            "backups_failed" => Msg::BackupsFailed,
+            "changes_delivered" => Msg::ChangesDelivered,
+            "websites_checked" => Msg::WebsitesChecked,
+            "issues_found" => Msg::IssuesFound,
+            "issues_fixed" => Msg::IssuesFixed,
+            "improvement_plan" => Msg::ImprovementPlan,
+            "notes" => Msg::Notes,
+            "score" => Msg::Score,
+            "conclusion" => Msg::ConclusionLabel,
+            "vulnerabilities_found" => Msg::VulnFound,
+            "vulnerabilities_fixed" => Msg::VulnFixed,
+            "findings" => Msg::Findings,
+            "findings_fixed" => Msg::FindingsFixed,
+            _ => return None,
+        })
+    };
+    match name.split_once('.') {
+        None => plain(name).map(|m| vec![m]),
+        Some((group, level)) => {
+            let level = match level {
+                "critical" => Msg::Critical,
+                "high" => Msg::High,
+                "medium" => Msg::Medium,
+                "low" => Msg::Low,
+                _ => return None,
+            };
+            plain(group).map(|g| vec![g, level])
+        }
+    }
+}
+
+/// A refusal's message with the field it is about in front ("Vulnerabilities found · High: …").
+pub fn naming_field(field: &str, message: &str, locale: crate::i18n::Locale) -> String {
+    match field_words(field) {
+        Some(words) => {
+            let label = words.iter().map(|m| m.text(locale)).collect::<Vec<_>>().join(" · ");
+            let colon = if locale == crate::i18n::Locale::Zh { "：" } else { ": " };
+            format!("{label}{colon}{message}")
+        }
+        None => message.to_string(),
     }
 }

@@ -544,6 +544,13 @@ pub fn may_review(actor: &Actor) -> bool {
     may(actor, M::ReportReview, Access::Write)
 }
 
+/// Whether the viewer may remind a submitter of an overdue report: a jurisdiction's person who
+/// acts on reports (the write access that sets obligations and reviews).
+pub fn may_remind(actor: &Actor) -> bool {
+    may(actor, M::ReportReview, Access::Write)
+        && crate::backend::policy::relationship(actor.org_kind, M::ReportReview) == Some(Rel::Jurisdiction)
+}
+
 /// Whether the actor may submit reports its organisation owes.
 pub fn may_submit(actor: &Actor) -> bool {
     may(actor, M::Reports, Access::Write)

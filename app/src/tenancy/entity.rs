@@ -126,6 +126,8 @@ pub mod engagement {
         pub answered_at: Option<TimeDateTimeWithTimeZone>,
         pub ended_at: Option<TimeDateTimeWithTimeZone>,
         pub ended_by_org: Option<Uuid>,
+        /// Why it was declined or ended, as the side that did it wrote.
+        pub closing_reason: Option<String>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -141,6 +141,20 @@ pub struct EngagementRow {
     /// What the viewer may do with it now.
     pub can_answer: bool,
     pub can_end: bool,
+    /// How it closed, once declined or ended.
+    pub closing: Option<Closing>,
+}
+
+/// The longest reason a closing keeps (a paragraph; the audit summary carries it too). The form
+/// limits it too, so it lives where both halves read it.
+pub const MAX_REASON_CHARS: usize = 1000;
+
+/// The day an engagement was declined or ended, by which side, and the reason it gave.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Closing {
+    pub on: String,
+    pub by: String,
+    pub reason: Option<String>,
 }
 
 /// A provider organisation an agency may invite (name and kind only).
@@ -269,23 +283,32 @@ pub struct EngagementList {
     pub own_websites: Vec<(Uuid, String, String)>,
 }
 
-/// A mail the sender gave up on, as the platform administrator sees it.
+/// One mail of the outbox, as the platform administrator sees it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct DeadLetterRow {
+pub struct MailRow {
     pub to: String,
     pub subject: String,
+    /// `pending`, `sent` or `dead` (given up on after the last attempt).
+    pub state: String,
     pub attempts: i32,
     pub last_error: String,
     pub created_at: String,
+    pub sent_at: Option<String>,
 }
 
-/// The mail outbox at a glance.
+/// The mail outbox: counts by state, and the newest mails (of one state, when asked).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OutboxView {
     pub pending: u64,
     pub sent: u64,
-    pub dead: Vec<DeadLetterRow>,
+    pub dead: u64,
+    /// The state the list is narrowed to, if any.
+    pub state: Option<String>,
+    pub mails: Vec<MailRow>,
 }
+
+/// How many mails the outbox list shows (newest first).
+pub const OUTBOX_ROWS: u64 = 100;
 
 /// An invitation not yet accepted, as the administrator's people page lists it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

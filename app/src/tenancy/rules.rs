@@ -136,6 +136,18 @@ pub fn end(status: EngagementStatus, by_agency: bool) -> Result<EngagementStatus
     }
 }
 
+/// A reason for declining or ending: required, trimmed, at most [`super::MAX_REASON_CHARS`] characters.
+pub fn closing_reason(raw: Option<&str>) -> Result<String, Msg> {
+    let reason = raw.map(str::trim).unwrap_or("");
+    if reason.is_empty() {
+        Err(Msg::ErrReasonRequired)
+    } else if reason.chars().count() > super::MAX_REASON_CHARS {
+        Err(Msg::ErrReasonTooLong)
+    } else {
+        Ok(reason.to_string())
+    }
+}
+
 /// Whether putting `child` under `new_parent` would make a regulator its own ancestor.
 pub fn would_cycle(parent_of: &HashMap<Uuid, Option<Uuid>>, child: Uuid, new_parent: Uuid) -> bool {
     let mut at = Some(new_parent);
@@ -154,6 +166,16 @@ pub fn would_cycle(parent_of: &HashMap<Uuid, Option<Uuid>>, child: Uuid, new_par
 mod tests {
     use super::*;
     use time::macros::date;
+
+    #[test]
+    fn a_closing_needs_a_reason_of_bounded_length() {
+        assert_eq!(closing_reason(None), Err(Msg::ErrReasonRequired));
+        assert_eq!(closing_reason(Some("  \n ")), Err(Msg::ErrReasonRequired));
+        assert_eq!(closing_reason(Some("  合同期满 ")), Ok("合同期满".to_string()));
+        let longest = "因".repeat(super::super::MAX_REASON_CHARS);
+        assert_eq!(closing_reason(Some(&longest)), Ok(longest.clone()));
+        assert_eq!(closing_reason(Some(&format!("{longest}x"))), Err(Msg::ErrReasonTooLong));
+    }
 
     #[test]
     fn domains_are_parsed_to_unicode_and_ascii() {

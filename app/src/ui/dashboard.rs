@@ -6,7 +6,7 @@ use super::{roles_text, ErrorNotice, FrameResource};
 use crate::{
     i18n::{t, use_locale, Msg},
     tenancy::{
-        api::engagements::{AnswerEngagement, EndEngagement},
+        api::engagements::AnswerEngagement,
         pages::{
             engagements::EngagementTable,
             platform::{Node, OutboxPanel},
@@ -125,22 +125,18 @@ fn WebsitesPanel(title: Msg, show_agency: bool) -> impl IntoView {
 #[component]
 fn EngagementsPanel() -> impl IntoView {
     let answer = ServerAction::<AnswerEngagement>::new();
-    let end = ServerAction::<EndEngagement>::new();
-    let list = Resource::new(
-        move || (answer.version().get(), end.version().get()),
-        |_| crate::tenancy::api::engagements::list_engagements(),
-    );
+    crate::ui::notice::when_done(answer, None, crate::tenancy::api::engagements::answered);
+    let list = Resource::new(move || answer.version().get(), |_| crate::tenancy::api::engagements::list_engagements());
     view! {
         <section class="card" data-test="engagements-panel">
             <h2>{t(Msg::Engagements)}" "<a href="/engagements" class="small">{t(Msg::OpenAll)}</a></h2>
-            <ActionError value=Signal::derive(move || answer.value().get())/>
-            <ActionError value=Signal::derive(move || end.value().get())/>
+            <ActionError value=Signal::derive(move || answer.value().get().map(|r| r.map(|_| ())))/>
             <Suspense fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
                 {move || Suspend::new(async move {
                     match list.await {
                         Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
                         Ok(l) if l.rows.is_empty() => view! { <p class="empty">{t(Msg::NoEngagements)}</p> }.into_any(),
-                        Ok(l) => view! { <EngagementTable rows=l.rows answer end/> }.into_any(),
+                        Ok(l) => view! { <EngagementTable rows=l.rows answer/> }.into_any(),
                     }
                 })}
             </Suspense>

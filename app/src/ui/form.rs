@@ -2,7 +2,7 @@
 use leptos::prelude::use_context;
 use tower_sessions::Session;
 
-use super::{flash, Flash};
+use super::{flash, notice::Done, Flash};
 use crate::{
     backend::{
         actor::{self, Actor},
@@ -50,11 +50,6 @@ fn referer_path() -> String {
         .unwrap_or_else(|| "/".into())
 }
 
-/// The flash a plain form post shows after any successful save.
-pub fn saved_flash<T>(_: &T, locale: Locale) -> Flash {
-    Flash { ok: true, text: crate::i18n::Msg::Saved.text(locale).into(), secret: None }
-}
-
 pub fn viewer_locale() -> Locale {
     use_context::<axum::http::request::Parts>().and_then(|p| p.extensions.get::<Locale>().copied()).unwrap_or_default()
 }
@@ -65,17 +60,26 @@ pub async fn finish<T>(
     result: Result<T, ServiceError>,
     on_ok: impl FnOnce(&T, Locale) -> Flash,
 ) -> Result<T, AppError> {
+    finish_to(result, |v, l| (on_ok(v, l), None)).await
+}
+
+/// [`finish`], with a success that may send the browser on elsewhere (a confirmation page hands
+/// back to its record); a refusal always goes back to the form's page.
+async fn finish_to<T>(
+    result: Result<T, ServiceError>,
+    on_ok: impl FnOnce(&T, Locale) -> (Flash, Option<String>),
+) -> Result<T, AppError> {
     let result = answer(result);
     if is_plain_form_post() {
+        let locale = viewer_locale();
+        let (message, go) = match &result {
+            Ok(v) => on_ok(v, locale),
+            Err(e) => (Flash { ok: false, text: e.message(locale), secret: None }, None),
+        };
         if let Ok(session) = leptos_axum::extract::<Session>().await {
-            let locale = viewer_locale();
-            let message = match &result {
-                Ok(v) => on_ok(v, locale),
-                Err(e) => Flash { ok: false, text: e.message(locale), secret: None },
-            };
             flash::set(&session, message).await;
         }
-        leptos_axum::redirect(&referer_path());
+        leptos_axum::redirect(&go.unwrap_or_else(referer_path));
     }
     result
 }
@@ -119,6 +123,32 @@ where
     Fut: std::future::Future<Output = Result<T, ServiceError>>,
 {
     answer(run(work).await)
+}
+
+/// The same for a change posted by a form, saying what `done` says: the page says it with
+/// JavaScript ([`crate::ui::notice::when_done`] with the same function), the flash without.
+pub async fn serve_done<T, F, Fut>(done: impl FnOnce(&T) -> Done, work: F) -> Result<T, AppError>
+where
+    F: FnOnce(Call) -> Fut,
+    Fut: std::future::Future<Output = Result<T, ServiceError>>,
+{
+    finish_to(run(work).await, |v, locale| {
+        let Done { said, go } = done(v);
+        (Flash { ok: true, text: said.text(locale).into(), secret: None }, go)
+    })
+    .await
+}
+
+/// [`serve_form`] whose success may send a plain form post on to another page (`on_ok`'s path).
+pub async fn serve_form_then<T, F, Fut>(
+    on_ok: impl FnOnce(&T, Locale) -> (Flash, Option<String>),
+    work: F,
+) -> Result<T, AppError>
+where
+    F: FnOnce(Call) -> Fut,
+    Fut: std::future::Future<Output = Result<T, ServiceError>>,
+{
+    finish_to(run(work).await, on_ok).await
 }
 
 /// The same for a change posted by a form: the outcome also goes to a flash message for a plain

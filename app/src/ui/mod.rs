@@ -1,10 +1,12 @@
 //! Shared components: the page layout and navigation per role, messages, the not-found page.
+pub mod confirm;
 pub mod dashboard;
 #[cfg(feature = "ssr")]
 pub mod flash;
 #[cfg(feature = "ssr")]
 pub mod form;
 pub mod nav;
+pub mod notice;
 
 pub use nav::NavPage;
 
@@ -29,11 +31,15 @@ pub struct Flash {
 
 pub type FrameResource = Resource<Result<Frame, AppError>>;
 
-/// The frame of every signed-in page: header with navigation, language, sign-out; the flash; the content.
+/// The frame of every signed-in page: header with navigation, language, sign-out; the flash; the
+/// content. A page of a module (`page`) shows only when the access policy gives the viewer that
+/// module — the same decision the navigation and the services take — and otherwise only the
+/// refusal, never the page's title and filters around it.
 #[component]
-pub fn Layout(children: Children) -> impl IntoView {
+pub fn Layout(#[prop(optional)] page: Option<NavPage>, children: ChildrenFn) -> impl IntoView {
     let frame: FrameResource = Resource::new(|| (), |_| get_frame());
     provide_context(frame);
+    let children = StoredValue::new(children);
     view! {
         <Suspense fallback=|| view! { <header class="topbar"></header> }>
             {move || Suspend::new(async move {
@@ -43,7 +49,40 @@ pub fn Layout(children: Children) -> impl IntoView {
                 }
             })}
         </Suspense>
-        <main class="content">{children()}</main>
+        <main class="content">
+            <notice::NoticeView/>
+            // A Suspend, not a closure returning one: Suspense would call a closure again for each
+            // pass over its children, making the page's resources anew (a hydration mismatch).
+            // The frame does not change under a page.
+            <Suspense fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
+                {Suspend::new(async move {
+                    let allowed = match (page, frame.await) {
+                        (Some(p), Ok(Frame { viewer: Some(v), nav, .. })) => v.must_change_password || nav.contains(&p),
+                        // Not signed in (the server sends such requests to sign-in) or no module asked.
+                        _ => true,
+                    };
+                    if allowed {
+                        children.with_value(|c| c()).into_any()
+                    } else {
+                        view! { <Refusal/> }.into_any()
+                    }
+                })}
+            </Suspense>
+        </main>
+    }
+}
+
+/// What a page the viewer may not open shows: the refusal alone, with status 403.
+#[component]
+pub fn Refusal() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+        res.set_status(axum::http::StatusCode::FORBIDDEN);
+    }
+    view! {
+        <h1>{t(Msg::ForbiddenTitle)}</h1>
+        <ErrorNotice error=AppError::Forbidden/>
+        <p><a href="/">{t(Msg::BackHome)}</a></p>
     }
 }
 
@@ -202,16 +241,19 @@ pub fn FilterSelect(
 }
 
 /// A detail page whose record could not be read: "not found" (what a record outside the reach
-/// also answers) sets the page's status to 404 as well.
+/// also answers) sets the page's status to 404 as well; a refusal reads as one, not as "not found".
 #[component]
 pub fn DetailError(error: AppError) -> impl IntoView {
+    if error == AppError::Forbidden {
+        return view! { <Refusal/> }.into_any();
+    }
     #[cfg(feature = "ssr")]
     if error == AppError::NotFound {
         if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
             res.set_status(axum::http::StatusCode::NOT_FOUND);
         }
     }
-    view! { <h1>{t(Msg::NotFoundTitle)}</h1><ErrorNotice error/> }
+    view! { <h1>{t(Msg::NotFoundTitle)}</h1><ErrorNotice error/> }.into_any()
 }
 
 #[component]
@@ -227,6 +269,29 @@ pub fn NotFound() -> impl IntoView {
             <p><a href="/">{t(Msg::BackHome)}</a></p>
         </main>
     }
+}
+
+/// For a filter form (`<Form on_form_data=...>`): leaves empty fields out of the address, so a
+/// filter that chose nothing reads `/reports`, not `/reports?side=&kind=&q=`. (Without the wasm
+/// the server redirects such an address to its clean form.)
+pub fn drop_empty_fields() -> std::sync::Arc<dyn Fn(&web_sys::FormData)> {
+    std::sync::Arc::new(|data: &web_sys::FormData| {
+        use wasm_bindgen::JsCast;
+        let mut empty = Vec::new();
+        if let Ok(Some(entries)) = js_sys::try_iter(&data.entries()) {
+            for entry in entries.flatten() {
+                let pair: js_sys::Array = entry.unchecked_into();
+                if let (Some(name), Some(value)) = (pair.get(0).as_string(), pair.get(1).as_string()) {
+                    if value.trim().is_empty() {
+                        empty.push(name);
+                    }
+                }
+            }
+        }
+        for name in empty {
+            data.delete(&name);
+        }
+    })
 }
 
 /// Percent-encodes a query-string value (everything but unreserved ASCII).

@@ -424,6 +424,7 @@ pub async fn generate(
                 answered_at: Set(Some(began)),
                 ended_at: Set(None),
                 ended_by_org: Set(None),
+                closing_reason: Set(None),
             });
             for w in covered {
                 p.engagement_websites

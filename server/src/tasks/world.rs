@@ -305,6 +305,11 @@ impl World {
                 answered_at: Set(answered.then_some(now - Duration::days(305))),
                 ended_at: Set(ended.then_some(now - Duration::days(100))),
                 ended_by_org: Set(ended.then(|| ids[agency])),
+                closing_reason: Set(match status {
+                    EngagementStatus::Ended => Some("合同期满，服务迁移至新的云服务商".to_string()),
+                    EngagementStatus::Declined => Some("本季度已无承接新项目的能力".to_string()),
+                    _ => None,
+                }),
             }
             .insert(txn)
             .await?;

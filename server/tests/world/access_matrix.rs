@@ -64,6 +64,8 @@ enum Target {
     File,
     /// An obligation owed to the organisation (own) or to another (other).
     Owed,
+    /// An obligation in the organisation's reach (own: a regulator's jurisdiction) or not (other).
+    Reached,
 }
 
 /// Which side of an engagement a write needs.
@@ -94,7 +96,7 @@ const fn case(name: &'static str, need: Option<(Module, Access)>, target: Target
 use Access::{Read as R, Write as W};
 use Module as M;
 use Target::{
-    ClosedEngagement, Engagement as Eng, File, Nothing, Obligation as Obl, Owed, Person as Per, Received,
+    ClosedEngagement, Engagement as Eng, File, Nothing, Obligation as Obl, Owed, Person as Per, Reached, Received,
     Submission as Sub, Submitted, Token, Website as Web,
 };
 
@@ -133,6 +135,7 @@ const FUNCTIONS: &[Case] = &[
     case("review_submission", Some((M::ReportReview, W)), Received, Side::Any),
     case("create_obligation", Some((M::ReportReview, W)), Nothing, Side::Any),
     case("end_obligation", Some((M::ReportReview, W)), Owed, Side::Any),
+    case("remind_overdue", Some((M::ReportReview, W)), Reached, Side::Jurisdiction),
     case("find_obligation_agencies", Some((M::ReportReview, W)), Nothing, Side::Any),
     case("report_matrix", Some((M::Reports, R)), Nothing, Side::Jurisdiction),
     case("api_tokens", None, Nothing, Side::Any),
@@ -151,11 +154,17 @@ const PAGES: &[Case] = &[
     case("/account/password", None, Nothing, Side::Any),
     case("/organisations", Some((M::Organisations, W)), Nothing, Side::Any),
     case("/people", Some((M::People, W)), Nothing, Side::Any),
+    case("/people/{id}/deactivate", Some((M::People, W)), Per, Side::Any),
+    case("/people/{id}/reset-password", Some((M::People, W)), Per, Side::Any),
     case("/audit", Some((M::Audit, R)), Nothing, Side::Any),
     case("/websites", Some((M::Websites, R)), Nothing, Side::Any),
     case("/websites/{id}", Some((M::Websites, R)), Web, Side::Any),
     case("/engagements", Some((M::Engagements, R)), Nothing, Side::Any),
     case("/engagements/{id}", Some((M::Engagements, R)), Eng, Side::Any),
+    // The confirmation pages: each shows the record's facts (or that it is closed) to whoever may
+    // read it; the step itself is the server function's, checked there.
+    case("/engagements/{id}/end", Some((M::Engagements, R)), Eng, Side::Any),
+    case("/engagements/{id}/decline", Some((M::Engagements, R)), Eng, Side::Any),
     case("/jurisdictions", Some((M::Jurisdictions, W)), Nothing, Side::Any),
     case("/reports", Some((M::Reports, R)), Nothing, Side::Any),
     case("/reports/matrix", Some((M::Reports, R)), Nothing, Side::Jurisdiction),
@@ -623,10 +632,12 @@ fn form(c: &Case, actor: &Actor, own: bool, target: Option<Uuid>) -> Vec<(&'stat
             ("ends_on", "2026-12-31".into()),
         ],
         "answer_engagement" => vec![("id", id), ("accept", "true".into())],
-        "end_engagement" => vec![("id", id)],
+        "end_engagement" => vec![("id", id), ("reason", "矩阵测试".into())],
         "place_in_jurisdiction" => vec![("organisation_id", Uuid::nil().to_string())],
         // Own: an accepted submission, which cannot be decided again (409); other: not found.
         "review_submission" => vec![("id", id), ("decision", "accept".into()), ("comment", String::new())],
+        // Own: a period the obligation does not have (422), so nothing is sent; other: not found.
+        "remind_overdue" => vec![("obligation_id", id), ("period", "2000-01".into())],
         // Own: no reason given (422), so nothing ends; other: a reason, so the lookup decides.
         "end_obligation" => vec![("id", id), ("reason", if own { String::new() } else { "matrix".into() })],
         "create_obligation" => vec![
@@ -673,6 +684,11 @@ fn target_for(c: &Case, actor: &Actor, own: bool, world: &World) -> Option<Optio
         }),
         Owed => Some(match key {
             Some(k) => world.obligations.iter().find(|o| (o.2 == k && world.sees_obligation(k, o)) == own)?.0,
+            None if own => return None,
+            None => world.obligations.first()?.0,
+        }),
+        Reached => Some(match key {
+            Some(k) => world.obligations.iter().find(|o| world.sees_obligation(k, o) == own)?.0,
             None if own => return None,
             None => world.obligations.first()?.0,
         }),

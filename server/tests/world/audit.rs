@@ -154,9 +154,14 @@ async fn audit_rows_are_scoped_to_the_viewers_organisation() {
         assert!(!text.contains("admin@csp.example"), "{b:?}: another organisation's rows leak into the export");
         // Filtered by action.
         let only = app.get_text(&agency, "/audit/export.csv?action=sign_in").await;
-        let mut reader = csv::Reader::from_reader(only.as_bytes());
-        let actions: Vec<String> = reader.records().map(|r| r.expect("record")[5].to_string()).collect();
-        assert!(!actions.is_empty() && actions.iter().all(|a| a == "sign_in"), "{actions:?}");
+        let mut reader = csv::Reader::from_reader(only.trim_start_matches('\u{feff}').as_bytes());
+        // The reader's words in the columns people read, the stable code in its own for machines.
+        let headers = reader.headers().expect("headers").clone();
+        assert_eq!(&headers[5], "操作", "{headers:?}");
+        let code = headers.iter().position(|h| h == "action_code").expect("a code column");
+        let records: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("record")).collect();
+        assert!(!records.is_empty() && records.iter().all(|r| &r[code] == "sign_in"), "{records:?}");
+        assert!(records.iter().all(|r| &r[5] == "登录成功"), "{records:?}");
         // A bad date is a refused field, answered as every refused field is (422), not a 500.
         let bad = agency.get(app.url("/audit/export.csv?from=yesterday")).send().await.expect("csv");
         assert_eq!(bad.status(), 422);
@@ -173,5 +178,61 @@ async fn audit_rows_are_scoped_to_the_viewers_organisation() {
         // The server function refuses too.
         let res = duty.get(app.url("/api/audit")).header("origin", &app.base).send().await.expect("get");
         assert_eq!(res.status(), 403);
+    }
+}
+
+#[tokio::test]
+async fn the_trail_reads_in_the_readers_words_and_the_platform_sees_a_shared_step_once() {
+    use app::tenancy::entity::{engagement, organisation};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    for b in backends() {
+        let app = spawn(b).await;
+        let org = |key: &'static str| {
+            let db = app.db.clone();
+            async move {
+                organisation::Entity::find()
+                    .filter(organisation::Column::Name.eq(common::world::name_of(key)))
+                    .one(&db)
+                    .await
+                    .expect("query")
+                    .expect("org")
+                    .id
+            }
+        };
+        let e = engagement::Entity::find()
+            .filter(engagement::Column::AgencyId.eq(org("agency").await))
+            .filter(engagement::Column::ProviderId.eq(org("developer").await))
+            .one(&app.db)
+            .await
+            .expect("query")
+            .expect("engagement");
+        let agency = app.signed_in("admin@agency.example").await;
+        let (status, body) =
+            app.call(&agency, "end_engagement", &[("id", &e.id.to_string()), ("reason", "项目验收完成")]).await;
+        assert_eq!(status, 200, "{body}");
+        // The agency's trail names the engagement by its parties, not by its id, in Chinese.
+        let (status, page) = app.get_json(&agency, "/api/audit?filter[action]=engagement_end").await;
+        assert_eq!(status, 200, "{page}");
+        let row = &page["rows"][0];
+        let target = row["target"].as_str().expect("target");
+        assert!(target.starts_with("合作："), "{target}");
+        assert!(
+            target.contains(common::world::name_of("developer")) && !target.contains(&e.id.to_string()),
+            "{target}"
+        );
+        assert_eq!(
+            (row["action"].as_str(), row["action_label"].as_str()),
+            (Some("engagement_end"), Some("终止合作")),
+            "{row}"
+        );
+        // Both parties' trails hold the step; the platform, which reads both, sees it once.
+        let developer = app.signed_in("admin@developer.example").await;
+        let (_, theirs) = app.get_json(&developer, "/api/audit?filter[action]=engagement_end").await;
+        assert_eq!(theirs["total"], 1, "{theirs}");
+        let platform = app.signed_in("platform@portal.example").await;
+        let (_, all) = app.get_json(&platform, "/api/audit?filter[action]=engagement_end").await;
+        assert_eq!(all["total"], 1, "{b:?}: {all}");
+        let csv = app.get_text(&platform, "/audit/export.csv?action=engagement_end").await;
+        assert_eq!(csv.trim().lines().count(), 2, "{csv}");
     }
 }

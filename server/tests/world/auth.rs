@@ -456,9 +456,9 @@ async fn an_administrators_reset_ends_every_session_and_revokes_the_tokens() {
         let res = victim.get(app.url("/")).send().await.unwrap();
         assert_eq!(res.status(), 303, "the session ended");
         assert_eq!(api_status(token).await, 401, "the token was revoked");
-        // The form says what the reset does.
-        let people = app.get_text(&admin, "/people").await;
-        assert!(people.contains("API"), "the reset form names the tokens");
+        // The confirmation says what the reset does.
+        let confirm = app.get_text(&admin, &format!("/people/{id}/reset-password")).await;
+        assert!(confirm.contains("API"), "the reset's confirmation names the tokens");
     }
 }
 

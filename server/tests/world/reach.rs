@@ -101,7 +101,8 @@ async fn a_provider_reaches_nothing_of_an_agency_once_the_engagement_ends() {
 
         // The agency ends the engagement.
         let e = engagement_between(&app, "agency", "csp", "active").await;
-        let (status, body) = app.call(&agency, "end_engagement", &[("id", &e.id.to_string())]).await;
+        let (status, body) =
+            app.call(&agency, "end_engagement", &[("id", &e.id.to_string()), ("reason", "合同期满")]).await;
         assert_eq!(status, 200, "{body}");
 
         // Pages, server functions, files, CSV and the API: nothing of that agency any more.
@@ -364,7 +365,10 @@ async fn reads_failures_and_anonymous_posts_leave_the_caches_warm() {
             .call(
                 &agency,
                 "end_engagement",
-                &[("id", &engagement_between(&app, "agency", "developer", "active").await.id.to_string())],
+                &[
+                    ("id", &engagement_between(&app, "agency", "developer", "active").await.id.to_string()),
+                    ("reason", "项目验收完成"),
+                ],
             )
             .await;
         assert_eq!(status, 200, "{body}");

@@ -97,15 +97,26 @@ async fn an_engagement_grants_access_only_while_in_force() {
         let (s, _) = app.call(&csp2, "answer_engagement", &[("id", &engagement), ("accept", "false")]).await;
         assert_eq!(s, 409, "answered twice");
         // Another provider cannot end it: for it the engagement does not exist.
-        let (s, _) = app.call(&csp, "end_engagement", &[("id", &engagement)]).await;
+        let (s, _) = app.call(&csp, "end_engagement", &[("id", &engagement), ("reason", "不是我们的")]).await;
         assert_eq!(s, 404);
-        let (s, e) = app.call(&agency, "end_engagement", &[("id", &engagement)]).await;
+        // Ending asks why: without a reason (or with only spaces) nothing ends.
+        for reason in [None, Some("   ")] {
+            let mut args = vec![("id", engagement.as_str())];
+            args.extend(reason.map(|r| ("reason", r)));
+            let (s, e) = app.call(&agency, "end_engagement", &args).await;
+            assert_eq!(s, 422, "{b:?}: {e}");
+            assert!(e.to_string().contains("reason"), "{e}");
+            assert_eq!(website_status(&app, &csp2, &data).await, 200, "{b:?}: a refused end changed nothing");
+        }
+        let (s, e) = app.call(&agency, "end_engagement", &[("id", &engagement), ("reason", " 合同期满 ")]).await;
         assert_eq!(s, 200, "{e}");
         assert_eq!(website_status(&app, &csp2, &data).await, 404, "{b:?}: ended");
-        // The provider still sees the record, without the websites.
+        // The provider still sees the record, without the websites, and who ended it and why.
         let (_, row) = app.get_json(&csp2, &format!("/api/engagement?id={engagement}")).await;
         assert_eq!(row["status"], "Ended", "{row}");
         assert!(row["websites"].is_null(), "{row}");
+        assert_eq!(row["closing"]["reason"], "合同期满", "{row}");
+        assert_eq!(row["closing"]["by"], common::world::name_of("agency"), "{row}");
         // The invitation, the answer and the end were mailed through the outbox.
         use sea_orm::{EntityTrait, PaginatorTrait};
         let mails = app::backend::entity::outbox::Entity::find().count(&app.db).await.expect("count");
@@ -129,6 +140,25 @@ async fn an_engagement_grants_access_only_while_in_force() {
         assert_eq!(website_status(&app, &csp2, &data).await, 404, "{b:?}: not yet in force");
         let page = app.get_text(&agency, &format!("/engagements/{later_id}")).await;
         assert!(page.contains("已接受，起始于 2027-03-01"), "{b:?}: the badge says when it starts");
+
+        // Declining asks why too; the agency reads the reason on the engagement's page.
+        let (s, invited) = app.call(&agency, "invite_provider", &later).await;
+        assert_eq!(s, 200, "{b:?}: {invited}");
+        let third = invited.as_str().expect("id").to_string();
+        let (s, e) = app.call(&csp2, "answer_engagement", &[("id", &third), ("accept", "false")]).await;
+        assert_eq!(s, 422, "{b:?}: {e}");
+        let (_, row) = app.get_json(&agency, &format!("/api/engagement?id={third}")).await;
+        assert_eq!(row["status"], "Invited", "{b:?}: a refused decline changed nothing: {row}");
+        let too_long = "因".repeat(1001);
+        let (s, _) =
+            app.call(&csp2, "answer_engagement", &[("id", &third), ("accept", "false"), ("reason", &too_long)]).await;
+        assert_eq!(s, 422, "{b:?}");
+        let (s, e) = app
+            .call(&csp2, "answer_engagement", &[("id", &third), ("accept", "false"), ("reason", "本季度无承接能力")])
+            .await;
+        assert_eq!(s, 200, "{b:?}: {e}");
+        let page = app.get_text(&agency, &format!("/engagements/{third}")).await;
+        assert!(page.contains("本季度无承接能力"), "{b:?}: the agency reads why");
     }
 }
 

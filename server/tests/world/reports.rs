@@ -726,6 +726,14 @@ async fn matrix_one_by_one(
         }
         out.push((a.id, cells));
     }
+    // The columns begin with the first period an obligation ran in (a yearly view shows the years
+    // reports were owed, not twelve years of nothing).
+    let unowed = (0..periods.len()).take_while(|i| out.iter().all(|(_, cells)| cells[*i].0.is_none())).count();
+    if unowed < periods.len() {
+        for (_, cells) in &mut out {
+            cells.drain(..unowed);
+        }
+    }
     out
 }
 
@@ -838,7 +846,8 @@ async fn the_matrix_aggregated_in_sql_matches_every_state_computed_one_by_one() 
                     .collect();
                 assert_eq!(got, expected, "{email} in {zone}, {kind:?}");
                 assert_eq!(all.agencies, expected.len() as u64);
-                let mut totals = vec![BTreeMap::<StateCode, u32>::new(); 12];
+                assert_eq!(all.periods.len(), expected.first().map_or(all.periods.len(), |(_, c)| c.len()), "{kind:?}");
+                let mut totals = vec![BTreeMap::<StateCode, u32>::new(); all.periods.len()];
                 for (_, cells) in &expected {
                     for (i, (state, _, _)) in cells.iter().enumerate() {
                         if let Some(s) = state {
@@ -1031,5 +1040,139 @@ async fn a_second_decision_on_one_version_is_told_apart_by_its_constraint() {
             (review::UQ_REVIEW_VERSION, "decision", app::i18n::Msg::ErrAlreadyReviewed),
         ];
         assert_eq!(violated(&e, &named), Some(("decision", app::i18n::Msg::ErrAlreadyReviewed)), "{backend:?}: {e}");
+    }
+}
+
+/// The periods of a work list page.
+fn periods_of(work: &Value) -> Vec<String> {
+    work["items"].as_array().expect("items").iter().map(|i| i["period"].as_str().expect("period").to_string()).collect()
+}
+
+#[tokio::test]
+async fn any_month_of_the_list_opens_however_old() {
+    for b in backends() {
+        let app = spawn(b).await;
+        let csp = app.signed_in("admin@csp.example").await;
+        // The list keeps the latest twelve months: 2025-11, owed since the obligation began, is not in it...
+        let (status, latest) = app.get_json(&csp, "/api/report_work?filter[side]=submit").await;
+        assert_eq!(status, 200, "{latest}");
+        assert!(!periods_of(&latest).contains(&"2025-11".to_string()), "{b:?}");
+        // ...but the month filter reaches it, and only the periods covering that month.
+        let (status, nov) = app.get_json(&csp, "/api/report_work?filter[side]=submit&filter[period]=2025-11").await;
+        assert_eq!(status, 200, "{nov}");
+        let periods = periods_of(&nov);
+        assert!(periods.contains(&"2025-11".to_string()), "{b:?}: {periods:?}");
+        assert!(periods.iter().all(|p| ["2025-11", "2025-Q4", "2025-H2", "2025"].contains(&p.as_str())), "{periods:?}");
+        assert_eq!(nov["total"].as_u64(), Some(periods.len() as u64), "{nov}");
+        // Each row opens: its submission is the one of that period.
+        for item in nov["items"].as_array().expect("items") {
+            if let Some(id) = item["submission_id"].as_str() {
+                let (status, s) = app.get_json(&csp, &format!("/api/submission?id={id}")).await;
+                assert_eq!(status, 200, "{s}");
+                assert_eq!(s["period"], item["period"], "{s}");
+            }
+        }
+        // Before any obligation ran, nothing; a month that is not one is refused by name.
+        let (status, none) = app.get_json(&csp, "/api/report_work?filter[period]=2001-01").await;
+        assert_eq!((status, none["total"].as_u64()), (200, Some(0)), "{none}");
+        for bad in ["2025-13", "2025-1", "november", "2025-11-01"] {
+            let (status, e) = app.get_json(&csp, &format!("/api/report_work?filter[period]={bad}")).await;
+            assert_eq!(status, 422, "{bad}: {e}");
+            assert_eq!(e["Invalid"]["fields"][0]["field"], "period", "{e}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn settled_rows_read_newest_first() {
+    for b in backends() {
+        let app = spawn(b).await;
+        let csp = app.signed_in("admin@csp.example").await;
+        let (status, work) = app.get_json(&csp, "/api/report_work?filter[state]=accepted").await;
+        assert_eq!(status, 200, "{work}");
+        let due: Vec<&str> =
+            work["items"].as_array().expect("items").iter().map(|i| i["due_on"].as_str().expect("due")).collect();
+        assert!(due.len() > 2, "{b:?}: {due:?}");
+        assert!(due.windows(2).all(|w| w[0] >= w[1]), "{b:?}: newest first: {due:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_regulator_reminds_the_submitter_of_an_overdue_report_once_a_day() {
+    for b in backends() {
+        let app = spawn(b).await;
+        let regulator = app.signed_in("admin@regulator.example").await;
+        let (status, work) = app.get_json(&regulator, "/api/report_work?filter[state]=overdue").await;
+        assert_eq!(status, 200, "{work}");
+        assert_eq!(work["may_remind"], true, "{work}");
+        let item = work["items"][0].clone();
+        let (obligation, period) = (item["obligation_id"].as_str().expect("id"), item["period"].as_str().expect("p"));
+        let mails = || async { app::backend::entity::outbox::Entity::find().count(&app.db).await.expect("count") };
+        let before = mails().await;
+        let args = [("obligation_id", obligation), ("period", period)];
+        let (status, e) = app.call(&regulator, "remind_overdue", &args).await;
+        assert_eq!(status, 200, "{b:?}: {e}");
+        assert!(mails().await > before, "{b:?}: the reminder went to the outbox");
+        let queued = mails().await;
+        // Once a day: the second is refused and mails nothing.
+        let (status, e) = app.call(&regulator, "remind_overdue", &args).await;
+        assert_eq!(status, 409, "{b:?}: {e}");
+        assert_eq!(mails().await, queued);
+        // The next day it may go again.
+        app.advance(time::Duration::days(1));
+        let regulator = app.signed_in("admin@regulator.example").await;
+        let (status, e) = app.call(&regulator, "remind_overdue", &args).await;
+        assert_eq!(status, 200, "{b:?}: {e}");
+        // It is in the regulator's trail.
+        let (_, trail) = app.get_json(&regulator, "/api/audit?filter[action]=report_remind").await;
+        assert!(trail.to_string().contains("report_remind"), "{trail}");
+
+        // A regulator's viewer reads but does not remind; the parties have their own reminders.
+        let viewer = app.signed_in("viewer@regulator.example").await;
+        let (status, work) = app.get_json(&viewer, "/api/report_work?filter[state]=overdue").await;
+        assert_eq!((status, &work["may_remind"]), (200, &Value::Bool(false)), "{work}");
+        let (status, _) = app.call(&viewer, "remind_overdue", &args).await;
+        assert_eq!(status, 403, "{b:?}");
+        let agency = app.signed_in("admin@agency.example").await;
+        let (status, _) = app.call(&agency, "remind_overdue", &args).await;
+        assert_eq!(status, 403, "{b:?}");
+        // A report that is not overdue is not reminded of; a bad period is refused by name.
+        let (_, sent) = app.get_json(&regulator, "/api/report_work?filter[state]=submitted").await;
+        let s = &sent["items"][0];
+        let (status, _) = app
+            .call(
+                &regulator,
+                "remind_overdue",
+                &[
+                    ("obligation_id", s["obligation_id"].as_str().expect("id")),
+                    ("period", s["period"].as_str().expect("p")),
+                ],
+            )
+            .await;
+        assert_eq!(status, 409, "{b:?}");
+        let (status, _) =
+            app.call(&regulator, "remind_overdue", &[("obligation_id", obligation), ("period", "2026-13")]).await;
+        assert_eq!(status, 422, "{b:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_too_large_figure_is_refused_naming_its_field() {
+    for backend in backends() {
+        let (app, _agency, csp, obligation) = with_obligation(backend, "staff@csp.example").await;
+        for (value, words) in
+            [("99999999999999999999", "不能超过 1,000,000,000"), ("1000000001", "不能超过 1,000,000,000")]
+        {
+            let mut fields = csp_fields("99.95");
+            fields.retain(|(k, _)| *k != "backups_failed");
+            fields.push(("backups_failed", value.to_string()));
+            let (status, e) =
+                app.submit(&csp, form(&obligation, "2026-10", "key-big", &fields, vec![("r.pdf", PDF.to_vec())])).await;
+            assert_eq!(status, 422, "{value}: {e}");
+            assert_eq!(e["field"], "backups_failed", "{e}");
+            let message = e["message"].as_str().expect("message");
+            assert!(message.starts_with("备份失败次数"), "names the field: {message}");
+            assert!(message.contains(words), "says why: {message}");
+        }
     }
 }

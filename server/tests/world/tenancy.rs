@@ -202,3 +202,50 @@ async fn the_platform_renames_and_deactivates_an_organisation() {
         assert_eq!(status, 403, "only the platform");
     }
 }
+
+#[tokio::test]
+async fn a_page_outside_the_viewers_modules_shows_only_the_refusal() {
+    for b in backends() {
+        let app = spawn(b).await;
+        let staff = app.signed_in("staff@csp.example").await;
+        // The matrix is a jurisdiction's page; people are the administrator's.
+        for page in
+            ["/reports/matrix", "/people", "/people/00000000-0000-0000-0000-000000000000/deactivate", "/jurisdictions"]
+        {
+            let res = staff.get(app.url(page)).send().await.expect("page");
+            assert_eq!(res.status(), 403, "{b:?}: {page}");
+            let body = res.text().await.expect("body");
+            assert!(body.contains("无权访问"), "{page}: the refusal is said");
+            assert!(!body.contains("页面不存在"), "{page}: never 'not found' over a refusal");
+            assert!(
+                !body.contains("matrix-filter") && !body.contains("add-person"),
+                "{page}: nothing of the page around it"
+            );
+        }
+        // A page the viewer may open still opens.
+        let res = staff.get(app.url("/reports")).send().await.expect("page");
+        assert_eq!(res.status(), 200, "{b:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_filter_address_keeps_only_what_was_chosen() {
+    for b in backends() {
+        let app = spawn(b).await;
+        let agency = app.signed_in("admin@agency.example").await;
+        for (asked, clean) in [
+            ("/reports?side=&kind=&state=&q=", "/reports"),
+            ("/reports?side=submit&kind=&q=", "/reports?side=submit"),
+            ("/websites?q=&level=3&phase=", "/websites?level=3"),
+        ] {
+            let res = agency.get(app.url(asked)).send().await.expect("page");
+            assert_eq!(res.status(), 303, "{asked}");
+            assert_eq!(common::location(&res), clean, "{asked}");
+        }
+        // A clean address is served as it is; server functions keep their (empty) arguments.
+        let res = agency.get(app.url("/reports?side=submit")).send().await.expect("page");
+        assert_eq!(res.status(), 200);
+        let (status, _) = app.get_json(&agency, "/api/report_work?filter[q]=").await;
+        assert_eq!(status, 200, "{b:?}");
+    }
+}

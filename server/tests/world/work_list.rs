@@ -50,7 +50,12 @@ async fn expected(db: &DatabaseConnection, today: time::Date, zone: &str) -> Vec
             rows.push((state.code().severity(), due, names[&o.agency_id].clone(), o.id, rules::start(p), p, state));
         }
     }
-    rows.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)).then(a.3.cmp(&b.3)).then(a.4.cmp(&b.4)));
+    // Most urgent first, then by due date (settled rows, accepted on time or late, newest first).
+    let settled = |severity: u8| app::reports::StateCode::from_severity(severity).is_some_and(|s| s.is_done());
+    rows.sort_by(|a, b| {
+        let due = if settled(a.0) { b.1.cmp(&a.1) } else { a.1.cmp(&b.1) };
+        b.0.cmp(&a.0).then(due).then(a.2.cmp(&b.2)).then(a.3.cmp(&b.3)).then(a.4.cmp(&b.4))
+    });
     rows.into_iter()
         .map(|r| (r.3.to_string(), r.5.to_string(), r.6.code().code().to_string(), r.1.to_string()))
         .collect()

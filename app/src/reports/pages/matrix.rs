@@ -24,10 +24,38 @@ fn matrix_query(f: &MatrixFilter, page: Option<u64>) -> String {
     parts.join("&")
 }
 
+/// The work list of one agency (and, given, one report kind and period), opened from the matrix:
+/// `back` is the matrix's own query, so "back to the matrix" keeps its filter.
+fn list_link(agency: &str, period: Option<(ReportKind, Period)>, back: &str) -> String {
+    let mut link = format!("/reports?q={}", encode_query(agency));
+    if let Some((kind, p)) = period {
+        link.push_str(&format!("&kind={}&period={}-{:02}", kind.code(), p.year(), p.first_month()));
+    }
+    link.push_str(&format!("&matrix={}", encode_query(back)));
+    link
+}
+
+/// What the cell symbols mean.
 #[component]
-fn MatrixTable(m: Matrix) -> impl IntoView {
+fn Legend() -> impl IntoView {
+    let locale = use_locale();
+    view! {
+        <ul class="legend" data-test="matrix-legend" aria-label=t(Msg::Legend)>
+            {[StateCode::Overdue, StateCode::Returned, StateCode::Due, StateCode::Submitted, StateCode::AcceptedLate, StateCode::Accepted, StateCode::NotYetDue].into_iter().map(|s| view! {
+                <li><span class=format!("cell st-{}", s.code())>{short(s, locale)}</span>" "{s.label().text(locale)}</li>
+            }).collect_view()}
+            <li><span class="cell st-none">"·"</span>" "{t(Msg::NoObligation)}</li>
+            <li class="muted">{t(Msg::LegendCount)}</li>
+        </ul>
+    }
+}
+
+#[component]
+fn MatrixTable(m: Matrix, back: String) -> impl IntoView {
     let locale = use_locale();
     let cols = m.periods.len();
+    let periods = m.periods.clone();
+    let kind = m.kind;
     view! {
         <div class="table-wrap"><table class="table matrix" data-test="report-matrix">
             <thead><tr>
@@ -37,8 +65,9 @@ fn MatrixTable(m: Matrix) -> impl IntoView {
             <tbody>
                 {m.rows.into_iter().map(|r| view! {
                     <tr data-agency=r.agency.name.clone()>
-                        <th>{r.agency.name.clone()}</th>
-                        {r.cells.into_iter().map(|c| {
+                        <th><a href=list_link(&r.agency.name, None, &back) data-test="agency-link">{r.agency.name.clone()}</a></th>
+                        {r.cells.into_iter().enumerate().map(|(i, c)| {
+                            let to_list = periods.get(i).map(|p| list_link(&r.agency.name, Some((kind, *p)), &back));
                             let code = c.state.map(|s| s.code()).unwrap_or("none");
                             let title = c.state.map(|s| s.label().text(locale).to_string()).unwrap_or_else(|| Msg::NoObligation.text(locale).into());
                             let text = match (c.state, c.count) {
@@ -48,9 +77,11 @@ fn MatrixTable(m: Matrix) -> impl IntoView {
                             };
                             view! {
                                 <td class=format!("cell st-{code}") title=title data-state=code>
-                                    {match c.submission_id {
-                                        Some(id) => view! { <a href=format!("/reports/submissions/{id}")>{text}</a> }.into_any(),
-                                        None => view! { <span>{text}</span> }.into_any(),
+                                    {match (c.submission_id, c.state, to_list) {
+                                        (Some(id), _, _) => view! { <a href=format!("/reports/submissions/{id}?matrix={}", encode_query(&back))>{text}</a> }.into_any(),
+                                        // Nothing sent (overdue, due, several obligations): the agency's list for the period.
+                                        (None, Some(_), Some(href)) => view! { <a href=href data-test="cell-link">{text}</a> }.into_any(),
+                                        _ => view! { <span>{text}</span> }.into_any(),
                                     }}
                                 </td>
                             }
@@ -99,7 +130,7 @@ pub fn MatrixPage() -> impl IntoView {
     view! {
         <h1>{t(Msg::ReportMatrix)}</h1>
         <p class="muted">{t(Msg::MatrixHelp)}</p>
-        <Form method="GET" action="/reports/matrix" attr:class="filters card" attr:data-test="matrix-filter">
+        <Form method="GET" action="/reports/matrix" on_form_data=crate::ui::drop_empty_fields() attr:class="filters card" attr:data-test="matrix-filter">
             <FilterSelect label=Msg::ReportKindLabel name="kind" choices=ReportKind::choices() current=Signal::derive(move || filter.get().kind)/>
             <FilterSelect label=Msg::CadenceLabel name="cadence" all=Msg::UsualCadence choices=Cadence::choices() current=Signal::derive(move || filter.get().cadence)/>
             <FilterSelect label=Msg::State name="state" all=Msg::AllStates choices=StateCode::choices() current=Signal::derive(move || filter.get().state)/>
@@ -120,7 +151,8 @@ pub fn MatrixPage() -> impl IntoView {
                         let (page, pages, agencies) = (m.page, m.pages, m.agencies);
                         view! {
                             <p class="muted" data-test="matrix-count">{agencies}" "{t(Msg::AgenciesShown)}</p>
-                            <MatrixTable m/>
+                            <Legend/>
+                            <MatrixTable m back=matrix_query(&f, (page > 1).then_some(page))/>
                             {(pages > 1).then(|| view! {
                                 <nav class="pager">
                                     {(page > 1).then(|| view! { <a href=format!("/reports/matrix?{}", matrix_query(&f, Some(page - 1)))>{t(Msg::Previous)}</a> })}

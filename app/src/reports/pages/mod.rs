@@ -9,9 +9,9 @@ use leptos_router::{
 use uuid::Uuid;
 
 use super::{
-    api::{CreateObligation, EndObligation, ReviewSubmission},
-    Cadence, Conclusion, Decision, ItemFilter, Matrix, MatrixFilter, ObligationChoices, ObligationRow, PeriodItem,
-    PeriodState, ReportKind, Severities, StateCode, SubmissionView, SubmitForm, Summary, VersionView,
+    api::{CreateObligation, EndObligation, RemindOverdue, ReviewSubmission},
+    Cadence, Conclusion, Decision, ItemFilter, Matrix, MatrixFilter, ObligationChoices, ObligationRow, Period,
+    PeriodItem, PeriodState, ReportKind, Severities, StateCode, SubmissionView, SubmitForm, Summary, VersionView,
 };
 use crate::{
     error::AppError,

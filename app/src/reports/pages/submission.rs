@@ -137,7 +137,9 @@ fn print(_: leptos::ev::MouseEvent) {
 #[component]
 pub fn SubmissionPage() -> impl IntoView {
     let params = use_params_map();
+    let query = use_query_map();
     let review = ServerAction::<ReviewSubmission>::new();
+    crate::ui::notice::when_done(review, None, crate::reports::api::reviewed);
     let id = move || params.with(|p| p.get("id").and_then(|s| Uuid::parse_str(&s).ok()));
     let view_res = Resource::new(
         move || (id(), review.version().get()),
@@ -150,8 +152,15 @@ pub fn SubmissionPage() -> impl IntoView {
     );
     let locale = use_locale();
     view! {
-        <p class="no-print"><A href="/reports">{t(Msg::BackToList)}</A></p>
-        <ActionError value=Signal::derive(move || review.value().get())/>
+        {move || {
+            // Opened from the matrix: back to it, with its filter.
+            let from_matrix = query.with(|q| q.get("matrix"));
+            match from_matrix {
+                Some(m) => view! { <p class="no-print"><a href=format!("/reports/matrix?{m}") data-test="back-to-matrix">{t(Msg::BackToMatrix)}</a></p> }.into_any(),
+                None => view! { <p class="no-print"><A href="/reports">{t(Msg::BackToList)}</A></p> }.into_any(),
+            }
+        }}
+        <ActionError value=Signal::derive(move || review.value().get().map(|r| r.map(|_| ())))/>
         <Suspense fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
             {move || Suspend::new(async move {
                 match view_res.await {

@@ -15,9 +15,14 @@ fn redrafted() -> bool {
     use_context::<Draft>().is_some_and(|d| !d.0.is_empty())
 }
 
+/// Whether a refused post was refused for field `name` (it is shown marked).
+fn refused_for(name: &str) -> Option<&'static str> {
+    (typed(crate::reports::INVALID_FIELD).as_deref() == Some(name)).then_some("true")
+}
+
 fn num_input(name: &'static str, label: Msg, value: i64) -> impl IntoView {
     let value = typed(name).unwrap_or_else(|| value.to_string());
-    view! { <label><span>{t(label)}</span><input type="number" name=name min="0" step="1" value=value required/></label> }
+    view! { <label><span>{t(label)}</span><input type="number" name=name min="0" step="1" value=value required aria-invalid=refused_for(name)/></label> }
 }
 
 fn sev_inputs(prefix: &'static str, label: Msg, s: Severities) -> impl IntoView {
@@ -72,7 +77,7 @@ fn SummaryFields(kind: ReportKind, prefill: Option<Summary>) -> impl IntoView {
             });
             let restored = if redrafted() { typed("restore_test_done").is_some() } else { s.restore_test_done };
             view! {
-                <label><span>{t(Msg::Availability)}</span><input type="number" name="availability_pct" min="0" max="100" step="0.001" value=availability placeholder="99.95" required/></label>
+                <label><span>{t(Msg::Availability)}</span><input type="number" name="availability_pct" min="0" max="100" step="0.001" value=availability placeholder="99.95" required aria-invalid=refused_for("availability_pct")/></label>
                 {num_input("incidents", Msg::Incidents, s.incidents)}
                 {num_input("patches_applied", Msg::PatchesApplied, s.patches_applied)}
                 {num_input("attacks_blocked", Msg::AttacksBlocked, s.attacks_blocked)}
@@ -136,7 +141,7 @@ fn SummaryFields(kind: ReportKind, prefill: Option<Summary>) -> impl IntoView {
                         {Conclusion::ALL.iter().map(|c| view! { <option value=c.code() selected=conclusion == Some(*c)>{c.label().text(locale)}</option> }).collect_view()}
                     </select>
                 </label>
-                <label><span>{t(Msg::Score)}</span><input type="number" name="score" min="0" max="100" step="0.1" value=score required/></label>
+                <label><span>{t(Msg::Score)}</span><input type="number" name="score" min="0" max="100" step="0.1" value=score required aria-invalid=refused_for("score")/></label>
                 {sev_inputs("findings", Msg::Findings, findings)}
                 {notes_input(notes)}
             }.into_any()
@@ -158,6 +163,27 @@ mod upload {
         Sending(f64),
         Failed(String),
         Cancelled,
+    }
+
+    /// Marks the refused field (and only it) and puts the cursor there; `""` clears the marks.
+    fn mark_field(form: &HtmlFormElement, field: &str) {
+        if let Ok(marked) = form.query_selector_all("[aria-invalid]") {
+            for i in 0..marked.length() {
+                if let Some(el) = marked.get(i).and_then(|n| n.dyn_into::<web_sys::Element>().ok()) {
+                    let _ = el.remove_attribute("aria-invalid");
+                }
+            }
+        }
+        // Field names are the form's own ([a-z_.]); anything else marks nothing.
+        if field.is_empty() || !field.bytes().all(|b| b.is_ascii_lowercase() || b == b'_' || b == b'.') {
+            return;
+        }
+        if let Ok(Some(el)) = form.query_selector(&format!("[name=\"{field}\"]")) {
+            let _ = el.set_attribute("aria-invalid", "true");
+            if let Ok(input) = el.dyn_into::<web_sys::HtmlElement>() {
+                let _ = input.focus();
+            }
+        }
     }
 
     pub fn send(
@@ -195,6 +221,8 @@ mod upload {
         }
         on_progress.forget();
         let done = xhr.clone();
+        let marked = form.clone();
+        mark_field(&form, "");
         let on_load = Closure::<dyn FnMut()>::new(move || {
             let status = done.status().unwrap_or(0);
             let body = done.response_text().ok().flatten().unwrap_or_default();
@@ -209,6 +237,7 @@ mod upload {
                     .and_then(|v| v.as_str())
                     .map(str::to_string)
                     .unwrap_or_else(|| format!("HTTP {status}"));
+                mark_field(&marked, parsed.get("field").and_then(|v| v.as_str()).unwrap_or(""));
                 progress.set(Progress::Failed(message));
             }
         });

@@ -7,16 +7,24 @@ fn item_filter(q: &leptos_router::params::ParamsMap) -> ItemFilter {
         kind: q.get("kind").unwrap_or_default(),
         state: q.get("state").unwrap_or_default(),
         q: q.get("q").unwrap_or_default(),
+        period: q.get("period").unwrap_or_default(),
         page: q.get("page").and_then(|p| p.parse().ok()).unwrap_or(1),
     }
 }
 
 /// The rows of the work list (also the dashboard panels).
 #[component]
-pub fn WorkTable(items: Vec<PeriodItem>, viewer_may_submit: bool, viewer: Option<Uuid>) -> impl IntoView {
+pub fn WorkTable(
+    items: Vec<PeriodItem>,
+    viewer_may_submit: bool,
+    viewer: Option<Uuid>,
+    /// A jurisdiction's reminder of an overdue report, where the viewer may send one.
+    #[prop(default = None)]
+    remind: Option<ServerAction<RemindOverdue>>,
+) -> impl IntoView {
     let locale = use_locale();
     view! {
-        <div class="table-wrap"><table class="table" data-test="report-items">
+        <div class="table-wrap"><table class="table stack-narrow" data-test="report-items">
             <thead><tr>
                 <th>{t(Msg::ReportKindLabel)}</th><th>{t(Msg::Period)}</th><th>{t(Msg::DueOn)}</th><th>{t(Msg::State)}</th>
                 <th>{t(Msg::Submitter)}</th><th>{t(Msg::Receiver)}</th><th>{t(Msg::Actions)}</th>
@@ -30,18 +38,25 @@ pub fn WorkTable(items: Vec<PeriodItem>, viewer_may_submit: bool, viewer: Option
                         .then(|| i.submission_id.map(|s| format!("/reports/submit/{}?resubmit={s}", i.obligation_id))).flatten();
                     view! {
                         <tr data-obligation=i.obligation_id.to_string() data-period=i.period.to_string() data-state=i.state.code().code()>
-                            <td>{i.kind.label().text(locale)}</td>
-                            <td class="nowrap">{i.period.to_string()}</td>
-                            <td class="nowrap">{i.due_on.clone()}</td>
-                            <td><StateBadge state=i.state/>
+                            <td data-label=t(Msg::ReportKindLabel)>{i.kind.label().text(locale)}</td>
+                            <td class="nowrap" data-label=t(Msg::Period)>{i.period.to_string()}</td>
+                            <td class="nowrap" data-label=t(Msg::DueOn)>{i.due_on.clone()}</td>
+                            <td data-label=t(Msg::State)><StateBadge state=i.state/>
                                 {i.returned_because.clone().map(|c| view! { <div class="muted small returned-because" data-test="returned-because">{c}</div> })}
                             </td>
-                            <td>{i.submitter.name.clone()}</td>
-                            <td>{i.receiver.name.clone()}</td>
+                            <td data-label=t(Msg::Submitter)>{i.submitter.name.clone()}</td>
+                            <td data-label=t(Msg::Receiver)>{i.receiver.name.clone()}</td>
                             <td class="actions"><div class="row-actions">
                                 {i.submission_id.map(|s| view! { <a href=format!("/reports/submissions/{s}") data-test="open-submission">{t(Msg::Open)}</a> })}
                                 {submit_link.map(|href| view! { <a class="button primary small" href=href data-test="submit-report">{t(Msg::SubmitReport)}</a> })}
                                 {resubmit_link.map(|href| view! { <a class="button primary small" href=href data-test="resubmit-report">{t(Msg::SubmitNewVersion)}</a> })}
+                                {remind.filter(|_| matches!(i.state, PeriodState::Overdue { .. })).map(|action| view! {
+                                    <ActionForm action attr:class="inline">
+                                        <input type="hidden" name="obligation_id" value=i.obligation_id.to_string()/>
+                                        <input type="hidden" name="period" value=i.period.to_string()/>
+                                        <button type="submit" class="small" title=t(Msg::RemindOverdueTitle) data-test="remind">{t(Msg::RemindOverdue)}</button>
+                                    </ActionForm>
+                                })}
                             </div></td>
                         </tr>
                     }
@@ -54,7 +69,11 @@ pub fn WorkTable(items: Vec<PeriodItem>, viewer_may_submit: bool, viewer: Option
 #[component]
 pub fn ReportsPage() -> impl IntoView {
     let create = ServerAction::<CreateObligation>::new();
+    crate::ui::notice::when_done(create, None, crate::ui::notice::saved);
     let end = ServerAction::<EndObligation>::new();
+    crate::ui::notice::when_done(end, None, crate::reports::api::obligation_ended);
+    let remind = ServerAction::<RemindOverdue>::new();
+    crate::ui::notice::when_done(remind, None, crate::reports::api::reminded);
     let query = use_query_map();
     let filter = Memo::new(move |_| query.with(item_filter));
     let work = Resource::new(
@@ -62,16 +81,25 @@ pub fn ReportsPage() -> impl IntoView {
         |(f, _, _)| crate::reports::api::list_report_work(f),
     );
     let _locale = use_locale();
+    // Opened from the matrix: the way back keeps the matrix's filter.
+    let matrix_back = move || {
+        query
+            .with(|q| q.get("matrix"))
+            .map(|m| format!("/reports/matrix{}", if m.is_empty() { String::new() } else { format!("?{m}") }))
+    };
     view! {
+        {move || matrix_back().map(|href| view! { <p><a href=href data-test="back-to-matrix">{t(Msg::BackToMatrix)}</a></p> })}
         <h1>{t(Msg::Reports)}</h1>
         <ActionError value=Signal::derive(move || create.value().get().map(|r| r.map(|_| ())))/>
         <ActionError value=Signal::derive(move || end.value().get())/>
-        {move || matches!(create.value().get(), Some(Ok(_))).then(|| view! { <div class="notice ok" role="status"><p>{t(Msg::Saved)}</p></div> })}
-        <Form method="GET" action="/reports" attr:class="filters card" attr:data-test="report-filter">
+        <ActionError value=Signal::derive(move || remind.value().get())/>
+        <Form method="GET" action="/reports" on_form_data=crate::ui::drop_empty_fields() attr:class="filters card" attr:data-test="report-filter">
             <FilterSelect label=Msg::Side name="side" choices=vec![("", Msg::AllReports), ("submit", Msg::ToSubmit), ("review", Msg::ToReview)] current=Signal::derive(move || filter.get().side)/>
             <FilterSelect label=Msg::ReportKindLabel name="kind" all=Msg::AllKinds choices=ReportKind::choices() current=Signal::derive(move || filter.get().kind)/>
             <FilterSelect label=Msg::State name="state" all=Msg::AllStates choices=StateCode::choices() current=Signal::derive(move || filter.get().state)/>
             <label><span>{t(Msg::Search)}</span><input type="search" name="q" value=move || filter.get().q/></label>
+            // Any month, however old: the periods covering it (the list otherwise shows the latest).
+            <label><span>{t(Msg::PeriodMonth)}</span><input type="month" name="period" min="2000-01" max="2100-12" placeholder="2025-11" value=move || filter.get().period/></label>
             <div class="form-actions">
                 <button type="submit">{t(Msg::Filter)}</button>
                 <a href="/reports">{t(Msg::ClearFilter)}</a>
@@ -106,7 +134,8 @@ pub fn ReportsPage() -> impl IntoView {
                                 {if items.is_empty() {
                                     view! { <p class="empty" data-test="reports-empty">{t(Msg::NoReportItems)}</p> }.into_any()
                                 } else {
-                                    view! { <WorkTable items viewer_may_submit=may_submit viewer=org/>{pager} }.into_any()
+                                    let remind = w.may_remind.then_some(remind);
+                                    view! { <WorkTable items viewer_may_submit=may_submit viewer=org remind=remind/>{pager} }.into_any()
                                 }}
                                 <h2>{t(Msg::Obligations)}</h2>
                                 {if obligations.is_empty() {

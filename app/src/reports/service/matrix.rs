@@ -77,7 +77,21 @@ async fn matrix_grid(
     cadence: Cadence,
 ) -> ServiceResult<MatrixGrid> {
     let agencies_cond = reader.jurisdiction_agencies().ok_or(ServiceError::Forbidden)?;
-    let periods = rules::last_ended(cadence, today, 12);
+    let mut periods = rules::last_ended(cadence, today, 12);
+    // Columns begin with the first period any obligation of the kind ran in: a yearly view
+    // shows the years reports were owed, not twelve years of nothing.
+    let earliest: Option<Option<Date>> = reader
+        .obligations()
+        .select_only()
+        .expr(sea_orm::sea_query::Func::min(Expr::col(obligation::Column::FirstPeriod)))
+        .filter(obligation::Column::Kind.eq(kind.code()))
+        .filter(obligation::Column::Cadence.eq(cadence.code()))
+        .into_tuple()
+        .one(db)
+        .await?;
+    if let Some(Some(first)) = earliest {
+        periods.retain(|p| rules::end(*p) >= first);
+    }
     let backend = db.get_database_backend();
     // The due days in use for this kind: the slots table needs one row per period and due day.
     let due_days: Vec<i16> = reader

@@ -88,3 +88,68 @@ pub async fn send_reminders(db: &DatabaseConnection, now: OffsetDateTime, zone: 
     }
     Ok(sent)
 }
+
+/// A regulator reminds the submitter of an overdue report (`period` of obligation `id` in its
+/// jurisdiction) through the outbox, at most once a day for each overdue report, audited in both
+/// trails.
+pub async fn remind_overdue(
+    db: &DatabaseConnection,
+    by: &Acting<'_>,
+    reader: &ReportReader,
+    id: Uuid,
+    period: Period,
+) -> ServiceResult<()> {
+    let Acting { actor, meta, now } = *by;
+    // Only a jurisdiction's person who acts on reports reminds: the parties have their own
+    // reminders and their own channel.
+    if !reader.is_jurisdiction() || !crate::reports::scope::may_remind(actor) {
+        return Err(ServiceError::Forbidden);
+    }
+    let today = date_in_zone(now, &actor.time_zone);
+    let txn = write_txn(db).await?;
+    let reached = reader.obligations_where(&txn, |q| q.filter(obligation::Column::Id.eq(id))).await?;
+    let o = reached.rows().first().ok_or(ServiceError::NotFound)?.clone();
+    let Some((kind, cadence, first, last)) = typed(&o) else {
+        return Err(ServiceError::NotFound);
+    };
+    if period.cadence() != cadence || rules::period_open(period, first, last, today).is_err() {
+        return Err(invalid("period", Msg::ErrPeriodOutside));
+    }
+    let sent = reached.submissions().into_iter().next().map(|q| {
+        q.filter(submission::Column::PeriodStart.eq(rules::start(period)))
+    });
+    let sent = match sent {
+        Some(q) => q.count(&txn).await? > 0,
+        None => false,
+    };
+    let due = rules::due_date(period, o.due_day as u8);
+    if sent || today <= due {
+        return Err(ServiceError::Conflict { field: "period", msg: Msg::ErrNotOverdue });
+    }
+    // The reminder row's key makes "once a day" hold with several servers and double clicks.
+    let claimed = reminder::Entity::insert(reminder::ActiveModel {
+        obligation_id: Set(o.id),
+        period_start: Set(rules::start(period)),
+        kind: Set(format!("nudge:{today}")),
+        sent_at: Set(now),
+    })
+    .on_conflict_do_nothing()
+    .exec(&txn)
+    .await?;
+    if !matches!(claimed, sea_orm::TryInsertResult::Inserted(_)) {
+        return Err(ServiceError::Conflict { field: "period", msg: Msg::ErrRemindedToday });
+    }
+    let template = ReportMail::ReportNudge {
+        regulator: actor.organisation_name.clone(),
+        kind,
+        period: period.to_string(),
+        due: due.to_string(),
+    };
+    let people = report_people(&txn, o.submitter_id).await?;
+    mail_people(&txn, now, &people, &template).await?;
+    let target = format!("obligation {}", o.id);
+    let summary = format!("reminded of {} {period}, overdue since {due}", kind.code());
+    AuditEntry::mirrored(actor, meta, AuditAction::ReportRemind, target, summary, o.submitter_id).record(&txn, now).await?;
+    txn.commit().await?;
+    Ok(())
+}

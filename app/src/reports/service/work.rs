@@ -1,7 +1,7 @@
 //! The work lists: every period of every obligation in reach with its computed state, the
 //! submissions list, and the dashboard's panel.
 use super::*;
-use sea_orm::sea_query::ExprTrait;
+use sea_orm::{sea_query::ExprTrait, Order};
 
 /// Facts about submissions, keyed by (obligation, period start), with dates in `zone`.
 pub(super) async fn submission_facts<C: ConnectionTrait>(
@@ -133,6 +133,11 @@ pub struct Viewing<'a> {
 async fn work_rows(v: &Viewing<'_>, filter: &ItemFilter, want: Want) -> ServiceResult<(Vec<PeriodItem>, u64)> {
     let Viewing { db, caches, reader, actor, now } = *v;
     let today = date_in_zone(now, &actor.time_zone);
+    if !filter.period.trim().is_empty() {
+        let (year, month) = crate::reports::parse_month(&filter.period)
+            .ok_or(ServiceError::invalid("period", Msg::ErrMonthFormat))?;
+        return month_rows(v, filter, (year, month), today, want).await;
+    }
     periods_open_for(db, caches, today, &actor.time_zone).await?;
     let viewer = reader.viewer();
     let sql = WorkSql { today };
@@ -164,7 +169,7 @@ async fn work_rows(v: &Viewing<'_>, filter: &ItemFilter, want: Want) -> ServiceR
     let total = states.iter().map(|(_, _, n)| n).sum();
     let (mut skip, mut room) = want.page.unwrap_or((0, u64::MAX));
     let mut rows: Vec<period::Model> = Vec::new();
-    for (_, cond, n) in states {
+    for (state, cond, n) in states {
         if room == 0 {
             break;
         }
@@ -172,9 +177,11 @@ async fn work_rows(v: &Viewing<'_>, filter: &ItemFilter, want: Want) -> ServiceR
             skip -= n;
             continue;
         }
+        // What is done reads newest first; what is still to do, the soonest due first.
+        let due = if state.is_done() { Order::Desc } else { Order::Asc };
         let mut q = base()
             .filter(cond)
-            .order_by_asc(period::Column::DueOn)
+            .order_by(period::Column::DueOn, due)
             .order_by_asc(period::Column::AgencyName)
             .order_by_asc(period::Column::ObligationId)
             .order_by_asc(period::Column::PeriodStart);
@@ -187,11 +194,46 @@ async fn work_rows(v: &Viewing<'_>, filter: &ItemFilter, want: Want) -> ServiceR
         skip = 0;
         rows.extend(read);
     }
-    let obligations = reader.obligations_where(db, |q| q.filter(obligation::Column::Id.is_in(rows.iter().map(|r| r.obligation_id).collect::<HashSet<_>>()))).await?;
+    let obligations = reader
+        .obligations_where(db, |q| {
+            q.filter(obligation::Column::Id.is_in(rows.iter().map(|r| r.obligation_id).collect::<HashSet<_>>()))
+        })
+        .await?;
+    let rows = rows
+        .into_iter()
+        .filter_map(|r| {
+            let stage = Stage::parse(&r.stage)?;
+            let facts = stage.status().map(|status| (status, r.late, r.versions));
+            Some(Owed { obligation_id: r.obligation_id, period_start: r.period_start, submission_id: r.submission_id, facts })
+        })
+        .collect();
+    Ok((items_of(db, &obligations, rows, today).await?, total))
+}
+
+/// One period owed, as the list reads it: the obligation, the period's first day, and its
+/// submission's id, status, first version's lateness and versions.
+struct Owed {
+    obligation_id: Uuid,
+    period_start: Date,
+    submission_id: Option<Uuid>,
+    facts: Option<(SubmissionStatus, bool, i32)>,
+}
+
+/// The list's rows of `owed`, with the parties' names and a returned row's reason.
+async fn items_of(
+    db: &DatabaseConnection,
+    obligations: &Obligations,
+    owed: Vec<Owed>,
+    today: Date,
+) -> ServiceResult<Vec<PeriodItem>> {
     let by_id: HashMap<Uuid, &obligation::Model> = obligations.rows().iter().map(|o| (o.id, o)).collect();
     let names = org_names(db, by_id.values().flat_map(|o| [o.submitter_id, o.receiver_id, o.agency_id])).await?;
     // A returned row says why: its latest review's first line (read for the page's rows only).
-    let returned: Vec<Uuid> = rows.iter().filter(|r| r.stage == Stage::Returned.code()).filter_map(|r| r.submission_id).collect();
+    let returned: Vec<Uuid> = owed
+        .iter()
+        .filter(|r| matches!(r.facts, Some((SubmissionStatus::Returned, _, _))))
+        .filter_map(|r| r.submission_id)
+        .collect();
     let mut because: HashMap<Uuid, String> = HashMap::new();
     if !returned.is_empty() {
         let reviews = obligations.reviews_of(returned).order_by_desc(review::Column::VersionNumber).all(db).await?;
@@ -200,19 +242,17 @@ async fn work_rows(v: &Viewing<'_>, filter: &ItemFilter, want: Want) -> ServiceR
             because.entry(r.submission_id).or_insert_with(|| first.chars().take(200).collect());
         }
     }
-    let mut items = Vec::with_capacity(rows.len());
-    for r in rows {
+    let mut items = Vec::with_capacity(owed.len());
+    for r in owed {
         let Some(o) = by_id.get(&r.obligation_id) else { continue };
         let Some((kind, cadence, _, _)) = typed(o) else { continue };
         let Some(period) = rules::from_start(cadence, r.period_start) else { continue };
-        let Some(stage) = Stage::parse(&r.stage) else { continue };
-        let facts = stage.status().map(|status| (status, r.late, r.versions));
         items.push(PeriodItem {
             obligation_id: o.id,
             kind,
             period,
             due_on: rules::due_date(period, o.due_day as u8).to_string(),
-            state: rules::state_with(period, o.due_day as u8, today, facts),
+            state: rules::state_with(period, o.due_day as u8, today, r.facts),
             submitter: org_ref(&names, o.submitter_id),
             receiver: org_ref(&names, o.receiver_id),
             agency: org_ref(&names, o.agency_id),
@@ -220,7 +260,75 @@ async fn work_rows(v: &Viewing<'_>, filter: &ItemFilter, want: Want) -> ServiceR
             submission_id: r.submission_id,
         });
     }
-    Ok((items, total))
+    Ok(items)
+}
+
+/// The list for one month (`period=YYYY-MM`): each obligation's period covering it, however old
+/// (the kept rows hold only the latest [`LOOKBACK`]), read from the obligations and their
+/// submissions, in the list's order.
+async fn month_rows(
+    v: &Viewing<'_>,
+    filter: &ItemFilter,
+    (year, month): (i32, u8),
+    today: Date,
+    want: Want,
+) -> ServiceResult<(Vec<PeriodItem>, u64)> {
+    let Viewing { db, reader, actor, .. } = *v;
+    let mut ids = reader.obligation_ids();
+    narrow(filter, reader.viewer(), &mut ids);
+    let obligations = reader.obligations_where(db, |q| q.filter(obligation::Column::Id.in_subquery(ids))).await?;
+    // Each obligation's period covering the month, if it was owed and has begun.
+    let mut wanted: Vec<(Uuid, Period, u8)> = Vec::new();
+    for o in obligations.rows() {
+        let Some((_, cadence, first, last)) = typed(o) else { continue };
+        let Some(p) = Period::containing(cadence, year, month) else { continue };
+        if rules::period_open(p, first, last, today).is_ok() {
+            wanted.push((o.id, p, o.due_day as u8));
+        }
+    }
+    let since = wanted.iter().map(|(_, p, _)| rules::start(*p)).min();
+    let mut submitted: HashMap<(Uuid, Date), submission::Model> = HashMap::new();
+    if let Some(since) = since {
+        for q in obligations.submissions() {
+            for s in q.filter(submission::Column::PeriodStart.gte(since)).all(db).await? {
+                submitted.insert((s.obligation_id, s.period_start), s);
+            }
+        }
+    }
+    let mut owed: Vec<(u8, Date, Owed)> = Vec::new();
+    for (obligation_id, p, due_day) in wanted {
+        let start = rules::start(p);
+        let s = submitted.get(&(obligation_id, start));
+        let facts = s.and_then(|s| {
+            let status = SubmissionStatus::parse(&s.status)?;
+            let late = date_in_zone(s.first_submitted_at, &actor.time_zone) > rules::due_date(p, due_day);
+            Some((status, late, s.versions))
+        });
+        let state = rules::state_with(p, due_day, today, facts);
+        let code = state.code();
+        if !want.states.is_empty() && !want.states.contains(&code) {
+            continue;
+        }
+        let row = Owed { obligation_id, period_start: start, submission_id: s.map(|s| s.id), facts };
+        owed.push((code.severity(), rules::due_date(p, due_day), row));
+    }
+    let total = owed.len() as u64;
+    let names: HashMap<Uuid, &obligation::Model> = obligations.rows().iter().map(|o| (o.id, o)).collect();
+    let agency_of = |id: Uuid| names.get(&id).map(|o| o.agency_id);
+    let agency_names = org_names(db, obligations.rows().iter().map(|o| o.agency_id)).await?;
+    let agency_name = |id: Uuid| agency_of(id).and_then(|a| agency_names.get(&a).cloned()).unwrap_or_default();
+    // The list's order: most urgent first, then by due day (settled ones newest first) and agency.
+    owed.sort_by(|(sa, da, a), (sb, db_, b)| {
+        let due = if StateCode::from_severity(*sa).is_some_and(StateCode::is_done) { db_.cmp(da) } else { da.cmp(db_) };
+        sb.cmp(sa)
+            .then(due)
+            .then_with(|| agency_name(a.obligation_id).cmp(&agency_name(b.obligation_id)))
+            .then(a.obligation_id.cmp(&b.obligation_id))
+    });
+    let (skip, room) = want.page.unwrap_or((0, u64::MAX));
+    let page: Vec<Owed> =
+        owed.into_iter().skip(skip as usize).take(usize::try_from(room).unwrap_or(usize::MAX)).map(|(_, _, o)| o).collect();
+    Ok((items_of(db, &obligations, page, today).await?, total))
 }
 
 /// The obligations of the filter (side, kind, name), oldest first: `limit` of them, and how many
@@ -379,6 +487,7 @@ pub async fn work_page(v: &Viewing<'_>, reviewer: Option<&ReportReviewer>, filte
         choices,
         viewer: reader.viewer(),
         may_submit: crate::reports::scope::may_submit(actor),
+        may_remind: reader.is_jurisdiction() && crate::reports::scope::may_remind(actor),
     })
 }
 

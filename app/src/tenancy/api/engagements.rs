@@ -4,7 +4,9 @@ use uuid::Uuid;
 
 use crate::{
     error::AppError,
+    i18n::Msg,
     tenancy::{EngagementList, EngagementRow, InviteInput},
+    ui::notice::Done,
 };
 
 #[cfg(feature = "ssr")]
@@ -13,7 +15,7 @@ use crate::{
         scope::Side,
         service::{engagements, websites},
     },
-    ui::form::{serve, serve_form},
+    ui::form::{serve, serve_done},
 };
 
 #[server(endpoint = "engagements", input = leptos::server_fn::codec::GetUrl)]
@@ -57,29 +59,56 @@ pub async fn get_engagement(id: Uuid) -> Result<EngagementRow, AppError> {
     .await
 }
 
+/// What sending an invitation says; the list shows it waiting for the provider's answer.
+pub fn invited(_: &Uuid) -> Done {
+    Done::here(Msg::ProviderInvited)
+}
+
+/// What answering says: accepted or declined (declining is confirmed on its own page, then back
+/// to the list).
+pub fn answered(accepted: &bool) -> Done {
+    if *accepted {
+        Done::here(Msg::InvitationAcceptedByProvider)
+    } else {
+        Done::then(Msg::InvitationDeclined, "/engagements")
+    }
+}
+
+/// What ending says, on the engagement's page (which now shows who ended it, when and why).
+pub fn ended(id: Uuid) -> Done {
+    Done::then(Msg::EngagementEnded, format!("/engagements/{id}"))
+}
+
 #[server(endpoint = "invite_provider")]
 pub async fn invite_provider(#[server(flatten)] input: InviteInput) -> Result<Uuid, AppError> {
-    serve_form(super::saved_flash, |c| async move {
+    serve_done(invited, |c| async move {
         let writer = crate::tenancy::scope::engagement_writer(&c.actor)?;
         engagements::invite(&c.state.db, &c.acting(), &writer, &input).await
     })
     .await
 }
 
+/// The provider accepts or declines an invitation (declining gives a reason); answers whether it
+/// accepted.
 #[server(endpoint = "answer_engagement")]
-pub async fn answer_engagement(id: Uuid, accept: bool) -> Result<(), AppError> {
-    serve_form(super::saved_flash, |c| async move {
+pub async fn answer_engagement(id: Uuid, accept: bool, reason: Option<String>) -> Result<bool, AppError> {
+    serve_done(answered, |c| async move {
         let writer = crate::tenancy::scope::engagement_writer(&c.actor)?;
-        engagements::answer(&c.state.db, &c.acting(), &writer, id, accept).await
+        engagements::answer(&c.state.db, &c.acting(), &writer, id, accept, reason.as_deref()).await?;
+        Ok(accept)
     })
     .await
 }
 
+/// Either side ends an engagement (the agency also withdraws an invitation), giving a reason.
 #[server(endpoint = "end_engagement")]
-pub async fn end_engagement(id: Uuid) -> Result<(), AppError> {
-    serve_form(super::saved_flash, |c| async move {
-        let writer = crate::tenancy::scope::engagement_writer(&c.actor)?;
-        engagements::end(&c.state.db, &c.acting(), c.state.today(), &writer, id).await
-    })
+pub async fn end_engagement(id: Uuid, reason: Option<String>) -> Result<(), AppError> {
+    serve_done(
+        |_| ended(id),
+        |c| async move {
+            let writer = crate::tenancy::scope::engagement_writer(&c.actor)?;
+            engagements::end(&c.state.db, &c.acting(), c.state.today(), &writer, id, reason.as_deref()).await
+        },
+    )
     .await
 }

@@ -8,13 +8,12 @@ use leptos::prelude::*;
 use uuid::Uuid;
 
 use super::{InvitationRow, InvitationView, OneTimePassword, OrganisationRow, PersonRow, Role};
-use crate::error::AppError;
+use crate::{error::AppError, i18n::Msg, ui::notice::Done};
 
 #[cfg(feature = "ssr")]
 use crate::{
     backend::{request::RequestMeta, AppState},
-    i18n::Msg,
-    ui::form::{answer, finish, serve, serve_form},
+    ui::form::{answer, finish, serve, serve_done, serve_form, serve_form_then},
     ui::Flash,
 };
 
@@ -26,9 +25,6 @@ fn otp_flash(otp: &OneTimePassword, locale: crate::i18n::Locale) -> Flash {
         secret: Some(otp.password.clone()),
     }
 }
-
-#[cfg(feature = "ssr")]
-use crate::ui::form::saved_flash;
 
 #[server(endpoint = "organisations", input = leptos::server_fn::codec::GetUrl)]
 pub async fn list_organisations() -> Result<Vec<OrganisationRow>, AppError> {
@@ -62,7 +58,7 @@ pub async fn update_organisation(
     name: String,
     #[server(default)] active: Option<String>,
 ) -> Result<(), AppError> {
-    serve_form(saved_flash, |c| async move {
+    serve_done(crate::ui::notice::saved, |c| async move {
         let cap = crate::tenancy::scope::platform_admin(&c.actor)?;
         let input = super::service::OrganisationUpdate {
             name,
@@ -148,7 +144,7 @@ pub async fn update_person(
     #[server(default)]
     roles: RoleChoice,
 ) -> Result<(), AppError> {
-    serve_form(saved_flash, |c| async move {
+    serve_done(crate::ui::notice::saved, |c| async move {
         let cap = crate::tenancy::scope::people_admin(&c.actor)?;
         let input = super::service::PersonUpdate { display_name, roles: roles.codes() };
         super::service::update_person(&c.state.db, &c.acting(), &cap, id, input).await
@@ -156,34 +152,48 @@ pub async fn update_person(
     .await
 }
 
+/// What (de)activating says: deactivation is confirmed on its own page, then back to the people.
+pub fn activity_set(active: &bool) -> Done {
+    if *active {
+        Done::here(Msg::PersonReactivated)
+    } else {
+        Done::then(Msg::PersonDeactivated, "/people")
+    }
+}
+
+/// Deactivates (after confirmation) or reactivates a person; answers the new state.
 #[server(endpoint = "set_person_active")]
-pub async fn set_person_active(id: Uuid, active: bool) -> Result<(), AppError> {
-    serve_form(saved_flash, |c| async move {
+pub async fn set_person_active(id: Uuid, active: bool) -> Result<bool, AppError> {
+    serve_done(activity_set, |c| async move {
         let cap = crate::tenancy::scope::people_admin(&c.actor)?;
-        super::service::set_person_active(&c.state.db, &c.acting(), &cap, id, active).await
+        super::service::set_person_active(&c.state.db, &c.acting(), &cap, id, active).await?;
+        Ok(active)
     })
     .await
 }
 
+/// What unlocking says.
+pub fn unlocked(_: &()) -> Done {
+    Done::here(Msg::PersonUnlocked)
+}
+
 #[server(endpoint = "unlock_person")]
 pub async fn unlock_person(id: Uuid) -> Result<(), AppError> {
-    serve_form(
-        |_, l| Flash { ok: true, text: Msg::PersonUnlocked.text(l).into(), secret: None },
-        |c| async move {
-            let cap = crate::tenancy::scope::people_admin(&c.actor)?;
-            super::service::unlock_person(&c.state.db, &c.acting(), &cap, id).await
-        },
-    )
+    serve_done(unlocked, |c| async move {
+        let cap = crate::tenancy::scope::people_admin(&c.actor)?;
+        super::service::unlock_person(&c.state.db, &c.acting(), &cap, id).await
+    })
     .await
 }
 
 #[server(endpoint = "reset_person_password")]
 pub async fn reset_person_password(id: Uuid) -> Result<OneTimePassword, AppError> {
-    serve_form(
-        |otp: &OneTimePassword, l| Flash {
-            ok: true,
-            text: format!("{} {}", Msg::PasswordResetDone.text(l), otp.email),
-            secret: Some(otp.password.clone()),
+    // Without JavaScript the one-time password shows once, on the people page the confirmation
+    // hands back to; with it, on the confirmation page itself.
+    serve_form_then(
+        |otp: &OneTimePassword, l| {
+            let text = format!("{} {}", Msg::PasswordResetDone.text(l), otp.email);
+            (Flash { ok: true, text, secret: Some(otp.password.clone()) }, Some("/people".into()))
         },
         |c| async move {
             let cap = crate::tenancy::scope::people_admin(&c.actor)?;
@@ -191,6 +201,11 @@ pub async fn reset_person_password(id: Uuid) -> Result<OneTimePassword, AppError
         },
     )
     .await
+}
+
+/// What inviting a person says.
+pub fn invitation_sent(_: &()) -> Done {
+    Done::here(Msg::InviteSent)
 }
 
 #[server(endpoint = "invite_person")]
@@ -201,21 +216,18 @@ pub async fn invite_person(
     #[server(default)]
     roles: RoleChoice,
 ) -> Result<(), AppError> {
-    serve_form(
-        |_, l| Flash { ok: true, text: Msg::InviteSent.text(l).into(), secret: None },
-        |c| async move {
-            let cap = crate::tenancy::scope::people_admin(&c.actor)?;
-            let input = super::service::invitations::NewInvitation { email, display_name, roles: roles.codes() };
-            super::service::invitations::invite_person(
-                &c.state.db,
-                &c.acting(),
-                &cap,
-                &c.state.settings.public_base_url,
-                input,
-            )
-            .await
-        },
-    )
+    serve_done(invitation_sent, |c| async move {
+        let cap = crate::tenancy::scope::people_admin(&c.actor)?;
+        let input = super::service::invitations::NewInvitation { email, display_name, roles: roles.codes() };
+        super::service::invitations::invite_person(
+            &c.state.db,
+            &c.acting(),
+            &cap,
+            &c.state.settings.public_base_url,
+            input,
+        )
+        .await
+    })
     .await
 }
 

@@ -5,7 +5,7 @@ use uuid::Uuid;
 use crate::{error::AppError, tenancy::JurisdictionTree};
 
 #[cfg(feature = "ssr")]
-use crate::ui::form::{serve, serve_form};
+use crate::ui::form::{serve, serve_done};
 
 #[server(endpoint = "jurisdictions", input = leptos::server_fn::codec::GetUrl)]
 pub async fn load_jurisdictions() -> Result<JurisdictionTree, AppError> {
@@ -23,7 +23,7 @@ pub async fn place_in_jurisdiction(
     #[server(default)] regulator_id: Option<String>,
     #[server(default)] moving: Option<String>,
 ) -> Result<(), AppError> {
-    serve_form(super::saved_flash, |c| async move {
+    serve_done(crate::ui::notice::saved, |c| async move {
         let cap = crate::tenancy::scope::jurisdiction_admin(&c.actor)?;
         let regulator = match regulator_id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             None => None,
@@ -45,11 +45,12 @@ pub async fn place_in_jurisdiction(
     .await
 }
 
+/// The outbox: counts, and the newest mails (of one state: `pending`, `sent` or `dead`).
 #[server(endpoint = "outbox", input = leptos::server_fn::codec::GetUrl)]
-pub async fn outbox_state() -> Result<crate::tenancy::OutboxView, AppError> {
+pub async fn outbox_state(#[server(default)] state: Option<String>) -> Result<crate::tenancy::OutboxView, AppError> {
     serve(|c| async move {
         let cap = crate::tenancy::scope::outbox_reader(&c.actor)?;
-        crate::tenancy::service::outbox_state(&c.state.db, &cap, &c.actor.time_zone).await
+        crate::tenancy::service::outbox_state(&c.state.db, &cap, &c.actor.time_zone, state.as_deref()).await
     })
     .await
 }

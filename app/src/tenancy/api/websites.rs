@@ -8,7 +8,7 @@ use crate::{
 };
 
 #[cfg(feature = "ssr")]
-use crate::ui::form::{serve, serve_form};
+use crate::ui::form::{serve, serve_done};
 
 #[server(endpoint = "websites", input = leptos::server_fn::codec::GetUrl)]
 pub async fn list_websites(#[server(default)] filter: WebsiteFilter) -> Result<WebsiteList, AppError> {
@@ -48,7 +48,7 @@ pub async fn get_website(id: Uuid) -> Result<WebsiteDetail, AppError> {
 
 #[server(endpoint = "create_website")]
 pub async fn create_website(#[server(flatten)] input: WebsiteInput) -> Result<Uuid, AppError> {
-    serve_form(super::saved_flash, |c| async move {
+    serve_done(crate::ui::notice::saved, |c| async move {
         let writer = crate::tenancy::scope::website_writer(&c.actor)?;
         crate::tenancy::service::websites::create_website(&c.state.db, &c.acting(), c.state.today(), &writer, &input)
             .await
@@ -58,7 +58,7 @@ pub async fn create_website(#[server(flatten)] input: WebsiteInput) -> Result<Uu
 
 #[server(endpoint = "update_website")]
 pub async fn update_website(id: Uuid, #[server(flatten)] input: WebsiteInput) -> Result<(), AppError> {
-    serve_form(super::saved_flash, |c| async move {
+    serve_done(crate::ui::notice::saved, |c| async move {
         let writer = crate::tenancy::scope::website_writer(&c.actor)?;
         crate::tenancy::service::websites::update_website(
             &c.state.db,

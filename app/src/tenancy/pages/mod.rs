@@ -5,6 +5,7 @@ pub mod platform;
 pub mod websites;
 
 use leptos::{form::ActionForm, prelude::*};
+use uuid::Uuid;
 
 use super::{
     api::{
@@ -14,8 +15,13 @@ use super::{
     OneTimePassword, OrgKind, PersonRow, Role, SupplierSubtype,
 };
 use crate::{
+    error::AppError,
     i18n::{t, use_locale, Msg},
-    ui::{roles_text, ActionError, ErrorNotice},
+    ui::{
+        confirm::{ConfirmButtons, ConfirmCard},
+        notice::{saved, when_done},
+        roles_text, ActionError, DetailError, ErrorNotice,
+    },
 };
 
 /// A one-time password shown once, after what made it (a new person by default, or a reset).
@@ -142,35 +148,18 @@ pub fn PeoplePage() -> impl IntoView {
     reset_on_success(Signal::derive(move || matches!(create.value().get(), Some(Ok(_)))), create_form);
     let invite = ServerAction::<InvitePerson>::new();
     let invite_form = NodeRef::<leptos::html::Form>::new();
-    reset_on_success(Signal::derive(move || matches!(invite.value().get(), Some(Ok(_)))), invite_form);
     let invitations = Resource::new(move || invite.version().get(), |_| super::api::list_invitations());
+    when_done(invite, Some(invite_form), super::api::invitation_sent);
     let update = ServerAction::<UpdatePerson>::new();
+    when_done(update, None, saved);
     let set_active = ServerAction::<SetPersonActive>::new();
-    let reset = ServerAction::<ResetPersonPassword>::new();
+    when_done(set_active, None, super::api::activity_set);
     let unlock = ServerAction::<UnlockPerson>::new();
+    when_done(unlock, None, super::api::unlocked);
     let people = Resource::new(
-        move || {
-            (
-                create.version().get(),
-                update.version().get(),
-                set_active.version().get(),
-                reset.version().get(),
-                unlock.version().get(),
-            )
-        },
+        move || (create.version().get(), update.version().get(), set_active.version().get(), unlock.version().get()),
         |_| super::api::list_people(),
     );
-    // Every action says what happened: the last one that succeeded, until another is taken.
-    let done = move || {
-        let ok = |v: Option<Result<(), crate::error::AppError>>| matches!(v, Some(Ok(())));
-        if ok(unlock.value().get()) {
-            Some(Msg::PersonUnlocked)
-        } else if ok(update.value().get()) || ok(set_active.value().get()) {
-            Some(Msg::Saved)
-        } else {
-            None
-        }
-    };
     view! {
         <h1>{t(Msg::PeopleOf)}</h1>
         {move || match create.value().get() {
@@ -178,17 +167,10 @@ pub fn PeoplePage() -> impl IntoView {
             Some(Err(e)) => Some(view! { <ErrorNotice error=e/> }.into_any()),
             None => None,
         }}
-        {move || match reset.value().get() {
-            Some(Ok(otp)) => Some(view! { <OneTimePasswordBox otp intro=Msg::PasswordResetIntro/> }.into_any()),
-            Some(Err(e)) => Some(view! { <ErrorNotice error=e/> }.into_any()),
-            None => None,
-        }}
         <ActionError value=Signal::derive(move || update.value().get())/>
-        <ActionError value=Signal::derive(move || set_active.value().get())/>
+        <ActionError value=Signal::derive(move || set_active.value().get().map(|r| r.map(|_| ())))/>
         <ActionError value=Signal::derive(move || unlock.value().get())/>
-        {move || done().map(|m| view! { <div class="notice ok" role="status" data-test="action-done"><p>{t(m)}</p></div> })}
         <ActionError value=Signal::derive(move || invite.value().get())/>
-        {move || matches!(invite.value().get(), Some(Ok(_))).then(|| view! { <div class="notice ok" role="status" data-test="invite-sent"><p>{t(Msg::InviteSent)}</p></div> })}
         <Suspense fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
             {move || Suspend::new(async move {
                 let open = invitations.await.unwrap_or_default();
@@ -222,7 +204,7 @@ pub fn PeoplePage() -> impl IntoView {
                                 view! { <p class="empty">{t(Msg::NoPeople)}</p> }.into_any()
                             } else {
                                 view! {
-                                    <table class="table" data-test="people">
+                                    <table class="table stack-narrow" data-test="people">
                                         <thead><tr>
                                             <th>{t(Msg::DisplayName)}</th><th>{t(Msg::Email)}</th><th>{t(Msg::Roles)}</th>
                                             <th>{t(Msg::Status)}</th><th>{t(Msg::LastSignIn)}</th><th>{t(Msg::Actions)}</th>
@@ -230,7 +212,7 @@ pub fn PeoplePage() -> impl IntoView {
                                         <tbody>
                                             {page.people.into_iter().map(|p| {
                                                 let is_me = p.id == me;
-                                                view! { <PersonRowView person=p grantable=grantable.clone() is_me update set_active reset unlock/> }
+                                                view! { <PersonRowView person=p grantable=grantable.clone() is_me update set_active unlock/> }
                                             }).collect_view()}
                                         </tbody>
                                     </table>
@@ -268,7 +250,6 @@ fn PersonRowView(
     is_me: bool,
     update: ServerAction<UpdatePerson>,
     set_active: ServerAction<SetPersonActive>,
-    reset: ServerAction<ResetPersonPassword>,
     unlock: ServerAction<UnlockPerson>,
 ) -> impl IntoView {
     let locale = use_locale();
@@ -288,11 +269,11 @@ fn PersonRowView(
     };
     view! {
         <tr class:inactive=!person.active data-email=person.email.clone()>
-            <td class="nowrap">{person.display_name.clone()}</td>
-            <td>{person.email.clone()}</td>
-            <td>{roles_text(&person.roles, locale)}</td>
-            <td class="nowrap">{status}</td>
-            <td class="nowrap">{person.last_login_at.clone().unwrap_or_else(|| t(Msg::Never).to_string())}</td>
+            <td class="nowrap" data-label=t(Msg::DisplayName)>{person.display_name.clone()}</td>
+            <td data-label=t(Msg::Email)>{person.email.clone()}</td>
+            <td data-label=t(Msg::Roles)>{roles_text(&person.roles, locale)}</td>
+            <td class="nowrap" data-label=t(Msg::Status)>{status}</td>
+            <td class="nowrap" data-label=t(Msg::LastSignIn)>{person.last_login_at.clone().unwrap_or_else(|| t(Msg::Never).to_string())}</td>
             <td class="actions"><div class="row-actions">
                 <details>
                     <summary>{t(Msg::Edit)}</summary>
@@ -313,13 +294,15 @@ fn PersonRowView(
                         <button type="submit" class="primary">{t(Msg::Save)}</button>
                     </ActionForm>
                 </details>
-                {(!is_me).then(|| view! {
+                // Deactivating asks first, on a page of its own; reactivating is undone as easily.
+                {(!is_me && person.active).then(|| view! {
+                    <a href=format!("/people/{id_active}/deactivate") class="danger" data-test="deactivate">{t(Msg::Deactivate)}</a>
+                })}
+                {(!is_me && !person.active).then(|| view! {
                     <ActionForm action=set_active attr:class="inline">
                         <input type="hidden" name="id" value=id_active.clone()/>
-                        <input type="hidden" name="active" value=(!person.active).to_string()/>
-                        <button type="submit" class="link-button" data-test="toggle-active">
-                            {if person.active { t(Msg::Deactivate) } else { t(Msg::Reactivate) }}
-                        </button>
+                        <input type="hidden" name="active" value="true"/>
+                        <button type="submit" class="link-button" data-test="reactivate">{t(Msg::Reactivate)}</button>
                     </ActionForm>
                 })}
                 {locked.then(|| view! {
@@ -328,14 +311,9 @@ fn PersonRowView(
                         <button type="submit" class="link-button" data-test="unlock">{t(Msg::Unlock)}</button>
                     </ActionForm>
                 })}
-                <details class="inline" data-test="reset-password">
-                    <summary>{t(Msg::ResetPassword)}</summary>
-                    <ActionForm action=reset>
-                        <p class="muted">{t(Msg::ResetPasswordHelp)}</p>
-                        <input type="hidden" name="id" value=id_reset/>
-                        <button type="submit">{t(Msg::ResetPassword)}</button>
-                    </ActionForm>
-                </details>
+                {person.active.then(|| view! {
+                    <a href=format!("/people/{id_reset}/reset-password") data-test="reset-password">{t(Msg::ResetPassword)}</a>
+                })}
             </div></td>
         </tr>
     }
@@ -377,5 +355,81 @@ pub fn InvitationPage() -> impl IntoView {
                 </Suspense>
             </main>
         </div>
+    }
+}
+
+/// The person named by the page's address, among the people of the administrator's organisation.
+async fn person_of_page(id: Option<Uuid>) -> Result<PersonRow, AppError> {
+    let page = super::api::list_people().await?;
+    let id = id.ok_or(AppError::NotFound)?;
+    page.people.into_iter().find(|p| p.id == id).ok_or(AppError::NotFound)
+}
+
+fn person_id(params: Memo<leptos_router::params::ParamsMap>) -> Option<Uuid> {
+    params.with(|p| p.get("id").and_then(|s| Uuid::parse_str(&s).ok()))
+}
+
+/// Asks before deactivating a person, saying what follows.
+#[component]
+pub fn DeactivatePersonPage() -> impl IntoView {
+    let params = leptos_router::hooks::use_params_map();
+    let set_active = ServerAction::<SetPersonActive>::new();
+    when_done(set_active, None, super::api::activity_set);
+    let person = Resource::new(move || person_id(params), person_of_page);
+    view! {
+        <ActionError value=Signal::derive(move || set_active.value().get().map(|r| r.map(|_| ())))/>
+        <Suspense fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
+            {move || Suspend::new(async move {
+                match person.await {
+                    Err(e) => view! { <DetailError error=e/> }.into_any(),
+                    Ok(p) => view! {
+                        <ConfirmCard title=Msg::DeactivateTitle subject=format!("{} <{}>", p.display_name, p.email)
+                            follows=vec![Msg::DeactivateFollowsSignIn, Msg::DeactivateFollowsRecords, Msg::DeactivateFollowsUndo]>
+                            <ActionForm action=set_active attr:class="stack" attr:data-test="deactivate-form">
+                                <input type="hidden" name="id" value=p.id.to_string()/>
+                                <input type="hidden" name="active" value="false"/>
+                                <ConfirmButtons confirm=Msg::DeactivateConfirm back="/people".to_string()/>
+                            </ActionForm>
+                        </ConfirmCard>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// Asks before resetting a person's password; with JavaScript the one-time password shows here.
+#[component]
+pub fn ResetPasswordPage() -> impl IntoView {
+    let params = leptos_router::hooks::use_params_map();
+    let reset = ServerAction::<ResetPersonPassword>::new();
+    let person = Resource::new(move || person_id(params), person_of_page);
+    view! {
+        {move || match reset.value().get() {
+            Some(Ok(otp)) => Some(view! {
+                <OneTimePasswordBox otp intro=Msg::PasswordResetIntro/>
+                <p><a href="/people" data-test="back-to-people">{t(Msg::BackToPeople)}</a></p>
+            }.into_any()),
+            Some(Err(e)) => Some(view! { <ErrorNotice error=e/> }.into_any()),
+            None => None,
+        }}
+        <Suspense fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
+            {move || Suspend::new(async move {
+                match person.await {
+                    Err(e) => view! { <DetailError error=e/> }.into_any(),
+                    // Done: the one-time password above is what the page is for now.
+                    Ok(_) if matches!(reset.value().get_untracked(), Some(Ok(_))) => ().into_any(),
+                    Ok(p) => view! {
+                        <ConfirmCard title=Msg::ResetTitle subject=format!("{} <{}>", p.display_name, p.email)
+                            follows=vec![Msg::ResetPasswordHelp, Msg::ResetFollowsHandOver]>
+                            <ActionForm action=reset attr:class="stack" attr:data-test="reset-form">
+                                <input type="hidden" name="id" value=p.id.to_string()/>
+                                <ConfirmButtons confirm=Msg::ResetConfirm back="/people".to_string()/>
+                            </ActionForm>
+                        </ConfirmCard>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
     }
 }

@@ -79,10 +79,18 @@ pub fn JurisdictionsPage() -> impl IntoView {
     }
 }
 
-/// The outbox panel: counts, and every mail given up on.
+/// The outbox panel: counts by state (each a filter), and the newest mails with their state and
+/// attempts; a mail given up on shows its last error.
 #[component]
 pub fn OutboxPanel() -> impl IntoView {
-    let state = Resource::new(|| (), |_| crate::tenancy::api::platform::outbox_state());
+    let query = leptos_router::hooks::use_query_map();
+    let wanted = move || query.with(|q| q.get("outbox").filter(|s| !s.is_empty()));
+    let state = Resource::new(wanted, crate::tenancy::api::platform::outbox_state);
+    let label = move |code: &str| match code {
+        "pending" => t(Msg::MailPending),
+        "sent" => t(Msg::MailSent),
+        _ => t(Msg::MailDead),
+    };
     view! {
         <section class="card" data-test="outbox">
             <h2>{t(Msg::Outbox)}</h2>
@@ -90,22 +98,45 @@ pub fn OutboxPanel() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match state.await {
                         Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
-                        Ok(s) => view! {
-                            <p data-test="outbox-counts">{s.pending}" "{t(Msg::MailPending)}" · "{s.sent}" "{t(Msg::MailSent)}</p>
-                            <h3>{t(Msg::DeadLetters)}</h3>
-                            {if s.dead.is_empty() {
-                                view! { <p class="empty">{t(Msg::NoDeadLetters)}</p> }.into_any()
-                            } else {
-                                view! {
-                                    <div class="table-wrap"><table class="table" data-test="dead-letters">
-                                        <thead><tr><th>{t(Msg::Recipient)}</th><th>{t(Msg::Subject)}</th><th>{t(Msg::Attempts)}</th><th>{t(Msg::LastError)}</th><th>{t(Msg::Time)}</th></tr></thead>
-                                        <tbody>{s.dead.into_iter().map(|d| view! {
-                                            <tr><td>{d.to}</td><td>{d.subject}</td><td class="num">{d.attempts}</td><td class="wrap">{d.last_error}</td><td class="nowrap">{d.created_at}</td></tr>
-                                        }).collect_view()}</tbody>
-                                    </table></div>
-                                }.into_any()
-                            }}
-                        }.into_any(),
+                        Ok(s) => {
+                            let current = s.state.clone();
+                            let link = move |code: Option<&'static str>, text: String| {
+                                let href = code.map(|c| format!("/?outbox={c}")).unwrap_or_else(|| "/".into());
+                                let here = current.as_deref() == code;
+                                view! { <a href=href aria-current=here.then_some("true") data-state=code.unwrap_or("all")>{text}</a> }
+                            };
+                            view! {
+                                <p class="row-actions" data-test="outbox-counts">
+                                    {link(None, t(Msg::AllMails).to_string())}
+                                    {link(Some("pending"), format!("{} {}", s.pending, t(Msg::MailPending)))}
+                                    {link(Some("sent"), format!("{} {}", s.sent, t(Msg::MailSent)))}
+                                    {link(Some("dead"), format!("{} {}", s.dead, t(Msg::MailDead)))}
+                                </p>
+                                {if s.mails.is_empty() {
+                                    view! { <p class="empty">{t(Msg::NoMails)}</p> }.into_any()
+                                } else {
+                                    view! {
+                                        <div class="table-wrap"><table class="table stack-narrow" data-test="mails">
+                                            <thead><tr><th>{t(Msg::Recipient)}</th><th>{t(Msg::Subject)}</th><th>{t(Msg::State)}</th><th>{t(Msg::Attempts)}</th><th>{t(Msg::Time)}</th><th>{t(Msg::LastError)}</th></tr></thead>
+                                            <tbody>{s.mails.into_iter().map(|m| {
+                                                let badge = match m.state.as_str() { "sent" => "badge ok", "dead" => "badge warn", _ => "badge" };
+                                                view! {
+                                                    <tr data-state=m.state.clone()>
+                                                        <td data-label=t(Msg::Recipient)>{m.to}</td>
+                                                        <td data-label=t(Msg::Subject)>{m.subject}</td>
+                                                        <td data-label=t(Msg::State)><span class=badge>{label(&m.state)}</span></td>
+                                                        <td data-label=t(Msg::Attempts) class="num">{m.attempts}</td>
+                                                        <td data-label=t(Msg::Time) class="nowrap">{m.created_at}{m.sent_at.map(|s| format!(" → {s}"))}</td>
+                                                        <td data-label=t(Msg::LastError) class="wrap">{m.last_error}</td>
+                                                    </tr>
+                                                }
+                                            }).collect_view()}</tbody>
+                                        </table></div>
+                                        <p class="muted">{t(Msg::NewestMails)}</p>
+                                    }.into_any()
+                                }}
+                            }.into_any()
+                        }
                     }
                 })}
             </Suspense>

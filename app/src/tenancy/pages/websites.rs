@@ -80,7 +80,7 @@ pub fn WebsiteTable(#[prop(into)] base: &'static str, show_agency: bool) -> impl
     let list = Resource::new(move || filter.get(), crate::tenancy::api::websites::list_websites);
     let locale = use_locale();
     view! {
-        <Form method="GET" action=base attr:class="filters card" attr:data-test="website-filter">
+        <Form method="GET" action=base on_form_data=crate::ui::drop_empty_fields() attr:class="filters card" attr:data-test="website-filter">
             <label><span>{t(Msg::Search)}</span><input type="search" name="q" value=move || filter.get().q.unwrap_or_default()/></label>
             <label><span>{t(Msg::ProtectionLevel)}</span>
                 <select name="level">

@@ -94,6 +94,10 @@ struct ListedEngagement {
     change_notice_days: i32,
     agency_name: String,
     provider_name: String,
+    answered_at: Option<time::OffsetDateTime>,
+    ended_at: Option<time::OffsetDateTime>,
+    ended_by_org: Option<Uuid>,
+    closing_reason: Option<String>,
 }
 
 /// Engagements of `base` (a capability's select) with both parties' names.
@@ -111,6 +115,10 @@ fn listed(base: Select<engagement::Entity>) -> Select<engagement::Entity> {
             engagement::Column::NdaSignedOn,
             engagement::Column::NdaSignedBy,
             engagement::Column::ChangeNoticeDays,
+            engagement::Column::AnsweredAt,
+            engagement::Column::EndedAt,
+            engagement::Column::EndedByOrg,
+            engagement::Column::ClosingReason,
         ])
         .column_as(Expr::col((agency.clone(), organisation::Column::Name)), "agency_name")
         .column_as(Expr::col((provider.clone(), organisation::Column::Name)), "provider_name")
@@ -186,6 +194,7 @@ fn to_rows(
             let can_answer = writer == Some(Side::Provider(e.provider_id)) && status == EngagementStatus::Invited;
             let as_agency = matches!(writer, Some(Side::Agency(a)) if a == e.agency_id);
             let can_end = as_agency || matches!(writer, Some(Side::Provider(p)) if p == e.provider_id);
+            let closing = closing_of(&e, status);
             EngagementRow {
                 id: e.id,
                 agency_id: e.agency_id,
@@ -205,9 +214,23 @@ fn to_rows(
                 websites: show.then_some(covered),
                 can_answer,
                 can_end: can_end && rules::end(status, as_agency).is_ok(),
+                closing,
             }
         })
         .collect()
+}
+
+/// Who closed an engagement, when and why: the provider declines; either side ends.
+fn closing_of(e: &ListedEngagement, status: EngagementStatus) -> Option<crate::tenancy::Closing> {
+    let (on, by) = match status {
+        EngagementStatus::Declined => (e.answered_at?, e.provider_name.clone()),
+        EngagementStatus::Ended => {
+            let by = if e.ended_by_org == Some(e.provider_id) { &e.provider_name } else { &e.agency_name };
+            (e.ended_at?, by.clone())
+        }
+        _ => return None,
+    };
+    Some(crate::tenancy::Closing { on: rules::format_date(on.date()), by, reason: e.closing_reason.clone() })
 }
 
 /// The engagements the reader sees: open ones first, then by agency and provider.
@@ -326,6 +349,7 @@ pub async fn invite(db: &DatabaseConnection, by: &Acting<'_>, writer: &Engagemen
         answered_at: Set(None),
         ended_at: Set(None),
         ended_by_org: Set(None),
+        closing_reason: Set(None),
     }
     .insert(&txn)
     .await?;
@@ -375,7 +399,14 @@ async fn org_name<C: ConnectionTrait>(conn: &C, id: Uuid) -> ServiceResult<Strin
 }
 
 /// The provider accepts or declines an invitation.
-pub async fn answer(db: &DatabaseConnection, by: &Acting<'_>, writer: &EngagementWriter, id: Uuid, accept: bool) -> ServiceResult<()> {
+pub async fn answer(
+    db: &DatabaseConnection,
+    by: &Acting<'_>,
+    writer: &EngagementWriter,
+    id: Uuid,
+    accept: bool,
+    reason: Option<&str>,
+) -> ServiceResult<()> {
     let Acting { actor, meta, now } = *by;
     let Side::Provider(_) = writer.side() else {
         return Err(ServiceError::NotFound);
@@ -384,13 +415,19 @@ pub async fn answer(db: &DatabaseConnection, by: &Acting<'_>, writer: &Engagemen
     let e = writable(&txn, writer, id).await?;
     let status = EngagementStatus::parse(&e.status).unwrap_or(EngagementStatus::Ended);
     let next = rules::answer(status, accept).map_err(|m| ServiceError::Conflict { field: "status", msg: m })?;
+    // A declining provider says why (the agency reads it); an acceptance needs no reason.
+    let reason = if accept { None } else { Some(rules::closing_reason(reason).map_err(|m| ServiceError::invalid("reason", m))?) };
     let agency_id = e.agency_id;
     let mut am = e.clone().into_active_model();
     am.status = Set(next.code().into());
     am.answered_at = Set(Some(now));
+    am.closing_reason = Set(reason.clone());
     am.update(&txn).await?;
     let action = if accept { AuditAction::EngagementAccept } else { AuditAction::EngagementDecline };
-    let summary = format!("{} → {}", status.code(), next.code());
+    let summary = match &reason {
+        Some(r) => format!("{} → {}: {r}", status.code(), next.code()),
+        None => format!("{} → {}", status.code(), next.code()),
+    };
     AuditEntry::mirrored(actor, meta, action, format!("engagement {}", e.id), summary, agency_id)
         .record(&txn, now)
         .await?;
@@ -407,22 +444,32 @@ pub async fn answer(db: &DatabaseConnection, by: &Acting<'_>, writer: &Engagemen
 
 /// Either side ends an engagement (an agency may also withdraw an invitation). `today` is the
 /// portal's day.
-pub async fn end(db: &DatabaseConnection, by: &Acting<'_>, today: Date, writer: &EngagementWriter, id: Uuid) -> ServiceResult<()> {
+pub async fn end(
+    db: &DatabaseConnection,
+    by: &Acting<'_>,
+    today: Date,
+    writer: &EngagementWriter,
+    id: Uuid,
+    reason: Option<&str>,
+) -> ServiceResult<()> {
     let Acting { actor, meta, now } = *by;
     let txn = write_txn(db).await?;
     let e = writable(&txn, writer, id).await?;
     let status = EngagementStatus::parse(&e.status).unwrap_or(EngagementStatus::Ended);
     let next = rules::end(status, matches!(writer.side(), Side::Agency(_)))
         .map_err(|m| ServiceError::Conflict { field: "status", msg: m })?;
+    // Asked after the state: a closed engagement says it is closed, not that a reason is missing.
+    let reason = rules::closing_reason(reason).map_err(|m| ServiceError::invalid("reason", m))?;
     let other = if e.agency_id == actor.organisation_id { e.provider_id } else { e.agency_id };
     let mut am = e.clone().into_active_model();
     am.status = Set(next.code().into());
     am.ended_at = Set(Some(now));
     am.ended_by_org = Set(Some(actor.organisation_id));
+    am.closing_reason = Set(Some(reason.clone()));
     am.update(&txn).await?;
     // Its report obligations end with it: the period it ends in is the last one owed.
     crate::reports::service::end_with_engagement(&txn, writer, e.id, today).await?;
-    let summary = format!("{} → {} by {}", status.code(), next.code(), actor.organisation_name);
+    let summary = format!("{} → {} by {}: {reason}", status.code(), next.code(), actor.organisation_name);
     AuditEntry::mirrored(actor, meta, AuditAction::EngagementEnd, format!("engagement {}", e.id), summary, other)
         .record(&txn, now)
         .await?;

@@ -17,7 +17,7 @@ use uuid::Uuid;
 
 use super::{
     entity::{organisation, person, person_role},
-    DeadLetterRow, OneTimePassword, OrgKind, OrganisationRow, OutboxView, PersonRow, Role, SupplierSubtype,
+    MailRow, OneTimePassword, OrgKind, OrganisationRow, OutboxView, PersonRow, Role, SupplierSubtype,
 };
 use crate::{
     audit::{
@@ -58,31 +58,47 @@ pub async fn notify_admins<C: ConnectionTrait>(
     mail::enqueue_each(conn, now, &recipients(&admins), template).await
 }
 
-/// The outbox at a glance: counts by state, and the newest 200 dead letters.
-pub async fn outbox_state(db: &DatabaseConnection, _cap: &OutboxReader, time_zone: &str) -> ServiceResult<OutboxView> {
+/// The outbox: counts by state, and the newest [`OUTBOX_ROWS`](super::OUTBOX_ROWS) mails, of
+/// one state when `state` names one (an unknown state is refused, not ignored).
+pub async fn outbox_state(
+    db: &DatabaseConnection,
+    _cap: &OutboxReader,
+    time_zone: &str,
+    state: Option<&str>,
+) -> ServiceResult<OutboxView> {
     use crate::backend::{
         entity::outbox,
         mail::{DEAD, PENDING, SENT},
     };
+    let state = match state.map(str::trim).filter(|s| !s.is_empty()) {
+        None => None,
+        Some(s) if [PENDING, SENT, DEAD].contains(&s) => Some(s.to_string()),
+        Some(_) => return Err(ServiceError::invalid("state", Msg::ErrChoose)),
+    };
     let count = |status: &'static str| outbox::Entity::find().filter(outbox::Column::Status.eq(status)).count(db);
-    let pending = count(PENDING).await?;
-    let sent = count(SENT).await?;
-    let dead = outbox::Entity::find()
-        .filter(outbox::Column::Status.eq(DEAD))
+    let (pending, sent, dead) = (count(PENDING).await?, count(SENT).await?, count(DEAD).await?);
+    let mut list = outbox::Entity::find();
+    if let Some(s) = &state {
+        list = list.filter(outbox::Column::Status.eq(s.as_str()));
+    }
+    let mails = list
         .order_by_desc(outbox::Column::CreatedAt)
-        .limit(200)
+        .order_by_desc(outbox::Column::Id)
+        .limit(super::OUTBOX_ROWS)
         .all(db)
         .await?
         .into_iter()
-        .map(|m| DeadLetterRow {
+        .map(|m| MailRow {
             to: m.to_addr,
             subject: m.subject,
+            state: m.status,
             attempts: m.attempts,
             last_error: m.last_error.unwrap_or_default(),
             created_at: format_in_zone(m.created_at, time_zone),
+            sent_at: m.sent_at.map(|t| format_in_zone(t, time_zone)),
         })
         .collect();
-    Ok(OutboxView { pending, sent, dead })
+    Ok(OutboxView { pending, sent, dead, state, mails })
 }
 
 /// A one-time password: 20 characters from an alphabet without look-alikes, in groups of five.

@@ -16,3 +16,7 @@ OpenAll = See all
 AgenciesInJurisdiction = Websites of the agencies in your jurisdiction
 WebsitesServed = Websites you serve
 YourPeople = Your people
+WhatFollows = What follows:
+ReasonKept = Kept with the record: the other side and the regulator read it.
+Cancel = Cancel
+ForbiddenTitle = Not permitted

@@ -16,3 +16,7 @@ OpenAll = 查看全部
 AgenciesInJurisdiction = 管辖范围内的政府部门网站
 WebsitesServed = 服务的网站
 YourPeople = 本单位人员
+WhatFollows = 此操作将：
+ReasonKept = 原因随记录保存，对方和监管单位可以查阅。
+Cancel = 取消
+ForbiddenTitle = 无权访问
