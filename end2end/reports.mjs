@@ -132,3 +132,38 @@ test('a CSP uploads a monthly report, the agency returns it, the CSP resubmits, 
     await who.context.close();
   }
 });
+
+test('a regulator goes from the matrix to an overdue report, reminds its submitter, and returns with the filter kept', async () => {
+  const { context, page, errors } = await open();
+  await signIn(page, 'admin@regulator.example');
+  await page.goto(`${BASE}/reports/matrix?kind=self_check&cadence=yearly`);
+  await hydrated(page);
+  // The legend says what the symbols mean; the province sees each city with its totals.
+  assert.ok(await page.isVisible('[data-test="matrix-legend"]'));
+  const cities = await page.$$eval('[data-test="matrix-groups"] [data-test="group-link"]', (a) => a.map((x) => x.textContent.trim()));
+  assert.ok(cities.length >= 2, JSON.stringify(cities));
+  // An overdue cell opens that agency's list for the period.
+  const overdue = '[data-test="report-matrix"] td[data-state="overdue"] a[data-test="cell-link"]';
+  await Promise.all([page.waitForURL(/\/reports\?/), page.click(overdue)]);
+  await hydrated(page);
+  const url = new URL(page.url());
+  assert.ok(url.searchParams.get('period') && url.searchParams.get('q'), url.href);
+  const row = '[data-test="report-items"] tr[data-state="overdue"]';
+  await page.waitForSelector(row);
+  // A reminder goes out once a day.
+  await page.click(`${row} [data-test="remind"]`);
+  await page.waitForSelector('[data-test="action-done"]');
+  assert.match(await page.textContent('[data-test="action-done"]'), /提醒已发出/);
+  await page.click(`${row} [data-test="remind"]`);
+  await page.waitForSelector('[data-test="error"]');
+  assert.match(await page.textContent('[data-test="error"]'), /今天已/);
+  await page.screenshot({ path: join(SHOTS, 'matrix-to-list-reminded.png'), fullPage: true });
+  // Back to the matrix, with its filter.
+  await Promise.all([page.waitForURL(/\/reports\/matrix\?/), page.click('[data-test="back-to-matrix"]')]);
+  const back = new URL(page.url());
+  assert.equal(back.searchParams.get('kind'), 'self_check');
+  assert.equal(back.searchParams.get('cadence'), 'yearly');
+  // The one console error is the refused second reminder's 409.
+  assert.deepEqual(errors.filter((e) => !e.includes('status of 409')), []);
+  await context.close();
+});

@@ -552,6 +552,16 @@ pub struct MatrixRow {
     pub cells: Vec<MatrixCell>,
 }
 
+/// One sub-regulator's share of the matrix: its agencies (those of every regulator below it too)
+/// and how many of their cells are in each state. `regulator: None` is the agencies directly
+/// under the viewer.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MatrixGroup {
+    pub regulator: Option<OrgRef>,
+    pub agencies: u32,
+    pub totals: Vec<(StateCode, u32)>,
+}
+
 /// The regulator's agencies × the last 12 periods for one kind of report.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Matrix {
@@ -564,6 +574,12 @@ pub struct Matrix {
     pub agencies: u64,
     pub page: u64,
     pub pages: u64,
+    /// The sub-regulators directly under the viewer with their totals (before the `under` filter).
+    pub groups: Vec<MatrixGroup>,
+    /// Every regulator below the viewer, for the filter.
+    pub sub_regulators: Vec<OrgRef>,
+    /// The sub-regulator the matrix is narrowed to.
+    pub under: Option<OrgRef>,
 }
 
 /// The matrix's filters.
@@ -578,6 +594,9 @@ pub struct MatrixFilter {
     /// Keep only agencies with at least one cell in this state.
     #[serde(default)]
     pub state: String,
+    /// Keep only the agencies under this sub-regulator (its id), at any depth.
+    #[serde(default)]
+    pub under: String,
     #[serde(default)]
     pub page: String,
 }

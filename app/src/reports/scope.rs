@@ -404,6 +404,15 @@ impl ReportReader {
         self.jurisdiction_agencies().map(|c| organisation::Entity::find().filter(c))
     }
 
+    /// The regulators of a jurisdiction (the viewer's and every one below it), for grouping its
+    /// agencies by sub-regulator; `None` for other readers.
+    pub fn jurisdiction_regulators(&self) -> Option<Select<organisation::Entity>> {
+        match &self.reach {
+            Reach::Regulators(ids) => Some(organisation::Entity::find().filter(organisation::Column::Id.is_in(ids.clone()))),
+            _ => None,
+        }
+    }
+
     /// The agencies a regulator's matrix lists (organisation rows); `None` for other readers.
     pub fn jurisdiction_agencies(&self) -> Option<Condition> {
         match &self.reach {

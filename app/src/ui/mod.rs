@@ -40,35 +40,34 @@ pub fn Layout(#[prop(optional)] page: Option<NavPage>, children: ChildrenFn) -> 
     let frame: FrameResource = Resource::new(|| (), |_| get_frame());
     provide_context(frame);
     let children = StoredValue::new(children);
+    // One boundary for the header and the content, both after the frame: a second boundary
+    // waiting on the same resource beside the first made the renderer's lost wake-ups (see
+    // `retry_stalled_render`) frequent. A Suspend, not a closure returning one: Suspense would call
+    // a closure again for each pass, making the page's resources anew (a hydration mismatch).
     view! {
         <Suspense fallback=|| view! { <header class="topbar"></header> }>
-            {move || Suspend::new(async move {
-                match frame.await {
+            {Suspend::new(async move {
+                let frame = frame.await;
+                let allowed = match (page, &frame) {
+                    (Some(p), Ok(Frame { viewer: Some(v), nav, .. })) => v.must_change_password || nav.contains(&p),
+                    // Not signed in (the server sends such requests to sign-in) or no module asked.
+                    _ => true,
+                };
+                let header = match frame {
                     Ok(f) => view! { <Header frame=f/> }.into_any(),
                     Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                };
+                let content = if allowed {
+                    children.with_value(|c| c()).into_any()
+                } else {
+                    view! { <Refusal/> }.into_any()
+                };
+                view! {
+                    {header}
+                    <main class="content"><notice::NoticeView/>{content}</main>
                 }
             })}
         </Suspense>
-        <main class="content">
-            <notice::NoticeView/>
-            // A Suspend, not a closure returning one: Suspense would call a closure again for each
-            // pass over its children, making the page's resources anew (a hydration mismatch).
-            // The frame does not change under a page.
-            <Suspense fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
-                {Suspend::new(async move {
-                    let allowed = match (page, frame.await) {
-                        (Some(p), Ok(Frame { viewer: Some(v), nav, .. })) => v.must_change_password || nav.contains(&p),
-                        // Not signed in (the server sends such requests to sign-in) or no module asked.
-                        _ => true,
-                    };
-                    if allowed {
-                        children.with_value(|c| c()).into_any()
-                    } else {
-                        view! { <Refusal/> }.into_any()
-                    }
-                })}
-            </Suspense>
-        </main>
     }
 }
 

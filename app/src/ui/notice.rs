@@ -67,7 +67,14 @@ where
     Effect::new(move |_| {
         let Some(done) = action.value().with(|v| match v {
             Some(Ok(out)) => Some(done(out)),
-            _ => None,
+            // A refusal says its own words; an earlier success's message would contradict it.
+            Some(Err(_)) => {
+                if let Some(n) = notices {
+                    n.0.set(None);
+                }
+                None
+            }
+            None => None,
         }) else {
             return;
         };

@@ -1176,3 +1176,44 @@ async fn a_too_large_figure_is_refused_naming_its_field() {
         }
     }
 }
+
+#[tokio::test]
+async fn the_province_sees_each_city_with_its_totals_and_narrows_to_one() {
+    for b in backends() {
+        let app = spawn(b).await;
+        let province = app.signed_in("admin@regulator.example").await;
+        let (status, m) = app.get_json(&province, "/api/report_matrix?filter[kind]=self_check").await;
+        assert_eq!(status, 200, "{m}");
+        let groups = m["groups"].as_array().expect("groups");
+        let named: Vec<&str> = groups.iter().filter_map(|g| g["regulator"]["name"].as_str()).collect();
+        let east = common::world::name_of("east-regulator");
+        let west = common::world::name_of("west-regulator");
+        assert!(named.contains(&east) && named.contains(&west), "{b:?}: {named:?}");
+        // Each agency is counted in exactly one group.
+        let counted: u64 = groups.iter().map(|g| g["agencies"].as_u64().expect("n")).sum();
+        assert_eq!(Some(counted), m["agencies"].as_u64(), "{m}");
+        // Narrowed to the east city: its agencies only, and the city named.
+        let east_id = m["sub_regulators"]
+            .as_array()
+            .expect("subs")
+            .iter()
+            .find(|r| r["name"] == east)
+            .and_then(|r| r["id"].as_str())
+            .expect("east listed")
+            .to_string();
+        let east_group = groups.iter().find(|g| g["regulator"]["name"] == east).expect("east group");
+        let (status, narrowed) = app
+            .get_json(&province, &format!("/api/report_matrix?filter[kind]=self_check&filter[under]={east_id}"))
+            .await;
+        assert_eq!(status, 200, "{narrowed}");
+        assert_eq!(narrowed["agencies"], east_group["agencies"], "{narrowed}");
+        assert_eq!(narrowed["under"]["name"], east, "{narrowed}");
+        // The city sees its own agencies and no grouping above it; a regulator not below is refused.
+        let city = app.signed_in("admin@east-regulator.example").await;
+        let (status, own) =
+            app.get_json(&city, &format!("/api/report_matrix?filter[kind]=self_check&filter[under]={east_id}")).await;
+        assert_eq!(status, 422, "{b:?}: its own id is not below it: {own}");
+        let (status, bad) = app.get_json(&province, "/api/report_matrix?filter[under]=not-an-id").await;
+        assert_eq!(status, 422, "{bad}");
+    }
+}

@@ -7,13 +7,14 @@ fn matrix_filter(q: &leptos_router::params::ParamsMap) -> MatrixFilter {
         cadence: q.get("cadence").unwrap_or_default(),
         q: q.get("q").unwrap_or_default(),
         state: q.get("state").unwrap_or_default(),
+        under: q.get("under").unwrap_or_default(),
         page: q.get("page").unwrap_or_default(),
     }
 }
 
 fn matrix_query(f: &MatrixFilter, page: Option<u64>) -> String {
     let mut parts = Vec::new();
-    for (k, v) in [("kind", &f.kind), ("cadence", &f.cadence), ("q", &f.q), ("state", &f.state)] {
+    for (k, v) in [("kind", &f.kind), ("cadence", &f.cadence), ("q", &f.q), ("state", &f.state), ("under", &f.under)] {
         if !v.trim().is_empty() {
             parts.push(format!("{k}={}", encode_query(v.trim())));
         }
@@ -33,6 +34,53 @@ fn list_link(agency: &str, period: Option<(ReportKind, Period)>, back: &str) -> 
     }
     link.push_str(&format!("&matrix={}", encode_query(back)));
     link
+}
+
+/// The states a sub-regulator's row counts, worst first.
+const GROUP_STATES: [StateCode; 6] = [
+    StateCode::Overdue,
+    StateCode::Returned,
+    StateCode::Due,
+    StateCode::Submitted,
+    StateCode::AcceptedLate,
+    StateCode::Accepted,
+];
+
+/// Each sub-regulator directly under the viewer with its agencies' totals; a name narrows the
+/// matrix to it (keeping the other filters).
+#[component]
+fn Groups(groups: Vec<MatrixGroup>, filter: MatrixFilter) -> impl IntoView {
+    let locale = use_locale();
+    view! {
+        <h2>{t(Msg::BySubRegulator)}</h2>
+        <div class="table-wrap"><table class="table" data-test="matrix-groups">
+            <thead><tr>
+                <th>{t(Msg::SubRegulator)}</th><th class="num">{t(Msg::AgencyCount)}</th>
+                {GROUP_STATES.iter().map(|s| view! { <th class="num"><span class=format!("state st-{}", s.code())>{s.label().text(locale)}</span></th> }).collect_view()}
+            </tr></thead>
+            <tbody>
+                {groups.into_iter().map(|g| {
+                    let name = match &g.regulator {
+                        Some(r) => {
+                            let f = MatrixFilter { under: r.id.to_string(), page: String::new(), ..filter.clone() };
+                            view! { <a href=format!("/reports/matrix?{}", matrix_query(&f, None)) data-test="group-link">{r.name.clone()}</a> }.into_any()
+                        }
+                        None => view! { <span class="muted">{t(Msg::DirectlyUnderYou)}</span> }.into_any(),
+                    };
+                    view! {
+                        <tr data-group=g.regulator.as_ref().map(|r| r.name.clone()).unwrap_or_default()>
+                            <th>{name}</th>
+                            <td class="num">{g.agencies}</td>
+                            {GROUP_STATES.iter().map(|s| {
+                                let n = g.totals.iter().find(|(c, _)| c == s).map(|(_, n)| *n).unwrap_or(0);
+                                view! { <td class="num">{n}</td> }
+                            }).collect_view()}
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table></div>
+    }
 }
 
 /// What the cell symbols mean.
@@ -134,6 +182,25 @@ pub fn MatrixPage() -> impl IntoView {
             <FilterSelect label=Msg::ReportKindLabel name="kind" choices=ReportKind::choices() current=Signal::derive(move || filter.get().kind)/>
             <FilterSelect label=Msg::CadenceLabel name="cadence" all=Msg::UsualCadence choices=Cadence::choices() current=Signal::derive(move || filter.get().cadence)/>
             <FilterSelect label=Msg::State name="state" all=Msg::AllStates choices=StateCode::choices() current=Signal::derive(move || filter.get().state)/>
+            // The sub-regulators come with the matrix (a province has its cities, a city none).
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let subs = matrix.await.map(|m| m.sub_regulators).unwrap_or_default();
+                    let current = filter.get_untracked().under;
+                    (!subs.is_empty()).then(|| view! {
+                        <label><span>{t(Msg::SubRegulator)}</span>
+                            <select name="under" data-test="matrix-under-select">
+                                <option value="">{t(Msg::AllSubRegulators)}</option>
+                                {subs.into_iter().map(|r| {
+                                    let id = r.id.to_string();
+                                    let selected = id == current;
+                                    view! { <option value=id selected=selected>{r.name}</option> }
+                                }).collect_view()}
+                            </select>
+                        </label>
+                    })
+                })}
+            </Suspense>
             <label><span>{t(Msg::Search)}</span><input type="search" name="q" value=move || filter.get().q/></label>
             <div class="form-actions">
                 <button type="submit">{t(Msg::Filter)}</button>
@@ -149,7 +216,16 @@ pub fn MatrixPage() -> impl IntoView {
                     Ok(m) => {
                         let f = filter.get_untracked();
                         let (page, pages, agencies) = (m.page, m.pages, m.agencies);
+                        // The grouping shows only where there is more than one branch to compare.
+                        let groups = (m.groups.len() > 1 || m.groups.iter().any(|g| g.regulator.is_some())).then(|| m.groups.clone());
+                        let under = m.under.clone();
+                        let all = MatrixFilter { under: String::new(), page: String::new(), ..f.clone() };
                         view! {
+                            {(under.is_none()).then(|| groups.map(|g| view! { <Groups groups=g filter=f.clone()/> }))}
+                            {under.map(|u| view! {
+                                <p class="notice" data-test="matrix-under">{t(Msg::ShowingUnder)}" "<strong>{u.name}</strong>" · "
+                                    <a href=format!("/reports/matrix?{}", matrix_query(&all, None))>{t(Msg::ShowAll)}</a></p>
+                            })}
                             <p class="muted" data-test="matrix-count">{agencies}" "{t(Msg::AgenciesShown)}</p>
                             <Legend/>
                             <MatrixTable m back=matrix_query(&f, (page > 1).then_some(page))/>

@@ -10,8 +10,9 @@ use uuid::Uuid;
 
 use super::{
     api::{CreateObligation, EndObligation, RemindOverdue, ReviewSubmission},
-    Cadence, Conclusion, Decision, ItemFilter, Matrix, MatrixFilter, ObligationChoices, ObligationRow, Period,
-    PeriodItem, PeriodState, ReportKind, Severities, StateCode, SubmissionView, SubmitForm, Summary, VersionView,
+    Cadence, Conclusion, Decision, ItemFilter, Matrix, MatrixFilter, MatrixGroup, ObligationChoices, ObligationRow,
+    Period, PeriodItem, PeriodState, ReportKind, Severities, StateCode, SubmissionView, SubmitForm, Summary,
+    VersionView,
 };
 use crate::{
     error::AppError,

@@ -27,12 +27,23 @@ pub async fn matrix(
         .await?;
     let needle = filter.q.trim().to_lowercase();
     let wanted = StateCode::parse(filter.state.trim());
-    let listed: Vec<&MatrixRow> = grid
+    let tree = Tree { viewer: actor.organisation_id, grid: &grid };
+    let under = match filter.under.trim() {
+        "" => None,
+        raw => {
+            let id = Uuid::parse_str(raw).ok().filter(|id| *id != actor.organisation_id && tree.name(*id).is_some());
+            Some(id.ok_or(invalid("under", Msg::ErrNotSubRegulator))?)
+        }
+    };
+    let matching: Vec<&MatrixRow> = grid
         .rows
         .iter()
         .filter(|r| needle.is_empty() || r.agency.name.to_lowercase().contains(&needle))
         .filter(|r| wanted.is_none_or(|w| r.cells.iter().any(|c| c.state == Some(w))))
         .collect();
+    let groups = tree.groups(&matching);
+    let listed: Vec<&MatrixRow> =
+        matching.into_iter().filter(|r| under.is_none_or(|u| tree.is_under(r.agency.id, u))).collect();
     let mut totals: Vec<BTreeMap<StateCode, u32>> = vec![BTreeMap::new(); grid.periods.len()];
     for r in &listed {
         for (i, c) in r.cells.iter().enumerate() {
@@ -55,7 +66,80 @@ pub async fn matrix(
         agencies: count,
         page,
         pages,
+        groups,
+        sub_regulators: tree.below(),
+        under: under.and_then(|id| tree.name(id).map(|name| OrgRef { id, name })),
     })
+}
+
+/// The jurisdiction's tree as the grid knows it: which regulator each agency sits under, and
+/// each regulator's parent.
+struct Tree<'a> {
+    viewer: Uuid,
+    grid: &'a MatrixGrid,
+}
+
+impl Tree<'_> {
+    fn name(&self, id: Uuid) -> Option<String> {
+        self.grid.regulators.get(&id).map(|(name, _)| name.clone())
+    }
+
+    /// The regulators from the agency's own up to (not including) the viewer, nearest first.
+    fn chain(&self, agency: Uuid) -> Vec<Uuid> {
+        let mut out = Vec::new();
+        let mut at = self.grid.regulator_of.get(&agency).copied();
+        while let Some(id) = at.filter(|id| *id != self.viewer && !out.contains(id)) {
+            out.push(id);
+            at = self.grid.regulators.get(&id).and_then(|(_, parent)| *parent);
+        }
+        out
+    }
+
+    fn is_under(&self, agency: Uuid, regulator: Uuid) -> bool {
+        self.chain(agency).contains(&regulator)
+    }
+
+    /// Every regulator below the viewer, by name.
+    fn below(&self) -> Vec<OrgRef> {
+        let mut out: Vec<OrgRef> = self
+            .grid
+            .regulators
+            .iter()
+            .filter(|(id, _)| **id != self.viewer)
+            .map(|(id, (name, _))| OrgRef { id: *id, name: name.clone() })
+            .collect();
+        out.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+        out
+    }
+
+    /// The agencies of `rows` by the sub-regulator directly under the viewer they sit under (the
+    /// ones directly under the viewer last), with each group's cells counted by state.
+    fn groups(&self, rows: &[&MatrixRow]) -> Vec<MatrixGroup> {
+        let mut by: BTreeMap<Option<Uuid>, (u32, BTreeMap<StateCode, u32>)> = BTreeMap::new();
+        for r in rows {
+            let top = self.chain(r.agency.id).last().copied();
+            let (agencies, totals) = by.entry(top).or_default();
+            *agencies += 1;
+            for s in r.cells.iter().filter_map(|c| c.state) {
+                *totals.entry(s).or_default() += 1;
+            }
+        }
+        let mut out: Vec<MatrixGroup> = by
+            .into_iter()
+            .map(|(id, (agencies, totals))| MatrixGroup {
+                regulator: id.map(|id| OrgRef { id, name: self.name(id).unwrap_or_default() }),
+                agencies,
+                totals: totals.into_iter().collect(),
+            })
+            .collect();
+        out.sort_by(|a, b| match (&a.regulator, &b.regulator) {
+            (Some(x), Some(y)) => x.name.cmp(&y.name),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => std::cmp::Ordering::Equal,
+        });
+        out
+    }
 }
 
 /// Every agency of a jurisdiction × the last 12 ended periods of one kind and cadence, with
@@ -64,6 +148,10 @@ pub struct MatrixGrid {
     periods: Vec<Period>,
     /// By agency name.
     rows: Vec<MatrixRow>,
+    /// Each agency's own regulator.
+    regulator_of: HashMap<Uuid, Uuid>,
+    /// The jurisdiction's regulators: name and parent.
+    regulators: HashMap<Uuid, (String, Option<Uuid>)>,
 }
 
 /// The grid in one query: obligations × periods × submissions aggregated per agency and period
@@ -111,17 +199,33 @@ async fn matrix_grid(
         .to_owned();
     // Two queries merged here rather than one outer join: SQLite would rescan the grouped cells
     // once per agency (no index on a materialised subquery), seconds at 2,000 agencies.
-    let agencies: Vec<(Uuid, String)> = reader
+    let agencies: Vec<(Uuid, String, Option<Uuid>)> = reader
         .agencies()
         .ok_or(ServiceError::Forbidden)?
         .select_only()
         .column(organisation::Column::Id)
         .column(organisation::Column::Name)
+        .column(organisation::Column::RegulatorId)
         .order_by_asc(organisation::Column::Name)
         .order_by_asc(organisation::Column::Id)
         .into_tuple()
         .all(db)
         .await?;
+    let regulators: HashMap<Uuid, (String, Option<Uuid>)> = reader
+        .jurisdiction_regulators()
+        .ok_or(ServiceError::Forbidden)?
+        .select_only()
+        .column(organisation::Column::Id)
+        .column(organisation::Column::Name)
+        .column(organisation::Column::RegulatorId)
+        .into_tuple::<(Uuid, String, Option<Uuid>)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|(id, name, parent)| (id, (name, parent)))
+        .collect();
+    let regulator_of: HashMap<Uuid, Uuid> =
+        agencies.iter().filter_map(|(id, _, regulator)| regulator.map(|r| (*id, r))).collect();
     let empty = vec![MatrixCell { state: None, count: 0, submission_id: None }; periods.len()];
     let mut cells: HashMap<Uuid, Vec<MatrixCell>> = HashMap::new();
     if !due_days.is_empty() {
@@ -150,12 +254,12 @@ async fn matrix_grid(
     }
     let rows = agencies
         .into_iter()
-        .map(|(id, name)| MatrixRow {
+        .map(|(id, name, _)| MatrixRow {
             cells: cells.remove(&id).unwrap_or_else(|| empty.clone()),
             agency: OrgRef { id, name },
         })
         .collect();
-    Ok(MatrixGrid { periods, rows })
+    Ok(MatrixGrid { periods, rows, regulator_of, regulators })
 }
 
 /// One slot per (period, due day in use): the period's index in the matrix, its first day, the

@@ -20,7 +20,7 @@ use uuid::Uuid;
 use super::{
     entity::{file, obligation, period, reminder, review, submission, version},
     rules::{self, SubmissionFacts},
-    Cadence, Decision, FileView, ItemFilter, Matrix, MatrixCell, MatrixFilter, MatrixRow, ObligationChoices,
+    Cadence, Decision, FileView, ItemFilter, Matrix, MatrixCell, MatrixFilter, MatrixGroup, MatrixRow, ObligationChoices,
     ObligationInput, ObligationRow, OrgRef, Period, PeriodItem, ReportKind, ReportPanelData, ReportWork, ReviewView,
     StateCode, SubmissionFilter, SubmissionPage, SubmissionRow, SubmissionStatus, SubmissionView, SubmitForm, Summary,
     VersionView,

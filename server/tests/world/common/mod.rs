@@ -99,6 +99,10 @@ pub async fn spawn(backend: Backend) -> TestApp {
 }
 
 pub async fn spawn_with(backend: Backend, opts: Options) -> TestApp {
+    // PORTAL_TEST_LOG=warn (a tracing filter) shows the servers' own log, e.g. stalled renders.
+    if let Ok(filter) = std::env::var("PORTAL_TEST_LOG") {
+        let _ = tracing_subscriber::fmt().with_env_filter(filter).with_test_writer().try_init();
+    }
     let (db, url) = fresh_db(backend).await;
     let clock = Arc::new(ManualClock::new(datetime!(2026-11-25 02:00 UTC)));
     if opts.world {
