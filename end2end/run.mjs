@@ -84,6 +84,8 @@ test('a demo account flagged must-change is held on the password page until it c
   await Promise.all([page.waitForNavigation(), page.click('[data-test="change-password"]')]);
   assert.match(await page.textContent('[data-test="flash"]'), /新密码：.*太容易被猜到/);
   assert.equal(new URL(page.url()).search, '', 'no error code in the address');
+  // The field it was refused for is marked, and only it.
+  assert.deepEqual(await page.$$eval('[aria-invalid="true"]', (els) => els.map((e) => e.name)), ['new']);
 
   const strong = 'amber-lantern-rides-47-north';
   await page.fill('input[name="current"]', PASSWORD);

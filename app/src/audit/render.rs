@@ -96,11 +96,90 @@ fn labels(locale: Locale) -> HashMap<&'static str, &'static str> {
     m
 }
 
+/// The fixed words of the summaries the services write, in Chinese (longest first, so a phrase is
+/// taken before a word inside it). A word is replaced only where it stands as a word.
+const ZH_WORDS: &[(&str, &str)] = &[
+    ("password changed (required change done); other sessions ended", "密码已修改（完成了必须的修改）；其他会话已结束"),
+    ("password changed; other sessions ended", "密码已修改；其他会话已结束"),
+    ("too many sign-in attempts from this address", "该地址登录尝试过多"),
+    ("joined through an invitation link", "通过邀请链接加入"),
+    ("first administrator of", "首位管理员，所属机构"),
+    ("(the agency moved)", "（机关已调整隶属）"),
+    ("account locked until", "账户锁定至"),
+    ("last period owed", "最后应报期"),
+    ("link valid until", "链接有效期至"),
+    ("wrong password", "密码错误"),
+    ("overdue since", "逾期自"),
+    ("lockout until", "锁定至"),
+    ("reminded of", "催报"),
+    ("signed out", "退出登录"),
+    ("signed in", "登录成功"),
+    ("time zone", "时区"),
+    ("API token", "API 令牌"),
+    ("consecutive", "次连续"),
+    ("failures", "次失败"),
+    ("language", "语言"),
+    ("receiver", "接收单位"),
+    ("regulator", "监管单位"),
+    ("revoked", "已吊销"),
+    ("lifted", "已解除"),
+    ("lockout", "锁定"),
+    ("subtype", "子类型"),
+    ("reason", "原因"),
+    ("ended", "已终止"),
+    ("roles", "角色"),
+    ("after", "之后"),
+    ("until", "至"),
+    ("name", "姓名"),
+    ("kind", "类型"),
+    ("days", "天"),
+    ("(none)", "（无）"),
+    ("websites", "网站"),
+    ("as", "担任"),
+    ("to", "至"),
+    ("for", "为期"),
+    ("by", "操作方"),
+];
+
+/// Replaces each of `words` where it stands as a word (no ASCII letter or digit on either side).
+fn replace_words(text: &str, words: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    'scan: while !rest.is_empty() {
+        let before = out.chars().last();
+        for (from, to) in words {
+            if let Some(after) = rest.strip_prefix(from) {
+                let bounded = |c: Option<char>| c.is_none_or(|c| !c.is_ascii_alphanumeric());
+                if bounded(before) && bounded(after.chars().next()) {
+                    out.push_str(to);
+                    rest = after;
+                    continue 'scan;
+                }
+            }
+        }
+        let c = rest.chars().next().unwrap_or_default();
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
 /// The summary with the codes in it given as labels: `roles: staff → staff, security_officer`
 /// reads `roles: 工作人员 → 工作人员, 安全负责人`. In English only `snake_case` codes change (a
 /// plain English word that is also a code reads the same either way).
 pub fn summary(summary: &str, locale: Locale) -> String {
     let labels = labels(locale);
+    if locale != Locale::Zh {
+        return codes_to_labels(summary, locale, &labels);
+    }
+    // The fixed phrases first (their words are not codes), then the codes (`active` is a state
+    // before it is a word), then the single words left.
+    let (phrases, words): (Vec<_>, Vec<_>) = ZH_WORDS.iter().copied().partition(|(from, _)| from.contains(' '));
+    let phrased = replace_words(summary, &phrases);
+    replace_words(&codes_to_labels(&phrased, locale, &labels), &words)
+}
+
+fn codes_to_labels(summary: &str, locale: Locale, labels: &HashMap<&'static str, &'static str>) -> String {
     let mut out = String::with_capacity(summary.len());
     let mut word = String::new();
     let flush = |word: &mut String, out: &mut String| {
@@ -134,7 +213,7 @@ mod tests {
     #[test]
     fn codes_in_a_summary_read_as_labels() {
         assert_eq!(summary("roles: staff → staff, security_officer", Locale::Zh), format!(
-            "roles: {} → {}, {}",
+            "角色: {} → {}, {}",
             Role::Staff.label().text(Locale::Zh),
             Role::Staff.label().text(Locale::Zh),
             Role::SecurityOfficer.label().text(Locale::Zh)
@@ -143,6 +222,11 @@ mod tests {
         // English keeps plain words; snake_case codes become labels.
         assert_eq!(summary("invited → active", Locale::En), "invited → active");
         assert!(!summary("roles: org_admin", Locale::En).contains("org_admin"));
+        // The fixed words read in Chinese, as words only (not inside a name or an address).
+        assert_eq!(summary("signed in", Locale::Zh), "登录成功");
+        assert_eq!(summary("password changed; other sessions ended", Locale::Zh), "密码已修改；其他会话已结束");
+        assert_eq!(summary("time zone: UTC → Asia/Shanghai", Locale::Zh), "时区: UTC → Asia/Shanghai");
+        assert_eq!(summary("name=rename; roles=viewer", Locale::Zh), format!("姓名=rename; 角色={}", Role::Viewer.label().text(Locale::Zh)));
     }
 
     #[test]

@@ -55,15 +55,20 @@ pub async fn create_api_token(name: String, days: String) -> Result<String, AppE
             ok: true,
             text: crate::i18n::Msg::TokenCreated.text(locale).into(),
             secret: Some(secret.clone()),
+            field: None,
         },
         |c| async move { super::tokens::create(&c.state.db, &c.acting(), &name, &days).await },
     )
     .await
 }
 
+/// What revoking a token says.
+pub fn revoked(_: &()) -> crate::ui::notice::Done {
+    crate::ui::notice::Done::here(crate::i18n::Msg::TokenRevoked)
+}
+
 #[server(endpoint = "revoke_api_token")]
 pub async fn revoke_api_token(id: uuid::Uuid) -> Result<(), AppError> {
     use crate::ui::form::serve_done;
-    serve_done(crate::ui::notice::saved, |c| async move { super::tokens::revoke(&c.state.db, &c.acting(), id).await })
-        .await
+    serve_done(revoked, |c| async move { super::tokens::revoke(&c.state.db, &c.acting(), id).await }).await
 }

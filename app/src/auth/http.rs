@@ -106,7 +106,8 @@ async fn account_form_refused(session: &Session, meta: &RequestMeta, e: ServiceE
                 }
                 None => first.msg.text(locale).to_string(),
             };
-            flash::set(session, Flash { ok: false, text, secret: None }).await;
+            let field = Some(first.field.to_string());
+            flash::set(session, Flash { ok: false, text, secret: None, field }).await;
             Redirect::to("/account/password").into_response()
         }
         None => internal(meta, e, locale),
@@ -208,7 +209,7 @@ pub async fn sign_in(
 
 /// A refused sign-in's message, shown once by the sign-in page.
 fn refusal(text: String) -> Flash {
-    Flash { ok: false, text, secret: None }
+    Flash { ok: false, text, secret: None, field: None }
 }
 
 pub fn urlencode(s: &str) -> String {
@@ -284,7 +285,7 @@ pub async fn change_password(
             if let Err(e) = session.insert(AUTH_KEY, auth).await {
                 return internal(&meta, ServiceError::Internal(format!("session: {e}")), locale);
             }
-            flash::set(&session, Flash { ok: true, text: Msg::PasswordChanged.text(locale).into(), secret: None })
+            flash::set(&session, Flash { ok: true, text: Msg::PasswordChanged.text(locale).into(), secret: None, field: None })
                 .await;
             Redirect::to("/").into_response()
         }
@@ -387,7 +388,7 @@ pub async fn set_preferences(
     let zone = form.map(|Form(f)| f.time_zone).unwrap_or_default();
     match service::set_time_zone(&state.db, &Acting { actor: &actor, meta: &meta, now: state.clock.now() }, &zone).await {
         Ok(()) => {
-            flash::set(&session, Flash { ok: true, text: Msg::PreferencesSaved.text(locale).into(), secret: None })
+            flash::set(&session, Flash { ok: true, text: Msg::PreferencesSaved.text(locale).into(), secret: None, field: None })
                 .await;
             Redirect::to("/account/password").into_response()
         }

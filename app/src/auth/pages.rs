@@ -84,22 +84,31 @@ pub fn PasswordPage() -> impl IntoView {
                 })
             })}
         </Suspense>
-        <form method="post" action="/account/password" class="card stack narrow">
-            <label>
-                <span>{t(Msg::CurrentPassword)}</span>
-                <input type="password" name="current" autocomplete="current-password" required/>
-            </label>
-            <label>
-                <span>{t(Msg::NewPassword)}</span>
-                <input type="password" name="new" autocomplete="new-password" required minlength="12" maxlength="128"/>
-                <small class="muted">{t(Msg::PasswordRules)}</small>
-            </label>
-            <label>
-                <span>{t(Msg::ConfirmPassword)}</span>
-                <input type="password" name="confirm" autocomplete="new-password" required minlength="12" maxlength="128"/>
-            </label>
-            <button type="submit" class="primary" data-test="change-password">{t(Msg::Save)}</button>
-        </form>
+        // In the frame's boundary: a refused post comes back with its field marked.
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let refused = frame.await.ok().and_then(|f| f.flash).filter(|f| !f.ok).and_then(|f| f.field);
+                let mark = move |name: &str| (refused.as_deref() == Some(name)).then_some("true");
+                view! {
+                    <form method="post" action="/account/password" class="card stack narrow">
+                        <label>
+                            <span>{t(Msg::CurrentPassword)}</span>
+                            <input type="password" name="current" autocomplete="current-password" required aria-invalid=mark("current")/>
+                        </label>
+                        <label>
+                            <span>{t(Msg::NewPassword)}</span>
+                            <input type="password" name="new" autocomplete="new-password" required minlength="12" maxlength="128" aria-invalid=mark("new")/>
+                            <small class="muted">{t(Msg::PasswordRules)}</small>
+                        </label>
+                        <label>
+                            <span>{t(Msg::ConfirmPassword)}</span>
+                            <input type="password" name="confirm" autocomplete="new-password" required minlength="12" maxlength="128" aria-invalid=mark("confirm")/>
+                        </label>
+                        <button type="submit" class="primary" data-test="change-password">{t(Msg::Save)}</button>
+                    </form>
+                }
+            })}
+        </Suspense>
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 frame.await.ok().and_then(|f| f.viewer).filter(|v| !v.must_change_password).map(|v| view! {
@@ -132,6 +141,7 @@ pub fn TokensPage() -> impl IntoView {
     use leptos::form::ActionForm;
     let create = ServerAction::<CreateApiToken>::new();
     let revoke = ServerAction::<RevokeApiToken>::new();
+    crate::ui::notice::when_done(revoke, None, super::api::revoked);
     let tokens =
         Resource::new(move || (create.version().get(), revoke.version().get()), |_| super::api::list_api_tokens());
     view! {

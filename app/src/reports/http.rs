@@ -433,7 +433,7 @@ pub async fn submit_form(
             if json {
                 (status, axum::Json(serde_json::json!({ "field": field, "message": message }))).into_response()
             } else {
-                flash::set(&session, crate::ui::Flash { ok: false, text: message, secret: None }).await;
+                flash::set(&session, crate::ui::Flash { ok: false, text: message, secret: None, field: None }).await;
                 // Without JavaScript the browser shows the form afresh: it gets back what was typed.
                 if let Some(form) = typed.get("obligation_id").cloned() {
                     // Only the form's own fields, each already within its limit, go into the session.
@@ -456,7 +456,7 @@ pub async fn submit_form(
 }
 
 fn saved(locale: Locale) -> crate::ui::Flash {
-    crate::ui::Flash { ok: true, text: Msg::ReportSubmittedFlash.text(locale).into(), secret: None }
+    crate::ui::Flash { ok: true, text: Msg::ReportSubmittedFlash.text(locale).into(), secret: None, field: None }
 }
 
 /// A header value for `Content-Disposition` that keeps non-ASCII names (RFC 6266 / 5987).

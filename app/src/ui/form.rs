@@ -74,7 +74,7 @@ async fn finish_to<T>(
         let locale = viewer_locale();
         let (message, go) = match &result {
             Ok(v) => on_ok(v, locale),
-            Err(e) => (Flash { ok: false, text: e.message(locale), secret: None }, None),
+            Err(e) => (Flash { ok: false, text: e.message(locale), secret: None, field: None }, None),
         };
         if let Ok(session) = leptos_axum::extract::<Session>().await {
             flash::set(&session, message).await;
@@ -134,7 +134,7 @@ where
 {
     finish_to(run(work).await, |v, locale| {
         let Done { said, go } = done(v);
-        (Flash { ok: true, text: said.text(locale).into(), secret: None }, go)
+        (Flash { ok: true, text: said.text(locale).into(), secret: None, field: None }, go)
     })
     .await
 }

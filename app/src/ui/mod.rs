@@ -27,6 +27,9 @@ pub struct Flash {
     pub ok: bool,
     pub text: String,
     pub secret: Option<String>,
+    /// The field a refused plain form was refused for: the form shown again marks it.
+    #[serde(default)]
+    pub field: Option<String>,
 }
 
 pub type FrameResource = Resource<Result<Frame, AppError>>;

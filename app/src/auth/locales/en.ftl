@@ -39,3 +39,4 @@ Revoke = Revoke
 Revoked = Revoked
 NoTokens = You have no API tokens.
 ErrTokenDays = The lifetime must be 1 to 366 days.
+TokenRevoked = The token was revoked: requests with it are refused from now on.

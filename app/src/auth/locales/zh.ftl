@@ -39,3 +39,4 @@ Revoke = 吊销
 Revoked = 已吊销
 NoTokens = 您还没有 API 令牌。
 ErrTokenDays = 有效天数应为 1 到 366。
+TokenRevoked = 令牌已吊销：此后使用它的请求将被拒绝。

@@ -23,6 +23,7 @@ fn otp_flash(otp: &OneTimePassword, locale: crate::i18n::Locale) -> Flash {
         ok: true,
         text: format!("{} {}", Msg::OneTimePasswordIntro.text(locale), otp.email),
         secret: Some(otp.password.clone()),
+        field: None,
     }
 }
 
@@ -193,7 +194,7 @@ pub async fn reset_person_password(id: Uuid) -> Result<OneTimePassword, AppError
     serve_form_then(
         |otp: &OneTimePassword, l| {
             let text = format!("{} {}", Msg::PasswordResetDone.text(l), otp.email);
-            (Flash { ok: true, text, secret: Some(otp.password.clone()) }, Some("/people".into()))
+            (Flash { ok: true, text, secret: Some(otp.password.clone()), field: None }, Some("/people".into()))
         },
         |c| async move {
             let cap = crate::tenancy::scope::people_admin(&c.actor)?;
@@ -260,8 +261,13 @@ pub async fn accept_invitation(token: String, password: String, confirm: String)
         &confirm,
     )
     .await;
-    let email =
-        finish(result, |_, l| Flash { ok: true, text: Msg::InvitationAccepted.text(l).into(), secret: None }).await?;
+    let email = finish(result, |_, l| Flash {
+        ok: true,
+        text: Msg::InvitationAccepted.text(l).into(),
+        secret: None,
+        field: None,
+    })
+    .await?;
     // Both the hydrated form and a plain post land on sign-in with the address filled in.
     leptos_axum::redirect(&format!("/login?info=InvitationAccepted&email={}", crate::auth::http::urlencode(&email)));
     Ok(())

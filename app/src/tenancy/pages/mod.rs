@@ -52,6 +52,7 @@ pub fn OrganisationsPage() -> impl IntoView {
     let create_form = NodeRef::<leptos::html::Form>::new();
     reset_on_success(Signal::derive(move || matches!(create.value().get(), Some(Ok(_)))), create_form);
     let update = ServerAction::<UpdateOrganisation>::new();
+    when_done(update, None, saved);
     let orgs =
         Resource::new(move || (create.version().get(), update.version().get()), |_| super::api::list_organisations());
     let locale = use_locale();

@@ -28,11 +28,11 @@ pub fn Node(node: JurisdictionNode) -> impl IntoView {
 #[component]
 pub fn JurisdictionsPage() -> impl IntoView {
     let place = ServerAction::<PlaceInJurisdiction>::new();
+    crate::ui::notice::when_done(place, None, crate::ui::notice::saved);
     let tree = Resource::new(move || place.version().get(), |_| crate::tenancy::api::platform::load_jurisdictions());
     view! {
         <h1>{t(Msg::Jurisdictions)}</h1>
         <ActionError value=Signal::derive(move || place.value().get())/>
-        {move || matches!(place.value().get(), Some(Ok(_))).then(|| view! { <div class="notice ok" role="status"><p>{t(Msg::Saved)}</p></div> })}
         <Suspense fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
             {move || Suspend::new(async move {
                 match tree.await {

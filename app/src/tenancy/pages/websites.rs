@@ -207,6 +207,8 @@ fn WebsiteFields(w: Option<WebsiteRow>, officer: Option<Uuid>, officers: Vec<(Uu
 #[component]
 pub fn WebsitesPage() -> impl IntoView {
     let create = ServerAction::<CreateWebsite>::new();
+    let create_form = NodeRef::<leptos::html::Form>::new();
+    crate::ui::notice::when_done(create, Some(create_form), crate::ui::notice::saved);
     let list = Resource::new(
         move || create.version().get(),
         |_| crate::tenancy::api::websites::list_websites(WebsiteFilter::default()),
@@ -214,14 +216,13 @@ pub fn WebsitesPage() -> impl IntoView {
     view! {
         <h1>{t(Msg::Websites)}</h1>
         <ActionError value=Signal::derive(move || create.value().get().map(|r| r.map(|_| ())))/>
-        {move || matches!(create.value().get(), Some(Ok(_))).then(|| view! { <div class="notice ok" role="status"><p>{t(Msg::Saved)}</p></div> })}
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 match list.await {
                     Ok(l) if l.can_create => view! {
                         <details class="card" data-test="add-website">
                             <summary><h2 class="inline-h">{t(Msg::AddWebsite)}</h2></summary>
-                            <ActionForm action=create attr:class="grid-form">
+                            <ActionForm action=create node_ref=create_form attr:class="grid-form">
                                 <WebsiteFields w=None officer=None officers=l.officer_choices.clone()/>
                                 <div class="form-actions"><button type="submit" class="primary">{t(Msg::Create)}</button></div>
                             </ActionForm>
@@ -239,6 +240,7 @@ pub fn WebsitesPage() -> impl IntoView {
 pub fn WebsitePage() -> impl IntoView {
     let params = use_params_map();
     let update = ServerAction::<UpdateWebsite>::new();
+    crate::ui::notice::when_done(update, None, crate::ui::notice::saved);
     let id = move || params.with(|p| p.get("id").and_then(|s| Uuid::parse_str(&s).ok()));
     let detail = Resource::new(
         move || (id(), update.version().get()),
@@ -253,7 +255,6 @@ pub fn WebsitePage() -> impl IntoView {
     view! {
         <p><A href="/websites">{t(Msg::BackToList)}</A></p>
         <ActionError value=Signal::derive(move || update.value().get())/>
-        {move || matches!(update.value().get(), Some(Ok(_))).then(|| view! { <div class="notice ok" role="status"><p>{t(Msg::Saved)}</p></div> })}
         <Suspense fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
             {move || Suspend::new(async move {
                 match detail.await {
