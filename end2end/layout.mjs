@@ -35,6 +35,13 @@ async function check(page, who, lang, path) {
       return `${doc.scrollWidth} > ${doc.clientWidth}: ${out.slice(0, 5).join(', ')}`;
     });
     if (over) problems.push(`${who} ${lang} ${width}px ${path}: ${over}`);
+    // At a desktop's width every table fits its frame too (on a phone a wide one may scroll).
+    if (width >= 1280) {
+      const wide = await page.$$eval('.table-wrap', (frames) => frames
+        .filter((f) => f.scrollWidth > f.clientWidth + 1)
+        .map((f) => `${f.querySelector('table')?.dataset.test ?? 'table'} ${f.scrollWidth} > ${f.clientWidth}`));
+      for (const w of wide) problems.push(`${who} ${lang} ${width}px ${path}: table ${w}`);
+    }
   }
   return problems;
 }
