@@ -224,3 +224,42 @@ test('an organisation administrator adds, edits and deactivates a person, then f
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test("a page outside the viewer's modules shows only the refusal; a filter keeps only what was chosen", async () => {
+  const { context, page } = await open();
+  await signIn(page, 'staff@csp.example');
+  const res = await page.goto(`${BASE}/reports/matrix`);
+  assert.equal(res.status(), 403);
+  await hydrated(page);
+  assert.match(await page.textContent('main h1'), /无权访问/);
+  assert.equal(await page.$('[data-test="matrix-filter"]'), null, 'no filters around the refusal');
+  assert.ok(!(await page.content()).includes('页面不存在'), 'never "not found" over a refusal');
+  await page.screenshot({ path: join(SHOTS, 'refused-page.png'), fullPage: true });
+  // A filter that chose one thing reads only that in the address, with and without the wasm.
+  await page.goto(`${BASE}/reports`);
+  await hydrated(page);
+  await page.selectOption('[data-test="report-filter"] select[name="side"]', 'submit');
+  await Promise.all([page.waitForURL(/side=submit/), page.click('[data-test="report-filter"] button[type="submit"]')]);
+  assert.equal(new URL(page.url()).search, '?side=submit');
+  await context.close();
+  const plain = await open({ javaScriptEnabled: false });
+  await signIn(plain.page, 'staff@csp.example');
+  await plain.page.goto(`${BASE}/reports`);
+  await plain.page.selectOption('[data-test="report-filter"] select[name="side"]', 'submit');
+  await Promise.all([plain.page.waitForNavigation(), plain.page.click('[data-test="report-filter"] button[type="submit"]')]);
+  assert.equal(new URL(plain.page.url()).search, '?side=submit');
+  await plain.context.close();
+});
+
+test("the platform's outbox lists its mails and narrows them by state", async () => {
+  const { context, page, errors } = await open();
+  await signIn(page, 'platform@portal.example');
+  await hydrated(page);
+  const rows = await page.$$eval('[data-test="mails"] tbody tr', (r) => r.map((x) => x.dataset.state));
+  assert.ok(rows.length > 0, 'mails are listed');
+  await Promise.all([page.waitForURL(/outbox=sent/), page.click('[data-test="outbox-counts"] a[data-state="sent"]')]);
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-test="mails"] tbody tr')].every((r) => r.dataset.state === 'sent')
+    || document.querySelector('[data-test="outbox"] .empty'));
+  assert.deepEqual(errors, []);
+  await context.close();
+});
