@@ -286,11 +286,13 @@ async fn month_rows(
             wanted.push((o.id, p, o.due_day as u8));
         }
     }
-    let since = wanted.iter().map(|(_, p, _)| rules::start(*p)).min();
+    // Only the submissions of those periods: a month's periods start on at most four days (its
+    // month's, quarter's, half-year's and year's first), however many months have passed since.
+    let starts: HashSet<Date> = wanted.iter().map(|(_, p, _)| rules::start(*p)).collect();
     let mut submitted: HashMap<(Uuid, Date), submission::Model> = HashMap::new();
-    if let Some(since) = since {
+    if !starts.is_empty() {
         for q in obligations.submissions() {
-            for s in q.filter(submission::Column::PeriodStart.gte(since)).all(db).await? {
+            for s in q.filter(submission::Column::PeriodStart.is_in(starts.iter().copied())).all(db).await? {
                 submitted.insert((s.obligation_id, s.period_start), s);
             }
         }
