@@ -8,6 +8,28 @@ macro_rules! ssr {
     ($($item:item)*) => { $( #[cfg(feature = "ssr")] $item )* };
 }
 
+/// A sea-orm entity with no relations declared (the modules join by hand, through their scopes):
+/// the module, its table and the model's fields; the derives and the empty relation are the same
+/// for every table.
+#[cfg(feature = "ssr")]
+macro_rules! entity {
+    ($(#[$m:meta])* $module:ident = $table:literal { $($fields:tt)* }) => {
+        $(#[$m])*
+        pub mod $module {
+            use sea_orm::entity::prelude::*;
+
+            #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+            #[sea_orm(table_name = $table)]
+            pub struct Model { $($fields)* }
+
+            #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+            pub enum Relation {}
+
+            impl ActiveModelBehavior for ActiveModel {}
+        }
+    };
+}
+
 macro_rules! code_enum {
     ($(#[$m:meta])* $name:ident { $($variant:ident = $code:literal => $label:ident,)* }) => {
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
@@ -47,6 +69,7 @@ pub mod error;
 mod house;
 pub mod i18n;
 pub mod reports;
+pub mod rosters;
 pub mod tenancy;
 pub mod ui;
 

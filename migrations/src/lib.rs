@@ -13,6 +13,8 @@ mod m20261204_000007_job;
 mod m20261204_000008_report_period;
 mod m20261204_000009_report_period_facts;
 mod m20261204_000010_engagement_reason;
+mod m20261205_000011_report_tally;
+mod m20261205_000012_rosters;
 
 pub struct Migrator;
 
@@ -30,6 +32,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000008_report_period::Migration),
             Box::new(m20261204_000009_report_period_facts::Migration),
             Box::new(m20261204_000010_engagement_reason::Migration),
+            Box::new(m20261205_000011_report_tally::Migration),
+            Box::new(m20261205_000012_rosters::Migration),
         ]
     }
 }

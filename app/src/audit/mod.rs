@@ -66,6 +66,10 @@ actions! {
     ApiTokenCreate = "api_token_create" => ActionApiTokenCreate,
     ApiTokenRevoke = "api_token_revoke" => ActionApiTokenRevoke,
     AuditSealed = "audit_sealed" => ActionAuditSealed,
+    RosterCreate = "roster_create" => ActionRosterCreate,
+    RotationSave = "rotation_save" => ActionRotationSave,
+    OverrideAdd = "override_add" => ActionOverrideAdd,
+    SpecialCreate = "special_create" => ActionSpecialCreate,
 }
 
 /// Filters of the audit page; dates are `YYYY-MM-DD` in the viewer's time zone, both ends inclusive.

@@ -33,6 +33,11 @@ pub enum Module {
     ReportReview,
     Audit,
     Outbox,
+    /// Duty rosters: reading who is on duty and the cover; writing rotations, overrides and
+    /// special periods (an organisation's own).
+    Rosters,
+    /// Standing duty: writing handovers and status reports, offering and taking shifts.
+    Duty,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -77,6 +82,9 @@ pub const TABLE: &[(Module, Relationship, [Access; 6])] = &[
     (M::Organisations, Rel::Platform,     [N,     N,       N,    N,     N,     W]),
     (M::Jurisdictions, Rel::Platform,     [N,     N,       N,    N,     N,     W]),
     (M::Outbox,        Rel::Platform,     [N,     N,       N,    N,     N,     R]),
+    (M::Rosters,       Rel::Own,          [W,     W,       R,    R,     R,     N]),
+    (M::Rosters,       Rel::Jurisdiction, [R,     R,       R,    R,     R,     N]),
+    (M::Duty,          Rel::Own,          [W,     W,       W,    W,     N,     N]),
 ];
 
 /// The relationship an organisation of `kind` has to a module's data.
@@ -97,6 +105,13 @@ pub fn relationship(kind: OrgKind, module: Module) -> Option<Relationship> {
         (OrgKind::Regulator, M::Reports | M::ReportReview) => Some(Rel::Jurisdiction),
         (OrgKind::Csp | OrgKind::Supplier | OrgKind::Assessor | OrgKind::Platform, M::ReportReview) => None,
         (OrgKind::Platform, M::Reports) => None,
+        // Every organisation that keeps a duty desk manages its own; a regulator reads its
+        // jurisdiction's (and keeps none of its own in the portal).
+        (OrgKind::Agency | OrgKind::Csp | OrgKind::Supplier | OrgKind::Assessor, M::Rosters | M::Duty) => {
+            Some(Rel::Own)
+        }
+        (OrgKind::Regulator, M::Rosters) => Some(Rel::Jurisdiction),
+        (OrgKind::Regulator | OrgKind::Platform, M::Duty) | (OrgKind::Platform, M::Rosters) => None,
     }
 }
 

@@ -191,3 +191,31 @@ pub mod period {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+/// How many work-list rows a regulator's agencies have in one stage and period: the list's
+/// counts for a jurisdiction, summed over its regulators. Kept by database triggers on
+/// `report_period` and on an agency's move (migration 11); never written by the portal.
+pub mod tally {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "report_tally")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub regulator_id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub stage: String,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub period_start: TimeDate,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub end_on: TimeDate,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub due_on: TimeDate,
+        pub periods: i64,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

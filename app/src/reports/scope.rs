@@ -10,7 +10,7 @@ use sea_orm::{
 use time::Date;
 use uuid::Uuid;
 
-use super::entity::{file, obligation, period, review, submission, version};
+use super::entity::{file, obligation, period, review, submission, tally, version};
 use crate::{
     backend::{
         actor::Actor,
@@ -375,6 +375,15 @@ impl ReportReader {
             q = q.filter(period::Column::ObligationId.in_subquery(ids));
         }
         q
+    }
+
+    /// A jurisdiction's tally rows (its regulators' counts of work-list rows by stage and
+    /// period); `None` for other readers, whose rows are few enough to count.
+    pub fn tally(&self) -> Option<Select<tally::Entity>> {
+        match &self.reach {
+            Reach::Regulators(ids) => Some(tally::Entity::find().filter(tally::Column::RegulatorId.is_in(ids.clone()))),
+            _ => None,
+        }
     }
 
     /// The reading organisation.

@@ -14,6 +14,7 @@ mod mail;
 mod reach;
 mod relationships;
 mod reports;
+mod rosters;
 mod schema_migrations;
 mod tenancy;
 mod work_list;

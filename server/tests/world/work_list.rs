@@ -21,6 +21,43 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use serde_json::Value;
 use server::tasks::generate::{self, Plan};
 
+/// The tally (migration 11's triggers) holds exactly the grouped count of the rows: every
+/// regulator's agencies' rows by stage and period, and nothing else above zero.
+async fn tally_is_the_rows(db: &DatabaseConnection, when: &str) {
+    use sea_orm::{ConnectionTrait, Statement};
+    let read = |sql: &'static str| async move {
+        let mut rows: Vec<String> = db
+            .query_all_raw(Statement::from_string(db.get_database_backend(), sql))
+            .await
+            .expect("query")
+            .into_iter()
+            .map(|r| {
+                let id: uuid::Uuid = r.try_get("", "regulator_id").expect("regulator");
+                let stage: String = r.try_get("", "stage").expect("stage");
+                let dates: Vec<time::Date> =
+                    ["period_start", "end_on", "due_on"].iter().map(|c| r.try_get("", c).expect("date")).collect();
+                let n: i64 = r.try_get("", "n").expect("n");
+                format!("{id} {stage} {dates:?} {n}")
+            })
+            .collect();
+        rows.sort();
+        rows
+    };
+    let counted = read(
+        "SELECT o.regulator_id, p.stage, p.period_start, p.end_on, p.due_on, count(*) AS n \
+         FROM report_period p JOIN organisation o ON o.id = p.agency_id \
+         WHERE o.kind = 'agency' AND o.regulator_id IS NOT NULL \
+         GROUP BY o.regulator_id, p.stage, p.period_start, p.end_on, p.due_on",
+    )
+    .await;
+    let kept = read(
+        "SELECT regulator_id, stage, period_start, end_on, due_on, periods AS n FROM report_tally WHERE periods <> 0",
+    )
+    .await;
+    assert!(!counted.is_empty(), "{when}: rows to count");
+    assert_eq!(kept, counted, "{when}: the tally is the rows' count");
+}
+
 /// (obligation, period, state code, due date) of every period the rules give, in the list's order.
 async fn expected(db: &DatabaseConnection, today: time::Date, zone: &str) -> Vec<(String, String, String, String)> {
     let names: HashMap<uuid::Uuid, String> =
@@ -88,6 +125,7 @@ async fn the_work_list_paged_in_sql_is_the_list_the_rules_give_period_by_period(
         let plan = Plan { agencies: 30, months: 14, websites_per_agency: 1 };
         generate::generate(&db, &files, now, &plan).await.expect("generate");
         let want = expected(&db, today, zone).await;
+        tally_is_the_rows(&db, &format!("{backend:?}, generated")).await;
         assert!(want.len() > 300, "{backend:?}: several pages ({})", want.len());
         let app = common::TestApp::over(backend, db.clone(), url).await;
         let regulator = app
@@ -364,5 +402,29 @@ async fn a_period_s_row_follows_its_submission_through_return_resubmission_and_a
             .map(|r| r.agency_name)
             .collect();
         assert_eq!(names, ["示范市大数据局".to_string()].into(), "{backend:?}");
+        tally_is_the_rows(&app.db, &format!("{backend:?}, after the reviews and the rebuild")).await;
+
+        // Moved to another regulator and back: its rows' counts move with it, both ways.
+        let (regulator_id,): (Option<uuid::Uuid>,) = organisation::Entity::find_by_id(agency_id)
+            .one(&app.db)
+            .await
+            .expect("agency")
+            .map(|a| (a.regulator_id,))
+            .expect("agency");
+        let elsewhere =
+            common::id_where(&app.db, "organisation", "name", common::world::name_of("west-regulator")).await;
+        assert_ne!(Some(elsewhere), regulator_id, "{backend:?}: a move to another regulator");
+        for to in [Some(elsewhere), regulator_id] {
+            let to = to.map(|t| t.to_string()).unwrap_or_default();
+            let (status, body) = app
+                .call(
+                    &platform,
+                    "place_in_jurisdiction",
+                    &[("organisation_id", &agency_id.to_string()), ("regulator_id", &to), ("moving", "on")],
+                )
+                .await;
+            assert_eq!(status, 200, "{body}");
+            tally_is_the_rows(&app.db, &format!("{backend:?}, moved to {to}")).await;
+        }
     }
 }

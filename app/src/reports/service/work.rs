@@ -43,14 +43,20 @@ struct WorkSql {
 }
 
 impl WorkSql {
-    /// Every state with its condition, most urgent first.
+    /// Every state with its condition on the work-list rows, most urgent first.
     fn states(&self) -> Vec<(StateCode, Condition)> {
-        let stage = |s: Stage| Condition::all().add(period::Column::Stage.eq(s.code()));
-        let begun_ended = || stage(Stage::Open).add(period::Column::EndOn.lt(self.today));
+        self.states_on(period::Column::Stage, period::Column::EndOn, period::Column::DueOn)
+    }
+
+    /// Every state with its condition on a table with the rows' stage and dates (the rows
+    /// themselves, or the tally that counts them), most urgent first.
+    fn states_on<C: ColumnTrait>(&self, stage_col: C, end_on: C, due_on: C) -> Vec<(StateCode, Condition)> {
+        let stage = |s: Stage| Condition::all().add(stage_col.eq(s.code()));
+        let begun_ended = || stage(Stage::Open).add(end_on.lt(self.today));
         let mut all = vec![
-            (StateCode::NotYetDue, stage(Stage::Open).add(period::Column::EndOn.gte(self.today))),
-            (StateCode::Due, begun_ended().add(period::Column::DueOn.gte(self.today))),
-            (StateCode::Overdue, begun_ended().add(period::Column::DueOn.lt(self.today))),
+            (StateCode::NotYetDue, stage(Stage::Open).add(end_on.gte(self.today))),
+            (StateCode::Due, begun_ended().add(due_on.gte(self.today))),
+            (StateCode::Overdue, begun_ended().add(due_on.lt(self.today))),
             (StateCode::Submitted, stage(Stage::Submitted)),
             (StateCode::Returned, stage(Stage::Returned)),
             (StateCode::Accepted, stage(Stage::Accepted)),
@@ -60,10 +66,10 @@ impl WorkSql {
         all
     }
 
-    /// The severity of a row, for counting every state in one read.
-    fn severity(&self) -> sea_orm::sea_query::SimpleExpr {
+    /// The severity of a row of the list (or of the tally), for counting every state in one read.
+    fn severity_on<C: ColumnTrait>(&self, stage: C, end_on: C, due_on: C) -> sea_orm::sea_query::SimpleExpr {
         let mut case = sea_orm::sea_query::CaseStatement::new();
-        for (state, cond) in self.states() {
+        for (state, cond) in self.states_on(stage, end_on, due_on) {
             case = case.case(cond, i32::from(state.severity()));
         }
         case.finally(-1).into()
@@ -148,17 +154,34 @@ async fn work_rows(v: &Viewing<'_>, filter: &ItemFilter, want: Want) -> ServiceR
             .periods_where(narrows.then_some(|ids: &mut SelectStatement| narrow(filter, viewer, ids)))
             .filter(period::Column::PeriodStart.lte(today))
     };
-    let counts: HashMap<i32, u64> = base()
-        .select_only()
-        .column_as(sql.severity(), "severity")
-        .column_as(Expr::col(period::Column::ObligationId).count(), "rows")
-        .group_by(Expr::col("severity"))
-        .into_model::<SeverityCount>()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|c| (c.severity, c.rows as u64))
-        .collect();
+    // A jurisdiction's counts are a sum over its tally (a few hundred rows, kept by the
+    // database); only a filter that narrows the obligations, or a smaller reach, counts rows.
+    let counted = match reader.tally().filter(|_| !narrows) {
+        Some(tally) => {
+            use crate::reports::entity::tally::Column as T;
+            tally
+                .filter(T::PeriodStart.lte(today))
+                .select_only()
+                .column_as(sql.severity_on(T::Stage, T::EndOn, T::DueOn), "severity")
+                .column_as(Expr::cust("CAST(SUM(periods) AS BIGINT)"), "rows")
+                .group_by(Expr::col("severity"))
+                .into_model::<SeverityCount>()
+                .all(db)
+                .await?
+        }
+        None => {
+            use period::Column as P;
+            base()
+                .select_only()
+                .column_as(sql.severity_on(P::Stage, P::EndOn, P::DueOn), "severity")
+                .column_as(Expr::col(P::ObligationId).count(), "rows")
+                .group_by(Expr::col("severity"))
+                .into_model::<SeverityCount>()
+                .all(db)
+                .await?
+        }
+    };
+    let counts: HashMap<i32, u64> = counted.into_iter().map(|c| (c.severity, std::cmp::max(c.rows, 0) as u64)).collect();
     let wanted = |s: StateCode| want.states.is_empty() || want.states.contains(&s);
     let states: Vec<(StateCode, Condition, u64)> = sql
         .states()
