@@ -57,15 +57,18 @@ async function pagesOf(page, who) {
       add(await firstLink(page, '/engagements', '[data-test="engagements"] a[href^="/engagements/"]'));
       add(await firstLink(page, '/reports', '[data-test="open-submission"]'));
       add(await firstLink(page, '/people', '[data-test="deactivate"]'));
+      pages.push('/rosters');
+      add(await firstLink(page, '/rosters', '[data-test="desks"] a[href^="/rosters/"]'));
       break;
     case 'csp':
       pages.push('/websites', '/engagements', '/reports');
       add(await firstLink(page, '/reports', '[data-test="submit-report"]'));
       add(await firstLink(page, '/reports', '[data-test="resubmit-report"]'));
       add(await firstLink(page, '/engagements', '[data-test="end"]'));
+      pages.push('/rosters');
       break;
     case 'regulator':
-      pages.push('/websites', '/engagements', '/reports', '/reports/matrix', '/reports/matrix?cadence=yearly&kind=self_check');
+      pages.push('/websites', '/engagements', '/reports', '/reports/matrix', '/reports/matrix?cadence=yearly&kind=self_check', '/rosters');
       break;
     case 'platform':
       pages.push('/organisations', '/jurisdictions', '/people', '/audit');

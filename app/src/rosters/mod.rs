@@ -3,12 +3,19 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+pub mod api;
+pub mod pages;
 ssr! {
     pub mod entity;
     pub mod rules;
     pub mod scope;
     pub mod service;
 }
+
+/// How the default cover (outside working hours) is stored; the rules' `Hours::out_of_hours`
+/// writes it (a unit test holds the two equal).
+pub const OUT_OF_HOURS_CODE: &str =
+    "mon,tue,wed,thu,fri 00:00-08:30; mon,tue,wed,thu,fri 18:00-00:00; sat,sun 00:00-00:00";
 
 /// The longest name of a roster, rotation or special period, in characters.
 pub const MAX_NAME_CHARS: usize = 200;
@@ -65,7 +72,18 @@ pub struct RotationInput {
     /// When the rotation is on duty; empty: every hour.
     #[serde(default)]
     pub hours: String,
+    #[serde(default)]
     pub members: Vec<MemberInput>,
+}
+
+impl RotationInput {
+    /// The members a form filled in: a form offers more rows than are used, and an empty row is
+    /// no one.
+    pub fn without_blank_members(&self) -> RotationInput {
+        let mut out = self.clone();
+        out.members.retain(|m| !m.person_id.trim().is_empty());
+        out
+    }
 }
 
 /// An override as its manager types it; times are `YYYY-MM-DDTHH:MM` on the roster's wall clock.
@@ -92,7 +110,8 @@ pub struct SpecialInput {
     pub name: String,
     pub starts_at: String,
     pub ends_at: String,
-    #[serde(default)]
+    /// A form's checkbox sends `on`; the API sends a boolean.
+    #[serde(default, deserialize_with = "checkbox")]
     pub round_the_clock: bool,
     /// Hours between status reports; empty: none due.
     #[serde(default)]
@@ -152,4 +171,97 @@ pub struct OnDutyRow {
     pub backup: Vec<PersonRef>,
     /// When the people on duty next change, in the viewer's zone (none within a week).
     pub next_change: Option<String>,
+}
+
+/// A checkbox as a form sends it (`on`, or absent) or a boolean as the API sends it.
+fn checkbox<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Sent {
+        Flag(bool),
+        Text(String),
+    }
+    Ok(match Sent::deserialize(d)? {
+        Sent::Flag(b) => b,
+        Sent::Text(t) => matches!(t.as_str(), "on" | "true" | "1" | "yes"),
+    })
+}
+
+/// The desks a person sees, with who is on duty now; and whether they may set one up.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RosterList {
+    pub desks: Vec<OnDutyRow>,
+    pub can_manage: bool,
+    /// The zone a new roster takes unless another is chosen (the manager's own).
+    pub default_zone: String,
+}
+
+/// A rotation version in force, as its roster's page lists it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RotationRow {
+    pub id: Uuid,
+    pub name: String,
+    pub layer: String,
+    pub pattern: String,
+    pub every_days: Option<i16>,
+    pub weekdays: String,
+    pub handoff: String,
+    pub anchor: String,
+    /// When it is on duty (empty: every hour).
+    pub hours: String,
+    pub members: Vec<PersonRef>,
+    /// When this version began, in the viewer's zone.
+    pub since: String,
+}
+
+/// An override still to come or under way.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OverrideRow {
+    pub id: Uuid,
+    pub layer: String,
+    pub kind: String,
+    pub person: PersonRef,
+    pub replaces: Option<PersonRef>,
+    pub starts_at: String,
+    pub ends_at: String,
+    pub reason: String,
+}
+
+/// A special period still to come or under way, with its cover.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SpecialRow {
+    pub id: Uuid,
+    pub name: String,
+    pub starts_at: String,
+    pub ends_at: String,
+    pub round_the_clock: bool,
+    pub report_every_hours: Option<i16>,
+    /// Hours of required cover with no primary on duty.
+    pub gap_hours: f64,
+    /// The week (its Monday) of the first gap, for the timeline link (none when covered).
+    pub first_gap: Option<String>,
+}
+
+/// One roster's page: its desk, a week's timeline, and what shapes it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RosterDetail {
+    pub id: Uuid,
+    pub name: String,
+    pub organisation: String,
+    pub time_zone: String,
+    /// `none`, `always`, or the hours.
+    pub cover: String,
+    pub phone: String,
+    pub email: String,
+    pub timeline: Timeline,
+    /// The week shown and its neighbours, as `YYYY-MM-DD` (the `from` parameter).
+    pub week: String,
+    pub previous_week: String,
+    pub next_week: String,
+    pub rotations: Vec<RotationRow>,
+    pub overrides: Vec<OverrideRow>,
+    pub specials: Vec<SpecialRow>,
+    pub can_manage: bool,
+    /// The organisation's people who may stand its duty (for the forms; empty for readers).
+    pub people: Vec<PersonRef>,
 }

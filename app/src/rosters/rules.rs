@@ -788,7 +788,8 @@ mod tests {
         assert!(Days::WEEKEND.has(Weekday::Sunday) && !Days::WEEKEND.has(Weekday::Friday));
         let hours = Hours::out_of_hours();
         assert_eq!(hours.code(), "mon,tue,wed,thu,fri 00:00-08:30; mon,tue,wed,thu,fri 18:00-00:00; sat,sun 00:00-00:00");
-        assert_eq!(Hours::parse(&hours.code()), Some(hours));
+        assert_eq!(Hours::parse(&hours.code()), Some(hours.clone()));
+        assert_eq!(hours.code(), crate::rosters::OUT_OF_HOURS_CODE);
         assert_eq!(Hours::parse(""), Some(Hours::always()));
         for bad in ["mon 18:00", "xyz 18:00-08:00", " 18:00-08:00", "mon 18:00-25:00", "mon18:00-08:00"] {
             assert_eq!(Hours::parse(bad), None, "{bad}");

@@ -143,6 +143,7 @@ fn NavLinks(viewer: Viewer, nav: Vec<NavPage>) -> impl IntoView {
             NavPage::Engagements => link("/engagements", Msg::Engagements),
             NavPage::Reports => link("/reports", Msg::Reports),
             NavPage::ReportMatrix => link("/reports/matrix", Msg::ReportMatrix),
+            NavPage::Rosters => link("/rosters", Msg::DutyNav),
             NavPage::Organisations => link("/organisations", Msg::Organisations),
             NavPage::Jurisdictions => link("/jurisdictions", Msg::Jurisdictions),
             NavPage::People => link("/people", Msg::People),

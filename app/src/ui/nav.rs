@@ -7,6 +7,8 @@ pub enum NavPage {
     Websites,
     Engagements,
     Reports,
+    /// Duty rosters: who is on duty now, each roster's week.
+    Rosters,
     /// The regulator's agencies × periods matrix.
     ReportMatrix,
     Organisations,
@@ -32,6 +34,7 @@ mod server {
             NavPage::Websites => M::Websites,
             NavPage::Engagements => M::Engagements,
             NavPage::Reports | NavPage::ReportMatrix => M::Reports,
+            NavPage::Rosters => M::Rosters,
             NavPage::Organisations => M::Organisations,
             NavPage::Jurisdictions => M::Jurisdictions,
             NavPage::People => M::People,
@@ -39,11 +42,12 @@ mod server {
         }
     }
 
-    const NAV_ALL: [NavPage; 8] = [
+    const NAV_ALL: [NavPage; 9] = [
         NavPage::Websites,
         NavPage::Engagements,
         NavPage::Reports,
         NavPage::ReportMatrix,
+        NavPage::Rosters,
         NavPage::Organisations,
         NavPage::Jurisdictions,
         NavPage::People,

@@ -1,7 +1,7 @@
 //! Demo data: the world a fresh portal shows (`portal seed-demo`) — a province with two cities, a
 //! neighbouring province, their agencies and providers, and a year of reports — declared here and
 //! written by the world builder (`world.rs`), marked as demo data in the settings.
-use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
 
 use time::OffsetDateTime;
 
@@ -183,7 +183,100 @@ pub async fn seed(db: &DatabaseConnection, now: OffsetDateTime) -> ServiceResult
     app::backend::epoch::bump(&txn).await?;
     txn.commit().await?;
     DEMO_WORLD.settle(db, now, &built).await?;
+    duty_desks(db, now).await?;
     Ok(SeedOutcome::Loaded)
+}
+
+/// A demo duty desk: (organisation, roster, cover, pattern, handoff, hours, members by role).
+type Desk =
+    (&'static str, &'static str, &'static str, &'static str, &'static str, &'static str, &'static [&'static str]);
+
+/// The demo's duty desks, set up through the rosters' services as each organisation's
+/// administrator would.
+const DESKS: &[Desk] = &[
+    ("agency", "网络安全应急值班", "out_of_hours", "daily", "18:00", OUT_OF_HOURS, &["duty", "security", "staff"]),
+    ("health", "卫健委网络安全值班", "out_of_hours", "daily", "18:00", OUT_OF_HOURS, &["duty", "security"]),
+    ("education", "教育局网站值班", "out_of_hours", "weekly", "09:00", OUT_OF_HOURS, &["duty", "staff"]),
+    ("transport", "交通局应急值班", "out_of_hours", "daily", "18:00", OUT_OF_HOURS, &["duty", "security"]),
+    ("province", "省政府网站 7×24 值班", "always", "daily", "09:00", "", &["duty", "security", "staff"]),
+    ("csp", "云平台 7×24 运维值班", "always", "weekly", "09:00", "", &["duty", "staff", "security"]),
+    ("csp2", "政务云安全值班", "always", "daily", "09:00", "", &["duty", "staff"]),
+    ("csp3", "天穹云值班台", "always", "weekly", "09:00", "", &["duty", "security"]),
+    ("security-service", "安全监测值守", "always", "daily", "08:30", "", &["duty", "staff", "security"]),
+];
+
+/// Weekday nights and whole weekends, as a rotation's hours (the cover a roster asks by default).
+const OUT_OF_HOURS: &str = app::rosters::OUT_OF_HOURS_CODE;
+
+async fn duty_desks(db: &DatabaseConnection, now: OffsetDateTime) -> ServiceResult<()> {
+    use app::rosters::{scope::roster_manager, service, RosterInput, RotationInput, SpecialInput};
+    let meta =
+        app::backend::request::RequestMeta { request_id: "seed-demo".into(), source_addr: None, user_agent: None };
+    let today = app::backend::time_fmt::date_in_zone(now, app::backend::time_fmt::DEFAULT_TIME_ZONE);
+    let monday = today - time::Duration::days(i64::from(today.weekday().number_days_from_monday()));
+    let person = |email: String| async move {
+        person::Entity::find()
+            .filter(person::Column::Email.eq(email.as_str()))
+            .one(db)
+            .await?
+            .ok_or_else(|| ServiceError::Internal(format!("no demo person {email}")))
+    };
+    for (key, name, cover, pattern, handoff, hours, roles) in DESKS {
+        let admin = person(format!("admin@{key}.example")).await?;
+        let actor = app::auth::actor::load_actor(db, admin.id, app::backend::time_fmt::DEFAULT_TIME_ZONE)
+            .await?
+            .ok_or_else(|| ServiceError::Internal(format!("demo administrator of {key} inactive")))?;
+        let by = app::backend::actor::Acting { actor: &actor, meta: &meta, now };
+        let mgr = roster_manager(&actor)?;
+        let phone = format!("0571-8{:03}-0000", name.chars().count());
+        let input = RosterInput {
+            name: (*name).into(),
+            time_zone: app::backend::time_fmt::DEFAULT_TIME_ZONE.into(),
+            cover: (*cover).into(),
+            phone,
+            email: format!("duty@{key}.example"),
+            ..RosterInput::default()
+        };
+        let roster = service::create_roster(db, &by, &mgr, &input).await?;
+        let mut members = Vec::new();
+        for role in *roles {
+            members.push(service::member(person(format!("{role}@{key}.example")).await?.id));
+        }
+        let rotation = RotationInput {
+            name: if hours.is_empty() { "全天轮值".into() } else { "工作时间外轮值".into() },
+            pattern: (*pattern).into(),
+            handoff: (*handoff).into(),
+            anchor: monday.to_string(),
+            hours: (*hours).into(),
+            members,
+            ..RotationInput::default()
+        };
+        service::add_rotation(db, &by, &mgr, roster, &rotation).await?;
+        if *key == "agency" {
+            // A backup around the clock, and the New Year holiday's round-the-clock duty, whose
+            // office hours nobody covers yet: the gap the demo shows.
+            let backup = RotationInput {
+                name: "备班".into(),
+                layer: "backup".into(),
+                pattern: "weekly".into(),
+                handoff: "09:00".into(),
+                anchor: monday.to_string(),
+                members: vec![service::member(admin.id)],
+                ..RotationInput::default()
+            };
+            service::add_rotation(db, &by, &mgr, roster, &backup).await?;
+            let year = today.year() + 1;
+            let special = SpecialInput {
+                name: format!("{year}年元旦假期"),
+                starts_at: format!("{}-12-31 18:00", year - 1),
+                ends_at: format!("{year}-01-03 18:00"),
+                round_the_clock: true,
+                report_every_hours: "4".into(),
+            };
+            service::create_special(db, &by, &mgr, roster, &special).await?;
+        }
+    }
+    Ok(())
 }
 
 /// The platform's audit entries that say what the demo world holds.

@@ -66,6 +66,11 @@ enum Target {
     Owed,
     /// An obligation in the organisation's reach (own: a regulator's jurisdiction) or not (other).
     Reached,
+    /// A duty roster the organisation sees (own: its own, its providers' through an engagement in
+    /// force, its jurisdiction's agencies') or not (other).
+    Roster,
+    /// A duty roster of the organisation's own (own) or of another organisation (other).
+    OwnRoster,
 }
 
 /// Which side of an engagement a write needs.
@@ -96,8 +101,8 @@ const fn case(name: &'static str, need: Option<(Module, Access)>, target: Target
 use Access::{Read as R, Write as W};
 use Module as M;
 use Target::{
-    ClosedEngagement, Engagement as Eng, File, Nothing, Obligation as Obl, Owed, Person as Per, Reached, Received,
-    Submission as Sub, Submitted, Token, Website as Web,
+    ClosedEngagement, Engagement as Eng, File, Nothing, Obligation as Obl, Owed, OwnRoster, Person as Per, Reached,
+    Received, Roster, Submission as Sub, Submitted, Token, Website as Web,
 };
 
 /// Every server function. `frame` needs only a session; the invitation pair is public.
@@ -142,6 +147,12 @@ const FUNCTIONS: &[Case] = &[
     case("create_api_token", None, Nothing, Side::Any),
     case("revoke_api_token", None, Token, Side::Any),
     case("unlock_person", Some((M::People, W)), Per, Side::Any),
+    case("rosters", Some((M::Rosters, R)), Nothing, Side::Any),
+    case("roster", Some((M::Rosters, R)), Roster, Side::Any),
+    case("create_roster", Some((M::Rosters, W)), Nothing, Side::Any),
+    case("add_rotation", Some((M::Rosters, W)), OwnRoster, Side::Any),
+    case("add_override", Some((M::Rosters, W)), OwnRoster, Side::Any),
+    case("create_special", Some((M::Rosters, W)), OwnRoster, Side::Any),
     // Last: it forces the actor's own password to be changed.
     case("reset_person_password", Some((M::People, W)), Per, Side::Any),
 ];
@@ -171,6 +182,8 @@ const PAGES: &[Case] = &[
     case("/reports/submit/{id}", Some((M::Reports, W)), Obl, Side::Any),
     case("/reports/submissions/{id}", Some((M::Reports, R)), Sub, Side::Any),
     case("/account/tokens", None, Nothing, Side::Any),
+    case("/rosters", Some((M::Rosters, R)), Nothing, Side::Any),
+    case("/rosters/{id}", Some((M::Rosters, R)), Roster, Side::Any),
 ];
 
 /// The plain routes (`server::plain_routes()`, the list the router is built from): forms without
@@ -216,7 +229,14 @@ struct World {
     files: Vec<(Uuid, Uuid)>,
     /// Each organisation's regulator today (after the world's move).
     regulator_of: HashMap<&'static str, Option<&'static str>>,
+    /// Duty rosters: (id, organisation key).
+    rosters: Vec<(Uuid, &'static str)>,
 }
+
+/// The organisations the matrix gives a duty roster: an agency with a CSP in force, that CSP,
+/// an agency whose CSP engagement ended (transport) and one whose invitation was declined
+/// (culture), the declining CSP's sibling, an assessor and a supplier.
+const ROSTER_ORGS: &[&str] = &["agency", "csp", "csp2", "transport", "culture", "assessor", "security-service"];
 
 /// An obligation as the world knows it: (id, submitter, receiver, agency, reachable by its submitter).
 type Obl5 = (Uuid, &'static str, &'static str, &'static str, bool);
@@ -349,6 +369,26 @@ impl World {
             .await
             .expect("submit");
         assert_eq!(res.status(), 200, "{}", res.text().await.unwrap_or_default());
+        // A duty roster for each of ROSTER_ORGS, set up by its administrator through the service.
+        for key in ROSTER_ORGS {
+            let email = format!("admin@{key}.example");
+            let pid = person::Entity::find()
+                .filter(person::Column::Email.eq(email.as_str()))
+                .one(&app.db)
+                .await
+                .expect("query")
+                .expect("administrator")
+                .id;
+            let admin =
+                app::auth::actor::load_actor(&app.db, pid, "Asia/Shanghai").await.expect("load").expect("active");
+            let meta =
+                app::backend::request::RequestMeta { request_id: "matrix".into(), source_addr: None, user_agent: None };
+            let by = app::backend::actor::Acting { actor: &admin, meta: &meta, now };
+            let mgr = app::rosters::scope::roster_manager(&admin).expect("manager");
+            let input = app::rosters::RosterInput { name: format!("{key} duty"), ..Default::default() };
+            app::rosters::service::create_roster(&app.db, &by, &mgr, &input).await.expect("roster");
+        }
+        app.changed();
     }
 
     async fn load(app: &TestApp) -> World {
@@ -443,7 +483,24 @@ impl World {
                 .id;
             tokens.insert(email.clone(), (secret, id));
         }
-        World { website_ids, engagement_ids, person_ids, obligations, submissions, tokens, files, regulator_of }
+        let rosters = app::rosters::entity::roster::Entity::find()
+            .all(&app.db)
+            .await
+            .expect("rosters")
+            .into_iter()
+            .map(|r| (r.id, key_of(r.organisation_id)))
+            .collect();
+        World {
+            website_ids,
+            engagement_ids,
+            person_ids,
+            obligations,
+            submissions,
+            tokens,
+            files,
+            regulator_of,
+            rosters,
+        }
     }
 
     /// Whether an organisation sees an obligation (agency: about it; provider: its own to submit
@@ -497,6 +554,28 @@ impl World {
             })
             .map(|s| s.domain)
             .collect()
+    }
+
+    /// Whether an organisation sees the duty roster of `desk` (independent of the policy code):
+    /// its own; an agency its providers' through an engagement declared active; a regulator its
+    /// jurisdiction's agencies'.
+    fn sees_roster(&self, key: &str, desk: &str) -> bool {
+        desk == key
+            || match org(key).kind {
+                OrgKind::Agency => ENGAGEMENTS
+                    .iter()
+                    .any(|(a, p, _, _, status)| *a == key && *p == desk && *status == EngagementStatus::Active),
+                OrgKind::Regulator => org(desk).kind == OrgKind::Agency && self.in_jurisdiction(key, desk),
+                _ => false,
+            }
+    }
+
+    /// A roster the organisation sees (own) or not (other); with `manage`, its own or another's.
+    fn roster(&self, key: &str, own: bool, manage: bool) -> Option<Uuid> {
+        self.rosters
+            .iter()
+            .find(|(_, desk)| (if manage { *desk == key } else { self.sees_roster(key, desk) }) == own)
+            .map(|r| r.0)
     }
 
     fn website(&self, key: &str, own: bool) -> Option<Uuid> {
@@ -648,6 +727,29 @@ fn form(c: &Case, actor: &Actor, own: bool, target: Option<Uuid>) -> Vec<(&'stat
         ],
         "create_api_token" => vec![("name", String::new()), ("days", "30".into())],
         "revoke_api_token" => vec![("id", id)],
+        // Own: refused field by field (422); other: the roster's lookup decides first.
+        "create_roster" => vec![("name", String::new())],
+        "roster" => vec![("id", id)],
+        "add_rotation" => vec![
+            ("roster_id", id),
+            ("input[name]", "matrix".into()),
+            ("input[pattern]", "daily".into()),
+            ("input[handoff]", "25:00".into()),
+            ("input[anchor]", "2026-11-02".into()),
+        ],
+        "add_override" => vec![
+            ("roster_id", id),
+            ("kind", "add".into()),
+            ("person_id", Uuid::nil().to_string()),
+            ("starts_at", "2027-01-01 00:00".into()),
+            ("ends_at", "2026-01-01 00:00".into()),
+        ],
+        "create_special" => vec![
+            ("roster_id", id),
+            ("name", String::new()),
+            ("starts_at", "2027-01-01 00:00".into()),
+            ("ends_at", "2027-01-02 00:00".into()),
+        ],
         _ => Vec::new(),
     }
 }
@@ -697,6 +799,11 @@ fn target_for(c: &Case, actor: &Actor, own: bool, world: &World) -> Option<Optio
             None if own => return None,
             None => world.files.first()?.0,
         }),
+        Roster | OwnRoster => Some(match key {
+            Some(k) => world.roster(k, own, c.target == OwnRoster)?,
+            None if own => return None,
+            None => world.rosters.first()?.0,
+        }),
         Token => Some(if own {
             world.tokens[&actor.email].1
         } else {
@@ -734,6 +841,8 @@ const READ_BY_GET: &[&str] = &[
     "report_matrix",
     "find_obligation_agencies",
     "api_tokens",
+    "rosters",
+    "roster",
 ];
 
 /// A submission's multipart fields naming no obligation there is: a submitter is told which

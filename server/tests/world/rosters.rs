@@ -73,6 +73,11 @@ async fn a_roster_finds_its_special_period_s_gap_and_an_override_fills_it() {
             ..RosterInput::default()
         };
         let roster = service::create_roster(&app.db, &by, &mgr, &input).await.expect("roster");
+        assert_eq!(
+            refused(service::create_roster(&app.db, &by, &mgr, &input).await),
+            vec![("name", Msg::ErrNameTaken)],
+            "{backend:?}: one name per desk of an organisation"
+        );
 
         // A weeknight rotation of the agency's duty officer and security officer.
         let duty = common::id_where(&app.db, "person", "email", "duty@agency.example").await;

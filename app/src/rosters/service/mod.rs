@@ -157,9 +157,15 @@ pub struct Loaded {
 
 impl Loaded {
     /// The roster over `window`: stretches, required cover and gaps.
+    /// Nothing is required of a roster before it was set up: a desk has no gaps in a past it
+    /// did not exist in.
     pub fn resolve(&self, window: Span) -> (Vec<rules::Segment>, Vec<Span>, Vec<rules::Gap>) {
         let segments = self.rules.resolve(window);
-        let required = rules::required(self.cover.as_ref(), &self.zone, &self.rules.specials, window);
+        let since = Span { start: to_rules(self.roster.created_at), end: Timestamp::MAX };
+        let required: Vec<Span> = rules::required(self.cover.as_ref(), &self.zone, &self.rules.specials, window)
+            .into_iter()
+            .filter_map(|s| s.clip(since))
+            .collect();
         let gaps = rules::gaps(&segments, &required);
         (segments, required, gaps)
     }

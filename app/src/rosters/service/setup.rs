@@ -89,6 +89,10 @@ pub async fn create_roster(db: &sea_orm::DatabaseConnection, by: &Acting<'_>, mg
     let Acting { actor, meta, now } = *by;
     let f = roster_fields(input, &actor.time_zone)?;
     let txn = write_txn(db).await?;
+    // Two desks of one organisation under one name would be told apart by nobody.
+    if mgr.rosters().filter(roster::Column::Name.eq(f.name.as_str())).one(&txn).await?.is_some() {
+        return Err(ServiceError::invalid("name", Msg::ErrNameTaken));
+    }
     let id = Uuid::new_v4();
     roster::ActiveModel {
         id: Set(id),

@@ -23,7 +23,10 @@ pub async fn timeline<C: ConnectionTrait>(
     let loaded = load(db, r, window).await?;
     let (segments, required, gaps) = loaded.resolve(window);
     let quality = rules::quality(&segments, &required);
-    let names = people_refs(db, segments.iter().flat_map(|s| s.primary.iter().chain(s.backup.iter()).copied())).await?;
+    // Collected before the await: an iterator of borrowing closures held across it trips the
+    // compiler's proof that the future is `Send`.
+    let named: Vec<Uuid> = segments.iter().flat_map(|s| s.primary.iter().chain(s.backup.iter()).copied()).collect();
+    let names = people_refs(db, named).await?;
     let zone = zone_of(viewer_zone);
     Ok(Timeline {
         roster_id: loaded.roster.id,
@@ -101,4 +104,142 @@ pub async fn on_duty_now<C: ConnectionTrait>(
     }
     rows.sort_by(|a, b| a.organisation.cmp(&b.organisation).then(a.roster.cmp(&b.roster)));
     Ok(rows)
+}
+
+/// The Monday of the week holding `day`.
+fn monday_of(day: civil::Date) -> civil::Date {
+    let back = i64::from(day.weekday().to_monday_zero_offset());
+    day.checked_sub(jiff::Span::new().days(back)).unwrap_or(day)
+}
+
+/// One roster in reach: its desk, the week from `week` (a `YYYY-MM-DD`; the current week when
+/// empty or unreadable) with its gaps, the rotations in force, the overrides and special periods
+/// still to come, and — for its manager — the people who may stand its duty.
+pub async fn detail<C: ConnectionTrait>(
+    db: &C,
+    reader: &RosterReader,
+    manager: Option<&crate::rosters::scope::RosterManager>,
+    id: Uuid,
+    week: &str,
+    now: OffsetDateTime,
+    viewer_zone: &str,
+) -> ServiceResult<crate::rosters::RosterDetail> {
+    use crate::rosters::{OverrideRow, RosterDetail, RotationRow, SpecialRow};
+    let r = reader.roster(id).one(db).await?.ok_or(ServiceError::NotFound)?;
+    let zone = zone_of(&r.time_zone);
+    let viewer = zone_of(viewer_zone);
+    let at = to_rules(now);
+    let monday = monday_of(parse_day(week).unwrap_or_else(|| zone.to_datetime(at).date()));
+    let next = monday.checked_add(jiff::Span::new().days(7)).unwrap_or(monday);
+    let previous = monday.checked_sub(jiff::Span::new().days(7)).unwrap_or(monday);
+    let window = Span::new(Clock::MIDNIGHT.on(monday, &zone), Clock::MIDNIGHT.on(next, &zone))
+        .ok_or(ServiceError::invalid("from", Msg::ErrDutyDate))?;
+    let timeline = timeline(db, reader, id, window, viewer_zone).await?;
+    let orgs = org_names(db, [r.organisation_id]).await?;
+
+    let versions = rotation::Entity::find()
+        .filter(rotation::Column::RosterId.eq(r.id))
+        .filter(rotation::Column::ValidUntil.is_null().or(rotation::Column::ValidUntil.gt(now)))
+        .order_by_asc(rotation::Column::Layer)
+        .order_by_asc(rotation::Column::Name)
+        .all(db)
+        .await?;
+    let members = member::Entity::find()
+        .filter(member::Column::RotationId.is_in(versions.iter().map(|v| v.id)))
+        .order_by_asc(member::Column::Position)
+        .all(db)
+        .await?;
+    let overrides = override_::Entity::find()
+        .filter(override_::Column::RosterId.eq(r.id))
+        .filter(override_::Column::WithdrawnAt.is_null())
+        .filter(override_::Column::EndsAt.gt(now))
+        .order_by_asc(override_::Column::StartsAt)
+        .all(db)
+        .await?;
+    let specials = special::Entity::find()
+        .filter(special::Column::RosterId.eq(r.id))
+        .filter(special::Column::EndsAt.gt(now))
+        .order_by_asc(special::Column::StartsAt)
+        .all(db)
+        .await?;
+    let people_ids: Vec<Uuid> = members
+        .iter()
+        .map(|m| m.person_id)
+        .chain(overrides.iter().flat_map(|o| std::iter::once(o.person_id).chain(o.replaces_id)))
+        .collect();
+    let names = people_refs(db, people_ids).await?;
+    let person = |id: Uuid| PersonRef { id, name: names.get(&id).cloned().unwrap_or_default() };
+
+    let mut special_rows = Vec::with_capacity(specials.len());
+    for p in &specials {
+        let Some(span) = Span::new(to_rules(p.starts_at), to_rules(p.ends_at)) else { continue };
+        let loaded = load(db, r.clone(), span).await?;
+        let (_, _, gaps) = loaded.resolve(span);
+        special_rows.push(SpecialRow {
+            id: p.id,
+            name: p.name.clone(),
+            starts_at: local(span.start, &viewer),
+            ends_at: local(span.end, &viewer),
+            round_the_clock: p.round_the_clock,
+            report_every_hours: p.report_every_hours,
+            gap_hours: (gaps.iter().map(|g| g.span.seconds()).sum::<i64>() as f64 / 360.0).round() / 10.0,
+            first_gap: gaps.first().map(|g| monday_of(zone.to_datetime(g.span.start).date()).to_string()),
+        });
+    }
+    let people = match manager {
+        Some(m) if m.organisation_id() == r.organisation_id => m
+            .people()
+            .order_by_asc(crate::tenancy::entity::person::Column::DisplayName)
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|p| PersonRef { id: p.id, name: p.display_name })
+            .collect(),
+        _ => Vec::new(),
+    };
+    Ok(RosterDetail {
+        id: r.id,
+        name: r.name.clone(),
+        organisation: orgs.get(&r.organisation_id).cloned().unwrap_or_default(),
+        time_zone: r.time_zone.clone(),
+        cover: r.cover.clone(),
+        phone: r.phone.clone(),
+        email: r.email.clone(),
+        timeline,
+        week: monday.to_string(),
+        previous_week: previous.to_string(),
+        next_week: next.to_string(),
+        rotations: versions
+            .iter()
+            .map(|v| RotationRow {
+                id: v.id,
+                name: v.name.clone(),
+                layer: v.layer.clone(),
+                pattern: v.pattern.clone(),
+                every_days: v.every_days,
+                weekdays: Days::from_bits(u8::try_from(v.weekdays).unwrap_or(0)).code(),
+                handoff: v.handoff.clone(),
+                anchor: v.anchor.to_string(),
+                hours: v.hours.clone(),
+                members: members.iter().filter(|m| m.rotation_id == v.id).map(|m| person(m.person_id)).collect(),
+                since: local(to_rules(v.valid_from), &viewer),
+            })
+            .collect(),
+        overrides: overrides
+            .iter()
+            .map(|o| OverrideRow {
+                id: o.id,
+                layer: o.layer.clone(),
+                kind: o.kind.clone(),
+                person: person(o.person_id),
+                replaces: o.replaces_id.map(person),
+                starts_at: local(to_rules(o.starts_at), &viewer),
+                ends_at: local(to_rules(o.ends_at), &viewer),
+                reason: o.reason.clone(),
+            })
+            .collect(),
+        specials: special_rows,
+        can_manage: manager.is_some_and(|m| m.organisation_id() == r.organisation_id),
+        people,
+    })
 }
