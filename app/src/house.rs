@@ -129,7 +129,12 @@ fn tenant_tables() -> Vec<String> {
         if file.file_name().is_some_and(|n| n == "entity.rs") {
             let text = fs::read_to_string(&file).expect("read an entity file");
             for line in text.lines() {
-                if let Some(name) = line.trim().strip_prefix("pub mod ").and_then(|r| r.strip_suffix(" {")) {
+                // `pub mod x {`, or an `entity!` declaration: `x = "table" {`.
+                let declared = line.trim().strip_prefix("pub mod ").and_then(|r| r.strip_suffix(" {")).or_else(|| {
+                    let (name, rest) = line.trim().split_once(" = \"")?;
+                    rest.ends_with("\" {").then_some(name)
+                });
+                if let Some(name) = declared {
                     if !SYSTEM_TABLES.contains(&name) {
                         out.push(name.to_string());
                     }
@@ -176,7 +181,18 @@ fn the_checker_sees_a_bare_select() {
 #[test]
 fn module_services_start_no_bare_select_on_a_tenant_table() {
     let tables = tenant_tables();
-    for t in ["organisation", "person", "website", "engagement", "obligation", "submission", "audit_log", "api_token"] {
+    for t in [
+        "organisation",
+        "person",
+        "website",
+        "engagement",
+        "obligation",
+        "submission",
+        "audit_log",
+        "api_token",
+        "roster",
+        "rotation",
+    ] {
         assert!(tables.iter().any(|x| x == t), "tenant tables found: {tables:?}");
     }
     let mut found = Vec::new();

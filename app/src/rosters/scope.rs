@@ -8,7 +8,7 @@ use sea_orm::{
 use time::Date;
 use uuid::Uuid;
 
-use super::entity::{roster, rotation};
+use super::entity::{fixed_shift, member, offer, override_, roster, rotation, special};
 use crate::{
     backend::{
         actor::Actor,
@@ -171,4 +171,59 @@ pub fn duty_stander(actor: &Actor) -> ServiceResult<DutyStander> {
 pub async fn managers_of<C: ConnectionTrait>(db: &C, organisation_id: Uuid) -> ServiceResult<Vec<person::Model>> {
     use crate::domain::Role;
     crate::tenancy::scope::people_holding(db, organisation_id, &[Role::OrgAdmin, Role::SecurityOfficer]).await
+}
+
+/// The rows that belong to one roster a capability handed out (its rotations, members,
+/// overrides, taken offers, special periods and their fixed shifts): every select starts here.
+pub struct RosterRows {
+    id: Uuid,
+}
+
+/// The rows of `roster`, a row read through [`RosterReader`] or [`RosterManager`].
+pub fn rows_of(roster: &roster::Model) -> RosterRows {
+    RosterRows { id: roster.id }
+}
+
+impl RosterRows {
+    pub fn rotations(&self) -> Select<rotation::Entity> {
+        rotation::Entity::find().filter(rotation::Column::RosterId.eq(self.id))
+    }
+
+    /// The members of these rotation versions (of this roster).
+    pub fn members(&self, versions: impl IntoIterator<Item = Uuid>) -> Select<member::Entity> {
+        member::Entity::find()
+            .filter(member::Column::RotationId.is_in(versions))
+            .filter(member::Column::RotationId.in_subquery(
+                Query::select()
+                    .column(rotation::Column::Id)
+                    .from(rotation::Entity)
+                    .and_where(rotation::Column::RosterId.eq(self.id))
+                    .to_owned(),
+            ))
+    }
+
+    pub fn overrides(&self) -> Select<override_::Entity> {
+        override_::Entity::find().filter(override_::Column::RosterId.eq(self.id))
+    }
+
+    pub fn offers(&self) -> Select<offer::Entity> {
+        offer::Entity::find().filter(offer::Column::RosterId.eq(self.id))
+    }
+
+    pub fn specials(&self) -> Select<special::Entity> {
+        special::Entity::find().filter(special::Column::RosterId.eq(self.id))
+    }
+
+    /// The fixed shifts of these special periods (of this roster).
+    pub fn fixed_shifts(&self, specials: impl IntoIterator<Item = Uuid>) -> Select<fixed_shift::Entity> {
+        fixed_shift::Entity::find().filter(fixed_shift::Column::SpecialId.is_in(specials)).filter(
+            fixed_shift::Column::SpecialId.in_subquery(
+                Query::select()
+                    .column(special::Column::Id)
+                    .from(special::Entity)
+                    .and_where(special::Column::RosterId.eq(self.id))
+                    .to_owned(),
+            ),
+        )
+    }
 }

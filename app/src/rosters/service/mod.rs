@@ -4,12 +4,12 @@
 use std::collections::{BTreeSet, HashMap};
 
 use jiff::{civil, tz::TimeZone, Timestamp};
-use sea_orm::{sea_query::ExprTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{sea_query::ExprTrait, ColumnTrait, ConnectionTrait, QueryFilter, QueryOrder};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::{
-    entity::{fixed_shift, member, offer, override_, roster, rotation, special},
+    entity::{member, offer, override_, roster, rotation, special},
     rules::{self, Change, Clock, Days, Hours, Layer, Pattern, Span},
     PersonRef,
 };
@@ -175,40 +175,35 @@ impl Loaded {
 /// special periods that touch it). The roster row came through a capability.
 pub async fn load<C: ConnectionTrait>(db: &C, roster: roster::Model, window: Span) -> ServiceResult<Loaded> {
     let zone = zone_of(&roster.time_zone);
+    let rows = crate::rosters::scope::rows_of(&roster);
     let (start, end) = (to_db(window.start), to_db(window.end));
-    let versions = rotation::Entity::find()
-        .filter(rotation::Column::RosterId.eq(roster.id))
+    let versions = rows.rotations()
         .filter(rotation::Column::ValidFrom.lt(end))
         .filter(rotation::Column::ValidUntil.is_null().or(rotation::Column::ValidUntil.gt(start)))
         .order_by_asc(rotation::Column::CreatedAt)
         .all(db)
         .await?;
-    let members = member::Entity::find()
-        .filter(member::Column::RotationId.is_in(versions.iter().map(|v| v.id)))
+    let members = rows.members(versions.iter().map(|v| v.id))
         .all(db)
         .await?;
-    let overrides = override_::Entity::find()
-        .filter(override_::Column::RosterId.eq(roster.id))
+    let overrides = rows.overrides()
         .filter(override_::Column::WithdrawnAt.is_null())
         .filter(override_::Column::StartsAt.lt(end))
         .filter(override_::Column::EndsAt.gt(start))
         .all(db)
         .await?;
-    let taken = offer::Entity::find()
-        .filter(offer::Column::RosterId.eq(roster.id))
+    let taken = rows.offers()
         .filter(offer::Column::State.eq("taken"))
         .filter(offer::Column::StartsAt.lt(end))
         .filter(offer::Column::EndsAt.gt(start))
         .all(db)
         .await?;
-    let specials = special::Entity::find()
-        .filter(special::Column::RosterId.eq(roster.id))
+    let specials = rows.specials()
         .filter(special::Column::StartsAt.lt(end))
         .filter(special::Column::EndsAt.gt(start))
         .all(db)
         .await?;
-    let shifts = fixed_shift::Entity::find()
-        .filter(fixed_shift::Column::SpecialId.is_in(specials.iter().map(|s| s.id)))
+    let shifts = rows.fixed_shifts(specials.iter().map(|s| s.id))
         .all(db)
         .await?;
     let rules = rules::Roster {

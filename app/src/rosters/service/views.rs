@@ -136,28 +136,25 @@ pub async fn detail<C: ConnectionTrait>(
         .ok_or(ServiceError::invalid("from", Msg::ErrDutyDate))?;
     let timeline = timeline(db, reader, id, window, viewer_zone).await?;
     let orgs = org_names(db, [r.organisation_id]).await?;
+    let rows = crate::rosters::scope::rows_of(&r);
 
-    let versions = rotation::Entity::find()
-        .filter(rotation::Column::RosterId.eq(r.id))
+    let versions = rows.rotations()
         .filter(rotation::Column::ValidUntil.is_null().or(rotation::Column::ValidUntil.gt(now)))
         .order_by_asc(rotation::Column::Layer)
         .order_by_asc(rotation::Column::Name)
         .all(db)
         .await?;
-    let members = member::Entity::find()
-        .filter(member::Column::RotationId.is_in(versions.iter().map(|v| v.id)))
+    let members = rows.members(versions.iter().map(|v| v.id))
         .order_by_asc(member::Column::Position)
         .all(db)
         .await?;
-    let overrides = override_::Entity::find()
-        .filter(override_::Column::RosterId.eq(r.id))
+    let overrides = rows.overrides()
         .filter(override_::Column::WithdrawnAt.is_null())
         .filter(override_::Column::EndsAt.gt(now))
         .order_by_asc(override_::Column::StartsAt)
         .all(db)
         .await?;
-    let specials = special::Entity::find()
-        .filter(special::Column::RosterId.eq(r.id))
+    let specials = rows.specials()
         .filter(special::Column::EndsAt.gt(now))
         .order_by_asc(special::Column::StartsAt)
         .all(db)
