@@ -57,7 +57,7 @@ async function pagesOf(page, who) {
       add(await firstLink(page, '/engagements', '[data-test="engagements"] a[href^="/engagements/"]'));
       add(await firstLink(page, '/reports', '[data-test="open-submission"]'));
       add(await firstLink(page, '/people', '[data-test="deactivate"]'));
-      pages.push('/rosters');
+      pages.push('/rosters', '/duty');
       add(await firstLink(page, '/rosters', '[data-test="desks"] a[href^="/rosters/"]'));
       break;
     case 'csp':
@@ -65,10 +65,10 @@ async function pagesOf(page, who) {
       add(await firstLink(page, '/reports', '[data-test="submit-report"]'));
       add(await firstLink(page, '/reports', '[data-test="resubmit-report"]'));
       add(await firstLink(page, '/engagements', '[data-test="end"]'));
-      pages.push('/rosters');
+      pages.push('/rosters', '/duty');
       break;
     case 'regulator':
-      pages.push('/websites', '/engagements', '/reports', '/reports/matrix', '/reports/matrix?cadence=yearly&kind=self_check', '/rosters');
+      pages.push('/websites', '/engagements', '/reports', '/reports/matrix', '/reports/matrix?cadence=yearly&kind=self_check', '/rosters', '/rosters?uncovered=on');
       break;
     case 'platform':
       pages.push('/organisations', '/jurisdictions', '/people', '/audit');

@@ -156,6 +156,7 @@ pub fn App() -> impl IntoView {
                 <Route ssr=SsrMode::Async path=path!("/reports/submit/:id") view=|| view! { <ui::Layout page=ui::NavPage::Reports><reports::pages::SubmitPage/></ui::Layout> }/>
                 <Route ssr=SsrMode::Async path=path!("/reports/submissions/:id") view=|| view! { <ui::Layout page=ui::NavPage::Reports><reports::pages::SubmissionPage/></ui::Layout> }/>
                 <Route ssr=SsrMode::Async path=path!("/rosters") view=|| view! { <ui::Layout page=ui::NavPage::Rosters><rosters::pages::RostersPage/></ui::Layout> }/>
+                <Route ssr=SsrMode::Async path=path!("/duty") view=|| view! { <ui::Layout page=ui::NavPage::Rosters><rosters::pages::duty::MyDutyPage/></ui::Layout> }/>
                 <Route ssr=SsrMode::Async path=path!("/rosters/:id") view=|| view! { <ui::Layout page=ui::NavPage::Rosters><rosters::pages::RosterPage/></ui::Layout> }/>
                 <Route ssr=SsrMode::Async path=path!("/jurisdictions") view=|| view! { <ui::Layout page=ui::NavPage::Jurisdictions><tenancy::pages::platform::JurisdictionsPage/></ui::Layout> }/>
                 <Route ssr=SsrMode::Async path=path!("/audit") view=|| view! { <ui::Layout page=ui::NavPage::Audit><audit::pages::AuditPage/></ui::Layout> }/>

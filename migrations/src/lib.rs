@@ -15,6 +15,7 @@ mod m20261204_000009_report_period_facts;
 mod m20261204_000010_engagement_reason;
 mod m20261205_000011_report_tally;
 mod m20261205_000012_rosters;
+mod m20261206_000013_duty_resolved;
 
 pub struct Migrator;
 
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000010_engagement_reason::Migration),
             Box::new(m20261205_000011_report_tally::Migration),
             Box::new(m20261205_000012_rosters::Migration),
+            Box::new(m20261206_000013_duty_resolved::Migration),
         ]
     }
 }

@@ -31,6 +31,8 @@ use uuid::Uuid;
 
 use crate::ServerState;
 
+mod duty;
+
 /// An RFC 9457 problem: what went wrong, for a program and for the person reading its log.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Problem {
@@ -209,9 +211,9 @@ pub struct SubmissionUpload {
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Supervision portal API", version = "1", description = "Report obligations and submissions for automation. Authenticate with a personal API token (`Authorization: Bearer pt_…`), created on the account page or by `portal issue-token`. A token has exactly its person's rights. Errors are RFC 9457 problem JSON."),
-    paths(list_obligations, list_submissions, create_submission, get_submission, resubmit, download_file),
-    components(schemas(Problem, FieldProblem, ObligationStatus, SubmissionUpload, SubmissionPage, SubmissionView, Summary, StateCode, Cadence, ReportKind, SubmissionStatus)),
+    info(title = "Supervision portal API", version = "1", description = "Report obligations and submissions, and duty rosters (who is on duty, a roster's timeline, overrides), for automation. Authenticate with a personal API token (`Authorization: Bearer pt_…`), created on the account page or by `portal issue-token`. A token has exactly its person's rights. Errors are RFC 9457 problem JSON."),
+    paths(list_obligations, list_submissions, create_submission, get_submission, resubmit, download_file, duty::duty_now, duty::timeline, duty::add_override),
+    components(schemas(Problem, FieldProblem, ObligationStatus, SubmissionUpload, SubmissionPage, SubmissionView, Summary, StateCode, Cadence, ReportKind, SubmissionStatus, duty::DutyNowPage, duty::Created, app::rosters::OnDutyRow, app::rosters::PersonRef, app::rosters::Timeline, app::rosters::SegmentView, app::rosters::GapView, app::rosters::OverrideInput)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]
@@ -247,6 +249,9 @@ pub fn router() -> Router<ServerState> {
             post(resubmit).layer(axum::extract::DefaultBodyLimit::max(report_http::MAX_REQUEST_BYTES)),
         )
         .route("/files/{id}", get(download_file))
+        .route("/duty/now", get(duty::duty_now))
+        .route("/rosters/{id}/timeline", get(duty::timeline))
+        .route("/rosters/{id}/overrides", post(duty::add_override))
         .fallback(not_found)
 }
 

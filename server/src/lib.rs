@@ -97,6 +97,9 @@ pub fn plain_routes() -> Vec<(&'static str, &'static str, axum::routing::MethodR
         ("GET", "/reports/files/{id}", get(app::reports::http::download)),
         ("GET", "/reports/export.csv", get(app::reports::http::export_work_csv)),
         ("GET", "/reports/matrix.csv", get(app::reports::http::export_matrix_csv)),
+        ("GET", "/rosters/overview.csv", get(app::rosters::http::export_overview_csv)),
+        ("GET", "/rosters/{id}/hours.csv", get(app::rosters::http::export_hours_csv)),
+        ("GET", "/calendar/{token}", get(app::rosters::http::calendar_feed)),
         ("GET", "/healthz", get(|| async { "ok" })),
         ("GET", "/favicon.ico", get(|| async { axum::response::Redirect::permanent("/pkg/favicon.svg") })),
     ]
@@ -167,6 +170,7 @@ pub fn jobs(state: &AppState, transport: Arc<mail::Transport>, from: lettre::mes
         memory_trim(state),
     ];
     jobs.extend(app::reports::jobs::jobs(state));
+    jobs.extend(app::rosters::jobs::jobs(state));
     jobs
 }
 

@@ -70,6 +70,17 @@ actions! {
     RotationSave = "rotation_save" => ActionRotationSave,
     OverrideAdd = "override_add" => ActionOverrideAdd,
     SpecialCreate = "special_create" => ActionSpecialCreate,
+    OfferMake = "offer_make" => ActionOfferMake,
+    OfferTake = "offer_take" => ActionOfferTake,
+    OfferWithdraw = "offer_withdraw" => ActionOfferWithdraw,
+    ShiftReassign = "shift_reassign" => ActionShiftReassign,
+    HandoverWrite = "handover_write" => ActionHandoverWrite,
+    HandoverAcknowledge = "handover_acknowledge" => ActionHandoverAcknowledge,
+    StatusReportWrite = "status_report_write" => ActionStatusReportWrite,
+    StoodCorrect = "stood_correct" => ActionStoodCorrect,
+    SpecialPublish = "special_publish" => ActionSpecialPublish,
+    CalendarFeedCreate = "calendar_feed_create" => ActionCalendarFeedCreate,
+    CalendarFeedRevoke = "calendar_feed_revoke" => ActionCalendarFeedRevoke,
 }
 
 /// Filters of the audit page; dates are `YYYY-MM-DD` in the viewer's time zone, both ends inclusive.

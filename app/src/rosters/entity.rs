@@ -17,6 +17,10 @@ entity! {
         pub created_by: Uuid,
         pub created_at: TimeDateTimeWithTimeZone,
         pub archived_at: Option<TimeDateTimeWithTimeZone>,
+        /// Who is on duty (the open `duty_stood` rows) is current until then; none: resolve now.
+        pub resolved_until: Option<TimeDateTimeWithTimeZone>,
+        /// Since when the cover required now has no primary (none: covered, or none required).
+        pub uncovered_since: Option<TimeDateTimeWithTimeZone>,
     }
 }
 
@@ -94,6 +98,9 @@ entity! {
         pub gaps_accepted_by: Option<Uuid>,
         pub warned_at: Option<TimeDateTimeWithTimeZone>,
         pub warned_again_at: Option<TimeDateTimeWithTimeZone>,
+        /// Seconds of required cover still to come with no primary, as of the roster's last resolve.
+        pub gap_seconds: Option<i64>,
+        pub first_gap_at: Option<TimeDateTimeWithTimeZone>,
         pub created_by: Uuid,
         pub created_at: TimeDateTimeWithTimeZone,
     }
@@ -189,5 +196,19 @@ entity! {
         pub created_at: TimeDateTimeWithTimeZone,
         pub last_access_at: Option<TimeDateTimeWithTimeZone>,
         pub revoked_at: Option<TimeDateTimeWithTimeZone>,
+    }
+}
+
+entity! {
+    /// An event a calendar feed has sent: sent again as cancelled once it vanishes.
+    calendar_event = "calendar_event" {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub feed_id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub uid: String,
+        pub starts_at: TimeDateTimeWithTimeZone,
+        pub ends_at: TimeDateTimeWithTimeZone,
+        pub summary: String,
+        pub cancelled_at: Option<TimeDateTimeWithTimeZone>,
     }
 }

@@ -7,6 +7,9 @@ pub mod api;
 pub mod pages;
 ssr! {
     pub mod entity;
+    pub mod http;
+    pub mod jobs;
+    pub mod mail;
     pub mod rules;
     pub mod scope;
     pub mod service;
@@ -87,6 +90,7 @@ impl RotationInput {
 }
 
 /// An override as its manager types it; times are `YYYY-MM-DDTHH:MM` on the roster's wall clock.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct OverrideInput {
     #[serde(default)]
@@ -119,6 +123,7 @@ pub struct SpecialInput {
 }
 
 /// Someone named, as a page shows them.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PersonRef {
     pub id: Uuid,
@@ -126,6 +131,7 @@ pub struct PersonRef {
 }
 
 /// A stretch in which the same people are on duty, in the viewer's time zone.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SegmentView {
     pub start: String,
@@ -135,6 +141,7 @@ pub struct SegmentView {
 }
 
 /// A stretch of required cover with no primary on duty.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct GapView {
     pub start: String,
@@ -145,6 +152,7 @@ pub struct GapView {
 }
 
 /// A roster over a window: who is on duty, stretch by stretch, and the gaps.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Timeline {
     pub roster_id: Uuid,
@@ -159,6 +167,7 @@ pub struct Timeline {
 }
 
 /// A duty desk now: who is on, with how to reach the desk, and when the next handoff comes.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OnDutyRow {
     pub roster_id: Uuid,
@@ -194,6 +203,8 @@ pub struct RosterList {
     pub can_manage: bool,
     /// The zone a new roster takes unless another is chosen (the manager's own).
     pub default_zone: String,
+    /// A jurisdiction's view: the desks come from `duty_overview`, a page at a time.
+    pub jurisdiction: bool,
 }
 
 /// A rotation version in force, as its roster's page lists it.
@@ -240,6 +251,9 @@ pub struct SpecialRow {
     pub gap_hours: f64,
     /// The week (its Monday) of the first gap, for the timeline link (none when covered).
     pub first_gap: Option<String>,
+    pub published: bool,
+    /// Why its gaps were accepted when it was published.
+    pub gaps_accepted: Option<String>,
 }
 
 /// One roster's page: its desk, a week's timeline, and what shapes it.
@@ -264,4 +278,250 @@ pub struct RosterDetail {
     pub can_manage: bool,
     /// The organisation's people who may stand its duty (for the forms; empty for readers).
     pub people: Vec<PersonRef>,
+    /// Offers still to come: open, or taken as swaps.
+    pub offers: Vec<OfferRow>,
+    /// The last fortnight's handovers, newest first.
+    pub handovers: Vec<HandoverRow>,
+    /// The duty recorded as stood over the past week, as corrected.
+    pub stood: Vec<StoodRow>,
+}
+
+/// A shift of the viewer's: a roster, a layer and a span, in the viewer's zone, with the exact
+/// instants the forms send back.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ShiftRow {
+    pub roster_id: Uuid,
+    pub roster: String,
+    pub layer: String,
+    pub start: String,
+    pub end: String,
+    /// RFC 3339 instants (what an offer or a handover names).
+    pub starts_at: String,
+    pub ends_at: String,
+    pub hours: f64,
+    /// Under way now.
+    pub now: bool,
+    /// The viewer's open offer of (part of) it.
+    pub offered: Option<Uuid>,
+}
+
+/// A shift offered to colleagues (or a swap already agreed).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OfferRow {
+    pub id: Uuid,
+    pub roster_id: Uuid,
+    pub roster: String,
+    pub layer: String,
+    pub person: PersonRef,
+    pub start: String,
+    pub end: String,
+    pub note: String,
+    /// `open`, `taken` or `withdrawn`.
+    pub state: String,
+    pub taken_by: Option<PersonRef>,
+    /// A manager's reassignment rather than a colleague's taking.
+    pub assigned: bool,
+}
+
+/// A handover entry: written by a shift's person, acknowledged by the next.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct HandoverRow {
+    pub id: Uuid,
+    pub roster_id: Uuid,
+    pub roster: String,
+    pub person: PersonRef,
+    pub shift_start: String,
+    pub shift_end: String,
+    pub body: String,
+    pub nothing_to_report: bool,
+    pub written_at: String,
+    pub acknowledged_by: Option<PersonRef>,
+    pub acknowledged_at: Option<String>,
+}
+
+/// A status report due in a special period.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StatusDue {
+    pub special_id: Uuid,
+    pub special: String,
+    pub roster: String,
+    pub due: String,
+    /// RFC 3339 (what the form sends back).
+    pub due_at: String,
+    pub overdue: bool,
+}
+
+/// A special period that still lacks cover, as the dashboards flag it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct UncoveredSpecial {
+    pub special_id: Uuid,
+    pub roster_id: Uuid,
+    pub roster: String,
+    pub organisation: String,
+    pub name: String,
+    pub starts_at: String,
+    pub gap_hours: f64,
+    /// The week (its Monday) of the first gap.
+    pub first_gap: Option<String>,
+}
+
+/// What a manager is told about its organisation's duty: special periods without cover soon,
+/// shifts ended without a handover, status reports not written.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct DutyFlags {
+    pub uncovered: Vec<UncoveredSpecial>,
+    pub missing_handovers: Vec<ShiftRow>,
+    pub missing_reports: Vec<StatusDue>,
+}
+
+/// The viewer's own duty: now, next, the week ahead, what to hand over and acknowledge, offers.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct MyDuty {
+    /// The shifts under way and to come in the next fortnight.
+    pub shifts: Vec<ShiftRow>,
+    /// Hours on duty (primary) in the next seven days.
+    pub week_hours: f64,
+    /// The viewer's shifts of the past week (and the one under way) with no handover yet.
+    pub to_hand_over: Vec<ShiftRow>,
+    /// Handovers written to the viewer, not yet acknowledged.
+    pub to_acknowledge: Vec<HandoverRow>,
+    /// Colleagues' offers the viewer may take.
+    pub offers: Vec<OfferRow>,
+    /// The viewer's own open offers.
+    pub my_offers: Vec<OfferRow>,
+    pub reports_due: Vec<StatusDue>,
+    /// For the organisation's managers.
+    pub flags: Option<DutyFlags>,
+    /// Whether the viewer stands duty at all (has a roster to be on).
+    pub has_rosters: bool,
+}
+
+/// An offer of one's own shift (all of it, or a part).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct OfferInput {
+    pub roster_id: String,
+    #[serde(default)]
+    pub layer: String,
+    /// RFC 3339, or `YYYY-MM-DDTHH:MM` on the roster's wall clock.
+    pub starts_at: String,
+    pub ends_at: String,
+    #[serde(default)]
+    pub note: String,
+}
+
+/// A manager's reassignment of someone's duty to a colleague.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ReassignInput {
+    #[serde(default)]
+    pub layer: String,
+    pub from_id: String,
+    pub to_id: String,
+    pub starts_at: String,
+    pub ends_at: String,
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// A handover entry for one of one's shifts.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct HandoverInput {
+    pub roster_id: String,
+    /// The shift's start, RFC 3339.
+    pub shift_start: String,
+    #[serde(default)]
+    pub body: String,
+    #[serde(default, deserialize_with = "checkbox")]
+    pub nothing_to_report: bool,
+}
+
+/// A special period's status report for one due moment.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct StatusReportInput {
+    pub special_id: String,
+    /// RFC 3339.
+    pub due_at: String,
+    pub body: String,
+}
+
+/// The longest handover or status report, in characters.
+pub const MAX_ENTRY_CHARS: usize = 10_000;
+
+/// The filters of a jurisdiction's duty overview.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct OverviewFilter {
+    /// Part of an organisation's name.
+    #[serde(default)]
+    pub q: String,
+    /// Only desks whose required cover has no primary now.
+    #[serde(default, deserialize_with = "checkbox")]
+    pub uncovered: bool,
+    /// Zero-based.
+    #[serde(default)]
+    pub page: u64,
+}
+
+/// A desk in a jurisdiction's overview: the recorded duty under way (as of the duty job's last
+/// run, at most a minute old).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OverviewRow {
+    pub desk: OnDutyRow,
+    /// Since when its required cover has had no primary (none: covered, or none required now).
+    pub uncovered_since: Option<String>,
+}
+
+/// A jurisdiction's duty desks, one page of organisations at a time, with the special periods
+/// that still lack cover.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct DutyOverview {
+    pub rows: Vec<OverviewRow>,
+    /// Organisations matching the filter (all pages).
+    pub organisations: u64,
+    pub page: u64,
+    pub pages: u64,
+    /// Desks matching the filter uncovered now, across all pages.
+    pub uncovered_now: u64,
+    /// Special periods under way or starting within a fortnight with gaps (the first hundred).
+    pub uncovered_specials: Vec<UncoveredSpecial>,
+    pub uncovered_specials_total: u64,
+}
+
+/// A row of the duty actually stood at a roster.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StoodRow {
+    pub id: Uuid,
+    pub person: PersonRef,
+    pub layer: String,
+    pub start: String,
+    /// None: under way.
+    pub end: Option<String>,
+    /// Written by a manager correcting the record, with why.
+    pub correction: Option<String>,
+}
+
+/// A manager's correction of a stood row: who really stood it, and when.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct CorrectionInput {
+    pub stood_id: String,
+    pub person_id: String,
+    pub starts_at: String,
+    pub ends_at: String,
+    pub reason: String,
+}
+
+/// A calendar feed of one's shifts or of a roster (its secret is shown once, when made).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FeedRow {
+    pub id: Uuid,
+    /// None: the person's own shifts.
+    pub roster: Option<String>,
+    pub created_at: String,
+    pub last_access_at: Option<String>,
+    pub revoked: bool,
+}
+
+/// The person's feeds, and the rosters a feed can be made of.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct FeedList {
+    pub feeds: Vec<FeedRow>,
+    pub rosters: Vec<PersonRef>,
 }

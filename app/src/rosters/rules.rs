@@ -635,6 +635,97 @@ pub fn quality(segments: &[Segment], required: &[Span]) -> Quality {
     Quality { required_seconds, covered_seconds: required_seconds - uncovered, by_person }
 }
 
+/// One person's unbroken stretch on one layer: what a person calls "my shift".
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Shift {
+    pub person: Person,
+    pub layer: Layer,
+    pub span: Span,
+}
+
+/// Everyone's shifts in `segments` (which tile a window, sorted): each person's unbroken stretch
+/// on a layer, cut where the window is. Ordered by start, then layer, then person.
+pub fn shifts(segments: &[Segment]) -> Vec<Shift> {
+    let mut open: std::collections::BTreeMap<(Person, Layer), Timestamp> = Default::default();
+    let mut out = Vec::new();
+    let mut last_end: Option<Timestamp> = None;
+    for seg in segments {
+        let here: BTreeSet<(Person, Layer)> = seg
+            .primary
+            .iter()
+            .map(|p| (*p, Layer::Primary))
+            .chain(seg.backup.iter().map(|p| (*p, Layer::Backup)))
+            .collect();
+        let joined = last_end == Some(seg.span.start);
+        open.retain(|key, start| {
+            if joined && here.contains(key) {
+                return true;
+            }
+            if let Some(end) = last_end {
+                out.push(Shift { person: key.0, layer: key.1, span: Span { start: *start, end } });
+            }
+            false
+        });
+        for key in here {
+            open.entry(key).or_insert(seg.span.start);
+        }
+        last_end = Some(seg.span.end);
+    }
+    if let Some(end) = last_end {
+        out.extend(open.into_iter().map(|((person, layer), start)| Shift { person, layer, span: Span { start, end } }));
+    }
+    out.sort_by(|a, b| a.span.start.cmp(&b.span.start).then(a.layer.cmp(&b.layer)).then(a.person.cmp(&b.person)));
+    out
+}
+
+/// Whether `person` is on `layer` for the whole of `span` (the segments tile a window holding it).
+pub fn on_duty_throughout(segments: &[Segment], person: Person, layer: Layer, span: Span) -> bool {
+    let mut reached = span.start;
+    for seg in segments.iter().filter(|s| s.span.overlaps(span)) {
+        if seg.span.start > reached || !seg.layer(layer).contains(&person) {
+            return false;
+        }
+        reached = seg.span.end;
+    }
+    reached >= span.end
+}
+
+/// Checks an offer of `span` of `person`'s duty on `layer`: it must end after it starts, not be
+/// over, and be the offerer's own duty throughout.
+pub fn check_offer(segments: &[Segment], person: Person, layer: Layer, span: Span, now: Timestamp) -> Result<(), Refusal> {
+    if span.start >= span.end {
+        return Err(Refusal::EndsBeforeStart);
+    }
+    if span.end <= now {
+        return Err(Refusal::InThePast);
+    }
+    if !on_duty_throughout(segments, person, layer, span) {
+        return Err(Refusal::NotOnDuty);
+    }
+    Ok(())
+}
+
+/// Checks that `taker` may stand `from`'s offered `span` on `layer`: not their own offer, and not
+/// already on that layer at any moment of it (the swap would then leave one person short).
+pub fn check_take(segments: &[Segment], from: Person, taker: Person, layer: Layer, span: Span) -> Result<(), Refusal> {
+    if from == taker {
+        return Err(Refusal::OwnOffer);
+    }
+    if segments.iter().filter(|s| s.span.overlaps(span)).any(|s| s.layer(layer).contains(&taker)) {
+        return Err(Refusal::AlreadyOnDuty);
+    }
+    Ok(())
+}
+
+/// Who takes over when `shift` ends: the primaries on duty at its end who were not on it just
+/// before (the people a handover is for). Empty when no one comes on.
+pub fn next_on_duty(segments: &[Segment], shift: &Shift) -> BTreeSet<Person> {
+    let after = segments.iter().find(|s| s.span.contains(shift.span.end));
+    let before: BTreeSet<Person> =
+        segments.iter().find(|s| s.span.end == shift.span.end).map(|s| s.layer(shift.layer).clone()).unwrap_or_default();
+    after.map(|s| s.layer(shift.layer).difference(&before).copied().collect()).unwrap_or_default()
+}
+
 /// Why an override, a swap or a rotation is refused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Refusal {
@@ -656,6 +747,10 @@ pub enum Refusal {
     InThePast,
     /// Taking one's own offer.
     OwnOffer,
+    /// Offering (or handing over) duty that is not the offerer's throughout.
+    NotOnDuty,
+    /// Taking a shift while already on duty on its layer during it.
+    AlreadyOnDuty,
 }
 
 /// Checks a new override against the roster: its span, its people, the overrides it would
@@ -1158,5 +1253,65 @@ mod tests {
         assert_eq!(check_special(sh("2026-09-01 00:00"), sh("2026-09-08 00:00"), now), Err(Refusal::InThePast));
         assert_eq!(check_special(sh("2026-10-08 00:00"), sh("2026-10-01 00:00"), now), Err(Refusal::EndsBeforeStart));
         assert!(check_special(sh("2026-10-01 00:00"), sh("2026-10-08 00:00"), now).is_ok());
+    }
+
+    #[test]
+    fn shifts_join_adjacent_stretches_and_offers_must_be_the_offerers_own_duty() {
+        let mut backup = rotation(Pattern::Weekly, &[9]);
+        backup.layer = Layer::Backup;
+        let roster = Roster {
+            rotations: vec![rotation(Pattern::Daily, &[1, 2]), backup],
+            // Person 3 joins person 1 for two hours: person 1's shift is still one shift.
+            overrides: vec![Override {
+                id: Uuid::from_bytes([40; 16]),
+                layer: Layer::Primary,
+                span: span("2026-10-01 12:00", "2026-10-01 14:00"),
+                change: Change::Add(person(3)),
+            }],
+            ..Roster::default()
+        };
+        let window = span("2026-10-01 00:00", "2026-10-03 00:00");
+        let segs = roster.resolve(window);
+        let all = shifts(&segs);
+        let of = |p: u8, layer: Layer| -> Vec<Span> {
+            all.iter().filter(|s| s.person == person(p) && s.layer == layer).map(|s| s.span).collect()
+        };
+        // From 28 Sep at 09:00 the days go 1, 2, 1, 2: 1 Oct's day is person 2's; the ends are cut at the window.
+        assert_eq!(of(1, Layer::Primary), vec![span("2026-10-01 00:00", "2026-10-01 09:00"), span("2026-10-02 09:00", "2026-10-03 00:00")]);
+        assert_eq!(of(2, Layer::Primary), vec![span("2026-10-01 09:00", "2026-10-02 09:00")]);
+        assert_eq!(of(3, Layer::Primary), vec![span("2026-10-01 12:00", "2026-10-01 14:00")]);
+        assert_eq!(of(9, Layer::Backup), vec![window], "the backup's week is one shift across every primary handoff");
+        // Offers: own duty throughout, not over, not empty.
+        let now = sh("2026-10-01 10:00");
+        let p2 = span("2026-10-01 20:00", "2026-10-02 09:00");
+        assert_eq!(check_offer(&segs, person(2), Layer::Primary, p2, now), Ok(()));
+        assert_eq!(check_offer(&segs, person(2), Layer::Backup, p2, now), Err(Refusal::NotOnDuty));
+        assert_eq!(
+            check_offer(&segs, person(2), Layer::Primary, span("2026-10-02 08:00", "2026-10-02 10:00"), now),
+            Err(Refusal::NotOnDuty),
+            "an hour past the end of the shift"
+        );
+        assert_eq!(
+            check_offer(&segs, person(1), Layer::Primary, span("2026-10-01 00:00", "2026-10-01 09:00"), now),
+            Err(Refusal::InThePast)
+        );
+        assert_eq!(
+            check_offer(&segs, person(2), Layer::Primary, Span { start: p2.end, end: p2.start }, now),
+            Err(Refusal::EndsBeforeStart)
+        );
+        // Taking: never one's own, never while already on that layer.
+        assert_eq!(check_take(&segs, person(2), person(2), Layer::Primary, p2), Err(Refusal::OwnOffer));
+        assert_eq!(
+            check_take(&segs, person(2), person(3), Layer::Primary, span("2026-10-01 13:00", "2026-10-01 15:00")),
+            Err(Refusal::AlreadyOnDuty)
+        );
+        assert_eq!(check_take(&segs, person(2), person(1), Layer::Primary, p2), Ok(()));
+        assert_eq!(check_take(&segs, person(2), person(9), Layer::Primary, p2), Ok(()), "a backup may take a primary shift");
+        // The handover of person 2's shift is for person 1, who comes on at its end.
+        let shift = all.iter().find(|s| s.person == person(2)).copied().expect("shift");
+        assert_eq!(next_on_duty(&segs, &shift), BTreeSet::from([person(1)]));
+        // Person 3's two hours end with person 2 still on: no one comes on, so no one is handed to.
+        let added = all.iter().find(|s| s.person == person(3)).copied().expect("shift");
+        assert!(next_on_duty(&segs, &added).is_empty());
     }
 }

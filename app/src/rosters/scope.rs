@@ -8,7 +8,9 @@ use sea_orm::{
 use time::Date;
 use uuid::Uuid;
 
-use super::entity::{fixed_shift, member, offer, override_, roster, rotation, special};
+use super::entity::{
+    calendar_event, calendar_feed, fixed_shift, handover, member, offer, override_, roster, rotation, special, status_report, stood,
+};
 use crate::{
     backend::{
         actor::Actor,
@@ -16,7 +18,7 @@ use crate::{
         ServiceError, ServiceResult,
     },
     tenancy::{
-        entity::{engagement, person},
+        entity::{engagement, organisation, person},
         scope::{agencies_under, engagements_in_force},
     },
 };
@@ -71,6 +73,47 @@ impl RosterReader {
         self.viewer
     }
 
+    /// The organisations with a desk (not archived) in reach: a jurisdiction's desks are paged by
+    /// organisation.
+    pub fn desk_organisations(&self) -> Select<organisation::Entity> {
+        organisation::Entity::find().filter(organisation::Column::Id.in_subquery(
+            Query::select()
+                .column((roster::Entity, roster::Column::OrganisationId))
+                .from(roster::Entity)
+                .cond_where(desks(&self.reach, self.today))
+                .and_where(roster::Column::ArchivedAt.is_null())
+                .to_owned(),
+        ))
+    }
+
+    /// The organisations with a desk in reach whose required cover has no primary now (as the
+    /// duty job last recorded it).
+    pub fn desk_organisations_uncovered(&self) -> Select<organisation::Entity> {
+        organisation::Entity::find().filter(organisation::Column::Id.in_subquery(
+            Query::select()
+                .column((roster::Entity, roster::Column::OrganisationId))
+                .from(roster::Entity)
+                .cond_where(desks(&self.reach, self.today))
+                .and_where(roster::Column::ArchivedAt.is_null())
+                .and_where(roster::Column::UncoveredSince.is_not_null())
+                .to_owned(),
+        ))
+    }
+
+    /// The duty recorded as under way (open, uncorrected rows) at these rosters in reach.
+    pub fn duty_under_way(&self, rosters: impl IntoIterator<Item = Uuid>) -> Select<stood::Entity> {
+        stood::Entity::find()
+            .filter(stood::Column::RosterId.is_in(rosters))
+            .filter(stood::Column::RosterId.in_subquery(self.roster_ids()))
+            .filter(stood::Column::EndsAt.is_null())
+            .filter(uncorrected())
+    }
+
+    /// The special periods of the rosters in reach.
+    pub fn specials(&self) -> Select<special::Entity> {
+        special::Entity::find().filter(special::Column::RosterId.in_subquery(self.roster_ids()))
+    }
+
     /// Whether the reader sees a jurisdiction's agencies (the regulator's view).
     pub fn is_jurisdiction(&self) -> bool {
         matches!(self.reach, Reach::Regulators(_))
@@ -123,6 +166,38 @@ impl RosterManager {
     pub fn people(&self) -> Select<person::Entity> {
         people_of(self.organisation_id)
     }
+
+    /// A special period of one of its rosters, or "not found".
+    pub async fn special<C: ConnectionTrait>(&self, db: &C, id: Uuid) -> ServiceResult<special::Model> {
+        special::Entity::find()
+            .filter(special::Column::Id.eq(id))
+            .filter(special::Column::RosterId.in_subquery(
+                Query::select()
+                    .column(roster::Column::Id)
+                    .from(roster::Entity)
+                    .and_where(roster::Column::OrganisationId.eq(self.organisation_id))
+                    .to_owned(),
+            ))
+            .one(db)
+            .await?
+            .ok_or(ServiceError::NotFound)
+    }
+
+    /// A stood row of one of its rosters, or "not found".
+    pub async fn stood<C: ConnectionTrait>(&self, db: &C, id: Uuid) -> ServiceResult<stood::Model> {
+        stood::Entity::find()
+            .filter(stood::Column::Id.eq(id))
+            .filter(stood::Column::RosterId.in_subquery(
+                Query::select()
+                    .column(roster::Column::Id)
+                    .from(roster::Entity)
+                    .and_where(roster::Column::OrganisationId.eq(self.organisation_id))
+                    .to_owned(),
+            ))
+            .one(db)
+            .await?
+            .ok_or(ServiceError::NotFound)
+    }
 }
 
 /// The active people of an organisation.
@@ -158,6 +233,68 @@ impl DutyStander {
     /// Its colleagues who may take a shift.
     pub fn colleagues(&self) -> Select<person::Entity> {
         people_of(self.organisation_id)
+    }
+
+    pub fn organisation_id(&self) -> Uuid {
+        self.organisation_id
+    }
+
+    /// The ids of its organisation's rosters.
+    fn roster_ids(&self) -> SelectStatement {
+        Query::select()
+            .column(roster::Column::Id)
+            .from(roster::Entity)
+            .and_where(roster::Column::OrganisationId.eq(self.organisation_id))
+            .to_owned()
+    }
+
+    /// One of its organisation's rosters, or "not found".
+    pub async fn roster<C: ConnectionTrait>(&self, db: &C, id: Uuid) -> ServiceResult<roster::Model> {
+        self.rosters().filter(roster::Column::Id.eq(id)).one(db).await?.ok_or(ServiceError::NotFound)
+    }
+
+    /// Its own calendar feeds.
+    pub fn feeds(&self) -> Select<calendar_feed::Entity> {
+        calendar_feed::Entity::find().filter(calendar_feed::Column::PersonId.eq(self.person_id))
+    }
+
+    /// The calendar feeds of its organisation's people.
+    pub fn colleagues_feeds(&self) -> Select<calendar_feed::Entity> {
+        calendar_feed::Entity::find().filter(calendar_feed::Column::PersonId.in_subquery(
+            Query::select()
+                .column(person::Column::Id)
+                .from(person::Entity)
+                .and_where(person::Column::OrganisationId.eq(self.organisation_id))
+                .to_owned(),
+        ))
+    }
+
+    /// The offers made at its organisation's rosters.
+    pub fn offers(&self) -> Select<offer::Entity> {
+        offer::Entity::find().filter(offer::Column::RosterId.in_subquery(self.roster_ids()))
+    }
+
+    /// The handovers written at its organisation's rosters.
+    pub fn handovers(&self) -> Select<handover::Entity> {
+        handover::Entity::find().filter(handover::Column::RosterId.in_subquery(self.roster_ids()))
+    }
+
+    /// The special periods of its organisation's rosters.
+    pub fn specials(&self) -> Select<special::Entity> {
+        special::Entity::find().filter(special::Column::RosterId.in_subquery(self.roster_ids()))
+    }
+
+    /// The status reports of these special periods (of its organisation's rosters).
+    pub fn status_reports(&self, specials: impl IntoIterator<Item = Uuid>) -> Select<status_report::Entity> {
+        status_report::Entity::find().filter(status_report::Column::SpecialId.is_in(specials)).filter(
+            status_report::Column::SpecialId.in_subquery(
+                Query::select()
+                    .column(special::Column::Id)
+                    .from(special::Entity)
+                    .and_where(special::Column::RosterId.in_subquery(self.roster_ids()))
+                    .to_owned(),
+            ),
+        )
     }
 }
 
@@ -225,5 +362,123 @@ impl RosterRows {
                     .to_owned(),
             ),
         )
+    }
+}
+
+/// A stood row no later row corrects.
+fn uncorrected() -> Condition {
+    use sea_orm::sea_query::Alias;
+    let later = Alias::new("later");
+    Condition::all().add(
+        Expr::exists(
+            Query::select()
+                .expr(Expr::val(1))
+                .from_as(stood::Entity, later.clone())
+                .and_where(Expr::col((later, stood::Column::Corrects)).equals((stood::Entity, stood::Column::Id)))
+                .to_owned(),
+        )
+        .not(),
+    )
+}
+
+impl RosterRows {
+    pub fn handovers(&self) -> Select<handover::Entity> {
+        handover::Entity::find().filter(handover::Column::RosterId.eq(self.id))
+    }
+
+    /// The duty stood at this roster as it stands (corrected rows left out).
+    pub fn stood(&self) -> Select<stood::Entity> {
+        stood::Entity::find().filter(stood::Column::RosterId.eq(self.id)).filter(uncorrected())
+    }
+
+    /// Every stood row of this roster, corrected ones too (the history's own history).
+    pub fn stood_all(&self) -> Select<stood::Entity> {
+        stood::Entity::find().filter(stood::Column::RosterId.eq(self.id))
+    }
+}
+
+/// The duty job's work: rosters (not archived) whose recorded duty is due to change, or was never
+/// resolved, or was edited since — the earliest due first.
+pub fn rosters_to_resolve(now: time::OffsetDateTime) -> Select<roster::Entity> {
+    use sea_orm::QueryOrder;
+    roster::Entity::find()
+        .filter(roster::Column::ArchivedAt.is_null())
+        .filter(roster::Column::ResolvedUntil.is_null().or(roster::Column::ResolvedUntil.lte(now)))
+        .order_by_asc(roster::Column::ResolvedUntil)
+}
+
+/// One roster for the duty job, its row locked (on PostgreSQL) until the job's transaction ends:
+/// an edit's mark to record it again waits rather than being overwritten.
+pub async fn roster_for_update<C: ConnectionTrait>(db: &C, id: Uuid) -> ServiceResult<Option<roster::Model>> {
+    use sea_orm::{DbBackend, QuerySelect};
+    let mut q = roster::Entity::find().filter(roster::Column::Id.eq(id));
+    if db.get_database_backend() == DbBackend::Postgres {
+        q = q.lock_exclusive();
+    }
+    Ok(q.one(db).await?)
+}
+
+/// The warning job's work: special periods of rosters in use with gaps (as last recorded)
+/// starting before `soon` and not yet warned of, or before `again` and not warned twice — unless
+/// published with the gaps accepted.
+pub fn specials_to_warn(now: time::OffsetDateTime, soon: time::OffsetDateTime, again: time::OffsetDateTime) -> Select<special::Entity> {
+    special::Entity::find()
+        .filter(special::Column::GapSeconds.gt(0))
+        .filter(special::Column::EndsAt.gt(now))
+        .filter(special::Column::GapsAcceptedReason.is_null())
+        .filter(special::Column::RosterId.in_subquery(
+            Query::select().column(roster::Column::Id).from(roster::Entity).and_where(roster::Column::ArchivedAt.is_null()).to_owned(),
+        ))
+        .filter(
+            Condition::any()
+                .add(Condition::all().add(special::Column::WarnedAt.is_null()).add(special::Column::StartsAt.lt(soon)))
+                .add(Condition::all().add(special::Column::WarnedAgainAt.is_null()).add(special::Column::StartsAt.lt(again))),
+        )
+}
+
+/// The rosters of special periods the warning job found.
+pub fn rosters_of(specials: &[special::Model]) -> Select<roster::Entity> {
+    roster::Entity::find().filter(roster::Column::Id.is_in(specials.iter().map(|p| p.roster_id)))
+}
+
+/// A calendar feed read by its secret: the person it belongs to (still active) sees its own
+/// organisation's rosters, or the one roster the feed is of — the feed has the person's reach in
+/// rosters, never more.
+pub struct FeedOwner {
+    feed: calendar_feed::Model,
+    organisation_id: Uuid,
+}
+
+impl FeedOwner {
+    /// The live feed with this secret's hash, if its person is active.
+    pub async fn by_token<C: ConnectionTrait>(db: &C, token_hash: &str) -> ServiceResult<Option<FeedOwner>> {
+        let Some(feed) = calendar_feed::Entity::find()
+            .filter(calendar_feed::Column::TokenHash.eq(token_hash))
+            .filter(calendar_feed::Column::RevokedAt.is_null())
+            .one(db)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let person = person::Entity::find_by_id(feed.person_id).filter(person::Column::Active.eq(true)).one(db).await?;
+        Ok(person.map(|p| FeedOwner { feed, organisation_id: p.organisation_id }))
+    }
+
+    pub fn feed(&self) -> &calendar_feed::Model {
+        &self.feed
+    }
+
+    /// The rosters the feed covers.
+    pub fn rosters(&self) -> Select<roster::Entity> {
+        let q = roster::Entity::find().filter(roster::Column::OrganisationId.eq(self.organisation_id));
+        match self.feed.roster_id {
+            Some(id) => q.filter(roster::Column::Id.eq(id)),
+            None => q,
+        }
+    }
+
+    /// What the feed has sent.
+    pub fn events(&self) -> Select<calendar_event::Entity> {
+        calendar_event::Entity::find().filter(calendar_event::Column::FeedId.eq(self.feed.id))
     }
 }

@@ -61,6 +61,7 @@ fn KindPanels(kind: OrgKind, nav: Vec<NavPage>) -> impl IntoView {
         // jurisdiction's engagements run to thousands: they have their own page, not a panel.
         OrgKind::Regulator => view! {
             {nav.contains(&NavPage::Reports).then(|| view! { <crate::reports::pages::ReportsPanel/> })}
+            {nav.contains(&NavPage::Rosters).then(|| view! { <crate::rosters::pages::overview::OverviewPanel/> })}
             <section data-test="regulator-panel">
                 <h2>{t(Msg::AgenciesInJurisdiction)}</h2>
                 <WebsiteTable base="/" show_agency=true/>
@@ -69,6 +70,7 @@ fn KindPanels(kind: OrgKind, nav: Vec<NavPage>) -> impl IntoView {
         .into_any(),
         OrgKind::Platform => view! { <PlatformPanels nav/> }.into_any(),
         OrgKind::Agency => view! {
+            {nav.contains(&NavPage::Rosters).then(|| view! { <crate::rosters::pages::duty::DutyPanel/> })}
             {nav.contains(&NavPage::Reports).then(|| view! { <crate::reports::pages::ReportsPanel/> })}
             <WebsitesPanel title=Msg::Websites show_agency=false/>
             <EngagementsPanel/>
@@ -76,6 +78,7 @@ fn KindPanels(kind: OrgKind, nav: Vec<NavPage>) -> impl IntoView {
         }
         .into_any(),
         _ => view! {
+            {nav.contains(&NavPage::Rosters).then(|| view! { <crate::rosters::pages::duty::DutyPanel/> })}
             {nav.contains(&NavPage::Reports).then(|| view! { <crate::reports::pages::ReportsPanel/> })}
             <EngagementsPanel/>
             <WebsitesPanel title=Msg::WebsitesServed show_agency=true/>

@@ -274,8 +274,29 @@ async fn duty_desks(db: &DatabaseConnection, now: OffsetDateTime) -> ServiceResu
                 report_every_hours: "4".into(),
             };
             service::create_special(db, &by, &mgr, roster, &special).await?;
+            // The staff member offers their next shift to colleagues: the duty officer's
+            // dashboard shows it waiting to be taken.
+            let staff = person(format!("staff@{key}.example")).await?;
+            let staff = app::auth::actor::load_actor(db, staff.id, app::backend::time_fmt::DEFAULT_TIME_ZONE)
+                .await?
+                .ok_or_else(|| ServiceError::Internal("demo staff inactive".into()))?;
+            let stander = app::rosters::scope::duty_stander(&staff)?;
+            let mine = service::my_duty(db, &stander, None, now, app::backend::time_fmt::DEFAULT_TIME_ZONE).await?;
+            if let Some(next) = mine.shifts.iter().find(|s| !s.now && s.roster_id == roster) {
+                let offer = app::rosters::OfferInput {
+                    roster_id: roster.to_string(),
+                    layer: next.layer.clone(),
+                    starts_at: next.starts_at.clone(),
+                    ends_at: next.ends_at.clone(),
+                    note: "孩子生病需陪护，求同事代班".into(),
+                };
+                let by_staff = app::backend::actor::Acting { actor: &staff, meta: &meta, now };
+                service::offer_shift(db, &by_staff, &stander, &offer).await?;
+            }
         }
     }
+    // Who is on duty now, recorded as the duty job would (it runs again once the portal serves).
+    service::record_duty(db, now, 1000).await?;
     Ok(())
 }
 

@@ -71,6 +71,19 @@ enum Target {
     Roster,
     /// A duty roster of the organisation's own (own) or of another organisation (other).
     OwnRoster,
+    /// A shift offer at the organisation's own roster (own: already taken, so taking or withdrawing
+    /// it again is refused) or another's (other).
+    Offer,
+    /// A handover at its own roster (own: already acknowledged) or another's.
+    Handover,
+    /// A special period of its own roster (own: already published) or another's.
+    Special,
+    /// A duty-stood row of its own roster (own: under way, so not correctable) or another's.
+    Stood,
+    /// A calendar feed of one of its people (own: already revoked) or of another organisation's.
+    Feed,
+    /// A rotation of its own roster or of another's.
+    Rotation,
 }
 
 /// Which side of an engagement a write needs.
@@ -101,8 +114,9 @@ const fn case(name: &'static str, need: Option<(Module, Access)>, target: Target
 use Access::{Read as R, Write as W};
 use Module as M;
 use Target::{
-    ClosedEngagement, Engagement as Eng, File, Nothing, Obligation as Obl, Owed, OwnRoster, Person as Per, Reached,
-    Received, Roster, Submission as Sub, Submitted, Token, Website as Web,
+    ClosedEngagement, Engagement as Eng, Feed, File, Handover, Nothing, Obligation as Obl, Offer, Owed, OwnRoster,
+    Person as Per, Reached, Received, Roster, Rotation, Special, Stood, Submission as Sub, Submitted, Token,
+    Website as Web,
 };
 
 /// Every server function. `frame` needs only a session; the invitation pair is public.
@@ -152,7 +166,22 @@ const FUNCTIONS: &[Case] = &[
     case("create_roster", Some((M::Rosters, W)), Nothing, Side::Any),
     case("add_rotation", Some((M::Rosters, W)), OwnRoster, Side::Any),
     case("add_override", Some((M::Rosters, W)), OwnRoster, Side::Any),
+    case("edit_rotation", Some((M::Rosters, W)), Rotation, Side::Any),
     case("create_special", Some((M::Rosters, W)), OwnRoster, Side::Any),
+    case("duty_overview", Some((M::Rosters, R)), Nothing, Side::Any),
+    case("my_duty", Some((M::Rosters, R)), Nothing, Side::Any),
+    case("offer_shift", Some((M::Duty, W)), OwnRoster, Side::Any),
+    case("take_offer", Some((M::Duty, W)), Offer, Side::Any),
+    case("withdraw_offer", Some((M::Duty, W)), Offer, Side::Any),
+    case("reassign_shift", Some((M::Rosters, W)), OwnRoster, Side::Any),
+    case("write_handover", Some((M::Duty, W)), OwnRoster, Side::Any),
+    case("acknowledge_handover", Some((M::Duty, W)), Handover, Side::Any),
+    case("write_status_report", Some((M::Duty, W)), Special, Side::Any),
+    case("publish_special", Some((M::Rosters, W)), Special, Side::Any),
+    case("correct_stood", Some((M::Rosters, W)), Stood, Side::Any),
+    case("calendar_feeds", Some((M::Duty, W)), Nothing, Side::Any),
+    case("create_calendar_feed", Some((M::Duty, W)), OwnRoster, Side::Any),
+    case("revoke_calendar_feed", Some((M::Duty, W)), Feed, Side::Any),
     // Last: it forces the actor's own password to be changed.
     case("reset_person_password", Some((M::People, W)), Per, Side::Any),
 ];
@@ -184,6 +213,7 @@ const PAGES: &[Case] = &[
     case("/account/tokens", None, Nothing, Side::Any),
     case("/rosters", Some((M::Rosters, R)), Nothing, Side::Any),
     case("/rosters/{id}", Some((M::Rosters, R)), Roster, Side::Any),
+    case("/duty", Some((M::Rosters, R)), Nothing, Side::Any),
 ];
 
 /// The plain routes (`server::plain_routes()`, the list the router is built from): forms without
@@ -198,6 +228,10 @@ const ROUTES: &[Case] = &[
     case("GET /websites/export.csv", Some((M::Websites, R)), Nothing, Side::Any),
     case("GET /reports/export.csv", Some((M::Reports, R)), Nothing, Side::Any),
     case("GET /reports/matrix.csv", Some((M::Reports, R)), Nothing, Side::Jurisdiction),
+    case("GET /rosters/overview.csv", Some((M::Rosters, R)), Nothing, Side::Any),
+    case("GET /rosters/{id}/hours.csv", Some((M::Rosters, R)), Roster, Side::Any),
+    // The feed's secret alone is the capability: anyone holding it reads the feed.
+    case("GET /calendar/{token}", None, Nothing, Side::Any),
     case("GET /reports/files/{id}", Some((M::Reports, R)), File, Side::Any),
     case("POST /reports/submit", Some((M::Reports, W)), Nothing, Side::Any),
     case("GET /healthz", None, Nothing, Side::Any),
@@ -211,6 +245,9 @@ const API: &[Case] = &[
     case("GET /api/v1/submissions/{id}", Some((M::Reports, R)), Sub, Side::Any),
     case("POST /api/v1/submissions", Some((M::Reports, W)), Nothing, Side::Any),
     case("POST /api/v1/submissions/{id}/versions", Some((M::Reports, W)), Submitted, Side::Any),
+    case("GET /api/v1/duty/now", Some((M::Rosters, R)), Nothing, Side::Any),
+    case("GET /api/v1/rosters/{id}/timeline", Some((M::Rosters, R)), Roster, Side::Any),
+    case("POST /api/v1/rosters/{id}/overrides", Some((M::Rosters, W)), OwnRoster, Side::Any),
 ];
 
 /// The world's relationships, worked out from its declaration in `common/world.rs`, not from the policy.
@@ -231,7 +268,18 @@ struct World {
     regulator_of: HashMap<&'static str, Option<&'static str>>,
     /// Duty rosters: (id, organisation key).
     rosters: Vec<(Uuid, &'static str)>,
+    /// Each roster organisation's taken offer, acknowledged handover, published special period,
+    /// open stood row and revoked feed: (id, organisation key).
+    offers: Vec<(Uuid, &'static str)>,
+    handovers: Vec<(Uuid, &'static str)>,
+    specials: Vec<(Uuid, &'static str)>,
+    stood: Vec<(Uuid, &'static str)>,
+    feeds: Vec<(Uuid, &'static str)>,
+    rotations: Vec<(Uuid, &'static str)>,
 }
+
+/// The secret of a live calendar feed (the agency's duty officer's shifts).
+const LIVE_FEED: &str = "cal_matrix_live";
 
 /// The organisations the matrix gives a duty roster: an agency with a CSP in force, that CSP,
 /// an agency whose CSP engagement ended (transport) and one whose invitation was declined
@@ -386,9 +434,78 @@ impl World {
             let by = app::backend::actor::Acting { actor: &admin, meta: &meta, now };
             let mgr = app::rosters::scope::roster_manager(&admin).expect("manager");
             let input = app::rosters::RosterInput { name: format!("{key} duty"), ..Default::default() };
-            app::rosters::service::create_roster(&app.db, &by, &mgr, &input).await.expect("roster");
+            let roster = app::rosters::service::create_roster(&app.db, &by, &mgr, &input).await.expect("roster");
+            duty_fixtures(app, key, roster, pid, now).await;
         }
         app.changed();
+    }
+
+    /// Rows of one organisation's duty no service would leave in these states in one step: written
+    /// as data, so each id-based duty function has an own record to refuse and another's to miss.
+    async fn load_duty(app: &TestApp, rosters: &[(Uuid, &'static str)]) -> [Vec<(Uuid, &'static str)>; 6] {
+        use app::rosters::entity::{calendar_feed, handover, offer, rotation, special, stood};
+        let key = |roster: Uuid| rosters.iter().find(|r| r.0 == roster).map(|r| r.1).expect("a roster of the world");
+        let offers = offer::Entity::find()
+            .all(&app.db)
+            .await
+            .expect("offers")
+            .into_iter()
+            .map(|o| (o.id, key(o.roster_id)))
+            .collect();
+        let handovers = handover::Entity::find()
+            .all(&app.db)
+            .await
+            .expect("handovers")
+            .into_iter()
+            .map(|h| (h.id, key(h.roster_id)))
+            .collect();
+        let specials = special::Entity::find()
+            .all(&app.db)
+            .await
+            .expect("specials")
+            .into_iter()
+            .map(|p| (p.id, key(p.roster_id)))
+            .collect();
+        let stood = stood::Entity::find()
+            .all(&app.db)
+            .await
+            .expect("stood")
+            .into_iter()
+            .map(|s| (s.id, key(s.roster_id)))
+            .collect();
+        let people: HashMap<Uuid, Uuid> = person::Entity::find()
+            .all(&app.db)
+            .await
+            .expect("people")
+            .into_iter()
+            .map(|p| (p.id, p.organisation_id))
+            .collect();
+        let orgs: HashMap<Uuid, String> = organisation::Entity::find()
+            .all(&app.db)
+            .await
+            .expect("orgs")
+            .into_iter()
+            .map(|o| (o.id, o.name))
+            .collect();
+        let feeds = calendar_feed::Entity::find()
+            .filter(calendar_feed::Column::RevokedAt.is_not_null())
+            .all(&app.db)
+            .await
+            .expect("feeds")
+            .into_iter()
+            .map(|f| {
+                let name = &orgs[&people[&f.person_id]];
+                (f.id, ORGS.iter().find(|o| o.name == name).map(|o| o.key).expect("an organisation of the world"))
+            })
+            .collect();
+        let rotations = rotation::Entity::find()
+            .all(&app.db)
+            .await
+            .expect("rotations")
+            .into_iter()
+            .map(|r| (r.id, key(r.roster_id)))
+            .collect();
+        [offers, handovers, specials, stood, feeds, rotations]
     }
 
     async fn load(app: &TestApp) -> World {
@@ -483,13 +600,14 @@ impl World {
                 .id;
             tokens.insert(email.clone(), (secret, id));
         }
-        let rosters = app::rosters::entity::roster::Entity::find()
+        let rosters: Vec<(Uuid, &'static str)> = app::rosters::entity::roster::Entity::find()
             .all(&app.db)
             .await
             .expect("rosters")
             .into_iter()
             .map(|r| (r.id, key_of(r.organisation_id)))
             .collect();
+        let [offers, handovers, specials, stood, feeds, rotations] = World::load_duty(app, &rosters).await;
         World {
             website_ids,
             engagement_ids,
@@ -500,6 +618,12 @@ impl World {
             files,
             regulator_of,
             rosters,
+            offers,
+            handovers,
+            specials,
+            stood,
+            feeds,
+            rotations,
         }
     }
 
@@ -568,6 +692,11 @@ impl World {
                 OrgKind::Regulator => org(desk).kind == OrgKind::Agency && self.in_jurisdiction(key, desk),
                 _ => false,
             }
+    }
+
+    /// A duty row of the organisation's own rosters (own) or of another organisation's (other).
+    fn duty_row(rows: &[(Uuid, &'static str)], key: Option<&str>, own: bool) -> Option<Uuid> {
+        rows.iter().find(|(_, k)| (Some(*k) == key) == own).map(|r| r.0)
     }
 
     /// A roster the organisation sees (own) or not (other); with `manage`, its own or another's.
@@ -750,6 +879,39 @@ fn form(c: &Case, actor: &Actor, own: bool, target: Option<Uuid>) -> Vec<(&'stat
             ("starts_at", "2027-01-01 00:00".into()),
             ("ends_at", "2027-01-02 00:00".into()),
         ],
+        // Own: unreadable times or people (422); other: the roster's lookup decides first.
+        "offer_shift" => {
+            vec![("roster_id", id), ("layer", "primary".into()), ("starts_at", "x".into()), ("ends_at", "y".into())]
+        }
+        "reassign_shift" => vec![
+            ("roster_id", id),
+            ("from_id", "x".into()),
+            ("to_id", "y".into()),
+            ("starts_at", "x".into()),
+            ("ends_at", "y".into()),
+        ],
+        "write_handover" => vec![("roster_id", id), ("shift_start", "x".into()), ("body", "x".into())],
+        "write_status_report" => vec![("special_id", id), ("due_at", "x".into()), ("body", "x".into())],
+        // Own: already taken, acknowledged or published (409), or not one's own (422).
+        "take_offer" | "withdraw_offer" | "acknowledge_handover" | "revoke_calendar_feed" => vec![("id", id)],
+        "publish_special" => vec![("special_id", id)],
+        // Own: duty under way (409); other: not found.
+        "correct_stood" => vec![
+            ("stood_id", id),
+            ("person_id", "x".into()),
+            ("starts_at", "x".into()),
+            ("ends_at", "y".into()),
+            ("reason", String::new()),
+        ],
+        "create_calendar_feed" => vec![("roster_id", id)],
+        // Own: an hour that is no time (422); other: the rotation's lookup decides first.
+        "edit_rotation" => vec![
+            ("rotation_id", id),
+            ("input[name]", "matrix".into()),
+            ("input[pattern]", "daily".into()),
+            ("input[handoff]", "25:00".into()),
+            ("input[anchor]", "2026-11-02".into()),
+        ],
         _ => Vec::new(),
     }
 }
@@ -804,6 +966,12 @@ fn target_for(c: &Case, actor: &Actor, own: bool, world: &World) -> Option<Optio
             None if own => return None,
             None => world.rosters.first()?.0,
         }),
+        Offer => Some(World::duty_row(&world.offers, key, own)?),
+        Handover => Some(World::duty_row(&world.handovers, key, own)?),
+        Special => Some(World::duty_row(&world.specials, key, own)?),
+        Stood => Some(World::duty_row(&world.stood, key, own)?),
+        Feed => Some(World::duty_row(&world.feeds, key, own)?),
+        Rotation => Some(World::duty_row(&world.rotations, key, own)?),
         Token => Some(if own {
             world.tokens[&actor.email].1
         } else {
@@ -843,6 +1011,9 @@ const READ_BY_GET: &[&str] = &[
     "api_tokens",
     "rosters",
     "roster",
+    "duty_overview",
+    "my_duty",
+    "calendar_feeds",
 ];
 
 /// A submission's multipart fields naming no obligation there is: a submitter is told which
@@ -950,7 +1121,7 @@ async fn every_role_of_every_kind_against_every_function_and_page() {
                 for (own, target) in cells(c, &actor, &world) {
                     let path = match target {
                         Some(id) => template.replace("{id}", &id.to_string()),
-                        None => template.to_string(),
+                        None => template.replace("{token}", &format!("{LIVE_FEED}.ics")),
                     };
                     let res = match (method, template) {
                         ("GET", _) => client.get(app.url(&path)).send().await,
@@ -995,6 +1166,10 @@ async fn every_role_of_every_kind_against_every_function_and_page() {
                     };
                     let res = if method == "GET" {
                         api_client.get(app.url(&path)).bearer_auth(&token).send().await
+                    } else if template.ends_with("/overrides") {
+                        // Own: the times are reversed (422); other: not found.
+                        let body = serde_json::json!({"kind": "add", "person_id": "x", "starts_at": "2027-01-02 00:00", "ends_at": "2027-01-01 00:00"});
+                        api_client.post(app.url(&path)).bearer_auth(&token).json(&body).send().await
                     } else {
                         api_client
                             .post(app.url(&path))
@@ -1041,5 +1216,135 @@ async fn every_role_of_every_kind_against_every_function_and_page() {
         let Tally { checked, wrong } = tally;
         assert!(wrong.is_empty(), "{b:?}: {} of {checked} cells wrong:\n{}", wrong.len(), wrong.join("\n"));
         assert!(checked > 3000, "{b:?}: only {checked} cells checked");
+    }
+}
+
+/// An organisation's duty rows in states that refuse a second step (see [`World::load_duty`]),
+/// and — for the agency — a live calendar feed whose secret the matrix reads.
+async fn duty_fixtures(app: &TestApp, key: &str, roster: Uuid, admin: Uuid, now: time::OffsetDateTime) {
+    use app::rosters::entity::{calendar_feed, handover, member, offer, rotation, special, stood};
+    let duty = person::Entity::find()
+        .filter(person::Column::Email.eq(format!("duty@{key}.example")))
+        .one(&app.db)
+        .await
+        .expect("query")
+        .expect("duty officer")
+        .id;
+    let day = time::Duration::DAY;
+    let rotation_id = Uuid::new_v4();
+    rotation::ActiveModel {
+        id: Set(rotation_id),
+        roster_id: Set(roster),
+        series_id: Set(Uuid::new_v4()),
+        name: Set("matrix".into()),
+        layer: Set("primary".into()),
+        pattern: Set("weekly".into()),
+        every_days: Set(None),
+        weekdays: Set(0),
+        handoff: Set("09:00".into()),
+        anchor: Set(time::macros::date!(2026 - 11 - 02)),
+        hours: Set(String::new()),
+        valid_from: Set(now),
+        valid_until: Set(None),
+        created_by: Set(admin),
+        created_at: Set(now),
+    }
+    .insert(&app.db)
+    .await
+    .expect("rotation");
+    member::ActiveModel {
+        rotation_id: Set(rotation_id),
+        position: Set(0),
+        person_id: Set(duty),
+        joins: Set(None),
+        leaves: Set(None),
+    }
+    .insert(&app.db)
+    .await
+    .expect("member");
+    offer::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        roster_id: Set(roster),
+        layer: Set("primary".into()),
+        person_id: Set(duty),
+        starts_at: Set(now + day),
+        ends_at: Set(now + day * 2),
+        note: Set(String::new()),
+        state: Set("taken".into()),
+        taken_by: Set(Some(admin)),
+        taken_at: Set(Some(now)),
+        assigned_by: Set(None),
+        created_at: Set(now),
+    }
+    .insert(&app.db)
+    .await
+    .expect("offer");
+    handover::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        roster_id: Set(roster),
+        person_id: Set(duty),
+        shift_start: Set(now - day * 2),
+        shift_end: Set(now - day),
+        body: Set("matrix".into()),
+        nothing_to_report: Set(false),
+        written_at: Set(now - day),
+        acknowledged_by: Set(Some(admin)),
+        acknowledged_at: Set(Some(now - day)),
+    }
+    .insert(&app.db)
+    .await
+    .expect("handover");
+    special::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        roster_id: Set(roster),
+        name: Set("matrix".into()),
+        starts_at: Set(now + day * 10),
+        ends_at: Set(now + day * 11),
+        round_the_clock: Set(true),
+        report_every_hours: Set(Some(4)),
+        published_at: Set(Some(now)),
+        gaps_accepted_reason: Set(Some("matrix".into())),
+        gaps_accepted_by: Set(Some(admin)),
+        warned_at: Set(None),
+        warned_again_at: Set(None),
+        gap_seconds: Set(None),
+        first_gap_at: Set(None),
+        created_by: Set(admin),
+        created_at: Set(now),
+    }
+    .insert(&app.db)
+    .await
+    .expect("special");
+    stood::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        roster_id: Set(roster),
+        person_id: Set(duty),
+        layer: Set("primary".into()),
+        starts_at: Set(now - time::Duration::HOUR),
+        ends_at: Set(None),
+        recorded_at: Set(now),
+        corrects: Set(None),
+        reason: Set(None),
+        recorded_by: Set(None),
+    }
+    .insert(&app.db)
+    .await
+    .expect("stood");
+    for (secret, revoked) in [(format!("cal_matrix_{key}"), Some(now)), (LIVE_FEED.to_string(), None)] {
+        if revoked.is_none() && key != "agency" {
+            continue;
+        }
+        calendar_feed::ActiveModel {
+            id: Set(Uuid::new_v4()),
+            person_id: Set(duty),
+            roster_id: Set(None),
+            token_hash: Set(app::rosters::service::feed_hash(&secret)),
+            created_at: Set(now),
+            last_access_at: Set(None),
+            revoked_at: Set(revoked),
+        }
+        .insert(&app.db)
+        .await
+        .expect("feed");
     }
 }

@@ -8,6 +8,7 @@ mod audit;
 mod auth;
 mod caches;
 mod cli;
+mod duty;
 mod instances;
 mod jobs;
 mod mail;

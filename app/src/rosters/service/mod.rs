@@ -19,9 +19,15 @@ use crate::{
     tenancy::scope::person_names,
 };
 
+mod calendar;
+mod duty;
 mod setup;
+mod stood;
 mod views;
+pub use calendar::*;
+pub use duty::*;
 pub use setup::*;
+pub use stood::*;
 pub use views::*;
 
 /// An instant of the database as the rules read it.
@@ -153,6 +159,8 @@ pub struct Loaded {
     pub rules: rules::Roster,
     /// The cover required on ordinary days (none: only special periods ask for any).
     pub cover: Option<Hours>,
+    /// The rotation versions' names, by version id (a calendar names the rotation of a shift).
+    pub rotation_names: HashMap<Uuid, String>,
 }
 
 impl Loaded {
@@ -245,7 +253,8 @@ pub async fn load<C: ConnectionTrait>(db: &C, roster: roster::Model, window: Spa
             .collect(),
     };
     let cover = cover_hours(&roster.cover);
-    Ok(Loaded { roster, zone, rules, cover })
+    let rotation_names = versions.iter().map(|v| (v.id, v.name.clone())).collect();
+    Ok(Loaded { roster, zone, rules, cover, rotation_names })
 }
 
 /// The people named in `sets`, by id, as a page shows them.
@@ -277,6 +286,8 @@ fn refused(field: &'static str, r: rules::Refusal) -> ServiceError {
         R::NoDays => Msg::ErrDutyNoDays,
         R::InThePast => Msg::ErrDutyInThePast,
         R::OwnOffer => Msg::ErrDutyOwnOffer,
+        R::NotOnDuty => Msg::ErrDutyNotOnDuty,
+        R::AlreadyOnDuty => Msg::ErrDutyAlreadyOnDuty,
     };
     ServiceError::invalid(field, msg)
 }

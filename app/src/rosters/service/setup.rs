@@ -105,6 +105,8 @@ pub async fn create_roster(db: &sea_orm::DatabaseConnection, by: &Acting<'_>, mg
         created_by: Set(actor.person_id),
         created_at: Set(now),
         archived_at: Set(None),
+        resolved_until: Set(None),
+        uncovered_since: Set(None),
     }
     .insert(&txn)
     .await?;
@@ -223,7 +225,7 @@ fn day_or_none(text: &str) -> Result<Option<civil::Date>, ()> {
 }
 
 /// Everyone in `ids` must be an active person of the manager's organisation.
-async fn check_colleagues<C: ConnectionTrait>(
+pub(super) async fn check_colleagues<C: ConnectionTrait>(
     db: &C,
     mgr: &RosterManager,
     ids: &[Uuid],
@@ -305,6 +307,7 @@ pub async fn add_rotation(
     let f = rotation_fields(db, mgr, input).await?;
     let txn = write_txn(db).await?;
     let id = insert_version(&txn, r.id, Uuid::new_v4(), &f, actor.person_id, now, now).await?;
+    super::duty::touched(&txn, &r).await?;
     AuditEntry::by(actor, meta, AuditAction::RotationSave, format!("roster {}", r.name), describe(&f))
         .record(&txn, now)
         .await?;
@@ -337,6 +340,7 @@ pub async fn edit_rotation(
     ended.valid_until = Set(Some(std::cmp::max(now, old.valid_from)));
     ended.update(&txn).await?;
     let id = insert_version(&txn, r.id, old.series_id, &f, actor.person_id, std::cmp::max(now, old.valid_from), now).await?;
+    super::duty::touched(&txn, &r).await?;
     AuditEntry::by(actor, meta, AuditAction::RotationSave, format!("roster {}", r.name), describe(&f))
         .record(&txn, now)
         .await?;
@@ -452,6 +456,7 @@ pub async fn add_override(
     }
     .insert(&txn)
     .await?;
+    super::duty::touched(&txn, &loaded.roster).await?;
     AuditEntry::by(
         actor,
         meta,
@@ -542,11 +547,14 @@ pub async fn create_special(
         gaps_accepted_by: Set(None),
         warned_at: Set(None),
         warned_again_at: Set(None),
+        gap_seconds: Set(None),
+        first_gap_at: Set(None),
         created_by: Set(actor.person_id),
         created_at: Set(now),
     }
     .insert(&txn)
     .await?;
+    super::duty::touched(&txn, &r).await?;
     AuditEntry::by(
         actor,
         meta,

@@ -106,6 +106,11 @@ pub async fn on_duty_now<C: ConnectionTrait>(
     Ok(rows)
 }
 
+/// The Monday (`YYYY-MM-DD`) of the week holding `t` on `zone`'s calendar.
+pub fn week_of(t: Timestamp, zone: &TimeZone) -> String {
+    monday_of(zone.to_datetime(t).date()).to_string()
+}
+
 /// The Monday of the week holding `day`.
 fn monday_of(day: civil::Date) -> civil::Date {
     let back = i64::from(day.weekday().to_monday_zero_offset());
@@ -181,6 +186,8 @@ pub async fn detail<C: ConnectionTrait>(
             report_every_hours: p.report_every_hours,
             gap_hours: (gaps.iter().map(|g| g.span.seconds()).sum::<i64>() as f64 / 360.0).round() / 10.0,
             first_gap: gaps.first().map(|g| monday_of(zone.to_datetime(g.span.start).date()).to_string()),
+            published: p.published_at.is_some(),
+            gaps_accepted: p.gaps_accepted_reason.clone(),
         });
     }
     let people = match manager {
@@ -194,7 +201,14 @@ pub async fn detail<C: ConnectionTrait>(
             .collect(),
         _ => Vec::new(),
     };
+    let offers = super::roster_offers(db, &r, now, viewer_zone).await?;
+    let handovers = super::recent_handovers(db, &r, now, viewer_zone).await?;
+    let week_back = Span { start: at.checked_sub(jiff::SignedDuration::from_hours(24 * 7)).unwrap_or(at), end: at };
+    let stood = super::stood_history(db, &r, week_back, viewer_zone).await?;
     Ok(RosterDetail {
+        offers,
+        handovers,
+        stood,
         id: r.id,
         name: r.name.clone(),
         organisation: orgs.get(&r.organisation_id).cloned().unwrap_or_default(),

@@ -2,14 +2,20 @@
 //! timeline with the gaps, rotations, overrides and special periods, and the manager's forms.
 //! Every form is a plain form too, so it works before the wasm loads.
 use leptos::{form::ActionForm, prelude::*};
+
+pub mod duty;
+pub mod overview;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use uuid::Uuid;
 
 use crate::{
     i18n::{t, use_locale, Msg},
     rosters::{
-        api::{AddOverride, AddRotation, CreateRoster, CreateSpecial},
-        OnDutyRow, PersonRef, RosterDetail, SegmentView,
+        api::{
+            AddOverride, AddRotation, CorrectStood, CreateRoster, CreateSpecial, EditRotation, PublishSpecial,
+            ReassignShift,
+        },
+        OnDutyRow, PersonRef, RosterDetail, RotationRow, SegmentView,
     },
     ui::{ActionError, DetailError, ErrorNotice},
 };
@@ -80,6 +86,7 @@ pub fn RostersPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match list.await {
                     Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                    Ok(l) if l.jurisdiction => view! { <overview::Overview/> }.into_any(),
                     Ok(l) => {
                         let form = l.can_manage.then(|| view! {
                             <details class="card" data-test="add-roster">
@@ -119,7 +126,7 @@ pub fn RostersPage() -> impl IntoView {
                                 </table></div>
                             }.into_any()
                         };
-                        view! { {form} {table} }.into_any()
+                        view! { <p><a href="/duty" data-test="my-duty-link">{t(Msg::DutyMine)}</a></p> {form} {table} }.into_any()
                     }
                 }
             })}
@@ -141,10 +148,68 @@ fn SegmentRow(s: SegmentView) -> impl IntoView {
 }
 
 /// Person choices for a select, with a first blank choice.
-fn person_options(people: &[PersonRef]) -> impl IntoView {
+fn person_options(people: &[PersonRef]) -> impl IntoView + use<> {
     let options =
         people.iter().map(|p| view! { <option value=p.id.to_string()>{p.name.clone()}</option> }).collect_view();
     view! { <option value="">"—"</option> {options} }
+}
+
+/// Person choices for a select, the current one selected.
+fn person_options_with(people: &[PersonRef], current: Option<Uuid>) -> impl IntoView + use<> {
+    let options = people
+        .iter()
+        .map(|p| view! { <option value=p.id.to_string() selected=Some(p.id) == current>{p.name.clone()}</option> })
+        .collect_view();
+    view! { <option value="">"—"</option> {options} }
+}
+
+/// A rotation's edit form, filled in with the version in force: saving starts a new version now.
+#[component]
+fn EditRotationForm(r: RotationRow, people: Vec<PersonRef>, action: ServerAction<EditRotation>) -> impl IntoView {
+    let rows = MEMBER_ROWS.max(r.members.len() + 2);
+    let pattern = r.pattern.clone();
+    let option = move |value: &'static str, label: Msg| {
+        let selected = pattern == value;
+        view! { <option value=value selected=selected>{t(label)}</option> }
+    };
+    view! {
+        <details class="edit-rotation" data-test="edit-rotation">
+            <summary>{t(Msg::Edit)}</summary>
+            <ActionForm action=action attr:class="grid-form">
+                <input type="hidden" name="rotation_id" value=r.id.to_string()/>
+                <label><span>{t(Msg::Name)}</span><input name="input[name]" required maxlength="200" value=r.name.clone()/></label>
+                <label><span>{t(Msg::DutyLayer)}</span>
+                    <select name="input[layer]">
+                        <option value="primary" selected=r.layer == "primary">{t(Msg::DutyPrimary)}</option>
+                        <option value="backup" selected=r.layer == "backup">{t(Msg::DutyBackup)}</option>
+                    </select>
+                </label>
+                <label><span>{t(Msg::DutyPattern)}</span>
+                    <select name="input[pattern]">
+                        {option("daily", Msg::DutyDaily)}
+                        {option("weekly", Msg::DutyWeekly)}
+                        {option("every_days", Msg::DutyEveryDaysLabel)}
+                        {option("weekdays", Msg::DutyOnWeekdays)}
+                    </select>
+                </label>
+                <label><span>{t(Msg::DutyEveryDaysCount)}</span><input type="number" name="input[every_days]" min="1" max="366" value=r.every_days.map(|n| n.to_string()).unwrap_or_default()/></label>
+                <label><span>{t(Msg::DutyWeekdaysLabel)}</span><input name="input[weekdays]" value=r.weekdays.clone()/></label>
+                <label><span>{t(Msg::DutyHandoff)}</span><input type="time" name="input[handoff]" required value=r.handoff.clone()/></label>
+                <label><span>{t(Msg::DutyAnchor)}</span><input type="date" name="input[anchor]" required value=r.anchor.clone()/></label>
+                <label class="wide"><span>{t(Msg::DutyHoursLabel)}</span><input name="input[hours]" value=r.hours.clone()/></label>
+                <fieldset class="members">
+                    <legend>{t(Msg::DutyMembers)}</legend>
+                    {(0..rows).map(|i| view! {
+                        <label><span>{format!("{}.", i + 1)}</span>
+                            <select name=format!("input[members][{i}][person_id]")>{person_options_with(&people, r.members.get(i).map(|m| m.id))}</select>
+                        </label>
+                    }).collect_view()}
+                </fieldset>
+                <p class="muted small wide">{t(Msg::DutyEditNote)}</p>
+                <div class="form-actions"><button type="submit" class="primary">{t(Msg::Save)}</button></div>
+            </ActionForm>
+        </details>
+    }
 }
 
 /// How many member rows a new rotation's form offers.
@@ -157,7 +222,11 @@ struct Changes {
     rotation: ServerAction<AddRotation>,
     override_: ServerAction<AddOverride>,
     special: ServerAction<CreateSpecial>,
-    forms: [NodeRef<leptos::html::Form>; 3],
+    reassign: ServerAction<ReassignShift>,
+    publish: ServerAction<PublishSpecial>,
+    correct: ServerAction<CorrectStood>,
+    edit: ServerAction<EditRotation>,
+    forms: [NodeRef<leptos::html::Form>; 5],
 }
 
 impl Changes {
@@ -166,26 +235,42 @@ impl Changes {
             rotation: ServerAction::new(),
             override_: ServerAction::new(),
             special: ServerAction::new(),
-            forms: [NodeRef::new(), NodeRef::new(), NodeRef::new()],
+            reassign: ServerAction::new(),
+            publish: ServerAction::new(),
+            correct: ServerAction::new(),
+            edit: ServerAction::new(),
+            forms: [NodeRef::new(), NodeRef::new(), NodeRef::new(), NodeRef::new(), NodeRef::new()],
         };
         crate::ui::notice::when_done(c.rotation, Some(c.forms[0]), crate::ui::notice::saved);
         crate::ui::notice::when_done(c.override_, Some(c.forms[1]), crate::ui::notice::saved);
         crate::ui::notice::when_done(c.special, Some(c.forms[2]), crate::ui::notice::saved);
+        crate::ui::notice::when_done(c.reassign, Some(c.forms[3]), crate::ui::notice::saved);
+        crate::ui::notice::when_done(c.correct, Some(c.forms[4]), crate::ui::notice::saved);
+        crate::ui::notice::when_done(c.publish, None, crate::ui::notice::saved);
+        crate::ui::notice::when_done(c.edit, None, crate::ui::notice::saved);
         c
     }
 
     /// Moves whenever one of the changes is made.
     fn version(&self) -> usize {
-        self.rotation.version().get() + self.override_.version().get() + self.special.version().get()
+        self.rotation.version().get()
+            + self.override_.version().get()
+            + self.special.version().get()
+            + self.reassign.version().get()
+            + self.publish.version().get()
+            + self.correct.version().get()
+            + self.edit.version().get()
     }
 }
 
 /// The manager's forms on a roster's page.
 #[component]
 fn ManagerForms(d: RosterDetail, changes: Changes) -> impl IntoView {
-    let Changes { rotation, override_, special, forms: [rf, of, sf] } = changes;
-    let (id, id2, id3) = (d.id.to_string(), d.id.to_string(), d.id.to_string());
+    let Changes { rotation, override_, special, reassign, forms: [rf, of, sf, af, _], .. } = changes;
+    let (id, id2, id3, id4) = (d.id.to_string(), d.id.to_string(), d.id.to_string(), d.id.to_string());
     let people = d.people.clone();
+    let (who, replaces, from, to) =
+        (person_options(&d.people), person_options(&d.people), person_options(&d.people), person_options(&d.people));
     view! {
         <details class="card" data-test="add-rotation">
             <summary><h2 class="inline-h">{t(Msg::DutyAddRotation)}</h2></summary>
@@ -233,8 +318,8 @@ fn ManagerForms(d: RosterDetail, changes: Changes) -> impl IntoView {
                         <option value="replace">{t(Msg::DutyKindReplace)}</option>
                     </select>
                 </label>
-                <label><span>{t(Msg::DutyPerson)}</span><select name="person_id" required>{person_options(&d.people)}</select></label>
-                <label><span>{t(Msg::DutyReplaces)}</span><select name="replaces_id">{person_options(&d.people)}</select></label>
+                <label><span>{t(Msg::DutyPerson)}</span><select name="person_id" required>{who}</select></label>
+                <label><span>{t(Msg::DutyReplaces)}</span><select name="replaces_id">{replaces}</select></label>
                 <label><span>{t(Msg::DutyLayer)}</span>
                     <select name="layer">
                         <option value="primary">{t(Msg::DutyPrimary)}</option>
@@ -257,6 +342,24 @@ fn ManagerForms(d: RosterDetail, changes: Changes) -> impl IntoView {
                 <label><span>{t(Msg::DutyReportEvery)}</span><input type="number" name="report_every_hours" min="1" max="24"/></label>
                 <label class="check"><input type="checkbox" name="round_the_clock" checked/><span>{t(Msg::DutyRoundTheClock)}</span></label>
                 <div class="form-actions"><button type="submit" class="primary">{t(Msg::Create)}</button></div>
+            </ActionForm>
+        </details>
+        <details class="card" data-test="reassign">
+            <summary><h2 class="inline-h">{t(Msg::DutyReassign)}</h2></summary>
+            <ActionForm action=reassign node_ref=af attr:class="grid-form">
+                <input type="hidden" name="roster_id" value=id4/>
+                <label><span>{t(Msg::DutyReassignFrom)}</span><select name="from_id" required>{from}</select></label>
+                <label><span>{t(Msg::DutyReassignTo)}</span><select name="to_id" required>{to}</select></label>
+                <label><span>{t(Msg::DutyLayer)}</span>
+                    <select name="layer">
+                        <option value="primary">{t(Msg::DutyPrimary)}</option>
+                        <option value="backup">{t(Msg::DutyBackup)}</option>
+                    </select>
+                </label>
+                <label><span>{t(Msg::DutyStarts)}</span><input type="datetime-local" name="starts_at" required/></label>
+                <label><span>{t(Msg::DutyEnds)}</span><input type="datetime-local" name="ends_at" required/></label>
+                <label class="wide"><span>{t(Msg::DutyReason)}</span><input name="reason" maxlength="1000"/></label>
+                <div class="form-actions"><button type="submit" class="primary">{t(Msg::DutyReassign)}</button></div>
             </ActionForm>
         </details>
     }
@@ -287,6 +390,10 @@ pub fn RosterPage() -> impl IntoView {
         <ActionError value=Signal::derive(move || changes.rotation.value().get().map(|r| r.map(|_| ())))/>
         <ActionError value=Signal::derive(move || changes.override_.value().get().map(|r| r.map(|_| ())))/>
         <ActionError value=Signal::derive(move || changes.special.value().get().map(|r| r.map(|_| ())))/>
+        <ActionError value=Signal::derive(move || changes.reassign.value().get().map(|r| r.map(|_| ())))/>
+        <ActionError value=Signal::derive(move || changes.publish.value().get())/>
+        <ActionError value=Signal::derive(move || changes.correct.value().get().map(|r| r.map(|_| ())))/>
+        <ActionError value=Signal::derive(move || changes.edit.value().get().map(|r| r.map(|_| ())))/>
         <Suspense fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
             {move || Suspend::new(async move {
                 match detail.await {
@@ -338,6 +445,9 @@ pub fn RosterPage() -> impl IntoView {
                                     view! { <ul class="plain">{d.specials.iter().map(|p| {
                                         let gap = p.gap_hours > 0.0;
                                         let link = p.first_gap.clone().map(|w| format!("{base}?week={w}"));
+                                        let publishable = d.can_manage && !p.published;
+                                        let special_id = p.id.to_string();
+                                        let publish = changes.publish;
                                         view! {
                                             <li data-special=p.id.to_string()>
                                                 <strong>{p.name.clone()}</strong>" · "{p.starts_at.clone()}" – "{p.ends_at.clone()}
@@ -347,6 +457,15 @@ pub fn RosterPage() -> impl IntoView {
                                                 } else {
                                                     view! { " · "<span class="ok-text">{t(Msg::DutyCovered)}</span> }.into_any()
                                                 }}
+                                                {p.published.then(|| view! { " · "<span class="muted">{t(Msg::DutyPublished)}</span> })}
+                                                {p.gaps_accepted.clone().map(|r| view! { <br/><span class="muted">{t(Msg::DutyGapsAccepted)}" "{r}</span> })}
+                                                {publishable.then(move || view! {
+                                                    <ActionForm action=publish attr:class="inline-form" attr:data-test="publish-special">
+                                                        <input type="hidden" name="special_id" value=special_id/>
+                                                        {gap.then(|| view! { <input name="reason" maxlength="1000" required placeholder=t(Msg::DutyGapsReason)/> })}
+                                                        <button type="submit">{t(Msg::DutyPublish)}</button>
+                                                    </ActionForm>
+                                                })}
                                             </li>
                                         }
                                     }).collect_view()}</ul> }.into_any()
@@ -364,6 +483,10 @@ pub fn RosterPage() -> impl IntoView {
                                             " · "{t(Msg::DutyHandoff)}" "{r.handoff.clone()}" · "{t(Msg::DutyAnchor)}" "{r.anchor.clone()}
                                             {(!r.hours.is_empty()).then(|| view! { " · "<code>{r.hours.clone()}</code> })}
                                             <br/><span class="muted">{names(&r.members)}</span>
+                                            {{
+                                                let (r, people, edit) = (r.clone(), d.people.clone(), changes.edit);
+                                                d.can_manage.then(move || view! { <EditRotationForm r people action=edit/> })
+                                            }}
                                         </li>
                                     }).collect_view()}</ul> }.into_any()
                                 }}
@@ -382,11 +505,108 @@ pub fn RosterPage() -> impl IntoView {
                                     }).collect_view()}</ul> }.into_any()
                                 }}
                             </section>
+                            <RecordSections d=d.clone() changes/>
                             {d.can_manage.then(|| view! { <ManagerForms d=d.clone() changes/> })}
                         }.into_any()
                     }
                 }
             })}
         </Suspense>
+    }
+}
+
+/// A roster page's record: swaps and offers to come, the handover log, the duty stood over the
+/// past week (a manager corrects it), and the hours per month as CSV.
+#[component]
+fn RecordSections(d: RosterDetail, changes: Changes) -> impl IntoView {
+    let locale = use_locale();
+    let words =
+        move |code: &str| code_words(code).map(|m| m.text(locale).to_string()).unwrap_or_else(|| code.to_string());
+    let people = d.people.clone();
+    let manage = d.can_manage;
+    let correct = changes.correct;
+    let cf = changes.forms[4];
+    view! {
+        <section class="card" data-test="offers">
+            <h2>{t(Msg::DutySwaps)}</h2>
+            {if d.offers.is_empty() {
+                view! { <p class="empty">{t(Msg::DutyNoOffers)}</p> }.into_any()
+            } else {
+                view! { <ul class="plain">{d.offers.iter().map(|o| view! {
+                    <li>{o.start.clone()}" – "{o.end.clone()}" · "{words(&o.layer)}" · "{o.person.name.clone()}
+                        {match &o.taken_by {
+                            Some(p) => view! { " → "<strong>{p.name.clone()}</strong>
+                                {o.assigned.then(|| view! { <span class="muted">" ("{t(Msg::DutyReassigned)}")"</span> })} }.into_any(),
+                            None => view! { " · "<span class="muted">{t(Msg::DutyOfferedState)}</span> }.into_any(),
+                        }}
+                        {(!o.note.is_empty()).then(|| view! { <span class="muted">" · "{o.note.clone()}</span> })}
+                    </li>
+                }).collect_view()}</ul> }.into_any()
+            }}
+        </section>
+        <section class="card" data-test="handovers">
+            <h2>{t(Msg::DutyHandovers)}</h2>
+            {if d.handovers.is_empty() {
+                view! { <p class="empty">{t(Msg::DutyNoHandovers)}</p> }.into_any()
+            } else {
+                view! { {d.handovers.clone().into_iter().map(|h| view! {
+                    <article class="handover" data-handover=h.id.to_string()>
+                        <p><strong>{h.person.name.clone()}</strong>" · "{h.shift_start.clone()}" – "{h.shift_end.clone()}
+                            <span class="muted">" · "{t(Msg::DutyWritten)}" "{h.written_at.clone()}</span>
+                            {match (&h.acknowledged_by, &h.acknowledged_at) {
+                                (Some(p), Some(at)) => view! { " · "<span class="ok-text" data-test="acknowledged">{t(Msg::DutyAcknowledgedBy)}" "{p.name.clone()}" "{at.clone()}</span> }.into_any(),
+                                _ => view! { " · "<span class="flag">{t(Msg::DutyNotAcknowledged)}</span> }.into_any(),
+                            }}
+                        </p>
+                        <duty::HandoverText h=h.clone()/>
+                    </article>
+                }).collect_view()} }.into_any()
+            }}
+        </section>
+        <section class="card" data-test="stood">
+            <h2>{t(Msg::DutyStood)}</h2>
+            <p class="muted small">{t(Msg::DutyStoodNote)}</p>
+            {if d.stood.is_empty() {
+                view! { <p class="empty">{t(Msg::DutyNoStood)}</p> }.into_any()
+            } else {
+                view! {
+                    <div class="table-wrap"><table class="table">
+                        <thead><tr><th>{t(Msg::DutyPerson)}</th><th>{t(Msg::DutyLayer)}</th><th>{t(Msg::DutyStarts)}</th><th>{t(Msg::DutyEnds)}</th><th></th></tr></thead>
+                        <tbody>{d.stood.iter().map(|s| view! {
+                            <tr data-stood=s.id.to_string()>
+                                <td>{s.person.name.clone()}</td>
+                                <td>{words(&s.layer)}</td>
+                                <td class="nowrap">{s.start.clone()}</td>
+                                <td class="nowrap">{s.end.clone().unwrap_or_else(|| t(Msg::DutyUnderWay).to_string())}</td>
+                                <td class="muted">{s.correction.clone().map(|r| format!("{} {r}", t(Msg::DutyCorrected)))}</td>
+                            </tr>
+                        }).collect_view()}</tbody>
+                    </table></div>
+                }.into_any()
+            }}
+            {(manage && d.stood.iter().any(|s| s.end.is_some())).then(|| view! {
+                <details data-test="correct-stood">
+                    <summary>{t(Msg::DutyCorrect)}</summary>
+                    <ActionForm action=correct node_ref=cf attr:class="grid-form">
+                        <label><span>{t(Msg::DutyStoodRow)}</span>
+                            <select name="stood_id" required>
+                                {d.stood.iter().filter(|s| s.end.is_some()).map(|s| view! {
+                                    <option value=s.id.to_string()>{format!("{} · {} – {}", s.person.name, s.start, s.end.clone().unwrap_or_default())}</option>
+                                }).collect_view()}
+                            </select>
+                        </label>
+                        <label><span>{t(Msg::DutyPerson)}</span><select name="person_id" required>{person_options(&people)}</select></label>
+                        <label><span>{t(Msg::DutyStarts)}</span><input type="datetime-local" name="starts_at" required/></label>
+                        <label><span>{t(Msg::DutyEnds)}</span><input type="datetime-local" name="ends_at" required/></label>
+                        <label class="wide"><span>{t(Msg::DutyReason)}</span><input name="reason" required maxlength="1000"/></label>
+                        <div class="form-actions"><button type="submit" class="primary">{t(Msg::DutyCorrect)}</button></div>
+                    </ActionForm>
+                </details>
+            })}
+            <form method="GET" action=format!("/rosters/{}/hours.csv", d.id) class="inline-form" data-test="hours-csv">
+                <label><span>{t(Msg::DutyHoursCsv)}</span><input type="month" name="month" required value=d.week.get(..7).unwrap_or_default().to_string()/></label>
+                <button type="submit">{t(Msg::ExportCsv)}</button>
+            </form>
+        </section>
     }
 }
