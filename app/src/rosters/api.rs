@@ -9,7 +9,8 @@ use crate::{
     error::AppError,
     rosters::{
         CorrectionInput, DutyOverview, FeedList, HandoverInput, MyDuty, OfferInput, OverrideInput, OverviewFilter,
-        ReassignInput, RosterDetail, RosterInput, RosterList, RotationInput, SpecialInput, StatusReportInput,
+        QualityView, ReassignInput, RosterDetail, RosterInput, RosterList, RotationInput, SpecialInput,
+        StatusReportInput,
     },
 };
 
@@ -40,6 +41,16 @@ pub async fn get_roster(id: Uuid, #[server(default)] week: String) -> Result<Ros
         let manager = crate::rosters::scope::roster_manager(&c.actor).ok();
         crate::rosters::service::detail(&c.state.db, &reader, manager.as_ref(), id, &week, c.now, &c.actor.time_zone)
             .await
+    })
+    .await
+}
+
+/// A roster's quality over a quarter (`YYYY-Qn`; the current one when empty).
+#[server(endpoint = "roster_quality", input = leptos::server_fn::codec::GetUrl)]
+pub async fn get_roster_quality(id: Uuid, #[server(default)] quarter: String) -> Result<QualityView, AppError> {
+    serve(|c| async move {
+        let reader = crate::rosters::scope::roster_reader(&c.state.db, &c.actor, c.state.today()).await?;
+        crate::rosters::service::quality(&c.state.db, &reader, id, &quarter, c.now).await
     })
     .await
 }

@@ -138,6 +138,8 @@ pub struct SegmentView {
     pub end: String,
     pub primary: Vec<PersonRef>,
     pub backup: Vec<PersonRef>,
+    /// Part of it is a gap in the required cover.
+    pub gap: bool,
 }
 
 /// A stretch of required cover with no primary on duty.
@@ -268,6 +270,8 @@ pub struct RosterDetail {
     pub phone: String,
     pub email: String,
     pub timeline: Timeline,
+    /// This month on the roster's calendar (`YYYY-MM`), for the hours export.
+    pub month: String,
     /// The week shown and its neighbours, as `YYYY-MM-DD` (the `from` parameter).
     pub week: String,
     pub previous_week: String,
@@ -524,4 +528,27 @@ pub struct FeedRow {
 pub struct FeedList {
     pub feeds: Vec<FeedRow>,
     pub rosters: Vec<PersonRef>,
+}
+
+/// One person's load in a quarter.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LoadRow {
+    pub person: PersonRef,
+    pub hours: f64,
+    /// Share of all primary hours, in per mille.
+    pub share_permille: i64,
+}
+
+/// A roster's quality over a quarter, as its rules give it: the covered share of the required
+/// hours, and each person's primary hours, most loaded first.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct QualityView {
+    /// `YYYY-Qn`, and its neighbours.
+    pub quarter: String,
+    pub previous: String,
+    pub next: String,
+    pub required_hours: f64,
+    pub covered_hours: f64,
+    pub coverage_permille: i64,
+    pub people: Vec<LoadRow>,
 }

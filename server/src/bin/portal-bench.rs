@@ -350,6 +350,14 @@ fn run_one(args: &Args, database: &str) -> Result<String, String> {
         ("report matrix (CSV)".into(), format!("{base}/reports/matrix.csv?kind=csp_monthly"), cookie(&regulator)),
         ("regulator's work list, first page".into(), format!("{base}/reports"), cookie(&regulator)),
         ("agency's dashboard".into(), format!("{base}/"), cookie(&agency)),
+        // Who is on duty now at the 2,000 agencies' desks, read from the duty record.
+        ("regulator's duty overview, first page".into(), format!("{base}/rosters"), cookie(&regulator)),
+        (
+            "regulator's duty overview, uncovered only".into(),
+            format!("{base}/rosters?uncovered=on"),
+            cookie(&regulator),
+        ),
+        ("duty overview CSV (every desk)".into(), format!("{base}/rosters/overview.csv"), cookie(&regulator)),
         ("API submissions, first page".into(), format!("{base}/api/v1/submissions?per_page=50"), bearer.clone()),
         (
             format!("API submissions, page {deep} of {deep}"),

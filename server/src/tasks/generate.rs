@@ -1,5 +1,6 @@
 //! The scale dataset: a province of regulators, thousands of agencies with their websites,
-//! providers and engagements, and years of report history, bulk-inserted for benchmarks.
+//! providers and engagements, years of report history, and a year of each agency's duty roster
+//! with the duty stood, bulk-inserted for benchmarks.
 use std::{path::Path, time::Instant};
 
 use sea_orm::{
@@ -11,6 +12,7 @@ use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
 use super::{demo, world};
+use app::rosters::entity as duty;
 use app::{
     audit::{
         entity::audit_log,
@@ -93,6 +95,11 @@ struct Pending {
     files: Vec<file::ActiveModel>,
     reviews: Vec<review::ActiveModel>,
     audit: Vec<audit_log::ActiveModel>,
+    rosters: Vec<duty::roster::ActiveModel>,
+    rotations: Vec<duty::rotation::ActiveModel>,
+    members: Vec<duty::member::ActiveModel>,
+    specials: Vec<duty::special::ActiveModel>,
+    stood: Vec<duty::stood::ActiveModel>,
 }
 
 /// Inserts `rows` in statements of at most ~20,000 bound values (under both databases' limits).
@@ -139,6 +146,11 @@ impl Pending {
         insert_all(conn, &mut self.files, 6, counts, "report_file").await?;
         insert_all(conn, &mut self.reviews, 7, counts, "report_review").await?;
         insert_all(conn, &mut self.audit, 12, counts, "audit_log").await?;
+        insert_all(conn, &mut self.rosters, 13, counts, "roster").await?;
+        insert_all(conn, &mut self.rotations, 15, counts, "roster_rotation").await?;
+        insert_all(conn, &mut self.members, 5, counts, "roster_member").await?;
+        insert_all(conn, &mut self.specials, 18, counts, "roster_special").await?;
+        insert_all(conn, &mut self.stood, 10, counts, "duty_stood").await?;
         Ok(())
     }
 }
@@ -352,7 +364,7 @@ pub async fn generate(
     for a in 0..plan.agencies {
         let key = agency_key(a);
         let (regulator, _, regulator_officer) = regulators[a % REGULATORS];
-        let (agency, _, agency_officer) = org_with_people(
+        let (agency, agency_admin, agency_officer) = org_with_people(
             &mut p,
             began,
             &hash,
@@ -448,6 +460,7 @@ pub async fn generate(
             files += f;
             file_bytes += b;
         }
+        duty_year(&mut p, a, agency, agency_admin, agency_officer, now)?;
         // Flush every 50 agencies: bounded memory, big statements.
         if a % 50 == 49 {
             p.flush(&txn, &mut counts).await?;
@@ -466,6 +479,127 @@ pub async fn generate(
         db.execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)").await?;
     }
     Ok(Generated { rows: counts, files, file_bytes, seconds: started.elapsed().as_secs_f64() })
+}
+
+/// An agency's duty desk for the year gone: out-of-hours cover, a nightly rotation of its
+/// administrator and security officer begun a year ago, the duty stood every night since (the last
+/// shift under way), and for every tenth agency a round-the-clock special period in ten days whose
+/// office hours nobody covers (what the regulator's overview lists).
+fn duty_year(
+    p: &mut Pending,
+    a: usize,
+    agency: Uuid,
+    admin: Uuid,
+    officer: Uuid,
+    now: OffsetDateTime,
+) -> ServiceResult<()> {
+    use app::rosters::{
+        rules::{self, Span},
+        service::{to_db, to_rules, zone_of},
+        OUT_OF_HOURS_CODE,
+    };
+    let zone_name = app::backend::time_fmt::DEFAULT_TIME_ZONE;
+    let zone = zone_of(zone_name);
+    let since = now - Duration::days(366);
+    let (roster, rotation) = (Uuid::new_v4(), Uuid::new_v4());
+    p.rosters.push(duty::roster::ActiveModel {
+        id: Set(roster),
+        organisation_id: Set(agency),
+        name: Set(format!("生成第{a:04}号部门网络安全值班")),
+        time_zone: Set(zone_name.into()),
+        cover: Set(OUT_OF_HOURS_CODE.into()),
+        phone: Set(format!("0571-9{a:04}-0000")),
+        email: Set(account("duty", &agency_key(a))),
+        created_by: Set(admin),
+        created_at: Set(since),
+        archived_at: Set(None),
+        resolved_until: Set(None),
+        uncovered_since: Set(None),
+    });
+    let anchor = since.date();
+    p.rotations.push(duty::rotation::ActiveModel {
+        id: Set(rotation),
+        roster_id: Set(roster),
+        series_id: Set(Uuid::new_v4()),
+        name: Set("夜间与周末轮值".into()),
+        layer: Set("primary".into()),
+        pattern: Set("daily".into()),
+        every_days: Set(None),
+        weekdays: Set(0),
+        handoff: Set("18:00".into()),
+        anchor: Set(anchor),
+        hours: Set(OUT_OF_HOURS_CODE.into()),
+        valid_from: Set(since),
+        valid_until: Set(None),
+        created_by: Set(admin),
+        created_at: Set(since),
+    });
+    for (i, person) in [admin, officer].into_iter().enumerate() {
+        p.members.push(duty::member::ActiveModel {
+            rotation_id: Set(rotation),
+            position: Set(i as i16),
+            person_id: Set(person),
+            joins: Set(None),
+            leaves: Set(None),
+        });
+    }
+    // The year's duty from the same rules the portal resolves, as the duty job would have recorded it.
+    let bad = || ServiceError::Internal("generated rotation".into());
+    let rules_rotation = rules::Rotation {
+        id: rotation,
+        layer: rules::Layer::Primary,
+        zone: zone.clone(),
+        anchor: jiff::civil::Date::new(anchor.year() as i16, u8::from(anchor.month()) as i8, anchor.day() as i8)
+            .map_err(|_| bad())?,
+        handoff: rules::Clock::parse("18:00").ok_or_else(bad)?,
+        pattern: rules::Pattern::Daily,
+        members: vec![rules::Member::always(admin), rules::Member::always(officer)],
+        hours: rules::Hours::parse(OUT_OF_HOURS_CODE).ok_or_else(bad)?,
+        from: to_rules(since),
+        until: None,
+    };
+    let at = to_rules(now);
+    let window = Span::new(to_rules(since), at.checked_add(jiff::SignedDuration::from_secs(1)).map_err(|_| bad())?)
+        .ok_or_else(bad)?;
+    let roster_rules = rules::Roster { rotations: vec![rules_rotation], ..rules::Roster::default() };
+    for s in rules::shifts(&roster_rules.resolve(window)) {
+        let under_way = s.span.contains(at);
+        p.stood.push(duty::stood::ActiveModel {
+            id: Set(Uuid::new_v4()),
+            roster_id: Set(roster),
+            person_id: Set(s.person),
+            layer: Set("primary".into()),
+            starts_at: Set(to_db(s.span.start)),
+            ends_at: Set((!under_way).then(|| to_db(s.span.end))),
+            recorded_at: Set(to_db(s.span.start)),
+            corrects: Set(None),
+            reason: Set(None),
+            recorded_by: Set(None),
+        });
+    }
+    if a.is_multiple_of(10) {
+        let starts = now + Duration::days(10);
+        p.specials.push(duty::special::ActiveModel {
+            id: Set(Uuid::new_v4()),
+            roster_id: Set(roster),
+            name: Set("重要活动保障".into()),
+            starts_at: Set(starts),
+            ends_at: Set(starts + Duration::days(3)),
+            round_the_clock: Set(true),
+            report_every_hours: Set(Some(4)),
+            published_at: Set(None),
+            gaps_accepted_reason: Set(None),
+            gaps_accepted_by: Set(None),
+            warned_at: Set(Some(now)),
+            warned_again_at: Set(None),
+            // Three days' office hours, as the duty job will find them again.
+            gap_seconds: Set(Some(3 * 34_200)),
+            first_gap_at: Set(Some(starts)),
+            created_by: Set(admin),
+            created_at: Set(now),
+        });
+    }
+    Ok(())
 }
 
 /// Who owes one obligation to whom.

@@ -163,6 +163,7 @@ const FUNCTIONS: &[Case] = &[
     case("unlock_person", Some((M::People, W)), Per, Side::Any),
     case("rosters", Some((M::Rosters, R)), Nothing, Side::Any),
     case("roster", Some((M::Rosters, R)), Roster, Side::Any),
+    case("roster_quality", Some((M::Rosters, R)), Roster, Side::Any),
     case("create_roster", Some((M::Rosters, W)), Nothing, Side::Any),
     case("add_rotation", Some((M::Rosters, W)), OwnRoster, Side::Any),
     case("add_override", Some((M::Rosters, W)), OwnRoster, Side::Any),
@@ -858,7 +859,7 @@ fn form(c: &Case, actor: &Actor, own: bool, target: Option<Uuid>) -> Vec<(&'stat
         "revoke_api_token" => vec![("id", id)],
         // Own: refused field by field (422); other: the roster's lookup decides first.
         "create_roster" => vec![("name", String::new())],
-        "roster" => vec![("id", id)],
+        "roster" | "roster_quality" => vec![("id", id)],
         "add_rotation" => vec![
             ("roster_id", id),
             ("input[name]", "matrix".into()),
@@ -1013,6 +1014,7 @@ const READ_BY_GET: &[&str] = &[
     "roster",
     "duty_overview",
     "my_duty",
+    "roster_quality",
     "calendar_feeds",
 ];
 

@@ -319,6 +319,17 @@ async fn the_duty_record_feeds_the_overview_corrections_and_the_hours() {
         assert_eq!(row.desk.primary.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(), ["张强"], "{backend:?}");
         assert_eq!(row.desk.next_change.as_deref(), Some("2026-11-26 09:00"), "{backend:?}");
         assert!(row.uncovered_since.is_none());
+        // The quarter's quality: all the required hours covered, shared by the two members.
+        let q = service::quality(&app.db, &reader, roster, "2026-Q4", app.now()).await.expect("quality");
+        assert_eq!((q.quarter.as_str(), q.previous.as_str(), q.next.as_str()), ("2026-Q4", "2026-Q3", "2027-Q1"));
+        assert_eq!(q.coverage_permille, 1000, "{backend:?}");
+        assert_eq!(q.people.len(), 2, "{backend:?}");
+        assert!(q.people[0].hours >= q.people[1].hours, "{backend:?}: most loaded first");
+        assert!((q.people[0].hours + q.people[1].hours - q.required_hours).abs() < 0.2, "{backend:?}: {q:?}");
+        assert_eq!(
+            field(service::quality(&app.db, &reader, roster, "2026-Q5", app.now()).await),
+            ("quarter", Msg::ErrDutyQuarter)
+        );
         // Another jurisdiction sees none of it.
         let west = actor(&app, "viewer@west-regulator.example").await;
         let west_reader = roster_reader(&app.db, &west, time::macros::date!(2026 - 11 - 25)).await.expect("reader");

@@ -989,6 +989,24 @@ async fn the_generated_world_keeps_every_rule_and_fills_only_an_empty_database()
             app.signed_in_with(&generate::account("security", "reg-07"), server::tasks::demo::DEMO_PASSWORD).await;
         let (_, m) = app.get_json(&county, "/api/report_matrix?filter[kind]=csp_monthly").await;
         assert_eq!(m["agencies"], 2, "a county sees only its own two agencies");
+        // A year of duty: a desk per agency, every night and weekend stood, the last under way;
+        // the top regulator's overview pages them with who is on duty now, from the record.
+        assert_eq!(rows("roster"), 40);
+        let stood = rows("duty_stood");
+        assert!((40 * 250..=40 * 370).contains(&stood), "about a shift a night, weekends joined: {stood}");
+        let (status, o) = app.get_json(&regulator, "/api/duty_overview").await;
+        assert_eq!(status, 200, "{o}");
+        assert_eq!(o["organisations"], 40, "{o}");
+        assert_eq!(o["rows"].as_array().map(Vec::len), Some(40), "one page of 50 organisations holds them all");
+        let on_now = o["rows"]
+            .as_array()
+            .expect("rows")
+            .iter()
+            .filter(|r| !r["desk"]["primary"].as_array().expect("primary").is_empty())
+            .count();
+        // 2026-11-25 02:00 UTC is 10:00 on a Wednesday in Shanghai: office hours, nobody on.
+        assert_eq!(on_now, 0, "{backend:?}");
+        assert_eq!(o["uncovered_specials_total"], 4, "every tenth agency's special period: {o}");
         // A second run refuses: the database is no longer empty, and nothing is added.
         let before = organisation::Entity::find().count(&db).await.expect("count");
         assert!(generate::generate(&db, &files, now, &plan).await.is_err());

@@ -191,3 +191,6 @@ DutyCalendarLastRead = last read
 ErrDutyNotYourOffer = Only the person who offered a shift can withdraw the offer.
 ErrDutyNotYourFeed = Only its owner, or your organisation's administrators and security officers, can revoke a calendar feed.
 DutyEditNote = Saving starts a new version from now: the shifts already past stay as they were.
+DutyQuality = Quality, quarter
+DutyShare = Share
+ErrDutyQuarter = Give the quarter as YYYY-Qn, such as 2026-Q4.

@@ -191,3 +191,6 @@ DutyCalendarLastRead = 最近读取
 ErrDutyNotYourOffer = 只有发布换班的人才能撤回。
 ErrDutyNotYourFeed = 只有订阅本人或本单位管理员、安全负责人可以吊销日历订阅。
 DutyEditNote = 保存后从现在起启用新版本：已经过去的班次保持不变。
+DutyQuality = 季度值班质量
+DutyShare = 占比
+ErrDutyQuarter = 请按 YYYY-Qn 格式填写季度，例如 2026-Q4。

@@ -136,9 +136,8 @@ pub fn RostersPage() -> impl IntoView {
 
 #[component]
 fn SegmentRow(s: SegmentView) -> impl IntoView {
-    let gap = s.primary.is_empty();
     view! {
-        <tr class=if gap { "gap-row" } else { "" }>
+        <tr class=if s.gap { "gap-row" } else { "" }>
             <td class="nowrap">{s.start.clone()}</td>
             <td class="nowrap">{s.end.clone()}</td>
             <td>{names(&s.primary)}</td>
@@ -505,6 +504,7 @@ pub fn RosterPage() -> impl IntoView {
                                     }).collect_view()}</ul> }.into_any()
                                 }}
                             </section>
+                            <QualitySection id=d.id/>
                             <RecordSections d=d.clone() changes/>
                             {d.can_manage.then(|| view! { <ManagerForms d=d.clone() changes/> })}
                         }.into_any()
@@ -604,9 +604,53 @@ fn RecordSections(d: RosterDetail, changes: Changes) -> impl IntoView {
                 </details>
             })}
             <form method="GET" action=format!("/rosters/{}/hours.csv", d.id) class="inline-form" data-test="hours-csv">
-                <label><span>{t(Msg::DutyHoursCsv)}</span><input type="month" name="month" required value=d.week.get(..7).unwrap_or_default().to_string()/></label>
+                <label><span>{t(Msg::DutyHoursCsv)}</span><input type="month" name="month" required value=d.month.clone()/></label>
                 <button type="submit">{t(Msg::ExportCsv)}</button>
             </form>
+        </section>
+    }
+}
+
+/// A roster's quality over a quarter (`?quarter=`): coverage and the most-loaded people.
+#[component]
+fn QualitySection(id: Uuid) -> impl IntoView {
+    let query = use_query_map();
+    let quarter = move || query.with(|q| q.get("quarter").unwrap_or_default());
+    let data = Resource::new(quarter, move |q| crate::rosters::api::get_roster_quality(id, q));
+    let base = format!("/rosters/{id}");
+    view! {
+        <section class="card" data-test="quality">
+            <Suspense fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
+                {move || {
+                    let base = base.clone();
+                    Suspend::new(async move {
+                        match data.await {
+                            Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                            Ok(q) => view! {
+                                <h2>{t(Msg::DutyQuality)}" "{q.quarter.clone()}</h2>
+                                <nav class="pager">
+                                    <a href=format!("{base}?quarter={}", q.previous)>{t(Msg::Previous)}</a>
+                                    <a href=format!("{base}?quarter={}", q.next)>{t(Msg::Next)}</a>
+                                </nav>
+                                <p data-test="quarter-coverage">{t(Msg::DutyCoverage)}" "{format!("{:.1} %", q.coverage_permille as f64 / 10.0)}
+                                    <span class="muted">{format!(" ({} / {} h)", q.covered_hours, q.required_hours)}</span></p>
+                                {if q.people.is_empty() {
+                                    view! { <p class="empty">{t(Msg::DutyNoShifts)}</p> }.into_any()
+                                } else {
+                                    view! {
+                                        <div class="table-wrap"><table class="table" data-test="load">
+                                            <thead><tr><th>{t(Msg::DutyPerson)}</th><th>{t(Msg::DutyPrimaryHours)}</th><th>{t(Msg::DutyShare)}</th></tr></thead>
+                                            <tbody>{q.people.into_iter().map(|l| view! {
+                                                <tr><td>{l.person.name}</td><td class="num">{l.hours}</td><td class="num">{format!("{:.1} %", l.share_permille as f64 / 10.0)}</td></tr>
+                                            }).collect_view()}</tbody>
+                                        </table></div>
+                                    }.into_any()
+                                }}
+                            }.into_any(),
+                        }
+                    })
+                }}
+            </Suspense>
         </section>
     }
 }

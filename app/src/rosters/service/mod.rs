@@ -174,7 +174,9 @@ impl Loaded {
             .into_iter()
             .filter_map(|s| s.clip(since))
             .collect();
-        let gaps = rules::gaps(&segments, &required);
+        // Shorter than the minute the pages show (a desk set up a moment before its first
+        // rotation): not a gap anyone could act on.
+        let gaps = rules::gaps(&segments, &required).into_iter().filter(|g| g.span.seconds() >= 60).collect();
         (segments, required, gaps)
     }
 }

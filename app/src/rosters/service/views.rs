@@ -41,6 +41,7 @@ pub async fn timeline<C: ConnectionTrait>(
                 end: local(s.span.end, &zone),
                 primary: refs(&s.primary, &names),
                 backup: refs(&s.backup, &names),
+                gap: gaps.iter().any(|g| g.span.overlaps(s.span)),
             })
             .collect(),
         gaps: gaps
@@ -206,6 +207,7 @@ pub async fn detail<C: ConnectionTrait>(
     let week_back = Span { start: at.checked_sub(jiff::SignedDuration::from_hours(24 * 7)).unwrap_or(at), end: at };
     let stood = super::stood_history(db, &r, week_back, viewer_zone).await?;
     Ok(RosterDetail {
+        month: zone.to_datetime(at).strftime("%Y-%m").to_string(),
         offers,
         handovers,
         stood,
@@ -252,5 +254,70 @@ pub async fn detail<C: ConnectionTrait>(
         specials: special_rows,
         can_manage: manager.is_some_and(|m| m.organisation_id() == r.organisation_id),
         people,
+    })
+}
+
+/// `YYYY-Qn` and its first day; none when unreadable.
+fn parse_quarter(text: &str) -> Option<civil::Date> {
+    let (year, q) = text.trim().split_once("-Q")?;
+    let (year, q) = (year.parse::<i16>().ok()?, q.parse::<i8>().ok()?);
+    if !(1..=4).contains(&q) {
+        return None;
+    }
+    civil::Date::new(year, (q - 1) * 3 + 1, 1).ok()
+}
+
+fn quarter_name(first: civil::Date) -> String {
+    format!("{}-Q{}", first.year(), (first.month() - 1) / 3 + 1)
+}
+
+/// A roster in reach over a quarter (`YYYY-Qn`; the current one when empty): coverage of the
+/// required hours and each person's primary hours, most loaded first.
+pub async fn quality<C: ConnectionTrait>(
+    db: &C,
+    reader: &RosterReader,
+    roster_id: Uuid,
+    quarter: &str,
+    now: OffsetDateTime,
+) -> ServiceResult<crate::rosters::QualityView> {
+    use crate::rosters::{LoadRow, QualityView};
+    let r = reader.roster(roster_id).one(db).await?.ok_or(ServiceError::NotFound)?;
+    let zone = zone_of(&r.time_zone);
+    let first = match quarter.trim() {
+        "" => {
+            let today = zone.to_datetime(to_rules(now)).date();
+            civil::Date::new(today.year(), (today.month() - 1) / 3 * 3 + 1, 1).unwrap_or(today)
+        }
+        q => parse_quarter(q).ok_or(ServiceError::invalid("quarter", Msg::ErrDutyQuarter))?,
+    };
+    let step = jiff::Span::new().months(3);
+    let next = first.checked_add(step).map_err(|_| ServiceError::invalid("quarter", Msg::ErrDutyQuarter))?;
+    let previous = first.checked_sub(step).map_err(|_| ServiceError::invalid("quarter", Msg::ErrDutyQuarter))?;
+    let window = Span::new(Clock::MIDNIGHT.on(first, &zone), Clock::MIDNIGHT.on(next, &zone))
+        .ok_or(ServiceError::invalid("quarter", Msg::ErrDutyQuarter))?;
+    let loaded = load(db, r, window).await?;
+    let (segments, required, gaps) = loaded.resolve(window);
+    let q = rules::quality(&segments, &required);
+    let uncovered: i64 = gaps.iter().map(|g| g.span.seconds()).sum();
+    let required_seconds: i64 = required.iter().map(|s| s.seconds()).sum();
+    let names = people_refs(db, q.by_person.iter().map(|(p, _)| *p).collect::<Vec<_>>()).await?;
+    let total: i64 = q.by_person.iter().map(|(_, s)| s).sum();
+    let hours = |s: i64| (s as f64 / 360.0).round() / 10.0;
+    Ok(QualityView {
+        quarter: quarter_name(first),
+        previous: quarter_name(previous),
+        next: quarter_name(next),
+        required_hours: hours(required_seconds),
+        covered_hours: hours(required_seconds - uncovered),
+        coverage_permille: if required_seconds == 0 { 1000 } else { (required_seconds - uncovered) * 1000 / required_seconds },
+        people: q
+            .by_person
+            .iter()
+            .map(|(p, s)| LoadRow {
+                person: PersonRef { id: *p, name: names.get(p).cloned().unwrap_or_default() },
+                hours: hours(*s),
+                share_permille: if total == 0 { 0 } else { s * 1000 / total },
+            })
+            .collect(),
     })
 }
