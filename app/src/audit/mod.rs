@@ -81,6 +81,7 @@ actions! {
     SpecialPublish = "special_publish" => ActionSpecialPublish,
     CalendarFeedCreate = "calendar_feed_create" => ActionCalendarFeedCreate,
     CalendarFeedRevoke = "calendar_feed_revoke" => ActionCalendarFeedRevoke,
+    FixedShiftAdd = "fixed_shift_add" => ActionFixedShiftAdd,
 }
 
 /// Filters of the audit page; dates are `YYYY-MM-DD` in the viewer's time zone, both ends inclusive.

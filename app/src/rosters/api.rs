@@ -8,8 +8,8 @@ use uuid::Uuid;
 use crate::{
     error::AppError,
     rosters::{
-        CorrectionInput, DutyOverview, FeedList, HandoverInput, MyDuty, OfferInput, OverrideInput, OverviewFilter,
-        QualityView, ReassignInput, RosterDetail, RosterInput, RosterList, RotationInput, SpecialInput,
+        CorrectionInput, DutyOverview, FeedList, FixedShiftInput, HandoverInput, MyDuty, OfferInput, OverrideInput,
+        OverviewFilter, QualityView, ReassignInput, RosterDetail, RosterInput, RosterList, RotationInput, SpecialInput,
         StatusReportInput,
     },
 };
@@ -207,6 +207,15 @@ pub async fn write_status_report(#[server(flatten)] input: StatusReportInput) ->
     serve_done(crate::ui::notice::saved, |c| async move {
         let stander = crate::rosters::scope::duty_stander(&c.actor)?;
         crate::rosters::service::write_status_report(&c.state.db, &c.acting(), &stander, &input).await
+    })
+    .await
+}
+
+#[server(endpoint = "add_fixed_shift")]
+pub async fn add_fixed_shift(special_id: Uuid, #[server(flatten)] input: FixedShiftInput) -> Result<Uuid, AppError> {
+    serve_done(crate::ui::notice::saved, |c| async move {
+        let mgr = crate::rosters::scope::roster_manager(&c.actor)?;
+        crate::rosters::service::add_fixed_shift(&c.state.db, &c.acting(), &mgr, special_id, &input).await
     })
     .await
 }

@@ -256,6 +256,27 @@ pub struct SpecialRow {
     pub published: bool,
     /// Why its gaps were accepted when it was published.
     pub gaps_accepted: Option<String>,
+    /// Its own fixed roster, which wins over everything else in its window.
+    pub fixed: Vec<FixedShiftRow>,
+}
+
+/// A shift of a special period's fixed roster.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FixedShiftRow {
+    pub person: PersonRef,
+    pub layer: String,
+    pub start: String,
+    pub end: String,
+}
+
+/// A shift of a special period's fixed roster as its manager types it (times on the roster's clock).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct FixedShiftInput {
+    pub person_id: String,
+    #[serde(default)]
+    pub layer: String,
+    pub starts_at: String,
+    pub ends_at: String,
 }
 
 /// One roster's page: its desk, a week's timeline, and what shapes it.

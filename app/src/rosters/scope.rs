@@ -150,13 +150,7 @@ impl RosterManager {
     pub async fn rotation<C: ConnectionTrait>(&self, db: &C, id: Uuid) -> ServiceResult<rotation::Model> {
         rotation::Entity::find()
             .filter(rotation::Column::Id.eq(id))
-            .filter(rotation::Column::RosterId.in_subquery(
-                Query::select()
-                    .column(roster::Column::Id)
-                    .from(roster::Entity)
-                    .and_where(roster::Column::OrganisationId.eq(self.organisation_id))
-                    .to_owned(),
-            ))
+            .filter(rotation::Column::RosterId.in_subquery(rosters_of_org(self.organisation_id)))
             .one(db)
             .await?
             .ok_or(ServiceError::NotFound)
@@ -171,13 +165,7 @@ impl RosterManager {
     pub async fn special<C: ConnectionTrait>(&self, db: &C, id: Uuid) -> ServiceResult<special::Model> {
         special::Entity::find()
             .filter(special::Column::Id.eq(id))
-            .filter(special::Column::RosterId.in_subquery(
-                Query::select()
-                    .column(roster::Column::Id)
-                    .from(roster::Entity)
-                    .and_where(roster::Column::OrganisationId.eq(self.organisation_id))
-                    .to_owned(),
-            ))
+            .filter(special::Column::RosterId.in_subquery(rosters_of_org(self.organisation_id)))
             .one(db)
             .await?
             .ok_or(ServiceError::NotFound)
@@ -187,17 +175,20 @@ impl RosterManager {
     pub async fn stood<C: ConnectionTrait>(&self, db: &C, id: Uuid) -> ServiceResult<stood::Model> {
         stood::Entity::find()
             .filter(stood::Column::Id.eq(id))
-            .filter(stood::Column::RosterId.in_subquery(
-                Query::select()
-                    .column(roster::Column::Id)
-                    .from(roster::Entity)
-                    .and_where(roster::Column::OrganisationId.eq(self.organisation_id))
-                    .to_owned(),
-            ))
+            .filter(stood::Column::RosterId.in_subquery(rosters_of_org(self.organisation_id)))
             .one(db)
             .await?
             .ok_or(ServiceError::NotFound)
     }
+}
+
+/// The ids of an organisation's rosters, as a subquery.
+fn rosters_of_org(organisation_id: Uuid) -> SelectStatement {
+    Query::select()
+        .column(roster::Column::Id)
+        .from(roster::Entity)
+        .and_where(roster::Column::OrganisationId.eq(organisation_id))
+        .to_owned()
 }
 
 /// The active people of an organisation.
@@ -241,11 +232,7 @@ impl DutyStander {
 
     /// The ids of its organisation's rosters.
     fn roster_ids(&self) -> SelectStatement {
-        Query::select()
-            .column(roster::Column::Id)
-            .from(roster::Entity)
-            .and_where(roster::Column::OrganisationId.eq(self.organisation_id))
-            .to_owned()
+        rosters_of_org(self.organisation_id)
     }
 
     /// One of its organisation's rosters, or "not found".

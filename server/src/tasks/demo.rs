@@ -203,6 +203,14 @@ const DESKS: &[Desk] = &[
     ("csp2", "政务云安全值班", "always", "daily", "09:00", "", &["duty", "staff"]),
     ("csp3", "天穹云值班台", "always", "weekly", "09:00", "", &["duty", "security"]),
     ("security-service", "安全监测值守", "always", "daily", "08:30", "", &["duty", "staff", "security"]),
+    ("water", "水利局网站值班", "out_of_hours", "weekly", "09:00", OUT_OF_HOURS, &["duty", "staff"]),
+    ("market", "市场监管局网络安全值班", "out_of_hours", "daily", "18:00", OUT_OF_HOURS, &["duty", "security"]),
+    ("culture", "文旅厅网站值班", "out_of_hours", "daily", "18:00", OUT_OF_HOURS, &["duty", "staff"]),
+    ("developer", "开发运维值班", "out_of_hours", "weekly", "09:00", OUT_OF_HOURS, &["duty", "staff"]),
+    ("developer2", "青禾运维值班", "out_of_hours", "weekly", "09:00", OUT_OF_HOURS, &["duty", "security"]),
+    ("integrator", "集成运维值班", "out_of_hours", "daily", "18:00", OUT_OF_HOURS, &["duty", "staff"]),
+    ("assessor", "测评中心应急联络", "none", "weekly", "09:00", "", &["duty", "security"]),
+    ("assessor2", "国信测评应急联络", "none", "weekly", "09:00", "", &["duty", "staff"]),
 ];
 
 /// Weekday nights and whole weekends, as a rotation's hours (the cover a roster asks by default).

@@ -179,6 +179,7 @@ const FUNCTIONS: &[Case] = &[
     case("acknowledge_handover", Some((M::Duty, W)), Handover, Side::Any),
     case("write_status_report", Some((M::Duty, W)), Special, Side::Any),
     case("publish_special", Some((M::Rosters, W)), Special, Side::Any),
+    case("add_fixed_shift", Some((M::Rosters, W)), Special, Side::Any),
     case("correct_stood", Some((M::Rosters, W)), Stood, Side::Any),
     case("calendar_feeds", Some((M::Duty, W)), Nothing, Side::Any),
     case("create_calendar_feed", Some((M::Duty, W)), OwnRoster, Side::Any),
@@ -896,6 +897,10 @@ fn form(c: &Case, actor: &Actor, own: bool, target: Option<Uuid>) -> Vec<(&'stat
         // Own: already taken, acknowledged or published (409), or not one's own (422).
         "take_offer" | "withdraw_offer" | "acknowledge_handover" | "revoke_calendar_feed" => vec![("id", id)],
         "publish_special" => vec![("special_id", id)],
+        // Own: times that are no times (422); other: the period's lookup decides first.
+        "add_fixed_shift" => {
+            vec![("special_id", id), ("person_id", "x".into()), ("starts_at", "x".into()), ("ends_at", "y".into())]
+        }
         // Own: duty under way (409); other: not found.
         "correct_stood" => vec![
             ("stood_id", id),

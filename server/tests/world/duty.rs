@@ -8,8 +8,7 @@
 use crate::common;
 
 use app::{
-    auth::actor::load_actor,
-    backend::{actor::Acting, request::RequestMeta, ServiceError},
+    backend::{actor::Acting, ServiceError},
     i18n::Msg,
     rosters::{
         scope::{duty_stander, roster_manager, roster_reader},
@@ -20,16 +19,7 @@ use app::{
 };
 use common::backends;
 
-const ZONE: &str = "Asia/Shanghai";
-
-async fn actor(app: &common::TestApp, email: &str) -> app::backend::actor::Actor {
-    let id = common::id_where(&app.db, "person", "email", email).await;
-    load_actor(&app.db, id, ZONE).await.expect("load").expect("active")
-}
-
-fn meta() -> RequestMeta {
-    RequestMeta { request_id: "test".into(), source_addr: None, user_agent: None }
-}
+use crate::rosters::{actor, meta, ZONE};
 
 fn field<T: std::fmt::Debug>(r: Result<T, ServiceError>) -> (&'static str, Msg) {
     match r {
@@ -585,5 +575,40 @@ async fn a_special_period_without_cover_is_warned_of_twice_until_published_with_
         let o =
             service::overview(&app.db, &reader, &OverviewFilter::default(), app.now(), ZONE).await.expect("overview");
         assert_eq!(o.uncovered_specials.iter().map(|u| u.special_id).collect::<Vec<_>>(), vec![special], "{backend:?}");
+
+        // A fixed roster for the period wins over the rotation in its window: one shift of the
+        // whole day covers it; one outside the window or overlapping is refused.
+        let fixed = |a: &str, b: &str| app::rosters::FixedShiftInput {
+            person_id: duty.to_string(),
+            layer: "primary".into(),
+            starts_at: a.into(),
+            ends_at: b.into(),
+        };
+        assert_eq!(
+            field(
+                service::add_fixed_shift(&app.db, &by, &mgr, special, &fixed("2026-12-04 20:00", "2026-12-05 08:00"))
+                    .await
+            ),
+            ("ends_at", Msg::ErrDutyOutsideSpecial)
+        );
+        service::add_fixed_shift(&app.db, &by, &mgr, special, &fixed("2026-12-05 00:00", "2026-12-06 00:00"))
+            .await
+            .expect("fixed");
+        assert_eq!(
+            field(
+                service::add_fixed_shift(&app.db, &by, &mgr, special, &fixed("2026-12-05 10:00", "2026-12-05 12:00"))
+                    .await
+            ),
+            ("starts_at", Msg::ErrDutyFixedOverlap)
+        );
+        let admin_reader = roster_reader(&app.db, &admin, time::macros::date!(2026 - 12 - 03)).await.expect("reader");
+        let z = service::zone_of(ZONE);
+        let day = app::rosters::rules::Span::new(
+            service::parse_local("2026-12-05 00:00", &z).expect("t"),
+            service::parse_local("2026-12-06 00:00", &z).expect("t"),
+        )
+        .expect("span");
+        let t = service::timeline(&app.db, &admin_reader, roster, day, ZONE).await.expect("timeline");
+        assert!(t.gaps.is_empty(), "{backend:?}: {:?}", t.gaps);
     }
 }

@@ -17,14 +17,14 @@ use app::{
 };
 use common::backends;
 
-const ZONE: &str = "Asia/Shanghai";
+pub(crate) const ZONE: &str = "Asia/Shanghai";
 
-async fn actor(app: &common::TestApp, email: &str) -> app::backend::actor::Actor {
+pub(crate) async fn actor(app: &common::TestApp, email: &str) -> app::backend::actor::Actor {
     let id = common::id_where(&app.db, "person", "email", email).await;
     load_actor(&app.db, id, ZONE).await.expect("load").expect("active")
 }
 
-fn meta() -> RequestMeta {
+pub(crate) fn meta() -> RequestMeta {
     RequestMeta { request_id: "test".into(), source_addr: None, user_agent: None }
 }
 

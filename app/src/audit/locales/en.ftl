@@ -70,6 +70,7 @@ ActionStoodCorrect = Duty history corrected
 ActionSpecialPublish = Special period published
 ActionCalendarFeedCreate = Calendar feed made
 ActionCalendarFeedRevoke = Calendar feed revoked
+ActionFixedShiftAdd = Fixed shift added to a special period
 CsvSeq = No.
 CsvTimeZone = Time zone
 CsvOrganisation = Organisation (id)

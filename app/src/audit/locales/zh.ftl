@@ -70,6 +70,7 @@ ActionStoodCorrect = 更正值班记录
 ActionSpecialPublish = 发布特殊时段
 ActionCalendarFeedCreate = 创建日历订阅
 ActionCalendarFeedRevoke = 吊销日历订阅
+ActionFixedShiftAdd = 为特殊时段排定班次
 CsvSeq = 序号
 CsvTimeZone = 时区
 CsvOrganisation = 机构（编号）

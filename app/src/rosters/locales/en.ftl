@@ -194,3 +194,7 @@ DutyEditNote = Saving starts a new version from now: the shifts already past sta
 DutyQuality = Quality, quarter
 DutyShare = Share
 ErrDutyQuarter = Give the quarter as YYYY-Qn, such as 2026-Q4.
+ErrDutyOutsideSpecial = A fixed shift must lie within its special period.
+ErrDutyFixedOverlap = This person already has a fixed shift at that time on that layer.
+DutyFixedRoster = Fixed roster
+DutyAddFixed = Add a fixed shift

@@ -194,3 +194,7 @@ DutyEditNote = 保存后从现在起启用新版本：已经过去的班次保�
 DutyQuality = 季度值班质量
 DutyShare = 占比
 ErrDutyQuarter = 请按 YYYY-Qn 格式填写季度，例如 2026-Q4。
+ErrDutyOutsideSpecial = 排定的班次必须在特殊时段之内。
+ErrDutyFixedOverlap = 此人在该时间、该层级已有排定的班次。
+DutyFixedRoster = 排定班次
+DutyAddFixed = 排定班次

@@ -2,18 +2,18 @@
 //! timeline with the gaps, rotations, overrides and special periods, and the manager's forms.
 //! Every form is a plain form too, so it works before the wasm loads.
 use leptos::{form::ActionForm, prelude::*};
+use leptos_router::hooks::{use_params_map, use_query_map};
+use uuid::Uuid;
 
 pub mod duty;
 pub mod overview;
-use leptos_router::hooks::{use_params_map, use_query_map};
-use uuid::Uuid;
 
 use crate::{
     i18n::{t, use_locale, Msg},
     rosters::{
         api::{
-            AddOverride, AddRotation, CorrectStood, CreateRoster, CreateSpecial, EditRotation, PublishSpecial,
-            ReassignShift,
+            AddFixedShift, AddOverride, AddRotation, CorrectStood, CreateRoster, CreateSpecial, EditRotation,
+            PublishSpecial, ReassignShift,
         },
         OnDutyRow, PersonRef, RosterDetail, RotationRow, SegmentView,
     },
@@ -55,13 +55,31 @@ fn cover_words(code: &str) -> Msg {
     }
 }
 
-#[component]
-fn DeskRow(d: OnDutyRow) -> impl IntoView {
+/// The head of a table of desks.
+pub(super) fn desk_head() -> impl IntoView + use<> {
     view! {
-        <tr data-roster=d.roster_id.to_string()>
+        <thead><tr>
+            <th>{t(Msg::DutyOrganisation)}</th>
+            <th>{t(Msg::DutyRoster)}</th>
+            <th>{t(Msg::DutyOnNow)}</th>
+            <th>{t(Msg::DutyBackup)}</th>
+            <th>{t(Msg::DutyContact)}</th>
+            <th>{t(Msg::DutyNextChange)}</th>
+        </tr></thead>
+    }
+}
+
+/// A desk with who is on duty now; `uncovered_since` marks a required cover nobody stands.
+#[component]
+pub(super) fn DeskRow(d: OnDutyRow, #[prop(default = None)] uncovered_since: Option<String>) -> impl IntoView {
+    let class = if uncovered_since.is_some() { "gap-row" } else { "" };
+    view! {
+        <tr data-roster=d.roster_id.to_string() class=class>
             <td>{d.organisation.clone()}</td>
             <td><a href=format!("/rosters/{}", d.roster_id)>{d.roster.clone()}</a></td>
-            <td data-test="on-duty">{names(&d.primary)}</td>
+            <td data-test="on-duty">{names(&d.primary)}
+                {uncovered_since.map(|s| view! { <br/><span class="flag">{t(Msg::DutyUncoveredSince)}" "{s}</span> })}
+            </td>
             <td class="muted">{names(&d.backup)}</td>
             <td class="nowrap">{d.phone.clone()}<br/><span class="muted">{d.email.clone()}</span></td>
             <td class="nowrap">{d.next_change.clone().unwrap_or_else(|| "—".into())}</td>
@@ -114,14 +132,7 @@ pub fn RostersPage() -> impl IntoView {
                         } else {
                             view! {
                                 <div class="table-wrap"><table class="table" data-test="desks">
-                                    <thead><tr>
-                                        <th>{t(Msg::DutyOrganisation)}</th>
-                                        <th>{t(Msg::DutyRoster)}</th>
-                                        <th>{t(Msg::DutyOnNow)}</th>
-                                        <th>{t(Msg::DutyBackup)}</th>
-                                        <th>{t(Msg::DutyContact)}</th>
-                                        <th>{t(Msg::DutyNextChange)}</th>
-                                    </tr></thead>
+                                    {desk_head()}
                                     <tbody>{l.desks.into_iter().map(|d| view! { <DeskRow d/> }).collect_view()}</tbody>
                                 </table></div>
                             }.into_any()
@@ -151,6 +162,26 @@ fn person_options(people: &[PersonRef]) -> impl IntoView + use<> {
     let options =
         people.iter().map(|p| view! { <option value=p.id.to_string()>{p.name.clone()}</option> }).collect_view();
     view! { <option value="">"—"</option> {options} }
+}
+
+/// A form's choice of layer (`layer`: primary or backup).
+fn layer_select() -> impl IntoView + use<> {
+    view! {
+        <label><span>{t(Msg::DutyLayer)}</span>
+            <select name="layer">
+                <option value="primary">{t(Msg::DutyPrimary)}</option>
+                <option value="backup">{t(Msg::DutyBackup)}</option>
+            </select>
+        </label>
+    }
+}
+
+/// A form's span on the roster's wall clock (`starts_at`, `ends_at`).
+fn span_inputs() -> impl IntoView + use<> {
+    view! {
+        <label><span>{t(Msg::DutyStarts)}</span><input type="datetime-local" name="starts_at" required/></label>
+        <label><span>{t(Msg::DutyEnds)}</span><input type="datetime-local" name="ends_at" required/></label>
+    }
 }
 
 /// Person choices for a select, the current one selected.
@@ -225,6 +256,7 @@ struct Changes {
     publish: ServerAction<PublishSpecial>,
     correct: ServerAction<CorrectStood>,
     edit: ServerAction<EditRotation>,
+    fixed: ServerAction<AddFixedShift>,
     forms: [NodeRef<leptos::html::Form>; 5],
 }
 
@@ -238,6 +270,7 @@ impl Changes {
             publish: ServerAction::new(),
             correct: ServerAction::new(),
             edit: ServerAction::new(),
+            fixed: ServerAction::new(),
             forms: [NodeRef::new(), NodeRef::new(), NodeRef::new(), NodeRef::new(), NodeRef::new()],
         };
         crate::ui::notice::when_done(c.rotation, Some(c.forms[0]), crate::ui::notice::saved);
@@ -247,6 +280,7 @@ impl Changes {
         crate::ui::notice::when_done(c.correct, Some(c.forms[4]), crate::ui::notice::saved);
         crate::ui::notice::when_done(c.publish, None, crate::ui::notice::saved);
         crate::ui::notice::when_done(c.edit, None, crate::ui::notice::saved);
+        crate::ui::notice::when_done(c.fixed, None, crate::ui::notice::saved);
         c
     }
 
@@ -259,6 +293,7 @@ impl Changes {
             + self.publish.version().get()
             + self.correct.version().get()
             + self.edit.version().get()
+            + self.fixed.version().get()
     }
 }
 
@@ -319,14 +354,8 @@ fn ManagerForms(d: RosterDetail, changes: Changes) -> impl IntoView {
                 </label>
                 <label><span>{t(Msg::DutyPerson)}</span><select name="person_id" required>{who}</select></label>
                 <label><span>{t(Msg::DutyReplaces)}</span><select name="replaces_id">{replaces}</select></label>
-                <label><span>{t(Msg::DutyLayer)}</span>
-                    <select name="layer">
-                        <option value="primary">{t(Msg::DutyPrimary)}</option>
-                        <option value="backup">{t(Msg::DutyBackup)}</option>
-                    </select>
-                </label>
-                <label><span>{t(Msg::DutyStarts)}</span><input type="datetime-local" name="starts_at" required/></label>
-                <label><span>{t(Msg::DutyEnds)}</span><input type="datetime-local" name="ends_at" required/></label>
+                {layer_select()}
+                {span_inputs()}
                 <label class="wide"><span>{t(Msg::DutyReason)}</span><input name="reason" maxlength="1000"/></label>
                 <div class="form-actions"><button type="submit" class="primary">{t(Msg::Create)}</button></div>
             </ActionForm>
@@ -336,8 +365,7 @@ fn ManagerForms(d: RosterDetail, changes: Changes) -> impl IntoView {
             <ActionForm action=special node_ref=sf attr:class="grid-form">
                 <input type="hidden" name="roster_id" value=id3/>
                 <label><span>{t(Msg::Name)}</span><input name="name" required maxlength="200"/></label>
-                <label><span>{t(Msg::DutyStarts)}</span><input type="datetime-local" name="starts_at" required/></label>
-                <label><span>{t(Msg::DutyEnds)}</span><input type="datetime-local" name="ends_at" required/></label>
+                {span_inputs()}
                 <label><span>{t(Msg::DutyReportEvery)}</span><input type="number" name="report_every_hours" min="1" max="24"/></label>
                 <label class="check"><input type="checkbox" name="round_the_clock" checked/><span>{t(Msg::DutyRoundTheClock)}</span></label>
                 <div class="form-actions"><button type="submit" class="primary">{t(Msg::Create)}</button></div>
@@ -349,14 +377,8 @@ fn ManagerForms(d: RosterDetail, changes: Changes) -> impl IntoView {
                 <input type="hidden" name="roster_id" value=id4/>
                 <label><span>{t(Msg::DutyReassignFrom)}</span><select name="from_id" required>{from}</select></label>
                 <label><span>{t(Msg::DutyReassignTo)}</span><select name="to_id" required>{to}</select></label>
-                <label><span>{t(Msg::DutyLayer)}</span>
-                    <select name="layer">
-                        <option value="primary">{t(Msg::DutyPrimary)}</option>
-                        <option value="backup">{t(Msg::DutyBackup)}</option>
-                    </select>
-                </label>
-                <label><span>{t(Msg::DutyStarts)}</span><input type="datetime-local" name="starts_at" required/></label>
-                <label><span>{t(Msg::DutyEnds)}</span><input type="datetime-local" name="ends_at" required/></label>
+                {layer_select()}
+                {span_inputs()}
                 <label class="wide"><span>{t(Msg::DutyReason)}</span><input name="reason" maxlength="1000"/></label>
                 <div class="form-actions"><button type="submit" class="primary">{t(Msg::DutyReassign)}</button></div>
             </ActionForm>
@@ -393,6 +415,7 @@ pub fn RosterPage() -> impl IntoView {
         <ActionError value=Signal::derive(move || changes.publish.value().get())/>
         <ActionError value=Signal::derive(move || changes.correct.value().get().map(|r| r.map(|_| ())))/>
         <ActionError value=Signal::derive(move || changes.edit.value().get().map(|r| r.map(|_| ())))/>
+        <ActionError value=Signal::derive(move || changes.fixed.value().get().map(|r| r.map(|_| ())))/>
         <Suspense fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
             {move || Suspend::new(async move {
                 match detail.await {
@@ -447,6 +470,30 @@ pub fn RosterPage() -> impl IntoView {
                                         let publishable = d.can_manage && !p.published;
                                         let special_id = p.id.to_string();
                                         let publish = changes.publish;
+                                        let fixed_form = d.can_manage.then(|| {
+                                            let (options, id, action) = (person_options(&d.people), p.id.to_string(), changes.fixed);
+                                            view! {
+                                                <details data-test="add-fixed">
+                                                    <summary>{t(Msg::DutyAddFixed)}</summary>
+                                                    <ActionForm action=action attr:class="grid-form">
+                                                        <input type="hidden" name="special_id" value=id/>
+                                                        <label><span>{t(Msg::DutyPerson)}</span><select name="person_id" required>{options}</select></label>
+                                                        {layer_select()}
+                                                        {span_inputs()}
+                                                        <div class="form-actions"><button type="submit" class="primary">{t(Msg::Create)}</button></div>
+                                                    </ActionForm>
+                                                </details>
+                                            }
+                                        });
+                                        let fixed_list = (!p.fixed.is_empty()).then(|| {
+                                            let shifts = p.fixed.clone();
+                                            view! {
+                                                <br/><span class="muted">{t(Msg::DutyFixedRoster)}":"</span>
+                                                <ul class="plain small">{shifts.into_iter().map(|f| view! {
+                                                    <li>{f.start}" – "{f.end}" · "{f.person.name}" · "{f.layer}</li>
+                                                }).collect_view()}</ul>
+                                            }
+                                        });
                                         view! {
                                             <li data-special=p.id.to_string()>
                                                 <strong>{p.name.clone()}</strong>" · "{p.starts_at.clone()}" – "{p.ends_at.clone()}
@@ -458,6 +505,8 @@ pub fn RosterPage() -> impl IntoView {
                                                 }}
                                                 {p.published.then(|| view! { " · "<span class="muted">{t(Msg::DutyPublished)}</span> })}
                                                 {p.gaps_accepted.clone().map(|r| view! { <br/><span class="muted">{t(Msg::DutyGapsAccepted)}" "{r}</span> })}
+                                                {fixed_list}
+                                                {fixed_form}
                                                 {publishable.then(move || view! {
                                                     <ActionForm action=publish attr:class="inline-form" attr:data-test="publish-special">
                                                         <input type="hidden" name="special_id" value=special_id/>
@@ -596,8 +645,7 @@ fn RecordSections(d: RosterDetail, changes: Changes) -> impl IntoView {
                             </select>
                         </label>
                         <label><span>{t(Msg::DutyPerson)}</span><select name="person_id" required>{person_options(&people)}</select></label>
-                        <label><span>{t(Msg::DutyStarts)}</span><input type="datetime-local" name="starts_at" required/></label>
-                        <label><span>{t(Msg::DutyEnds)}</span><input type="datetime-local" name="ends_at" required/></label>
+                        {span_inputs()}
                         <label class="wide"><span>{t(Msg::DutyReason)}</span><input name="reason" required maxlength="1000"/></label>
                         <div class="form-actions"><button type="submit" class="primary">{t(Msg::DutyCorrect)}</button></div>
                     </ActionForm>

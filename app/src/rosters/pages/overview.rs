@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
-use super::names;
+use super::{desk_head, DeskRow};
 use crate::{
     i18n::{t, Msg},
     rosters::{OverviewFilter, UncoveredSpecial},
@@ -104,29 +104,8 @@ pub fn Overview() -> impl IntoView {
                         } else {
                             view! {
                                 <div class="table-wrap"><table class="table" data-test="desks">
-                                    <thead><tr>
-                                        <th>{t(Msg::DutyOrganisation)}</th>
-                                        <th>{t(Msg::DutyRoster)}</th>
-                                        <th>{t(Msg::DutyOnNow)}</th>
-                                        <th>{t(Msg::DutyBackup)}</th>
-                                        <th>{t(Msg::DutyContact)}</th>
-                                        <th>{t(Msg::DutyNextChange)}</th>
-                                    </tr></thead>
-                                    <tbody>{o.rows.into_iter().map(|r| {
-                                        let d = r.desk;
-                                        view! {
-                                            <tr data-roster=d.roster_id.to_string() class=if r.uncovered_since.is_some() { "gap-row" } else { "" }>
-                                                <td>{d.organisation.clone()}</td>
-                                                <td><a href=format!("/rosters/{}", d.roster_id)>{d.roster.clone()}</a></td>
-                                                <td data-test="on-duty">{names(&d.primary)}
-                                                    {r.uncovered_since.clone().map(|s| view! { <br/><span class="flag">{t(Msg::DutyUncoveredSince)}" "{s}</span> })}
-                                                </td>
-                                                <td class="muted">{names(&d.backup)}</td>
-                                                <td class="nowrap">{d.phone.clone()}<br/><span class="muted">{d.email.clone()}</span></td>
-                                                <td class="nowrap">{d.next_change.clone().unwrap_or_else(|| "—".into())}</td>
-                                            </tr>
-                                        }
-                                    }).collect_view()}</tbody>
+                                    {desk_head()}
+                                    <tbody>{o.rows.into_iter().map(|r| view! { <DeskRow d=r.desk uncovered_since=r.uncovered_since/> }).collect_view()}</tbody>
                                 </table></div>
                             }.into_any()
                         };

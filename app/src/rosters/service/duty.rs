@@ -350,10 +350,7 @@ pub async fn offer_shift(
     let r = stander.roster(db, id_of(&input.roster_id)?).await?;
     let zone = zone_of(&r.time_zone);
     let mut bad = Vec::new();
-    let layer = parse_layer(&input.layer);
-    if layer.is_none() {
-        bad.push(FieldError { field: "layer", msg: Msg::ErrDutyLayer });
-    }
+    let layer = layer_field(&input.layer, &mut bad);
     let times = instants(&input.starts_at, &input.ends_at, &zone, &mut bad);
     let note = input.note.trim().to_string();
     if note.chars().count() > crate::tenancy::MAX_REASON_CHARS {
@@ -521,18 +518,9 @@ pub async fn reassign_shift(
     let r = mgr.roster(db, roster_id).await?;
     let zone = zone_of(&r.time_zone);
     let mut refused_fields = Vec::new();
-    let layer = parse_layer(&input.layer);
-    if layer.is_none() {
-        refused_fields.push(FieldError { field: "layer", msg: Msg::ErrDutyLayer });
-    }
-    let from = input.from_id.trim().parse::<Uuid>().ok();
-    if from.is_none() {
-        refused_fields.push(FieldError { field: "from_id", msg: Msg::ErrDutyNotColleague });
-    }
-    let to = input.to_id.trim().parse::<Uuid>().ok();
-    if to.is_none() {
-        refused_fields.push(FieldError { field: "to_id", msg: Msg::ErrDutyNotColleague });
-    }
+    let layer = layer_field(&input.layer, &mut refused_fields);
+    let from = person_field("from_id", &input.from_id, &mut refused_fields);
+    let to = person_field("to_id", &input.to_id, &mut refused_fields);
     let times = instants(&input.starts_at, &input.ends_at, &zone, &mut refused_fields);
     let reason = input.reason.trim().to_string();
     if reason.chars().count() > crate::tenancy::MAX_REASON_CHARS {

@@ -95,6 +95,24 @@ pub fn parse_layer(code: &str) -> Option<Layer> {
     }
 }
 
+/// A layer typed into a form, or the field refused.
+fn layer_field(text: &str, refused: &mut Vec<crate::backend::error::FieldError>) -> Option<Layer> {
+    let layer = parse_layer(text);
+    if layer.is_none() {
+        refused.push(crate::backend::error::FieldError { field: "layer", msg: Msg::ErrDutyLayer });
+    }
+    layer
+}
+
+/// A person's id typed into a form, or the field refused (whether a colleague is checked after).
+fn person_field(field: &'static str, text: &str, refused: &mut Vec<crate::backend::error::FieldError>) -> Option<Uuid> {
+    let person = text.trim().parse::<Uuid>().ok();
+    if person.is_none() {
+        refused.push(crate::backend::error::FieldError { field, msg: Msg::ErrDutyNotColleague });
+    }
+    person
+}
+
 /// A roster's required cover as stored: `none`, `always`, or hours.
 pub fn cover_hours(code: &str) -> Option<Hours> {
     match code {

@@ -392,22 +392,10 @@ pub async fn add_override(
     let r = mgr.roster(db, roster_id).await?;
     let zone = zone_of(&r.time_zone);
     let mut refused = Vec::new();
-    let layer = parse_layer(&input.layer);
-    if layer.is_none() {
-        refused.push(FieldError { field: "layer", msg: Msg::ErrDutyLayer });
-    }
-    let person = input.person_id.trim().parse::<Uuid>().ok();
-    if person.is_none() {
-        refused.push(FieldError { field: "person_id", msg: Msg::ErrDutyNotColleague });
-    }
+    let layer = layer_field(&input.layer, &mut refused);
+    let person = person_field("person_id", &input.person_id, &mut refused);
     let replaces = match input.kind.as_str() {
-        "replace" => {
-            let r = input.replaces_id.trim().parse::<Uuid>().ok();
-            if r.is_none() {
-                refused.push(FieldError { field: "replaces_id", msg: Msg::ErrDutyNotColleague });
-            }
-            r
-        }
+        "replace" => person_field("replaces_id", &input.replaces_id, &mut refused),
         "add" | "remove" => None,
         _ => {
             refused.push(FieldError { field: "kind", msg: Msg::ErrDutyOverrideKind });
@@ -565,6 +553,83 @@ pub async fn create_special(
             local(span.start, &zone),
             local(span.end, &zone),
             input.round_the_clock
+        ),
+    )
+    .record(&txn, now)
+    .await?;
+    epoch::commit_change(txn).await?;
+    Ok(id)
+}
+
+/// Adds a shift to a special period's fixed roster (which wins over everything else in the
+/// period's window): a colleague, within the window, not ended, not overlapping that person's
+/// other fixed shift on the layer.
+pub async fn add_fixed_shift(
+    db: &sea_orm::DatabaseConnection,
+    by: &Acting<'_>,
+    mgr: &RosterManager,
+    special_id: Uuid,
+    input: &crate::rosters::FixedShiftInput,
+) -> ServiceResult<Uuid> {
+    use crate::rosters::entity::fixed_shift;
+    let Acting { actor, meta, now } = *by;
+    let p = mgr.special(db, special_id).await?;
+    let r = mgr.roster(db, p.roster_id).await?;
+    let zone = zone_of(&r.time_zone);
+    let mut refused = Vec::new();
+    let layer = layer_field(&input.layer, &mut refused);
+    let person = person_field("person_id", &input.person_id, &mut refused);
+    check_colleagues(db, mgr, &person.into_iter().collect::<Vec<_>>(), "person_id", &mut refused).await?;
+    let span = span_fields(&input.starts_at, &input.ends_at, &zone, &mut refused);
+    let window = Span::new(to_rules(p.starts_at), to_rules(p.ends_at));
+    if let (Some(span), Some(window)) = (span, window) {
+        if span.clip(window) != Some(span) {
+            refused.push(FieldError { field: "ends_at", msg: Msg::ErrDutyOutsideSpecial });
+        } else if span.end <= to_rules(now) {
+            refused.push(FieldError { field: "ends_at", msg: Msg::ErrDutyInThePast });
+        }
+    }
+    let (Some(layer), Some(person), Some(span), true) = (layer, person, span, refused.is_empty()) else {
+        return Err(ServiceError::Invalid(refused));
+    };
+    let txn = write_txn(db).await?;
+    let rows = crate::rosters::scope::rows_of(&r);
+    let overlapping = rows
+        .fixed_shifts([p.id])
+        .filter(fixed_shift::Column::PersonId.eq(person))
+        .filter(fixed_shift::Column::Layer.eq(layer_code(layer)))
+        .filter(fixed_shift::Column::StartsAt.lt(to_db(span.end)))
+        .filter(fixed_shift::Column::EndsAt.gt(to_db(span.start)))
+        .one(&txn)
+        .await?;
+    if overlapping.is_some() {
+        return Err(ServiceError::invalid("starts_at", Msg::ErrDutyFixedOverlap));
+    }
+    let id = Uuid::new_v4();
+    fixed_shift::ActiveModel {
+        id: Set(id),
+        special_id: Set(p.id),
+        person_id: Set(person),
+        layer: Set(layer_code(layer).into()),
+        starts_at: Set(to_db(span.start)),
+        ends_at: Set(to_db(span.end)),
+    }
+    .insert(&txn)
+    .await?;
+    super::duty::touched(&txn, &r).await?;
+    let names = people_refs(&txn, [person]).await?;
+    AuditEntry::by(
+        actor,
+        meta,
+        AuditAction::FixedShiftAdd,
+        format!("roster {}", r.name),
+        format!(
+            "special period {}; {} {} {} – {}",
+            p.name,
+            names.get(&person).cloned().unwrap_or_default(),
+            layer_code(layer),
+            local(span.start, &zone),
+            local(span.end, &zone)
         ),
     )
     .record(&txn, now)

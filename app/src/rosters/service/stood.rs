@@ -358,10 +358,7 @@ pub async fn correct_stood(db: &DatabaseConnection, by: &Acting<'_>, mgr: &Roste
         return Err(ServiceError::Conflict { field: "stood_id", msg: Msg::ErrDutyStoodOpen });
     };
     let mut refused_fields = Vec::new();
-    let person = input.person_id.trim().parse::<Uuid>().ok();
-    if person.is_none() {
-        refused_fields.push(FieldError { field: "person_id", msg: Msg::ErrDutyNotColleague });
-    }
+    let person = person_field("person_id", &input.person_id, &mut refused_fields);
     let start = super::parse_instant(&input.starts_at, &zone);
     let end = super::parse_instant(&input.ends_at, &zone);
     if start.is_none() {

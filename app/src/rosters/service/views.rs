@@ -173,6 +173,8 @@ pub async fn detail<C: ConnectionTrait>(
     let names = people_refs(db, people_ids).await?;
     let person = |id: Uuid| PersonRef { id, name: names.get(&id).cloned().unwrap_or_default() };
 
+    let fixed = rows.fixed_shifts(specials.iter().map(|p| p.id)).order_by_asc(crate::rosters::entity::fixed_shift::Column::StartsAt).all(db).await?;
+    let fixed_names = people_refs(db, fixed.iter().map(|f| f.person_id).collect::<Vec<_>>()).await?;
     let mut special_rows = Vec::with_capacity(specials.len());
     for p in &specials {
         let Some(span) = Span::new(to_rules(p.starts_at), to_rules(p.ends_at)) else { continue };
@@ -189,6 +191,16 @@ pub async fn detail<C: ConnectionTrait>(
             first_gap: gaps.first().map(|g| monday_of(zone.to_datetime(g.span.start).date()).to_string()),
             published: p.published_at.is_some(),
             gaps_accepted: p.gaps_accepted_reason.clone(),
+            fixed: fixed
+                .iter()
+                .filter(|f| f.special_id == p.id)
+                .map(|f| crate::rosters::FixedShiftRow {
+                    person: PersonRef { id: f.person_id, name: fixed_names.get(&f.person_id).cloned().unwrap_or_default() },
+                    layer: f.layer.clone(),
+                    start: local(to_rules(f.starts_at), &viewer),
+                    end: local(to_rules(f.ends_at), &viewer),
+                })
+                .collect(),
         });
     }
     let people = match manager {
