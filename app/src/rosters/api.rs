@@ -116,7 +116,15 @@ pub async fn create_special(roster_id: Uuid, #[server(flatten)] input: SpecialIn
 pub async fn get_duty_overview(#[server(default)] filter: OverviewFilter) -> Result<DutyOverview, AppError> {
     serve(|c| async move {
         let reader = crate::rosters::scope::roster_reader(&c.state.db, &c.actor, c.state.today()).await?;
-        crate::rosters::service::overview(&c.state.db, &reader, &filter, c.now, &c.actor.time_zone).await
+        crate::rosters::service::overview_kept(
+            &c.state.db,
+            &c.state.caches,
+            &reader,
+            &filter,
+            c.now,
+            &c.actor.time_zone,
+        )
+        .await
     })
     .await
 }

@@ -114,6 +114,19 @@ impl RosterReader {
         special::Entity::find().filter(special::Column::RosterId.in_subquery(self.roster_ids()))
     }
 
+    /// What names the reach, for a view kept across requests (every reach a key of its own).
+    pub fn reach_key(&self) -> String {
+        match &self.reach {
+            Reach::Regulators(ids) => {
+                let mut ids = ids.clone();
+                ids.sort();
+                format!("regulators:{}", ids.iter().map(|id| id.simple().to_string()).collect::<Vec<_>>().join(","))
+            }
+            Reach::Agency(id) => format!("agency:{}:{}", id.simple(), self.today),
+            Reach::Provider { organisation_id, .. } => format!("provider:{}", organisation_id.simple()),
+        }
+    }
+
     /// Whether the reader sees a jurisdiction's agencies (the regulator's view).
     pub fn is_jurisdiction(&self) -> bool {
         matches!(self.reach, Reach::Regulators(_))

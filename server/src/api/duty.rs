@@ -55,7 +55,7 @@ pub async fn duty_now(
     let now = state.clock.now();
     if reader.is_jurisdiction() {
         let filter = OverviewFilter { q: q.q.unwrap_or_default(), uncovered: false, page: q.page.unwrap_or(0) };
-        let o = duty::overview(&state.db, &reader, &filter, now, &actor.time_zone)
+        let o = duty::overview_kept(&state.db, &state.caches, &reader, &filter, now, &actor.time_zone)
             .await
             .map_err(|e| Problem::from_service(e, &meta))?;
         return Ok(Json(DutyNowPage {

@@ -167,6 +167,30 @@ pub async fn overview<C: ConnectionTrait>(
     Ok(DutyOverview { rows, organisations, page, pages, uncovered_now, uncovered_specials, uncovered_specials_total })
 }
 
+/// How long an overview is kept for the same reach, filter and zone. The record it reads is
+/// brought up to date once a minute, so a quarter of that adds little; under load a jurisdiction's
+/// overview is then computed a few times a minute instead of on every request.
+pub const OVERVIEW_KEPT_SECONDS: i64 = 15;
+
+/// [`overview`], kept for [`OVERVIEW_KEPT_SECONDS`] (and until the data changes) per reach,
+/// filter and viewer's zone.
+pub async fn overview_kept(
+    db: &DatabaseConnection,
+    caches: &crate::backend::epoch::Caches,
+    reader: &RosterReader,
+    filter: &OverviewFilter,
+    now: OffsetDateTime,
+    viewer_zone: &str,
+) -> ServiceResult<DutyOverview> {
+    let slice = now.unix_timestamp().div_euclid(OVERVIEW_KEPT_SECONDS);
+    let key = format!("duty-overview|{}|{viewer_zone}|{filter:?}|{slice}", reader.reach_key());
+    let kept = caches
+        .views
+        .get_or_compute(&key, caches.generation.current(), || overview(db, reader, filter, now, viewer_zone))
+        .await?;
+    Ok((*kept).clone())
+}
+
 /// The ids of organisations with desks in reach whose name holds `q`.
 fn name_like(reader: &RosterReader, q: &str) -> sea_orm::sea_query::SelectStatement {
     reader
