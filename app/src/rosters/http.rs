@@ -44,7 +44,16 @@ pub async fn export_overview_csv(
             Msg::CsvRosterId,
         ]
         .map(|m| m.text(locale));
-        let bytes = super::service::overview_csv(&state.db, &reader, &filter, &actor.time_zone, header).await?;
+        let bytes = super::service::overview_csv_kept(
+            &state.db,
+            &state.caches,
+            &reader,
+            &filter,
+            state.clock.now(),
+            &actor.time_zone,
+            header,
+        )
+        .await?;
         Ok(csv_response("duty-desks", state.today(), bytes))
     }
     .await;

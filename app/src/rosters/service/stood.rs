@@ -294,6 +294,25 @@ async fn uncovered_specials<C: ConnectionTrait>(
     Ok((out, total))
 }
 
+/// [`overview_csv`], kept as [`overview_kept`] is (per reach, filter, zone and header language).
+pub async fn overview_csv_kept(
+    db: &DatabaseConnection,
+    caches: &crate::backend::epoch::Caches,
+    reader: &RosterReader,
+    filter: &OverviewFilter,
+    now: OffsetDateTime,
+    viewer_zone: &str,
+    header: [&str; 9],
+) -> ServiceResult<Vec<u8>> {
+    let slice = now.unix_timestamp().div_euclid(OVERVIEW_KEPT_SECONDS);
+    let key = format!("duty-overview-csv|{}|{viewer_zone}|{filter:?}|{}|{slice}", reader.reach_key(), header.join(","));
+    let kept = caches
+        .views
+        .get_or_compute(&key, caches.generation.current(), || overview_csv(db, reader, filter, viewer_zone, header))
+        .await?;
+    Ok((*kept).clone())
+}
+
 /// The overview as CSV: every desk matching the filter (all pages), one row per desk.
 pub async fn overview_csv<C: ConnectionTrait>(
     db: &C,
