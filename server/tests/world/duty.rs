@@ -168,6 +168,22 @@ async fn offers_swaps_handovers_and_status_reports() {
             field(service::reassign_shift(&app.db, &by_admin, &mgr, roster, &same).await),
             ("to_id", Msg::ErrDutySamePerson)
         );
+        let century = ReassignInput { ends_at: "2126-11-30T09:00".into(), ..sunday.clone() };
+        assert_eq!(
+            field(service::reassign_shift(&app.db, &by_admin, &mgr, roster, &century).await),
+            ("ends_at", Msg::ErrDutySpanTooLong)
+        );
+        let long_leave = app::rosters::OverrideInput {
+            kind: "remove".into(),
+            person_id: duty.person_id().to_string(),
+            starts_at: "2026-12-01 00:00".into(),
+            ends_at: "2126-12-01 00:00".into(),
+            ..app::rosters::OverrideInput::default()
+        };
+        assert_eq!(
+            field(service::add_override(&app.db, &by_admin, &mgr, roster, &long_leave).await),
+            ("ends_at", Msg::ErrDutyOverrideTooLong)
+        );
         service::reassign_shift(&app.db, &by_admin, &mgr, roster, &sunday).await.expect("reassigned");
 
         // The handover of the shift under way: its person writes it once; the next acknowledges.

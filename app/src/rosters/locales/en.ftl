@@ -198,3 +198,5 @@ ErrDutyOutsideSpecial = A fixed shift must lie within its special period.
 ErrDutyFixedOverlap = This person already has a fixed shift at that time on that layer.
 DutyFixedRoster = Fixed roster
 DutyAddFixed = Add a fixed shift
+ErrDutyOverrideTooLong = An override may last at most 366 days.
+ErrDutySpanTooLong = A shift offered or reassigned may last at most 62 days.

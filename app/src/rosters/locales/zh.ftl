@@ -198,3 +198,5 @@ ErrDutyOutsideSpecial = 排定的班次必须在特殊时段之内。
 ErrDutyFixedOverlap = 此人在该时间、该层级已有排定的班次。
 DutyFixedRoster = 排定班次
 DutyAddFixed = 排定班次
+ErrDutyOverrideTooLong = 值班调整最长 366 天。
+ErrDutySpanTooLong = 发布或调整的班次最长 62 天。

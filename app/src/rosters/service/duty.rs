@@ -362,6 +362,10 @@ pub async fn offer_shift(
     let Some(span) = Span::new(start, end) else {
         return Err(ServiceError::invalid("ends_at", Msg::ErrDutyEndsBeforeStart));
     };
+    // Checked by resolving the roster over the span: a shift or a leave, not a century.
+    if span.seconds() > super::MAX_TIMELINE_DAYS * 86_400 {
+        return Err(ServiceError::invalid("ends_at", Msg::ErrDutySpanTooLong));
+    }
     let me = stander.person_id();
     let txn = write_txn(db).await?;
     let loaded = load(&txn, r, span).await?;
@@ -535,6 +539,10 @@ pub async fn reassign_shift(
     let Some(span) = Span::new(start, end) else {
         return Err(ServiceError::invalid("ends_at", Msg::ErrDutyEndsBeforeStart));
     };
+    // Checked by resolving the roster over the span: a shift or a leave, not a century.
+    if span.seconds() > super::MAX_TIMELINE_DAYS * 86_400 {
+        return Err(ServiceError::invalid("ends_at", Msg::ErrDutySpanTooLong));
+    }
     let txn = write_txn(db).await?;
     let loaded = load(&txn, r, span).await?;
     let segments = loaded.rules.resolve(span);

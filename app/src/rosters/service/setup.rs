@@ -379,6 +379,9 @@ fn span_fields(starts: &str, ends: &str, zone: &TimeZone, refused: &mut Vec<Fiel
     span
 }
 
+/// The longest an override may last, in days.
+pub const MAX_OVERRIDE_DAYS: i64 = 366;
+
 /// Adds an override to one of the manager's rosters: refused when it conflicts with another
 /// (overlapping, same layer, a person in common) or changes nothing.
 pub async fn add_override(
@@ -403,6 +406,10 @@ pub async fn add_override(
         }
     };
     let span = span_fields(&input.starts_at, &input.ends_at, &zone, &mut refused);
+    // Checking an override resolves the roster over its span: a long leave fits, a century does not.
+    if span.is_some_and(|s| s.seconds() > MAX_OVERRIDE_DAYS * 86_400) {
+        refused.push(FieldError { field: "ends_at", msg: Msg::ErrDutyOverrideTooLong });
+    }
     let reason = input.reason.trim().to_string();
     if reason.chars().count() > crate::tenancy::MAX_REASON_CHARS {
         refused.push(FieldError { field: "reason", msg: Msg::ErrReasonTooLong });
