@@ -49,9 +49,7 @@ pub async fn duty_now(
 ) -> Result<Json<DutyNowPage>, Problem> {
     ready(&actor, &meta)?;
     let Query(q) = query.map_err(|e| Problem::from_service(malformed(e.body_text()), &meta))?;
-    let reader = app::rosters::scope::roster_reader(&state.db, &actor, state.today())
-        .await
-        .map_err(|e| Problem::from_service(e, &meta))?;
+    let reader = reader(&state, &actor, &meta).await?;
     let now = state.clock.now();
     if reader.is_jurisdiction() {
         let filter = OverviewFilter { q: q.q.unwrap_or_default(), uncovered: false, page: q.page.unwrap_or(0) };
@@ -70,8 +68,20 @@ pub async fn duty_now(
     Ok(Json(DutyNowPage { desks, page: 0, pages: 1 }))
 }
 
+/// A query string that does not read: the one "malformed request" answer.
 fn malformed(_why: String) -> ServiceError {
     ServiceError::Malformed
+}
+
+/// The token's person's reach in rosters, or the problem saying why there is none.
+async fn reader(
+    state: &AppState,
+    actor: &app::backend::actor::Actor,
+    meta: &app::backend::request::RequestMeta,
+) -> Result<app::rosters::scope::RosterReader, Problem> {
+    app::rosters::scope::roster_reader(&state.db, actor, state.today())
+        .await
+        .map_err(|e| Problem::from_service(e, meta))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -102,9 +112,7 @@ pub async fn timeline(
     ready(&actor, &meta)?;
     let id = parse_id(&id, &meta)?;
     let Query(q) = query.map_err(|e| Problem::from_service(malformed(e.body_text()), &meta))?;
-    let reader = app::rosters::scope::roster_reader(&state.db, &actor, state.today())
-        .await
-        .map_err(|e| Problem::from_service(e, &meta))?;
+    let reader = reader(&state, &actor, &meta).await?;
     let zone = duty::zone_of(&actor.time_zone);
     let instant = |field: &'static str, text: Option<&str>, default: jiff::Timestamp| match text.map(str::trim) {
         None | Some("") => Ok(default),

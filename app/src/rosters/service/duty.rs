@@ -137,6 +137,16 @@ pub async fn my_duty<C: ConnectionTrait>(
         .order_by_asc(handover::Column::ShiftStart)
         .all(db)
         .await?;
+    // The names of the special periods the window touches, read once for every roster.
+    let special_names: HashMap<Uuid, String> = stander
+        .specials()
+        .filter(special::Column::EndsAt.gt(to_db(window.start)))
+        .filter(special::Column::StartsAt.lt(to_db(window.end)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p.name))
+        .collect();
     let mut out = MyDuty { has_rosters: !rosters.is_empty(), ..MyDuty::default() };
     let mut week = 0i64;
     let mut acknowledge = Vec::new();
@@ -191,7 +201,7 @@ pub async fn my_duty<C: ConnectionTrait>(
         }
         for p in &loaded.rules.specials {
             let Some(every) = p.report_every_hours.filter(|h| *h > 0) else { continue };
-            let name = special_name(db, stander, p.id).await?;
+            let name = special_names.get(&p.id).cloned().unwrap_or_default();
             for t in rules::report_times(p) {
                 // Asked of the people on duty at the moment, from one interval before it.
                 let mine = segments.iter().find(|s| s.span.contains(t)).is_some_and(|s| s.primary.contains(&me) || s.backup.contains(&me));
@@ -263,10 +273,6 @@ pub async fn my_duty<C: ConnectionTrait>(
         out.flags = Some(f);
     }
     Ok(out)
-}
-
-async fn special_name<C: ConnectionTrait>(db: &C, stander: &DutyStander, id: Uuid) -> ServiceResult<String> {
-    Ok(stander.specials().filter(special::Column::Id.eq(id)).one(db).await?.map(|p| p.name).unwrap_or_default())
 }
 
 /// The organisation's special periods starting within [`FLAG_DAYS_BEFORE`] days (or under way)

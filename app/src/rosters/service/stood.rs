@@ -150,13 +150,7 @@ pub async fn overview<C: ConnectionTrait>(
     let organisations = orgs.clone().count(db).await?;
     let pages = std::cmp::max(organisations.div_ceil(OVERVIEW_PAGE), 1);
     let page = std::cmp::min(filter.page, pages - 1);
-    let page_orgs = orgs
-        .order_by_asc(organisation::Column::Name)
-        .order_by_asc(organisation::Column::Id)
-        .offset(page * OVERVIEW_PAGE)
-        .limit(OVERVIEW_PAGE)
-        .all(db)
-        .await?;
+    let page_orgs = org_page(db, orgs, page * OVERVIEW_PAGE, OVERVIEW_PAGE).await?;
     let rows = desk_rows(db, reader, filter, &page_orgs, viewer_zone).await?;
     let mut uncovered = reader.rosters().filter(roster::Column::ArchivedAt.is_null()).filter(roster::Column::UncoveredSince.is_not_null());
     if !filter.q.trim().is_empty() {
@@ -172,8 +166,30 @@ pub async fn overview<C: ConnectionTrait>(
 /// overview is then computed a few times a minute instead of on every request.
 pub const OVERVIEW_KEPT_SECONDS: i64 = 15;
 
-/// [`overview`], kept for [`OVERVIEW_KEPT_SECONDS`] (and until the data changes) per reach,
-/// filter and viewer's zone.
+/// A view of the overview kept for [`OVERVIEW_KEPT_SECONDS`] (and until the data changes) per
+/// reach, filter, viewer's zone and `what` (the view and anything else it depends on).
+#[allow(clippy::too_many_arguments)]
+async fn kept<V, F, Fut>(
+    caches: &crate::backend::epoch::Caches,
+    what: &str,
+    reader: &RosterReader,
+    filter: &OverviewFilter,
+    now: OffsetDateTime,
+    viewer_zone: &str,
+    compute: F,
+) -> ServiceResult<V>
+where
+    V: Clone + Send + Sync + 'static,
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = ServiceResult<V>>,
+{
+    let slice = now.unix_timestamp().div_euclid(OVERVIEW_KEPT_SECONDS);
+    let key = format!("{what}|{}|{viewer_zone}|{filter:?}|{slice}", reader.reach_key());
+    let kept = caches.views.get_or_compute(&key, caches.generation.current(), compute).await?;
+    Ok((*kept).clone())
+}
+
+/// [`overview`], kept (see [`kept`]).
 pub async fn overview_kept(
     db: &DatabaseConnection,
     caches: &crate::backend::epoch::Caches,
@@ -182,13 +198,7 @@ pub async fn overview_kept(
     now: OffsetDateTime,
     viewer_zone: &str,
 ) -> ServiceResult<DutyOverview> {
-    let slice = now.unix_timestamp().div_euclid(OVERVIEW_KEPT_SECONDS);
-    let key = format!("duty-overview|{}|{viewer_zone}|{filter:?}|{slice}", reader.reach_key());
-    let kept = caches
-        .views
-        .get_or_compute(&key, caches.generation.current(), || overview(db, reader, filter, now, viewer_zone))
-        .await?;
-    Ok((*kept).clone())
+    kept(caches, "duty-overview", reader, filter, now, viewer_zone, || overview(db, reader, filter, now, viewer_zone)).await
 }
 
 /// The ids of organisations with desks in reach whose name holds `q`.
@@ -199,6 +209,22 @@ fn name_like(reader: &RosterReader, q: &str) -> sea_orm::sea_query::SelectStatem
         .column(organisation::Column::Id)
         .filter(organisation::Column::Name.contains(q))
         .into_query()
+}
+
+/// Organisations by name, `limit` of them from `offset`.
+async fn org_page<C: ConnectionTrait>(
+    db: &C,
+    orgs: sea_orm::Select<organisation::Entity>,
+    offset: u64,
+    limit: u64,
+) -> ServiceResult<Vec<organisation::Model>> {
+    Ok(orgs
+        .order_by_asc(organisation::Column::Name)
+        .order_by_asc(organisation::Column::Id)
+        .offset(offset)
+        .limit(limit)
+        .all(db)
+        .await?)
 }
 
 fn overview_orgs(reader: &RosterReader, filter: &OverviewFilter) -> sea_orm::Select<organisation::Entity> {
@@ -294,7 +320,7 @@ async fn uncovered_specials<C: ConnectionTrait>(
     Ok((out, total))
 }
 
-/// [`overview_csv`], kept as [`overview_kept`] is (per reach, filter, zone and header language).
+/// [`overview_csv`], kept (see [`kept`]) per header language too.
 pub async fn overview_csv_kept(
     db: &DatabaseConnection,
     caches: &crate::backend::epoch::Caches,
@@ -304,13 +330,8 @@ pub async fn overview_csv_kept(
     viewer_zone: &str,
     header: [&str; 9],
 ) -> ServiceResult<Vec<u8>> {
-    let slice = now.unix_timestamp().div_euclid(OVERVIEW_KEPT_SECONDS);
-    let key = format!("duty-overview-csv|{}|{viewer_zone}|{filter:?}|{}|{slice}", reader.reach_key(), header.join(","));
-    let kept = caches
-        .views
-        .get_or_compute(&key, caches.generation.current(), || overview_csv(db, reader, filter, viewer_zone, header))
-        .await?;
-    Ok((*kept).clone())
+    let what = format!("duty-overview-csv|{}", header.join(","));
+    kept(caches, &what, reader, filter, now, viewer_zone, || overview_csv(db, reader, filter, viewer_zone, header)).await
 }
 
 /// The overview as CSV: every desk matching the filter (all pages), one row per desk.
@@ -326,14 +347,7 @@ pub async fn overview_csv<C: ConnectionTrait>(
     let orgs = overview_orgs(reader, filter);
     let mut page = 0;
     loop {
-        let batch = orgs
-            .clone()
-            .order_by_asc(organisation::Column::Name)
-            .order_by_asc(organisation::Column::Id)
-            .offset(page * 500)
-            .limit(500)
-            .all(db)
-            .await?;
+        let batch = org_page(db, orgs.clone(), page * 500, 500).await?;
         if batch.is_empty() {
             break;
         }

@@ -188,7 +188,7 @@ pub async fn detail<C: ConnectionTrait>(
             round_the_clock: p.round_the_clock,
             report_every_hours: p.report_every_hours,
             gap_hours: (gaps.iter().map(|g| g.span.seconds()).sum::<i64>() as f64 / 360.0).round() / 10.0,
-            first_gap: gaps.first().map(|g| monday_of(zone.to_datetime(g.span.start).date()).to_string()),
+            first_gap: gaps.first().map(|g| week_of(g.span.start, &zone)),
             published: p.published_at.is_some(),
             gaps_accepted: p.gaps_accepted_reason.clone(),
             fixed: fixed
