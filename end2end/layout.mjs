@@ -59,16 +59,24 @@ async function pagesOf(page, who) {
       add(await firstLink(page, '/people', '[data-test="deactivate"]'));
       pages.push('/rosters', '/duty');
       add(await firstLink(page, '/rosters', '[data-test="desks"] a[href^="/rosters/"]'));
+      pages.push('/emergency', '/incidents');
+      add(await firstLink(page, '/emergency', '[data-test="plans"] a[href^="/emergency/plans/"]'));
+      add(await firstLink(page, '/emergency', '[data-test="drills"] a[href^="/emergency/drills/"]'));
+      add(await firstLink(page, '/incidents', '[data-test="incidents"] a[href^="/incidents/"]'));
       break;
     case 'csp':
       pages.push('/websites', '/engagements', '/reports');
       add(await firstLink(page, '/reports', '[data-test="submit-report"]'));
       add(await firstLink(page, '/reports', '[data-test="resubmit-report"]'));
       add(await firstLink(page, '/engagements', '[data-test="end"]'));
-      pages.push('/rosters', '/duty');
+      pages.push('/rosters', '/duty', '/emergency', '/incidents');
+      add(await firstLink(page, '/emergency', '[data-test="plans"] a[href^="/emergency/plans/"]'));
+      add(await firstLink(page, '/incidents', '[data-test="incidents"] a[href^="/incidents/"]'));
       break;
     case 'regulator':
       pages.push('/websites', '/engagements', '/reports', '/reports/matrix', '/reports/matrix?cadence=yearly&kind=self_check', '/rosters', '/rosters?uncovered=on');
+      pages.push('/emergency', '/emergency?overdue=on', '/incidents', '/incidents?status=all');
+      add(await firstLink(page, '/incidents?status=all', '[data-test="incidents"] a[href^="/incidents/"]'));
       break;
     case 'platform':
       pages.push('/organisations', '/jurisdictions', '/people', '/audit');

@@ -68,6 +68,7 @@ pub mod error;
 #[cfg(all(test, feature = "ssr"))]
 mod house;
 pub mod i18n;
+pub mod plans;
 pub mod reports;
 pub mod rosters;
 pub mod tenancy;
@@ -158,6 +159,14 @@ pub fn App() -> impl IntoView {
                 <Route ssr=SsrMode::Async path=path!("/rosters") view=|| view! { <ui::Layout page=ui::NavPage::Rosters><rosters::pages::RostersPage/></ui::Layout> }/>
                 <Route ssr=SsrMode::Async path=path!("/duty") view=|| view! { <ui::Layout page=ui::NavPage::Rosters><rosters::pages::duty::MyDutyPage/></ui::Layout> }/>
                 <Route ssr=SsrMode::Async path=path!("/rosters/:id") view=|| view! { <ui::Layout page=ui::NavPage::Rosters><rosters::pages::RosterPage/></ui::Layout> }/>
+                <Route ssr=SsrMode::Async path=path!("/emergency") view=|| view! { <ui::Layout page=ui::NavPage::Emergency><plans::pages::EmergencyPage/></ui::Layout> }/>
+                <Route ssr=SsrMode::Async path=path!("/emergency/plans/:id") view=|| view! { <ui::Layout page=ui::NavPage::Emergency><plans::pages::plan::PlanPage/></ui::Layout> }/>
+                <Route ssr=SsrMode::Async path=path!("/emergency/plans/:id/approve") view=|| view! { <ui::Layout page=ui::NavPage::Emergency><plans::pages::plan::ApprovePlanPage/></ui::Layout> }/>
+                <Route ssr=SsrMode::Async path=path!("/emergency/drills/:id") view=|| view! { <ui::Layout page=ui::NavPage::Emergency><plans::pages::drill::DrillPage/></ui::Layout> }/>
+                <Route ssr=SsrMode::Async path=path!("/emergency/actions/:id/close") view=|| view! { <ui::Layout page=ui::NavPage::Emergency><plans::pages::drill::CloseActionPage/></ui::Layout> }/>
+                <Route ssr=SsrMode::Async path=path!("/incidents") view=|| view! { <ui::Layout page=ui::NavPage::Incidents><plans::pages::incident::IncidentsPage/></ui::Layout> }/>
+                <Route ssr=SsrMode::Async path=path!("/incidents/:id") view=|| view! { <ui::Layout page=ui::NavPage::Incidents><plans::pages::incident::IncidentPage/></ui::Layout> }/>
+                <Route ssr=SsrMode::Async path=path!("/incidents/:id/close") view=|| view! { <ui::Layout page=ui::NavPage::Incidents><plans::pages::incident::CloseIncidentPage/></ui::Layout> }/>
                 <Route ssr=SsrMode::Async path=path!("/jurisdictions") view=|| view! { <ui::Layout page=ui::NavPage::Jurisdictions><tenancy::pages::platform::JurisdictionsPage/></ui::Layout> }/>
                 <Route ssr=SsrMode::Async path=path!("/audit") view=|| view! { <ui::Layout page=ui::NavPage::Audit><audit::pages::AuditPage/></ui::Layout> }/>
             </Routes>

@@ -16,6 +16,7 @@ mod m20261204_000010_engagement_reason;
 mod m20261205_000011_report_tally;
 mod m20261205_000012_rosters;
 mod m20261206_000013_duty_resolved;
+mod m20261207_000014_emergency;
 
 pub struct Migrator;
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000011_report_tally::Migration),
             Box::new(m20261205_000012_rosters::Migration),
             Box::new(m20261206_000013_duty_resolved::Migration),
+            Box::new(m20261207_000014_emergency::Migration),
         ]
     }
 }

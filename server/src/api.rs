@@ -32,6 +32,7 @@ use uuid::Uuid;
 use crate::ServerState;
 
 mod duty;
+mod incidents;
 
 /// An RFC 9457 problem: what went wrong, for a program and for the person reading its log.
 #[derive(Debug, Serialize, ToSchema)]
@@ -211,9 +212,9 @@ pub struct SubmissionUpload {
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Supervision portal API", version = "1", description = "Report obligations and submissions, and duty rosters (who is on duty, a roster's timeline, overrides), for automation. Authenticate with a personal API token (`Authorization: Bearer pt_…`), created on the account page or by `portal issue-token`. A token has exactly its person's rights. Errors are RFC 9457 problem JSON."),
-    paths(list_obligations, list_submissions, create_submission, get_submission, resubmit, download_file, duty::duty_now, duty::timeline, duty::add_override),
-    components(schemas(Problem, FieldProblem, ObligationStatus, SubmissionUpload, SubmissionPage, SubmissionView, Summary, StateCode, Cadence, ReportKind, SubmissionStatus, duty::DutyNowPage, duty::Created, app::rosters::OnDutyRow, app::rosters::PersonRef, app::rosters::Timeline, app::rosters::SegmentView, app::rosters::GapView, app::rosters::OverrideInput)),
+    info(title = "Supervision portal API", version = "1", description = "Report obligations and submissions, duty rosters (who is on duty, a roster's timeline, overrides) and incidents (open one, add timeline entries, record milestones, read state), for automation. Authenticate with a personal API token (`Authorization: Bearer pt_…`), created on the account page or by `portal issue-token`. A token has exactly its person's rights. Errors are RFC 9457 problem JSON."),
+    paths(list_obligations, list_submissions, create_submission, get_submission, resubmit, download_file, duty::duty_now, duty::timeline, duty::add_override, incidents::list, incidents::get, incidents::open, incidents::add_entry, incidents::record_milestone),
+    components(schemas(Problem, FieldProblem, ObligationStatus, SubmissionUpload, SubmissionPage, SubmissionView, Summary, StateCode, Cadence, ReportKind, SubmissionStatus, duty::DutyNowPage, duty::Created, app::rosters::OnDutyRow, app::rosters::PersonRef, app::rosters::Timeline, app::rosters::SegmentView, app::rosters::GapView, app::rosters::OverrideInput, incidents::IncidentPage, incidents::IncidentState, incidents::EntryBody, incidents::MilestoneBody, app::plans::IncidentRow, app::plans::IncidentInput, app::plans::ReportTimingView, app::plans::MilestoneView, app::plans::EntryView, app::plans::Category, app::plans::Level, app::plans::IncidentStatus, app::plans::Milestone, app::plans::EntryKind, app::plans::Transition)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]
@@ -252,6 +253,10 @@ pub fn router() -> Router<ServerState> {
         .route("/duty/now", get(duty::duty_now))
         .route("/rosters/{id}/timeline", get(duty::timeline))
         .route("/rosters/{id}/overrides", post(duty::add_override))
+        .route("/incidents", get(incidents::list).post(incidents::open))
+        .route("/incidents/{id}", get(incidents::get))
+        .route("/incidents/{id}/entries", post(incidents::add_entry))
+        .route("/incidents/{id}/milestones", post(incidents::record_milestone))
         .fallback(not_found)
 }
 

@@ -156,7 +156,10 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, String> {
         }
         Command::SeedDemo => {
             let db = connect(&config).await?;
-            match demo::seed(&db, time::OffsetDateTime::now_utc()).await.map_err(|e| e.to_string())? {
+            match demo::seed(&db, time::OffsetDateTime::now_utc(), &config.public_base_url)
+                .await
+                .map_err(|e| e.to_string())?
+            {
                 demo::SeedOutcome::Loaded => {
                     anchor(&db, &config).await?;
                     println!("demo data loaded")

@@ -82,6 +82,19 @@ actions! {
     CalendarFeedCreate = "calendar_feed_create" => ActionCalendarFeedCreate,
     CalendarFeedRevoke = "calendar_feed_revoke" => ActionCalendarFeedRevoke,
     FixedShiftAdd = "fixed_shift_add" => ActionFixedShiftAdd,
+    PlanCreate = "plan_create" => ActionPlanCreate,
+    PlanDraftSave = "plan_draft_save" => ActionPlanDraftSave,
+    PlanApprove = "plan_approve" => ActionPlanApprove,
+    ContactsSave = "contacts_save" => ActionContactsSave,
+    DrillRecord = "drill_record" => ActionDrillRecord,
+    RestoreIntervalSet = "restore_interval_set" => ActionRestoreIntervalSet,
+    ActionAdd = "action_add" => ActionActionAdd,
+    ActionClose = "action_close" => ActionActionClose,
+    IncidentOpen = "incident_open" => ActionIncidentOpen,
+    IncidentEntry = "incident_entry" => ActionIncidentEntry,
+    IncidentMilestone = "incident_milestone" => ActionIncidentMilestone,
+    IncidentLevel = "incident_level" => ActionIncidentLevel,
+    IncidentStatus = "incident_status" => ActionIncidentStatus,
 }
 
 /// Filters of the audit page; dates are `YYYY-MM-DD` in the viewer's time zone, both ends inclusive.

@@ -38,6 +38,11 @@ pub enum Module {
     Rosters,
     /// Standing duty: writing handovers and status reports, offering and taking shifts.
     Duty,
+    /// Emergency response plans, drills and follow-up actions: an agency writes its own; a
+    /// provider reads those of the agencies it serves and keeps its own emergency contacts.
+    Emergency,
+    /// Incidents: either side of an engagement in force opens them and writes their timeline.
+    Incidents,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -85,6 +90,12 @@ pub const TABLE: &[(Module, Relationship, [Access; 6])] = &[
     (M::Rosters,       Rel::Own,          [W,     W,       R,    R,     R,     N]),
     (M::Rosters,       Rel::Jurisdiction, [R,     R,       R,    R,     R,     N]),
     (M::Duty,          Rel::Own,          [W,     W,       W,    W,     N,     N]),
+    (M::Emergency,     Rel::Own,          [W,     W,       R,    R,     R,     N]),
+    (M::Emergency,     Rel::Engagement,   [W,     W,       R,    R,     R,     N]),
+    (M::Emergency,     Rel::Jurisdiction, [R,     R,       R,    R,     R,     N]),
+    (M::Incidents,     Rel::Own,          [W,     W,       W,    W,     R,     N]),
+    (M::Incidents,     Rel::Engagement,   [W,     W,       W,    W,     R,     N]),
+    (M::Incidents,     Rel::Jurisdiction, [R,     R,       R,    R,     R,     N]),
 ];
 
 /// The relationship an organisation of `kind` has to a module's data.
@@ -112,6 +123,10 @@ pub fn relationship(kind: OrgKind, module: Module) -> Option<Relationship> {
         }
         (OrgKind::Regulator, M::Rosters) => Some(Rel::Jurisdiction),
         (OrgKind::Regulator | OrgKind::Platform, M::Duty) | (OrgKind::Platform, M::Rosters) => None,
+        (OrgKind::Agency, M::Emergency | M::Incidents) => Some(Rel::Own),
+        (OrgKind::Csp | OrgKind::Supplier | OrgKind::Assessor, M::Emergency | M::Incidents) => Some(Rel::Engagement),
+        (OrgKind::Regulator, M::Emergency | M::Incidents) => Some(Rel::Jurisdiction),
+        (OrgKind::Platform, M::Emergency | M::Incidents) => None,
     }
 }
 

@@ -42,6 +42,25 @@ pub fn start_of_day_in_zone(day: time::Date, zone: &str) -> OffsetDateTime {
         .unwrap_or_else(|| day.midnight().assume_utc())
 }
 
+/// Reads `YYYY-MM-DDTHH:MM` (a browser's `datetime-local`; a space works too, seconds may follow)
+/// on the wall clock of `zone`, or an RFC 3339 instant with its own offset (the machine API's).
+pub fn parse_in_zone(text: &str, zone: &str) -> Option<OffsetDateTime> {
+    let text = text.trim();
+    let ts = match text.parse::<jiff::Timestamp>() {
+        Ok(ts) => ts,
+        Err(_) => {
+            let dt: jiff::civil::DateTime = text.replacen(' ', "T", 1).parse().ok()?;
+            zone_or_default(zone).to_ambiguous_timestamp(dt).compatible().ok()?
+        }
+    };
+    OffsetDateTime::from_unix_timestamp(ts.as_second()).ok()
+}
+
+/// The `datetime-local` form of an instant in `zone` (`YYYY-MM-DDTHH:MM`).
+pub fn input_in_zone(at: OffsetDateTime, zone: &str) -> String {
+    format_in_zone(at, zone).replacen(' ', "T", 1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -57,6 +76,17 @@ mod tests {
         assert_eq!(date_in_zone(datetime!(2026-11-25 23:30 UTC), "Asia/Shanghai"), time::macros::date!(2026 - 11 - 26));
         assert_eq!(date_in_zone(datetime!(2026-11-25 23:30 UTC), "UTC"), time::macros::date!(2026 - 11 - 25));
         assert!(!is_known_zone("Nowhere/Unknown"));
+    }
+
+    #[test]
+    fn wall_clock_times_are_read_in_the_viewers_zone_and_instants_as_they_are() {
+        assert_eq!(parse_in_zone("2026-11-25T22:17", "Asia/Shanghai"), Some(datetime!(2026-11-25 14:17 UTC)));
+        assert_eq!(parse_in_zone("2026-11-25 22:17", "Europe/London"), Some(datetime!(2026-11-25 22:17 UTC)));
+        assert_eq!(parse_in_zone("2026-11-25T22:17:00+08:00", "Europe/London"), Some(datetime!(2026-11-25 14:17 UTC)));
+        assert_eq!(parse_in_zone("2026-11-25T14:17:00Z", "Asia/Shanghai"), Some(datetime!(2026-11-25 14:17 UTC)));
+        assert_eq!(parse_in_zone("yesterday", "Asia/Shanghai"), None);
+        assert_eq!(parse_in_zone("2026-02-30T10:00", "Asia/Shanghai"), None);
+        assert_eq!(input_in_zone(datetime!(2026-11-25 14:17 UTC), "Asia/Shanghai"), "2026-11-25T22:17");
     }
 
     #[test]

@@ -365,6 +365,25 @@ impl RosterRows {
     }
 }
 
+/// Who stands primary duty now at the desks of these organisations, as the duty record holds it:
+/// another module's record that names the organisations (an incident) tells them.
+pub fn on_duty_at(organisations: Vec<Uuid>) -> Select<stood::Entity> {
+    stood::Entity::find()
+        .filter(
+            stood::Column::RosterId.in_subquery(
+                Query::select()
+                    .column(roster::Column::Id)
+                    .from(roster::Entity)
+                    .and_where(roster::Column::OrganisationId.is_in(organisations))
+                    .and_where(roster::Column::ArchivedAt.is_null())
+                    .to_owned(),
+            ),
+        )
+        .filter(stood::Column::EndsAt.is_null())
+        .filter(stood::Column::Layer.eq("primary"))
+        .filter(uncorrected())
+}
+
 /// A stood row no later row corrects.
 fn uncorrected() -> Condition {
     use sea_orm::sea_query::Alias;

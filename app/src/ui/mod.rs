@@ -144,6 +144,8 @@ fn NavLinks(viewer: Viewer, nav: Vec<NavPage>) -> impl IntoView {
             NavPage::Reports => link("/reports", Msg::Reports),
             NavPage::ReportMatrix => link("/reports/matrix", Msg::ReportMatrix),
             NavPage::Rosters => link("/rosters", Msg::DutyNav),
+            NavPage::Emergency => link("/emergency", Msg::ErNav),
+            NavPage::Incidents => link("/incidents", Msg::ErIncidents),
             NavPage::Organisations => link("/organisations", Msg::Organisations),
             NavPage::Jurisdictions => link("/jurisdictions", Msg::Jurisdictions),
             NavPage::People => link("/people", Msg::People),

@@ -9,6 +9,10 @@ pub enum NavPage {
     Reports,
     /// Duty rosters: who is on duty now, each roster's week.
     Rosters,
+    /// Emergency response: plans, drills, follow-up actions.
+    Emergency,
+    /// Incidents: open ones, their timelines.
+    Incidents,
     /// The regulator's agencies × periods matrix.
     ReportMatrix,
     Organisations,
@@ -35,6 +39,8 @@ mod server {
             NavPage::Engagements => M::Engagements,
             NavPage::Reports | NavPage::ReportMatrix => M::Reports,
             NavPage::Rosters => M::Rosters,
+            NavPage::Emergency => M::Emergency,
+            NavPage::Incidents => M::Incidents,
             NavPage::Organisations => M::Organisations,
             NavPage::Jurisdictions => M::Jurisdictions,
             NavPage::People => M::People,
@@ -42,12 +48,14 @@ mod server {
         }
     }
 
-    const NAV_ALL: [NavPage; 9] = [
+    const NAV_ALL: [NavPage; 11] = [
         NavPage::Websites,
         NavPage::Engagements,
         NavPage::Reports,
         NavPage::ReportMatrix,
         NavPage::Rosters,
+        NavPage::Emergency,
+        NavPage::Incidents,
         NavPage::Organisations,
         NavPage::Jurisdictions,
         NavPage::People,

@@ -166,7 +166,8 @@ pub enum SeedOutcome {
 
 /// Loads the demo world, all in one transaction. Refuses a database that holds anything but demo
 /// data.
-pub async fn seed(db: &DatabaseConnection, now: OffsetDateTime) -> ServiceResult<SeedOutcome> {
+/// `link_base` is the portal's public address, which mails written with the data link to.
+pub async fn seed(db: &DatabaseConnection, now: OffsetDateTime, link_base: &str) -> ServiceResult<SeedOutcome> {
     let txn = write_txn(db).await?;
     if is_demo(&txn).await? {
         return Ok(SeedOutcome::AlreadyLoaded);
@@ -184,6 +185,7 @@ pub async fn seed(db: &DatabaseConnection, now: OffsetDateTime) -> ServiceResult
     txn.commit().await?;
     DEMO_WORLD.settle(db, now, &built).await?;
     duty_desks(db, now).await?;
+    super::demo_emergency::seed(db, now, link_base).await?;
     Ok(SeedOutcome::Loaded)
 }
 

@@ -3,5 +3,6 @@
 //! the tests declare their worlds for.
 pub mod admin;
 pub mod demo;
+pub mod demo_emergency;
 pub mod generate;
 pub mod world;

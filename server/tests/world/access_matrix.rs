@@ -84,6 +84,19 @@ enum Target {
     Feed,
     /// A rotation of its own roster or of another's.
     Rotation,
+    /// An emergency plan the organisation sees (own) or not (other).
+    ErPlan,
+    /// A plan of the organisation's own agency (own: approved, so never edited) or another's.
+    OwnPlan,
+    /// A drill the organisation sees (own: its agency's, one it took part in under an engagement in
+    /// force, its jurisdiction's) or not.
+    ErDrill,
+    /// A drill of the organisation's own agency (own) or another's.
+    OwnDrill,
+    /// A follow-up action the organisation sees (own: already closed) or not.
+    ErAction,
+    /// An incident the organisation sees (own: closed, so it changes no more) or not.
+    ErIncident,
 }
 
 /// Which side of an engagement a write needs.
@@ -114,9 +127,9 @@ const fn case(name: &'static str, need: Option<(Module, Access)>, target: Target
 use Access::{Read as R, Write as W};
 use Module as M;
 use Target::{
-    ClosedEngagement, Engagement as Eng, Feed, File, Handover, Nothing, Obligation as Obl, Offer, Owed, OwnRoster,
-    Person as Per, Reached, Received, Roster, Rotation, Special, Stood, Submission as Sub, Submitted, Token,
-    Website as Web,
+    ClosedEngagement, Engagement as Eng, ErAction, ErDrill, ErIncident, ErPlan, Feed, File, Handover, Nothing,
+    Obligation as Obl, Offer, Owed, OwnDrill, OwnPlan, OwnRoster, Person as Per, Reached, Received, Roster, Rotation,
+    Special, Stood, Submission as Sub, Submitted, Token, Website as Web,
 };
 
 /// Every server function. `frame` needs only a session; the invitation pair is public.
@@ -184,6 +197,28 @@ const FUNCTIONS: &[Case] = &[
     case("calendar_feeds", Some((M::Duty, W)), Nothing, Side::Any),
     case("create_calendar_feed", Some((M::Duty, W)), OwnRoster, Side::Any),
     case("revoke_calendar_feed", Some((M::Duty, W)), Feed, Side::Any),
+    case("emergency", Some((M::Emergency, R)), Nothing, Side::Any),
+    case("drill_overview", Some((M::Emergency, R)), Nothing, Side::Jurisdiction),
+    case("plan", Some((M::Emergency, R)), ErPlan, Side::Any),
+    case("create_plan", Some((M::Emergency, W)), Nothing, Side::Agency),
+    case("save_plan_draft", Some((M::Emergency, W)), OwnPlan, Side::Agency),
+    case("approve_plan", Some((M::Emergency, W)), OwnPlan, Side::Agency),
+    case("save_contacts", Some((M::Emergency, W)), Eng, Side::Provider),
+    case("record_drill", Some((M::Emergency, W)), Nothing, Side::Agency),
+    case("drill", Some((M::Emergency, R)), ErDrill, Side::Any),
+    case("add_drill_actions", Some((M::Emergency, W)), OwnDrill, Side::Agency),
+    case("follow_up_action", Some((M::Emergency, R)), ErAction, Side::Any),
+    case("close_action", Some((M::Emergency, W)), ErAction, Side::Any),
+    case("set_restore_interval", Some((M::Emergency, W)), Nothing, Side::Agency),
+    case("incidents", Some((M::Incidents, R)), Nothing, Side::Any),
+    case("incident", Some((M::Incidents, R)), ErIncident, Side::Any),
+    case("open_incident", Some((M::Incidents, W)), Nothing, Side::Any),
+    case("record_milestone", Some((M::Incidents, W)), ErIncident, Side::Any),
+    case("add_incident_entry", Some((M::Incidents, W)), ErIncident, Side::Any),
+    case("pin_incident_entry", Some((M::Incidents, W)), ErIncident, Side::Any),
+    case("change_incident_level", Some((M::Incidents, W)), ErIncident, Side::Any),
+    case("incident_transition", Some((M::Incidents, W)), ErIncident, Side::Any),
+    case("add_review_actions", Some((M::Emergency, W)), ErIncident, Side::Agency),
     // Last: it forces the actor's own password to be changed.
     case("reset_person_password", Some((M::People, W)), Per, Side::Any),
 ];
@@ -216,6 +251,14 @@ const PAGES: &[Case] = &[
     case("/rosters", Some((M::Rosters, R)), Nothing, Side::Any),
     case("/rosters/{id}", Some((M::Rosters, R)), Roster, Side::Any),
     case("/duty", Some((M::Rosters, R)), Nothing, Side::Any),
+    case("/emergency", Some((M::Emergency, R)), Nothing, Side::Any),
+    case("/emergency/plans/{id}", Some((M::Emergency, R)), ErPlan, Side::Any),
+    case("/emergency/plans/{id}/approve", Some((M::Emergency, R)), ErPlan, Side::Any),
+    case("/emergency/drills/{id}", Some((M::Emergency, R)), ErDrill, Side::Any),
+    case("/emergency/actions/{id}/close", Some((M::Emergency, R)), ErAction, Side::Any),
+    case("/incidents", Some((M::Incidents, R)), Nothing, Side::Any),
+    case("/incidents/{id}", Some((M::Incidents, R)), ErIncident, Side::Any),
+    case("/incidents/{id}/close", Some((M::Incidents, R)), ErIncident, Side::Any),
 ];
 
 /// The plain routes (`server::plain_routes()`, the list the router is built from): forms without
@@ -232,6 +275,7 @@ const ROUTES: &[Case] = &[
     case("GET /reports/matrix.csv", Some((M::Reports, R)), Nothing, Side::Jurisdiction),
     case("GET /rosters/overview.csv", Some((M::Rosters, R)), Nothing, Side::Any),
     case("GET /rosters/{id}/hours.csv", Some((M::Rosters, R)), Roster, Side::Any),
+    case("GET /emergency/drills.csv", Some((M::Emergency, R)), Nothing, Side::Jurisdiction),
     // The feed's secret alone is the capability: anyone holding it reads the feed.
     case("GET /calendar/{token}", None, Nothing, Side::Any),
     case("GET /reports/files/{id}", Some((M::Reports, R)), File, Side::Any),
@@ -250,6 +294,11 @@ const API: &[Case] = &[
     case("GET /api/v1/duty/now", Some((M::Rosters, R)), Nothing, Side::Any),
     case("GET /api/v1/rosters/{id}/timeline", Some((M::Rosters, R)), Roster, Side::Any),
     case("POST /api/v1/rosters/{id}/overrides", Some((M::Rosters, W)), OwnRoster, Side::Any),
+    case("GET /api/v1/incidents", Some((M::Incidents, R)), Nothing, Side::Any),
+    case("GET /api/v1/incidents/{id}", Some((M::Incidents, R)), ErIncident, Side::Any),
+    case("POST /api/v1/incidents", Some((M::Incidents, W)), Nothing, Side::Any),
+    case("POST /api/v1/incidents/{id}/entries", Some((M::Incidents, W)), ErIncident, Side::Any),
+    case("POST /api/v1/incidents/{id}/milestones", Some((M::Incidents, W)), ErIncident, Side::Any),
 ];
 
 /// The world's relationships, worked out from its declaration in `common/world.rs`, not from the policy.
@@ -278,7 +327,38 @@ struct World {
     stood: Vec<(Uuid, &'static str)>,
     feeds: Vec<(Uuid, &'static str)>,
     rotations: Vec<(Uuid, &'static str)>,
+    /// Emergency response's records (see [`er_fixtures`]).
+    er: Vec<ErRecord>,
 }
+
+/// What an emergency record is, for the matrix.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ErKind {
+    Plan,
+    Drill,
+    Action,
+    Incident,
+}
+
+/// An emergency record of the world: its agency, the providers it names (a drill's participants,
+/// an action's owner) and the website it is on (an incident's).
+#[derive(Clone, Debug)]
+struct ErRecord {
+    kind: ErKind,
+    id: Uuid,
+    agency: &'static str,
+    providers: Vec<&'static str>,
+    site: Option<&'static str>,
+}
+
+/// The agencies the matrix gives emergency records: one with its CSP in force, one whose CSP
+/// engagement ended (a drill and an action still name that CSP), one whose CSP declined.
+const ER_AGENCIES: &[(&str, &str, &str, &[&str])] = &[
+    // (agency, incident's domain, action's owner, every provider named in the drill)
+    ("agency", "www.demo.gov.cn", "csp", &["csp", "developer"]),
+    ("transport", "jtj.xizhou.gov.cn", "csp2", &["csp3", "csp2"]),
+    ("culture", "lvyou.linsheng.gov.cn", "developer2", &["developer2", "csp"]),
+];
 
 /// The secret of a live calendar feed (the agency's duty officer's shifts).
 const LIVE_FEED: &str = "cal_matrix_live";
@@ -439,6 +519,7 @@ impl World {
             let roster = app::rosters::service::create_roster(&app.db, &by, &mgr, &input).await.expect("roster");
             duty_fixtures(app, key, roster, pid, now).await;
         }
+        er_fixtures(app, now).await;
         app.changed();
     }
 
@@ -610,6 +691,7 @@ impl World {
             .map(|r| (r.id, key_of(r.organisation_id)))
             .collect();
         let [offers, handovers, specials, stood, feeds, rotations] = World::load_duty(app, &rosters).await;
+        let er = World::load_er(app, &key_of).await;
         World {
             website_ids,
             engagement_ids,
@@ -626,7 +708,102 @@ impl World {
             stood,
             feeds,
             rotations,
+            er,
         }
+    }
+
+    /// The emergency records [`er_fixtures`] wrote, read back with what they name.
+    async fn load_er(app: &TestApp, key_of: &dyn Fn(Uuid) -> &'static str) -> Vec<ErRecord> {
+        use app::plans::entity::{action, drill, drill_org, incident, incident_website, plan};
+        let mut out = Vec::new();
+        for p in plan::Entity::find().all(&app.db).await.expect("plans") {
+            out.push(ErRecord {
+                kind: ErKind::Plan,
+                id: p.id,
+                agency: key_of(p.agency_id),
+                providers: Vec::new(),
+                site: None,
+            });
+        }
+        let links = drill_org::Entity::find().all(&app.db).await.expect("participants");
+        for d in drill::Entity::find().all(&app.db).await.expect("drills") {
+            let providers = links.iter().filter(|l| l.drill_id == d.id).map(|l| key_of(l.organisation_id)).collect();
+            out.push(ErRecord { kind: ErKind::Drill, id: d.id, agency: key_of(d.agency_id), providers, site: None });
+        }
+        for a in action::Entity::find().all(&app.db).await.expect("actions") {
+            let owner = key_of(a.owner_org);
+            out.push(ErRecord {
+                kind: ErKind::Action,
+                id: a.id,
+                agency: key_of(a.agency_id),
+                providers: vec![owner],
+                site: None,
+            });
+        }
+        let sites = incident_website::Entity::find().all(&app.db).await.expect("incident websites");
+        let domains: HashMap<Uuid, String> = website::Entity::find()
+            .all(&app.db)
+            .await
+            .expect("websites")
+            .into_iter()
+            .map(|w| (w.id, w.domain))
+            .collect();
+        for i in incident::Entity::find().all(&app.db).await.expect("incidents") {
+            let site = sites.iter().find(|s| s.incident_id == i.id).map(|s| domains[&s.website_id].clone());
+            let site = SITES.iter().find(|s| Some(s.domain.to_string()) == site).map(|s| s.domain);
+            out.push(ErRecord {
+                kind: ErKind::Incident,
+                id: i.id,
+                agency: key_of(i.agency_id),
+                providers: Vec::new(),
+                site,
+            });
+        }
+        out
+    }
+
+    /// Whether a provider serves an agency under an engagement declared active (on `site`, if given).
+    fn serves(provider: &str, agency: &str, site: Option<&str>) -> bool {
+        ENGAGEMENTS.iter().any(|(a, p, _, domains, status)| {
+            *a == agency
+                && *p == provider
+                && *status == EngagementStatus::Active
+                && site.is_none_or(|s| domains.contains(&s))
+        })
+    }
+
+    /// Whether an organisation sees an emergency record (independent of the policy code): its
+    /// agency; a regulator of its jurisdiction; a provider serving the agency in force — for a
+    /// drill only one that took part, for an action only its owner, for an incident only on a
+    /// website it serves.
+    fn sees_er(&self, key: &str, r: &ErRecord) -> bool {
+        match org(key).kind {
+            OrgKind::Agency => r.agency == key,
+            OrgKind::Regulator => self.in_jurisdiction(key, r.agency),
+            OrgKind::Platform => false,
+            _ => match r.kind {
+                ErKind::Plan => World::serves(key, r.agency, None),
+                ErKind::Drill | ErKind::Action => r.providers.contains(&key) && World::serves(key, r.agency, None),
+                ErKind::Incident => World::serves(key, r.agency, r.site),
+            },
+        }
+    }
+
+    /// An emergency record of `kind` the organisation sees (own) or not; with `own_agency`, one of
+    /// its own agency or another's.
+    fn er_record(&self, kind: ErKind, key: Option<&str>, own: bool, own_agency: bool) -> Option<Uuid> {
+        self.er
+            .iter()
+            .filter(|r| r.kind == kind)
+            .find(|r| {
+                let sees = match key {
+                    Some(k) if own_agency => r.agency == k,
+                    Some(k) => self.sees_er(k, r),
+                    None => false,
+                };
+                sees == own
+            })
+            .map(|r| r.id)
     }
 
     /// Whether an organisation sees an obligation (agency: about it; provider: its own to submit
@@ -918,6 +1095,31 @@ fn form(c: &Case, actor: &Actor, own: bool, target: Option<Uuid>) -> Vec<(&'stat
             ("input[handoff]", "25:00".into()),
             ("input[anchor]", "2026-11-02".into()),
         ],
+        // Emergency response: own cells are refused (an approved version, a closed action or
+        // incident, empty lines, an out-of-range interval); other cells are valid, so the lookup decides.
+        "plan" | "drill" | "follow_up_action" | "incident" => vec![("id", id)],
+        "create_plan" => vec![("input[title]", String::new())],
+        "save_plan_draft" => vec![("plan_id", id), ("number", "1".into()), ("input[general]", "matrix".into())],
+        "approve_plan" => vec![("plan_id", id), ("number", "1".into())],
+        "save_contacts" => {
+            let phone = if own { String::new() } else { "12345".into() };
+            vec![("engagement_id", id), ("contacts[0][name]", "matrix".into()), ("contacts[0][phone]", phone)]
+        }
+        "record_drill" => vec![("input[held_on]", "2999-01-01".into()), ("input[category]", "x".into())],
+        "add_drill_actions" => vec![("drill_id", id)],
+        "close_action" => vec![("id", id), ("evidence", "matrix".into()), ("back", "/emergency".into())],
+        "set_restore_interval" => vec![("months", "0".into())],
+        "open_incident" => {
+            vec![("input[title]", String::new()), ("input[category]", "x".into()), ("input[level]", "V".into())]
+        }
+        "record_milestone" => {
+            vec![("id", id), ("milestone", "reported_leaders".into()), ("at", "2026-11-25T09:00".into())]
+        }
+        "add_incident_entry" => vec![("id", id), ("body", "matrix".into())],
+        "pin_incident_entry" => vec![("id", id), ("entry_id", Uuid::nil().to_string()), ("pinned", "true".into())],
+        "change_incident_level" => vec![("id", id), ("level", "I".into())],
+        "incident_transition" => vec![("id", id), ("transition", "reopen".into())],
+        "add_review_actions" => vec![("id", id)],
         _ => Vec::new(),
     }
 }
@@ -978,6 +1180,12 @@ fn target_for(c: &Case, actor: &Actor, own: bool, world: &World) -> Option<Optio
         Stood => Some(World::duty_row(&world.stood, key, own)?),
         Feed => Some(World::duty_row(&world.feeds, key, own)?),
         Rotation => Some(World::duty_row(&world.rotations, key, own)?),
+        ErPlan => Some(world.er_record(ErKind::Plan, key, own, false)?),
+        OwnPlan => Some(world.er_record(ErKind::Plan, key, own, true)?),
+        ErDrill => Some(world.er_record(ErKind::Drill, key, own, false)?),
+        OwnDrill => Some(world.er_record(ErKind::Drill, key, own, true)?),
+        ErAction => Some(world.er_record(ErKind::Action, key, own, false)?),
+        ErIncident => Some(world.er_record(ErKind::Incident, key, own, false)?),
         Token => Some(if own {
             world.tokens[&actor.email].1
         } else {
@@ -1021,6 +1229,13 @@ const READ_BY_GET: &[&str] = &[
     "my_duty",
     "roster_quality",
     "calendar_feeds",
+    "emergency",
+    "drill_overview",
+    "plan",
+    "drill",
+    "follow_up_action",
+    "incidents",
+    "incident",
 ];
 
 /// A submission's multipart fields naming no obligation there is: a submitter is told which
@@ -1173,6 +1388,16 @@ async fn every_role_of_every_kind_against_every_function_and_page() {
                     };
                     let res = if method == "GET" {
                         api_client.get(app.url(&path)).bearer_auth(&token).send().await
+                    } else if template.starts_with("/api/v1/incidents") {
+                        // Own: a closed incident (422) or a refused body (422); other: not found.
+                        let body = if template.ends_with("/entries") {
+                            serde_json::json!({"body": "matrix"})
+                        } else if template.ends_with("/milestones") {
+                            serde_json::json!({"milestone": "reported_leaders", "at": "2026-11-25T01:00:00Z"})
+                        } else {
+                            serde_json::json!({"title": "", "category": "x", "level": "V"})
+                        };
+                        api_client.post(app.url(&path)).bearer_auth(&token).json(&body).send().await
                     } else if template.ends_with("/overrides") {
                         // Own: the times are reversed (422); other: not found.
                         let body = serde_json::json!({"kind": "add", "person_id": "x", "starts_at": "2027-01-02 00:00", "ends_at": "2027-01-01 00:00"});
@@ -1353,5 +1578,148 @@ async fn duty_fixtures(app: &TestApp, key: &str, roster: Uuid, admin: Uuid, now:
         .insert(&app.db)
         .await
         .expect("feed");
+    }
+}
+
+/// Emergency records for each of [`ER_AGENCIES`], through the services as its administrator
+/// would (a plan approved, a drill, an incident resolved and closed, an action closed) and — as
+/// data no service writes today — a drill participant and an action owner whose engagement
+/// ended or was declined, so their reach ending is tested.
+async fn er_fixtures(app: &TestApp, now: time::OffsetDateTime) {
+    use app::plans::{
+        entity::action, entity::drill_org, scope, service, ActionLine, DraftInput, DrillInput, IncidentInput,
+        PlanInput, Sections,
+    };
+    let meta = app::backend::request::RequestMeta { request_id: "matrix".into(), source_addr: None, user_agent: None };
+    let today = time::macros::date!(2026 - 11 - 25);
+    let org_id = |key: &str| {
+        let name = org(key).name;
+        let db = app.db.clone();
+        async move {
+            organisation::Entity::find()
+                .filter(organisation::Column::Name.eq(name))
+                .one(&db)
+                .await
+                .expect("query")
+                .expect("org")
+                .id
+        }
+    };
+    for (agency, domain, owner, named) in ER_AGENCIES {
+        let pid = person::Entity::find()
+            .filter(person::Column::Email.eq(format!("admin@{agency}.example")))
+            .one(&app.db)
+            .await
+            .expect("query")
+            .expect("administrator")
+            .id;
+        let admin = app::auth::actor::load_actor(&app.db, pid, "Asia/Shanghai").await.expect("load").expect("active");
+        let by = app::backend::actor::Acting { actor: &admin, meta: &meta, now };
+        let w = scope::plan_writer(&admin).expect("writer");
+        let plan = service::create_plan(
+            &app.db,
+            &by,
+            &w,
+            &PlanInput { title: format!("{agency} plan"), ..Default::default() },
+        )
+        .await
+        .expect("plan");
+        let text = Sections {
+            general: "g".into(),
+            roles: "r".into(),
+            prevention: "p".into(),
+            grading: "g".into(),
+            procedure: "p".into(),
+            safeguards: "s".into(),
+        };
+        service::save_draft(
+            &app.db,
+            &by,
+            &w,
+            plan,
+            Some(1),
+            &DraftInput { sections: text, change_note: String::new() },
+        )
+        .await
+        .expect("draft");
+        service::approve(&app.db, &by, &w, plan, 1).await.expect("approved");
+        let mut participants = Vec::new();
+        for p in named.iter().filter(|p| World::serves(p, agency, None)) {
+            participants.push(org_id(p).await.to_string());
+        }
+        let drill = service::record_drill(
+            &app.db,
+            &by,
+            &w,
+            &DrillInput {
+                held_on: "2026-11-01".into(),
+                category: "network_attack".into(),
+                scenario: "matrix".into(),
+                participants,
+                ..Default::default()
+            },
+            today,
+        )
+        .await
+        .expect("drill");
+        for p in named.iter().filter(|p| !World::serves(p, agency, None)) {
+            drill_org::ActiveModel { drill_id: Set(drill), organisation_id: Set(org_id(p).await) }
+                .insert(&app.db)
+                .await
+                .expect("participant");
+        }
+        let owner_id = org_id(owner).await;
+        if World::serves(owner, agency, None) {
+            let line = ActionLine {
+                title: "matrix".into(),
+                owner_org: owner_id.to_string(),
+                owner_name: String::new(),
+                due_on: "2026-12-01".into(),
+            };
+            service::add_drill_actions(&app.db, &by, &w, drill, &[line], today).await.expect("action");
+        } else {
+            action::ActiveModel {
+                id: Set(Uuid::new_v4()),
+                agency_id: Set(w.agency_id()),
+                source: Set("drill".into()),
+                source_id: Set(drill),
+                title: Set("matrix".into()),
+                owner_org: Set(owner_id),
+                owner_name: Set(String::new()),
+                due_on: Set(time::macros::date!(2026 - 12 - 01)),
+                closed_at: Set(None),
+                closed_by: Set(None),
+                evidence: Set(String::new()),
+                created_by: Set(pid),
+                created_at: Set(now),
+            }
+            .insert(&app.db)
+            .await
+            .expect("action of an ended engagement");
+        }
+        for a in action::Entity::find().filter(action::Column::SourceId.eq(drill)).all(&app.db).await.expect("actions")
+        {
+            service::close_action(&app.db, &by, service::Closer::Agency(&w), a.id, "done", today)
+                .await
+                .expect("closed");
+        }
+        let site = website::Entity::find()
+            .filter(website::Column::DomainAscii.eq(app::tenancy::rules::Domain::parse(domain).expect("domain").ascii))
+            .one(&app.db)
+            .await
+            .expect("query")
+            .expect("website")
+            .id;
+        let iw = scope::incident_writer(&app.db, &admin, today).await.expect("incident writer");
+        let input = IncidentInput {
+            title: format!("{agency} incident"),
+            category: "network_attack".into(),
+            level: "III".into(),
+            website_ids: vec![site.to_string()],
+            ..Default::default()
+        };
+        let incident = service::open_incident(&app.db, &by, &iw, &input, "http://127.0.0.1").await.expect("incident");
+        service::transition(&app.db, &by, &iw, incident, "resolve", "", "cause", "lessons").await.expect("resolved");
+        service::transition(&app.db, &by, &iw, incident, "close", "", "", "").await.expect("closed");
     }
 }

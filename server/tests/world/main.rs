@@ -9,6 +9,7 @@ mod auth;
 mod caches;
 mod cli;
 mod duty;
+mod emergency;
 mod instances;
 mod jobs;
 mod mail;

@@ -1,0 +1,457 @@
+//! Emergency response through the services and the router on both databases: a plan drafted,
+//! refused approval with an empty section, approved, never edited after, superseded by a new
+//! version with its diff; providers' contacts kept by the providers and shown live in the plan;
+//! drills that clear the grid's overdue flags, their participants and follow-up actions closed by
+//! their owner; the restore interval; a jurisdiction's overview and its CSV; and every reach
+//! (an ended engagement, another city's regulator, a provider that did not take part).
+use crate::common;
+
+use app::{
+    backend::{actor::Acting, ServiceError},
+    i18n::Msg,
+    plans::{
+        scope::{contact_keeper, er_reader, plan_writer},
+        service::{self, Closer},
+        ActionLine, ContactLine, DraftInput, DrillCategory, DrillInput, DueState, PlanInput, PlanState, Sections,
+    },
+};
+use common::backends;
+use time::Duration;
+
+use crate::rosters::{actor, meta, ZONE};
+
+fn refused<T: std::fmt::Debug>(r: Result<T, ServiceError>) -> Vec<(&'static str, Msg)> {
+    match r {
+        Err(ServiceError::Invalid(f)) => f.into_iter().map(|f| (f.field, f.msg)).collect(),
+        other => panic!("expected refused fields, got {other:?}"),
+    }
+}
+
+fn full_sections(tag: &str) -> Sections {
+    Sections {
+        general: format!("适用范围：全部网站。\n{tag}"),
+        roles: "应急领导小组组长：李伟".into(),
+        prevention: "7×24 监测".into(),
+        grading: "四级".into(),
+        procedure: "发现、报告、处置、恢复".into(),
+        safeguards: "备用服务器".into(),
+    }
+}
+
+#[tokio::test]
+async fn plans_are_drafted_approved_and_never_edited_and_show_live_contacts() {
+    for backend in backends() {
+        let app = common::spawn(backend).await;
+        let meta = meta();
+        let today = app.now().date();
+        let admin = actor(&app, "admin@agency.example").await;
+        let by = Acting { actor: &admin, meta: &meta, now: app.now() };
+        let w = plan_writer(&admin).expect("the agency's administrator writes plans");
+        assert!(matches!(plan_writer(&actor(&app, "viewer@agency.example").await), Err(ServiceError::Forbidden)));
+        assert!(matches!(plan_writer(&actor(&app, "admin@csp.example").await), Err(ServiceError::Forbidden)));
+
+        // Bad input names every field and writes nothing.
+        let bad = PlanInput {
+            title: "  ".into(),
+            website_id: uuid::Uuid::new_v4().to_string(),
+            category: "earthquake".into(),
+            owner_id: "nobody".into(),
+            review_months: "0".into(),
+        };
+        let fields: Vec<&str> =
+            refused(service::create_plan(&app.db, &by, &w, &bad).await).into_iter().map(|f| f.0).collect();
+        assert_eq!(fields, vec!["title", "category", "owner_id", "review_months", "website_id"], "{backend:?}");
+        let reader = er_reader(&app.db, &admin, today).await.expect("reader");
+        assert!(
+            service::plans_in_reach(&app.db, &reader, 10).await.expect("plans").is_empty(),
+            "{backend:?}: nothing stored"
+        );
+
+        let plan = service::create_plan(
+            &app.db,
+            &by,
+            &w,
+            &PlanInput { title: "网站安全事件应急预案".into(), ..PlanInput::default() },
+        )
+        .await
+        .expect("plan");
+        assert_eq!(
+            refused(
+                service::create_plan(
+                    &app.db,
+                    &by,
+                    &w,
+                    &PlanInput { title: "网站安全事件应急预案".into(), ..PlanInput::default() }
+                )
+                .await
+            ),
+            vec![("title", Msg::ErrNameTaken)]
+        );
+        // The first draft has empty sections: approval names each.
+        let refusals = refused(service::approve(&app.db, &by, &w, plan, 1).await);
+        assert_eq!(refusals.len(), 6, "{backend:?}: {refusals:?}");
+        assert!(refusals.iter().all(|(_, m)| *m == Msg::ErPlanSectionEmpty));
+        let mut partial = full_sections("v1");
+        partial.safeguards.clear();
+        service::save_draft(
+            &app.db,
+            &by,
+            &w,
+            plan,
+            Some(1),
+            &DraftInput { sections: partial, change_note: String::new() },
+        )
+        .await
+        .expect("draft");
+        assert_eq!(
+            refused(service::approve(&app.db, &by, &w, plan, 1).await),
+            vec![("safeguards", Msg::ErPlanSectionEmpty)]
+        );
+        service::save_draft(
+            &app.db,
+            &by,
+            &w,
+            plan,
+            Some(1),
+            &DraftInput { sections: full_sections("v1"), change_note: "首版".into() },
+        )
+        .await
+        .expect("draft");
+        service::approve(&app.db, &by, &w, plan, 1).await.expect("approved");
+
+        // An approved version is never edited; a new draft follows it, once.
+        assert_eq!(
+            refused(
+                service::save_draft(
+                    &app.db,
+                    &by,
+                    &w,
+                    plan,
+                    Some(1),
+                    &DraftInput { sections: full_sections("x"), change_note: String::new() }
+                )
+                .await
+            ),
+            vec![("number", Msg::ErPlanReadOnly)]
+        );
+        assert_eq!(refused(service::approve(&app.db, &by, &w, plan, 1).await), vec![("number", Msg::ErPlanReadOnly)]);
+        let v2 = service::save_draft(
+            &app.db,
+            &by,
+            &w,
+            plan,
+            None,
+            &DraftInput { sections: full_sections("v2 增加备用机房"), change_note: "年度修订".into() },
+        )
+        .await
+        .expect("new draft");
+        assert_eq!(v2, 2);
+        assert_eq!(
+            refused(service::save_draft(&app.db, &by, &w, plan, None, &DraftInput::default()).await),
+            vec![("number", Msg::ErPlanDraftExists)]
+        );
+        let long = DraftInput {
+            sections: Sections { general: "长".repeat(20_001), ..full_sections("") },
+            change_note: String::new(),
+        };
+        assert_eq!(
+            refused(service::save_draft(&app.db, &by, &w, plan, Some(2), &long).await),
+            vec![("general", Msg::ErTextTooLong)]
+        );
+        // Before approval the reader sees v1 in force, and the draft to edit.
+        let d = service::plan_detail(&app.db, &reader, true, plan, None, today, ZONE).await.expect("detail");
+        assert_eq!(d.shown.as_ref().map(|s| (s.0, s.1)), Some((1, PlanState::Approved)), "{backend:?}");
+        assert_eq!(d.draft.as_ref().map(|x| x.0), Some(2));
+        assert_eq!(d.approver.as_ref().map(|a| a.0.as_str()), Some("李伟"));
+        service::approve(&app.db, &by, &w, plan, 2).await.expect("v2 approved");
+        let d = service::plan_detail(&app.db, &reader, true, plan, None, today, ZONE).await.expect("detail");
+        assert_eq!(d.shown.as_ref().map(|s| (s.0, s.1)), Some((2, PlanState::Approved)));
+        assert_eq!(
+            d.versions.iter().map(|v| (v.number, v.state)).collect::<Vec<_>>(),
+            vec![(2, PlanState::Approved), (1, PlanState::Superseded)]
+        );
+        let general = d.diff.iter().find(|s| s.changed).expect("a changed section");
+        assert_eq!(general.section, app::plans::Section::General);
+        assert!(
+            general.lines.iter().any(|(k, l)| *k == app::plans::LineChange::Added && l == "v2 增加备用机房"),
+            "{:?}",
+            general.lines
+        );
+        assert_eq!(d.plan.review, DueState::Current);
+        // Version 1 stays readable as it was.
+        let v1 = service::plan_detail(&app.db, &reader, false, plan, Some(1), today, ZONE).await.expect("v1");
+        assert_eq!(v1.shown.map(|s| s.2.general), Some("适用范围：全部网站。\nv1".to_string()));
+
+        // The CSP keeps its own contacts through its engagement; the plan shows them at once.
+        let csp = actor(&app, "admin@csp.example").await;
+        let keeper = contact_keeper(&csp).expect("a provider keeps contacts");
+        let agency_keeper = contact_keeper(&admin).expect("an agency's writer may ask");
+        assert!(!agency_keeper.is_provider());
+        assert!(
+            service::my_contacts(&app.db, &agency_keeper, today, ZONE).await.expect("none").is_empty(),
+            "{backend:?}: an agency keeps none"
+        );
+        let by_csp = Acting { actor: &csp, meta: &meta, now: app.now() };
+        let mine = service::my_contacts(&app.db, &keeper, today, ZONE).await.expect("contacts");
+        let with_agency = mine
+            .iter()
+            .find(|e| e.agency.name == crate::common::world::name_of("agency"))
+            .expect("the agency's engagement");
+        let line = ContactLine {
+            name: "赵云".into(),
+            duty: "值班经理".into(),
+            phone: "13800000000".into(),
+            email: "oncall@csp.example".into(),
+            hours: "7×24".into(),
+        };
+        let bad_line = ContactLine { phone: String::new(), email: "not-an-email".into(), ..line.clone() };
+        assert_eq!(
+            refused(
+                service::save_contacts(&app.db, &by_csp, &keeper, with_agency.engagement_id, &[bad_line], today).await
+            )
+            .into_iter()
+            .map(|f| f.0)
+            .collect::<Vec<_>>(),
+            vec!["phone", "email"]
+        );
+        // Another provider's engagement is not its own to keep.
+        let other = contact_keeper(&actor(&app, "admin@csp3.example").await).expect("keeper");
+        assert!(matches!(
+            service::save_contacts(
+                &app.db,
+                &by_csp,
+                &other,
+                with_agency.engagement_id,
+                std::slice::from_ref(&line),
+                today
+            )
+            .await,
+            Err(ServiceError::NotFound)
+        ));
+        service::save_contacts(
+            &app.db,
+            &by_csp,
+            &keeper,
+            with_agency.engagement_id,
+            &[line.clone(), ContactLine::default()],
+            today,
+        )
+        .await
+        .expect("saved");
+        let csp_reader = er_reader(&app.db, &csp, today).await.expect("csp reader");
+        let seen = service::plan_detail(&app.db, &csp_reader, false, plan, None, today, ZONE)
+            .await
+            .expect("the CSP reads the plan");
+        assert_eq!(
+            seen.contacts.iter().map(|c| (c.provider.name.as_str(), c.name.as_str())).collect::<Vec<_>>(),
+            vec![(crate::common::world::name_of("csp"), "赵云")]
+        );
+        assert!(seen.draft.is_none());
+
+        // Reach: not a provider without an engagement, not another city's regulator; yes the city's.
+        for (email, visible) in [
+            ("admin@csp2.example", false),
+            ("admin@developer.example", true),
+            ("viewer@east-regulator.example", true),
+            ("admin@regulator.example", true),
+            ("admin@west-regulator.example", false),
+            ("admin@health.example", false),
+        ] {
+            let r = er_reader(&app.db, &actor(&app, email).await, today).await.expect("reader");
+            let got = service::plan_detail(&app.db, &r, false, plan, None, today, ZONE).await;
+            assert_eq!(got.is_ok(), visible, "{backend:?}: {email}");
+            if !visible {
+                assert!(matches!(got, Err(ServiceError::NotFound)), "{backend:?}: {email} gets not found");
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn drills_clear_overdue_flags_and_actions_close_with_evidence() {
+    for backend in backends() {
+        let app = common::spawn(backend).await;
+        let meta = meta();
+        let today = app.now().date();
+        let admin = actor(&app, "admin@agency.example").await;
+        let by = Acting { actor: &admin, meta: &meta, now: app.now() };
+        let w = plan_writer(&admin).expect("writer");
+        let reader = er_reader(&app.db, &admin, today).await.expect("reader");
+        let (grid, every) = service::grid(&app.db, &reader, w.agency_id(), today).await.expect("grid");
+        assert_eq!(every, 3);
+        assert!(grid.iter().all(|g| g.state == DueState::Never), "{backend:?}: nothing drilled yet");
+        let csp_id = common::id_where(&app.db, "organisation", "name", crate::common::world::name_of("csp")).await;
+        let csp2_id = common::id_where(&app.db, "organisation", "name", crate::common::world::name_of("csp2")).await;
+
+        let day = |d: time::Date| app::plans::service::day(d);
+        let input = DrillInput {
+            held_on: day(today - Duration::days(30)),
+            category: "network_attack".into(),
+            scenario: "DDoS 攻击门户网站".into(),
+            outcome: "partly".into(),
+            findings: "切换耗时过长".into(),
+            participants: vec![csp_id.to_string()],
+            actions: vec![ActionLine {
+                title: "优化流量清洗切换流程".into(),
+                owner_org: csp_id.to_string(),
+                owner_name: "赵云".into(),
+                due_on: day(today - Duration::days(1)),
+            }],
+            ..DrillInput::default()
+        };
+        // Bad input: a future date, an unknown category, a provider not serving the agency.
+        let bad = DrillInput {
+            held_on: day(today + Duration::days(1)),
+            category: "fire".into(),
+            participants: vec![csp2_id.to_string()],
+            actions: vec![ActionLine {
+                title: "x".into(),
+                owner_org: csp2_id.to_string(),
+                owner_name: String::new(),
+                due_on: "tomorrow".into(),
+            }],
+            ..input.clone()
+        };
+        let fields: Vec<&str> =
+            refused(service::record_drill(&app.db, &by, &w, &bad, today).await).into_iter().map(|f| f.0).collect();
+        assert_eq!(fields, vec!["held_on", "category", "participants", "action_owner", "action_due"], "{backend:?}");
+        assert!(
+            service::home(&app.db, &reader, Some(&w), None, today, ZONE).await.expect("home").drills.is_empty(),
+            "nothing stored"
+        );
+
+        let drill = service::record_drill(&app.db, &by, &w, &input, today).await.expect("drill");
+        let (grid, _) = service::grid(&app.db, &reader, w.agency_id(), today).await.expect("grid");
+        let attack = grid.iter().find(|g| g.category == DrillCategory::NetworkAttack).expect("cell");
+        assert_eq!(
+            (attack.state, attack.last.clone()),
+            (DueState::Current, Some(day(today - Duration::days(30)))),
+            "{backend:?}"
+        );
+        assert_eq!(grid.iter().filter(|g| g.state.is_overdue()).count(), 7);
+
+        // The CSP took part and owns the action; the developer (engaged, absent) sees neither.
+        let csp = actor(&app, "admin@csp.example").await;
+        let csp_reader = er_reader(&app.db, &csp, today).await.expect("reader");
+        let keeper = contact_keeper(&csp).expect("keeper");
+        let seen = service::drill_detail(&app.db, &csp_reader, None, Some(&keeper), drill, today, ZONE)
+            .await
+            .expect("the CSP sees it");
+        assert_eq!(seen.actions.len(), 1);
+        assert!(seen.actions[0].overdue && seen.actions[0].can_close, "{backend:?}: {:?}", seen.actions[0]);
+        let dev = actor(&app, "admin@developer.example").await;
+        let dev_reader = er_reader(&app.db, &dev, today).await.expect("reader");
+        assert!(matches!(
+            service::drill_detail(&app.db, &dev_reader, None, None, drill, today, ZONE).await,
+            Err(ServiceError::NotFound)
+        ));
+        assert!(service::home(&app.db, &dev_reader, None, None, today, ZONE).await.expect("home").actions.is_empty());
+
+        // The owner closes its action with evidence, once.
+        let action = seen.actions[0].id;
+        let by_csp = Acting { actor: &csp, meta: &meta, now: app.now() };
+        assert_eq!(
+            refused(service::close_action(&app.db, &by_csp, Closer::Owner(&keeper), action, "  ", today).await),
+            vec![("evidence", Msg::ErTextRequired)]
+        );
+        let dev_keeper = contact_keeper(&dev).expect("keeper");
+        assert!(matches!(
+            service::close_action(&app.db, &by_csp, Closer::Owner(&dev_keeper), action, "done", today).await,
+            Err(ServiceError::NotFound)
+        ));
+        service::close_action(
+            &app.db,
+            &by_csp,
+            Closer::Owner(&keeper),
+            action,
+            "已上线自动切换，演练验证 3 分钟内完成",
+            today,
+        )
+        .await
+        .expect("closed");
+        assert_eq!(
+            refused(service::close_action(&app.db, &by, Closer::Agency(&w), action, "again", today).await),
+            vec![("evidence", Msg::ErActionClosed)]
+        );
+        let after = service::drill_detail(&app.db, &reader, Some(&w), None, drill, today, ZONE).await.expect("detail");
+        assert!(after.actions[0].closed_at.is_some() && !after.actions[0].overdue);
+
+        // Restore drills follow the agency's interval.
+        let restore = DrillInput {
+            held_on: day(today - Duration::days(120)),
+            category: "backup_restore".into(),
+            scenario: "数据库全量恢复".into(),
+            ..DrillInput::default()
+        };
+        service::record_drill(&app.db, &by, &w, &restore, today).await.expect("restore drill");
+        let state = |g: Vec<app::plans::GridCell>| {
+            g.into_iter().find(|c| c.category == DrillCategory::BackupRestore).map(|c| c.state)
+        };
+        assert_eq!(
+            state(service::grid(&app.db, &reader, w.agency_id(), today).await.expect("grid").0),
+            Some(DueState::Overdue)
+        );
+        assert_eq!(
+            refused(service::set_restore_interval(&app.db, &by, &w, "61").await),
+            vec![("restore_every_months", Msg::ErMonths)]
+        );
+        service::set_restore_interval(&app.db, &by, &w, "6").await.expect("set");
+        assert_eq!(
+            state(service::grid(&app.db, &reader, w.agency_id(), today).await.expect("grid").0),
+            Some(DueState::Current),
+            "{backend:?}"
+        );
+
+        // The city's regulator sees the agency's overdue categories; another city's does not.
+        let east = er_reader(&app.db, &actor(&app, "admin@east-regulator.example").await, today).await.expect("reader");
+        let o = service::drill_overview(&app.db, &east, "", false, 1, today).await.expect("overview");
+        let row = o.rows.iter().find(|r| r.agency.id == w.agency_id()).expect("the agency's row");
+        assert_eq!(row.overdue.len(), 6, "{backend:?}: {:?}", row.overdue);
+        let only = service::drill_overview(&app.db, &east, "数据管理", true, 1, today).await.expect("filtered");
+        assert_eq!(only.rows.iter().map(|r| r.agency.id).collect::<Vec<_>>(), vec![w.agency_id()]);
+        let west = er_reader(&app.db, &actor(&app, "admin@west-regulator.example").await, today).await.expect("reader");
+        let o = service::drill_overview(&app.db, &west, "", false, 1, today).await.expect("overview");
+        assert!(o.rows.iter().all(|r| r.agency.id != w.agency_id()), "{backend:?}");
+        assert!(
+            o.rows.iter().any(|r| r.agency.name == crate::common::world::name_of("education")),
+            "the moved agency is the west's now"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_pages_and_the_csv_answer_each_role() {
+    for backend in backends() {
+        let app = common::spawn(backend).await;
+        let agency = app.signed_in("admin@agency.example").await;
+        let (status, home) = app.get_json(&agency, "/api/emergency").await;
+        assert_eq!(status, 200, "{backend:?}: {home}");
+        assert_eq!(home["grid"].as_array().map(|g| g.len()), Some(DrillCategory::ALL.len()));
+        let (status, id) = app
+            .call(&agency, "create_plan", &[("input[title]", "门户网站应急预案"), ("input[review_months]", "12")])
+            .await;
+        assert_eq!(status, 200, "{backend:?}: {id}");
+        let (status, refused) =
+            app.call(&agency, "create_plan", &[("input[title]", ""), ("input[review_months]", "x")]).await;
+        assert_eq!(status, 422, "{backend:?}: {refused}");
+        let page = app.get_text(&agency, "/emergency").await;
+        assert!(page.contains("门户网站应急预案"), "{backend:?}");
+        let regulator = app.signed_in("admin@east-regulator.example").await;
+        let (status, csv) = app.get_json(&regulator, "/emergency/drills.csv").await;
+        assert_eq!(status, 200, "{backend:?}");
+        assert!(
+            csv.as_str().unwrap_or_default().contains(crate::common::world::name_of("agency")),
+            "{backend:?}: {csv}"
+        );
+        // Only a jurisdiction has the overview: anyone else is told there is none.
+        assert_eq!(app.get_json(&agency, "/emergency/drills.csv").await.0, 403);
+        let anonymous = app.client();
+        assert_ne!(app.get_json(&anonymous, "/emergency/drills.csv").await.0, 200);
+        // A plan of another agency's is not found, as a page too.
+        let (_, plans) = app.get_json(&agency, "/api/emergency").await;
+        let plan = plans["plans"][0]["id"].as_str().unwrap_or_default().to_string();
+        let health = app.signed_in("admin@health.example").await;
+        assert_eq!(app.get_json(&health, &format!("/api/plan?id={plan}")).await.0, 404, "{backend:?}");
+        assert_eq!(app.get_json(&agency, &format!("/api/plan?id={plan}")).await.0, 200, "{backend:?}");
+    }
+}
