@@ -6,7 +6,6 @@ use uuid::Uuid;
 
 use crate::{
     error::AppError,
-    i18n::Msg,
     plans::{
         ActionLine, ActionRow, ContactLine, DraftInput, DrillDetail, DrillInput, DrillOverview, ErHome, PlanDetail,
         PlanInput,
@@ -96,7 +95,7 @@ pub async fn get_plan(id: Uuid, #[server(default)] v: String) -> Result<PlanDeta
 #[server(endpoint = "create_plan")]
 pub async fn create_plan(input: PlanInput) -> Result<Uuid, AppError> {
     serve_done(
-        |id: &Uuid| crate::ui::notice::Done::then(Msg::ErPlanCreated, format!("/emergency/plans/{id}")),
+        |id: &Uuid| crate::ui::notice::Done::then(crate::i18n::Msg::ErPlanCreated, format!("/emergency/plans/{id}")),
         |c| async move {
             let w = crate::plans::scope::plan_writer(&c.actor)?;
             crate::plans::service::create_plan(&c.state.db, &c.acting(), &w, &input).await
@@ -113,7 +112,9 @@ pub async fn save_plan_draft(
     input: DraftInput,
 ) -> Result<i32, AppError> {
     serve_done(
-        move |_: &i32| crate::ui::notice::Done::then(Msg::ErDraftSaved, format!("/emergency/plans/{plan_id}")),
+        move |_: &i32| {
+            crate::ui::notice::Done::then(crate::i18n::Msg::ErDraftSaved, format!("/emergency/plans/{plan_id}"))
+        },
         |c| async move {
             let w = crate::plans::scope::plan_writer(&c.actor)?;
             let number = match number.trim() {
@@ -129,7 +130,9 @@ pub async fn save_plan_draft(
 #[server(endpoint = "approve_plan")]
 pub async fn approve_plan(plan_id: Uuid, number: i32) -> Result<(), AppError> {
     serve_done(
-        move |_: &()| crate::ui::notice::Done::then(Msg::ErPlanApprovedDone, format!("/emergency/plans/{plan_id}")),
+        move |_: &()| {
+            crate::ui::notice::Done::then(crate::i18n::Msg::ErPlanApprovedDone, format!("/emergency/plans/{plan_id}"))
+        },
         |c| async move {
             let w = crate::plans::scope::plan_writer(&c.actor)?;
             crate::plans::service::approve(&c.state.db, &c.acting(), &w, plan_id, number).await
@@ -154,7 +157,7 @@ pub async fn save_contacts(
 #[server(endpoint = "record_drill")]
 pub async fn record_drill(input: DrillInput) -> Result<Uuid, AppError> {
     serve_done(
-        |id: &Uuid| crate::ui::notice::Done::then(Msg::ErDrillRecorded, format!("/emergency/drills/{id}")),
+        |id: &Uuid| crate::ui::notice::Done::then(crate::i18n::Msg::ErDrillRecorded, format!("/emergency/drills/{id}")),
         |c| async move {
             let w = crate::plans::scope::plan_writer(&c.actor)?;
             crate::plans::service::record_drill(&c.state.db, &c.acting(), &w, &input, c.state.today()).await
@@ -216,7 +219,7 @@ pub async fn close_action(id: Uuid, evidence: String, back: String) -> Result<()
     let back =
         if back.starts_with("/emergency") || back.starts_with("/incidents") { back } else { "/emergency".into() };
     serve_done(
-        move |_: &()| crate::ui::notice::Done::then(Msg::ErActionClosedDone, back),
+        move |_: &()| crate::ui::notice::Done::then(crate::i18n::Msg::ErActionClosedDone, back),
         |c| async move {
             let closer_w = crate::plans::scope::plan_writer(&c.actor).ok();
             let closer_k = crate::plans::scope::contact_keeper(&c.actor).ok();
@@ -278,7 +281,7 @@ pub async fn get_incident(id: Uuid) -> Result<crate::plans::IncidentDetail, AppE
 #[server(endpoint = "open_incident")]
 pub async fn open_incident(input: crate::plans::IncidentInput) -> Result<Uuid, AppError> {
     serve_done(
-        |id: &Uuid| crate::ui::notice::Done::then(Msg::ErIncidentOpened, format!("/incidents/{id}")),
+        |id: &Uuid| crate::ui::notice::Done::then(crate::i18n::Msg::ErIncidentOpened, format!("/incidents/{id}")),
         |c| async move {
             let w = crate::plans::scope::incident_writer(&c.state.db, &c.actor, c.state.today()).await?;
             crate::plans::service::open_incident(
@@ -346,7 +349,7 @@ pub async fn incident_transition(
 ) -> Result<crate::plans::IncidentStatus, AppError> {
     serve_done(
         move |_: &crate::plans::IncidentStatus| {
-            crate::ui::notice::Done::then(Msg::ErIncidentMoved, format!("/incidents/{id}"))
+            crate::ui::notice::Done::then(crate::i18n::Msg::ErIncidentMoved, format!("/incidents/{id}"))
         },
         |c| async move {
             let w = crate::plans::scope::incident_writer(&c.state.db, &c.actor, c.state.today()).await?;

@@ -230,3 +230,5 @@ ErCloseIncidentTitle = Close this incident?
 ErCloseIncidentFollows = Its record stops changing: no more entries, milestones or level changes.
 ErCloseIncidentReview = The post-incident review's follow-up actions can still be added and are tracked to closure.
 ErSysOpened = Incident opened
+ErNoFollowUps = No follow-up actions yet.
+ErContactName = Name

@@ -230,3 +230,5 @@ ErCloseIncidentTitle = 关闭此事件？
 ErCloseIncidentFollows = 事件记录将不再变更：不能再添加记录、时间节点或调整级别。
 ErCloseIncidentReview = 事后复盘的整改事项仍可添加，并跟踪至关闭。
 ErSysOpened = 登记事件
+ErNoFollowUps = 暂无整改事项。
+ErContactName = 姓名

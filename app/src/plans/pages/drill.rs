@@ -84,7 +84,11 @@ fn drill_view(d: DrillDetail, add: ServerAction<AddDrillActions>, form: NodeRef<
         </section>
         <section class="card">
             <h2>{t(Msg::ErFollowUp)}</h2>
-            <ActionTable actions=d.actions.clone() show_agency=false back=back.clone()/>
+            {if d.actions.is_empty() {
+                view! { <p class="empty">{t(Msg::ErNoFollowUps)}</p> }.into_any()
+            } else {
+                view! { <ActionTable actions=d.actions.clone() show_agency=false back=back.clone()/> }.into_any()
+            }}
             {d.can_write.then(|| view! {
                 <ActionForm action=add node_ref=form attr:class="grid-form" attr:data-test="add-actions">
                     <input type="hidden" name="drill_id" value=r.id.to_string()/>

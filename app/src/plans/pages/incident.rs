@@ -289,6 +289,8 @@ fn incident_view(d: IncidentDetail, acts: Acts) -> impl IntoView {
     let id = r.id;
     let pinned: Vec<_> = d.entries.iter().filter(|e| e.pinned).cloned().collect();
     let reviewable = matches!(r.status, IncidentStatus::Resolved | IncidentStatus::Closed) && !d.owners.is_empty();
+    // A closed incident's record changes no more: its forms are not offered.
+    let writable = d.can_write && r.status != IncidentStatus::Closed;
     view! {
         <h1 data-test="incident-title">{r.title.clone()}</h1>
         <dl class="facts" data-test="incident-facts">
@@ -318,7 +320,7 @@ fn incident_view(d: IncidentDetail, acts: Acts) -> impl IntoView {
                 <h2>{t(Msg::ErLessons)}</h2><p>{d.lessons.clone()}</p>
             </section>
         })}
-        {d.can_write.then(|| steps(id, &d, acts))}
+        {writable.then(|| steps(id, &d, acts))}
         <section class="card" data-test="milestones">
             <h2>{t(Msg::ErMilestones)}</h2>
             <div class="table-wrap"><table class="table">
@@ -334,7 +336,7 @@ fn incident_view(d: IncidentDetail, acts: Acts) -> impl IntoView {
                     </tr>
                 }).collect_view()}</tbody>
             </table></div>
-            {d.can_write.then(|| view! {
+            {writable.then(|| view! {
                 <ActionForm action=acts.milestone attr:class="inline-form" attr:data-test="milestone-form">
                     <input type="hidden" name="id" value=id.to_string()/>
                     <select name="milestone">
@@ -348,7 +350,7 @@ fn incident_view(d: IncidentDetail, acts: Acts) -> impl IntoView {
         </section>
         <section class="card" data-test="timeline">
             <h2>{t(Msg::ErTimeline)}</h2>
-            {d.can_write.then(|| view! {
+            {writable.then(|| view! {
                 <ActionForm action=acts.entry attr:class="stack" attr:data-test="entry-form">
                     <input type="hidden" name="id" value=id.to_string()/>
                     <div class="line">
@@ -372,7 +374,7 @@ fn incident_view(d: IncidentDetail, acts: Acts) -> impl IntoView {
                             Some(ev) => event_text(ev),
                             None => e.body.clone(),
                         }}</div>
-                        {d.can_write.then(|| view! {
+                        {writable.then(|| view! {
                             <ActionForm action=acts.pin attr:class="inline-form">
                                 <input type="hidden" name="id" value=id.to_string()/>
                                 <input type="hidden" name="entry_id" value=e.id.to_string()/>
@@ -386,7 +388,11 @@ fn incident_view(d: IncidentDetail, acts: Acts) -> impl IntoView {
         </section>
         <section class="card" data-test="review">
             <h2>{t(Msg::ErFollowUp)}</h2>
-            <ActionTable actions=d.actions.clone() show_agency=false back=format!("/incidents/{id}")/>
+            {if d.actions.is_empty() {
+                view! { <p class="empty">{t(Msg::ErNoFollowUps)}</p> }.into_any()
+            } else {
+                view! { <ActionTable actions=d.actions.clone() show_agency=false back=format!("/incidents/{id}")/> }.into_any()
+            }}
             {reviewable.then(|| view! {
                 <ActionForm action=acts.review attr:class="grid-form" attr:data-test="review-actions">
                     <input type="hidden" name="id" value=id.to_string()/>
@@ -442,7 +448,7 @@ fn steps(id: Uuid, d: &IncidentDetail, acts: Acts) -> impl IntoView + use<> {
                 <ActionForm action=acts.step attr:class="inline-form" attr:data-test="contain-form">
                     <input type="hidden" name="id" value=id.to_string()/>
                     <input type="hidden" name="transition" value="contain"/>
-                    <input type="datetime-local" name="at"/>
+                    <label><span>{t(Msg::ErWhen)}</span><input type="datetime-local" name="at"/></label>
                     <button type="submit">{t(Msg::ErTrContain)}</button>
                 </ActionForm>
             })}

@@ -289,7 +289,7 @@ fn ContactsForm(e: EngagementContacts) -> impl IntoView {
                     let l = lines.get(i).cloned().unwrap_or_default();
                     view! {
                         <div class="line">
-                            <label><span>{t(Msg::Name)}</span><input name=format!("contacts[{i}][name]") maxlength="200" value=l.name/></label>
+                            <label><span>{t(Msg::ErContactName)}</span><input name=format!("contacts[{i}][name]") maxlength="200" value=l.name/></label>
                             <label><span>{t(Msg::ErContactDuty)}</span><input name=format!("contacts[{i}][duty]") maxlength="200" value=l.duty/></label>
                             <label><span>{t(Msg::ErPhone)}</span><input name=format!("contacts[{i}][phone]") maxlength="64" value=l.phone/></label>
                             <label><span>{t(Msg::Email)}</span><input type="email" name=format!("contacts[{i}][email]") maxlength="254" value=l.email/></label>

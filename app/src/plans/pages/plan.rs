@@ -79,7 +79,7 @@ fn Contacts(contacts: Vec<ContactRow>) -> impl IntoView {
             } else {
                 view! {
                     <div class="table-wrap"><table class="table">
-                        <thead><tr><th>{t(Msg::ErProvider)}</th><th>{t(Msg::Name)}</th><th>{t(Msg::ErContactDuty)}</th><th>{t(Msg::ErPhone)}</th><th>{t(Msg::Email)}</th><th>{t(Msg::ErReachable)}</th></tr></thead>
+                        <thead><tr><th>{t(Msg::ErProvider)}</th><th>{t(Msg::ErContactName)}</th><th>{t(Msg::ErContactDuty)}</th><th>{t(Msg::ErPhone)}</th><th>{t(Msg::Email)}</th><th>{t(Msg::ErReachable)}</th></tr></thead>
                         <tbody>{contacts.into_iter().map(|c| view! {
                             <tr>
                                 <td>{c.provider.name}</td><td>{c.name}</td><td>{c.duty}</td>
