@@ -260,6 +260,8 @@ impl MigrationTrait for Migration {
                     // What it follows up: a drill, an incident, its review, a security check.
                     ("source", Str(16)),
                     ("source_id", Id),
+                    // A security check's finding the action remedies (§8.6c); empty for the others.
+                    ("finding", Text),
                     ("title", Str(500)),
                     ("owner_org", Id),
                     ("owner_name", Str(200)),

@@ -370,3 +370,46 @@ pub async fn add_review_actions(id: Uuid, #[server(default)] actions: Vec<Action
     })
     .await
 }
+
+/// A report's improvement plan (empty unless the report is a security check).
+#[server(endpoint = "improvement_plan", input = leptos::server_fn::codec::GetUrl)]
+pub async fn get_improvement_plan(submission_id: Uuid) -> Result<crate::plans::ImprovementPlan, AppError> {
+    serve(|c| async move {
+        let today = c.state.today();
+        let (reader, writer, keeper) = capabilities(&c).await?;
+        let reports = crate::reports::scope::report_reader(&c.state.db, &c.actor, today).await?;
+        crate::plans::service::improvement_plan(
+            &c.state.db,
+            &reader,
+            &reports,
+            (writer.as_ref(), keeper.as_ref()),
+            submission_id,
+            today,
+            &c.actor.time_zone,
+        )
+        .await
+    })
+    .await
+}
+
+#[server(endpoint = "add_improvement_items")]
+pub async fn add_improvement_items(
+    submission_id: Uuid,
+    #[server(default)] items: Vec<ActionLine>,
+) -> Result<usize, AppError> {
+    serve_done(crate::ui::notice::saved, |c| async move {
+        let w = crate::plans::scope::plan_writer(&c.actor)?;
+        let reports = crate::reports::scope::report_reader(&c.state.db, &c.actor, c.state.today()).await?;
+        crate::plans::service::add_improvement_items(
+            &c.state.db,
+            &c.acting(),
+            &w,
+            &reports,
+            submission_id,
+            &items,
+            c.state.today(),
+        )
+        .await
+    })
+    .await
+}

@@ -174,6 +174,7 @@ entity! {
         pub agency_id: Uuid,
         pub source: String,
         pub source_id: Uuid,
+        pub finding: String,
         pub title: String,
         pub owner_org: Uuid,
         pub owner_name: String,

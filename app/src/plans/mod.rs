@@ -358,6 +358,10 @@ pub struct EngagementContacts {
 /// A follow-up action as typed with a drill, an incident's review or on its own.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ActionLine {
+    /// A security check's finding the action remedies (an improvement plan's item).
+    #[serde(default)]
+    pub finding: String,
+    /// What will be done.
     #[serde(default)]
     pub title: String,
     /// The owning organisation: the agency or a provider serving it; empty: the agency.
@@ -372,7 +376,7 @@ pub struct ActionLine {
 
 impl ActionLine {
     pub fn is_blank(&self) -> bool {
-        [&self.title, &self.owner_name, &self.due_on].iter().all(|s| s.trim().is_empty())
+        [&self.finding, &self.title, &self.owner_name, &self.due_on].iter().all(|s| s.trim().is_empty())
     }
 }
 
@@ -405,6 +409,7 @@ pub struct ActionRow {
     pub agency: Named,
     pub source: ActionSource,
     pub source_id: uuid::Uuid,
+    pub finding: String,
     pub title: String,
     pub owner: Named,
     pub owner_name: String,
@@ -671,4 +676,15 @@ pub struct IncidentList {
     pub jurisdiction: bool,
     /// Open incidents by level (I to IV), across the list's reach.
     pub open_by_level: Vec<(Level, u64)>,
+}
+
+/// A security check report's improvement plan: its items tracked to closure (§8.6c–f).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ImprovementPlan {
+    /// Whether the report is a security check (only those carry a plan).
+    pub applies: bool,
+    pub items: Vec<ActionRow>,
+    pub can_add: bool,
+    /// Who may own an item: the agency first (sent as empty), then the providers serving it.
+    pub owners: Vec<Named>,
 }

@@ -62,6 +62,7 @@ fn KindPanels(kind: OrgKind, nav: Vec<NavPage>) -> impl IntoView {
         OrgKind::Regulator => view! {
             {nav.contains(&NavPage::Reports).then(|| view! { <crate::reports::pages::ReportsPanel/> })}
             {nav.contains(&NavPage::Rosters).then(|| view! { <crate::rosters::pages::overview::OverviewPanel/> })}
+            {nav.contains(&NavPage::Incidents).then(|| view! { <crate::plans::pages::incident::IncidentsPanel/> })}
             {nav.contains(&NavPage::Emergency).then(|| view! { <crate::plans::pages::EmergencyPanel jurisdiction=true/> })}
             <section data-test="regulator-panel">
                 <h2>{t(Msg::AgenciesInJurisdiction)}</h2>
@@ -73,6 +74,7 @@ fn KindPanels(kind: OrgKind, nav: Vec<NavPage>) -> impl IntoView {
         OrgKind::Agency => view! {
             {nav.contains(&NavPage::Rosters).then(|| view! { <crate::rosters::pages::duty::DutyPanel/> })}
             {nav.contains(&NavPage::Reports).then(|| view! { <crate::reports::pages::ReportsPanel/> })}
+            {nav.contains(&NavPage::Incidents).then(|| view! { <crate::plans::pages::incident::IncidentsPanel/> })}
             {nav.contains(&NavPage::Emergency).then(|| view! { <crate::plans::pages::EmergencyPanel jurisdiction=false/> })}
             <WebsitesPanel title=Msg::Websites show_agency=false/>
             <EngagementsPanel/>
@@ -82,6 +84,7 @@ fn KindPanels(kind: OrgKind, nav: Vec<NavPage>) -> impl IntoView {
         _ => view! {
             {nav.contains(&NavPage::Rosters).then(|| view! { <crate::rosters::pages::duty::DutyPanel/> })}
             {nav.contains(&NavPage::Reports).then(|| view! { <crate::reports::pages::ReportsPanel/> })}
+            {nav.contains(&NavPage::Incidents).then(|| view! { <crate::plans::pages::incident::IncidentsPanel/> })}
             {nav.contains(&NavPage::Emergency).then(|| view! { <crate::plans::pages::EmergencyPanel jurisdiction=false/> })}
             <EngagementsPanel/>
             <WebsitesPanel title=Msg::WebsitesServed show_agency=true/>

@@ -358,6 +358,16 @@ fn run_one(args: &Args, database: &str) -> Result<String, String> {
             cookie(&regulator),
         ),
         ("duty overview CSV (every desk)".into(), format!("{base}/rosters/overview.csv"), cookie(&regulator)),
+        // Emergency response over three years of 2,000 agencies' plans, drills and incidents.
+        ("regulator's incident list, first page".into(), format!("{base}/incidents"), cookie(&regulator)),
+        (
+            "regulator's late reports, all time".into(),
+            format!("{base}/incidents?status=all&breach=on"),
+            cookie(&regulator),
+        ),
+        ("regulator's drill overview, first page".into(), format!("{base}/emergency"), cookie(&regulator)),
+        ("drill overview CSV (every agency)".into(), format!("{base}/emergency/drills.csv"), cookie(&regulator)),
+        ("API incidents, first page".into(), format!("{base}/api/v1/incidents?status=all"), bearer.clone()),
         ("API submissions, first page".into(), format!("{base}/api/v1/submissions?per_page=50"), bearer.clone()),
         (
             format!("API submissions, page {deep} of {deep}"),

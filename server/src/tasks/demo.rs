@@ -150,6 +150,7 @@ pub const DEMO_WORLD: World = World {
     // One account shows the forced change of a default password at first sign-in (§8.3c).
     must_change: &[("agency", "security")],
     report_history: true,
+    security_checks: &["agency", "province"],
     written_by: "seed-demo",
 };
 

@@ -183,12 +183,14 @@ pub async fn seed(db: &DatabaseConnection, now: OffsetDateTime, link_base: &str)
         } else {
             vec![
                 ActionLine {
+                    finding: String::new(),
                     title: "优化应急切换流程，缩短恢复时间".into(),
                     owner_org: participants.first().cloned().unwrap_or_default(),
                     owner_name: "赵云".into(),
                     due_on: day(held + Duration::days(30)),
                 },
                 ActionLine {
+                    finding: String::new(),
                     title: "修订预案中的联络清单并组织复训".into(),
                     owner_org: String::new(),
                     owner_name: "王芳".into(),
@@ -215,7 +217,86 @@ pub async fn seed(db: &DatabaseConnection, now: OffsetDateTime, link_base: &str)
         };
         service::record_drill(db, &by, &w, &input, today).await?;
     }
-    incidents(&s, today).await
+    incidents(&s, today).await?;
+    improvement_plans(&s, today).await
+}
+
+/// The improvement plans of the demo's security check reports: each agency that reports one
+/// lists its findings with measures, owners and due dates — one overdue, one closed.
+async fn improvement_plans(s: &Seeder<'_>, today: time::Date) -> ServiceResult<()> {
+    use app::reports::{entity::obligation, scope::ObligationScope, ReportKind};
+    for key in super::demo::DEMO_WORLD.security_checks {
+        let admin = s.actor(format!("admin@{key}.example")).await?;
+        let w = plan_writer(&admin)?;
+        let reports = app::reports::scope::report_reader(s.db, &admin, today).await?;
+        let checks = reports
+            .obligations()
+            .filter(obligation::Column::Kind.eq(ReportKind::SecurityCheck.code()))
+            .all(s.db)
+            .await?;
+        let Some(check) = checks.first() else { continue };
+        let submissions = reports
+            .submissions()
+            .filter(app::reports::entity::submission::Column::ObligationId.eq(check.id))
+            .all(s.db)
+            .await?;
+        let Some(latest) = submissions.iter().max_by_key(|x| x.period_start) else { continue };
+        let csp = s.org_id(if *key == "province" { "csp3" } else { "csp" }).await?.to_string();
+        let by = Acting { actor: &admin, meta: &s.meta, now: s.now - Duration::days(60) };
+        let day = service::day;
+        let items = [
+            (
+                "门户网站存在弱口令管理账号",
+                "全部管理账号启用强口令与双因素认证",
+                String::new(),
+                "王芳",
+                today - Duration::days(20),
+            ),
+            (
+                "云主机安全组开放了不必要的端口",
+                "收敛安全组规则，仅开放 80/443",
+                csp.clone(),
+                "赵云",
+                today + Duration::days(25),
+            ),
+            ("日志留存不足六个月", "日志接入集中审计平台并留存 180 天", csp, "赵云", today - Duration::days(40)),
+        ];
+        let lines: Vec<ActionLine> = items
+            .iter()
+            .map(|(finding, measure, owner, who, due)| ActionLine {
+                finding: (*finding).into(),
+                title: (*measure).into(),
+                owner_org: owner.clone(),
+                owner_name: (*who).into(),
+                due_on: day(*due),
+            })
+            .collect();
+        service::add_improvement_items(s.db, &by, &w, &reports, latest.id, &lines, today).await?;
+        // The log item was done: closed with its evidence.
+        let plan = service::improvement_plan(
+            s.db,
+            &app::plans::scope::er_reader(s.db, &admin, today).await?,
+            &reports,
+            (Some(&w), None),
+            latest.id,
+            today,
+            time_fmt::DEFAULT_TIME_ZONE,
+        )
+        .await?;
+        if let Some(done) = plan.items.iter().find(|i| i.finding.starts_with("日志")) {
+            let by = Acting { actor: &admin, meta: &s.meta, now: s.now - Duration::days(5) };
+            service::close_action(
+                s.db,
+                &by,
+                service::Closer::Agency(&w),
+                done.id,
+                "已接入审计平台，留存策略 180 天，截图见附件",
+                today,
+            )
+            .await?;
+        }
+    }
+    Ok(())
 }
 
 /// A demo incident: (agency, opened by, title, category, level, domains, hours ago opened,

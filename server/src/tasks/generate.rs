@@ -12,6 +12,7 @@ use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
 use super::{demo, world};
+use app::plans::entity as er;
 use app::rosters::entity as duty;
 use app::{
     audit::{
@@ -100,6 +101,15 @@ struct Pending {
     members: Vec<duty::member::ActiveModel>,
     specials: Vec<duty::special::ActiveModel>,
     stood: Vec<duty::stood::ActiveModel>,
+    er_plans: Vec<er::plan::ActiveModel>,
+    er_versions: Vec<er::version::ActiveModel>,
+    er_drills: Vec<er::drill::ActiveModel>,
+    er_drill_orgs: Vec<er::drill_org::ActiveModel>,
+    er_actions: Vec<er::action::ActiveModel>,
+    er_incidents: Vec<er::incident::ActiveModel>,
+    er_incident_websites: Vec<er::incident_website::ActiveModel>,
+    er_milestones: Vec<er::milestone::ActiveModel>,
+    er_entries: Vec<er::entry::ActiveModel>,
 }
 
 /// Inserts `rows` in statements of at most ~20,000 bound values (under both databases' limits).
@@ -151,6 +161,15 @@ impl Pending {
         insert_all(conn, &mut self.members, 5, counts, "roster_member").await?;
         insert_all(conn, &mut self.specials, 18, counts, "roster_special").await?;
         insert_all(conn, &mut self.stood, 10, counts, "duty_stood").await?;
+        insert_all(conn, &mut self.er_plans, 9, counts, "er_plan").await?;
+        insert_all(conn, &mut self.er_versions, 16, counts, "er_plan_version").await?;
+        insert_all(conn, &mut self.er_drills, 10, counts, "er_drill").await?;
+        insert_all(conn, &mut self.er_drill_orgs, 2, counts, "er_drill_org").await?;
+        insert_all(conn, &mut self.er_actions, 13, counts, "er_action").await?;
+        insert_all(conn, &mut self.er_incidents, 21, counts, "er_incident").await?;
+        insert_all(conn, &mut self.er_incident_websites, 2, counts, "er_incident_website").await?;
+        insert_all(conn, &mut self.er_milestones, 7, counts, "er_milestone").await?;
+        insert_all(conn, &mut self.er_entries, 9, counts, "er_entry").await?;
         Ok(())
     }
 }
@@ -461,6 +480,12 @@ pub async fn generate(
             file_bytes += b;
         }
         duty_year(&mut p, a, agency, agency_admin, agency_officer, now)?;
+        emergency_years(
+            &mut p,
+            a,
+            Served { agency, admin: agency_admin, officer: agency_officer, csp: csps[a % n_csp].0, site: sites[0] },
+            now,
+        );
         // Flush every 50 agencies: bounded memory, big statements.
         if a % 50 == 49 {
             p.flush(&txn, &mut counts).await?;
@@ -479,6 +504,198 @@ pub async fn generate(
         db.execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)").await?;
     }
     Ok(Generated { rows: counts, files, file_bytes, seconds: started.elapsed().as_secs_f64() })
+}
+
+/// An agency as its emergency records name it.
+struct Served {
+    agency: Uuid,
+    admin: Uuid,
+    officer: Uuid,
+    csp: Uuid,
+    site: Uuid,
+}
+
+/// Three years of an agency's emergency response: its plan (approved once, revised since — one in
+/// five past its review), drills of a few categories a year with its CSP taking part and the
+/// restore drills of half the agencies quarterly, their follow-up actions (some overdue), and about
+/// three incidents, most closed, one in twenty still open, every tenth reported late.
+fn emergency_years(p: &mut Pending, a: usize, s: Served, now: OffsetDateTime) {
+    use app::plans::{DrillCategory, IncidentStatus, Milestone, PlanState};
+    let h = |k: u64| mix(a as u64, k);
+    let plan = Uuid::new_v4();
+    let created = now - Duration::days(1000);
+    p.er_plans.push(er::plan::ActiveModel {
+        id: Set(plan),
+        agency_id: Set(s.agency),
+        title: Set(format!("生成第{a:04}号部门网站安全事件应急预案")),
+        website_id: Set(None),
+        category: Set(None),
+        owner_id: Set(s.officer),
+        review_months: Set(12),
+        created_by: Set(s.admin),
+        created_at: Set(created),
+    });
+    // v1 approved at creation; v2 approved 100–500 days ago (past its review when over a year).
+    let revised = now - Duration::days(100 + (h(1) % 400) as i64);
+    for (n, state, at, superseded) in
+        [(1, PlanState::Superseded, created, Some(revised)), (2, PlanState::Approved, revised, None)]
+    {
+        let text = |section: &str| format!("{section}（第{n}版）：生成的预案内容，供规模测试使用。");
+        p.er_versions.push(er::version::ActiveModel {
+            id: Set(Uuid::new_v4()),
+            plan_id: Set(plan),
+            number: Set(n),
+            state: Set(state.code().into()),
+            general: Set(text("总则")),
+            roles: Set(text("组织机构与职责")),
+            prevention: Set(text("预防与预警")),
+            grading: Set(text("响应分级")),
+            procedure: Set(text("处置流程")),
+            safeguards: Set(text("保障措施")),
+            change_note: Set(if n == 1 { "首版".into() } else { "年度修订".into() }),
+            drafted_by: Set(s.officer),
+            drafted_at: Set(at - Duration::days(3)),
+            approved_by: Set(Some(s.admin)),
+            approved_at: Set(Some(at)),
+            superseded_at: Set(superseded),
+        });
+    }
+    // Drills: each category drilled with a chance each year; half the agencies restore quarterly.
+    let mut drill = |held: time::Date, category: DrillCategory, k: u64| {
+        let id = Uuid::new_v4();
+        let partly = h(k).is_multiple_of(5);
+        p.er_drills.push(er::drill::ActiveModel {
+            id: Set(id),
+            agency_id: Set(s.agency),
+            held_on: Set(held),
+            category: Set(category.code().into()),
+            scenario: Set(format!("{}场景演练", category.code())),
+            plan_id: Set(Some(plan)),
+            outcome: Set(if partly { "partly" } else { "effective" }.into()),
+            findings: Set(if partly { "联络耗时偏长".into() } else { String::new() }),
+            recorded_by: Set(s.officer),
+            recorded_at: Set(held.midnight().assume_utc() + Duration::hours(10)),
+        });
+        p.er_drill_orgs.push(er::drill_org::ActiveModel { drill_id: Set(id), organisation_id: Set(s.csp) });
+        if partly {
+            let due = held + Duration::days(45);
+            let closed = h(k + 1) % 3 != 0 || due > now.date() + Duration::days(10);
+            p.er_actions.push(er::action::ActiveModel {
+                id: Set(Uuid::new_v4()),
+                agency_id: Set(s.agency),
+                source: Set("drill".into()),
+                source_id: Set(id),
+                finding: Set(String::new()),
+                title: Set("缩短跨单位联络时间".into()),
+                owner_org: Set(s.csp),
+                owner_name: Set(String::new()),
+                due_on: Set(due),
+                closed_at: Set(closed.then(|| due.midnight().assume_utc())),
+                closed_by: Set(closed.then_some(s.admin)),
+                evidence: Set(if closed { "已完成".into() } else { String::new() }),
+                created_by: Set(s.officer),
+                created_at: Set(held.midnight().assume_utc() + Duration::hours(11)),
+            });
+        }
+    };
+    let today = now.date();
+    for year in 0..3u64 {
+        for (c, category) in DrillCategory::ALL.iter().enumerate().filter(|(_, c)| **c != DrillCategory::BackupRestore)
+        {
+            if h(10 + year * 16 + c as u64) % 3 == 0 {
+                let held = today - Duration::days((year * 365 + h(40 + year * 16 + c as u64) % 360) as i64 + 1);
+                drill(held, *category, 100 + year * 16 + c as u64);
+            }
+        }
+    }
+    if a.is_multiple_of(2) {
+        for q in 0..12u64 {
+            drill(today - Duration::days((q * 91 + h(200 + q) % 20) as i64 + 1), DrillCategory::BackupRestore, 300 + q);
+        }
+    }
+    // Incidents: about three in three years; levels mostly IV and III.
+    for i in 0..(2 + h(500) % 3) {
+        let k = 600 + i * 10;
+        let detected = now - Duration::minutes((h(k) % (3 * 365 * 24 * 60)) as i64 + 30);
+        let level = match h(k + 1) % 20 {
+            0 => "I",
+            1 | 2 => "II",
+            3..=8 => "III",
+            _ => "IV",
+        };
+        let late = h(k + 2).is_multiple_of(10);
+        let reported = detected + Duration::minutes(if late { 95 } else { 20 });
+        let open = h(k + 3).is_multiple_of(20) && reported < now;
+        let status = if open { IncidentStatus::Open } else { IncidentStatus::Closed };
+        let deadline =
+            app::plans::rules::report_deadline(app::plans::Level::parse(level).unwrap_or(app::plans::Level::IV));
+        let contained = (!open).then(|| reported + Duration::hours(2));
+        let closed = (!open).then(|| reported + Duration::hours(30));
+        let id = Uuid::new_v4();
+        p.er_incidents.push(er::incident::ActiveModel {
+            id: Set(id),
+            agency_id: Set(s.agency),
+            title: Set(format!("生成事件 {a:04}-{i}")),
+            category: Set(["network_attack", "harmful_program", "information_destruction", "equipment_fault"]
+                [(h(k + 4) % 4) as usize]
+                .into()),
+            level: Set(level.into()),
+            status: Set(status.code().into()),
+            suspected_crime: Set(false),
+            summary: Set("生成的事件记录，供规模测试使用。".into()),
+            root_cause: Set(if open { String::new() } else { "配置错误".into() }),
+            lessons: Set(if open { String::new() } else { "加强变更审核".into() }),
+            opened_by: Set(s.officer),
+            opened_by_org: Set(s.agency),
+            opened_at: Set(reported),
+            detected_at: Set(Some(detected)),
+            csp_due_at: Set(Some(detected + deadline)),
+            reported_csp_at: Set(Some(reported)),
+            regulator_due_at: Set(Some(detected + deadline)),
+            reported_regulator_at: Set(Some(reported)),
+            contained_at: Set(contained),
+            closed_at: Set(closed),
+            updated_at: Set(closed.unwrap_or(reported)),
+        });
+        p.er_incident_websites
+            .push(er::incident_website::ActiveModel { incident_id: Set(id), website_id: Set(s.site) });
+        let mut milestones = vec![
+            (Milestone::Detected, detected),
+            (Milestone::ReportedCsp, reported),
+            (Milestone::ReportedRegulator, reported),
+        ];
+        if let (Some(c), Some(x)) = (contained, closed) {
+            milestones.extend([(Milestone::Contained, c), (Milestone::Resolved, c), (Milestone::Closed, x)]);
+        }
+        for (m, at) in milestones {
+            p.er_milestones.push(er::milestone::ActiveModel {
+                incident_id: Set(id),
+                milestone: Set(m.code().into()),
+                first_at: Set(at),
+                first_by: Set(s.officer),
+                last_at: Set(at),
+                last_by: Set(s.officer),
+                recorded_at: Set(at),
+            });
+        }
+        let entries = [
+            ("system", format!("opened level={level} category=network_attack")),
+            ("status", "已隔离受影响主机".to_string()),
+        ];
+        for (j, (kind, body)) in entries.into_iter().enumerate() {
+            p.er_entries.push(er::entry::ActiveModel {
+                id: Set(Uuid::new_v4()),
+                incident_id: Set(id),
+                kind: Set(kind.into()),
+                at: Set(reported + Duration::minutes(j as i64 * 50)),
+                organisation_id: Set(s.agency),
+                person_id: Set(Some(s.officer)),
+                body: Set(body),
+                pinned: Set(false),
+                written_at: Set(reported + Duration::minutes(j as i64 * 50)),
+            });
+        }
+    }
 }
 
 /// An agency's duty desk for the year gone: out-of-hours cover, a nightly rotation of its

@@ -122,6 +122,8 @@ pub struct World {
     pub must_change: &'static [(&'static str, &'static str)],
     /// A year of reports on every engagement that owes them and from every regulated agency.
     pub report_history: bool,
+    /// Agencies (by key) that also report a yearly security check to their regulator.
+    pub security_checks: &'static [&'static str],
     /// Who the audit trail names as having written the world.
     pub written_by: &'static str,
 }
@@ -332,6 +334,7 @@ impl World {
                         regulator: ids[regulator],
                         agency_officer: officers.get(o.key).copied(),
                         regulator_officer: officers.get(regulator).copied(),
+                        security_check: self.security_checks.contains(&o.key),
                     })
                 })
                 .collect();
@@ -387,6 +390,8 @@ struct Regulated {
     regulator: Uuid,
     agency_officer: Option<Uuid>,
     regulator_officer: Option<Uuid>,
+    /// Whether it also reports a yearly security check.
+    security_check: bool,
 }
 
 /// What happened to one period: mostly accepted on time, with every other state present.
@@ -610,6 +615,16 @@ async fn report_history<C: ConnectionTrait>(
         };
         obligation_with_history(txn, now, n, ReportKind::SelfCheck, owed).await?;
         n += 1;
+        if r.security_check {
+            let owed = Owed {
+                parties: (r.agency, r.regulator, r.agency),
+                engagement: (None, None),
+                sender: r.agency_officer,
+                reviewer: r.regulator_officer,
+            };
+            obligation_with_history(txn, now, n, ReportKind::SecurityCheck, owed).await?;
+            n += 1;
+        }
     }
     Ok(n)
 }

@@ -219,6 +219,8 @@ const FUNCTIONS: &[Case] = &[
     case("change_incident_level", Some((M::Incidents, W)), ErIncident, Side::Any),
     case("incident_transition", Some((M::Incidents, W)), ErIncident, Side::Any),
     case("add_review_actions", Some((M::Emergency, W)), ErIncident, Side::Agency),
+    case("improvement_plan", Some((M::Emergency, R)), Sub, Side::Any),
+    case("add_improvement_items", Some((M::Emergency, W)), Sub, Side::Agency),
     // Last: it forces the actor's own password to be changed.
     case("reset_person_password", Some((M::People, W)), Per, Side::Any),
 ];
@@ -1120,6 +1122,8 @@ fn form(c: &Case, actor: &Actor, own: bool, target: Option<Uuid>) -> Vec<(&'stat
         "change_incident_level" => vec![("id", id), ("level", "I".into())],
         "incident_transition" => vec![("id", id), ("transition", "reopen".into())],
         "add_review_actions" => vec![("id", id)],
+        // Own: a report that is no security check (422); other: not found.
+        "add_improvement_items" => vec![("submission_id", id)],
         _ => Vec::new(),
     }
 }
@@ -1236,6 +1240,7 @@ const READ_BY_GET: &[&str] = &[
     "follow_up_action",
     "incidents",
     "incident",
+    "improvement_plan",
 ];
 
 /// A submission's multipart fields naming no obligation there is: a submitter is told which
@@ -1423,6 +1428,7 @@ async fn every_role_of_every_kind_against_every_function_and_page() {
                             ("report_matrix", _) => "?filter[kind]=csp_monthly".to_string(),
                             ("find_obligation_agencies", _) => "?q=".to_string(),
                             ("submit_form", Some(id)) => format!("?obligation_id={id}"),
+                            ("improvement_plan", Some(id)) => format!("?submission_id={id}"),
                             (_, Some(id)) => format!("?id={id}"),
                             _ => String::new(),
                         };
@@ -1671,6 +1677,7 @@ async fn er_fixtures(app: &TestApp, now: time::OffsetDateTime) {
         let owner_id = org_id(owner).await;
         if World::serves(owner, agency, None) {
             let line = ActionLine {
+                finding: String::new(),
                 title: "matrix".into(),
                 owner_org: owner_id.to_string(),
                 owner_name: String::new(),
@@ -1683,6 +1690,7 @@ async fn er_fixtures(app: &TestApp, now: time::OffsetDateTime) {
                 agency_id: Set(w.agency_id()),
                 source: Set("drill".into()),
                 source_id: Set(drill),
+                finding: Set(String::new()),
                 title: Set("matrix".into()),
                 owner_org: Set(owner_id),
                 owner_name: Set(String::new()),

@@ -292,6 +292,7 @@ async fn drills_clear_overdue_flags_and_actions_close_with_evidence() {
             findings: "切换耗时过长".into(),
             participants: vec![csp_id.to_string()],
             actions: vec![ActionLine {
+                finding: String::new(),
                 title: "优化流量清洗切换流程".into(),
                 owner_org: csp_id.to_string(),
                 owner_name: "赵云".into(),
@@ -305,6 +306,7 @@ async fn drills_clear_overdue_flags_and_actions_close_with_evidence() {
             category: "fire".into(),
             participants: vec![csp2_id.to_string()],
             actions: vec![ActionLine {
+                finding: String::new(),
                 title: "x".into(),
                 owner_org: csp2_id.to_string(),
                 owner_name: String::new(),
@@ -453,5 +455,108 @@ async fn the_pages_and_the_csv_answer_each_role() {
         let health = app.signed_in("admin@health.example").await;
         assert_eq!(app.get_json(&health, &format!("/api/plan?id={plan}")).await.0, 404, "{backend:?}");
         assert_eq!(app.get_json(&agency, &format!("/api/plan?id={plan}")).await.0, 200, "{backend:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_security_checks_improvement_plan_is_added_by_the_agency_and_followed_by_its_regulator() {
+    for backend in backends() {
+        let app = common::spawn(backend).await;
+        let agency_id = common::id_where(&app.db, "organisation", "name", crate::common::world::name_of("agency"))
+            .await
+            .to_string();
+        // The city's regulator asks the agency for a yearly security check; the agency reports 2025.
+        let regulator = app.signed_in("admin@east-regulator.example").await;
+        let (status, obligation) = app
+            .call(
+                &regulator,
+                "create_obligation",
+                &[
+                    ("kind", "security_check"),
+                    ("agency_id", agency_id.as_str()),
+                    ("cadence", "yearly"),
+                    ("due_day", "15"),
+                    ("first_period", "2025"),
+                ],
+            )
+            .await;
+        assert_eq!(status, 200, "{backend:?}: {obligation}");
+        let obligation = obligation.as_str().unwrap_or_default().to_string();
+        let agency = app.signed_in("admin@agency.example").await;
+        let mut form = reqwest::multipart::Form::new()
+            .text("obligation_id", obligation)
+            .text("period", "2025")
+            .text("improvement_plan", "见整改计划条目")
+            .text("notes", "");
+        for p in ["findings", "findings_fixed"] {
+            for sev in ["critical", "high", "medium", "low"] {
+                form = form.text(format!("{p}.{sev}"), "1");
+            }
+        }
+        let pdf = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n".to_vec();
+        form = form.part("files", reqwest::multipart::Part::bytes(pdf).file_name("check.pdf"));
+        let (status, submitted) = app.submit(&agency, form).await;
+        assert_eq!(status, 200, "{backend:?}: {submitted}");
+        let submission = submitted["submission_id"].as_str().unwrap_or_default().to_string();
+        assert!(!submission.is_empty(), "{backend:?}: {submitted}");
+
+        // Items need a finding and a measure; an item of a report that is no check is refused.
+        let (status, refused) = app
+            .call(
+                &agency,
+                "add_improvement_items",
+                &[
+                    ("submission_id", submission.as_str()),
+                    ("items[0][title]", "收敛端口"),
+                    ("items[0][due_on]", "2026-12-31"),
+                ],
+            )
+            .await;
+        assert_eq!(status, 422, "{backend:?}: {refused}");
+        let (status, added) = app
+            .call(
+                &agency,
+                "add_improvement_items",
+                &[
+                    ("submission_id", submission.as_str()),
+                    ("items[0][finding]", "安全组开放不必要端口"),
+                    ("items[0][title]", "收敛安全组规则"),
+                    ("items[0][due_on]", "2026-11-01"),
+                    ("items[1][finding]", "日志留存不足"),
+                    ("items[1][title]", "接入集中审计"),
+                    ("items[1][due_on]", "2027-03-01"),
+                ],
+            )
+            .await;
+        assert_eq!((status, added.as_u64()), (200, Some(2)), "{backend:?}: {added}");
+
+        // The regulator reads the plan with the overdue item flagged, and cannot add to it.
+        let (status, plan) =
+            app.get_json(&regulator, &format!("/api/improvement_plan?submission_id={submission}")).await;
+        assert_eq!(status, 200, "{backend:?}: {plan}");
+        assert_eq!(plan["applies"], true);
+        assert_eq!(plan["can_add"], false);
+        let items = plan["items"].as_array().cloned().unwrap_or_default();
+        assert_eq!(items.len(), 2);
+        let overdue: Vec<&str> =
+            items.iter().filter(|i| i["overdue"] == true).filter_map(|i| i["finding"].as_str()).collect();
+        assert_eq!(overdue, vec!["安全组开放不必要端口"], "{backend:?}: the test clock stands at 25 November 2026");
+        // Another city's regulator and another agency do not find the report at all.
+        for email in ["admin@west-regulator.example", "admin@health.example"] {
+            let other = app.signed_in(email).await;
+            assert_eq!(
+                app.get_json(&other, &format!("/api/improvement_plan?submission_id={submission}")).await.0,
+                404,
+                "{backend:?}: {email}"
+            );
+        }
+        let (_, drills) = app.get_json(&regulator, "/api/drill_overview").await;
+        let agency_row =
+            drills["rows"].as_array().and_then(|r| r.iter().find(|x| x["agency"]["id"] == agency_id.as_str()).cloned());
+        assert_eq!(
+            agency_row.map(|r| r["actions_overdue"].clone()),
+            Some(serde_json::json!(1)),
+            "{backend:?}: the overdue item counts"
+        );
     }
 }

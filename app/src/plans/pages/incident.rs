@@ -513,3 +513,30 @@ pub fn CloseIncidentPage() -> impl IntoView {
         </Suspense>
     }
 }
+
+/// The dashboard's panel: open incidents by level and how many reported late, for every kind of
+/// organisation that reads incidents.
+#[component]
+pub fn IncidentsPanel() -> impl IntoView {
+    let data = Resource::new(|| (), |_| crate::plans::api::list_incidents(IncidentFilter::default()));
+    let late = Resource::new(
+        || (),
+        |_| crate::plans::api::list_incidents(IncidentFilter { breach: "on".into(), ..IncidentFilter::default() }),
+    );
+    view! {
+        <section class="card" data-test="incidents-panel">
+            <h2>{t(Msg::ErIncidents)}" "<a href="/incidents" class="small">{t(Msg::OpenAll)}</a></h2>
+            <Suspense fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match (data.await, late.await) {
+                        (Err(e), _) | (_, Err(e)) => view! { <ErrorNotice error=e/> }.into_any(),
+                        (Ok(l), Ok(b)) => { let flagged = b.total != 0; view! {
+                            <p data-test="open-by-level">{t(Msg::ErOpenByLevel)}": "{l.open_by_level.iter().map(|(lv, n)| format!("{} {n}", lv.code())).collect::<Vec<_>>().join(" · ")}</p>
+                            <p><a href="/incidents?breach=on" data-test="late-reports" class=if flagged { "flag-line" } else { "" }>{b.total}" "{t(Msg::ErOpenLate)}</a></p>
+                        }.into_any() }
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}

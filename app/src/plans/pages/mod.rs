@@ -17,6 +17,7 @@ use crate::{
 };
 
 pub mod drill;
+pub mod improvement;
 pub mod incident;
 pub mod plan;
 
@@ -148,11 +149,12 @@ pub(crate) fn ActionTable(actions: Vec<ActionRow>, show_agency: bool, back: Stri
             <tbody>{actions.into_iter().map(|a| {
                 let source_link = match a.source {
                     crate::plans::ActionSource::Drill => format!("/emergency/drills/{}", a.source_id),
-                    _ => format!("/incidents/{}", a.source_id),
+                    crate::plans::ActionSource::Check => format!("/reports/submissions/{}", a.source_id),
+                    crate::plans::ActionSource::Incident | crate::plans::ActionSource::Review => format!("/incidents/{}", a.source_id),
                 };
                 view! {
                     <tr data-action=a.id.to_string() class=if a.overdue { "gap-row" } else { "" }>
-                        <td>{a.title.clone()}</td>
+                        <td>{(!a.finding.is_empty()).then(|| view! { <span class="muted small">{t(Msg::ErFinding)}": "{a.finding.clone()}</span><br/> })}{a.title.clone()}</td>
                         {show_agency.then(|| view! { <td>{a.agency.name.clone()}</td> })}
                         <td><a href=source_link>{t(a.source.label())}</a></td>
                         <td>{a.owner.name.clone()}{(!a.owner_name.is_empty()).then(|| view! { <br/><span class="muted">{a.owner_name.clone()}</span> })}</td>
@@ -222,8 +224,15 @@ fn RecordDrillForm(h: ErHome) -> impl IntoView {
         crate::ui::notice::Done::then(Msg::ErDrillRecorded, format!("/emergency/drills/{id}"))
     });
     let plans: Vec<Named> = h.plans.iter().map(|p| Named { id: p.id, name: p.title.clone() }).collect();
+    // A drill from a plan's scenario: the plan's page links here with `?plan=` (the form opens on it).
+    let query = use_query_map();
+    let from_plan = query.with_untracked(|q| q.get("plan")).and_then(|p| p.parse::<uuid::Uuid>().ok());
+    let plan_options = plans
+        .iter()
+        .map(|p| view! { <option value=p.id.to_string() selected=Some(p.id) == from_plan>{p.name.clone()}</option> })
+        .collect_view();
     view! {
-        <details class="card" data-test="record-drill">
+        <details class="card" data-test="record-drill" id="record-drill" open=from_plan.is_some()>
             <summary><h2 class="inline-h">{t(Msg::ErRecordDrill)}</h2></summary>
             <ActionError value=Signal::derive(move || record.value().get().map(|r| r.map(|_| ())))/>
             <ActionForm action=record node_ref=form attr:class="grid-form">
@@ -231,7 +240,7 @@ fn RecordDrillForm(h: ErHome) -> impl IntoView {
                 <label><span>{t(Msg::ErCategoryLabel)}</span><select name="input[category]" required>
                     {DrillCategory::choices().into_iter().map(|(c, m)| view! { <option value=c>{t(m)}</option> }).collect_view()}
                 </select></label>
-                <label><span>{t(Msg::ErPlanExercised)}</span><select name="input[plan_id]">{named_options(&plans, true)}</select></label>
+                <label><span>{t(Msg::ErPlanExercised)}</span><select name="input[plan_id]"><option value="">"—"</option>{plan_options}</select></label>
                 <label><span>{t(Msg::ErOutcome)}</span><select name="input[outcome]">
                     {DrillOutcome::choices().into_iter().map(|(c, m)| view! { <option value=c>{t(m)}</option> }).collect_view()}
                 </select></label>

@@ -186,7 +186,10 @@ fn plan_view(d: PlanDetail) -> impl IntoView {
                 <dt>{t(Msg::ErOwnerLabel)}</dt><dd>{p.owner.clone()}</dd>
                 <dt>{t(Msg::ErNextReview)}</dt><dd>{p.next_review.clone().unwrap_or_else(|| "—".into())}" "{super::due_badge(p.review)}<span class="muted">" ("{t(Msg::ErEvery)}" "{d.review_months}" "{t(Msg::ErMonthsUnit)}")"</span></dd>
             </dl>
-            <PrintButton/>
+            <p class="no-print">
+                <PrintButton/>
+                {d.can_write.then(|| view! { " "<a class="button-link" href=format!("/emergency?plan={}#record-drill", p.id) data-test="drill-from-plan">{t(Msg::ErDrillThisPlan)}</a> })}
+            </p>
             {match shown {
                 Some((_, _, sections)) => view! { <SectionsView sections/> }.into_any(),
                 None => view! { <p class="empty">{t(Msg::ErNoVersion)}</p> }.into_any(),

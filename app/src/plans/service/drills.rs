@@ -32,7 +32,10 @@ pub const PAGE_SIZE: u64 = 50;
 
 /// Follow-up actions as typed, checked against who may own them (the agency, or a provider
 /// serving it today).
-pub(super) fn action_lines(f: &mut Fields, lines: &[ActionLine], agency_id: Uuid, owners: &HashSet<Uuid>) -> Vec<(String, Uuid, String, Date)> {
+/// An action as checked: (finding, what will be done, owner, person responsible, due).
+pub(super) type ActionFields = (String, String, Uuid, String, Date);
+
+pub(super) fn action_lines(f: &mut Fields, lines: &[ActionLine], agency_id: Uuid, owners: &HashSet<Uuid>) -> Vec<ActionFields> {
     let lines: Vec<&ActionLine> = lines.iter().filter(|l| !l.is_blank()).collect();
     if lines.len() > MAX_ACTION_LINES {
         f.refuse("actions", Msg::ErTooManyActions);
@@ -40,6 +43,7 @@ pub(super) fn action_lines(f: &mut Fields, lines: &[ActionLine], agency_id: Uuid
     }
     let mut out = Vec::new();
     for l in lines {
+        let finding = long_text(f, "action_finding", &l.finding, false);
         let title = short_text(f, "action_title", &l.title, 500, true);
         let owner = match l.owner_org.trim() {
             "" => Some(agency_id),
@@ -50,8 +54,8 @@ pub(super) fn action_lines(f: &mut Fields, lines: &[ActionLine], agency_id: Uuid
         };
         let owner_name = short_text(f, "action_owner_name", &l.owner_name, 200, false);
         let due = date_field(f, "action_due", &l.due_on);
-        if let (Some(t), Some(o), Some(n), Some(d)) = (title, owner, owner_name, due) {
-            out.push((t, o, n, d));
+        if let (Some(x), Some(t), Some(o), Some(n), Some(d)) = (finding, title, owner, owner_name, due) {
+            out.push((x, t, o, n, d));
         }
     }
     out
@@ -63,14 +67,15 @@ pub(super) async fn insert_actions<C: ConnectionTrait>(
     agency_id: Uuid,
     source: ActionSource,
     source_id: Uuid,
-    lines: Vec<(String, Uuid, String, Date)>,
+    lines: Vec<ActionFields>,
 ) -> ServiceResult<()> {
-    for (title, owner, owner_name, due_on) in lines {
+    for (finding, title, owner, owner_name, due_on) in lines {
         action::ActiveModel {
             id: Set(Uuid::new_v4()),
             agency_id: Set(agency_id),
             source: Set(source.code().into()),
             source_id: Set(source_id),
+            finding: Set(finding),
             title: Set(title.clone()),
             owner_org: Set(owner),
             owner_name: Set(owner_name),
@@ -297,6 +302,7 @@ pub(super) async fn action_rows<C: ConnectionTrait>(
             agency: names.org(a.agency_id),
             source: ActionSource::parse(&a.source).unwrap_or(ActionSource::Drill),
             source_id: a.source_id,
+            finding: a.finding.clone(),
             title: a.title.clone(),
             owner: names.org(a.owner_org),
             owner_name: a.owner_name.clone(),
@@ -310,7 +316,7 @@ pub(super) async fn action_rows<C: ConnectionTrait>(
 }
 
 /// Who may close what: the agency's writers its own; a provider's writers what it owns.
-fn may_close(writer: Option<&PlanWriter>, keeper: Option<&ContactKeeper>) -> impl Fn(&action::Model) -> bool {
+pub(super) fn may_close(writer: Option<&PlanWriter>, keeper: Option<&ContactKeeper>) -> impl Fn(&action::Model) -> bool {
     let agency = writer.map(|w| w.agency_id());
     let provider = keeper.map(|k| k.provider_id());
     move |a: &action::Model| Some(a.agency_id) == agency || Some(a.owner_org) == provider
@@ -344,7 +350,7 @@ pub async fn drill_detail(
 }
 
 /// The agency itself and the providers serving it: who may own an action.
-async fn owner_choices<C: ConnectionTrait>(db: &C, w: &PlanWriter, today: Date) -> ServiceResult<Vec<crate::plans::Named>> {
+pub(super) async fn owner_choices<C: ConnectionTrait>(db: &C, w: &PlanWriter, today: Date) -> ServiceResult<Vec<crate::plans::Named>> {
     let providers = w.providers(today).order_by_asc(organisation::Column::Name).all(db).await?;
     let own = Names::read(db, vec![w.agency_id()], Vec::new()).await?.org(w.agency_id());
     Ok(std::iter::once(own).chain(providers.into_iter().map(|o| crate::plans::Named { id: o.id, name: o.name })).collect())

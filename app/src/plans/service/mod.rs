@@ -15,9 +15,11 @@ use crate::{
 };
 
 mod drills;
+mod improvement;
 mod incidents;
 mod plans;
 pub use drills::*;
+pub use improvement::*;
 pub use incidents::*;
 pub use plans::*;
 

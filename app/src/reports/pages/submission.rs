@@ -195,6 +195,9 @@ pub fn SubmissionPage() -> impl IntoView {
                                 </div>
                             })}
                             {newest.map(|v| view! { <VersionCard v/> })}
+                            {(obligation.kind == crate::reports::ReportKind::SecurityCheck).then(|| view! {
+                                <crate::plans::pages::improvement::ImprovementPlanCard submission_id=id/>
+                            })}
                             {can_review.then(|| view! { <ReviewForm id review/> })}
                             {(!earlier.is_empty()).then(|| view! {
                                 <h2>{t(Msg::EarlierVersions)}</h2>

@@ -24,6 +24,7 @@ pub const TEST_WORLD: World = World {
     names: &[("agency", "admin", "李伟"), ("agency", "security", "王芳"), ("agency", "duty", "张强")],
     must_change: &[("agency", "security")],
     report_history: true,
+    security_checks: &[],
     written_by: "test world",
 };
 
