@@ -80,6 +80,26 @@ fn body_problem(e: JsonRejection, meta: &app::backend::request::RequestMeta) -> 
     Problem::new(status, kind, e.body_text(), meta)
 }
 
+/// The token's person's writer and one incident it reaches: outside the reach is "not found",
+/// whatever the body says.
+async fn writable(
+    state: &AppState,
+    actor: &app::backend::actor::Actor,
+    meta: &app::backend::request::RequestMeta,
+    raw: &str,
+) -> Result<(uuid::Uuid, scope::IncidentWriter), Problem> {
+    ready(actor, meta)?;
+    let id = parse_id(raw, meta)?;
+    let w =
+        scope::incident_writer(&state.db, actor, state.today()).await.map_err(|e| Problem::from_service(e, meta))?;
+    w.incident(id)
+        .one(&state.db)
+        .await
+        .map_err(|e| Problem::from_service(e.into(), meta))?
+        .ok_or_else(|| Problem::from_service(app::backend::ServiceError::NotFound, meta))?;
+    Ok((id, w))
+}
+
 /// The incidents in reach: an agency's own, a provider's on the websites it serves under an
 /// engagement in force, a regulator's across its jurisdiction; newest first.
 #[utoipa::path(get, path = "/api/v1/incidents", tag = "incidents", params(IncidentQuery),
@@ -198,16 +218,7 @@ pub async fn add_entry(
     Path(id): Path<String>,
     body: Result<Json<EntryBody>, JsonRejection>,
 ) -> Result<Response, Problem> {
-    ready(&actor, &meta)?;
-    let id = parse_id(&id, &meta)?;
-    let w =
-        scope::incident_writer(&state.db, &actor, state.today()).await.map_err(|e| Problem::from_service(e, &meta))?;
-    // Outside the reach is "not found" whatever the body says.
-    w.incident(id)
-        .one(&state.db)
-        .await
-        .map_err(|e| Problem::from_service(e.into(), &meta))?
-        .ok_or_else(|| Problem::from_service(app::backend::ServiceError::NotFound, &meta))?;
+    let (id, w) = writable(&state, &actor, &meta, &id).await?;
     let Json(b) = body.map_err(|e| body_problem(e, &meta))?;
     let by = Acting { actor: &actor, meta: &meta, now: state.clock.now() };
     let kind = b.kind.unwrap_or(EntryKind::Note).code();
@@ -235,15 +246,7 @@ pub async fn record_milestone(
     Path(id): Path<String>,
     body: Result<Json<MilestoneBody>, JsonRejection>,
 ) -> Result<Response, Problem> {
-    ready(&actor, &meta)?;
-    let id = parse_id(&id, &meta)?;
-    let w =
-        scope::incident_writer(&state.db, &actor, state.today()).await.map_err(|e| Problem::from_service(e, &meta))?;
-    w.incident(id)
-        .one(&state.db)
-        .await
-        .map_err(|e| Problem::from_service(e.into(), &meta))?
-        .ok_or_else(|| Problem::from_service(app::backend::ServiceError::NotFound, &meta))?;
+    let (id, w) = writable(&state, &actor, &meta, &id).await?;
     let Json(b) = body.map_err(|e| body_problem(e, &meta))?;
     let by = Acting { actor: &actor, meta: &meta, now: state.clock.now() };
     service::record_milestone(&state.db, &by, &w, id, b.milestone.code(), &b.at)
