@@ -101,6 +101,7 @@ pub fn plain_routes() -> Vec<(&'static str, &'static str, axum::routing::MethodR
         ("GET", "/rosters/{id}/hours.csv", get(app::rosters::http::export_hours_csv)),
         ("GET", "/calendar/{token}", get(app::rosters::http::calendar_feed)),
         ("GET", "/emergency/drills.csv", get(app::plans::http::export_drill_overview_csv)),
+        ("GET", "/incidents/export.csv", get(app::plans::http::export_incidents_csv)),
         ("GET", "/healthz", get(|| async { "ok" })),
         ("GET", "/favicon.ico", get(|| async { axum::response::Redirect::permanent("/pkg/favicon.svg") })),
     ]

@@ -1,5 +1,5 @@
 //! Emergency response's routes that are not server functions: the CSV of a jurisdiction's drill
-//! overview (every row the filter matches, not one page).
+//! overview and the CSV of the incident list (every row the filter matches, not one page).
 use axum::{
     extract::{Query, State},
     response::Response,
@@ -52,6 +52,62 @@ pub async fn export_drill_overview_csv(
             csv.row([r.agency.name.clone(), words(&r.overdue), words(&r.due_soon), r.plans_overdue.to_string(), r.actions_overdue.to_string()])?;
         }
         Ok(csv_response("drill-overview", state.today(), csv.finish()?))
+    }
+    .await;
+    respond(result, &meta, locale)
+}
+
+/// `GET /incidents/export.csv`: every incident in reach matching the list's filter.
+pub async fn export_incidents_csv(
+    State(state): State<AppState>,
+    actor: Option<Extension<Actor>>,
+    Extension(meta): Extension<RequestMeta>,
+    Extension(locale): Extension<Locale>,
+    filter: Result<Query<super::IncidentFilter>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let result = async {
+        let actor = signed_in(actor)?;
+        let filter = query(filter)?;
+        let reader = super::scope::incident_reader(&state.db, &actor, state.today()).await?;
+        let rows = super::service::incident_rows_all(&state.db, &reader, &filter, state.clock.now(), &actor.time_zone).await?;
+        let mut csv = CsvExport::new();
+        csv.row(
+            [
+                Msg::ErIncident,
+                Msg::ErAgency,
+                Msg::ErWebsites,
+                Msg::ErCategoryLabel,
+                Msg::ErLevelLabel,
+                Msg::ErStateLabel,
+                Msg::ErOpenedBy,
+                Msg::ErMsDetected,
+                Msg::ErToCsp,
+                Msg::ErToRegulator,
+                Msg::ErMissedReports,
+            ]
+            .map(|m| m.text(locale)),
+        )?;
+        let timing = |t: &super::ReportTimingView| match (t.minutes, &t.due) {
+            (Some(m), _) => format!("{m} min{}", if t.breached() { " !" } else { "" }),
+            (None, Some(due)) => format!("{due}{}", if t.breached() { " !" } else { "" }),
+            _ => String::new(),
+        };
+        for r in rows {
+            csv.row([
+                r.title.clone(),
+                r.agency.clone(),
+                r.websites.join("; "),
+                r.category.label().text(locale).to_string(),
+                r.level.code().to_string(),
+                r.status.label().text(locale).to_string(),
+                format!("{} {}", r.opened_by_org, r.opened_at),
+                r.detected_at.clone().unwrap_or_default(),
+                timing(&r.to_csp),
+                timing(&r.to_regulator),
+                r.missed_reports.to_string(),
+            ])?;
+        }
+        Ok(csv_response("incidents", state.today(), csv.finish()?))
     }
     .await;
     respond(result, &meta, locale)

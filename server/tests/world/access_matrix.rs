@@ -278,6 +278,7 @@ const ROUTES: &[Case] = &[
     case("GET /rosters/overview.csv", Some((M::Rosters, R)), Nothing, Side::Any),
     case("GET /rosters/{id}/hours.csv", Some((M::Rosters, R)), Roster, Side::Any),
     case("GET /emergency/drills.csv", Some((M::Emergency, R)), Nothing, Side::Jurisdiction),
+    case("GET /incidents/export.csv", Some((M::Incidents, R)), Nothing, Side::Any),
     // The feed's secret alone is the capability: anyone holding it reads the feed.
     case("GET /calendar/{token}", None, Nothing, Side::Any),
     case("GET /reports/files/{id}", Some((M::Reports, R)), File, Side::Any),

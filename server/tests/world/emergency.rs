@@ -449,6 +449,28 @@ async fn the_pages_and_the_csv_answer_each_role() {
         assert_eq!(app.get_json(&agency, "/emergency/drills.csv").await.0, 403);
         let anonymous = app.client();
         assert_ne!(app.get_json(&anonymous, "/emergency/drills.csv").await.0, 200);
+        // An incident the agency opens is in its CSV and its regulator's, not in another agency's.
+        let site = common::id_where(&app.db, "website", "domain", "www.demo.gov.cn").await.to_string();
+        let (status, opened) = app
+            .call(
+                &agency,
+                "open_incident",
+                &[
+                    ("input[title]", "首页篡改 CSV"),
+                    ("input[category]", "information_destruction"),
+                    ("input[level]", "III"),
+                    ("input[website_ids][0]", site.as_str()),
+                ],
+            )
+            .await;
+        assert_eq!(status, 200, "{backend:?}: {opened}");
+        for (client, sees) in
+            [(&agency, true), (&regulator, true), (&app.signed_in("admin@health.example").await, false)]
+        {
+            let (status, csv) = app.get_json(client, "/incidents/export.csv?status=all").await;
+            assert_eq!(status, 200, "{backend:?}");
+            assert_eq!(csv.as_str().unwrap_or_default().contains("首页篡改 CSV"), sees, "{backend:?}: {csv}");
+        }
         // A plan of another agency's is not found, as a page too.
         let (_, plans) = app.get_json(&agency, "/api/emergency").await;
         let plan = plans["plans"][0]["id"].as_str().unwrap_or_default().to_string();

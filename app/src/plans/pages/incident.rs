@@ -169,6 +169,8 @@ fn list_view(l: IncidentList) -> impl IntoView {
         }
     };
     let (page, pages) = (l.page, l.pages);
+    // The CSV has every row the filter matches.
+    let csv = format!("/incidents/export.csv{}", query(1).replacen("page=1&", "", 1).replacen("?page=1", "?", 1));
     let prev = query(page.saturating_sub(1));
     let next = query(page + 1);
     view! {
@@ -188,7 +190,7 @@ fn list_view(l: IncidentList) -> impl IntoView {
             <label class="check"><input type="checkbox" name="breach" value="on" checked=!f.breach.is_empty()/>" "{t(Msg::ErOnlyBreaches)}</label>
             <button type="submit">{t(Msg::Filter)}</button>
         </Form>
-        <p class="muted" data-test="incident-total">{l.total}" "{t(Msg::ErIncidentsCount)}</p>
+        <p class="muted" data-test="incident-total">{l.total}" "{t(Msg::ErIncidentsCount)}" · "<a href=csv data-test="incidents-csv">{t(Msg::ExportCsv)}</a></p>
         <IncidentTable rows=l.rows.clone() show_agency=l.jurisdiction || !l.can_open || l.rows.iter().any(|r| r.agency_id != l.rows[0].agency_id)/>
         {(pages > 1).then(|| view! {
             <nav class="pager" data-test="pager">
