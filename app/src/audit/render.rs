@@ -86,6 +86,10 @@ fn labels(locale: Locale) -> HashMap<&'static str, &'static str> {
         )*};
     }
     add!(Role, EngagementStatus, EngagementRole, OrgKind, SupplierSubtype, Phase, ServiceModel, DeploymentModel, ReportKind, Decision, Cadence);
+    {
+        use crate::plans::{DrillCategory, DrillOutcome, EntryKind, IncidentStatus, Milestone};
+        add!(DrillCategory, DrillOutcome, IncidentStatus, Milestone, EntryKind);
+    }
     for a in AuditAction::ALL {
         m.insert(a.code(), a.label().text(locale));
     }
@@ -122,6 +126,25 @@ const ZH_WORDS: &[(&str, &str)] = &[
     ("receiver", "接收单位"),
     ("regulator", "监管单位"),
     ("revoked", "已吊销"),
+    ("review every", "评审周期"),
+    ("restore drills", "恢复演练"),
+    ("participants", "参演单位数"),
+    ("unpinned", "取消置顶"),
+    ("contacts", "名联系人"),
+    ("outcome", "效果"),
+    ("actions", "整改事项数"),
+    ("version", "版本"),
+    ("months", "个月"),
+    ("pinned", "置顶"),
+    ("incident", "事件"),
+    ("action", "整改事项"),
+    ("engagement", "服务关系"),
+    ("every", "每"),
+    ("drill", "演练"),
+    ("plan", "预案"),
+    ("level", "级别"),
+    ("category", "类别"),
+    ("due", "期限"),
     ("lifted", "已解除"),
     ("lockout", "锁定"),
     ("subtype", "子类型"),

@@ -431,13 +431,16 @@ pub async fn add_entry(
 
 /// Pins an entry to the incident's summary, or unpins it.
 pub async fn pin_entry(db: &DatabaseConnection, by: &Acting<'_>, w: &IncidentWriter, id: Uuid, entry_id: Uuid, pinned: bool) -> ServiceResult<()> {
+    let Acting { actor, meta, now } = *by;
     let txn = write_txn(db).await?;
-    open_for_change(&txn, w, id).await?;
+    let i = open_for_change(&txn, w, id).await?;
     let e = w.entries(id).filter(entry::Column::Id.eq(entry_id)).one(&txn).await?.ok_or(ServiceError::NotFound)?;
     let mut a = e.into_active_model();
     a.pinned = Set(pinned);
     a.update(&txn).await?;
-    let _ = by;
+    AuditEntry::by(actor, meta, AuditAction::IncidentEntry, format!("incident {}", i.title), if pinned { "pinned" } else { "unpinned" })
+        .record(&txn, now)
+        .await?;
     epoch::commit_change(txn).await?;
     Ok(())
 }
