@@ -231,8 +231,10 @@ pub fn milestone_of(t: Transition) -> Option<Milestone> {
 }
 
 /// The moments status reports were due on an incident (every `cadence` from `since`, up to
-/// `until` — its containment, or now) for which none was written in the cadence before.
-/// At most `limit` are returned, the earliest first.
+/// `until` — its containment, or now) for which none was written in the cadence before: their
+/// count, and the first `limit` of them. The work follows the reports written, not the moments
+/// due (a level I incident open for a year has 8,760 of those): a report covers the one due
+/// moment it precedes within a cadence, so the missed are the due moments less those covered.
 pub fn missed_status_reports(
     since: OffsetDateTime,
     until: OffsetDateTime,
@@ -240,28 +242,35 @@ pub fn missed_status_reports(
     reports: &[OffsetDateTime],
     limit: usize,
 ) -> (usize, Vec<OffsetDateTime>) {
-    if cadence <= Duration::ZERO {
+    if cadence <= Duration::ZERO || until < since + cadence {
         return (0, Vec::new());
     }
-    let mut sorted = reports.to_vec();
-    sorted.sort();
+    let step = cadence.whole_seconds().max(1);
+    let due_count = ((until - since).whole_seconds() / step) as usize;
+    // The index (1-based) of the due moment a report covers: the first at or after it.
+    let mut covered: Vec<usize> = reports
+        .iter()
+        .filter(|t| **t > since)
+        .map(|t| {
+            let secs = (*t - since).whole_seconds();
+            (secs + step - 1).div_euclid(step) as usize
+        })
+        .filter(|k| *k >= 1 && *k <= due_count)
+        .collect();
+    covered.sort_unstable();
+    covered.dedup();
     let mut missed = Vec::new();
-    let mut count = 0;
-    let mut due = since + cadence;
-    while due <= until {
-        let from = due - cadence;
-        // A report counts for the due moment it precedes within one cadence.
-        let start = sorted.partition_point(|t| *t <= from);
-        let has = sorted.get(start).is_some_and(|t| *t <= due);
-        if !has {
-            count += 1;
-            if missed.len() < limit {
-                missed.push(due);
-            }
+    let mut next_covered = covered.iter().peekable();
+    let mut k = 1;
+    while missed.len() < limit && k <= due_count {
+        if next_covered.peek() == Some(&&k) {
+            next_covered.next();
+        } else {
+            missed.push(since + Duration::seconds(step * k as i64));
         }
-        due += cadence;
+        k += 1;
     }
-    (count, missed)
+    (due_count - covered.len(), missed)
 }
 
 /// Whether a follow-up action is past its date on `today`.
@@ -463,6 +472,11 @@ mod tests {
         let (count, missed) = missed_status_reports(since, h(48), Duration::hours(1), &[], 3);
         assert_eq!((count, missed.len()), (48, 3));
         assert_eq!(missed_status_reports(since, h(4), Duration::ZERO, &[], 3).0, 0);
+        // Two reports in one cadence cover one due moment; a report before the start covers none.
+        let (count, missed) = missed_status_reports(since, h(3), Duration::hours(1), &[m(10), m(20), since - Duration::hours(1)], 5);
+        assert_eq!((count, missed), (2, vec![h(2), h(3)]));
+        // A year of a level I incident without a report: counted without walking every hour.
+        assert_eq!(missed_status_reports(since, since + Duration::days(365), Duration::hours(1), &[], 0).0, 8760);
     }
 
     #[test]
