@@ -154,3 +154,24 @@ test('the CSP opens a level-II incident; the regulator sees it; the agency resol
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('the regulator opens an agency from its drill overview and reads its grid', async () => {
+  const { context, page, errors } = await open();
+  await signIn(page, 'admin@east-regulator.example');
+  await page.goto(`${BASE}/emergency?search=${encodeURIComponent('数据管理局')}`);
+  await hydrated(page);
+  const link = '[data-test="drill-overview"] a:has-text("示范市政务服务数据管理局")';
+  await page.waitForSelector(link);
+  await Promise.all([page.waitForURL(/\/emergency\/agencies\/[0-9a-f-]{36}$/), page.click(link)]);
+  await page.waitForSelector('[data-test="drill-grid"]');
+  assert.match(await page.textContent('[data-test="agency-name"]'), /示范市政务服务数据管理局/);
+  assert.equal(await page.$$eval('[data-test="drill-grid"] tbody tr', (rows) => rows.length), 8);
+  // Read only: no forms to record or approve anything.
+  assert.equal(await page.$('[data-test="record-drill"]'), null);
+  await page.screenshot({ path: join(SHOTS, 'emergency-regulator-agency.png'), fullPage: true });
+  // Back to the overview.
+  await Promise.all([page.waitForURL(/\/emergency$/), page.click('[data-test="back-to-overview"]')]);
+  await page.waitForSelector('[data-test="drill-overview"]');
+  assert.deepEqual(errors, []);
+  await context.close();
+});

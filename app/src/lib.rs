@@ -160,6 +160,7 @@ pub fn App() -> impl IntoView {
                 <Route ssr=SsrMode::Async path=path!("/duty") view=|| view! { <ui::Layout page=ui::NavPage::Rosters><rosters::pages::duty::MyDutyPage/></ui::Layout> }/>
                 <Route ssr=SsrMode::Async path=path!("/rosters/:id") view=|| view! { <ui::Layout page=ui::NavPage::Rosters><rosters::pages::RosterPage/></ui::Layout> }/>
                 <Route ssr=SsrMode::Async path=path!("/emergency") view=|| view! { <ui::Layout page=ui::NavPage::Emergency><plans::pages::EmergencyPage/></ui::Layout> }/>
+                <Route ssr=SsrMode::Async path=path!("/emergency/agencies/:id") view=|| view! { <ui::Layout page=ui::NavPage::Emergency><plans::pages::AgencyEmergencyPage/></ui::Layout> }/>
                 <Route ssr=SsrMode::Async path=path!("/emergency/plans/:id") view=|| view! { <ui::Layout page=ui::NavPage::Emergency><plans::pages::plan::PlanPage/></ui::Layout> }/>
                 <Route ssr=SsrMode::Async path=path!("/emergency/plans/:id/approve") view=|| view! { <ui::Layout page=ui::NavPage::Emergency><plans::pages::plan::ApprovePlanPage/></ui::Layout> }/>
                 <Route ssr=SsrMode::Async path=path!("/emergency/drills/:id") view=|| view! { <ui::Layout page=ui::NavPage::Emergency><plans::pages::drill::DrillPage/></ui::Layout> }/>

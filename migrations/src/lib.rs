@@ -17,6 +17,7 @@ mod m20261205_000011_report_tally;
 mod m20261205_000012_rosters;
 mod m20261206_000013_duty_resolved;
 mod m20261207_000014_emergency;
+mod m20261208_000015_er_digest;
 
 pub struct Migrator;
 
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000012_rosters::Migration),
             Box::new(m20261206_000013_duty_resolved::Migration),
             Box::new(m20261207_000014_emergency::Migration),
+            Box::new(m20261208_000015_er_digest::Migration),
         ]
     }
 }

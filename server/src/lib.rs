@@ -173,6 +173,7 @@ pub fn jobs(state: &AppState, transport: Arc<mail::Transport>, from: lettre::mes
     ];
     jobs.extend(app::reports::jobs::jobs(state));
     jobs.extend(app::rosters::jobs::jobs(state));
+    jobs.extend(app::plans::jobs::jobs(state));
     jobs
 }
 

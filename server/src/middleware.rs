@@ -153,10 +153,18 @@ pub async fn drop_empty_params(req: Request, next: Next) -> Response {
 }
 
 /// Pages a person reloads more than they change: served again from memory while nothing has
-/// changed (the generation stands), for the same person, language, address and day. Never a page
-/// with a one-time form key, a waiting flash message, or the platform's (whose outbox moves by
-/// itself).
-const CACHED_PAGES: [&str; 4] = ["/", "/reports", "/reports/matrix", "/websites"];
+/// changed (the generation stands), for the same person, language, address and day, and where a
+/// page also moves with the clock (the incidents' time to report), for at most the seconds given.
+/// Never a page with a one-time form key, a waiting flash message, or the platform's (whose outbox
+/// moves by itself).
+const CACHED_PAGES: [(&str, Option<i64>); 6] = [
+    ("/", None),
+    ("/reports", None),
+    ("/reports/matrix", None),
+    ("/websites", None),
+    ("/emergency", None),
+    ("/incidents", Some(15)),
+];
 /// Stands in for the script nonce in a kept page; each answer gets its own nonce.
 const NONCE_MARK: &str = "@@portal-nonce@@";
 /// The largest page kept.
@@ -168,8 +176,10 @@ pub async fn page_cache(State(state): State<AppState>, session: Session, req: Re
     let (Some(actor), Some(nonce)) = (actor, nonce) else {
         return next.run(req).await;
     };
+    let Some((_, kept_seconds)) = CACHED_PAGES.iter().find(|(p, _)| *p == req.uri().path()) else {
+        return next.run(req).await;
+    };
     if req.method() != Method::GET
-        || !CACHED_PAGES.contains(&req.uri().path())
         || actor.org_kind == app::tenancy::OrgKind::Platform
         || app::ui::flash::pending(&session).await
     {
@@ -181,8 +191,9 @@ pub async fn page_cache(State(state): State<AppState>, session: Session, req: Re
     // engagement ends at the portal's midnight): a kept page answers only while both stand.
     let today = app::backend::time_fmt::date_in_zone(state.clock.now(), &actor.time_zone);
     let portal_day = state.today();
+    let slice = kept_seconds.map(|s| app::backend::epoch::slice(state.clock.now(), s)).unwrap_or(0);
     let key = format!(
-        "{}|{}|{today}|{portal_day}|{}",
+        "{}|{}|{today}|{portal_day}|{slice}|{}",
         actor.person_id,
         locale.code(),
         req.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/")

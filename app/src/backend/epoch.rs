@@ -217,6 +217,19 @@ impl Caches {
         *d = (*d).max(day);
     }
 
+    /// A view kept per `key` until the data changes. The key must name the reader's whole reach
+    /// and every input of the view (with [`slice`] for a view that also moves with the clock): the
+    /// cache is shared by all tenants.
+    pub async fn kept<V, F, Fut>(&self, key: &str, compute: F) -> ServiceResult<V>
+    where
+        V: Clone + Send + Sync + 'static,
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = ServiceResult<V>>,
+    {
+        let kept = self.views.get_or_compute(key, self.generation.current(), compute).await?;
+        Ok((*kept).clone())
+    }
+
     /// Frees what a moved generation left behind, for a quiet moment.
     pub fn drop_stale(&self) {
         let current = self.generation.current();
@@ -226,6 +239,12 @@ impl Caches {
         self.views.drop_stale(current);
         self.pages.drop_stale(current);
     }
+}
+
+/// Which `seconds`-long slice of time `now` falls in: part of a kept view's key when the view
+/// moves with the clock, so it is kept at most that long.
+pub fn slice(now: time::OffsetDateTime, seconds: i64) -> i64 {
+    now.unix_timestamp().div_euclid(seconds.max(1))
 }
 
 impl Default for Caches {

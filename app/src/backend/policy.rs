@@ -228,6 +228,21 @@ pub enum Reach {
     Regulators(Vec<Uuid>),
 }
 
+impl Reach {
+    /// What names the reach, for a view kept across requests (every reach a key of its own).
+    pub fn key(&self) -> String {
+        match self {
+            Reach::Regulators(ids) => {
+                let mut ids = ids.clone();
+                ids.sort();
+                format!("regulators:{}", ids.iter().map(|id| id.simple().to_string()).collect::<Vec<_>>().join(","))
+            }
+            Reach::Agency(id) => format!("agency:{}", id.simple()),
+            Reach::Provider { organisation_id, today } => format!("provider:{}:{today}", organisation_id.simple()),
+        }
+    }
+}
+
 /// The regulator itself and every regulator beneath it, in one recursive query.
 pub async fn regulator_subtree<C: ConnectionTrait>(db: &C, root: Uuid) -> ServiceResult<Vec<Uuid>> {
     let backend = db.get_database_backend();

@@ -26,10 +26,15 @@ pub fn format_in_zone(at: OffsetDateTime, zone: &str) -> String {
 
 /// The calendar day `at` falls on in `zone` (the default zone for an unknown name).
 pub fn date_in_zone(at: OffsetDateTime, zone: &str) -> time::Date {
+    local_in_zone(at, zone).date()
+}
+
+/// The wall-clock date and time `at` shows in `zone` (the default zone for an unknown name).
+pub fn local_in_zone(at: OffsetDateTime, zone: &str) -> time::PrimitiveDateTime {
     let tz = zone_or_default(zone);
     let offset = jiff::Timestamp::from_second(at.unix_timestamp()).map(|ts| tz.to_offset(ts).seconds()).unwrap_or(0);
     let shifted = at + time::Duration::seconds(offset as i64);
-    shifted.date()
+    time::PrimitiveDateTime::new(shifted.date(), shifted.time())
 }
 
 /// The instant `day` begins in `zone` (the default zone for an unknown name).

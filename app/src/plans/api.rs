@@ -49,6 +49,16 @@ pub async fn get_emergency() -> Result<ErHome, AppError> {
     .await
 }
 
+/// One agency's plans, drill grid, drills and open actions, for its jurisdiction (read only).
+#[server(endpoint = "emergency_agency", input = leptos::server_fn::codec::GetUrl)]
+pub async fn get_agency_emergency(id: Uuid) -> Result<ErHome, AppError> {
+    serve(|c| async move {
+        let reader = crate::plans::scope::er_reader(&c.state.db, &c.actor, c.state.today()).await?;
+        crate::plans::service::agency_home(&c.state.db, &reader, id, c.state.today(), &c.actor.time_zone).await
+    })
+    .await
+}
+
 /// A jurisdiction's agencies with their drill, review and action flags, a page at a time.
 #[server(endpoint = "drill_overview", input = leptos::server_fn::codec::GetUrl)]
 pub async fn get_drill_overview(
@@ -63,8 +73,16 @@ pub async fn get_drill_overview(
             return Err(crate::backend::ServiceError::Forbidden);
         }
         let page = page.trim().parse::<u64>().unwrap_or(1);
-        crate::plans::service::drill_overview(&c.state.db, &reader, &search, !overdue.is_empty(), page, c.state.today())
-            .await
+        crate::plans::service::drill_overview(
+            &c.state.db,
+            &c.state.caches,
+            &reader,
+            &search,
+            !overdue.is_empty(),
+            page,
+            c.state.today(),
+        )
+        .await
     })
     .await
 }
@@ -251,8 +269,16 @@ pub async fn list_incidents(
     serve(|c| async move {
         let reader = crate::plans::scope::incident_reader(&c.state.db, &c.actor, c.state.today()).await?;
         let writer = crate::plans::scope::incident_writer(&c.state.db, &c.actor, c.state.today()).await.ok();
-        crate::plans::service::incident_list(&c.state.db, &reader, writer.as_ref(), &filter, c.now, &c.actor.time_zone)
-            .await
+        crate::plans::service::incident_list(
+            &c.state.db,
+            &c.state.caches,
+            &reader,
+            writer.as_ref(),
+            &filter,
+            c.now,
+            &c.actor.time_zone,
+        )
+        .await
     })
     .await
 }

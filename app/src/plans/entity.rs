@@ -1,6 +1,6 @@
 //! sea-orm entities for emergency response: settings, plans and their versions, providers'
 //! emergency contacts, drills and their participants, incidents with websites, milestones and
-//! timeline entries, and follow-up actions.
+//! timeline entries, follow-up actions, and the week each agency last had its digest.
 
 entity! {
     /// An agency's emergency-response settings.
@@ -184,5 +184,15 @@ entity! {
         pub evidence: String,
         pub created_by: Uuid,
         pub created_at: TimeDateTimeWithTimeZone,
+    }
+}
+
+entity! {
+    /// The week (its Monday) an agency was last sent its weekly digest.
+    digest = "er_digest" {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub agency_id: Uuid,
+        pub week_of: TimeDate,
+        pub sent_at: TimeDateTimeWithTimeZone,
     }
 }

@@ -43,7 +43,7 @@ pub async fn export_drill_overview_csv(
         if !reader.is_jurisdiction() {
             return Err(ServiceError::Forbidden);
         }
-        let rows = super::service::drill_overview_rows(&state.db, &reader, &filter.search, !filter.overdue.is_empty(), state.today())
+        let rows = super::service::drill_overview_rows(&state.db, &state.caches, &reader, &filter.search, !filter.overdue.is_empty(), state.today())
             .await?;
         let mut csv = CsvExport::new();
         csv.row([Msg::ErAgency, Msg::ErOverdueDrills, Msg::ErDueSoonDrills, Msg::ErPlansOverdue, Msg::ErActionsOverdue].map(|m| m.text(locale)))?;

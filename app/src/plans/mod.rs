@@ -10,39 +10,45 @@ pub mod pages;
 ssr! {
     pub mod entity;
     pub mod http;
+    pub mod jobs;
     pub mod mail;
     pub mod rules;
     pub mod scope;
     pub mod service;
 }
 
-code_enum! {
+/// A code enum whose variants begin with the GB/Z 20986 incident categories (one list, so an
+/// incident's category and a drill's can never drift apart).
+macro_rules! with_incident_categories {
+    ($(#[$m:meta])* $name:ident { $($extra:tt)* }) => {
+        code_enum! {
+            $(#[$m])*
+            $name {
+                HarmfulProgram = "harmful_program" => ErCatHarmfulProgram,
+                NetworkAttack = "network_attack" => ErCatNetworkAttack,
+                InformationDestruction = "information_destruction" => ErCatInformationDestruction,
+                InformationContent = "information_content" => ErCatInformationContent,
+                EquipmentFault = "equipment_fault" => ErCatEquipmentFault,
+                Disaster = "disaster" => ErCatDisaster,
+                Other = "other" => ErCatOther,
+                $($extra)*
+            }
+        }
+    };
+}
+
+with_incident_categories! {
     /// An incident's category (GB/Z 20986).
     #[serde(rename_all = "snake_case")]
     #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-    Category {
-        HarmfulProgram = "harmful_program" => ErCatHarmfulProgram,
-        NetworkAttack = "network_attack" => ErCatNetworkAttack,
-        InformationDestruction = "information_destruction" => ErCatInformationDestruction,
-        InformationContent = "information_content" => ErCatInformationContent,
-        EquipmentFault = "equipment_fault" => ErCatEquipmentFault,
-        Disaster = "disaster" => ErCatDisaster,
-        Other = "other" => ErCatOther,
-    }
+    Category {}
 }
 
-code_enum! {
+with_incident_categories! {
     /// What a drill exercises: one of the incident categories, or restoring from backup (§7.3.7 a2).
     #[serde(rename_all = "snake_case")]
     #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
     DrillCategory {
-        HarmfulProgram = "harmful_program" => ErCatHarmfulProgram,
-        NetworkAttack = "network_attack" => ErCatNetworkAttack,
-        InformationDestruction = "information_destruction" => ErCatInformationDestruction,
-        InformationContent = "information_content" => ErCatInformationContent,
-        EquipmentFault = "equipment_fault" => ErCatEquipmentFault,
-        Disaster = "disaster" => ErCatDisaster,
-        Other = "other" => ErCatOther,
         BackupRestore = "backup_restore" => ErCatBackupRestore,
     }
 }
@@ -471,6 +477,8 @@ pub struct ErHome {
     pub websites: Vec<Named>,
     pub providers: Vec<Named>,
     pub jurisdiction: bool,
+    /// Set when a jurisdiction opens one of its agencies from the overview: whose records these are.
+    pub agency: Option<Named>,
 }
 
 /// A jurisdiction's agency in the drill overview.
@@ -605,6 +613,10 @@ pub enum SystemEvent {
     Milestone {
         milestone: Milestone,
         at: String,
+    },
+    /// The portal reminded the parties of a status report due at `due` (the reader's wall clock).
+    Reminder {
+        due: String,
     },
 }
 

@@ -110,6 +110,32 @@ pub fn status_cadence(level: Level) -> Duration {
     }
 }
 
+/// When the next reminder of a status report is due: a cadence after the latest of the last
+/// report (before any, the detection) and the last reminder, so each missed report is reminded
+/// once and a report written puts the next reminder a full cadence away.
+pub fn status_reminder_due(
+    since: OffsetDateTime,
+    last_report: Option<OffsetDateTime>,
+    last_reminder: Option<OffsetDateTime>,
+    cadence: Duration,
+) -> OffsetDateTime {
+    [Some(since), last_report, last_reminder].into_iter().flatten().max().unwrap_or(since) + cadence
+}
+
+/// The hour, on the portal's wall clock, from which a week's digest goes out on its Monday.
+pub const DIGEST_HOUR: u8 = 8;
+
+/// The week whose digest is due at the wall-clock time `at`: its Monday, once that Monday's
+/// [`DIGEST_HOUR`] has come (a Monday before then still belongs to the week before).
+pub fn digest_week(at: time::PrimitiveDateTime) -> Date {
+    let monday = at.date() - Duration::days(at.weekday().number_days_from_monday() as i64);
+    if at.date() == monday && at.hour() < DIGEST_HOUR {
+        monday - Duration::days(7)
+    } else {
+        monday
+    }
+}
+
 /// Whether opening an incident of this level mails the regulator and the CSP at once.
 pub fn alerts_at_once(level: Level) -> bool {
     matches!(level, Level::I | Level::II)
@@ -529,6 +555,47 @@ mod tests {
     fn every_incident_category_has_its_drill_category() {
         for c in Category::ALL {
             assert_eq!(drill_category_of(*c).code(), c.code());
+        }
+    }
+
+    #[test]
+    fn a_status_reminder_follows_the_last_report_or_reminder() {
+        let t0 = datetime!(2026-12-06 08:00 UTC);
+        let h = Duration::hours(1);
+        let cases: &[(Option<OffsetDateTime>, Option<OffsetDateTime>, Duration, OffsetDateTime)] = &[
+            // Nothing yet: a cadence after the detection.
+            (None, None, h, datetime!(2026-12-06 09:00 UTC)),
+            // A report moves it a cadence past the report.
+            (Some(datetime!(2026-12-06 08:40 UTC)), None, h, datetime!(2026-12-06 09:40 UTC)),
+            // A reminder sent: the next one a cadence later, not at once again.
+            (None, Some(datetime!(2026-12-06 09:05 UTC)), h, datetime!(2026-12-06 10:05 UTC)),
+            // A report after the reminder wins.
+            (Some(datetime!(2026-12-06 09:30 UTC)), Some(datetime!(2026-12-06 09:05 UTC)), h, datetime!(2026-12-06 10:30 UTC)),
+            // A reminder after the report wins.
+            (Some(datetime!(2026-12-06 08:10 UTC)), Some(datetime!(2026-12-06 09:20 UTC)), Duration::hours(4), datetime!(2026-12-06 13:20 UTC)),
+            // A report dated before the detection counts from the detection.
+            (Some(datetime!(2026-12-06 07:00 UTC)), None, Duration::hours(24), datetime!(2026-12-07 08:00 UTC)),
+        ];
+        for (report, reminder, cadence, due) in cases {
+            assert_eq!(status_reminder_due(t0, *report, *reminder, *cadence), *due, "{report:?} {reminder:?}");
+        }
+    }
+
+    #[test]
+    fn a_weeks_digest_is_due_from_its_monday_morning() {
+        let cases = [
+            // Monday 2026-12-07: before eight, last week's; from eight, this week's.
+            (datetime!(2026-12-07 07:59), date!(2026 - 11 - 30)),
+            (datetime!(2026-12-07 08:00), date!(2026 - 12 - 07)),
+            // Later in the week (and across a month's end): still that Monday's.
+            (datetime!(2026-12-09 03:00), date!(2026 - 12 - 07)),
+            (datetime!(2026-12-13 23:59), date!(2026 - 12 - 07)),
+            (datetime!(2027-01-01 12:00), date!(2026 - 12 - 28)),
+            // A leap day's week.
+            (datetime!(2028-02-29 09:00), date!(2028 - 02 - 28)),
+        ];
+        for (at, monday) in cases {
+            assert_eq!(digest_week(at), monday, "{at}");
         }
     }
 }

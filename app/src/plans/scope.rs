@@ -76,6 +76,11 @@ impl ErReader {
         matches!(self.reach, Reach::Regulators(_))
     }
 
+    /// What names the reach, for a view kept across requests.
+    pub fn reach_key(&self) -> String {
+        self.reach.key()
+    }
+
     /// The plans in reach: a provider's are those of the agencies it serves, general or for a
     /// website it serves.
     pub fn plans(&self) -> Select<plan::Entity> {
@@ -482,6 +487,44 @@ pub fn alerted_organisations(agency_id: Uuid, today: Date) -> Select<organisatio
     organisation::Entity::find().filter(
         Condition::any().add(organisation::Column::Id.in_subquery(providers)).add(organisation::Column::Id.in_subquery(regulator)),
     )
+}
+
+/// For the status-report reminders, a job across tenants: the incidents open (not contained, or
+/// reopened), whose status reports are due — a small set however many incidents the portal holds.
+pub fn incidents_awaiting_status() -> Select<incident::Entity> {
+    incident::Entity::find().filter(incident::Column::Status.eq(crate::plans::IncidentStatus::Open.code()))
+}
+
+/// For the reminders: these incidents' status reports and the portal's reminders.
+pub fn status_entries_of(incidents: Vec<Uuid>) -> Select<entry::Entity> {
+    use crate::plans::EntryKind;
+    entry::Entity::find().filter(entry::Column::IncidentId.is_in(incidents)).filter(
+        Condition::any().add(entry::Column::Kind.eq(EntryKind::Status.code())).add(
+            Condition::all().add(entry::Column::Kind.eq(EntryKind::System.code())).add(entry::Column::Body.starts_with("reminder ")),
+        ),
+    )
+}
+
+/// For the weekly digest, a job across tenants: agencies not yet sent the digest of the week
+/// beginning `monday`, a batch at a time.
+pub fn agencies_due_digest(monday: Date) -> Select<organisation::Entity> {
+    use super::entity::digest;
+    let sent = Query::select()
+        .column((digest::Entity, digest::Column::AgencyId))
+        .from(digest::Entity)
+        .and_where(Expr::col((digest::Entity, digest::Column::WeekOf)).gte(monday))
+        .to_owned();
+    organisation::Entity::find()
+        .filter(organisation::Column::Kind.eq(OrgKind::Agency.code()))
+        .filter(organisation::Column::Id.not_in_subquery(sent))
+}
+
+impl ErReader {
+    /// The portal itself reading one agency's records, for the digest it sends the agency: the
+    /// agency's own reach, never more.
+    pub fn for_agency_digest(agency_id: Uuid) -> ErReader {
+        ErReader { reach: Reach::Agency(agency_id), viewer: agency_id, kind: OrgKind::Agency }
+    }
 }
 
 /// The people standing primary duty now at these organisations' desks (the rosters' record):

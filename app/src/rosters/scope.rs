@@ -114,16 +114,12 @@ impl RosterReader {
         special::Entity::find().filter(special::Column::RosterId.in_subquery(self.roster_ids()))
     }
 
-    /// What names the reach, for a view kept across requests (every reach a key of its own).
+    /// What names the reach, for a view kept across requests (every reach a key of its own; an
+    /// agency's desks include its providers' in force on the reader's day).
     pub fn reach_key(&self) -> String {
         match &self.reach {
-            Reach::Regulators(ids) => {
-                let mut ids = ids.clone();
-                ids.sort();
-                format!("regulators:{}", ids.iter().map(|id| id.simple().to_string()).collect::<Vec<_>>().join(","))
-            }
-            Reach::Agency(id) => format!("agency:{}:{}", id.simple(), self.today),
-            Reach::Provider { organisation_id, .. } => format!("provider:{}", organisation_id.simple()),
+            Reach::Agency(_) => format!("{}:{}", self.reach.key(), self.today),
+            r => r.key(),
         }
     }
 

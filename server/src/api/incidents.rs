@@ -126,9 +126,10 @@ pub async fn list(
         search: String::new(),
         page: q.page.unwrap_or(1).to_string(),
     };
-    let l = service::incident_list(&state.db, &reader, None, &filter, state.clock.now(), &actor.time_zone)
-        .await
-        .map_err(|e| Problem::from_service(e, &meta))?;
+    let l =
+        service::incident_list(&state.db, &state.caches, &reader, None, &filter, state.clock.now(), &actor.time_zone)
+            .await
+            .map_err(|e| Problem::from_service(e, &meta))?;
     Ok(Json(IncidentPage { incidents: l.rows, page: l.page, pages: l.pages, total: l.total }))
 }
 

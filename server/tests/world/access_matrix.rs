@@ -84,6 +84,9 @@ enum Target {
     Feed,
     /// A rotation of its own roster or of another's.
     Rotation,
+    /// An agency whose whole emergency response the organisation sees (own: itself, its
+    /// jurisdiction's) or not.
+    ErAgency,
     /// An emergency plan the organisation sees (own) or not (other).
     ErPlan,
     /// A plan of the organisation's own agency (own: approved, so never edited) or another's.
@@ -127,9 +130,9 @@ const fn case(name: &'static str, need: Option<(Module, Access)>, target: Target
 use Access::{Read as R, Write as W};
 use Module as M;
 use Target::{
-    ClosedEngagement, Engagement as Eng, ErAction, ErDrill, ErIncident, ErPlan, Feed, File, Handover, Nothing,
-    Obligation as Obl, Offer, Owed, OwnDrill, OwnPlan, OwnRoster, Person as Per, Reached, Received, Roster, Rotation,
-    Special, Stood, Submission as Sub, Submitted, Token, Website as Web,
+    ClosedEngagement, Engagement as Eng, ErAction, ErAgency, ErDrill, ErIncident, ErPlan, Feed, File, Handover,
+    Nothing, Obligation as Obl, Offer, Owed, OwnDrill, OwnPlan, OwnRoster, Person as Per, Reached, Received, Roster,
+    Rotation, Special, Stood, Submission as Sub, Submitted, Token, Website as Web,
 };
 
 /// Every server function. `frame` needs only a session; the invitation pair is public.
@@ -199,6 +202,7 @@ const FUNCTIONS: &[Case] = &[
     case("revoke_calendar_feed", Some((M::Duty, W)), Feed, Side::Any),
     case("emergency", Some((M::Emergency, R)), Nothing, Side::Any),
     case("drill_overview", Some((M::Emergency, R)), Nothing, Side::Jurisdiction),
+    case("emergency_agency", Some((M::Emergency, R)), ErAgency, Side::Any),
     case("plan", Some((M::Emergency, R)), ErPlan, Side::Any),
     case("create_plan", Some((M::Emergency, W)), Nothing, Side::Agency),
     case("save_plan_draft", Some((M::Emergency, W)), OwnPlan, Side::Agency),
@@ -257,6 +261,7 @@ const PAGES: &[Case] = &[
     case("/emergency/plans/{id}", Some((M::Emergency, R)), ErPlan, Side::Any),
     case("/emergency/plans/{id}/approve", Some((M::Emergency, R)), ErPlan, Side::Any),
     case("/emergency/drills/{id}", Some((M::Emergency, R)), ErDrill, Side::Any),
+    case("/emergency/agencies/{id}", Some((M::Emergency, R)), ErAgency, Side::Any),
     case("/emergency/actions/{id}/close", Some((M::Emergency, R)), ErAction, Side::Any),
     case("/incidents", Some((M::Incidents, R)), Nothing, Side::Any),
     case("/incidents/{id}", Some((M::Incidents, R)), ErIncident, Side::Any),
@@ -337,6 +342,8 @@ struct World {
 /// What an emergency record is, for the matrix.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum ErKind {
+    /// An agency with emergency records, as a jurisdiction opens it from the overview.
+    Agency,
     Plan,
     Drill,
     Action,
@@ -719,7 +726,14 @@ impl World {
     async fn load_er(app: &TestApp, key_of: &dyn Fn(Uuid) -> &'static str) -> Vec<ErRecord> {
         use app::plans::entity::{action, drill, drill_org, incident, incident_website, plan};
         let mut out = Vec::new();
-        for p in plan::Entity::find().all(&app.db).await.expect("plans") {
+        let plans = plan::Entity::find().all(&app.db).await.expect("plans");
+        let mut agencies: Vec<Uuid> = plans.iter().map(|p| p.agency_id).collect();
+        agencies.sort();
+        agencies.dedup();
+        for id in agencies {
+            out.push(ErRecord { kind: ErKind::Agency, id, agency: key_of(id), providers: Vec::new(), site: None });
+        }
+        for p in plans {
             out.push(ErRecord {
                 kind: ErKind::Plan,
                 id: p.id,
@@ -785,6 +799,8 @@ impl World {
             OrgKind::Regulator => self.in_jurisdiction(key, r.agency),
             OrgKind::Platform => false,
             _ => match r.kind {
+                // A provider's reach holds only the drills it took part in: no agency's whole view.
+                ErKind::Agency => false,
                 ErKind::Plan => World::serves(key, r.agency, None),
                 ErKind::Drill | ErKind::Action => r.providers.contains(&key) && World::serves(key, r.agency, None),
                 ErKind::Incident => World::serves(key, r.agency, r.site),
@@ -1100,7 +1116,7 @@ fn form(c: &Case, actor: &Actor, own: bool, target: Option<Uuid>) -> Vec<(&'stat
         ],
         // Emergency response: own cells are refused (an approved version, a closed action or
         // incident, empty lines, an out-of-range interval); other cells are valid, so the lookup decides.
-        "plan" | "drill" | "follow_up_action" | "incident" => vec![("id", id)],
+        "plan" | "drill" | "follow_up_action" | "incident" | "emergency_agency" => vec![("id", id)],
         "create_plan" => vec![("input[title]", String::new())],
         "save_plan_draft" => vec![("plan_id", id), ("number", "1".into()), ("input[general]", "matrix".into())],
         "approve_plan" => vec![("plan_id", id), ("number", "1".into())],
@@ -1185,6 +1201,7 @@ fn target_for(c: &Case, actor: &Actor, own: bool, world: &World) -> Option<Optio
         Stood => Some(World::duty_row(&world.stood, key, own)?),
         Feed => Some(World::duty_row(&world.feeds, key, own)?),
         Rotation => Some(World::duty_row(&world.rotations, key, own)?),
+        ErAgency => Some(world.er_record(ErKind::Agency, key, own, false)?),
         ErPlan => Some(world.er_record(ErKind::Plan, key, own, false)?),
         OwnPlan => Some(world.er_record(ErKind::Plan, key, own, true)?),
         ErDrill => Some(world.er_record(ErKind::Drill, key, own, false)?),
@@ -1236,6 +1253,7 @@ const READ_BY_GET: &[&str] = &[
     "calendar_feeds",
     "emergency",
     "drill_overview",
+    "emergency_agency",
     "plan",
     "drill",
     "follow_up_action",

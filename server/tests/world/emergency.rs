@@ -405,14 +405,37 @@ async fn drills_clear_overdue_flags_and_actions_close_with_evidence() {
         );
 
         // The city's regulator sees the agency's overdue categories; another city's does not.
+        // The overview is kept across requests: a change the caches have followed shows at once.
+        let caches = app::backend::epoch::Caches::default();
+        caches.follow(&app.db).await.expect("epoch");
         let east = er_reader(&app.db, &actor(&app, "admin@east-regulator.example").await, today).await.expect("reader");
-        let o = service::drill_overview(&app.db, &east, "", false, 1, today).await.expect("overview");
+        let o = service::drill_overview(&app.db, &caches, &east, "", false, 1, today).await.expect("overview");
         let row = o.rows.iter().find(|r| r.agency.id == w.agency_id()).expect("the agency's row");
         assert_eq!(row.overdue.len(), 6, "{backend:?}: {:?}", row.overdue);
-        let only = service::drill_overview(&app.db, &east, "数据管理", true, 1, today).await.expect("filtered");
+        let only =
+            service::drill_overview(&app.db, &caches, &east, "数据管理", true, 1, today).await.expect("filtered");
         assert_eq!(only.rows.iter().map(|r| r.agency.id).collect::<Vec<_>>(), vec![w.agency_id()]);
+        assert!(service::drill_overview(&app.db, &caches, &east, "no such agency", false, 1, today)
+            .await
+            .expect("none")
+            .rows
+            .is_empty());
+        let flood = DrillInput {
+            held_on: day(today - Duration::days(3)),
+            category: "disaster".into(),
+            scenario: "机房进水".into(),
+            ..DrillInput::default()
+        };
+        service::record_drill(&app.db, &by, &w, &flood, today).await.expect("drill");
+        assert!(caches.follow(&app.db).await.expect("epoch"), "recording a drill moved the epoch");
+        let o = service::drill_overview(&app.db, &caches, &east, "", false, 1, today).await.expect("overview");
+        let row = o.rows.iter().find(|r| r.agency.id == w.agency_id()).expect("the agency's row");
+        assert_eq!(row.overdue.len(), 5, "{backend:?}: {:?}", row.overdue);
+        assert!(!row.overdue.contains(&DrillCategory::Disaster));
+        let csv = service::drill_overview_rows(&app.db, &caches, &east, "数据管理", false, today).await.expect("rows");
+        assert_eq!(csv.len(), 1);
         let west = er_reader(&app.db, &actor(&app, "admin@west-regulator.example").await, today).await.expect("reader");
-        let o = service::drill_overview(&app.db, &west, "", false, 1, today).await.expect("overview");
+        let o = service::drill_overview(&app.db, &caches, &west, "", false, 1, today).await.expect("overview");
         assert!(o.rows.iter().all(|r| r.agency.id != w.agency_id()), "{backend:?}");
         assert!(
             o.rows.iter().any(|r| r.agency.name == crate::common::world::name_of("education")),
@@ -580,5 +603,166 @@ async fn a_security_checks_improvement_plan_is_added_by_the_agency_and_followed_
             Some(serde_json::json!(1)),
             "{backend:?}: the overdue item counts"
         );
+    }
+}
+
+/// Status reports due on an incident not yet contained are reminded once each, by mail to the
+/// agency's and its CSP's responders and on the timeline; a report written moves the next
+/// reminder a cadence away; a contained incident is reminded no more.
+#[tokio::test]
+async fn status_reports_due_are_reminded_once_each() {
+    use app::plans::{scope::incident_writer, IncidentInput, SystemEvent};
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+    for backend in backends() {
+        let app = common::spawn(backend).await;
+        let now = app.now();
+        let today = time::macros::date!(2026 - 11 - 25);
+        let admin = actor(&app, "admin@agency.example").await;
+        let meta = meta();
+        let by = Acting { actor: &admin, meta: &meta, now };
+        let w = incident_writer(&app.db, &admin, today).await.expect("writer");
+        let site = common::id_where(&app.db, "website", "domain", "www.demo.gov.cn").await;
+        let input = IncidentInput {
+            title: "首页被篡改".into(),
+            category: "information_destruction".into(),
+            level: "II".into(),
+            website_ids: vec![site.to_string()],
+            ..IncidentInput::default()
+        };
+        let id = service::open_incident(&app.db, &by, &w, &input, "https://portal.example").await.expect("opened");
+        let mails = |subject: &'static str| {
+            let db = app.db.clone();
+            async move {
+                app::backend::entity::outbox::Entity::find()
+                    .filter(app::backend::entity::outbox::Column::Subject.contains(subject))
+                    .count(&db)
+                    .await
+                    .expect("count")
+            }
+        };
+        let reminders = |app: &common::TestApp| {
+            let db = app.db.clone();
+            let admin = admin.clone();
+            async move {
+                let reader = er_reader(&db, &admin, today).await.expect("reader");
+                let d = service::incident_detail(&db, &reader, (None, None), id, now + Duration::days(1), today, ZONE)
+                    .await
+                    .expect("detail");
+                d.entries
+                    .into_iter()
+                    .filter_map(|e| match e.event {
+                        Some(SystemEvent::Reminder { due }) => Some(due),
+                        _ => None,
+                    })
+                    .collect::<Vec<_>>()
+            }
+        };
+        // Level II reports every two hours: nothing is due before then.
+        assert_eq!(
+            service::remind_status_reports(&app.db, now + Duration::minutes(119), "https://portal.example")
+                .await
+                .expect("run"),
+            0
+        );
+        assert_eq!(mails("事件进展待报").await + mails("Status report due").await, 0, "{backend:?}");
+        let late = now + Duration::minutes(121);
+        assert_eq!(
+            service::remind_status_reports(&app.db, late, "https://portal.example").await.expect("run"),
+            1,
+            "{backend:?}"
+        );
+        let sent = mails("事件进展待报").await + mails("Status report due").await;
+        assert!(sent >= 2, "{backend:?}: the agency's and the CSP's officers are told ({sent})");
+        // The timeline says so, with the report's due time on the reader's clock (10:00 + 2 h).
+        assert_eq!(reminders(&app).await, vec!["2026-11-25 12:00".to_string()], "{backend:?}");
+        // Once: the same moment, and a little later, remind no more.
+        assert_eq!(service::remind_status_reports(&app.db, late + Duration::minutes(30), "x").await.expect("run"), 0);
+        // A report written moves the next reminder two hours past it.
+        let report_at = now + Duration::minutes(150);
+        let by_later = Acting { actor: &admin, meta: &meta, now: report_at };
+        service::add_entry(&app.db, &by_later, &w, id, "status", "已隔离受影响服务器", "").await.expect("report");
+        assert_eq!(
+            service::remind_status_reports(&app.db, report_at + Duration::minutes(119), "x").await.expect("run"),
+            0
+        );
+        assert_eq!(
+            service::remind_status_reports(&app.db, report_at + Duration::minutes(121), "x").await.expect("run"),
+            1
+        );
+        assert_eq!(reminders(&app).await.len(), 2, "{backend:?}");
+        assert_eq!(mails("事件进展待报").await + mails("Status report due").await, sent * 2, "{backend:?}");
+        // Contained: no report is due any more.
+        let contained_at = report_at + Duration::minutes(130);
+        let by_then = Acting { actor: &admin, meta: &meta, now: contained_at };
+        let at = app::backend::time_fmt::input_in_zone(contained_at - Duration::minutes(1), ZONE);
+        service::transition(&app.db, &by_then, &w, id, "contain", &at, "", "").await.expect("contained");
+        assert_eq!(
+            service::remind_status_reports(&app.db, contained_at + Duration::hours(10), "x").await.expect("run"),
+            0,
+            "{backend:?}"
+        );
+    }
+}
+
+/// Each agency hears its weekly digest once a week, from Monday 08:00 on the portal's clock: what
+/// is overdue (here the demo agency's drills never held), in the recipient's language, to its
+/// administrators and security officers; a second run the same week sends nothing.
+#[tokio::test]
+async fn each_agency_hears_its_weekly_digest_once_a_week() {
+    use app::backend::entity::outbox;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    for backend in backends() {
+        let app = common::spawn(backend).await;
+        let digests = || {
+            let db = app.db.clone();
+            async move {
+                outbox::Entity::find()
+                    .filter(
+                        sea_orm::Condition::any()
+                            .add(outbox::Column::Subject.contains("应急工作周报"))
+                            .add(outbox::Column::Subject.contains("Emergency response this week")),
+                    )
+                    .all(&db)
+                    .await
+                    .expect("outbox")
+            }
+        };
+        let run = |at: time::OffsetDateTime| {
+            let db = app.db.clone();
+            async move {
+                let mut handled = 0;
+                loop {
+                    let n = service::send_digests(&db, at, ZONE, "https://portal.example").await.expect("digests");
+                    handled += n;
+                    if (n as u64) < service::DIGEST_BATCH {
+                        return handled;
+                    }
+                }
+            }
+        };
+        // Wednesday 2026-11-25 10:00 in Shanghai: this week's digest (Monday the 23rd) is due.
+        let now = app.now();
+        assert!(run(now).await > 0, "{backend:?}");
+        let first = digests().await;
+        let to_agency: Vec<_> = first.iter().filter(|m| m.to_addr == "admin@agency.example").collect();
+        assert_eq!(to_agency.len(), 1, "{backend:?}: one digest to the agency's administrator");
+        assert!(
+            to_agency[0].body.contains("逾期未演练") || to_agency[0].body.contains("Drills overdue"),
+            "{}",
+            to_agency[0].body
+        );
+        assert!(
+            first.iter().all(|m| !m.to_addr.contains("csp.example")),
+            "{backend:?}: providers get no agency's digest"
+        );
+        // Once a week: the same day again, and the next Monday before eight, send nothing.
+        assert_eq!(run(now + Duration::hours(5)).await, 0, "{backend:?}");
+        let monday_early = time::macros::datetime!(2026-11-29 23:59 UTC); // Monday 07:59 in Shanghai
+        assert_eq!(run(monday_early).await, 0, "{backend:?}");
+        assert_eq!(digests().await.len(), first.len(), "{backend:?}");
+        // From Monday 08:00 the next week's goes out.
+        let monday = time::macros::datetime!(2026-11-30 00:00 UTC);
+        assert!(run(monday).await > 0, "{backend:?}");
+        assert_eq!(digests().await.len(), first.len() * 2, "{backend:?}: the same agencies, nothing new closed");
     }
 }

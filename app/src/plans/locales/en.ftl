@@ -241,3 +241,7 @@ ErFinding = Finding
 ErMeasure = Measure
 ErAddItems = Add to the plan
 ErNoItems = No items in the improvement plan yet.
+ErBackToOverview = Back to the drill overview
+ErAgencyViewIntro = The agency's emergency response plans, drill compliance, drills and open follow-up actions, as of today (read only).
+ErAgencyIncidents = Its incidents
+ErStatusReminded = Status report overdue, the agency and its CSP reminded; it was due

@@ -241,3 +241,7 @@ ErFinding = 发现的问题
 ErMeasure = 整改措施
 ErAddItems = 加入整改计划
 ErNoItems = 整改计划尚无条目。
+ErBackToOverview = 返回演练总览
+ErAgencyViewIntro = 该单位截至今日的应急预案、演练达标情况、演练记录和未关闭的整改事项（只读）
+ErAgencyIncidents = 该单位的事件
+ErStatusReminded = 进展报告逾期，已提醒本单位及云服务商；应报时间

@@ -417,6 +417,7 @@ fn event_text(ev: SystemEvent) -> String {
         }
         SystemEvent::Level { from, to } => format!("{}: {} → {}", t(Msg::ErLevelLabel), t(from.label()), t(to.label())),
         SystemEvent::Milestone { milestone, at } => format!("{}: {at}", t(milestone.label())),
+        SystemEvent::Reminder { due } => format!("{}: {due}", t(Msg::ErStatusReminded)),
     }
 }
 

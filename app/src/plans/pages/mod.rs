@@ -331,6 +331,35 @@ pub fn EmergencyPage() -> impl IntoView {
     }
 }
 
+/// One agency's emergency response as its jurisdiction sees it (`/emergency/agencies/:id`).
+#[component]
+pub fn AgencyEmergencyPage() -> impl IntoView {
+    let params = leptos_router::hooks::use_params_map();
+    let id = move || params.with(|p| p.get("id").and_then(|s| uuid::Uuid::parse_str(&s).ok()));
+    let data = Resource::new(id, |id| async move {
+        match id {
+            Some(id) => crate::plans::api::get_agency_emergency(id).await,
+            None => Err(crate::error::AppError::NotFound),
+        }
+    });
+    view! {
+        <p class="muted"><a href="/emergency" data-test="back-to-overview">{t(Msg::ErBackToOverview)}</a></p>
+        <Suspense fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Err(e) => view! { <h1>{t(Msg::ErNav)}</h1><ErrorNotice error=e/> }.into_any(),
+                    Ok(h) => view! {
+                        <h1 data-test="agency-name">{h.agency.clone().map(|a| a.name).unwrap_or_default()}</h1>
+                        <p class="muted">{t(Msg::ErAgencyViewIntro)}" · "
+                            <a href=format!("/incidents?status=all&search={}", crate::ui::encode_query(&h.agency.clone().map(|a| a.name).unwrap_or_default()))>{t(Msg::ErAgencyIncidents)}</a></p>
+                        {home_view(h)}
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
 fn home_view(h: ErHome) -> impl IntoView {
     let agency = !h.grid.is_empty();
     let show_agency = !agency;
@@ -425,7 +454,7 @@ fn overview_table(o: DrillOverview, locale: crate::i18n::Locale) -> impl IntoVie
                     <thead><tr><th>{t(Msg::ErAgency)}</th><th>{t(Msg::ErOverdueDrills)}</th><th>{t(Msg::ErDueSoonDrills)}</th><th>{t(Msg::ErPlansOverdue)}</th><th>{t(Msg::ErActionsOverdue)}</th></tr></thead>
                     <tbody>{o.rows.iter().map(|r| view! {
                         <tr data-agency=r.agency.id.to_string() class=if r.overdue.is_empty() { "" } else { "gap-row" }>
-                            <td>{r.agency.name.clone()}</td>
+                            <td><a href=format!("/emergency/agencies/{}", r.agency.id)>{r.agency.name.clone()}</a></td>
                             <td>{if r.overdue.is_empty() { "—".to_string() } else { categories(&r.overdue) }}</td>
                             <td class="muted">{if r.due_soon.is_empty() { "—".to_string() } else { categories(&r.due_soon) }}</td>
                             <td class="num">{r.plans_overdue}</td>

@@ -2,7 +2,10 @@
 //! actions), the agency's grid of categories with the last drill and the next due, the restore
 //! interval, adding and closing actions, the module's home page for each kind of organisation,
 //! and a jurisdiction's drill overview, a page at a time.
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::{
+    collections::{BTreeMap, HashMap, HashSet},
+    sync::Arc,
+};
 
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -16,7 +19,7 @@ use crate::{
         service::{AuditEntry, Record},
         AuditAction,
     },
-    backend::{actor::Acting, db::write_txn, epoch, ServiceError},
+    backend::{actor::Acting, db::write_txn, epoch, epoch::Caches, ServiceError},
     plans::{
         entity::{action, agency_setting, drill, drill_org, plan},
         rules,
@@ -177,15 +180,32 @@ pub async fn add_drill_actions(
 ) -> ServiceResult<usize> {
     let txn = write_txn(db).await?;
     w.drills().filter(drill::Column::Id.eq(drill_id)).one(&txn).await?.ok_or(ServiceError::NotFound)?;
+    add_actions(txn, by, w, (ActionSource::Drill, drill_id), lines, today, false).await
+}
+
+/// Adds follow-up lines to `source` inside `txn` and commits it: owned by the agency or a provider
+/// serving it today; at least one line, and with `findings`, each with its finding.
+pub(super) async fn add_actions(
+    txn: sea_orm::DatabaseTransaction,
+    by: &Acting<'_>,
+    w: &PlanWriter,
+    (source, source_id): (ActionSource, Uuid),
+    lines: &[ActionLine],
+    today: Date,
+    findings: bool,
+) -> ServiceResult<usize> {
     let owners = serving(&txn, w, today).await?;
     let mut f = Fields::new();
     let actions = action_lines(&mut f, lines, w.agency_id(), &owners);
     if actions.is_empty() {
         f.refuse("action_title", Msg::ErTextRequired);
     }
+    if findings && actions.iter().any(|(finding, ..)| finding.is_empty()) {
+        f.refuse("action_finding", Msg::ErTextRequired);
+    }
     f.finish()?;
     let count = actions.len();
-    insert_actions(&txn, by, w.agency_id(), ActionSource::Drill, drill_id, actions).await?;
+    insert_actions(&txn, by, w.agency_id(), source, source_id, actions).await?;
     epoch::commit_change(txn).await?;
     Ok(count)
 }
@@ -422,6 +442,7 @@ pub async fn home(
         websites: Vec::new(),
         providers: Vec::new(),
         jurisdiction: reader.is_jurisdiction(),
+        agency: None,
     };
     if reader.is_jurisdiction() {
         return Ok(out);
@@ -466,10 +487,55 @@ pub async fn home(
     Ok(out)
 }
 
+/// One agency's emergency response as its jurisdiction sees it from the overview (or the agency
+/// itself): plans, the drill grid, recent drills and open actions, read only. A provider's reach
+/// holds only the drills it took part in, so a grid from it would mislead: not found.
+pub async fn agency_home(db: &DatabaseConnection, reader: &ErReader, agency_id: Uuid, today: Date, zone: &str) -> ServiceResult<ErHome> {
+    let whole = reader.is_jurisdiction() || (reader.viewer_kind() == crate::domain::OrgKind::Agency && reader.viewer() == agency_id);
+    if !whole {
+        return Err(ServiceError::NotFound);
+    }
+    let agency = reader.agencies().filter(organisation::Column::Id.eq(agency_id)).one(db).await?.ok_or(ServiceError::NotFound)?;
+    let plans = reader.plans().filter(plan::Column::AgencyId.eq(agency_id)).order_by_asc(plan::Column::Title).limit(200).all(db).await?;
+    let drills = reader
+        .drills()
+        .filter(drill::Column::AgencyId.eq(agency_id))
+        .order_by_desc(drill::Column::HeldOn)
+        .limit(30)
+        .all(db)
+        .await?;
+    let actions = reader
+        .actions()
+        .filter(action::Column::AgencyId.eq(agency_id))
+        .filter(action::Column::ClosedAt.is_null())
+        .order_by_asc(action::Column::DueOn)
+        .limit(100)
+        .all(db)
+        .await?;
+    let (grid, restore_every_months) = grid(db, reader, agency_id, today).await?;
+    Ok(ErHome {
+        plans: plan_rows(db, reader, plans, today, zone).await?,
+        grid,
+        restore_every_months,
+        drills: drill_rows(db, reader, drills).await?,
+        actions: action_rows(db, actions, today, zone, |_| false).await?,
+        can_write: false,
+        contacts: Vec::new(),
+        can_keep_contacts: false,
+        people: Vec::new(),
+        websites: Vec::new(),
+        providers: Vec::new(),
+        jurisdiction: false,
+        agency: Some(crate::plans::Named { id: agency.id, name: agency.name }),
+    })
+}
+
 /// A jurisdiction's agencies with their overdue and soon-due drill categories, overdue plan
 /// reviews and overdue actions; filtered by name and to the overdue, a page at a time.
+#[allow(clippy::too_many_arguments)]
 pub async fn drill_overview(
     db: &DatabaseConnection,
+    caches: &Caches,
     reader: &ErReader,
     search: &str,
     only_overdue: bool,
@@ -477,28 +543,53 @@ pub async fn drill_overview(
     today: Date,
 ) -> ServiceResult<DrillOverview> {
     let search = search.trim().chars().take(100).collect::<String>();
-    let rows = drill_overview_rows(db, reader, &search, only_overdue, today).await?;
-    let total = rows.len() as u64;
+    let all = overview_kept(db, caches, reader, today).await?;
+    let total = matching(&all, &search, only_overdue).count() as u64;
     let pages = total.div_ceil(PAGE_SIZE).max(1);
     let page = page.clamp(1, pages);
-    let rows = rows.into_iter().skip(((page - 1) * PAGE_SIZE) as usize).take(PAGE_SIZE as usize).collect();
+    let rows = matching(&all, &search, only_overdue).skip(((page - 1) * PAGE_SIZE) as usize).take(PAGE_SIZE as usize).cloned().collect();
     Ok(DrillOverview { rows, total, page, pages, only_overdue, search })
 }
 
 /// Every row of the overview that matches (what its CSV holds).
 pub async fn drill_overview_rows(
     db: &DatabaseConnection,
+    caches: &Caches,
     reader: &ErReader,
     search: &str,
     only_overdue: bool,
     today: Date,
 ) -> ServiceResult<Vec<AgencyDrills>> {
     let search = search.trim().chars().take(100).collect::<String>();
-    let mut agencies = reader.agencies();
-    if !search.is_empty() {
-        agencies = agencies.filter(organisation::Column::Id.in_subquery(crate::tenancy::scope::orgs_named_like(&search)));
-    }
-    let agencies: Vec<(Uuid, String)> = agencies
+    let all = overview_kept(db, caches, reader, today).await?;
+    Ok(matching(&all, &search, only_overdue).cloned().collect())
+}
+
+/// The rows whose agency's name holds `search` (any case) and, if asked, with anything overdue.
+fn matching<'a>(all: &'a [AgencyDrills], search: &str, only_overdue: bool) -> impl Iterator<Item = &'a AgencyDrills> {
+    let needle = search.to_lowercase();
+    all.iter()
+        .filter(move |r| needle.is_empty() || r.agency.name.to_lowercase().contains(&needle))
+        .filter(move |r| !only_overdue || !r.overdue.is_empty() || r.plans_overdue > 0 || r.actions_overdue > 0)
+}
+
+/// Every agency in reach with its drill summary, kept until the data or the day changes: the
+/// overview of a national regulator computes 2,000 grids, and every page, filter and CSV of the
+/// overview reads this one list.
+async fn overview_kept(
+    db: &DatabaseConnection,
+    caches: &Caches,
+    reader: &ErReader,
+    today: Date,
+) -> ServiceResult<Arc<Vec<AgencyDrills>>> {
+    let key = format!("drill-overview|{}|{today}", reader.reach_key());
+    caches.kept(&key, || async { overview_all(db, reader, today).await.map(Arc::new) }).await
+}
+
+/// Every agency in reach by name, with its drill summary as of `today`.
+async fn overview_all<C: ConnectionTrait>(db: &C, reader: &ErReader, today: Date) -> ServiceResult<Vec<AgencyDrills>> {
+    let agencies: Vec<(Uuid, String)> = reader
+        .agencies()
         .order_by_asc(organisation::Column::Name)
         .select_only()
         .column(organisation::Column::Id)
@@ -523,7 +614,7 @@ pub async fn drill_overview_rows(
         rows.into_iter().map(|(a, n)| (a, n as u32)).collect()
     };
     let plans_overdue = plans_overdue_by_agency(db, reader, today).await?;
-    let mut rows: Vec<AgencyDrills> = agencies
+    Ok(agencies
         .into_iter()
         .map(|(id, name)| {
             let held = latest.get(&id).cloned().unwrap_or_default();
@@ -537,11 +628,7 @@ pub async fn drill_overview_rows(
                 actions_overdue: overdue_actions.get(&id).copied().unwrap_or(0),
             }
         })
-        .collect();
-    if only_overdue {
-        rows.retain(|r| !r.overdue.is_empty() || r.plans_overdue > 0 || r.actions_overdue > 0);
-    }
-    Ok(rows)
+        .collect())
 }
 
 /// How many of each agency's plans are past their review (or were never approved).

@@ -1,15 +1,13 @@
 //! Security check reports' improvement plans (§8.6c–f; FedRAMP's POA&M): each finding with its
 //! measure, owner and due date, added by the agency that reports, read by the regulator that
 //! reviews the report, and tracked to closure like every follow-up action.
-use std::collections::HashSet;
-
-use sea_orm::{ColumnTrait, DatabaseConnection, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, DatabaseConnection, QueryFilter, QueryOrder};
 use time::Date;
 use uuid::Uuid;
 
 use super::*;
 use crate::{
-    backend::{actor::Acting, db::write_txn, epoch, ServiceError},
+    backend::{actor::Acting, db::write_txn, ServiceError},
     plans::{
         entity::action,
         scope::{ContactKeeper, ErReader, PlanWriter},
@@ -19,7 +17,6 @@ use crate::{
         scope::{ObligationScope, ReportReader},
         ReportKind,
     },
-    tenancy::entity::organisation,
 };
 
 /// A report in reach and whether it is a security check (the kind that carries a plan).
@@ -76,21 +73,5 @@ pub async fn add_improvement_items(
         return Err(ServiceError::invalid("submission_id", Msg::ErNotSecurityCheck));
     }
     let txn = write_txn(db).await?;
-    let owners: HashSet<Uuid> =
-        w.providers(today).select_only().column(organisation::Column::Id).into_tuple::<Uuid>().all(&txn).await?.into_iter().collect();
-    let mut f = Fields::new();
-    let items = super::drills::action_lines(&mut f, lines, w.agency_id(), &owners);
-    if items.is_empty() {
-        f.refuse("action_title", Msg::ErTextRequired);
-    }
-    for (finding, ..) in &items {
-        if finding.is_empty() {
-            f.refuse("action_finding", Msg::ErTextRequired);
-        }
-    }
-    f.finish()?;
-    let count = items.len();
-    super::drills::insert_actions(&txn, by, w.agency_id(), ActionSource::Check, submission_id, items).await?;
-    epoch::commit_change(txn).await?;
-    Ok(count)
+    super::drills::add_actions(txn, by, w, (ActionSource::Check, submission_id), lines, today, true).await
 }

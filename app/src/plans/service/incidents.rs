@@ -19,7 +19,7 @@ use crate::{
         service::{AuditEntry, Record},
         AuditAction,
     },
-    backend::{actor::Acting, db::write_txn, epoch, ServiceError},
+    backend::{actor::Acting, db::write_txn, epoch, epoch::Caches, ServiceError},
     plans::{
         entity::{action, entry, incident, incident_website, milestone},
         mail::IncidentMail,
@@ -95,7 +95,7 @@ async fn write_entry<C: ConnectionTrait>(
 }
 
 /// A system entry's stored code read back (`opened level=II category=…`, `status a→b`,
-/// `level a→b`, `milestone m=<RFC 3339>`), with times shown in `zone`.
+/// `level a→b`, `milestone m=<RFC 3339>`, `reminder due=<RFC 3339>`), with times shown in `zone`.
 fn system_event(body: &str, zone: &str) -> Option<SystemEvent> {
     let (what, rest) = body.split_once(' ')?;
     let pair = |r: &str| r.split_once('→').map(|(a, b)| (a.to_string(), b.to_string()));
@@ -124,6 +124,11 @@ fn system_event(body: &str, zone: &str) -> Option<SystemEvent> {
             let (m, at) = rest.split_once('=')?;
             let at = OffsetDateTime::parse(at, &time::format_description::well_known::Rfc3339).ok()?;
             Some(SystemEvent::Milestone { milestone: Milestone::parse(m)?, at: shown(at, zone) })
+        }
+        "reminder" => {
+            let due = rest.strip_prefix("due=")?;
+            let due = OffsetDateTime::parse(due, &time::format_description::well_known::Rfc3339).ok()?;
+            Some(SystemEvent::Reminder { due: shown(due, zone) })
         }
         _ => None,
     }
@@ -280,6 +285,100 @@ pub async fn open_incident(
     Ok(id)
 }
 
+/// Who acts on an agency's incident now: whoever stands duty at the agency's and its CSP's desks
+/// and, `with_officers`, the administrators, security and duty officers of the agency, its CSP and
+/// (`with_regulator`) its regulator.
+async fn responders<C: ConnectionTrait>(
+    db: &C,
+    agency_id: Uuid,
+    now: OffsetDateTime,
+    with_officers: bool,
+    with_regulator: bool,
+) -> ServiceResult<Vec<crate::tenancy::entity::person::Model>> {
+    use crate::domain::{OrgKind, Role};
+    let today = time_fmt::date_in_zone(now, time_fmt::DEFAULT_TIME_ZONE);
+    let orgs = alerted_organisations(agency_id, today).all(db).await?;
+    let csps: Vec<Uuid> = orgs.iter().filter(|o| o.kind == OrgKind::Csp.code()).map(|o| o.id).collect();
+    let mut people = Vec::new();
+    if with_officers {
+        let roles = [Role::OrgAdmin, Role::SecurityOfficer, Role::DutyOfficer];
+        let told = orgs.iter().filter(|o| with_regulator || o.kind == OrgKind::Csp.code()).map(|o| o.id);
+        for org in told.chain(std::iter::once(agency_id)) {
+            people.extend(crate::tenancy::scope::people_holding(db, org, &roles).await?);
+        }
+    }
+    let mut desks = csps;
+    desks.push(agency_id);
+    people.extend(on_duty_people(desks).all(db).await?);
+    Ok(people)
+}
+
+/// Reminders sent per run of the job: a full batch runs again at once.
+pub const REMINDER_BATCH: usize = 100;
+
+/// Reminds the agency and its CSP of each incident not yet contained whose status report is due
+/// and not written (at the level's cadence): a mail to their responders and a system entry on the
+/// timeline, which also marks the reminder sent. Each missed report is reminded once; the work is
+/// proportional to the incidents still open. Returns how many incidents were reminded.
+pub async fn remind_status_reports(db: &DatabaseConnection, now: OffsetDateTime, link_base: &str) -> ServiceResult<usize> {
+    let open = crate::plans::scope::incidents_awaiting_status().all(db).await?;
+    let ids: Vec<Uuid> = open.iter().map(|i| i.id).collect();
+    // The latest status report and reminder of each, a thousand incidents per statement.
+    let mut latest: HashMap<(Uuid, bool), OffsetDateTime> = HashMap::new();
+    for chunk in ids.chunks(1000) {
+        let rows: Vec<(Uuid, String, Option<OffsetDateTime>)> = crate::plans::scope::status_entries_of(chunk.to_vec())
+            .select_only()
+            .column(entry::Column::IncidentId)
+            .column(entry::Column::Kind)
+            .column_as(entry::Column::At.max(), "last")
+            .group_by(entry::Column::IncidentId)
+            .group_by(entry::Column::Kind)
+            .into_tuple()
+            .all(db)
+            .await?;
+        for (id, kind, last) in rows {
+            if let Some(last) = last {
+                latest.insert((id, kind == EntryKind::Status.code()), last);
+            }
+        }
+    }
+    let mut sent = 0;
+    for i in open {
+        if sent >= REMINDER_BATCH {
+            break;
+        }
+        let level = level_of(&i);
+        let cadence = rules::status_cadence(level);
+        let since = i.detected_at.unwrap_or(i.opened_at);
+        let report = latest.get(&(i.id, true)).copied();
+        if rules::status_reminder_due(since, report, latest.get(&(i.id, false)).copied(), cadence) > now {
+            continue;
+        }
+        let due = std::cmp::max(since, report.unwrap_or(since)) + cadence;
+        let stamp = due.format(&time::format_description::well_known::Rfc3339).unwrap_or_default();
+        let txn = write_txn(db).await?;
+        write_entry(&txn, i.id, EntryKind::System, now, (i.agency_id, None), format!("reminder due={stamp}"), now).await?;
+        let people = responders(&txn, i.agency_id, now, true, false).await?;
+        if !people.is_empty() {
+            let names = Names::read(&txn, vec![i.agency_id], Vec::new()).await?;
+            let hours = cadence.whole_hours();
+            let mail = IncidentMail::StatusDue {
+                agency: names.org(i.agency_id).name,
+                title: i.title.clone(),
+                level: level.code().to_string(),
+                due: shown(due, time_fmt::DEFAULT_TIME_ZONE),
+                cadence_zh: format!("{hours} 小时"),
+                cadence_en: if hours == 1 { "hour".into() } else { format!("{hours} hours") },
+                link: format!("{}/incidents/{}", link_base.trim_end_matches('/'), i.id),
+            };
+            crate::backend::mail::enqueue_each(&txn, now, &crate::tenancy::service::recipients(&people), &mail).await?;
+        }
+        epoch::commit_change(txn).await?;
+        sent += 1;
+    }
+    Ok(sent)
+}
+
 /// Mails an incident's opening: level I and II to the agency's regulator and CSP (their
 /// administrators, security and duty officers) and the agency's own; every level to whoever
 /// stands duty now at the agency's and its CSP's desks.
@@ -296,20 +395,7 @@ async fn alert<C: ConnectionTrait>(
     now: OffsetDateTime,
     link_base: &str,
 ) -> ServiceResult<()> {
-    use crate::domain::{OrgKind, Role};
-    let today = time_fmt::date_in_zone(now, time_fmt::DEFAULT_TIME_ZONE);
-    let orgs = alerted_organisations(agency_id, today).all(db).await?;
-    let csps: Vec<Uuid> = orgs.iter().filter(|o| o.kind == OrgKind::Csp.code()).map(|o| o.id).collect();
-    let mut people = Vec::new();
-    if rules::alerts_at_once(level) {
-        let roles = [Role::OrgAdmin, Role::SecurityOfficer, Role::DutyOfficer];
-        for org in orgs.iter().map(|o| o.id).chain(std::iter::once(agency_id)) {
-            people.extend(crate::tenancy::scope::people_holding(db, org, &roles).await?);
-        }
-    }
-    let mut desks = csps.clone();
-    desks.push(agency_id);
-    people.extend(on_duty_people(desks).all(db).await?);
+    let people = responders(db, agency_id, now, rules::alerts_at_once(level), true).await?;
     if people.is_empty() {
         return Ok(());
     }
@@ -581,25 +667,7 @@ pub async fn add_review_actions(
     if !matches!(status_of(&i), IncidentStatus::Resolved | IncidentStatus::Closed) {
         return Err(ServiceError::invalid("action_title", Msg::ErReviewNotYet));
     }
-    let owners: std::collections::HashSet<Uuid> = w
-        .providers(today)
-        .select_only()
-        .column(crate::tenancy::entity::organisation::Column::Id)
-        .into_tuple::<Uuid>()
-        .all(&txn)
-        .await?
-        .into_iter()
-        .collect();
-    let mut f = Fields::new();
-    let actions = super::drills::action_lines(&mut f, lines, w.agency_id(), &owners);
-    if actions.is_empty() {
-        f.refuse("action_title", Msg::ErTextRequired);
-    }
-    f.finish()?;
-    let count = actions.len();
-    super::drills::insert_actions(&txn, by, w.agency_id(), ActionSource::Review, id, actions).await?;
-    epoch::commit_change(txn).await?;
-    Ok(count)
+    super::drills::add_actions(txn, by, w, (ActionSource::Review, id), lines, today, false).await
 }
 
 /// The condition of a breach of either report's deadline, as of `now`.
@@ -728,25 +796,27 @@ pub async fn incident_rows_all(
     Ok(out)
 }
 
-/// The incidents in reach, filtered and paged, newest first; open ones counted by level.
-pub async fn incident_list(
-    db: &DatabaseConnection,
-    reader: &ErReader,
-    writer: Option<&IncidentWriter>,
-    filter: &IncidentFilter,
-    now: OffsetDateTime,
-    zone: &str,
-) -> ServiceResult<IncidentList> {
+/// How long a page of the incident list is kept: its rows' time to report moves with the clock.
+/// A change (an incident opened, a milestone recorded) shows at once, as it moves the data epoch.
+const LIST_KEPT_SECONDS: i64 = 15;
+
+/// One page of the incidents matching the filter with their counts (what every reader of the
+/// same reach, filter and zone sees alike).
+#[derive(Clone)]
+struct ListPage {
+    rows: Vec<IncidentRow>,
+    total: u64,
+    page: u64,
+    pages: u64,
+    open_by_level: Vec<(Level, u64)>,
+}
+
+async fn list_page<C: ConnectionTrait>(db: &C, reader: &ErReader, filter: &IncidentFilter, now: OffsetDateTime, zone: &str) -> ServiceResult<ListPage> {
     let q = filtered(reader, filter, now)?;
-    let search = filter.search.trim().chars().take(100).collect::<String>();
     let total = q.clone().count(db).await?;
     let pages = std::cmp::max(total.div_ceil(INCIDENT_PAGE), 1);
     let page = filter.page.trim().parse::<u64>().unwrap_or(1).clamp(1, pages);
-    let rows = q
-        .offset((page - 1) * INCIDENT_PAGE)
-        .limit(INCIDENT_PAGE)
-        .all(db)
-        .await?;
+    let rows = q.offset((page - 1) * INCIDENT_PAGE).limit(INCIDENT_PAGE).all(db).await?;
     let rows = incident_rows(db, reader, rows, now, zone).await?;
     let by_level: Vec<(String, i64)> = reader
         .incidents()
@@ -762,6 +832,25 @@ pub async fn incident_list(
         .iter()
         .map(|l| (*l, by_level.iter().find(|(c, _)| c == l.code()).map(|(_, n)| *n as u64).unwrap_or(0)))
         .collect();
+    Ok(ListPage { rows, total, page, pages, open_by_level })
+}
+
+/// The incidents in reach, filtered and paged, newest first; open ones counted by level.
+pub async fn incident_list(
+    db: &DatabaseConnection,
+    caches: &Caches,
+    reader: &ErReader,
+    writer: Option<&IncidentWriter>,
+    filter: &IncidentFilter,
+    now: OffsetDateTime,
+    zone: &str,
+) -> ServiceResult<IncidentList> {
+    let search = filter.search.trim().chars().take(100).collect::<String>();
+    // Kept for [`LIST_KEPT_SECONDS`] per reach, filter and zone: a regulator's list would
+    // otherwise count its jurisdiction's incidents twice on every request.
+    let slice = epoch::slice(now, LIST_KEPT_SECONDS);
+    let key = format!("incident-list|{}|{zone}|{filter:?}|{slice}", reader.reach_key());
+    let ListPage { rows, total, page, pages, open_by_level } = caches.kept(&key, || list_page(db, reader, filter, now, zone)).await?;
     let websites = match writer {
         Some(w) => w
             .websites()
@@ -912,6 +1001,11 @@ mod tests {
             system_event("milestone detected=2026-12-06T01:30:00Z", "Asia/Shanghai"),
             Some(SystemEvent::Milestone { milestone: Milestone::Detected, at: "2026-12-06 09:30".into() })
         );
+        assert_eq!(
+            system_event("reminder due=2026-12-06T01:30:00Z", "Asia/Shanghai"),
+            Some(SystemEvent::Reminder { due: "2026-12-06 09:30".into() })
+        );
+        assert_eq!(system_event("reminder 2026-12-06T01:30:00Z", "Asia/Shanghai"), None);
         assert_eq!(system_event("something else", "UTC"), None);
         assert_eq!(system_event("status open→nowhere", "UTC"), None);
     }

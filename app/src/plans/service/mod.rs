@@ -14,10 +14,12 @@ use crate::{
     tenancy::scope::{org_names, person_names},
 };
 
+mod digest;
 mod drills;
 mod improvement;
 mod incidents;
 mod plans;
+pub use digest::*;
 pub use drills::*;
 pub use improvement::*;
 pub use incidents::*;

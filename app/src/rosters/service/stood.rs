@@ -183,10 +183,9 @@ where
     F: FnOnce() -> Fut,
     Fut: std::future::Future<Output = ServiceResult<V>>,
 {
-    let slice = now.unix_timestamp().div_euclid(OVERVIEW_KEPT_SECONDS);
+    let slice = crate::backend::epoch::slice(now, OVERVIEW_KEPT_SECONDS);
     let key = format!("{what}|{}|{viewer_zone}|{filter:?}|{slice}", reader.reach_key());
-    let kept = caches.views.get_or_compute(&key, caches.generation.current(), compute).await?;
-    Ok((*kept).clone())
+    caches.kept(&key, compute).await
 }
 
 /// [`overview`], kept (see [`kept`]).
