@@ -77,6 +77,7 @@ async function pagesOf(page, who) {
       pages.push('/websites', '/engagements', '/reports', '/reports/matrix', '/reports/matrix?cadence=yearly&kind=self_check', '/rosters', '/rosters?uncovered=on');
       pages.push('/emergency', '/emergency?overdue=on', '/incidents', '/incidents?status=all');
       add(await firstLink(page, '/incidents?status=all', '[data-test="incidents"] a[href^="/incidents/"]'));
+      add(await firstLink(page, '/emergency', '[data-test="drill-overview"] a[href^="/emergency/agencies/"]'));
       break;
     case 'platform':
       pages.push('/organisations', '/jurisdictions', '/people', '/audit');

@@ -1,8 +1,10 @@
 //! The vocabulary every layer shares — organisation kinds, roles, engagement roles and states —
 //! below the foundation and the modules alike: the policy, the actor and every module speak it.
-//! Periods and cadences live in [`period`]. (Labels are translated words, the one thing the
-//! vocabulary takes from `i18n`.)
+//! Periods and cadences live in [`period`]; the working calendar in `workdays`. (Labels are
+//! translated words, the one thing the vocabulary takes from `i18n`.)
 pub mod period;
+#[cfg(feature = "ssr")]
+pub mod workdays;
 
 use crate::i18n::Msg;
 use serde::{Deserialize, Serialize};

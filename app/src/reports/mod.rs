@@ -302,6 +302,7 @@ pub struct ObligationRow {
     pub submitter: OrgRef,
     pub receiver: OrgRef,
     pub agency: OrgRef,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub engagement_id: Option<Uuid>,
     pub cadence: Cadence,
     /// Day of the month after the period ends (clamped to the month's length).
@@ -309,9 +310,12 @@ pub struct ObligationRow {
     #[cfg_attr(feature = "ssr", schema(value_type = String, example = "2026-01"))]
     pub first_period: Period,
     #[cfg_attr(feature = "ssr", schema(value_type = Option<String>))]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_period: Option<Period>,
     /// The day it was ended early (`YYYY-MM-DD`), by the receiving side or with its engagement.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ended_on: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_reason: Option<String>,
 }
 
@@ -329,9 +333,11 @@ pub struct PeriodItem {
     pub submitter: OrgRef,
     pub receiver: OrgRef,
     pub agency: OrgRef,
+    // Absent rather than null: a jurisdiction's work list carries a hundred of these in its page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub submission_id: Option<Uuid>,
     /// A returned report's reason: the first line of the review's comment.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub returned_because: Option<String>,
 }
 

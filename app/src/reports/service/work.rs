@@ -495,8 +495,9 @@ pub async fn work_page(v: &Viewing<'_>, reviewer: Option<&ReportReviewer>, filte
         (items, total) =
             work_rows(v, filter, Want { states, page: Some(((page - 1) * rows, rows)) }).await?;
     }
-    // A jurisdiction has thousands (6,500 at 2,000 agencies); the filter narrows them.
-    let (obligations, obligations_total) = obligation_rows(db, reader, filter, Some(rows)).await?;
+    // A jurisdiction has thousands (6,500 at 2,000 agencies); the filter narrows them, and the
+    // page shows the first few beside the work list (the CSV and the API hold them all).
+    let (obligations, obligations_total) = obligation_rows(db, reader, filter, Some(OBLIGATION_ROWS)).await?;
     let choices = match reviewer {
         Some(r) => Some(obligation_choices(db, r, date_in_zone(now, &actor.time_zone)).await?),
         None => None,
@@ -515,6 +516,9 @@ pub async fn work_page(v: &Viewing<'_>, reviewer: Option<&ReportReviewer>, filte
         may_remind: reader.is_jurisdiction() && crate::reports::scope::may_remind(actor),
     })
 }
+
+/// Obligations the reports page shows below the work list.
+pub const OBLIGATION_ROWS: u64 = 50;
 
 /// Rows a dashboard panel shows of each side.
 pub const PANEL_ROWS: usize = 10;
