@@ -491,12 +491,12 @@ pub fn alerted_organisations(agency_id: Uuid, today: Date) -> Select<organisatio
 
 /// For the status-report reminders, a job across tenants: the incidents open (not contained, or
 /// reopened), whose status reports are due — a small set however many incidents the portal holds.
-pub fn incidents_awaiting_status() -> Select<incident::Entity> {
+pub(in crate::plans) fn incidents_awaiting_status() -> Select<incident::Entity> {
     incident::Entity::find().filter(incident::Column::Status.eq(crate::plans::IncidentStatus::Open.code()))
 }
 
 /// For the reminders: these incidents' status reports and the portal's reminders.
-pub fn status_entries_of(incidents: Vec<Uuid>) -> Select<entry::Entity> {
+pub(in crate::plans) fn status_entries_of(incidents: Vec<Uuid>) -> Select<entry::Entity> {
     use crate::plans::EntryKind;
     entry::Entity::find().filter(entry::Column::IncidentId.is_in(incidents)).filter(
         Condition::any().add(entry::Column::Kind.eq(EntryKind::Status.code())).add(
@@ -507,7 +507,7 @@ pub fn status_entries_of(incidents: Vec<Uuid>) -> Select<entry::Entity> {
 
 /// For the weekly digest, a job across tenants: agencies not yet sent the digest of the week
 /// beginning `monday`, a batch at a time.
-pub fn agencies_due_digest(monday: Date) -> Select<organisation::Entity> {
+pub(in crate::plans) fn agencies_due_digest(monday: Date) -> Select<organisation::Entity> {
     use super::entity::digest;
     let sent = Query::select()
         .column((digest::Entity, digest::Column::AgencyId))
@@ -521,8 +521,9 @@ pub fn agencies_due_digest(monday: Date) -> Select<organisation::Entity> {
 
 impl ErReader {
     /// The portal itself reading one agency's records, for the digest it sends the agency: the
-    /// agency's own reach, never more.
-    pub fn for_agency_digest(agency_id: Uuid) -> ErReader {
+    /// agency's own reach, never more. Not minted from a person's grant, so only this module's
+    /// jobs may hold it: no route can reach it.
+    pub(in crate::plans) fn for_agency_digest(agency_id: Uuid) -> ErReader {
         ErReader { reach: Reach::Agency(agency_id), viewer: agency_id, kind: OrgKind::Agency }
     }
 }
