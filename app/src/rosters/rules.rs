@@ -361,35 +361,70 @@ impl Rotation {
         })
     }
 
+    /// The handoff day before `day`, if the pattern has one.
+    fn handoff_before(&self, day: Date) -> Option<Date> {
+        if let Some(n) = self.step_days() {
+            return day.checked_sub(n.days()).ok();
+        }
+        let Pattern::OnWeekdays(days) = self.pattern else { return None };
+        let mut d = day;
+        for _ in 0..7 {
+            d = d.yesterday().ok()?;
+            if days.has(d.weekday()) {
+                return Some(d);
+            }
+        }
+        None
+    }
+
     /// The turns of this version that touch `window`: each slot between two handoffs goes to the
     /// next member in order, counted from the anchor. A slot the hours leave empty is skipped and
     /// takes no one's turn (so a filter never starves a member), as does a slot no member is in
-    /// the rotation for on its first day.
+    /// the rotation for on its first day. Before the anchor the turns run on backwards (the slot
+    /// just before it is the last member's), so a rotation covers from the moment it is in force
+    /// rather than from its first handoff: a desk set up at 00:40 with a 09:00 handoff has
+    /// someone on duty at once.
     pub fn duties(&self, window: Span) -> Vec<Duty> {
         let in_force = Span { start: self.from, end: self.until.unwrap_or(Timestamp::MAX) };
         let Some(window) = window.clip(in_force) else { return Vec::new() };
         let mut out = Vec::new();
-        let mut turn: usize = 0;
         let mut days = self.handoff_days();
-        let Some(mut day) = days.next() else { return out };
-        let mut start = self.handoff.on(day, &self.zone);
+        let Some(first) = days.next() else { return out };
+        // Walk back from the first handoff to the slot holding the window's start.
+        let mut back: Vec<(Date, Span)> = Vec::new();
+        let mut later = first;
+        while back.len() < MAX_SLOTS_BACK {
+            let Some(day) = self.handoff_before(later) else { break };
+            let start = self.handoff.on(day, &self.zone);
+            let Some(slot) = Span::new(start, self.handoff.on(later, &self.zone)) else { break };
+            if slot.end <= window.start {
+                break;
+            }
+            back.push((day, slot));
+            later = day;
+        }
+        let mut turn: usize = 0;
+        let mut earlier = Vec::new();
+        for (day, slot) in back {
+            if let Some((on, eligible)) = self.slot_people(day, slot) {
+                turn += 1;
+                let person = eligible[(eligible.len() - turn % eligible.len()) % eligible.len()].person;
+                earlier.push(self.slot_duties(slot, on, person, window));
+            }
+        }
+        out.extend(earlier.into_iter().rev().flatten());
+        turn = 0;
+        let (mut day, mut start) = (first, self.handoff.on(first, &self.zone));
         for next_day in days {
             let end = self.handoff.on(next_day, &self.zone);
             if start >= window.end {
                 break;
             }
             if let Some(slot) = Span::new(start, end) {
-                let on = self.hours.spans(&self.zone, slot);
-                let eligible: Vec<&Member> = self.members.iter().filter(|m| m.takes_turns_on(day)).collect();
-                if !on.is_empty() && !eligible.is_empty() {
+                if let Some((on, eligible)) = self.slot_people(day, slot) {
                     let person = eligible[turn % eligible.len()].person;
                     turn += 1;
-                    if slot.overlaps(window) {
-                        for s in on.into_iter().filter_map(|s| s.clip(window)) {
-                            let source = Source::Rotation { rotation: self.id, slot: slot.start };
-                            out.push(Duty { person, layer: self.layer, span: s, source });
-                        }
-                    }
+                    out.extend(self.slot_duties(slot, on, person, window));
                 }
             }
             day = next_day;
@@ -397,7 +432,28 @@ impl Rotation {
         }
         out
     }
+
+    /// The spans a slot starting on `day` is on duty within its hours, and the members whose
+    /// turn it can be; `None` when the slot takes no one's turn.
+    fn slot_people(&self, day: Date, slot: Span) -> Option<(Vec<Span>, Vec<&Member>)> {
+        let on = self.hours.spans(&self.zone, slot);
+        let eligible: Vec<&Member> = self.members.iter().filter(|m| m.takes_turns_on(day)).collect();
+        (!on.is_empty() && !eligible.is_empty()).then_some((on, eligible))
+    }
+
+    /// A slot's duties for `person` inside `window`.
+    fn slot_duties(&self, slot: Span, on: Vec<Span>, person: Person, window: Span) -> Vec<Duty> {
+        if !slot.overlaps(window) {
+            return Vec::new();
+        }
+        let source = Source::Rotation { rotation: self.id, slot: slot.start };
+        on.into_iter().filter_map(|s| s.clip(window)).map(|span| Duty { person, layer: self.layer, span, source }).collect()
+    }
 }
+
+/// How far back before its anchor a rotation's turns are counted (a slot a day: about ten years),
+/// so an anchor set far ahead costs a bounded walk.
+const MAX_SLOTS_BACK: usize = 3700;
 
 /// What an override does over its span.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -901,6 +957,7 @@ mod tests {
                 "2026-09-28 00:00",
                 "2026-10-01 12:00",
                 &[
+                    (3, "09-28 00:00", "09-28 09:00"),
                     (1, "09-28 09:00", "09-29 09:00"),
                     (2, "09-29 09:00", "09-30 09:00"),
                     (3, "09-30 09:00", "10-01 09:00"),
@@ -936,6 +993,29 @@ mod tests {
                 want.iter().map(|(p, s, e)| (*p, s.to_string(), e.to_string())).collect();
             assert_eq!(got, want, "{pattern:?}");
         }
+    }
+
+    #[test]
+    fn before_the_anchor_the_turns_run_on_backwards_from_when_the_version_is_in_force() {
+        // Set up at 00:40 on the anchor day with a 09:00 handoff: the last member holds the
+        // night until the first handoff, rather than nobody.
+        let mut r = rotation(Pattern::Daily, &[1, 2, 3]);
+        r.from = sh("2026-09-28 00:40");
+        let got = who(&r.duties(span("2026-09-27 00:00", "2026-09-28 12:00")));
+        assert_eq!(got, [(3, "09-28 00:40", "09-28 09:00"), (1, "09-28 09:00", "09-28 12:00")].map(own));
+        // An anchor days ahead: the turns count back a slot at a time.
+        r.from = Timestamp::MIN;
+        let got = who(&r.duties(span("2026-09-25 12:00", "2026-09-28 09:00")));
+        let want = [(1, "09-25 12:00", "09-26 09:00"), (2, "09-26 09:00", "09-27 09:00"), (3, "09-27 09:00", "09-28 09:00")];
+        assert_eq!(got, want.map(own));
+        // Mondays and Thursdays: the slot before a Monday anchor began on the Thursday before.
+        let r = rotation(Pattern::OnWeekdays(Days::of(&[Weekday::Monday, Weekday::Thursday])), &[1, 2]);
+        let got = who(&r.duties(span("2026-09-26 00:00", "2026-09-28 10:00")));
+        assert_eq!(got, [(2, "09-26 00:00", "09-28 09:00"), (1, "09-28 09:00", "09-28 10:00")].map(own));
+    }
+
+    fn own((p, a, b): (u8, &str, &str)) -> (u8, String, String) {
+        (p, a.to_string(), b.to_string())
     }
 
     #[test]
