@@ -39,11 +39,24 @@ pub enum AppError {
 pub struct FieldMsg {
     pub field: String,
     pub msg: Msg,
+    /// A value the message needs to be acted on (a date), shown after it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+impl FieldMsg {
+    /// The message in `locale`, with its detail after it.
+    pub fn text(&self, locale: Locale) -> String {
+        match &self.detail {
+            Some(d) => format!("{} {d}", self.msg.text(locale)),
+            None => self.msg.text(locale).to_string(),
+        }
+    }
 }
 
 impl AppError {
     pub fn invalid(field: &str, msg: Msg) -> Self {
-        AppError::Invalid { fields: vec![FieldMsg { field: field.into(), msg }] }
+        AppError::Invalid { fields: vec![FieldMsg { field: field.into(), msg, detail: None }] }
     }
 
     pub fn message(&self, locale: Locale) -> String {
@@ -53,7 +66,7 @@ impl AppError {
             AppError::Forbidden => Msg::ErrForbidden.text(locale).into(),
             AppError::NotFound => Msg::ErrNotFound.text(locale).into(),
             AppError::Malformed => Msg::ErrBadRequest.text(locale).into(),
-            AppError::Invalid { fields } => fields.iter().map(|f| f.msg.text(locale)).collect::<Vec<_>>().join(" "),
+            AppError::Invalid { fields } => fields.iter().map(|f| f.text(locale)).collect::<Vec<_>>().join(" "),
             AppError::Conflict { msg, .. } => msg.text(locale).into(),
             AppError::CrossOrigin => Msg::ErrCrossOrigin.text(locale).into(),
             AppError::Internal { request_id } => format!("{} {request_id}", Msg::ErrInternal.text(locale)),

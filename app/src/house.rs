@@ -119,8 +119,8 @@ fn the_foundation_imports_no_module() {
 
 /// Tables that hold no tenant's data: the session store, settings, the outbox (read only by the
 /// platform's outbox view, a capability of its own), the audit chain's head and the reminder job's
-/// sent-marks.
-const SYSTEM_TABLES: [&str; 6] = ["session", "setting", "outbox", "audit_head", "reminder", "job"];
+/// sent-marks, and the working calendar (the whole country's).
+const SYSTEM_TABLES: [&str; 7] = ["session", "setting", "outbox", "audit_head", "reminder", "job", "work_day"];
 
 /// The entity modules of every `entity.rs`, the system tables left out: the tenant tables.
 fn tenant_tables() -> Vec<String> {

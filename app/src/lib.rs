@@ -63,6 +63,7 @@ pub mod audit;
 pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod backend;
+pub mod changes;
 pub mod domain;
 pub mod error;
 #[cfg(all(test, feature = "ssr"))]
@@ -71,6 +72,7 @@ pub mod i18n;
 pub mod plans;
 pub mod reports;
 pub mod rosters;
+pub mod sla;
 pub mod tenancy;
 pub mod ui;
 
@@ -168,6 +170,14 @@ pub fn App() -> impl IntoView {
                 <Route ssr=SsrMode::Async path=path!("/incidents") view=|| view! { <ui::Layout page=ui::NavPage::Incidents><plans::pages::incident::IncidentsPage/></ui::Layout> }/>
                 <Route ssr=SsrMode::Async path=path!("/incidents/:id") view=|| view! { <ui::Layout page=ui::NavPage::Incidents><plans::pages::incident::IncidentPage/></ui::Layout> }/>
                 <Route ssr=SsrMode::Async path=path!("/incidents/:id/close") view=|| view! { <ui::Layout page=ui::NavPage::Incidents><plans::pages::incident::CloseIncidentPage/></ui::Layout> }/>
+                <Route ssr=SsrMode::Async path=path!("/changes") view=|| view! { <ui::Layout page=ui::NavPage::Changes><changes::pages::ChangesPage/></ui::Layout> }/>
+                <Route ssr=SsrMode::Async path=path!("/changes/new") view=|| view! { <ui::Layout page=ui::NavPage::Changes><changes::pages::NewChangePage/></ui::Layout> }/>
+                <Route ssr=SsrMode::Async path=path!("/changes/calendar") view=|| view! { <ui::Layout page=ui::NavPage::Changes><changes::pages::ChangeCalendarPage/></ui::Layout> }/>
+                <Route ssr=SsrMode::Async path=path!("/changes/terms") view=|| view! { <ui::Layout page=ui::NavPage::Changes><changes::pages::ChangeTermsPage/></ui::Layout> }/>
+                <Route ssr=SsrMode::Async path=path!("/work-calendar") view=|| view! { <ui::Layout page=ui::NavPage::WorkCalendar><changes::pages::WorkCalendarPage/></ui::Layout> }/>
+                <Route ssr=SsrMode::Async path=path!("/changes/:id") view=|| view! { <ui::Layout page=ui::NavPage::Changes><changes::pages::ChangePage/></ui::Layout> }/>
+                <Route ssr=SsrMode::Async path=path!("/changes/:id/revise") view=|| view! { <ui::Layout page=ui::NavPage::Changes><changes::pages::ReviseChangePage/></ui::Layout> }/>
+                <Route ssr=SsrMode::Async path=path!("/changes/:id/confirm") view=|| view! { <ui::Layout page=ui::NavPage::Changes><changes::pages::ConfirmStepPage/></ui::Layout> }/>
                 <Route ssr=SsrMode::Async path=path!("/jurisdictions") view=|| view! { <ui::Layout page=ui::NavPage::Jurisdictions><tenancy::pages::platform::JurisdictionsPage/></ui::Layout> }/>
                 <Route ssr=SsrMode::Async path=path!("/audit") view=|| view! { <ui::Layout page=ui::NavPage::Audit><audit::pages::AuditPage/></ui::Layout> }/>
             </Routes>

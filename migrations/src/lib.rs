@@ -18,6 +18,9 @@ mod m20261205_000012_rosters;
 mod m20261206_000013_duty_resolved;
 mod m20261207_000014_emergency;
 mod m20261208_000015_er_digest;
+mod m20261209_000016_changes;
+mod m20261210_000017_sla;
+mod m20261210_000018_notice_order;
 
 pub struct Migrator;
 
@@ -40,6 +43,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000013_duty_resolved::Migration),
             Box::new(m20261207_000014_emergency::Migration),
             Box::new(m20261208_000015_er_digest::Migration),
+            Box::new(m20261209_000016_changes::Migration),
+            Box::new(m20261210_000017_sla::Migration),
+            Box::new(m20261210_000018_notice_order::Migration),
         ]
     }
 }

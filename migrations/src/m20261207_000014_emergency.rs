@@ -3,79 +3,12 @@
 //! organisations that took part, incidents with their websites, milestones (first and last value
 //! each) and timeline, follow-up actions of drills, incidents and reviews, and each agency's
 //! restore-drill interval.
-use sea_orm_migration::{prelude::*, schema::*};
+use sea_orm_migration::prelude::*;
 
-use crate::tables::{drop_tables, index};
+use crate::tables::{drop_tables, index, keyed, table, Ty};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
-
-/// A column's type, as this migration's tables use them.
-#[derive(Clone, Copy)]
-enum Ty {
-    Pk,
-    Id,
-    IdNull,
-    Str(u32),
-    StrNull(u32),
-    Text,
-    Day,
-    Ts,
-    TsNull,
-    Small,
-    Int,
-    Flag,
-}
-
-fn column(name: &'static str, ty: Ty) -> ColumnDef {
-    let n = Alias::new(name);
-    match ty {
-        Ty::Pk => pk_uuid(n),
-        Ty::Id => uuid(n),
-        Ty::IdNull => uuid_null(n),
-        Ty::Str(len) => string_len(n, len),
-        Ty::StrNull(len) => string_len_null(n, len),
-        Ty::Text => text(n),
-        Ty::Day => date(n),
-        Ty::Ts => timestamp_with_time_zone(n),
-        Ty::TsNull => timestamp_with_time_zone_null(n),
-        Ty::Small => small_integer(n),
-        Ty::Int => integer(n),
-        Ty::Flag => boolean(n),
-    }
-}
-
-/// A table of `columns`, each `(column, table)` of `refs` a named foreign key to that table's id.
-fn table(
-    name: &'static str,
-    columns: &[(&'static str, Ty)],
-    refs: &[(&'static str, &'static str)],
-) -> TableCreateStatement {
-    let mut t = Table::create();
-    t.table(Alias::new(name));
-    for (c, ty) in columns {
-        t.col(column(c, *ty));
-    }
-    for (c, to) in refs {
-        t.foreign_key(
-            ForeignKey::create()
-                .name(format!("fk_{name}_{c}"))
-                .from(Alias::new(name), Alias::new(*c))
-                .to(Alias::new(*to), Alias::new("id")),
-        );
-    }
-    t.to_owned()
-}
-
-/// `t` keyed by `columns` together (a link table, or one row per incident and milestone).
-fn keyed(mut t: TableCreateStatement, columns: &[&'static str]) -> TableCreateStatement {
-    let mut key = Index::create();
-    for c in columns {
-        key.col(Alias::new(*c));
-    }
-    t.primary_key(&mut key);
-    t
-}
 
 /// The tables, parents first.
 const TABLES: [&str; 11] = [

@@ -31,6 +31,7 @@ use uuid::Uuid;
 
 use crate::ServerState;
 
+mod changes;
 mod duty;
 mod incidents;
 
@@ -82,10 +83,10 @@ impl Problem {
         match &e {
             AppError::Invalid { fields } => {
                 let detail =
-                    fields.iter().map(|f| format!("{}: {}", f.field, f.msg.text(en))).collect::<Vec<_>>().join("; ");
+                    fields.iter().map(|f| format!("{}: {}", f.field, f.text(en))).collect::<Vec<_>>().join("; ");
                 fields
                     .iter()
-                    .fold(Problem::new(status, "invalid-field", detail, meta), |p, f| p.field(&f.field, f.msg.text(en)))
+                    .fold(Problem::new(status, "invalid-field", detail, meta), |p, f| p.field(&f.field, &f.text(en)))
             }
             AppError::Conflict { field, msg } => {
                 Problem::new(status, "conflict", format!("{field}: {}", msg.text(en)), meta).field(field, msg.text(en))
@@ -212,9 +213,9 @@ pub struct SubmissionUpload {
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Supervision portal API", version = "1", description = "Report obligations and submissions, duty rosters (who is on duty, a roster's timeline, overrides) and incidents (open one, add timeline entries, record milestones, read state), for automation. Authenticate with a personal API token (`Authorization: Bearer pt_…`), created on the account page or by `portal issue-token`. A token has exactly its person's rights. Errors are RFC 9457 problem JSON."),
-    paths(list_obligations, list_submissions, create_submission, get_submission, resubmit, download_file, duty::duty_now, duty::timeline, duty::add_override, incidents::list, incidents::get, incidents::open, incidents::add_entry, incidents::record_milestone),
-    components(schemas(Problem, FieldProblem, ObligationStatus, SubmissionUpload, SubmissionPage, SubmissionView, Summary, StateCode, Cadence, ReportKind, SubmissionStatus, duty::DutyNowPage, duty::Created, app::rosters::OnDutyRow, app::rosters::PersonRef, app::rosters::Timeline, app::rosters::SegmentView, app::rosters::GapView, app::rosters::OverrideInput, incidents::IncidentPage, incidents::IncidentState, incidents::EntryBody, incidents::MilestoneBody, app::plans::IncidentRow, app::plans::IncidentInput, app::plans::ReportTimingView, app::plans::MilestoneView, app::plans::EntryView, app::plans::Category, app::plans::Level, app::plans::IncidentStatus, app::plans::Milestone, app::plans::EntryKind, app::plans::Transition)),
+    info(title = "Supervision portal API", version = "1", description = "Report obligations and submissions, duty rosters (who is on duty, a roster's timeline, overrides) and incidents (open one, add timeline entries, record milestones, read state) and significant-change notices (give one and its revisions, read its state, record the implementation, answer and decide), for automation. Authenticate with a personal API token (`Authorization: Bearer pt_…`), created on the account page or by `portal issue-token`. A token has exactly its person's rights. Errors are RFC 9457 problem JSON."),
+    paths(list_obligations, list_submissions, create_submission, get_submission, resubmit, download_file, duty::duty_now, duty::timeline, duty::add_override, incidents::list, incidents::get, incidents::open, incidents::add_entry, incidents::record_milestone, changes::list, changes::get, changes::submit, changes::revise, changes::implement, changes::take_step, changes::attach),
+    components(schemas(Problem, FieldProblem, ObligationStatus, SubmissionUpload, SubmissionPage, SubmissionView, Summary, StateCode, Cadence, ReportKind, SubmissionStatus, duty::DutyNowPage, duty::Created, app::rosters::OnDutyRow, app::rosters::PersonRef, app::rosters::Timeline, app::rosters::SegmentView, app::rosters::GapView, app::rosters::OverrideInput, incidents::IncidentPage, incidents::IncidentState, incidents::EntryBody, incidents::MilestoneBody, app::plans::IncidentRow, app::plans::IncidentInput, app::plans::ReportTimingView, app::plans::MilestoneView, app::plans::EntryView, app::plans::Category, app::plans::Level, app::plans::IncidentStatus, app::plans::Milestone, app::plans::EntryKind, app::plans::Transition, changes::RevisionCreated, changes::StepDone, changes::Attached, changes::FilesUpload, app::changes::FilePurpose, changes::ImplementationBody, changes::StepBody, app::changes::NoticeList, app::changes::NoticeRow, app::changes::NoticeDetail, app::changes::NoticeInput, app::changes::NoticeStatus, app::changes::Action, app::changes::ChangeType, app::changes::ChangeCategory, app::changes::StepKind, app::changes::DeadlineKind, app::changes::DeadlineState, app::changes::DeadlineView, app::changes::Counts, app::changes::Named, app::changes::StepView, app::changes::FileView, app::changes::RevisionView, app::changes::FieldDiff, app::changes::AgencyAnswer, app::changes::Allowed)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]
@@ -257,6 +258,15 @@ pub fn router() -> Router<ServerState> {
         .route("/incidents/{id}", get(incidents::get))
         .route("/incidents/{id}/entries", post(incidents::add_entry))
         .route("/incidents/{id}/milestones", post(incidents::record_milestone))
+        .route("/changes", get(changes::list).post(changes::submit))
+        .route("/changes/{id}", get(changes::get))
+        .route("/changes/{id}/revisions", post(changes::revise))
+        .route("/changes/{id}/implementation", post(changes::implement))
+        .route("/changes/{id}/steps", post(changes::take_step))
+        .route(
+            "/changes/{id}/files",
+            post(changes::attach).layer(axum::extract::DefaultBodyLimit::max(report_http::MAX_REQUEST_BYTES)),
+        )
         .fallback(not_found)
 }
 
@@ -521,7 +531,7 @@ async fn resubmit(
     upload(&state, &actor, &meta, &headers, multipart, Some(id)).await
 }
 
-/// Downloads an attached file.
+/// Downloads an attached file: a report's, or a change notice's.
 #[utoipa::path(get, path = "/api/v1/files/{id}", tag = "reports",
     params(("id" = Uuid, Path, description = "The file")),
     responses(
@@ -536,5 +546,11 @@ async fn download_file(
 ) -> Result<Response, Problem> {
     ready(&actor, &meta)?;
     let id = parse_id(&id, &meta)?;
-    report_http::file_response(&state, &actor, id).await.map_err(|e| Problem::from_service(e, &meta))
+    // A report's file, else a change notice's: each looked up through its own module's reach.
+    match report_http::file_response(&state, &actor, id).await {
+        Err(ServiceError::NotFound | ServiceError::Forbidden) => {
+            app::changes::http::file_response(&state, &actor, id).await.map_err(|e| Problem::from_service(e, &meta))
+        }
+        other => other.map_err(|e| Problem::from_service(e, &meta)),
+    }
 }

@@ -5,7 +5,10 @@ pub mod mail;
 pub mod middleware;
 pub mod tasks;
 
-use std::{sync::Arc, time::Duration};
+use std::{
+    sync::{Arc, OnceLock},
+    time::Duration,
+};
 
 use app::{
     backend::{
@@ -22,7 +25,7 @@ use axum::{
     Router,
 };
 use leptos::prelude::*;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use sea_orm::DatabaseConnection;
 use tower_http::services::ServeDir;
 use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
@@ -102,14 +105,31 @@ pub fn plain_routes() -> Vec<(&'static str, &'static str, axum::routing::MethodR
         ("GET", "/calendar/{token}", get(app::rosters::http::calendar_feed)),
         ("GET", "/emergency/drills.csv", get(app::plans::http::export_drill_overview_csv)),
         ("GET", "/incidents/export.csv", get(app::plans::http::export_incidents_csv)),
+        ("GET", "/changes/{id}/export.json", get(app::changes::http::export_notice_json)),
+        (
+            "POST",
+            "/changes/{id}/files",
+            post(app::changes::http::upload_form)
+                .layer(axum::extract::DefaultBodyLimit::max(app::reports::http::MAX_REQUEST_BYTES)),
+        ),
+        ("GET", "/changes/files/{id}", get(app::changes::http::download)),
         ("GET", "/healthz", get(|| async { "ok" })),
         ("GET", "/favicon.ico", get(|| async { axum::response::Redirect::permanent("/pkg/favicon.svg") })),
     ]
 }
 
+/// The renderer's routes, generated once per process. Generating them runs the app with every
+/// resource load suppressed by a flag that is global to the process (leptos#4773): a page whose
+/// resource first polls meanwhile, in any router of the process, never finishes. Generated once,
+/// before the first router exists, they leave no render to catch.
+pub fn route_list() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 /// The whole router: pages, server functions, forms, assets, and every middleware.
 pub fn router(state: AppState, leptos: LeptosOptions) -> Router {
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let pkg_dir = format!("{}/{}", leptos.site_root, leptos.site_pkg_dir);
     let server_state = ServerState { app: state.clone(), leptos: leptos.clone() };
     let context = {
@@ -174,6 +194,8 @@ pub fn jobs(state: &AppState, transport: Arc<mail::Transport>, from: lettre::mes
     jobs.extend(app::reports::jobs::jobs(state));
     jobs.extend(app::rosters::jobs::jobs(state));
     jobs.extend(app::plans::jobs::jobs(state));
+    jobs.extend(app::changes::jobs::jobs(state));
+    jobs.extend(app::sla::jobs::jobs(state));
     jobs
 }
 
@@ -217,7 +239,14 @@ fn file_sweep(state: &AppState) -> Job {
             let s = files
                 .sweep(SWEEP_GRACE, |sha| {
                     let db = db.clone();
-                    async move { app::reports::scope::bytes_referenced(&db, &sha).await.map_err(std::io::Error::other) }
+                    async move {
+                        // Bytes are kept while a report's or a change notice's file names them.
+                        let kept = app::reports::scope::bytes_referenced(&db, &sha)
+                            .await
+                            .map_err(std::io::Error::other)?
+                            || app::changes::scope::bytes_referenced(&db, &sha).await.map_err(std::io::Error::other)?;
+                        Ok(kept)
+                    }
                 })
                 .await
                 .map_err(|e| e.to_string())?;

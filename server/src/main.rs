@@ -156,7 +156,8 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, String> {
         }
         Command::SeedDemo => {
             let db = connect(&config).await?;
-            match demo::seed(&db, time::OffsetDateTime::now_utc(), &config.public_base_url)
+            let files = app::backend::storage::FileStore::new(config.data_dir.join("files"));
+            match demo::seed(&db, &files, time::OffsetDateTime::now_utc(), &config.public_base_url)
                 .await
                 .map_err(|e| e.to_string())?
             {

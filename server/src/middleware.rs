@@ -109,7 +109,8 @@ const RENDER_ATTEMPT_LIMITS: [std::time::Duration; 2] =
 /// resource that has in fact loaded (a lost wake-up between parallel Suspense boundaries, the
 /// class of leptos#4851; measured here: about 1 page in 17,000 under parallel load, with no CPU
 /// used and every database connection idle). A page is a read, so rendering it again is safe,
-/// and the new render does not share the stalled one's reactive state.
+/// and the new render does not share the stalled one's reactive state. (The other known stall,
+/// a render caught by a route-list generation in the same process, is closed in `route_list`.)
 pub async fn retry_stalled_render(req: Request, next: Next) -> Response {
     render_within(&RENDER_ATTEMPT_LIMITS, req, next).await
 }
@@ -157,13 +158,15 @@ pub async fn drop_empty_params(req: Request, next: Next) -> Response {
 /// page also moves with the clock (the incidents' time to report), for at most the seconds given.
 /// Never a page with a one-time form key, a waiting flash message, or the platform's (whose outbox
 /// moves by itself).
-const CACHED_PAGES: [(&str, Option<i64>); 6] = [
+const CACHED_PAGES: [(&str, Option<i64>); 7] = [
     ("/", None),
     ("/reports", None),
     ("/reports/matrix", None),
     ("/websites", None),
     ("/emergency", None),
     ("/incidents", Some(15)),
+    // A notice's deadlines turn overdue with the clock (a decision pending past the planned start).
+    ("/changes", Some(60)),
 ];
 /// Stands in for the script nonce in a kept page; each answer gets its own nonce.
 const NONCE_MARK: &str = "@@portal-nonce@@";

@@ -95,6 +95,20 @@ actions! {
     IncidentMilestone = "incident_milestone" => ActionIncidentMilestone,
     IncidentLevel = "incident_level" => ActionIncidentLevel,
     IncidentStatus = "incident_status" => ActionIncidentStatus,
+    ChangeSubmit = "change_submit" => ActionChangeSubmit,
+    ChangeRevise = "change_revise" => ActionChangeRevise,
+    ChangeStep = "change_step" => ActionChangeStep,
+    ChangeFiles = "change_files" => ActionChangeFiles,
+    ChangeTermsSet = "change_terms_set" => ActionChangeTermsSet,
+    WorkDaySet = "work_day_set" => ActionWorkDaySet,
+    SlaProposed = "sla_proposed" => ActionSlaProposed,
+    SlaAccepted = "sla_accepted" => ActionSlaAccepted,
+    SlaWithdrawn = "sla_withdrawn" => ActionSlaWithdrawn,
+    SlaRecorded = "sla_recorded" => ActionSlaRecorded,
+    SlaCompleted = "sla_completed" => ActionSlaCompleted,
+    SlaReviewed = "sla_reviewed" => ActionSlaReviewed,
+    SlaReclassified = "sla_reclassified" => ActionSlaReclassified,
+    SlaMonthIssued = "sla_month_issued" => ActionSlaMonthIssued,
 }
 
 /// Filters of the audit page; dates are `YYYY-MM-DD` in the viewer's time zone, both ends inclusive.

@@ -10,10 +10,18 @@ use axum::{
 use sea_orm::DbErr;
 
 /// One refused input field and why.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {
     pub field: &'static str,
     pub msg: Msg,
+    /// A value the message needs to be acted on (the earliest date a change could start).
+    pub detail: Option<String>,
+}
+
+impl FieldError {
+    pub fn new(field: &'static str, msg: Msg) -> Self {
+        FieldError { field, msg, detail: None }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -44,13 +52,13 @@ pub type ServiceResult<T> = Result<T, ServiceError>;
 
 impl ServiceError {
     pub fn invalid(field: &'static str, msg: Msg) -> Self {
-        ServiceError::Invalid(vec![FieldError { field, msg }])
+        ServiceError::Invalid(vec![FieldError::new(field, msg)])
     }
 
     /// The first refused field, if this is a field error.
     pub fn first_field(&self) -> Option<FieldError> {
         match self {
-            ServiceError::Invalid(fields) => fields.first().copied(),
+            ServiceError::Invalid(fields) => fields.first().cloned(),
             _ => None,
         }
     }
@@ -65,7 +73,10 @@ impl ServiceError {
             ServiceError::NotFound => AppError::NotFound,
             ServiceError::Malformed => AppError::Malformed,
             ServiceError::Invalid(fields) => AppError::Invalid {
-                fields: fields.into_iter().map(|f| FieldMsg { field: f.field.into(), msg: f.msg }).collect(),
+                fields: fields
+                    .into_iter()
+                    .map(|f| FieldMsg { field: f.field.into(), msg: f.msg, detail: f.detail })
+                    .collect(),
             },
             ServiceError::Conflict { field, msg } => AppError::Conflict { field: field.into(), msg },
             ServiceError::Db(e) => {
@@ -123,7 +134,14 @@ impl Fields {
     pub fn refuse(&mut self, field: &'static str, msg: Msg) {
         // One message per field: the first reason found is the one to fix first.
         if !self.0.iter().any(|f| f.field == field) {
-            self.0.push(FieldError { field, msg });
+            self.0.push(FieldError::new(field, msg));
+        }
+    }
+
+    /// Refuses a field with a value the person needs to act on (shown after the message).
+    pub fn refuse_with(&mut self, field: &'static str, msg: Msg, detail: String) {
+        if !self.0.iter().any(|f| f.field == field) {
+            self.0.push(FieldError { field, msg, detail: Some(detail) });
         }
     }
 

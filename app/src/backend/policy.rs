@@ -43,6 +43,15 @@ pub enum Module {
     Emergency,
     /// Incidents: either side of an engagement in force opens them and writes their timeline.
     Incidents,
+    /// Significant-change notices: a CSP gives them on the websites it serves; each affected
+    /// agency answers and sets its engagements' notice terms; the regulators decide.
+    Changes,
+    /// The working calendar lead times are counted in: the platform operator keeps it.
+    Calendar,
+    /// SLA tracking: the agency and the CSP of an engagement propose and accept its agreement and
+    /// record outages, faults and maintenance against it (a duty officer too, at any hour); a
+    /// regulator reads its jurisdiction's.
+    Sla,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -96,6 +105,11 @@ pub const TABLE: &[(Module, Relationship, [Access; 6])] = &[
     (M::Incidents,     Rel::Own,          [W,     W,       W,    W,     R,     N]),
     (M::Incidents,     Rel::Engagement,   [W,     W,       W,    W,     R,     N]),
     (M::Incidents,     Rel::Jurisdiction, [R,     R,       R,    R,     R,     N]),
+    (M::Changes,       Rel::Own,          [W,     W,       R,    R,     R,     N]),
+    (M::Changes,       Rel::Jurisdiction, [W,     W,       R,    R,     R,     N]),
+    (M::Calendar,      Rel::Platform,     [N,     N,       N,    N,     N,     W]),
+    (M::Sla,           Rel::Own,          [W,     W,       W,    R,     R,     N]),
+    (M::Sla,           Rel::Jurisdiction, [R,     R,       R,    R,     R,     N]),
 ];
 
 /// The relationship an organisation of `kind` has to a module's data.
@@ -127,6 +141,17 @@ pub fn relationship(kind: OrgKind, module: Module) -> Option<Relationship> {
         (OrgKind::Csp | OrgKind::Supplier | OrgKind::Assessor, M::Emergency | M::Incidents) => Some(Rel::Engagement),
         (OrgKind::Regulator, M::Emergency | M::Incidents) => Some(Rel::Jurisdiction),
         (OrgKind::Platform, M::Emergency | M::Incidents) => None,
+        // A CSP's notices are its own; an agency's are those affecting it; a regulator decides
+        // for its jurisdiction. Other providers give no notices.
+        (OrgKind::Agency | OrgKind::Csp, M::Changes) => Some(Rel::Own),
+        (OrgKind::Regulator, M::Changes) => Some(Rel::Jurisdiction),
+        (OrgKind::Supplier | OrgKind::Assessor | OrgKind::Platform, M::Changes) => None,
+        (OrgKind::Platform, M::Calendar) => Some(Rel::Platform),
+        (_, M::Calendar) => None,
+        // The agreement is between an agency and its CSP; other providers have none.
+        (OrgKind::Agency | OrgKind::Csp, M::Sla) => Some(Rel::Own),
+        (OrgKind::Regulator, M::Sla) => Some(Rel::Jurisdiction),
+        (OrgKind::Supplier | OrgKind::Assessor | OrgKind::Platform, M::Sla) => None,
     }
 }
 
@@ -282,6 +307,10 @@ mod tests {
         assert_eq!(access_for(Supplier, &[Role::Staff], M::Engagements), R);
         assert_eq!(access_for(Supplier, &[Role::OrgAdmin], M::Engagements), W);
         assert_eq!(access_for(Agency, &[], M::Websites), N);
+        assert_eq!(access_for(Csp, &[Role::DutyOfficer], M::Sla), W, "a duty officer records an outage at any hour");
+        assert_eq!(access_for(Agency, &[Role::Staff], M::Sla), R);
+        assert_eq!(access_for(Supplier, &[Role::OrgAdmin], M::Sla), N, "the agreement is the CSP's alone");
+        assert_eq!(access_for(Regulator, &[Role::OrgAdmin], M::Sla), R, "regulators read and never write");
     }
 
     #[test]

@@ -29,3 +29,52 @@ pub fn query<T>(parsed: Result<Query<T>, QueryRejection>) -> ServiceResult<T> {
 pub fn respond(result: ServiceResult<Response>, meta: &RequestMeta, locale: Locale) -> Response {
     result.unwrap_or_else(|e| plain_error(e, &meta.request_id, locale))
 }
+
+/// A header value for `Content-Disposition` that keeps non-ASCII names (RFC 6266 / 5987).
+pub fn attachment(name: &str) -> String {
+    let ascii: String =
+        name.chars().map(|c| if c.is_ascii_alphanumeric() || ".-_ ".contains(c) { c } else { '_' }).collect();
+    // RFC 5987's attr-char allows a few more bare characters; leaving only these keeps the value
+    // valid in every reader and the usual file-name characters readable.
+    const KEEP: &percent_encoding::AsciiSet =
+        &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_');
+    let encoded = percent_encoding::utf8_percent_encode(name, KEEP);
+    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
+}
+
+/// A stored file as a download, streamed from the store: the one answer of every module's file
+/// route, once the module has found the file in the asker's reach.
+pub async fn stored_file(
+    files: &super::storage::FileStore,
+    sha256: &str,
+    media_type: String,
+    size: i64,
+    name: &str,
+) -> ServiceResult<Response> {
+    use axum::{body::Body, http::header, response::IntoResponse};
+    let handle = files
+        .open(sha256)
+        .await
+        .map_err(|e| ServiceError::Internal(format!("file {name:?} ({sha256}) missing from storage: {e}")))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, media_type),
+            (header::CONTENT_LENGTH, size.to_string()),
+            (header::CONTENT_DISPOSITION, attachment(name)),
+            (header::CACHE_CONTROL, "private, no-store".into()),
+        ],
+        Body::from_stream(tokio_util::io::ReaderStream::new(handle)),
+    )
+        .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn attachment_names_keep_their_non_ascii_characters_encoded() {
+        assert_eq!(
+            super::attachment("月报 2026-11.pdf"),
+            "attachment; filename=\"__ 2026-11.pdf\"; filename*=UTF-8''%E6%9C%88%E6%8A%A5%202026-11.pdf"
+        );
+    }
+}

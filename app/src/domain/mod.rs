@@ -4,10 +4,20 @@
 //! translated words, the one thing the vocabulary takes from `i18n`.)
 pub mod period;
 #[cfg(feature = "ssr")]
+pub mod textdiff;
+#[cfg(feature = "ssr")]
 pub mod workdays;
 
 use crate::i18n::Msg;
 use serde::{Deserialize, Serialize};
+
+/// How one line of a text reads against the text before.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LineChange {
+    Same,
+    Added,
+    Removed,
+}
 
 code_enum! {
     /// What an organisation is (domain.md, "Organisations").

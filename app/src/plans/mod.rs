@@ -170,13 +170,7 @@ impl Sections {
     }
 }
 
-/// How one line of a section reads against the version before.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum LineChange {
-    Same,
-    Added,
-    Removed,
-}
+pub use crate::domain::LineChange;
 
 /// One section of a version against the version before.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use time::{Date, Duration, Month, OffsetDateTime};
 
-use super::{Category, DrillCategory, DueState, IncidentStatus, Level, LineChange, Milestone, Section, SectionDiff, Sections, Transition};
+use super::{Category, DrillCategory, DueState, IncidentStatus, Level, Milestone, Section, SectionDiff, Sections, Transition};
 
 /// Every typical category is drilled at least once every two years (§8.5b).
 pub const DRILL_EVERY_MONTHS: u32 = 24;
@@ -310,19 +310,7 @@ pub fn diff_sections(before: &Sections, after: &Sections) -> Vec<SectionDiff> {
         .iter()
         .map(|s| {
             let (old, new) = (before.get(*s), after.get(*s));
-            let diff = similar::TextDiff::from_lines(old, new);
-            let lines = diff
-                .iter_all_changes()
-                .map(|c| {
-                    let kind = match c.tag() {
-                        similar::ChangeTag::Equal => LineChange::Same,
-                        similar::ChangeTag::Insert => LineChange::Added,
-                        similar::ChangeTag::Delete => LineChange::Removed,
-                    };
-                    (kind, c.value().trim_end_matches(['\n', '\r']).to_string())
-                })
-                .collect();
-            SectionDiff { section: *s, changed: old != new, lines }
+            SectionDiff { section: *s, changed: old != new, lines: crate::domain::textdiff::diff_lines(old, new) }
         })
         .collect()
 }
@@ -335,6 +323,7 @@ pub fn drill_category_of(c: Category) -> DrillCategory {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::LineChange;
     use time::macros::{date, datetime};
 
     #[test]

@@ -19,31 +19,10 @@ use crate::{
     },
     domain::OrgKind,
     tenancy::{
-        entity::{engagement, engagement_website, organisation, person, website},
-        scope::{agencies_under, engagements_in_force},
+        entity::{engagement, organisation, person, website},
+        scope::{agencies_served, agencies_under, engagements_in_force, websites_served},
     },
 };
-
-/// The agencies a provider serves under an engagement in force today.
-fn served_agencies(provider: Uuid, today: Date) -> SelectStatement {
-    Query::select()
-        .column((engagement::Entity, engagement::Column::AgencyId))
-        .from(engagement::Entity)
-        .and_where(Expr::col((engagement::Entity, engagement::Column::Id)).in_subquery(engagements_in_force(Some(provider), today)))
-        .to_owned()
-}
-
-/// The websites a provider serves under an engagement in force today.
-fn served_websites(provider: Uuid, today: Date) -> SelectStatement {
-    Query::select()
-        .column((engagement_website::Entity, engagement_website::Column::WebsiteId))
-        .from(engagement_website::Entity)
-        .and_where(
-            Expr::col((engagement_website::Entity, engagement_website::Column::EngagementId))
-                .in_subquery(engagements_in_force(Some(provider), today)),
-        )
-        .to_owned()
-}
 
 /// The agencies whose records a reach sees in full (an agency: itself; a regulator: its
 /// jurisdiction's), as a condition on `column`; a provider's reach is narrower and per table.
@@ -86,11 +65,11 @@ impl ErReader {
     pub fn plans(&self) -> Select<plan::Entity> {
         let cond = agencies(&self.reach, plan::Column::AgencyId).unwrap_or_else(|| match &self.reach {
             Reach::Provider { organisation_id, today } => Condition::all()
-                .add(plan::Column::AgencyId.in_subquery(served_agencies(*organisation_id, *today)))
+                .add(plan::Column::AgencyId.in_subquery(agencies_served(*organisation_id, *today)))
                 .add(
                     Condition::any()
                         .add(plan::Column::WebsiteId.is_null())
-                        .add(plan::Column::WebsiteId.in_subquery(served_websites(*organisation_id, *today))),
+                        .add(plan::Column::WebsiteId.in_subquery(websites_served(*organisation_id, *today))),
                 ),
             _ => Condition::all(),
         });
@@ -122,7 +101,7 @@ impl ErReader {
         match &self.reach {
             Reach::Agency(id) => engagements.and_where(agency.eq(*id)),
             Reach::Provider { organisation_id, today } => {
-                engagements.and_where(agency.in_subquery(served_agencies(*organisation_id, *today)))
+                engagements.and_where(agency.in_subquery(agencies_served(*organisation_id, *today)))
             }
             Reach::Regulators(ids) => engagements.and_where(agency.in_subquery(agencies_under(ids))),
         };
@@ -144,7 +123,7 @@ impl ErReader {
     pub fn drills(&self) -> Select<drill::Entity> {
         let cond = agencies(&self.reach, drill::Column::AgencyId).unwrap_or_else(|| match &self.reach {
             Reach::Provider { organisation_id, today } => Condition::all()
-                .add(drill::Column::AgencyId.in_subquery(served_agencies(*organisation_id, *today)))
+                .add(drill::Column::AgencyId.in_subquery(agencies_served(*organisation_id, *today)))
                 .add(
                     drill::Column::Id.in_subquery(
                         Query::select()
@@ -175,7 +154,7 @@ impl ErReader {
     pub fn settings(&self) -> Select<agency_setting::Entity> {
         let cond = agencies(&self.reach, agency_setting::Column::AgencyId).unwrap_or_else(|| match &self.reach {
             Reach::Provider { organisation_id, today } => {
-                Condition::all().add(agency_setting::Column::AgencyId.in_subquery(served_agencies(*organisation_id, *today)))
+                Condition::all().add(agency_setting::Column::AgencyId.in_subquery(agencies_served(*organisation_id, *today)))
             }
             _ => Condition::all(),
         });
@@ -216,7 +195,7 @@ impl ErReader {
     pub fn websites(&self) -> Select<website::Entity> {
         let cond = agencies(&self.reach, website::Column::AgencyId).unwrap_or_else(|| match &self.reach {
             Reach::Provider { organisation_id, today } => {
-                Condition::all().add(website::Column::Id.in_subquery(served_websites(*organisation_id, *today)))
+                Condition::all().add(website::Column::Id.in_subquery(websites_served(*organisation_id, *today)))
             }
             _ => Condition::all(),
         });
@@ -229,7 +208,7 @@ impl ErReader {
             Reach::Agency(id) => Condition::all().add(organisation::Column::Id.eq(*id)),
             Reach::Regulators(ids) => Condition::all().add(organisation::Column::Id.in_subquery(agencies_under(ids))),
             Reach::Provider { organisation_id, today } => {
-                Condition::all().add(organisation::Column::Id.in_subquery(served_agencies(*organisation_id, *today)))
+                Condition::all().add(organisation::Column::Id.in_subquery(agencies_served(*organisation_id, *today)))
             }
         };
         organisation::Entity::find().filter(cond)
@@ -243,7 +222,7 @@ fn incident_condition(reach: &Reach) -> Condition {
                 Query::select()
                     .column(incident_website::Column::IncidentId)
                     .from(incident_website::Entity)
-                    .and_where(incident_website::Column::WebsiteId.in_subquery(served_websites(*organisation_id, *today)))
+                    .and_where(incident_website::Column::WebsiteId.in_subquery(websites_served(*organisation_id, *today)))
                     .to_owned(),
             ),
         ),
@@ -255,7 +234,7 @@ fn action_condition(reach: &Reach) -> Condition {
     agencies(reach, action::Column::AgencyId).unwrap_or_else(|| match reach {
         Reach::Provider { organisation_id, today } => Condition::all()
             .add(action::Column::OwnerOrg.eq(*organisation_id))
-            .add(action::Column::AgencyId.in_subquery(served_agencies(*organisation_id, *today))),
+            .add(action::Column::AgencyId.in_subquery(agencies_served(*organisation_id, *today))),
         _ => Condition::all(),
     })
 }
@@ -376,7 +355,7 @@ impl ContactKeeper {
     pub fn actions(&self, today: Date) -> Select<action::Entity> {
         action::Entity::find()
             .filter(action::Column::OwnerOrg.eq(self.provider_id))
-            .filter(action::Column::AgencyId.in_subquery(served_agencies(self.provider_id, today)))
+            .filter(action::Column::AgencyId.in_subquery(agencies_served(self.provider_id, today)))
     }
 }
 
@@ -425,7 +404,7 @@ impl IncidentWriter {
         let cond = match &self.reach {
             Reach::Agency(id) => Condition::all().add(website::Column::AgencyId.eq(*id)),
             Reach::Provider { organisation_id, today } => {
-                Condition::all().add(website::Column::Id.in_subquery(served_websites(*organisation_id, *today)))
+                Condition::all().add(website::Column::Id.in_subquery(websites_served(*organisation_id, *today)))
             }
             Reach::Regulators(_) => Condition::all().add(website::Column::Id.is_null()),
         };

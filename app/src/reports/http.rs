@@ -4,13 +4,11 @@ use crate::backend::actor::Acting;
 use std::collections::HashMap;
 
 use axum::{
-    body::Body,
     extract::{multipart::MultipartError, Multipart, Path, Query, State},
     http::{header, HeaderMap, StatusCode},
     response::{IntoResponse, Redirect, Response},
     Extension,
 };
-use tokio_util::io::ReaderStream;
 use uuid::Uuid;
 
 use super::{
@@ -459,32 +457,13 @@ fn saved(locale: Locale) -> crate::ui::Flash {
     crate::ui::Flash { ok: true, text: Msg::ReportSubmittedFlash.text(locale).into(), secret: None, field: None }
 }
 
-/// A header value for `Content-Disposition` that keeps non-ASCII names (RFC 6266 / 5987).
-pub fn attachment(name: &str) -> String {
-    let ascii: String =
-        name.chars().map(|c| if c.is_ascii_alphanumeric() || ".-_ ".contains(c) { c } else { '_' }).collect();
-    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{}", crate::ui::encode_query(name))
-}
+pub use crate::backend::route::attachment;
 
 /// Streams a stored file to someone entitled to it.
 pub async fn file_response(state: &AppState, actor: &Actor, file_id: Uuid) -> Result<Response, ServiceError> {
     let reader = crate::reports::scope::report_reader(&state.db, actor, state.today()).await?;
     let f = service::file_for_download(&state.db, &reader, file_id).await?;
-    let handle = state
-        .files
-        .open(&f.sha256)
-        .await
-        .map_err(|e| ServiceError::Internal(format!("file {} ({}) missing from storage: {e}", f.id, f.sha256)))?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, f.media_type.clone()),
-            (header::CONTENT_LENGTH, f.size.to_string()),
-            (header::CONTENT_DISPOSITION, attachment(&f.name)),
-            (header::CACHE_CONTROL, "private, no-store".into()),
-        ],
-        Body::from_stream(ReaderStream::new(handle)),
-    )
-        .into_response())
+    crate::backend::route::stored_file(&state.files, &f.sha256, f.media_type.clone(), f.size, &f.name).await
 }
 
 /// `GET /reports/files/{id}`.

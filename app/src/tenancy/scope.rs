@@ -36,6 +36,27 @@ pub fn engagements_in_force(provider: Option<Uuid>, today: Date) -> SelectStatem
     q.to_owned()
 }
 
+/// The websites a provider serves under an engagement in force on `today`, as a subquery of ids.
+pub fn websites_served(provider: Uuid, today: Date) -> SelectStatement {
+    Query::select()
+        .column((engagement_website::Entity, engagement_website::Column::WebsiteId))
+        .from(engagement_website::Entity)
+        .and_where(
+            Expr::col((engagement_website::Entity, engagement_website::Column::EngagementId))
+                .in_subquery(engagements_in_force(Some(provider), today)),
+        )
+        .to_owned()
+}
+
+/// The agencies a provider serves under an engagement in force on `today`, as a subquery of ids.
+pub fn agencies_served(provider: Uuid, today: Date) -> SelectStatement {
+    Query::select()
+        .column((engagement::Entity, engagement::Column::AgencyId))
+        .from(engagement::Entity)
+        .and_where(Expr::col((engagement::Entity, engagement::Column::Id)).in_subquery(engagements_in_force(Some(provider), today)))
+        .to_owned()
+}
+
 /// The agencies directly under any of these regulators today, as a subquery of organisation ids:
 /// an agency moved away leaves with its history.
 pub fn agencies_under(regulators: &[Uuid]) -> SelectStatement {
@@ -58,18 +79,9 @@ pub fn jurisdiction_agencies(regulators: &[Uuid]) -> Condition {
 fn website_condition(reach: &Reach) -> Condition {
     match reach {
         Reach::Agency(id) => Condition::all().add(website::Column::AgencyId.eq(*id)),
-        Reach::Provider { organisation_id, today } => Condition::all().add(
-            website::Column::Id.in_subquery(
-                Query::select()
-                    .column((engagement_website::Entity, engagement_website::Column::WebsiteId))
-                    .from(engagement_website::Entity)
-                    .and_where(
-                        Expr::col((engagement_website::Entity, engagement_website::Column::EngagementId))
-                            .in_subquery(engagements_in_force(Some(*organisation_id), *today)),
-                    )
-                    .to_owned(),
-            ),
-        ),
+        Reach::Provider { organisation_id, today } => {
+            Condition::all().add(website::Column::Id.in_subquery(websites_served(*organisation_id, *today)))
+        }
         Reach::Regulators(ids) => Condition::all().add(website::Column::AgencyId.in_subquery(agencies_under(ids))),
     }
 }

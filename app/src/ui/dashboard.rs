@@ -63,6 +63,7 @@ fn KindPanels(kind: OrgKind, nav: Vec<NavPage>) -> impl IntoView {
             {nav.contains(&NavPage::Reports).then(|| view! { <crate::reports::pages::ReportsPanel/> })}
             {nav.contains(&NavPage::Rosters).then(|| view! { <crate::rosters::pages::overview::OverviewPanel/> })}
             {nav.contains(&NavPage::Incidents).then(|| view! { <crate::plans::pages::incident::IncidentsPanel/> })}
+            {nav.contains(&NavPage::Changes).then(|| view! { <crate::changes::pages::ChangesPanel/> })}
             {nav.contains(&NavPage::Emergency).then(|| view! { <crate::plans::pages::EmergencyPanel jurisdiction=true/> })}
             <section data-test="regulator-panel">
                 <h2>{t(Msg::AgenciesInJurisdiction)}</h2>
@@ -75,6 +76,7 @@ fn KindPanels(kind: OrgKind, nav: Vec<NavPage>) -> impl IntoView {
             {nav.contains(&NavPage::Rosters).then(|| view! { <crate::rosters::pages::duty::DutyPanel/> })}
             {nav.contains(&NavPage::Reports).then(|| view! { <crate::reports::pages::ReportsPanel/> })}
             {nav.contains(&NavPage::Incidents).then(|| view! { <crate::plans::pages::incident::IncidentsPanel/> })}
+            {nav.contains(&NavPage::Changes).then(|| view! { <crate::changes::pages::ChangesPanel/> })}
             {nav.contains(&NavPage::Emergency).then(|| view! { <crate::plans::pages::EmergencyPanel jurisdiction=false/> })}
             <WebsitesPanel title=Msg::Websites show_agency=false/>
             <EngagementsPanel/>
@@ -85,6 +87,7 @@ fn KindPanels(kind: OrgKind, nav: Vec<NavPage>) -> impl IntoView {
             {nav.contains(&NavPage::Rosters).then(|| view! { <crate::rosters::pages::duty::DutyPanel/> })}
             {nav.contains(&NavPage::Reports).then(|| view! { <crate::reports::pages::ReportsPanel/> })}
             {nav.contains(&NavPage::Incidents).then(|| view! { <crate::plans::pages::incident::IncidentsPanel/> })}
+            {nav.contains(&NavPage::Changes).then(|| view! { <crate::changes::pages::ChangesPanel/> })}
             {nav.contains(&NavPage::Emergency).then(|| view! { <crate::plans::pages::EmergencyPanel jurisdiction=false/> })}
             <EngagementsPanel/>
             <WebsitesPanel title=Msg::WebsitesServed show_agency=true/>

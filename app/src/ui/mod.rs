@@ -146,10 +146,12 @@ fn NavLinks(viewer: Viewer, nav: Vec<NavPage>) -> impl IntoView {
             NavPage::Rosters => link("/rosters", Msg::DutyNav),
             NavPage::Emergency => link("/emergency", Msg::ErNav),
             NavPage::Incidents => link("/incidents", Msg::ErIncidents),
+            NavPage::Changes => link("/changes", Msg::ChNav),
             NavPage::Organisations => link("/organisations", Msg::Organisations),
             NavPage::Jurisdictions => link("/jurisdictions", Msg::Jurisdictions),
             NavPage::People => link("/people", Msg::People),
             NavPage::Audit => link("/audit", Msg::AuditTrail),
+            NavPage::WorkCalendar => link("/work-calendar", Msg::WorkCalendar),
         }).collect_view()}
     }
     .into_any()
@@ -316,4 +318,13 @@ pub fn encode_query(value: &str) -> String {
 /// Labels of roles, joined for a table cell.
 pub fn roles_text(roles: &[Role], locale: Locale) -> String {
     roles.iter().map(|r| r.label().text(locale)).collect::<Vec<_>>().join("、")
+}
+
+/// A file's size in binary units, labelled as such (the limits are binary too: 200 MiB).
+pub fn size_text(bytes: i64) -> String {
+    match bytes {
+        b if b >= 1024 * 1024 => format!("{:.1} MiB", b as f64 / (1024.0 * 1024.0)),
+        b if b >= 1024 => format!("{:.1} KiB", b as f64 / 1024.0),
+        b => format!("{b} B"),
+    }
 }

@@ -13,12 +13,16 @@ pub enum NavPage {
     Emergency,
     /// Incidents: open ones, their timelines.
     Incidents,
+    /// CSPs' significant-change notices.
+    Changes,
     /// The regulator's agencies × periods matrix.
     ReportMatrix,
     Organisations,
     Jurisdictions,
     People,
     Audit,
+    /// The platform's working calendar.
+    WorkCalendar,
 }
 
 #[cfg(feature = "ssr")]
@@ -41,14 +45,16 @@ mod server {
             NavPage::Rosters => M::Rosters,
             NavPage::Emergency => M::Emergency,
             NavPage::Incidents => M::Incidents,
+            NavPage::Changes => M::Changes,
             NavPage::Organisations => M::Organisations,
             NavPage::Jurisdictions => M::Jurisdictions,
             NavPage::People => M::People,
             NavPage::Audit => M::Audit,
+            NavPage::WorkCalendar => M::Calendar,
         }
     }
 
-    const NAV_ALL: [NavPage; 11] = [
+    const NAV_ALL: [NavPage; 13] = [
         NavPage::Websites,
         NavPage::Engagements,
         NavPage::Reports,
@@ -56,10 +62,12 @@ mod server {
         NavPage::Rosters,
         NavPage::Emergency,
         NavPage::Incidents,
+        NavPage::Changes,
         NavPage::Organisations,
         NavPage::Jurisdictions,
         NavPage::People,
         NavPage::Audit,
+        NavPage::WorkCalendar,
     ];
 
     /// The pages a person may open, for navigation (the services check again).

@@ -74,7 +74,7 @@ pub struct MilestoneBody {
     pub at: String,
 }
 
-fn body_problem(e: JsonRejection, meta: &app::backend::request::RequestMeta) -> Problem {
+pub(super) fn body_problem(e: JsonRejection, meta: &app::backend::request::RequestMeta) -> Problem {
     let status = e.status();
     let kind = if status == StatusCode::UNPROCESSABLE_ENTITY { "invalid-body" } else { "malformed" };
     Problem::new(status, kind, e.body_text(), meta)

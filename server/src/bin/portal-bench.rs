@@ -321,6 +321,8 @@ fn run_one(args: &Args, database: &str) -> Result<String, String> {
     let base = server.base.clone();
     let regulator = sign_in(&base, "security@reg-00.gen.example")?;
     let agency = sign_in(&base, "security@agency-0000.gen.example")?;
+    // A county regulator decides its own agencies' change notices.
+    let county = sign_in(&base, "security@reg-07.gen.example")?;
     let token = {
         let mut cmd = Command::new(&args.portal);
         portal_env(&mut cmd, &data, &url);
@@ -367,6 +369,14 @@ fn run_one(args: &Args, database: &str) -> Result<String, String> {
         ),
         ("regulator's drill overview, first page".into(), format!("{base}/emergency"), cookie(&regulator)),
         ("drill overview CSV (every agency)".into(), format!("{base}/emergency/drills.csv"), cookie(&regulator)),
+        // Change notices over two years: a deciding regulator's pending decisions first, and the
+        // province's notices across its whole jurisdiction.
+        (
+            "county regulator's change notices, pending decisions first".into(),
+            format!("{base}/changes"),
+            cookie(&county),
+        ),
+        ("province's change notices, first page".into(), format!("{base}/changes"), cookie(&regulator)),
         ("API incidents, first page".into(), format!("{base}/api/v1/incidents?status=all"), bearer.clone()),
         ("API submissions, first page".into(), format!("{base}/api/v1/submissions?per_page=50"), bearer.clone()),
         (

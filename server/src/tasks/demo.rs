@@ -168,7 +168,13 @@ pub enum SeedOutcome {
 /// Loads the demo world, all in one transaction. Refuses a database that holds anything but demo
 /// data.
 /// `link_base` is the portal's public address, which mails written with the data link to.
-pub async fn seed(db: &DatabaseConnection, now: OffsetDateTime, link_base: &str) -> ServiceResult<SeedOutcome> {
+/// `files` is the store the demo's attachments go to.
+pub async fn seed(
+    db: &DatabaseConnection,
+    files: &app::backend::storage::FileStore,
+    now: OffsetDateTime,
+    link_base: &str,
+) -> ServiceResult<SeedOutcome> {
     let txn = write_txn(db).await?;
     if is_demo(&txn).await? {
         return Ok(SeedOutcome::AlreadyLoaded);
@@ -187,6 +193,7 @@ pub async fn seed(db: &DatabaseConnection, now: OffsetDateTime, link_base: &str)
     DEMO_WORLD.settle(db, now, &built).await?;
     duty_desks(db, now).await?;
     super::demo_emergency::seed(db, now, link_base).await?;
+    super::demo_changes::seed(db, files, now, link_base).await?;
     Ok(SeedOutcome::Loaded)
 }
 

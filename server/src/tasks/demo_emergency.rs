@@ -67,15 +67,16 @@ fn sections(agency: &str) -> Sections {
     }
 }
 
-struct Seeder<'a> {
-    db: &'a DatabaseConnection,
-    meta: RequestMeta,
-    now: OffsetDateTime,
-    link_base: &'a str,
+/// Writes demo data as the demo's people: their actors, and organisations by key.
+pub(super) struct Seeder<'a> {
+    pub db: &'a DatabaseConnection,
+    pub meta: RequestMeta,
+    pub now: OffsetDateTime,
+    pub link_base: &'a str,
 }
 
 impl Seeder<'_> {
-    async fn actor(&self, email: String) -> ServiceResult<app::backend::actor::Actor> {
+    pub async fn actor(&self, email: String) -> ServiceResult<app::backend::actor::Actor> {
         let p = person::Entity::find()
             .filter(person::Column::Email.eq(email.as_str()))
             .one(self.db)
@@ -86,7 +87,7 @@ impl Seeder<'_> {
             .ok_or_else(|| ServiceError::Internal(format!("demo person {email} inactive")))
     }
 
-    async fn org_id(&self, key: &str) -> ServiceResult<uuid::Uuid> {
+    pub async fn org_id(&self, key: &str) -> ServiceResult<uuid::Uuid> {
         let name = super::demo::DEMO_WORLD.org(key).map(|o| o.name).unwrap_or_default();
         organisation::Entity::find()
             .filter(organisation::Column::Name.eq(name))

@@ -12,6 +12,7 @@ use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
 use super::{demo, world};
+use app::changes::entity as ch;
 use app::plans::entity as er;
 use app::rosters::entity as duty;
 use app::{
@@ -110,6 +111,11 @@ struct Pending {
     er_incident_websites: Vec<er::incident_website::ActiveModel>,
     er_milestones: Vec<er::milestone::ActiveModel>,
     er_entries: Vec<er::entry::ActiveModel>,
+    ch_notices: Vec<ch::notice::ActiveModel>,
+    ch_revisions: Vec<ch::revision::ActiveModel>,
+    ch_agencies: Vec<ch::notice_agency::ActiveModel>,
+    ch_websites: Vec<ch::notice_website::ActiveModel>,
+    ch_steps: Vec<ch::step::ActiveModel>,
 }
 
 /// Inserts `rows` in statements of at most ~20,000 bound values (under both databases' limits).
@@ -170,6 +176,11 @@ impl Pending {
         insert_all(conn, &mut self.er_incident_websites, 2, counts, "er_incident_website").await?;
         insert_all(conn, &mut self.er_milestones, 7, counts, "er_milestone").await?;
         insert_all(conn, &mut self.er_entries, 9, counts, "er_entry").await?;
+        insert_all(conn, &mut self.ch_notices, 26, counts, "ch_notice").await?;
+        insert_all(conn, &mut self.ch_revisions, 18, counts, "ch_revision").await?;
+        insert_all(conn, &mut self.ch_agencies, 3, counts, "ch_agency").await?;
+        insert_all(conn, &mut self.ch_websites, 3, counts, "ch_website").await?;
+        insert_all(conn, &mut self.ch_steps, 12, counts, "ch_step").await?;
         Ok(())
     }
 }
@@ -380,6 +391,8 @@ pub async fn generate(
     let mut files = 0u64;
     let mut file_bytes = 0u64;
     let mut obligation_no = 0u64;
+    // Each CSP's agencies, for its change notices: (agency, a website, the agency's regulator).
+    let mut served: Vec<Vec<(Uuid, Uuid, Uuid)>> = vec![Vec::new(); n_csp];
     for a in 0..plan.agencies {
         let key = agency_key(a);
         let (regulator, _, regulator_officer) = regulators[a % REGULATORS];
@@ -480,6 +493,7 @@ pub async fn generate(
             file_bytes += b;
         }
         duty_year(&mut p, a, agency, agency_admin, agency_officer, now)?;
+        served[a % n_csp].push((agency, sites[0], regulator));
         emergency_years(
             &mut p,
             a,
@@ -488,6 +502,12 @@ pub async fn generate(
         );
         // Flush every 50 agencies: bounded memory, big statements.
         if a % 50 == 49 {
+            p.flush(&txn, &mut counts).await?;
+        }
+    }
+    for (i, (csp, csp_admin, _)) in csps.iter().enumerate() {
+        change_years(&mut p, i, (*csp, *csp_admin), &served[i], now);
+        if i % 10 == 9 {
             p.flush(&txn, &mut counts).await?;
         }
     }
@@ -504,6 +524,189 @@ pub async fn generate(
         db.execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)").await?;
     }
     Ok(Generated { rows: counts, files, file_bytes, seconds: started.elapsed().as_secs_f64() })
+}
+
+/// A generated step: what, by whom, when, its text, and an implementation's actual window.
+type GenStep = (app::changes::StepKind, Uuid, OffsetDateTime, String, Option<(OffsetDateTime, OffsetDateTime)>);
+
+/// Two years of one CSP's change notices, two a month, each to a few of the agencies it serves:
+/// the old ones gone the whole way (answered, approved where needed, implemented, assessed,
+/// closed), the recent ones still open — some agencies yet to answer, regulators yet to decide,
+/// an assessment owed — with the status read from the steps by the module's own rules.
+fn change_years(
+    p: &mut Pending,
+    c: usize,
+    (csp, admin): (Uuid, Uuid),
+    served: &[(Uuid, Uuid, Uuid)],
+    now: OffsetDateTime,
+) {
+    use app::changes::{
+        rules::{self, Audience, StepFact, Terms},
+        ChangeType, NoticeStatus, StepKind,
+    };
+    if served.is_empty() {
+        return;
+    }
+    let terms = serde_json::to_string(&Terms::DEFAULT).unwrap_or_default();
+    for i in 0..48usize {
+        let h = |k: u64| mix((c * 1000 + i) as u64, k);
+        let submitted = now - Duration::days(730 - (i as i64) * 15) + Duration::hours((h(1) % 8) as i64);
+        let kind = match h(2) % 10 {
+            0 | 1 => ChangeType::Adaptive,
+            2 => ChangeType::ImpactChanging,
+            _ => ChangeType::Transformative,
+        };
+        let category = match kind {
+            ChangeType::Adaptive => ["capacity", "planned_interruption", "technical"][(h(3) % 3) as usize],
+            ChangeType::ImpactChanging => "deployment_model",
+            ChangeType::Transformative => ["technical", "organisational", "capacity"][(h(3) % 3) as usize],
+        };
+        let (start, end) = match kind {
+            // Adaptive: notified a few days after it was done.
+            ChangeType::Adaptive => (submitted - Duration::days(5), submitted - Duration::days(5) + Duration::hours(3)),
+            _ => (submitted + Duration::days(50), submitted + Duration::days(50) + Duration::hours(4)),
+        };
+        let n = (1 + h(4) % 8) as usize;
+        let mut chosen: Vec<(Uuid, Uuid, Uuid)> = Vec::new();
+        for j in 0..n.min(served.len()) {
+            let s = served[(i * 7 + j * 3) % served.len()];
+            if !chosen.iter().any(|x| x.0 == s.0) {
+                chosen.push(s);
+            }
+        }
+        let id = Uuid::new_v4();
+        let title = format!("生成变更第{c:03}-{i:02}号");
+        let requires = rules::requires_approval(kind);
+        let mut steps: Vec<GenStep> = vec![(StepKind::Submitted, csp, submitted, String::new(), None)];
+        // How far it went: by its age, and a few stragglers.
+        let done = end + Duration::days(20) < now;
+        let straggler = h(5) % 10 == 0;
+        for (k, (agency, _, _)) in chosen.iter().enumerate() {
+            if done || k % 2 == 0 || now - submitted > Duration::days(10) && !straggler {
+                steps.push((
+                    StepKind::Acknowledged,
+                    *agency,
+                    submitted + Duration::days(1 + k as i64 % 2),
+                    String::new(),
+                    None,
+                ));
+            }
+        }
+        let deciders: Vec<Uuid> = {
+            let mut d: Vec<Uuid> = chosen.iter().map(|x| x.2).collect();
+            d.sort();
+            d.dedup();
+            d
+        };
+        if requires && (done || start < now) && !straggler {
+            for d in &deciders {
+                steps.push((StepKind::Approved, *d, submitted + Duration::days(5), String::new(), None));
+            }
+        }
+        let implemented =
+            (done || (end < now && (!requires || !straggler))).then_some((end + Duration::days(1), start, end));
+        if let Some((at, a, b)) = implemented {
+            steps.push((StepKind::Implemented, csp, at, String::new(), Some((a, b))));
+            if done {
+                steps.push((StepKind::Assessed, csp, at + Duration::days(3), "变更后安全评估通过。".into(), None));
+                steps.push((StepKind::Closed, csp, at + Duration::days(4), String::new(), None));
+            }
+        }
+        let facts: Vec<StepFact> = steps
+            .iter()
+            .map(|(k, org, _, body, _)| StepFact {
+                kind: *k,
+                revision: 1,
+                organisation: *org,
+                with_text: !body.is_empty(),
+            })
+            .collect();
+        let audience = Audience {
+            agencies: chosen.iter().map(|x| x.0).collect(),
+            deciders: if requires { deciders.clone() } else { Vec::new() },
+        };
+        let progress = rules::progress(requires, 1, &audience, &facts);
+        let status = rules::status(&facts, &progress);
+        let at_of = |k: StepKind| steps.iter().find(|s| s.0 == k).map(|s| s.2);
+        p.ch_notices.push(ch::notice::ActiveModel {
+            id: Set(id),
+            csp_id: Set(csp),
+            change_type: Set(kind.code().into()),
+            category: Set(category.into()),
+            emergency: Set(false),
+            requires_approval: Set(requires),
+            revision: Set(1),
+            title: Set(title.clone()),
+            planned_start: Set(start),
+            planned_end: Set(end),
+            opt_out_offered: Set(false),
+            terms: Set(terms.clone()),
+            status: Set(status.code().into()),
+            affected: Set(progress.affected as i32),
+            answered: Set((progress.acknowledged + progress.opted_out) as i32),
+            submitted_by: Set(admin),
+            submitted_at: Set(submitted),
+            revised_at: Set(submitted),
+            approved_at: Set(
+                (requires && progress.all_approved() && progress.deciders > 0).then(|| submitted + Duration::days(5))
+            ),
+            implemented_at: Set(implemented.map(|x| x.0)),
+            actual_start: Set(implemented.map(|x| x.1)),
+            actual_end: Set(implemented.map(|x| x.2)),
+            verified_on: Set(None),
+            assessed_at: Set(at_of(StepKind::Assessed)),
+            closed_at: Set(if status == NoticeStatus::Closed { at_of(StepKind::Closed) } else { None }),
+            updated_at: Set(steps.iter().map(|s| s.2).max().unwrap_or(submitted)),
+        });
+        p.ch_revisions.push(ch::revision::ActiveModel {
+            id: Set(Uuid::new_v4()),
+            notice_id: Set(id),
+            number: Set(1),
+            title: Set(title),
+            description: Set("生成的变更说明。".into()),
+            reason: Set(String::new()),
+            planned_start: Set(start),
+            planned_end: Set(end),
+            impact_analysis: Set("影响可控。".into()),
+            customer_impact: Set(String::new()),
+            rollback_plan: Set("可回切。".into()),
+            verification_plan: Set("拨测。".into()),
+            contact: Set(String::new()),
+            opt_out_offered: Set(false),
+            websites: Set(String::new()),
+            note: Set(String::new()),
+            submitted_by: Set(admin),
+            submitted_at: Set(submitted),
+        });
+        for (agency, site, _) in &chosen {
+            p.ch_agencies.push(ch::notice_agency::ActiveModel {
+                notice_id: Set(id),
+                agency_id: Set(*agency),
+                affected: Set(true),
+            });
+            p.ch_websites.push(ch::notice_website::ActiveModel {
+                notice_id: Set(id),
+                website_id: Set(*site),
+                agency_id: Set(*agency),
+            });
+        }
+        for (kind, org, at, body, actual) in steps {
+            p.ch_steps.push(ch::step::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                notice_id: Set(id),
+                revision: Set(1),
+                kind: Set(kind.code().into()),
+                organisation_id: Set(org),
+                person_id: Set(if org == csp { Some(admin) } else { None }),
+                body: Set(body),
+                actual_start: Set(actual.map(|x| x.0)),
+                actual_end: Set(actual.map(|x| x.1)),
+                verified_on: Set(None),
+                file_id: Set(None),
+                at: Set(at),
+            });
+        }
+    }
 }
 
 /// An agency as its emergency records name it.

@@ -3,6 +3,7 @@
 //! the tests declare their worlds for.
 pub mod admin;
 pub mod demo;
+pub mod demo_changes;
 pub mod demo_emergency;
 pub mod generate;
 pub mod world;

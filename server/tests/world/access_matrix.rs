@@ -100,6 +100,10 @@ enum Target {
     ErAction,
     /// An incident the organisation sees (own: closed, so it changes no more) or not.
     ErIncident,
+    /// A change notice the organisation sees (own) or not.
+    Notice,
+    /// A file of a change notice the organisation sees (own) or not.
+    NoticeFile,
 }
 
 /// Which side of an engagement a write needs.
@@ -112,6 +116,8 @@ enum Side {
     Provider,
     /// Only a regulator compares agencies; anyone else is forbidden.
     Jurisdiction,
+    /// Only a CSP gives change notices; anyone else is forbidden.
+    Csp,
 }
 
 struct Case {
@@ -131,8 +137,8 @@ use Access::{Read as R, Write as W};
 use Module as M;
 use Target::{
     ClosedEngagement, Engagement as Eng, ErAction, ErAgency, ErDrill, ErIncident, ErPlan, Feed, File, Handover,
-    Nothing, Obligation as Obl, Offer, Owed, OwnDrill, OwnPlan, OwnRoster, Person as Per, Reached, Received, Roster,
-    Rotation, Special, Stood, Submission as Sub, Submitted, Token, Website as Web,
+    Nothing, Notice, NoticeFile, Obligation as Obl, Offer, Owed, OwnDrill, OwnPlan, OwnRoster, Person as Per, Reached,
+    Received, Roster, Rotation, Special, Stood, Submission as Sub, Submitted, Token, Website as Web,
 };
 
 /// Every server function. `frame` needs only a session; the invitation pair is public.
@@ -225,6 +231,17 @@ const FUNCTIONS: &[Case] = &[
     case("add_review_actions", Some((M::Emergency, W)), ErIncident, Side::Agency),
     case("improvement_plan", Some((M::Emergency, R)), Sub, Side::Any),
     case("add_improvement_items", Some((M::Emergency, W)), Sub, Side::Agency),
+    case("changes", Some((M::Changes, R)), Nothing, Side::Any),
+    case("change_calendar", Some((M::Changes, R)), Nothing, Side::Any),
+    case("change_terms", Some((M::Changes, W)), Nothing, Side::Agency),
+    case("set_change_terms", Some((M::Changes, W)), Nothing, Side::Agency),
+    case("work_days", Some((M::Calendar, W)), Nothing, Side::Any),
+    case("set_work_day", Some((M::Calendar, W)), Nothing, Side::Any),
+    case("change", Some((M::Changes, R)), Notice, Side::Any),
+    case("change_form", Some((M::Changes, W)), Nothing, Side::Csp),
+    case("submit_change", Some((M::Changes, W)), Nothing, Side::Csp),
+    case("revise_change", Some((M::Changes, W)), Notice, Side::Csp),
+    case("change_step", Some((M::Changes, W)), Notice, Side::Any),
     // Last: it forces the actor's own password to be changed.
     case("reset_person_password", Some((M::People, W)), Per, Side::Any),
 ];
@@ -266,6 +283,14 @@ const PAGES: &[Case] = &[
     case("/incidents", Some((M::Incidents, R)), Nothing, Side::Any),
     case("/incidents/{id}", Some((M::Incidents, R)), ErIncident, Side::Any),
     case("/incidents/{id}/close", Some((M::Incidents, R)), ErIncident, Side::Any),
+    case("/changes", Some((M::Changes, R)), Nothing, Side::Any),
+    case("/changes/new", Some((M::Changes, W)), Nothing, Side::Csp),
+    case("/changes/calendar", Some((M::Changes, R)), Nothing, Side::Any),
+    case("/changes/terms", Some((M::Changes, W)), Nothing, Side::Agency),
+    case("/work-calendar", Some((M::Calendar, W)), Nothing, Side::Any),
+    case("/changes/{id}", Some((M::Changes, R)), Notice, Side::Any),
+    case("/changes/{id}/revise", Some((M::Changes, W)), Notice, Side::Csp),
+    case("/changes/{id}/confirm", Some((M::Changes, R)), Notice, Side::Any),
 ];
 
 /// The plain routes (`server::plain_routes()`, the list the router is built from): forms without
@@ -284,6 +309,9 @@ const ROUTES: &[Case] = &[
     case("GET /rosters/{id}/hours.csv", Some((M::Rosters, R)), Roster, Side::Any),
     case("GET /emergency/drills.csv", Some((M::Emergency, R)), Nothing, Side::Jurisdiction),
     case("GET /incidents/export.csv", Some((M::Incidents, R)), Nothing, Side::Any),
+    case("GET /changes/{id}/export.json", Some((M::Changes, R)), Notice, Side::Any),
+    case("POST /changes/{id}/files", Some((M::Changes, W)), Notice, Side::Csp),
+    case("GET /changes/files/{id}", Some((M::Changes, R)), NoticeFile, Side::Any),
     // The feed's secret alone is the capability: anyone holding it reads the feed.
     case("GET /calendar/{token}", None, Nothing, Side::Any),
     case("GET /reports/files/{id}", Some((M::Reports, R)), File, Side::Any),
@@ -307,6 +335,13 @@ const API: &[Case] = &[
     case("POST /api/v1/incidents", Some((M::Incidents, W)), Nothing, Side::Any),
     case("POST /api/v1/incidents/{id}/entries", Some((M::Incidents, W)), ErIncident, Side::Any),
     case("POST /api/v1/incidents/{id}/milestones", Some((M::Incidents, W)), ErIncident, Side::Any),
+    case("GET /api/v1/changes", Some((M::Changes, R)), Nothing, Side::Any),
+    case("GET /api/v1/changes/{id}", Some((M::Changes, R)), Notice, Side::Any),
+    case("POST /api/v1/changes", Some((M::Changes, W)), Nothing, Side::Csp),
+    case("POST /api/v1/changes/{id}/revisions", Some((M::Changes, W)), Notice, Side::Csp),
+    case("POST /api/v1/changes/{id}/implementation", Some((M::Changes, W)), Notice, Side::Csp),
+    case("POST /api/v1/changes/{id}/steps", Some((M::Changes, W)), Notice, Side::Any),
+    case("POST /api/v1/changes/{id}/files", Some((M::Changes, W)), Notice, Side::Csp),
 ];
 
 /// The world's relationships, worked out from its declaration in `common/world.rs`, not from the policy.
@@ -337,6 +372,10 @@ struct World {
     rotations: Vec<(Uuid, &'static str)>,
     /// Emergency response's records (see [`er_fixtures`]).
     er: Vec<ErRecord>,
+    /// Change notices (see [`change_fixtures`]): id, CSP, and the websites they name.
+    notices: Vec<(Uuid, &'static str, Vec<&'static str>)>,
+    /// Each notice's attachment.
+    notice_files: HashMap<Uuid, Uuid>,
 }
 
 /// What an emergency record is, for the matrix.
@@ -530,6 +569,7 @@ impl World {
             duty_fixtures(app, key, roster, pid, now).await;
         }
         er_fixtures(app, now).await;
+        change_fixtures(app, now).await;
         app.changed();
     }
 
@@ -702,6 +742,14 @@ impl World {
             .collect();
         let [offers, handovers, specials, stood, feeds, rotations] = World::load_duty(app, &rosters).await;
         let er = World::load_er(app, &key_of).await;
+        let notices = World::load_notices(app, &key_of).await;
+        let notice_files = app::changes::entity::file::Entity::find()
+            .all(&app.db)
+            .await
+            .expect("notice files")
+            .into_iter()
+            .map(|f| (f.notice_id, f.id))
+            .collect();
         World {
             website_ids,
             engagement_ids,
@@ -719,7 +767,55 @@ impl World {
             feeds,
             rotations,
             er,
+            notices,
+            notice_files,
         }
+    }
+
+    /// The change notices [`change_fixtures`] wrote, with the websites they name.
+    async fn load_notices(
+        app: &TestApp,
+        key_of: &dyn Fn(Uuid) -> &'static str,
+    ) -> Vec<(Uuid, &'static str, Vec<&'static str>)> {
+        use app::changes::entity::{notice, notice_website};
+        let domains: HashMap<Uuid, String> = website::Entity::find()
+            .all(&app.db)
+            .await
+            .expect("websites")
+            .into_iter()
+            .map(|w| (w.id, w.domain))
+            .collect();
+        let links = notice_website::Entity::find().all(&app.db).await.expect("notice websites");
+        let mut out = Vec::new();
+        for n in notice::Entity::find().all(&app.db).await.expect("notices") {
+            let sites = links
+                .iter()
+                .filter(|l| l.notice_id == n.id)
+                .filter_map(|l| SITES.iter().find(|s| s.domain == domains[&l.website_id]).map(|s| s.domain))
+                .collect();
+            out.push((n.id, key_of(n.csp_id), sites));
+        }
+        out
+    }
+
+    /// Whether an organisation sees a change notice (independent of the policy code): an agency
+    /// one naming its websites; a regulator one naming its jurisdiction's agencies' websites; the
+    /// CSP its own while it serves one of them under an engagement declared active.
+    fn sees_notice(&self, key: &str, csp: &str, sites: &[&'static str]) -> bool {
+        let agency_of = |d: &str| SITES.iter().find(|s| s.domain == d).map(|s| s.agency).unwrap_or("");
+        match org(key).kind {
+            OrgKind::Agency => sites.iter().any(|d| agency_of(d) == key),
+            OrgKind::Regulator => sites.iter().any(|d| self.in_jurisdiction(key, agency_of(d))),
+            OrgKind::Csp => csp == key && sites.iter().any(|d| World::serves(key, agency_of(d), Some(d))),
+            _ => false,
+        }
+    }
+
+    fn notice(&self, key: Option<&str>, own: bool) -> Option<Uuid> {
+        self.notices
+            .iter()
+            .find(|(_, csp, sites)| key.is_some_and(|k| self.sees_notice(k, csp, sites)) == own)
+            .map(|(id, _, _)| *id)
     }
 
     /// The emergency records [`er_fixtures`] wrote, read back with what they name.
@@ -973,6 +1069,7 @@ fn expected(actor: &Actor, c: &Case, own: bool) -> Outcome {
     match c.side {
         Side::Agency if actor.kind != OrgKind::Agency => return Outcome::Forbidden,
         Side::Jurisdiction if actor.kind != OrgKind::Regulator => return Outcome::Forbidden,
+        Side::Csp if actor.kind != OrgKind::Csp => return Outcome::Forbidden,
         Side::Provider if !actor.kind.is_provider() => return Outcome::NotFound,
         _ => {}
     }
@@ -1139,6 +1236,13 @@ fn form(c: &Case, actor: &Actor, own: bool, target: Option<Uuid>) -> Vec<(&'stat
         "change_incident_level" => vec![("id", id), ("level", "I".into())],
         "incident_transition" => vec![("id", id), ("transition", "reopen".into())],
         "add_review_actions" => vec![("id", id)],
+        // Own: an action that is none (422); other: not found.
+        "change_step" => vec![("id", id), ("action", "nothing".into())],
+        // Own: a revision with no fields (422); other: not found.
+        "revise_change" => vec![("id", id)],
+        // Terms that are no number, a day that is none (422): nothing changes.
+        "set_change_terms" => vec![("engagement_id", Uuid::nil().to_string()), ("input[initial_bd]", "x".into())],
+        "set_work_day" => vec![("day", "x".into()), ("mark", "holiday".into())],
         // Own: a report that is no security check (422); other: not found.
         "add_improvement_items" => vec![("submission_id", id)],
         _ => Vec::new(),
@@ -1208,6 +1312,8 @@ fn target_for(c: &Case, actor: &Actor, own: bool, world: &World) -> Option<Optio
         OwnDrill => Some(world.er_record(ErKind::Drill, key, own, true)?),
         ErAction => Some(world.er_record(ErKind::Action, key, own, false)?),
         ErIncident => Some(world.er_record(ErKind::Incident, key, own, false)?),
+        Notice => Some(world.notice(key, own)?),
+        NoticeFile => Some(world.notice_files[&world.notice(key, own)?]),
         Token => Some(if own {
             world.tokens[&actor.email].1
         } else {
@@ -1258,6 +1364,12 @@ const READ_BY_GET: &[&str] = &[
     "drill",
     "follow_up_action",
     "incidents",
+    "changes",
+    "change",
+    "change_calendar",
+    "change_terms",
+    "work_days",
+    "change_form",
     "incident",
     "improvement_plan",
 ];
@@ -1266,6 +1378,13 @@ const READ_BY_GET: &[&str] = &[
 /// field (422), anyone else is refused first.
 fn unknown_obligation() -> reqwest::multipart::Form {
     reqwest::multipart::Form::new().text("obligation_id", Uuid::nil().to_string()).text("period", "2026-10")
+}
+
+/// An upload to a notice that names no purpose there is: its CSP is told which field (422),
+/// anyone else is refused first.
+fn notice_upload() -> reqwest::multipart::Form {
+    let pdf = reqwest::multipart::Part::bytes(b"%PDF-1.7\n%%EOF\n".to_vec()).file_name("x.pdf");
+    reqwest::multipart::Form::new().text("purpose", "nothing").part("files", pdf)
 }
 
 /// The cells of a row for an actor, `(own, target)`: the other organisation's first (the own cell
@@ -1312,8 +1431,7 @@ async fn every_role_of_every_kind_against_every_function_and_page() {
         leptos::server_fn::axum::server_fn_paths().map(|(p, _)| p.trim_start_matches("/api/").to_string()).collect();
     let listed: BTreeSet<String> = FUNCTIONS.iter().map(|c| c.name.to_string()).collect();
     assert_eq!(registered, listed, "every server function needs its row in the access matrix");
-    let routes: BTreeSet<String> =
-        leptos_axum::generate_route_list(app::App).iter().map(|r| r.path().to_string()).collect();
+    let routes: BTreeSet<String> = server::route_list().iter().map(|r| r.path().to_string()).collect();
     let pages: BTreeSet<String> = PAGES.iter().map(|c| c.name.to_string()).collect();
     assert_eq!(routes, pages, "every page needs its row in the access matrix");
     let plain: BTreeSet<String> =
@@ -1386,6 +1504,16 @@ async fn every_role_of_every_kind_against_every_function_and_page() {
                                 .send()
                                 .await
                         }
+                        // Own: a purpose that is none, with a file (422); other: not found.
+                        ("POST", "/changes/{id}/files") => {
+                            client
+                                .post(app.url(&path))
+                                .header("origin", &app.base)
+                                .header("accept", "application/json")
+                                .multipart(notice_upload())
+                                .send()
+                                .await
+                        }
                         // The form posts with input each refuses (or a wrong password): nothing changes.
                         _ => {
                             let form: &[(&str, &str)] = match template {
@@ -1420,6 +1548,19 @@ async fn every_role_of_every_kind_against_every_function_and_page() {
                             serde_json::json!({"milestone": "reported_leaders", "at": "2026-11-25T01:00:00Z"})
                         } else {
                             serde_json::json!({"title": "", "category": "x", "level": "V"})
+                        };
+                        api_client.post(app.url(&path)).bearer_auth(&token).json(&body).send().await
+                    } else if template == "/api/v1/changes/{id}/files" {
+                        api_client.post(app.url(&path)).bearer_auth(&token).multipart(notice_upload()).send().await
+                    } else if template.starts_with("/api/v1/changes") {
+                        // Own: refused (an empty notice or revision, times reversed, an action that is
+                        // none) (422); other: not found. Only a CSP gives, revises and implements.
+                        let body = if template.ends_with("/implementation") {
+                            serde_json::json!({"actual_start": "2026-11-02T10:00:00Z", "actual_end": "2026-11-01T10:00:00Z"})
+                        } else if template.ends_with("/steps") {
+                            serde_json::json!({"action": "nothing"})
+                        } else {
+                            serde_json::json!({"title": ""})
                         };
                         api_client.post(app.url(&path)).bearer_auth(&token).json(&body).send().await
                     } else if template.ends_with("/overrides") {
@@ -1748,5 +1889,57 @@ async fn er_fixtures(app: &TestApp, now: time::OffsetDateTime) {
         let incident = service::open_incident(&app.db, &by, &iw, &input, "http://127.0.0.1").await.expect("incident");
         service::transition(&app.db, &by, &iw, incident, "resolve", "", "cause", "lessons").await.expect("resolved");
         service::transition(&app.db, &by, &iw, incident, "close", "", "", "").await.expect("closed");
+    }
+}
+
+/// Change notices for the matrix: a CSP's notice to two agencies under different regulators, one
+/// to an agency since moved to another regulator, and one of another CSP's.
+async fn change_fixtures(app: &TestApp, now: time::OffsetDateTime) {
+    use app::changes::{scope::change_writer, service, NoticeInput};
+    let meta = app::backend::request::RequestMeta { request_id: "matrix".into(), source_addr: None, user_agent: None };
+    for (csp, domains) in [
+        ("csp", &["zwfw.demo.gov.cn", "amr.linsheng.gov.cn"][..]),
+        ("csp2", &["zsks.dongzhou.gov.cn"][..]),
+        ("csp3", &["www.shifan.gov.cn"][..]),
+    ] {
+        let pid = person::Entity::find()
+            .filter(person::Column::Email.eq(format!("admin@{csp}.example")))
+            .one(&app.db)
+            .await
+            .expect("query")
+            .expect("administrator")
+            .id;
+        let admin = app::auth::actor::load_actor(&app.db, pid, "Asia/Shanghai").await.expect("load").expect("active");
+        let by = app::backend::actor::Acting { actor: &admin, meta: &meta, now };
+        let w = change_writer(&app.db, &admin, now.date()).await.expect("writer");
+        let mut ids = Vec::new();
+        for d in domains {
+            let site = website::Entity::find()
+                .filter(website::Column::Domain.eq(*d))
+                .one(&app.db)
+                .await
+                .expect("query")
+                .expect("site");
+            ids.push(site.id.to_string());
+        }
+        let input = NoticeInput {
+            change_type: "adaptive".into(),
+            category: "capacity".into(),
+            title: format!("{csp} matrix notice"),
+            description: "matrix".into(),
+            planned_start: "2026-11-20T01:00".into(),
+            planned_end: "2026-11-20T03:00".into(),
+            website_ids: ids,
+            ..NoticeInput::default()
+        };
+        let id = service::submit(&app.db, &by, &w, &input, "").await.expect("notice");
+        let store = app::backend::storage::FileStore::new(app.data_dir.join("files"));
+        let received = store.receive(crate::common::PDF).await.expect("received");
+        let plan = app::reports::service::IncomingFile {
+            name: format!("{csp}-plan.pdf"),
+            media_type: "application/pdf".into(),
+            received,
+        };
+        service::attach(&app.db, &store, &by, &w, id, "attachment", vec![plan]).await.expect("attached");
     }
 }

@@ -15,7 +15,7 @@ use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, Into
 use serde_json::Value;
 use uuid::Uuid;
 
-async fn org_id(app: &TestApp, key: &str) -> Uuid {
+pub(crate) async fn org_id(app: &TestApp, key: &str) -> Uuid {
     let name = world::name_of(key);
     organisation::Entity::find()
         .filter(organisation::Column::Name.eq(name))
@@ -26,7 +26,7 @@ async fn org_id(app: &TestApp, key: &str) -> Uuid {
         .id
 }
 
-async fn engagement_between(app: &TestApp, agency: &str, provider: &str, status: &str) -> engagement::Model {
+pub(crate) async fn engagement_between(app: &TestApp, agency: &str, provider: &str, status: &str) -> engagement::Model {
     engagement::Entity::find()
         .filter(engagement::Column::AgencyId.eq(org_id(app, agency).await))
         .filter(engagement::Column::ProviderId.eq(org_id(app, provider).await))

@@ -1007,6 +1007,13 @@ async fn the_generated_world_keeps_every_rule_and_fills_only_an_empty_database()
         // 2026-11-25 02:00 UTC is 10:00 on a Wednesday in Shanghai: office hours, nobody on.
         assert_eq!(on_now, 0, "{backend:?}");
         assert_eq!(o["uncovered_specials_total"], 4, "every tenth agency's special period: {o}");
+        // Two years of change notices, two a month per CSP, with the status their steps give; a
+        // county regulator's list has the notices awaiting its decision.
+        assert_eq!(rows("ch_notice"), 3 * 48);
+        assert!(rows("ch_step") > rows("ch_notice") * 3, "answers, decisions, implementation: {}", rows("ch_step"));
+        let (status, l) = app.get_json(&county, "/api/changes").await;
+        assert_eq!(status, 200, "{l}");
+        assert!(l["list"]["total"].as_u64().unwrap_or(0) > 0, "{l}");
         // A second run refuses: the database is no longer empty, and nothing is added.
         let before = organisation::Entity::find().count(&db).await.expect("count");
         assert!(generate::generate(&db, &files, now, &plan).await.is_err());

@@ -29,7 +29,7 @@ pub(crate) fn meta() -> RequestMeta {
 }
 
 /// The refused fields of an answer, with their messages.
-fn refused<T: std::fmt::Debug>(r: Result<T, ServiceError>) -> Vec<(&'static str, Msg)> {
+pub(crate) fn refused<T: std::fmt::Debug>(r: Result<T, ServiceError>) -> Vec<(&'static str, Msg)> {
     match r {
         Err(ServiceError::Invalid(f)) => f.into_iter().map(|f| (f.field, f.msg)).collect(),
         other => panic!("expected refused fields, got {other:?}"),

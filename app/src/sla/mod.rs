@@ -1,0 +1,309 @@
+//! SLA tracking (§6.6.2; Annex A attachment 2; contract clause 5.12): each engagement's agreed
+//! metrics, the outages and faults recorded against them, and each calendar month's attainment,
+//! breaches and compensation, computed by the rules.
+use serde::{Deserialize, Serialize};
+
+use crate::i18n::Msg;
+
+ssr! {
+    pub mod entity;
+    pub mod jobs;
+    pub mod mail;
+    pub mod rules;
+    pub mod scope;
+    pub mod service;
+}
+
+code_enum! {
+    /// Where a version of an agreement is. Accepted versions are read-only; a later accepted
+    /// version takes over from its effective date.
+    #[serde(rename_all = "snake_case")]
+    #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+    VersionStatus {
+        Proposed = "proposed" => SlaStProposed,
+        Accepted = "accepted" => SlaStAccepted,
+        Answered = "answered" => SlaStAnswered,
+        Withdrawn = "withdrawn" => SlaStWithdrawn,
+    }
+}
+
+code_enum! {
+    /// What a record is, as last classified.
+    #[serde(rename_all = "snake_case")]
+    #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+    RecordKind {
+        Outage = "outage" => SlaKindOutage,
+        Fault = "fault" => SlaKindFault,
+        Maintenance = "maintenance" => SlaKindMaintenance,
+    }
+}
+
+code_enum! {
+    /// An outage's availability class, or a fault's level (annex 2, items 1–5).
+    #[serde(rename_all = "snake_case")]
+    #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+    RecordClass {
+        Power = "power" => SlaClassPower,
+        Network = "network" => SlaClassNetwork,
+        Server = "server" => SlaClassServer,
+        Level1 = "level1" => SlaClassLevel1,
+        Level2 = "level2" => SlaClassLevel2,
+        Planned = "planned" => SlaClassPlanned,
+    }
+}
+
+impl RecordClass {
+    /// The classes a kind of record takes.
+    pub fn of(kind: RecordKind) -> &'static [RecordClass] {
+        match kind {
+            RecordKind::Outage => &[RecordClass::Power, RecordClass::Network, RecordClass::Server],
+            RecordKind::Fault => &[RecordClass::Level1, RecordClass::Level2],
+            RecordKind::Maintenance => &[RecordClass::Planned],
+        }
+    }
+}
+
+code_enum! {
+    /// The other party's word on a record; disputed records are shown and counted apart.
+    #[serde(rename_all = "snake_case")]
+    #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+    Review {
+        Pending = "pending" => SlaRevPending,
+        Confirmed = "confirmed" => SlaRevConfirmed,
+        Disputed = "disputed" => SlaRevDisputed,
+    }
+}
+
+code_enum! {
+    /// How planned maintenance counts, as the contract says.
+    #[serde(rename_all = "snake_case")]
+    #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+    MaintenanceRule {
+        Excluded = "excluded" => SlaMaintExcluded,
+        Available = "available" => SlaMaintAvailable,
+        Downtime = "downtime" => SlaMaintDowntime,
+    }
+}
+
+code_enum! {
+    /// Clause 5.12's form: per unit of interruption, or a table of bands.
+    #[serde(rename_all = "snake_case")]
+    #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+    CompensationRule {
+        PerUnit = "per_unit" => SlaCompPerUnit,
+        Bands = "bands" => SlaCompBands,
+    }
+}
+
+code_enum! {
+    /// What a measured entry records.
+    #[serde(rename_all = "snake_case")]
+    #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+    MeasureKind {
+        Backup = "backup" => SlaMeasBackup,
+        RestoreTest = "restore_test" => SlaMeasRestore,
+        Training = "training" => SlaMeasTraining,
+        LogCheck = "log_check" => SlaMeasLogCheck,
+    }
+}
+
+code_enum! {
+    /// The metrics of annex 2 a month's report judges.
+    #[serde(rename_all = "snake_case")]
+    #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+    Metric {
+        Power = "power" => SlaMetPower,
+        Network = "network" => SlaMetNetwork,
+        Server = "server" => SlaMetServer,
+        Level1 = "level1" => SlaMetLevel1,
+        Level2 = "level2" => SlaMetLevel2,
+    }
+}
+
+/// The longest free text of an agreement (its note) and of a record (cause, comment, reason).
+pub const MAX_TEXT_CHARS: usize = 4000;
+
+/// An agreement as a party types it: every field as text, parsed by the service into the rules'
+/// types (each refusal names its field).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct AgreementInput {
+    /// `YYYY-MM-DD`, the first day it is in force (in its zone).
+    pub effective_from: String,
+    /// An IANA zone; empty: the proposer's own.
+    pub zone: String,
+    /// Targets in percent, at most four decimals (`99.95`).
+    pub power_pct: String,
+    pub network_pct: String,
+    pub server_pct: String,
+    pub l1_pct: String,
+    /// Hours within which a level-1 fault counts as resolved.
+    pub l1_hours: String,
+    pub l2_pct: String,
+    pub l2_hours: String,
+    /// `7x24`, or `HH:MM-HH:MM` on business days.
+    pub service_hours: String,
+    pub response_minutes: String,
+    /// Backups: `N/day`, `N/week` or `N/month` (N runs a day, week or month).
+    pub backup_every: String,
+    /// Retentions: `N day`, `N week` or `N month`.
+    pub backup_retention: String,
+    pub log_retention: String,
+    pub emergency_minutes: String,
+    pub trainings: String,
+    /// `excluded`, `available` or `downtime`.
+    pub maintenance: String,
+    /// `per_unit` or `bands`.
+    pub compensation: String,
+    /// Per unit: the unit in minutes and the multiple (`2`, `1.5`).
+    pub unit_minutes: String,
+    pub multiple: String,
+    /// The month's fee in yuan (`12000.00`): the base, and the cap.
+    pub monthly_fee: String,
+    /// Bands: one a line, `from below share` in percent, `-` for no upper bound.
+    pub bands: String,
+    pub note: String,
+}
+
+impl AgreementInput {
+    /// Common terms of a government cloud's 7×24 service from `effective_from` (`YYYY-MM-DD`):
+    /// what the demo data proposes and the tests start from.
+    pub fn typical(effective_from: &str) -> AgreementInput {
+        AgreementInput {
+            effective_from: effective_from.into(),
+            zone: "Asia/Shanghai".into(),
+            power_pct: "99.99".into(),
+            network_pct: "99.9".into(),
+            server_pct: "99.9".into(),
+            l1_pct: "95".into(),
+            l1_hours: "4".into(),
+            l2_pct: "90".into(),
+            l2_hours: "24".into(),
+            service_hours: "7x24".into(),
+            response_minutes: "15".into(),
+            backup_every: "1/day".into(),
+            backup_retention: "30 day".into(),
+            log_retention: "6 month".into(),
+            emergency_minutes: "30".into(),
+            trainings: "2".into(),
+            maintenance: "excluded".into(),
+            compensation: "per_unit".into(),
+            unit_minutes: "60".into(),
+            multiple: "2".into(),
+            monthly_fee: "72000".into(),
+            bands: String::new(),
+            note: String::new(),
+        }
+    }
+}
+
+/// An outage, fault or maintenance window as a party types it (or the API sends it).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct RecordInput {
+    /// `outage`, `fault` or `maintenance`.
+    pub kind: String,
+    /// An outage's class (`power`, `network`, `server`), a fault's level (`level1`, `level2`), or
+    /// `planned` for maintenance.
+    pub class: String,
+    /// The engagement's websites it touched (at least one).
+    pub website_ids: Vec<String>,
+    /// The viewer's local time (`YYYY-MM-DDTHH:MM`) or RFC 3339.
+    pub started_at: String,
+    /// Empty: still going on.
+    pub ended_at: String,
+    /// When the CSP responded (faults), and when it was resolved.
+    pub responded_at: String,
+    pub resolved_at: String,
+    pub cause: String,
+}
+
+/// The end of a record still open, or its response and resolution times, as typed later.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct FinishInput {
+    pub ended_at: String,
+    pub responded_at: String,
+    pub resolved_at: String,
+}
+
+/// The other party's word on a record: `confirmed` or `disputed` (a dispute needs a comment).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct ReviewInput {
+    pub review: String,
+    pub comment: String,
+}
+
+/// A later reclassification of a record, with its reason (an audited fact: the month is computed
+/// anew and a closed month's report gets a new version).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct ReclassInput {
+    pub kind: String,
+    pub class: String,
+    pub reason: String,
+}
+
+/// One metric of a month as a list shows it: attained against its target (millionths).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct MetricCell {
+    pub metric: Metric,
+    /// Millionths; absent with nothing to judge (no website, no fault settled).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attained: Option<u32>,
+    pub target: u32,
+    pub met: bool,
+}
+
+/// An engagement's standing this month, as the SLA lists show it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Standing {
+    pub engagement_id: uuid::Uuid,
+    pub agency: String,
+    pub csp: String,
+    /// The number of the accepted version governing the month; absent: no agreement yet.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<i32>,
+    /// A proposal waits for an answer.
+    pub pending: bool,
+    pub metrics: Vec<MetricCell>,
+    pub breached: bool,
+    /// Clause 5.12 owed so far this month, in fen.
+    pub compensation: i64,
+    /// Records disputed this month (counted apart).
+    pub disputed: u32,
+}
+
+/// Filters of the SLA list: an agency's or a CSP's name, breaches only, the page (from 1).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct StandingFilter {
+    pub q: String,
+    pub breached: bool,
+    pub page: u64,
+}
+
+/// The SLA page: every engagement in reach with this month's standing (a regulator's: its
+/// agencies' CSP engagements, breaches first).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct SlaHome {
+    /// `YYYY-MM`, in the viewer's zone.
+    pub month: String,
+    pub rows: Vec<Standing>,
+    pub total: u64,
+    pub breaches: u64,
+    pub page: u64,
+    pub pages: u64,
+    pub filter: StandingFilter,
+    pub regulator: bool,
+}

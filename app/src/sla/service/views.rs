@@ -1,0 +1,214 @@
+//! What the SLA lists show: every engagement in reach with this month's standing. An engagement
+//! with nothing still going on is judged from its kept days (a sum, so a regulator's two
+//! thousand agencies are one grouped read), one with an outage still open or maintenance still
+//! ahead from its records; both through the same arithmetic ([`super::months::judge`]).
+use std::collections::{HashMap, HashSet};
+
+use jiff::Timestamp;
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, QueryFilter, QuerySelect};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use super::{
+    days::{at, in_force, secs, zone_of},
+    months::{agreement_of, figures, judge, Terms, Window},
+};
+use crate::{
+    backend::ServiceResult,
+    sla::{
+        entity::{day, record, version},
+        rules::{self, Availability, Fault, Month, ServiceClock, Tally},
+        scope::SlaReader,
+        MetricCell, RecordClass, RecordKind, Review, SlaHome, Standing, StandingFilter, VersionStatus,
+    },
+    tenancy::entity::engagement,
+};
+
+/// One engagement's sums of one availability over the month's kept days: engagement, class,
+/// down, maintenance, their overlap, and the unions.
+type DaySums = (Uuid, String, Option<i64>, Option<i64>, Option<i64>, Option<i64>, Option<i64>);
+
+/// Rows of the SLA list a page.
+pub const PAGE: u64 = 50;
+
+/// The SLA list in reach for the month holding `now` on the viewer's clock.
+pub async fn home<C: ConnectionTrait>(conn: &C, r: &SlaReader, filter: &StandingFilter, zone: &str, now: OffsetDateTime) -> ServiceResult<SlaHome> {
+    let viewer_zone = jiff::tz::TimeZone::get(zone).unwrap_or(jiff::tz::TimeZone::UTC);
+    let m = Month::of(Timestamp::from_second(secs(now)).unwrap_or_default(), &viewer_zone);
+    let mut rows = standings(conn, r, m, now, filter.q.trim()).await?;
+    let breaches = rows.iter().filter(|s| s.breached).count() as u64;
+    if filter.breached {
+        rows.retain(|s| s.breached);
+    }
+    // Breaches first (the most owed first), then by agency and CSP.
+    rows.sort_by(|a, b| b.breached.cmp(&a.breached).then(b.compensation.cmp(&a.compensation)).then_with(|| (&a.agency, &a.csp).cmp(&(&b.agency, &b.csp))));
+    let total = rows.len() as u64;
+    let pages = total.div_ceil(PAGE).max(1);
+    let page = filter.page.clamp(1, pages);
+    let rows = rows.into_iter().skip(((page - 1) * PAGE) as usize).take(PAGE as usize).collect();
+    Ok(SlaHome { month: m.to_string(), rows, total, breaches, page, pages, filter: filter.clone(), regulator: r.is_jurisdiction() })
+}
+
+/// Every engagement in reach (its agency's or CSP's name containing `q`, when given) with month
+/// `m`'s standing at `now`, unsorted.
+pub async fn standings<C: ConnectionTrait>(conn: &C, r: &SlaReader, m: Month, now: OffsetDateTime, q: &str) -> ServiceResult<Vec<Standing>> {
+    let mut engagements = r.engagements();
+    if !q.is_empty() {
+        let named = crate::tenancy::scope::orgs_named_like(q);
+        engagements = engagements.filter(
+            Condition::any().add(engagement::Column::AgencyId.in_subquery(named.clone())).add(engagement::Column::ProviderId.in_subquery(named)),
+        );
+    }
+    let engagements = engagements.all(conn).await?;
+    if engagements.is_empty() {
+        return Ok(Vec::new());
+    }
+    let names = crate::tenancy::scope::org_names(conn, engagements.iter().flat_map(|e| [e.agency_id, e.provider_id]).collect::<HashSet<_>>()).await?;
+    let wanted: HashSet<Uuid> = engagements.iter().map(|e| e.id).collect();
+    let mut versions: HashMap<Uuid, Vec<version::Model>> = HashMap::new();
+    for v in r.versions().all(conn).await?.into_iter().filter(|v| wanted.contains(&v.engagement_id)) {
+        versions.entry(v.engagement_id).or_default().push(v);
+    }
+    // The month's widest span over every zone (a day either side), then each engagement's own.
+    let first = rules::date_of(m.first_day());
+    let last = rules::date_of(m.next().first_day()).previous_day().unwrap_or(first);
+    let (wide_from, wide_to) = (at(rules::midnight(m.first_day(), &jiff::tz::TimeZone::UTC) - 86_400)?, at(rules::midnight(m.next().first_day(), &jiff::tz::TimeZone::UTC) + 86_400)?);
+    let live: HashSet<Uuid> = r
+        .records()
+        .filter(record::Column::StartedAt.lt(wide_to))
+        .filter(Condition::any().add(record::Column::EndedAt.is_null()).add(record::Column::EndedAt.gt(now)))
+        .select_only()
+        .column(record::Column::EngagementId)
+        .into_tuple::<Uuid>()
+        .all(conn)
+        .await?
+        .into_iter()
+        .collect();
+    let sums: Vec<DaySums> = r
+        .days()
+        .filter(day::Column::Day.gte(first))
+        .filter(day::Column::Day.lte(last))
+        .select_only()
+        .column(day::Column::EngagementId)
+        .column(day::Column::Class)
+        .column_as(summed(day::Column::Down), "down")
+        .column_as(summed(day::Column::Maint), "maint")
+        .column_as(summed(day::Column::Overlap), "overlap")
+        .column_as(summed(day::Column::AnyDown), "any_down")
+        .column_as(summed(day::Column::AnyAll), "any_all")
+        .group_by(day::Column::EngagementId)
+        .group_by(day::Column::Class)
+        .into_tuple()
+        .all(conn)
+        .await?;
+    let mut tallies: HashMap<(Uuid, Availability), Tally> = HashMap::new();
+    for (e, class, down, maint, overlap, any_down, any_all) in sums {
+        let Some(a) = Availability::parse(&class) else { continue };
+        let n = |x: Option<i64>| x.unwrap_or(0);
+        tallies.insert((e, a), Tally { scheduled: 0, down: n(down), maint: n(maint), overlap: n(overlap), any_down: n(any_down), any_all: n(any_all) });
+    }
+    let websites: HashMap<Uuid, i64> = {
+        let mut out = HashMap::new();
+        for w in r.engagement_websites().all(conn).await? {
+            *out.entry(w.engagement_id).or_insert(0) += 1;
+        }
+        out
+    };
+    let month_records = r
+        .records()
+        .filter(record::Column::StartedAt.gte(wide_from))
+        .filter(record::Column::StartedAt.lt(wide_to))
+        .filter(Condition::any().add(record::Column::Kind.eq(RecordKind::Fault.code())).add(record::Column::Review.eq(Review::Disputed.code())))
+        .all(conn)
+        .await?;
+    let mut faults: HashMap<(Uuid, RecordClass), Vec<Fault>> = HashMap::new();
+    let mut disputed: HashMap<Uuid, Vec<i64>> = HashMap::new();
+    for rec in &month_records {
+        if rec.review == Review::Disputed.code() {
+            disputed.entry(rec.engagement_id).or_default().push(secs(rec.started_at));
+        } else if let Some(level) = RecordClass::parse(&rec.class) {
+            faults.entry((rec.engagement_id, level)).or_default().push(Fault { start: secs(rec.started_at), resolved: rec.resolved_at.map(secs) });
+        }
+    }
+    let calendar = crate::changes::service::work_calendar(conn).await?;
+    let mut out = Vec::with_capacity(engagements.len());
+    for e in &engagements {
+        let vs = versions.remove(&e.id).unwrap_or_default();
+        let pending = vs.iter().any(|v| v.status == VersionStatus::Proposed.code());
+        let mut accepted: Vec<version::Model> = vs.into_iter().filter(|v| v.status == VersionStatus::Accepted.code()).collect();
+        accepted.sort_by_key(|v| v.effective_from);
+        let mut row = Standing {
+            engagement_id: e.id,
+            agency: names.get(&e.agency_id).cloned().unwrap_or_default(),
+            csp: names.get(&e.provider_id).cloned().unwrap_or_default(),
+            version: None,
+            pending,
+            metrics: Vec::new(),
+            breached: false,
+            compensation: 0,
+            disputed: 0,
+        };
+        let terms = match (accepted.first(), accepted.last()) {
+            (Some(f), Some(l)) => {
+                let zone = zone_of(l);
+                in_force(e, f, &zone).map(|span| Terms { versions: accepted.clone(), zone, in_force: span })
+            }
+            _ => None,
+        };
+        let Some(terms) = terms else {
+            out.push(row);
+            continue;
+        };
+        if live.contains(&e.id) {
+            if let Some(f) = figures(conn, e, &terms, m, now, &calendar).await? {
+                row.version = Some(f.version);
+                row.metrics = cells(&f.availability, &f.resolution);
+                row.breached = f.breached;
+                row.compensation = f.compensation;
+                row.disputed = f.disputed;
+            }
+            out.push(row);
+            continue;
+        }
+        let window = m.window(&terms.zone);
+        let (Some(v), Some(counted)) = (terms.governing(m), rules::counted(window, terms.in_force, secs(now))) else {
+            out.push(row);
+            continue;
+        };
+        let Some(a) = agreement_of(v) else {
+            out.push(row);
+            continue;
+        };
+        let full = rules::counted(window, terms.in_force, i64::MAX).unwrap_or(counted);
+        let sites = websites.get(&e.id).copied().unwrap_or(0);
+        let tally = |x: Availability| {
+            let t = tallies.get(&(e.id, x)).copied().unwrap_or_default();
+            (Tally { scheduled: sites * counted.secs(), ..t }, Tally { scheduled: sites * full.secs(), ..t })
+        };
+        let fault_list = |level: RecordClass| faults.get(&(e.id, level)).cloned().unwrap_or_default();
+        let clock = ServiceClock { hours: a.service, zone: &terms.zone, calendar: &calendar };
+        let j = judge(&a, Window { month: window, counted, full, now: secs(now) }, tally, fault_list, clock);
+        row.version = Some(v.number);
+        row.metrics = cells(&j.availability, &j.resolution);
+        row.breached = j.breached;
+        row.compensation = j.owed.amount;
+        row.disputed = disputed.get(&e.id).map_or(0, |d| d.iter().filter(|s| **s >= window.start && **s < window.end).count() as u32);
+        out.push(row);
+    }
+    Ok(out)
+}
+
+/// A column's sum as a 64-bit integer on both databases (PostgreSQL sums `bigint` to `numeric`).
+fn summed(c: day::Column) -> sea_orm::sea_query::Expr {
+    use sea_orm::sea_query::{Alias, Expr, Func};
+    Func::cast_as(Func::sum(Expr::col(c)), Alias::new("BIGINT")).into()
+}
+
+/// The list's cells of a month's figures.
+fn cells(a: &[super::months::AvailabilityFigure], r: &[super::months::ResolutionFigure]) -> Vec<MetricCell> {
+    a.iter()
+        .map(|f| MetricCell { metric: f.metric, attained: f.attained, target: f.target, met: f.met })
+        .chain(r.iter().map(|f| MetricCell { metric: f.metric, attained: f.rate, target: f.target, met: f.met }))
+        .collect()
+}
+

@@ -1,0 +1,458 @@
+//! SLA agreements through the services on both databases: bad terms refused field by field with
+//! nothing stored; the agency proposes, the CSP answers with a proposal of its own, the agency
+//! accepts it; a later version may neither rewrite the months before it nor start in the past;
+//! each party is told by mail and both trails record it; a provider without an engagement in
+//! force, another CSP and a regulator cannot write, and each reader sees only its own reach.
+//! Records: bad ones refused by field, duplicates refused, the other party confirms or disputes
+//! (a dispute counts apart), the month closes into a frozen report with its breach mailed to
+//! both parties, and a reclassification with its reason issues the report's next version.
+use crate::common;
+
+use app::{
+    backend::{actor::Acting, ServiceError},
+    i18n::Msg,
+    sla::{
+        entity::{day, month, record, version},
+        rules::{self, Month},
+        scope::{sla_reader, sla_writer},
+        service::{agreements, months, records, views},
+        AgreementInput, FinishInput, Metric, ReclassInput, RecordInput, ReviewInput, VersionStatus,
+    },
+    tenancy::entity::engagement_website,
+};
+use common::backends;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+
+use crate::{
+    reach::engagement_between,
+    rosters::{actor, meta, refused},
+};
+
+const LINK: &str = "http://portal.test";
+
+/// Terms as a form carries them, from `from` (`YYYY-MM-DD`).
+fn terms(from: &str) -> AgreementInput {
+    AgreementInput::typical(from)
+}
+
+async fn mails_to(app: &common::TestApp, domain: &str) -> u64 {
+    app::backend::entity::outbox::Entity::find()
+        .filter(app::backend::entity::outbox::Column::ToAddr.like(format!("%@{domain}")))
+        .filter(
+            sea_orm::Condition::any()
+                .add(app::backend::entity::outbox::Column::Subject.contains("SLA"))
+                .add(app::backend::entity::outbox::Column::Subject.contains("服务水平协议")),
+        )
+        .count(&app.db)
+        .await
+        .expect("count")
+}
+
+#[tokio::test]
+async fn an_agency_proposes_the_csp_answers_and_the_agency_accepts_the_answer() {
+    for backend in backends() {
+        let app = common::spawn(backend).await;
+        let meta = meta();
+        let now = app.now();
+        let today = now.date();
+        let e = engagement_between(&app, "agency", "csp", "active").await;
+        let agency = actor(&app, "admin@agency.example").await;
+        let csp = actor(&app, "admin@csp.example").await;
+        let (by_agency, by_csp) =
+            (Acting { actor: &agency, meta: &meta, now }, Acting { actor: &csp, meta: &meta, now });
+        let wa = sla_writer(&app.db, &agency, today).await.expect("the agency writes its SLAs");
+        let wc = sla_writer(&app.db, &csp, today).await.expect("the CSP writes its SLAs");
+        let first_day = e.starts_on.to_string();
+        let stored = || async {
+            version::Entity::find().filter(version::Column::EngagementId.eq(e.id)).count(&app.db).await.expect("count")
+        };
+
+        // Bad terms: every bad field named at once, nothing stored.
+        let bad = AgreementInput {
+            power_pct: "101".into(),
+            l2_hours: "0".into(),
+            monthly_fee: "abc".into(),
+            ..terms(&first_day)
+        };
+        assert_eq!(
+            refused(agreements::propose(&app.db, &by_agency, &wa, e.id, &bad, LINK).await),
+            [("power_pct", Msg::SlaErrPercentRange), ("l2_hours", Msg::SlaErrWhole), ("monthly_fee", Msg::SlaErrMoney)]
+        );
+        let before = (e.starts_on - time::Duration::days(1)).to_string();
+        assert_eq!(
+            refused(agreements::propose(&app.db, &by_agency, &wa, e.id, &terms(&before), LINK).await),
+            [("effective_from", Msg::SlaErrBeforeEngagement)]
+        );
+        assert_eq!(stored().await, 0);
+
+        // The agency proposes from the engagement's first day; the CSP is told.
+        let v1 = agreements::propose(&app.db, &by_agency, &wa, e.id, &terms(&first_day), LINK).await.expect("proposed");
+        // Each of the CSP's officers (its administrator and security officer) is told once.
+        let officers = mails_to(&app, "csp.example").await;
+        assert!(officers >= 1);
+        assert_eq!(mails_to(&app, "csp2.example").await, 0);
+        assert_eq!(
+            refused(agreements::accept(&app.db, &by_agency, &wa, v1, LINK).await),
+            [("version", Msg::SlaErrOwnProposal)],
+            "a party cannot accept its own proposal"
+        );
+        // The CSP answers: maintenance counted as available.
+        let answer = AgreementInput { maintenance: "available".into(), ..terms(&first_day) };
+        let v2 = agreements::propose(&app.db, &by_csp, &wc, e.id, &answer, LINK).await.expect("answered");
+        assert_eq!(
+            refused(agreements::accept(&app.db, &by_agency, &wa, v1, LINK).await),
+            [("version", Msg::SlaErrNotPending)],
+            "an answered proposal is no longer open"
+        );
+        assert_eq!(
+            refused(agreements::withdraw(&app.db, &by_agency, &wa, v2).await),
+            [("version", Msg::SlaErrNotYours)]
+        );
+        agreements::accept(&app.db, &by_agency, &wa, v2, LINK).await.expect("accepted");
+        assert_eq!(mails_to(&app, "csp.example").await, 2 * officers, "the proposer is told of the acceptance");
+        assert!(mails_to(&app, "agency.example").await >= 1, "the agency was told of the answer");
+        let rows =
+            version::Entity::find().filter(version::Column::EngagementId.eq(e.id)).all(&app.db).await.expect("rows");
+        let status = |id| rows.iter().find(|v| v.id == id).map(|v| v.status.clone()).expect("row");
+        assert_eq!(status(v1), VersionStatus::Answered.code());
+        assert_eq!(status(v2), VersionStatus::Accepted.code());
+        assert_eq!(
+            rows.iter().find(|v| v.id == v2).map(|v| (v.number, v.maintenance.as_str())),
+            Some((2, "available"))
+        );
+
+        // A later version starts after the accepted one, and not in the past.
+        let days = |n: i64| (today + time::Duration::days(n)).to_string();
+        assert_eq!(
+            refused(agreements::propose(&app.db, &by_agency, &wa, e.id, &terms(&first_day), LINK).await),
+            [("effective_from", Msg::SlaErrNotAfterAccepted)]
+        );
+        if e.starts_on < today - time::Duration::days(1) {
+            assert_eq!(
+                refused(agreements::propose(&app.db, &by_agency, &wa, e.id, &terms(&days(-1)), LINK).await),
+                [("effective_from", Msg::SlaErrInThePast)]
+            );
+        }
+        let v3 = agreements::propose(&app.db, &by_agency, &wa, e.id, &terms(&days(10)), LINK)
+            .await
+            .expect("a later version");
+        agreements::withdraw(&app.db, &by_agency, &wa, v3).await.expect("withdrawn by its proposer");
+
+        // Others: another CSP and a regulator cannot write; an ended engagement is closed to both.
+        let csp2 = actor(&app, "admin@csp2.example").await;
+        let w2 = sla_writer(&app.db, &csp2, today).await.expect("another CSP writes its own");
+        let by2 = Acting { actor: &csp2, meta: &meta, now };
+        assert!(matches!(
+            agreements::propose(&app.db, &by2, &w2, e.id, &terms(&days(10)), LINK).await,
+            Err(ServiceError::NotFound)
+        ));
+        assert!(matches!(agreements::accept(&app.db, &by2, &w2, v2, LINK).await, Err(ServiceError::NotFound)));
+        let ended = engagement_between(&app, "transport", "csp2", "ended").await;
+        assert!(matches!(
+            agreements::propose(&app.db, &by2, &w2, ended.id, &terms(&days(10)), LINK).await,
+            Err(ServiceError::NotFound)
+        ));
+        let east = actor(&app, "admin@east-regulator.example").await;
+        assert!(matches!(sla_writer(&app.db, &east, today).await, Err(ServiceError::Forbidden)));
+        let developer = actor(&app, "admin@developer.example").await;
+        assert!(matches!(sla_reader(&app.db, &developer, today).await, Err(ServiceError::Forbidden)));
+
+        // Readers: both parties and the agency's regulators; not the neighbouring province.
+        let count = |who: app::backend::actor::Actor| {
+            let db = app.db.clone();
+            async move {
+                let r = sla_reader(&db, &who, today).await.expect("a reader");
+                r.versions().filter(version::Column::EngagementId.eq(e.id)).count(&db).await.expect("count")
+            }
+        };
+        assert_eq!(count(agency.clone()).await, 3);
+        assert_eq!(count(csp.clone()).await, 3);
+        assert_eq!(count(east).await, 3);
+        assert_eq!(count(actor(&app, "admin@regulator.example").await).await, 3);
+        assert_eq!(count(actor(&app, "admin@neighbour-regulator.example").await).await, 0);
+        assert_eq!(count(csp2).await, 0);
+        let trail = app::audit::entity::audit_log::Entity::find()
+            .filter(app::audit::entity::audit_log::Column::Action.eq("sla_accepted"))
+            .count(&app.db)
+            .await
+            .expect("count");
+        assert_eq!(trail, 2, "the acceptance is in both parties' trails");
+    }
+}
+
+/// An instant of day `d` of month `m` at `hm`, Shanghai time, as the API would send it.
+fn on(m: Month, d: u8, hm: &str) -> String {
+    format!("{m}-{d:02}T{hm}:00+08:00")
+}
+
+async fn breach_mails(app: &common::TestApp) -> u64 {
+    app::backend::entity::outbox::Entity::find()
+        .filter(
+            sea_orm::Condition::any()
+                .add(app::backend::entity::outbox::Column::Subject.contains("missed its targets"))
+                .add(app::backend::entity::outbox::Column::Subject.contains("未达标")),
+        )
+        .count(&app.db)
+        .await
+        .expect("count")
+}
+
+#[tokio::test]
+async fn records_compute_the_month_disputes_count_apart_and_a_reclassification_reissues_it() {
+    for backend in backends() {
+        let app = common::spawn(backend).await;
+        let meta = meta();
+        let now = app.now();
+        let today = now.date();
+        let e = engagement_between(&app, "agency", "csp", "active").await;
+        let agency = actor(&app, "admin@agency.example").await;
+        let csp = actor(&app, "admin@csp.example").await;
+        let (by_agency, by_csp) =
+            (Acting { actor: &agency, meta: &meta, now }, Acting { actor: &csp, meta: &meta, now });
+        let wa = sla_writer(&app.db, &agency, today).await.expect("the agency writes its SLAs");
+        let wc = sla_writer(&app.db, &csp, today).await.expect("the CSP writes its SLAs");
+        let v = agreements::propose(&app.db, &by_agency, &wa, e.id, &terms(&e.starts_on.to_string()), LINK)
+            .await
+            .expect("proposed");
+        agreements::accept(&app.db, &by_csp, &wc, v, LINK).await.expect("accepted");
+        let site = engagement_website::Entity::find()
+            .filter(engagement_website::Column::EngagementId.eq(e.id))
+            .one(&app.db)
+            .await
+            .expect("query")
+            .expect("the engagement covers a website")
+            .website_id;
+        let zone = jiff::tz::TimeZone::get("Asia/Shanghai").expect("zone");
+        let m = Month::of(jiff::Timestamp::from_second(now.unix_timestamp()).expect("now"), &zone).previous();
+        let outage = |class: &str, a: String, b: String| RecordInput {
+            kind: "outage".into(),
+            class: class.into(),
+            website_ids: vec![site.to_string()],
+            started_at: a,
+            ended_at: b,
+            cause: "机房交换机故障".into(),
+            ..RecordInput::default()
+        };
+        let stored = || async {
+            record::Entity::find().filter(record::Column::EngagementId.eq(e.id)).count(&app.db).await.expect("count")
+        };
+
+        // Bad records: every bad field named, nothing stored.
+        let bad = RecordInput {
+            kind: "fault".into(),
+            class: "power".into(),
+            website_ids: vec![uuid::Uuid::new_v4().to_string()],
+            started_at: on(m, 10, "09:00"),
+            ended_at: on(m, 10, "08:00"),
+            cause: "x".repeat(4001),
+            ..RecordInput::default()
+        };
+        assert_eq!(
+            refused(records::record(&app.db, &by_csp, &wc, e.id, &bad, records::Source::Api).await),
+            [
+                ("class", Msg::SlaErrClassOfKind),
+                ("website_ids", Msg::SlaErrWebsiteOutside),
+                ("ended_at", Msg::SlaErrEndBeforeStart),
+                ("cause", Msg::SlaErrTextLong)
+            ]
+        );
+        let later =
+            (now + time::Duration::days(2)).format(&time::format_description::well_known::Rfc3339).expect("format");
+        let future = outage("server", later, String::new());
+        assert_eq!(
+            refused(records::record(&app.db, &by_csp, &wc, e.id, &future, records::Source::Api).await),
+            [("started_at", Msg::SlaErrFuture)]
+        );
+        let none = RecordInput { website_ids: vec![], ..outage("server", on(m, 10, "09:00"), on(m, 10, "11:00")) };
+        assert_eq!(
+            refused(records::record(&app.db, &by_csp, &wc, e.id, &none, records::Source::Api).await),
+            [("website_ids", Msg::SlaErrNoWebsite)]
+        );
+        assert_eq!(stored().await, 0);
+
+        // The CSP records a server outage (2 h) and a level-1 fault resolved after 6 h (its
+        // target is 4 h); the agency records a network outage the CSP disputes.
+        let r1 = records::record(
+            &app.db,
+            &by_csp,
+            &wc,
+            e.id,
+            &outage("server", on(m, 10, "09:00"), on(m, 10, "11:00")),
+            records::Source::Entered,
+        )
+        .await
+        .expect("recorded");
+        let twice = outage("server", on(m, 10, "10:00"), on(m, 10, "12:00"));
+        assert_eq!(
+            refused(records::record(&app.db, &by_agency, &wa, e.id, &twice, records::Source::Entered).await),
+            [("started_at", Msg::SlaErrOverlap)],
+            "the same class on the same website at the same time is one record"
+        );
+        let fault = RecordInput {
+            kind: "fault".into(),
+            class: "level1".into(),
+            website_ids: vec![site.to_string()],
+            started_at: on(m, 12, "09:00"),
+            responded_at: on(m, 12, "09:10"),
+            ..RecordInput::default()
+        };
+        let r3 = records::record(&app.db, &by_csp, &wc, e.id, &fault, records::Source::Entered)
+            .await
+            .expect("a fault under way");
+        let late = FinishInput { resolved_at: on(m, 12, "15:00"), ..FinishInput::default() };
+        assert_eq!(
+            refused(records::finish(&app.db, &by_agency, &wa, r3, &late).await),
+            [("record", Msg::SlaErrNotOpen)]
+        );
+        records::finish(&app.db, &by_csp, &wc, r3, &late).await.expect("resolved");
+        assert_eq!(
+            refused(records::finish(&app.db, &by_csp, &wc, r3, &late).await),
+            [("resolved_at", Msg::SlaErrEndSet)]
+        );
+        let r2 = records::record(
+            &app.db,
+            &by_agency,
+            &wa,
+            e.id,
+            &outage("network", on(m, 20, "10:00"), on(m, 20, "12:00")),
+            records::Source::Entered,
+        )
+        .await
+        .expect("recorded");
+        let confirm = ReviewInput { review: "confirmed".into(), comment: String::new() };
+        assert_eq!(
+            refused(records::review(&app.db, &by_csp, &wc, r1, &confirm).await),
+            [("review", Msg::SlaErrReviewOwn)]
+        );
+        records::review(&app.db, &by_agency, &wa, r1, &confirm).await.expect("confirmed");
+        let dispute = ReviewInput { review: "disputed".into(), comment: String::new() };
+        assert_eq!(
+            refused(records::review(&app.db, &by_csp, &wc, r2, &dispute).await),
+            [("comment", Msg::SlaErrDisputeComment)]
+        );
+        let dispute = ReviewInput { comment: "监控显示网络正常，系应用自身问题".into(), ..dispute };
+        records::review(&app.db, &by_csp, &wc, r2, &dispute).await.expect("disputed");
+
+        // Another CSP reaches none of it.
+        let csp2 = actor(&app, "admin@csp2.example").await;
+        let w2 = sla_writer(&app.db, &csp2, today).await.expect("another CSP");
+        let by2 = Acting { actor: &csp2, meta: &meta, now };
+        assert!(matches!(
+            records::record(
+                &app.db,
+                &by2,
+                &w2,
+                e.id,
+                &outage("power", on(m, 3, "01:00"), on(m, 3, "02:00")),
+                records::Source::Api
+            )
+            .await,
+            Err(ServiceError::NotFound)
+        ));
+        assert!(matches!(records::review(&app.db, &by2, &w2, r1, &confirm).await, Err(ServiceError::NotFound)));
+
+        // The month closes: its report is issued once, breached, and both parties are told.
+        assert_eq!(breach_mails(&app).await, 0);
+        months::close_months(&app.db, now, LINK).await.expect("closed");
+        months::close_months(&app.db, now, LINK).await.expect("closed again: nothing new");
+        let report = |version: i32| {
+            let db = app.db.clone();
+            async move {
+                let row = month::Entity::find()
+                    .filter(month::Column::EngagementId.eq(e.id))
+                    .filter(month::Column::Month.eq(m.to_string()))
+                    .filter(month::Column::Version.eq(version))
+                    .one(&db)
+                    .await
+                    .expect("query")
+                    .expect("the month's report");
+                let f: months::MonthFigures = serde_json::from_str(&row.figures).expect("figures");
+                (row, f)
+            }
+        };
+        let (row, f) = report(1).await;
+        assert!(row.breached && f.breached);
+        let server = f.availability.iter().find(|a| a.metric == Metric::Server).expect("server");
+        // The outage (2 h) and the fault (6 h) on the one website; the disputed network outage apart.
+        assert_eq!(server.downtime, 8 * 3600);
+        assert!(!server.met);
+        let network = f.availability.iter().find(|a| a.metric == Metric::Network).expect("network");
+        assert_eq!((network.downtime, network.met, f.disputed, f.disputed_secs), (0, true, 1, 2 * 3600));
+        let l1 = f.resolution.iter().find(|r| r.metric == Metric::Level1).expect("level 1");
+        assert_eq!((l1.faults, l1.on_time, l1.late, l1.rate, l1.met), (1, 0, 1, Some(0), false));
+        let month_secs = m.window(&zone).secs();
+        let owed = rules::compensation(
+            &rules::Compensation::PerUnit { unit_minutes: 60, multiple: 200 },
+            8 * 3600,
+            7_200_000,
+            month_secs,
+            month_secs,
+            None,
+        );
+        assert_eq!((f.interrupted, f.units, f.compensation, row.compensation), (8 * 3600, 8, owed.amount, owed.amount));
+        assert!(owed.amount > 0);
+        let mails = breach_mails(&app).await;
+        assert!(mails >= 2, "both parties' officers are told of the breach");
+        let again = month::Entity::find()
+            .filter(month::Column::EngagementId.eq(e.id))
+            .filter(month::Column::Month.eq(m.to_string()))
+            .count(&app.db)
+            .await
+            .expect("count");
+        assert_eq!(again, 1, "a closed month is issued once");
+        // The kept days sum to the month.
+        let days: Vec<day::Model> = day::Entity::find()
+            .filter(day::Column::EngagementId.eq(e.id))
+            .filter(day::Column::Class.eq("server"))
+            .all(&app.db)
+            .await
+            .expect("days");
+        assert_eq!(days.iter().map(|d| d.down - d.overlap).sum::<i64>(), server.downtime);
+
+        // The agency reclassifies the outage as maintenance, with a reason: the month is
+        // reissued, and the server's downtime is the fault's alone.
+        let to_maint = ReclassInput { kind: "maintenance".into(), class: "planned".into(), reason: String::new() };
+        assert_eq!(
+            refused(records::reclassify(&app.db, &by_agency, &wa, r1, &to_maint).await),
+            [("reason", Msg::SlaErrReason)]
+        );
+        let to_maint = ReclassInput { reason: "经核实为已通知的计划维护窗口".into(), ..to_maint };
+        records::reclassify(&app.db, &by_agency, &wa, r1, &to_maint).await.expect("reclassified");
+        let (row2, f2) = report(2).await;
+        assert_eq!(row2.reason, "经核实为已通知的计划维护窗口");
+        let server2 = f2.availability.iter().find(|a| a.metric == Metric::Server).expect("server");
+        assert_eq!((server2.downtime, server2.maintenance), (6 * 3600, 2 * 3600));
+        assert!(server2.scheduled < server.scheduled, "maintenance is taken out of the month under this contract");
+        assert!(f2.compensation < f.compensation);
+        let days: Vec<day::Model> = day::Entity::find()
+            .filter(day::Column::EngagementId.eq(e.id))
+            .filter(day::Column::Class.eq("server"))
+            .all(&app.db)
+            .await
+            .expect("days");
+        assert_eq!(days.iter().map(|d| d.down - d.overlap).sum::<i64>(), server2.downtime);
+        let trail = app::audit::entity::audit_log::Entity::find()
+            .filter(app::audit::entity::audit_log::Column::Action.eq("sla_reclassified"))
+            .count(&app.db)
+            .await
+            .expect("count");
+        assert_eq!(trail, 2, "the reclassification is in both parties' trails");
+
+        // The regulator's list judges the month from the kept days, as the report does from the
+        // records; the neighbouring province sees none of it.
+        let reg = sla_reader(&app.db, &actor(&app, "admin@regulator.example").await, today).await.expect("a reader");
+        let rows = views::standings(&app.db, &reg, m, now, "").await.expect("standings");
+        let row = rows.iter().find(|s| s.engagement_id == e.id).expect("the regulator sees the engagement");
+        assert!(row.breached);
+        assert_eq!(row.compensation, f2.compensation, "the kept days judge the month as the records do");
+        let cell = row.metrics.iter().find(|c| c.metric == Metric::Server).expect("server");
+        assert_eq!((cell.attained, cell.met), (server2.attained, server2.met));
+        let named = views::standings(&app.db, &reg, m, now, "no such agency").await.expect("standings");
+        assert!(named.is_empty());
+        let neighbour = sla_reader(&app.db, &actor(&app, "admin@neighbour-regulator.example").await, today)
+            .await
+            .expect("a reader");
+        let rows = views::standings(&app.db, &neighbour, m, now, "").await.expect("standings");
+        assert!(rows.iter().all(|s| s.engagement_id != e.id));
+    }
+}
