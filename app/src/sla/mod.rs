@@ -5,6 +5,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::i18n::Msg;
 
+pub mod api;
+pub mod pages;
+
 ssr! {
     pub mod entity;
     pub mod jobs;
@@ -282,13 +285,15 @@ pub struct Standing {
     pub disputed: u32,
 }
 
-/// Filters of the SLA list: an agency's or a CSP's name, breaches only, the page (from 1).
+/// Filters of the SLA list: an agency's or a CSP's name, breaches only, the month (`YYYY-MM`,
+/// empty: this month), the page (from 1).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct StandingFilter {
     pub q: String,
     pub breached: bool,
+    pub month: String,
     pub page: u64,
 }
 
@@ -306,4 +311,158 @@ pub struct SlaHome {
     pub pages: u64,
     pub filter: StandingFilter,
     pub regulator: bool,
+}
+
+/// An availability metric's month.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct AvailabilityFigure {
+    pub metric: Metric,
+    /// Millionths (100 % = 1,000,000).
+    pub target: u32,
+    /// Seconds summed over the websites.
+    pub scheduled: i64,
+    pub downtime: i64,
+    pub maintenance: i64,
+    /// `None`: nothing scheduled.
+    pub attained: Option<u32>,
+    pub met: bool,
+    /// Downtime the target still allows to date (negative: exceeded by that much).
+    pub budget_to_date: i64,
+    /// What it allows over the whole month if nothing more goes down.
+    pub budget_projected: i64,
+}
+
+/// A fault level's month.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ResolutionFigure {
+    pub metric: Metric,
+    pub target: u32,
+    pub hours: u16,
+    pub faults: u32,
+    pub on_time: u32,
+    pub late: u32,
+    pub pending: u32,
+    pub rate: Option<u32>,
+    pub met: bool,
+}
+
+/// Everything a month's report prints: the figures, their inputs and the rule they follow.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct MonthFigures {
+    /// `YYYY-MM`.
+    pub month: String,
+    pub zone: String,
+    /// The agreement version that judged it (the one in force on the month's last day).
+    pub version: i32,
+    /// The month is still going on: figures to date.
+    pub in_progress: bool,
+    /// The counted time, as Unix seconds (partial months: only while the SLA was in force).
+    pub counted_from: i64,
+    pub counted_until: i64,
+    pub websites: u32,
+    pub maintenance: MaintenanceRule,
+    pub availability: Vec<AvailabilityFigure>,
+    pub resolution: Vec<ResolutionFigure>,
+    /// Seconds any website was down (a union over the websites and classes), under the rule.
+    pub interrupted: i64,
+    pub compensation_rule: CompensationRule,
+    /// Clause 5.12 in fen, its started units, and whether the cap cut it.
+    pub compensation: i64,
+    pub units: i64,
+    pub capped: bool,
+    /// The month's fee in fen, prorated to the counted part of the month: the cap.
+    pub fee_cap: i64,
+    pub records: u32,
+    /// Disputed records are left out of every figure above and shown here.
+    pub disputed: u32,
+    pub disputed_secs: i64,
+    pub breached: bool,
+}
+
+/// A name and its id (a website, in the record form).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Named {
+    pub id: uuid::Uuid,
+    pub name: String,
+}
+
+/// A version of the agreement as the page shows it: its terms as typed, who proposed it, and
+/// what the viewer may do with it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct VersionView {
+    pub id: uuid::Uuid,
+    pub number: i32,
+    pub status: VersionStatus,
+    pub terms: AgreementInput,
+    pub proposed_by: String,
+    pub proposed_at: String,
+    pub can_accept: bool,
+    pub can_withdraw: bool,
+}
+
+/// A record as the page shows it, with its history of reclassifications.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct RecordView {
+    pub id: uuid::Uuid,
+    pub kind: RecordKind,
+    pub class: RecordClass,
+    pub websites: Vec<String>,
+    /// On the viewer's clock.
+    pub started_at: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ended_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub responded_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolved_at: Option<String>,
+    /// Minutes from start to end (or to now, while it goes on).
+    pub minutes: i64,
+    pub cause: String,
+    pub recorded_by: String,
+    pub source: String,
+    pub review: Review,
+    pub review_comment: String,
+    /// "outage/server → maintenance/planned: reason", oldest first.
+    pub reclassified: Vec<String>,
+    pub can_review: bool,
+    pub can_finish: bool,
+    pub can_reclassify: bool,
+}
+
+/// A month of an engagement: its figures (issued, or to date), and its report's version.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct MonthRow {
+    pub figures: MonthFigures,
+    /// The issued report's latest version; absent while the month is open.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub report_version: Option<i32>,
+}
+
+/// One engagement's SLA page: the agreement in its versions, the records, and the months.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct SlaEngagement {
+    pub engagement_id: uuid::Uuid,
+    pub agency: String,
+    pub csp: String,
+    pub starts_on: String,
+    pub ends_on: String,
+    /// The viewer's zone, in which every time here is shown and typed.
+    pub zone: String,
+    /// The viewer writes (a party of an engagement in force).
+    pub writes: bool,
+    pub versions: Vec<VersionView>,
+    /// The terms the proposal form starts from: the latest version's, or common ones.
+    pub proposal: AgreementInput,
+    pub websites: Vec<Named>,
+    pub records: Vec<RecordView>,
+    /// The last twelve months, latest first.
+    pub months: Vec<MonthRow>,
 }

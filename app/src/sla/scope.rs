@@ -22,7 +22,7 @@ use crate::{
     },
     domain::{EngagementRole, OrgKind},
     tenancy::{
-        entity::{engagement, engagement_website},
+        entity::{engagement, engagement_website, website},
         scope::{agencies_under, engagements_in_force},
     },
 };
@@ -100,6 +100,17 @@ impl SlaReader {
     /// The reclassifications of the records in reach.
     pub fn reclassifications(&self) -> Select<reclass::Entity> {
         reclass::Entity::find().filter(reclass::Column::RecordId.in_subquery(self.record_ids()))
+    }
+
+    /// The websites one engagement in reach covers (none when it is out of reach).
+    pub fn websites_of(&self, engagement_id: Uuid) -> Select<website::Entity> {
+        let covered = Query::select()
+            .column(engagement_website::Column::WebsiteId)
+            .from(engagement_website::Entity)
+            .and_where(Expr::col(engagement_website::Column::EngagementId).eq(engagement_id))
+            .and_where(Expr::col(engagement_website::Column::EngagementId).in_subquery(engagement_ids(&self.reach)))
+            .to_owned();
+        website::Entity::find().filter(website::Column::Id.in_subquery(covered))
     }
 
     /// The websites the engagements in reach cover.

@@ -15,6 +15,8 @@ pub enum NavPage {
     Incidents,
     /// CSPs' significant-change notices.
     Changes,
+    /// SLA tracking: engagements' service levels this month.
+    Sla,
     /// The regulator's agencies × periods matrix.
     ReportMatrix,
     Organisations,
@@ -46,6 +48,7 @@ mod server {
             NavPage::Emergency => M::Emergency,
             NavPage::Incidents => M::Incidents,
             NavPage::Changes => M::Changes,
+            NavPage::Sla => M::Sla,
             NavPage::Organisations => M::Organisations,
             NavPage::Jurisdictions => M::Jurisdictions,
             NavPage::People => M::People,
@@ -54,7 +57,7 @@ mod server {
         }
     }
 
-    const NAV_ALL: [NavPage; 13] = [
+    const NAV_ALL: [NavPage; 14] = [
         NavPage::Websites,
         NavPage::Engagements,
         NavPage::Reports,
@@ -63,6 +66,7 @@ mod server {
         NavPage::Emergency,
         NavPage::Incidents,
         NavPage::Changes,
+        NavPage::Sla,
         NavPage::Organisations,
         NavPage::Jurisdictions,
         NavPage::People,

@@ -194,6 +194,7 @@ pub async fn seed(
     duty_desks(db, now).await?;
     super::demo_emergency::seed(db, now, link_base).await?;
     super::demo_changes::seed(db, files, now, link_base).await?;
+    super::demo_sla::seed(db, now, link_base).await?;
     Ok(SeedOutcome::Loaded)
 }
 

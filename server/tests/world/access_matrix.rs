@@ -104,6 +104,9 @@ enum Target {
     Notice,
     /// A file of a change notice the organisation sees (own) or not.
     NoticeFile,
+    /// A CSP engagement in force whose SLA the organisation sees (own: a party's, or its
+    /// jurisdiction's agency's) or one it does not (other).
+    SlaEngagement,
 }
 
 /// Which side of an engagement a write needs.
@@ -138,7 +141,8 @@ use Module as M;
 use Target::{
     ClosedEngagement, Engagement as Eng, ErAction, ErAgency, ErDrill, ErIncident, ErPlan, Feed, File, Handover,
     Nothing, Notice, NoticeFile, Obligation as Obl, Offer, Owed, OwnDrill, OwnPlan, OwnRoster, Person as Per, Reached,
-    Received, Roster, Rotation, Special, Stood, Submission as Sub, Submitted, Token, Website as Web,
+    Received, Roster, Rotation, SlaEngagement as SlaEng, Special, Stood, Submission as Sub, Submitted, Token,
+    Website as Web,
 };
 
 /// Every server function. `frame` needs only a session; the invitation pair is public.
@@ -242,6 +246,14 @@ const FUNCTIONS: &[Case] = &[
     case("submit_change", Some((M::Changes, W)), Nothing, Side::Csp),
     case("revise_change", Some((M::Changes, W)), Notice, Side::Csp),
     case("change_step", Some((M::Changes, W)), Notice, Side::Any),
+    case("sla", Some((M::Sla, R)), Nothing, Side::Any),
+    case("sla_engagement", Some((M::Sla, R)), SlaEng, Side::Any),
+    case("propose_sla", Some((M::Sla, W)), SlaEng, Side::Any),
+    case("answer_sla", Some((M::Sla, W)), SlaEng, Side::Any),
+    case("record_sla", Some((M::Sla, W)), SlaEng, Side::Any),
+    case("finish_sla_record", Some((M::Sla, W)), SlaEng, Side::Any),
+    case("review_sla_record", Some((M::Sla, W)), SlaEng, Side::Any),
+    case("reclassify_sla_record", Some((M::Sla, W)), SlaEng, Side::Any),
     // Last: it forces the actor's own password to be changed.
     case("reset_person_password", Some((M::People, W)), Per, Side::Any),
 ];
@@ -291,6 +303,8 @@ const PAGES: &[Case] = &[
     case("/changes/{id}", Some((M::Changes, R)), Notice, Side::Any),
     case("/changes/{id}/revise", Some((M::Changes, W)), Notice, Side::Csp),
     case("/changes/{id}/confirm", Some((M::Changes, R)), Notice, Side::Any),
+    case("/sla", Some((M::Sla, R)), Nothing, Side::Any),
+    case("/sla/{id}", Some((M::Sla, R)), SlaEng, Side::Any),
 ];
 
 /// The plain routes (`server::plain_routes()`, the list the router is built from): forms without
@@ -1006,6 +1020,23 @@ impl World {
         SITES.iter().find(|s| reach.contains(s.domain) == own).map(|s| self.website_ids[s.domain])
     }
 
+    /// A CSP engagement in force whose SLA the organisation sees (own) or not (other).
+    fn sla_engagement(&self, key: &str, own: bool) -> Option<Uuid> {
+        let kind = org(key).kind;
+        self.engagement_ids
+            .iter()
+            .filter(|(_, p, status, _)| *status == EngagementStatus::Active && org(p).kind == OrgKind::Csp)
+            .find(|(a, p, _, _)| {
+                let sees = match kind {
+                    OrgKind::Agency => *a == key,
+                    OrgKind::Regulator => self.in_jurisdiction(key, a),
+                    _ => *p == key,
+                };
+                sees == own
+            })
+            .map(|(_, _, _, id)| *id)
+    }
+
     /// An engagement the organisation sees (own) or not (other), in the wanted states.
     fn engagement(&self, key: &str, own: bool, closed: bool, provider_side: bool) -> Option<Uuid> {
         let kind = org(key).kind;
@@ -1238,6 +1269,15 @@ fn form(c: &Case, actor: &Actor, own: bool, target: Option<Uuid>) -> Vec<(&'stat
         "add_review_actions" => vec![("id", id)],
         // Own: an action that is none (422); other: not found.
         "change_step" => vec![("id", id), ("action", "nothing".into())],
+        // Own: refused input (422) after the engagement's lookup; other: not found.
+        "sla_engagement" => vec![("id", id)],
+        "propose_sla" | "record_sla" => vec![("engagement_id", id)],
+        "answer_sla" => {
+            vec![("engagement_id", id), ("version_id", Uuid::nil().to_string()), ("action", "nothing".into())]
+        }
+        "finish_sla_record" | "review_sla_record" | "reclassify_sla_record" => {
+            vec![("engagement_id", id), ("record_id", Uuid::nil().to_string())]
+        }
         // Own: a revision with no fields (422); other: not found.
         "revise_change" => vec![("id", id)],
         // Terms that are no number, a day that is none (422): nothing changes.
@@ -1314,6 +1354,11 @@ fn target_for(c: &Case, actor: &Actor, own: bool, world: &World) -> Option<Optio
         ErIncident => Some(world.er_record(ErKind::Incident, key, own, false)?),
         Notice => Some(world.notice(key, own)?),
         NoticeFile => Some(world.notice_files[&world.notice(key, own)?]),
+        SlaEng => Some(match key {
+            Some(k) => world.sla_engagement(k, own)?,
+            None if own => return None,
+            None => world.sla_engagement("agency", true)?,
+        }),
         Token => Some(if own {
             world.tokens[&actor.email].1
         } else {
@@ -1372,6 +1417,8 @@ const READ_BY_GET: &[&str] = &[
     "change_form",
     "incident",
     "improvement_plan",
+    "sla",
+    "sla_engagement",
 ];
 
 /// A submission's multipart fields naming no obligation there is: a submitter is told which

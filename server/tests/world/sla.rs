@@ -301,12 +301,12 @@ async fn records_compute_the_month_disputes_count_apart_and_a_reclassification_r
             .expect("a fault under way");
         let late = FinishInput { resolved_at: on(m, 12, "15:00"), ..FinishInput::default() };
         assert_eq!(
-            refused(records::finish(&app.db, &by_agency, &wa, r3, &late).await),
+            refused(records::finish(&app.db, &by_agency, &wa, e.id, r3, &late).await),
             [("record", Msg::SlaErrNotOpen)]
         );
-        records::finish(&app.db, &by_csp, &wc, r3, &late).await.expect("resolved");
+        records::finish(&app.db, &by_csp, &wc, e.id, r3, &late).await.expect("resolved");
         assert_eq!(
-            refused(records::finish(&app.db, &by_csp, &wc, r3, &late).await),
+            refused(records::finish(&app.db, &by_csp, &wc, e.id, r3, &late).await),
             [("resolved_at", Msg::SlaErrEndSet)]
         );
         let r2 = records::record(
@@ -321,17 +321,17 @@ async fn records_compute_the_month_disputes_count_apart_and_a_reclassification_r
         .expect("recorded");
         let confirm = ReviewInput { review: "confirmed".into(), comment: String::new() };
         assert_eq!(
-            refused(records::review(&app.db, &by_csp, &wc, r1, &confirm).await),
+            refused(records::review(&app.db, &by_csp, &wc, e.id, r1, &confirm).await),
             [("review", Msg::SlaErrReviewOwn)]
         );
-        records::review(&app.db, &by_agency, &wa, r1, &confirm).await.expect("confirmed");
+        records::review(&app.db, &by_agency, &wa, e.id, r1, &confirm).await.expect("confirmed");
         let dispute = ReviewInput { review: "disputed".into(), comment: String::new() };
         assert_eq!(
-            refused(records::review(&app.db, &by_csp, &wc, r2, &dispute).await),
+            refused(records::review(&app.db, &by_csp, &wc, e.id, r2, &dispute).await),
             [("comment", Msg::SlaErrDisputeComment)]
         );
         let dispute = ReviewInput { comment: "监控显示网络正常，系应用自身问题".into(), ..dispute };
-        records::review(&app.db, &by_csp, &wc, r2, &dispute).await.expect("disputed");
+        records::review(&app.db, &by_csp, &wc, e.id, r2, &dispute).await.expect("disputed");
 
         // Another CSP reaches none of it.
         let csp2 = actor(&app, "admin@csp2.example").await;
@@ -349,7 +349,7 @@ async fn records_compute_the_month_disputes_count_apart_and_a_reclassification_r
             .await,
             Err(ServiceError::NotFound)
         ));
-        assert!(matches!(records::review(&app.db, &by2, &w2, r1, &confirm).await, Err(ServiceError::NotFound)));
+        assert!(matches!(records::review(&app.db, &by2, &w2, e.id, r1, &confirm).await, Err(ServiceError::NotFound)));
 
         // The month closes: its report is issued once, breached, and both parties are told.
         assert_eq!(breach_mails(&app).await, 0);
@@ -413,11 +413,11 @@ async fn records_compute_the_month_disputes_count_apart_and_a_reclassification_r
         // reissued, and the server's downtime is the fault's alone.
         let to_maint = ReclassInput { kind: "maintenance".into(), class: "planned".into(), reason: String::new() };
         assert_eq!(
-            refused(records::reclassify(&app.db, &by_agency, &wa, r1, &to_maint).await),
+            refused(records::reclassify(&app.db, &by_agency, &wa, e.id, r1, &to_maint).await),
             [("reason", Msg::SlaErrReason)]
         );
         let to_maint = ReclassInput { reason: "经核实为已通知的计划维护窗口".into(), ..to_maint };
-        records::reclassify(&app.db, &by_agency, &wa, r1, &to_maint).await.expect("reclassified");
+        records::reclassify(&app.db, &by_agency, &wa, e.id, r1, &to_maint).await.expect("reclassified");
         let (row2, f2) = report(2).await;
         assert_eq!(row2.reason, "经核实为已通知的计划维护窗口");
         let server2 = f2.availability.iter().find(|a| a.metric == Metric::Server).expect("server");

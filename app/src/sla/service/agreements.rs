@@ -197,3 +197,26 @@ pub async fn withdraw(db: &DatabaseConnection, by: &Acting<'_>, w: &SlaWriter, v
         .await?;
     epoch::commit_change(txn).await
 }
+
+/// Accepts (`accept`) or withdraws (`withdraw`) a pending version of engagement `engagement_id`:
+/// the engagement is looked up first, so a version of another engagement is "not found".
+pub async fn answer(db: &DatabaseConnection, by: &Acting<'_>, w: &SlaWriter, engagement_id: Uuid, version_id: Uuid, action: &str, link_base: &str) -> ServiceResult<()> {
+    let e = writable(db, w, engagement_id).await?;
+    let accepting = match action {
+        "accept" => true,
+        "withdraw" => false,
+        _ => return Err(ServiceError::invalid("action", Msg::ErrChoose)),
+    };
+    w.reader()
+        .versions()
+        .filter(version::Column::Id.eq(version_id))
+        .filter(version::Column::EngagementId.eq(e.id))
+        .one(db)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    if accepting {
+        accept(db, by, w, version_id, link_base).await
+    } else {
+        withdraw(db, by, w, version_id).await
+    }
+}

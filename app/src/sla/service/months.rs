@@ -7,7 +7,6 @@ use std::collections::HashMap;
 
 use jiff::{tz::TimeZone, Timestamp};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, QueryFilter, QueryOrder, QuerySelect};
-use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -24,71 +23,7 @@ use crate::{
     tenancy::entity::engagement,
 };
 
-/// An availability metric's month.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AvailabilityFigure {
-    pub metric: Metric,
-    /// Millionths (100 % = 1,000,000).
-    pub target: u32,
-    /// Seconds summed over the websites.
-    pub scheduled: i64,
-    pub downtime: i64,
-    pub maintenance: i64,
-    /// `None`: nothing scheduled.
-    pub attained: Option<u32>,
-    pub met: bool,
-    /// Downtime the target still allows to date (negative: exceeded by that much).
-    pub budget_to_date: i64,
-    /// What it allows over the whole month if nothing more goes down.
-    pub budget_projected: i64,
-}
-
-/// A fault level's month.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ResolutionFigure {
-    pub metric: Metric,
-    pub target: u32,
-    pub hours: u16,
-    pub faults: u32,
-    pub on_time: u32,
-    pub late: u32,
-    pub pending: u32,
-    pub rate: Option<u32>,
-    pub met: bool,
-}
-
-/// Everything a month's report prints: the figures, their inputs and the rule they follow.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MonthFigures {
-    /// `YYYY-MM`.
-    pub month: String,
-    pub zone: String,
-    /// The agreement version that judged it (the one in force on the month's last day).
-    pub version: i32,
-    /// The month is still going on: figures to date.
-    pub in_progress: bool,
-    /// The counted time, as Unix seconds (partial months: only while the SLA was in force).
-    pub counted_from: i64,
-    pub counted_until: i64,
-    pub websites: u32,
-    pub maintenance: MaintenanceRule,
-    pub availability: Vec<AvailabilityFigure>,
-    pub resolution: Vec<ResolutionFigure>,
-    /// Seconds any website was down (a union over the websites and classes), under the rule.
-    pub interrupted: i64,
-    pub compensation_rule: CompensationRule,
-    /// Clause 5.12 in fen, its started units, and whether the cap cut it.
-    pub compensation: i64,
-    pub units: i64,
-    pub capped: bool,
-    /// The month's fee in fen, prorated to the counted part of the month: the cap.
-    pub fee_cap: i64,
-    pub records: u32,
-    /// Disputed records are left out of every figure above and shown here.
-    pub disputed: u32,
-    pub disputed_secs: i64,
-    pub breached: bool,
-}
+pub use crate::sla::{AvailabilityFigure, MonthFigures, ResolutionFigure};
 
 /// The terms stored in a version, as the rules read them (what the edge parsed when it was
 /// proposed).

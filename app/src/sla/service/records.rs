@@ -45,9 +45,17 @@ impl Source {
     }
 }
 
-/// A record's kind and class, each refused by name.
+/// A record's kind and class, each refused by name; a kind left empty is the class's own (each
+/// class belongs to one kind, so a form asks for the class alone).
 fn kind_and_class(f: &mut Fields, kind: &str, class: &str) -> Option<(RecordKind, RecordClass)> {
-    let kind = f.check("kind", RecordKind::parse(kind.trim()).ok_or(Msg::ErrChoose));
+    let inferred = RecordClass::parse(class.trim()).and_then(|c| {
+        [RecordKind::Outage, RecordKind::Fault, RecordKind::Maintenance].into_iter().find(|k| RecordClass::of(*k).contains(&c))
+    });
+    let kind = match kind.trim() {
+        // An unknown class is refused below, once.
+        "" => inferred,
+        k => f.check("kind", RecordKind::parse(k).ok_or(Msg::ErrChoose)),
+    };
     let class = f.check("class", RecordClass::parse(class.trim()).ok_or(Msg::ErrChoose));
     let (kind, class) = (kind?, class?);
     if !RecordClass::of(kind).contains(&class) {
@@ -234,21 +242,29 @@ pub async fn record(db: &DatabaseConnection, by: &Acting<'_>, w: &SlaWriter, eng
     Ok(row.id)
 }
 
-/// A record the writer may act on: in reach, on an engagement it may write on.
-async fn writable_record<C: ConnectionTrait>(conn: &C, w: &SlaWriter, id: Uuid) -> ServiceResult<(record::Model, engagement::Model)> {
-    let r = w.reader().records().filter(record::Column::Id.eq(id)).one(conn).await?.ok_or(ServiceError::NotFound)?;
-    let e = writable(conn, w, r.engagement_id).await?;
-    Ok((r, e))
+/// A record of engagement `e` (already found writable), if it is one of its records.
+async fn record_in<C: ConnectionTrait>(conn: &C, w: &SlaWriter, e: &engagement::Model, id: Uuid) -> ServiceResult<record::Model> {
+    w.reader()
+        .records()
+        .filter(record::Column::Id.eq(id))
+        .filter(record::Column::EngagementId.eq(e.id))
+        .one(conn)
+        .await?
+        .ok_or(ServiceError::NotFound)
 }
 
 /// Completes a record its own party entered: its end once the outage is over, and a fault's
 /// response and resolution times. A time already set stays (a correction is a reclassification
 /// or a dispute, never a silent edit).
-pub async fn finish(db: &DatabaseConnection, by: &Acting<'_>, w: &SlaWriter, record_id: Uuid, input: &FinishInput) -> ServiceResult<()> {
+pub async fn finish(db: &DatabaseConnection, by: &Acting<'_>, w: &SlaWriter, engagement_id: Uuid, record_id: Uuid, input: &FinishInput) -> ServiceResult<()> {
     let Acting { actor, meta, now } = *by;
     let zone = actor.time_zone.as_str();
     let txn = write_txn(db).await?;
-    let (r, e) = writable_record(&txn, w, record_id).await?;
+    let e = writable(&txn, w, engagement_id).await?;
+    if [&input.ended_at, &input.responded_at, &input.resolved_at].iter().all(|t| t.trim().is_empty()) {
+        return Err(ServiceError::invalid("ended_at", Msg::SlaErrNothingToAdd));
+    }
+    let r = record_in(&txn, w, &e, record_id).await?;
     if r.recorded_org != actor.organisation_id {
         return Err(ServiceError::invalid("record", Msg::SlaErrNotOpen));
     }
@@ -288,16 +304,10 @@ pub async fn finish(db: &DatabaseConnection, by: &Acting<'_>, w: &SlaWriter, rec
 /// The other party confirms or disputes a record (a dispute says why). A disputed record is shown
 /// and counted apart: it leaves the month's figures until the parties settle it by a
 /// reclassification.
-pub async fn review(db: &DatabaseConnection, by: &Acting<'_>, w: &SlaWriter, record_id: Uuid, input: &ReviewInput) -> ServiceResult<()> {
+pub async fn review(db: &DatabaseConnection, by: &Acting<'_>, w: &SlaWriter, engagement_id: Uuid, record_id: Uuid, input: &ReviewInput) -> ServiceResult<()> {
     let Acting { actor, meta, now } = *by;
     let txn = write_txn(db).await?;
-    let (r, e) = writable_record(&txn, w, record_id).await?;
-    if r.recorded_org == actor.organisation_id {
-        return Err(ServiceError::invalid("review", Msg::SlaErrReviewOwn));
-    }
-    if r.review != Review::Pending.code() {
-        return Err(ServiceError::invalid("review", Msg::SlaErrReviewed));
-    }
+    let e = writable(&txn, w, engagement_id).await?;
     let mut f = Fields::new();
     let verdict = match Review::parse(input.review.trim()) {
         Some(v @ (Review::Confirmed | Review::Disputed)) => Some(v),
@@ -311,6 +321,13 @@ pub async fn review(db: &DatabaseConnection, by: &Acting<'_>, w: &SlaWriter, rec
         f.refuse("comment", Msg::SlaErrDisputeComment);
     }
     let (verdict, comment) = f.finish_with(|| Some((verdict?, comment?)))?;
+    let r = record_in(&txn, w, &e, record_id).await?;
+    if r.recorded_org == actor.organisation_id {
+        return Err(ServiceError::invalid("review", Msg::SlaErrReviewOwn));
+    }
+    if r.review != Review::Pending.code() {
+        return Err(ServiceError::invalid("review", Msg::SlaErrReviewed));
+    }
     let span = record_stretch(&r);
     let mut am = r.into_active_model();
     am.review = Set(verdict.code().into());
@@ -331,16 +348,20 @@ pub async fn review(db: &DatabaseConnection, by: &Acting<'_>, w: &SlaWriter, rec
 /// Reclassifies a record (for example an outage as maintenance), with its reason: a fact kept
 /// beside the record. Either party may; a disputed record goes back to the other party's review
 /// (and counts again meanwhile): the dispute was about the record as it was.
-pub async fn reclassify(db: &DatabaseConnection, by: &Acting<'_>, w: &SlaWriter, record_id: Uuid, input: &ReclassInput) -> ServiceResult<()> {
+pub async fn reclassify(db: &DatabaseConnection, by: &Acting<'_>, w: &SlaWriter, engagement_id: Uuid, record_id: Uuid, input: &ReclassInput) -> ServiceResult<()> {
     let Acting { actor, meta, now } = *by;
     let txn = write_txn(db).await?;
-    let (r, e) = writable_record(&txn, w, record_id).await?;
+    let e = writable(&txn, w, engagement_id).await?;
     let mut f = Fields::new();
     let kc = kind_and_class(&mut f, &input.kind, &input.class);
     let reason = text(&mut f, "reason", &input.reason);
     if reason.as_deref().is_some_and(str::is_empty) {
         f.refuse("reason", Msg::SlaErrReason);
     }
+    if kc.is_none() || reason.as_deref().is_none_or(str::is_empty) {
+        return Err(f.finish().err().unwrap_or(ServiceError::invalid("class", Msg::ErrChoose)));
+    }
+    let r = record_in(&txn, w, &e, record_id).await?;
     if kc.is_some_and(|(k, c)| k.code() == r.kind && c.code() == r.class) {
         f.refuse("class", Msg::SlaErrSameClass);
     }

@@ -34,7 +34,9 @@ pub const PAGE: u64 = 50;
 /// The SLA list in reach for the month holding `now` on the viewer's clock.
 pub async fn home<C: ConnectionTrait>(conn: &C, r: &SlaReader, filter: &StandingFilter, zone: &str, now: OffsetDateTime) -> ServiceResult<SlaHome> {
     let viewer_zone = jiff::tz::TimeZone::get(zone).unwrap_or(jiff::tz::TimeZone::UTC);
-    let m = Month::of(Timestamp::from_second(secs(now)).unwrap_or_default(), &viewer_zone);
+    let this = Month::of(Timestamp::from_second(secs(now)).unwrap_or_default(), &viewer_zone);
+    // A month asked for is read as written; a later one than this, or none, is this month.
+    let m = Month::parse(&filter.month).filter(|m| *m <= this).unwrap_or(this);
     let mut rows = standings(conn, r, m, now, filter.q.trim()).await?;
     let breaches = rows.iter().filter(|s| s.breached).count() as u64;
     if filter.breached {
@@ -46,7 +48,8 @@ pub async fn home<C: ConnectionTrait>(conn: &C, r: &SlaReader, filter: &Standing
     let pages = total.div_ceil(PAGE).max(1);
     let page = filter.page.clamp(1, pages);
     let rows = rows.into_iter().skip(((page - 1) * PAGE) as usize).take(PAGE as usize).collect();
-    Ok(SlaHome { month: m.to_string(), rows, total, breaches, page, pages, filter: filter.clone(), regulator: r.is_jurisdiction() })
+    let filter = StandingFilter { month: m.to_string(), ..filter.clone() };
+    Ok(SlaHome { month: m.to_string(), rows, total, breaches, page, pages, filter, regulator: r.is_jurisdiction() })
 }
 
 /// Every engagement in reach (its agency's or CSP's name containing `q`, when given) with month
@@ -212,3 +215,184 @@ fn cells(a: &[super::months::AvailabilityFigure], r: &[super::months::Resolution
         .collect()
 }
 
+
+/// A version's terms as the form types them (what [`super::parse_agreement`] reads back).
+pub fn input_of(v: &version::Model) -> crate::sla::AgreementInput {
+    let pct = |m: i32| u32::try_from(m).ok().and_then(rules::Percent::from_millionths).map(|p| p.to_string()).unwrap_or_default();
+    let multiple = if v.multiple % 100 == 0 { (v.multiple / 100).to_string() } else { format!("{}.{:02}", v.multiple / 100, v.multiple % 100).trim_end_matches('0').to_string() };
+    let per_unit = v.compensation == crate::sla::CompensationRule::PerUnit.code();
+    crate::sla::AgreementInput {
+        effective_from: v.effective_from.to_string(),
+        zone: v.zone.clone(),
+        power_pct: pct(v.power_pct),
+        network_pct: pct(v.network_pct),
+        server_pct: pct(v.server_pct),
+        l1_pct: pct(v.l1_pct),
+        l1_hours: v.l1_hours.to_string(),
+        l2_pct: pct(v.l2_pct),
+        l2_hours: v.l2_hours.to_string(),
+        service_hours: v.service_hours.clone(),
+        response_minutes: v.response_minutes.to_string(),
+        backup_every: v.backup_every.clone(),
+        backup_retention: v.backup_retention.clone(),
+        log_retention: v.log_retention.clone(),
+        emergency_minutes: v.emergency_minutes.to_string(),
+        trainings: v.trainings.to_string(),
+        maintenance: v.maintenance.clone(),
+        compensation: v.compensation.clone(),
+        unit_minutes: if per_unit { v.unit_minutes.to_string() } else { String::new() },
+        multiple: if per_unit { multiple } else { String::new() },
+        monthly_fee: rules::money_text(v.monthly_fee),
+        bands: v.bands.clone(),
+        note: v.note.clone(),
+    }
+}
+
+/// One engagement's SLA page for a reader (`writer`: the viewer's, when it may write).
+pub async fn engagement_view<C: ConnectionTrait>(
+    conn: &C,
+    r: &SlaReader,
+    writer: Option<&crate::sla::scope::SlaWriter>,
+    id: Uuid,
+    zone: &str,
+    now: OffsetDateTime,
+) -> ServiceResult<crate::sla::SlaEngagement> {
+    use sea_orm::QueryOrder;
+
+    use crate::{
+        backend::{time_fmt::format_in_zone, ServiceError},
+        sla::{entity::reclass, Named, RecordView, VersionView},
+    };
+    let e = r.engagements().filter(engagement::Column::Id.eq(id)).one(conn).await?.ok_or(ServiceError::NotFound)?;
+    let writes = match writer {
+        Some(w) => w.engagements().filter(engagement::Column::Id.eq(id)).one(conn).await?.is_some(),
+        None => false,
+    };
+    let me = r.viewer();
+    let names = crate::tenancy::scope::org_names(conn, [e.agency_id, e.provider_id]).await?;
+    let name = |o: Uuid| names.get(&o).cloned().unwrap_or_default();
+    let versions = r.versions().filter(version::Column::EngagementId.eq(id)).order_by_desc(version::Column::Number).all(conn).await?;
+    let proposal = versions.first().map(input_of).unwrap_or_else(|| crate::sla::AgreementInput::typical(&e.starts_on.to_string()));
+    let version_views = versions
+        .iter()
+        .map(|v| {
+            let pending = v.status == VersionStatus::Proposed.code();
+            VersionView {
+                id: v.id,
+                number: v.number,
+                status: VersionStatus::parse(&v.status).unwrap_or(VersionStatus::Withdrawn),
+                terms: input_of(v),
+                proposed_by: name(v.proposed_org),
+                proposed_at: format_in_zone(v.proposed_at, zone),
+                can_accept: writes && pending && v.proposed_org != me,
+                can_withdraw: writes && pending && v.proposed_org == me,
+            }
+        })
+        .collect();
+    let mut websites: Vec<Named> = r.websites_of(id).all(conn).await?.into_iter().map(|w| Named { id: w.id, name: w.name }).collect();
+    websites.sort_by(|a, b| a.name.cmp(&b.name));
+    let site_name: HashMap<Uuid, String> = websites.iter().map(|w| (w.id, w.name.clone())).collect();
+    // The records of the last twelve months, latest first.
+    let since = now - time::Duration::days(400);
+    let records = r
+        .records()
+        .filter(record::Column::EngagementId.eq(id))
+        .filter(Condition::any().add(record::Column::StartedAt.gte(since)).add(record::Column::EndedAt.is_null()))
+        .order_by_desc(record::Column::StartedAt)
+        .limit(500)
+        .all(conn)
+        .await?;
+    let ids: Vec<Uuid> = records.iter().map(|x| x.id).collect();
+    let sites = super::days::sites_of(conn, ids.clone()).await?;
+    let mut history: HashMap<Uuid, Vec<String>> = HashMap::new();
+    for chunk in ids.chunks(500) {
+        for h in r.reclassifications().filter(reclass::Column::RecordId.is_in(chunk.to_vec())).order_by_asc(reclass::Column::At).all(conn).await? {
+            history.entry(h.record_id).or_default().push(format!(
+                "{} · {}/{} → {}/{} · {} · {}",
+                format_in_zone(h.at, zone),
+                h.from_kind,
+                h.from_class,
+                h.to_kind,
+                h.to_class,
+                name(h.organisation_id),
+                h.reason
+            ));
+        }
+    }
+    let record_views = records
+        .iter()
+        .map(|x| {
+            let end = super::days::record_stretch(x).map(|s| s.end).unwrap_or(secs(now));
+            let mut on: Vec<String> = sites.get(&x.id).into_iter().flatten().filter_map(|w| site_name.get(w).cloned()).collect();
+            on.sort();
+            let mine = x.recorded_org == me;
+            RecordView {
+                id: x.id,
+                kind: RecordKind::parse(&x.kind).unwrap_or(RecordKind::Outage),
+                class: RecordClass::parse(&x.class).unwrap_or(RecordClass::Server),
+                websites: on,
+                started_at: format_in_zone(x.started_at, zone),
+                ended_at: x.ended_at.map(|t| format_in_zone(t, zone)),
+                responded_at: x.responded_at.map(|t| format_in_zone(t, zone)),
+                resolved_at: x.resolved_at.map(|t| format_in_zone(t, zone)),
+                minutes: (end - secs(x.started_at)).max(0) / 60,
+                cause: x.cause.clone(),
+                recorded_by: name(x.recorded_org),
+                source: x.source.clone(),
+                review: Review::parse(&x.review).unwrap_or(Review::Pending),
+                review_comment: x.review_comment.clone(),
+                reclassified: history.remove(&x.id).unwrap_or_default(),
+                can_review: writes && !mine && x.review == Review::Pending.code(),
+                can_finish: writes && mine && (x.ended_at.is_none() || (x.kind == RecordKind::Fault.code() && x.resolved_at.is_none())),
+                can_reclassify: writes,
+            }
+        })
+        .collect();
+    let months = month_rows(conn, r, &e, now).await?;
+    Ok(crate::sla::SlaEngagement {
+        engagement_id: e.id,
+        agency: name(e.agency_id),
+        csp: name(e.provider_id),
+        starts_on: e.starts_on.to_string(),
+        ends_on: e.ends_on.to_string(),
+        zone: zone.to_string(),
+        writes,
+        versions: version_views,
+        proposal,
+        websites,
+        records: record_views,
+        months,
+    })
+}
+
+/// The last twelve months of an engagement, latest first: an issued month as its latest report
+/// says, the open month to date.
+pub async fn month_rows<C: ConnectionTrait>(conn: &C, r: &SlaReader, e: &engagement::Model, now: OffsetDateTime) -> ServiceResult<Vec<crate::sla::MonthRow>> {
+    use crate::sla::{entity::month, MonthFigures, MonthRow};
+    let Some(terms) = super::months::terms(conn, e).await? else { return Ok(Vec::new()) };
+    let months: Vec<Month> = terms.months_until(secs(now)).into_iter().rev().take(12).collect();
+    let keys: Vec<String> = months.iter().map(|m| m.to_string()).collect();
+    let mut issued: HashMap<String, month::Model> = HashMap::new();
+    for row in r.months().filter(month::Column::EngagementId.eq(e.id)).filter(month::Column::Month.is_in(keys)).all(conn).await? {
+        if issued.get(&row.month).is_none_or(|x| x.version < row.version) {
+            issued.insert(row.month.clone(), row);
+        }
+    }
+    let calendar = crate::changes::service::work_calendar(conn).await?;
+    let mut out = Vec::new();
+    for m in months {
+        match issued.remove(&m.to_string()) {
+            Some(row) => {
+                if let Ok(f) = serde_json::from_str::<MonthFigures>(&row.figures) {
+                    out.push(MonthRow { figures: f, report_version: Some(row.version) });
+                }
+            }
+            None => {
+                if let Some(f) = figures(conn, e, &terms, m, now, &calendar).await? {
+                    out.push(MonthRow { figures: f, report_version: None });
+                }
+            }
+        }
+    }
+    Ok(out)
+}

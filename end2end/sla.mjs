@@ -1,0 +1,114 @@
+// SLA tracking in Chromium: an agency proposes an SLA and its CSP accepts it; the CSP records a
+// level-1 fault resolved past its hours and an outage; the month shows the breach and the
+// compensation; the agency reclassifies the outage as maintenance and the month is computed
+// anew; the agency's regulator sees the breach in its list.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { BASE, SHOTS, open, hydrated, signIn } from './lib.mjs';
+
+/** A moment `hours` before now on Beijing's wall clock, as a datetime-local input takes it. */
+function beijing(hoursAgo) {
+  const t = new Date(Date.now() - hoursAgo * 3600e3 + 8 * 3600e3);
+  return t.toISOString().slice(0, 16);
+}
+
+/** The month (`YYYY-MM`) of that moment in Beijing. */
+function monthOf(hoursAgo) {
+  return beijing(hoursAgo).slice(0, 7);
+}
+
+let engagementUrl;
+
+test('an agency proposes an SLA and its CSP accepts it', async () => {
+  const agency = await open();
+  await signIn(agency.page, 'admin@market.example');
+  await agency.page.goto(`${BASE}/sla`);
+  await hydrated(agency.page);
+  const row = agency.page.locator('[data-test="sla-list"] tr[data-engagement]').first();
+  assert.ok((await row.textContent()).includes('尚无协议'));
+  await row.locator('a').first().click();
+  await agency.page.waitForSelector('[data-test="sla-title"]');
+  await hydrated(agency.page);
+  engagementUrl = agency.page.url();
+  await agency.page.evaluate(() => { document.querySelector('[data-test="propose-form"]').open = true; });
+  await agency.page.click('[data-test="propose"]');
+  await agency.page.waitForSelector('[data-test="sla-agreement"] [data-status="proposed"]');
+  assert.deepEqual(agency.errors, []);
+  await agency.context.close();
+
+  const csp = await open();
+  await signIn(csp.page, 'admin@csp.example');
+  await csp.page.goto(engagementUrl);
+  await hydrated(csp.page);
+  await csp.page.click('[data-test="accept-version"]');
+  await csp.page.waitForSelector('[data-test="sla-agreement"] [data-status="accepted"]');
+  await csp.page.waitForSelector('[data-test="month-table"] tr[data-month]');
+  assert.deepEqual(csp.errors, []);
+  await csp.context.close();
+});
+
+test('a late level-1 fault breaches, a reclassification recomputes the month, and the regulator sees the breach', async () => {
+  const csp = await open();
+  await signIn(csp.page, 'admin@csp.example');
+  await csp.page.goto(engagementUrl);
+  await hydrated(csp.page);
+  const record = async (cls, from, to) => {
+    await csp.page.evaluate(() => { document.querySelector('[data-test="record-form"]').open = true; });
+    const form = '[data-test="record-form"] form';
+    await csp.page.selectOption(`${form} select[name="input[class]"]`, cls);
+    await csp.page.fill(`${form} input[name="input[started_at]"]`, beijing(from));
+    await csp.page.fill(`${form} input[name="input[ended_at]"]`, beijing(to));
+    if (cls === 'level1') await csp.page.fill(`${form} input[name="input[resolved_at]"]`, beijing(to));
+    await csp.page.fill(`${form} textarea[name="input[cause]"]`, cls === 'level1' ? '数据库主节点故障' : '宿主机重启');
+    const before = await csp.page.locator('[data-test="record-list"] tr[data-record]').count();
+    await csp.page.click('[data-test="save-record"]');
+    await csp.page.waitForFunction((n) => document.querySelectorAll('[data-test="record-list"] tr[data-record]').length > n, before);
+  };
+  // A level-1 fault of five and a half hours (its target is four) and a half-hour server outage.
+  await record('level1', 6, 0.5);
+  await record('server', 10, 9.5);
+  const faultMonth = monthOf(6);
+  const breached = csp.page.locator(`[data-test="month-table"] tr[data-month="${faultMonth}"]`);
+  assert.equal(await breached.getAttribute('data-breached'), 'true');
+  assert.equal(await breached.locator('[data-metric="level1"]').getAttribute('data-met'), 'false');
+  assert.notEqual((await breached.locator('[data-test="compensation"]').textContent()).trim(), '¥0.00');
+  await csp.page.screenshot({ path: join(SHOTS, 'sla-engagement.png'), fullPage: true });
+  assert.deepEqual(csp.errors, []);
+  await csp.context.close();
+
+  // The agency finds the outage was the planned window: reclassified with a reason, the month's
+  // interruption shrinks by its half hour.
+  const agency = await open();
+  await signIn(agency.page, 'admin@market.example');
+  await agency.page.goto(engagementUrl);
+  await hydrated(agency.page);
+  const outageMonth = monthOf(10);
+  const interrupted = () => agency.page.locator(`[data-test="month-table"] tr[data-month="${outageMonth}"] [data-test="interrupted"]`).textContent();
+  const before = await interrupted();
+  const outage = agency.page.locator('[data-test="record-list"] tr[data-class="server"]').first();
+  await outage.locator('[data-test="reclassify-form"]').evaluate((d) => { d.open = true; });
+  await outage.locator('select[name="input[class]"]').selectOption('planned');
+  await outage.locator('textarea[name="input[reason]"]').fill('经核实为已通知的计划维护窗口');
+  await outage.locator('[data-test="reclassify-form"] button[type="submit"]').click();
+  await agency.page.waitForSelector('[data-test="record-list"] tr[data-class="planned"] [data-test="reclassified"]');
+  await agency.page.waitForFunction(
+    ([m, b]) => document.querySelector(`[data-test="month-table"] tr[data-month="${m}"] [data-test="interrupted"]`)?.textContent !== b,
+    [outageMonth, before],
+  );
+  assert.notEqual(await interrupted(), before);
+  assert.deepEqual(agency.errors, []);
+  await agency.context.close();
+
+  // Its regulator's list of breaches for the fault's month.
+  const regulator = await open();
+  await signIn(regulator.page, 'admin@neighbour-regulator.example');
+  await regulator.page.goto(`${BASE}/sla?breached=on&month=${faultMonth}`);
+  await hydrated(regulator.page);
+  const rows = regulator.page.locator('[data-test="sla-list"] tr[data-breached="true"]');
+  await rows.first().waitFor();
+  assert.ok((await rows.first().textContent()).includes('邻省市场监督管理局'));
+  await regulator.page.screenshot({ path: join(SHOTS, 'sla-regulator.png'), fullPage: true });
+  assert.deepEqual(regulator.errors, []);
+  await regulator.context.close();
+});
