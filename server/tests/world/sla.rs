@@ -454,5 +454,21 @@ async fn records_compute_the_month_disputes_count_apart_and_a_reclassification_r
             .expect("a reader");
         let rows = views::standings(&app.db, &neighbour, m, now, "").await.expect("standings");
         assert!(rows.iter().all(|s| s.engagement_id != e.id));
+
+        // A record entered late for the closed month issues its next report version too.
+        records::record(
+            &app.db,
+            &by_csp,
+            &wc,
+            e.id,
+            &outage("power", on(m, 25, "01:00"), on(m, 25, "02:00")),
+            records::Source::Api,
+        )
+        .await
+        .expect("recorded late");
+        let (row3, f3) = report(3).await;
+        assert_eq!(row3.reason, "recorded");
+        let power = f3.availability.iter().find(|a| a.metric == Metric::Power).expect("power");
+        assert_eq!(power.downtime, 3600);
     }
 }

@@ -233,6 +233,8 @@ pub async fn record(db: &DatabaseConnection, by: &Acting<'_>, w: &SlaWriter, eng
     record_site::Entity::insert_many(links).exec(&txn).await?;
     if let Some(s) = record_stretch(&row) {
         days::refresh(&txn, &e, &[s]).await?;
+        // A record entered late for a closed month: that month's report gets its next version.
+        super::months::reissue(&txn, &e, &[s], "recorded", now).await?;
     }
     let other = other_party(&e, actor.organisation_id);
     AuditEntry::mirrored(actor, meta, AuditAction::SlaRecorded, described(&row), format!("{} websites", sites.len()), other)
@@ -296,6 +298,7 @@ pub async fn finish(db: &DatabaseConnection, by: &Acting<'_>, w: &SlaWriter, eng
     let after = am.update(&txn).await?;
     let spans: Vec<Stretch> = [before, record_stretch(&after)].into_iter().flatten().collect();
     days::refresh(&txn, &e, &spans).await?;
+    super::months::reissue(&txn, &e, &spans, "completed", now).await?;
     let other = other_party(&e, actor.organisation_id);
     AuditEntry::mirrored(actor, meta, AuditAction::SlaCompleted, described(&after), String::new(), other).record(&txn, now).await?;
     epoch::commit_change(txn).await
@@ -337,7 +340,9 @@ pub async fn review(db: &DatabaseConnection, by: &Acting<'_>, w: &SlaWriter, eng
     am.updated_at = Set(now);
     let after = am.update(&txn).await?;
     if verdict == Review::Disputed {
-        days::refresh(&txn, &e, &span.into_iter().collect::<Vec<_>>()).await?;
+        let spans: Vec<Stretch> = span.into_iter().collect();
+        days::refresh(&txn, &e, &spans).await?;
+        super::months::reissue(&txn, &e, &spans, "disputed", now).await?;
     }
     AuditEntry::mirrored(actor, meta, AuditAction::SlaReviewed, described(&after), verdict.code().to_string(), after.recorded_org)
         .record(&txn, now)
