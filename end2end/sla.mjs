@@ -112,3 +112,46 @@ test('a late level-1 fault breaches, a reclassification recomputes the month, an
   assert.deepEqual(regulator.errors, []);
   await regulator.context.close();
 });
+
+test('the month report prints its figures, formula and records, and the year sums its months', async () => {
+  const agency = await open();
+  await signIn(agency.page, 'admin@market.example');
+  await agency.page.goto(engagementUrl);
+  await hydrated(agency.page);
+  const faultMonth = monthOf(6);
+  await agency.page.click(`[data-test="month-table"] tr[data-month="${faultMonth}"] [data-test="month-report"]`);
+  const report = agency.page.locator('[data-test="sla-month-report"]');
+  await report.waitFor();
+  await hydrated(agency.page);
+  assert.equal(await report.getAttribute('data-month'), faultMonth);
+  assert.equal(await report.getAttribute('data-breached'), 'true');
+  assert.equal(await agency.page.locator('[data-test="resolution-table"] tr[data-metric="level1"]').getAttribute('data-met'), 'false');
+  // The formula the contract's maintenance rule gives, with the month's figures put in.
+  const formula = await agency.page.locator('[data-test="formula"]').textContent();
+  assert.ok(formula.includes('÷'), formula);
+  assert.ok((await agency.page.locator('[data-test="report-records"] tbody tr').count()) >= 1);
+  assert.notEqual((await agency.page.locator('[data-test="compensation"]').textContent()).trim(), '¥0.00');
+  // Another month through the picker, then back: the address carries the month.
+  await agency.page.screenshot({ path: join(SHOTS, 'sla-month-report.png'), fullPage: true });
+  await agency.page.emulateMedia({ media: 'print' });
+  await agency.page.screenshot({ path: join(SHOTS, 'sla-month-report-print.png'), fullPage: true });
+  assert.equal(await agency.page.locator('.report-tools').isVisible(), false, 'the pickers do not print');
+  assert.equal(await agency.page.locator('.mainnav').isVisible(), false, 'the site frame does not print');
+  await agency.page.emulateMedia({ media: 'screen' });
+
+  // The records as CSV, as the report lists them.
+  const csv = await agency.page.evaluate(async (href) => (await fetch(href)).text(),
+    await agency.page.locator('[data-test="records-csv"]').getAttribute('href'));
+  assert.ok(csv.includes('数据库主节点故障'), csv);
+
+  // The year: its months and their sum.
+  await agency.page.goto(`${engagementUrl}/year`);
+  await hydrated(agency.page);
+  const year = agency.page.locator('[data-test="sla-year-report"]');
+  await year.waitFor();
+  assert.ok(Number(await agency.page.locator('[data-test="breached-months"]').textContent()) >= 1);
+  assert.ok((await agency.page.locator('[data-test="month-table"] tr[data-month]').count()) >= 1);
+  await agency.page.screenshot({ path: join(SHOTS, 'sla-year-report.png'), fullPage: true });
+  assert.deepEqual(agency.errors, []);
+  await agency.context.close();
+});

@@ -178,6 +178,8 @@ pub fn App() -> impl IntoView {
                 <Route ssr=SsrMode::Async path=path!("/changes/:id") view=|| view! { <ui::Layout page=ui::NavPage::Changes><changes::pages::ChangePage/></ui::Layout> }/>
                 <Route ssr=SsrMode::Async path=path!("/sla") view=|| view! { <ui::Layout page=ui::NavPage::Sla><sla::pages::SlaPage/></ui::Layout> }/>
                 <Route ssr=SsrMode::Async path=path!("/sla/:id") view=|| view! { <ui::Layout page=ui::NavPage::Sla><sla::pages::SlaEngagementPage/></ui::Layout> }/>
+                <Route ssr=SsrMode::Async path=path!("/sla/:id/report") view=|| view! { <ui::Layout page=ui::NavPage::Sla><sla::pages::SlaMonthPage/></ui::Layout> }/>
+                <Route ssr=SsrMode::Async path=path!("/sla/:id/year") view=|| view! { <ui::Layout page=ui::NavPage::Sla><sla::pages::SlaYearPage/></ui::Layout> }/>
                 <Route ssr=SsrMode::Async path=path!("/changes/:id/revise") view=|| view! { <ui::Layout page=ui::NavPage::Changes><changes::pages::ReviseChangePage/></ui::Layout> }/>
                 <Route ssr=SsrMode::Async path=path!("/changes/:id/confirm") view=|| view! { <ui::Layout page=ui::NavPage::Changes><changes::pages::ConfirmStepPage/></ui::Layout> }/>
                 <Route ssr=SsrMode::Async path=path!("/jurisdictions") view=|| view! { <ui::Layout page=ui::NavPage::Jurisdictions><tenancy::pages::platform::JurisdictionsPage/></ui::Layout> }/>

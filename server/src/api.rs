@@ -34,6 +34,7 @@ use crate::ServerState;
 mod changes;
 mod duty;
 mod incidents;
+mod sla;
 
 /// An RFC 9457 problem: what went wrong, for a program and for the person reading its log.
 #[derive(Debug, Serialize, ToSchema)]
@@ -213,9 +214,9 @@ pub struct SubmissionUpload {
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Supervision portal API", version = "1", description = "Report obligations and submissions, duty rosters (who is on duty, a roster's timeline, overrides) and incidents (open one, add timeline entries, record milestones, read state) and significant-change notices (give one and its revisions, read its state, record the implementation, answer and decide), for automation. Authenticate with a personal API token (`Authorization: Bearer pt_…`), created on the account page or by `portal issue-token`. A token has exactly its person's rights. Errors are RFC 9457 problem JSON."),
-    paths(list_obligations, list_submissions, create_submission, get_submission, resubmit, download_file, duty::duty_now, duty::timeline, duty::add_override, incidents::list, incidents::get, incidents::open, incidents::add_entry, incidents::record_milestone, changes::list, changes::get, changes::submit, changes::revise, changes::implement, changes::take_step, changes::attach),
-    components(schemas(Problem, FieldProblem, ObligationStatus, SubmissionUpload, SubmissionPage, SubmissionView, Summary, StateCode, Cadence, ReportKind, SubmissionStatus, duty::DutyNowPage, duty::Created, app::rosters::OnDutyRow, app::rosters::PersonRef, app::rosters::Timeline, app::rosters::SegmentView, app::rosters::GapView, app::rosters::OverrideInput, incidents::IncidentPage, incidents::IncidentState, incidents::EntryBody, incidents::MilestoneBody, app::plans::IncidentRow, app::plans::IncidentInput, app::plans::ReportTimingView, app::plans::MilestoneView, app::plans::EntryView, app::plans::Category, app::plans::Level, app::plans::IncidentStatus, app::plans::Milestone, app::plans::EntryKind, app::plans::Transition, changes::RevisionCreated, changes::StepDone, changes::Attached, changes::FilesUpload, app::changes::FilePurpose, changes::ImplementationBody, changes::StepBody, app::changes::NoticeList, app::changes::NoticeRow, app::changes::NoticeDetail, app::changes::NoticeInput, app::changes::NoticeStatus, app::changes::Action, app::changes::ChangeType, app::changes::ChangeCategory, app::changes::StepKind, app::changes::DeadlineKind, app::changes::DeadlineState, app::changes::DeadlineView, app::changes::Counts, app::changes::Named, app::changes::StepView, app::changes::FileView, app::changes::RevisionView, app::changes::FieldDiff, app::changes::AgencyAnswer, app::changes::Allowed)),
+    info(title = "Supervision portal API", version = "1", description = "Report obligations and submissions, duty rosters (who is on duty, a roster's timeline, overrides) and incidents (open one, add timeline entries, record milestones, read state) significant-change notices (give one and its revisions, read its state, record the implementation, answer and decide) and SLA tracking (the engagements' standing, a year's and a month's report, outage and fault records entered, completed, reviewed and reclassified), for automation. Authenticate with a personal API token (`Authorization: Bearer pt_…`), created on the account page or by `portal issue-token`. A token has exactly its person's rights. Errors are RFC 9457 problem JSON."),
+    paths(list_obligations, list_submissions, create_submission, get_submission, resubmit, download_file, duty::duty_now, duty::timeline, duty::add_override, incidents::list, incidents::get, incidents::open, incidents::add_entry, incidents::record_milestone, changes::list, changes::get, changes::submit, changes::revise, changes::implement, changes::take_step, changes::attach, sla::list, sla::year, sla::month, sla::add_record, sla::complete, sla::review, sla::reclassify),
+    components(schemas(Problem, FieldProblem, ObligationStatus, SubmissionUpload, SubmissionPage, SubmissionView, Summary, StateCode, Cadence, ReportKind, SubmissionStatus, duty::DutyNowPage, duty::Created, app::rosters::OnDutyRow, app::rosters::PersonRef, app::rosters::Timeline, app::rosters::SegmentView, app::rosters::GapView, app::rosters::OverrideInput, incidents::IncidentPage, incidents::IncidentState, incidents::EntryBody, incidents::MilestoneBody, app::plans::IncidentRow, app::plans::IncidentInput, app::plans::ReportTimingView, app::plans::MilestoneView, app::plans::EntryView, app::plans::Category, app::plans::Level, app::plans::IncidentStatus, app::plans::Milestone, app::plans::EntryKind, app::plans::Transition, changes::RevisionCreated, changes::StepDone, changes::Attached, changes::FilesUpload, app::changes::FilePurpose, changes::ImplementationBody, changes::StepBody, app::changes::NoticeList, app::changes::NoticeRow, app::changes::NoticeDetail, app::changes::NoticeInput, app::changes::NoticeStatus, app::changes::Action, app::changes::ChangeType, app::changes::ChangeCategory, app::changes::StepKind, app::changes::DeadlineKind, app::changes::DeadlineState, app::changes::DeadlineView, app::changes::Counts, app::changes::Named, app::changes::StepView, app::changes::FileView, app::changes::RevisionView, app::changes::FieldDiff, app::changes::AgencyAnswer, app::changes::Allowed, sla::RecordDone, app::sla::SlaHome, app::sla::Standing, app::sla::StandingFilter, app::sla::MetricCell, app::sla::Metric, app::sla::SlaYearReport, app::sla::SlaMonthReport, app::sla::MonthRow, app::sla::MonthFigures, app::sla::AvailabilityFigure, app::sla::ResolutionFigure, app::sla::MaintenanceRule, app::sla::CompensationRule, app::sla::ReportIssue, app::sla::AgreementInput, app::sla::RecordView, app::sla::RecordKind, app::sla::RecordClass, app::sla::Review, app::sla::RecordInput, app::sla::FinishInput, app::sla::ReviewInput, app::sla::ReclassInput)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]
@@ -239,17 +240,9 @@ pub fn router() -> Router<ServerState> {
     Router::new()
         .route("/openapi.json", get(openapi_json))
         .route("/obligations", get(list_obligations))
-        .route(
-            "/submissions",
-            get(list_submissions)
-                .post(create_submission)
-                .layer(axum::extract::DefaultBodyLimit::max(report_http::MAX_REQUEST_BYTES)),
-        )
+        .route("/submissions", get(list_submissions).merge(crate::middleware::upload(post(create_submission))))
         .route("/submissions/{id}", get(get_submission))
-        .route(
-            "/submissions/{id}/versions",
-            post(resubmit).layer(axum::extract::DefaultBodyLimit::max(report_http::MAX_REQUEST_BYTES)),
-        )
+        .route("/submissions/{id}/versions", crate::middleware::upload(post(resubmit)))
         .route("/files/{id}", get(download_file))
         .route("/duty/now", get(duty::duty_now))
         .route("/rosters/{id}/timeline", get(duty::timeline))
@@ -263,10 +256,14 @@ pub fn router() -> Router<ServerState> {
         .route("/changes/{id}/revisions", post(changes::revise))
         .route("/changes/{id}/implementation", post(changes::implement))
         .route("/changes/{id}/steps", post(changes::take_step))
-        .route(
-            "/changes/{id}/files",
-            post(changes::attach).layer(axum::extract::DefaultBodyLimit::max(report_http::MAX_REQUEST_BYTES)),
-        )
+        .route("/changes/{id}/files", crate::middleware::upload(post(changes::attach)))
+        .route("/sla", get(sla::list))
+        .route("/sla/{id}/months", get(sla::year))
+        .route("/sla/{id}/months/{month}", get(sla::month))
+        .route("/sla/{id}/records", post(sla::add_record))
+        .route("/sla/{id}/records/{record_id}/completion", post(sla::complete))
+        .route("/sla/{id}/records/{record_id}/review", post(sla::review))
+        .route("/sla/{id}/records/{record_id}/reclassification", post(sla::reclassify))
         .fallback(not_found)
 }
 

@@ -91,12 +91,7 @@ pub fn plain_routes() -> Vec<(&'static str, &'static str, axum::routing::MethodR
         ("POST", "/account/preferences", post(app::auth::http::set_preferences)),
         ("GET", "/audit/export.csv", get(app::audit::http::export_csv)),
         ("GET", "/websites/export.csv", get(app::tenancy::http::export_websites_csv)),
-        (
-            "POST",
-            "/reports/submit",
-            post(app::reports::http::submit_form)
-                .layer(axum::extract::DefaultBodyLimit::max(app::reports::http::MAX_REQUEST_BYTES)),
-        ),
+        ("POST", "/reports/submit", middleware::upload(post(app::reports::http::submit_form))),
         ("GET", "/reports/files/{id}", get(app::reports::http::download)),
         ("GET", "/reports/export.csv", get(app::reports::http::export_work_csv)),
         ("GET", "/reports/matrix.csv", get(app::reports::http::export_matrix_csv)),
@@ -106,13 +101,11 @@ pub fn plain_routes() -> Vec<(&'static str, &'static str, axum::routing::MethodR
         ("GET", "/emergency/drills.csv", get(app::plans::http::export_drill_overview_csv)),
         ("GET", "/incidents/export.csv", get(app::plans::http::export_incidents_csv)),
         ("GET", "/changes/{id}/export.json", get(app::changes::http::export_notice_json)),
-        (
-            "POST",
-            "/changes/{id}/files",
-            post(app::changes::http::upload_form)
-                .layer(axum::extract::DefaultBodyLimit::max(app::reports::http::MAX_REQUEST_BYTES)),
-        ),
+        ("POST", "/changes/{id}/files", middleware::upload(post(app::changes::http::upload_form))),
         ("GET", "/changes/files/{id}", get(app::changes::http::download)),
+        ("GET", "/sla/export.csv", get(app::sla::http::export_list_csv)),
+        ("GET", "/sla/{id}/months.csv", get(app::sla::http::export_months_csv)),
+        ("GET", "/sla/{id}/records.csv", get(app::sla::http::export_records_csv)),
         ("GET", "/healthz", get(|| async { "ok" })),
         ("GET", "/favicon.ico", get(|| async { axum::response::Redirect::permanent("/pkg/favicon.svg") })),
     ]

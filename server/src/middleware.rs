@@ -381,6 +381,72 @@ pub async fn resolve_actor(State(state): State<AppState>, session: Session, mut 
     next.run(req).await
 }
 
+/// How long, after answering an upload, the rest of its body is still read and thrown away.
+const LINGER: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// An upload route: its body limit, and the rest of a refused body read after the answer.
+///
+/// A form refused half-way (a field past its limit, a file of the wrong type) is answered at
+/// once, but the sender is still sending. Closing the socket with its bytes unread resets the
+/// connection, and the browser (or any client) then loses the answer and shows a broken pipe
+/// instead of the message. So the body is held past the handler and drained, unkept, up to the
+/// request limit or `LINGER`, as servers do in a "lingering close".
+pub fn upload<S: Clone + Send + Sync + 'static>(
+    route: axum::routing::MethodRouter<S>,
+) -> axum::routing::MethodRouter<S> {
+    route
+        .layer(axum::extract::DefaultBodyLimit::max(app::reports::http::MAX_REQUEST_BYTES))
+        .layer(axum::middleware::from_fn(linger))
+}
+
+type HeldBody = std::sync::Arc<std::sync::Mutex<axum::body::BodyDataStream>>;
+
+/// The handler's view of a body the middleware still holds.
+struct Held(HeldBody);
+
+impl futures::Stream for Held {
+    type Item = Result<axum::body::Bytes, axum::Error>;
+
+    fn poll_next(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
+        poll_held(&self.0, cx)
+    }
+}
+
+fn poll_held(
+    held: &HeldBody,
+    cx: &mut std::task::Context<'_>,
+) -> std::task::Poll<Option<Result<axum::body::Bytes, axum::Error>>> {
+    use futures::StreamExt;
+    // Only this request's handler, then its drain, ever poll it: the lock is never contended.
+    match held.lock() {
+        Ok(mut body) => body.poll_next_unpin(cx),
+        Err(_) => std::task::Poll::Ready(None),
+    }
+}
+
+async fn linger(req: Request, next: Next) -> Response {
+    let (parts, body) = req.into_parts();
+    let held: HeldBody = std::sync::Arc::new(std::sync::Mutex::new(body.into_data_stream()));
+    let request = Request::from_parts(parts, axum::body::Body::from_stream(Held(held.clone())));
+    let response = next.run(request).await;
+    tokio::spawn(async move {
+        let mut left = app::reports::http::MAX_REQUEST_BYTES;
+        let deadline = tokio::time::Instant::now() + LINGER;
+        while let Ok(Some(Ok(chunk))) =
+            tokio::time::timeout_at(deadline, std::future::poll_fn(|cx| poll_held(&held, cx))).await
+        {
+            match left.checked_sub(chunk.len()) {
+                Some(l) => left = l,
+                None => break,
+            }
+        }
+    });
+    response
+}
+
 #[cfg(test)]
 mod tests {
     use std::sync::{

@@ -107,6 +107,7 @@ pub async fn record_sla(engagement_id: Uuid, #[server(default)] input: RecordInp
             engagement_id,
             &input,
             crate::sla::service::records::Source::Entered,
+            &c.state.settings.public_base_url,
         )
         .await
     })
@@ -121,7 +122,16 @@ pub async fn finish_sla_record(
 ) -> Result<Uuid, AppError> {
     serve_done(back(engagement_id), |c| async move {
         let w = writer(&c).await?;
-        crate::sla::service::records::finish(&c.state.db, &c.acting(), &w, engagement_id, record_id, &input).await?;
+        crate::sla::service::records::finish(
+            &c.state.db,
+            &c.acting(),
+            &w,
+            engagement_id,
+            record_id,
+            &input,
+            &c.state.settings.public_base_url,
+        )
+        .await?;
         Ok(record_id)
     })
     .await
@@ -149,9 +159,43 @@ pub async fn reclassify_sla_record(
 ) -> Result<Uuid, AppError> {
     serve_done(back(engagement_id), |c| async move {
         let w = writer(&c).await?;
-        crate::sla::service::records::reclassify(&c.state.db, &c.acting(), &w, engagement_id, record_id, &input)
-            .await?;
+        crate::sla::service::records::reclassify(
+            &c.state.db,
+            &c.acting(),
+            &w,
+            engagement_id,
+            record_id,
+            &input,
+            &c.state.settings.public_base_url,
+        )
+        .await?;
         Ok(record_id)
+    })
+    .await
+}
+
+/// One month's report: `month` as `YYYY-MM` (none: the latest), `version` (none: the latest
+/// issued; the open month has none).
+#[server(endpoint = "sla_month", input = leptos::server_fn::codec::GetUrl)]
+pub async fn get_sla_month(
+    id: Uuid,
+    #[server(default)] month: String,
+    #[server(default)] version: String,
+) -> Result<crate::sla::SlaMonthReport, AppError> {
+    serve(|c| async move {
+        let reader = crate::sla::scope::sla_reader(&c.state.db, &c.actor, c.state.today()).await?;
+        crate::sla::service::report::month_report(&c.state.db, &reader, id, &month, &version, &c.actor.time_zone, c.now)
+            .await
+    })
+    .await
+}
+
+/// One year's report: `year` (none: the latest of the agreement).
+#[server(endpoint = "sla_year", input = leptos::server_fn::codec::GetUrl)]
+pub async fn get_sla_year(id: Uuid, #[server(default)] year: String) -> Result<crate::sla::SlaYearReport, AppError> {
+    serve(|c| async move {
+        let reader = crate::sla::scope::sla_reader(&c.state.db, &c.actor, c.state.today()).await?;
+        crate::sla::service::report::year_report(&c.state.db, &reader, id, &year, &c.actor.time_zone, c.now).await
     })
     .await
 }

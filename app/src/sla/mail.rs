@@ -1,5 +1,6 @@
 //! SLA tracking's mails: an agreement proposed (to the other party, who accepts or answers) and
-//! accepted (to the proposer); a month closed below a target (to both parties).
+//! accepted (to the proposer); a month closed below a target, or a record that moved a metric
+//! below its target (to both parties).
 use crate::{backend::mail::MailTemplate, i18n::Locale};
 
 /// What happened to an agreement.
@@ -9,6 +10,8 @@ pub enum SlaMailKind {
     Accepted,
     /// A closed month missed a target: `number` unused, `detail` names the month and the metrics.
     Breach,
+    /// A record moved a month's metric below its target: `detail` as for a breach.
+    BelowTarget,
 }
 
 /// An agreement's step, told to the other party's officers.
@@ -39,6 +42,14 @@ impl MailTemplate for SlaMail {
             (Locale::Zh, SlaMailKind::Breach) => (
                 format!("【服务水平协议】{agency}与{csp}：月度指标未达标"),
                 format!("{agency}与{csp}的服务水平协议月报已出具，有指标未达到约定目标。\n{detail}\n请登录平台查看：{link}\n"),
+            ),
+            (Locale::Zh, SlaMailKind::BelowTarget) => (
+                format!("【服务水平协议】{agency}与{csp}：有指标降至目标以下"),
+                format!("{agency}与{csp}之间新登记或变更的一条记录使指标降至约定目标以下。\n{detail}\n请登录平台查看：{link}\n"),
+            ),
+            (Locale::En, SlaMailKind::BelowTarget) => (
+                format!("[SLA] {agency} and {csp}: a metric fell below its target"),
+                format!("A record entered or changed between {agency} and {csp} moved a metric below its target.\n{detail}\nSign in to see it: {link}\n"),
             ),
             (Locale::En, SlaMailKind::Breach) => (
                 format!("[SLA] {agency} and {csp}: a month missed its targets"),

@@ -10,6 +10,7 @@ pub mod pages;
 
 ssr! {
     pub mod entity;
+    pub mod http;
     pub mod jobs;
     pub mod mail;
     pub mod rules;
@@ -465,4 +466,67 @@ pub struct SlaEngagement {
     pub records: Vec<RecordView>,
     /// The last twelve months, latest first.
     pub months: Vec<MonthRow>,
+}
+
+/// One issued version of a month's report.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ReportIssue {
+    pub version: i32,
+    /// `closed` (the month ended), `reclassified`, `recorded`, `completed` or `disputed`.
+    pub reason: String,
+    /// On the viewer's clock.
+    pub issued_at: String,
+}
+
+/// A month's SLA report: its figures (frozen in the version shown, or to date while the month is
+/// open), the terms that judged them, and the records they came from.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct SlaMonthReport {
+    pub engagement_id: uuid::Uuid,
+    pub agency: String,
+    pub csp: String,
+    pub figures: MonthFigures,
+    /// The report version shown; absent while the month is open.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub report_version: Option<i32>,
+    /// The time the figures count, in the SLA's zone (`2026-11-01 00:00 – 2026-12-01 00:00`).
+    pub counted: String,
+    /// Every issued version, oldest first.
+    pub issues: Vec<ReportIssue>,
+    /// The agreement version that judged the month, as typed.
+    pub terms: AgreementInput,
+    /// The month's records as they stand now (a later reclassification issues a later version).
+    pub records: Vec<RecordView>,
+    /// The months of the SLA, latest first (for the month picker).
+    pub months: Vec<String>,
+    /// The viewer's zone, in which the records' times are shown.
+    pub viewer_zone: String,
+    pub generated_at: String,
+}
+
+/// A year's SLA report: each month as its latest report says (the open month to date), and the
+/// year as the sum of its months.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct SlaYearReport {
+    pub engagement_id: uuid::Uuid,
+    pub agency: String,
+    pub csp: String,
+    pub year: i32,
+    /// The years of the SLA, latest first.
+    pub years: Vec<i32>,
+    /// The year's months in the SLA's span, oldest first.
+    pub months: Vec<MonthRow>,
+    /// The year's availability: its months' counted time and downtime summed (each under its
+    /// month's maintenance rule), against the latest month's target.
+    pub availability: Vec<AvailabilityFigure>,
+    pub resolution: Vec<ResolutionFigure>,
+    pub interrupted: i64,
+    pub compensation: i64,
+    pub breached_months: u32,
+    pub disputed: u32,
+    pub zone: String,
+    pub generated_at: String,
 }

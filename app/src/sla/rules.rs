@@ -352,8 +352,9 @@ pub fn days(window: Stretch, zone: &TimeZone) -> Vec<(civil::Date, Stretch)> {
     out
 }
 
-/// Attainment, whether it meets the target (exactly, not after rounding) and the budget left.
-fn judge(scheduled: i64, downtime: i64, maintenance: i64, target: Percent) -> Attainment {
+/// Attainment, whether it meets the target (exactly, not after rounding) and the budget left;
+/// also how a year is judged from its months' sums (already under the maintenance rule).
+pub fn judge(scheduled: i64, downtime: i64, maintenance: i64, target: Percent) -> Attainment {
     let up = scheduled - downtime;
     let attained = Percent::of_ratio(up, scheduled);
     // up / scheduled >= target / 1e6, in integers.
@@ -462,10 +463,16 @@ pub fn resolution(
             None => r.pending += 1,
         }
     }
-    let settled = i64::from(r.on_time + r.late);
-    r.rate = Percent::of_ratio(i64::from(r.on_time), settled);
-    r.met = settled == 0 || i128::from(r.on_time) * 1_000_000 >= i128::from(target.0) * i128::from(settled);
+    (r.rate, r.met) = rate(r.on_time, r.late, target);
     r
+}
+
+/// The share of settled faults resolved in time, and whether it meets the target (none settled:
+/// met); also how a year is judged from its months' counts.
+pub fn rate(on_time: u32, late: u32, target: Percent) -> (Option<Percent>, bool) {
+    let settled = i64::from(on_time) + i64::from(late);
+    let met = settled == 0 || i128::from(on_time) * 1_000_000 >= i128::from(target.0) * i128::from(settled);
+    (Percent::of_ratio(i64::from(on_time), settled), met)
 }
 
 /// A band of clause 5.12's table: attainment from `from` (inclusive) below `below` (exclusive;

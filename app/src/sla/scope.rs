@@ -225,4 +225,25 @@ pub(in crate::sla) mod of_engagement {
             .column_as(month::Column::Month.max(), "month")
             .group_by(month::Column::EngagementId)
     }
+
+    /// The maintenance windows a change notice gave.
+    pub fn notice_records(notice_id: Uuid) -> Select<record::Entity> {
+        record::Entity::find().filter(record::Column::NoticeId.eq(notice_id))
+    }
+
+    /// The websites a notice's current revision affects, with their agencies.
+    pub fn notice_websites(notice_id: Uuid) -> Select<crate::changes::entity::notice_website::Entity> {
+        use crate::changes::entity::notice_website;
+        notice_website::Entity::find().filter(notice_website::Column::NoticeId.eq(notice_id))
+    }
+
+    /// The engagements between a CSP and these agencies (in force or not: the caller reads dates).
+    pub fn engagements_of(csp: Uuid, agencies: Vec<Uuid>) -> Select<engagement::Entity> {
+        engagement::Entity::find().filter(engagement::Column::ProviderId.eq(csp)).filter(engagement::Column::AgencyId.is_in(agencies))
+    }
+
+    /// Reclassifications of these records (a window a person reclassified is theirs to keep).
+    pub fn reclassified(ids: Vec<Uuid>) -> Select<reclass::Entity> {
+        reclass::Entity::find().filter(reclass::Column::RecordId.is_in(ids))
+    }
 }

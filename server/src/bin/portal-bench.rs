@@ -346,6 +346,13 @@ fn run_one(args: &Args, database: &str) -> Result<String, String> {
         .and_then(|t| t.parse().ok())
         .unwrap_or(1);
     let deep = (total / 50).max(1);
+    // One of the CSP's engagements, for its yearly SLA report (the last full year: twelve issued
+    // months, read from their frozen reports).
+    let engagement: String = output("curl", &["-sS", "-H", &bearer, &format!("{base}/api/v1/sla")])
+        .ok()
+        .and_then(|b| b.split("\"engagement_id\":\"").nth(1).map(|t| t.chars().take(36).collect()))
+        .unwrap_or_default();
+    let last_year = time::OffsetDateTime::now_utc().year() - 1;
     let pages: Vec<(String, String, String)> = vec![
         ("regulator's home".into(), format!("{base}/"), cookie(&regulator)),
         ("report matrix (HTML)".into(), format!("{base}/reports/matrix?kind=csp_monthly"), cookie(&regulator)),
@@ -377,6 +384,20 @@ fn run_one(args: &Args, database: &str) -> Result<String, String> {
             cookie(&county),
         ),
         ("province's change notices, first page".into(), format!("{base}/changes"), cookie(&regulator)),
+        // SLA over three years of outages: the province's breaches this month (summed from the
+        // kept days), every one as CSV, and one engagement's year (its months' frozen reports).
+        ("province's SLA breaches this month".into(), format!("{base}/sla?breached=on"), cookie(&regulator)),
+        ("SLA breaches CSV (every one)".into(), format!("{base}/sla/export.csv?breached=on"), cookie(&regulator)),
+        (
+            format!("one engagement's SLA report for {last_year}"),
+            format!("{base}/sla/{engagement}/year?year={last_year}"),
+            cookie(&regulator),
+        ),
+        (
+            format!("API one engagement's SLA year {last_year}"),
+            format!("{base}/api/v1/sla/{engagement}/months?year={last_year}"),
+            bearer.clone(),
+        ),
         ("API incidents, first page".into(), format!("{base}/api/v1/incidents?status=all"), bearer.clone()),
         ("API submissions, first page".into(), format!("{base}/api/v1/submissions?per_page=50"), bearer.clone()),
         (

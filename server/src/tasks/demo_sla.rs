@@ -95,6 +95,7 @@ pub async fn seed(db: &sea_orm::DatabaseConnection, now: OffsetDateTime, link_ba
             "市电切换时 UPS 告警，机柜短时掉电",
         ),
         entered,
+        link_base,
     )
     .await?;
     records::record(
@@ -111,6 +112,7 @@ pub async fn seed(db: &sea_orm::DatabaseConnection, now: OffsetDateTime, link_ba
             "存储扩容，已按变更通知提前告知",
         ),
         entered,
+        link_base,
     )
     .await?;
     let server = record(
@@ -121,7 +123,7 @@ pub async fn seed(db: &sea_orm::DatabaseConnection, now: OffsetDateTime, link_ba
         on(last, 8, "02:40"),
         "宿主机内核故障，虚拟机迁移恢复",
     );
-    let outage = records::record(db, &by_csp, &wc, e.id, &server, entered).await?;
+    let outage = records::record(db, &by_csp, &wc, e.id, &server, entered, link_base).await?;
     let fault = RecordInput {
         responded_at: on(last, 15, "09:12"),
         ..record(
@@ -133,7 +135,7 @@ pub async fn seed(db: &sea_orm::DatabaseConnection, now: OffsetDateTime, link_ba
             "数据库主节点故障，门户全部功能不可用",
         )
     };
-    let fault = records::record(db, &by_csp, &wc, e.id, &fault, entered).await?;
+    let fault = records::record(db, &by_csp, &wc, e.id, &fault, entered, link_base).await?;
     records::finish(
         db,
         &by_csp,
@@ -141,6 +143,7 @@ pub async fn seed(db: &sea_orm::DatabaseConnection, now: OffsetDateTime, link_ba
         e.id,
         fault,
         &FinishInput { ended_at: on(last, 15, "15:30"), resolved_at: on(last, 15, "15:30"), ..FinishInput::default() },
+        link_base,
     )
     .await?;
     let network = records::record(
@@ -157,6 +160,7 @@ pub async fn seed(db: &sea_orm::DatabaseConnection, now: OffsetDateTime, link_ba
             "拨测显示网站无法访问",
         ),
         entered,
+        link_base,
     )
     .await?;
     let confirmed = ReviewInput { review: "confirmed".into(), comment: String::new() };

@@ -15,6 +15,7 @@ use super::{demo, world};
 use app::changes::entity as ch;
 use app::plans::entity as er;
 use app::rosters::entity as duty;
+use app::sla::entity as sla;
 use app::{
     audit::{
         entity::audit_log,
@@ -116,6 +117,9 @@ struct Pending {
     ch_agencies: Vec<ch::notice_agency::ActiveModel>,
     ch_websites: Vec<ch::notice_website::ActiveModel>,
     ch_steps: Vec<ch::step::ActiveModel>,
+    sla_versions: Vec<sla::version::ActiveModel>,
+    sla_records: Vec<sla::record::ActiveModel>,
+    sla_record_sites: Vec<sla::record_site::ActiveModel>,
 }
 
 /// Inserts `rows` in statements of at most ~20,000 bound values (under both databases' limits).
@@ -181,6 +185,9 @@ impl Pending {
         insert_all(conn, &mut self.ch_agencies, 3, counts, "ch_agency").await?;
         insert_all(conn, &mut self.ch_websites, 3, counts, "ch_website").await?;
         insert_all(conn, &mut self.ch_steps, 12, counts, "ch_step").await?;
+        insert_all(conn, &mut self.sla_versions, 35, counts, "sla_version").await?;
+        insert_all(conn, &mut self.sla_records, 21, counts, "sla_record").await?;
+        insert_all(conn, &mut self.sla_record_sites, 2, counts, "sla_record_site").await?;
         Ok(())
     }
 }
@@ -452,6 +459,9 @@ pub async fn generate(
         let mut owed = Vec::new();
         for (provider, provider_officer, role, covered) in engaged {
             let id = Uuid::new_v4();
+            if role == EngagementRole::Csp {
+                sla_years(&mut p, a, (id, agency, provider), (agency_officer, provider_officer), covered, began, now)?;
+            }
             p.engagements.push(engagement::ActiveModel {
                 id: Set(id),
                 agency_id: Set(agency),
@@ -518,12 +528,160 @@ pub async fn generate(
     txn.commit().await?;
     let zone = app::backend::time_fmt::DEFAULT_TIME_ZONE;
     app::reports::service::open_periods(db, app::backend::time_fmt::date_in_zone(now, zone), zone).await?;
+    let issued = sla_reports(db, now).await?;
+    counts.push(("sla_month", issued));
     // Fresh statistics, so the planner knows the tables' real sizes from the first query.
     db.execute_unprepared("ANALYZE").await?;
     if db.get_database_backend() == DbBackend::Sqlite {
         db.execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)").await?;
     }
     Ok(Generated { rows: counts, files, file_bytes, seconds: started.elapsed().as_secs_f64() })
+}
+
+/// An engagement's SLA from its first day: accepted terms (the typical annex), and each month's
+/// outages, faults and a maintenance window — most confirmed, a few disputed, this month's still
+/// awaiting review — so the months, the years and a regulator's breaches have something to sum.
+fn sla_years(
+    p: &mut Pending,
+    a: usize,
+    (engagement_id, agency, csp): (Uuid, Uuid, Uuid),
+    (agency_officer, csp_officer): (Uuid, Uuid),
+    sites: &[Uuid],
+    began: OffsetDateTime,
+    now: OffsetDateTime,
+) -> ServiceResult<()> {
+    use app::sla::{service::agreements::version_row, RecordClass, RecordKind, Review, VersionStatus};
+    let mut f = app::backend::error::Fields::new();
+    let terms = app::sla::AgreementInput::typical(&began.date().to_string());
+    let parsed = app::sla::service::parse_agreement(&mut f, &terms, "Asia/Shanghai")
+        .ok_or_else(|| ServiceError::Internal("the typical SLA terms do not parse".into()))?;
+    let mut v = version_row(&parsed, (engagement_id, agency, csp), 1, (agency_officer, agency), began);
+    v.status = Set(VersionStatus::Accepted.code().into());
+    v.answered_by = Set(Some(csp_officer));
+    v.answered_at = Set(Some(began));
+    p.sla_versions.push(v);
+    if sites.is_empty() {
+        return Ok(());
+    }
+    let push = |p: &mut Pending,
+                kind: RecordKind,
+                class: RecordClass,
+                start: OffsetDateTime,
+                minutes: i64,
+                site: Uuid,
+                h: u64| {
+        let end = start + Duration::minutes(minutes);
+        if end > now {
+            return;
+        }
+        let id = Uuid::new_v4();
+        let fault = kind == RecordKind::Fault;
+        let recent = now - start < Duration::days(20);
+        let review = if recent {
+            Review::Pending
+        } else if h.is_multiple_of(23) {
+            Review::Disputed
+        } else {
+            Review::Confirmed
+        };
+        let by = if fault || !h.is_multiple_of(3) { (csp_officer, csp) } else { (agency_officer, agency) };
+        p.sla_records.push(sla::record::ActiveModel {
+            id: Set(id),
+            engagement_id: Set(engagement_id),
+            agency_id: Set(agency),
+            csp_id: Set(csp),
+            kind: Set(kind.code().into()),
+            class: Set(class.code().into()),
+            started_at: Set(start),
+            ended_at: Set(Some(end)),
+            responded_at: Set(fault.then(|| start + Duration::minutes(10 + (h % 20) as i64))),
+            resolved_at: Set(fault.then_some(end)),
+            cause: Set(match kind {
+                RecordKind::Maintenance => "例行维护窗口".into(),
+                RecordKind::Fault => "应用服务故障".into(),
+                RecordKind::Outage => "资源池设备故障".into(),
+            }),
+            source: Set(if h.is_multiple_of(2) { "api" } else { "entered" }.into()),
+            notice_id: Set(None),
+            recorded_by: Set(by.0),
+            recorded_org: Set(by.1),
+            recorded_at: Set(end),
+            review: Set(review.code().into()),
+            reviewed_by: Set((review != Review::Pending).then_some(if by.1 == csp {
+                agency_officer
+            } else {
+                csp_officer
+            })),
+            reviewed_at: Set((review != Review::Pending).then_some(end + Duration::days(1))),
+            review_comment: Set(if review == Review::Disputed {
+                "监控数据与记录不符".into()
+            } else {
+                String::new()
+            }),
+            updated_at: Set(end),
+        });
+        p.sla_record_sites.push(sla::record_site::ActiveModel { record_id: Set(id), website_id: Set(site) });
+    };
+    let blocks = (now - began).whole_days() / 30;
+    for k in 0..blocks {
+        let h = mix(a as u64 ^ 0x51A, k as u64);
+        let block = began + Duration::days(30 * k);
+        // 0–3 outages of 5 minutes to 4 hours, each on one website and one class.
+        for o in 0..(h % 4) {
+            let g = mix(h, o);
+            let class = [RecordClass::Power, RecordClass::Network, RecordClass::Server][(g % 3) as usize];
+            let start = block + Duration::days((g >> 8) as i64 % 28) + Duration::minutes((g >> 16) as i64 % 1440);
+            push(
+                p,
+                RecordKind::Outage,
+                class,
+                start,
+                5 + (g >> 24) as i64 % 240,
+                sites[(g >> 32) as usize % sites.len()],
+                g,
+            );
+        }
+        // A fault every third month, resolved in one to eight hours (a level-1 target is four).
+        if k % 3 == (a as i64) % 3 {
+            let g = mix(h, 99);
+            let class = if g.is_multiple_of(2) { RecordClass::Level1 } else { RecordClass::Level2 };
+            let start = block + Duration::days(3 + (g >> 8) as i64 % 20) + Duration::hours(9);
+            push(p, RecordKind::Fault, class, start, 60 + (g >> 16) as i64 % 420, sites[0], g);
+        }
+        // The monthly maintenance window, two hours on the 15th at 02:00 Beijing.
+        push(
+            p,
+            RecordKind::Maintenance,
+            RecordClass::Planned,
+            block + Duration::days(14) + Duration::hours(18),
+            120,
+            sites[0],
+            h | 1,
+        );
+    }
+    Ok(())
+}
+
+/// Each generated SLA's kept days computed from its records, and every ended month's report
+/// issued, as the month-close job would (without its mail: nobody reads a generated outbox).
+async fn sla_reports(db: &DatabaseConnection, now: OffsetDateTime) -> ServiceResult<u64> {
+    use app::sla::{
+        rules::Stretch,
+        service::{days, months},
+    };
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let ids: Vec<Uuid> = sla::version::Entity::find().all(db).await?.into_iter().map(|v| v.engagement_id).collect();
+    let calendar = app::changes::service::work_calendar(db).await?;
+    let mut issued = 0u64;
+    for chunk in ids.chunks(100) {
+        let txn = write_txn(db).await?;
+        for e in engagement::Entity::find().filter(engagement::Column::Id.is_in(chunk.to_vec())).all(&txn).await? {
+            days::refresh(&txn, &e, &[Stretch { start: 0, end: days::FAR }]).await?;
+            issued += months::close_ended(&txn, &e, now, &calendar).await?.len() as u64;
+        }
+        txn.commit().await?;
+    }
+    Ok(issued)
 }
 
 /// A generated step: what, by whom, when, its text, and an implementation's actual window.

@@ -248,6 +248,8 @@ const FUNCTIONS: &[Case] = &[
     case("change_step", Some((M::Changes, W)), Notice, Side::Any),
     case("sla", Some((M::Sla, R)), Nothing, Side::Any),
     case("sla_engagement", Some((M::Sla, R)), SlaEng, Side::Any),
+    case("sla_month", Some((M::Sla, R)), SlaEng, Side::Any),
+    case("sla_year", Some((M::Sla, R)), SlaEng, Side::Any),
     case("propose_sla", Some((M::Sla, W)), SlaEng, Side::Any),
     case("answer_sla", Some((M::Sla, W)), SlaEng, Side::Any),
     case("record_sla", Some((M::Sla, W)), SlaEng, Side::Any),
@@ -305,6 +307,8 @@ const PAGES: &[Case] = &[
     case("/changes/{id}/confirm", Some((M::Changes, R)), Notice, Side::Any),
     case("/sla", Some((M::Sla, R)), Nothing, Side::Any),
     case("/sla/{id}", Some((M::Sla, R)), SlaEng, Side::Any),
+    case("/sla/{id}/report", Some((M::Sla, R)), SlaEng, Side::Any),
+    case("/sla/{id}/year", Some((M::Sla, R)), SlaEng, Side::Any),
 ];
 
 /// The plain routes (`server::plain_routes()`, the list the router is built from): forms without
@@ -326,6 +330,9 @@ const ROUTES: &[Case] = &[
     case("GET /changes/{id}/export.json", Some((M::Changes, R)), Notice, Side::Any),
     case("POST /changes/{id}/files", Some((M::Changes, W)), Notice, Side::Csp),
     case("GET /changes/files/{id}", Some((M::Changes, R)), NoticeFile, Side::Any),
+    case("GET /sla/export.csv", Some((M::Sla, R)), Nothing, Side::Any),
+    case("GET /sla/{id}/months.csv", Some((M::Sla, R)), SlaEng, Side::Any),
+    case("GET /sla/{id}/records.csv", Some((M::Sla, R)), SlaEng, Side::Any),
     // The feed's secret alone is the capability: anyone holding it reads the feed.
     case("GET /calendar/{token}", None, Nothing, Side::Any),
     case("GET /reports/files/{id}", Some((M::Reports, R)), File, Side::Any),
@@ -356,6 +363,13 @@ const API: &[Case] = &[
     case("POST /api/v1/changes/{id}/implementation", Some((M::Changes, W)), Notice, Side::Csp),
     case("POST /api/v1/changes/{id}/steps", Some((M::Changes, W)), Notice, Side::Any),
     case("POST /api/v1/changes/{id}/files", Some((M::Changes, W)), Notice, Side::Csp),
+    case("GET /api/v1/sla", Some((M::Sla, R)), Nothing, Side::Any),
+    case("GET /api/v1/sla/{id}/months", Some((M::Sla, R)), SlaEng, Side::Any),
+    case("GET /api/v1/sla/{id}/months/{month}", Some((M::Sla, R)), SlaEng, Side::Any),
+    case("POST /api/v1/sla/{id}/records", Some((M::Sla, W)), SlaEng, Side::Any),
+    case("POST /api/v1/sla/{id}/records/{record_id}/completion", Some((M::Sla, W)), SlaEng, Side::Any),
+    case("POST /api/v1/sla/{id}/records/{record_id}/review", Some((M::Sla, W)), SlaEng, Side::Any),
+    case("POST /api/v1/sla/{id}/records/{record_id}/reclassification", Some((M::Sla, W)), SlaEng, Side::Any),
 ];
 
 /// The world's relationships, worked out from its declaration in `common/world.rs`, not from the policy.
@@ -1419,6 +1433,8 @@ const READ_BY_GET: &[&str] = &[
     "improvement_plan",
     "sla",
     "sla_engagement",
+    "sla_month",
+    "sla_year",
 ];
 
 /// A submission's multipart fields naming no obligation there is: a submitter is told which
@@ -1584,9 +1600,16 @@ async fn every_role_of_every_kind_against_every_function_and_page() {
                     let path = match target {
                         Some(id) => template.replace("{id}", &id.to_string()),
                         None => template.to_string(),
-                    };
+                    }
+                    // A month the agreement does not count, a record that is none: refused after
+                    // the engagement's reach decided (422), or not found for another's.
+                    .replace("{month}", "2019-01")
+                    .replace("{record_id}", &uuid::Uuid::nil().to_string());
                     let res = if method == "GET" {
                         api_client.get(app.url(&path)).bearer_auth(&token).send().await
+                    } else if template.starts_with("/api/v1/sla") {
+                        // Own: every field missing (422); other: not found.
+                        api_client.post(app.url(&path)).bearer_auth(&token).json(&serde_json::json!({})).send().await
                     } else if template.starts_with("/api/v1/incidents") {
                         // Own: a closed incident (422) or a refused body (422); other: not found.
                         let body = if template.ends_with("/entries") {

@@ -654,7 +654,7 @@ async fn overdue_answers_decisions_and_assessments_are_reminded_once() {
 }
 
 /// A JSON call of the machine API with a token: its status and body.
-async fn call(
+pub(crate) async fn call(
     app: &common::TestApp,
     token: &str,
     method: &str,

@@ -248,7 +248,7 @@ async fn records_compute_the_month_disputes_count_apart_and_a_reclassification_r
             ..RecordInput::default()
         };
         assert_eq!(
-            refused(records::record(&app.db, &by_csp, &wc, e.id, &bad, records::Source::Api).await),
+            refused(records::record(&app.db, &by_csp, &wc, e.id, &bad, records::Source::Api, "").await),
             [
                 ("class", Msg::SlaErrClassOfKind),
                 ("website_ids", Msg::SlaErrWebsiteOutside),
@@ -260,12 +260,12 @@ async fn records_compute_the_month_disputes_count_apart_and_a_reclassification_r
             (now + time::Duration::days(2)).format(&time::format_description::well_known::Rfc3339).expect("format");
         let future = outage("server", later, String::new());
         assert_eq!(
-            refused(records::record(&app.db, &by_csp, &wc, e.id, &future, records::Source::Api).await),
+            refused(records::record(&app.db, &by_csp, &wc, e.id, &future, records::Source::Api, "").await),
             [("started_at", Msg::SlaErrFuture)]
         );
         let none = RecordInput { website_ids: vec![], ..outage("server", on(m, 10, "09:00"), on(m, 10, "11:00")) };
         assert_eq!(
-            refused(records::record(&app.db, &by_csp, &wc, e.id, &none, records::Source::Api).await),
+            refused(records::record(&app.db, &by_csp, &wc, e.id, &none, records::Source::Api, "").await),
             [("website_ids", Msg::SlaErrNoWebsite)]
         );
         assert_eq!(stored().await, 0);
@@ -279,12 +279,13 @@ async fn records_compute_the_month_disputes_count_apart_and_a_reclassification_r
             e.id,
             &outage("server", on(m, 10, "09:00"), on(m, 10, "11:00")),
             records::Source::Entered,
+            "",
         )
         .await
         .expect("recorded");
         let twice = outage("server", on(m, 10, "10:00"), on(m, 10, "12:00"));
         assert_eq!(
-            refused(records::record(&app.db, &by_agency, &wa, e.id, &twice, records::Source::Entered).await),
+            refused(records::record(&app.db, &by_agency, &wa, e.id, &twice, records::Source::Entered, "").await),
             [("started_at", Msg::SlaErrOverlap)],
             "the same class on the same website at the same time is one record"
         );
@@ -296,17 +297,17 @@ async fn records_compute_the_month_disputes_count_apart_and_a_reclassification_r
             responded_at: on(m, 12, "09:10"),
             ..RecordInput::default()
         };
-        let r3 = records::record(&app.db, &by_csp, &wc, e.id, &fault, records::Source::Entered)
+        let r3 = records::record(&app.db, &by_csp, &wc, e.id, &fault, records::Source::Entered, "")
             .await
             .expect("a fault under way");
         let late = FinishInput { resolved_at: on(m, 12, "15:00"), ..FinishInput::default() };
         assert_eq!(
-            refused(records::finish(&app.db, &by_agency, &wa, e.id, r3, &late).await),
+            refused(records::finish(&app.db, &by_agency, &wa, e.id, r3, &late, "").await),
             [("record", Msg::SlaErrNotOpen)]
         );
-        records::finish(&app.db, &by_csp, &wc, e.id, r3, &late).await.expect("resolved");
+        records::finish(&app.db, &by_csp, &wc, e.id, r3, &late, "").await.expect("resolved");
         assert_eq!(
-            refused(records::finish(&app.db, &by_csp, &wc, e.id, r3, &late).await),
+            refused(records::finish(&app.db, &by_csp, &wc, e.id, r3, &late, "").await),
             [("resolved_at", Msg::SlaErrEndSet)]
         );
         let r2 = records::record(
@@ -316,6 +317,7 @@ async fn records_compute_the_month_disputes_count_apart_and_a_reclassification_r
             e.id,
             &outage("network", on(m, 20, "10:00"), on(m, 20, "12:00")),
             records::Source::Entered,
+            "",
         )
         .await
         .expect("recorded");
@@ -344,7 +346,8 @@ async fn records_compute_the_month_disputes_count_apart_and_a_reclassification_r
                 &w2,
                 e.id,
                 &outage("power", on(m, 3, "01:00"), on(m, 3, "02:00")),
-                records::Source::Api
+                records::Source::Api,
+                ""
             )
             .await,
             Err(ServiceError::NotFound)
@@ -413,11 +416,11 @@ async fn records_compute_the_month_disputes_count_apart_and_a_reclassification_r
         // reissued, and the server's downtime is the fault's alone.
         let to_maint = ReclassInput { kind: "maintenance".into(), class: "planned".into(), reason: String::new() };
         assert_eq!(
-            refused(records::reclassify(&app.db, &by_agency, &wa, e.id, r1, &to_maint).await),
+            refused(records::reclassify(&app.db, &by_agency, &wa, e.id, r1, &to_maint, "").await),
             [("reason", Msg::SlaErrReason)]
         );
         let to_maint = ReclassInput { reason: "经核实为已通知的计划维护窗口".into(), ..to_maint };
-        records::reclassify(&app.db, &by_agency, &wa, e.id, r1, &to_maint).await.expect("reclassified");
+        records::reclassify(&app.db, &by_agency, &wa, e.id, r1, &to_maint, "").await.expect("reclassified");
         let (row2, f2) = report(2).await;
         assert_eq!(row2.reason, "经核实为已通知的计划维护窗口");
         let server2 = f2.availability.iter().find(|a| a.metric == Metric::Server).expect("server");
@@ -463,6 +466,7 @@ async fn records_compute_the_month_disputes_count_apart_and_a_reclassification_r
             e.id,
             &outage("power", on(m, 25, "01:00"), on(m, 25, "02:00")),
             records::Source::Api,
+            "",
         )
         .await
         .expect("recorded late");
@@ -470,5 +474,220 @@ async fn records_compute_the_month_disputes_count_apart_and_a_reclassification_r
         assert_eq!(row3.reason, "recorded");
         let power = f3.availability.iter().find(|a| a.metric == Metric::Power).expect("power");
         assert_eq!(power.downtime, 3600);
+    }
+}
+
+/// The API's paths of the module, as the document must name them.
+const API_PATHS: [&str; 7] = [
+    "/api/v1/sla",
+    "/api/v1/sla/{id}/months",
+    "/api/v1/sla/{id}/months/{month}",
+    "/api/v1/sla/{id}/records",
+    "/api/v1/sla/{id}/records/{record_id}/completion",
+    "/api/v1/sla/{id}/records/{record_id}/review",
+    "/api/v1/sla/{id}/records/{record_id}/reclassification",
+];
+
+/// The month's report and the year's, through the API and as CSV; a monitoring system's outage
+/// posted through the API that pushes a metric below target is mailed to both parties at once;
+/// and a planned interruption notice, once the agency answered it, is a confirmed maintenance
+/// window on the SLA, withdrawn when the notice is cancelled.
+#[tokio::test]
+async fn reports_read_the_months_the_api_records_outages_and_notices_give_maintenance_windows() {
+    use app::changes::{scope::change_writer, service as changes, Action, NoticeInput, StepInput};
+
+    use crate::changes::call;
+    for backend in backends() {
+        let app = common::spawn(backend).await;
+        let meta = meta();
+        let now = app.now();
+        let today = now.date();
+        let e = engagement_between(&app, "agency", "csp", "active").await;
+        let agency = actor(&app, "admin@agency.example").await;
+        let csp = actor(&app, "admin@csp.example").await;
+        let (by_agency, by_csp) =
+            (Acting { actor: &agency, meta: &meta, now }, Acting { actor: &csp, meta: &meta, now });
+        let wa = sla_writer(&app.db, &agency, today).await.expect("the agency writes its SLAs");
+        let wc = sla_writer(&app.db, &csp, today).await.expect("the CSP writes its SLAs");
+        let token = |email: &'static str| {
+            let db = app.db.clone();
+            async move { app::auth::tokens::issue_for(&db, now, email, "ci", 30).await.expect("token") }
+        };
+        let (csp_token, csp2_token) = (token("admin@csp.example").await, token("admin@csp2.example").await);
+        let (_, doc) = app.get_json(&app.client(), "/api/v1/openapi.json").await;
+        for path in API_PATHS {
+            assert!(doc["paths"].get(path).is_some(), "{path} documented");
+        }
+
+        // Before an agreement, the engagement has no report: said so, not "not found".
+        let (status, body) = call(&app, &csp_token, "GET", &format!("/api/v1/sla/{}/months", e.id), None).await;
+        assert_eq!(status, 409, "{body}");
+
+        let v = agreements::propose(&app.db, &by_agency, &wa, e.id, &terms(&e.starts_on.to_string()), LINK)
+            .await
+            .expect("proposed");
+        agreements::accept(&app.db, &by_csp, &wc, v, LINK).await.expect("accepted");
+        let site = engagement_website::Entity::find()
+            .filter(engagement_website::Column::EngagementId.eq(e.id))
+            .one(&app.db)
+            .await
+            .expect("query")
+            .expect("the engagement covers a website")
+            .website_id;
+        let zone = jiff::tz::TimeZone::get("Asia/Shanghai").expect("zone");
+        let m = Month::of(jiff::Timestamp::from_second(now.unix_timestamp()).expect("now"), &zone).previous();
+
+        // A monitoring system posts an outage of three hours last month: the server metric falls
+        // below its target and both parties hear of it at once.
+        let below = || async {
+            app::backend::entity::outbox::Entity::find()
+                .filter(
+                    sea_orm::Condition::any()
+                        .add(app::backend::entity::outbox::Column::Subject.contains("fell below its target"))
+                        .add(app::backend::entity::outbox::Column::Subject.contains("降至目标以下")),
+                )
+                .all(&app.db)
+                .await
+                .expect("mails")
+        };
+        assert!(below().await.is_empty());
+        let outage = serde_json::json!({
+            "class": "server",
+            "website_ids": [site.to_string()],
+            "started_at": on(m, 5, "01:00"),
+            "ended_at": on(m, 5, "04:00"),
+            "cause": "存储控制器故障",
+        });
+        let records_path = format!("/api/v1/sla/{}/records", e.id);
+        let (status, body) = call(&app, &csp2_token, "POST", &records_path, Some(outage.clone())).await;
+        assert_eq!(status, 404, "another CSP reaches no engagement of others: {body}");
+        let (status, body) =
+            call(&app, &csp_token, "POST", &records_path, Some(serde_json::json!({"class": "server"}))).await;
+        assert_eq!((status, body["errors"][0]["field"].as_str()), (422, Some("website_ids")), "{body}");
+        let (status, body) = call(&app, &csp_token, "POST", &records_path, Some(outage.clone())).await;
+        assert_eq!(status, 201, "{body}");
+        let rid = body["id"].as_str().expect("id").to_string();
+        let mails = below().await;
+        assert!(mails.iter().any(|m| m.to_addr.ends_with("@agency.example")), "the agency is told");
+        assert!(mails.iter().any(|m| m.to_addr.ends_with("@csp.example")), "the CSP is told");
+        let told = mails.len();
+        let (status, _) = call(&app, &csp_token, "POST", &records_path, Some(outage)).await;
+        assert_eq!(status, 422, "the same outage twice is one record");
+
+        // Another hour the same month: already below target, no new mail.
+        let more = serde_json::json!({
+            "class": "server", "website_ids": [site.to_string()],
+            "started_at": on(m, 6, "01:00"), "ended_at": on(m, 6, "02:00"),
+        });
+        assert_eq!(call(&app, &csp_token, "POST", &records_path, Some(more)).await.0, 201);
+        assert_eq!(below().await.len(), told, "a metric already below target is not told again");
+
+        // The month's report and the year's, by the API.
+        let (status, month_report) =
+            call(&app, &csp_token, "GET", &format!("/api/v1/sla/{}/months/{m}", e.id), None).await;
+        assert_eq!(status, 200, "{month_report}");
+        let server = month_report["figures"]["availability"]
+            .as_array()
+            .expect("availability")
+            .iter()
+            .find(|a| a["metric"] == "server")
+            .expect("server")
+            .clone();
+        assert_eq!((server["downtime"].as_i64(), server["met"].as_bool()), (Some(4 * 3600), Some(false)));
+        assert_eq!(month_report["records"].as_array().map(Vec::len), Some(2));
+        assert!(month_report["report_version"].is_null(), "not closed yet");
+        let (status, body) = call(&app, &csp_token, "GET", &format!("/api/v1/sla/{}/months/2019-01", e.id), None).await;
+        assert_eq!((status, body["errors"][0]["field"].as_str()), (422, Some("month")), "{body}");
+        let (status, body) =
+            call(&app, &csp_token, "GET", &format!("/api/v1/sla/{}/months/{m}?version=7", e.id), None).await;
+        assert_eq!((status, body["errors"][0]["field"].as_str()), (422, Some("version")), "{body}");
+        assert_eq!(call(&app, &csp2_token, "GET", &format!("/api/v1/sla/{}/months/{m}", e.id), None).await.0, 404);
+        months::close_months(&app.db, now, LINK).await.expect("closed");
+        let (_, closed) = call(&app, &csp_token, "GET", &format!("/api/v1/sla/{}/months/{m}", e.id), None).await;
+        assert_eq!(closed["report_version"].as_i64(), Some(1));
+        assert_eq!(closed["issues"][0]["reason"], "closed");
+        assert_eq!(
+            closed["figures"],
+            month_report["figures"]
+                .clone()
+                .as_object()
+                .map(|f| {
+                    let mut f = f.clone();
+                    f.insert("in_progress".into(), false.into());
+                    serde_json::Value::Object(f)
+                })
+                .expect("figures"),
+            "the frozen report is the month as computed"
+        );
+        let (status, year) =
+            call(&app, &csp_token, "GET", &format!("/api/v1/sla/{}/months?year={}", e.id, m.year), None).await;
+        assert_eq!(status, 200, "{year}");
+        let months_of_year = year["months"].as_array().expect("months");
+        assert!(months_of_year.iter().any(|x| x["figures"]["month"] == m.to_string()));
+        let summed: i64 = months_of_year.iter().map(|x| x["figures"]["compensation"].as_i64().unwrap_or(0)).sum();
+        assert_eq!(year["compensation"].as_i64(), Some(summed), "the year is the sum of its months");
+        assert!(year["breached_months"].as_u64().unwrap_or(0) >= 1);
+        let (status, body) =
+            call(&app, &csp_token, "GET", &format!("/api/v1/sla/{}/months?year=1999", e.id), None).await;
+        assert_eq!((status, body["errors"][0]["field"].as_str()), (422, Some("year")), "{body}");
+
+        // The same tables as CSV, through the shared writer.
+        let web = app.signed_in("admin@agency.example").await;
+        let csv = app.get_text(&web, &format!("/sla/{}/months.csv?year={}", e.id, m.year)).await;
+        let mut reader = csv::Reader::from_reader(csv.trim_start_matches('\u{feff}').as_bytes());
+        let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
+        assert!(rows.iter().any(|r| r.get(0) == Some(m.to_string().as_str()) && r.get(1) == Some("v1")), "{csv}");
+        let csv = app.get_text(&web, &format!("/sla/{}/records.csv?month={m}", e.id)).await;
+        assert!(csv.contains(&rid), "{csv}");
+        let regulator = app.signed_in("admin@regulator.example").await;
+        let csv = app.get_text(&regulator, &format!("/sla/export.csv?breached=on&month={m}")).await;
+        assert!(csv.contains(&e.id.to_string()), "the regulator's breach list has it: {csv}");
+        let neighbour = app.signed_in("admin@neighbour-regulator.example").await;
+        let csv = app.get_text(&neighbour, &format!("/sla/export.csv?month={m}")).await;
+        assert!(!csv.contains(&e.id.to_string()), "the neighbouring province's has not");
+
+        // The CSP notifies a planned interruption of the website four days ahead; once the agency
+        // acknowledges it, it is a confirmed maintenance window on the SLA.
+        let cw = change_writer(&app.db, &csp, today).await.expect("the CSP gives notices");
+        let local = |days: i64, hour: u8| {
+            let d = app::backend::time_fmt::date_in_zone(now + time::Duration::days(days), "Asia/Shanghai");
+            format!("{d}T{hour:02}:00")
+        };
+        let notice = NoticeInput {
+            change_type: "adaptive".into(),
+            category: "planned_interruption".into(),
+            title: "存储扩容停机".into(),
+            description: "扩容存储阵列。".into(),
+            reason: "容量不足".into(),
+            planned_start: local(4, 1),
+            planned_end: local(4, 3),
+            website_ids: vec![site.to_string()],
+            impact_analysis: "网站停止服务两小时。".into(),
+            rollback_plan: "回退至原阵列。".into(),
+            verification_plan: "拨测。".into(),
+            contact: "李工 13900000000".into(),
+            ..NoticeInput::default()
+        };
+        let nid = changes::submit(&app.db, &by_csp, &cw, &notice, "").await.expect("notified");
+        let windows = || async {
+            record::Entity::find().filter(record::Column::NoticeId.eq(nid)).all(&app.db).await.expect("windows")
+        };
+        assert!(windows().await.is_empty(), "not a window before the agency answers");
+        let aw = change_writer(&app.db, &agency, today).await.expect("the agency answers notices");
+        changes::act(&app.db, &by_agency, &aw, nid, Action::Acknowledge, &StepInput::default(), "")
+            .await
+            .expect("acknowledged");
+        let w = windows().await;
+        assert_eq!(w.len(), 1, "one window on the engagement");
+        assert_eq!((w[0].engagement_id, w[0].kind.as_str(), w[0].review.as_str()), (e.id, "maintenance", "confirmed"));
+        let sites = app::sla::entity::record_site::Entity::find()
+            .filter(app::sla::entity::record_site::Column::RecordId.eq(w[0].id))
+            .all(&app.db)
+            .await
+            .expect("sites");
+        assert_eq!(sites.iter().map(|s| s.website_id).collect::<Vec<_>>(), vec![site]);
+        let cancel = StepInput { body: "推迟至下季度".into(), ..StepInput::default() };
+        changes::act(&app.db, &by_csp, &cw, nid, Action::Cancel, &cancel, "").await.expect("cancelled");
+        assert!(windows().await.is_empty(), "a cancelled notice withdraws its window");
     }
 }

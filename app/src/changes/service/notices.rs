@@ -224,7 +224,9 @@ async fn settle(txn: &DatabaseTransaction, r: &ChangeReader, n: notice::Model, n
     a.answered = Set(i32::try_from(s.progress.acknowledged + s.progress.opted_out).unwrap_or(i32::MAX));
     a.approved_at = Set(approved_at);
     a.updated_at = Set(now);
-    a.update(txn).await?;
+    let n = a.update(txn).await?;
+    // A planned interruption cleared (or implemented, or withdrawn) moves its SLA windows.
+    crate::sla::service::windows::sync_notice(txn, &n, now).await?;
     Ok(s)
 }
 

@@ -9,6 +9,9 @@ use leptos_router::{
 };
 use uuid::Uuid;
 
+mod report;
+pub use report::{SlaMonthPage, SlaYearPage};
+
 use crate::{
     i18n::{t, Msg},
     sla::{
@@ -242,7 +245,12 @@ fn engagement_view(d: SlaEngagement, a: Actions) -> impl IntoView {
                 view! { <p class="empty">{t(if has_agreement { Msg::SlaNoMonths } else { Msg::SlaNoAgreementYet })}</p> }.into_any()
             } else {
                 view! {
-                    {months_table(&d.months)}
+                    <p class="no-print links">
+                        <a href=format!("/sla/{id}/report") data-test="month-report-link">{t(Msg::SlaMonthReport)}</a>" · "
+                        <a href=format!("/sla/{id}/year") data-test="year-report-link">{t(Msg::SlaYearReport)}</a>" · "
+                        <a href=format!("/sla/{id}/months.csv") data-test="months-csv">{t(Msg::SlaMonthsCsv)}</a>
+                    </p>
+                    {months_table(&d.months, Some(id))}
                     <div class="trends" data-test="sla-trends">{trends(&d.months)}</div>
                 }.into_any()
             }}
@@ -252,7 +260,8 @@ fn engagement_view(d: SlaEngagement, a: Actions) -> impl IntoView {
     }
 }
 
-fn months_table(months: &[MonthRow]) -> impl IntoView {
+/// The months, latest first; each month links to its report when `report` names the engagement.
+fn months_table(months: &[MonthRow], report: Option<Uuid>) -> impl IntoView {
     view! {
         <div class="table-wrap"><table class="table" data-test="month-table">
             <thead><tr>
@@ -271,7 +280,10 @@ fn months_table(months: &[MonthRow]) -> impl IntoView {
                     .collect();
                 view! {
                     <tr data-month=f.month.clone() data-breached=f.breached.to_string() class=if f.breached { "gap-row" } else { "" }>
-                        <th scope="row">{f.month.clone()}{f.in_progress.then(|| view! { <br/><span class="muted small">{t(Msg::SlaToDate)}</span> })}</th>
+                        <th scope="row">{match report {
+                            Some(id) => view! { <a href=format!("/sla/{id}/report?month={}", f.month) data-test="month-report">{f.month.clone()}</a> }.into_any(),
+                            None => view! { <span>{f.month.clone()}</span> }.into_any(),
+                        }}{f.in_progress.then(|| view! { <br/><span class="muted small">{t(Msg::SlaToDate)}</span> })}</th>
                         {cells.iter().map(cell).collect_view()}
                         <td class="num" data-test="interrupted">{duration(f.interrupted)}</td>
                         <td class="num" data-test="compensation">{yuan(f.compensation)}{f.capped.then(|| view! { <br/><span class="muted small">{t(Msg::SlaCapped)}</span> })}</td>

@@ -45,8 +45,14 @@ async fn latest_accepted<C: ConnectionTrait>(conn: &C, w: &SlaWriter, engagement
         .max())
 }
 
-/// A version row of a parsed agreement.
+/// A version row of a parsed agreement, proposed by the acting person.
 fn row(a: &Agreement, e: &engagement::Model, number: i32, by: &Acting<'_>) -> version::ActiveModel {
+    version_row(a, (e.id, e.agency_id, e.provider_id), number, (by.actor.person_id, by.actor.organisation_id), by.now)
+}
+
+/// A version row of a parsed agreement for engagement `(id, agency, csp)`, proposed by `(person,
+/// organisation)` at `at` (the generator writes accepted ones directly).
+pub fn version_row(a: &Agreement, e: (Uuid, Uuid, Uuid), number: i32, by: (Uuid, Uuid), at: time::OffsetDateTime) -> version::ActiveModel {
     let (rule, unit, multiple, bands) = match &a.compensation {
         Compensation::PerUnit { unit_minutes, multiple } => {
             (CompensationRule::PerUnit, *unit_minutes as i32, *multiple as i32, String::new())
@@ -57,9 +63,9 @@ fn row(a: &Agreement, e: &engagement::Model, number: i32, by: &Acting<'_>) -> ve
     let small = |n: u16| i16::try_from(n).unwrap_or(i16::MAX);
     version::ActiveModel {
         id: Set(Uuid::now_v7()),
-        engagement_id: Set(e.id),
-        agency_id: Set(e.agency_id),
-        csp_id: Set(e.provider_id),
+        engagement_id: Set(e.0),
+        agency_id: Set(e.1),
+        csp_id: Set(e.2),
         number: Set(number),
         status: Set(VersionStatus::Proposed.code().into()),
         effective_from: Set(a.effective_from),
@@ -85,9 +91,9 @@ fn row(a: &Agreement, e: &engagement::Model, number: i32, by: &Acting<'_>) -> ve
         monthly_fee: Set(a.monthly_fee),
         bands: Set(bands),
         note: Set(a.note.clone()),
-        proposed_by: Set(by.actor.person_id),
-        proposed_org: Set(by.actor.organisation_id),
-        proposed_at: Set(by.now),
+        proposed_by: Set(by.0),
+        proposed_org: Set(by.1),
+        proposed_at: Set(at),
         answered_by: Set(None),
         answered_at: Set(None),
     }

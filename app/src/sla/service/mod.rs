@@ -4,7 +4,9 @@ pub mod agreements;
 pub mod days;
 pub mod months;
 pub mod records;
+pub mod report;
 pub mod views;
+pub mod windows;
 
 use std::ops::RangeInclusive;
 

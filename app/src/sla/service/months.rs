@@ -335,6 +335,52 @@ pub async fn reissue<C: ConnectionTrait>(conn: &C, e: &engagement::Model, spans:
     Ok(())
 }
 
+/// What each month a change reaches missed before it; after the change, a metric newly missed is
+/// told to both parties at once, not only when the month closes.
+pub struct Watch {
+    months: Vec<(Month, Vec<Metric>)>,
+}
+
+/// The metrics a month missed.
+fn missed(f: &MonthFigures) -> Vec<Metric> {
+    f.availability.iter().filter(|a| !a.met).map(|a| a.metric).chain(f.resolution.iter().filter(|r| !r.met).map(|r| r.metric)).collect()
+}
+
+impl Watch {
+    /// The months `spans` reach (those an agreement counts, up to now) as they stand.
+    pub async fn before<C: ConnectionTrait>(conn: &C, e: &engagement::Model, spans: &[Stretch], now: OffsetDateTime) -> ServiceResult<Watch> {
+        let Some(terms) = terms(conn, e).await? else { return Ok(Watch { months: Vec::new() }) };
+        let calendar = crate::changes::service::work_calendar(conn).await?;
+        let mut months = Vec::new();
+        for m in months_of(&terms, spans) {
+            if let Some(f) = figures(conn, e, &terms, m, now, &calendar).await? {
+                months.push((m, missed(&f)));
+            }
+        }
+        Ok(Watch { months })
+    }
+
+    /// After the change: each watched month that now misses a metric it met before is mailed to
+    /// both parties' officers.
+    pub async fn tell_new_misses<C: ConnectionTrait>(self, conn: &C, e: &engagement::Model, now: OffsetDateTime, link_base: &str) -> ServiceResult<()> {
+        if self.months.is_empty() {
+            return Ok(());
+        }
+        let Some(terms) = terms(conn, e).await? else { return Ok(()) };
+        let calendar = crate::changes::service::work_calendar(conn).await?;
+        for (m, was) in self.months {
+            let Some(f) = figures(conn, e, &terms, m, now, &calendar).await? else { continue };
+            if missed(&f).iter().any(|x| !was.contains(x)) {
+                let detail = breach_detail(&f);
+                for party in [e.agency_id, e.provider_id] {
+                    super::tell(conn, e, party, (crate::sla::mail::SlaMailKind::BelowTarget, f.version, detail.clone()), now, link_base).await?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
 /// A month closed by the job: its figures, and whether it breached (for the mail to both parties).
 pub struct Closed {
     pub engagement: engagement::Model,

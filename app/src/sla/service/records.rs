@@ -170,6 +170,12 @@ async fn websites<C: ConnectionTrait>(conn: &C, f: &mut Fields, e: &engagement::
     Ok(Some(out))
 }
 
+/// The time a record reaches: from its start to its end, or to now while it goes on.
+fn touched(start: OffsetDateTime, end: Option<OffsetDateTime>, now: OffsetDateTime) -> Stretch {
+    let (a, b) = (days::secs(start), days::secs(end.unwrap_or(now).max(start)));
+    Stretch { start: a, end: b.max(a + 1) }
+}
+
 /// One line of the audit trail for a record: what, on which engagement, when.
 fn described(r: &record::Model) -> String {
     format!("engagement {} sla record {} {}/{}", r.engagement_id, r.id, r.kind, r.class)
@@ -177,7 +183,7 @@ fn described(r: &record::Model) -> String {
 
 /// Enters a record on an engagement in force. An outage or fault starts no later than now; a
 /// maintenance window may be planned ahead. The other party is asked to confirm it.
-pub async fn record(db: &DatabaseConnection, by: &Acting<'_>, w: &SlaWriter, engagement_id: Uuid, input: &RecordInput, source: Source) -> ServiceResult<Uuid> {
+pub async fn record(db: &DatabaseConnection, by: &Acting<'_>, w: &SlaWriter, engagement_id: Uuid, input: &RecordInput, source: Source, link_base: &str) -> ServiceResult<Uuid> {
     let Acting { actor, meta, now } = *by;
     let zone = actor.time_zone.as_str();
     let txn = write_txn(db).await?;
@@ -203,6 +209,8 @@ pub async fn record(db: &DatabaseConnection, by: &Acting<'_>, w: &SlaWriter, eng
         }
     }
     let ((kind, class), sites, start, t, cause) = f.finish_with(|| Some((kc?, sites?, start?, t?, cause?)))?;
+    // The months it reaches, as they stood: a metric it pushes below target is told at once.
+    let watch = super::months::Watch::before(&txn, &e, &[touched(start, t.ended, now)], now).await?;
     let row = record::ActiveModel {
         id: Set(Uuid::now_v7()),
         engagement_id: Set(e.id),
@@ -236,6 +244,7 @@ pub async fn record(db: &DatabaseConnection, by: &Acting<'_>, w: &SlaWriter, eng
         // A record entered late for a closed month: that month's report gets its next version.
         super::months::reissue(&txn, &e, &[s], "recorded", now).await?;
     }
+    watch.tell_new_misses(&txn, &e, now, link_base).await?;
     let other = other_party(&e, actor.organisation_id);
     AuditEntry::mirrored(actor, meta, AuditAction::SlaRecorded, described(&row), format!("{} websites", sites.len()), other)
         .record(&txn, now)
@@ -258,7 +267,7 @@ async fn record_in<C: ConnectionTrait>(conn: &C, w: &SlaWriter, e: &engagement::
 /// Completes a record its own party entered: its end once the outage is over, and a fault's
 /// response and resolution times. A time already set stays (a correction is a reclassification
 /// or a dispute, never a silent edit).
-pub async fn finish(db: &DatabaseConnection, by: &Acting<'_>, w: &SlaWriter, engagement_id: Uuid, record_id: Uuid, input: &FinishInput) -> ServiceResult<()> {
+pub async fn finish(db: &DatabaseConnection, by: &Acting<'_>, w: &SlaWriter, engagement_id: Uuid, record_id: Uuid, input: &FinishInput, link_base: &str) -> ServiceResult<()> {
     let Acting { actor, meta, now } = *by;
     let zone = actor.time_zone.as_str();
     let txn = write_txn(db).await?;
@@ -295,10 +304,12 @@ pub async fn finish(db: &DatabaseConnection, by: &Acting<'_>, w: &SlaWriter, eng
         am.resolved_at = Set(Some(x));
     }
     am.updated_at = Set(now);
+    let watch = super::months::Watch::before(&txn, &e, &[touched(r.started_at, t.ended.or(r.ended_at), now)], now).await?;
     let after = am.update(&txn).await?;
     let spans: Vec<Stretch> = [before, record_stretch(&after)].into_iter().flatten().collect();
     days::refresh(&txn, &e, &spans).await?;
     super::months::reissue(&txn, &e, &spans, "completed", now).await?;
+    watch.tell_new_misses(&txn, &e, now, link_base).await?;
     let other = other_party(&e, actor.organisation_id);
     AuditEntry::mirrored(actor, meta, AuditAction::SlaCompleted, described(&after), String::new(), other).record(&txn, now).await?;
     epoch::commit_change(txn).await
@@ -353,7 +364,7 @@ pub async fn review(db: &DatabaseConnection, by: &Acting<'_>, w: &SlaWriter, eng
 /// Reclassifies a record (for example an outage as maintenance), with its reason: a fact kept
 /// beside the record. Either party may; a disputed record goes back to the other party's review
 /// (and counts again meanwhile): the dispute was about the record as it was.
-pub async fn reclassify(db: &DatabaseConnection, by: &Acting<'_>, w: &SlaWriter, engagement_id: Uuid, record_id: Uuid, input: &ReclassInput) -> ServiceResult<()> {
+pub async fn reclassify(db: &DatabaseConnection, by: &Acting<'_>, w: &SlaWriter, engagement_id: Uuid, record_id: Uuid, input: &ReclassInput, link_base: &str) -> ServiceResult<()> {
     let Acting { actor, meta, now } = *by;
     let txn = write_txn(db).await?;
     let e = writable(&txn, w, engagement_id).await?;
@@ -393,6 +404,7 @@ pub async fn reclassify(db: &DatabaseConnection, by: &Acting<'_>, w: &SlaWriter,
     .insert(&txn)
     .await?;
     let before = record_stretch(&r);
+    let watch = super::months::Watch::before(&txn, &e, &[touched(r.started_at, r.ended_at, now)], now).await?;
     let was_disputed = r.review == Review::Disputed.code();
     let mut am = r.into_active_model();
     am.kind = Set(kind.code().into());
@@ -405,6 +417,7 @@ pub async fn reclassify(db: &DatabaseConnection, by: &Acting<'_>, w: &SlaWriter,
     let spans: Vec<Stretch> = [before, record_stretch(&after)].into_iter().flatten().collect();
     days::refresh(&txn, &e, &spans).await?;
     super::months::reissue(&txn, &e, &spans, &reason, now).await?;
+    watch.tell_new_misses(&txn, &e, now, link_base).await?;
     let other = other_party(&e, actor.organisation_id);
     AuditEntry::mirrored(actor, meta, AuditAction::SlaReclassified, described(&after), reason, other).record(&txn, now).await?;
     epoch::commit_change(txn).await

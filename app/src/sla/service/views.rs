@@ -33,6 +33,19 @@ pub const PAGE: u64 = 50;
 
 /// The SLA list in reach for the month holding `now` on the viewer's clock.
 pub async fn home<C: ConnectionTrait>(conn: &C, r: &SlaReader, filter: &StandingFilter, zone: &str, now: OffsetDateTime) -> ServiceResult<SlaHome> {
+    let (m, rows, breaches) = listed(conn, r, filter, zone, now).await?;
+    let total = rows.len() as u64;
+    let pages = total.div_ceil(PAGE).max(1);
+    let page = filter.page.clamp(1, pages);
+    let rows = rows.into_iter().skip(((page - 1) * PAGE) as usize).take(PAGE as usize).collect();
+    let filter = StandingFilter { month: m.to_string(), ..filter.clone() };
+    Ok(SlaHome { month: m.to_string(), rows, total, breaches, page, pages, filter, regulator: r.is_jurisdiction() })
+}
+
+/// The whole list the filter gives, in its order (breaches first, the most owed first, then by
+/// agency and CSP): the month it is of, its rows, and how many of the month's rows are breaches
+/// (before "breaches only"). The page shows a page of it; the CSV all of it.
+pub async fn listed<C: ConnectionTrait>(conn: &C, r: &SlaReader, filter: &StandingFilter, zone: &str, now: OffsetDateTime) -> ServiceResult<(Month, Vec<Standing>, u64)> {
     let viewer_zone = jiff::tz::TimeZone::get(zone).unwrap_or(jiff::tz::TimeZone::UTC);
     let this = Month::of(Timestamp::from_second(secs(now)).unwrap_or_default(), &viewer_zone);
     // A month asked for is read as written; a later one than this, or none, is this month.
@@ -42,14 +55,8 @@ pub async fn home<C: ConnectionTrait>(conn: &C, r: &SlaReader, filter: &Standing
     if filter.breached {
         rows.retain(|s| s.breached);
     }
-    // Breaches first (the most owed first), then by agency and CSP.
     rows.sort_by(|a, b| b.breached.cmp(&a.breached).then(b.compensation.cmp(&a.compensation)).then_with(|| (&a.agency, &a.csp).cmp(&(&b.agency, &b.csp))));
-    let total = rows.len() as u64;
-    let pages = total.div_ceil(PAGE).max(1);
-    let page = filter.page.clamp(1, pages);
-    let rows = rows.into_iter().skip(((page - 1) * PAGE) as usize).take(PAGE as usize).collect();
-    let filter = StandingFilter { month: m.to_string(), ..filter.clone() };
-    Ok(SlaHome { month: m.to_string(), rows, total, breaches, page, pages, filter, regulator: r.is_jurisdiction() })
+    Ok((m, rows, breaches))
 }
 
 /// Every engagement in reach (its agency's or CSP's name containing `q`, when given) with month
@@ -261,7 +268,7 @@ pub async fn engagement_view<C: ConnectionTrait>(
 
     use crate::{
         backend::{time_fmt::format_in_zone, ServiceError},
-        sla::{entity::reclass, Named, RecordView, VersionView},
+        sla::{Named, VersionView},
     };
     let e = r.engagements().filter(engagement::Column::Id.eq(id)).one(conn).await?.ok_or(ServiceError::NotFound)?;
     let writes = match writer {
@@ -302,6 +309,46 @@ pub async fn engagement_view<C: ConnectionTrait>(
         .limit(500)
         .all(conn)
         .await?;
+    let record_views = record_views(conn, r, &records, &Viewing { names: &names, site_name: &site_name, zone, now, writes })
+        .await?;
+    let months = month_rows(conn, r, &e, now).await?;
+    Ok(crate::sla::SlaEngagement {
+        engagement_id: e.id,
+        agency: name(e.agency_id),
+        csp: name(e.provider_id),
+        starts_on: e.starts_on.to_string(),
+        ends_on: e.ends_on.to_string(),
+        zone: zone.to_string(),
+        writes,
+        versions: version_views,
+        proposal,
+        websites,
+        records: record_views,
+        months,
+    })
+}
+
+/// What turning records into rows needs of the page: the parties' and websites' names, the
+/// viewer's clock, and whether the viewer writes.
+pub struct Viewing<'a> {
+    pub names: &'a HashMap<Uuid, String>,
+    pub site_name: &'a HashMap<Uuid, String>,
+    pub zone: &'a str,
+    pub now: OffsetDateTime,
+    pub writes: bool,
+}
+
+/// Records as the page and the report show them, each with its reclassifications.
+pub async fn record_views<C: ConnectionTrait>(conn: &C, r: &SlaReader, records: &[record::Model], v: &Viewing<'_>) -> ServiceResult<Vec<crate::sla::RecordView>> {
+    use sea_orm::QueryOrder;
+
+    use crate::{
+        backend::time_fmt::format_in_zone,
+        sla::{entity::reclass, RecordView},
+    };
+    let Viewing { names, site_name, zone, now, writes } = *v;
+    let me = r.viewer();
+    let name = |o: Uuid| names.get(&o).cloned().unwrap_or_default();
     let ids: Vec<Uuid> = records.iter().map(|x| x.id).collect();
     let sites = super::days::sites_of(conn, ids.clone()).await?;
     let mut history: HashMap<Uuid, Vec<String>> = HashMap::new();
@@ -319,7 +366,7 @@ pub async fn engagement_view<C: ConnectionTrait>(
             ));
         }
     }
-    let record_views = records
+    Ok(records
         .iter()
         .map(|x| {
             let end = super::days::record_stretch(x).map(|s| s.end).unwrap_or(secs(now));
@@ -347,30 +394,21 @@ pub async fn engagement_view<C: ConnectionTrait>(
                 can_reclassify: writes,
             }
         })
-        .collect();
-    let months = month_rows(conn, r, &e, now).await?;
-    Ok(crate::sla::SlaEngagement {
-        engagement_id: e.id,
-        agency: name(e.agency_id),
-        csp: name(e.provider_id),
-        starts_on: e.starts_on.to_string(),
-        ends_on: e.ends_on.to_string(),
-        zone: zone.to_string(),
-        writes,
-        versions: version_views,
-        proposal,
-        websites,
-        records: record_views,
-        months,
-    })
+        .collect())
 }
 
 /// The last twelve months of an engagement, latest first: an issued month as its latest report
 /// says, the open month to date.
 pub async fn month_rows<C: ConnectionTrait>(conn: &C, r: &SlaReader, e: &engagement::Model, now: OffsetDateTime) -> ServiceResult<Vec<crate::sla::MonthRow>> {
-    use crate::sla::{entity::month, MonthFigures, MonthRow};
     let Some(terms) = super::months::terms(conn, e).await? else { return Ok(Vec::new()) };
     let months: Vec<Month> = terms.months_until(secs(now)).into_iter().rev().take(12).collect();
+    rows_of(conn, r, e, &terms, months, now).await
+}
+
+/// Months of an engagement in the order given: an issued month as its latest report says, the
+/// open month to date (a month outside the SLA's span gives no row).
+pub async fn rows_of<C: ConnectionTrait>(conn: &C, r: &SlaReader, e: &engagement::Model, terms: &Terms, months: Vec<Month>, now: OffsetDateTime) -> ServiceResult<Vec<crate::sla::MonthRow>> {
+    use crate::sla::{entity::month, MonthFigures, MonthRow};
     let keys: Vec<String> = months.iter().map(|m| m.to_string()).collect();
     let mut issued: HashMap<String, month::Model> = HashMap::new();
     for row in r.months().filter(month::Column::EngagementId.eq(e.id)).filter(month::Column::Month.is_in(keys)).all(conn).await? {
@@ -388,7 +426,7 @@ pub async fn month_rows<C: ConnectionTrait>(conn: &C, r: &SlaReader, e: &engagem
                 }
             }
             None => {
-                if let Some(f) = figures(conn, e, &terms, m, now, &calendar).await? {
+                if let Some(f) = figures(conn, e, terms, m, now, &calendar).await? {
                     out.push(MonthRow { figures: f, report_version: None });
                 }
             }
