@@ -46,6 +46,19 @@ async function check(page, who, lang, path) {
   return problems;
 }
 
+/** The SLA list, its first engagement with an agreement, and that engagement's two reports. */
+async function slaPages(page, add) {
+  add('/sla');
+  await page.goto(`${BASE}/sla`);
+  const href = await page.$eval('[data-test="sla-list"] tr[data-engagement]:has(td[data-metric]) a',
+    (a) => a.getAttribute('href')).catch(() => '');
+  if (href) {
+    add(href);
+    add(`${href}/report`);
+    add(`${href}/year`);
+  }
+}
+
 /** Every page a role opens, with one record of each kind it reaches. */
 async function pagesOf(page, who) {
   const pages = ['/', '/account/password', '/account/tokens'];
@@ -63,6 +76,7 @@ async function pagesOf(page, who) {
       add(await firstLink(page, '/emergency', '[data-test="plans"] a[href^="/emergency/plans/"]'));
       add(await firstLink(page, '/emergency', '[data-test="drills"] a[href^="/emergency/drills/"]'));
       add(await firstLink(page, '/incidents', '[data-test="incidents"] a[href^="/incidents/"]'));
+      await slaPages(page, add);
       break;
     case 'csp':
       pages.push('/websites', '/engagements', '/reports');
@@ -72,12 +86,15 @@ async function pagesOf(page, who) {
       pages.push('/rosters', '/duty', '/emergency', '/incidents');
       add(await firstLink(page, '/emergency', '[data-test="plans"] a[href^="/emergency/plans/"]'));
       add(await firstLink(page, '/incidents', '[data-test="incidents"] a[href^="/incidents/"]'));
+      await slaPages(page, add);
       break;
     case 'regulator':
       pages.push('/websites', '/engagements', '/reports', '/reports/matrix', '/reports/matrix?cadence=yearly&kind=self_check', '/rosters', '/rosters?uncovered=on');
       pages.push('/emergency', '/emergency?overdue=on', '/incidents', '/incidents?status=all');
       add(await firstLink(page, '/incidents?status=all', '[data-test="incidents"] a[href^="/incidents/"]'));
       add(await firstLink(page, '/emergency', '[data-test="drill-overview"] a[href^="/emergency/agencies/"]'));
+      add('/sla?breached=on');
+      await slaPages(page, add);
       break;
     case 'platform':
       pages.push('/organisations', '/jurisdictions', '/people', '/audit');

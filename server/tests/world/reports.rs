@@ -1007,6 +1007,25 @@ async fn the_generated_world_keeps_every_rule_and_fills_only_an_empty_database()
         // 2026-11-25 02:00 UTC is 10:00 on a Wednesday in Shanghai: office hours, nobody on.
         assert_eq!(on_now, 0, "{backend:?}");
         assert_eq!(o["uncovered_specials_total"], 4, "every tenth agency's special period: {o}");
+        // Every CSP engagement has its SLA: accepted terms, months of records, each ended month's
+        // report issued; the regulator's list reads them and their kept days agree with the reports.
+        assert_eq!(rows("sla_version"), 40);
+        assert!(rows("sla_record") > 40 * 6, "a maintenance window a month at least: {}", rows("sla_record"));
+        assert!(rows("sla_month") >= 40 * 5, "each ended month issued: {}", rows("sla_month"));
+        let (status, sla) = app.get_json(&regulator, "/api/sla?month=2026-10").await;
+        assert_eq!(status, 200, "{sla}");
+        assert_eq!(sla["total"], 40, "{sla}");
+        let reported: i64 = app::sla::entity::month::Entity::find()
+            .filter(app::sla::entity::month::Column::Month.eq("2026-10"))
+            .all(&db)
+            .await
+            .expect("months")
+            .iter()
+            .map(|m| m.compensation)
+            .sum();
+        let listed: i64 =
+            sla["rows"].as_array().expect("rows").iter().map(|r| r["compensation"].as_i64().unwrap_or(0)).sum();
+        assert_eq!(listed, reported, "the list's sums of kept days owe what the frozen reports owe");
         // Two years of change notices, two a month per CSP, with the status their steps give; a
         // county regulator's list has the notices awaiting its decision.
         assert_eq!(rows("ch_notice"), 3 * 48);

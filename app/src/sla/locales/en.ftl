@@ -212,3 +212,4 @@ CsvEngagementId = Engagement (id)
 CsvRecordId = Record (id)
 SlaErrNoAgreement = No agreement has been accepted for this engagement yet, so it has no report.
 SlaReasonNotice = a change notice moved a maintenance window
+SlaAwaitingIssue = Ended, to be issued within the hour

@@ -212,3 +212,4 @@ CsvEngagementId = 服务关系（id）
 CsvRecordId = 记录（id）
 SlaErrNoAgreement = 该服务关系尚未接受任何 SLA 协议，因此还没有报告。
 SlaReasonNotice = 变更通知调整了维护窗口
+SlaAwaitingIssue = 已结束，一小时内出具

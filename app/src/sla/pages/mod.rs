@@ -289,7 +289,9 @@ fn months_table(months: &[MonthRow], report: Option<Uuid>) -> impl IntoView {
                         <td class="num" data-test="compensation">{yuan(f.compensation)}{f.capped.then(|| view! { <br/><span class="muted small">{t(Msg::SlaCapped)}</span> })}</td>
                         <td>{match m.report_version {
                             Some(v) => view! { <span data-test="report-version">{t(Msg::SlaIssued)}" v"{v}</span> }.into_any(),
-                            None => view! { <span class="muted">{t(Msg::SlaOpenMonth)}</span> }.into_any(),
+                            None if f.in_progress => view! { <span class="muted">{t(Msg::SlaOpenMonth)}</span> }.into_any(),
+                            // Ended, its report not issued yet (the hourly job issues it).
+                            None => view! { <span class="muted">{t(Msg::SlaAwaitingIssue)}</span> }.into_any(),
                         }}{(f.disputed > 0).then(|| view! { <br/><span class="flag">{f.disputed}" "{t(Msg::SlaDisputedShort)}</span> })}</td>
                     </tr>
                 }

@@ -252,7 +252,7 @@ fn formula_block(f: &MonthFigures) -> impl IntoView {
 fn compensation_block(f: &MonthFigures) -> impl IntoView {
     let how = match f.compensation_rule {
         CompensationRule::PerUnit => {
-            format!("{} {} = {} · {}", t(Msg::SlaFormulaPerUnit), duration(f.interrupted), f.units, t(Msg::SlaUnits))
+            format!("{} {} → {} {}", t(Msg::SlaFormulaPerUnit), duration(f.interrupted), f.units, t(Msg::SlaUnits))
         }
         CompensationRule::Bands => t(Msg::SlaFormulaBands).to_string(),
     };
