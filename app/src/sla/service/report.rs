@@ -190,7 +190,7 @@ pub fn year_availability(months: &[&MonthFigures]) -> Vec<AvailabilityFigure> {
                 downtime += a.downtime;
                 maintenance += a.maintenance;
             }
-            let target = Percent::from_millionths(latest.target).unwrap_or(Percent::from_millionths(0).expect("zero is a share"));
+            let target = Percent::from_millionths(latest.target).unwrap_or(Percent::ZERO);
             let j = rules::judge(scheduled, downtime, maintenance, target);
             AvailabilityFigure {
                 metric: latest.metric,
@@ -222,7 +222,7 @@ pub fn year_resolution(months: &[&MonthFigures]) -> Vec<ResolutionFigure> {
                 sum.late += f.late;
                 sum.pending += f.pending;
             }
-            let target = Percent::from_millionths(latest.target).unwrap_or(Percent::from_millionths(0).expect("zero is a share"));
+            let target = Percent::from_millionths(latest.target).unwrap_or(Percent::ZERO);
             let (rate, met) = rules::rate(sum.on_time, sum.late, target);
             ResolutionFigure { rate: rate.map(Percent::millionths), met, ..sum }
         })
