@@ -1,7 +1,8 @@
 // SLA tracking in Chromium: an agency proposes an SLA and its CSP accepts it; the CSP records a
 // level-1 fault resolved past its hours and an outage; the month shows the breach and the
 // compensation; the agency reclassifies the outage as maintenance and the month is computed
-// anew; the agency's regulator sees the breach in its list.
+// anew; the agency's regulator sees the breach in its list; the CSP enters measured entries and
+// the month's report judges the other terms from them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -154,4 +155,54 @@ test('the month report prints its figures, formula and records, and the year sum
   await agency.page.screenshot({ path: join(SHOTS, 'sla-year-report.png'), fullPage: true });
   assert.deepEqual(agency.errors, []);
   await agency.context.close();
+});
+
+test('measured entries judge the other terms in the month report, and their party withdraws one', async () => {
+  const csp = await open();
+  await signIn(csp.page, 'admin@csp.example');
+  await csp.page.goto(engagementUrl);
+  await hydrated(csp.page);
+  const today = beijing(0).slice(0, 10);
+  const tenDaysAgo = beijing(240).slice(0, 10);
+  const enter = async (kind, outcome, oldest) => {
+    await csp.page.evaluate(() => { document.querySelector('[data-test="measure-form"]').open = true; });
+    const form = '[data-test="measure-form"] form';
+    await csp.page.selectOption(`${form} [data-test="measure-kind"]`, kind);
+    await csp.page.fill(`${form} [data-test="measure-day"]`, today);
+    await csp.page.selectOption(`${form} [data-test="measure-outcome"]`, outcome);
+    await csp.page.fill(`${form} [data-test="measure-oldest"]`, oldest);
+    const before = await csp.page.locator('[data-test="measure-list"] tbody tr').count().catch(() => 0);
+    await csp.page.click(`${form} [data-test="save-measure"]`);
+    await csp.page.waitForFunction((n) => document.querySelectorAll('[data-test="measure-list"] tbody tr').length > n, before);
+  };
+  // A retention check needs its finding: refused by name, nothing stored.
+  await csp.page.evaluate(() => { document.querySelector('[data-test="measure-form"]').open = true; });
+  await csp.page.selectOption('[data-test="measure-kind"]', 'log_check');
+  await csp.page.fill('[data-test="measure-day"]', today);
+  await csp.page.click('[data-test="save-measure"]');
+  await csp.page.waitForSelector('[data-test="error"]');
+  assert.equal(await csp.page.locator('[data-test="measure-list"]').count(), 0);
+  // Logs kept ten days where six months are agreed: short. A backup run that failed.
+  await enter('log_check', 'passed', tenDaysAgo);
+  await enter('backup', 'failed', '');
+  const check = csp.page.locator('[data-test="measure-list"] tr[data-kind="log_check"]');
+  assert.ok((await check.textContent()).includes('不足'), await check.textContent());
+
+  await csp.page.goto(`${engagementUrl}/report?month=${today.slice(0, 7)}`);
+  await hydrated(csp.page);
+  const terms = csp.page.locator('[data-test="measured-terms"]');
+  await terms.waitFor();
+  assert.equal(await terms.locator('tr[data-term="log_retention"] [data-state]').getAttribute('data-state'), 'missed');
+  const backups = await terms.locator('tr[data-term="backups"]').textContent();
+  assert.ok(backups.includes('1 次失败'), backups);
+  await terms.screenshot({ path: join(SHOTS, 'sla-other-terms.png') });
+
+  // The party that entered the failed run withdraws it.
+  await csp.page.goto(`${engagementUrl}#measures`);
+  await hydrated(csp.page);
+  await csp.page.click('[data-test="measure-list"] tr[data-kind="backup"] [data-test="withdraw-measure"]');
+  await csp.page.waitForFunction(() => !document.querySelector('[data-test="measure-list"] tr[data-kind="backup"]'));
+  await csp.page.screenshot({ path: join(SHOTS, 'sla-measures.png'), fullPage: true });
+  assert.deepEqual(csp.errors, []);
+  await csp.context.close();
 });

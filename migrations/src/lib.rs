@@ -21,6 +21,7 @@ mod m20261208_000015_er_digest;
 mod m20261209_000016_changes;
 mod m20261210_000017_sla;
 mod m20261210_000018_notice_order;
+mod m20261211_000019_sla_measure_oldest;
 
 pub struct Migrator;
 
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261209_000016_changes::Migration),
             Box::new(m20261210_000017_sla::Migration),
             Box::new(m20261210_000018_notice_order::Migration),
+            Box::new(m20261211_000019_sla_measure_oldest::Migration),
         ]
     }
 }

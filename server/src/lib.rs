@@ -106,6 +106,7 @@ pub fn plain_routes() -> Vec<(&'static str, &'static str, axum::routing::MethodR
         ("GET", "/sla/export.csv", get(app::sla::http::export_list_csv)),
         ("GET", "/sla/{id}/months.csv", get(app::sla::http::export_months_csv)),
         ("GET", "/sla/{id}/records.csv", get(app::sla::http::export_records_csv)),
+        ("GET", "/sla/{id}/measures.csv", get(app::sla::http::export_measures_csv)),
         ("GET", "/healthz", get(|| async { "ok" })),
         ("GET", "/favicon.ico", get(|| async { axum::response::Redirect::permanent("/pkg/favicon.svg") })),
     ]

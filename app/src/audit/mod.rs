@@ -109,6 +109,8 @@ actions! {
     SlaReviewed = "sla_reviewed" => ActionSlaReviewed,
     SlaReclassified = "sla_reclassified" => ActionSlaReclassified,
     SlaMonthIssued = "sla_month_issued" => ActionSlaMonthIssued,
+    SlaMeasured = "sla_measured" => ActionSlaMeasured,
+    SlaMeasureWithdrawn = "sla_measure_withdrawn" => ActionSlaMeasureWithdrawn,
 }
 
 /// Filters of the audit page; dates are `YYYY-MM-DD` in the viewer's time zone, both ends inclusive.

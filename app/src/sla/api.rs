@@ -1,12 +1,12 @@
 //! Server functions for SLA tracking: the list of engagements with this month's standing, one
 //! engagement's page (agreement, records, months), and every step: propose, accept and withdraw
-//! a version; enter, complete, review and reclassify a record.
+//! a version; enter, complete, review and reclassify a record; enter and withdraw a measured entry.
 use leptos::prelude::*;
 use uuid::Uuid;
 
 use crate::{
     error::AppError,
-    sla::{AgreementInput, FinishInput, ReclassInput, RecordInput, ReviewInput, SlaEngagement, SlaHome},
+    sla::{AgreementInput, FinishInput, MeasureInput, ReclassInput, RecordInput, ReviewInput, SlaEngagement, SlaHome},
 };
 
 #[cfg(feature = "ssr")]
@@ -171,6 +171,38 @@ pub async fn reclassify_sla_record(
         .await?;
         Ok(record_id)
     })
+    .await
+}
+
+#[server(endpoint = "measure_sla")]
+pub async fn measure_sla(engagement_id: Uuid, #[server(default)] input: MeasureInput) -> Result<Uuid, AppError> {
+    serve_done(
+        move |_: &Uuid| {
+            crate::ui::notice::Done::then(crate::i18n::Msg::SlaMeasuredDone, format!("/sla/{engagement_id}#measures"))
+        },
+        |c| async move {
+            let w = writer(&c).await?;
+            crate::sla::service::measures::record(&c.state.db, &c.acting(), &w, engagement_id, &input).await
+        },
+    )
+    .await
+}
+
+#[server(endpoint = "withdraw_sla_measure")]
+pub async fn withdraw_sla_measure(engagement_id: Uuid, measure_id: Uuid) -> Result<Uuid, AppError> {
+    serve_done(
+        move |_: &Uuid| {
+            crate::ui::notice::Done::then(
+                crate::i18n::Msg::SlaMeasureWithdrawnDone,
+                format!("/sla/{engagement_id}#measures"),
+            )
+        },
+        |c| async move {
+            let w = writer(&c).await?;
+            crate::sla::service::measures::withdraw(&c.state.db, &c.acting(), &w, engagement_id, measure_id).await?;
+            Ok(measure_id)
+        },
+    )
     .await
 }
 

@@ -111,6 +111,8 @@ entity! {
         pub kind: String,
         pub on_day: TimeDate,
         pub passed: bool,
+        /// A retention check's finding: the oldest backup or log on hand (migration 19).
+        pub oldest: Option<TimeDate>,
         #[sea_orm(column_type = "Text")]
         pub note: String,
         pub recorded_by: Uuid,

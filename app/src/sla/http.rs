@@ -1,6 +1,6 @@
 //! SLA's routes that are not server functions: the CSVs of its tables through the shared writer
 //! — the list in reach for a month (a regulator's breaches), one engagement's months of a year,
-//! and one month's records (a report's inputs).
+//! and one month's records and measured entries (a report's inputs).
 use axum::{
     extract::{Path, Query, State},
     response::Response,
@@ -209,6 +209,62 @@ pub async fn export_records_csv(
             ])?;
         }
         Ok(csv_response(&format!("sla-records-{}", r.figures.month), state.today(), w.finish()?))
+    }
+    .await;
+    respond(result, &meta, locale)
+}
+
+/// `GET /sla/{id}/measures.csv?month=YYYY-MM`: the measured entries of a month (none: the
+/// latest), as the month's report lists them, with each check's finding.
+pub async fn export_measures_csv(
+    State(state): State<AppState>,
+    actor: Option<Extension<Actor>>,
+    Extension(meta): Extension<RequestMeta>,
+    Extension(locale): Extension<Locale>,
+    Path(id): Path<String>,
+    month: Result<Query<MonthQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let result = async {
+        let actor = signed_in(actor)?;
+        let id = id_of(&id)?;
+        let month = query(month)?.month;
+        let reader = super::scope::sla_reader(&state.db, &actor, state.today()).await?;
+        let r = service::report::month_report(&state.db, &reader, id, &month, "", &actor.time_zone, state.clock.now()).await?;
+        let mut w = CsvExport::new();
+        w.row(
+            [
+                Msg::SlaDay,
+                Msg::SlaKindCol,
+                Msg::SlaOutcome,
+                Msg::SlaOldestOnHand,
+                Msg::SlaRequiredOldest,
+                Msg::SlaFNote,
+                Msg::SlaRecordedBy,
+                Msg::CsvRecordId,
+            ]
+            .iter()
+            .map(|k| k.text(locale)),
+        )?;
+        for x in r.measured.entries {
+            let outcome = match (x.kind.is_check(), x.passed) {
+                (_, None) => "",
+                (false, Some(true)) => Msg::SlaSucceeded.text(locale),
+                (false, Some(false)) => Msg::SlaFailedWord.text(locale),
+                (true, Some(true)) => Msg::SlaKept.text(locale),
+                (true, Some(false)) => Msg::SlaShortWord.text(locale),
+            };
+            w.row([
+                x.on_day,
+                x.kind.label().text(locale).to_string(),
+                outcome.to_string(),
+                x.oldest.unwrap_or_default(),
+                x.required.unwrap_or_default(),
+                x.note,
+                x.recorded_by,
+                x.id.to_string(),
+            ])?;
+        }
+        Ok(csv_response(&format!("sla-measures-{}", r.figures.month), state.today(), w.finish()?))
     }
     .await;
     respond(result, &meta, locale)

@@ -108,6 +108,31 @@ code_enum! {
         RestoreTest = "restore_test" => SlaMeasRestore,
         Training = "training" => SlaMeasTraining,
         LogCheck = "log_check" => SlaMeasLogCheck,
+        BackupCheck = "backup_check" => SlaMeasBackupCheck,
+    }
+}
+
+impl MeasureKind {
+    /// Whether an entry of this kind says how it went (a run or a test succeeds or fails).
+    pub fn has_outcome(self) -> bool {
+        matches!(self, MeasureKind::Backup | MeasureKind::RestoreTest)
+    }
+
+    /// Whether an entry of this kind is a retention check, with the oldest day it found on hand.
+    pub fn is_check(self) -> bool {
+        matches!(self, MeasureKind::LogCheck | MeasureKind::BackupCheck)
+    }
+}
+
+code_enum! {
+    /// How a term judged by records or measured entries stands over a month or a year.
+    #[serde(rename_all = "snake_case")]
+    #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+    TermState {
+        Met = "met" => SlaTermMet,
+        Missed = "missed" => SlaTermMissed,
+        Open = "open" => SlaTermOpen,
+        Unmeasured = "unmeasured" => SlaTermUnmeasured,
     }
 }
 
@@ -464,8 +489,133 @@ pub struct SlaEngagement {
     pub proposal: AgreementInput,
     pub websites: Vec<Named>,
     pub records: Vec<RecordView>,
+    /// The latest measured entries, newest first.
+    pub measures: Vec<MeasureView>,
     /// The last twelve months, latest first.
     pub months: Vec<MonthRow>,
+}
+
+/// A measured entry as a party types it (or the API sends it): a backup run or a restore test and
+/// how it went, a training held, or a retention check and the oldest backup or log it found.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct MeasureInput {
+    /// `backup`, `restore_test`, `training`, `backup_check` or `log_check`.
+    pub kind: String,
+    /// `YYYY-MM-DD`, the day it happened (in the agreement's zone), not after today.
+    pub on_day: String,
+    /// A backup run's or a restore test's outcome: `passed` or `failed` (other kinds: ignored).
+    pub outcome: String,
+    /// A retention check's finding, `YYYY-MM-DD`: the oldest backup or log on hand that day.
+    pub oldest: String,
+    pub note: String,
+}
+
+/// A measured entry as the pages show it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct MeasureView {
+    pub id: uuid::Uuid,
+    pub kind: MeasureKind,
+    pub on_day: String,
+    /// Runs and tests: whether it succeeded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub passed: Option<bool>,
+    /// Checks: the oldest day found on hand, the oldest the agreement requires, and whether the
+    /// retention was kept (computed, never typed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oldest: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub required: Option<String>,
+    pub note: String,
+    pub recorded_by: String,
+    pub can_withdraw: bool,
+}
+
+/// A timed term over a span: each obligation done within its limit, late, awaiting or overdue.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct DelayFigure {
+    pub limit_minutes: u16,
+    pub on_time: u32,
+    pub late: u32,
+    pub awaiting: u32,
+    pub overdue: u32,
+    /// The longest delay of those done, in minutes (rounded up).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub worst_minutes: Option<i64>,
+    pub state: TermState,
+}
+
+/// The backup schedule over a span: its periods judged and those missed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ScheduleFigure {
+    /// As agreed (`1/day`).
+    pub every: String,
+    pub periods: u32,
+    pub met: u32,
+    /// The first missed periods (`2026-11-10` or `2026-11-16 – 2026-11-22`), at most 31.
+    pub missed: Vec<String>,
+    pub runs: u32,
+    pub failed: u32,
+    pub state: TermState,
+}
+
+/// A retention over a span: the checks made and the latest one's finding.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct RetentionFigure {
+    /// As agreed (`30 day`).
+    pub kept: String,
+    pub checks: u32,
+    /// Checks that found less on hand than agreed.
+    pub short: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latest: Option<MeasureView>,
+    pub state: TermState,
+}
+
+/// Restore tests over a span (the annex sets no number: shown, not judged), and the last one
+/// that succeeded up to its end.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct RestoreFigure {
+    pub tests: u32,
+    pub passed: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_passed: Option<String>,
+}
+
+/// Free trainings in the calendar year the span ends in, against the yearly number agreed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct TrainingFigure {
+    pub year: i32,
+    pub held: u32,
+    pub target: u16,
+    pub state: TermState,
+}
+
+/// The terms a month's or a year's outage figures do not judge: response and emergency-report
+/// times from the records and incidents, and what measured entries show. They follow the records
+/// as they stand now (clause 5.12 compensates interruption only, so they move no compensation).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct MeasuredTerms {
+    /// Faults started in the span, from start to the CSP's response.
+    pub response: DelayFigure,
+    /// Incidents on the engagement's websites detected in the span, from detection to the report
+    /// between the parties (the incident's "reported to the CSP" milestone).
+    pub emergency: DelayFigure,
+    pub backups: ScheduleFigure,
+    pub backup_retention: RetentionFigure,
+    pub log_retention: RetentionFigure,
+    pub restores: RestoreFigure,
+    pub trainings: TrainingFigure,
+    /// The span's measured entries, newest first.
+    pub entries: Vec<MeasureView>,
 }
 
 /// One issued version of a month's report.
@@ -499,6 +649,8 @@ pub struct SlaMonthReport {
     pub terms: AgreementInput,
     /// The month's records as they stand now (a later reclassification issues a later version).
     pub records: Vec<RecordView>,
+    /// The terms records and measured entries judge, as they stand now.
+    pub measured: MeasuredTerms,
     /// The months of the SLA, latest first (for the month picker).
     pub months: Vec<String>,
     /// The viewer's zone, in which the records' times are shown.
@@ -527,6 +679,8 @@ pub struct SlaYearReport {
     pub compensation: i64,
     pub breached_months: u32,
     pub disputed: u32,
+    /// The terms records and measured entries judge, over the year's months in the SLA.
+    pub measured: MeasuredTerms,
     pub zone: String,
     pub generated_at: String,
 }

@@ -207,6 +207,10 @@ pub(in crate::sla) mod of_engagement {
         month::Entity::find().filter(month::Column::EngagementId.eq(id))
     }
 
+    pub fn measures(id: Uuid) -> Select<measure::Entity> {
+        measure::Entity::find().filter(measure::Column::EngagementId.eq(id))
+    }
+
     pub fn engagements(ids: Vec<Uuid>) -> Select<engagement::Entity> {
         engagement::Entity::find().filter(engagement::Column::Id.is_in(ids))
     }

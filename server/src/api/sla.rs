@@ -1,13 +1,15 @@
 //! The SLA endpoints of `/api/v1`: the engagements in reach with a month's standing, one
 //! engagement's year and month reports, and its records — entered, completed, reviewed and
 //! reclassified through the same services and policy as the pages (a monitoring system posts
-//! its outages here).
+//! its outages here) — and measured entries: backup runs, restore tests, trainings, retention
+//! checks (a backup system posts its runs here).
 use app::{
     backend::{actor::Acting, AppState},
     sla::{
         scope,
-        service::{records, report, views},
-        FinishInput, ReclassInput, RecordInput, ReviewInput, SlaHome, SlaMonthReport, SlaYearReport, StandingFilter,
+        service::{measures, records, report, views},
+        FinishInput, MeasureInput, ReclassInput, RecordInput, ReviewInput, SlaHome, SlaMonthReport, SlaYearReport,
+        StandingFilter,
     },
 };
 use axum::{
@@ -195,6 +197,34 @@ pub async fn add_record(
         res.headers_mut().insert(header::LOCATION, v);
     }
     Ok(res)
+}
+
+/// Enters a measured entry on an engagement in force (either party): a backup run or a restore
+/// test with its outcome, a training, or a retention check with the oldest backup or log found.
+#[utoipa::path(post, path = "/api/v1/sla/{id}/measures", tag = "sla",
+    params(("id" = Uuid, Path, description = "The engagement")),
+    request_body(content = MeasureInput, content_type = "application/json"),
+    responses(
+        (status = 201, description = "Recorded", body = Created),
+        (status = 400, description = "The body is not JSON of this shape", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "May not write SLA entries", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Not found, outside the reach, or not in force", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "No agreement accepted yet", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field is not valid (kind, day, outcome, oldest day, note)", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn add_measure(
+    State(state): State<AppState>,
+    ApiActor(actor, meta): ApiActor,
+    Path(id): Path<String>,
+    body: Result<Json<MeasureInput>, JsonRejection>,
+) -> Result<Response, Problem> {
+    let w = writer(&state, &actor, &meta).await?;
+    let id = parse_id(&id, &meta)?;
+    let Json(input) = body.map_err(|e| body_problem(e, &meta))?;
+    let by = Acting { actor: &actor, meta: &meta, now: state.clock.now() };
+    let mid = measures::record(&state.db, &by, &w, id, &input).await.map_err(|e| Problem::from_service(e, &meta))?;
+    Ok((StatusCode::CREATED, Json(Created { id: mid })).into_response())
 }
 
 /// Completes a record its own party entered: the end, and a fault's response and resolution.

@@ -3,7 +3,9 @@
 //! three months the CSP recorded a power outage, a server outage on both websites, a level-1
 //! fault resolved after six and a half hours (its target is four: a breach), and planned
 //! maintenance; the agency recorded a network outage the CSP disputes; the ended months' reports
-//! are issued. The health bureau has proposed terms its CSP has not answered yet.
+//! are issued. The CSP entered its daily backup runs (one failed last month), a restore test, a
+//! backup-retention check that holds and a log-retention check that falls short, and a training.
+//! The health bureau has proposed terms its CSP has not answered yet.
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use time::OffsetDateTime;
 
@@ -12,8 +14,8 @@ use app::{
     sla::{
         rules::Month,
         scope::sla_writer,
-        service::{agreements, months, records},
-        AgreementInput, FinishInput, RecordInput, ReviewInput,
+        service::{agreements, measures, months, records},
+        AgreementInput, FinishInput, MeasureInput, RecordInput, ReviewInput,
     },
     tenancy::entity::{engagement, website},
 };
@@ -171,6 +173,46 @@ pub async fn seed(db: &sea_orm::DatabaseConnection, now: OffsetDateTime, link_ba
         comment: "同时段网络监控无丢包，疑为拨测节点自身故障".into(),
     };
     records::review(db, &by_csp, &wc, e.id, network, &dispute).await?;
+
+    // Daily backups from the month before last to yesterday; last month's 17th failed.
+    let entry = |kind: &str, day: time::Date, outcome: &str, oldest: Option<time::Date>, note: &str| MeasureInput {
+        kind: kind.into(),
+        on_day: day.to_string(),
+        outcome: outcome.into(),
+        oldest: oldest.map(|d| d.to_string()).unwrap_or_default(),
+        note: note.into(),
+    };
+    let first = app::sla::rules::date_of(before.first_day()).max(e.starts_on);
+    let failed = app::sla::rules::date_of(last.first_day()).replace_day(17).unwrap_or(first);
+    let mut day = first;
+    while day < today {
+        let outcome = if day == failed { "failed" } else { "passed" };
+        let note = if day == failed { "备份任务超时，次日补做" } else { "" };
+        measures::record(db, &by_csp, &wc, e.id, &entry("backup", day, outcome, None, note)).await?;
+        day = day.next_day().unwrap_or(today);
+    }
+    let in_last = |d: u8| app::sla::rules::date_of(last.first_day()).replace_day(d).unwrap_or(first).max(first);
+    let checks = [
+        entry("restore_test", in_last(20), "passed", None, "从 30 天前的全量备份恢复至测试环境，校验通过"),
+        entry(
+            "backup_check",
+            in_last(25),
+            "",
+            Some(in_last(25) - time::Duration::days(35)),
+            "备份系统在存最早全量备份",
+        ),
+        entry(
+            "log_check",
+            in_last(25),
+            "",
+            Some(in_last(25) - time::Duration::days(120)),
+            "日志平台保留策略误设为 120 天，已整改",
+        ),
+        entry("training", in_last(10), "", None, "政务云安全运维培训（线上，42 人）"),
+    ];
+    for c in &checks {
+        measures::record(db, &by_csp, &wc, e.id, c).await?;
+    }
     months::close_months(db, now, link_base).await?;
 
     // The health bureau proposed terms of its own; its CSP has not answered yet.

@@ -120,6 +120,7 @@ struct Pending {
     sla_versions: Vec<sla::version::ActiveModel>,
     sla_records: Vec<sla::record::ActiveModel>,
     sla_record_sites: Vec<sla::record_site::ActiveModel>,
+    sla_measures: Vec<sla::measure::ActiveModel>,
 }
 
 /// Inserts `rows` in statements of at most ~20,000 bound values (under both databases' limits).
@@ -188,6 +189,7 @@ impl Pending {
         insert_all(conn, &mut self.sla_versions, 35, counts, "sla_version").await?;
         insert_all(conn, &mut self.sla_records, 21, counts, "sla_record").await?;
         insert_all(conn, &mut self.sla_record_sites, 2, counts, "sla_record_site").await?;
+        insert_all(conn, &mut self.sla_measures, 10, counts, "sla_measure").await?;
         Ok(())
     }
 }
@@ -622,6 +624,46 @@ fn sla_years(
         });
         p.sla_record_sites.push(sla::record_site::ActiveModel { record_id: Set(id), website_id: Set(site) });
     };
+    // Measured entries: every month a restore test and both retention checks, two trainings a
+    // year, and the daily backup runs of the last 60 days (three years of them for every
+    // engagement would be two million rows that no view reads at once).
+    let measure =
+        |p: &mut Pending, kind: app::sla::MeasureKind, day: time::Date, passed: bool, oldest: Option<time::Date>| {
+            p.sla_measures.push(sla::measure::ActiveModel {
+                id: Set(Uuid::new_v4()),
+                engagement_id: Set(engagement_id),
+                kind: Set(kind.code().into()),
+                on_day: Set(day),
+                passed: Set(passed),
+                oldest: Set(oldest),
+                note: Set(String::new()),
+                recorded_by: Set(csp_officer),
+                recorded_org: Set(csp),
+                recorded_at: Set(now),
+            });
+        };
+    let (first_day, today) = (began.date(), now.date());
+    {
+        use app::sla::MeasureKind as K;
+        let mut day = first_day.max(today - Duration::days(60));
+        while day < today {
+            measure(p, K::Backup, day, !mix(a as u64 ^ 0xBAC, day.to_julian_day() as u64).is_multiple_of(97), None);
+            day = day.next_day().unwrap_or(today);
+        }
+        for k in 0.. {
+            let day = first_day + Duration::days(30 * k + 20);
+            if day >= today {
+                break;
+            }
+            let g = mix(a as u64 ^ 0xC4E, k as u64);
+            measure(p, K::RestoreTest, day, !g.is_multiple_of(13), None);
+            measure(p, K::BackupCheck, day, true, Some(day - Duration::days(28 + (g % 10) as i64)));
+            measure(p, K::LogCheck, day, true, Some(day - Duration::days(170 + ((g >> 8) % 30) as i64)));
+            if k % 6 == 2 {
+                measure(p, K::Training, day, true, None);
+            }
+        }
+    }
     let blocks = (now - began).whole_days() / 30;
     for k in 0..blocks {
         let h = mix(a as u64 ^ 0x51A, k as u64);

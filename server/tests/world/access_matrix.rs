@@ -256,6 +256,8 @@ const FUNCTIONS: &[Case] = &[
     case("finish_sla_record", Some((M::Sla, W)), SlaEng, Side::Any),
     case("review_sla_record", Some((M::Sla, W)), SlaEng, Side::Any),
     case("reclassify_sla_record", Some((M::Sla, W)), SlaEng, Side::Any),
+    case("measure_sla", Some((M::Sla, W)), SlaEng, Side::Any),
+    case("withdraw_sla_measure", Some((M::Sla, W)), SlaEng, Side::Any),
     // Last: it forces the actor's own password to be changed.
     case("reset_person_password", Some((M::People, W)), Per, Side::Any),
 ];
@@ -333,6 +335,7 @@ const ROUTES: &[Case] = &[
     case("GET /sla/export.csv", Some((M::Sla, R)), Nothing, Side::Any),
     case("GET /sla/{id}/months.csv", Some((M::Sla, R)), SlaEng, Side::Any),
     case("GET /sla/{id}/records.csv", Some((M::Sla, R)), SlaEng, Side::Any),
+    case("GET /sla/{id}/measures.csv", Some((M::Sla, R)), SlaEng, Side::Any),
     // The feed's secret alone is the capability: anyone holding it reads the feed.
     case("GET /calendar/{token}", None, Nothing, Side::Any),
     case("GET /reports/files/{id}", Some((M::Reports, R)), File, Side::Any),
@@ -367,6 +370,7 @@ const API: &[Case] = &[
     case("GET /api/v1/sla/{id}/months", Some((M::Sla, R)), SlaEng, Side::Any),
     case("GET /api/v1/sla/{id}/months/{month}", Some((M::Sla, R)), SlaEng, Side::Any),
     case("POST /api/v1/sla/{id}/records", Some((M::Sla, W)), SlaEng, Side::Any),
+    case("POST /api/v1/sla/{id}/measures", Some((M::Sla, W)), SlaEng, Side::Any),
     case("POST /api/v1/sla/{id}/records/{record_id}/completion", Some((M::Sla, W)), SlaEng, Side::Any),
     case("POST /api/v1/sla/{id}/records/{record_id}/review", Some((M::Sla, W)), SlaEng, Side::Any),
     case("POST /api/v1/sla/{id}/records/{record_id}/reclassification", Some((M::Sla, W)), SlaEng, Side::Any),
@@ -1285,7 +1289,8 @@ fn form(c: &Case, actor: &Actor, own: bool, target: Option<Uuid>) -> Vec<(&'stat
         "change_step" => vec![("id", id), ("action", "nothing".into())],
         // Own: refused input (422) after the engagement's lookup; other: not found.
         "sla_engagement" => vec![("id", id)],
-        "propose_sla" | "record_sla" => vec![("engagement_id", id)],
+        "propose_sla" | "record_sla" | "measure_sla" => vec![("engagement_id", id)],
+        "withdraw_sla_measure" => vec![("engagement_id", id), ("measure_id", Uuid::nil().to_string())],
         "answer_sla" => {
             vec![("engagement_id", id), ("version_id", Uuid::nil().to_string()), ("action", "nothing".into())]
         }

@@ -1012,6 +1012,7 @@ async fn the_generated_world_keeps_every_rule_and_fills_only_an_empty_database()
         assert_eq!(rows("sla_version"), 40);
         assert!(rows("sla_record") > 40 * 6, "a maintenance window a month at least: {}", rows("sla_record"));
         assert!(rows("sla_month") >= 40 * 5, "each ended month issued: {}", rows("sla_month"));
+        assert!(rows("sla_measure") >= 40 * 60, "sixty days of backups at least: {}", rows("sla_measure"));
         let (status, sla) = app.get_json(&regulator, "/api/sla?month=2026-10").await;
         assert_eq!(status, 200, "{sla}");
         assert_eq!(sla["total"], 40, "{sla}");

@@ -478,8 +478,9 @@ async fn records_compute_the_month_disputes_count_apart_and_a_reclassification_r
 }
 
 /// The API's paths of the module, as the document must name them.
-const API_PATHS: [&str; 7] = [
+const API_PATHS: [&str; 8] = [
     "/api/v1/sla",
+    "/api/v1/sla/{id}/measures",
     "/api/v1/sla/{id}/months",
     "/api/v1/sla/{id}/months/{month}",
     "/api/v1/sla/{id}/records",
@@ -689,5 +690,258 @@ async fn reports_read_the_months_the_api_records_outages_and_notices_give_mainte
         let cancel = StepInput { body: "推迟至下季度".into(), ..StepInput::default() };
         changes::act(&app.db, &by_csp, &cw, nid, Action::Cancel, &cancel, "").await.expect("cancelled");
         assert!(windows().await.is_empty(), "a cancelled notice withdraws its window");
+    }
+}
+
+#[tokio::test]
+async fn measured_entries_fault_responses_and_incident_reports_judge_the_other_terms() {
+    use app::{
+        plans::{scope::incident_writer, service as incidents, IncidentInput},
+        sla::{entity::measure, service::measures, MeasureInput, TermState},
+    };
+
+    use crate::changes::call;
+    for backend in backends() {
+        let app = common::spawn(backend).await;
+        let meta = meta();
+        let now = app.now();
+        let today = now.date();
+        let e = engagement_between(&app, "agency", "csp", "active").await;
+        let agency = actor(&app, "admin@agency.example").await;
+        let csp = actor(&app, "admin@csp.example").await;
+        let (by_agency, by_csp) =
+            (Acting { actor: &agency, meta: &meta, now }, Acting { actor: &csp, meta: &meta, now });
+        let wa = sla_writer(&app.db, &agency, today).await.expect("the agency writes its SLAs");
+        let wc = sla_writer(&app.db, &csp, today).await.expect("the CSP writes its SLAs");
+        let entry = |kind: &str, day: time::Date, outcome: &str, oldest: Option<time::Date>| MeasureInput {
+            kind: kind.into(),
+            on_day: day.to_string(),
+            outcome: outcome.into(),
+            oldest: oldest.map(|d| d.to_string()).unwrap_or_default(),
+            note: String::new(),
+        };
+        let yesterday = today.previous_day().expect("yesterday");
+
+        // Before an agreement nothing can be judged: said so.
+        assert!(matches!(
+            measures::record(&app.db, &by_csp, &wc, e.id, &entry("backup", yesterday, "passed", None)).await,
+            Err(ServiceError::Conflict { field: "kind", .. })
+        ));
+        let v = agreements::propose(&app.db, &by_agency, &wa, e.id, &terms(&e.starts_on.to_string()), LINK)
+            .await
+            .expect("proposed");
+        agreements::accept(&app.db, &by_csp, &wc, v, LINK).await.expect("accepted");
+        let zone = jiff::tz::TimeZone::get("Asia/Shanghai").expect("zone");
+        let m = Month::of(jiff::Timestamp::from_second(now.unix_timestamp()).expect("now"), &zone).previous();
+        let day = |d: u8| rules::date_of(m.first_day()).replace_day(d).expect("a day of the month");
+        assert!(e.starts_on <= day(1), "the world's engagement covers last month");
+
+        // Bad entries: each refused by its field, nothing stored.
+        let bad: [(MeasureInput, &str, Msg); 8] = [
+            (entry("nap", yesterday, "passed", None), "kind", Msg::ErrChoose),
+            (entry("backup", yesterday, "", None), "outcome", Msg::ErrChoose),
+            (
+                MeasureInput { on_day: "2026-02-30".into(), ..entry("training", yesterday, "", None) },
+                "on_day",
+                Msg::ErrDateInvalid,
+            ),
+            (entry("training", today.next_day().expect("tomorrow"), "", None), "on_day", Msg::SlaErrMeasureFuture),
+            (
+                entry("training", e.starts_on.previous_day().expect("before"), "", None),
+                "on_day",
+                Msg::SlaErrMeasureOutside,
+            ),
+            (entry("log_check", day(20), "", None), "oldest", Msg::SlaErrOldestNeeded),
+            (entry("log_check", day(20), "", Some(day(21))), "oldest", Msg::SlaErrOldestAfter),
+            (entry("backup", day(20), "passed", Some(day(1))), "oldest", Msg::SlaErrOldestNotAsked),
+        ];
+        for (input, field, msg) in &bad {
+            let got = refused(measures::record(&app.db, &by_csp, &wc, e.id, input).await);
+            assert!(got.contains(&(*field, *msg)), "{input:?}: {got:?}");
+        }
+        let long = MeasureInput { note: "长".repeat(4001), ..entry("training", day(5), "", None) };
+        assert_eq!(
+            refused(measures::record(&app.db, &by_csp, &wc, e.id, &long).await),
+            [("note", Msg::SlaErrTextLong)]
+        );
+        let stored = || async {
+            measure::Entity::find().filter(measure::Column::EngagementId.eq(e.id)).count(&app.db).await.expect("count")
+        };
+        assert_eq!(stored().await, 0, "nothing stored");
+        // Another CSP reaches no engagement of others; a regulator writes nothing.
+        let csp2 = actor(&app, "admin@csp2.example").await;
+        let w2 = sla_writer(&app.db, &csp2, today).await.expect("another CSP writes its own");
+        let by2 = Acting { actor: &csp2, meta: &meta, now };
+        assert!(matches!(
+            measures::record(&app.db, &by2, &w2, e.id, &entry("training", day(5), "", None)).await,
+            Err(ServiceError::NotFound)
+        ));
+
+        // Last month: a daily backup every day but the 10th, a restore test, a backup check that
+        // holds (30 days agreed, 31 on hand), a log check that falls short (6 months agreed, 2
+        // on hand), one training of the two a year.
+        for d in 1..=m.days() as u8 {
+            if d != 10 {
+                measures::record(&app.db, &by_csp, &wc, e.id, &entry("backup", day(d), "passed", None))
+                    .await
+                    .expect("a run");
+            }
+        }
+        measures::record(&app.db, &by_csp, &wc, e.id, &entry("restore_test", day(12), "passed", None))
+            .await
+            .expect("restore");
+        measures::record(&app.db, &by_csp, &wc, e.id, &entry("restore_test", day(13), "failed", None))
+            .await
+            .expect("restore");
+        let backup_check = measures::record(
+            &app.db,
+            &by_csp,
+            &wc,
+            e.id,
+            &entry("backup_check", day(20), "", Some(day(20) - time::Duration::days(31))),
+        )
+        .await
+        .expect("a backup check");
+        let log_check = entry("log_check", day(20), "", Some(day(20) - time::Duration::days(62)));
+        measures::record(&app.db, &by_csp, &wc, e.id, &log_check).await.expect("a log check");
+        let training = measures::record(&app.db, &by_agency, &wa, e.id, &entry("training", day(5), "", None))
+            .await
+            .expect("a training");
+
+        // Faults: one answered in 10 minutes (15 agreed), one in 40; an incident on the engagement's
+        // website detected on the 7th and reported to the CSP 50 minutes later (30 agreed).
+        let site = engagement_website::Entity::find()
+            .filter(engagement_website::Column::EngagementId.eq(e.id))
+            .one(&app.db)
+            .await
+            .expect("query")
+            .expect("the engagement covers a website")
+            .website_id;
+        for (d, class, answered) in [(3, "level1", "10:10"), (4, "level2", "10:40")] {
+            let fault = RecordInput {
+                kind: "fault".into(),
+                class: class.into(),
+                website_ids: vec![site.to_string()],
+                started_at: on(m, d, "10:00"),
+                responded_at: on(m, d, answered),
+                resolved_at: on(m, d, "11:00"),
+                ..RecordInput::default()
+            };
+            records::record(&app.db, &by_csp, &wc, e.id, &fault, records::Source::Entered, LINK)
+                .await
+                .expect("a fault");
+        }
+        let wi = incident_writer(&app.db, &agency, today).await.expect("the agency writes incidents");
+        let incident = IncidentInput {
+            title: "门户网站被篡改".into(),
+            category: "information_destruction".into(),
+            level: "III".into(),
+            website_ids: vec![site.to_string()],
+            detected_at: on(m, 7, "08:00"),
+            ..IncidentInput::default()
+        };
+        let iid = incidents::open_incident(&app.db, &by_agency, &wi, &incident, LINK).await.expect("an incident");
+        incidents::record_milestone(&app.db, &by_agency, &wi, iid, "reported_csp", &on(m, 7, "08:50"))
+            .await
+            .expect("reported");
+
+        let reader = sla_reader(&app.db, &agency, today).await.expect("reader");
+        let report = || async {
+            app::sla::service::report::month_report(&app.db, &reader, e.id, &m.to_string(), "", "Asia/Shanghai", now)
+                .await
+                .expect("the month's report")
+                .measured
+        };
+        let got = report().await;
+        let days = u32::from(m.days() as u8);
+        assert_eq!((got.backups.periods, got.backups.met, got.backups.runs), (days, days - 1, days - 1));
+        assert_eq!(got.backups.missed, [day(10).to_string()]);
+        assert_eq!(got.backups.state, TermState::Missed);
+        assert_eq!(
+            (got.backup_retention.checks, got.backup_retention.short, got.backup_retention.state),
+            (1, 0, TermState::Met)
+        );
+        let latest = got.log_retention.latest.clone().expect("the latest log check");
+        assert_eq!(
+            latest.required.as_deref(),
+            Some(
+                rules::measured::required_oldest(day(20), rules::parse_kept("6 month").expect("kept"))
+                    .to_string()
+                    .as_str()
+            )
+        );
+        assert_eq!(
+            (got.log_retention.short, got.log_retention.state, latest.passed),
+            (1, TermState::Missed, Some(false))
+        );
+        assert_eq!(
+            (got.restores.tests, got.restores.passed, got.restores.last_passed.clone()),
+            (2, 1, Some(day(12).to_string()))
+        );
+        assert_eq!(got.trainings.held, 1);
+        let year_over = i32::from(m.year) < today.year();
+        assert_eq!(got.trainings.state, if year_over { TermState::Missed } else { TermState::Open });
+        assert_eq!((got.response.on_time, got.response.late, got.response.state), (1, 1, TermState::Missed));
+        assert_eq!(
+            (got.emergency.late, got.emergency.worst_minutes, got.emergency.state),
+            (1, Some(50), TermState::Missed)
+        );
+        assert_eq!(got.entries.len() as u32, days - 1 + 5, "the month's entries are listed");
+
+        // Only the party that entered an entry withdraws it; twice is a conflict; both trails record it.
+        assert_eq!(
+            refused(measures::withdraw(&app.db, &by_agency, &wa, e.id, backup_check).await),
+            [("measure", Msg::SlaErrMeasureNotYours)]
+        );
+        measures::withdraw(&app.db, &by_csp, &wc, e.id, backup_check).await.expect("withdrawn");
+        assert!(matches!(
+            measures::withdraw(&app.db, &by_csp, &wc, e.id, backup_check).await,
+            Err(ServiceError::Conflict { field: "measure", .. })
+        ));
+        assert!(matches!(measures::withdraw(&app.db, &by2, &w2, e.id, training).await, Err(ServiceError::NotFound)));
+        assert_eq!(
+            report().await.backup_retention.state,
+            TermState::Unmeasured,
+            "an ended month with no check has nothing to judge"
+        );
+        let trail = app::audit::entity::audit_log::Entity::find()
+            .filter(app::audit::entity::audit_log::Column::Action.eq("sla_measure_withdrawn"))
+            .count(&app.db)
+            .await
+            .expect("count");
+        assert_eq!(trail, 2, "the CSP's trail and the agency's");
+
+        // The year sums its months; the API takes an entry as the page does.
+        let year =
+            app::sla::service::report::year_report(&app.db, &reader, e.id, &m.year.to_string(), "Asia/Shanghai", now)
+                .await
+                .expect("the year's report");
+        assert!(year.measured.backups.periods >= days && year.measured.entries.is_empty());
+        let token = app::auth::tokens::issue_for(&app.db, now, "admin@csp.example", "ci", 30).await.expect("token");
+        let path = format!("/api/v1/sla/{}/measures", e.id);
+        let (status, body) = call(
+            &app,
+            &token,
+            "POST",
+            &path,
+            Some(serde_json::json!({"kind": "backup", "on_day": yesterday.to_string()})),
+        )
+        .await;
+        assert_eq!((status, body["errors"][0]["field"].as_str()), (422, Some("outcome")), "{body}");
+        let (status, body) = call(
+            &app,
+            &token,
+            "POST",
+            &path,
+            Some(serde_json::json!({"kind": "backup", "on_day": yesterday.to_string(), "outcome": "passed"})),
+        )
+        .await;
+        assert_eq!(status, 201, "{body}");
+        let (status, month_report) = call(&app, &token, "GET", &format!("/api/v1/sla/{}/months/{m}", e.id), None).await;
+        assert_eq!(
+            (status, month_report["measured"]["backups"]["state"].as_str()),
+            (200, Some("missed")),
+            "{month_report}"
+        );
     }
 }

@@ -108,3 +108,5 @@ ActionSlaCompleted = SLA record completed
 ActionSlaReviewed = SLA record confirmed or disputed
 ActionSlaReclassified = SLA record reclassified
 ActionSlaMonthIssued = SLA month report issued
+ActionSlaMeasured = SLA measured entry recorded
+ActionSlaMeasureWithdrawn = SLA measured entry withdrawn

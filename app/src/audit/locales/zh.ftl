@@ -108,3 +108,5 @@ ActionSlaCompleted = 补全服务水平记录
 ActionSlaReviewed = 确认或异议服务水平记录
 ActionSlaReclassified = 重新分类服务水平记录
 ActionSlaMonthIssued = 出具服务水平月报
+ActionSlaMeasured = 登记服务水平测量记录
+ActionSlaMeasureWithdrawn = 撤回服务水平测量记录

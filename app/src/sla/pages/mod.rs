@@ -15,9 +15,12 @@ pub use report::{SlaMonthPage, SlaYearPage};
 use crate::{
     i18n::{t, Msg},
     sla::{
-        api::{AnswerSla, FinishSlaRecord, ProposeSla, ReclassifySlaRecord, RecordSla, ReviewSlaRecord},
-        AgreementInput, MetricCell, MonthRow, RecordClass, RecordKind, RecordView, Review, SlaEngagement, SlaHome,
-        VersionStatus, VersionView,
+        api::{
+            AnswerSla, FinishSlaRecord, MeasureSla, ProposeSla, ReclassifySlaRecord, RecordSla, ReviewSlaRecord,
+            WithdrawSlaMeasure,
+        },
+        AgreementInput, MeasureKind, MeasureView, MetricCell, MonthRow, RecordClass, RecordKind, RecordView, Review,
+        SlaEngagement, SlaHome, VersionStatus, VersionView,
     },
     ui::{ActionError, DetailError, ErrorNotice},
 };
@@ -177,6 +180,8 @@ struct Actions {
     finish: ServerAction<FinishSlaRecord>,
     review: ServerAction<ReviewSlaRecord>,
     reclassify: ServerAction<ReclassifySlaRecord>,
+    measure: ServerAction<MeasureSla>,
+    unmeasure: ServerAction<WithdrawSlaMeasure>,
 }
 
 impl Actions {
@@ -187,6 +192,8 @@ impl Actions {
             + self.finish.version().get()
             + self.review.version().get()
             + self.reclassify.version().get()
+            + self.measure.version().get()
+            + self.unmeasure.version().get()
     }
 }
 
@@ -200,6 +207,8 @@ pub fn SlaEngagementPage() -> impl IntoView {
         finish: ServerAction::new(),
         review: ServerAction::new(),
         reclassify: ServerAction::new(),
+        measure: ServerAction::new(),
+        unmeasure: ServerAction::new(),
     };
     use crate::ui::notice::{when_done, Done};
     when_done(a.propose, None, |_| Done::here(Msg::SlaProposedDone));
@@ -208,6 +217,8 @@ pub fn SlaEngagementPage() -> impl IntoView {
     when_done(a.finish, None, |_| Done::here(Msg::Saved));
     when_done(a.review, None, |_| Done::here(Msg::Saved));
     when_done(a.reclassify, None, |_| Done::here(Msg::SlaReclassifiedDone));
+    when_done(a.measure, None, |_| Done::here(Msg::SlaMeasuredDone));
+    when_done(a.unmeasure, None, |_| Done::here(Msg::SlaMeasureWithdrawnDone));
     let data = Resource::new(move || (id(), a.version()), |(id, _)| read(id));
     let error = Signal::derive(move || {
         let first = |v: Option<Result<Uuid, crate::error::AppError>>| v.and_then(|r| r.err());
@@ -217,6 +228,8 @@ pub fn SlaEngagementPage() -> impl IntoView {
             .or_else(|| first(a.finish.value().get()))
             .or_else(|| first(a.review.value().get()))
             .or_else(|| first(a.reclassify.value().get()))
+            .or_else(|| first(a.measure.value().get()))
+            .or_else(|| first(a.unmeasure.value().get()))
             .map(Err)
     });
     view! {
@@ -257,6 +270,7 @@ fn engagement_view(d: SlaEngagement, a: Actions) -> impl IntoView {
         </section>
         {agreement_view(&d, a)}
         {records_view(&d, a, id)}
+        {measures_view(&d, a, id, has_agreement)}
     }
 }
 
@@ -614,5 +628,96 @@ fn record_row(r: RecordView, a: Actions, engagement: Uuid) -> impl IntoView {
                 })}
             </td>
         </tr>
+    }
+}
+
+/// A measured entry's outcome: a run's or a test's success, a check's retention kept or short.
+pub fn measure_outcome(m: &MeasureView) -> impl IntoView {
+    let (word, class) = match (m.kind.is_check(), m.passed) {
+        (_, None) => return view! { <span>"—"</span> }.into_any(),
+        (false, Some(true)) => (Msg::SlaSucceeded, "state st-accepted"),
+        (false, Some(false)) => (Msg::SlaFailedWord, "state st-overdue"),
+        (true, Some(true)) => (Msg::SlaKept, "state st-accepted"),
+        (true, Some(false)) => (Msg::SlaShortWord, "state st-overdue"),
+    };
+    view! {
+        <span class=class>{t(word)}</span>
+        {m.oldest.clone().map(|o| view! {
+            <br/><span class="muted small">{t(Msg::SlaOldestOnHand)}" "{o}" · "{t(Msg::SlaRequiredOldest)}" "{m.required.clone().unwrap_or_default()}</span>
+        })}
+    }
+    .into_any()
+}
+
+/// Measured entries as a table; `withdraw`: the action that withdraws one's own.
+pub fn measures_table(
+    entries: &[MeasureView],
+    withdraw: Option<(ServerAction<WithdrawSlaMeasure>, Uuid)>,
+) -> impl IntoView {
+    view! {
+        <div class="table-wrap"><table class="table" data-test="measure-list">
+            <thead><tr>
+                <th>{t(Msg::SlaDay)}</th><th>{t(Msg::SlaKindClass)}</th><th>{t(Msg::SlaOutcome)}</th>
+                <th>{t(Msg::SlaFNote)}</th><th>{t(Msg::SlaRecordedBy)}</th>{withdraw.map(|_| view! { <th class="no-print"></th> })}
+            </tr></thead>
+            <tbody>{entries.iter().map(|m| view! {
+                <tr data-measure=m.id.to_string() data-kind=m.kind.code()>
+                    <td class="nowrap">{m.on_day.clone()}</td>
+                    <td>{t(m.kind.label())}</td>
+                    <td>{measure_outcome(m)}</td>
+                    <td>{m.note.clone()}</td>
+                    <td>{m.recorded_by.clone()}</td>
+                    {withdraw.map(|(action, engagement)| { let measure = m.id; view! {
+                        <td class="actions no-print">{m.can_withdraw.then(move || view! {
+                            <ActionForm action=action>
+                                <input type="hidden" name="engagement_id" value=engagement.to_string()/>
+                                <input type="hidden" name="measure_id" value=measure.to_string()/>
+                                <button type="submit" class="link-button" data-test="withdraw-measure">{t(Msg::SlaWithdraw)}</button>
+                            </ActionForm>
+                        })}</td>
+                    }})}
+                </tr>
+            }).collect_view()}</tbody>
+        </table></div>
+    }
+}
+
+fn measures_view(d: &SlaEngagement, a: Actions, id: Uuid, has_agreement: bool) -> impl IntoView {
+    let kinds = [
+        MeasureKind::Backup,
+        MeasureKind::RestoreTest,
+        MeasureKind::Training,
+        MeasureKind::BackupCheck,
+        MeasureKind::LogCheck,
+    ];
+    view! {
+        <section class="card" id="measures" data-test="sla-measures">
+            <h2>{t(Msg::SlaMeasures)}</h2>
+            <p class="muted">{t(Msg::SlaMeasuresHelp)}</p>
+            {(d.writes && has_agreement).then(|| view! {
+                <details class="card" data-test="measure-form">
+                    <summary><h3 class="inline-h">{t(Msg::SlaMeasures)}</h3></summary>
+                    <ActionForm action=a.measure attr:class="grid-form">
+                        <input type="hidden" name="engagement_id" value=id.to_string()/>
+                        <label><span>{t(Msg::SlaKindClass)}</span><select name="input[kind]" data-test="measure-kind">
+                            {kinds.iter().map(|k| view! { <option value=k.code()>{t(k.label())}</option> }).collect_view()}
+                        </select></label>
+                        <label><span>{t(Msg::SlaDay)}</span><input type="date" name="input[on_day]" required data-test="measure-day"/></label>
+                        <label><span>{t(Msg::SlaOutcome)}</span><select name="input[outcome]" data-test="measure-outcome">
+                            <option value="passed">{t(Msg::SlaSucceeded)}</option>
+                            <option value="failed">{t(Msg::SlaFailedWord)}</option>
+                        </select></label>
+                        <label><span>{t(Msg::SlaFOldest)}</span><input type="date" name="input[oldest]" data-test="measure-oldest"/></label>
+                        <label class="wide"><span>{t(Msg::SlaFNote)}</span><textarea name="input[note]" rows="2" maxlength="4000"></textarea></label>
+                        <div class="form-actions"><button type="submit" class="primary" data-test="save-measure">{t(Msg::SlaSaveMeasure)}</button></div>
+                    </ActionForm>
+                </details>
+            })}
+            {if d.measures.is_empty() {
+                view! { <p class="empty">{t(Msg::SlaNoMeasures)}</p> }.into_any()
+            } else {
+                measures_table(&d.measures, d.writes.then_some((a.unmeasure, id))).into_any()
+            }}
+        </section>
     }
 }

@@ -13,8 +13,8 @@ use super::{duration, pct, terms_list, yuan};
 use crate::{
     i18n::{t, Msg},
     sla::{
-        AvailabilityFigure, CompensationRule, MaintenanceRule, MonthFigures, ResolutionFigure, SlaMonthReport,
-        SlaYearReport,
+        AvailabilityFigure, CompensationRule, DelayFigure, MaintenanceRule, MeasuredTerms, MonthFigures,
+        ResolutionFigure, RetentionFigure, SlaMonthReport, SlaYearReport, TermState,
     },
     ui::DetailError,
 };
@@ -120,6 +120,7 @@ fn month_view(r: SlaMonthReport) -> impl IntoView {
                     </span>
                 })}
                 <a href=format!("/sla/{id}/records.csv?month={month}") data-test="records-csv">{t(Msg::SlaRecordsCsv)}</a>
+                <a href=format!("/sla/{id}/measures.csv?month={month}") data-test="measures-csv">{t(Msg::SlaMeasuresCsv)}</a>
                 <a href=year_link>{t(Msg::SlaYearReport)}</a>
                 {print_button()}
             </div>
@@ -146,6 +147,7 @@ fn month_view(r: SlaMonthReport) -> impl IntoView {
                 <h2>{t(Msg::SlaCompensation)}</h2>
                 {compensation_block(f)}
             </section>
+            {measured_section(&r.measured, true)}
             <section>
                 <h2>{t(Msg::SlaAgreement)}</h2>
                 {terms_list(&r.terms)}
@@ -362,6 +364,7 @@ fn year_view(r: SlaYearReport) -> impl IntoView {
                 <h2>{t(Msg::SlaResolution)}</h2>
                 {resolution_table(&r.resolution)}
             </section>
+            {measured_section(&r.measured, false)}
             <section>
                 <h2>{t(Msg::SlaMonths)}</h2>
                 {super::months_table(&latest_first, Some(id))}
@@ -369,6 +372,144 @@ fn year_view(r: SlaYearReport) -> impl IntoView {
             </section>
             <footer class="muted small">{t(Msg::SlaGenerated)}" "{r.generated_at.clone()}</footer>
         </article>
+    }
+}
+
+fn state_cell(s: TermState) -> impl IntoView {
+    let class = match s {
+        TermState::Met => "state st-accepted",
+        TermState::Missed => "state st-overdue",
+        TermState::Open => "state st-due",
+        TermState::Unmeasured => "muted",
+    };
+    view! { <span class=class data-state=s.code()>{t(s.label())}</span> }
+}
+
+fn delay_found(d: &DelayFigure) -> String {
+    let mut out = format!(
+        "{} {} · {} {} · {} {} · {} {}",
+        d.on_time,
+        t(Msg::SlaOnTime),
+        d.late,
+        t(Msg::SlaLate),
+        d.awaiting,
+        t(Msg::SlaAwaiting),
+        d.overdue,
+        t(Msg::SlaOverdue)
+    );
+    if let Some(w) = d.worst_minutes {
+        out.push_str(&format!(" · {} {w} min", t(Msg::SlaLongest)));
+    }
+    out
+}
+
+fn retention_found(r: &RetentionFigure) -> String {
+    let mut out = format!("{} {} · {} {}", r.checks, t(Msg::SlaChecks), r.short, t(Msg::SlaShortChecks));
+    if let Some(l) = &r.latest {
+        out.push_str(&format!(
+            " · {} {}: {} {}, {} {}",
+            t(Msg::SlaLatestCheck),
+            l.on_day,
+            t(Msg::SlaOldestOnHand),
+            l.oldest.clone().unwrap_or_default(),
+            t(Msg::SlaRequiredOldest),
+            l.required.clone().unwrap_or_default()
+        ));
+    }
+    out
+}
+
+/// The terms the records and measured entries judge: one row each, with what was agreed, what
+/// was found and how it stands; the month lists its entries too.
+fn measured_section(m: &MeasuredTerms, entries: bool) -> impl IntoView {
+    let b = &m.backups;
+    let mut backups = format!(
+        "{} / {} {} · {} {} · {} {}",
+        b.met,
+        b.periods,
+        t(Msg::SlaPeriodsKept),
+        b.runs,
+        t(Msg::SlaRuns),
+        b.failed,
+        t(Msg::SlaFailedRuns)
+    );
+    if !b.missed.is_empty() {
+        backups.push_str(&format!(" · {}: {}", t(Msg::SlaMissedPeriods), b.missed.join(", ")));
+    }
+    let r = &m.restores;
+    let restores = format!(
+        "{} {} · {} {} · {} {}",
+        r.tests,
+        t(Msg::SlaTests),
+        r.passed,
+        t(Msg::SlaPassedTests),
+        t(Msg::SlaLastPassed),
+        r.last_passed.clone().unwrap_or_else(|| t(Msg::SlaNoneRecorded).to_string())
+    );
+    let tr = &m.trainings;
+    let rows: Vec<(&'static str, Msg, String, String, Option<TermState>)> = vec![
+        (
+            "response",
+            Msg::SlaTermResponse,
+            format!("≤ {} min", m.response.limit_minutes),
+            delay_found(&m.response),
+            Some(m.response.state),
+        ),
+        (
+            "emergency",
+            Msg::SlaTermEmergency,
+            format!("≤ {} min", m.emergency.limit_minutes),
+            delay_found(&m.emergency),
+            Some(m.emergency.state),
+        ),
+        ("backups", Msg::SlaTermBackups, b.every.clone(), backups, Some(b.state)),
+        (
+            "backup_retention",
+            Msg::SlaTermBackupRetention,
+            m.backup_retention.kept.clone(),
+            retention_found(&m.backup_retention),
+            Some(m.backup_retention.state),
+        ),
+        (
+            "log_retention",
+            Msg::SlaTermLogRetention,
+            m.log_retention.kept.clone(),
+            retention_found(&m.log_retention),
+            Some(m.log_retention.state),
+        ),
+        ("restores", Msg::SlaTermRestores, "—".into(), restores, None),
+        (
+            "trainings",
+            Msg::SlaTermTrainings,
+            format!("≥ {}", tr.target),
+            format!("{} {} {} {} {}", tr.held, t(Msg::SlaHeldOf), tr.target, t(Msg::SlaInYear), tr.year),
+            Some(tr.state),
+        ),
+    ];
+    view! {
+        <section data-test="measured-terms">
+            <h2>{t(Msg::SlaMeasuredTitle)}</h2>
+            <div class="table-wrap"><table class="table compact">
+                <thead><tr><th>{t(Msg::SlaColTerm)}</th><th>{t(Msg::SlaColAgreed)}</th><th>{t(Msg::SlaColFound)}</th><th>{t(Msg::SlaColStanding)}</th></tr></thead>
+                <tbody>{rows.into_iter().map(|(code, label, agreed, found, state)| view! {
+                    <tr data-term=code>
+                        <th scope="row">{t(label)}</th>
+                        <td class="nowrap">{agreed}</td>
+                        <td>{found}</td>
+                        <td>{match state {
+                            Some(s) => state_cell(s).into_any(),
+                            None => view! { <span class="muted">{t(Msg::SlaTermShown)}</span> }.into_any(),
+                        }}</td>
+                    </tr>
+                }).collect_view()}</tbody>
+            </table></div>
+            <p class="formula">{t(Msg::SlaMeasuredNote)}</p>
+            {entries.then(|| if m.entries.is_empty() {
+                view! { <p class="empty">{t(Msg::SlaNoMeasuresSpan)}</p> }.into_any()
+            } else {
+                view! { <h3>{t(Msg::SlaMeasures)}" ("{m.entries.len()}")"</h3>{super::measures_table(&m.entries, None)} }.into_any()
+            })}
+        </section>
     }
 }
 

@@ -2,6 +2,7 @@
 //! ([`agreements`]); what is typed is parsed here into the rules' types, every bad field named.
 pub mod agreements;
 pub mod days;
+pub mod measures;
 pub mod months;
 pub mod records;
 pub mod report;

@@ -112,6 +112,7 @@ pub async fn month_report<C: ConnectionTrait>(
     let records = record_views(conn, r, &records, &Viewing { names: &names, site_name: &site_name, zone, now, writes: false }).await?;
     let name = |o: Uuid| names.get(&o).cloned().unwrap_or_default();
     let counted = counted_text(&figures);
+    let measured = super::measures::terms_over(conn, &e, &t, &[m], &names, None, now).await?;
     Ok(SlaMonthReport {
         engagement_id: id,
         agency: name(e.agency_id),
@@ -122,6 +123,7 @@ pub async fn month_report<C: ConnectionTrait>(
         issues,
         terms: input_of(governing),
         records,
+        measured,
         months: all.iter().rev().map(|m| m.to_string()).collect(),
         viewer_zone: zone.to_string(),
         generated_at: format_in_zone(now, zone),
@@ -153,9 +155,12 @@ pub async fn year_report<C: ConnectionTrait>(conn: &C, r: &SlaReader, id: Uuid, 
         }
     };
     let months: Vec<Month> = all.into_iter().filter(|m| i32::from(m.year) == year).collect();
+    let names = names(conn, &e).await?;
+    let mut measured = super::measures::terms_over(conn, &e, &t, &months, &names, None, now).await?;
+    // A year lists no entries (its months' reports do): a daily backup alone is 365 lines.
+    measured.entries.clear();
     let rows = rows_of(conn, r, &e, &t, months, now).await?;
     let figures: Vec<&MonthFigures> = rows.iter().map(|m| &m.figures).collect();
-    let names = names(conn, &e).await?;
     let name = |o: Uuid| names.get(&o).cloned().unwrap_or_default();
     Ok(SlaYearReport {
         engagement_id: id,
@@ -169,6 +174,7 @@ pub async fn year_report<C: ConnectionTrait>(conn: &C, r: &SlaReader, id: Uuid, 
         compensation: figures.iter().map(|f| f.compensation).sum(),
         breached_months: figures.iter().filter(|f| f.breached).count() as u32,
         disputed: figures.iter().map(|f| f.disputed).sum(),
+        measured,
         zone: figures.last().map(|f| f.zone.clone()).unwrap_or_default(),
         months: rows,
         generated_at: format_in_zone(now, zone),

@@ -312,6 +312,10 @@ pub async fn engagement_view<C: ConnectionTrait>(
     let record_views = record_views(conn, r, &records, &Viewing { names: &names, site_name: &site_name, zone, now, writes })
         .await?;
     let months = month_rows(conn, r, &e, now).await?;
+    let measures = match super::months::terms(conn, &e).await? {
+        Some(t) => super::measures::views(&super::measures::latest(conn, r, id, 40).await?, &t, &names, writes.then_some(me)),
+        None => Vec::new(),
+    };
     Ok(crate::sla::SlaEngagement {
         engagement_id: e.id,
         agency: name(e.agency_id),
@@ -324,6 +328,7 @@ pub async fn engagement_view<C: ConnectionTrait>(
         proposal,
         websites,
         records: record_views,
+        measures,
         months,
     })
 }

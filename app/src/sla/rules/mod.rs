@@ -6,6 +6,8 @@ use jiff::{civil, tz::TimeZone, Timestamp, ToSpan};
 
 use crate::domain::workdays::WorkCalendar;
 
+pub mod measured;
+
 /// A stretch of time, `[start, end)` in Unix seconds (whole seconds are the records' precision).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Stretch {
