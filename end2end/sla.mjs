@@ -165,6 +165,7 @@ test('measured entries judge the other terms in the month report, and their part
   const today = beijing(0).slice(0, 10);
   const tenDaysAgo = beijing(240).slice(0, 10);
   const enter = async (kind, outcome, oldest) => {
+    await csp.page.waitForSelector('[data-test="measure-form"]', { state: 'attached' });
     await csp.page.evaluate(() => { document.querySelector('[data-test="measure-form"]').open = true; });
     const form = '[data-test="measure-form"] form';
     await csp.page.selectOption(`${form} [data-test="measure-kind"]`, kind);
@@ -201,8 +202,10 @@ test('measured entries judge the other terms in the month report, and their part
   await csp.page.goto(`${engagementUrl}#measures`);
   await hydrated(csp.page);
   await csp.page.click('[data-test="measure-list"] tr[data-kind="backup"] [data-test="withdraw-measure"]');
-  await csp.page.waitForFunction(() => !document.querySelector('[data-test="measure-list"] tr[data-kind="backup"]'));
+  await csp.page.waitForFunction(() => document.querySelector('[data-test="measure-list"] tr[data-kind="log_check"]')
+    && !document.querySelector('[data-test="measure-list"] tr[data-kind="backup"]'));
   await csp.page.screenshot({ path: join(SHOTS, 'sla-measures.png'), fullPage: true });
-  assert.deepEqual(csp.errors, []);
+  // The refused check's answer (422) is the one error the console may show.
+  assert.deepEqual(csp.errors.filter((e) => !e.includes('status of 422')), []);
   await csp.context.close();
 });

@@ -157,6 +157,20 @@ pub async fn export_months_csv(
     respond(result, &meta, locale)
 }
 
+/// The month's report a month CSV lists (its records or its measured entries), for a reader.
+async fn month_read(
+    state: &AppState,
+    actor: Option<Extension<Actor>>,
+    id: &str,
+    month: Result<Query<MonthQuery>, axum::extract::rejection::QueryRejection>,
+) -> ServiceResult<crate::sla::SlaMonthReport> {
+    let actor = signed_in(actor)?;
+    let id = id_of(id)?;
+    let month = query(month)?.month;
+    let reader = super::scope::sla_reader(&state.db, &actor, state.today()).await?;
+    service::report::month_report(&state.db, &reader, id, &month, "", &actor.time_zone, state.clock.now()).await
+}
+
 /// `GET /sla/{id}/records.csv?month=YYYY-MM`: the records of a month (none: the latest), as the
 /// month's report lists them.
 pub async fn export_records_csv(
@@ -168,11 +182,7 @@ pub async fn export_records_csv(
     month: Result<Query<MonthQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
     let result = async {
-        let actor = signed_in(actor)?;
-        let id = id_of(&id)?;
-        let month = query(month)?.month;
-        let reader = super::scope::sla_reader(&state.db, &actor, state.today()).await?;
-        let r = service::report::month_report(&state.db, &reader, id, &month, "", &actor.time_zone, state.clock.now()).await?;
+        let r = month_read(&state, actor, &id, month).await?;
         let mut w = CsvExport::new();
         w.row(
             [
@@ -225,11 +235,7 @@ pub async fn export_measures_csv(
     month: Result<Query<MonthQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
     let result = async {
-        let actor = signed_in(actor)?;
-        let id = id_of(&id)?;
-        let month = query(month)?.month;
-        let reader = super::scope::sla_reader(&state.db, &actor, state.today()).await?;
-        let r = service::report::month_report(&state.db, &reader, id, &month, "", &actor.time_zone, state.clock.now()).await?;
+        let r = month_read(&state, actor, &id, month).await?;
         let mut w = CsvExport::new();
         w.row(
             [

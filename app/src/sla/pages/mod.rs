@@ -696,7 +696,7 @@ fn measures_view(d: &SlaEngagement, a: Actions, id: Uuid, has_agreement: bool) -
             <p class="muted">{t(Msg::SlaMeasuresHelp)}</p>
             {(d.writes && has_agreement).then(|| view! {
                 <details class="card" data-test="measure-form">
-                    <summary><h3 class="inline-h">{t(Msg::SlaMeasures)}</h3></summary>
+                    <summary><h3 class="inline-h">{t(Msg::SlaNewMeasure)}</h3></summary>
                     <ActionForm action=a.measure attr:class="grid-form">
                         <input type="hidden" name="engagement_id" value=id.to_string()/>
                         <label><span>{t(Msg::SlaKindClass)}</span><select name="input[kind]" data-test="measure-kind">

@@ -389,9 +389,9 @@ fn delay_found(d: &DelayFigure) -> String {
     let mut out = format!(
         "{} {} · {} {} · {} {} · {} {}",
         d.on_time,
-        t(Msg::SlaOnTime),
+        t(Msg::SlaDoneOnTime),
         d.late,
-        t(Msg::SlaLate),
+        t(Msg::SlaDoneLate),
         d.awaiting,
         t(Msg::SlaAwaiting),
         d.overdue,
@@ -482,7 +482,7 @@ fn measured_section(m: &MeasuredTerms, entries: bool) -> impl IntoView {
             "trainings",
             Msg::SlaTermTrainings,
             format!("≥ {}", tr.target),
-            format!("{} {} {} {} {}", tr.held, t(Msg::SlaHeldOf), tr.target, t(Msg::SlaInYear), tr.year),
+            format!("{}: {} / {}", tr.year, tr.held, tr.target),
             Some(tr.state),
         ),
     ];
@@ -493,7 +493,7 @@ fn measured_section(m: &MeasuredTerms, entries: bool) -> impl IntoView {
                 <thead><tr><th>{t(Msg::SlaColTerm)}</th><th>{t(Msg::SlaColAgreed)}</th><th>{t(Msg::SlaColFound)}</th><th>{t(Msg::SlaColStanding)}</th></tr></thead>
                 <tbody>{rows.into_iter().map(|(code, label, agreed, found, state)| view! {
                     <tr data-term=code>
-                        <th scope="row">{t(label)}</th>
+                        <th scope="row" class="nowrap">{t(label)}</th>
                         <td class="nowrap">{agreed}</td>
                         <td>{found}</td>
                         <td>{match state {
