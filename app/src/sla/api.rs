@@ -38,7 +38,8 @@ pub async fn get_sla(
             month,
             page: page.trim().parse().unwrap_or(1),
         };
-        crate::sla::service::views::home(&c.state.db, &reader, &filter, &c.actor.time_zone, c.now).await
+        crate::sla::service::views::home(&c.state.db, &c.state.caches, &reader, &filter, &c.actor.time_zone, c.now)
+            .await
     })
     .await
 }

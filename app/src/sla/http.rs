@@ -64,7 +64,7 @@ pub async fn export_list_csv(
         let q = query(filter)?;
         let reader = super::scope::sla_reader(&state.db, &actor, state.today()).await?;
         let filter = StandingFilter { q: q.q, breached: !q.breached.trim().is_empty(), month: q.month, page: 1 };
-        let (m, rows, _) = service::views::listed(&state.db, &reader, &filter, &actor.time_zone, state.clock.now()).await?;
+        let (m, rows, _) = service::views::listed(&state.db, &state.caches, &reader, &filter, &actor.time_zone, state.clock.now()).await?;
         let mut w = CsvExport::new();
         let mut head: Vec<String> = [Msg::SlaMonth, Msg::SlaAgency, Msg::SlaCsp, Msg::SlaAgreementVersion].iter().map(|k| k.text(locale).to_string()).collect();
         head.extend(metric_heads(locale));

@@ -65,6 +65,11 @@ impl SlaReader {
         self.kind
     }
 
+    /// What names the reach, for a view kept across requests.
+    pub fn reach_key(&self) -> String {
+        self.reach.key()
+    }
+
     /// Whether the reader sees a jurisdiction (a regulator).
     pub fn is_jurisdiction(&self) -> bool {
         matches!(self.reach, Reach::Regulators(_))

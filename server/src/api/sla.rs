@@ -96,7 +96,7 @@ pub async fn list(
     let r = reader(&state, &actor, &meta).await?;
     let Query(q) = query.map_err(|_| malformed(&meta))?;
     let filter = StandingFilter { q: q.q, breached: q.breached, month: q.month, page: q.page.unwrap_or(1).max(1) };
-    views::home(&state.db, &r, &filter, &actor.time_zone, state.clock.now())
+    views::home(&state.db, &state.caches, &r, &filter, &actor.time_zone, state.clock.now())
         .await
         .map(Json)
         .map_err(|e| Problem::from_service(e, &meta))

@@ -14,7 +14,10 @@ use super::{
     months::{agreement_of, figures, judge, Terms, Window},
 };
 use crate::{
-    backend::ServiceResult,
+    backend::{
+        epoch::{self, Caches},
+        ServiceResult,
+    },
     sla::{
         entity::{day, record, version},
         rules::{self, Availability, Fault, Month, ServiceClock, Tally},
@@ -32,8 +35,8 @@ type DaySums = (Uuid, String, Option<i64>, Option<i64>, Option<i64>, Option<i64>
 pub const PAGE: u64 = 50;
 
 /// The SLA list in reach for the month holding `now` on the viewer's clock.
-pub async fn home<C: ConnectionTrait>(conn: &C, r: &SlaReader, filter: &StandingFilter, zone: &str, now: OffsetDateTime) -> ServiceResult<SlaHome> {
-    let (m, rows, breaches) = listed(conn, r, filter, zone, now).await?;
+pub async fn home<C: ConnectionTrait>(conn: &C, caches: &Caches, r: &SlaReader, filter: &StandingFilter, zone: &str, now: OffsetDateTime) -> ServiceResult<SlaHome> {
+    let (m, rows, breaches) = listed(conn, caches, r, filter, zone, now).await?;
     let total = rows.len() as u64;
     let pages = total.div_ceil(PAGE).max(1);
     let page = filter.page.clamp(1, pages);
@@ -45,19 +48,38 @@ pub async fn home<C: ConnectionTrait>(conn: &C, r: &SlaReader, filter: &Standing
 /// The whole list the filter gives, in its order (breaches first, the most owed first, then by
 /// agency and CSP): the month it is of, its rows, and how many of the month's rows are breaches
 /// (before "breaches only"). The page shows a page of it; the CSV all of it.
-pub async fn listed<C: ConnectionTrait>(conn: &C, r: &SlaReader, filter: &StandingFilter, zone: &str, now: OffsetDateTime) -> ServiceResult<(Month, Vec<Standing>, u64)> {
+pub async fn listed<C: ConnectionTrait>(
+    conn: &C,
+    caches: &Caches,
+    r: &SlaReader,
+    filter: &StandingFilter,
+    zone: &str,
+    now: OffsetDateTime,
+) -> ServiceResult<(Month, Vec<Standing>, u64)> {
     let viewer_zone = jiff::tz::TimeZone::get(zone).unwrap_or(jiff::tz::TimeZone::UTC);
     let this = Month::of(Timestamp::from_second(secs(now)).unwrap_or_default(), &viewer_zone);
     // A month asked for is read as written; a later one than this, or none, is this month.
     let m = Month::parse(&filter.month).filter(|m| *m <= this).unwrap_or(this);
-    let mut rows = standings(conn, r, m, now, filter.q.trim()).await?;
-    let breaches = rows.iter().filter(|s| s.breached).count() as u64;
-    if filter.breached {
-        rows.retain(|s| s.breached);
-    }
-    rows.sort_by(|a, b| b.breached.cmp(&a.breached).then(b.compensation.cmp(&a.compensation)).then_with(|| (&a.agency, &a.csp).cmp(&(&b.agency, &b.csp))));
+    let q = filter.q.trim().chars().take(100).collect::<String>();
+    // Kept per reach, month and search until the data changes, and at most a minute (a month in
+    // progress is judged to date): a province's list sums 2,000 engagements' days on each read.
+    let key = format!("sla-list|{}|{m}|{q}|{}", r.reach_key(), epoch::slice(now, LIST_KEPT_SECONDS));
+    let all = caches
+        .kept(&key, || async {
+            let mut rows = standings(conn, r, m, now, &q).await?;
+            rows.sort_by(|a, b| {
+                b.breached.cmp(&a.breached).then(b.compensation.cmp(&a.compensation)).then_with(|| (&a.agency, &a.csp).cmp(&(&b.agency, &b.csp)))
+            });
+            Ok(std::sync::Arc::new(rows))
+        })
+        .await?;
+    let breaches = all.iter().filter(|s| s.breached).count() as u64;
+    let rows = all.iter().filter(|s| !filter.breached || s.breached).cloned().collect();
     Ok((m, rows, breaches))
 }
+
+/// How long a list is kept at most, in seconds.
+const LIST_KEPT_SECONDS: i64 = 60;
 
 /// Every engagement in reach (its agency's or CSP's name containing `q`, when given) with month
 /// `m`'s standing at `now`, unsorted.
