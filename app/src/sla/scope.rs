@@ -251,6 +251,19 @@ pub(in crate::sla) mod of_engagement {
         engagement::Entity::find().filter(engagement::Column::ProviderId.eq(csp)).filter(engagement::Column::AgencyId.is_in(agencies))
     }
 
+    /// The agency's incidents touching any of these websites (the emergency-report term).
+    pub fn incidents_on(agency: Uuid, sites: Vec<Uuid>) -> Select<crate::plans::entity::incident::Entity> {
+        use crate::plans::entity::{incident, incident_website};
+        use sea_orm::{QuerySelect, QueryTrait};
+        let touched = incident_website::Entity::find()
+            .select_only()
+            .column(incident_website::Column::IncidentId)
+            .filter(incident_website::Column::WebsiteId.is_in(sites));
+        incident::Entity::find()
+            .filter(incident::Column::AgencyId.eq(agency))
+            .filter(incident::Column::Id.in_subquery(touched.into_query()))
+    }
+
     /// Reclassifications of these records (a window a person reclassified is theirs to keep).
     pub fn reclassified(ids: Vec<Uuid>) -> Select<reclass::Entity> {
         reclass::Entity::find().filter(reclass::Column::RecordId.is_in(ids))

@@ -20,7 +20,7 @@ use crate::{
     },
     backend::{actor::Acting, db::write_txn, epoch, error::Fields, ServiceError, ServiceResult},
     i18n::Msg,
-    plans::entity::{incident, incident_website},
+    plans::entity::incident,
     sla::{
         entity::{measure, record},
         rules::{
@@ -270,10 +270,7 @@ pub async fn terms_over<C: ConnectionTrait>(
         .await?;
     // Incidents of the agency on the engagement's websites detected in the span.
     let sites: Vec<Uuid> = of_engagement::websites(e.id).all(conn).await?.into_iter().map(|w| w.website_id).collect();
-    let touched = incident_website::Entity::find().select_only().column(incident_website::Column::IncidentId).filter(incident_website::Column::WebsiteId.is_in(sites));
-    let incidents = incident::Entity::find()
-        .filter(incident::Column::AgencyId.eq(e.agency_id))
-        .filter(incident::Column::Id.in_subquery(sea_orm::QueryTrait::into_query(touched)))
+    let incidents = of_engagement::incidents_on(e.agency_id, sites)
         .filter(incident::Column::DetectedAt.gte(at(span_start)?))
         .filter(incident::Column::DetectedAt.lt(at(span_end)?))
         .all(conn)
