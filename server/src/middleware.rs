@@ -157,8 +157,8 @@ pub async fn drop_empty_params(req: Request, next: Next) -> Response {
 /// changed (the generation stands), for the same person, language, address and day, and where a
 /// page also moves with the clock (the incidents' time to report), for at most the seconds given.
 /// Never a page with a one-time form key, a waiting flash message, or the platform's (whose outbox
-/// moves by itself).
-const CACHED_PAGES: [(&str, Option<i64>); 7] = [
+/// moves by itself). A `{id}` segment stands for any UUID.
+const CACHED_PAGES: [(&str, Option<i64>); 10] = [
     ("/", None),
     ("/reports", None),
     ("/reports/matrix", None),
@@ -167,7 +167,24 @@ const CACHED_PAGES: [(&str, Option<i64>); 7] = [
     ("/incidents", Some(15)),
     // A notice's deadlines turn overdue with the clock (a decision pending past the planned start).
     ("/changes", Some(60)),
+    // SLA's list and reports judge the month in progress to date.
+    ("/sla", Some(60)),
+    ("/sla/{id}/report", Some(60)),
+    ("/sla/{id}/year", Some(60)),
 ];
+
+/// Whether `path` is the page `pattern` names.
+fn page_matches(pattern: &str, path: &str) -> bool {
+    let (mut p, mut q) = (pattern.split('/'), path.split('/'));
+    loop {
+        match (p.next(), q.next()) {
+            (None, None) => return true,
+            (Some("{id}"), Some(seg)) if uuid::Uuid::parse_str(seg).is_ok() => {}
+            (Some(a), Some(b)) if a == b => {}
+            _ => return false,
+        }
+    }
+}
 /// Stands in for the script nonce in a kept page; each answer gets its own nonce.
 const NONCE_MARK: &str = "@@portal-nonce@@";
 /// The largest page kept.
@@ -179,7 +196,7 @@ pub async fn page_cache(State(state): State<AppState>, session: Session, req: Re
     let (Some(actor), Some(nonce)) = (actor, nonce) else {
         return next.run(req).await;
     };
-    let Some((_, kept_seconds)) = CACHED_PAGES.iter().find(|(p, _)| *p == req.uri().path()) else {
+    let Some((_, kept_seconds)) = CACHED_PAGES.iter().find(|(p, _)| page_matches(p, req.uri().path())) else {
         return next.run(req).await;
     };
     if req.method() != Method::GET
@@ -478,6 +495,17 @@ mod tests {
             )
             .route_layer(axum::middleware::from_fn(|req, next| render_within(&LIMITS, req, next)));
         (router, renders)
+    }
+
+    #[test]
+    fn kept_pages_are_named_by_path_with_ids() {
+        let id = "6f1c2d3e-0000-4000-8000-000000000001";
+        assert!(page_matches("/sla", "/sla"));
+        assert!(page_matches("/sla/{id}/year", &format!("/sla/{id}/year")));
+        assert!(!page_matches("/sla/{id}/year", "/sla/not-an-id/year"));
+        assert!(!page_matches("/sla/{id}/year", &format!("/sla/{id}")), "the engagement's page has forms");
+        assert!(!page_matches("/sla", &format!("/sla/{id}")));
+        assert!(!page_matches("/sla/{id}/report", &format!("/sla/{id}/report/x")));
     }
 
     async fn body(res: Response) -> String {

@@ -228,7 +228,16 @@ pub async fn get_sla_month(
 pub async fn get_sla_year(id: Uuid, #[server(default)] year: String) -> Result<crate::sla::SlaYearReport, AppError> {
     serve(|c| async move {
         let reader = crate::sla::scope::sla_reader(&c.state.db, &c.actor, c.state.today()).await?;
-        crate::sla::service::report::year_report(&c.state.db, &reader, id, &year, &c.actor.time_zone, c.now).await
+        crate::sla::service::report::year_report(
+            &c.state.db,
+            &c.state.caches,
+            &reader,
+            id,
+            &year,
+            &c.actor.time_zone,
+            c.now,
+        )
+        .await
     })
     .await
 }

@@ -133,7 +133,7 @@ pub async fn export_months_csv(
         let id = id_of(&id)?;
         let year = query(year)?.year;
         let reader = super::scope::sla_reader(&state.db, &actor, state.today()).await?;
-        let r = service::report::year_report(&state.db, &reader, id, &year, &actor.time_zone, state.clock.now()).await?;
+        let r = service::report::year_report(&state.db, &state.caches, &reader, id, &year, &actor.time_zone, state.clock.now()).await?;
         let mut w = CsvExport::new();
         let mut head: Vec<String> = [Msg::SlaMonth, Msg::SlaReport, Msg::SlaAgreementVersion].iter().map(|k| k.text(locale).to_string()).collect();
         head.extend(metric_heads(locale));

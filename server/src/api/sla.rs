@@ -124,7 +124,7 @@ pub async fn year(
     let r = reader(&state, &actor, &meta).await?;
     let id = parse_id(&id, &meta)?;
     let Query(q) = query.map_err(|_| malformed(&meta))?;
-    report::year_report(&state.db, &r, id, &q.year, &actor.time_zone, state.clock.now())
+    report::year_report(&state.db, &state.caches, &r, id, &q.year, &actor.time_zone, state.clock.now())
         .await
         .map(Json)
         .map_err(|e| Problem::from_service(e, &meta))

@@ -912,10 +912,17 @@ async fn measured_entries_fault_responses_and_incident_reports_judge_the_other_t
         assert_eq!(trail, 2, "the CSP's trail and the agency's");
 
         // The year sums its months; the API takes an entry as the page does.
-        let year =
-            app::sla::service::report::year_report(&app.db, &reader, e.id, &m.year.to_string(), "Asia/Shanghai", now)
-                .await
-                .expect("the year's report");
+        let year = app::sla::service::report::year_report(
+            &app.db,
+            &Default::default(),
+            &reader,
+            e.id,
+            &m.year.to_string(),
+            "Asia/Shanghai",
+            now,
+        )
+        .await
+        .expect("the year's report");
         assert!(year.measured.backups.periods >= days && year.measured.entries.is_empty());
         let token = app::auth::tokens::issue_for(&app.db, now, "admin@csp.example", "ci", 30).await.expect("token");
         let path = format!("/api/v1/sla/{}/measures", e.id);
@@ -937,6 +944,23 @@ async fn measured_entries_fault_responses_and_incident_reports_judge_the_other_t
         )
         .await;
         assert_eq!(status, 201, "{body}");
+        // The year is kept across requests; an entry shows in it at once.
+        let year_path = format!("/api/v1/sla/{}/months?year={}", e.id, yesterday.year());
+        let held = |y: &serde_json::Value| y["measured"]["trainings"]["held"].as_u64();
+        let (_, before) = call(&app, &token, "GET", &year_path, None).await;
+        let (_, again) = call(&app, &token, "GET", &year_path, None).await;
+        assert_eq!(held(&before), held(&again), "{before}");
+        let (status, body) = call(
+            &app,
+            &token,
+            "POST",
+            &path,
+            Some(serde_json::json!({"kind": "training", "on_day": yesterday.to_string()})),
+        )
+        .await;
+        assert_eq!(status, 201, "{body}");
+        let (_, after) = call(&app, &token, "GET", &year_path, None).await;
+        assert_eq!(held(&after), held(&before).map(|h| h + 1), "{after}");
         let (status, month_report) = call(&app, &token, "GET", &format!("/api/v1/sla/{}/months/{m}", e.id), None).await;
         assert_eq!(
             (status, month_report["measured"]["backups"]["state"].as_str()),

@@ -13,7 +13,11 @@ use super::{
     views::{input_of, record_views, rows_of, Viewing},
 };
 use crate::{
-    backend::{time_fmt::format_in_zone, ServiceError, ServiceResult},
+    backend::{
+        epoch::{self, Caches},
+        time_fmt::format_in_zone,
+        ServiceError, ServiceResult,
+    },
     i18n::Msg,
     sla::{
         entity::{month, record},
@@ -137,8 +141,32 @@ fn counted_text(f: &MonthFigures) -> String {
     format!("{} – {}", at(f.counted_from), at(f.counted_until))
 }
 
-/// One year's report for a reader: `year` (none: the latest year of the SLA).
-pub async fn year_report<C: ConnectionTrait>(conn: &C, r: &SlaReader, id: Uuid, year_text: &str, zone: &str, now: OffsetDateTime) -> ServiceResult<SlaYearReport> {
+/// One year's report for a reader: `year` (none: the latest year of the SLA). Kept per reach,
+/// engagement, year and zone until the data changes and at most a minute (the year in progress
+/// is judged to date): the page, its CSV and the API read it again and again.
+pub async fn year_report<C: ConnectionTrait>(
+    conn: &C,
+    caches: &Caches,
+    r: &SlaReader,
+    id: Uuid,
+    year_text: &str,
+    zone: &str,
+    now: OffsetDateTime,
+) -> ServiceResult<SlaYearReport> {
+    let year = year_text.trim();
+    if !year.is_empty() && year.parse::<i32>().is_err() {
+        // Refused without keeping anything under what was typed.
+        return year_computed(conn, r, id, year, zone, now).await;
+    }
+    let key = format!("sla-year|{}|{id}|{year}|{zone}|{}", r.reach_key(), epoch::slice(now, YEAR_KEPT_SECONDS));
+    let kept = caches.kept(&key, || async { year_computed(conn, r, id, year, zone, now).await.map(std::sync::Arc::new) }).await?;
+    Ok((*kept).clone())
+}
+
+/// How long a year's report is kept at most, in seconds.
+const YEAR_KEPT_SECONDS: i64 = 60;
+
+async fn year_computed<C: ConnectionTrait>(conn: &C, r: &SlaReader, id: Uuid, year_text: &str, zone: &str, now: OffsetDateTime) -> ServiceResult<SlaYearReport> {
     let (e, t) = engaged(conn, r, id).await?;
     let all = t.months_until(secs(now));
     let mut years: Vec<i32> = all.iter().map(|m| i32::from(m.year)).collect();
