@@ -22,6 +22,7 @@ mod m20261209_000016_changes;
 mod m20261210_000017_sla;
 mod m20261210_000018_notice_order;
 mod m20261211_000019_sla_measure_oldest;
+mod m20261212_000020_sla_record_open;
 
 pub struct Migrator;
 
@@ -48,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261210_000017_sla::Migration),
             Box::new(m20261210_000018_notice_order::Migration),
             Box::new(m20261211_000019_sla_measure_oldest::Migration),
+            Box::new(m20261212_000020_sla_record_open::Migration),
         ]
     }
 }

@@ -251,6 +251,17 @@ pub(in crate::sla) mod of_engagement {
         engagement::Entity::find().filter(engagement::Column::ProviderId.eq(csp)).filter(engagement::Column::AgencyId.is_in(agencies))
     }
 
+    /// Every engagement's records still open at `now` (no end, or an end still ahead): their
+    /// engagement and start only, found by the end's index; the caller keeps those in its reach.
+    pub fn open_records(now: time::OffsetDateTime) -> Select<record::Entity> {
+        use sea_orm::QuerySelect;
+        record::Entity::find()
+            .select_only()
+            .column(record::Column::EngagementId)
+            .column(record::Column::StartedAt)
+            .filter(Condition::any().add(record::Column::EndedAt.is_null()).add(record::Column::EndedAt.gt(now)))
+    }
+
     /// The agency's incidents touching any of these websites (the emergency-report term).
     pub fn incidents_on(agency: Uuid, sites: Vec<Uuid>) -> Select<crate::plans::entity::incident::Entity> {
         use crate::plans::entity::{incident, incident_website};

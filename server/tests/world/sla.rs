@@ -9,16 +9,20 @@
 use crate::common;
 
 use app::{
-    backend::{actor::Acting, ServiceError},
+    backend::{
+        actor::{Acting, Actor},
+        request::RequestMeta,
+        ServiceError,
+    },
     i18n::Msg,
     sla::{
         entity::{day, month, record, version},
         rules::{self, Month},
-        scope::{sla_reader, sla_writer},
+        scope::{sla_reader, sla_writer, SlaWriter},
         service::{agreements, months, records, views},
         AgreementInput, FinishInput, Metric, ReclassInput, RecordInput, ReviewInput, VersionStatus,
     },
-    tenancy::entity::engagement_website,
+    tenancy::entity::{engagement, engagement_website},
 };
 use common::backends;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
@@ -35,33 +39,48 @@ fn terms(from: &str) -> AgreementInput {
     AgreementInput::typical(from)
 }
 
-async fn mails_to(app: &common::TestApp, domain: &str) -> u64 {
-    app::backend::entity::outbox::Entity::find()
-        .filter(app::backend::entity::outbox::Column::ToAddr.like(format!("%@{domain}")))
+/// The agency and the CSP of the demo's engagement in force, each with its SLA writer, and the
+/// request and clock they act at.
+async fn parties(
+    app: &common::TestApp,
+) -> (RequestMeta, time::OffsetDateTime, engagement::Model, [Actor; 2], [SlaWriter; 2]) {
+    let now = app.now();
+    let e = engagement_between(app, "agency", "csp", "active").await;
+    let agency = actor(app, "admin@agency.example").await;
+    let csp = actor(app, "admin@csp.example").await;
+    let wa = sla_writer(&app.db, &agency, now.date()).await.expect("the agency writes its SLAs");
+    let wc = sla_writer(&app.db, &csp, now.date()).await.expect("the CSP writes its SLAs");
+    (meta(), now, e, [agency, csp], [wa, wc])
+}
+
+/// Mails in the outbox to addresses at `domain` (any: "") whose subject holds either text (the
+/// English and the Chinese of one subject).
+async fn mails(app: &common::TestApp, domain: &str, subject: [&str; 2]) -> u64 {
+    use app::backend::entity::outbox;
+    outbox::Entity::find()
+        .filter(outbox::Column::ToAddr.like(if domain.is_empty() { "%".to_string() } else { format!("%@{domain}") }))
         .filter(
             sea_orm::Condition::any()
-                .add(app::backend::entity::outbox::Column::Subject.contains("SLA"))
-                .add(app::backend::entity::outbox::Column::Subject.contains("服务水平协议")),
+                .add(outbox::Column::Subject.contains(subject[0]))
+                .add(outbox::Column::Subject.contains(subject[1])),
         )
         .count(&app.db)
         .await
         .expect("count")
 }
 
+async fn mails_to(app: &common::TestApp, domain: &str) -> u64 {
+    mails(app, domain, ["SLA", "服务水平协议"]).await
+}
+
 #[tokio::test]
 async fn an_agency_proposes_the_csp_answers_and_the_agency_accepts_the_answer() {
     for backend in backends() {
         let app = common::spawn(backend).await;
-        let meta = meta();
-        let now = app.now();
+        let (meta, now, e, [agency, csp], [wa, wc]) = parties(&app).await;
         let today = now.date();
-        let e = engagement_between(&app, "agency", "csp", "active").await;
-        let agency = actor(&app, "admin@agency.example").await;
-        let csp = actor(&app, "admin@csp.example").await;
         let (by_agency, by_csp) =
             (Acting { actor: &agency, meta: &meta, now }, Acting { actor: &csp, meta: &meta, now });
-        let wa = sla_writer(&app.db, &agency, today).await.expect("the agency writes its SLAs");
-        let wc = sla_writer(&app.db, &csp, today).await.expect("the CSP writes its SLAs");
         let first_day = e.starts_on.to_string();
         let stored = || async {
             version::Entity::find().filter(version::Column::EngagementId.eq(e.id)).count(&app.db).await.expect("count")
@@ -186,31 +205,17 @@ fn on(m: Month, d: u8, hm: &str) -> String {
 }
 
 async fn breach_mails(app: &common::TestApp) -> u64 {
-    app::backend::entity::outbox::Entity::find()
-        .filter(
-            sea_orm::Condition::any()
-                .add(app::backend::entity::outbox::Column::Subject.contains("missed its targets"))
-                .add(app::backend::entity::outbox::Column::Subject.contains("未达标")),
-        )
-        .count(&app.db)
-        .await
-        .expect("count")
+    mails(app, "", ["missed its targets", "未达标"]).await
 }
 
 #[tokio::test]
 async fn records_compute_the_month_disputes_count_apart_and_a_reclassification_reissues_it() {
     for backend in backends() {
         let app = common::spawn(backend).await;
-        let meta = meta();
-        let now = app.now();
+        let (meta, now, e, [agency, csp], [wa, wc]) = parties(&app).await;
         let today = now.date();
-        let e = engagement_between(&app, "agency", "csp", "active").await;
-        let agency = actor(&app, "admin@agency.example").await;
-        let csp = actor(&app, "admin@csp.example").await;
         let (by_agency, by_csp) =
             (Acting { actor: &agency, meta: &meta, now }, Acting { actor: &csp, meta: &meta, now });
-        let wa = sla_writer(&app.db, &agency, today).await.expect("the agency writes its SLAs");
-        let wc = sla_writer(&app.db, &csp, today).await.expect("the CSP writes its SLAs");
         let v = agreements::propose(&app.db, &by_agency, &wa, e.id, &terms(&e.starts_on.to_string()), LINK)
             .await
             .expect("proposed");
@@ -500,16 +505,10 @@ async fn reports_read_the_months_the_api_records_outages_and_notices_give_mainte
     use crate::changes::call;
     for backend in backends() {
         let app = common::spawn(backend).await;
-        let meta = meta();
-        let now = app.now();
+        let (meta, now, e, [agency, csp], [wa, wc]) = parties(&app).await;
         let today = now.date();
-        let e = engagement_between(&app, "agency", "csp", "active").await;
-        let agency = actor(&app, "admin@agency.example").await;
-        let csp = actor(&app, "admin@csp.example").await;
         let (by_agency, by_csp) =
             (Acting { actor: &agency, meta: &meta, now }, Acting { actor: &csp, meta: &meta, now });
-        let wa = sla_writer(&app.db, &agency, today).await.expect("the agency writes its SLAs");
-        let wc = sla_writer(&app.db, &csp, today).await.expect("the CSP writes its SLAs");
         let token = |email: &'static str| {
             let db = app.db.clone();
             async move { app::auth::tokens::issue_for(&db, now, email, "ci", 30).await.expect("token") }
@@ -703,16 +702,10 @@ async fn measured_entries_fault_responses_and_incident_reports_judge_the_other_t
     use crate::changes::call;
     for backend in backends() {
         let app = common::spawn(backend).await;
-        let meta = meta();
-        let now = app.now();
+        let (meta, now, e, [agency, csp], [wa, wc]) = parties(&app).await;
         let today = now.date();
-        let e = engagement_between(&app, "agency", "csp", "active").await;
-        let agency = actor(&app, "admin@agency.example").await;
-        let csp = actor(&app, "admin@csp.example").await;
         let (by_agency, by_csp) =
             (Acting { actor: &agency, meta: &meta, now }, Acting { actor: &csp, meta: &meta, now });
-        let wa = sla_writer(&app.db, &agency, today).await.expect("the agency writes its SLAs");
-        let wc = sla_writer(&app.db, &csp, today).await.expect("the CSP writes its SLAs");
         let entry = |kind: &str, day: time::Date, outcome: &str, oldest: Option<time::Date>| MeasureInput {
             kind: kind.into(),
             on_day: day.to_string(),

@@ -21,10 +21,10 @@ use crate::{
     sla::{
         entity::{day, record, version},
         rules::{self, Availability, Fault, Month, ServiceClock, Tally},
-        scope::SlaReader,
+        scope::{of_engagement, SlaReader},
         MetricCell, RecordClass, RecordKind, Review, SlaHome, Standing, StandingFilter, VersionStatus,
     },
-    tenancy::entity::engagement,
+    tenancy::entity::{engagement, engagement_website},
 };
 
 /// One engagement's sums of one availability over the month's kept days: engagement, class,
@@ -105,17 +105,14 @@ pub async fn standings<C: ConnectionTrait>(conn: &C, r: &SlaReader, m: Month, no
     let first = rules::date_of(m.first_day());
     let last = rules::date_of(m.next().first_day()).previous_day().unwrap_or(first);
     let (wide_from, wide_to) = (at(rules::midnight(m.first_day(), &jiff::tz::TimeZone::UTC) - 86_400)?, at(rules::midnight(m.next().first_day(), &jiff::tz::TimeZone::UTC) + 86_400)?);
-    let live: HashSet<Uuid> = r
-        .records()
-        .filter(record::Column::StartedAt.lt(wide_to))
-        .filter(Condition::any().add(record::Column::EndedAt.is_null()).add(record::Column::EndedAt.gt(now)))
-        .select_only()
-        .column(record::Column::EngagementId)
-        .into_tuple::<Uuid>()
-        .all(conn)
-        .await?
-        .into_iter()
-        .collect();
+    // Records still open, found by their end (few), then kept to the reach: through the
+    // engagement's index this read every record the reach ever had.
+    let mut live: HashSet<Uuid> = HashSet::new();
+    for (id, started) in of_engagement::open_records(now).into_tuple::<(Uuid, OffsetDateTime)>().all(conn).await? {
+        if started < wide_to && wanted.contains(&id) {
+            live.insert(id);
+        }
+    }
     let sums: Vec<DaySums> = r
         .days()
         .filter(day::Column::Day.gte(first))
@@ -139,13 +136,17 @@ pub async fn standings<C: ConnectionTrait>(conn: &C, r: &SlaReader, m: Month, no
         let n = |x: Option<i64>| x.unwrap_or(0);
         tallies.insert((e, a), Tally { scheduled: 0, down: n(down), maint: n(maint), overlap: n(overlap), any_down: n(any_down), any_all: n(any_all) });
     }
-    let websites: HashMap<Uuid, i64> = {
-        let mut out = HashMap::new();
-        for w in r.engagement_websites().all(conn).await? {
-            *out.entry(w.engagement_id).or_insert(0) += 1;
-        }
-        out
-    };
+    let websites: HashMap<Uuid, i64> = r
+        .engagement_websites()
+        .select_only()
+        .column(engagement_website::Column::EngagementId)
+        .column_as(engagement_website::Column::WebsiteId.count(), "n")
+        .group_by(engagement_website::Column::EngagementId)
+        .into_tuple::<(Uuid, i64)>()
+        .all(conn)
+        .await?
+        .into_iter()
+        .collect();
     let month_records = r
         .records()
         .filter(record::Column::StartedAt.gte(wide_from))
