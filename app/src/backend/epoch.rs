@@ -119,12 +119,94 @@ type Slot = (u64, Arc<OnceCell<Shared>>);
 /// once per generation even when many requests ask at the same moment.
 pub struct ViewCache {
     entries: Mutex<HashMap<String, Slot>>,
+    /// Views that also move with the clock, by key: the last value with its generation, the
+    /// moment it was computed, and whether a request is computing the next one.
+    timed: Mutex<HashMap<String, Timed>>,
     capacity: usize,
+}
+
+/// A view that moves with the clock: its generation, when it was computed (Unix seconds), the
+/// value, and whether a request is computing its successor.
+struct Timed {
+    at: u64,
+    since: i64,
+    value: Shared,
+    refreshing: bool,
+}
+
+fn downcast<V: Send + Sync + 'static>(shared: Shared) -> ServiceResult<Arc<V>> {
+    shared.downcast::<V>().map_err(|_| ServiceError::Internal("view cache: a key held another type".into()))
 }
 
 impl ViewCache {
     pub fn new(capacity: usize) -> Self {
-        ViewCache { entries: Mutex::new(HashMap::new()), capacity }
+        ViewCache { entries: Mutex::new(HashMap::new()), timed: Mutex::new(HashMap::new()), capacity }
+    }
+
+    /// The view for `key` at generation `at` that also moves with the clock: computed at most
+    /// `max_age` seconds before `now`, except while its successor is being computed — one request
+    /// computes it and the others are answered with the last value meanwhile, rather than all
+    /// waiting. A moved generation is never answered from before it: the first request after a
+    /// change computes afresh, once, as [`Self::get_or_compute`] does.
+    pub async fn get_or_refresh<V, F, Fut>(
+        &self,
+        key: &str,
+        at: u64,
+        now: i64,
+        max_age: i64,
+        compute: F,
+    ) -> ServiceResult<Arc<V>>
+    where
+        V: Send + Sync + 'static,
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = ServiceResult<V>>,
+    {
+        let full = format!("{}|{key}", std::any::type_name::<V>());
+        let refresh = {
+            let mut timed = lock(&self.timed);
+            match timed.get_mut(&full) {
+                Some(t) if t.at == at && (now - t.since < max_age || t.refreshing) => return downcast(t.value.clone()),
+                Some(t) if t.at == at => {
+                    t.refreshing = true;
+                    true
+                }
+                _ => false,
+            }
+        };
+        if refresh {
+            let computed = compute().await.map(|v| Arc::new(v) as Shared);
+            let mut timed = lock(&self.timed);
+            return match computed {
+                Ok(value) => {
+                    if timed.get(&full).is_some_and(|t| t.at == at) {
+                        timed.insert(full, Timed { at, since: now, value: value.clone(), refreshing: false });
+                    }
+                    downcast(value)
+                }
+                Err(e) => {
+                    if let Some(t) = timed.get_mut(&full).filter(|t| t.at == at) {
+                        t.refreshing = false;
+                    }
+                    Err(e)
+                }
+            };
+        }
+        // None yet for this generation: computed once however many ask, under a key that holds
+        // the time slice, so a value is never older than `max_age` when first kept here.
+        let slice = now.div_euclid(max_age.max(1));
+        let value = self.get_or_compute::<V, _, _>(&format!("{key}|{slice}"), at, compute).await?;
+        let mut timed = lock(&self.timed);
+        if timed.len() >= self.capacity && !timed.contains_key(&full) {
+            timed.clear();
+        }
+        let newer = timed.get(&full).is_some_and(|t| t.at == at && t.since >= slice * max_age.max(1));
+        if !newer {
+            timed.insert(
+                full,
+                Timed { at, since: slice * max_age.max(1), value: value.clone() as Shared, refreshing: false },
+            );
+        }
+        Ok(value)
     }
 
     /// The view for `key` at generation `at`, computing it with `compute` if no request has yet.
@@ -153,12 +235,13 @@ impl ViewCache {
             }
         };
         let shared = cell.get_or_try_init(|| async { compute().await.map(|v| Arc::new(v) as Shared) }).await?;
-        shared.clone().downcast::<V>().map_err(|_| ServiceError::Internal("view cache: a key held another type".into()))
+        downcast(shared.clone())
     }
 
     /// Forgets every view of an earlier generation (a request still computing one keeps its own).
     pub fn drop_stale(&self, current: u64) {
         keep_generation(&self.entries, current);
+        lock(&self.timed).retain(|_, t| t.at == current);
     }
 }
 
@@ -230,6 +313,27 @@ impl Caches {
         Ok((*kept).clone())
     }
 
+    /// A view kept per `key` until the data changes and, since it also moves with the clock, for
+    /// at most `max_age` seconds after `now` — but while one request computes its successor the
+    /// others get the last one rather than wait (see [`ViewCache::get_or_refresh`]). The key must
+    /// name the reader's whole reach and every input of the view except the clock.
+    pub async fn kept_for<V, F, Fut>(
+        &self,
+        key: &str,
+        now: time::OffsetDateTime,
+        max_age: i64,
+        compute: F,
+    ) -> ServiceResult<V>
+    where
+        V: Clone + Send + Sync + 'static,
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = ServiceResult<V>>,
+    {
+        let kept =
+            self.views.get_or_refresh(key, self.generation.current(), now.unix_timestamp(), max_age, compute).await?;
+        Ok((*kept).clone())
+    }
+
     /// Frees what a moved generation left behind, for a quiet moment.
     pub fn drop_stale(&self) {
         let current = self.generation.current();
@@ -280,6 +384,38 @@ mod tests {
         assert!(cache.get(&"a", 1).is_none() && cache.get(&"b", 1).is_none(), "full: started over");
         cache.remove(&"c");
         assert_eq!(cache.get(&"c", 1), None);
+    }
+
+    #[tokio::test]
+    async fn a_view_that_moves_with_the_clock_is_computed_again_by_one_request_while_others_get_the_last() {
+        let cache = ViewCache::new(10);
+        let get = |now: i64, v: u32| cache.get_or_refresh("k", 1, now, 60, move || async move { Ok(v) });
+        assert_eq!(*get(1000, 1).await.unwrap(), 1, "computed the first time");
+        assert_eq!(*get(1010, 2).await.unwrap(), 1, "kept within the minute");
+        // Past the minute: one request computes the next; one asking meanwhile gets the last.
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let refresher = cache.get_or_refresh("k", 1, 1100, 60, move || async move {
+            rx.await.ok();
+            Ok(3u32)
+        });
+        let meanwhile = async {
+            let v = get(1101, 4).await.unwrap();
+            tx.send(()).ok();
+            v
+        };
+        let (next, last) = tokio::join!(refresher, meanwhile);
+        assert_eq!((*next.unwrap(), *last), (3, 1));
+        assert_eq!(*get(1102, 5).await.unwrap(), 3, "the new value is kept from then on");
+        // A failed computation leaves the last value, and the next request tries again.
+        let failed =
+            cache.get_or_refresh::<u32, _, _>("k", 1, 1200, 60, || async { Err(ServiceError::Internal("x".into())) });
+        assert!(failed.await.is_err());
+        assert_eq!(*get(1201, 6).await.unwrap(), 6);
+        // A moved generation is never answered from before it.
+        let moved = cache.get_or_refresh("k", 2, 1202, 60, || async { Ok(7u32) }).await.unwrap();
+        assert_eq!(*moved, 7);
+        cache.drop_stale(2);
+        assert_eq!(lock(&cache.timed).len(), 1);
     }
 
     #[tokio::test]

@@ -14,7 +14,7 @@ use super::{
 };
 use crate::{
     backend::{
-        epoch::{self, Caches},
+        epoch::Caches,
         time_fmt::format_in_zone,
         ServiceError, ServiceResult,
     },
@@ -142,7 +142,7 @@ fn counted_text(f: &MonthFigures) -> String {
 }
 
 /// One year's report for a reader: `year` (none: the latest year of the SLA). Kept per reach,
-/// engagement, year and zone until the data changes and at most a minute (the year in progress
+/// engagement, year and zone until the data changes and about a minute (the year in progress
 /// is judged to date): the page, its CSV and the API read it again and again.
 pub async fn year_report<C: ConnectionTrait>(
     conn: &C,
@@ -158,12 +158,12 @@ pub async fn year_report<C: ConnectionTrait>(
         // Refused without keeping anything under what was typed.
         return year_computed(conn, r, id, year, zone, now).await;
     }
-    let key = format!("sla-year|{}|{id}|{year}|{zone}|{}", r.reach_key(), epoch::slice(now, YEAR_KEPT_SECONDS));
-    let kept = caches.kept(&key, || async { year_computed(conn, r, id, year, zone, now).await.map(std::sync::Arc::new) }).await?;
+    let key = format!("sla-year|{}|{id}|{year}|{zone}", r.reach_key());
+    let kept = caches.kept_for(&key, now, YEAR_KEPT_SECONDS, || async { year_computed(conn, r, id, year, zone, now).await.map(std::sync::Arc::new) }).await?;
     Ok((*kept).clone())
 }
 
-/// How long a year's report is kept at most, in seconds.
+/// How long a year's report is kept before one request computes it again, in seconds.
 const YEAR_KEPT_SECONDS: i64 = 60;
 
 async fn year_computed<C: ConnectionTrait>(conn: &C, r: &SlaReader, id: Uuid, year_text: &str, zone: &str, now: OffsetDateTime) -> ServiceResult<SlaYearReport> {

@@ -15,7 +15,7 @@ use super::{
 };
 use crate::{
     backend::{
-        epoch::{self, Caches},
+        epoch::Caches,
         ServiceResult,
     },
     sla::{
@@ -61,11 +61,11 @@ pub async fn listed<C: ConnectionTrait>(
     // A month asked for is read as written; a later one than this, or none, is this month.
     let m = Month::parse(&filter.month).filter(|m| *m <= this).unwrap_or(this);
     let q = filter.q.trim().chars().take(100).collect::<String>();
-    // Kept per reach, month and search until the data changes, and at most a minute (a month in
-    // progress is judged to date): a province's list sums 2,000 engagements' days on each read.
-    let key = format!("sla-list|{}|{m}|{q}|{}", r.reach_key(), epoch::slice(now, LIST_KEPT_SECONDS));
+    // Kept per reach, month and search until the data changes, and about a minute (a month in
+    // progress is judged to date): a province's list judges 2,000 engagements afresh.
+    let key = format!("sla-list|{}|{m}|{q}", r.reach_key());
     let all = caches
-        .kept(&key, || async {
+        .kept_for(&key, now, LIST_KEPT_SECONDS, || async {
             let mut rows = standings(conn, r, m, now, &q).await?;
             rows.sort_by(|a, b| {
                 b.breached.cmp(&a.breached).then(b.compensation.cmp(&a.compensation)).then_with(|| (&a.agency, &a.csp).cmp(&(&b.agency, &b.csp)))
@@ -78,7 +78,7 @@ pub async fn listed<C: ConnectionTrait>(
     Ok((m, rows, breaches))
 }
 
-/// How long a list is kept at most, in seconds.
+/// How long a list is kept before one request computes it again, in seconds.
 const LIST_KEPT_SECONDS: i64 = 60;
 
 /// Every engagement in reach (its agency's or CSP's name containing `q`, when given) with month
