@@ -22,8 +22,8 @@ before(async () => {
 after(async () => { await browser?.close(); });
 
 /** A fresh browser context that records console errors (CSP violations show up there). */
-export async function open({ javaScriptEnabled = true, locale = 'zh-CN' } = {}) {
-  const context = await browser.newContext({ javaScriptEnabled, locale, viewport: { width: 1280, height: 860 } });
+export async function open({ javaScriptEnabled = true, locale = 'zh-CN', userAgent } = {}) {
+  const context = await browser.newContext({ javaScriptEnabled, locale, userAgent, viewport: { width: 1280, height: 860 } });
   const page = await context.newPage();
   const errors = [];
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });

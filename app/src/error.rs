@@ -12,6 +12,8 @@ pub enum AppError {
     NotSignedIn,
     #[error("the password must be changed first")]
     MustChangePassword,
+    #[error("a second factor must be set up first")]
+    MustEnrolSecondFactor,
     #[error("forbidden")]
     Forbidden,
     #[error("not found")]
@@ -63,6 +65,7 @@ impl AppError {
         match self {
             AppError::NotSignedIn => Msg::ErrNotSignedIn.text(locale).into(),
             AppError::MustChangePassword => Msg::MustChangeNotice.text(locale).into(),
+            AppError::MustEnrolSecondFactor => Msg::MustEnrolNotice.text(locale).into(),
             AppError::Forbidden => Msg::ErrForbidden.text(locale).into(),
             AppError::NotFound => Msg::ErrNotFound.text(locale).into(),
             AppError::Malformed => Msg::ErrBadRequest.text(locale).into(),

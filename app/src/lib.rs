@@ -140,10 +140,12 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=ui::NotFound>
                 <Route ssr=SsrMode::Async path=path!("/login") view=auth::pages::SignInPage/>
+                <Route ssr=SsrMode::Async path=path!("/login/code") view=auth::pages::SignInCodePage/>
                 <Route ssr=SsrMode::Async path=path!("/invite/:token") view=tenancy::pages::InvitationPage/>
                 <Route ssr=SsrMode::Async path=path!("/") view=|| view! { <ui::Layout><ui::dashboard::Dashboard/></ui::Layout> }/>
                 <Route ssr=SsrMode::Async path=path!("/account/password") view=|| view! { <ui::Layout><auth::pages::PasswordPage/></ui::Layout> }/>
                 <Route ssr=SsrMode::Async path=path!("/account/tokens") view=|| view! { <ui::Layout><auth::pages::TokensPage/></ui::Layout> }/>
+                <Route ssr=SsrMode::Async path=path!("/account/security") view=|| view! { <ui::Layout><auth::pages::SecurityPage/></ui::Layout> }/>
                 <Route ssr=SsrMode::Async path=path!("/organisations") view=|| view! { <ui::Layout page=ui::NavPage::Organisations><tenancy::pages::OrganisationsPage/></ui::Layout> }/>
                 <Route ssr=SsrMode::Async path=path!("/people") view=|| view! { <ui::Layout page=ui::NavPage::People><tenancy::pages::PeoplePage/></ui::Layout> }/>
                 <Route ssr=SsrMode::Async path=path!("/people/:id/deactivate") view=|| view! { <ui::Layout page=ui::NavPage::People><tenancy::pages::DeactivatePersonPage/></ui::Layout> }/>

@@ -23,6 +23,8 @@ mod m20261210_000017_sla;
 mod m20261210_000018_notice_order;
 mod m20261211_000019_sla_measure_oldest;
 mod m20261212_000020_sla_record_open;
+mod m20261213_000021_person_sessions;
+mod m20261214_000022_second_factor;
 
 pub struct Migrator;
 
@@ -50,6 +52,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261210_000018_notice_order::Migration),
             Box::new(m20261211_000019_sla_measure_oldest::Migration),
             Box::new(m20261212_000020_sla_record_open::Migration),
+            Box::new(m20261213_000021_person_sessions::Migration),
+            Box::new(m20261214_000022_second_factor::Migration),
         ]
     }
 }

@@ -96,6 +96,7 @@ impl Problem {
                 let kind = match other {
                     AppError::NotSignedIn => "unauthorized",
                     AppError::MustChangePassword => "password-change-required",
+                    AppError::MustEnrolSecondFactor => "second-factor-required",
                     AppError::Forbidden | AppError::CrossOrigin => "forbidden",
                     AppError::NotFound => "not-found",
                     AppError::Malformed => "malformed-request",
@@ -217,7 +218,7 @@ pub struct SubmissionUpload {
     info(title = "Supervision portal API", version = "1", description = "Report obligations and submissions, duty rosters (who is on duty, a roster's timeline, overrides) and incidents (open one, add timeline entries, record milestones, read state) significant-change notices (give one and its revisions, read its state, record the implementation, answer and decide) and SLA tracking (the engagements' standing, a year's and a month's report, outage and fault records entered, completed, reviewed and reclassified), for automation. Authenticate with a personal API token (`Authorization: Bearer pt_…`), created on the account page or by `portal issue-token`. A token has exactly its person's rights. Errors are RFC 9457 problem JSON."),
     paths(list_obligations, list_submissions, create_submission, get_submission, resubmit, download_file, duty::duty_now, duty::timeline, duty::add_override, incidents::list, incidents::get, incidents::open, incidents::add_entry, incidents::record_milestone, changes::list, changes::get, changes::submit, changes::revise, changes::implement, changes::take_step, changes::attach, sla::list, sla::year, sla::month, sla::add_record, sla::add_measure, sla::complete, sla::review, sla::reclassify),
     components(schemas(Problem, FieldProblem, ObligationStatus, SubmissionUpload, SubmissionPage, SubmissionView, Summary, StateCode, Cadence, ReportKind, SubmissionStatus, duty::DutyNowPage, duty::Created, app::rosters::OnDutyRow, app::rosters::PersonRef, app::rosters::Timeline, app::rosters::SegmentView, app::rosters::GapView, app::rosters::OverrideInput, incidents::IncidentPage, incidents::IncidentState, incidents::EntryBody, incidents::MilestoneBody, app::plans::IncidentRow, app::plans::IncidentInput, app::plans::ReportTimingView, app::plans::MilestoneView, app::plans::EntryView, app::plans::Category, app::plans::Level, app::plans::IncidentStatus, app::plans::Milestone, app::plans::EntryKind, app::plans::Transition, changes::RevisionCreated, changes::StepDone, changes::Attached, changes::FilesUpload, app::changes::FilePurpose, changes::ImplementationBody, changes::StepBody, app::changes::NoticeList, app::changes::NoticeRow, app::changes::NoticeDetail, app::changes::NoticeInput, app::changes::NoticeStatus, app::changes::Action, app::changes::ChangeType, app::changes::ChangeCategory, app::changes::StepKind, app::changes::DeadlineKind, app::changes::DeadlineState, app::changes::DeadlineView, app::changes::Counts, app::changes::Named, app::changes::StepView, app::changes::FileView, app::changes::RevisionView, app::changes::FieldDiff, app::changes::AgencyAnswer, app::changes::Allowed, sla::RecordDone, app::sla::SlaHome, app::sla::Standing, app::sla::StandingFilter, app::sla::MetricCell, app::sla::Metric, app::sla::SlaYearReport, app::sla::SlaMonthReport, app::sla::MonthRow, app::sla::MonthFigures, app::sla::AvailabilityFigure, app::sla::ResolutionFigure, app::sla::MaintenanceRule, app::sla::CompensationRule, app::sla::ReportIssue, app::sla::AgreementInput, app::sla::RecordView, app::sla::RecordKind, app::sla::RecordClass, app::sla::Review, app::sla::RecordInput, app::sla::MeasureInput, app::sla::MeasuredTerms, app::sla::MeasureView, app::sla::MeasureKind, app::sla::TermState, app::sla::DelayFigure, app::sla::ScheduleFigure, app::sla::RetentionFigure, app::sla::RestoreFigure, app::sla::TrainingFigure, app::sla::FinishInput, app::sla::ReviewInput, app::sla::ReclassInput)),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &RateLimited),
     security(("bearer" = []))
 )]
 pub struct ApiDoc;
@@ -232,6 +233,74 @@ impl utoipa::Modify for BearerAuth {
             "bearer",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
         );
+    }
+}
+
+/// Every operation may answer 429 when its token or address has used its minute's requests.
+struct RateLimited;
+
+impl utoipa::Modify for RateLimited {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{
+            header::HeaderBuilder, response::ResponseBuilder, ContentBuilder, Object, Ref, RefOr, Type,
+        };
+        let limited = ResponseBuilder::new()
+            .description(
+                "Too many requests: the token (PORTAL_API_PER_TOKEN_PER_MINUTE, default 600) or the address \
+                 (PORTAL_API_PER_ADDRESS_PER_MINUTE, default 1200) has used its minute; wait `Retry-After` seconds",
+            )
+            .header(
+                "Retry-After",
+                HeaderBuilder::new()
+                    .schema(Object::with_type(Type::Integer))
+                    .description(Some("Whole seconds to wait before the next request"))
+                    .build(),
+            )
+            .content(
+                "application/problem+json",
+                ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem"))).build(),
+            )
+            .build();
+        for item in openapi.paths.paths.values_mut() {
+            for op in
+                [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch].into_iter().flatten()
+            {
+                op.responses.responses.entry("429".into()).or_insert_with(|| RefOr::T(limited.clone()));
+            }
+        }
+    }
+}
+
+/// Counts each API request against its address's and token's limits before anything else reads
+/// it (the token is not even looked up when refused): 429 with `Retry-After` and problem JSON.
+pub async fn limit(
+    State(state): State<AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let meta = req.extensions().get::<RequestMeta>().cloned().unwrap_or_default();
+    let address: std::net::IpAddr =
+        meta.source_addr.as_deref().and_then(|a| a.parse().ok()).unwrap_or(std::net::IpAddr::from([127, 0, 0, 1]));
+    let token = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")));
+    match state.api_limits.check(address, token) {
+        Ok(()) => next.run(req).await,
+        Err(refusal) => {
+            let (secs, what) = match refusal {
+                app::backend::limits::ApiRefusal::Token { retry_after } => (retry_after, "this token"),
+                app::backend::limits::ApiRefusal::Address { retry_after } => (retry_after, "this address"),
+            };
+            let detail = format!("too many requests from {what} this minute; try again in {secs} s");
+            let mut res =
+                Problem::new(StatusCode::TOO_MANY_REQUESTS, "too-many-requests", detail, &meta).into_response();
+            if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
+                res.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+            res
+        }
     }
 }
 

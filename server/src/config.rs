@@ -13,6 +13,10 @@ pub struct Config {
     pub time_zone: String,
     pub site_root: PathBuf,
     pub sign_in_per_minute: u32,
+    /// Machine API requests per token per minute.
+    pub api_per_token_per_minute: u32,
+    /// Machine API requests per source address per minute.
+    pub api_per_address_per_minute: u32,
     pub trusted_proxies: Vec<ipnet::IpNet>,
     /// `PORTAL_AUDIT_KEY` (hex); `None`: the key kept in the data directory (made on first start).
     pub audit_key: Option<Vec<u8>>,
@@ -55,6 +59,14 @@ pub const VARS: &[(&str, &str)] = &[
     (
         "PORTAL_SIGNIN_PER_MINUTE",
         "sign-in attempts allowed per source address per minute (default 10)",
+    ),
+    (
+        "PORTAL_API_PER_TOKEN_PER_MINUTE",
+        "machine API requests allowed per token per minute, in bursts of up to as many (default 600); more are answered 429 with Retry-After",
+    ),
+    (
+        "PORTAL_API_PER_ADDRESS_PER_MINUTE",
+        "machine API requests allowed per source address per minute, whatever the token (default 1200)",
     ),
     (
         "PORTAL_AUDIT_KEY",
@@ -125,13 +137,17 @@ impl Config {
         let site_root = PathBuf::from(
             val("PORTAL_SITE_ROOT").or_else(|| val("LEPTOS_SITE_ROOT")).unwrap_or_else(|| "target/site".into()),
         );
-        let sign_in_per_minute = match val("PORTAL_SIGNIN_PER_MINUTE") {
-            None => 10,
-            Some(v) => v.parse::<u32>().ok().filter(|n| (1..=10_000).contains(n)).ok_or(ConfigError {
-                var: "PORTAL_SIGNIN_PER_MINUTE",
-                reason: format!("must be a whole number from 1 to 10000 (got {v:?})"),
-            })?,
+        let count = |var: &'static str, default: u32, max: u32| match val(var) {
+            None => Ok(default),
+            Some(v) => v
+                .parse::<u32>()
+                .ok()
+                .filter(|n| (1..=max).contains(n))
+                .ok_or(ConfigError { var, reason: format!("must be a whole number from 1 to {max} (got {v:?})") }),
         };
+        let sign_in_per_minute = count("PORTAL_SIGNIN_PER_MINUTE", 10, 10_000)?;
+        let api_per_token_per_minute = count("PORTAL_API_PER_TOKEN_PER_MINUTE", 600, 1_000_000)?;
+        let api_per_address_per_minute = count("PORTAL_API_PER_ADDRESS_PER_MINUTE", 1200, 1_000_000)?;
         let trusted_proxies =
             app::backend::request::parse_trusted_proxies(&val("PORTAL_TRUSTED_PROXIES").unwrap_or_default())
                 .map_err(|reason| ConfigError { var: "PORTAL_TRUSTED_PROXIES", reason })?;
@@ -154,6 +170,8 @@ impl Config {
             time_zone,
             site_root,
             sign_in_per_minute,
+            api_per_token_per_minute,
+            api_per_address_per_minute,
         })
     }
 
@@ -164,7 +182,7 @@ impl Config {
     /// The settings as printed at start-up: passwords in URLs are replaced by `***`.
     pub fn describe(&self) -> String {
         format!(
-            "data dir {}; database {}; listening on {}; public URL {}; SMTP {}; mail from {}; time zone {}; site root {}; sign-ins per address per minute {}; trusted proxies {}",
+            "data dir {}; database {}; listening on {}; public URL {}; SMTP {}; mail from {}; time zone {}; site root {}; sign-ins per address per minute {}; API requests per minute per token {} and per address {}; trusted proxies {}",
             self.data_dir.display(),
             redact(&self.database_url),
             self.bind,
@@ -177,6 +195,8 @@ impl Config {
             self.time_zone,
             self.site_root.display(),
             self.sign_in_per_minute,
+            self.api_per_token_per_minute,
+            self.api_per_address_per_minute,
             if self.trusted_proxies.is_empty() {
                 "none".to_string()
             } else {
@@ -259,6 +279,7 @@ mod tests {
         assert_eq!(c.bind.to_string(), "127.0.0.1:3000");
         assert_eq!(c.public_base_url, "http://127.0.0.1:3000");
         assert_eq!(c.time_zone, "Asia/Shanghai");
+        assert_eq!((c.api_per_token_per_minute, c.api_per_address_per_minute), (600, 1200));
     }
 
     #[test]
@@ -269,6 +290,14 @@ mod tests {
         assert_eq!(with(&[("PORTAL_PUBLIC_URL", "ftp://x")]).unwrap_err().var, "PORTAL_PUBLIC_URL");
         assert_eq!(with(&[("PORTAL_SMTP_URL", "mail.example")]).unwrap_err().var, "PORTAL_SMTP_URL");
         assert_eq!(with(&[("PORTAL_SIGNIN_PER_MINUTE", "0")]).unwrap_err().var, "PORTAL_SIGNIN_PER_MINUTE");
+        assert_eq!(
+            with(&[("PORTAL_API_PER_TOKEN_PER_MINUTE", "lots")]).unwrap_err().var,
+            "PORTAL_API_PER_TOKEN_PER_MINUTE"
+        );
+        assert_eq!(
+            with(&[("PORTAL_API_PER_ADDRESS_PER_MINUTE", "0")]).unwrap_err().var,
+            "PORTAL_API_PER_ADDRESS_PER_MINUTE"
+        );
         assert_eq!(
             with(&[("PORTAL_TRUSTED_PROXIES", "10.0.0.0/8, lb.internal")]).unwrap_err().var,
             "PORTAL_TRUSTED_PROXIES"

@@ -67,6 +67,8 @@ pub fn app_state(db: DatabaseConnection, clock: Arc<dyn Clock>, config: &Config)
             public_base_url: config.public_base_url.clone(),
             default_time_zone: config.time_zone.clone(),
             sign_in_per_minute: config.sign_in_per_minute,
+            api_per_token_per_minute: config.api_per_token_per_minute,
+            api_per_address_per_minute: config.api_per_address_per_minute,
             data_dir: config.data_dir.clone(),
             trusted_proxies: config.trusted_proxies.clone(),
         },
@@ -85,6 +87,7 @@ pub const SECRET_SHOWN_WITHIN: time::Duration = time::Duration::minutes(2);
 pub fn plain_routes() -> Vec<(&'static str, &'static str, axum::routing::MethodRouter<ServerState>)> {
     vec![
         ("POST", "/login", post(app::auth::http::sign_in)),
+        ("POST", "/login/code", post(app::auth::http::sign_in_code)),
         ("POST", "/logout", post(app::auth::http::sign_out)),
         ("POST", "/account/password", post(app::auth::http::change_password)),
         ("POST", "/locale", post(app::auth::http::set_locale)),
@@ -158,7 +161,7 @@ pub fn router(state: AppState, leptos: LeptosOptions) -> Router {
         .route_layer(axum::middleware::from_fn(middleware::retry_stalled_render))
         .route_layer(axum::middleware::from_fn(middleware::drop_empty_params));
     router
-        .nest("/api/v1", api::router())
+        .nest("/api/v1", api::router().layer(from_fn_with_state(state.clone(), api::limit)))
         .nest_service("/pkg", ServeDir::new(pkg_dir).precompressed_gzip())
         .merge(pages)
         .fallback(leptos_axum::file_and_error_handler_with_context::<ServerState, _>(context, shell))
@@ -184,6 +187,7 @@ pub fn jobs(state: &AppState, transport: Arc<mail::Transport>, from: lettre::mes
         session_expiry(state),
         epoch_follow(state),
         memory_trim(state),
+        limits_sweep(state),
     ];
     jobs.extend(app::reports::jobs::jobs(state));
     jobs.extend(app::rosters::jobs::jobs(state));
@@ -346,10 +350,31 @@ fn session_secrets(state: &AppState) -> Job {
 }
 
 /// Deletes expired sessions every ten minutes.
+/// Forgets idle keys of the sign-in and API limiters each minute, so addresses and made-up tokens
+/// seen once do not stay in memory.
+fn limits_sweep(state: &AppState) -> Job {
+    let (sign_in, audit, api) =
+        (state.sign_in_limiter.clone(), state.rate_limit_audit.clone(), state.api_limits.clone());
+    Job::instance("limits-sweep", Duration::from_secs(60), move |_| {
+        for l in [&sign_in, &audit] {
+            l.retain_recent();
+            l.shrink_to_fit();
+        }
+        api.sweep();
+        async { Ok(Ran::Done) }
+    })
+}
+
 fn session_expiry(state: &AppState) -> Job {
     let store = DbSessionStore::new(state.db.clone(), state.caches.clone());
+    let db = state.db.clone();
     Job::fleet("session-expiry", Duration::from_secs(600), move |now| {
-        let store = store.clone();
-        async move { store.delete_expired(now).await.map(|_| Ran::Done).map_err(|e| e.to_string()) }
+        let (store, db) = (store.clone(), db.clone());
+        async move {
+            store.delete_expired(now).await.map_err(|e| e.to_string())?;
+            // The rows people see on their security page follow: idle or too old, ended.
+            app::auth::sessions::expire(&db, now).await.map_err(|e| e.to_string())?;
+            Ok(Ran::Done)
+        }
     })
 }

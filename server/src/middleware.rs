@@ -334,6 +334,8 @@ fn is_page(path: &str) -> bool {
         || path == "/healthz"
         || path == "/favicon.ico"
         || path == "/login"
+        // The sign-in's second step comes before the person is signed in.
+        || path == "/login/code"
         // An invitation link is opened before its person has an account.
         || path.starts_with("/invite/"))
 }
@@ -385,6 +387,10 @@ pub async fn resolve_actor(State(state): State<AppState>, session: Session, mut 
             }
             Some(a) if a.must_change_password && is_page(&path) && path != "/account/password" => {
                 return Redirect::to("/account/password").into_response();
+            }
+            // A second factor owed comes before anything else (its set-up is on the security page).
+            Some(a) if a.must_enrol_second_factor && is_page(&path) && path != "/account/security" => {
+                return Redirect::to("/account/security").into_response();
             }
             Some(a) if path == "/login" => {
                 return Redirect::to(if a.must_change_password { "/account/password" } else { "/" }).into_response();

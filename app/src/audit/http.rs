@@ -1,33 +1,25 @@
 //! The CSV export of the filtered audit rows (a download, so a plain GET route rather than a server function).
 use axum::{
-    extract::{Query, State},
+    extract::Query,
     response::Response,
-    Extension,
 };
 
 use super::AuditFilter;
 use crate::backend::{
-    actor::Actor,
     csv_export::csv_response,
-    request::RequestMeta,
-    route::{query, respond, signed_in},
-    AppState,
+    route::{Asker, query},
 };
 
 pub async fn export_csv(
-    State(state): State<AppState>,
-    actor: Option<Extension<Actor>>,
-    Extension(meta): Extension<RequestMeta>,
-    Extension(locale): Extension<crate::i18n::Locale>,
+    ask: Asker,
     filter: Result<Query<AuditFilter>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
-    let result = async {
-        let actor = signed_in(actor)?;
+    let (state, actor, locale) = (&ask.state, &ask.actor, ask.locale);
+    ask.answer(async {
         let filter = query(filter)?;
-        let reader = crate::audit::scope::audit_reader(&actor)?;
-        let bytes = super::service::export_csv(&state.db, &reader, &actor, &filter, locale).await?;
+        let reader = crate::audit::scope::audit_reader(actor)?;
+        let bytes = super::service::export_csv(&state.db, &reader, actor, &filter, locale).await?;
         Ok(csv_response("audit", state.today(), bytes))
-    }
-    .await;
-    respond(result, &meta, locale)
+    })
+    .await
 }

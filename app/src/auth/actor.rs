@@ -28,6 +28,10 @@ pub struct SessionAuth {
     /// The person's session generation at sign-in; a session of another generation has ended.
     #[serde(default)]
     pub generation: i32,
+    /// The session's row (`person_session`): ended there, it ends here. A session from before
+    /// sessions had rows has none, and is ended (its person signs in again).
+    #[serde(default)]
+    pub handle: Option<Uuid>,
 }
 
 /// What resolving the session found.
@@ -58,16 +62,21 @@ pub async fn resolve(
     }
     let actor = cached_actor(db, caches, auth.person_id, default_time_zone)
         .await?
-        // A password change or reset since this session signed in ends it.
-        .filter(|a| a.session_generation == auth.generation);
-    let Some(actor) = actor else {
+        // A password change or reset since this session signed in ends it, as does ending its row.
+        .filter(|a| a.session_generation == auth.generation)
+        .filter(|a| auth.handle.is_some_and(|h| a.open_sessions.contains(&h)));
+    let Some(mut actor) = actor else {
         // Deactivated (or removed) since signing in, or its sessions ended: this one ends at once.
         session.flush().await.map_err(|e| ServiceError::Internal(format!("session: {e}")))?;
         return Ok(Resolution::Anonymous);
     };
     // Touch at most once a minute, so a page's many requests do not each rewrite the session.
+    actor.session = auth.handle;
     if now.unix_timestamp() - auth.last_seen >= 60 {
         auth.last_seen = now.unix_timestamp();
+        if let Some(handle) = auth.handle {
+            super::sessions::touch(db, handle, now).await?;
+        }
         session.insert(AUTH_KEY, auth).await.map_err(|e| ServiceError::Internal(format!("session: {e}")))?;
     }
     Ok(Resolution::SignedIn(Box::new(actor)))
@@ -104,11 +113,12 @@ pub async fn load_actor(
     else {
         return Ok(None);
     };
-    let roles = super::scope::roles_of(&p).all(db).await?.into_iter().filter_map(|r| Role::parse(&r.role)).collect();
+    let roles: Vec<Role> = super::scope::roles_of(&p).all(db).await?.into_iter().filter_map(|r| Role::parse(&r.role)).collect();
     let org_kind =
         OrgKind::parse(&org.kind).ok_or_else(|| ServiceError::Internal(format!("bad org kind {}", org.kind)))?;
     let subtree: Arc<[Uuid]> =
         if org_kind == OrgKind::Regulator { policy::regulator_subtree(db, org.id).await?.into() } else { Arc::new([]) };
+    let must_enrol = super::second_factor::must_enrol(db, p.id, &org, &roles).await?;
     Ok(Some(Actor {
         person_id: p.id,
         organisation_id: org.id,
@@ -118,10 +128,13 @@ pub async fn load_actor(
         display_name: p.display_name,
         roles,
         must_change_password: p.must_change_password,
+        must_enrol_second_factor: must_enrol,
         locale: p.locale.as_deref().and_then(Locale::parse),
         time_zone: p.time_zone.unwrap_or_else(|| default_time_zone.to_string()),
         last_login_at: p.previous_login_at,
         subtree,
         session_generation: p.session_generation,
+        open_sessions: super::sessions::open_handles(db, p.id).await?.into(),
+        session: None,
     }))
 }

@@ -9,12 +9,12 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
     Extension, Form,
 };
-use governor::clock::{Clock as _, DefaultClock};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
 
 use super::{
     actor::{SessionAuth, AUTH_KEY},
+    second_factor,
     service::{self, PasswordChange, SignIn},
 };
 use crate::{
@@ -138,6 +138,46 @@ pub fn simple_page_with(locale: Locale, message: &str, back: &str, back_label: M
     ))
 }
 
+/// The session key of a sign-in whose password was right and whose second factor comes next.
+const PENDING_KEY: &str = "second_step";
+/// How long the second step may take after the password.
+const SECOND_STEP_WITHIN: i64 = 300;
+
+/// A sign-in waiting for its second factor's code.
+#[derive(Serialize, Deserialize)]
+struct Pending {
+    person_id: uuid::Uuid,
+    generation: i32,
+    at: i64,
+    next: String,
+    email: String,
+}
+
+#[derive(Deserialize)]
+pub struct CodeForm {
+    #[serde(default)]
+    pub code: String,
+}
+
+/// The per-address limit of sign-in attempts (a password or a code): the 429 page when used up.
+async fn over_limit(state: &AppState, meta: &RequestMeta, locale: Locale, email: &str) -> Option<Response> {
+    let ip: IpAddr = meta.source_addr.as_deref().and_then(|a| a.parse().ok()).unwrap_or(IpAddr::from([127, 0, 0, 1]));
+    let not_until = state.sign_in_limiter.check_key(&ip).err()?;
+    let secs = crate::backend::limits::wait_secs(&not_until);
+    if state.rate_limit_audit.check_key(&ip).is_ok() {
+        if let Err(e) = service::record_rate_limited(&state.db, state.clock.now(), email, meta).await {
+            tracing::error!(request_id = meta.request_id, error = %e, "could not audit a rate-limited sign-in");
+        }
+    }
+    let message = format!("{} {} {secs}", Msg::ErrRateLimited.text(locale), Msg::SecondsToWait.text(locale));
+    let page = simple_page_with(locale, &message, "/login", Msg::BackToSignIn);
+    let mut res = (StatusCode::TOO_MANY_REQUESTS, page).into_response();
+    if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
+        res.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    Some(res)
+}
+
 pub async fn sign_in(
     State(state): State<AppState>,
     session: Session,
@@ -149,43 +189,96 @@ pub async fn sign_in(
         flash::set(&session, refusal(Msg::ErrInvalidCredentials.text(locale).into())).await;
         return Redirect::to("/login").into_response();
     };
-    let ip: IpAddr = meta.source_addr.as_deref().and_then(|a| a.parse().ok()).unwrap_or(IpAddr::from([127, 0, 0, 1]));
-    if let Err(not_until) = state.sign_in_limiter.check_key(&ip) {
-        let wait = not_until.wait_time_from(DefaultClock::default().now());
-        let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-        let secs = secs.max(1);
-        if state.rate_limit_audit.check_key(&ip).is_ok() {
-            if let Err(e) = service::record_rate_limited(&state.db, state.clock.now(), &form.email, &meta).await {
-                tracing::error!(request_id = meta.request_id, error = %e, "could not audit a rate-limited sign-in");
-            }
-        }
-        let message = format!("{} {} {secs}", Msg::ErrRateLimited.text(locale), Msg::SecondsToWait.text(locale));
-        let page = simple_page_with(locale, &message, "/login", Msg::BackToSignIn);
-        let mut res = (StatusCode::TOO_MANY_REQUESTS, page).into_response();
-        if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
-            res.headers_mut().insert(header::RETRY_AFTER, v);
-        }
-        return res;
+    if let Some(limited) = over_limit(&state, &meta, locale, &form.email).await {
+        return limited;
     }
     let now = state.clock.now();
-    match service::sign_in(&state.db, now, &form.email, &form.password, &meta).await {
-        Ok(SignIn::Accepted { person_id, must_change_password, generation }) => {
-            // A new session id at sign-in: a session fixed before sign-in is worthless.
+    let zone = &state.settings.default_time_zone;
+    match service::sign_in(&state.db, now, &form.email, &form.password, &meta, zone).await {
+        Ok(SignIn::SecondFactor { person_id, generation }) => {
+            // A new session id before the second step too: nothing fixed before carries over.
             if let Err(e) = session.cycle_id().await {
                 return internal(&meta, ServiceError::Internal(format!("session: {e}")), locale);
             }
+            let email: String = form.email.trim().chars().take(254).collect();
+            let pending = Pending { person_id, generation, at: now.unix_timestamp(), next: form.next.clone(), email };
+            if let Err(e) = session.insert(PENDING_KEY, pending).await {
+                return internal(&meta, ServiceError::Internal(format!("session: {e}")), locale);
+            }
+            Redirect::to("/login/code").into_response()
+        }
+        other => signed_in_or_refused(&state, &session, &meta, locale, other, &form.email, &form.next).await,
+    }
+}
+
+/// `POST /login/code`: the sign-in's second step, a code from the app or a recovery code.
+pub async fn sign_in_code(
+    State(state): State<AppState>,
+    session: Session,
+    Extension(meta): Extension<RequestMeta>,
+    Extension(locale): Extension<Locale>,
+    form: Result<Form<CodeForm>, axum::extract::rejection::FormRejection>,
+) -> Response {
+    let now = state.clock.now();
+    let pending = session.get::<Pending>(PENDING_KEY).await.ok().flatten();
+    let Some(pending) = pending.filter(|p| now.unix_timestamp() - p.at <= SECOND_STEP_WITHIN) else {
+        let _ = session.remove_value(PENDING_KEY).await;
+        flash::set(&session, refusal(Msg::ErrSecondStepExpired.text(locale).into())).await;
+        return Redirect::to("/login").into_response();
+    };
+    if let Some(limited) = over_limit(&state, &meta, locale, &pending.email).await {
+        return limited;
+    }
+    let code = form.map(|Form(f)| f.code).unwrap_or_default();
+    let code: String = code.chars().take(64).collect();
+    let zone = &state.settings.default_time_zone;
+    let result =
+        second_factor::complete_sign_in(&state.db, now, pending.person_id, pending.generation, &code, &meta, zone).await;
+    match result {
+        Ok(SignIn::Refused) => {
+            // Another try, with the same pending sign-in (the failure counts toward the lockout).
+            flash::set(&session, refusal(Msg::ErrTotpCode.text(locale).into())).await;
+            Redirect::to("/login/code").into_response()
+        }
+        other => {
+            let _ = session.remove_value(PENDING_KEY).await;
+            signed_in_or_refused(&state, &session, &meta, locale, other, &pending.email, &pending.next).await
+        }
+    }
+}
+
+/// The answer to a sign-in step: the session signed in and on to the page asked for (the
+/// password page first when it must change), or the sign-in page with the refusal.
+async fn signed_in_or_refused(
+    state: &AppState,
+    session: &Session,
+    meta: &RequestMeta,
+    locale: Locale,
+    result: Result<SignIn, ServiceError>,
+    email: &str,
+    next: &str,
+) -> Response {
+    match result {
+        Ok(SignIn::Accepted { person_id, must_change_password, generation, session: handle }) => {
+            // A new session id at sign-in: a session fixed before sign-in is worthless.
+            if let Err(e) = session.cycle_id().await {
+                return internal(meta, ServiceError::Internal(format!("session: {e}")), locale);
+            }
+            let now = state.clock.now();
             let auth = SessionAuth {
                 person_id,
                 signed_in_at: now.unix_timestamp(),
                 last_seen: now.unix_timestamp(),
                 generation,
+                handle: Some(handle),
             };
             if let Err(e) = session.insert(AUTH_KEY, auth).await {
-                return internal(&meta, ServiceError::Internal(format!("session: {e}")), locale);
+                return internal(meta, ServiceError::Internal(format!("session: {e}")), locale);
             }
-            let to = if must_change_password { "/account/password".to_string() } else { safe_next(&form.next) };
+            let to = if must_change_password { "/account/password".to_string() } else { safe_next(next) };
             Redirect::to(&to).into_response()
         }
+        Ok(SignIn::SecondFactor { .. }) => Redirect::to("/login/code").into_response(),
         Ok(refused @ (SignIn::Refused | SignIn::Locked { .. })) => {
             // The message goes through the session, so no error code stands in the address bar.
             let text = match refused {
@@ -195,15 +288,15 @@ pub async fn sign_in(
                 }
                 _ => Msg::ErrInvalidCredentials.text(locale).into(),
             };
-            flash::set(&session, refusal(text)).await;
-            let email: String = form.email.chars().take(254).collect();
+            flash::set(session, refusal(text)).await;
+            let email: String = email.chars().take(254).collect();
             let mut to = format!("/login?email={}", urlencode(&email));
-            if !form.next.is_empty() {
-                to.push_str(&format!("&next={}", urlencode(&safe_next(&form.next))));
+            if !next.is_empty() {
+                to.push_str(&format!("&next={}", urlencode(&safe_next(next))));
             }
             Redirect::to(&to).into_response()
         }
-        Err(e) => internal(&meta, e, locale),
+        Err(e) => internal(meta, e, locale),
     }
 }
 
@@ -231,8 +324,12 @@ pub async fn sign_out(
     Extension(meta): Extension<RequestMeta>,
 ) -> Response {
     if let Some(Extension(actor)) = actor {
-        if let Err(e) = service::record_sign_out(&state.db, &Acting { actor: &actor, meta: &meta, now: state.clock.now() }).await {
+        let by = Acting { actor: &actor, meta: &meta, now: state.clock.now() };
+        if let Err(e) = service::record_sign_out(&state.db, &by).await {
             tracing::error!(request_id = meta.request_id, error = %e, "could not audit a sign-out");
+        }
+        if let Err(e) = super::sessions::signed_out(&state.db, &by).await {
+            tracing::error!(request_id = meta.request_id, error = %e, "could not end a session's row");
         }
     }
     // Deletes the session row: the old cookie is worthless from now on.
@@ -277,6 +374,7 @@ pub async fn change_password(
                 signed_in_at: now.unix_timestamp(),
                 last_seen: now.unix_timestamp(),
                 generation,
+                handle: actor.session,
             });
             auth.generation = generation;
             if let Err(e) = session.cycle_id().await {

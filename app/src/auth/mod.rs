@@ -11,6 +11,9 @@ pub mod api;
 pub mod pages;
 ssr! {
     pub mod actor;
+    pub mod entity;
+    pub mod second_factor;
+    pub mod sessions;
     pub mod http;
     pub mod mail;
     pub mod rules;
@@ -45,6 +48,8 @@ pub struct Viewer {
     pub organisation_kind: OrgKind,
     pub roles: Vec<Role>,
     pub must_change_password: bool,
+    /// A second factor is required and not set up yet: only the security page is open.
+    pub must_enrol_second_factor: bool,
     pub time_zone: String,
     pub last_login_at: Option<String>,
 }
@@ -85,4 +90,58 @@ pub struct TokenRow {
     pub expires_at: String,
     pub last_used_at: Option<String>,
     pub state: TokenState,
+}
+
+/// One of the person's open sessions, as its security page lists it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SessionRow {
+    pub id: Uuid,
+    /// The session this page was asked from.
+    pub current: bool,
+    pub browser: String,
+    pub platform: String,
+    pub address: Option<String>,
+    pub signed_in_at: String,
+    pub last_seen_at: String,
+}
+
+/// One sign-in of the last 90 days; `new_*` when that network or browser had not been seen for
+/// the person in the 90 days before.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SignInRow {
+    pub at: String,
+    pub address: Option<String>,
+    pub network: Option<String>,
+    pub browser: String,
+    pub platform: String,
+    pub new_network: bool,
+    pub new_browser: bool,
+}
+
+/// The person's security page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SecurityView {
+    pub sessions: Vec<SessionRow>,
+    pub sign_ins: Vec<SignInRow>,
+}
+
+/// A second factor being set up: the secret as text and as a QR code (SVG drawn on the server),
+/// and its `otpauth://` address.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Enrolment {
+    pub secret: String,
+    pub url: String,
+    pub qr_svg: String,
+}
+
+/// The person's second factor, for its security page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SecondFactorStatus {
+    pub enrolled: bool,
+    pub since: Option<String>,
+    pub recovery_left: usize,
+    /// Its organisation (or the platform, for administrators) requires it: it cannot be turned off.
+    pub required: bool,
+    /// Set up but not confirmed yet.
+    pub pending: Option<Enrolment>,
 }

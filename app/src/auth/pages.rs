@@ -1,4 +1,4 @@
-//! The sign-in page and the password page.
+//! The sign-in page, the password page, API tokens and account security.
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -24,28 +24,7 @@ pub fn SignInPage() -> impl IntoView {
     // Only works once the wasm has hydrated: a plain button that flips the field's type.
     let (revealed, set_revealed) = signal(false);
     view! {
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                frame.await.ok().filter(|f| f.demo).map(|_| view! { <DemoBanner/> })
-            })}
-        </Suspense>
-        <div class="signin-wrap">
-            <div class="signin-top">
-                <span class="signin-brand">{t(Msg::AppName)}</span>
-                <LanguageSwitch/>
-            </div>
-            <main class="card signin">
-                <h1>{t(Msg::SignInTitle)}</h1>
-                <p class="muted">{t(Msg::SignInHelp)}</p>
-                // A refused sign-in's message comes once, through the session (no code in the address).
-                <Suspense fallback=|| ()>
-                    {move || Suspend::new(async move {
-                        frame.await.ok().and_then(|f| f.flash).map(|f| {
-                            let class = if f.ok { "notice ok" } else { "notice error" };
-                            view! { <div class=class role="alert" data-test="signin-error">{f.text}</div> }
-                        })
-                    })}
-                </Suspense>
+        <SignInFrame frame title=Msg::SignInTitle help=Msg::SignInHelp>
                 {move || info().map(|m| view! { <div class="notice ok" role="status" data-test="signin-info">{m}</div> })}
                 <form method="post" action="/login" class="stack">
                     <input type="hidden" name="next" value=next/>
@@ -67,6 +46,43 @@ pub fn SignInPage() -> impl IntoView {
                     </label>
                     <button type="submit" class="primary" data-test="sign-in">{t(Msg::SignIn)}</button>
                 </form>
+        </SignInFrame>
+    }
+}
+
+/// The frame of the sign-in steps: the demo banner, the brand and language, the card with its
+/// title and help, and the refusal a step's redirect brings once through the session.
+#[component]
+fn SignInFrame(
+    frame: Resource<Result<super::Frame, crate::error::AppError>>,
+    title: Msg,
+    help: Msg,
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                frame.await.ok().filter(|f| f.demo).map(|_| view! { <DemoBanner/> })
+            })}
+        </Suspense>
+        <div class="signin-wrap">
+            <div class="signin-top">
+                <span class="signin-brand">{t(Msg::AppName)}</span>
+                <LanguageSwitch/>
+            </div>
+            <main class="card signin">
+                <h1>{t(title)}</h1>
+                <p class="muted">{t(help)}</p>
+                // The message comes once, through the session (no code in the address).
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        frame.await.ok().and_then(|f| f.flash).map(|f| {
+                            let class = if f.ok { "notice ok" } else { "notice error" };
+                            view! { <div class=class role="alert" data-test="signin-error">{f.text}</div> }
+                        })
+                    })}
+                </Suspense>
+                {children()}
             </main>
         </div>
     }
@@ -124,7 +140,11 @@ pub fn PasswordPage() -> impl IntoView {
                         </label>
                         <button type="submit" class="primary">{t(Msg::Save)}</button>
                     </form>
-                    <p><a href="/account/tokens" data-test="tokens-link">{t(Msg::ApiTokens)}</a></p>
+                    <p>
+                        <a href="/account/security" data-test="security-link">{t(Msg::AccountSecurity)}</a>
+                        " · "
+                        <a href="/account/tokens" data-test="tokens-link">{t(Msg::ApiTokens)}</a>
+                    </p>
                 })
             })}
         </Suspense>
@@ -198,5 +218,220 @@ pub fn TokensPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+}
+
+/// The person's account security: where it is signed in (each session can be ended) and its
+/// sign-ins of the last 90 days, those from a new network or browser marked.
+#[component]
+pub fn SecurityPage() -> impl IntoView {
+    use super::api::{EndOtherSessions, EndSession};
+    use leptos::form::ActionForm;
+    let end = ServerAction::<EndSession>::new();
+    let others = ServerAction::<EndOtherSessions>::new();
+    crate::ui::notice::when_done(end, None, super::api::session_ended);
+    crate::ui::notice::when_done(others, None, super::api::others_ended);
+    let view_ = Resource::new(move || (end.version().get(), others.version().get()), |_| super::api::get_security());
+    view! {
+        <h1>{t(Msg::AccountSecurity)}</h1>
+        <SecondFactorSection/>
+        <p class="muted">{t(Msg::AccountSecurityHelp)}</p>
+        <crate::ui::ActionError value=Signal::derive(move || end.value().get())/>
+        <crate::ui::ActionError value=Signal::derive(move || others.value().get().map(|r| r.map(|_| ())))/>
+        <Suspense fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
+            {move || Suspend::new(async move {
+                match view_.await {
+                    Err(e) => view! { <crate::ui::ErrorNotice error=e/> }.into_any(),
+                    Ok(v) => {
+                        let alone = v.sessions.iter().all(|s| s.current);
+                        view! {
+                            <h2>{t(Msg::OpenSessions)}</h2>
+                            <div class="table-wrap"><table class="table" data-test="sessions">
+                                <thead><tr><th>{t(Msg::Browser)}</th><th>{t(Msg::Address)}</th><th>{t(Msg::SignedInAt)}</th><th>{t(Msg::LastSeen)}</th><th>{t(Msg::Actions)}</th></tr></thead>
+                                <tbody>
+                                    {v.sessions.into_iter().map(|s| view! {
+                                        <tr data-current=s.current.to_string()>
+                                            <td>{format!("{} · {}", s.browser, s.platform)}
+                                                {s.current.then(|| view! { " "<span class="badge ok">{t(Msg::ThisSession)}</span> })}</td>
+                                            <td class="nowrap">{s.address.clone().unwrap_or_else(|| "—".into())}</td>
+                                            <td class="nowrap">{s.signed_in_at.clone()}</td>
+                                            <td class="nowrap">{s.last_seen_at.clone()}</td>
+                                            <td>
+                                                <ActionForm action=end attr:class="inline">
+                                                    <input type="hidden" name="id" value=s.id.to_string()/>
+                                                    <button type="submit" class="link-button danger" data-test="end-session">{t(Msg::EndSession)}</button>
+                                                </ActionForm>
+                                            </td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table></div>
+                            {if alone {
+                                view! { <p class="empty">{t(Msg::NoOtherSessions)}</p> }.into_any()
+                            } else {
+                                view! {
+                                    <div class="after-table">
+                                        <ActionForm action=others attr:class="inline">
+                                            <button type="submit" class="danger" data-test="end-other-sessions">{t(Msg::EndOtherSessions)}</button>
+                                        </ActionForm>
+                                    </div>
+                                }.into_any()
+                            }}
+                            <h2>{t(Msg::RecentSignIns)}</h2>
+                            {if v.sign_ins.is_empty() {
+                                view! { <p class="empty">{t(Msg::NoSignIns)}</p> }.into_any()
+                            } else {
+                                view! {
+                                    <div class="table-wrap"><table class="table" data-test="sign-ins">
+                                        <thead><tr><th>{t(Msg::SignedInAt)}</th><th>{t(Msg::Address)}</th><th>{t(Msg::Browser)}</th></tr></thead>
+                                        <tbody>
+                                            {v.sign_ins.into_iter().map(|s| view! {
+                                                <tr data-new=(s.new_network || s.new_browser).to_string()>
+                                                    <td class="nowrap">{s.at}</td>
+                                                    <td class="nowrap">{s.address.unwrap_or_else(|| "—".into())}
+                                                        {s.new_network.then(|| view! { " "<span class="badge warn">{t(Msg::NewNetwork)}</span> })}</td>
+                                                    <td>{format!("{} · {}", s.browser, s.platform)}
+                                                        {s.new_browser.then(|| view! { " "<span class="badge warn">{t(Msg::NewBrowser)}</span> })}</td>
+                                                </tr>
+                                            }).collect_view()}
+                                        </tbody>
+                                    </table></div>
+                                }.into_any()
+                            }}
+                        }.into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// The codes just handed out, shown once (with JavaScript; without it the flash shows them).
+#[component]
+fn CodesShown(codes: Vec<String>) -> impl IntoView {
+    view! {
+        <div class="notice ok" role="status" data-test="recovery-codes">
+            <p>{t(Msg::RecoveryCodesShown)}</p>
+            <ul class="codes">{codes.into_iter().map(|c| view! { <li><code>{c}</code></li> }).collect_view()}</ul>
+        </div>
+    }
+}
+
+/// The field of a current code from the app (new recovery codes, switching off).
+#[component]
+fn CodeField() -> impl IntoView {
+    view! {
+        <label><span>{t(Msg::TotpCode)}</span>
+            <input name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9 ]{6,7}" maxlength="7" required/></label>
+    }
+}
+
+/// The second factor on the security page: set up (QR code and key, then the first code),
+/// recovery codes, switching off.
+#[component]
+fn SecondFactorSection() -> impl IntoView {
+    use super::api::{BeginSecondFactor, ConfirmSecondFactor, NewRecoveryCodes, TurnOffSecondFactor};
+    use leptos::form::ActionForm;
+    let begin = ServerAction::<BeginSecondFactor>::new();
+    let confirm = ServerAction::<ConfirmSecondFactor>::new();
+    let regenerate = ServerAction::<NewRecoveryCodes>::new();
+    let off = ServerAction::<TurnOffSecondFactor>::new();
+    crate::ui::notice::when_done(off, None, super::api::second_factor_off);
+    let status = Resource::new(
+        move || (begin.version().get(), confirm.version().get(), regenerate.version().get(), off.version().get()),
+        |_| super::api::get_second_factor(),
+    );
+    let frame = expect_context::<crate::ui::FrameResource>();
+    let shown =
+        move || confirm.value().get().and_then(|r| r.ok()).or_else(|| regenerate.value().get().and_then(|r| r.ok()));
+    view! {
+        <section class="card" data-test="second-factor">
+            <h2>{t(Msg::SecondFactor)}</h2>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    frame.await.ok().and_then(|f| f.viewer).filter(|v| v.must_enrol_second_factor).map(|_| view! {
+                        <div class="notice warn" role="alert" data-test="must-enrol">{t(Msg::MustEnrolNotice)}</div>
+                    })
+                })}
+            </Suspense>
+            <p class="muted">{t(Msg::SecondFactorHelp)}</p>
+            <crate::ui::ActionError value=Signal::derive(move || begin.value().get().map(|r| r.map(|_| ())))/>
+            <crate::ui::ActionError value=Signal::derive(move || confirm.value().get().map(|r| r.map(|_| ())))/>
+            <crate::ui::ActionError value=Signal::derive(move || regenerate.value().get().map(|r| r.map(|_| ())))/>
+            <crate::ui::ActionError value=Signal::derive(move || off.value().get())/>
+            {move || shown().map(|codes| view! { <CodesShown codes/> })}
+            <Suspense fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match status.await {
+                        Err(e) => view! { <crate::ui::ErrorNotice error=e/> }.into_any(),
+                        Ok(s) if s.enrolled => view! {
+                            <p data-test="second-factor-on">
+                                <span class="badge ok">{t(Msg::Active)}</span>" "
+                                {t(Msg::SecondFactorOnSince)}" "{s.since.clone().unwrap_or_default()}
+                                {s.required.then(|| view! { " · "{t(Msg::SecondFactorRequiredNote)} })}
+                            </p>
+                            <p>{t(Msg::RecoveryCodesLeft)}": "<strong data-test="recovery-left">{s.recovery_left}</strong></p>
+                            <p class="muted">{t(Msg::CodeForChange)}</p>
+                            <div class="form-actions">
+                                <ActionForm action=regenerate attr:class="inline-form" attr:data-test="new-codes">
+                                    <CodeField/>
+                                    <button type="submit">{t(Msg::NewRecoveryCodes)}</button>
+                                </ActionForm>
+                                {(!s.required).then(|| view! {
+                                    <ActionForm action=off attr:class="inline-form" attr:data-test="turn-off">
+                                        <CodeField/>
+                                        <button type="submit" class="danger">{t(Msg::TurnOffSecondFactor)}</button>
+                                    </ActionForm>
+                                })}
+                            </div>
+                        }.into_any(),
+                        Ok(s) => match s.pending {
+                            Some(e) => {
+                                // The SVG is drawn by the server from the secret: markup, no script.
+                                let svg = e.qr_svg.find("<svg").map(|i| e.qr_svg[i..].to_string()).unwrap_or_default();
+                                view! {
+                                    <p>{t(Msg::ScanQr)}</p>
+                                    <div class="enrol">
+                                        <div class="qr" data-test="qr" inner_html=svg></div>
+                                        <div class="stack">
+                                            <p>{t(Msg::SecretKey)}": "<code class="secret" data-test="totp-secret">{e.secret.clone()}</code></p>
+                                            <ActionForm action=confirm attr:class="stack narrow" attr:data-test="confirm-second-factor">
+                                                <label><span>{t(Msg::TotpCode)}</span>
+                                                    <input name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9 ]{6,7}" maxlength="7" required autofocus=true/></label>
+                                                <button type="submit" class="primary">{t(Msg::ConfirmSecondFactor)}</button>
+                                            </ActionForm>
+                                        </div>
+                                    </div>
+                                }.into_any()
+                            }
+                            None => view! {
+                                <p>{t(Msg::SecondFactorOff)}{s.required.then(|| view! { " "{t(Msg::SecondFactorRequiredNote)} })}</p>
+                                <ActionForm action=begin attr:class="inline">
+                                    <button type="submit" class="primary" data-test="begin-second-factor">{t(Msg::SetUpSecondFactor)}</button>
+                                </ActionForm>
+                            }.into_any(),
+                        },
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+/// The sign-in's second step: the code from the app, or a recovery code.
+#[component]
+pub fn SignInCodePage() -> impl IntoView {
+    let frame = Resource::new(|| (), |_| get_frame());
+    view! {
+        <SignInFrame frame title=Msg::SignInCodeTitle help=Msg::SignInCodeHelp>
+                <form method="post" action="/login/code" class="stack">
+                    <label>
+                        <span>{t(Msg::CodeOrRecovery)}</span>
+                        <input name="code" autocomplete="one-time-code" required maxlength="32" autofocus=true data-test="code"/>
+                    </label>
+                    <button type="submit" class="primary" data-test="verify-code">{t(Msg::SignIn)}</button>
+                </form>
+                <p><a href="/login">{t(Msg::BackToSignIn)}</a></p>
+        </SignInFrame>
     }
 }

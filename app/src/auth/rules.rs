@@ -10,6 +10,41 @@ pub const FIRST_LOCKOUT: Duration = Duration::minutes(15);
 pub const MAX_LOCKOUT: Duration = Duration::hours(24);
 pub const SESSION_IDLE: Duration = Duration::minutes(30);
 pub const SESSION_ABSOLUTE: Duration = Duration::hours(12);
+/// A network or browser not seen for the person this long makes a sign-in "from a new place".
+pub const NEW_PLACE_WINDOW: Duration = Duration::days(90);
+
+/// The network an address belongs to for the new-place rule: its /24 (IPv4) or /48 (IPv6), as
+/// `192.0.2.0/24`; an IPv4-mapped IPv6 address counts as its IPv4 address.
+pub fn network_of(address: std::net::IpAddr) -> String {
+    use std::net::IpAddr;
+    match address {
+        IpAddr::V4(v4) => ipnet::Ipv4Net::new(v4, 24).map(|n| n.trunc().to_string()).unwrap_or_default(),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => network_of(IpAddr::V4(v4)),
+            None => ipnet::Ipv6Net::new(v6, 48).map(|n| n.trunc().to_string()).unwrap_or_default(),
+        },
+    }
+}
+
+/// The browser's family and its system, from a User-Agent (`Other` when it names none we know).
+/// The family, not the version: an update must not look like a new device.
+pub fn browser_of(user_agent: &str) -> (String, String) {
+    let known = |s: &str| !s.is_empty() && s != woothee::woothee::VALUE_UNKNOWN;
+    match woothee::parser::Parser::new().parse(user_agent) {
+        Some(r) => {
+            let family = if known(r.name) { r.name.to_string() } else { "Other".to_string() };
+            let system = if known(r.os) { r.os.to_string() } else { "Other".to_string() };
+            (family.chars().take(40).collect(), system.chars().take(40).collect())
+        }
+        None => ("Other".into(), "Other".into()),
+    }
+}
+
+/// Whether a sign-in is from a new place: something not seen in the window, for a person who has
+/// signed in before (a first sign-in has nothing to compare with, and alerts nobody).
+pub fn new_place(signed_in_before: bool, network_seen: bool, browser_seen: bool) -> (bool, bool) {
+    (signed_in_before && !network_seen, signed_in_before && !browser_seen)
+}
 
 /// Refuses a new password that is short, common or derived from the person's name or email.
 /// Strength comes from zxcvbn (dictionaries of common passwords, names, keyboard patterns).
@@ -117,6 +152,39 @@ mod tests {
             Err(Msg::ErrPasswordPersonal)
         );
         assert_eq!(check_new_password(&"x".repeat(129), "A B", "a@b.example"), Err(Msg::ErrPasswordTooLong));
+    }
+
+    #[test]
+    fn a_network_is_the_addresses_24_or_48() {
+        let net = |a: &str| network_of(a.parse().unwrap());
+        assert_eq!(net("192.0.2.77"), "192.0.2.0/24");
+        assert_eq!(net("192.0.2.1"), net("192.0.2.254"));
+        assert_ne!(net("192.0.2.1"), net("192.0.3.1"));
+        assert_eq!(net("2001:db8:abcd:12::1"), "2001:db8:abcd::/48");
+        assert_eq!(net("2001:db8:abcd:ffff::9"), net("2001:db8:abcd:1::1"));
+        assert_ne!(net("2001:db8:abcd::1"), net("2001:db8:abce::1"));
+        assert_eq!(net("::ffff:192.0.2.9"), "192.0.2.0/24");
+    }
+
+    #[test]
+    fn a_browser_is_its_family_not_its_version() {
+        let chrome_a = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36";
+        let chrome_b = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
+        let firefox = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
+        assert_eq!(browser_of(chrome_a), browser_of(chrome_b));
+        assert_eq!(browser_of(chrome_a).0, "Chrome");
+        assert_eq!(browser_of(firefox).0, "Firefox");
+        assert_ne!(browser_of(chrome_a).0, browser_of(firefox).0);
+        assert_eq!(browser_of("").0, "Other");
+        assert!(!browser_of("curl/8.5").0.is_empty());
+    }
+
+    #[test]
+    fn only_a_person_who_signed_in_before_gets_a_new_place() {
+        assert_eq!(new_place(false, false, false), (false, false));
+        assert_eq!(new_place(true, true, true), (false, false));
+        assert_eq!(new_place(true, false, true), (true, false));
+        assert_eq!(new_place(true, true, false), (false, true));
     }
 
     #[test]

@@ -63,7 +63,11 @@ pub enum SignIn {
         must_change_password: bool,
         /// The session generation the new session belongs to.
         generation: i32,
+        /// The new session's handle (its row in `person_session`).
+        session: Uuid,
     },
+    /// The password is right and the person has a second factor: its code comes next.
+    SecondFactor { person_id: Uuid, generation: i32 },
     /// Unknown email, wrong password, or deactivated account: one answer for all, so no address
     /// is confirmed.
     Refused,
@@ -78,6 +82,7 @@ pub async fn sign_in(
     email: &str,
     password: &str,
     meta: &RequestMeta,
+    default_zone: &str,
 ) -> ServiceResult<SignIn> {
     let email_norm = email.trim().to_lowercase();
     let password = if password.len() > MAX_PASSWORD_LEN * 4 { "" } else { password };
@@ -88,16 +93,7 @@ pub async fn sign_in(
     } else {
         None
     };
-    let entry = |action, person: Option<&person::Model>, summary: String| AuditEntry {
-        actor_person_id: person.map(|p| p.id),
-        actor_email: Some(email_norm.chars().take(254).collect()),
-        organisation_id: person.map(|p| p.organisation_id),
-        action,
-        target: email_norm.chars().take(254).collect(),
-        summary,
-        source_addr: meta.source_addr.clone(),
-        user_agent: meta.user_agent.clone(),
-    };
+    let entry = sign_in_entry(&email_norm, meta);
     let org_active = match &found {
         Some(p) => super::scope::organisation_of(p).one(db).await?.is_some_and(|o| o.active),
         None => false,
@@ -130,54 +126,100 @@ pub async fn sign_in(
         txn.commit().await?;
         return Ok(SignIn::Locked { until, time_zone: p.time_zone.clone() });
     }
-    let mut am = p.clone().into_active_model();
     if !password_ok {
-        let failures = p.failed_attempts + 1;
+        return failed_attempt(txn, p, now, &entry, "wrong password").await;
+    }
+    if super::second_factor::enrolled(&txn, p.id).await? {
+        // Nothing is written until the code: a right password alone neither clears the failure
+        // count (so codes cannot be guessed between right passwords) nor signs in.
+        txn.rollback().await?;
+        return Ok(SignIn::SecondFactor { person_id: p.id, generation: p.session_generation });
+    }
+    accept(txn, p, now, &entry, meta, default_zone, "signed in".into()).await
+}
+
+/// Counts a failed attempt (a wrong password or second-factor code) and locks the account after
+/// [`MAX_FAILURES`] in a row, inside the attempt's transaction, which it commits.
+pub(super) async fn failed_attempt(
+    txn: sea_orm::DatabaseTransaction,
+    p: person::Model,
+    now: OffsetDateTime,
+    entry: &impl Fn(AuditAction, Option<&person::Model>, String) -> AuditEntry,
+    what: &str,
+) -> ServiceResult<SignIn> {
+    let failures = p.failed_attempts + 1;
+    append(&txn, now, entry(AuditAction::SignInFailed, Some(&p), format!("{what} ({failures} consecutive)"))).await?;
+    let time_zone = p.time_zone.clone();
+    let mut am = p.clone().into_active_model();
+    if failures >= MAX_FAILURES {
+        let lockouts = p.lockout_count + 1;
+        let until = now + lockout_delay(lockouts);
+        am.failed_attempts = Set(0);
+        am.lockout_count = Set(lockouts);
+        am.locked_until = Set(Some(until));
         append(
             &txn,
             now,
-            entry(AuditAction::SignInFailed, Some(&p), format!("wrong password ({failures} consecutive)")),
+            entry(AuditAction::Lockout, Some(&p), format!("lockout {lockouts} after {failures} failures, until {until}")),
         )
         .await?;
-        if failures >= MAX_FAILURES {
-            let lockouts = p.lockout_count + 1;
-            let until = now + lockout_delay(lockouts);
-            am.failed_attempts = Set(0);
-            am.lockout_count = Set(lockouts);
-            am.locked_until = Set(Some(until));
-            append(
-                &txn,
-                now,
-                entry(
-                    AuditAction::Lockout,
-                    Some(&p),
-                    format!("lockout {lockouts} after {failures} failures, until {until}"),
-                ),
-            )
-            .await?;
-            am.update(&txn).await?;
-            txn.commit().await?;
-            return Ok(SignIn::Locked { until, time_zone: p.time_zone.clone() });
-        }
-        am.failed_attempts = Set(failures);
         am.update(&txn).await?;
         txn.commit().await?;
-        return Ok(SignIn::Refused);
+        return Ok(SignIn::Locked { until, time_zone });
     }
+    am.failed_attempts = Set(failures);
+    am.update(&txn).await?;
+    txn.commit().await?;
+    Ok(SignIn::Refused)
+}
+
+/// Signs the person in (its password, and its second factor if it has one, are right): clears
+/// the failure count, notes the sign-in, opens the session and commits.
+#[allow(clippy::too_many_arguments)]
+pub(super) async fn accept(
+    txn: sea_orm::DatabaseTransaction,
+    p: person::Model,
+    now: OffsetDateTime,
+    entry: &impl Fn(AuditAction, Option<&person::Model>, String) -> AuditEntry,
+    meta: &RequestMeta,
+    default_zone: &str,
+    summary: String,
+) -> ServiceResult<SignIn> {
+    let mut am = p.clone().into_active_model();
     am.failed_attempts = Set(0);
     am.lockout_count = Set(0);
     am.locked_until = Set(None);
     am.previous_login_at = Set(p.last_login_at);
     am.last_login_at = Set(Some(now));
     am.update(&txn).await?;
-    append(&txn, now, entry(AuditAction::SignIn, Some(&p), "signed in".into())).await?;
-    // The dashboard shows the previous sign-in, read through the actor cache.
+    append(&txn, now, entry(AuditAction::SignIn, Some(&p), summary)).await?;
+    let session = super::sessions::open(&txn, &p, meta, now, default_zone).await?;
+    // The dashboard shows the previous sign-in, and the person's open sessions are read, through
+    // the actor cache.
     crate::backend::epoch::commit_change(txn).await?;
     Ok(SignIn::Accepted {
         person_id: p.id,
         must_change_password: p.must_change_password,
         generation: p.session_generation,
+        session,
     })
+}
+
+/// The audit entry of a sign-in step for `email` (as typed, normalised), from `meta`.
+pub(super) fn sign_in_entry<'a>(
+    email: &'a str,
+    meta: &'a RequestMeta,
+) -> impl Fn(AuditAction, Option<&person::Model>, String) -> AuditEntry + 'a {
+    move |action, person, summary| AuditEntry {
+        actor_person_id: person.map(|p| p.id),
+        actor_email: Some(email.chars().take(254).collect()),
+        organisation_id: person.map(|p| p.organisation_id),
+        action,
+        target: email.chars().take(254).collect(),
+        summary,
+        source_addr: meta.source_addr.clone(),
+        user_agent: meta.user_agent.clone(),
+    }
 }
 
 pub async fn record_sign_out(db: &DatabaseConnection, by: &Acting<'_>) -> ServiceResult<()> {
@@ -256,6 +298,8 @@ pub async fn change_password(db: &DatabaseConnection, by: &Acting<'_>, input: Pa
     am.must_change_password = Set(false);
     am.session_generation = Set(generation);
     am.update(&txn).await?;
+    let reason = super::sessions::EndReason::PasswordChanged;
+    super::sessions::end_all_of(&txn, actor.person_id, now, reason, Some(actor.person_id), actor.session).await?;
     let summary = if was_forced {
         "password changed (required change done); other sessions ended"
     } else {

@@ -21,6 +21,9 @@ pub struct Actor {
     pub display_name: String,
     pub roles: Vec<Role>,
     pub must_change_password: bool,
+    /// Its organisation (or the platform) requires a second factor it has not set up: it is
+    /// taken to its security page and can do nothing else first.
+    pub must_enrol_second_factor: bool,
     pub locale: Option<Locale>,
     pub time_zone: String,
     /// The sign-in before this session's.
@@ -30,6 +33,11 @@ pub struct Actor {
     pub subtree: Arc<[Uuid]>,
     /// The person's session generation: sessions signed in under another one have ended.
     pub session_generation: i32,
+    /// The person's sessions not ended (their handles): a session whose handle is not here has
+    /// been ended (by the person, an administrator, a password change) and resolves to nobody.
+    pub open_sessions: Arc<[Uuid]>,
+    /// This request's session handle (none through an API token).
+    pub session: Option<Uuid>,
 }
 
 impl Actor {
@@ -43,8 +51,18 @@ pub fn current() -> Option<Actor> {
     use_context::<axum::http::request::Parts>().and_then(|p| p.extensions.get::<Actor>().cloned())
 }
 
-/// The current actor for an action: signed in, and with its password already changed.
+/// The current actor for an action: signed in, its password already changed, and its second
+/// factor set up where one is required.
 pub fn require() -> ServiceResult<Actor> {
+    let actor = require_enrolling()?;
+    if actor.must_enrol_second_factor {
+        return Err(ServiceError::MustEnrolSecondFactor);
+    }
+    Ok(actor)
+}
+
+/// The current actor for setting up its second factor: signed in, its password already changed.
+pub fn require_enrolling() -> ServiceResult<Actor> {
     let actor = current().ok_or(ServiceError::NotSignedIn)?;
     if actor.must_change_password {
         return Err(ServiceError::MustChangePassword);

@@ -30,6 +30,8 @@ pub enum ServiceError {
     NotSignedIn,
     #[error("password change required")]
     MustChangePassword,
+    #[error("a second factor must be set up first")]
+    MustEnrolSecondFactor,
     #[error("forbidden")]
     Forbidden,
     #[error("not found")]
@@ -69,6 +71,7 @@ impl ServiceError {
         match self {
             ServiceError::NotSignedIn => AppError::NotSignedIn,
             ServiceError::MustChangePassword => AppError::MustChangePassword,
+            ServiceError::MustEnrolSecondFactor => AppError::MustEnrolSecondFactor,
             ServiceError::Forbidden => AppError::Forbidden,
             ServiceError::NotFound => AppError::NotFound,
             ServiceError::Malformed => AppError::Malformed,
@@ -96,7 +99,10 @@ impl ServiceError {
 pub fn status_of(e: &AppError) -> StatusCode {
     match e {
         AppError::NotSignedIn => StatusCode::UNAUTHORIZED,
-        AppError::MustChangePassword | AppError::Forbidden | AppError::CrossOrigin => StatusCode::FORBIDDEN,
+        AppError::MustChangePassword
+        | AppError::MustEnrolSecondFactor
+        | AppError::Forbidden
+        | AppError::CrossOrigin => StatusCode::FORBIDDEN,
         AppError::NotFound => StatusCode::NOT_FOUND,
         AppError::Malformed => StatusCode::BAD_REQUEST,
         AppError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,

@@ -7,6 +7,7 @@ pub mod entity;
 pub mod epoch;
 pub mod error;
 pub mod jobs;
+pub mod limits;
 pub mod mail;
 pub mod policy;
 pub mod request;
@@ -16,15 +17,14 @@ pub mod settings;
 pub mod storage;
 pub mod time_fmt;
 
-use std::{net::IpAddr, num::NonZeroU32, sync::Arc};
+use std::{net::IpAddr, sync::Arc};
 
-use governor::{clock::DefaultClock, state::keyed::DefaultKeyedStateStore, Quota, RateLimiter};
 use sea_orm::DatabaseConnection;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{ServiceError, ServiceResult};
 
-pub type SignInLimiter = RateLimiter<IpAddr, DefaultKeyedStateStore<IpAddr>, DefaultClock>;
+pub type SignInLimiter = limits::KeyedLimiter<IpAddr>;
 
 /// Settings the running app needs (the server crate parses them from the environment).
 #[derive(Clone, Debug)]
@@ -33,6 +33,10 @@ pub struct AppSettings {
     pub default_time_zone: String,
     /// Sign-in attempts one source address may make per minute.
     pub sign_in_per_minute: u32,
+    /// Machine API requests one token may make per minute (`PORTAL_API_PER_TOKEN_PER_MINUTE`).
+    pub api_per_token_per_minute: u32,
+    /// Machine API requests one address may make per minute (`PORTAL_API_PER_ADDRESS_PER_MINUTE`).
+    pub api_per_address_per_minute: u32,
     /// Where uploaded files are kept (`files/` under it).
     pub data_dir: std::path::PathBuf,
     /// Reverse proxies whose forwarding headers name the client (`PORTAL_TRUSTED_PROXIES`).
@@ -66,6 +70,8 @@ pub struct AppState {
     pub sign_in_limiter: Arc<SignInLimiter>,
     /// Allows one audit row per address per minute for refused bursts, so a flood cannot bloat the trail.
     pub rate_limit_audit: Arc<SignInLimiter>,
+    /// The machine API's limits per token and per address.
+    pub api_limits: Arc<limits::ApiLimits>,
     pub files: storage::FileStore,
     /// What requests read most, each entry valid for one generation (see `epoch`).
     pub caches: Arc<epoch::Caches>,
@@ -83,9 +89,9 @@ impl AppState {
     }
 
     pub fn new(db: DatabaseConnection, clock: Arc<dyn Clock>, settings: AppSettings) -> Self {
-        let per_minute = NonZeroU32::new(settings.sign_in_per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
-        let limiter = RateLimiter::keyed(Quota::per_minute(per_minute));
-        let audit = RateLimiter::keyed(Quota::per_minute(NonZeroU32::MIN));
+        let limiter = limits::per_minute(settings.sign_in_per_minute);
+        let audit = limits::per_minute(1);
+        let api_limits = limits::ApiLimits::new(settings.api_per_token_per_minute, settings.api_per_address_per_minute);
         AppState {
             db,
             clock,
@@ -93,6 +99,7 @@ impl AppState {
             settings: Arc::new(settings),
             sign_in_limiter: Arc::new(limiter),
             rate_limit_audit: Arc::new(audit),
+            api_limits: Arc::new(api_limits),
             caches: Arc::new(epoch::Caches::default()),
         }
     }

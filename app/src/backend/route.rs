@@ -1,13 +1,54 @@
 //! The one shape of a plain axum route (downloads and exports): who is asking, the parsed query,
 //! the service, and the answer or the error through the one mapping.
 use axum::{
-    extract::{rejection::QueryRejection, Query},
+    extract::{rejection::QueryRejection, FromRef, FromRequestParts, Query},
+    http::request::Parts,
     response::Response,
     Extension,
 };
 
-use super::{actor::Actor, error::plain_error, request::RequestMeta, ServiceError, ServiceResult};
+use super::{actor::Actor, error::plain_error, request::RequestMeta, AppState, ServiceError, ServiceResult};
 use crate::i18n::Locale;
+
+/// Who asks a plain route, and in what language: the extractor every download and export takes
+/// first, so a handler names only what is its own (the path, the query, the body). Refuses with
+/// the one mapping when nobody is signed in or a password change is still due.
+pub struct Asker {
+    pub state: AppState,
+    pub actor: Actor,
+    pub meta: RequestMeta,
+    pub locale: Locale,
+}
+
+impl<S> FromRequestParts<S> for Asker
+where
+    S: Send + Sync,
+    AppState: FromRef<S>,
+{
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Response> {
+        let meta = parts.extensions.get::<RequestMeta>().cloned().unwrap_or_default();
+        let locale = parts.extensions.get::<Locale>().copied().unwrap_or_default();
+        let actor = parts.extensions.get::<Actor>().cloned().map(Extension);
+        match signed_in(actor) {
+            Ok(actor) => Ok(Asker { state: AppState::from_ref(state), actor, meta, locale }),
+            Err(e) => Err(plain_error(e, &meta.request_id, locale)),
+        }
+    }
+}
+
+impl Asker {
+    /// The route's answer: what the work returns, or its error through the one mapping.
+    pub async fn answer(&self, work: impl std::future::Future<Output = ServiceResult<Response>>) -> Response {
+        respond(work.await, &self.meta, self.locale)
+    }
+
+    /// Today in the portal's default zone.
+    pub fn today(&self) -> time::Date {
+        self.state.today()
+    }
+}
 
 /// The signed-in person behind a plain route, once any required password change is done.
 pub fn signed_in(actor: Option<Extension<Actor>>) -> ServiceResult<Actor> {
@@ -16,6 +57,9 @@ pub fn signed_in(actor: Option<Extension<Actor>>) -> ServiceResult<Actor> {
     };
     if actor.must_change_password {
         return Err(ServiceError::MustChangePassword);
+    }
+    if actor.must_enrol_second_factor {
+        return Err(ServiceError::MustEnrolSecondFactor);
     }
     Ok(actor)
 }

@@ -13,7 +13,7 @@ use crate::{
     backend::{
         actor::{Acting, Actor},
         request::RequestMeta,
-        route::{respond, signed_in},
+        route::{Asker, signed_in},
         AppState, ServiceError,
     },
     i18n::{Locale, Msg},
@@ -99,36 +99,29 @@ pub async fn file_response(state: &AppState, actor: &Actor, file_id: Uuid) -> Re
 
 /// `GET /changes/files/{id}`.
 pub async fn download(
-    State(state): State<AppState>,
-    actor: Option<Extension<Actor>>,
-    Extension(meta): Extension<RequestMeta>,
-    Extension(locale): Extension<Locale>,
+    ask: Asker,
     id: Result<Path<Uuid>, axum::extract::rejection::PathRejection>,
 ) -> Response {
-    let result = async {
-        let actor = signed_in(actor)?;
+    let (state, actor) = (&ask.state, &ask.actor);
+    ask.answer(async {
         let Path(id) = id.map_err(|_| ServiceError::NotFound)?;
-        file_response(&state, &actor, id).await
-    }
-    .await;
-    respond(result, &meta, locale)
+        file_response(state, actor, id).await
+    })
+    .await
 }
 
 /// `GET /changes/{id}/export.json`: the notice whole, as the viewer may read it.
 pub async fn export_notice_json(
-    State(state): State<AppState>,
-    actor: Option<Extension<Actor>>,
-    Extension(meta): Extension<RequestMeta>,
-    Extension(locale): Extension<Locale>,
+    ask: Asker,
     id: Result<Path<Uuid>, axum::extract::rejection::PathRejection>,
 ) -> Response {
-    let result = async {
-        let actor = signed_in(actor)?;
+    let (state, actor) = (&ask.state, &ask.actor);
+    ask.answer(async {
         // An id that is not one names no notice in anyone's reach.
         let Path(id) = id.map_err(|_| ServiceError::NotFound)?;
-        let reader = super::scope::change_reader(&state.db, &actor, state.today()).await?;
+        let reader = super::scope::change_reader(&state.db, actor, state.today()).await?;
         // What the viewer may do next, as the API's document says it (the same shape, whole).
-        let writes = super::scope::change_writer(&state.db, &actor, state.today()).await.is_ok();
+        let writes = super::scope::change_writer(&state.db, actor, state.today()).await.is_ok();
         let detail = super::service::notice_detail(&state.db, &reader, id, writes, &actor.time_zone, state.clock.now()).await?;
         let body = serde_json::to_vec_pretty(&detail).map_err(|e| ServiceError::Internal(e.to_string()))?;
         Ok((
@@ -139,7 +132,6 @@ pub async fn export_notice_json(
             body,
         )
             .into_response())
-    }
-    .await;
-    respond(result, &meta, locale)
+    })
+    .await
 }

@@ -1,21 +1,17 @@
 //! Emergency response's routes that are not server functions: the CSV of a jurisdiction's drill
 //! overview and the CSV of the incident list (every row the filter matches, not one page).
 use axum::{
-    extract::{Query, State},
+    extract::Query,
     response::Response,
-    Extension,
 };
 use serde::Deserialize;
 
 use crate::{
     backend::{
-        actor::Actor,
         csv_export::{csv_response, CsvExport},
-        request::RequestMeta,
-        route::{query, respond, signed_in},
-        AppState, ServiceError,
+        route::{Asker, query}, ServiceError,
     },
-    i18n::{Locale, Msg},
+    i18n::Msg,
 };
 
 /// The overview's filter, as its page sends it.
@@ -29,16 +25,13 @@ pub struct OverviewQuery {
 
 /// `GET /emergency/drills.csv`: every agency in reach matching the overview's filter.
 pub async fn export_drill_overview_csv(
-    State(state): State<AppState>,
-    actor: Option<Extension<Actor>>,
-    Extension(meta): Extension<RequestMeta>,
-    Extension(locale): Extension<Locale>,
+    ask: Asker,
     filter: Result<Query<OverviewQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
-    let result = async {
-        let actor = signed_in(actor)?;
+    let (state, actor, locale) = (&ask.state, &ask.actor, ask.locale);
+    ask.answer(async {
         let filter = query(filter)?;
-        let reader = super::scope::er_reader(&state.db, &actor, state.today()).await?;
+        let reader = super::scope::er_reader(&state.db, actor, state.today()).await?;
         // Only a jurisdiction compares agencies.
         if !reader.is_jurisdiction() {
             return Err(ServiceError::Forbidden);
@@ -52,23 +45,19 @@ pub async fn export_drill_overview_csv(
             csv.row([r.agency.name.clone(), words(&r.overdue), words(&r.due_soon), r.plans_overdue.to_string(), r.actions_overdue.to_string()])?;
         }
         Ok(csv_response("drill-overview", state.today(), csv.finish()?))
-    }
-    .await;
-    respond(result, &meta, locale)
+    })
+    .await
 }
 
 /// `GET /incidents/export.csv`: every incident in reach matching the list's filter.
 pub async fn export_incidents_csv(
-    State(state): State<AppState>,
-    actor: Option<Extension<Actor>>,
-    Extension(meta): Extension<RequestMeta>,
-    Extension(locale): Extension<Locale>,
+    ask: Asker,
     filter: Result<Query<super::IncidentFilter>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
-    let result = async {
-        let actor = signed_in(actor)?;
+    let (state, actor, locale) = (&ask.state, &ask.actor, ask.locale);
+    ask.answer(async {
         let filter = query(filter)?;
-        let reader = super::scope::incident_reader(&state.db, &actor, state.today()).await?;
+        let reader = super::scope::incident_reader(&state.db, actor, state.today()).await?;
         let rows = super::service::incident_rows_all(&state.db, &reader, &filter, state.clock.now(), &actor.time_zone).await?;
         let mut csv = CsvExport::new();
         csv.row(
@@ -108,7 +97,6 @@ pub async fn export_incidents_csv(
             ])?;
         }
         Ok(csv_response("incidents", state.today(), csv.finish()?))
-    }
-    .await;
-    respond(result, &meta, locale)
+    })
+    .await
 }

@@ -23,7 +23,7 @@ use crate::{
         csv_export::{csv_response, CsvExport},
         error::status_of,
         request::RequestMeta,
-        route::{query, respond, signed_in},
+        route::{Asker, query, signed_in},
         storage::IncomingError,
         AppState, ServiceError, ServiceResult,
     },
@@ -468,20 +468,16 @@ pub async fn file_response(state: &AppState, actor: &Actor, file_id: Uuid) -> Re
 
 /// `GET /reports/files/{id}`.
 pub async fn download(
-    State(state): State<AppState>,
-    actor: Option<Extension<Actor>>,
-    Extension(meta): Extension<RequestMeta>,
-    Extension(locale): Extension<Locale>,
+    ask: Asker,
     Path(id): Path<String>,
 ) -> Response {
-    let result = async {
-        let actor = signed_in(actor)?;
+    let (state, actor) = (&ask.state, &ask.actor);
+    ask.answer(async {
         // An id that is not one names no file: not found, as any file out of reach.
         let id = Uuid::parse_str(&id).map_err(|_| ServiceError::NotFound)?;
-        file_response(&state, &actor, id).await
-    }
-    .await;
-    respond(result, &meta, locale)
+        file_response(state, actor, id).await
+    })
+    .await
 }
 
 /// The state of a period as a table cell says it.
@@ -499,18 +495,15 @@ pub fn state_text(state: super::PeriodState, locale: Locale) -> String {
 
 /// `GET /reports/export.csv`: the work list's rows for the same filter, all of them.
 pub async fn export_work_csv(
-    State(state): State<AppState>,
-    actor: Option<Extension<Actor>>,
-    Extension(meta): Extension<RequestMeta>,
-    Extension(locale): Extension<Locale>,
+    ask: Asker,
     filter: Result<Query<ItemFilter>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
-    let result = async {
-        let actor = signed_in(actor)?;
+    let (state, actor, locale) = (&ask.state, &ask.actor, ask.locale);
+    ask.answer(async {
         let filter = query(filter)?;
-        let reader = crate::reports::scope::report_reader(&state.db, &actor, state.today()).await?;
+        let reader = crate::reports::scope::report_reader(&state.db, actor, state.today()).await?;
         let (items, _) = service::report_work(
-            &service::Viewing { db: &state.db, caches: &state.caches, reader: &reader, actor: &actor, now: state.clock.now() },
+            &service::Viewing { db: &state.db, caches: &state.caches, reader: &reader, actor, now: state.clock.now() },
             &filter,
         )
         .await?;
@@ -532,23 +525,19 @@ pub async fn export_work_csv(
             ])?;
         }
         Ok(csv_response("reports", state.today(), w.finish()?))
-    }
-    .await;
-    respond(result, &meta, locale)
+    })
+    .await
 }
 
 /// `GET /reports/matrix.csv`: every matching agency of the matrix (not one page), a column per period.
 pub async fn export_matrix_csv(
-    State(state): State<AppState>,
-    actor: Option<Extension<Actor>>,
-    Extension(meta): Extension<RequestMeta>,
-    Extension(locale): Extension<Locale>,
+    ask: Asker,
     filter: Result<Query<MatrixFilter>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
-    let result = async {
-        let actor = signed_in(actor)?;
+    let (state, actor, locale) = (&ask.state, &ask.actor, ask.locale);
+    ask.answer(async {
         let filter = query(filter)?;
-        let reader = crate::reports::scope::report_reader(&state.db, &actor, state.today()).await?;
+        let reader = crate::reports::scope::report_reader(&state.db, actor, state.today()).await?;
         let now = state.clock.now();
         // The file is kept as written until something changes, per reach, language, zone, day and filter.
         let key = format!(
@@ -561,13 +550,12 @@ pub async fn export_matrix_csv(
         let bytes = caches
             .views
             .get_or_compute(&key, caches.generation.current(), || {
-                matrix_csv(&state, &reader, &actor, now, &filter, locale)
+                matrix_csv(state, &reader, actor, now, &filter, locale)
             })
             .await?;
         Ok(csv_response("report-matrix", state.today(), (*bytes).clone()))
-    }
-    .await;
-    respond(result, &meta, locale)
+    })
+    .await
 }
 
 /// The matrix's CSV: every matching agency, a column per period.

@@ -11,10 +11,9 @@ use uuid::Uuid;
 use super::OverviewFilter;
 use crate::{
     backend::{
-        actor::Actor,
         csv_export::csv_response,
         request::RequestMeta,
-        route::{query, respond, signed_in},
+        route::{Asker, query, respond},
         AppState,
     },
     i18n::{Locale, Msg},
@@ -22,16 +21,13 @@ use crate::{
 
 /// `GET /rosters/overview.csv`: every desk in reach matching the overview's filter.
 pub async fn export_overview_csv(
-    State(state): State<AppState>,
-    actor: Option<Extension<Actor>>,
-    Extension(meta): Extension<RequestMeta>,
-    Extension(locale): Extension<Locale>,
+    ask: Asker,
     filter: Result<Query<OverviewFilter>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
-    let result = async {
-        let actor = signed_in(actor)?;
+    let (state, actor, locale) = (&ask.state, &ask.actor, ask.locale);
+    ask.answer(async {
         let filter = query(filter)?;
-        let reader = super::scope::roster_reader(&state.db, &actor, state.today()).await?;
+        let reader = super::scope::roster_reader(&state.db, actor, state.today()).await?;
         let header = [
             Msg::DutyOrganisation,
             Msg::DutyRoster,
@@ -55,9 +51,8 @@ pub async fn export_overview_csv(
         )
         .await?;
         Ok(csv_response("duty-desks", state.today(), bytes))
-    }
-    .await;
-    respond(result, &meta, locale)
+    })
+    .await
 }
 
 #[derive(Debug, Deserialize)]
@@ -69,26 +64,22 @@ pub struct MonthQuery {
 /// `GET /rosters/{id}/hours.csv?month=YYYY-MM`: hours stood per person at a roster in reach (this
 /// month when none is named).
 pub async fn export_hours_csv(
-    State(state): State<AppState>,
-    actor: Option<Extension<Actor>>,
-    Extension(meta): Extension<RequestMeta>,
-    Extension(locale): Extension<Locale>,
+    ask: Asker,
     Path(id): Path<String>,
     month: Result<Query<MonthQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
-    let result = async {
-        let actor = signed_in(actor)?;
+    let (state, actor, locale) = (&ask.state, &ask.actor, ask.locale);
+    ask.answer(async {
         let id = id.parse::<Uuid>().map_err(|_| crate::backend::ServiceError::NotFound)?;
         let month = query(month)?.month.unwrap_or_else(|| state.today().to_string()[..7].to_string());
-        let reader = super::scope::roster_reader(&state.db, &actor, state.today()).await?;
+        let reader = super::scope::roster_reader(&state.db, actor, state.today()).await?;
         let header = [Msg::DutyMonth, Msg::DutyPerson, Msg::DutyPrimaryHours, Msg::DutyBackupHours, Msg::CsvPersonId]
             .map(|m| m.text(locale));
         let (stem, bytes) =
             super::service::hours_csv(&state.db, &reader, id, &month, state.clock.now(), header).await?;
         Ok(csv_response(&stem, state.today(), bytes))
-    }
-    .await;
-    respond(result, &meta, locale)
+    })
+    .await
 }
 
 /// `GET /calendar/{token}.ics`: a calendar feed, read by calendar programs with its secret (no

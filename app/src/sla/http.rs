@@ -2,9 +2,8 @@
 //! — the list in reach for a month (a regulator's breaches), one engagement's months of a year,
 //! and one month's records and measured entries (a report's inputs).
 use axum::{
-    extract::{Path, Query, State},
+    extract::{Path, Query},
     response::Response,
-    Extension,
 };
 use serde::Deserialize;
 use uuid::Uuid;
@@ -12,11 +11,8 @@ use uuid::Uuid;
 use super::{pages::pct, service, MetricCell, MonthFigures, StandingFilter};
 use crate::{
     backend::{
-        actor::Actor,
         csv_export::{csv_response, CsvExport},
-        request::RequestMeta,
-        route::{query, respond, signed_in},
-        AppState, ServiceError, ServiceResult,
+        route::{Asker, query}, ServiceError, ServiceResult,
     },
     i18n::{Locale, Msg},
 };
@@ -53,16 +49,13 @@ fn money(fen: i64) -> String {
 
 /// `GET /sla/export.csv?q=&breached=on&month=YYYY-MM`: every row of the list for the filter.
 pub async fn export_list_csv(
-    State(state): State<AppState>,
-    actor: Option<Extension<Actor>>,
-    Extension(meta): Extension<RequestMeta>,
-    Extension(locale): Extension<Locale>,
+    ask: Asker,
     filter: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
-    let result = async {
-        let actor = signed_in(actor)?;
+    let (state, actor, locale) = (&ask.state, &ask.actor, ask.locale);
+    ask.answer(async {
         let q = query(filter)?;
-        let reader = super::scope::sla_reader(&state.db, &actor, state.today()).await?;
+        let reader = super::scope::sla_reader(&state.db, actor, state.today()).await?;
         let filter = StandingFilter { q: q.q, breached: !q.breached.trim().is_empty(), month: q.month, page: 1 };
         let (m, rows, _) = service::views::listed(&state.db, &state.caches, &reader, &filter, &actor.time_zone, state.clock.now()).await?;
         let mut w = CsvExport::new();
@@ -77,9 +70,8 @@ pub async fn export_list_csv(
             w.row(cells)?;
         }
         Ok(csv_response(&format!("sla-{m}"), state.today(), w.finish()?))
-    }
-    .await;
-    respond(result, &meta, locale)
+    })
+    .await
 }
 
 /// The five metrics' headers, each as attained and target.
@@ -121,18 +113,15 @@ fn cells_of(f: &MonthFigures) -> Vec<MetricCell> {
 
 /// `GET /sla/{id}/months.csv?year=YYYY`: an engagement's months of a year (none: the latest).
 pub async fn export_months_csv(
-    State(state): State<AppState>,
-    actor: Option<Extension<Actor>>,
-    Extension(meta): Extension<RequestMeta>,
-    Extension(locale): Extension<Locale>,
+    ask: Asker,
     Path(id): Path<String>,
     year: Result<Query<YearQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
-    let result = async {
-        let actor = signed_in(actor)?;
+    let (state, actor, locale) = (&ask.state, &ask.actor, ask.locale);
+    ask.answer(async {
         let id = id_of(&id)?;
         let year = query(year)?.year;
-        let reader = super::scope::sla_reader(&state.db, &actor, state.today()).await?;
+        let reader = super::scope::sla_reader(&state.db, actor, state.today()).await?;
         let r = service::report::year_report(&state.db, &state.caches, &reader, id, &year, &actor.time_zone, state.clock.now()).await?;
         let mut w = CsvExport::new();
         let mut head: Vec<String> = [Msg::SlaMonth, Msg::SlaReport, Msg::SlaAgreementVersion].iter().map(|k| k.text(locale).to_string()).collect();
@@ -152,37 +141,32 @@ pub async fn export_months_csv(
             w.row(cells)?;
         }
         Ok(csv_response(&format!("sla-{}", r.year), state.today(), w.finish()?))
-    }
-    .await;
-    respond(result, &meta, locale)
+    })
+    .await
 }
 
 /// The month's report a month CSV lists (its records or its measured entries), for a reader.
 async fn month_read(
-    state: &AppState,
-    actor: Option<Extension<Actor>>,
+    Asker { state, actor, .. }: &Asker,
     id: &str,
     month: Result<Query<MonthQuery>, axum::extract::rejection::QueryRejection>,
 ) -> ServiceResult<crate::sla::SlaMonthReport> {
-    let actor = signed_in(actor)?;
     let id = id_of(id)?;
     let month = query(month)?.month;
-    let reader = super::scope::sla_reader(&state.db, &actor, state.today()).await?;
+    let reader = super::scope::sla_reader(&state.db, actor, state.today()).await?;
     service::report::month_report(&state.db, &reader, id, &month, "", &actor.time_zone, state.clock.now()).await
 }
 
 /// `GET /sla/{id}/records.csv?month=YYYY-MM`: the records of a month (none: the latest), as the
 /// month's report lists them.
 pub async fn export_records_csv(
-    State(state): State<AppState>,
-    actor: Option<Extension<Actor>>,
-    Extension(meta): Extension<RequestMeta>,
-    Extension(locale): Extension<Locale>,
+    ask: Asker,
     Path(id): Path<String>,
     month: Result<Query<MonthQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
-    let result = async {
-        let r = month_read(&state, actor, &id, month).await?;
+    let locale = ask.locale;
+    ask.answer(async {
+        let r = month_read(&ask, &id, month).await?;
         let mut w = CsvExport::new();
         w.row(
             [
@@ -218,24 +202,21 @@ pub async fn export_records_csv(
                 x.id.to_string(),
             ])?;
         }
-        Ok(csv_response(&format!("sla-records-{}", r.figures.month), state.today(), w.finish()?))
-    }
-    .await;
-    respond(result, &meta, locale)
+        Ok(csv_response(&format!("sla-records-{}", r.figures.month), ask.today(), w.finish()?))
+    })
+    .await
 }
 
 /// `GET /sla/{id}/measures.csv?month=YYYY-MM`: the measured entries of a month (none: the
 /// latest), as the month's report lists them, with each check's finding.
 pub async fn export_measures_csv(
-    State(state): State<AppState>,
-    actor: Option<Extension<Actor>>,
-    Extension(meta): Extension<RequestMeta>,
-    Extension(locale): Extension<Locale>,
+    ask: Asker,
     Path(id): Path<String>,
     month: Result<Query<MonthQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
-    let result = async {
-        let r = month_read(&state, actor, &id, month).await?;
+    let locale = ask.locale;
+    ask.answer(async {
+        let r = month_read(&ask, &id, month).await?;
         let mut w = CsvExport::new();
         w.row(
             [
@@ -270,8 +251,7 @@ pub async fn export_measures_csv(
                 x.id.to_string(),
             ])?;
         }
-        Ok(csv_response(&format!("sla-measures-{}", r.figures.month), state.today(), w.finish()?))
-    }
-    .await;
-    respond(result, &meta, locale)
+        Ok(csv_response(&format!("sla-measures-{}", r.figures.month), ask.today(), w.finish()?))
+    })
+    .await
 }

@@ -15,6 +15,8 @@ pub mod organisation {
         /// The regulator above this agency or regulator in the jurisdiction tree.
         pub regulator_id: Option<Uuid>,
         pub created_at: TimeDateTimeWithTimeZone,
+        /// Every person of the organisation must sign in with a second factor.
+        pub second_factor_required: bool,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,35 +1,28 @@
 //! The CSV export of the website table (a download, so a plain GET route): exactly the rows and
 //! order the page shows for the same filter.
 use axum::{
-    extract::{Query, State},
+    extract::Query,
     response::Response,
-    Extension,
 };
 
 use super::WebsiteFilter;
 use crate::{
     backend::{
-        actor::Actor,
         csv_export::{csv_response, CsvExport},
-        request::RequestMeta,
-        route::{query, respond, signed_in},
-        AppState,
+        route::{Asker, query},
     },
-    i18n::{Locale, Msg},
+    i18n::Msg,
 };
 
 pub async fn export_websites_csv(
-    State(state): State<AppState>,
-    actor: Option<Extension<Actor>>,
-    Extension(meta): Extension<RequestMeta>,
-    Extension(locale): Extension<Locale>,
+    ask: Asker,
     filter: Result<Query<WebsiteFilter>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
-    let result = async {
-        let actor = signed_in(actor)?;
+    let (state, actor, locale) = (&ask.state, &ask.actor, ask.locale);
+    ask.answer(async {
         let filter = query(filter)?;
         let today = state.today();
-        let reader = crate::tenancy::scope::website_reader(&state.db, &actor, today).await?;
+        let reader = crate::tenancy::scope::website_reader(&state.db, actor, today).await?;
         let rows = super::service::websites::list_websites(&state.db, &reader, today, &filter).await?;
         let mut w = CsvExport::new();
         let header = [
@@ -61,7 +54,6 @@ pub async fn export_websites_csv(
             ])?;
         }
         Ok(csv_response("websites", today, w.finish()?))
-    }
-    .await;
-    respond(result, &meta, locale)
+    })
+    .await
 }

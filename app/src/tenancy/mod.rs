@@ -37,6 +37,8 @@ pub struct PersonRow {
     pub must_change_password: bool,
     pub locked_until: Option<String>,
     pub last_login_at: Option<String>,
+    /// Signs in with a second factor.
+    pub second_factor: bool,
 }
 
 /// What a platform administrator sees once after creating an organisation or resetting a password.

@@ -175,6 +175,11 @@ impl PeopleAdmin {
         )
     }
 
+    /// Its own organisation's row (whether it requires a second factor).
+    pub fn own_organisation(&self) -> Select<organisation::Entity> {
+        organisation::Entity::find_by_id(self.organisation_id)
+    }
+
     /// Its organisation's invitations.
     pub fn invitations(&self) -> Select<invitation::Entity> {
         invitation::Entity::find().filter(invitation::Column::OrganisationId.eq(self.organisation_id))

@@ -108,6 +108,39 @@ fn call() -> Result<Call, ServiceError> {
     Ok(Call { now: state.clock.now(), meta: RequestMeta::current(), state, actor })
 }
 
+/// Who is asking, for a server function of the second factor's set-up: signed in, password
+/// changed, a second factor possibly still owed.
+fn enrolling_call() -> Result<Call, ServiceError> {
+    let state = leptos::prelude::expect_context::<AppState>();
+    let actor = actor::require_enrolling()?;
+    Ok(Call { now: state.clock.now(), meta: RequestMeta::current(), state, actor })
+}
+
+/// [`serve`] for the second factor's own set-up, which a person who owes one may call.
+pub async fn serve_enrolling<T, F, Fut>(work: F) -> Result<T, AppError>
+where
+    F: FnOnce(Call) -> Fut,
+    Fut: std::future::Future<Output = Result<T, ServiceError>>,
+{
+    answer(match enrolling_call() {
+        Ok(c) => work(c).await,
+        Err(e) => Err(e),
+    })
+}
+
+/// [`serve_form`] for the second factor's own set-up.
+pub async fn serve_form_enrolling<T, F, Fut>(on_ok: impl FnOnce(&T, Locale) -> Flash, work: F) -> Result<T, AppError>
+where
+    F: FnOnce(Call) -> Fut,
+    Fut: std::future::Future<Output = Result<T, ServiceError>>,
+{
+    let done = match enrolling_call() {
+        Ok(c) => work(c).await,
+        Err(e) => Err(e),
+    };
+    finish(done, on_ok).await
+}
+
 /// Resolves the call and runs `work` with it.
 async fn run<T, Fut: std::future::Future<Output = Result<T, ServiceError>>>(
     work: impl FnOnce(Call) -> Fut,

@@ -52,7 +52,9 @@ pub fn Layout(#[prop(optional)] page: Option<NavPage>, children: ChildrenFn) -> 
             {Suspend::new(async move {
                 let frame = frame.await;
                 let allowed = match (page, &frame) {
-                    (Some(p), Ok(Frame { viewer: Some(v), nav, .. })) => v.must_change_password || nav.contains(&p),
+                    (Some(p), Ok(Frame { viewer: Some(v), nav, .. })) => {
+                        v.must_change_password || v.must_enrol_second_factor || nav.contains(&p)
+                    }
                     // Not signed in (the server sends such requests to sign-in) or no module asked.
                     _ => true,
                 };
@@ -135,6 +137,9 @@ fn NavLinks(viewer: Viewer, nav: Vec<NavPage>) -> impl IntoView {
     };
     if viewer.must_change_password {
         return view! { {link("/account/password", Msg::ChangePassword)} }.into_any();
+    }
+    if viewer.must_enrol_second_factor {
+        return view! { {link("/account/security", Msg::AccountSecurity)} }.into_any();
     }
     view! {
         {link("/", Msg::Dashboard)}

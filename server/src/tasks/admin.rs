@@ -46,6 +46,7 @@ pub async fn create_platform_admin(
                 regulator_id: Set(None),
                 active: Set(true),
                 created_at: Set(now),
+                second_factor_required: Set(false),
             }
             .insert(&txn)
             .await?;

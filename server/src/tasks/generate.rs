@@ -251,6 +251,7 @@ fn org_with_people(
         active: Set(true),
         regulator_id: Set(regulator_id),
         created_at: Set(now),
+        second_factor_required: Set(false),
     });
     let (mut admin, mut officer) = (id, id);
     for (local, role) in world::ROLES {

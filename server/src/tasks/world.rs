@@ -646,6 +646,7 @@ async fn insert_org<C: ConnectionTrait>(
         active: Set(true),
         regulator_id: Set(regulator_id),
         created_at: Set(now),
+        second_factor_required: Set(false),
     }
     .insert(conn)
     .await?;

@@ -60,6 +60,9 @@ enum Target {
     Submitted,
     /// One of the person's API tokens (own) or another person's (other).
     Token,
+    /// One of the person's open sessions (own: a second one, not the probing client's) or another
+    /// person's (other).
+    Session,
     /// A file of a submission in the organisation's reach (own) or outside it (other).
     File,
     /// An obligation owed to the organisation (own) or to another (other).
@@ -141,7 +144,7 @@ use Module as M;
 use Target::{
     ClosedEngagement, Engagement as Eng, ErAction, ErAgency, ErDrill, ErIncident, ErPlan, Feed, File, Handover,
     Nothing, Notice, NoticeFile, Obligation as Obl, Offer, Owed, OwnDrill, OwnPlan, OwnRoster, Person as Per, Reached,
-    Received, Roster, Rotation, SlaEngagement as SlaEng, Special, Stood, Submission as Sub, Submitted, Token,
+    Received, Roster, Rotation, Session, SlaEngagement as SlaEng, Special, Stood, Submission as Sub, Submitted, Token,
     Website as Web,
 };
 
@@ -186,6 +189,20 @@ const FUNCTIONS: &[Case] = &[
     case("api_tokens", None, Nothing, Side::Any),
     case("create_api_token", None, Nothing, Side::Any),
     case("revoke_api_token", None, Token, Side::Any),
+    case("account_security", None, Nothing, Side::Any),
+    // Before ending the others, which would end the own cell's session first.
+    case("end_session", None, Session, Side::Any),
+    case("end_other_sessions", None, Nothing, Side::Any),
+    case("second_factor", None, Nothing, Side::Any),
+    case("begin_second_factor", None, Nothing, Side::Any),
+    case("confirm_second_factor", None, Nothing, Side::Any),
+    case("new_recovery_codes", None, Nothing, Side::Any),
+    case("turn_off_second_factor", None, Nothing, Side::Any),
+    case("set_admins_second_factor", Some((M::Organisations, W)), Nothing, Side::Any),
+    case("admins_second_factor", Some((M::Organisations, W)), Nothing, Side::Any),
+    case("end_person_sessions", Some((M::People, W)), Per, Side::Any),
+    case("reset_person_second_factor", Some((M::People, W)), Per, Side::Any),
+    case("set_second_factor_required", Some((M::People, W)), Nothing, Side::Any),
     case("unlock_person", Some((M::People, W)), Per, Side::Any),
     case("rosters", Some((M::Rosters, R)), Nothing, Side::Any),
     case("roster", Some((M::Rosters, R)), Roster, Side::Any),
@@ -268,6 +285,8 @@ const PAGES: &[Case] = &[
     case("/login", None, Nothing, Side::Any),
     case("/invite/{token}", None, Nothing, Side::Any),
     case("/account/password", None, Nothing, Side::Any),
+    case("/account/security", None, Nothing, Side::Any),
+    case("/login/code", None, Nothing, Side::Any),
     case("/organisations", Some((M::Organisations, W)), Nothing, Side::Any),
     case("/people", Some((M::People, W)), Nothing, Side::Any),
     case("/people/{id}/deactivate", Some((M::People, W)), Per, Side::Any),
@@ -317,6 +336,7 @@ const PAGES: &[Case] = &[
 /// JavaScript, downloads, exports, the upload. `POST /logout` is tried on a session of its own.
 const ROUTES: &[Case] = &[
     case("POST /login", None, Nothing, Side::Any),
+    case("POST /login/code", None, Nothing, Side::Any),
     case("POST /logout", None, Nothing, Side::Any),
     case("POST /account/password", None, Nothing, Side::Any),
     case("POST /locale", None, Nothing, Side::Any),
@@ -388,6 +408,8 @@ struct World {
     submissions: Vec<(Uuid, Uuid, bool)>,
     /// Person email → (token secret, token id).
     tokens: HashMap<String, (String, Uuid)>,
+    /// A session row of each person besides its probing client's.
+    sessions: HashMap<String, Uuid>,
     /// Stored files: (id, submission id).
     files: Vec<(Uuid, Uuid)>,
     /// Each organisation's regulator today (after the world's move).
@@ -765,6 +787,31 @@ impl World {
                 .id;
             tokens.insert(email.clone(), (secret, id));
         }
+        let mut sessions = HashMap::new();
+        for (email, person) in &person_ids {
+            use app::auth::entity::person_session;
+            use sea_orm::ActiveValue::Set;
+            let id = Uuid::now_v7();
+            person_session::Entity::insert(person_session::ActiveModel {
+                id: Set(id),
+                person_id: Set(*person),
+                signed_in_at: Set(app.now()),
+                last_seen_at: Set(app.now()),
+                ended_at: Set(None),
+                end_reason: Set(None),
+                ended_by: Set(None),
+                address: Set(Some("192.0.2.1".into())),
+                network: Set(Some("192.0.2.0/24".into())),
+                browser: Set("Firefox".into()),
+                platform: Set("Linux".into()),
+                new_network: Set(false),
+                new_browser: Set(false),
+            })
+            .exec_without_returning(&app.db)
+            .await
+            .expect("a session row");
+            sessions.insert(email.clone(), id);
+        }
         let rosters: Vec<(Uuid, &'static str)> = app::rosters::entity::roster::Entity::find()
             .all(&app.db)
             .await
@@ -789,6 +836,7 @@ impl World {
             obligations,
             submissions,
             tokens,
+            sessions,
             files,
             regulator_of,
             rosters,
@@ -1173,7 +1221,13 @@ fn form(c: &Case, actor: &Actor, own: bool, target: Option<Uuid>) -> Vec<(&'stat
         }
         // Own: itself, which may never deactivate itself (422).
         "set_person_active" => vec![("id", id), ("active", "false".into())],
-        "reset_person_password" | "unlock_person" => vec![("id", id)],
+        "reset_person_password" | "unlock_person" | "end_person_sessions" | "reset_person_second_factor" => {
+            vec![("id", id)]
+        }
+        "end_session" => vec![("id", id)],
+        "confirm_second_factor" | "new_recovery_codes" | "turn_off_second_factor" => vec![("code", "000000".into())],
+        // As it is: no change.
+        "set_admins_second_factor" | "set_second_factor_required" => vec![("on", "false".into())],
         "accept_invitation" => vec![("token", "0".into()), ("password", "x".into()), ("confirm", "x".into())],
         "create_website" => website(""),
         "update_website" => website(if own { "" } else { "Matrix probe" }),
@@ -1378,6 +1432,12 @@ fn target_for(c: &Case, actor: &Actor, own: bool, world: &World) -> Option<Optio
             None if own => return None,
             None => world.sla_engagement("agency", true)?,
         }),
+        Session => Some(if own {
+            world.sessions[&actor.email]
+        } else {
+            let other = if actor.email == PLATFORM_ADMIN { "admin@agency.example" } else { PLATFORM_ADMIN };
+            world.sessions[other]
+        }),
         Token => Some(if own {
             world.tokens[&actor.email].1
         } else {
@@ -1415,6 +1475,9 @@ const READ_BY_GET: &[&str] = &[
     "report_matrix",
     "find_obligation_agencies",
     "api_tokens",
+    "account_security",
+    "second_factor",
+    "admins_second_factor",
     "rosters",
     "roster",
     "duty_overview",

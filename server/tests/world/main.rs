@@ -19,6 +19,7 @@ mod relationships;
 mod reports;
 mod rosters;
 mod schema_migrations;
+mod security;
 mod sla;
 mod tenancy;
 mod work_list;

@@ -83,8 +83,8 @@ fn whole(f: &mut Fields, field: &'static str, text: &str, range: RangeInclusive<
     }
 }
 
-/// Text of at most [`MAX_TEXT_CHARS`] characters.
-fn text(f: &mut Fields, field: &'static str, text: &str) -> Option<String> {
+/// Text of at most [`MAX_TEXT_CHARS`] characters (every free-text field of the module).
+pub(super) fn text(f: &mut Fields, field: &'static str, text: &str) -> Option<String> {
     let t = text.trim();
     if t.chars().count() > MAX_TEXT_CHARS {
         f.refuse(field, Msg::SlaErrTextLong);

@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use super::{
     days::{self, record_stretch},
-    other_party, writable,
+    other_party, text, writable,
 };
 use crate::{
     audit::{
@@ -22,7 +22,7 @@ use crate::{
         entity::{reclass, record, record_site},
         rules::Stretch,
         scope::{of_engagement, SlaWriter},
-        FinishInput, ReclassInput, RecordClass, RecordInput, RecordKind, Review, ReviewInput, MAX_TEXT_CHARS,
+        FinishInput, ReclassInput, RecordClass, RecordInput, RecordKind, Review, ReviewInput,
     },
     tenancy::entity::engagement,
 };
@@ -63,16 +63,6 @@ fn kind_and_class(f: &mut Fields, kind: &str, class: &str) -> Option<(RecordKind
         return None;
     }
     Some((kind, class))
-}
-
-/// Free text of at most [`MAX_TEXT_CHARS`].
-fn text(f: &mut Fields, field: &'static str, text: &str) -> Option<String> {
-    let t = text.trim();
-    if t.chars().count() > MAX_TEXT_CHARS {
-        f.refuse(field, Msg::SlaErrTextLong);
-        return None;
-    }
-    Some(t.to_string())
 }
 
 /// An optional instant typed on the viewer's clock (or RFC 3339): empty is `Some(None)`.

@@ -75,6 +75,8 @@ pub struct PeoplePage {
     pub people: Vec<PersonRow>,
     pub grantable: Vec<Role>,
     pub me: Uuid,
+    /// Every person of the organisation must use a second factor.
+    pub second_factor_required: bool,
 }
 
 #[server(endpoint = "people", input = leptos::server_fn::codec::GetUrl)]
@@ -82,7 +84,13 @@ pub async fn list_people() -> Result<PeoplePage, AppError> {
     serve(|c| async move {
         let cap = crate::tenancy::scope::people_admin(&c.actor)?;
         let people = super::service::list_people(&c.state.db, &cap, &c.actor, c.now).await?;
-        Ok(PeoplePage { people, grantable: Role::grantable_in(c.actor.org_kind), me: c.actor.person_id })
+        let second_factor_required = super::service::second_factor_required(&c.state.db, &cap).await?;
+        Ok(PeoplePage {
+            people,
+            grantable: Role::grantable_in(c.actor.org_kind),
+            me: c.actor.person_id,
+            second_factor_required,
+        })
     })
     .await
 }
@@ -183,6 +191,47 @@ pub async fn unlock_person(id: Uuid) -> Result<(), AppError> {
     serve_done(unlocked, |c| async move {
         let cap = crate::tenancy::scope::people_admin(&c.actor)?;
         super::service::unlock_person(&c.state.db, &c.acting(), &cap, id).await
+    })
+    .await
+}
+
+/// What ending a person's sessions says.
+pub fn sessions_ended(_: &u64) -> Done {
+    Done::here(Msg::PersonSessionsEndedDone)
+}
+
+/// Ends every session of a person of the organisation (its administrator's).
+#[server(endpoint = "end_person_sessions")]
+pub async fn end_person_sessions(id: Uuid) -> Result<u64, AppError> {
+    serve_done(sessions_ended, |c| async move {
+        let cap = crate::tenancy::scope::people_admin(&c.actor)?;
+        super::service::end_person_sessions(&c.state.db, &c.acting(), &cap, id).await
+    })
+    .await
+}
+
+/// What resetting a second factor says.
+pub fn second_factor_reset(_: &()) -> Done {
+    Done::here(Msg::SecondFactorResetDone)
+}
+
+/// Removes a person's second factor (its administrator's; the person is mailed).
+#[server(endpoint = "reset_person_second_factor")]
+pub async fn reset_person_second_factor(id: Uuid) -> Result<(), AppError> {
+    serve_done(second_factor_reset, |c| async move {
+        let cap = crate::tenancy::scope::people_admin(&c.actor)?;
+        let zone = c.state.settings.default_time_zone.clone();
+        super::service::reset_person_second_factor(&c.state.db, &c.acting(), &cap, id, &zone).await
+    })
+    .await
+}
+
+/// Whether every person of the organisation must use a second factor.
+#[server(endpoint = "set_second_factor_required")]
+pub async fn set_second_factor_required(#[server(default)] on: bool) -> Result<(), AppError> {
+    serve_done(crate::ui::notice::saved, |c| async move {
+        let cap = crate::tenancy::scope::people_admin(&c.actor)?;
+        super::service::set_second_factor_required(&c.state.db, &c.acting(), &cap, on).await
     })
     .await
 }

@@ -9,8 +9,9 @@ use uuid::Uuid;
 
 use super::{
     api::{
-        AcceptInvitation, CreateOrganisation, CreatePerson, InvitePerson, ResetPersonPassword, SetPersonActive,
-        UnlockPerson, UpdateOrganisation, UpdatePerson,
+        AcceptInvitation, CreateOrganisation, CreatePerson, EndPersonSessions, InvitePerson, ResetPersonPassword,
+        ResetPersonSecondFactor, SetPersonActive, SetSecondFactorRequired, UnlockPerson, UpdateOrganisation,
+        UpdatePerson,
     },
     OneTimePassword, OrgKind, PersonRow, Role, SupplierSubtype,
 };
@@ -59,6 +60,7 @@ pub fn OrganisationsPage() -> impl IntoView {
     let (kind, set_kind) = signal("agency".to_string());
     view! {
         <h1>{t(Msg::Organisations)}</h1>
+        <AdminsSecondFactor/>
         <section class="card">
             <h2>{t(Msg::NewOrganisation)}</h2>
             {move || match create.value().get() {
@@ -157,8 +159,22 @@ pub fn PeoplePage() -> impl IntoView {
     when_done(set_active, None, super::api::activity_set);
     let unlock = ServerAction::<UnlockPerson>::new();
     when_done(unlock, None, super::api::unlocked);
+    let end_sessions = ServerAction::<EndPersonSessions>::new();
+    when_done(end_sessions, None, super::api::sessions_ended);
+    let reset_second = ServerAction::<ResetPersonSecondFactor>::new();
+    when_done(reset_second, None, super::api::second_factor_reset);
+    let require_second = ServerAction::<SetSecondFactorRequired>::new();
+    when_done(require_second, None, saved);
     let people = Resource::new(
-        move || (create.version().get(), update.version().get(), set_active.version().get(), unlock.version().get()),
+        move || {
+            (
+                create.version().get(),
+                update.version().get(),
+                set_active.version().get(),
+                unlock.version().get(),
+                (reset_second.version().get(), require_second.version().get()),
+            )
+        },
         |_| super::api::list_people(),
     );
     view! {
@@ -171,6 +187,9 @@ pub fn PeoplePage() -> impl IntoView {
         <ActionError value=Signal::derive(move || update.value().get())/>
         <ActionError value=Signal::derive(move || set_active.value().get().map(|r| r.map(|_| ())))/>
         <ActionError value=Signal::derive(move || unlock.value().get())/>
+        <ActionError value=Signal::derive(move || end_sessions.value().get().map(|r| r.map(|_| ())))/>
+        <ActionError value=Signal::derive(move || reset_second.value().get())/>
+        <ActionError value=Signal::derive(move || require_second.value().get())/>
         <ActionError value=Signal::derive(move || invite.value().get())/>
         <Suspense fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
             {move || Suspend::new(async move {
@@ -181,7 +200,15 @@ pub fn PeoplePage() -> impl IntoView {
                         let grantable = page.grantable.clone();
                         let grantable_invite = page.grantable.clone();
                         let me = page.me;
+                        let required = page.second_factor_required;
                         view! {
+                            <ActionForm action=require_second attr:class="card inline-form" attr:data-test="require-second-factor">
+                                <label class="check">
+                                    <input type="checkbox" name="on" value="true" checked=required/>
+                                    <span>{t(Msg::RequireSecondFactor)}</span>
+                                </label>
+                                <button type="submit">{t(Msg::Save)}</button>
+                            </ActionForm>
                             <section class="card">
                                 <h2>{t(Msg::AddPerson)}</h2>
                                 <ActionForm action=create node_ref=create_form attr:class="grid-form" attr:data-test="add-person">
@@ -213,7 +240,7 @@ pub fn PeoplePage() -> impl IntoView {
                                         <tbody>
                                             {page.people.into_iter().map(|p| {
                                                 let is_me = p.id == me;
-                                                view! { <PersonRowView person=p grantable=grantable.clone() is_me update set_active unlock/> }
+                                                view! { <PersonRowView person=p grantable=grantable.clone() is_me update set_active unlock end_sessions reset_second/> }
                                             }).collect_view()}
                                         </tbody>
                                     </table>
@@ -222,6 +249,31 @@ pub fn PeoplePage() -> impl IntoView {
                         }.into_any()
                     }
                 }
+            })}
+        </Suspense>
+    }
+}
+
+/// The platform's rule: every administrator (organisation or platform) must use a second factor.
+#[component]
+fn AdminsSecondFactor() -> impl IntoView {
+    use crate::auth::api::SetAdminsSecondFactor;
+    let set = ServerAction::<SetAdminsSecondFactor>::new();
+    when_done(set, None, saved);
+    let now = Resource::new(move || set.version().get(), |_| crate::auth::api::get_admins_second_factor());
+    view! {
+        <ActionError value=Signal::derive(move || set.value().get())/>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                now.await.ok().map(|on| view! {
+                    <ActionForm action=set attr:class="card inline-form" attr:data-test="admins-second-factor">
+                        <label class="check">
+                            <input type="checkbox" name="on" value="true" checked=on/>
+                            <span>{t(Msg::RequireAdminsSecondFactor)}</span>
+                        </label>
+                        <button type="submit">{t(Msg::Save)}</button>
+                    </ActionForm>
+                })
             })}
         </Suspense>
     }
@@ -252,9 +304,13 @@ fn PersonRowView(
     update: ServerAction<UpdatePerson>,
     set_active: ServerAction<SetPersonActive>,
     unlock: ServerAction<UnlockPerson>,
+    end_sessions: ServerAction<EndPersonSessions>,
+    reset_second: ServerAction<ResetPersonSecondFactor>,
 ) -> impl IntoView {
     let locale = use_locale();
     let id = person.id.to_string();
+    let id_sessions = id.clone();
+    let id_second = id.clone();
     let id_active = id.clone();
     let id_reset = id.clone();
     let id_unlock = id.clone();
@@ -273,7 +329,8 @@ fn PersonRowView(
             <td class="nowrap" data-label=t(Msg::DisplayName)>{person.display_name.clone()}</td>
             <td data-label=t(Msg::Email)>{person.email.clone()}</td>
             <td data-label=t(Msg::Roles)>{roles_text(&person.roles, locale)}</td>
-            <td class="nowrap" data-label=t(Msg::Status)>{status}</td>
+            <td class="nowrap" data-label=t(Msg::Status)>{status}
+                {person.second_factor.then(|| view! { " "<span class="badge ok" data-test="has-second-factor">{t(Msg::SecondFactorOnBadge)}</span> })}</td>
             <td class="nowrap" data-label=t(Msg::LastSignIn)>{person.last_login_at.clone().unwrap_or_else(|| t(Msg::Never).to_string())}</td>
             <td class="actions"><div class="row-actions">
                 <details>
@@ -314,6 +371,19 @@ fn PersonRowView(
                 })}
                 {person.active.then(|| view! {
                     <a href=format!("/people/{id_reset}/reset-password") data-test="reset-password">{t(Msg::ResetPassword)}</a>
+                })}
+                {person.second_factor.then(|| view! {
+                    <ActionForm action=reset_second attr:class="inline">
+                        <input type="hidden" name="id" value=id_second/>
+                        <button type="submit" class="link-button" data-test="reset-second-factor">{t(Msg::ResetSecondFactor)}</button>
+                    </ActionForm>
+                })}
+                // One's own sessions are ended from one's security page.
+                {(!is_me && person.active).then(|| view! {
+                    <ActionForm action=end_sessions attr:class="inline">
+                        <input type="hidden" name="id" value=id_sessions/>
+                        <button type="submit" class="link-button" data-test="end-sessions">{t(Msg::EndSessions)}</button>
+                    </ActionForm>
                 })}
             </div></td>
         </tr>

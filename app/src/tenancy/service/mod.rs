@@ -234,6 +234,7 @@ pub async fn create_organisation(db: &DatabaseConnection, by: &Acting<'_>, _cap:
         regulator_id: Set(None),
         active: Set(true),
         created_at: Set(now),
+        second_factor_required: Set(false),
     }
     .insert(&txn)
     .await
@@ -362,9 +363,11 @@ pub async fn list_people(
     now: OffsetDateTime,
 ) -> ServiceResult<Vec<PersonRow>> {
     let people = cap.people().order_by_asc(person::Column::DisplayName).all(db).await?;
+    let with_second_factor = crate::auth::second_factor::enrolled_among(db, people.iter().map(|p| p.id)).await?;
     let mut rows = Vec::with_capacity(people.len());
     for p in people {
         rows.push(PersonRow {
+            second_factor: with_second_factor.contains(&p.id),
             id: p.id,
             roles: roles_of(db, cap, p.id).await?,
             email: p.email,
@@ -376,6 +379,11 @@ pub async fn list_people(
         });
     }
     Ok(rows)
+}
+
+/// Whether the administrator's organisation requires a second factor of its people.
+pub async fn second_factor_required(db: &DatabaseConnection, cap: &PeopleAdmin) -> ServiceResult<bool> {
+    Ok(cap.own_organisation().one(db).await?.is_some_and(|o| o.second_factor_required))
 }
 
 /// Finds a person of the capability's organisation; any other organisation's person is "not found".
@@ -499,6 +507,10 @@ pub async fn set_person_active(db: &DatabaseConnection, by: &Acting<'_>, cap: &P
     let mut am = p.into_active_model();
     am.active = Set(active);
     am.update(&txn).await?;
+    if !active {
+        use crate::auth::sessions::{end_all_of, EndReason};
+        end_all_of(&txn, id, now, EndReason::Deactivated, Some(actor.person_id), None).await?;
+    }
     let action = if active { AuditAction::PersonReactivate } else { AuditAction::PersonDeactivate };
     AuditEntry::by(
         actor,
@@ -511,6 +523,65 @@ pub async fn set_person_active(db: &DatabaseConnection, by: &Acting<'_>, cap: &P
     .await?;
     crate::backend::epoch::commit_change(txn).await?;
     Ok(())
+}
+
+/// Ends every session of a person of the organisation (a lost laptop, a person leaving), audited
+/// in the administrator's trail. Returns how many sessions ended.
+pub async fn end_person_sessions(db: &DatabaseConnection, by: &Acting<'_>, cap: &PeopleAdmin, id: Uuid) -> ServiceResult<u64> {
+    let Acting { actor, meta, now } = *by;
+    if id == actor.person_id {
+        // One's own sessions are ended from one's security page (this one would end too).
+        return Err(ServiceError::invalid("id", Msg::ErrOwnSessionsHere));
+    }
+    let txn = write_txn(db).await?;
+    let p = own_person(&txn, cap, id).await?;
+    let reason = crate::auth::sessions::EndReason::EndedByAdmin;
+    let ended = crate::auth::sessions::end_all_of(&txn, p.id, now, reason, Some(actor.person_id), None).await?;
+    AuditEntry::by(actor, meta, AuditAction::SessionEnd, format!("person {}", p.email), format!("an administrator ended {ended} sessions"))
+        .record(&txn, now)
+        .await?;
+    crate::backend::epoch::commit_change(txn).await?;
+    Ok(ended)
+}
+
+/// Removes a person's second factor (a lost phone): audited, mailed to the person.
+pub async fn reset_person_second_factor(
+    db: &DatabaseConnection,
+    by: &Acting<'_>,
+    cap: &PeopleAdmin,
+    id: Uuid,
+    default_zone: &str,
+) -> ServiceResult<()> {
+    let txn = write_txn(db).await?;
+    let p = own_person(&txn, cap, id).await?;
+    if !crate::auth::second_factor::reset_of(&txn, by, &p, default_zone).await? {
+        return Err(ServiceError::Conflict { field: "id", msg: Msg::ErrNoSecondFactor });
+    }
+    // The person's "must set up" is read with it.
+    crate::backend::epoch::commit_change(txn).await
+}
+
+/// Whether every person of the administrator's organisation must sign in with a second factor;
+/// those without one are taken to set it up at their next request. Audited.
+pub async fn set_second_factor_required(db: &DatabaseConnection, by: &Acting<'_>, cap: &PeopleAdmin, on: bool) -> ServiceResult<()> {
+    let Acting { actor, meta, now } = *by;
+    let txn = write_txn(db).await?;
+    let org = cap.own_organisation().one(&txn).await?.ok_or(ServiceError::NotFound)?;
+    if org.second_factor_required == on {
+        return Ok(());
+    }
+    // The administrator is one of its people: its own second factor comes first, so requiring
+    // it does not shut the administrator out mid-task.
+    if on && !crate::auth::second_factor::enrolled(&txn, actor.person_id).await? {
+        return Err(ServiceError::invalid("on", Msg::ErrOwnSecondFactorFirst));
+    }
+    let name = org.name.clone();
+    let mut am = org.into_active_model();
+    am.second_factor_required = Set(on);
+    am.update(&txn).await?;
+    let summary = if on { "every person must use a second factor" } else { "a second factor is each person's choice" };
+    AuditEntry::by(actor, meta, AuditAction::SecondFactorPolicy, format!("organisation {name}"), summary).record(&txn, now).await?;
+    crate::backend::epoch::commit_change(txn).await
 }
 
 /// Lifts a person's lockout after failed sign-ins (the password stays as it is), audited.
@@ -556,6 +627,8 @@ pub async fn reset_password(db: &DatabaseConnection, by: &Acting<'_>, cap: &Peop
     // password may have made either.
     am.session_generation = Set(generation);
     am.update(&txn).await?;
+    let reason = crate::auth::sessions::EndReason::PasswordReset;
+    crate::auth::sessions::end_all_of(&txn, person_id, now, reason, Some(actor.person_id), None).await?;
     let revoked = crate::auth::tokens::revoke_all_of(&txn, person_id, now).await?;
     AuditEntry::by(
         actor,

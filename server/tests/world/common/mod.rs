@@ -77,11 +77,19 @@ pub struct Options {
     pub public_url: Option<String>,
     /// `PORTAL_TRUSTED_PROXIES`.
     pub trusted_proxies: Option<String>,
+    /// The machine API's requests per minute, per token and per address.
+    pub api_per_minute: (u32, u32),
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { sign_in_per_minute: 1000, world: true, public_url: None, trusted_proxies: None }
+        Options {
+            sign_in_per_minute: 1000,
+            world: true,
+            public_url: None,
+            trusted_proxies: None,
+            api_per_minute: (1_000_000, 1_000_000),
+        }
     }
 }
 
@@ -153,6 +161,8 @@ async fn serve(
         ("PORTAL_SIGNIN_PER_MINUTE", opts.sign_in_per_minute.to_string()),
         ("PORTAL_SITE_ROOT", std::env::temp_dir().display().to_string()),
         ("PORTAL_TRUSTED_PROXIES", opts.trusted_proxies.clone().unwrap_or_default()),
+        ("PORTAL_API_PER_TOKEN_PER_MINUTE", opts.api_per_minute.0.to_string()),
+        ("PORTAL_API_PER_ADDRESS_PER_MINUTE", opts.api_per_minute.1.to_string()),
     ];
     let config = Config::from_lookup(|k| vars.iter().find(|(n, _)| *n == k).map(|(_, v)| v.clone())).expect("config");
     let state = server::app_state(db.clone(), clock.clone(), &config);
