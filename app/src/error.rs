@@ -92,15 +92,23 @@ impl FromServerFnError for AppError {
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
-            // The request itself was malformed: a 400 naming no internals, never a 500.
-            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => {
-                #[cfg(feature = "ssr")]
-                if let Some(res) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
-                    res.set_status(crate::backend::error::status_of(&AppError::Malformed));
-                }
-                AppError::Malformed
-            }
+            // The request itself was malformed: a 400 naming no internals, never a 500. On the
+            // server a body that does not decode (bytes that are no UTF-8) is the request's fault
+            // too; in the browser the same error is about an answer, so a transport problem.
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => AppError::malformed_request(),
+            ServerFnErrorErr::Deserialization(_) if cfg!(feature = "ssr") => AppError::malformed_request(),
             other => AppError::Transport(other.to_string()),
         }
+    }
+}
+
+impl AppError {
+    /// A request that does not read, answered 400.
+    fn malformed_request() -> AppError {
+        #[cfg(feature = "ssr")]
+        if let Some(res) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+            res.set_status(crate::backend::error::status_of(&AppError::Malformed));
+        }
+        AppError::Malformed
     }
 }

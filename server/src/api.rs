@@ -71,6 +71,11 @@ impl Problem {
         }
     }
 
+    /// A request that does not read, for the layers in front of the API's handlers.
+    pub fn malformed(detail: &str, meta: &RequestMeta) -> Problem {
+        Problem::new(StatusCode::BAD_REQUEST, "malformed-request", detail, meta)
+    }
+
     fn field(mut self, field: &str, detail: &str) -> Problem {
         self.errors.push(FieldProblem { field: field.to_string(), detail: detail.to_string() });
         self
@@ -218,7 +223,7 @@ pub struct SubmissionUpload {
     info(title = "Supervision portal API", version = "1", description = "Report obligations and submissions, duty rosters (who is on duty, a roster's timeline, overrides) and incidents (open one, add timeline entries, record milestones, read state) significant-change notices (give one and its revisions, read its state, record the implementation, answer and decide) and SLA tracking (the engagements' standing, a year's and a month's report, outage and fault records entered, completed, reviewed and reclassified), for automation. Authenticate with a personal API token (`Authorization: Bearer pt_…`), created on the account page or by `portal issue-token`. A token has exactly its person's rights. Errors are RFC 9457 problem JSON."),
     paths(list_obligations, list_submissions, create_submission, get_submission, resubmit, download_file, duty::duty_now, duty::timeline, duty::add_override, incidents::list, incidents::get, incidents::open, incidents::add_entry, incidents::record_milestone, changes::list, changes::get, changes::submit, changes::revise, changes::implement, changes::take_step, changes::attach, sla::list, sla::year, sla::month, sla::add_record, sla::add_measure, sla::complete, sla::review, sla::reclassify),
     components(schemas(Problem, FieldProblem, ObligationStatus, SubmissionUpload, SubmissionPage, SubmissionView, Summary, StateCode, Cadence, ReportKind, SubmissionStatus, duty::DutyNowPage, duty::Created, app::rosters::OnDutyRow, app::rosters::PersonRef, app::rosters::Timeline, app::rosters::SegmentView, app::rosters::GapView, app::rosters::OverrideInput, incidents::IncidentPage, incidents::IncidentState, incidents::EntryBody, incidents::MilestoneBody, app::plans::IncidentRow, app::plans::IncidentInput, app::plans::ReportTimingView, app::plans::MilestoneView, app::plans::EntryView, app::plans::Category, app::plans::Level, app::plans::IncidentStatus, app::plans::Milestone, app::plans::EntryKind, app::plans::Transition, changes::RevisionCreated, changes::StepDone, changes::Attached, changes::FilesUpload, app::changes::FilePurpose, changes::ImplementationBody, changes::StepBody, app::changes::NoticeList, app::changes::NoticeRow, app::changes::NoticeDetail, app::changes::NoticeInput, app::changes::NoticeStatus, app::changes::Action, app::changes::ChangeType, app::changes::ChangeCategory, app::changes::StepKind, app::changes::DeadlineKind, app::changes::DeadlineState, app::changes::DeadlineView, app::changes::Counts, app::changes::Named, app::changes::StepView, app::changes::FileView, app::changes::RevisionView, app::changes::FieldDiff, app::changes::AgencyAnswer, app::changes::Allowed, sla::RecordDone, app::sla::SlaHome, app::sla::Standing, app::sla::StandingFilter, app::sla::MetricCell, app::sla::Metric, app::sla::SlaYearReport, app::sla::SlaMonthReport, app::sla::MonthRow, app::sla::MonthFigures, app::sla::AvailabilityFigure, app::sla::ResolutionFigure, app::sla::MaintenanceRule, app::sla::CompensationRule, app::sla::ReportIssue, app::sla::AgreementInput, app::sla::RecordView, app::sla::RecordKind, app::sla::RecordClass, app::sla::Review, app::sla::RecordInput, app::sla::MeasureInput, app::sla::MeasuredTerms, app::sla::MeasureView, app::sla::MeasureKind, app::sla::TermState, app::sla::DelayFigure, app::sla::ScheduleFigure, app::sla::RetentionFigure, app::sla::RestoreFigure, app::sla::TrainingFigure, app::sla::FinishInput, app::sla::ReviewInput, app::sla::ReclassInput)),
-    modifiers(&BearerAuth, &RateLimited),
+    modifiers(&BearerAuth, &RateLimited, &CommonAnswers),
     security(("bearer" = []))
 )]
 pub struct ApiDoc;
@@ -271,6 +276,51 @@ impl utoipa::Modify for RateLimited {
     }
 }
 
+/// The refusals any operation can give, documented where its own annotation does not: a request
+/// that does not read (400), no valid token (401), a person who may not or must first change its
+/// password (403), a path naming nothing in reach (404), a body of another media type (415).
+struct CommonAnswers;
+
+impl utoipa::Modify for CommonAnswers {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{response::ResponseBuilder, ContentBuilder, Ref, RefOr};
+        let problem = |description: &str| {
+            RefOr::T(
+                ResponseBuilder::new()
+                    .description(description)
+                    .content(
+                        "application/problem+json",
+                        ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem"))).build(),
+                    )
+                    .build(),
+            )
+        };
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            for op in
+                [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch].into_iter().flatten()
+            {
+                let has_body = op.request_body.is_some();
+                let answers = &mut op.responses.responses;
+                answers
+                    .entry("400".into())
+                    .or_insert_with(|| problem("The request does not read: a parameter or the body is malformed"));
+                answers.entry("401".into()).or_insert_with(|| problem("No valid token"));
+                answers.entry("403".into()).or_insert_with(|| {
+                    problem("The token's person may not do this, or must first change its password")
+                });
+                if path.contains('{') {
+                    answers.entry("404".into()).or_insert_with(|| problem("Not found, or outside the token's reach"));
+                }
+                if has_body {
+                    answers
+                        .entry("415".into())
+                        .or_insert_with(|| problem("The body is not of the documented media type"));
+                }
+            }
+        }
+    }
+}
+
 /// Counts each API request against its address's and token's limits before anything else reads
 /// it (the token is not even looked up when refused): 429 with `Retry-After` and problem JSON.
 pub async fn limit(
@@ -302,6 +352,39 @@ pub async fn limit(
             res
         }
     }
+}
+
+/// Turns the framework's own refusals — a path that does not read as text, a method the path
+/// does not take, a body of another media type — into problem JSON: a client of the API reads
+/// one error format whatever refused it.
+pub async fn problems_only(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let meta = req.extensions().get::<RequestMeta>().cloned().unwrap_or_default();
+    let res = next.run(req).await;
+    let status = res.status();
+    let is_json = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/problem+json") || v.starts_with("application/json"));
+    if !status.is_client_error() || is_json {
+        return res;
+    }
+    let allow = res.headers().get(header::ALLOW).cloned();
+    // The framework's refusal is a line of text; more than that is no refusal of its making.
+    let text = axum::body::to_bytes(res.into_body(), 4096).await.map(|b| String::from_utf8_lossy(&b).to_string());
+    let detail = text.ok().filter(|t| !t.trim().is_empty()).unwrap_or_else(|| status.to_string());
+    let kind = match status {
+        StatusCode::NOT_FOUND => "not-found",
+        StatusCode::METHOD_NOT_ALLOWED => "method-not-allowed",
+        StatusCode::PAYLOAD_TOO_LARGE => "too-large",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "media-type",
+        _ => "malformed-request",
+    };
+    let mut res = Problem::new(status, kind, detail, &meta).into_response();
+    if let Some(allow) = allow {
+        res.headers_mut().insert(header::ALLOW, allow);
+    }
+    res
 }
 
 /// The API's routes, relative to `/api/v1`.
@@ -337,7 +420,7 @@ pub fn router() -> Router<ServerState> {
         .fallback(not_found)
 }
 
-async fn not_found(meta: Option<Extension<RequestMeta>>) -> Problem {
+pub async fn not_found(meta: Option<Extension<RequestMeta>>) -> Problem {
     let meta = meta.map(|m| m.0).unwrap_or_default();
     Problem::new(StatusCode::NOT_FOUND, "not-found", "no such endpoint", &meta)
 }

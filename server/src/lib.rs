@@ -161,7 +161,14 @@ pub fn router(state: AppState, leptos: LeptosOptions) -> Router {
         .route_layer(axum::middleware::from_fn(middleware::retry_stalled_render))
         .route_layer(axum::middleware::from_fn(middleware::drop_empty_params));
     router
-        .nest("/api/v1", api::router().layer(from_fn_with_state(state.clone(), api::limit)))
+        .nest(
+            "/api/v1",
+            api::router()
+                .layer(axum::middleware::from_fn(api::problems_only))
+                .layer(from_fn_with_state(state.clone(), api::limit)),
+        )
+        // A path that ends at the API's root (`/api/v1/x/..` once its dots are resolved).
+        .route("/api/v1/", axum::routing::any(api::not_found))
         .nest_service("/pkg", ServeDir::new(pkg_dir).precompressed_gzip())
         .merge(pages)
         .fallback(leptos_axum::file_and_error_handler_with_context::<ServerState, _>(context, shell))
@@ -171,6 +178,7 @@ pub fn router(state: AppState, leptos: LeptosOptions) -> Router {
         .layer(sessions)
         .layer(from_fn_with_state(state.clone(), middleware::publish_changes))
         .layer(from_fn_with_state(state.clone(), middleware::refuse_cross_origin))
+        .layer(axum::middleware::from_fn(middleware::refuse_nul))
         .layer(from_fn_with_state(state.clone(), middleware::security_headers))
         .layer(from_fn_with_state(state.clone(), middleware::request_meta))
 }

@@ -289,7 +289,10 @@ pub async fn security_headers(State(state): State<AppState>, mut req: Request, n
 /// Refuses every state-changing request that a browser says came from another site.
 pub async fn refuse_cross_origin(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    if !safe && is_cross_origin(&req, &state.settings.public_origin()) {
+    // The machine API acts on a bearer token only, never on a cookie: a request from another
+    // site carries no authority a browser added by itself, so there is nothing to forge.
+    let api = req.uri().path().starts_with("/api/v1/");
+    if !safe && !api && is_cross_origin(&req, &state.settings.public_origin()) {
         let locale =
             Locale::from_accept_language(req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()));
         tracing::warn!(path = loggable_path(req.uri().path()), "cross-origin request refused");
@@ -325,6 +328,53 @@ fn cookie_locale(req: &Request) -> Option<Locale> {
         .filter_map(|c| c.trim().split_once('='))
         .find(|(k, _)| *k == LOCALE_COOKIE)
         .and_then(|(_, v)| Locale::parse(v))
+}
+
+/// The largest form or JSON body read to look for a NUL character; the extractors' own limit
+/// (2 MB) refuses larger ones anyway.
+const NUL_SCAN_LIMIT: usize = 2 * 1024 * 1024;
+
+/// Refuses a NUL character (U+0000) in the address or in a form or JSON body, before any
+/// handler reads it: PostgreSQL cannot store one in text and SQLite would, so no field takes it,
+/// on either database, and the refusal is a 400 that names it instead of a failed write. Uploads
+/// (multipart) are not read here: their text fields are checked where they are parsed.
+pub async fn refuse_nul(req: Request, next: Next) -> Response {
+    let in_query = req.uri().query().is_some_and(holds_nul_escape) || holds_nul_escape(req.uri().path());
+    let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let form = content_type.starts_with("application/x-www-form-urlencoded");
+    let json = content_type.starts_with("application/json");
+    if !in_query && !form && !json {
+        return next.run(req).await;
+    }
+    let (parts, body) = req.into_parts();
+    let refuse = |parts: &axum::http::request::Parts| {
+        let locale =
+            Locale::from_accept_language(parts.headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()));
+        let meta = parts.extensions.get::<RequestMeta>().cloned().unwrap_or_default();
+        if parts.uri.path().starts_with("/api/v1/") {
+            return crate::api::Problem::malformed(Msg::ErrNulCharacter.text(Locale::En), &meta).into_response();
+        }
+        (StatusCode::BAD_REQUEST, Msg::ErrNulCharacter.text(locale)).into_response()
+    };
+    if in_query {
+        return refuse(&parts);
+    }
+    let bytes = match axum::body::to_bytes(body, NUL_SCAN_LIMIT).await {
+        Ok(b) => b,
+        Err(_) => return (StatusCode::PAYLOAD_TOO_LARGE, Msg::ErrBadRequest.text(Locale::En)).into_response(),
+    };
+    let nul = bytes.contains(&0)
+        || (form && holds_nul_escape(&String::from_utf8_lossy(&bytes)))
+        || (json && bytes.windows(6).any(|w| w.eq_ignore_ascii_case(b"\\u0000")));
+    if nul {
+        return refuse(&parts);
+    }
+    next.run(Request::from_parts(parts, axum::body::Body::from(bytes))).await
+}
+
+/// Whether URL-encoded text holds `%00`.
+fn holds_nul_escape(text: &str) -> bool {
+    text.as_bytes().windows(3).any(|w| w == b"%00")
 }
 
 /// Paths that are pages (guarded by sign-in), as opposed to assets, server functions and forms.

@@ -240,6 +240,11 @@ pub async fn sign_in_code(
             flash::set(&session, refusal(Msg::ErrTotpCode.text(locale).into())).await;
             Redirect::to("/login/code").into_response()
         }
+        Ok(SignIn::Void) => {
+            let _ = session.remove_value(PENDING_KEY).await;
+            flash::set(&session, refusal(Msg::ErrSecondStepVoid.text(locale).into())).await;
+            Redirect::to("/login").into_response()
+        }
         other => {
             let _ = session.remove_value(PENDING_KEY).await;
             signed_in_or_refused(&state, &session, &meta, locale, other, &pending.email, &pending.next).await
@@ -279,7 +284,7 @@ async fn signed_in_or_refused(
             Redirect::to(&to).into_response()
         }
         Ok(SignIn::SecondFactor { .. }) => Redirect::to("/login/code").into_response(),
-        Ok(refused @ (SignIn::Refused | SignIn::Locked { .. })) => {
+        Ok(refused @ (SignIn::Refused | SignIn::Locked { .. } | SignIn::Void)) => {
             // The message goes through the session, so no error code stands in the address bar.
             let text = match refused {
                 SignIn::Locked { until, time_zone } => {

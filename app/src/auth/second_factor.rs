@@ -339,13 +339,13 @@ pub async fn complete_sign_in(
 ) -> ServiceResult<SignIn> {
     let txn = write_txn(db).await?;
     let Some(p) = scope::session_account(person_id).one(&txn).await? else {
-        return Ok(SignIn::Refused);
+        return Ok(SignIn::Void);
     };
     let org_active = scope::organisation_of(&p).one(&txn).await?.is_some_and(|o| o.active);
     let email = p.email.clone();
     let entry = sign_in_entry(&email, meta);
     if !org_active || p.session_generation != generation {
-        return Ok(SignIn::Refused);
+        return Ok(SignIn::Void);
     }
     if let Some(until) = p.locked_until.filter(|u| *u > now) {
         crate::audit::service::append(&txn, now, entry(AuditAction::SignInFailed, Some(&p), format!("account locked until {until}"))).await?;
@@ -353,7 +353,7 @@ pub async fn complete_sign_in(
         return Ok(SignIn::Locked { until, time_zone: p.time_zone.clone() });
     }
     let Some(row) = scope::totp_of(p.id).filter(person_totp::Column::ConfirmedAt.is_not_null()).one(&txn).await? else {
-        return Ok(SignIn::Refused);
+        return Ok(SignIn::Void);
     };
     let t = totp(&row.secret, &p.email)?;
     if let Some(step) = matching_step(&t, code, now, row.last_step) {

@@ -74,6 +74,9 @@ pub enum SignIn {
     /// Locked after repeated failures (this attempt's or earlier ones), whatever the password:
     /// until when, and the person's time zone to say it in (none: the portal's).
     Locked { until: OffsetDateTime, time_zone: Option<String> },
+    /// A second step that can no longer complete: the account was deactivated, its sessions were
+    /// ended or its second factor removed since the password was accepted. It starts over.
+    Void,
 }
 
 pub async fn sign_in(

@@ -197,6 +197,12 @@ pub async fn read_multipart_into(
             }
             let text = String::from_utf8(bytes)
                 .map_err(|_| UploadError::Service(ServiceError::invalid("request", Msg::ErrBadRequest)))?;
+            // No field takes a NUL, raw or escaped in the summary's JSON (as for forms, in the
+            // server's middleware): PostgreSQL cannot store one and SQLite would.
+            if text.contains('\0') || text.to_ascii_lowercase().contains("\\u0000") {
+                let field = if name == "summary" { "summary" } else { "request" };
+                return Err(UploadError::Service(ServiceError::invalid(field, Msg::ErrNulCharacter)));
+            }
             if name == "keep_files" {
                 if out.keep_files.len() >= rules::MAX_FILES {
                     return Err(UploadError::Service(ServiceError::invalid("files", Msg::ErrTooManyFiles)));

@@ -354,6 +354,34 @@ async fn wrong_second_factor_codes_count_toward_the_lockout() {
 }
 
 #[tokio::test]
+async fn a_second_step_whose_account_changed_meanwhile_starts_over_at_once() {
+    for b in backends() {
+        let app = spawn_with(b, Options::default()).await;
+        let admin = app.signed_in("admin@agency.example").await;
+        let c = app.signed_in(WHO).await;
+        let (secret, _) = enrol(&app, &c, WHO).await;
+        let id = crate::common::person_id(&app.db, WHO).await;
+        // The administrator removes the second factor while the person is between the two steps.
+        let halfway = app.client();
+        app.sign_in(&halfway, WHO, PASSWORD).await;
+        assert_eq!(app.call(&admin, "reset_person_second_factor", &[("id", &id)]).await.0, 200, "{b:?}");
+        app.advance(time::Duration::seconds(30));
+        let res = app.post_form(&halfway, "/login/code", &[("code", &code_now(&app, &secret, WHO))]).await;
+        assert_eq!(crate::common::location(&res), "/login", "{b:?}: back to the first step, not 'wrong code'");
+        assert!(app.sign_in_message(&halfway).await.contains("本次登录已无法完成"), "{b:?}: sign in again");
+        // Deactivated between the steps: the same, and no code is even tried.
+        let (secret, _) = enrol(&app, &c, WHO).await;
+        let halfway = app.client();
+        app.sign_in(&halfway, WHO, PASSWORD).await;
+        assert_eq!(app.call(&admin, "set_person_active", &[("id", &id), ("active", "false")]).await.0, 200, "{b:?}");
+        app.advance(time::Duration::seconds(30));
+        let res = app.post_form(&halfway, "/login/code", &[("code", &code_now(&app, &secret, WHO))]).await;
+        assert_eq!(crate::common::location(&res), "/login", "{b:?}");
+        assert_eq!(audited(&app, "sign_in_failed").await, 0, "{b:?}: nothing was tried");
+    }
+}
+
+#[tokio::test]
 async fn an_organisation_that_requires_a_second_factor_sends_its_people_to_set_it_up_first() {
     for b in backends() {
         let app = spawn_with(b, Options::default()).await;

@@ -84,3 +84,4 @@ SignInCodeTitle = Enter your code
 SignInCodeHelp = Enter the six-digit code your authenticator app shows, or one of your recovery codes.
 CodeOrRecovery = Code or recovery code
 ErrSecondStepExpired = The sign-in took too long. Sign in again.
+ErrSecondStepVoid = This sign-in can no longer be completed. Sign in again.

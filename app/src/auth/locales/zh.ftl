@@ -84,3 +84,4 @@ SignInCodeTitle = 输入验证码
 SignInCodeHelp = 请输入身份验证器应用显示的六位验证码，或一个恢复码。
 CodeOrRecovery = 验证码或恢复码
 ErrSecondStepExpired = 登录用时过长，请重新登录。
+ErrSecondStepVoid = 本次登录已无法完成，请重新登录。

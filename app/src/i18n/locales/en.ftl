@@ -13,6 +13,7 @@ ErrNotFound = What you asked for was not found.
 ErrInternal = Internal error. Please give the administrator this request id:
 ErrCrossOrigin = A request from another origin was refused.
 ErrBadRequest = The request was malformed; check what was entered.
+ErrNulCharacter = What was entered holds a NUL character (U+0000), which no field accepts.
 ErrPasswordMismatch = The two new passwords do not match.
 ErrEmailTaken = That email is already in use.
 ErrNameRequired = Enter a name.

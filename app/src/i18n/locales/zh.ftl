@@ -13,6 +13,7 @@ ErrNotFound = 未找到所请求的内容。
 ErrInternal = 服务器内部错误。请将请求编号告知管理员：
 ErrCrossOrigin = 已拒绝来自其他来源的请求。
 ErrBadRequest = 请求格式不正确，请检查填写的内容。
+ErrNulCharacter = 填写的内容包含空字符（U+0000），任何字段都不接受。
 ErrPasswordMismatch = 两次输入的新密码不一致。
 ErrEmailTaken = 该电子邮箱已被使用。
 ErrNameRequired = 请填写名称。
