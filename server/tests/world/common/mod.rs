@@ -207,13 +207,7 @@ impl TestApp {
 
     /// A browser-like client: cookie jar, no automatic redirects (tests look at them).
     pub fn client(&self) -> reqwest::Client {
-        reqwest::Client::builder()
-            .cookie_store(true)
-            .redirect(reqwest::redirect::Policy::none())
-            // A response that never comes fails the test instead of hanging the run.
-            .timeout(std::time::Duration::from_secs(120))
-            .build()
-            .expect("client")
+        browser_client()
     }
 
     pub async fn sign_in(&self, client: &reqwest::Client, email: &str, password: &str) -> reqwest::Response {
@@ -323,6 +317,17 @@ impl TestApp {
     pub fn state_files_tmp_empty(&self) -> bool {
         std::fs::read_dir(self.data_dir.join("files").join("tmp")).map(|mut d| d.next().is_none()).unwrap_or(true)
     }
+}
+
+/// A browser-like client of no app in particular: cookie jar, no automatic redirects.
+pub fn browser_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        // A response that never comes fails the test instead of hanging the run.
+        .timeout(std::time::Duration::from_secs(120))
+        .build()
+        .expect("client")
 }
 
 /// A response header's text ("" when absent or not text).

@@ -287,21 +287,12 @@ impl Plan {
 }
 
 async fn signed_in(app: &TestApp, email: &str) -> Result<reqwest::Client, String> {
-    let c = client();
+    let c = crate::common::browser_client();
     let res = app.sign_in(&c, email, crate::common::world::PASSWORD).await;
     match res.status().as_u16() {
         303 => Ok(c),
         s => Err(format!("sign-in of {email}: {s}")),
     }
-}
-
-fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .timeout(std::time::Duration::from_secs(60))
-        .build()
-        .expect("client")
 }
 
 /// Ids of the world's records, for fields that name one: its people and organisations except
@@ -733,7 +724,7 @@ async fn send(ctx: &Ctx, probe: &Probe) -> Result<(), String> {
     };
     let sender = match probe.who {
         Who::Person(i) => ctx.people[i].lock().expect("client").clone(),
-        Who::Nobody => client(),
+        Who::Nobody => crate::common::browser_client(),
     };
     let method = reqwest::Method::from_bytes(probe.method.as_bytes()).expect("method");
     let mut req = sender.request(method, &url);
@@ -793,7 +784,7 @@ async fn send(ctx: &Ctx, probe: &Probe) -> Result<(), String> {
     if let Who::Person(i) = probe.who {
         if status == 401 || location.starts_with("/login") {
             ctx.signed_out[i].fetch_add(1, Ordering::Relaxed);
-            let fresh = client();
+            let fresh = crate::common::browser_client();
             let res = fresh
                 .post(format!("{}/login", ctx.app_base))
                 .header("origin", &ctx.app_base)
