@@ -59,6 +59,16 @@ async function slaPages(page, add) {
   }
 }
 
+/** The exits, the first exit in reach and its printable record. */
+async function exitPages(page, add) {
+  add('/exits');
+  const href = await firstLink(page, '/exits', '[data-test="exit-list"] a[href^="/exits/"]');
+  if (href) {
+    add(href);
+    add(`${href}/record`);
+  }
+}
+
 /** Every page a role opens, with one record of each kind it reaches. */
 async function pagesOf(page, who) {
   const pages = ['/', '/account/password', '/account/tokens'];
@@ -77,6 +87,7 @@ async function pagesOf(page, who) {
       add(await firstLink(page, '/emergency', '[data-test="drills"] a[href^="/emergency/drills/"]'));
       add(await firstLink(page, '/incidents', '[data-test="incidents"] a[href^="/incidents/"]'));
       await slaPages(page, add);
+      await exitPages(page, add);
       break;
     case 'csp':
       pages.push('/websites', '/engagements', '/reports');
@@ -87,6 +98,7 @@ async function pagesOf(page, who) {
       add(await firstLink(page, '/emergency', '[data-test="plans"] a[href^="/emergency/plans/"]'));
       add(await firstLink(page, '/incidents', '[data-test="incidents"] a[href^="/incidents/"]'));
       await slaPages(page, add);
+      add('/exits');
       break;
     case 'regulator':
       pages.push('/websites', '/engagements', '/reports', '/reports/matrix', '/reports/matrix?cadence=yearly&kind=self_check', '/rosters', '/rosters?uncovered=on');
@@ -95,6 +107,7 @@ async function pagesOf(page, who) {
       add(await firstLink(page, '/emergency', '[data-test="drill-overview"] a[href^="/emergency/agencies/"]'));
       add('/sla?breached=on');
       await slaPages(page, add);
+      await exitPages(page, add);
       break;
     case 'platform':
       pages.push('/organisations', '/jurisdictions', '/people', '/audit');

@@ -66,6 +66,7 @@ pub mod backend;
 pub mod changes;
 pub mod domain;
 pub mod error;
+pub mod exit;
 #[cfg(all(test, feature = "ssr"))]
 mod house;
 pub mod i18n;
@@ -184,6 +185,10 @@ pub fn App() -> impl IntoView {
                 <Route ssr=SsrMode::Async path=path!("/sla/:id/year") view=|| view! { <ui::Layout page=ui::NavPage::Sla><sla::pages::SlaYearPage/></ui::Layout> }/>
                 <Route ssr=SsrMode::Async path=path!("/changes/:id/revise") view=|| view! { <ui::Layout page=ui::NavPage::Changes><changes::pages::ReviseChangePage/></ui::Layout> }/>
                 <Route ssr=SsrMode::Async path=path!("/changes/:id/confirm") view=|| view! { <ui::Layout page=ui::NavPage::Changes><changes::pages::ConfirmStepPage/></ui::Layout> }/>
+                <Route ssr=SsrMode::Async path=path!("/exits") view=|| view! { <ui::Layout page=ui::NavPage::Exit><exit::pages::ExitsPage/></ui::Layout> }/>
+                <Route ssr=SsrMode::Async path=path!("/exits/:id") view=|| view! { <ui::Layout page=ui::NavPage::Exit><exit::pages::ExitPage/></ui::Layout> }/>
+                <Route ssr=SsrMode::Async path=path!("/exits/:id/confirm") view=|| view! { <ui::Layout page=ui::NavPage::Exit><exit::pages::ExitConfirmPage/></ui::Layout> }/>
+                <Route ssr=SsrMode::Async path=path!("/exits/:id/record") view=|| view! { <ui::Layout page=ui::NavPage::Exit><exit::pages::ExitRecordPage/></ui::Layout> }/>
                 <Route ssr=SsrMode::Async path=path!("/jurisdictions") view=|| view! { <ui::Layout page=ui::NavPage::Jurisdictions><tenancy::pages::platform::JurisdictionsPage/></ui::Layout> }/>
                 <Route ssr=SsrMode::Async path=path!("/audit") view=|| view! { <ui::Layout page=ui::NavPage::Audit><audit::pages::AuditPage/></ui::Layout> }/>
             </Routes>

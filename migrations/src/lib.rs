@@ -25,6 +25,7 @@ mod m20261211_000019_sla_measure_oldest;
 mod m20261212_000020_sla_record_open;
 mod m20261213_000021_person_sessions;
 mod m20261214_000022_second_factor;
+mod m20261215_000023_exit;
 
 pub struct Migrator;
 
@@ -54,6 +55,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261212_000020_sla_record_open::Migration),
             Box::new(m20261213_000021_person_sessions::Migration),
             Box::new(m20261214_000022_second_factor::Migration),
+            Box::new(m20261215_000023_exit::Migration),
         ]
     }
 }

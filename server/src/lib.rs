@@ -110,6 +110,11 @@ pub fn plain_routes() -> Vec<(&'static str, &'static str, axum::routing::MethodR
         ("GET", "/sla/{id}/months.csv", get(app::sla::http::export_months_csv)),
         ("GET", "/sla/{id}/records.csv", get(app::sla::http::export_records_csv)),
         ("GET", "/sla/{id}/measures.csv", get(app::sla::http::export_measures_csv)),
+        ("GET", "/exits/export.csv", get(app::exit::http::export_csv)),
+        ("POST", "/exits/{id}/items", middleware::upload(post(app::exit::http::add_item))),
+        ("POST", "/exits/{id}/items/{item}", middleware::upload(post(app::exit::http::correct_item))),
+        ("POST", "/exits/{id}/items/{item}/verify", middleware::upload(post(app::exit::http::verify_item))),
+        ("GET", "/exits/files/{id}", get(app::exit::http::download)),
         ("GET", "/healthz", get(|| async { "ok" })),
         ("GET", "/favicon.ico", get(|| async { axum::response::Redirect::permanent("/pkg/favicon.svg") })),
     ]
@@ -202,6 +207,7 @@ pub fn jobs(state: &AppState, transport: Arc<mail::Transport>, from: lettre::mes
     jobs.extend(app::plans::jobs::jobs(state));
     jobs.extend(app::changes::jobs::jobs(state));
     jobs.extend(app::sla::jobs::jobs(state));
+    jobs.extend(app::exit::jobs::jobs(state));
     jobs
 }
 
@@ -246,11 +252,12 @@ fn file_sweep(state: &AppState) -> Job {
                 .sweep(SWEEP_GRACE, |sha| {
                     let db = db.clone();
                     async move {
-                        // Bytes are kept while a report's or a change notice's file names them.
+                        // Bytes are kept while a report's, a change notice's or an exit item's file names them.
                         let kept = app::reports::scope::bytes_referenced(&db, &sha)
                             .await
                             .map_err(std::io::Error::other)?
-                            || app::changes::scope::bytes_referenced(&db, &sha).await.map_err(std::io::Error::other)?;
+                            || app::changes::scope::bytes_referenced(&db, &sha).await.map_err(std::io::Error::other)?
+                            || app::exit::scope::bytes_referenced(&db, &sha).await.map_err(std::io::Error::other)?;
                         Ok(kept)
                     }
                 })

@@ -118,6 +118,10 @@ actions! {
     SlaMonthIssued = "sla_month_issued" => ActionSlaMonthIssued,
     SlaMeasured = "sla_measured" => ActionSlaMeasured,
     SlaMeasureWithdrawn = "sla_measure_withdrawn" => ActionSlaMeasureWithdrawn,
+    ExitOpen = "exit_open" => ActionExitOpen,
+    ExitStep = "exit_step" => ActionExitStep,
+    ExitInventory = "exit_inventory" => ActionExitInventory,
+    ExitVerify = "exit_verify" => ActionExitVerify,
 }
 
 /// Filters of the audit page; dates are `YYYY-MM-DD` in the viewer's time zone, both ends inclusive.

@@ -52,6 +52,10 @@ pub enum Module {
     /// record outages, faults and maintenance against it (a duty officer too, at any hour); a
     /// regulator reads its jurisdiction's.
     Sla,
+    /// Exit: the agency leaving an engagement and its provider each act on their part (plan,
+    /// inventory and verification, deletion), an assessor the agency named signs it off; a
+    /// regulator reads its jurisdiction's.
+    Exit,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -110,6 +114,9 @@ pub const TABLE: &[(Module, Relationship, [Access; 6])] = &[
     (M::Calendar,      Rel::Platform,     [N,     N,       N,    N,     N,     W]),
     (M::Sla,           Rel::Own,          [W,     W,       W,    R,     R,     N]),
     (M::Sla,           Rel::Jurisdiction, [R,     R,       R,    R,     R,     N]),
+    (M::Exit,          Rel::Own,          [W,     W,       R,    R,     R,     N]),
+    (M::Exit,          Rel::Engagement,   [W,     W,       R,    R,     R,     N]),
+    (M::Exit,          Rel::Jurisdiction, [R,     R,       R,    R,     R,     N]),
 ];
 
 /// The relationship an organisation of `kind` has to a module's data.
@@ -152,6 +159,10 @@ pub fn relationship(kind: OrgKind, module: Module) -> Option<Relationship> {
         (OrgKind::Agency | OrgKind::Csp, M::Sla) => Some(Rel::Own),
         (OrgKind::Regulator, M::Sla) => Some(Rel::Jurisdiction),
         (OrgKind::Supplier | OrgKind::Assessor | OrgKind::Platform, M::Sla) => None,
+        (OrgKind::Agency, M::Exit) => Some(Rel::Own),
+        (OrgKind::Csp | OrgKind::Supplier | OrgKind::Assessor, M::Exit) => Some(Rel::Engagement),
+        (OrgKind::Regulator, M::Exit) => Some(Rel::Jurisdiction),
+        (OrgKind::Platform, M::Exit) => None,
     }
 }
 

@@ -166,6 +166,29 @@ impl FileStore {
         fs::File::open(path).await
     }
 
+    /// The SHA-256 of the bytes stored under `sha256`, read again from the disk: what a
+    /// verification compares, so bytes damaged in the store are found, not trusted by their name.
+    pub async fn digest(&self, sha256: &str) -> std::io::Result<String> {
+        let path =
+            self.path_of(sha256).ok_or_else(|| std::io::Error::new(std::io::ErrorKind::NotFound, "not a sha-256"))?;
+        tokio::task::spawn_blocking(move || {
+            use std::io::Read;
+            let mut file = std::fs::File::open(path)?;
+            let mut hasher = Sha256::new();
+            let mut buf = vec![0u8; 1 << 20];
+            loop {
+                let n = file.read(&mut buf)?;
+                if n == 0 {
+                    break;
+                }
+                hasher.update(&buf[..n]);
+            }
+            Ok(hex::encode(hasher.finalize()))
+        })
+        .await
+        .map_err(std::io::Error::other)?
+    }
+
     /// Temporary files left by a crash mid-upload; none should outlive a request.
     pub fn tmp_files(&self) -> Vec<PathBuf> {
         std::fs::read_dir(self.tmp_dir())

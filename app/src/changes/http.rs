@@ -4,7 +4,7 @@
 use axum::{
     extract::{Multipart, Path, State},
     http::{header, HeaderMap},
-    response::{IntoResponse, Redirect, Response},
+    response::{IntoResponse, Response},
     Extension,
 };
 use uuid::Uuid;
@@ -17,8 +17,7 @@ use crate::{
         AppState, ServiceError,
     },
     i18n::{Locale, Msg},
-    reports::http::{read_multipart, UploadError},
-    ui::flash,
+    reports::http::{read_multipart, upload_answer, UploadError},
 };
 
 /// Reads a multipart body of files and a `purpose`, and attaches them to the notice: the one
@@ -55,39 +54,18 @@ pub async fn upload_form(
     id: Result<Path<Uuid>, axum::extract::rejection::PathRejection>,
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Response {
-    let json = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|a| a.contains("application/json"));
     let id = id.ok().map(|Path(id)| id);
     let result = async {
         let actor = signed_in(actor)?;
         // An id that is not one names no notice in anyone's reach.
         let id = id.ok_or(ServiceError::NotFound)?;
         let n = attach_upload(&state, &actor, &meta, id, multipart).await?;
-        Ok::<_, UploadError>((id, n))
+        Ok::<_, UploadError>((format!("/changes/{id}"), n))
     }
-    .await;
-    match result {
-        Ok((id, n)) => {
-            let text = Msg::ChFilesAttached.text(locale).to_string();
-            if json {
-                return axum::Json(serde_json::json!({ "attached": n, "location": format!("/changes/{id}") })).into_response();
-            }
-            flash::set(&session, crate::ui::Flash { ok: true, text, secret: None, field: None }).await;
-            Redirect::to(&format!("/changes/{id}")).into_response()
-        }
-        Err(e) => {
-            let (status, field, message) = e.explain(locale, &meta.request_id);
-            if json {
-                return (status, axum::Json(serde_json::json!({ "field": field, "message": message }))).into_response();
-            }
-            // A person who may not see the notice gets the plain refusal, not a way back to it.
-            if matches!(status.as_u16(), 401 | 403 | 404) {
-                return (status, message).into_response();
-            }
-            flash::set(&session, crate::ui::Flash { ok: false, text: message, secret: None, field: Some(field) }).await;
-            let back = id.map(|id| format!("/changes/{id}")).unwrap_or_else(|| "/changes".into());
-            Redirect::to(&back).into_response()
-        }
-    }
+    .await
+    .map(|(location, _)| (location, Msg::ChFilesAttached));
+    let back = id.map(|id| format!("/changes/{id}")).unwrap_or_else(|| "/changes".into());
+    upload_answer(result, &headers, &session, locale, &meta, back).await
 }
 
 /// Streams a notice's file to someone who reaches the notice.

@@ -152,6 +152,40 @@ fn is_form_field(name: &str) -> bool {
         })
 }
 
+/// Answers a page's upload form: on success, on to `Ok`'s page with its message as a flash (or
+/// JSON when the client asked for it); on a refusal, back to `back` with the message naming the
+/// field — but a person who may not see the record gets the plain refusal, not a way back to it.
+pub async fn upload_answer(
+    result: Result<(String, Msg), UploadError>,
+    headers: &HeaderMap,
+    session: &tower_sessions::Session,
+    locale: Locale,
+    meta: &RequestMeta,
+    back: String,
+) -> Response {
+    let json = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|a| a.contains("application/json"));
+    match result {
+        Ok((location, said)) => {
+            if json {
+                return axum::Json(serde_json::json!({ "location": location })).into_response();
+            }
+            flash::set(session, crate::ui::Flash { ok: true, text: said.text(locale).to_string(), secret: None, field: None }).await;
+            Redirect::to(&location).into_response()
+        }
+        Err(e) => {
+            let (status, field, message) = e.explain(locale, &meta.request_id);
+            if json {
+                return (status, axum::Json(serde_json::json!({ "field": field, "message": message }))).into_response();
+            }
+            if matches!(status.as_u16(), 401 | 403 | 404) {
+                return (status, message).into_response();
+            }
+            flash::set(session, crate::ui::Flash { ok: false, text: message, secret: None, field: Some(field) }).await;
+            Redirect::to(&back).into_response()
+        }
+    }
+}
+
 /// The text fields and the received files of a multipart submission.
 #[derive(Debug, Default)]
 pub struct ParsedUpload {
@@ -159,6 +193,9 @@ pub struct ParsedUpload {
     pub files: Vec<IncomingFile>,
     /// `keep_files`, which may repeat (one per file, as checkboxes send them).
     pub keep_files: Vec<String>,
+    /// Take files of any type (an exit's handover: database dumps, code archives), typed by
+    /// their first bytes only; set by the caller before reading.
+    pub any_type: bool,
 }
 
 /// Reads a multipart body: text fields into a map, each file streamed to the store while hashed,
@@ -226,9 +263,10 @@ pub async fn read_multipart_into(
         if out.files.len() >= rules::MAX_FILES {
             return Err(UploadError::Service(ServiceError::invalid("files", Msg::ErrTooManyFiles)));
         }
-        let Some(family) = rules::family_of_name(&clean) else {
+        let family = rules::family_of_name(&clean);
+        if family.is_none() && !out.any_type {
             return Err(UploadError::File(UploadProblem::TypeNotAllowed { name: clean }));
-        };
+        }
         let mut incoming = state
             .files
             .begin(rules::MAX_FILE_BYTES)
@@ -252,10 +290,16 @@ pub async fn read_multipart_into(
             return Err(UploadError::File(UploadProblem::Empty { name: clean }));
         }
         let sniffed = rules::sniff(&received.head).unwrap_or("application/octet-stream");
-        if !rules::content_fits(family, sniffed) {
-            return Err(UploadError::File(UploadProblem::TypeMismatch { name: clean, detected: sniffed.to_string() }));
-        }
-        out.files.push(IncomingFile { media_type: media_type_for(&clean, family, sniffed), name: clean, received });
+        let media_type = match family {
+            Some(family) if !out.any_type => {
+                if !rules::content_fits(family, sniffed) {
+                    return Err(UploadError::File(UploadProblem::TypeMismatch { name: clean, detected: sniffed.to_string() }));
+                }
+                media_type_for(&clean, family, sniffed)
+            }
+            _ => sniffed.to_string(),
+        };
+        out.files.push(IncomingFile { media_type, name: clean, received });
     }
     Ok(())
 }

@@ -463,6 +463,12 @@ pub fn engagement_writer(actor: &Actor) -> ServiceResult<EngagementWriter> {
     }
 }
 
+/// The agency's side of its engagements, for another module's service that already holds the
+/// right to end one through its own capability (an exit's completion, the agency's act).
+pub(crate) fn agency_side(agency_id: Uuid) -> EngagementWriter {
+    EngagementWriter { side: Side::Agency(agency_id) }
+}
+
 /// The names of these rows (`id` → `name`), two columns only.
 async fn names<E: EntityTrait, C: ConnectionTrait>(
     conn: &C,

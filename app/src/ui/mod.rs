@@ -153,6 +153,7 @@ fn NavLinks(viewer: Viewer, nav: Vec<NavPage>) -> impl IntoView {
             NavPage::Incidents => link("/incidents", Msg::ErIncidents),
             NavPage::Changes => link("/changes", Msg::ChNav),
             NavPage::Sla => link("/sla", Msg::SlaNav),
+            NavPage::Exit => link("/exits", Msg::ExNav),
             NavPage::Organisations => link("/organisations", Msg::Organisations),
             NavPage::Jurisdictions => link("/jurisdictions", Msg::Jurisdictions),
             NavPage::People => link("/people", Msg::People),

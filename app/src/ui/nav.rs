@@ -17,6 +17,8 @@ pub enum NavPage {
     Changes,
     /// SLA tracking: engagements' service levels this month.
     Sla,
+    /// Exits: handover, verification, deletion, sign-off.
+    Exit,
     /// The regulator's agencies × periods matrix.
     ReportMatrix,
     Organisations,
@@ -49,6 +51,7 @@ mod server {
             NavPage::Incidents => M::Incidents,
             NavPage::Changes => M::Changes,
             NavPage::Sla => M::Sla,
+            NavPage::Exit => M::Exit,
             NavPage::Organisations => M::Organisations,
             NavPage::Jurisdictions => M::Jurisdictions,
             NavPage::People => M::People,
@@ -57,7 +60,7 @@ mod server {
         }
     }
 
-    const NAV_ALL: [NavPage; 14] = [
+    const NAV_ALL: [NavPage; 15] = [
         NavPage::Websites,
         NavPage::Engagements,
         NavPage::Reports,
@@ -67,6 +70,7 @@ mod server {
         NavPage::Incidents,
         NavPage::Changes,
         NavPage::Sla,
+        NavPage::Exit,
         NavPage::Organisations,
         NavPage::Jurisdictions,
         NavPage::People,

@@ -195,6 +195,7 @@ pub async fn seed(
     super::demo_emergency::seed(db, now, link_base).await?;
     super::demo_changes::seed(db, files, now, link_base).await?;
     super::demo_sla::seed(db, now, link_base).await?;
+    super::demo_exit::seed(db, files, now, link_base).await?;
     Ok(SeedOutcome::Loaded)
 }
 

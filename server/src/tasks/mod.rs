@@ -5,6 +5,7 @@ pub mod admin;
 pub mod demo;
 pub mod demo_changes;
 pub mod demo_emergency;
+pub mod demo_exit;
 pub mod demo_sla;
 pub mod generate;
 pub mod world;

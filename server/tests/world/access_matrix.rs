@@ -110,6 +110,9 @@ enum Target {
     /// A CSP engagement in force whose SLA the organisation sees (own: a party's, or its
     /// jurisdiction's agency's) or one it does not (other).
     SlaEngagement,
+    /// An exit the organisation sees (own: its agency's, one of its engagements in force, its
+    /// jurisdiction's agency's) or not (other).
+    Exit,
 }
 
 /// Which side of an engagement a write needs.
@@ -144,7 +147,7 @@ use Module as M;
 use Target::{
     ClosedEngagement, Engagement as Eng, ErAction, ErAgency, ErDrill, ErIncident, ErPlan, Feed, File, Handover,
     Nothing, Notice, NoticeFile, Obligation as Obl, Offer, Owed, OwnDrill, OwnPlan, OwnRoster, Person as Per, Reached,
-    Received, Roster, Rotation, Session, SlaEngagement as SlaEng, Special, Stood, Submission as Sub, Submitted, Token,
+    Received, Roster, Rotation, Session, SlaEngagement as SlaEng, Exit as Ex, Special, Stood, Submission as Sub, Submitted, Token,
     Website as Web,
 };
 
@@ -275,6 +278,10 @@ const FUNCTIONS: &[Case] = &[
     case("reclassify_sla_record", Some((M::Sla, W)), SlaEng, Side::Any),
     case("measure_sla", Some((M::Sla, W)), SlaEng, Side::Any),
     case("withdraw_sla_measure", Some((M::Sla, W)), SlaEng, Side::Any),
+    case("exits", Some((M::Exit, R)), Nothing, Side::Any),
+    case("exit", Some((M::Exit, R)), Ex, Side::Any),
+    case("open_exit", Some((M::Exit, W)), Nothing, Side::Agency),
+    case("exit_act", Some((M::Exit, W)), Ex, Side::Any),
     // Last: it forces the actor's own password to be changed.
     case("reset_person_password", Some((M::People, W)), Per, Side::Any),
 ];
@@ -330,6 +337,10 @@ const PAGES: &[Case] = &[
     case("/sla/{id}", Some((M::Sla, R)), SlaEng, Side::Any),
     case("/sla/{id}/report", Some((M::Sla, R)), SlaEng, Side::Any),
     case("/sla/{id}/year", Some((M::Sla, R)), SlaEng, Side::Any),
+    case("/exits", Some((M::Exit, R)), Nothing, Side::Any),
+    case("/exits/{id}", Some((M::Exit, R)), Ex, Side::Any),
+    case("/exits/{id}/confirm", Some((M::Exit, R)), Ex, Side::Any),
+    case("/exits/{id}/record", Some((M::Exit, R)), Ex, Side::Any),
 ];
 
 /// The plain routes (`server::plain_routes()`, the list the router is built from): forms without
@@ -360,6 +371,11 @@ const ROUTES: &[Case] = &[
     case("GET /calendar/{token}", None, Nothing, Side::Any),
     case("GET /reports/files/{id}", Some((M::Reports, R)), File, Side::Any),
     case("POST /reports/submit", Some((M::Reports, W)), Nothing, Side::Any),
+    case("GET /exits/export.csv", Some((M::Exit, R)), Nothing, Side::Any),
+    case("POST /exits/{id}/items", Some((M::Exit, W)), Ex, Side::Any),
+    case("POST /exits/{id}/items/{item}", Some((M::Exit, W)), Ex, Side::Any),
+    case("POST /exits/{id}/items/{item}/verify", Some((M::Exit, W)), Ex, Side::Any),
+    case("GET /exits/files/{id}", Some((M::Exit, R)), Ex, Side::Any),
     case("GET /healthz", None, Nothing, Side::Any),
     case("GET /favicon.ico", None, Nothing, Side::Any),
 ];
@@ -430,6 +446,8 @@ struct World {
     notices: Vec<(Uuid, &'static str, Vec<&'static str>)>,
     /// Each notice's attachment.
     notice_files: HashMap<Uuid, Uuid>,
+    /// Exits (see [`exit_fixtures`]): id, agency, provider, its item on media and its item with a file.
+    exits: Vec<(Uuid, &'static str, &'static str, Uuid, Uuid)>,
 }
 
 /// What an emergency record is, for the matrix.
@@ -624,6 +642,7 @@ impl World {
         }
         er_fixtures(app, now).await;
         change_fixtures(app, now).await;
+        exit_fixtures(app, now).await;
         app.changed();
     }
 
@@ -829,6 +848,7 @@ impl World {
             .into_iter()
             .map(|f| (f.notice_id, f.id))
             .collect();
+        let exits = World::load_exits(app, &key_of).await;
         World {
             website_ids,
             engagement_ids,
@@ -849,7 +869,35 @@ impl World {
             er,
             notices,
             notice_files,
+            exits,
         }
+    }
+
+    /// The exits [`exit_fixtures`] wrote, each with its two items.
+    async fn load_exits(app: &TestApp, key_of: &dyn Fn(Uuid) -> &'static str) -> Vec<(Uuid, &'static str, &'static str, Uuid, Uuid)> {
+        use app::exit::entity::{exit, item};
+        let items = item::Entity::find().all(&app.db).await.expect("items");
+        let mut out = Vec::new();
+        for e in exit::Entity::find().all(&app.db).await.expect("exits") {
+            let of = |file: bool| items.iter().find(|i| i.exit_id == e.id && i.file_sha256.is_some() == file).expect("both items").id;
+            out.push((e.id, key_of(e.agency_id), key_of(e.provider_id), of(false), of(true)));
+        }
+        out
+    }
+
+    /// Whether an organisation sees an exit (independent of the policy code): its agency, its
+    /// provider while the engagement is in force (all the fixtures' are), the agency's regulators.
+    fn sees_exit(&self, key: &str, agency: &str, provider: &str) -> bool {
+        match org(key).kind {
+            OrgKind::Agency => agency == key,
+            OrgKind::Regulator => self.in_jurisdiction(key, agency),
+            OrgKind::Platform => false,
+            _ => provider == key,
+        }
+    }
+
+    fn exit(&self, key: Option<&str>, own: bool) -> Option<&(Uuid, &'static str, &'static str, Uuid, Uuid)> {
+        self.exits.iter().find(|(_, a, p, _, _)| key.is_some_and(|k| self.sees_exit(k, a, p)) == own)
     }
 
     /// The change notices [`change_fixtures`] wrote, with the websites they name.
@@ -1238,6 +1286,10 @@ fn form(c: &Case, actor: &Actor, own: bool, target: Option<Uuid>) -> Vec<(&'stat
             ("ends_on", "2026-12-31".into()),
         ],
         "answer_engagement" => vec![("id", id), ("accept", "true".into())],
+        // An engagement that is none (422) for the agency's writer; anyone else is refused first.
+        "open_exit" => vec![("input[engagement_id]", "x".into()), ("input[reason]", "other".into())],
+        // Own: completion, refused while the exit is under way (409); other: not found.
+        "exit_act" => vec![("id", id), ("action", "complete".into())],
         "end_engagement" => vec![("id", id), ("reason", "矩阵测试".into())],
         "place_in_jurisdiction" => vec![("organisation_id", Uuid::nil().to_string())],
         // Own: an accepted submission, which cannot be decided again (409); other: not found.
@@ -1427,6 +1479,7 @@ fn target_for(c: &Case, actor: &Actor, own: bool, world: &World) -> Option<Optio
         ErIncident => Some(world.er_record(ErKind::Incident, key, own, false)?),
         Notice => Some(world.notice(key, own)?),
         NoticeFile => Some(world.notice_files[&world.notice(key, own)?]),
+        Ex => Some(world.exit(key, own)?.0),
         SlaEng => Some(match key {
             Some(k) => world.sla_engagement(k, own)?,
             None if own => return None,
@@ -1503,6 +1556,8 @@ const READ_BY_GET: &[&str] = &[
     "sla_engagement",
     "sla_month",
     "sla_year",
+    "exits",
+    "exit",
 ];
 
 /// A submission's multipart fields naming no obligation there is: a submitter is told which
@@ -1618,7 +1673,27 @@ async fn every_role_of_every_kind_against_every_function_and_page() {
                         Some(id) => template.replace("{id}", &id.to_string()),
                         None => template.replace("{token}", &format!("{LIVE_FEED}.ics")),
                     };
+                    // An exit's item: the target exit's own, or (another's exit) the first exit's.
+                    let item = world.exits.iter().find(|e| Some(e.0) == target).or(world.exits.first()).map(|e| e.3).unwrap_or_default();
+                    // The file route names the item, not the exit.
+                    let path = if template == "/exits/files/{id}" {
+                        template.replace("{id}", &world.exits.iter().find(|e| Some(e.0) == target).map(|e| e.4).unwrap_or_default().to_string())
+                    } else {
+                        path.replace("{item}", &item.to_string())
+                    };
                     let res = match (method, template) {
+                        // Own: the agency adds nothing (409), the provider an item with no field
+                        // (422), a correction with nothing in it (422), a verification of media
+                        // with no checksum (422); other: not found.
+                        ("POST", t) if t.starts_with("/exits/") => {
+                            client
+                                .post(app.url(&path))
+                                .header("origin", &app.base)
+                                .header("accept", "application/json")
+                                .multipart(reqwest::multipart::Form::new().text("note", "matrix"))
+                                .send()
+                                .await
+                        }
                         ("GET", _) => client.get(app.url(&path)).send().await,
                         // Signing out is tried on a session of its own, so the actor's goes on.
                         ("POST", "/logout") => {
@@ -2079,5 +2154,56 @@ async fn change_fixtures(app: &TestApp, now: time::OffsetDateTime) {
             received,
         };
         service::attach(&app.db, &store, &by, &w, id, "attachment", vec![plan]).await.expect("attached");
+    }
+}
+
+/// Exits for the matrix: the agency's from its CSP, the province's from its CSP (csp3), and the
+/// neighbouring market's from the CSP; each with an item handed over on media (no file), so a
+/// verification without a checksum is refused and nothing changes, and an item with a file.
+async fn exit_fixtures(app: &TestApp, now: time::OffsetDateTime) {
+    use app::exit::{scope::exit_writer, service, ItemInput, OpenInput};
+    let meta = app::backend::request::RequestMeta { request_id: "matrix".into(), source_addr: None, user_agent: None };
+    let load = |email: String| async move {
+        let pid = person::Entity::find().filter(person::Column::Email.eq(email)).one(&app.db).await.expect("query").expect("person").id;
+        app::auth::actor::load_actor(&app.db, pid, "Asia/Shanghai").await.expect("load").expect("active")
+    };
+    let store = app::backend::storage::FileStore::new(app.data_dir.join("files"));
+    for (agency, csp) in [("agency", "csp"), ("province", "csp3"), ("market", "csp")] {
+        let a = load(format!("admin@{agency}.example")).await;
+        let p = load(format!("admin@{csp}.example")).await;
+        let agency_id = organisation::Entity::find().filter(organisation::Column::Id.eq(a.organisation_id)).one(&app.db).await.expect("q").expect("agency").id;
+        let e = engagement::Entity::find()
+            .filter(engagement::Column::AgencyId.eq(agency_id))
+            .filter(engagement::Column::ProviderId.eq(p.organisation_id))
+            .filter(engagement::Column::Status.eq("active"))
+            .one(&app.db)
+            .await
+            .expect("query")
+            .expect("engagement");
+        let wa = exit_writer(&app.db, &a, now.date()).await.expect("agency writer");
+        let input = OpenInput {
+            engagement_id: e.id.to_string(),
+            reason: "contract_end".into(),
+            target_date: (now.date() + time::Duration::days(90)).to_string(),
+            ..OpenInput::default()
+        };
+        let by = app::backend::actor::Acting { actor: &a, meta: &meta, now };
+        let id = service::open(&app.db, &by, &wa, &input, "").await.expect("exit");
+        let wp = exit_writer(&app.db, &p, now.date()).await.expect("provider writer");
+        let item = ItemInput {
+            kind: "data".into(),
+            name: format!("{agency} data"),
+            sensitivity: "general".into(),
+            size_bytes: "10".into(),
+            sha256: "a".repeat(64),
+            medium: "disk".into(),
+            ..ItemInput::default()
+        };
+        let by = app::backend::actor::Acting { actor: &p, meta: &meta, now };
+        service::add_item(&app.db, &store, &by, &wp, id, &item, None, "").await.expect("item");
+        let received = store.receive(crate::common::PDF).await.expect("received");
+        let file = app::reports::service::IncomingFile { name: format!("{agency}.pdf"), media_type: "application/pdf".into(), received };
+        let with_file = ItemInput { name: format!("{agency} documents"), kind: "document".into(), sha256: String::new(), size_bytes: String::new(), medium: String::new(), ..item };
+        service::add_item(&app.db, &store, &by, &wp, id, &with_file, Some(file), "").await.expect("item with a file");
     }
 }

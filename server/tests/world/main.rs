@@ -11,6 +11,7 @@ mod changes;
 mod cli;
 mod duty;
 mod emergency;
+mod exit;
 mod generated;
 mod instances;
 mod jobs;

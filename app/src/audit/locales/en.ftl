@@ -117,3 +117,7 @@ ActionSlaReclassified = SLA record reclassified
 ActionSlaMonthIssued = SLA month report issued
 ActionSlaMeasured = SLA measured entry recorded
 ActionSlaMeasureWithdrawn = SLA measured entry withdrawn
+ActionExitOpen = Exit opened
+ActionExitStep = Exit step recorded
+ActionExitInventory = Handover inventory changed
+ActionExitVerify = Inventory item verified

@@ -117,3 +117,7 @@ ActionSlaReclassified = 重新分类服务水平记录
 ActionSlaMonthIssued = 出具服务水平月报
 ActionSlaMeasured = 登记服务水平测量记录
 ActionSlaMeasureWithdrawn = 撤回服务水平测量记录
+ActionExitOpen = 发起服务退出
+ActionExitStep = 记录退出事项
+ActionExitInventory = 变更移交清单
+ActionExitVerify = 核验移交条目

@@ -452,12 +452,41 @@ pub async fn end(
     id: Uuid,
     reason: Option<&str>,
 ) -> ServiceResult<()> {
-    let Acting { actor, meta, now } = *by;
     let txn = write_txn(db).await?;
     let e = writable(&txn, writer, id).await?;
+    let by_agency = matches!(writer.side(), Side::Agency(_));
+    end_in(&txn, by, today, writer, e, by_agency, reason).await?;
+    crate::backend::epoch::commit_change(txn).await?;
+    Ok(())
+}
+
+/// The agency's completed exit ends its engagement, in the exit's transaction: the exit's
+/// capability found the engagement, and its completion is the agency's act.
+pub async fn end_for_exit(
+    txn: &sea_orm::DatabaseTransaction,
+    by: &Acting<'_>,
+    today: Date,
+    e: engagement::Model,
+    reason: &str,
+) -> ServiceResult<()> {
+    let writer = crate::tenancy::scope::agency_side(e.agency_id);
+    end_in(txn, by, today, &writer, e, true, Some(reason)).await
+}
+
+/// Ends one engagement the writer reached: its state, its report obligations, the audit entry in
+/// both trails and the other side's mail.
+async fn end_in(
+    txn: &sea_orm::DatabaseTransaction,
+    by: &Acting<'_>,
+    today: Date,
+    writer: &EngagementWriter,
+    e: engagement::Model,
+    by_agency: bool,
+    reason: Option<&str>,
+) -> ServiceResult<()> {
+    let Acting { actor, meta, now } = *by;
     let status = EngagementStatus::parse(&e.status).unwrap_or(EngagementStatus::Ended);
-    let next = rules::end(status, matches!(writer.side(), Side::Agency(_)))
-        .map_err(|m| ServiceError::Conflict { field: "status", msg: m })?;
+    let next = rules::end(status, by_agency).map_err(|m| ServiceError::Conflict { field: "status", msg: m })?;
     // Asked after the state: a closed engagement says it is closed, not that a reason is missing.
     let reason = rules::closing_reason(reason).map_err(|m| ServiceError::invalid("reason", m))?;
     let other = if e.agency_id == actor.organisation_id { e.provider_id } else { e.agency_id };
@@ -466,22 +495,21 @@ pub async fn end(
     am.ended_at = Set(Some(now));
     am.ended_by_org = Set(Some(actor.organisation_id));
     am.closing_reason = Set(Some(reason.clone()));
-    am.update(&txn).await?;
+    am.update(txn).await?;
     // Its report obligations end with it: the period it ends in is the last one owed.
-    crate::reports::service::end_with_engagement(&txn, writer, e.id, today).await?;
+    crate::reports::service::end_with_engagement(txn, writer, e.id, today).await?;
     let summary = format!("{} → {} by {}: {reason}", status.code(), next.code(), actor.organisation_name);
     AuditEntry::mirrored(actor, meta, AuditAction::EngagementEnd, format!("engagement {}", e.id), summary, other)
-        .record(&txn, now)
+        .record(txn, now)
         .await?;
-    let other_name = org_name(&txn, other).await?;
+    let other_name = org_name(txn, other).await?;
     super::notify_admins(
-        &txn,
+        txn,
         now,
         other,
         &TenancyMail::EngagementEnded { by: actor.organisation_name.clone(), other: other_name },
     )
     .await?;
-    crate::backend::epoch::commit_change(txn).await?;
     Ok(())
 }
 
