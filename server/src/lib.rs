@@ -186,6 +186,7 @@ pub fn router(state: AppState, leptos: LeptosOptions) -> Router {
         .layer(axum::middleware::from_fn(middleware::refuse_nul))
         .layer(from_fn_with_state(state.clone(), middleware::security_headers))
         .layer(from_fn_with_state(state.clone(), middleware::request_meta))
+        .layer(axum::middleware::from_fn(middleware::linger))
 }
 
 /// Every periodic job of the portal, for one scheduler (`app::backend::jobs`): the fleet jobs run

@@ -457,19 +457,11 @@ pub async fn resolve_actor(State(state): State<AppState>, session: Session, mut 
 /// How long, after answering an upload, the rest of its body is still read and thrown away.
 const LINGER: std::time::Duration = std::time::Duration::from_secs(30);
 
-/// An upload route: its body limit, and the rest of a refused body read after the answer.
-///
-/// A form refused half-way (a field past its limit, a file of the wrong type) is answered at
-/// once, but the sender is still sending. Closing the socket with its bytes unread resets the
-/// connection, and the browser (or any client) then loses the answer and shows a broken pipe
-/// instead of the message. So the body is held past the handler and drained, unkept, up to the
-/// request limit or `LINGER`, as servers do in a "lingering close".
+/// An upload route: its body limit (the rest of a refused body is read by [`linger`]).
 pub fn upload<S: Clone + Send + Sync + 'static>(
     route: axum::routing::MethodRouter<S>,
 ) -> axum::routing::MethodRouter<S> {
-    route
-        .layer(axum::extract::DefaultBodyLimit::max(app::reports::http::MAX_REQUEST_BYTES))
-        .layer(axum::middleware::from_fn(linger))
+    route.layer(axum::extract::DefaultBodyLimit::max(app::reports::http::MAX_REQUEST_BYTES))
 }
 
 type HeldBody = std::sync::Arc<std::sync::Mutex<axum::body::BodyDataStream>>;
@@ -500,7 +492,21 @@ fn poll_held(
     }
 }
 
-async fn linger(req: Request, next: Next) -> Response {
+/// The rest of a refused body read after the answer, for every request (the outermost layer).
+///
+/// A request refused half-way (a form field past its limit, a file of the wrong type, a NUL in
+/// the address, a cross-site post, a rate limit) is answered at once, but the sender is still
+/// sending. Closing the socket with its bytes unread resets the connection, and the browser (or
+/// any client) then loses the answer and shows a broken pipe instead of the message. So the body
+/// is held past the handler and drained, unkept, up to the request limit or `LINGER`, as servers
+/// do in a "lingering close". A body the handler read whole costs nothing more.
+pub async fn linger(req: Request, next: Next) -> Response {
+    // Most requests have no body: nothing to hold, no task to spawn.
+    let headers = req.headers();
+    let sized = headers.get(axum::http::header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
+    if sized == Some(0) || (sized.is_none() && !headers.contains_key(axum::http::header::TRANSFER_ENCODING)) {
+        return next.run(req).await;
+    }
     let (parts, body) = req.into_parts();
     let held: HeldBody = std::sync::Arc::new(std::sync::Mutex::new(body.into_data_stream()));
     let request = Request::from_parts(parts, axum::body::Body::from_stream(Held(held.clone())));

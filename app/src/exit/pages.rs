@@ -332,6 +332,8 @@ fn add_item_form(id: Uuid) -> impl IntoView {
 
 fn item_card(exit: Uuid, i: &ItemView, verifies: bool, corrects: bool) -> impl IntoView {
     let open = i.verification != Verification::Verified;
+    // A stored file found mismatched gives the same answer until the provider corrects it.
+    let checkable = open && !(i.verification == Verification::Mismatch && i.file_name.is_some());
     view! {
         <article class="item-card" data-item=i.id.to_string() data-name=i.name.clone()>
             <h3>{i.name.clone()}" "{verification_badge(i.verification)}</h3>
@@ -351,7 +353,7 @@ fn item_card(exit: Uuid, i: &ItemView, verifies: bool, corrects: bool) -> impl I
                         <code class="hash">{i.checked_sha256.clone().unwrap_or_default()}</code></dd>
                 })}
             </dl>
-            {(verifies && open).then(|| view! {
+            {(verifies && checkable).then(|| view! {
                 <form method="post" enctype="multipart/form-data" action=format!("/exits/{exit}/items/{}/verify", i.id) class="grid-form" data-test="verify-item">
                     // A form of no other field still sends one part (an empty multipart body is none).
                     <input type="hidden" name="check" value="verify"/>

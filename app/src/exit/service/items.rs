@@ -33,6 +33,14 @@ struct ParsedItem {
     medium: String,
 }
 
+/// What a file's format is called when the provider did not say: its extension, else its type.
+fn format_of(file: &IncomingFile) -> String {
+    match file.name.rsplit_once('.') {
+        Some((_, ext)) if !ext.is_empty() && ext.len() <= 10 => ext.to_ascii_uppercase(),
+        _ => file.media_type.clone(),
+    }
+}
+
 fn parse_item(input: &ItemInput, file: Option<&IncomingFile>) -> ServiceResult<ParsedItem> {
     let mut f = Fields::new();
     let kind = f.check("kind", ItemKind::parse(input.kind.trim()).ok_or(Msg::ErrChoose));
@@ -58,8 +66,8 @@ fn parse_item(input: &ItemInput, file: Option<&IncomingFile>) -> ServiceResult<P
             kind: kind?,
             name: name?,
             description: description?,
-            // Left empty: the file's detected type, or nothing for media.
-            format: format.map(|t| if t.is_empty() { file.map(|f| f.media_type.clone()).unwrap_or_default() } else { t })?,
+            // Left empty: the file's extension (`SQL`, `ZIP`), or its detected type; nothing for media.
+            format: format.map(|t| if t.is_empty() { file.map(format_of).unwrap_or_default() } else { t })?,
             size_bytes: size?,
             sha256: sha256?,
             sensitivity: sensitivity?,
