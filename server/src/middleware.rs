@@ -503,7 +503,10 @@ fn poll_held(
 pub async fn linger(req: Request, next: Next) -> Response {
     // Most requests have no body: nothing to hold, no task to spawn.
     let headers = req.headers();
-    let sized = headers.get(axum::http::header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
+    let sized = headers
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
     if sized == Some(0) || (sized.is_none() && !headers.contains_key(axum::http::header::TRANSFER_ENCODING)) {
         return next.run(req).await;
     }

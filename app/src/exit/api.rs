@@ -23,7 +23,8 @@ pub async fn get_exits(
             overdue: !overdue.trim().is_empty(),
             page: page.trim().parse::<u64>().ok(),
         };
-        let (rows, total, page) = service::list(&c.state.db, &reader, &filter, &c.actor.time_zone, today, false).await?;
+        let (rows, total, page) =
+            service::list(&c.state.db, &reader, &filter, &c.actor.time_zone, today, false).await?;
         let writer = scope::exit_writer(&c.state.db, &c.actor, today).await.ok();
         let can_open = writer.is_some() && reader.viewer_kind() == crate::domain::OrgKind::Agency;
         let openable = match (&writer, can_open) {
@@ -65,8 +66,16 @@ pub async fn exit_act(id: Uuid, action: String, #[server(default)] input: ActInp
         move |_: &ExitStatus| crate::ui::notice::Done::then(crate::i18n::Msg::ExRecorded, format!("/exits/{id}")),
         |c| async move {
             let w = crate::exit::scope::exit_writer(&c.state.db, &c.actor, c.state.today()).await?;
-            crate::exit::service::act(&c.state.db, &c.acting(), &w, id, &action, &input, &c.state.settings.public_base_url)
-                .await
+            crate::exit::service::act(
+                &c.state.db,
+                &c.acting(),
+                &w,
+                id,
+                &action,
+                &input,
+                &c.state.settings.public_base_url,
+            )
+            .await
         },
     )
     .await

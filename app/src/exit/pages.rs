@@ -14,9 +14,8 @@ use uuid::Uuid;
 use crate::{
     exit::{
         api::{ExitAct, OpenExit},
-        Party,
-        ExitAction, ExitDetail, ExitHome, ExitReason, ExitRow, ExitStatus, ItemKind, ItemView, Sensitivity, Side,
-        Verification,
+        ExitAction, ExitDetail, ExitHome, ExitReason, ExitRow, ExitStatus, ItemKind, ItemView, Party, Sensitivity,
+        Side, Verification,
     },
     i18n::{t, Msg},
     ui::{
@@ -60,7 +59,13 @@ fn verification_badge(v: Verification) -> impl IntoView {
 pub fn ExitsPage() -> impl IntoView {
     let query = use_query_map();
     let filter = move || {
-        query.with(|q| (q.get("status").unwrap_or_default(), q.get("overdue").unwrap_or_default(), q.get("page").unwrap_or_default()))
+        query.with(|q| {
+            (
+                q.get("status").unwrap_or_default(),
+                q.get("overdue").unwrap_or_default(),
+                q.get("page").unwrap_or_default(),
+            )
+        })
     };
     let data = Resource::new(filter, |(status, overdue, page)| crate::exit::api::get_exits(status, overdue, page));
     view! {
@@ -139,7 +144,9 @@ fn exit_table(rows: Vec<ExitRow>) -> impl IntoView {
 fn open_form(openable: Vec<crate::exit::Openable>) -> impl IntoView {
     let open = ServerAction::<OpenExit>::new();
     let form = NodeRef::<leptos::html::Form>::new();
-    crate::ui::notice::when_done(open, Some(form), |id: &Uuid| crate::ui::notice::Done::then(Msg::ExOpened, format!("/exits/{id}")));
+    crate::ui::notice::when_done(open, Some(form), |id: &Uuid| {
+        crate::ui::notice::Done::then(Msg::ExOpened, format!("/exits/{id}"))
+    });
     view! {
         <section class="card" data-test="open-exit">
             <h2>{t(Msg::ExOpen)}</h2>
@@ -188,7 +195,14 @@ pub fn ExitPage() -> impl IntoView {
 }
 
 /// A one-button action form (the plan's agreement, a step done).
-fn act_button(act: ServerAction<ExitAct>, id: Uuid, action: ExitAction, target: Option<Uuid>, label: Msg, test: &'static str) -> impl IntoView {
+fn act_button(
+    act: ServerAction<ExitAct>,
+    id: Uuid,
+    action: ExitAction,
+    target: Option<Uuid>,
+    label: Msg,
+    test: &'static str,
+) -> impl IntoView {
     view! {
         <ActionForm action=act attr:class="inline-form">
             <input type="hidden" name="id" value=id.to_string()/>
@@ -304,7 +318,10 @@ fn inventory_section(d: &ExitDetail) -> impl IntoView {
 
 fn kind_options(selected: Option<&str>) -> impl IntoView {
     let selected = selected.map(str::to_string);
-    ItemKind::choices().into_iter().map(move |(c, m)| view! { <option value=c selected=selected.as_deref() == Some(c)>{t(m)}</option> }).collect_view()
+    ItemKind::choices()
+        .into_iter()
+        .map(move |(c, m)| view! { <option value=c selected=selected.as_deref() == Some(c)>{t(m)}</option> })
+        .collect_view()
 }
 
 fn add_item_form(id: Uuid) -> impl IntoView {
@@ -462,9 +479,9 @@ pub fn ExitConfirmPage() -> impl IntoView {
     let id = exit_id();
     let query = use_query_map();
     let action = move || {
-        query.with(|q| q.get("action").and_then(|a| ExitAction::parse(&a))).filter(|a| {
-            matches!(a, ExitAction::Complete | ExitAction::Cancel | ExitAction::ConfirmDeletion)
-        })
+        query
+            .with(|q| q.get("action").and_then(|a| ExitAction::parse(&a)))
+            .filter(|a| matches!(a, ExitAction::Complete | ExitAction::Cancel | ExitAction::ConfirmDeletion))
     };
     let act = ServerAction::<ExitAct>::new();
     crate::ui::notice::when_done(act, None, move |_| {

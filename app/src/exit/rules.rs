@@ -276,7 +276,9 @@ mod tests {
     /// Every status × party × action: the allowed ones listed, every other refused.
     #[test]
     fn every_transition_is_allowed_or_refused_as_the_table_says() {
-        let cases: [(&str, Facts, &[(Party, &[A])]); 7] = [
+        // Each status: its facts, and what each party may do in it.
+        type Allowed<'a> = &'a [(Party, &'a [A])];
+        let cases: [(&str, Facts, Allowed); 7] = [
             (
                 "planning",
                 planning(),

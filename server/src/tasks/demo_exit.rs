@@ -25,19 +25,35 @@ fn step(title: &str, owner: &str, due: String) -> ActInput {
 }
 
 /// Writes the demo's exits.
-pub async fn seed(db: &sea_orm::DatabaseConnection, files: &FileStore, now: OffsetDateTime, link_base: &str) -> ServiceResult<()> {
+pub async fn seed(
+    db: &sea_orm::DatabaseConnection,
+    files: &FileStore,
+    now: OffsetDateTime,
+    link_base: &str,
+) -> ServiceResult<()> {
     handover(db, files, now, link_base).await?;
     // Opened twenty days ago, so its first step is overdue today.
     planning(db, now - Duration::days(20), link_base).await
 }
 
-async fn handover(db: &sea_orm::DatabaseConnection, files: &FileStore, now: OffsetDateTime, link_base: &str) -> ServiceResult<()> {
-    let s = Seeder { db, meta: RequestMeta { request_id: "seed-demo".into(), source_addr: None, user_agent: None }, now, link_base };
+async fn handover(
+    db: &sea_orm::DatabaseConnection,
+    files: &FileStore,
+    now: OffsetDateTime,
+    link_base: &str,
+) -> ServiceResult<()> {
+    let s = Seeder {
+        db,
+        meta: RequestMeta { request_id: "seed-demo".into(), source_addr: None, user_agent: None },
+        now,
+        link_base,
+    };
     let today = time_fmt::date_in_zone(now, time_fmt::DEFAULT_TIME_ZONE);
     let agency = s.actor("security@agency.example".into()).await?;
     let developer = s.actor("admin@developer.example".into()).await?;
     let (wa, wd) = (exit_writer(db, &agency, today).await?, exit_writer(db, &developer, today).await?);
-    let (by_a, by_d) = (Acting { actor: &agency, meta: &s.meta, now }, Acting { actor: &developer, meta: &s.meta, now });
+    let (by_a, by_d) =
+        (Acting { actor: &agency, meta: &s.meta, now }, Acting { actor: &developer, meta: &s.meta, now });
     let engagement = wa
         .openable()
         .all(db)
@@ -53,14 +69,26 @@ async fn handover(db: &sea_orm::DatabaseConnection, files: &FileStore, now: Offs
         new_provider: "青禾软件有限公司".into(),
     };
     let id = open(db, &by_a, &wa, &input, link_base).await?;
-    act(db, &by_a, &wa, id, "add_step", &step("移交源代码、构建脚本与部署文档", "provider", day(now, 10)), link_base).await?;
-    act(db, &by_d, &wd, id, "add_step", &step("核验移交内容并在测试环境完成构建", "agency", day(now, 20)), link_base).await?;
-    act(db, &by_a, &wa, id, "add_step", &step("撤销原开发单位的全部账号与密钥", "agency", day(now, 30)), link_base).await?;
+    act(db, &by_a, &wa, id, "add_step", &step("移交源代码、构建脚本与部署文档", "provider", day(now, 10)), link_base)
+        .await?;
+    act(db, &by_d, &wd, id, "add_step", &step("核验移交内容并在测试环境完成构建", "agency", day(now, 20)), link_base)
+        .await?;
+    act(db, &by_a, &wa, id, "add_step", &step("撤销原开发单位的全部账号与密钥", "agency", day(now, 30)), link_base)
+        .await?;
     act(db, &by_a, &wa, id, "agree_plan", &ActInput::default(), link_base).await?;
     act(db, &by_d, &wd, id, "agree_plan", &ActInput::default(), link_base).await?;
     let assessors = wa.assessors(agency.organisation_id).all(db).await?;
     if let Some(a) = assessors.first() {
-        act(db, &by_a, &wa, id, "set_assessor", &ActInput { target: a.id.to_string(), ..ActInput::default() }, link_base).await?;
+        act(
+            db,
+            &by_a,
+            &wa,
+            id,
+            "set_assessor",
+            &ActInput { target: a.id.to_string(), ..ActInput::default() },
+            link_base,
+        )
+        .await?;
     }
     // Three items: a document verified, an archive declared with a wrong checksum, media on a disk.
     let doc = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n% deployment guide of the portal website\n%%EOF\n";
@@ -79,9 +107,29 @@ async fn handover(db: &sea_orm::DatabaseConnection, files: &FileStore, now: Offs
         let received = files.receive(bytes).await.map_err(|e| app::backend::ServiceError::Internal(e.to_string()))?;
         Ok::<_, app::backend::ServiceError>(IncomingFile { name: name.into(), media_type: media.into(), received })
     };
-    let guide = add_item(db, files, &by_d, &wd, id, &item("document", "部署与运维手册", "", ""), Some(incoming("部署手册.pdf", "application/pdf", doc).await?), link_base).await?;
+    let guide = add_item(
+        db,
+        files,
+        &by_d,
+        &wd,
+        id,
+        &item("document", "部署与运维手册", "", ""),
+        Some(incoming("部署手册.pdf", "application/pdf", doc).await?),
+        link_base,
+    )
+    .await?;
     let wrong = "3f1c".repeat(16);
-    let code = add_item(db, files, &by_d, &wd, id, &item("code", "网站源代码（含构建脚本）", &wrong, ""), Some(incoming("portal-src.zip", "application/zip", archive).await?), link_base).await?;
+    let code = add_item(
+        db,
+        files,
+        &by_d,
+        &wd,
+        id,
+        &item("code", "网站源代码（含构建脚本）", &wrong, ""),
+        Some(incoming("portal-src.zip", "application/zip", archive).await?),
+        link_base,
+    )
+    .await?;
     add_item(
         db,
         files,
@@ -99,7 +147,12 @@ async fn handover(db: &sea_orm::DatabaseConnection, files: &FileStore, now: Offs
 }
 
 async fn planning(db: &sea_orm::DatabaseConnection, at: OffsetDateTime, link_base: &str) -> ServiceResult<()> {
-    let s = Seeder { db, meta: RequestMeta { request_id: "seed-demo".into(), source_addr: None, user_agent: None }, now: at, link_base };
+    let s = Seeder {
+        db,
+        meta: RequestMeta { request_id: "seed-demo".into(), source_addr: None, user_agent: None },
+        now: at,
+        link_base,
+    };
     let day_at = time_fmt::date_in_zone(at, time_fmt::DEFAULT_TIME_ZONE);
     let province = s.actor("admin@province.example".into()).await?;
     let w = exit_writer(db, &province, day_at).await?;

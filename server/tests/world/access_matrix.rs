@@ -145,10 +145,10 @@ const fn case(name: &'static str, need: Option<(Module, Access)>, target: Target
 use Access::{Read as R, Write as W};
 use Module as M;
 use Target::{
-    ClosedEngagement, Engagement as Eng, ErAction, ErAgency, ErDrill, ErIncident, ErPlan, Feed, File, Handover,
-    Nothing, Notice, NoticeFile, Obligation as Obl, Offer, Owed, OwnDrill, OwnPlan, OwnRoster, Person as Per, Reached,
-    Received, Roster, Rotation, Session, SlaEngagement as SlaEng, Exit as Ex, Special, Stood, Submission as Sub, Submitted, Token,
-    Website as Web,
+    ClosedEngagement, Engagement as Eng, ErAction, ErAgency, ErDrill, ErIncident, ErPlan, Exit as Ex, Feed, File,
+    Handover, Nothing, Notice, NoticeFile, Obligation as Obl, Offer, Owed, OwnDrill, OwnPlan, OwnRoster, Person as Per,
+    Reached, Received, Roster, Rotation, Session, SlaEngagement as SlaEng, Special, Stood, Submission as Sub,
+    Submitted, Token, Website as Web,
 };
 
 /// Every server function. `frame` needs only a session; the invitation pair is public.
@@ -874,12 +874,17 @@ impl World {
     }
 
     /// The exits [`exit_fixtures`] wrote, each with its two items.
-    async fn load_exits(app: &TestApp, key_of: &dyn Fn(Uuid) -> &'static str) -> Vec<(Uuid, &'static str, &'static str, Uuid, Uuid)> {
+    async fn load_exits(
+        app: &TestApp,
+        key_of: &dyn Fn(Uuid) -> &'static str,
+    ) -> Vec<(Uuid, &'static str, &'static str, Uuid, Uuid)> {
         use app::exit::entity::{exit, item};
         let items = item::Entity::find().all(&app.db).await.expect("items");
         let mut out = Vec::new();
         for e in exit::Entity::find().all(&app.db).await.expect("exits") {
-            let of = |file: bool| items.iter().find(|i| i.exit_id == e.id && i.file_sha256.is_some() == file).expect("both items").id;
+            let of = |file: bool| {
+                items.iter().find(|i| i.exit_id == e.id && i.file_sha256.is_some() == file).expect("both items").id
+            };
             out.push((e.id, key_of(e.agency_id), key_of(e.provider_id), of(false), of(true)));
         }
         out
@@ -1674,10 +1679,25 @@ async fn every_role_of_every_kind_against_every_function_and_page() {
                         None => template.replace("{token}", &format!("{LIVE_FEED}.ics")),
                     };
                     // An exit's item: the target exit's own, or (another's exit) the first exit's.
-                    let item = world.exits.iter().find(|e| Some(e.0) == target).or(world.exits.first()).map(|e| e.3).unwrap_or_default();
+                    let item = world
+                        .exits
+                        .iter()
+                        .find(|e| Some(e.0) == target)
+                        .or(world.exits.first())
+                        .map(|e| e.3)
+                        .unwrap_or_default();
                     // The file route names the item, not the exit.
                     let path = if template == "/exits/files/{id}" {
-                        template.replace("{id}", &world.exits.iter().find(|e| Some(e.0) == target).map(|e| e.4).unwrap_or_default().to_string())
+                        template.replace(
+                            "{id}",
+                            &world
+                                .exits
+                                .iter()
+                                .find(|e| Some(e.0) == target)
+                                .map(|e| e.4)
+                                .unwrap_or_default()
+                                .to_string(),
+                        )
                     } else {
                         path.replace("{item}", &item.to_string())
                     };
@@ -2164,14 +2184,26 @@ async fn exit_fixtures(app: &TestApp, now: time::OffsetDateTime) {
     use app::exit::{scope::exit_writer, service, ItemInput, OpenInput};
     let meta = app::backend::request::RequestMeta { request_id: "matrix".into(), source_addr: None, user_agent: None };
     let load = |email: String| async move {
-        let pid = person::Entity::find().filter(person::Column::Email.eq(email)).one(&app.db).await.expect("query").expect("person").id;
+        let pid = person::Entity::find()
+            .filter(person::Column::Email.eq(email))
+            .one(&app.db)
+            .await
+            .expect("query")
+            .expect("person")
+            .id;
         app::auth::actor::load_actor(&app.db, pid, "Asia/Shanghai").await.expect("load").expect("active")
     };
     let store = app::backend::storage::FileStore::new(app.data_dir.join("files"));
     for (agency, csp) in [("agency", "csp"), ("province", "csp3"), ("market", "csp")] {
         let a = load(format!("admin@{agency}.example")).await;
         let p = load(format!("admin@{csp}.example")).await;
-        let agency_id = organisation::Entity::find().filter(organisation::Column::Id.eq(a.organisation_id)).one(&app.db).await.expect("q").expect("agency").id;
+        let agency_id = organisation::Entity::find()
+            .filter(organisation::Column::Id.eq(a.organisation_id))
+            .one(&app.db)
+            .await
+            .expect("q")
+            .expect("agency")
+            .id;
         let e = engagement::Entity::find()
             .filter(engagement::Column::AgencyId.eq(agency_id))
             .filter(engagement::Column::ProviderId.eq(p.organisation_id))
@@ -2202,8 +2234,19 @@ async fn exit_fixtures(app: &TestApp, now: time::OffsetDateTime) {
         let by = app::backend::actor::Acting { actor: &p, meta: &meta, now };
         service::add_item(&app.db, &store, &by, &wp, id, &item, None, "").await.expect("item");
         let received = store.receive(crate::common::PDF).await.expect("received");
-        let file = app::reports::service::IncomingFile { name: format!("{agency}.pdf"), media_type: "application/pdf".into(), received };
-        let with_file = ItemInput { name: format!("{agency} documents"), kind: "document".into(), sha256: String::new(), size_bytes: String::new(), medium: String::new(), ..item };
+        let file = app::reports::service::IncomingFile {
+            name: format!("{agency}.pdf"),
+            media_type: "application/pdf".into(),
+            received,
+        };
+        let with_file = ItemInput {
+            name: format!("{agency} documents"),
+            kind: "document".into(),
+            sha256: String::new(),
+            size_bytes: String::new(),
+            medium: String::new(),
+            ..item
+        };
         service::add_item(&app.db, &store, &by, &wp, id, &with_file, Some(file), "").await.expect("item with a file");
     }
 }

@@ -23,7 +23,12 @@ fn sha(bytes: &[u8]) -> String {
 }
 
 /// Posts an inventory form (multipart) as the page does, asking for JSON: status and body.
-async fn inventory(app: &common::TestApp, client: &reqwest::Client, path: &str, form: reqwest::multipart::Form) -> (u16, Value) {
+async fn inventory(
+    app: &common::TestApp,
+    client: &reqwest::Client,
+    path: &str,
+    form: reqwest::multipart::Form,
+) -> (u16, Value) {
     common::json(
         client
             .post(app.url(path))
@@ -41,7 +46,13 @@ fn fields(pairs: &[(&str, &str)]) -> reqwest::multipart::Form {
     pairs.iter().fold(reqwest::multipart::Form::new(), |f, (k, v)| f.text(k.to_string(), v.to_string()))
 }
 
-async fn act(app: &common::TestApp, client: &reqwest::Client, id: &str, action: &str, input: &[(&str, &str)]) -> (u16, Value) {
+async fn act(
+    app: &common::TestApp,
+    client: &reqwest::Client,
+    id: &str,
+    action: &str,
+    input: &[(&str, &str)],
+) -> (u16, Value) {
     let mut form: Vec<(String, String)> = vec![("id".into(), id.into()), ("action".into(), action.into())];
     form.extend(input.iter().map(|(k, v)| (format!("input[{k}]"), v.to_string())));
     let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
@@ -57,7 +68,9 @@ async fn detail(app: &common::TestApp, client: &reqwest::Client, id: &str) -> (u
 fn field(v: &Value) -> String {
     fn find(v: &Value) -> Option<String> {
         match v {
-            Value::Object(m) => m.get("field").and_then(Value::as_str).map(str::to_string).or_else(|| m.values().find_map(find)),
+            Value::Object(m) => {
+                m.get("field").and_then(Value::as_str).map(str::to_string).or_else(|| m.values().find_map(find))
+            }
             Value::Array(a) => a.iter().find_map(find),
             _ => None,
         }
@@ -120,27 +133,35 @@ async fn an_exit_goes_from_plan_to_verified_handover_deletion_sign_off_and_ends_
         assert_eq!((status, field(&v).as_str()), (409, "engagement_id"), "{v}");
 
         // Who sees it: both parties and the agency's regulators; not another CSP nor another tree.
-        for (who, client, expected) in
-            [("csp", &csp, 200), ("regulator", &regulator, 200), ("neighbour", &neighbour, 404), ("csp2", &csp2, 404), ("assessor", &assessor, 404)]
-        {
+        for (who, client, expected) in [
+            ("csp", &csp, 200),
+            ("regulator", &regulator, 200),
+            ("neighbour", &neighbour, 404),
+            ("csp2", &csp2, 404),
+            ("assessor", &assessor, 404),
+        ] {
             let (status, _) = detail(&app, client, &id).await;
             assert_eq!(status, expected, "{who} reading the exit");
         }
-        let (status, v) = act(&app, &regulator, &id, "add_step", &[("text", "x"), ("owner", "agency"), ("day", &target)]).await;
+        let (status, v) =
+            act(&app, &regulator, &id, "add_step", &[("text", "x"), ("owner", "agency"), ("day", &target)]).await;
         assert_eq!(status, 403, "a regulator reads and never writes: {v}");
 
         // The plan: a step each, agreed by both; a change after one side agreed asks both again.
         let due = (today + time::Duration::days(30)).to_string();
         let (status, v) = act(&app, &agency, &id, "agree_plan", &[]).await;
         assert_eq!((status, field(&v).as_str()), (409, "action"), "no steps yet: {v}");
-        let (status, v) = act(&app, &agency, &id, "add_step", &[("text", "数据导出"), ("owner", "provider"), ("day", &due)]).await;
+        let (status, v) =
+            act(&app, &agency, &id, "add_step", &[("text", "数据导出"), ("owner", "provider"), ("day", &due)]).await;
         assert_eq!(status, 200, "{v}");
         let late = (today + time::Duration::days(90)).to_string();
-        let (status, v) = act(&app, &csp, &id, "add_step", &[("text", "迁移"), ("owner", "agency"), ("day", &late)]).await;
+        let (status, v) =
+            act(&app, &csp, &id, "add_step", &[("text", "迁移"), ("owner", "agency"), ("day", &late)]).await;
         assert_eq!((status, field(&v).as_str()), (422, "day"), "after the target date: {v}");
         let (status, v) = act(&app, &agency, &id, "agree_plan", &[]).await;
         assert_eq!(status, 200, "{v}");
-        let (status, v) = act(&app, &csp, &id, "add_step", &[("text", "新平台验收"), ("owner", "agency"), ("day", &due)]).await;
+        let (status, v) =
+            act(&app, &csp, &id, "add_step", &[("text", "新平台验收"), ("owner", "agency"), ("day", &due)]).await;
         assert_eq!(status, 200, "{v}");
         let (_, d) = detail(&app, &agency, &id).await;
         assert!(d["plan_agreed_agency"].is_null(), "a changed plan is agreed afresh: {d}");
@@ -156,12 +177,38 @@ async fn an_exit_goes_from_plan_to_verified_handover_deletion_sign_off_and_ends_
         let dump = b"-- the agency's database, exported\nINSERT INTO t VALUES (1);\n".to_vec();
         let wrong = "0".repeat(64);
         let items = format!("/exits/{id}/items");
-        let (status, v) = inventory(&app, &csp, &items, fields(&[("kind", "data"), ("name", "盘"), ("sensitivity", "important"), ("size_bytes", "10"), ("medium", "硬盘")])).await;
+        let (status, v) = inventory(
+            &app,
+            &csp,
+            &items,
+            fields(&[
+                ("kind", "data"),
+                ("name", "盘"),
+                ("sensitivity", "important"),
+                ("size_bytes", "10"),
+                ("medium", "硬盘"),
+            ]),
+        )
+        .await;
         assert_eq!((status, field(&v).as_str()), (422, "sha256"), "an item without a checksum: {v}");
-        let (status, v) = inventory(&app, &agency, &items, fields(&[("kind", "data"), ("name", "x"), ("sensitivity", "general"), ("medium", "u"), ("sha256", &wrong), ("size_bytes", "1")])).await;
+        let (status, v) = inventory(
+            &app,
+            &agency,
+            &items,
+            fields(&[
+                ("kind", "data"),
+                ("name", "x"),
+                ("sensitivity", "general"),
+                ("medium", "u"),
+                ("sha256", &wrong),
+                ("size_bytes", "1"),
+            ]),
+        )
+        .await;
         assert_eq!(status, 409, "the agency does not fill the inventory: {v}");
-        let with_file = fields(&[("kind", "data"), ("name", "业务数据库导出"), ("sensitivity", "important"), ("sha256", &wrong)])
-            .part("files", reqwest::multipart::Part::bytes(dump.clone()).file_name("export.sql"));
+        let with_file =
+            fields(&[("kind", "data"), ("name", "业务数据库导出"), ("sensitivity", "important"), ("sha256", &wrong)])
+                .part("files", reqwest::multipart::Part::bytes(dump.clone()).file_name("export.sql"));
         let (status, v) = inventory(&app, &csp, &items, with_file).await;
         assert_eq!(status, 200, "{v}");
         let disk_sha = sha(b"the disk image");
@@ -169,7 +216,14 @@ async fn an_exit_goes_from_plan_to_verified_handover_deletion_sign_off_and_ends_
             &app,
             &csp,
             &items,
-            fields(&[("kind", "code"), ("name", "源代码"), ("sensitivity", "general"), ("sha256", &disk_sha), ("size_bytes", "1048576"), ("medium", "移动硬盘，2026-12-10 交接给信息科")]),
+            fields(&[
+                ("kind", "code"),
+                ("name", "源代码"),
+                ("sensitivity", "general"),
+                ("sha256", &disk_sha),
+                ("size_bytes", "1048576"),
+                ("medium", "移动硬盘，2026-12-10 交接给信息科"),
+            ]),
         )
         .await;
         assert_eq!(status, 200, "{v}");
@@ -177,12 +231,21 @@ async fn an_exit_goes_from_plan_to_verified_handover_deletion_sign_off_and_ends_
         let list = d["items"].as_array().expect("items").clone();
         assert_eq!(list.len(), 2);
         assert_eq!(list[0]["file_differs"], true, "the CSP sees its mistake before the agency: {d}");
-        let (file_item, disk_item) = (list[0]["id"].as_str().expect("id").to_string(), list[1]["id"].as_str().expect("id").to_string());
+        let (file_item, disk_item) =
+            (list[0]["id"].as_str().expect("id").to_string(), list[1]["id"].as_str().expect("id").to_string());
 
         // Deletion cannot be confirmed before every item is verified.
-        let (status, v) = act(&app, &csp, &id, "deletion_plan", &[("text", "交接完成后 7 日内删除生产数据及全部备份")]).await;
+        let (status, v) =
+            act(&app, &csp, &id, "deletion_plan", &[("text", "交接完成后 7 日内删除生产数据及全部备份")]).await;
         assert_eq!(status, 200, "{v}");
-        let (status, v) = act(&app, &csp, &id, "confirm_deletion", &[("day", &today.to_string()), ("backups_day", &today.to_string())]).await;
+        let (status, v) = act(
+            &app,
+            &csp,
+            &id,
+            "confirm_deletion",
+            &[("day", &today.to_string()), ("backups_day", &today.to_string())],
+        )
+        .await;
         assert_eq!((status, field(&v).as_str()), (409, "action"), "{v}");
 
         // The agency verifies: the disk's checksum it computed matches; the stored file's does not.
@@ -191,7 +254,8 @@ async fn an_exit_goes_from_plan_to_verified_handover_deletion_sign_off_and_ends_
         assert_eq!(status, 409, "only the agency verifies: {v}");
         let (status, v) = inventory(&app, &agency, &verify(&disk_item), fields(&[("sha256", "not a checksum")])).await;
         assert_eq!((status, field(&v).as_str()), (422, "sha256"), "{v}");
-        let (status, v) = inventory(&app, &agency, &verify(&disk_item), fields(&[("sha256", &disk_sha.to_uppercase())])).await;
+        let (status, v) =
+            inventory(&app, &agency, &verify(&disk_item), fields(&[("sha256", &disk_sha.to_uppercase())])).await;
         assert_eq!(status, 200, "{v}");
         let (status, v) = inventory(&app, &agency, &verify(&file_item), fields(&[("check", "stored")])).await;
         assert_eq!(status, 200, "{v}");
@@ -200,11 +264,13 @@ async fn an_exit_goes_from_plan_to_verified_handover_deletion_sign_off_and_ends_
         assert_eq!(d["items"][0]["checked_how"], "stored", "{d}");
         assert_eq!(d["items"][1]["verification"], "verified", "{d}");
         assert!(d["blockers"].to_string().contains("ExErrMismatched"), "a mismatch blocks completion: {d}");
-        let (status, _) = inventory(&app, &csp, &format!("/exits/{id}/items/{disk_item}"), fields(&[("sha256", &wrong)])).await;
+        let (status, _) =
+            inventory(&app, &csp, &format!("/exits/{id}/items/{disk_item}"), fields(&[("sha256", &wrong)])).await;
         assert_eq!(status, 409, "a verified item is kept as it is");
 
         // The CSP uploads the right file (declared by its own hash); the agency verifies it.
-        let right = fields(&[("note", "the right file")]).part("files", reqwest::multipart::Part::bytes(dump.clone()).file_name("export-fixed.sql"));
+        let right = fields(&[("note", "the right file")])
+            .part("files", reqwest::multipart::Part::bytes(dump.clone()).file_name("export-fixed.sql"));
         let (status, v) = inventory(&app, &csp, &format!("/exits/{id}/items/{file_item}"), right).await;
         assert_eq!(status, 200, "{v}");
         let (status, v) = inventory(&app, &agency, &verify(&file_item), fields(&[("check", "stored")])).await;
@@ -222,10 +288,12 @@ async fn an_exit_goes_from_plan_to_verified_handover_deletion_sign_off_and_ends_
         assert_eq!(csp2.get(app.url(&file)).send().await.expect("get").status(), 404);
 
         // The agency names its assessor; a provider it has no assessor engagement with is refused.
-        let csp2_id = common::id_where(&app.db, "organisation", "name", common::world::name_of("csp2")).await.to_string();
+        let csp2_id =
+            common::id_where(&app.db, "organisation", "name", common::world::name_of("csp2")).await.to_string();
         let (status, v) = act(&app, &agency, &id, "set_assessor", &[("target", &csp2_id)]).await;
         assert_eq!((status, field(&v).as_str()), (422, "target"), "{v}");
-        let assessor_id = common::id_where(&app.db, "organisation", "name", common::world::name_of("assessor")).await.to_string();
+        let assessor_id =
+            common::id_where(&app.db, "organisation", "name", common::world::name_of("assessor")).await.to_string();
         let (status, v) = act(&app, &agency, &id, "set_assessor", &[("target", &assessor_id)]).await;
         assert_eq!(status, 200, "{v}");
         let (status, _) = detail(&app, &assessor, &id).await;
@@ -235,11 +303,32 @@ async fn an_exit_goes_from_plan_to_verified_handover_deletion_sign_off_and_ends_
 
         // The deletion: dates neither in the future nor before the exit.
         let tomorrow = (today + time::Duration::days(1)).to_string();
-        let (status, v) = act(&app, &csp, &id, "confirm_deletion", &[("day", &tomorrow), ("backups_day", &today.to_string())]).await;
+        let (status, v) =
+            act(&app, &csp, &id, "confirm_deletion", &[("day", &tomorrow), ("backups_day", &today.to_string())]).await;
         assert_eq!((status, field(&v).as_str()), (422, "day"), "{v}");
-        let (status, v) = act(&app, &csp, &id, "confirm_deletion", &[("day", &today.to_string()), ("backups_day", &today.to_string())]).await;
+        let (status, v) = act(
+            &app,
+            &csp,
+            &id,
+            "confirm_deletion",
+            &[("day", &today.to_string()), ("backups_day", &today.to_string())],
+        )
+        .await;
         assert_eq!(status, 200, "{v}");
-        let (status, _) = inventory(&app, &csp, &items, fields(&[("kind", "data"), ("name", "x"), ("sensitivity", "general"), ("medium", "u"), ("sha256", &wrong), ("size_bytes", "1")])).await;
+        let (status, _) = inventory(
+            &app,
+            &csp,
+            &items,
+            fields(&[
+                ("kind", "data"),
+                ("name", "x"),
+                ("sensitivity", "general"),
+                ("medium", "u"),
+                ("sha256", &wrong),
+                ("size_bytes", "1"),
+            ]),
+        )
+        .await;
         assert_eq!(status, 409, "nothing is added once deleted");
         let (status, v) = act(&app, &agency, &id, "complete", &[]).await;
         assert_eq!((status, field(&v).as_str()), (409, "action"), "the sign-off is owed: {v}");
@@ -266,15 +355,33 @@ async fn an_exit_goes_from_plan_to_verified_handover_deletion_sign_off_and_ends_
         let website = common::id_where(&app.db, "website", "domain", "zwfw.demo.gov.cn").await;
         let (status, _) = app.get_json(&csp, &format!("/api/website?id={website}")).await;
         assert_eq!(status, 404, "nor does the CSP reach the agency's websites");
-        let row = exit::Entity::find().filter(exit::Column::Id.eq(uuid::Uuid::parse_str(&id).expect("uuid"))).one(&app.db).await.expect("q").expect("exit");
+        let row = exit::Entity::find()
+            .filter(exit::Column::Id.eq(uuid::Uuid::parse_str(&id).expect("uuid")))
+            .one(&app.db)
+            .await
+            .expect("q")
+            .expect("exit");
         assert_eq!((row.status.as_str(), row.open_engagement_id), ("completed", None));
 
         // Both trails hold it; mails went to the CSP's and the agency's officers.
         use app::backend::entity::outbox;
-        let exit_mails = outbox::Entity::find().filter(sea_orm::Condition::any().add(outbox::Column::Subject.contains("服务退出")).add(outbox::Column::Subject.contains("[Exit]"))).count(&app.db).await.expect("count");
+        let exit_mails = outbox::Entity::find()
+            .filter(
+                sea_orm::Condition::any()
+                    .add(outbox::Column::Subject.contains("服务退出"))
+                    .add(outbox::Column::Subject.contains("[Exit]")),
+            )
+            .count(&app.db)
+            .await
+            .expect("count");
         assert!(exit_mails >= 8, "{exit_mails} mails");
         let audit = app::audit::entity::audit_log::Entity::find()
-            .filter(app::audit::entity::audit_log::Column::Action.is_in(["exit_open", "exit_step", "exit_inventory", "exit_verify"]))
+            .filter(app::audit::entity::audit_log::Column::Action.is_in([
+                "exit_open",
+                "exit_step",
+                "exit_inventory",
+                "exit_verify",
+            ]))
             .count(&app.db)
             .await
             .expect("count");
@@ -292,7 +399,15 @@ async fn stored_bytes_damaged_in_the_store_never_verify_and_a_corrupted_upload_c
         let developer = app.signed_in("admin@developer.example").await;
         let target = (today + time::Duration::days(20)).to_string();
         let (status, v) = app
-            .call(&agency, "open_exit", &[("input[engagement_id]", &e.id.to_string()), ("input[reason]", "contract_end"), ("input[target_date]", &target)])
+            .call(
+                &agency,
+                "open_exit",
+                &[
+                    ("input[engagement_id]", &e.id.to_string()),
+                    ("input[reason]", "contract_end"),
+                    ("input[target_date]", &target),
+                ],
+            )
             .await;
         assert_eq!(status, 200, "{v}");
         let id = v.as_str().expect("id").to_string();
@@ -322,7 +437,8 @@ async fn stored_bytes_damaged_in_the_store_never_verify_and_a_corrupted_upload_c
         std::fs::write(&path, b"damaged").expect("damage");
         let (_, d) = detail(&app, &agency, &id).await;
         let item = d["items"][0]["id"].as_str().expect("id").to_string();
-        let (status, v) = inventory(&app, &agency, &format!("/exits/{id}/items/{item}/verify"), fields(&[("check", "stored")])).await;
+        let (status, v) =
+            inventory(&app, &agency, &format!("/exits/{id}/items/{item}/verify"), fields(&[("check", "stored")])).await;
         assert_eq!(status, 200, "{v}");
         let (_, d) = detail(&app, &agency, &id).await;
         assert_eq!(d["items"][0]["verification"], Verification::Mismatch.code(), "{d}");
