@@ -446,3 +446,40 @@ async fn stored_bytes_damaged_in_the_store_never_verify_and_a_corrupted_upload_c
         assert_eq!(rules::compare(&hash, &sha(b"damaged")), Verification::Mismatch);
     }
 }
+
+#[tokio::test]
+async fn the_agency_cancels_with_a_reason_and_the_engagement_may_have_another_exit() {
+    for backend in backends() {
+        let app = common::spawn(backend).await;
+        let today = app.now().date();
+        let e = engagement_between(&app, "agency", "developer", "active").await;
+        let agency = app.signed_in("admin@agency.example").await;
+        let developer = app.signed_in("admin@developer.example").await;
+        let target = (today + time::Duration::days(20)).to_string();
+        let form = [
+            ("input[engagement_id]", e.id.to_string()),
+            ("input[reason]", "security".to_string()),
+            ("input[target_date]", target),
+        ];
+        let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let (status, v) = app.call(&agency, "open_exit", &pairs).await;
+        assert_eq!(status, 200, "{v}");
+        let id = v.as_str().expect("id").to_string();
+        let (status, v) = act(&app, &developer, &id, "cancel", &[("text", "x")]).await;
+        assert_eq!((status, field(&v).as_str()), (409, "action"), "only the agency cancels: {v}");
+        let (status, v) = act(&app, &agency, &id, "cancel", &[]).await;
+        assert_eq!((status, field(&v).as_str()), (422, "text"), "a cancellation keeps its reason: {v}");
+        let (status, v) = act(&app, &agency, &id, "cancel", &[("text", "风险已消除，继续合作")]).await;
+        assert_eq!((status, v.as_str()), (200, Some("cancelled")), "{v}");
+        let (status, v) =
+            act(&app, &agency, &id, "add_step", &[("text", "x"), ("owner", "agency"), ("day", &today.to_string())])
+                .await;
+        assert_eq!((status, field(&v).as_str()), (409, "action"), "nothing more happens to it: {v}");
+        let (status, _) = detail(&app, &developer, &id).await;
+        assert_eq!(status, 200, "a cancelled exit leaves the engagement, and the provider's reach, as they were");
+        let still = engagement::Entity::find_by_id(e.id).one(&app.db).await.expect("query").expect("engagement");
+        assert_eq!(still.status, "active");
+        let (status, v) = app.call(&agency, "open_exit", &pairs).await;
+        assert_eq!(status, 200, "the engagement may have a new exit: {v}");
+    }
+}
