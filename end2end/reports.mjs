@@ -42,6 +42,8 @@ test('a CSP uploads a monthly report, the agency returns it, the CSP resubmits, 
   await signIn(csp.page, 'security@csp.example');
   await csp.page.goto(`${BASE}/reports?side=submit&kind=csp_monthly`);
   await hydrated(csp.page);
+  // The list as rendered once hydration settled (under load a resource may render again).
+  await csp.page.waitForSelector('[data-test="report-items"] tbody tr [data-test="submit-report"]');
   const row = await csp.page.$$eval('[data-test="report-items"] tbody tr', (rows, agency) => {
     const r = rows.find((x) => x.textContent.includes(agency) && ['overdue', 'due'].includes(x.dataset.state)
       && x.querySelector('[data-test="submit-report"]'));
