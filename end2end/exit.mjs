@@ -1,8 +1,9 @@
 // An exit in Chromium: the agency opens an exit from its CSP; both sides agree the plan; the CSP
 // fills the inventory with two files; the agency verifies one and finds the other mismatched; the
 // CSP uploads the right file and both verify; the CSP confirms the deletion; the assessor signs
-// off; the agency completes the exit, the engagement ends and the CSP loses its access. Runs last:
-// it ends the demo's main engagement.
+// off; the agency completes the exit, the engagement ends and the CSP loses its access. The
+// journey first engages a CSP of its own (the files run in any order, and the demo's other
+// engagements are the other journeys').
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -35,12 +36,36 @@ async function press(s, button, selector) {
   await s.page.waitForSelector(selector);
 }
 
+const CSP = '天穹云科技股份有限公司';
+
 test('the agency opens an exit and both sides agree its plan', async () => {
   const agency = await as('admin@agency.example');
+  // An engagement of this journey's own: the agency invites csp3 for one website, which accepts.
+  await agency.page.goto(`${BASE}/engagements`);
+  await hydrated(agency.page);
+  await agency.page.click('[data-test="invite-provider"] summary');
+  const form = '[data-test="invite-provider"] form';
+  const provider = await agency.page.$eval(`${form} select[name="provider_id"]`, (s, name) =>
+    [...s.options].find((o) => o.textContent.includes(name)).value, CSP);
+  await agency.page.selectOption(`${form} select[name="provider_id"]`, provider);
+  await agency.page.fill(`${form} input[name="starts_on"]`, '2026-01-01');
+  await agency.page.fill(`${form} input[name="ends_on"]`, '2028-12-31');
+  const site = await agency.page.$eval(`${form} fieldset`, (f) =>
+    [...f.querySelectorAll('label')].find((l) => l.textContent.includes('data.demo.gov.cn')).querySelector('input').value);
+  await agency.page.check(`${form} input[value="${site}"]`);
+  await agency.page.click(`${form} button[type="submit"]`);
+  await agency.page.waitForSelector(`[data-test="engagements"] tr[data-provider="${CSP}"] [data-status="invited"]`);
+  const invited = await as('admin@csp3.example');
+  await hydrated(invited.page);
+  const row = '[data-test="engagements-panel"] tr[data-agency="示范市政务服务数据管理局"]';
+  await invited.page.click(`${row} [data-test="accept"]`);
+  await invited.page.waitForSelector(`${row} .badge.ok`);
+  await invited.context.close();
+
   await agency.page.goto(`${BASE}/exits`);
   await hydrated(agency.page);
-  const option = await agency.page.$eval('[data-test="engagement"]', (s) =>
-    [...s.options].find((o) => o.textContent.includes('示范云计算有限公司'))?.value);
+  const option = await agency.page.$eval('[data-test="engagement"]', (s, name) =>
+    [...s.options].find((o) => o.textContent.includes(name))?.value, CSP);
   assert.ok(option, 'the CSP engagement can be left');
   await agency.page.selectOption('[data-test="engagement"]', option);
   await agency.page.fill('[data-test="target-date"]', beijingDay(30));
@@ -55,7 +80,7 @@ test('the agency opens an exit and both sides agree its plan', async () => {
   assert.deepEqual(agency.errors, []);
   await agency.context.close();
 
-  const csp = await as('admin@csp.example');
+  const csp = await as('admin@csp3.example');
   await visit(csp);
   await press(csp, 'agree-plan', '[data-status="handover"]');
   assert.deepEqual(csp.errors, []);
@@ -63,7 +88,7 @@ test('the agency opens an exit and both sides agree its plan', async () => {
 });
 
 test('the CSP hands over two files; one verifies, the other is mismatched until the right file comes', async () => {
-  const csp = await as('admin@csp.example');
+  const csp = await as('admin@csp3.example');
   await visit(csp);
   const add = async (name, upload, sha) => {
     await csp.page.fill('[data-test="item-name"]', name);
@@ -90,7 +115,7 @@ test('the CSP hands over two files; one verifies, the other is mismatched until 
   await agency.page.screenshot({ path: join(SHOTS, 'exit-mismatch.png'), fullPage: true });
   await agency.context.close();
 
-  const fix = await as('admin@csp.example');
+  const fix = await as('admin@csp3.example');
   await visit(fix);
   const card = fix.page.locator('[data-test="inventory"] [data-item]').nth(1);
   await card.locator('[data-test="correct-item"] summary').click();
@@ -116,7 +141,7 @@ test('the CSP hands over two files; one verifies, the other is mismatched until 
 });
 
 test('the CSP confirms the deletion, the assessor signs off, and completion ends the CSP\'s access', async () => {
-  const csp = await as('admin@csp.example');
+  const csp = await as('admin@csp3.example');
   await visit(csp);
   await csp.page.fill('[data-test="deletion-plan-text"]', '交接完成后删除生产数据、快照与全部异地备份。');
   await press(csp, 'deletion-plan-button', '[data-test="deletion-plan"]');
@@ -151,10 +176,10 @@ test('the CSP confirms the deletion, the assessor signs off, and completion ends
   assert.deepEqual(agency.errors, []);
   await agency.context.close();
 
-  const gone = await as('admin@csp.example');
+  const gone = await as('admin@csp3.example');
   const res = await gone.page.goto(exitUrl);
   assert.equal(res.status(), 404, 'the CSP no longer reaches the exit');
   await gone.page.goto(`${BASE}/websites`);
-  assert.ok(!(await gone.page.content()).includes('zwfw.demo.gov.cn'), 'nor the agency\'s websites');
+  assert.ok(!(await gone.page.content()).includes('data.demo.gov.cn'), 'nor the agency\'s website');
   await gone.context.close();
 });
