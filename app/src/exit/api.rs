@@ -17,7 +17,7 @@ pub async fn get_exits(
     crate::ui::form::serve(|c| async move {
         use crate::exit::{scope, service, ExitFilter, PAGE_ROWS};
         let today = c.state.today();
-        let reader = scope::exit_reader(&c.state.db, &c.actor, today).await?;
+        let (reader, writer) = scope::exit_reader_and_writer(&c.state.db, &c.actor, today).await?;
         let filter = ExitFilter {
             status: Some(status).filter(|s| !s.trim().is_empty()),
             overdue: !overdue.trim().is_empty(),
@@ -25,7 +25,6 @@ pub async fn get_exits(
         };
         let (rows, total, page) =
             service::list(&c.state.db, &reader, &filter, &c.actor.time_zone, today, false).await?;
-        let writer = scope::exit_writer(&c.state.db, &c.actor, today).await.ok();
         let can_open = writer.is_some() && reader.viewer_kind() == crate::domain::OrgKind::Agency;
         let openable = match (&writer, can_open) {
             (Some(w), true) => service::openable(&c.state.db, w).await?,
@@ -41,8 +40,7 @@ pub async fn get_exit(id: Uuid) -> Result<ExitDetail, AppError> {
     crate::ui::form::serve(|c| async move {
         use crate::exit::{scope, service};
         let today = c.state.today();
-        let reader = scope::exit_reader(&c.state.db, &c.actor, today).await?;
-        let writer = scope::exit_writer(&c.state.db, &c.actor, today).await.ok();
+        let (reader, writer) = scope::exit_reader_and_writer(&c.state.db, &c.actor, today).await?;
         service::detail(&c.state.db, &reader, writer.as_ref(), id, &c.actor.time_zone, today).await
     })
     .await

@@ -189,6 +189,16 @@ pub async fn exit_writer<C: ConnectionTrait>(db: &C, actor: &Actor, today: Date)
     Ok(ExitWriter { reader, today })
 }
 
+/// The reader, and the writer when the actor may write: the reach is worked out once (a
+/// regulator's subtree is a query), not once for each.
+pub async fn exit_reader_and_writer<C: ConnectionTrait>(db: &C, actor: &Actor, today: Date) -> ServiceResult<(ExitReader, Option<ExitWriter>)> {
+    match exit_writer(db, actor, today).await {
+        Ok(w) => Ok((w.reader.clone(), Some(w))),
+        Err(ServiceError::Forbidden) => Ok((exit_reader(db, actor, today).await?, None)),
+        Err(e) => Err(e),
+    }
+}
+
 /// Whether any exit's item names these bytes (the file sweep keeps them).
 pub async fn bytes_referenced<C: ConnectionTrait>(db: &C, sha256: &str) -> Result<bool, sea_orm::DbErr> {
     use sea_orm::PaginatorTrait;
