@@ -7,6 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { BASE, SHOTS, open, hydrated, signIn } from './lib.mjs';
 
 /** A day `days` from today on Beijing's calendar (`YYYY-MM-DD`). */
@@ -182,4 +183,31 @@ test('the CSP confirms the deletion, the assessor signs off, and completion ends
   await gone.page.goto(`${BASE}/websites`);
   assert.ok(!(await gone.page.content()).includes('data.demo.gov.cn'), 'nor the agency\'s website');
   await gone.context.close();
+});
+
+test('the agency administrator downloads the agency\'s whole archive; nobody else may', async () => {
+  const agency = await as('admin@agency.example');
+  await agency.page.goto(`${BASE}/people`);
+  await hydrated(agency.page);
+  await agency.page.waitForSelector('[data-test="agency-archive"] a');
+  await agency.page.locator('[data-test="agency-archive"]').screenshot({ path: join(SHOTS, 'agency-archive.png') });
+  const [download] = await Promise.all([
+    agency.page.waitForEvent('download'),
+    agency.page.click('[data-test="agency-archive"] a'),
+  ]);
+  assert.match(download.suggestedFilename(), /\.zip$/);
+  const bytes = readFileSync(await download.path());
+  assert.equal(bytes.subarray(0, 2).toString(), 'PK', 'a ZIP');
+  for (const entry of ['manifest.json', 'data/exit.json', 'data/exit_item.json', 'audit.json']) {
+    assert.ok(bytes.includes(Buffer.from(entry)), `the archive holds ${entry}`);
+  }
+  assert.deepEqual(agency.errors, []);
+  await agency.context.close();
+
+  for (const email of ['staff@agency.example', 'admin@csp.example']) {
+    const other = await as(email);
+    const res = await other.page.request.get(`${BASE}/organisation/archive.zip`);
+    assert.equal(res.status(), 403, `${email} may not download the agency's archive`);
+    await other.context.close();
+  }
 });

@@ -71,6 +71,7 @@ pub mod exit;
 mod house;
 pub mod i18n;
 pub mod plans;
+pub mod portability;
 pub mod reports;
 pub mod rosters;
 pub mod sla;

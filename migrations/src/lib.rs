@@ -26,6 +26,7 @@ mod m20261212_000020_sla_record_open;
 mod m20261213_000021_person_sessions;
 mod m20261214_000022_second_factor;
 mod m20261215_000023_exit;
+mod m20261216_000024_audit_archive;
 
 pub struct Migrator;
 
@@ -56,6 +57,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261213_000021_person_sessions::Migration),
             Box::new(m20261214_000022_second_factor::Migration),
             Box::new(m20261215_000023_exit::Migration),
+            Box::new(m20261216_000024_audit_archive::Migration),
         ]
     }
 }

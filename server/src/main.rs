@@ -1,4 +1,5 @@
-//! The `portal` command: serve, migrate, seed-demo, generate, create-admin, issue-token, audit-verify.
+//! The `portal` command: serve, migrate, seed-demo, generate, create-admin, issue-token, audit-verify,
+//! export-agency, import-agency.
 use std::{process::ExitCode, sync::Arc, time::Instant};
 
 use app::backend::{db, SystemClock};
@@ -42,6 +43,19 @@ enum Command {
     /// List the periodic jobs the instances share: when each last ran, when it is next due, which
     /// instance holds it now, and its last error.
     Jobs,
+    /// Write everything an agency owns (records, people without passwords, files, audit segment)
+    /// into one archive: a ZIP of JSON documents and files with a SHA-256 manifest.
+    ExportAgency {
+        /// The agency's id (as on its organisation page).
+        #[arg(long)]
+        agency: uuid::Uuid,
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
+    /// Import an agency archive written by `export-agency`: checked whole first, then written in
+    /// one transaction or not at all. Prints what was imported and the administrators' one-time
+    /// passwords (an archive carries no password).
+    ImportAgency { file: std::path::PathBuf },
     /// Mint a personal API token for a person (printed once; only its hash is stored).
     IssueToken {
         #[arg(long)]
@@ -261,6 +275,81 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, String> {
                     j.claimed_by.as_deref().unwrap_or("-"),
                     j.last_error.map(|e| format!("  last error: {e}")).unwrap_or_default()
                 );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::ExportAgency { agency, out } => {
+            let db = connect(&config).await?;
+            let files = app::backend::storage::FileStore::new(config.data_dir.join("files"));
+            let schema = app::portability::service::schema_of(&db).await.map_err(|e| e.to_string())?;
+            let now = time::OffsetDateTime::now_utc();
+            let done = app::portability::service::export_agency(
+                &db,
+                &files,
+                &schema,
+                &app::portability::scope::Exporter::operator(agency),
+                now,
+                &out,
+            )
+            .await
+            .map_err(|e| e.to_string())?;
+            let m = &done.manifest;
+            println!("exported {} ({}) to {}: {} bytes", m.agency_name, m.agency_id, out.display(), done.bytes);
+            for (table, rows) in m.tables.iter().filter(|(_, n)| *n > 0) {
+                println!("  {table:<22} {rows:>7} rows");
+            }
+            let files = m.entries.iter().filter(|e| e.path.starts_with("files/")).count();
+            println!("  {:<22} {files:>7}", "stored files");
+            if !m.missing_files.is_empty() {
+                println!(
+                    "  missing from this portal's file store (named by records, not carried): {}",
+                    m.missing_files.join(", ")
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::ImportAgency { file } => {
+            let db = connect(&config).await?;
+            let files = app::backend::storage::FileStore::new(config.data_dir.join("files"));
+            let now = time::OffsetDateTime::now_utc();
+            let r = app::portability::service::import_agency(
+                &db,
+                &files,
+                &app::portability::scope::Importer::operator(),
+                &file,
+                now,
+            )
+            .await
+            .map_err(|e| format!("{e}\nnothing was imported"))?;
+            anchor(&db, &config).await?;
+            println!("imported {} ({})", r.agency_name, r.agency_id);
+            for (table, written, kept) in r.tables.iter().filter(|(_, w, k)| w + k > 0) {
+                if *kept > 0 {
+                    println!("  {table:<22} {written:>7} rows ({kept} already here, kept)");
+                } else {
+                    println!("  {table:<22} {written:>7} rows");
+                }
+            }
+            println!("  {:<22} {:>7}", "stored files", r.files_stored);
+            println!("  {:<22} {:>7}", "audit entries", r.audit_entries);
+            if !r.new_organisations.is_empty() {
+                println!(
+                    "organisations this portal lacked, created inactive as name cards (no people can sign in for them): {}",
+                    r.new_organisations.join(", ")
+                );
+            }
+            if r.new_people > 0 {
+                println!("{} people of other organisations created inactive as name cards", r.new_people);
+            }
+            if r.passwords.is_empty() {
+                println!(
+                    "no active administrator of the agency: create one with the platform administrator's people page"
+                );
+            } else {
+                println!("one-time passwords for the agency's administrators (changed at first sign-in; they reset their colleagues'):");
+                for (email, password) in &r.passwords {
+                    println!("  {email}  {password}");
+                }
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -44,3 +44,24 @@ pub mod audit_head {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+entity! {
+    /// An audit entry an agency brought from another portal, kept as it was there.
+    audit_archive = "audit_archive" {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub organisation_id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub hash: String,
+        pub source_seq: i64,
+        pub at: TimeDateTimeWithTimeZone,
+        pub actor_person_id: Option<Uuid>,
+        pub actor_email: Option<String>,
+        pub action: String,
+        pub target: String,
+        pub summary: String,
+        pub source_addr: Option<String>,
+        pub user_agent: Option<String>,
+        pub prev_hash: String,
+        pub imported_at: TimeDateTimeWithTimeZone,
+    }
+}

@@ -122,6 +122,8 @@ actions! {
     ExitStep = "exit_step" => ActionExitStep,
     ExitInventory = "exit_inventory" => ActionExitInventory,
     ExitVerify = "exit_verify" => ActionExitVerify,
+    AgencyExport = "agency_export" => ActionAgencyExport,
+    AgencyImport = "agency_import" => ActionAgencyImport,
 }
 
 /// Filters of the audit page; dates are `YYYY-MM-DD` in the viewer's time zone, both ends inclusive.

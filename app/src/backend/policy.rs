@@ -56,6 +56,9 @@ pub enum Module {
     /// inventory and verification, deletion), an assessor the agency named signs it off; a
     /// regulator reads its jurisdiction's.
     Exit,
+    /// Portability: the agency's whole archive (everything it owns, with its files and audit
+    /// segment) is its administrator's to download.
+    Portability,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -117,6 +120,7 @@ pub const TABLE: &[(Module, Relationship, [Access; 6])] = &[
     (M::Exit,          Rel::Own,          [W,     W,       R,    R,     R,     N]),
     (M::Exit,          Rel::Engagement,   [W,     W,       R,    R,     R,     N]),
     (M::Exit,          Rel::Jurisdiction, [R,     R,       R,    R,     R,     N]),
+    (M::Portability,   Rel::Own,          [W,     N,       N,    N,     N,     N]),
 ];
 
 /// The relationship an organisation of `kind` has to a module's data.
@@ -163,6 +167,9 @@ pub fn relationship(kind: OrgKind, module: Module) -> Option<Relationship> {
         (OrgKind::Csp | OrgKind::Supplier | OrgKind::Assessor, M::Exit) => Some(Rel::Engagement),
         (OrgKind::Regulator, M::Exit) => Some(Rel::Jurisdiction),
         (OrgKind::Platform, M::Exit) => None,
+        // Only an agency's archive is carried away whole; a provider's records are its agencies'.
+        (OrgKind::Agency, M::Portability) => Some(Rel::Own),
+        (_, M::Portability) => None,
     }
 }
 

@@ -23,6 +23,7 @@ ssr! {
 
 /// Who acts on an exit: its agency, its provider, or the assessor the agency named.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum Party {
     Agency,
     Provider,
@@ -32,6 +33,7 @@ pub enum Party {
 code_enum! {
     /// Where an exit stands, derived from its facts by [`rules::status`].
     #[serde(rename_all = "snake_case")]
+    #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
     ExitStatus {
         Planning = "planning" => ExStPlanning,
         Handover = "handover" => ExStHandover,
@@ -53,6 +55,7 @@ impl ExitStatus {
 code_enum! {
     /// Why the agency leaves (§9.1).
     #[serde(rename_all = "snake_case")]
+    #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
     ExitReason {
         ContractEnd = "contract_end" => ExReasonContractEnd,
         ProviderChange = "provider_change" => ExReasonProviderChange,
@@ -64,6 +67,7 @@ code_enum! {
 code_enum! {
     /// What an inventory item is (§9.3.3).
     #[serde(rename_all = "snake_case")]
+    #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
     ItemKind {
         Data = "data" => ExKindData,
         Code = "code" => ExKindCode,
@@ -75,6 +79,7 @@ code_enum! {
 code_enum! {
     /// How sensitive an item's content is, in the Data Security Law's classes.
     #[serde(rename_all = "snake_case")]
+    #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
     Sensitivity {
         General = "general" => ExSensGeneral,
         Important = "important" => ExSensImportant,
@@ -85,6 +90,7 @@ code_enum! {
 code_enum! {
     /// An item's verification by the agency.
     #[serde(rename_all = "snake_case")]
+    #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
     Verification {
         Pending = "pending" => ExVerPending,
         Verified = "verified" => ExVerVerified,
@@ -96,6 +102,7 @@ code_enum! {
     /// How the agency's checksum was had: recomputed on the portal's stored bytes, computed from a
     /// file it uploaded for the purpose (not kept), or typed as it computed it.
     #[serde(rename_all = "snake_case")]
+    #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
     CheckedHow {
         Stored = "stored" => ExHowStored,
         Uploaded = "uploaded" => ExHowUploaded,
@@ -106,6 +113,7 @@ code_enum! {
 code_enum! {
     /// Whose a plan step is.
     #[serde(rename_all = "snake_case")]
+    #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
     Side {
         Agency = "agency" => ExSideAgency,
         Provider = "provider" => ExSideProvider,
@@ -115,6 +123,7 @@ code_enum! {
 code_enum! {
     /// What someone does to an exit: the state machine's events.
     #[serde(rename_all = "snake_case")]
+    #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
     ExitAction {
         AddStep = "add_step" => ExActAddStep,
         AgreePlan = "agree_plan" => ExActAgreePlan,
@@ -143,6 +152,7 @@ pub const PAGE_ROWS: u64 = 50;
 
 /// A named organisation.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Named {
     pub id: Uuid,
     pub name: String,
@@ -150,6 +160,7 @@ pub struct Named {
 
 /// An exit in a list.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ExitRow {
     pub id: Uuid,
     pub agency: Named,
@@ -167,6 +178,7 @@ pub struct ExitRow {
 
 /// The list's filter: a status (or `open`, every status not final), overdue only, a page.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ExitFilter {
     pub status: Option<String>,
     pub overdue: bool,
@@ -210,6 +222,7 @@ pub struct ExitHome {
 
 /// A plan step as shown.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct StepView {
     pub id: Uuid,
     pub title: String,
@@ -223,6 +236,7 @@ pub struct StepView {
 
 /// An inventory item as shown.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ItemView {
     pub id: Uuid,
     pub kind: ItemKind,
@@ -246,6 +260,7 @@ pub struct ItemView {
 
 /// One exit whole, as the viewer may read it, with what the viewer may do next.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ExitDetail {
     pub id: Uuid,
     pub engagement_id: Uuid,
@@ -278,7 +293,8 @@ pub struct ExitDetail {
     pub party: Option<Party>,
     /// What the viewer may do now.
     pub may: Vec<ExitAction>,
-    /// What still stands between the exit and its completion.
+    /// What still stands between the exit and its completion (message keys).
+    #[cfg_attr(feature = "ssr", schema(value_type = Vec<String>))]
     pub blockers: Vec<Msg>,
     /// The assessors the agency may name (its assessor engagements in force).
     pub assessor_choices: Vec<Named>,
@@ -286,6 +302,7 @@ pub struct ExitDetail {
 
 /// Opening an exit, as the agency types it.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct OpenInput {
     #[serde(default)]
     pub engagement_id: String,
@@ -302,6 +319,7 @@ pub struct OpenInput {
 
 /// An action on an exit and what goes with it (each action reads the fields it needs).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ActInput {
     /// A step's title (add_step), a deletion plan, a sign-off's note, a cancellation's reason.
     #[serde(default)]
@@ -322,6 +340,7 @@ pub struct ActInput {
 
 /// An inventory item as the provider types it (the file, if any, comes beside it).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ItemInput {
     pub kind: String,
     pub name: String,

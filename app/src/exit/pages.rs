@@ -599,3 +599,43 @@ fn record_view(d: ExitDetail) -> impl IntoView {
         </article>
     }
 }
+
+/// The dashboard's panel: the exits in progress in reach and how many are overdue, the overdue
+/// first (an agency's own, a provider's or assessor's, a regulator's jurisdiction's).
+#[component]
+pub fn ExitsPanel() -> impl IntoView {
+    let open = Resource::new(|| (), |_| super::api::get_exits("open".into(), String::new(), String::new()));
+    let overdue = Resource::new(|| (), |_| super::api::get_exits("open".into(), "1".into(), String::new()));
+    view! {
+        <section class="card" data-test="exits-panel">
+            <h2>{t(Msg::ExNav)}" "<a href="/exits?status=open" class="small">{t(Msg::OpenAll)}</a></h2>
+            <Suspense fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match (open.await, overdue.await) {
+                        (Err(e), _) | (_, Err(e)) => view! { <ErrorNotice error=e/> }.into_any(),
+                        (Ok(h), _) if h.total == 0 => view! { <p class="empty">{t(Msg::ExNoneInProgress)}</p> }.into_any(),
+                        (Ok(h), Ok(late)) => {
+                            let mut rows: Vec<ExitRow> = late.rows.iter().take(5).cloned().collect();
+                            rows.extend(h.rows.into_iter().filter(|r| !r.overdue).take(5 - rows.len().min(5)));
+                            view! {
+                                <p data-test="exits-in-progress" class={if late.total > 0 { "flag-line" } else { "" }}>
+                                    {t(Msg::ExInProgress)}": "{h.total}
+                                    {(late.total > 0).then(|| view! {
+                                        " · "<a href="/exits?status=open&overdue=1">{late.total}" "{t(Msg::ExOverdue)}</a>
+                                    })}
+                                </p>
+                                <ul>{rows.into_iter().map(|r| view! {
+                                    <li>
+                                        <a href=format!("/exits/{}", r.id)>{r.agency.name.clone()}" → "{r.provider.name.clone()}</a>" "
+                                        <span class="muted small">{t(r.status.label())}" · "{r.target_date.clone()}</span>
+                                        {r.overdue.then(|| view! { " "<span class="badge warn">{t(Msg::ExOverdue)}</span> })}
+                                    </li>
+                                }).collect_view()}</ul>
+                            }.into_any()
+                        }
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}

@@ -65,6 +65,7 @@ fn KindPanels(kind: OrgKind, nav: Vec<NavPage>) -> impl IntoView {
             {nav.contains(&NavPage::Incidents).then(|| view! { <crate::plans::pages::incident::IncidentsPanel/> })}
             {nav.contains(&NavPage::Changes).then(|| view! { <crate::changes::pages::ChangesPanel/> })}
             {nav.contains(&NavPage::Emergency).then(|| view! { <crate::plans::pages::EmergencyPanel jurisdiction=true/> })}
+            {nav.contains(&NavPage::Exit).then(|| view! { <crate::exit::pages::ExitsPanel/> })}
             <section data-test="regulator-panel">
                 <h2>{t(Msg::AgenciesInJurisdiction)}</h2>
                 <WebsiteTable base="/" show_agency=true/>
@@ -78,6 +79,7 @@ fn KindPanels(kind: OrgKind, nav: Vec<NavPage>) -> impl IntoView {
             {nav.contains(&NavPage::Incidents).then(|| view! { <crate::plans::pages::incident::IncidentsPanel/> })}
             {nav.contains(&NavPage::Changes).then(|| view! { <crate::changes::pages::ChangesPanel/> })}
             {nav.contains(&NavPage::Emergency).then(|| view! { <crate::plans::pages::EmergencyPanel jurisdiction=false/> })}
+            {nav.contains(&NavPage::Exit).then(|| view! { <crate::exit::pages::ExitsPanel/> })}
             <WebsitesPanel title=Msg::Websites show_agency=false/>
             <EngagementsPanel/>
             {nav.contains(&NavPage::People).then(|| view! { <PeoplePanel/> })}
@@ -89,6 +91,7 @@ fn KindPanels(kind: OrgKind, nav: Vec<NavPage>) -> impl IntoView {
             {nav.contains(&NavPage::Incidents).then(|| view! { <crate::plans::pages::incident::IncidentsPanel/> })}
             {nav.contains(&NavPage::Changes).then(|| view! { <crate::changes::pages::ChangesPanel/> })}
             {nav.contains(&NavPage::Emergency).then(|| view! { <crate::plans::pages::EmergencyPanel jurisdiction=false/> })}
+            {nav.contains(&NavPage::Exit).then(|| view! { <crate::exit::pages::ExitsPanel/> })}
             <EngagementsPanel/>
             <WebsitesPanel title=Msg::WebsitesServed show_agency=true/>
         }

@@ -401,6 +401,11 @@ fn run_one(args: &Args, database: &str) -> Result<String, String> {
             format!("{base}/api/v1/sla/{engagement}/months?year={last_year}"),
             bearer.clone(),
         ),
+        // Exits: every tenth agency completed one, every twenty-fifth is mid-handover now; the
+        // province's exits in progress with the overdue first, and every exit as CSV.
+        ("province's exits in progress, first page".into(), format!("{base}/exits?status=open"), cookie(&regulator)),
+        ("exits CSV (every one)".into(), format!("{base}/exits/export.csv"), cookie(&regulator)),
+        ("API exits in progress, first page".into(), format!("{base}/api/v1/exits?status=open"), bearer.clone()),
         ("API incidents, first page".into(), format!("{base}/api/v1/incidents?status=all"), bearer.clone()),
         ("API submissions, first page".into(), format!("{base}/api/v1/submissions?per_page=50"), bearer.clone()),
         (

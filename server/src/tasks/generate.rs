@@ -13,6 +13,7 @@ use uuid::Uuid;
 
 use super::{demo, world};
 use app::changes::entity as ch;
+use app::exit::entity as ex;
 use app::plans::entity as er;
 use app::rosters::entity as duty;
 use app::sla::entity as sla;
@@ -121,6 +122,9 @@ struct Pending {
     sla_records: Vec<sla::record::ActiveModel>,
     sla_record_sites: Vec<sla::record_site::ActiveModel>,
     sla_measures: Vec<sla::measure::ActiveModel>,
+    exits: Vec<ex::exit::ActiveModel>,
+    exit_steps: Vec<ex::step::ActiveModel>,
+    exit_items: Vec<ex::item::ActiveModel>,
 }
 
 /// Inserts `rows` in statements of at most ~20,000 bound values (under both databases' limits).
@@ -190,6 +194,9 @@ impl Pending {
         insert_all(conn, &mut self.sla_records, 21, counts, "sla_record").await?;
         insert_all(conn, &mut self.sla_record_sites, 2, counts, "sla_record_site").await?;
         insert_all(conn, &mut self.sla_measures, 10, counts, "sla_measure").await?;
+        insert_all(conn, &mut self.exits, 30, counts, "exit").await?;
+        insert_all(conn, &mut self.exit_steps, 10, counts, "exit_step").await?;
+        insert_all(conn, &mut self.exit_items, 23, counts, "exit_item").await?;
         Ok(())
     }
 }
@@ -460,8 +467,12 @@ pub async fn generate(
             ));
         }
         let mut owed = Vec::new();
+        let mut supplier_engagement = None;
         for (provider, provider_officer, role, covered) in engaged {
             let id = Uuid::new_v4();
+            if !matches!(role, EngagementRole::Csp | EngagementRole::Assessor) {
+                supplier_engagement = Some(id);
+            }
             if role == EngagementRole::Csp {
                 sla_years(&mut p, a, (id, agency, provider), (agency_officer, provider_officer), covered, began, now)?;
             }
@@ -489,6 +500,14 @@ pub async fn generate(
             }
             owed.push((kind_for_role(role), provider, provider_officer, agency, agency_officer, Some(id)));
         }
+        exit_history(
+            &mut p,
+            a,
+            ExitOf { agency, officer: agency_officer, sites: &sites, began },
+            (suppliers[(a + 1) % n_sup].0, suppliers[(a + 1) % n_sup].1, suppliers[(a + 1) % n_sup].2),
+            supplier_engagement.map(|e| (e, suppliers[a % n_sup].0, suppliers[a % n_sup].1)),
+            now,
+        );
         owed.push((ReportKind::SelfCheck, agency, agency_officer, regulator, regulator_officer, None));
         for (kind, submitter, submitted_by, receiver, reviewer, engagement_id) in owed {
             obligation_no += 1;
@@ -539,6 +558,236 @@ pub async fn generate(
         db.execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)").await?;
     }
     Ok(Generated { rows: counts, files, file_bytes, seconds: started.elapsed().as_secs_f64() })
+}
+
+/// What an agency's exits are written with.
+struct ExitOf<'a> {
+    agency: Uuid,
+    officer: Uuid,
+    sites: &'a [Uuid],
+    began: OffsetDateTime,
+}
+
+/// Exits at scale: every tenth agency left a former supplier about a year ago (an ended
+/// engagement, a completed exit with its agreed plan, a verified inventory and the deletion
+/// confirmed); every twenty-fifth is leaving its current supplier now, mid-handover, with one step
+/// past its date and one item mismatched — what the exit list, a regulator's overdue count and the
+/// reminders read.
+fn exit_history(
+    p: &mut Pending,
+    a: usize,
+    of: ExitOf<'_>,
+    former: (Uuid, Uuid, EngagementRole),
+    current: Option<(Uuid, Uuid, Uuid)>,
+    now: OffsetDateTime,
+) {
+    use app::exit::{CheckedHow, ExitReason, ExitStatus, ItemKind, Sensitivity, Side, Verification};
+    let today = now.date();
+    let sha = |n: u64| hex::encode(Sha256::digest(format!("exit item {a} {n}").as_bytes()));
+    let exit_row = |id: Uuid, engagement: Uuid, provider: Uuid, opened: OffsetDateTime| ex::exit::ActiveModel {
+        id: Set(id),
+        engagement_id: Set(engagement),
+        open_engagement_id: Set(None),
+        agency_id: Set(of.agency),
+        provider_id: Set(provider),
+        assessor_id: Set(None),
+        reason: Set(ExitReason::ContractEnd.code().into()),
+        reason_text: Set(String::new()),
+        target_date: Set(today),
+        new_provider: Set(String::new()),
+        status: Set(ExitStatus::Handover.code().into()),
+        opened_by: Set(of.officer),
+        opened_at: Set(opened),
+        plan_agreed_agency_at: Set(Some(opened + Duration::days(5))),
+        plan_agreed_provider_at: Set(Some(opened + Duration::days(6))),
+        deletion_plan: Set(String::new()),
+        deletion_plan_at: Set(None),
+        data_deleted_on: Set(None),
+        backups_deleted_on: Set(None),
+        deletion_note: Set(String::new()),
+        deletion_confirmed_at: Set(None),
+        deletion_confirmed_by: Set(None),
+        signed_off_at: Set(None),
+        signed_off_by: Set(None),
+        sign_off_note: Set(String::new()),
+        completed_at: Set(None),
+        cancelled_at: Set(None),
+        closing_reason: Set(String::new()),
+        updated_at: Set(opened + Duration::days(6)),
+    };
+    let step = |exit: Uuid,
+                position: i32,
+                title: &str,
+                owner: Side,
+                due: time::Date,
+                done: Option<(OffsetDateTime, Uuid)>,
+                opened: OffsetDateTime| {
+        ex::step::ActiveModel {
+            id: Set(Uuid::new_v4()),
+            exit_id: Set(exit),
+            position: Set(position),
+            title: Set(title.into()),
+            owner: Set(owner.code().into()),
+            due_on: Set(due),
+            done_at: Set(done.map(|d| d.0)),
+            done_by: Set(done.map(|d| d.1)),
+            added_by: Set(of.officer),
+            added_at: Set(opened),
+        }
+    };
+    let item = |exit: Uuid,
+                position: i32,
+                kind: ItemKind,
+                name: &str,
+                verification: Verification,
+                checked: Option<(String, OffsetDateTime)>,
+                by: Uuid,
+                at: OffsetDateTime| {
+        let declared = sha(u64::from(position as u32) + (exit.as_u128() as u64 & 0xffff));
+        ex::item::ActiveModel {
+            id: Set(Uuid::new_v4()),
+            exit_id: Set(exit),
+            position: Set(position),
+            kind: Set(kind.code().into()),
+            name: Set(name.into()),
+            description: Set(format!("{name}（生成数据）")),
+            format: Set(match kind {
+                ItemKind::Data => "PostgreSQL dump",
+                ItemKind::Code => "tar.gz",
+                _ => "PDF",
+            }
+            .into()),
+            size_bytes: Set(1_048_576 * i64::from(position + 1)),
+            sha256: Set(declared.clone()),
+            sensitivity: Set(if kind == ItemKind::Data { Sensitivity::Important } else { Sensitivity::General }
+                .code()
+                .into()),
+            medium: Set(format!("加密移动硬盘交接（编号 G-{a:04}-{position}）")),
+            file_sha256: Set(None),
+            file_name: Set(None),
+            file_type: Set(None),
+            file_size: Set(0),
+            verification: Set(verification.code().into()),
+            checked_how: Set(checked.as_ref().map(|_| CheckedHow::Typed.code().into())),
+            checked_sha256: Set(checked.as_ref().map(|(c, _)| if c.is_empty() { declared.clone() } else { c.clone() })),
+            checked_at: Set(checked.as_ref().map(|(_, t)| *t)),
+            checked_by: Set(checked.as_ref().map(|_| of.officer)),
+            added_by: Set(by),
+            added_at: Set(at),
+            updated_at: Set(at),
+        }
+    };
+    if a.is_multiple_of(10) {
+        // A completed exit from a former supplier: its engagement ended with the exit.
+        let (provider, provider_officer, role) = former;
+        let ended = now - Duration::days(330);
+        let opened = ended - Duration::days(90);
+        let engagement = Uuid::new_v4();
+        p.engagements.push(engagement::ActiveModel {
+            id: Set(engagement),
+            agency_id: Set(of.agency),
+            provider_id: Set(provider),
+            role: Set(role.code().into()),
+            status: Set(EngagementStatus::Ended.code().into()),
+            starts_on: Set(of.began.date()),
+            ends_on: Set(ended.date()),
+            nda_signed_on: Set(Some(of.began.date())),
+            nda_signed_by: Set(Some("双方法定代表人".into())),
+            change_notice_days: Set(0),
+            invited_by: Set(of.officer),
+            invited_at: Set(of.began),
+            answered_at: Set(Some(of.began)),
+            ended_at: Set(Some(ended)),
+            ended_by_org: Set(Some(of.agency)),
+            closing_reason: Set(Some("服务退出完成".into())),
+        });
+        for w in of.sites.iter().take(1) {
+            p.engagement_websites
+                .push(engagement_website::ActiveModel { engagement_id: Set(engagement), website_id: Set(*w) });
+        }
+        let id = Uuid::new_v4();
+        let mut e = exit_row(id, engagement, provider, opened);
+        e.target_date = Set(ended.date());
+        e.status = Set(ExitStatus::Completed.code().into());
+        e.deletion_plan = Set("交接核验完毕后删除全部生产数据与备份副本，出具删除证明。".into());
+        e.deletion_plan_at = Set(Some(opened + Duration::days(60)));
+        e.data_deleted_on = Set(Some((ended - Duration::days(5)).date()));
+        e.backups_deleted_on = Set(Some((ended - Duration::days(3)).date()));
+        e.deletion_confirmed_at = Set(Some(ended - Duration::days(2)));
+        e.deletion_confirmed_by = Set(Some(provider_officer));
+        e.completed_at = Set(Some(ended));
+        e.closing_reason = Set("服务退出完成".into());
+        e.updated_at = Set(ended);
+        p.exits.push(e);
+        for (i, (title, owner)) in
+            [("导出业务数据", Side::Provider), ("移交源代码与文档", Side::Provider), ("核验移交清单", Side::Agency)]
+                .into_iter()
+                .enumerate()
+        {
+            let due = (opened + Duration::days(20 * (i as i64 + 1))).date();
+            let by = if owner == Side::Provider { provider_officer } else { of.officer };
+            p.exit_steps.push(step(
+                id,
+                i as i32,
+                title,
+                owner,
+                due,
+                Some((opened + Duration::days(18 * (i as i64 + 1)), by)),
+                opened,
+            ));
+        }
+        for (i, (kind, name)) in
+            [(ItemKind::Data, "业务数据库"), (ItemKind::Code, "网站源代码"), (ItemKind::Document, "运维文档")]
+                .into_iter()
+                .enumerate()
+        {
+            let at = opened + Duration::days(30);
+            p.exit_items.push(item(
+                id,
+                i as i32,
+                kind,
+                name,
+                Verification::Verified,
+                Some((String::new(), at + Duration::days(5))),
+                provider_officer,
+                at,
+            ));
+        }
+    }
+    if let Some((engagement, provider, provider_officer)) = current.filter(|_| a % 25 == 3) {
+        // Leaving the current supplier now: mid-handover, one step late, one item mismatched.
+        let opened = now - Duration::days(40);
+        let id = Uuid::new_v4();
+        let mut e = exit_row(id, engagement, provider, opened);
+        e.open_engagement_id = Set(Some(engagement));
+        e.reason = Set(ExitReason::ProviderChange.code().into());
+        e.new_provider = Set("新选定的服务商".into());
+        e.target_date = Set(today + Duration::days(20));
+        p.exits.push(e);
+        for (i, (title, owner, due)) in [
+            ("导出业务数据", Side::Provider, today - Duration::days(10)),
+            ("移交源代码与文档", Side::Provider, today + Duration::days(5)),
+            ("核验移交清单", Side::Agency, today + Duration::days(15)),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            p.exit_steps.push(step(id, i as i32, title, owner, due, None, opened));
+        }
+        let at = opened + Duration::days(10);
+        let checked = |c: &str| Some((c.to_string(), at + Duration::days(2)));
+        for (i, (kind, name, v, c)) in [
+            (ItemKind::Data, "业务数据库", Verification::Verified, checked("")),
+            (ItemKind::Code, "网站源代码", Verification::Verified, checked("")),
+            (ItemKind::Document, "运维文档", Verification::Mismatch, checked(&"0".repeat(64))),
+            (ItemKind::Data, "日志归档", Verification::Pending, None),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            p.exit_items.push(item(id, i as i32, kind, name, v, c, provider_officer, at));
+        }
+    }
 }
 
 /// An engagement's SLA from its first day: accepted terms (the typical annex), and each month's

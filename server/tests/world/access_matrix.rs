@@ -376,6 +376,7 @@ const ROUTES: &[Case] = &[
     case("POST /exits/{id}/items/{item}", Some((M::Exit, W)), Ex, Side::Any),
     case("POST /exits/{id}/items/{item}/verify", Some((M::Exit, W)), Ex, Side::Any),
     case("GET /exits/files/{id}", Some((M::Exit, R)), Ex, Side::Any),
+    case("GET /organisation/archive.zip", Some((M::Portability, W)), Nothing, Side::Agency),
     case("GET /healthz", None, Nothing, Side::Any),
     case("GET /favicon.ico", None, Nothing, Side::Any),
 ];
@@ -410,6 +411,12 @@ const API: &[Case] = &[
     case("POST /api/v1/sla/{id}/records/{record_id}/completion", Some((M::Sla, W)), SlaEng, Side::Any),
     case("POST /api/v1/sla/{id}/records/{record_id}/review", Some((M::Sla, W)), SlaEng, Side::Any),
     case("POST /api/v1/sla/{id}/records/{record_id}/reclassification", Some((M::Sla, W)), SlaEng, Side::Any),
+    case("GET /api/v1/exits", Some((M::Exit, R)), Nothing, Side::Any),
+    case("GET /api/v1/exits/{id}", Some((M::Exit, R)), Ex, Side::Any),
+    case("POST /api/v1/exits", Some((M::Exit, W)), Nothing, Side::Agency),
+    case("POST /api/v1/exits/{id}/actions", Some((M::Exit, W)), Ex, Side::Any),
+    case("POST /api/v1/exits/{id}/items", Some((M::Exit, W)), Ex, Side::Any),
+    case("POST /api/v1/exits/{id}/items/{item}/verification", Some((M::Exit, W)), Ex, Side::Any),
 ];
 
 /// The world's relationships, worked out from its declaration in `common/world.rs`, not from the policy.
@@ -1767,9 +1774,24 @@ async fn every_role_of_every_kind_against_every_function_and_page() {
                     // A month the agreement does not count, a record that is none: refused after
                     // the engagement's reach decided (422), or not found for another's.
                     .replace("{month}", "2019-01")
-                    .replace("{record_id}", &uuid::Uuid::nil().to_string());
+                    .replace("{record_id}", &uuid::Uuid::nil().to_string())
+                    .replace("{item}", &uuid::Uuid::nil().to_string());
                     let res = if method == "GET" {
                         api_client.get(app.url(&path)).bearer_auth(&token).send().await
+                    } else if template.starts_with("/api/v1/exits") {
+                        // Own: refused (no engagement, nothing ready to complete, no checksum, not a
+                        // SHA-256) (409/422); other: not found.
+                        let body = if template.ends_with("/actions") {
+                            serde_json::json!({"action": "complete"})
+                        } else if template.ends_with("/verification") {
+                            serde_json::json!({"sha256": "nothing"})
+                        } else if template.ends_with("/items") {
+                            serde_json::json!({"kind": "data", "name": "matrix", "description": "", "format": "",
+                                "size_bytes": "1", "sha256": "", "sensitivity": "general", "medium": "disk"})
+                        } else {
+                            serde_json::json!({"engagement_id": "x", "reason": "other"})
+                        };
+                        api_client.post(app.url(&path)).bearer_auth(&token).json(&body).send().await
                     } else if template.starts_with("/api/v1/sla") {
                         // Own: every field missing (422); other: not found.
                         api_client.post(app.url(&path)).bearer_auth(&token).json(&serde_json::json!({})).send().await

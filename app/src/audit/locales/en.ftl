@@ -121,3 +121,5 @@ ActionExitOpen = Exit opened
 ActionExitStep = Exit step recorded
 ActionExitInventory = Handover inventory changed
 ActionExitVerify = Inventory item verified
+ActionAgencyExport = Agency archive exported
+ActionAgencyImport = Agency archive imported

@@ -121,3 +121,5 @@ ActionExitOpen = 发起服务退出
 ActionExitStep = 记录退出事项
 ActionExitInventory = 变更移交清单
 ActionExitVerify = 核验移交条目
+ActionAgencyExport = 导出机关数据包
+ActionAgencyImport = 导入机关数据包

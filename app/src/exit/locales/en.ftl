@@ -165,3 +165,5 @@ ExCancelReason = Why it is cancelled
 ExBack = Back to the exit
 ExPrintHint = Print this page for the A4 record.
 ExRecordTitle = Exit record (§9.2–§9.3)
+ExInProgress = In progress
+ExNoneInProgress = No exit in progress.

@@ -165,3 +165,5 @@ ExCancelReason = 取消原因
 ExBack = 返回退出
 ExPrintHint = 打印本页即为 A4 记录。
 ExRecordTitle = 服务退出记录（§9.2–§9.3）
+ExInProgress = 进行中
+ExNoneInProgress = 没有进行中的服务退出。

@@ -77,6 +77,8 @@ pub struct PeoplePage {
     pub me: Uuid,
     /// Every person of the organisation must use a second factor.
     pub second_factor_required: bool,
+    /// The administrator may download the agency's whole archive (an agency's only).
+    pub can_export: bool,
 }
 
 #[server(endpoint = "people", input = leptos::server_fn::codec::GetUrl)]
@@ -90,6 +92,8 @@ pub async fn list_people() -> Result<PeoplePage, AppError> {
             grantable: Role::grantable_in(c.actor.org_kind),
             me: c.actor.person_id,
             second_factor_required,
+            can_export: crate::backend::policy::access(&c.actor, crate::backend::policy::Module::Portability)
+                >= crate::backend::policy::Access::Write,
         })
     })
     .await

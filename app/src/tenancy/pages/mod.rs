@@ -201,6 +201,7 @@ pub fn PeoplePage() -> impl IntoView {
                         let grantable_invite = page.grantable.clone();
                         let me = page.me;
                         let required = page.second_factor_required;
+                        let can_export = page.can_export;
                         view! {
                             <ActionForm action=require_second attr:class="card inline-form" attr:data-test="require-second-factor">
                                 <label class="check">
@@ -209,6 +210,13 @@ pub fn PeoplePage() -> impl IntoView {
                                 </label>
                                 <button type="submit">{t(Msg::Save)}</button>
                             </ActionForm>
+                            {can_export.then(|| view! {
+                                <section class="card" data-test="agency-archive">
+                                    <h2>{t(Msg::PortArchiveTitle)}</h2>
+                                    <p class="muted">{t(Msg::PortArchiveExplain)}</p>
+                                    <p><a class="button-link" href="/organisation/archive.zip" rel="external" download="">{t(Msg::PortArchiveDownload)}</a></p>
+                                </section>
+                            })}
                             <section class="card">
                                 <h2>{t(Msg::AddPerson)}</h2>
                                 <ActionForm action=create node_ref=create_form attr:class="grid-form" attr:data-test="add-person">
