@@ -57,6 +57,21 @@ impl AuditEntry {
         }
     }
 
+    /// An entry of the platform itself (a command at the console, the chain's own upkeep): no
+    /// person, no organisation's trail.
+    pub fn platform(action: AuditAction, target: impl Into<String>, summary: impl Into<String>) -> Self {
+        AuditEntry {
+            actor_person_id: None,
+            actor_email: None,
+            organisation_id: None,
+            action,
+            target: target.into(),
+            summary: summary.into(),
+            source_addr: None,
+            user_agent: None,
+        }
+    }
+
     pub fn in_organisation(mut self, organisation_id: Option<Uuid>) -> Self {
         self.organisation_id = organisation_id;
         self
@@ -279,19 +294,11 @@ pub async fn ensure_keyed(db: &DatabaseConnection, now: OffsetDateTime) -> Servi
         append(
             &txn,
             now,
-            AuditEntry {
-                actor_person_id: None,
-                actor_email: None,
-                organisation_id: None,
-                action: AuditAction::AuditSealed,
-                target: "audit chain".into(),
-                summary: format!(
-                    "rows 1–{} (unkeyed) sealed; head {}; rows from {from} on are keyed",
-                    head.seq, head.hash
-                ),
-                source_addr: None,
-                user_agent: None,
-            },
+            AuditEntry::platform(
+                AuditAction::AuditSealed,
+                "audit chain",
+                format!("rows 1–{} (unkeyed) sealed; head {}; rows from {from} on are keyed", head.seq, head.hash),
+            ),
         )
         .await?;
     }

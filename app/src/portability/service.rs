@@ -24,7 +24,7 @@ use super::{
 };
 use crate::{
     audit::{
-        entity::audit_archive,
+        entity::{audit_archive, audit_log},
         service::{append, AuditEntry},
         AuditAction,
     },
@@ -332,27 +332,37 @@ pub async fn export_agency(
 }
 
 async fn audit_segment(txn: &DatabaseTransaction, cap: &Exporter) -> Result<Vec<J>, PortError> {
-    let mut out: Vec<(OffsetDateTime, i64, J)> = Vec::new();
-    for a in cap.audit_archive().all(txn).await? {
-        out.push((
-            a.at,
-            a.source_seq,
-            json!({"seq": a.source_seq, "at": instant_text(a.at), "actor_person_id": a.actor_person_id,
-                   "actor_email": a.actor_email, "action": a.action, "target": a.target, "summary": a.summary,
-                   "source_addr": a.source_addr, "user_agent": a.user_agent, "prev_hash": a.prev_hash, "hash": a.hash}),
-        ));
-    }
-    for a in cap.audit_log().all(txn).await? {
-        out.push((
-            a.at,
-            a.seq,
+    // Entries brought from elsewhere read as they were in their source chain.
+    let mut rows: Vec<audit_log::Model> = cap
+        .audit_archive()
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|a| audit_log::Model {
+            seq: a.source_seq,
+            at: a.at,
+            actor_person_id: a.actor_person_id,
+            actor_email: a.actor_email,
+            organisation_id: Some(a.organisation_id),
+            action: a.action,
+            target: a.target,
+            summary: a.summary,
+            source_addr: a.source_addr,
+            user_agent: a.user_agent,
+            prev_hash: a.prev_hash,
+            hash: a.hash,
+        })
+        .collect();
+    rows.extend(cap.audit_log().all(txn).await?);
+    rows.sort_by_key(|a| (a.at, a.seq));
+    Ok(rows
+        .into_iter()
+        .map(|a| {
             json!({"seq": a.seq, "at": instant_text(a.at), "actor_person_id": a.actor_person_id,
                    "actor_email": a.actor_email, "action": a.action, "target": a.target, "summary": a.summary,
-                   "source_addr": a.source_addr, "user_agent": a.user_agent, "prev_hash": a.prev_hash, "hash": a.hash}),
-        ));
-    }
-    out.sort_by_key(|a| (a.0, a.1));
-    Ok(out.into_iter().map(|(_, _, j)| j).collect())
+                   "source_addr": a.source_addr, "user_agent": a.user_agent, "prev_hash": a.prev_hash, "hash": a.hash})
+        })
+        .collect())
 }
 
 /// What an import did.
@@ -597,16 +607,11 @@ pub async fn import_agency(
     append(
         &txn,
         now,
-        AuditEntry {
-            actor_person_id: None,
-            actor_email: None,
-            organisation_id: None,
-            action: AuditAction::AgencyImport,
-            target: format!("organisation:{}", manifest.agency_id),
-            summary: format!("imported {} from an archive exported at {}", manifest.agency_name, manifest.exported_at),
-            source_addr: None,
-            user_agent: None,
-        },
+        AuditEntry::platform(
+            AuditAction::AgencyImport,
+            format!("organisation:{}", manifest.agency_id),
+            format!("imported {} from an archive exported at {}", manifest.agency_name, manifest.exported_at),
+        ),
     )
     .await?;
 

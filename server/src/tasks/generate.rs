@@ -584,36 +584,15 @@ fn exit_history(
     use app::exit::{CheckedHow, ExitReason, ExitStatus, ItemKind, Sensitivity, Side, Verification};
     let today = now.date();
     let sha = |n: u64| hex::encode(Sha256::digest(format!("exit item {a} {n}").as_bytes()));
-    let exit_row = |id: Uuid, engagement: Uuid, provider: Uuid, opened: OffsetDateTime| ex::exit::ActiveModel {
-        id: Set(id),
-        engagement_id: Set(engagement),
-        open_engagement_id: Set(None),
-        agency_id: Set(of.agency),
-        provider_id: Set(provider),
-        assessor_id: Set(None),
-        reason: Set(ExitReason::ContractEnd.code().into()),
-        reason_text: Set(String::new()),
-        target_date: Set(today),
-        new_provider: Set(String::new()),
-        status: Set(ExitStatus::Handover.code().into()),
-        opened_by: Set(of.officer),
-        opened_at: Set(opened),
-        plan_agreed_agency_at: Set(Some(opened + Duration::days(5))),
-        plan_agreed_provider_at: Set(Some(opened + Duration::days(6))),
-        deletion_plan: Set(String::new()),
-        deletion_plan_at: Set(None),
-        data_deleted_on: Set(None),
-        backups_deleted_on: Set(None),
-        deletion_note: Set(String::new()),
-        deletion_confirmed_at: Set(None),
-        deletion_confirmed_by: Set(None),
-        signed_off_at: Set(None),
-        signed_off_by: Set(None),
-        sign_off_note: Set(String::new()),
-        completed_at: Set(None),
-        cancelled_at: Set(None),
-        closing_reason: Set(String::new()),
-        updated_at: Set(opened + Duration::days(6)),
+    // Mid-handover: the plan agreed by both sides a few days after opening.
+    let exit_row = |id: Uuid, engagement: Uuid, provider: Uuid, opened: OffsetDateTime| {
+        let mut e = app::exit::service::new_exit(id, (engagement, of.agency, provider), of.officer, opened);
+        e.open_engagement_id = Set(None);
+        e.status = Set(ExitStatus::Handover.code().into());
+        e.plan_agreed_agency_at = Set(Some(opened + Duration::days(5)));
+        e.plan_agreed_provider_at = Set(Some(opened + Duration::days(6)));
+        e.updated_at = Set(opened + Duration::days(6));
+        e
     };
     let step = |exit: Uuid,
                 position: i32,

@@ -958,6 +958,12 @@ async fn the_generated_world_keeps_every_rule_and_fills_only_an_empty_database()
         );
         assert_eq!(website::Entity::find().count(&db).await.expect("count"), 120);
         assert_eq!(rows("website"), 120);
+        // Exits: every tenth agency completed one (its engagement ended), two of the forty are
+        // mid-handover on an engagement in force, each with the status its facts give.
+        let exits = app::exit::entity::exit::Entity::find().all(&db).await.expect("exits");
+        assert_eq!(exits.iter().filter(|e| e.status == "completed" && e.open_engagement_id.is_none()).count(), 4);
+        assert_eq!(exits.iter().filter(|e| e.status == "handover" && e.open_engagement_id.is_some()).count(), 2);
+        assert_eq!(rows("exit"), 6);
         // CSP, supplier, self-check for each; an assessor for every fourth agency.
         assert_eq!(obligation::Entity::find().count(&db).await.expect("count"), 40 * 3 + 10);
         let subs = submission::Entity::find().count(&db).await.expect("count");

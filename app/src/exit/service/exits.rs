@@ -30,6 +30,44 @@ use crate::{
     tenancy::entity::engagement,
 };
 
+/// A new exit of `engagement` (its id, its agency's, its provider's), opened by `by` at `at`: in planning, nothing agreed, handed over
+/// or deleted yet, due today (the caller sets its reason, target and new provider). The scale
+/// generator starts its exits from the same row.
+pub fn new_exit(id: Uuid, engagement: (Uuid, Uuid, Uuid), by: Uuid, at: time::OffsetDateTime) -> exit::ActiveModel {
+    let (engagement_id, agency_id, provider_id) = engagement;
+    exit::ActiveModel {
+        id: Set(id),
+        engagement_id: Set(engagement_id),
+        open_engagement_id: Set(Some(engagement_id)),
+        agency_id: Set(agency_id),
+        provider_id: Set(provider_id),
+        assessor_id: Set(None),
+        reason: Set(crate::exit::ExitReason::ContractEnd.code().into()),
+        reason_text: Set(String::new()),
+        target_date: Set(at.date()),
+        new_provider: Set(String::new()),
+        status: Set(ExitStatus::Planning.code().into()),
+        opened_by: Set(by),
+        opened_at: Set(at),
+        plan_agreed_agency_at: Set(None),
+        plan_agreed_provider_at: Set(None),
+        deletion_plan: Set(String::new()),
+        deletion_plan_at: Set(None),
+        data_deleted_on: Set(None),
+        backups_deleted_on: Set(None),
+        deletion_note: Set(String::new()),
+        deletion_confirmed_at: Set(None),
+        deletion_confirmed_by: Set(None),
+        signed_off_at: Set(None),
+        signed_off_by: Set(None),
+        sign_off_note: Set(String::new()),
+        completed_at: Set(None),
+        cancelled_at: Set(None),
+        closing_reason: Set(String::new()),
+        updated_at: Set(at),
+    }
+}
+
 /// The agency opens an exit on one of its engagements in force. Returns the exit's id.
 pub async fn open(db: &DatabaseConnection, by: &Acting<'_>, w: &ExitWriter, input: &OpenInput, link_base: &str) -> ServiceResult<Uuid> {
     let Acting { actor, meta, now } = *by;
@@ -60,37 +98,12 @@ pub async fn open(db: &DatabaseConnection, by: &Acting<'_>, w: &ExitWriter, inpu
         .await?
         .ok_or_else(|| ServiceError::invalid("engagement_id", Msg::ExErrNotInForce))?;
     let id = Uuid::now_v7();
-    exit::ActiveModel {
-        id: Set(id),
-        engagement_id: Set(e.id),
-        open_engagement_id: Set(Some(e.id)),
-        agency_id: Set(e.agency_id),
-        provider_id: Set(e.provider_id),
-        assessor_id: Set(None),
-        reason: Set(reason.code().into()),
-        reason_text: Set(reason_text.clone()),
-        target_date: Set(target),
-        new_provider: Set(new_provider),
-        status: Set(ExitStatus::Planning.code().into()),
-        opened_by: Set(actor.person_id),
-        opened_at: Set(now),
-        plan_agreed_agency_at: Set(None),
-        plan_agreed_provider_at: Set(None),
-        deletion_plan: Set(String::new()),
-        deletion_plan_at: Set(None),
-        data_deleted_on: Set(None),
-        backups_deleted_on: Set(None),
-        deletion_note: Set(String::new()),
-        deletion_confirmed_at: Set(None),
-        deletion_confirmed_by: Set(None),
-        signed_off_at: Set(None),
-        signed_off_by: Set(None),
-        sign_off_note: Set(String::new()),
-        completed_at: Set(None),
-        cancelled_at: Set(None),
-        closing_reason: Set(String::new()),
-        updated_at: Set(now),
-    }
+    let mut row = new_exit(id, (e.id, e.agency_id, e.provider_id), actor.person_id, now);
+    row.reason = Set(reason.code().into());
+    row.reason_text = Set(reason_text.clone());
+    row.target_date = Set(target);
+    row.new_provider = Set(new_provider);
+    row
     .insert(&txn)
     .await
     .on_unique("engagement_id", Msg::ExErrAlreadyOpen)?;
