@@ -447,6 +447,13 @@ pub async fn import_agency(
     let mut data: Vec<(&Table, Vec<Row>)> = Vec::new();
     for t in &all {
         let rows = rows_of(&format!("data/{}.json", t.rows.table()))?;
+        let counted = manifest.tables.iter().find(|(n, _)| n == t.rows.table()).map_or(0, |(_, c)| *c);
+        if rows.len() != counted {
+            return Err(PortError::Invalid {
+                table: t.rows.table().to_string(),
+                problem: format!("it holds {} rows where the manifest counts {counted}", rows.len()),
+            });
+        }
         for r in &rows {
             t.rows.check(r).map_err(row_error)?;
         }

@@ -189,6 +189,10 @@ async fn an_agency_round_trips_between_databases_and_bad_archives_change_nothing
         with_manifest(&first, &older, |m| m["schema"] = "m20261125_000001_people_sessions_audit".into());
         let err = import(&empty, &empty_files, &older, now).await.expect_err("older");
         assert!(matches!(err, PortError::OlderSchema { .. }), "{err}");
+        let miscounted = dir.join("miscounted.zip");
+        with_manifest(&first, &miscounted, |m| m["tables"][1][1] = 999.into());
+        let err = import(&empty, &empty_files, &miscounted, now).await.expect_err("counts");
+        assert!(err.to_string().contains("where the manifest counts 999"), "{err}");
         let foreign = dir.join("foreign.zip");
         with_manifest(&first, &foreign, |m| m["format"] = "something-else".into());
         let err = import(&empty, &empty_files, &foreign, now).await.expect_err("foreign");
