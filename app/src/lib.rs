@@ -70,6 +70,7 @@ pub mod exit;
 #[cfg(all(test, feature = "ssr"))]
 mod house;
 pub mod i18n;
+pub mod oversight;
 pub mod plans;
 pub mod portability;
 pub mod reports;

@@ -1,0 +1,12 @@
+OvConIncidentOpen = Open incident
+OvConReportLate = Incident reported late
+OvConReportOverdue = Overdue report
+OvConSlaBreach = SLA breach this month
+OvConExitOverdue = Overdue exit
+OvConCoverGap = Uncovered duty hours in coming special periods
+OvConDrillOverdue = Overdue drill
+OvConPlanReviewOverdue = Overdue plan review
+OvConChangeAwaiting = Change notice awaiting an answer
+OvConLevel4PublicCloud = Level 4 or above on a public cloud
+OvConTrialTooLong = Trial operation past three months
+OvConDomainOutside = Domain outside the government suffixes

@@ -1,0 +1,12 @@
+OvConIncidentOpen = 未关闭安全事件
+OvConReportLate = 事件报告超时
+OvConReportOverdue = 逾期未交报告
+OvConSlaBreach = 本月服务水平未达标
+OvConExitOverdue = 服务退出逾期
+OvConCoverGap = 近期特殊时段值班空缺（小时）
+OvConDrillOverdue = 演练逾期
+OvConPlanReviewOverdue = 预案评审逾期
+OvConChangeAwaiting = 变更告知待处理
+OvConLevel4PublicCloud = 四级及以上系统使用公有云
+OvConTrialTooLong = 试运行超过三个月
+OvConDomainOutside = 域名不在政务后缀下
