@@ -101,8 +101,9 @@ async function pagesOf(page, who) {
       add('/exits');
       break;
     case 'regulator':
-      pages.push('/websites', '/engagements', '/reports', '/reports/matrix', '/reports/matrix?cadence=yearly&kind=self_check', '/rosters', '/rosters?uncovered=on');
+      pages.push('/oversight', '/oversight?group=1', '/websites', '/engagements', '/reports', '/reports/matrix', '/reports/matrix?cadence=yearly&kind=self_check', '/rosters', '/rosters?uncovered=on');
       pages.push('/emergency', '/emergency?overdue=on', '/incidents', '/incidents?status=all');
+      add(await firstLink(page, '/oversight', '[data-test="board-table"] a[href^="/oversight/agencies/"]'));
       add(await firstLink(page, '/incidents?status=all', '[data-test="incidents"] a[href^="/incidents/"]'));
       add(await firstLink(page, '/emergency', '[data-test="drill-overview"] a[href^="/emergency/agencies/"]'));
       add('/sla?breached=on');

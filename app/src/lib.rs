@@ -191,6 +191,8 @@ pub fn App() -> impl IntoView {
                 <Route ssr=SsrMode::Async path=path!("/exits/:id") view=|| view! { <ui::Layout page=ui::NavPage::Exit><exit::pages::ExitPage/></ui::Layout> }/>
                 <Route ssr=SsrMode::Async path=path!("/exits/:id/confirm") view=|| view! { <ui::Layout page=ui::NavPage::Exit><exit::pages::ExitConfirmPage/></ui::Layout> }/>
                 <Route ssr=SsrMode::Async path=path!("/exits/:id/record") view=|| view! { <ui::Layout page=ui::NavPage::Exit><exit::pages::ExitRecordPage/></ui::Layout> }/>
+                <Route ssr=SsrMode::Async path=path!("/oversight") view=|| view! { <ui::Layout page=ui::NavPage::Oversight><oversight::pages::OversightPage/></ui::Layout> }/>
+                <Route ssr=SsrMode::Async path=path!("/oversight/agencies/:id") view=|| view! { <ui::Layout page=ui::NavPage::Oversight><oversight::pages::OversightAgencyPage/></ui::Layout> }/>
                 <Route ssr=SsrMode::Async path=path!("/jurisdictions") view=|| view! { <ui::Layout page=ui::NavPage::Jurisdictions><tenancy::pages::platform::JurisdictionsPage/></ui::Layout> }/>
                 <Route ssr=SsrMode::Async path=path!("/audit") view=|| view! { <ui::Layout page=ui::NavPage::Audit><audit::pages::AuditPage/></ui::Layout> }/>
             </Routes>

@@ -111,6 +111,7 @@ pub fn plain_routes() -> Vec<(&'static str, &'static str, axum::routing::MethodR
         ("GET", "/sla/{id}/records.csv", get(app::sla::http::export_records_csv)),
         ("GET", "/sla/{id}/measures.csv", get(app::sla::http::export_measures_csv)),
         ("GET", "/exits/export.csv", get(app::exit::http::export_csv)),
+        ("GET", "/oversight/export.csv", get(app::oversight::http::export_csv)),
         ("GET", "/organisation/archive.zip", get(app::portability::http::download)),
         ("POST", "/exits/{id}/items", middleware::upload(post(app::exit::http::add_item))),
         ("POST", "/exits/{id}/items/{item}", middleware::upload(post(app::exit::http::correct_item))),

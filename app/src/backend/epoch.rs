@@ -46,6 +46,27 @@ pub async fn bump<C: ConnectionTrait>(conn: &C) -> ServiceResult<()> {
     Ok(())
 }
 
+const TREE_KEY: &str = "tree_epoch";
+
+/// The organisation tree's own marker: it moves only when an organisation moves between
+/// jurisdictions, so a view kept across other writes (the regulator's board) is keyed by it and
+/// never lists an agency that has left the reader's jurisdiction.
+pub async fn tree<C: ConnectionTrait>(conn: &C) -> ServiceResult<String> {
+    Ok(setting::Entity::find_by_id(TREE_KEY.to_string()).one(conn).await?.map(|s| s.value).unwrap_or_default())
+}
+
+/// Moves the tree's marker; call inside the transaction that moves an organisation.
+pub async fn bump_tree<C: ConnectionTrait>(conn: &C) -> ServiceResult<()> {
+    setting::Entity::insert(setting::ActiveModel {
+        key: Set(TREE_KEY.into()),
+        value: Set(uuid::Uuid::new_v4().to_string()),
+    })
+    .on_conflict(OnConflict::column(setting::Column::Key).update_column(setting::Column::Value).to_owned())
+    .exec_without_returning(conn)
+    .await?;
+    Ok(())
+}
+
 /// The in-memory generation. It moves only after a change has committed, so a value read before
 /// reading the database labels data at least as new as that generation: an entry stored under a
 /// generation that has since moved is never served again.
@@ -209,6 +230,79 @@ impl ViewCache {
         Ok(value)
     }
 
+    /// A view read by many while writes keep coming (the regulator's board): its last value is
+    /// served while the data moves, recomputed by one request once it is `min_interval` seconds
+    /// old and the generation has moved since (or once `max_age` has passed: it moves with the
+    /// clock too), the others served the last value meanwhile. A value older than `bound` is never
+    /// served: then every request waits for one computation. So a reader sees a change at most
+    /// `min_interval` plus one computation late, and never waits for a recomputation a write
+    /// caused. Returns the value with the moment (Unix seconds) it was computed.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn get_or_revalidate<V, F, Fut>(
+        &self,
+        key: &str,
+        at: u64,
+        now: i64,
+        min_interval: i64,
+        max_age: i64,
+        bound: i64,
+        compute: F,
+    ) -> ServiceResult<(Arc<V>, i64)>
+    where
+        V: Send + Sync + 'static,
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = ServiceResult<V>>,
+    {
+        let full = format!("{}|revalidated|{key}", std::any::type_name::<V>());
+        let last = {
+            let mut timed = lock(&self.timed);
+            match timed.get_mut(&full) {
+                Some(t) if now - t.since < bound => {
+                    let age = now - t.since;
+                    let current = t.at == at && age < max_age;
+                    if current || age < min_interval || t.refreshing {
+                        return Ok((downcast(t.value.clone())?, t.since));
+                    }
+                    t.refreshing = true;
+                    Some((t.value.clone(), t.since))
+                }
+                _ => None,
+            }
+        };
+        if let Some((value, since)) = last {
+            // This request computes the successor; a failure serves the last value (still within
+            // its bound) and lets the next request try again.
+            let computed = compute().await.map(|v| Arc::new(v) as Shared);
+            let mut timed = lock(&self.timed);
+            return match computed {
+                Ok(fresh) => {
+                    timed.insert(full, Timed { at, since: now, value: fresh.clone(), refreshing: false });
+                    Ok((downcast(fresh)?, now))
+                }
+                Err(e) => {
+                    tracing::warn!("a kept view could not be computed again: {e}");
+                    if let Some(t) = timed.get_mut(&full) {
+                        t.refreshing = false;
+                    }
+                    Ok((downcast(value)?, since))
+                }
+            };
+        }
+        // None within its bound: computed once however many ask (keyed by the bound's slice, so
+        // requests arriving together share one computation).
+        let slice = now.div_euclid(bound.max(1));
+        let value = self.get_or_compute::<V, _, _>(&format!("revalidated|{key}|{slice}"), at, compute).await?;
+        let mut timed = lock(&self.timed);
+        if timed.len() >= self.capacity && !timed.contains_key(&full) {
+            timed.clear();
+        }
+        let newer = timed.get(&full).is_some_and(|t| now - t.since < bound && t.since >= now);
+        if !newer {
+            timed.insert(full, Timed { at, since: now, value: value.clone() as Shared, refreshing: false });
+        }
+        Ok((value, now))
+    }
+
     /// The view for `key` at generation `at`, computing it with `compute` if no request has yet.
     /// A failed computation is not remembered. The key must name the reader's whole reach and
     /// every input of the view: the cache is shared by all tenants.
@@ -334,6 +428,38 @@ impl Caches {
         Ok((*kept).clone())
     }
 
+    /// A view kept across writes, served up to `min_interval` seconds (plus one computation)
+    /// behind them: see [`ViewCache::get_or_revalidate`]. Returns the value and when it was
+    /// computed. The key must name the reader's whole reach and every input of the view except
+    /// the clock.
+    pub async fn kept_revalidated<V, F, Fut>(
+        &self,
+        key: &str,
+        now: time::OffsetDateTime,
+        min_interval: i64,
+        max_age: i64,
+        compute: F,
+    ) -> ServiceResult<(Arc<V>, time::OffsetDateTime)>
+    where
+        V: Send + Sync + 'static,
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = ServiceResult<V>>,
+    {
+        let (value, since) = self
+            .views
+            .get_or_revalidate(
+                key,
+                self.generation.current(),
+                now.unix_timestamp(),
+                min_interval,
+                max_age,
+                max_age * 2,
+                compute,
+            )
+            .await?;
+        Ok((value, time::OffsetDateTime::from_unix_timestamp(since).unwrap_or(now)))
+    }
+
     /// Frees what a moved generation left behind, for a quiet moment.
     pub fn drop_stale(&self) {
         let current = self.generation.current();
@@ -416,6 +542,44 @@ mod tests {
         assert_eq!(*moved, 7);
         cache.drop_stale(2);
         assert_eq!(lock(&cache.timed).len(), 1);
+    }
+
+    #[tokio::test]
+    async fn a_view_kept_across_writes_is_served_while_one_request_computes_the_next() {
+        let cache = ViewCache::new(10);
+        let get = |gen: u64, now: i64, v: u32| {
+            cache.get_or_revalidate("k", gen, now, 5, 60, 120, move || async move { Ok(v) })
+        };
+        assert_eq!(get(1, 1000, 1).await.unwrap(), (Arc::new(1), 1000), "computed the first time");
+        assert_eq!(*get(2, 1003, 2).await.unwrap().0, 1, "a write within the interval: the last value");
+        // Past the interval after a write: one request computes; one asking meanwhile gets the last.
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let refresher = cache.get_or_revalidate("k", 3, 1006, 5, 60, 120, move || async move {
+            rx.await.ok();
+            Ok(3u32)
+        });
+        let meanwhile = async {
+            let v = get(4, 1007, 4).await.unwrap();
+            tx.send(()).ok();
+            v
+        };
+        let (next, last) = tokio::join!(refresher, meanwhile);
+        assert_eq!(next.unwrap(), (Arc::new(3), 1006));
+        assert_eq!(last, (Arc::new(1), 1000));
+        // No write since: kept until it is a minute old, then computed again.
+        assert_eq!(*get(3, 1060, 5).await.unwrap().0, 3);
+        assert_eq!(*get(3, 1066, 6).await.unwrap().0, 6);
+        // A failure serves the last value and the next request tries again.
+        let failed = cache
+            .get_or_revalidate::<u32, _, _>("k", 9, 1080, 5, 60, 120, || async {
+                Err(ServiceError::Internal("x".into()))
+            })
+            .await
+            .unwrap();
+        assert_eq!(failed, (Arc::new(6), 1066));
+        assert_eq!(*get(9, 1081, 7).await.unwrap().0, 7);
+        // Past its bound a value is never served: the request waits for a new one.
+        assert_eq!(*get(9, 1300, 8).await.unwrap().0, 8);
     }
 
     #[tokio::test]

@@ -59,6 +59,9 @@ pub enum Module {
     /// Portability: the agency's whole archive (everything it owns, with its files and audit
     /// segment) is its administrator's to download.
     Portability,
+    /// The regulator's oversight: one row per agency of its jurisdiction joining every module's
+    /// status, the agency's detail over time and the monthly status report.
+    Oversight,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -121,6 +124,7 @@ pub const TABLE: &[(Module, Relationship, [Access; 6])] = &[
     (M::Exit,          Rel::Engagement,   [W,     W,       R,    R,     R,     N]),
     (M::Exit,          Rel::Jurisdiction, [R,     R,       R,    R,     R,     N]),
     (M::Portability,   Rel::Own,          [W,     N,       N,    N,     N,     N]),
+    (M::Oversight,     Rel::Jurisdiction, [R,     R,       R,    R,     R,     N]),
 ];
 
 /// The relationship an organisation of `kind` has to a module's data.
@@ -170,6 +174,9 @@ pub fn relationship(kind: OrgKind, module: Module) -> Option<Relationship> {
         // Only an agency's archive is carried away whole; a provider's records are its agencies'.
         (OrgKind::Agency, M::Portability) => Some(Rel::Own),
         (_, M::Portability) => None,
+        // Only a jurisdiction has agencies to compare.
+        (OrgKind::Regulator, M::Oversight) => Some(Rel::Jurisdiction),
+        (_, M::Oversight) => None,
     }
 }
 

@@ -226,6 +226,48 @@ impl ChangeReader {
         self.notices().filter(cond)
     }
 
+    /// For a jurisdiction: each affected agency's row of every notice in review that awaits an
+    /// answer — the agency's acknowledgement (or opting out), or, where the notice needs approval,
+    /// a regulator's decision on its current revision. Other readers: none (the oversight is a
+    /// regulator's).
+    pub fn awaiting_by_agency(&self) -> Select<notice_agency::Entity> {
+        use super::{NoticeStatus as St, StepKind as K};
+        let Reach::Regulators(ids) = &self.reach else {
+            return notice_agency::Entity::find().filter(Expr::val(false));
+        };
+        let kinds = |ks: &[K]| ks.iter().map(|k| k.code()).collect::<Vec<_>>();
+        let step_of_notice = || {
+            Query::select()
+                .expr(Expr::val(1))
+                .from(step::Entity)
+                .and_where(Expr::col((step::Entity, step::Column::NoticeId)).equals((notice::Entity, notice::Column::Id)))
+                .to_owned()
+        };
+        let answered = step_of_notice()
+            .and_where(Expr::col((step::Entity, step::Column::OrganisationId)).equals((notice_agency::Entity, notice_agency::Column::AgencyId)))
+            .and_where(Expr::col((step::Entity, step::Column::Kind)).is_in(kinds(&[K::Acknowledged, K::OptedOut])))
+            .to_owned();
+        let decided = step_of_notice()
+            .and_where(Expr::col((step::Entity, step::Column::Kind)).is_in(kinds(&[K::Approved, K::Rejected, K::InfoRequested])))
+            .and_where(Expr::col((step::Entity, step::Column::Revision)).equals((notice::Entity, notice::Column::Revision)))
+            .to_owned();
+        let waiting = Query::select()
+            .column((notice::Entity, notice::Column::Id))
+            .from(notice::Entity)
+            .and_where(Expr::col((notice::Entity, notice::Column::Id)).equals((notice_agency::Entity, notice_agency::Column::NoticeId)))
+            .and_where(Expr::col((notice::Entity, notice::Column::Status)).eq(St::InReview.code()))
+            .cond_where(
+                Condition::any()
+                    .add(Expr::exists(answered).not())
+                    .add(Condition::all().add(Expr::col((notice::Entity, notice::Column::RequiresApproval)).eq(true)).add(Expr::exists(decided).not())),
+            )
+            .to_owned();
+        notice_agency::Entity::find()
+            .filter(notice_agency::Column::Affected.eq(true))
+            .filter(notice_agency::Column::AgencyId.in_subquery(agencies_under(ids)))
+            .filter(Expr::exists(waiting))
+    }
+
     /// Every agency a notice in reach affects, for counting and for who decides (ids only).
     pub fn counted_agencies(&self, notice_id: Uuid) -> Select<notice_agency::Entity> {
         notice_agency::Entity::find()

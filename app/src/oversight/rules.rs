@@ -96,7 +96,9 @@ pub struct Weights {
 }
 
 /// The portal's weights: what endangers citizens' services now (an open grave incident, a late
-/// report of one) outweighs what is overdue on paper, which outweighs standing flags.
+/// report of one) outweighs what is overdue on paper, which outweighs standing flags. A drill is
+/// counted per category overdue (up to eight an agency), so each weighs 1: an agency behind on
+/// every drill still ranks below one with a fresh level-II incident.
 pub const WEIGHTS: Weights = Weights {
     incident: [20, 10, 4, 1],
     incident_per_day: 1,
@@ -107,7 +109,7 @@ pub const WEIGHTS: Weights = Weights {
     overdue_exit: 4,
     cover_hours_per_point: 4,
     cover_cap: 10,
-    overdue_drill: 2,
+    overdue_drill: 1,
     overdue_plan_review: 2,
     change_awaiting: 1,
     level4_public_cloud: 5,
@@ -220,8 +222,8 @@ mod tests {
             ),
             (
                 Facts { sla_breaches: 1, overdue_drills: 1, overdue_plan_reviews: 1, ..Facts::default() },
-                7,
-                vec![(Concern::SlaBreach, 3), (Concern::DrillOverdue, 2), (Concern::PlanReviewOverdue, 2)],
+                6,
+                vec![(Concern::SlaBreach, 3), (Concern::PlanReviewOverdue, 2), (Concern::DrillOverdue, 1)],
             ),
         ];
         for (facts, total, reasons) in cases {

@@ -109,6 +109,15 @@ impl RosterReader {
             .filter(uncorrected())
     }
 
+    /// The duty recorded as under way at every roster in reach (a jurisdiction's "on duty now":
+    /// the reach as a subquery, never a list of thousands of ids).
+    pub fn duty_under_way_everywhere(&self) -> Select<stood::Entity> {
+        stood::Entity::find()
+            .filter(stood::Column::RosterId.in_subquery(self.roster_ids()))
+            .filter(stood::Column::EndsAt.is_null())
+            .filter(uncorrected())
+    }
+
     /// The special periods of the rosters in reach.
     pub fn specials(&self) -> Select<special::Entity> {
         special::Entity::find().filter(special::Column::RosterId.in_subquery(self.roster_ids()))

@@ -57,9 +57,11 @@ pub fn Dashboard() -> impl IntoView {
 #[component]
 fn KindPanels(kind: OrgKind, nav: Vec<NavPage>) -> impl IntoView {
     match kind {
-        // Reports to review first: the websites table below runs to hundreds of pages. A
+        // Where attention is needed first (the board's head), then reports to review: the websites
+        // table below runs to hundreds of pages. A
         // jurisdiction's engagements run to thousands: they have their own page, not a panel.
         OrgKind::Regulator => view! {
+            {nav.contains(&NavPage::Oversight).then(|| view! { <crate::oversight::pages::OversightPanel/> })}
             {nav.contains(&NavPage::Reports).then(|| view! { <crate::reports::pages::ReportsPanel/> })}
             {nav.contains(&NavPage::Rosters).then(|| view! { <crate::rosters::pages::overview::OverviewPanel/> })}
             {nav.contains(&NavPage::Incidents).then(|| view! { <crate::plans::pages::incident::IncidentsPanel/> })}

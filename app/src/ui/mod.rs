@@ -144,6 +144,7 @@ fn NavLinks(viewer: Viewer, nav: Vec<NavPage>) -> impl IntoView {
     view! {
         {link("/", Msg::Dashboard)}
         {nav.into_iter().map(|p| match p {
+            NavPage::Oversight => link("/oversight", Msg::OvNav),
             NavPage::Websites => link("/websites", Msg::Websites),
             NavPage::Engagements => link("/engagements", Msg::Engagements),
             NavPage::Reports => link("/reports", Msg::Reports),

@@ -4,6 +4,8 @@ use serde::{Deserialize, Serialize};
 /// Pages in the navigation; the server decides from the access policy which the viewer gets.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum NavPage {
+    /// The regulator's oversight: every agency with every module's status and its attention score.
+    Oversight,
     Websites,
     Engagements,
     Reports,
@@ -43,6 +45,7 @@ mod server {
     /// The module behind each navigation page.
     fn nav_module(page: NavPage) -> M {
         match page {
+            NavPage::Oversight => M::Oversight,
             NavPage::Websites => M::Websites,
             NavPage::Engagements => M::Engagements,
             NavPage::Reports | NavPage::ReportMatrix => M::Reports,
@@ -60,7 +63,8 @@ mod server {
         }
     }
 
-    const NAV_ALL: [NavPage; 15] = [
+    const NAV_ALL: [NavPage; 16] = [
+        NavPage::Oversight,
         NavPage::Websites,
         NavPage::Engagements,
         NavPage::Reports,

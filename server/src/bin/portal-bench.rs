@@ -358,6 +358,14 @@ fn run_one(args: &Args, database: &str) -> Result<String, String> {
     let last_year = time::OffsetDateTime::now_utc().year() - 1;
     let pages: Vec<(String, String, String)> = vec![
         ("regulator's home".into(), format!("{base}/"), cookie(&regulator)),
+        // The oversight board: every module's status for the 2,000 agencies, scored.
+        ("oversight board, first page".into(), format!("{base}/oversight"), cookie(&regulator)),
+        (
+            "oversight board, overdue reports and open incidents".into(),
+            format!("{base}/oversight?has=reports_overdue,incident_open&sort=incidents"),
+            cookie(&regulator),
+        ),
+        ("oversight board CSV (every agency)".into(), format!("{base}/oversight/export.csv"), cookie(&regulator)),
         ("report matrix (HTML)".into(), format!("{base}/reports/matrix?kind=csp_monthly"), cookie(&regulator)),
         ("report matrix (CSV)".into(), format!("{base}/reports/matrix.csv?kind=csp_monthly"), cookie(&regulator)),
         ("regulator's work list, first page".into(), format!("{base}/reports"), cookie(&regulator)),

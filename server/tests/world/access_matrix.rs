@@ -282,6 +282,8 @@ const FUNCTIONS: &[Case] = &[
     case("exit", Some((M::Exit, R)), Ex, Side::Any),
     case("open_exit", Some((M::Exit, W)), Nothing, Side::Agency),
     case("exit_act", Some((M::Exit, W)), Ex, Side::Any),
+    case("oversight_board", Some((M::Oversight, R)), Nothing, Side::Any),
+    case("oversight_agency", Some((M::Oversight, R)), ErAgency, Side::Any),
     // Last: it forces the actor's own password to be changed.
     case("reset_person_password", Some((M::People, W)), Per, Side::Any),
 ];
@@ -341,6 +343,8 @@ const PAGES: &[Case] = &[
     case("/exits/{id}", Some((M::Exit, R)), Ex, Side::Any),
     case("/exits/{id}/confirm", Some((M::Exit, R)), Ex, Side::Any),
     case("/exits/{id}/record", Some((M::Exit, R)), Ex, Side::Any),
+    case("/oversight", Some((M::Oversight, R)), Nothing, Side::Any),
+    case("/oversight/agencies/{id}", Some((M::Oversight, R)), ErAgency, Side::Any),
 ];
 
 /// The plain routes (`server::plain_routes()`, the list the router is built from): forms without
@@ -372,6 +376,7 @@ const ROUTES: &[Case] = &[
     case("GET /reports/files/{id}", Some((M::Reports, R)), File, Side::Any),
     case("POST /reports/submit", Some((M::Reports, W)), Nothing, Side::Any),
     case("GET /exits/export.csv", Some((M::Exit, R)), Nothing, Side::Any),
+    case("GET /oversight/export.csv", Some((M::Oversight, R)), Nothing, Side::Any),
     case("POST /exits/{id}/items", Some((M::Exit, W)), Ex, Side::Any),
     case("POST /exits/{id}/items/{item}", Some((M::Exit, W)), Ex, Side::Any),
     case("POST /exits/{id}/items/{item}/verify", Some((M::Exit, W)), Ex, Side::Any),
@@ -1380,7 +1385,9 @@ fn form(c: &Case, actor: &Actor, own: bool, target: Option<Uuid>) -> Vec<(&'stat
         ],
         // Emergency response: own cells are refused (an approved version, a closed action or
         // incident, empty lines, an out-of-range interval); other cells are valid, so the lookup decides.
-        "plan" | "drill" | "follow_up_action" | "incident" | "emergency_agency" => vec![("id", id)],
+        "plan" | "drill" | "follow_up_action" | "incident" | "emergency_agency" | "oversight_agency" => {
+            vec![("id", id)]
+        }
         "create_plan" => vec![("input[title]", String::new())],
         "save_plan_draft" => vec![("plan_id", id), ("number", "1".into()), ("input[general]", "matrix".into())],
         "approve_plan" => vec![("plan_id", id), ("number", "1".into())],
@@ -1570,6 +1577,8 @@ const READ_BY_GET: &[&str] = &[
     "sla_year",
     "exits",
     "exit",
+    "oversight_board",
+    "oversight_agency",
 ];
 
 /// A submission's multipart fields naming no obligation there is: a submitter is told which

@@ -16,6 +16,7 @@ mod generated;
 mod instances;
 mod jobs;
 mod mail;
+mod oversight;
 mod portability;
 mod reach;
 mod relationships;

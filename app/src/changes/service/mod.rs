@@ -28,10 +28,12 @@ use crate::{
 
 mod files;
 mod notices;
+mod oversight;
 mod reminders;
 mod views;
 pub use files::*;
 pub use notices::*;
+pub use oversight::*;
 pub use reminders::*;
 pub use views::*;
 

@@ -248,3 +248,32 @@ pub async fn item_file<C: ConnectionTrait>(db: &C, r: &ExitReader, item_id: Uuid
         _ => Err(ServiceError::NotFound),
     }
 }
+
+/// What the regulator's oversight reads of exits: each agency's exits in progress and how many
+/// of them are overdue (past their target date or with a late step), by the list's own filters.
+pub async fn oversight_exits<C: ConnectionTrait>(db: &C, r: &ExitReader, today: Date) -> ServiceResult<HashMap<Uuid, (u32, u32)>> {
+    let count = |overdue: bool| {
+        let filter = ExitFilter { status: Some("open".into()), overdue, page: None };
+        async move {
+            let rows: Vec<(Uuid, i64)> = r
+                .exits()
+                .filter(filter_condition(&filter, today)?)
+                .select_only()
+                .column(exit::Column::AgencyId)
+                .column_as(exit::Column::Id.count(), "n")
+                .group_by(exit::Column::AgencyId)
+                .into_tuple()
+                .all(db)
+                .await?;
+            ServiceResult::Ok(rows)
+        }
+    };
+    let mut out: HashMap<Uuid, (u32, u32)> = HashMap::new();
+    for (a, n) in count(false).await? {
+        out.entry(a).or_default().0 = n as u32;
+    }
+    for (a, n) in count(true).await? {
+        out.entry(a).or_default().1 = n as u32;
+    }
+    Ok(out)
+}

@@ -576,7 +576,7 @@ fn matching<'a>(all: &'a [AgencyDrills], search: &str, only_overdue: bool) -> im
 /// Every agency in reach with its drill summary, kept until the data or the day changes: the
 /// overview of a national regulator computes 2,000 grids, and every page, filter and CSV of the
 /// overview reads this one list.
-async fn overview_kept(
+pub(super) async fn overview_kept(
     db: &DatabaseConnection,
     caches: &Caches,
     reader: &ErReader,

@@ -18,11 +18,13 @@ mod digest;
 mod drills;
 mod improvement;
 mod incidents;
+mod oversight;
 mod plans;
 pub use digest::*;
 pub use drills::*;
 pub use improvement::*;
 pub use incidents::*;
+pub use oversight::*;
 pub use plans::*;
 
 /// A required title: trimmed, at most [`MAX_TITLE_CHARS`].

@@ -52,6 +52,7 @@ use crate::{
 
 mod matrix;
 mod obligations;
+mod oversight;
 mod periods;
 mod reminders;
 mod reviews;
@@ -59,6 +60,7 @@ mod submissions;
 mod work;
 pub use matrix::*;
 pub use obligations::*;
+pub use oversight::*;
 pub use periods::*;
 pub use reminders::*;
 pub use reviews::*;

@@ -21,11 +21,13 @@ use crate::{
 
 mod calendar;
 mod duty;
+mod oversight;
 mod setup;
 mod stood;
 mod views;
 pub use calendar::*;
 pub use duty::*;
+pub use oversight::*;
 pub use setup::*;
 pub use stood::*;
 pub use views::*;

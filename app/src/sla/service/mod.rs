@@ -4,6 +4,7 @@ pub mod agreements;
 pub mod days;
 pub mod measures;
 pub mod months;
+pub mod oversight;
 pub mod records;
 pub mod report;
 pub mod views;

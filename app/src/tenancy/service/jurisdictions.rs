@@ -134,6 +134,8 @@ pub async fn place(db: &DatabaseConnection, by: &Acting<'_>, cap: &JurisdictionA
     crate::reports::service::follow_jurisdiction(&txn, by, cap, &moved_agencies).await?;
     // The tree decides which agencies the cached matrices list.
     crate::backend::epoch::bump(&txn).await?;
+    // Views kept across writes (the oversight board) follow the tree at once.
+    crate::backend::epoch::bump_tree(&txn).await?;
     let summary = format!("regulator: {before} → {}", parent_name.clone().unwrap_or_else(|| "(none)".into()));
     AuditEntry::mirrored(actor, meta, AuditAction::JurisdictionChange, format!("organisation {name}"), summary, child_id)
         .record(&txn, now)

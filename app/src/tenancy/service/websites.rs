@@ -525,3 +525,62 @@ mod tests {
         }
     }
 }
+
+/// One agency's websites as the regulator's oversight reads them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct WebsiteFacts {
+    pub websites: u32,
+    /// The highest protection level (0: no website).
+    pub top_level: i16,
+    /// How many websites are in each phase, in [`Phase::ALL`]'s order.
+    pub phases: [u32; 5],
+    pub level4_public_cloud: u32,
+    pub domain_outside: u32,
+    pub trial_overdue: u32,
+}
+
+/// Every agency's websites in reach, by agency, with the flags of `today`: one narrow read of the
+/// website table (some 20,000 rows for a national regulator), judged by the same rules as the
+/// lists.
+pub async fn oversight_facts<C: ConnectionTrait>(
+    db: &C,
+    reader: &WebsiteReader,
+    today: Date,
+) -> ServiceResult<std::collections::HashMap<Uuid, WebsiteFacts>> {
+    type Narrow = (Uuid, i16, String, String, Date, String);
+    let rows: Vec<Narrow> = reader
+        .websites()
+        .select_only()
+        .column(website::Column::AgencyId)
+        .column(website::Column::ProtectionLevel)
+        .column(website::Column::DeploymentModel)
+        .column(website::Column::Phase)
+        .column(website::Column::PhaseSince)
+        .column(website::Column::Domain)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut out: std::collections::HashMap<Uuid, WebsiteFacts> = std::collections::HashMap::new();
+    for (agency, level, deployment, phase, since, domain) in rows {
+        let phase = Phase::parse(&phase).unwrap_or(Phase::Planning);
+        let deployment = DeploymentModel::parse(&deployment).unwrap_or(DeploymentModel::Public);
+        let is_gov = Domain { unicode: domain, ascii: String::new() }.is_government();
+        let f = out.entry(agency).or_default();
+        f.websites += 1;
+        f.top_level = Ord::max(f.top_level, level);
+        if let Some(i) = Phase::ALL.iter().position(|p| *p == phase) {
+            f.phases[i] += 1;
+        }
+        // The officer is not read: a website without one is the agency's to fix, not a flag the
+        // regulator's score weighs.
+        for flag in rules::website_flags(is_gov, level, deployment, phase, since, true, today) {
+            match flag {
+                WebsiteFlag::HighLevelOnPublicCloud => f.level4_public_cloud += 1,
+                WebsiteFlag::DomainOutsideGov => f.domain_outside += 1,
+                WebsiteFlag::TrialOverdue => f.trial_overdue += 1,
+                WebsiteFlag::NoSecurityOfficer => {}
+            }
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,38 @@
+//! Server functions of the oversight: the board one page shows.
+use leptos::prelude::*;
+
+use crate::{
+    error::AppError,
+    oversight::{Board, BoardQuery},
+};
+
+#[server(endpoint = "oversight_board", input = leptos::server_fn::codec::GetUrl)]
+pub async fn get_board(#[server(default)] query: BoardQuery) -> Result<Board, AppError> {
+    crate::ui::form::serve(|c| async move {
+        use crate::oversight::{scope, service};
+        let now = c.state.clock.now();
+        let reader = scope::oversight_reader(&c.state.db, &c.actor, c.state.today()).await?;
+        service::board(&c.state.db, &c.state.caches, &reader, now, &c.actor.time_zone, &query).await
+    })
+    .await
+}
+
+#[server(endpoint = "oversight_agency", input = leptos::server_fn::codec::GetUrl)]
+pub async fn get_agency(id: uuid::Uuid) -> Result<crate::oversight::AgencyDetail, AppError> {
+    crate::ui::form::serve(|c| async move {
+        use crate::oversight::{detail, scope};
+        let now = c.state.clock.now();
+        let reader = scope::oversight_reader(&c.state.db, &c.actor, c.state.today()).await?;
+        detail::agency_detail(
+            &c.state.db,
+            &c.state.caches,
+            &reader,
+            id,
+            now,
+            &c.actor.time_zone,
+            crate::current_locale(),
+        )
+        .await
+    })
+    .await
+}
