@@ -1,7 +1,9 @@
 //! The benchmark: generates the scale world, starts the portal on it, drives 32 signed-in clients
 //! with wrk against each page, measures a bare axum handler as the ceiling, a 200 MB upload
 //! beside `cp` and beside the hash-bound limit (`cat | tee | openssl dgst -sha256`), memory and
-//! start-up; prints a Markdown report. Run on demand, never in the tests.
+//! start-up, and the regulator's board again while four clients write ten times a second (incident
+//! entries, SLA outages, change-notice questions, report submissions); prints a Markdown report.
+//! Run on demand, never in the tests.
 use std::{
     fmt::Write as _,
     io::Write as _,
@@ -326,18 +328,7 @@ fn run_one(args: &Args, database: &str) -> Result<String, String> {
     let agency = sign_in(&base, "security@agency-0000.gen.example")?;
     // A county regulator decides its own agencies' change notices.
     let county = sign_in(&base, "security@reg-07.gen.example")?;
-    let token = {
-        let mut cmd = Command::new(&args.portal);
-        portal_env(&mut cmd, &data, &url);
-        let out = cmd
-            .args(["issue-token", "--email", "security@csp-000.gen.example", "--name", "bench", "--days", "1"])
-            .output()
-            .map_err(|e| e.to_string())?;
-        if !out.status.success() {
-            return Err(format!("issue-token: {}", String::from_utf8_lossy(&out.stderr)));
-        }
-        String::from_utf8_lossy(&out.stdout).lines().last().unwrap_or_default().trim().to_string()
-    };
+    let token = issue_token(args, &data, &url, "security@csp-000.gen.example")?;
     let cookie = |c: &str| format!("Cookie: {c}");
     let bearer = format!("Authorization: Bearer {token}");
     // The deep page: the last full page of the CSP's submissions.
@@ -469,6 +460,27 @@ fn run_one(args: &Args, database: &str) -> Result<String, String> {
         eprintln!("{database}: {name} with anonymous POSTs: {:.0} req/s ({posted} POSTs)", load.rps);
         row(&mut out, &format!("{name}, with {posted} anonymous and refused POSTs"), &load);
     }
+    // The board under writes: its reads again while four clients write ten times a second.
+    let targets = write_targets(args, &data, &url, &base, &token, &engagement)?;
+    let writers = Writers::start(&base, targets, 10.0);
+    let started = Instant::now();
+    let mut under = Vec::new();
+    for (name, page, header) in
+        pages.iter().filter(|(n, ..)| n.starts_with("oversight board") || n == "regulator's home")
+    {
+        under.push((name.clone(), wrk(args, page, Some(header))));
+    }
+    let (written, refused) = writers.stop();
+    let rate = written as f64 / started.elapsed().as_secs_f64();
+    for (name, load) in under {
+        let load = load?;
+        eprintln!("{database}: {name} under writes: {:.0} req/s", load.rps);
+        row(
+            &mut out,
+            &format!("{name}, under writes ({rate:.1} writes/s: {written} written, {refused} refused)"),
+            &load,
+        );
+    }
     let cold = cold_work_list(&base, &cookie(&regulator))?;
     let upload = upload(args, &base, &bearer, pid)?;
     let (after_kib, _) = rss_kib(pid);
@@ -484,6 +496,61 @@ fn run_one(args: &Args, database: &str) -> Result<String, String> {
         settled_kib as f64 / 1024.0,
     );
     Ok(out)
+}
+
+/// A day's API token for one person, issued by the command line.
+fn issue_token(args: &Args, data: &Path, url: &str, email: &str) -> Result<String, String> {
+    let mut cmd = Command::new(&args.portal);
+    portal_env(&mut cmd, data, url);
+    let out = cmd
+        .args(["issue-token", "--email", email, "--name", "bench", "--days", "1"])
+        .output()
+        .map_err(|e| e.to_string())?;
+    if !out.status.success() {
+        return Err(format!("issue-token: {}", String::from_utf8_lossy(&out.stderr)));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).lines().last().unwrap_or_default().trim().to_string())
+}
+
+/// What the writers write to: the CSP's first open incident, a website of its engagement, a
+/// change notice in review at the first agency (with that agency's token), the CSP's open periods.
+fn write_targets(
+    args: &Args,
+    data: &Path,
+    url: &str,
+    base: &str,
+    csp: &str,
+    engagement: &str,
+) -> Result<WriteTargets, String> {
+    let get = |token: &str, path: &str| -> Result<serde_json::Value, String> {
+        let body = output("curl", &["-sS", "-H", &format!("Authorization: Bearer {token}"), &format!("{base}{path}")])?;
+        serde_json::from_str(&body).map_err(|e| format!("{path}: {e}"))
+    };
+    let any = |_: &serde_json::Value| true;
+    let incident =
+        find_in(&get(csp, "/api/v1/incidents?status=open")?, "id", &any).ok_or("the CSP has no open incident")?;
+    let csp_cookie = sign_in(base, "security@csp-000.gen.example")?;
+    let sla = output(
+        "curl",
+        &["-sS", "-H", &format!("Cookie: {csp_cookie}"), &format!("{base}/api/sla_engagement?id={engagement}")],
+    )?;
+    let sla: serde_json::Value = serde_json::from_str(&sla).map_err(|e| format!("sla_engagement: {e}"))?;
+    let website = sla["websites"][0]["id"].as_str().ok_or("the engagement has no website")?.to_string();
+    let agency = issue_token(args, data, url, "security@agency-0000.gen.example")?;
+    let in_review = |v: &serde_json::Value| v["status"] == "in_review";
+    let notice = find_in(&get(&agency, "/api/v1/changes?status=in_review")?, "id", &in_review)
+        .ok_or("the agency has no change notice in review")?;
+    let obligations =
+        output("curl", &["-sS", "-H", &format!("Authorization: Bearer {csp}"), &format!("{base}/api/v1/obligations")])?;
+    Ok(WriteTargets {
+        csp: csp.to_string(),
+        agency,
+        incident,
+        engagement: engagement.to_string(),
+        website,
+        notice,
+        periods: open_periods(&obligations),
+    })
 }
 
 /// The regulator's work list computed afresh: 40 requests one after another, each at an address
@@ -559,18 +626,232 @@ impl Noise {
 
 /// One `POST` with a form body over a fresh connection; the answer is read and dropped.
 fn post_raw(base: &str, path: &str, body: &str) -> std::io::Result<()> {
+    request_raw(base, path, &[("Content-Type", "application/x-www-form-urlencoded")], body.as_bytes()).map(|_| ())
+}
+
+/// One `POST` over a fresh connection with these headers and body: the answer's status. Raw
+/// HTTP over a socket, so a writer costs the cores next to nothing beyond the server's own work.
+fn request_raw(base: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> std::io::Result<u16> {
     use std::io::Read;
     let host = base.trim_start_matches("http://");
     let mut stream = std::net::TcpStream::connect(host)?;
-    stream.set_read_timeout(Some(Duration::from_secs(5)))?;
-    let request = format!(
-        "POST {path} HTTP/1.1\r\nHost: {host}\r\nOrigin: {base}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
+    let mut head = format!(
+        "POST {path} HTTP/1.1\r\nHost: {host}\r\nOrigin: {base}\r\nContent-Length: {}\r\nConnection: close\r\n",
         body.len()
     );
-    stream.write_all(request.as_bytes())?;
+    for (k, v) in headers {
+        let _ = write!(head, "{k}: {v}\r\n");
+    }
+    head.push_str("\r\n");
+    stream.write_all(head.as_bytes())?;
+    stream.write_all(body)?;
     let mut answer = Vec::new();
     stream.read_to_end(&mut answer)?;
-    Ok(())
+    // "HTTP/1.1 201 Created": the status is the second word.
+    let status = String::from_utf8_lossy(&answer[..answer.len().min(32)])
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    Ok(status)
+}
+
+/// What the writers write to, found through the API before the run.
+struct WriteTargets {
+    /// The CSP's token.
+    csp: String,
+    /// An agency's token (it answers change notices).
+    agency: String,
+    /// An open incident the CSP reaches.
+    incident: String,
+    /// One of the CSP's engagements, and one website it covers.
+    engagement: String,
+    website: String,
+    /// A change notice in review sent to the agency.
+    notice: String,
+    /// Periods the CSP owes a report for, due or overdue: (obligation, period).
+    periods: Vec<(String, String)>,
+}
+
+/// Four clients writing, together about `per_second` times a second, what a nation's portal takes
+/// all day: a CSP's incident timeline entries, its SLA outage records, an agency's questions on
+/// a change notice, and report submissions into the CSP's open periods (when those run out, that
+/// client adds timeline entries). Each counts its writes answered 2xx and the others.
+struct Writers {
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    threads: Vec<std::thread::JoinHandle<(u64, u64)>>,
+}
+
+impl Writers {
+    fn start(base: &str, t: WriteTargets, per_second: f64) -> Writers {
+        use std::sync::{atomic::AtomicBool, Arc};
+        let stop = Arc::new(AtomicBool::new(false));
+        let t = Arc::new(t);
+        let every = Duration::from_secs_f64(4.0 / per_second.max(0.1));
+        // Outages a few seconds long, one after another from three weeks back (a range no
+        // generated record uses twice), never overlapping each other.
+        let outage_base = time::OffsetDateTime::now_utc() - time::Duration::days(21);
+        let threads = (0..4)
+            .map(|kind| {
+                let (stop, t, base) = (stop.clone(), t.clone(), base.to_string());
+                std::thread::spawn(move || {
+                    let (mut ok, mut failed) = (0u64, 0u64);
+                    let until = Instant::now() + Duration::from_secs(600);
+                    let mut i = 0usize;
+                    while !stop.load(std::sync::atomic::Ordering::Relaxed) && Instant::now() < until {
+                        let started = Instant::now();
+                        let status = Writers::write(&base, &t, kind, i, outage_base);
+                        if matches!(status, Ok(200..=299)) {
+                            ok += 1;
+                        } else {
+                            failed += 1;
+                        }
+                        i += 1;
+                        std::thread::sleep(every.saturating_sub(started.elapsed()));
+                    }
+                    (ok, failed)
+                })
+            })
+            .collect();
+        Writers { stop, threads }
+    }
+
+    fn write(
+        base: &str,
+        t: &WriteTargets,
+        kind: usize,
+        i: usize,
+        outage_base: time::OffsetDateTime,
+    ) -> std::io::Result<u16> {
+        let bearer = |token: &str| format!("Bearer {token}");
+        let json = |token: &str, path: &str, body: String| {
+            request_raw(
+                base,
+                path,
+                &[("Authorization", &bearer(token)), ("Content-Type", "application/json")],
+                body.as_bytes(),
+            )
+        };
+        let entry = |n: usize| {
+            json(
+                &t.csp,
+                &format!("/api/v1/incidents/{}/entries", t.incident),
+                format!("{{\"body\":\"bench entry {n}\"}}"),
+            )
+        };
+        match kind {
+            0 => entry(i),
+            1 => {
+                let fmt = &time::format_description::well_known::Rfc3339;
+                let start = outage_base + time::Duration::seconds(20 * i as i64);
+                let (from, to) = (
+                    start.format(fmt).unwrap_or_default(),
+                    (start + time::Duration::seconds(5)).format(fmt).unwrap_or_default(),
+                );
+                json(
+                    &t.csp,
+                    &format!("/api/v1/sla/{}/records", t.engagement),
+                    format!(
+                        "{{\"kind\":\"outage\",\"class\":\"network\",\"website_ids\":[\"{}\"],\"started_at\":\"{from}\",\"ended_at\":\"{to}\",\"responded_at\":\"\",\"resolved_at\":\"\",\"cause\":\"bench\"}}",
+                        t.website
+                    ),
+                )
+            }
+            2 => json(
+                &t.agency,
+                &format!("/api/v1/changes/{}/steps", t.notice),
+                format!("{{\"action\":\"ask\",\"body\":\"bench question {i}\"}}"),
+            ),
+            _ => match t.periods.get(i) {
+                Some((obligation, period)) => {
+                    let boundary = "benchboundary7d1f";
+                    let mut body = Vec::new();
+                    let mut field = |name: &str, value: &str| {
+                        let _ = write!(
+                            body,
+                            "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+                        );
+                    };
+                    field("obligation_id", obligation);
+                    field("period", period);
+                    for (k, v) in [
+                        ("availability_pct", "99.9"),
+                        ("incidents", "0"),
+                        ("patches_applied", "3"),
+                        ("backups_succeeded", "30"),
+                        ("backups_failed", "0"),
+                        ("attacks_blocked", "100"),
+                    ] {
+                        field(k, v);
+                    }
+                    for p in ["vulnerabilities_found", "vulnerabilities_fixed"] {
+                        for sev in ["critical", "high", "medium", "low"] {
+                            field(&format!("{p}.{sev}"), "0");
+                        }
+                    }
+                    let _ = write!(
+                        body,
+                        "--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"report.pdf\"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.7\nbench report {i}\n%%EOF\n\r\n--{boundary}--\r\n"
+                    );
+                    let content_type = format!("multipart/form-data; boundary={boundary}");
+                    let key = format!("bench-writer-{}-{i}", outage_base.unix_timestamp());
+                    request_raw(
+                        base,
+                        "/api/v1/submissions",
+                        &[
+                            ("Authorization", &bearer(&t.csp)),
+                            ("Content-Type", &content_type),
+                            ("Idempotency-Key", &key),
+                        ],
+                        &body,
+                    )
+                }
+                None => entry(i),
+            },
+        }
+    }
+
+    /// Stops the writers: (writes answered 2xx, the others).
+    fn stop(self) -> (u64, u64) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        self.threads.into_iter().map(|t| t.join().unwrap_or((0, 0))).fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1))
+    }
+}
+
+/// The first value of `key` in any object of `json` for which `keep` holds, as text.
+fn find_in(json: &serde_json::Value, key: &str, keep: &dyn Fn(&serde_json::Value) -> bool) -> Option<String> {
+    match json {
+        serde_json::Value::Object(m) => {
+            if keep(json) {
+                if let Some(v) = m.get(key).and_then(|v| v.as_str()) {
+                    return Some(v.to_string());
+                }
+            }
+            m.values().find_map(|v| find_in(v, key, keep))
+        }
+        serde_json::Value::Array(a) => a.iter().find_map(|v| find_in(v, key, keep)),
+        _ => None,
+    }
+}
+
+/// Every (obligation, period) in state due or overdue in the API's obligations list.
+fn open_periods(json: &str) -> Vec<(String, String)> {
+    let Ok(v) = serde_json::from_str::<serde_json::Value>(json) else { return Vec::new() };
+    let mut out = Vec::new();
+    for o in v.as_array().into_iter().flatten() {
+        if o["obligation"]["kind"] != "csp_monthly" {
+            continue;
+        }
+        for p in o["periods"].as_array().into_iter().flatten() {
+            if matches!(p["state"]["state"].as_str(), Some("due" | "overdue")) {
+                if let (Some(id), Some(period)) = (o["obligation"]["id"].as_str(), p["period"].as_str()) {
+                    out.push((id.to_string(), period.to_string()));
+                }
+            }
+        }
+    }
+    out
 }
 
 /// A large upload through the API beside `cp` of the same file on the same disk and beside the
