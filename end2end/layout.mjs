@@ -101,7 +101,7 @@ async function pagesOf(page, who) {
       add('/exits');
       break;
     case 'regulator':
-      pages.push('/oversight', '/oversight?group=1', '/websites', '/engagements', '/reports', '/reports/matrix', '/reports/matrix?cadence=yearly&kind=self_check', '/rosters', '/rosters?uncovered=on');
+      pages.push('/oversight', '/oversight?group=1', '/oversight/report', '/websites', '/engagements', '/reports', '/reports/matrix', '/reports/matrix?cadence=yearly&kind=self_check', '/rosters', '/rosters?uncovered=on');
       pages.push('/emergency', '/emergency?overdue=on', '/incidents', '/incidents?status=all');
       add(await firstLink(page, '/oversight', '[data-test="board-table"] a[href^="/oversight/agencies/"]'));
       add(await firstLink(page, '/incidents?status=all', '[data-test="incidents"] a[href^="/incidents/"]'));

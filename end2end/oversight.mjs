@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { BASE, SHOTS, open, hydrated, signIn } from './lib.mjs';
 
 async function as(email) {
@@ -71,6 +71,33 @@ test('the province filters the board, groups it and exports exactly what it show
   assert.equal(await page.$$eval('[data-test="strips"] tr[data-strip="reports"] td', (tds) => tds.length), 12);
   assert.ok(await page.$('[data-records="incidents"] a[href^="/incidents/"]'), 'its open incident is linked');
   await page.screenshot({ path: join(SHOTS, 'oversight-agency.png'), fullPage: true });
+
+  // Its monthly report: last month's, frozen, printed to A4.
+  const agencyUrl = page.url();
+  await Promise.all([page.waitForNavigation(), page.click('[data-test="open-report"]')]);
+  await hydrated(page);
+  await page.waitForSelector('[data-test="monthly-report"] [data-test="report-strips"]');
+  assert.equal(await page.textContent('[data-test="report-name"] strong'), shown[0]);
+  assert.equal(await page.getAttribute('[data-test="report-status"]', 'data-status'), 'frozen');
+  assert.equal(await page.$$eval('[data-test="report-charts"] svg', (svgs) => svgs.length), 6, 'a chart per module');
+  await page.emulateMedia({ media: 'print' });
+  assert.equal(await page.isVisible('[data-test="report-controls"]'), false, 'controls are not printed');
+  assert.equal(await page.isVisible('nav'), false, 'nor is the navigation');
+  await page.screenshot({ path: join(SHOTS, 'oversight-report-print.png'), fullPage: true });
+  const pdf = await page.pdf({ format: 'A4', printBackground: true });
+  assert.equal(pdf.subarray(0, 5).toString(), '%PDF-');
+  const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length;
+  assert.ok(pages >= 1 && pages <= 3, `a short document: ${pages} pages`);
+  writeFileSync(join(SHOTS, 'oversight-report.pdf'), pdf);
+  await page.emulateMedia({ media: 'screen' });
+  await page.screenshot({ path: join(SHOTS, 'oversight-report.png'), fullPage: true });
+  // The jurisdiction's report: its tables and four charts.
+  await page.goto(`${BASE}/oversight/report`);
+  await hydrated(page);
+  await page.waitForSelector('[data-test="monthly-report"] [data-test="report-month-figures"]');
+  assert.equal(await page.$$eval('[data-test="report-charts"] svg', (svgs) => svgs.length), 4);
+  await page.screenshot({ path: join(SHOTS, 'oversight-jurisdiction-report.png'), fullPage: true });
+  await page.goto(agencyUrl);
 
   // Sorted by name, then grouped by sub-regulator.
   await page.goto(`${BASE}/oversight?sort=agency`);

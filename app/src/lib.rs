@@ -64,6 +64,7 @@ pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod backend;
 pub mod changes;
+pub mod digest;
 pub mod domain;
 pub mod error;
 pub mod exit;
@@ -193,6 +194,8 @@ pub fn App() -> impl IntoView {
                 <Route ssr=SsrMode::Async path=path!("/exits/:id/record") view=|| view! { <ui::Layout page=ui::NavPage::Exit><exit::pages::ExitRecordPage/></ui::Layout> }/>
                 <Route ssr=SsrMode::Async path=path!("/oversight") view=|| view! { <ui::Layout page=ui::NavPage::Oversight><oversight::pages::OversightPage/></ui::Layout> }/>
                 <Route ssr=SsrMode::Async path=path!("/oversight/agencies/:id") view=|| view! { <ui::Layout page=ui::NavPage::Oversight><oversight::pages::OversightAgencyPage/></ui::Layout> }/>
+                <Route ssr=SsrMode::Async path=path!("/oversight/report") view=|| view! { <ui::Layout page=ui::NavPage::Oversight><oversight::pages::report::MonthlyReportPage/></ui::Layout> }/>
+                <Route ssr=SsrMode::Async path=path!("/oversight/agencies/:id/report") view=|| view! { <ui::Layout page=ui::NavPage::Oversight><oversight::pages::report::MonthlyReportPage/></ui::Layout> }/>
                 <Route ssr=SsrMode::Async path=path!("/jurisdictions") view=|| view! { <ui::Layout page=ui::NavPage::Jurisdictions><tenancy::pages::platform::JurisdictionsPage/></ui::Layout> }/>
                 <Route ssr=SsrMode::Async path=path!("/audit") view=|| view! { <ui::Layout page=ui::NavPage::Audit><audit::pages::AuditPage/></ui::Layout> }/>
             </Routes>

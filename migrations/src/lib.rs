@@ -27,6 +27,8 @@ mod m20261213_000021_person_sessions;
 mod m20261214_000022_second_factor;
 mod m20261215_000023_exit;
 mod m20261216_000024_audit_archive;
+mod m20261217_000025_digest;
+mod m20261218_000026_status_report;
 
 pub struct Migrator;
 
@@ -58,6 +60,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261214_000022_second_factor::Migration),
             Box::new(m20261215_000023_exit::Migration),
             Box::new(m20261216_000024_audit_archive::Migration),
+            Box::new(m20261217_000025_digest::Migration),
+            Box::new(m20261218_000026_status_report::Migration),
         ]
     }
 }

@@ -211,6 +211,7 @@ pub fn jobs(state: &AppState, transport: Arc<mail::Transport>, from: lettre::mes
     jobs.extend(app::changes::jobs::jobs(state));
     jobs.extend(app::sla::jobs::jobs(state));
     jobs.extend(app::exit::jobs::jobs(state));
+    jobs.extend(app::digest::jobs::jobs(state));
     jobs
 }
 

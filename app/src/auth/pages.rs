@@ -140,6 +140,7 @@ pub fn PasswordPage() -> impl IntoView {
                         </label>
                         <button type="submit" class="primary">{t(Msg::Save)}</button>
                     </form>
+                    <crate::digest::pages::DigestSettingsSection/>
                     <p>
                         <a href="/account/security" data-test="security-link">{t(Msg::AccountSecurity)}</a>
                         " · "

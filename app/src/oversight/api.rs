@@ -36,3 +36,16 @@ pub async fn get_agency(id: uuid::Uuid) -> Result<crate::oversight::AgencyDetail
     })
     .await
 }
+
+#[server(endpoint = "oversight_report", input = leptos::server_fn::codec::GetUrl)]
+pub async fn get_report(
+    #[server(default)] query: crate::oversight::ReportQuery,
+) -> Result<crate::oversight::MonthlyReport, AppError> {
+    crate::ui::form::serve(|c| async move {
+        use crate::oversight::{report, scope};
+        let now = c.state.clock.now();
+        let reader = scope::oversight_reader(&c.state.db, &c.actor, c.state.today()).await?;
+        report::monthly_report(&c.state.db, &c.state.caches, &reader, &query, now, &c.actor.time_zone).await
+    })
+    .await
+}

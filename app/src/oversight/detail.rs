@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use super::{
     scope::OversightReader,
-    service::{kept_snapshot, month_code, month_start},
+    service::{kept_snapshot_at, month_code, month_start},
     AgencyDetail, RecordLink, Strip, StripCell, StripKind, Tone,
 };
 use crate::{
@@ -58,7 +58,24 @@ pub async fn agency_detail(
     zone: &str,
     locale: Locale,
 ) -> ServiceResult<AgencyDetail> {
-    let (snap, as_of) = kept_snapshot(db, caches, r, now, zone).await?;
+    agency_detail_at(db, caches, r, agency_id, now, now, zone, locale).await
+}
+
+/// The agency's detail as of `at` (a month's close, for its report); its row kept by the clock's
+/// `now`.
+#[allow(clippy::too_many_arguments)]
+pub async fn agency_detail_at(
+    db: &DatabaseConnection,
+    caches: &crate::backend::epoch::Caches,
+    r: &OversightReader,
+    agency_id: Uuid,
+    at: OffsetDateTime,
+    clock: OffsetDateTime,
+    zone: &str,
+    locale: Locale,
+) -> ServiceResult<AgencyDetail> {
+    let now = at;
+    let (snap, as_of) = kept_snapshot_at(db, caches, r, at, clock, zone).await?;
     // The snapshot follows the tree at once (it is keyed by it), so an agency outside the
     // jurisdiction today has no row.
     let row = snap.row(agency_id).cloned().ok_or(ServiceError::NotFound)?;
@@ -101,6 +118,7 @@ pub async fn agency_detail(
         let (all, late, missed) = due[i];
         let on_time = all - late - missed;
         StripCell {
+            value: on_time,
             text: if all == 0 { String::new() } else { n_of(on_time, all) },
             detail: format!("{}: {on_time} · {}: {late} · {}: {missed}", text(Msg::OvOnTime), text(Msg::OvLate), text(Msg::OvMissed)),
             tone: if all == 0 { Tone::Quiet } else if missed > 0 { Tone::Bad } else if late > 0 { Tone::Warn } else { Tone::Good },
@@ -150,6 +168,7 @@ pub async fn agency_detail(
     let incident_strip = m.strip(StripKind::Incidents, |i| {
         let (n, worst) = &opened[i];
         StripCell {
+            value: *n,
             text: if *n == 0 { String::new() } else { format!("{n} · {}", worst.clone().unwrap_or_default()) },
             detail: format!("{}: {n}", text(Msg::OvTrendIncidents)),
             tone: match worst.as_deref() {
@@ -196,6 +215,7 @@ pub async fn agency_detail(
         }
     }
     let drill_strip = m.strip(StripKind::Drills, |i| StripCell {
+        value: held[i],
         text: if held[i] == 0 { String::new() } else { held[i].to_string() },
         detail: format!("{}: {}", text(Msg::OvTrendDrills), held[i]),
         tone: if held[i] == 0 { Tone::Quiet } else { Tone::Good },
@@ -246,6 +266,7 @@ pub async fn agency_detail(
         let (n, gap) = cover[i];
         let hours = (gap + 3_599) / 3_600;
         StripCell {
+            value: u32::try_from(hours).unwrap_or(u32::MAX),
             text: if n == 0 { String::new() } else if hours == 0 { "✓".into() } else { format!("{hours} h") },
             detail: format!("{}: {n} · {}: {hours} h", text(Msg::OvSpecials), text(Msg::OvColCover)),
             tone: if n == 0 { Tone::Quiet } else if hours > 0 { Tone::Bad } else { Tone::Good },
@@ -281,6 +302,7 @@ pub async fn agency_detail(
     let sla_strip = m.strip(StripKind::Sla, |i| {
         let (all, breached) = sla[i];
         StripCell {
+            value: all - breached,
             text: if all == 0 { String::new() } else { n_of(all - breached, all) },
             detail: format!("{}: {} · {}: {breached}", text(Msg::OvMet), all - breached, text(Msg::OvBreached)),
             tone: if all == 0 { Tone::Quiet } else if breached > 0 { Tone::Bad } else { Tone::Good },
@@ -329,6 +351,7 @@ pub async fn agency_detail(
         }
     }
     let change_strip = m.strip(StripKind::Changes, |i| StripCell {
+        value: sent[i],
         text: if sent[i] == 0 { String::new() } else { sent[i].to_string() },
         detail: format!("{}: {}", text(Msg::OvStripChanges), sent[i]),
         tone: Tone::Quiet,

@@ -19,6 +19,8 @@ pub mod pages;
 pub mod rules;
 ssr! {
     pub mod detail;
+    pub mod entity;
+    pub mod report;
     pub mod http;
     pub mod scope;
     pub mod service;
@@ -341,6 +343,10 @@ impl Tone {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StripCell {
     pub text: String,
+    /// The cell's main figure, for the monthly report's charts: reports on time, incidents opened,
+    /// drills held, hours uncovered, SLA months met, notices sent.
+    #[serde(default)]
+    pub value: u32,
     /// What the cell counts, written out (the cell's title).
     pub detail: String,
     pub tone: Tone,
@@ -372,4 +378,77 @@ pub struct AgencyDetail {
     pub websites: Vec<RecordLink>,
     pub exits: Vec<RecordLink>,
     pub as_of: String,
+}
+
+code_enum! {
+    /// Whose monthly status report: a jurisdiction's, or one agency's.
+    #[serde(rename_all = "snake_case")]
+    ReportScope {
+        Jurisdiction = "jurisdiction" => OvReportJurisdiction,
+        Agency = "agency" => OvReportAgency,
+    }
+}
+
+/// One frozen version of a monthly report.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportVersion {
+    pub version: u32,
+    /// When it was frozen, in the viewer's zone.
+    pub frozen_at: String,
+}
+
+/// A monthly status report as a page shows it and as a version is frozen: for a jurisdiction its
+/// totals at the month's close, its twelve months to that month, its sub-regulators and the
+/// agencies most needing attention; for an agency its row at the close and its twelve months per
+/// module (in both languages, so a frozen version reads in either).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MonthlyReport {
+    pub scope: ReportScope,
+    pub name: String,
+    pub agency_id: Option<Uuid>,
+    /// `YYYY-MM`.
+    pub month: String,
+    /// The twelve months to `month`, `month` last.
+    pub months: Vec<String>,
+    /// The month is not over: figures as of `as_of`, nothing frozen.
+    pub provisional: bool,
+    pub as_of: String,
+    /// The version shown (0 while provisional), and every version there is.
+    pub version: u32,
+    pub versions: Vec<ReportVersion>,
+    pub trend: Trend,
+    pub totals: Totals,
+    pub groups: Vec<BoardGroup>,
+    pub top: Vec<BoardRow>,
+    pub row: Option<BoardRow>,
+    pub strips_zh: Vec<Strip>,
+    pub strips_en: Vec<Strip>,
+    pub weights: rules::Weights,
+}
+
+impl MonthlyReport {
+    /// The strips in the reader's language.
+    pub fn strips(&self, locale: Locale) -> &[Strip] {
+        match locale {
+            Locale::Zh => &self.strips_zh,
+            Locale::En => &self.strips_en,
+        }
+    }
+
+    /// Whether the version shown corrects an earlier one.
+    pub fn corrected(&self) -> bool {
+        self.version > 1
+    }
+}
+
+/// The report asked for: whose (empty: the jurisdiction), which month (empty: the last closed
+/// one) and which version (empty: the latest).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportQuery {
+    #[serde(default)]
+    pub agency: String,
+    #[serde(default)]
+    pub month: String,
+    #[serde(default)]
+    pub version: String,
 }

@@ -2,7 +2,7 @@
 //! `Oversight` row, and each module's own reader for the regulator (so every column is read
 //! through the same scope as that module's own pages: an agency moved out of the jurisdiction
 //! leaves every column at once).
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Select};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Select};
 use time::Date;
 
 use crate::{
@@ -79,4 +79,19 @@ pub async fn oversight_reader<C: ConnectionTrait>(db: &C, actor: &Actor, today: 
         changes: change_reader(db, actor, today).await?,
         exits: exit_reader(db, actor, today).await?,
     })
+}
+
+/// The frozen versions of a report of `month` (oldest first). Called with the viewer's own id for
+/// its jurisdiction's, or with an agency the caller has found in the jurisdiction today.
+pub fn status_reports(
+    kind: super::ReportScope,
+    scope_id: uuid::Uuid,
+    month: &str,
+) -> Select<super::entity::status_report::Entity> {
+    use super::entity::status_report as sr;
+    sr::Entity::find()
+        .filter(sr::Column::ScopeId.eq(scope_id))
+        .filter(sr::Column::ScopeKind.eq(kind.code()))
+        .filter(sr::Column::Month.eq(month))
+        .order_by_asc(sr::Column::Version)
 }

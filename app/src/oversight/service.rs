@@ -183,11 +183,26 @@ pub async fn kept_snapshot(
     now: OffsetDateTime,
     zone: &str,
 ) -> ServiceResult<(Arc<Snapshot>, OffsetDateTime)> {
+    kept_snapshot_at(db, caches, r, now, now, zone).await
+}
+
+/// The snapshot as of `at` (a month's close, for its report), kept like today's: how old a kept
+/// one is counts by the clock (`now`), not by `at`.
+pub async fn kept_snapshot_at(
+    db: &DatabaseConnection,
+    caches: &Caches,
+    r: &OversightReader,
+    at: OffsetDateTime,
+    now: OffsetDateTime,
+    zone: &str,
+) -> ServiceResult<(Arc<Snapshot>, OffsetDateTime)> {
     // The tree's marker is read afresh: an agency moved out leaves the board at once, while other
     // writes are followed within the refresh.
     let tree = crate::backend::epoch::tree(db).await?;
-    let key = format!("oversight|{}|{}|{zone}|{tree}", r.reach_key(), date_in_zone(now, zone));
-    caches.kept_revalidated(&key, now, REFRESH_SECONDS, MAX_AGE_SECONDS, || snapshot(db, caches, r, now, zone)).await
+    let key = format!("oversight|{}|{}|{zone}|{tree}", r.reach_key(), date_in_zone(at, zone));
+    let (snap, read) =
+        caches.kept_revalidated(&key, now, REFRESH_SECONDS, MAX_AGE_SECONDS, || snapshot(db, caches, r, at, zone)).await?;
+    Ok((snap, if at < now { at } else { read }))
 }
 
 /// A board query parsed: every value checked, a bad one refused with its field.
@@ -314,7 +329,20 @@ pub async fn board(
     zone: &str,
     query: &BoardQuery,
 ) -> ServiceResult<Board> {
-    let (snap, as_of) = kept_snapshot(db, caches, r, now, zone).await?;
+    board_at(db, caches, r, now, now, zone, query).await
+}
+
+/// The board as of `at` (a month's close), kept by the clock's `now`.
+pub async fn board_at(
+    db: &DatabaseConnection,
+    caches: &Caches,
+    r: &OversightReader,
+    at: OffsetDateTime,
+    now: OffsetDateTime,
+    zone: &str,
+    query: &BoardQuery,
+) -> ServiceResult<Board> {
+    let (snap, as_of) = kept_snapshot_at(db, caches, r, at, now, zone).await?;
     let viewer = r.viewer();
     let p = parse(query, &snap, viewer)?;
     let (matching, listed) = select(&snap, &p, viewer);

@@ -4,7 +4,7 @@
 //! not owned). Every other table of the schema is listed in [`LEFT_OUT`] with why; a test holds
 //! the two lists to the schema, so a new module's table cannot be forgotten.
 use super::rows::{of, Rows};
-use crate::{changes::entity as ch, exit::entity as ex, plans::entity as er, reports::entity as rp};
+use crate::{changes::entity as ch, digest::entity as dg, exit::entity as ex, plans::entity as er, reports::entity as rp};
 use crate::{rosters::entity as ro, sla::entity as sl, tenancy::entity as tn};
 
 /// One table of the archive.
@@ -109,6 +109,8 @@ pub fn tables() -> Vec<Table> {
         owned(of::<ex::step::Entity>(), EXITS),
         owned(of::<ex::item::Entity>(), EXITS),
         owned(of::<ex::reminder::Entity>(), EXITS),
+        // The daily digest: its people's choices.
+        owned(of::<dg::preference::Entity>(), "person_id IN (SELECT id FROM person WHERE organisation_id = $1)"),
     ]
 }
 
@@ -130,5 +132,7 @@ pub const LEFT_OUT: &[(&str, &str)] = &[
     ("job", "this portal's periodic jobs"),
     ("setting", "this portal's own settings"),
     ("work_day", "the platform's working calendar, kept by the platform operator"),
+    ("status_report", "the regulator's frozen monthly reports: the regulator's record, not the agency's"),
+    ("digest_sent", "the days this portal sent its digests: the importing portal sends its own"),
     ("report_tally", "a count kept by the database from report periods, rebuilt as they are imported"),
 ];

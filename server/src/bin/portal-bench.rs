@@ -41,6 +41,10 @@ struct Args {
     /// Size of the upload, in MiB.
     #[arg(long, default_value_t = 200)]
     upload_mib: u64,
+    /// Only the pages whose name holds this text (with the ceiling, the run under writes and the
+    /// start-up figures; no upload, no work list afresh): a quick run at another scale.
+    #[arg(long)]
+    only: Option<String>,
     /// Internal: serve the bare axum handler on this address (the ceiling).
     #[arg(long, hide = true)]
     ceiling: Option<String>,
@@ -347,6 +351,9 @@ fn run_one(args: &Args, database: &str) -> Result<String, String> {
         .and_then(|b| b.split("\"engagement_id\":\"").nth(1).map(|t| t.chars().take(36).collect()))
         .unwrap_or_default();
     let last_year = time::OffsetDateTime::now_utc().year() - 1;
+    // The first load of the regulator's home after the start: nothing kept yet (its board is
+    // computed from the database).
+    let first_home = timed_get(&format!("{base}/"), &cookie(&regulator))?;
     let pages: Vec<(String, String, String)> = vec![
         ("regulator's home".into(), format!("{base}/"), cookie(&regulator)),
         // The oversight board: every module's status for the 2,000 agencies, scored.
@@ -413,6 +420,10 @@ fn run_one(args: &Args, database: &str) -> Result<String, String> {
             bearer.clone(),
         ),
     ];
+    let pages: Vec<(String, String, String)> = match &args.only {
+        Some(only) => pages.into_iter().filter(|(n, ..)| n.contains(only.as_str())).collect(),
+        None => pages,
+    };
     // The ceiling: a bare axum handler in its own process, loaded the same way in the same run.
     let ceiling_port = free_port();
     let mut ceiling = Command::new(std::env::current_exe().map_err(|e| e.to_string())?)
@@ -452,7 +463,7 @@ fn run_one(args: &Args, database: &str) -> Result<String, String> {
     // The same regulator pages while one client keeps posting what changes nothing: an anonymous
     // language switch and a refused request, about ten of each a second (issue 13: these used to
     // empty every cache). The figures must stay within noise of the runs above.
-    for (name, page, header) in pages.iter().take(2) {
+    for (name, page, header) in pages.iter().take(if args.only.is_some() { 0 } else { 2 }) {
         let noise = Noise::start(&base);
         let load = wrk(args, page, Some(header));
         let posted = noise.stop();
@@ -481,21 +492,34 @@ fn run_one(args: &Args, database: &str) -> Result<String, String> {
             &load,
         );
     }
-    let cold = cold_work_list(&base, &cookie(&regulator))?;
-    let upload = upload(args, &base, &bearer, pid)?;
+    let (cold, upload) = if args.only.is_some() {
+        (String::new(), String::new())
+    } else {
+        (cold_work_list(&base, &cookie(&regulator))?, upload(args, &base, &bearer, pid)?)
+    };
     let (after_kib, _) = rss_kib(pid);
     // Idle again: the server gives freed memory back after some seconds without requests.
     std::thread::sleep(Duration::from_secs(15));
     let (settled_kib, _) = rss_kib(pid);
     let _ = writeln!(
         out,
-        "\n| figure | value |\n|---|---:|\n| start to first answer | {} ms |\n| idle memory 5 s after start | {:.1} MiB |\n| memory right after the run | {:.1} MiB |\n| idle memory 15 s after the run | {:.1} MiB |\n{cold}{upload}",
+        "\n| figure | value |\n|---|---:|\n| start to first answer | {} ms |\n| first load of the regulator's home after the start | {first_home:.0} ms |\n| idle memory 5 s after start | {:.1} MiB |\n| memory right after the run | {:.1} MiB |\n| idle memory 15 s after the run | {:.1} MiB |\n{cold}{upload}",
         server.started_to_answer.as_millis(),
         idle_kib as f64 / 1024.0,
         after_kib as f64 / 1024.0,
         settled_kib as f64 / 1024.0,
     );
     Ok(out)
+}
+
+/// One GET with this header, timed by curl (milliseconds); refused unless it answers 200.
+fn timed_get(url: &str, header: &str) -> Result<f64, String> {
+    let got = output("curl", &["-sS", "-o", "/dev/null", "-H", header, "-w", "%{http_code} %{time_total}", url])?;
+    let mut parts = got.split_whitespace();
+    if parts.next() != Some("200") {
+        return Err(format!("{url} answered {got}"));
+    }
+    Ok(parts.next().and_then(|t| t.parse::<f64>().ok()).unwrap_or(f64::NAN) * 1000.0)
 }
 
 /// A day's API token for one person, issued by the command line.

@@ -193,6 +193,10 @@ const FUNCTIONS: &[Case] = &[
     case("create_api_token", None, Nothing, Side::Any),
     case("revoke_api_token", None, Token, Side::Any),
     case("account_security", None, Nothing, Side::Any),
+    // Everyone's own digest settings; what it tells of is read through each module's reader.
+    case("digest_settings", None, Nothing, Side::Any),
+    case("digest_preview", None, Nothing, Side::Any),
+    case("save_digest", None, Nothing, Side::Any),
     // Before ending the others, which would end the own cell's session first.
     case("end_session", None, Session, Side::Any),
     case("end_other_sessions", None, Nothing, Side::Any),
@@ -284,6 +288,7 @@ const FUNCTIONS: &[Case] = &[
     case("exit_act", Some((M::Exit, W)), Ex, Side::Any),
     case("oversight_board", Some((M::Oversight, R)), Nothing, Side::Any),
     case("oversight_agency", Some((M::Oversight, R)), ErAgency, Side::Any),
+    case("oversight_report", Some((M::Oversight, R)), Nothing, Side::Any),
     // Last: it forces the actor's own password to be changed.
     case("reset_person_password", Some((M::People, W)), Per, Side::Any),
 ];
@@ -345,6 +350,8 @@ const PAGES: &[Case] = &[
     case("/exits/{id}/record", Some((M::Exit, R)), Ex, Side::Any),
     case("/oversight", Some((M::Oversight, R)), Nothing, Side::Any),
     case("/oversight/agencies/{id}", Some((M::Oversight, R)), ErAgency, Side::Any),
+    case("/oversight/report", Some((M::Oversight, R)), Nothing, Side::Any),
+    case("/oversight/agencies/{id}/report", Some((M::Oversight, R)), ErAgency, Side::Any),
 ];
 
 /// The plain routes (`server::plain_routes()`, the list the router is built from): forms without
@@ -1548,6 +1555,8 @@ const READ_BY_GET: &[&str] = &[
     "find_obligation_agencies",
     "api_tokens",
     "account_security",
+    "digest_settings",
+    "digest_preview",
     "second_factor",
     "admins_second_factor",
     "rosters",
@@ -1579,6 +1588,7 @@ const READ_BY_GET: &[&str] = &[
     "exit",
     "oversight_board",
     "oversight_agency",
+    "oversight_report",
 ];
 
 /// A submission's multipart fields naming no obligation there is: a submitter is told which

@@ -11,8 +11,8 @@ use std::{
 
 use app::reports::entity::reminder;
 use app::{backend::time_fmt, domain::period::Cadence, reports::service::due_days_reminded};
-use common::{backends, fresh_db, TestApp, PDF};
-use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, Statement};
+use common::{backends, fresh_db, number, TestApp, PDF};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
 
 /// A `portal serve` child process, stopped when dropped.
 struct Served {
@@ -55,15 +55,6 @@ async fn serve(url: &str, dir: &std::path::Path) -> Served {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     panic!("portal serve on port {port} did not answer within 30 s");
-}
-
-async fn number(db: &DatabaseConnection, sql: &str) -> i64 {
-    let row = db
-        .query_one_raw(Statement::from_string(db.get_database_backend(), sql.to_string()))
-        .await
-        .expect("query")
-        .expect("a row");
-    row.try_get_by_index::<i64>(0).expect("a number")
 }
 
 /// The job table, for a failure's message.

@@ -9,6 +9,7 @@ mod auth;
 mod caches;
 mod changes;
 mod cli;
+mod digest;
 mod duty;
 mod emergency;
 mod exit;

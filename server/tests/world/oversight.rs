@@ -240,3 +240,118 @@ async fn a_regulator_sees_its_jurisdiction_scored_filtered_and_exported_as_shown
         }
     }
 }
+
+async fn report(app: &common::TestApp, client: &reqwest::Client, query: &str) -> (u16, Value) {
+    let q: Vec<String> = query
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').expect("k=v");
+            format!("query[{k}]={v}")
+        })
+        .collect();
+    app.get_json(client, &format!("/api/oversight_report?{}", q.join("&"))).await
+}
+
+/// The monthly status report: the month in progress is provisional and stored nowhere; the first
+/// reading of a closed month freezes version 1 and every later reading gives it back unchanged;
+/// a late correction of that month (a drill recorded afterwards) makes version 2, which keeps the
+/// standing at the close, corrects the months and says so, while version 1 stays readable; bad
+/// months and versions are refused by field; an agency outside the jurisdiction is not found.
+#[tokio::test]
+async fn a_monthly_report_is_frozen_when_its_month_closes_and_corrected_as_a_new_version() {
+    use app::plans::{scope::plan_writer, DrillInput};
+    for backend in backends() {
+        let app = common::spawn(backend).await;
+        let province = app.signed_in("admin@regulator.example").await;
+        let east = app.signed_in("admin@east-regulator.example").await;
+
+        // 2026-11-25: November is under way.
+        let (status, nov) = report(&app, &province, "month=2026-11").await;
+        assert_eq!(status, 200, "{nov}");
+        assert_eq!((nov["provisional"].as_bool(), nov["version"].as_u64()), (Some(true), Some(0)), "{backend:?}");
+        assert_eq!(nov["months"].as_array().map(Vec::len), Some(12));
+        assert_eq!(nov["months"][11], "2026-11");
+        let stored = || async { common::count(&app.db, "status_report").await };
+        assert_eq!(stored().await, 0, "{backend:?}: nothing frozen while the month runs");
+
+        // October has closed: its first reading freezes version 1, the default month is it.
+        let (status, oct) = report(&app, &province, "").await;
+        assert_eq!(status, 200, "{oct}");
+        assert_eq!(
+            (oct["month"].as_str(), oct["provisional"].as_bool(), oct["version"].as_u64()),
+            (Some("2026-10"), Some(false), Some(1))
+        );
+        assert_eq!(oct["months"][11], "2026-10");
+        assert_eq!(oct["totals"]["agencies"], 6, "{backend:?}: the province's agencies");
+        assert!(oct["groups"].as_array().is_some_and(|g| !g.is_empty()), "grouped by sub-regulator");
+        let (_, again) = report(&app, &province, "month=2026-10").await;
+        assert_eq!(again, oct, "{backend:?}: the frozen version comes back unchanged");
+        assert_eq!(stored().await, 1);
+
+        // An agency's report of October, in both languages.
+        let agency = common::id_where(&app.db, "organisation", "name", name_of("agency")).await;
+        let (status, one) = report(&app, &province, &format!("agency={agency}&month=2026-10")).await;
+        assert_eq!(status, 200, "{one}");
+        assert_eq!((one["scope"].as_str(), one["version"].as_u64()), (Some("agency"), Some(1)));
+        assert_eq!(one["strips_zh"].as_array().map(Vec::len), Some(6));
+        assert_eq!(one["strips_en"].as_array().map(Vec::len), Some(6));
+        let drills_before = one["strips_zh"][2]["cells"][11]["value"].as_u64().expect("drills");
+
+        // A drill held in October, recorded late: the month's figures change.
+        let admin = actor(&app, "admin@agency.example").await;
+        let m = meta();
+        let now = app.now();
+        let by = Acting { actor: &admin, meta: &m, now };
+        let w = plan_writer(&admin).expect("writer");
+        let input = DrillInput {
+            held_on: "2026-10-20".into(),
+            category: "network_attack".into(),
+            scenario: "补录".into(),
+            ..Default::default()
+        };
+        service::record_drill(&app.db, &by, &w, &input, now.date()).await.expect("drill");
+        app.changed();
+        app.advance(time::Duration::seconds(app::oversight::service::MAX_AGE_SECONDS + 1));
+        let (_, v2) = report(&app, &province, "month=2026-10").await;
+        assert_eq!(v2["version"], 2, "{backend:?}: a correction makes a new version: {v2}");
+        assert_eq!(v2["versions"].as_array().map(Vec::len), Some(2));
+        assert_eq!(v2["trend"]["drills_held"][11].as_u64(), oct["trend"]["drills_held"][11].as_u64().map(|n| n + 1));
+        assert_eq!(v2["totals"], oct["totals"], "{backend:?}: the standing at the close stays as frozen");
+        let (_, v1) = report(&app, &province, "month=2026-10&version=1").await;
+        assert_eq!(v1["trend"], oct["trend"], "{backend:?}: version 1 stays as it was");
+        assert_eq!(v1["version"], 1);
+        let (_, a2) = report(&app, &province, &format!("agency={agency}&month=2026-10")).await;
+        assert_eq!(a2["version"], 2, "{a2}");
+        assert_eq!(a2["strips_zh"][2]["cells"][11]["value"].as_u64(), Some(drills_before + 1));
+        let (_, still) = report(&app, &province, "month=2026-10").await;
+        assert_eq!(still["version"], 2, "{backend:?}: no change, no new version");
+
+        // Bad input, by field; versions that do not exist; other jurisdictions.
+        for (q, field) in [
+            ("month=2026-13", "month"),
+            ("month=2026-12", "month"),
+            ("month=1999-12", "month"),
+            ("month=2026-10&version=0", "version"),
+        ] {
+            let (status, body) = report(&app, &province, q).await;
+            assert_eq!(status, 422, "{q}: {body}");
+            assert!(body.to_string().contains(field), "{q}: {body}");
+        }
+        let (status, _) = report(&app, &province, "month=2026-10&version=9").await;
+        assert_eq!(status, 404);
+        let (status, _) = report(&app, &province, "month=2026-11&version=1").await;
+        assert_eq!(status, 404, "a month under way has no versions");
+        let market = common::id_where(&app.db, "organisation", "name", name_of("market")).await;
+        let (status, _) = report(&app, &province, &format!("agency={market}&month=2026-10")).await;
+        assert_eq!(status, 404, "{backend:?}: another province's agency");
+        let education = common::id_where(&app.db, "organisation", "name", name_of("education")).await;
+        let (status, _) = report(&app, &east, &format!("agency={education}&month=2026-10")).await;
+        assert_eq!(status, 404, "{backend:?}: the moved agency left the east's reports");
+        let (_, east_oct) = report(&app, &east, "month=2026-10").await;
+        assert_eq!(east_oct["totals"]["agencies"], 2, "{backend:?}: the east's own jurisdiction");
+        let agency_client = app.signed_in("admin@agency.example").await;
+        let (status, _) = report(&app, &agency_client, "month=2026-10").await;
+        assert_eq!(status, 403, "{backend:?}: only regulators have reports");
+    }
+}

@@ -394,6 +394,21 @@ pub async fn id_where<C: ConnectionTrait>(db: &C, table: &str, column: &str, val
     .expect("id")
 }
 
+/// The one number a query gives (a count).
+pub async fn number<C: ConnectionTrait>(db: &C, sql: &str) -> i64 {
+    let row = db
+        .query_one_raw(Statement::from_string(db.get_database_backend(), sql.to_string()))
+        .await
+        .expect("query")
+        .expect("a row");
+    row.try_get_by_index::<i64>(0).expect("a number")
+}
+
+/// How many rows `table` holds.
+pub async fn count<C: ConnectionTrait>(db: &C, table: &str) -> i64 {
+    number(db, &format!("SELECT COUNT(*) FROM {table}")).await
+}
+
 /// A person's id by email.
 pub async fn person_id<C: ConnectionTrait>(db: &C, email: &str) -> String {
     id_where(db, "person", "email", email).await.to_string()

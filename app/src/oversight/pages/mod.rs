@@ -12,6 +12,16 @@ use crate::{
     ui::ErrorNotice,
 };
 
+pub mod report;
+
+/// An attention score's reasons, one a line.
+fn reason_list(reasons: &[super::rules::Reason], locale: Locale) -> impl IntoView {
+    let items: Vec<String> = reasons.iter().map(|x| super::reason_text(x, locale)).collect();
+    (!items.is_empty()).then(
+        || view! { <ul class="reasons-list">{items.into_iter().map(|x| view! { <li>{x}</li> }).collect_view()}</ul> },
+    )
+}
+
 fn query_from(q: &leptos_router::params::ParamsMap) -> BoardQuery {
     let get = |k: &str| q.get(k).unwrap_or_default();
     // Checkboxes arrive as one `has` each; a link carries them comma-separated.
@@ -57,7 +67,8 @@ fn board_view(b: Board) -> impl IntoView {
     };
     let (page, pages) = (b.page, b.pages);
     view! {
-        <p class="muted small" data-test="as-of">{t(Msg::OvAsOf)}" "{b.as_of.clone()}" · "{t(Msg::OvRefreshed)}" "{b.refresh_seconds}" "{t(Msg::OvSeconds)}</p>
+        <p class="muted small" data-test="as-of">{t(Msg::OvAsOf)}" "{b.as_of.clone()}" · "{t(Msg::OvRefreshed)}" "{b.refresh_seconds}" "{t(Msg::OvSeconds)}
+            " · "<a href="/oversight/report" data-test="open-report">{t(Msg::OvReportOpen)}</a></p>
         {totals_view(&b.all, locale)}
         {trend_view(&b.trend)}
         {filter_form(&b)}
@@ -470,7 +481,6 @@ pub fn OversightAgencyPage() -> impl IntoView {
 fn detail_view(d: super::AgencyDetail) -> impl IntoView {
     let locale = use_locale();
     let r = d.row.clone();
-    let reasons: Vec<String> = r.score.reasons.iter().map(|x| super::reason_text(x, locale)).collect();
     let facts: Vec<(Msg, String)> = vec![
         (Msg::OvColWebsites, format!("{} · {}", r.websites, super::phases_text(&r.phases, locale))),
         (Msg::OvColReports, r.reports_overdue.to_string()),
@@ -489,11 +499,12 @@ fn detail_view(d: super::AgencyDetail) -> impl IntoView {
     let months = d.months.clone();
     view! {
         <h1 data-test="agency-name">{r.agency.clone()}</h1>
-        <p class="muted">{r.regulator.clone()}" · "{t(Msg::OvAsOf)}" "{d.as_of.clone()}</p>
+        <p class="muted">{r.regulator.clone()}" · "{t(Msg::OvAsOf)}" "{d.as_of.clone()}
+            " · "<a href=format!("/oversight/agencies/{}/report", r.agency_id) data-test="open-report">{t(Msg::OvReportOpen)}</a></p>
         <p class="muted small">{t(Msg::OvDetailIntro)}</p>
         <section class="card" data-test="today">
             <h2>{t(Msg::OvToday)}" · "{t(Msg::OvColScore)}" "<strong data-test="score">{r.score.total}</strong></h2>
-            {(!reasons.is_empty()).then(|| view! { <ul class="reasons-list">{reasons.into_iter().map(|x| view! { <li>{x}</li> }).collect_view()}</ul> })}
+            {reason_list(&r.score.reasons, locale)}
             <dl class="facts compact">{facts.into_iter().map(|(m, v)| view! { <dt>{t(m)}</dt><dd>{v}</dd> }).collect_view()}</dl>
         </section>
         <section class="card" data-test="strips">

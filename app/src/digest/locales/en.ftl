@@ -1,0 +1,42 @@
+### The words of the daily digest: its kinds, its settings, its lines — English.
+### Fluent syntax; every key here must be in the other language's file too (the build checks).
+
+DgKindReports = Reports
+DgKindDuty = Duty
+DgKindIncidents = Incidents
+DgKindEmergency = Emergency response
+DgKindChanges = Change notices
+DgKindSla = SLA
+DgKindExits = Exits
+DgKindOversight = Agencies needing attention
+DgTitle = Daily digest
+DgIntro = One mail a day at the time you choose, on your clock: what is due, overdue or awaiting you in every module, with links. Nothing is sent on a day with nothing to say.
+DgSendAt = Send at
+DgReceive = It tells of
+DgLastSent = Last handled
+DgNeverSent = not yet
+DgSaved = Your digest settings are saved.
+DgPreview = If it were sent now
+DgNothingToday = Nothing awaits you now: no digest would be sent.
+DgAllOfThem = All of them
+DgErrTime = Give the time as HH:MM on a 24-hour clock, for example 08:00.
+DgDueOn = due
+DgOverdue = Overdue
+DgReturned = Returned
+DgToSubmit = To submit
+DgToReview = To review
+DgHandOver = Handover to write
+DgAcknowledge = Handover to acknowledge
+DgStatusDue = Status report due
+DgOffer = Shift offered
+DgOnDuty = On duty today
+DgReportLate = Report late
+DgDrillOverdue = Drill overdue
+DgPlanReview = Plan past its review
+DgAction = Follow-up action
+DgAwaitingYou = Awaiting you
+DgPlannedStart = starts
+DgSlaBreached = SLA missed
+DgExitOverdue = Exit overdue
+DgTarget = target
+DgScore = score

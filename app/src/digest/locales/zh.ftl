@@ -1,0 +1,42 @@
+### 每日摘要的用语：类别、设置、条目 — 中文。
+### Fluent 语法；此处每个键也必须出现在另一种语言的文件中（构建时检查）。
+
+DgKindReports = 报告
+DgKindDuty = 值班
+DgKindIncidents = 安全事件
+DgKindEmergency = 应急工作
+DgKindChanges = 重大变更
+DgKindSla = 服务水平
+DgKindExits = 退出
+DgKindOversight = 需关注的机关
+DgTitle = 每日摘要
+DgIntro = 每天在您选定的时间（按您的时区）发送一封邮件：各模块中到期、逾期或等待您处理的事项，附链接。没有事项的日子不发送。
+DgSendAt = 发送时间
+DgReceive = 摘要内容
+DgLastSent = 上次处理
+DgNeverSent = 尚无
+DgSaved = 摘要设置已保存。
+DgPreview = 如果现在发送
+DgNothingToday = 目前没有等待您处理的事项：不会发送摘要。
+DgAllOfThem = 全部
+DgErrTime = 请按 24 小时制填写时间，例如 08:00。
+DgDueOn = 截止
+DgOverdue = 逾期
+DgReturned = 已退回
+DgToSubmit = 待提交
+DgToReview = 待审阅
+DgHandOver = 待写交接
+DgAcknowledge = 待确认交接
+DgStatusDue = 状态报告待报
+DgOffer = 换班请求
+DgOnDuty = 今日值班
+DgReportLate = 报告超时
+DgDrillOverdue = 演练逾期
+DgPlanReview = 预案逾期未复审
+DgAction = 整改事项
+DgAwaitingYou = 待您处理
+DgPlannedStart = 计划开始
+DgSlaBreached = 服务水平未达标
+DgExitOverdue = 退出逾期
+DgTarget = 目标日期
+DgScore = 关注分
