@@ -3,7 +3,7 @@
 use time::{Date, PrimitiveDateTime};
 
 use super::{DigestKind, DigestLine, DEFAULT_SEND_AT};
-use crate::{domain::OrgKind, i18n::Msg};
+use crate::{backend::policy::Module, domain::OrgKind, i18n::Msg};
 
 /// Minutes after midnight of an `HH:MM` time (24-hour clock).
 pub fn parse_send_at(text: &str) -> Result<i16, Msg> {
@@ -47,6 +47,27 @@ pub fn kinds_for(kind: OrgKind) -> Vec<DigestKind> {
         OrgKind::Regulator => DigestKind::ALL.to_vec(),
         _ => DigestKind::ALL.iter().copied().filter(|k| *k != DigestKind::Oversight).collect(),
     }
+}
+
+/// The policy's modules a kind is read through: two people of one organisation with the same
+/// access to them read the same section (a section reads the organisation's reach; only duty is
+/// a person's own).
+pub fn modules_of(kind: DigestKind) -> &'static [Module] {
+    match kind {
+        DigestKind::Reports => &[Module::Reports, Module::ReportReview],
+        DigestKind::Duty => &[Module::Rosters, Module::Duty],
+        DigestKind::Incidents => &[Module::Incidents],
+        DigestKind::Emergency => &[Module::Emergency],
+        DigestKind::Changes => &[Module::Changes],
+        DigestKind::Sla => &[Module::Sla],
+        DigestKind::Exits => &[Module::Exit],
+        DigestKind::Oversight => &[Module::Oversight],
+    }
+}
+
+/// Whether a kind is the person's own (never shared with a colleague's digest).
+pub fn personal(kind: DigestKind) -> bool {
+    kind == DigestKind::Duty
 }
 
 /// The day whose digest is due at `local` (the person's wall clock), if one is: its time has come

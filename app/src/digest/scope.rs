@@ -36,7 +36,7 @@ pub struct DigestPerson {
 }
 
 /// Every active person of an active organisation other than the platform operator, with its
-/// preference (if it chose one), in a stable order.
+/// preference (if it chose one), colleagues together (their shared sections are read once).
 pub async fn digest_people(db: &DatabaseConnection) -> ServiceResult<Vec<DigestPerson>> {
     let orgs = Query::select()
         .column(organisation::Column::Id)
@@ -50,6 +50,7 @@ pub async fn digest_people(db: &DatabaseConnection) -> ServiceResult<Vec<DigestP
         .column(person::Column::TimeZone)
         .filter(person::Column::Active.eq(true))
         .filter(person::Column::OrganisationId.in_subquery(orgs))
+        .order_by_asc(person::Column::OrganisationId)
         .order_by_asc(person::Column::Id)
         .into_tuple()
         .all(db)

@@ -1,12 +1,13 @@
 //! The daily digest's service: a person's settings; what its digest says today, each kind read
 //! through its module's own reader as the person's dashboard reads it; and the job's sending, once
 //! per person and day.
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use sea_orm::{
     sea_query::OnConflict, ActiveValue::Set, ConnectionTrait, DatabaseConnection, EntityTrait, TransactionTrait,
 };
 use time::OffsetDateTime;
+use uuid::Uuid;
 
 use super::{
     entity::{preference, sent},
@@ -21,6 +22,7 @@ use crate::{
         actor::{Actor, Acting},
         db::write_txn,
         epoch::Caches,
+        policy::{self, Access},
         time_fmt::{date_in_zone, local_in_zone},
         ServiceError, ServiceResult,
     },
@@ -30,8 +32,9 @@ use crate::{
 /// The lines a section shows at most (the rest are counted, with a link to them all).
 pub const SECTION_LINES: usize = 5;
 
-/// People handled per run of the job: a full batch runs again at once.
-pub const SEND_BATCH: usize = 25;
+/// People handled per run of the job (about twenty organisations' people, whose shared sections are
+/// read once): a full batch runs again at once.
+pub const SEND_BATCH: usize = 100;
 
 /// The person's settings.
 pub async fn settings(db: &DatabaseConnection, actor: &Actor) -> ServiceResult<DigestSettings> {
@@ -100,14 +103,39 @@ fn line(text: String, link: String, overdue: bool) -> DigestLine {
     DigestLine { text, link, overdue }
 }
 
+/// Sections already composed in one run, by organisation, kind, the person's access to the kind's
+/// modules, language and zone: at 08:00 a whole nation is due at once, and colleagues read the
+/// same organisation's reach (only duty is a person's own, and never kept here).
+pub type Memo = HashMap<(Uuid, DigestKind, Vec<Access>, Locale, String), Option<DigestSection>>;
+
 /// The person's digest as of `c.now`: every kind it has not left out, each as its dashboard reads
 /// it, the kinds with nothing to say left out.
 pub async fn compose(c: &Composing<'_>, actor: &Actor, opted_out: &[DigestKind]) -> ServiceResult<Digest> {
+    compose_with(c, actor, opted_out, &mut Memo::new()).await
+}
+
+/// [`compose`], reusing the sections a colleague with the same access already read in this run.
+pub async fn compose_with(c: &Composing<'_>, actor: &Actor, opted_out: &[DigestKind], memo: &mut Memo) -> ServiceResult<Digest> {
     let locale = actor.locale.unwrap_or_default();
     let mut sections = Vec::new();
     for kind in rules::kinds_for(actor.org_kind) {
         if opted_out.contains(&kind) {
             continue;
+        }
+        let key = (
+            actor.organisation_id,
+            kind,
+            rules::modules_of(kind).iter().map(|m| policy::access(actor, *m)).collect::<Vec<_>>(),
+            locale,
+            actor.time_zone.clone(),
+        );
+        if !rules::personal(kind) {
+            if let Some(kept) = memo.get(&key) {
+                if let Some(s) = kept.clone().filter(|s| s.total > 0) {
+                    sections.push(s);
+                }
+                continue;
+            }
         }
         let section = match kind {
             DigestKind::Reports => reports(c, actor, locale).await?,
@@ -119,6 +147,9 @@ pub async fn compose(c: &Composing<'_>, actor: &Actor, opted_out: &[DigestKind])
             DigestKind::Exits => exits(c, actor, locale).await?,
             DigestKind::Oversight => oversight(c, actor, locale).await?,
         };
+        if !rules::personal(kind) {
+            memo.insert(key, section.clone());
+        }
         if let Some(s) = section.filter(|s| s.total > 0) {
             sections.push(s);
         }
@@ -360,7 +391,7 @@ pub async fn send_due(c: &Composing<'_>) -> ServiceResult<usize> {
     let people = scope::digest_people(c.db).await?;
     let mut due = Vec::new();
     let earliest = c.now.date() - time::Duration::days(1);
-    let handled: HashSet<(uuid::Uuid, time::Date)> = scope::handled_since(c.db, earliest).await?.into_iter().collect();
+    let handled: HashSet<(Uuid, time::Date)> = scope::handled_since(c.db, earliest).await?.into_iter().collect();
     for p in people {
         let zone = p.time_zone.clone().unwrap_or_else(|| c.portal_zone.to_string());
         let local = local_in_zone(c.now, &zone);
@@ -373,10 +404,11 @@ pub async fn send_due(c: &Composing<'_>) -> ServiceResult<usize> {
         }
     }
     let n = due.len();
+    let mut memo = Memo::new();
     for (p, day) in due {
         let Some(actor) = crate::auth::actor::load_actor(c.db, p.person_id, c.portal_zone).await? else { continue };
         let opted_out = rules::parse_kinds(p.opted_out.as_deref().unwrap_or(""));
-        let digest = compose(c, &actor, &opted_out).await?;
+        let digest = compose_with(c, &actor, &opted_out, &mut memo).await?;
         let txn = write_txn(c.db).await?;
         let inserted = sent::Entity::insert(sent::ActiveModel {
             person_id: Set(p.person_id),

@@ -560,10 +560,18 @@ fn write_targets(
     )?;
     let sla: serde_json::Value = serde_json::from_str(&sla).map_err(|e| format!("sla_engagement: {e}"))?;
     let website = sla["websites"][0]["id"].as_str().ok_or("the engagement has no website")?.to_string();
-    let agency = issue_token(args, data, url, "security@agency-0000.gen.example")?;
+    // The first of the generated agencies with a notice in review (which ones have one depends on
+    // the day the world was generated).
     let in_review = |v: &serde_json::Value| v["status"] == "in_review";
-    let notice = find_in(&get(&agency, "/api/v1/changes?status=in_review")?, "id", &in_review)
-        .ok_or("the agency has no change notice in review")?;
+    let mut found = None;
+    for i in 0..50 {
+        let token = issue_token(args, data, url, &format!("security@agency-{i:04}.gen.example"))?;
+        if let Some(notice) = find_in(&get(&token, "/api/v1/changes?status=in_review")?, "id", &in_review) {
+            found = Some((token, notice));
+            break;
+        }
+    }
+    let (agency, notice) = found.ok_or("none of the first 50 agencies has a change notice in review")?;
     let obligations =
         output("curl", &["-sS", "-H", &format!("Authorization: Bearer {csp}"), &format!("{base}/api/v1/obligations")])?;
     Ok(WriteTargets {
