@@ -33,7 +33,8 @@ fn row<'a>(board: &'a Value, key: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("{key} in {board}"))
 }
 
-async fn board(app: &common::TestApp, client: &reqwest::Client, query: &str) -> (u16, Value) {
+/// A server function taking one `query` struct, called by GET with `k=v&…` as its fields.
+async fn get_query(app: &common::TestApp, client: &reqwest::Client, function: &str, query: &str) -> (u16, Value) {
     let q: Vec<String> = query
         .split('&')
         .filter(|p| !p.is_empty())
@@ -42,7 +43,11 @@ async fn board(app: &common::TestApp, client: &reqwest::Client, query: &str) -> 
             format!("query[{k}]={v}")
         })
         .collect();
-    app.get_json(client, &format!("/api/oversight_board?{}", q.join("&"))).await
+    app.get_json(client, &format!("/api/{function}?{}", q.join("&"))).await
+}
+
+async fn board(app: &common::TestApp, client: &reqwest::Client, query: &str) -> (u16, Value) {
+    get_query(app, client, "oversight_board", query).await
 }
 
 /// The CSV's agency names (its first column), without the header.
@@ -242,15 +247,7 @@ async fn a_regulator_sees_its_jurisdiction_scored_filtered_and_exported_as_shown
 }
 
 async fn report(app: &common::TestApp, client: &reqwest::Client, query: &str) -> (u16, Value) {
-    let q: Vec<String> = query
-        .split('&')
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            let (k, v) = p.split_once('=').expect("k=v");
-            format!("query[{k}]={v}")
-        })
-        .collect();
-    app.get_json(client, &format!("/api/oversight_report?{}", q.join("&"))).await
+    get_query(app, client, "oversight_report", query).await
 }
 
 /// The monthly status report: the month in progress is provisional and stored nowhere; the first
