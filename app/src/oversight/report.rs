@@ -85,6 +85,7 @@ pub async fn monthly_report(
         if version.is_some() {
             return Err(ServiceError::NotFound);
         }
+        let fresh = english(db, caches, r, fresh, at, now, zone).await?;
         return Ok(MonthlyReport { provisional: true, version: 0, as_of: format_in_zone(now, zone), ..fresh });
     }
     let (kind, scope_id) = match agency {
@@ -104,6 +105,7 @@ pub async fn monthly_report(
         Some(_) => None,
     };
     if let Some(body) = next_body {
+        let body = english(db, caches, r, body, at, now, zone).await?;
         let number = versions.last().map_or(1, |v| v.version + 1);
         freeze(db, kind, scope_id, &month, number, &body, &hash, now).await?;
         versions = scope::status_reports(kind, scope_id, &month).all(db).await?;
@@ -160,15 +162,15 @@ async fn compute(
     };
     match agency {
         Some(id) => {
+            // The English strips only when shown or frozen (see `english`): a frozen version's
+            // reading compares the months by the Chinese ones alone.
             let zh = agency_detail_at(db, caches, r, id, at, now, zone, Locale::Zh).await?;
-            let en = agency_detail_at(db, caches, r, id, at, now, zone, Locale::En).await?;
             Ok(MonthlyReport {
                 scope: ReportScope::Agency,
                 name: zh.row.agency.clone(),
                 months: zh.months,
                 row: Some(zh.row),
                 strips_zh: zh.strips,
-                strips_en: en.strips,
                 ..base
             })
         }
@@ -192,6 +194,25 @@ async fn compute(
                 ..base
             })
         }
+    }
+}
+
+/// An agency's report with its strips in English too (a jurisdiction's has none).
+async fn english(
+    db: &DatabaseConnection,
+    caches: &Caches,
+    r: &OversightReader,
+    report: MonthlyReport,
+    at: OffsetDateTime,
+    now: OffsetDateTime,
+    zone: &str,
+) -> ServiceResult<MonthlyReport> {
+    match report.agency_id {
+        Some(id) => {
+            let en = agency_detail_at(db, caches, r, id, at, now, zone, Locale::En).await?;
+            Ok(MonthlyReport { strips_en: en.strips, ..report })
+        }
+        None => Ok(report),
     }
 }
 
